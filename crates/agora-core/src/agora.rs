@@ -1,0 +1,61 @@
+//! `Agora`: the entry point to every use case, holding the store, the password hasher and the
+//! settings that do not change while the server runs.
+
+use std::sync::Arc;
+
+use crate::members::PasswordHasher;
+use crate::store::Store;
+
+/// Settings fixed at start (from flags, environment or `agora.toml`).
+#[derive(Debug, Clone)]
+pub struct AgoraConfig {
+    /// How long a session lasts without use, in days.
+    pub session_days: i64,
+    /// Failed sign-ins allowed per account (and, ×4, per client address) in a window.
+    pub login_failures_allowed: i64,
+    /// The sign-in failure window, in seconds.
+    pub login_window_secs: i64,
+    /// Registrations allowed per client address per hour.
+    pub registrations_per_hour: i64,
+}
+
+impl Default for AgoraConfig {
+    fn default() -> Self {
+        Self {
+            session_days: 30,
+            login_failures_allowed: 5,
+            login_window_secs: 15 * 60,
+            registrations_per_hour: 20,
+        }
+    }
+}
+
+/// The application: every use case is a method on it (see the `members`, `groups`, `forum`
+/// and `site` modules for the methods).
+#[derive(Clone)]
+pub struct Agora {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) hasher: PasswordHasher,
+    pub(crate) config: AgoraConfig,
+}
+
+impl Agora {
+    /// Builds the application on a store.
+    pub fn new(store: Arc<dyn Store>, hasher: PasswordHasher, config: AgoraConfig) -> Self {
+        Self {
+            store,
+            hasher,
+            config,
+        }
+    }
+
+    /// The store, for the command line's bulk jobs (demo data) and health checks.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The settings fixed at start.
+    pub fn config(&self) -> &AgoraConfig {
+        &self.config
+    }
+}

@@ -1,0 +1,3 @@
+//! Content shared by every kind of post: markdown rendering and sanitising.
+
+pub mod markdown;

@@ -1,0 +1,14 @@
+//! Forums: topics and replies in a group, with their fields, and the use cases that create,
+//! list, read, edit, delete and moderate them.
+
+mod fields;
+mod model;
+mod posts;
+mod topics;
+
+pub use fields::{PostBody, Tags, TopicTitle};
+pub use model::{
+    Author, NewPost, NewTopic, Post, PostEdit, Revision, Topic, TopicFlags, TopicKind, TopicSort,
+};
+pub use posts::PostEditInput;
+pub use topics::{ForumError, NewTopicInput, TopicListing, TopicView};

@@ -1,0 +1,158 @@
+//! Topics and posts as they come out of the store.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{GroupId, MemberId, PostId, TopicId};
+use crate::time::Timestamp;
+
+/// What a topic is. Every kind shares topics, posts, visibility and search; a kind adds its
+/// own details in tables of its own (an event's date, a poll's options, an idea's status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TopicKind {
+    Discussion,
+    Question,
+    Idea,
+    Wiki,
+    Article,
+    Event,
+    Poll,
+}
+
+impl TopicKind {
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Discussion => "discussion",
+            Self::Question => "question",
+            Self::Idea => "idea",
+            Self::Wiki => "wiki",
+            Self::Article => "article",
+            Self::Event => "event",
+            Self::Poll => "poll",
+        }
+    }
+
+    /// Parses a stored name; unknown names read as discussions.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "question" => Self::Question,
+            "idea" => Self::Idea,
+            "wiki" => Self::Wiki,
+            "article" => Self::Article,
+            "event" => Self::Event,
+            "poll" => Self::Poll,
+            _ => Self::Discussion,
+        }
+    }
+}
+
+/// How a topic list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TopicSort {
+    /// Most recent activity first.
+    #[default]
+    Latest,
+    /// Most replies first.
+    Replies,
+}
+
+/// A member as shown beside what they wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub id: MemberId,
+    pub username: String,
+    pub display_name: String,
+}
+
+/// A topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub id: TopicId,
+    pub group_id: GroupId,
+    pub kind: TopicKind,
+    pub title: String,
+    pub slug: String,
+    pub author: Author,
+    pub tags: Vec<String>,
+    pub pinned: bool,
+    pub locked: bool,
+    pub deleted: bool,
+    pub reply_count: i64,
+    pub post_count: i64,
+    pub created_at: Timestamp,
+    pub last_activity_at: Timestamp,
+}
+
+/// A post: a topic's opening post (number 1) or a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    pub id: PostId,
+    pub topic_id: TopicId,
+    pub group_id: GroupId,
+    pub number: i64,
+    pub author: Author,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub created_at: Timestamp,
+    pub edited_at: Option<Timestamp>,
+    pub revision_count: i64,
+    pub deleted: bool,
+}
+
+/// An earlier version of a post, kept when it was edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub number: i64,
+    pub title: Option<String>,
+    pub body_markdown: String,
+    pub editor: Author,
+    pub replaced_at: Timestamp,
+}
+
+/// A topic to insert, with its opening post.
+#[derive(Debug, Clone)]
+pub struct NewTopic {
+    pub group_id: GroupId,
+    pub kind: TopicKind,
+    pub title: String,
+    pub slug: String,
+    pub tags: Vec<String>,
+    pub author: MemberId,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub body_text: String,
+    pub at: Timestamp,
+}
+
+/// A reply to insert.
+#[derive(Debug, Clone)]
+pub struct NewPost {
+    pub topic_id: TopicId,
+    pub author: MemberId,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub body_text: String,
+    pub at: Timestamp,
+}
+
+/// A new version of a post (and of its topic's title and tags, for an opening post).
+#[derive(Debug, Clone)]
+pub struct PostEdit {
+    pub post_id: PostId,
+    pub editor: MemberId,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub body_text: String,
+    pub title: Option<(String, String)>,
+    pub tags: Option<Vec<String>>,
+    pub at: Timestamp,
+}
+
+/// Moderator changes to a topic; `None` leaves a flag as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TopicFlags {
+    pub pinned: Option<bool>,
+    pub locked: Option<bool>,
+}

@@ -1,0 +1,168 @@
+//! Use cases of posts: reply, read one, edit with history, delete and restore.
+
+use tracing::instrument;
+
+use crate::agora::Agora;
+use crate::content::markdown;
+use crate::forum::topics::ForumError;
+use crate::forum::{NewPost, Post, PostBody, PostEdit, Revision, Tags, Topic, TopicTitle};
+use crate::groups::GroupView;
+use crate::groups::policy::Access;
+use crate::ids::{PostId, TopicId};
+use crate::time::Timestamp;
+use crate::viewer::Viewer;
+
+/// An edit as typed: the new body, and for an opening post optionally a new title and tags.
+#[derive(Debug, Clone, Default)]
+pub struct PostEditInput {
+    pub body: Option<String>,
+    pub title: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+impl Agora {
+    /// Replies to a topic.
+    #[instrument(skip_all, fields(topic = %topic_id))]
+    pub async fn reply(
+        &self,
+        viewer: &Viewer,
+        topic_id: TopicId,
+        body: &str,
+    ) -> Result<Post, ForumError> {
+        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        let (topic, group) = self.readable_topic(viewer, topic_id).await?;
+        if group.access < Access::Participate {
+            return Err(ForumError::Forbidden("join_required"));
+        }
+        if topic.locked && group.access < Access::Moderate {
+            return Err(ForumError::Locked);
+        }
+        let body = PostBody::parse(body)?;
+        let rendered = markdown::render(body.as_str());
+        let id = self
+            .store
+            .insert_post(&NewPost {
+                topic_id: topic.id,
+                author: actor.id,
+                body_markdown: body.as_str().to_owned(),
+                body_html: rendered.html,
+                body_text: rendered.text,
+                at: Timestamp::now(),
+            })
+            .await?;
+        self.store.post(id).await?.ok_or(ForumError::NotFound)
+    }
+
+    /// One post, with its topic and group, if the viewer may read it.
+    pub async fn post(
+        &self,
+        viewer: &Viewer,
+        id: PostId,
+    ) -> Result<(Post, Topic, GroupView), ForumError> {
+        let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
+        let (topic, group) = self.readable_topic(viewer, post.topic_id).await?;
+        if post.deleted && group.access < Access::Moderate {
+            return Err(ForumError::NotFound);
+        }
+        Ok((post, topic, group))
+    }
+
+    /// Edits a post (its author while the topic is open, or a moderator); the version it
+    /// replaces is kept as a revision.
+    #[instrument(skip_all, fields(post = %id))]
+    pub async fn edit_post(
+        &self,
+        viewer: &Viewer,
+        id: PostId,
+        input: PostEditInput,
+    ) -> Result<Post, ForumError> {
+        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        let (post, topic, group) = self.post(viewer, id).await?;
+        let moderator = group.access >= Access::Moderate;
+        let author = post.author.id == actor.id && group.access >= Access::Participate;
+        if !moderator && !author {
+            return Err(ForumError::Forbidden("author_only"));
+        }
+        if topic.locked && !moderator {
+            return Err(ForumError::Locked);
+        }
+        if post.number != 1 && (input.title.is_some() || input.tags.is_some()) {
+            return Err(Invalid::new(
+                "title",
+                "not_an_opening_post",
+                "Only a topic's opening post has a title and tags.",
+            )
+            .into());
+        }
+        let body = PostBody::parse(input.body.as_deref().unwrap_or(&post.body_markdown))?;
+        let title = input
+            .title
+            .as_deref()
+            .map(TopicTitle::parse)
+            .transpose()?
+            .map(|t| (t.as_str().to_owned(), t.slug()));
+        let tags = input
+            .tags
+            .as_deref()
+            .map(Tags::parse)
+            .transpose()?
+            .map(Tags::into_vec);
+        let rendered = markdown::render(body.as_str());
+        self.store
+            .edit_post(&PostEdit {
+                post_id: post.id,
+                editor: actor.id,
+                body_markdown: body.as_str().to_owned(),
+                body_html: rendered.html,
+                body_text: rendered.text,
+                title,
+                tags,
+                at: Timestamp::now(),
+            })
+            .await?;
+        self.store.post(id).await?.ok_or(ForumError::NotFound)
+    }
+
+    /// The earlier versions of a post, oldest first.
+    pub async fn revisions(
+        &self,
+        viewer: &Viewer,
+        id: PostId,
+    ) -> Result<Vec<Revision>, ForumError> {
+        let (post, _, _) = self.post(viewer, id).await?;
+        Ok(self.store.revisions(post.id).await?)
+    }
+
+    /// Deletes a post (its author or a moderator); deleting an opening post deletes the
+    /// topic. Moderators can restore it.
+    pub async fn delete_post(&self, viewer: &Viewer, id: PostId) -> Result<(), ForumError> {
+        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        let (post, _, group) = self.post(viewer, id).await?;
+        let moderator = group.access >= Access::Moderate;
+        if post.author.id != actor.id && !moderator {
+            return Err(ForumError::Forbidden("author_only"));
+        }
+        if post.deleted {
+            return Ok(());
+        }
+        self.store
+            .set_post_deleted(post.id, true, actor.id, Timestamp::now())
+            .await?;
+        Ok(())
+    }
+
+    /// Restores a deleted post (moderators).
+    pub async fn restore_post(&self, viewer: &Viewer, id: PostId) -> Result<Post, ForumError> {
+        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        let (post, _, group) = self.post(viewer, id).await?;
+        if group.access < Access::Moderate {
+            return Err(ForumError::Forbidden("moderators_only"));
+        }
+        self.store
+            .set_post_deleted(post.id, false, actor.id, Timestamp::now())
+            .await?;
+        self.store.post(id).await?.ok_or(ForumError::NotFound)
+    }
+}
+
+use crate::error::Invalid;

@@ -1,0 +1,231 @@
+//! Use cases of topics: create, list (cursor-paged, pinned first), read with posts, moderate.
+
+use tracing::instrument;
+
+use crate::agora::Agora;
+use crate::content::markdown;
+use crate::error::{Invalid, StoreError};
+use crate::forum::{
+    NewTopic, Post, PostBody, Tags, Topic, TopicFlags, TopicKind, TopicSort, TopicTitle,
+};
+use crate::groups::policy::Access;
+use crate::groups::{GroupError, GroupView};
+use crate::ids::TopicId;
+use crate::paging::{Cursor, Page};
+use crate::time::Timestamp;
+use crate::viewer::Viewer;
+
+/// Why a forum use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ForumError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The topic, post or group does not exist for this viewer.
+    #[error("not found")]
+    NotFound,
+    #[error("sign in required")]
+    SignInRequired,
+    /// Seen but not allowed; the code says why (`join_required`, `members_only`, …).
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// The topic is locked: no replies, no edits, except by moderators.
+    #[error("topic locked")]
+    Locked,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<GroupError> for ForumError {
+    fn from(e: GroupError) -> Self {
+        match e {
+            GroupError::Invalid(i) => Self::Invalid(i),
+            GroupError::SignInRequired => Self::SignInRequired,
+            GroupError::Forbidden(code) => Self::Forbidden(code),
+            GroupError::Store(s) => Self::Store(s),
+            _ => Self::NotFound,
+        }
+    }
+}
+
+/// What a person typed to open a topic.
+#[derive(Debug, Clone, Default)]
+pub struct NewTopicInput {
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+}
+
+/// A group's topic list: pinned topics (first page only), then one page of the rest.
+#[derive(Debug, Clone)]
+pub struct TopicListing {
+    pub group: GroupView,
+    pub pinned: Vec<Topic>,
+    pub topics: Page<Topic>,
+}
+
+/// A topic with one page of its posts.
+#[derive(Debug, Clone)]
+pub struct TopicView {
+    pub topic: Topic,
+    pub group: GroupView,
+    pub posts: Vec<Post>,
+    /// The number of the first post of the next page, if any.
+    pub next_number: Option<i64>,
+}
+
+impl TopicView {
+    /// Whether the viewer may moderate this topic.
+    pub fn can_moderate(&self) -> bool {
+        self.group.access >= Access::Moderate
+    }
+
+    /// Whether the viewer may reply now.
+    pub fn can_reply(&self) -> bool {
+        self.group.access >= Access::Participate && (!self.topic.locked || self.can_moderate())
+    }
+}
+
+impl Agora {
+    /// Opens a topic in a group the viewer belongs to.
+    #[instrument(skip_all, fields(slug))]
+    pub async fn create_topic(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        input: NewTopicInput,
+    ) -> Result<TopicView, ForumError> {
+        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        let group = self.readable_group(viewer, slug).await?;
+        if group.access < Access::Participate {
+            return Err(ForumError::Forbidden("join_required"));
+        }
+        let title = TopicTitle::parse(&input.title)?;
+        let body = PostBody::parse(&input.body)?;
+        let tags = Tags::parse(&input.tags)?;
+        let rendered = markdown::render(body.as_str());
+        let new = NewTopic {
+            group_id: group.group.id,
+            kind: TopicKind::Discussion,
+            slug: title.slug(),
+            title: title.as_str().to_owned(),
+            tags: tags.into_vec(),
+            author: actor.id,
+            body_markdown: body.as_str().to_owned(),
+            body_html: rendered.html,
+            body_text: rendered.text,
+            at: Timestamp::now(),
+        };
+        let (id, _) = self.store.insert_topic(&new).await?;
+        self.topic(viewer, id, 1, 50).await
+    }
+
+    /// A group's topics in `sort` order; pinned topics come first on the first page.
+    pub async fn topics(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        sort: TopicSort,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> Result<TopicListing, ForumError> {
+        let group = self.readable_group(viewer, slug).await?;
+        let with_deleted = group.access >= Access::Moderate;
+        let pinned = if cursor.is_none() {
+            self.store
+                .pinned_topics(group.group.id, with_deleted)
+                .await?
+        } else {
+            Vec::new()
+        };
+        let rows = self
+            .store
+            .list_topics(group.group.id, sort, cursor, limit + 1, with_deleted)
+            .await?;
+        let topics = Page::from_overfetch(rows, limit, |t| Cursor {
+            key: match sort {
+                TopicSort::Latest => t.last_activity_at.0,
+                TopicSort::Replies => t.reply_count,
+            },
+            id: t.id.0,
+        });
+        Ok(TopicListing {
+            group,
+            pinned,
+            topics,
+        })
+    }
+
+    /// A topic and its posts numbered from `from_number`. Deleted posts stay in place as
+    /// empty placeholders, except for moderators, who see them whole.
+    pub async fn topic(
+        &self,
+        viewer: &Viewer,
+        id: TopicId,
+        from_number: i64,
+        limit: u32,
+    ) -> Result<TopicView, ForumError> {
+        let (topic, group) = self.readable_topic(viewer, id).await?;
+        let mut posts = self
+            .store
+            .posts(topic.id, from_number.max(1), limit + 1)
+            .await?;
+        let next_number = if posts.len() > limit as usize {
+            posts.truncate(limit as usize);
+            posts.last().map(|p| p.number + 1)
+        } else {
+            None
+        };
+        if group.access < Access::Moderate {
+            for p in posts.iter_mut().filter(|p| p.deleted) {
+                p.body_markdown.clear();
+                p.body_html.clear();
+            }
+        }
+        Ok(TopicView {
+            topic,
+            group,
+            posts,
+            next_number,
+        })
+    }
+
+    /// Pins, unpins, locks or unlocks a topic (the group's moderators).
+    pub async fn set_topic_flags(
+        &self,
+        viewer: &Viewer,
+        id: TopicId,
+        flags: TopicFlags,
+    ) -> Result<TopicView, ForumError> {
+        let (topic, group) = self.readable_topic(viewer, id).await?;
+        if group.access < Access::Moderate {
+            return Err(ForumError::Forbidden("moderators_only"));
+        }
+        self.store.set_topic_flags(topic.id, flags).await?;
+        self.topic(viewer, id, 1, 50).await
+    }
+
+    /// A topic and its group, if the viewer may read it. A deleted topic exists only for
+    /// the group's moderators.
+    pub(crate) async fn readable_topic(
+        &self,
+        viewer: &Viewer,
+        id: TopicId,
+    ) -> Result<(Topic, GroupView), ForumError> {
+        let topic = self.store.topic(id).await?.ok_or(ForumError::NotFound)?;
+        let (group, relation) = self
+            .store
+            .group_by_id(topic.group_id, viewer.id())
+            .await?
+            .ok_or(ForumError::NotFound)?;
+        let slug = group.slug.clone();
+        let view = crate::groups::directory_visible(viewer, group, relation)?;
+        if view.access < Access::Read {
+            return Err(ForumError::Forbidden("members_only"));
+        }
+        if topic.deleted && view.access < Access::Moderate {
+            return Err(ForumError::NotFound);
+        }
+        tracing::trace!(group = %slug, topic = %topic.id, "topic readable");
+        Ok((topic, view))
+    }
+}

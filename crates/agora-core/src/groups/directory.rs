@@ -1,0 +1,180 @@
+//! Use cases of the group directory: create a group, look one up, list those a viewer may see.
+
+use tracing::instrument;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::agora::Agora;
+use crate::error::{Invalid, StoreError};
+use crate::groups::policy::{Access, Need, Relation, access, scope};
+use crate::groups::{Group, GroupSlug, GroupView, NewGroup, Visibility};
+use crate::ids::MemberId;
+use crate::members::is_forbidden_in_text;
+use crate::time::Timestamp;
+use crate::viewer::Viewer;
+
+/// Why a group use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GroupError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The group (or member, or invitation) does not exist for this viewer.
+    #[error("not found")]
+    NotFound,
+    #[error("sign in required")]
+    SignInRequired,
+    /// Seen but not allowed; the code says why (`moderators_only`, `admins_only`, …).
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("slug taken")]
+    SlugTaken,
+    #[error("already a member")]
+    AlreadyMember,
+    /// A secret group is joined only by invitation.
+    #[error("invitation required")]
+    InvitationRequired,
+    /// The last owner cannot leave or be removed.
+    #[error("last owner")]
+    LastOwner,
+    #[error("not a member")]
+    NotAMember,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a person typed to create a group.
+#[derive(Debug, Clone)]
+pub struct NewGroupInput {
+    pub name: String,
+    /// Derived from the name when empty.
+    pub slug: Option<String>,
+    pub description: String,
+    pub visibility: String,
+}
+
+impl Agora {
+    /// Creates a group; the creator becomes its owner.
+    #[instrument(skip_all, fields(name = %input.name))]
+    pub async fn create_group(
+        &self,
+        viewer: &Viewer,
+        input: NewGroupInput,
+    ) -> Result<GroupView, GroupError> {
+        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        if !viewer.is_admin() && !self.site_settings().await?.members_may_create_groups {
+            return Err(GroupError::Forbidden("admins_only"));
+        }
+        let name: String = input.name.trim().nfc().collect();
+        if name.chars().count() < 2 || name.chars().count() > 80 {
+            return Err(Invalid::new(
+                "name",
+                "invalid_length",
+                "A group's name must be 2 to 80 characters long.",
+            )
+            .into());
+        }
+        if name.chars().any(is_forbidden_in_text) {
+            return Err(Invalid::new(
+                "name",
+                "invalid_characters",
+                "A group's name may not contain control or direction-changing characters.",
+            )
+            .into());
+        }
+        let description = input.description.trim().replace("\r\n", "\n");
+        if description.chars().count() > 2_000 || description.contains('\0') {
+            return Err(Invalid::new(
+                "description",
+                "too_long",
+                "A description may be at most 2,000 characters long.",
+            )
+            .into());
+        }
+        let visibility = Visibility::parse(&input.visibility).ok_or_else(|| {
+            Invalid::new(
+                "visibility",
+                "invalid_choice",
+                "Choose public, closed or secret.",
+            )
+        })?;
+        let slug = match input.slug.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => GroupSlug::parse(s)?,
+            _ => GroupSlug::from_name(&name).ok_or_else(|| {
+                Invalid::new(
+                    "slug",
+                    "required",
+                    "Choose a short name for the group's address (letters, digits, dashes).",
+                )
+            })?,
+        };
+        let new = NewGroup {
+            slug: slug.as_str().to_owned(),
+            name,
+            description,
+            visibility,
+            owner: actor.id,
+            at: Timestamp::now(),
+        };
+        match self.store.insert_group(&new).await {
+            Ok(_) => {}
+            Err(StoreError::Conflict { .. }) => return Err(GroupError::SlugTaken),
+            Err(e) => return Err(e.into()),
+        }
+        self.group(viewer, slug.as_str()).await
+    }
+
+    /// A group as `viewer` may see it; `NotFound` when the policy hides it.
+    pub async fn group(&self, viewer: &Viewer, slug: &str) -> Result<GroupView, GroupError> {
+        let (group, relation) = self
+            .store
+            .group_by_slug(slug, viewer.id())
+            .await?
+            .ok_or(GroupError::NotFound)?;
+        visible(viewer, group, relation)
+    }
+
+    /// Groups `viewer` may see, by name, after `after_name`.
+    pub async fn list_groups(
+        &self,
+        viewer: &Viewer,
+        after_name: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<GroupView>, GroupError> {
+        let rows = self
+            .store
+            .list_groups(&scope(viewer, Need::Listed), after_name, limit)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(g, r)| visible(viewer, g, r).ok())
+            .collect())
+    }
+
+    /// The groups a member belongs to that `viewer` may read, for their profile.
+    pub async fn groups_of(
+        &self,
+        viewer: &Viewer,
+        member: MemberId,
+    ) -> Result<Vec<(Group, crate::groups::GroupRole)>, GroupError> {
+        Ok(self
+            .store
+            .groups_of_member(member, &scope(viewer, Need::Read))
+            .await?)
+    }
+}
+
+/// Applies the policy to a group fetched for `viewer`.
+pub(crate) fn visible(
+    viewer: &Viewer,
+    group: Group,
+    relation: Relation,
+) -> Result<GroupView, GroupError> {
+    let access = access(viewer, group.visibility, relation);
+    if access == Access::Hidden {
+        return Err(GroupError::NotFound);
+    }
+    Ok(GroupView {
+        group,
+        relation,
+        access,
+    })
+}

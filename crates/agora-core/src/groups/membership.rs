@@ -1,0 +1,296 @@
+//! Use cases of membership: join, leave, request and decide, invite and accept, list and
+//! remove members.
+
+use serde::Serialize;
+use tracing::instrument;
+
+use crate::agora::Agora;
+use crate::groups::directory::{GroupError, visible};
+use crate::groups::policy::{Access, Relation};
+use crate::groups::{GroupMember, GroupRole, GroupView, Invitation, JoinRequest, Visibility};
+use crate::ids::{InvitationId, MemberId};
+use crate::time::Timestamp;
+use crate::viewer::Viewer;
+
+/// What joining did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinOutcome {
+    /// Now a member (public groups, or already one).
+    Member,
+    /// A request waits for a group moderator (closed groups).
+    Pending,
+}
+
+impl Agora {
+    /// Joins a public group at once, or asks to join a closed one. Secret groups need an
+    /// invitation; to a non-member they do not exist.
+    #[instrument(skip_all, fields(slug))]
+    pub async fn join(&self, viewer: &Viewer, slug: &str) -> Result<JoinOutcome, GroupError> {
+        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        let view = self.group(viewer, slug).await?;
+        match (view.relation, view.group.visibility) {
+            (Relation::Member(_), _) => Ok(JoinOutcome::Member),
+            (Relation::Requested, _) => Ok(JoinOutcome::Pending),
+            (_, Visibility::Public) => {
+                self.store
+                    .add_member(view.group.id, actor.id, GroupRole::Member, Timestamp::now())
+                    .await?;
+                Ok(JoinOutcome::Member)
+            }
+            (Relation::Invited, _) => Err(GroupError::InvitationRequired),
+            (_, Visibility::Closed) => {
+                self.store
+                    .insert_request(view.group.id, actor.id, Timestamp::now())
+                    .await?;
+                Ok(JoinOutcome::Pending)
+            }
+            (_, Visibility::Secret) => Err(GroupError::NotFound),
+        }
+    }
+
+    /// Leaves a group. The last owner must hand the group over first.
+    pub async fn leave(&self, viewer: &Viewer, slug: &str) -> Result<(), GroupError> {
+        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        let view = self.group(viewer, slug).await?;
+        match view.relation {
+            Relation::Member(GroupRole::Owner) => {
+                if self
+                    .store
+                    .count_role(view.group.id, GroupRole::Owner)
+                    .await?
+                    <= 1
+                {
+                    return Err(GroupError::LastOwner);
+                }
+            }
+            Relation::Member(_) => {}
+            _ => return Err(GroupError::NotAMember),
+        }
+        self.store.remove_member(view.group.id, actor.id).await?;
+        Ok(())
+    }
+
+    /// A group's members, for those who may read the group.
+    pub async fn group_members(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        after: Option<MemberId>,
+        limit: u32,
+    ) -> Result<(GroupView, Vec<GroupMember>), GroupError> {
+        let view = self.readable_group(viewer, slug).await?;
+        let members = self.store.members_of(view.group.id, after, limit).await?;
+        Ok((view, members))
+    }
+
+    /// Pending join requests, for the group's moderators.
+    pub async fn join_requests(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+    ) -> Result<Vec<JoinRequest>, GroupError> {
+        let view = self.moderated_group(viewer, slug).await?;
+        Ok(self.store.pending_requests(view.group.id).await?)
+    }
+
+    /// Approves or rejects a pending request to join.
+    #[instrument(skip_all, fields(slug, username, approve))]
+    pub async fn decide_request(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        username: &str,
+        approve: bool,
+    ) -> Result<(), GroupError> {
+        let view = self.moderated_group(viewer, slug).await?;
+        let member = self.member_named(username).await?;
+        let by = viewer.id().ok_or(GroupError::SignInRequired)?;
+        let found = self
+            .store
+            .decide_request(view.group.id, member, approve, by, Timestamp::now())
+            .await?;
+        if found {
+            Ok(())
+        } else {
+            Err(GroupError::NotFound)
+        }
+    }
+
+    /// Invites a member. In a secret group any member may invite; elsewhere, the group's
+    /// moderators.
+    #[instrument(skip_all, fields(slug, username))]
+    pub async fn invite(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        username: &str,
+    ) -> Result<Invitation, GroupError> {
+        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        let view = self.group(viewer, slug).await?;
+        let allowed = match view.group.visibility {
+            Visibility::Secret => view.access >= Access::Participate,
+            Visibility::Public | Visibility::Closed => view.access >= Access::Moderate,
+        };
+        if !allowed {
+            return Err(if view.access >= Access::Read {
+                GroupError::Forbidden("moderators_only")
+            } else {
+                GroupError::Forbidden("members_only")
+            });
+        }
+        let invitee = self.member_named(username).await?;
+        if let Some((_, Relation::Member(_))) =
+            self.store.group_by_id(view.group.id, Some(invitee)).await?
+        {
+            return Err(GroupError::AlreadyMember);
+        }
+        let id = self
+            .store
+            .insert_invitation(view.group.id, invitee, actor.id, Timestamp::now())
+            .await?;
+        self.store.invitation(id).await?.ok_or(GroupError::NotFound)
+    }
+
+    /// Accepts an invitation addressed to the viewer; anyone else's is `NotFound`.
+    pub async fn accept_invitation(
+        &self,
+        viewer: &Viewer,
+        id: InvitationId,
+    ) -> Result<GroupView, GroupError> {
+        let me = viewer.id().ok_or(GroupError::SignInRequired)?;
+        let invitation = self
+            .store
+            .invitation(id)
+            .await?
+            .filter(|i| i.invitee == me && i.state == "pending")
+            .ok_or(GroupError::NotFound)?;
+        self.store.accept_invitation(id, Timestamp::now()).await?;
+        let (group, relation) = self
+            .store
+            .group_by_id(invitation.group_id, Some(me))
+            .await?
+            .ok_or(GroupError::NotFound)?;
+        visible(viewer, group, relation)
+    }
+
+    /// Pending invitations addressed to the viewer.
+    pub async fn my_invitations(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<Vec<(Invitation, GroupView)>, GroupError> {
+        let me = viewer.id().ok_or(GroupError::SignInRequired)?;
+        let rows = self.store.invitations_for(me).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(inv, group)| {
+                visible(viewer, group, Relation::Invited)
+                    .ok()
+                    .map(|view| (inv, view))
+            })
+            .collect())
+    }
+
+    /// Removes a member from a group (group owners, and site admins). The last owner stays.
+    pub async fn remove_member(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        username: &str,
+    ) -> Result<(), GroupError> {
+        let view = self.group(viewer, slug).await?;
+        let is_owner = matches!(view.relation, Relation::Member(GroupRole::Owner));
+        if !is_owner && !viewer.is_admin() {
+            return Err(if view.access >= Access::Read {
+                GroupError::Forbidden("owners_only")
+            } else {
+                GroupError::Forbidden("members_only")
+            });
+        }
+        let member = self.member_named(username).await?;
+        let target = self.store.group_by_id(view.group.id, Some(member)).await?;
+        match target.map(|(_, r)| r) {
+            Some(Relation::Member(GroupRole::Owner)) => {
+                if self
+                    .store
+                    .count_role(view.group.id, GroupRole::Owner)
+                    .await?
+                    <= 1
+                {
+                    return Err(GroupError::LastOwner);
+                }
+            }
+            Some(Relation::Member(_)) => {}
+            _ => return Err(GroupError::NotAMember),
+        }
+        self.store.remove_member(view.group.id, member).await?;
+        Ok(())
+    }
+
+    /// Sets a member's role in a group (owners and admins).
+    pub async fn set_group_role(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        username: &str,
+        role: GroupRole,
+    ) -> Result<(), GroupError> {
+        let view = self.group(viewer, slug).await?;
+        if !matches!(view.relation, Relation::Member(GroupRole::Owner)) && !viewer.is_admin() {
+            return Err(GroupError::Forbidden("owners_only"));
+        }
+        let member = self.member_named(username).await?;
+        if role != GroupRole::Owner
+            && matches!(
+                self.store.group_by_id(view.group.id, Some(member)).await?,
+                Some((_, Relation::Member(GroupRole::Owner)))
+            )
+            && self
+                .store
+                .count_role(view.group.id, GroupRole::Owner)
+                .await?
+                <= 1
+        {
+            return Err(GroupError::LastOwner);
+        }
+        if self
+            .store
+            .set_group_role(view.group.id, member, role)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(GroupError::NotAMember)
+        }
+    }
+
+    /// The group, if the viewer may read its content; `Forbidden` if they only see it.
+    pub(crate) async fn readable_group(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+    ) -> Result<GroupView, GroupError> {
+        let view = self.group(viewer, slug).await?;
+        if view.access < Access::Read {
+            return Err(GroupError::Forbidden("members_only"));
+        }
+        Ok(view)
+    }
+
+    async fn moderated_group(&self, viewer: &Viewer, slug: &str) -> Result<GroupView, GroupError> {
+        let view = self.group(viewer, slug).await?;
+        if view.access < Access::Moderate {
+            return Err(GroupError::Forbidden("moderators_only"));
+        }
+        Ok(view)
+    }
+
+    async fn member_named(&self, username: &str) -> Result<MemberId, GroupError> {
+        Ok(self
+            .store
+            .member_by_username(&username.to_ascii_lowercase())
+            .await?
+            .ok_or(GroupError::NotFound)?
+            .id)
+    }
+}

@@ -1,0 +1,16 @@
+//! Groups: their kinds, their members' roles, who may see what (`policy`), and the use cases
+//! that create, list, join, leave, approve and invite.
+
+mod directory;
+mod membership;
+mod model;
+pub mod policy;
+mod slug;
+
+pub(crate) use directory::visible as directory_visible;
+pub use directory::{GroupError, NewGroupInput};
+pub use membership::JoinOutcome;
+pub use model::{
+    Group, GroupMember, GroupRole, GroupView, Invitation, JoinRequest, NewGroup, Visibility,
+};
+pub use slug::GroupSlug;

@@ -1,0 +1,327 @@
+//! Use cases of an account: register, sign in, sign out, resolve a session, see and edit a
+//! profile, create an admin from the command line.
+
+use tracing::instrument;
+
+use crate::agora::Agora;
+use crate::error::{Invalid, StoreError};
+use crate::groups::policy::{Need, scope};
+use crate::members::{
+    DisplayName, EmailAddress, Member, NewMember, Password, Profile, SessionKind, SessionToken,
+    Username,
+};
+use crate::time::Timestamp;
+use crate::viewer::{SiteRole, Viewer};
+
+/// What a person typed into the sign-up form.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+/// Why a registration failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("username taken")]
+    UsernameTaken,
+    #[error("email taken")]
+    EmailTaken,
+    #[error("too many registrations")]
+    RateLimited { retry_after_secs: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a sign-in failed. Deliberately does not say whether the account exists.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("too many attempts")]
+    RateLimited { retry_after_secs: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why reading or editing a profile failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("sign in required")]
+    SignInRequired,
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Changes to one's own profile; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileUpdate {
+    pub display_name: Option<String>,
+    pub bio: Option<String>,
+}
+
+/// Longest bio accepted.
+const BIO_MAX: usize = 1_000;
+
+impl Agora {
+    /// Registers a member and opens a first session.
+    #[instrument(skip_all, fields(username = %form.username))]
+    pub async fn register(
+        &self,
+        form: Registration,
+        kind: SessionKind,
+        client: &str,
+    ) -> Result<(SessionToken, Member), RegisterError> {
+        let username = Username::parse(&form.username)?;
+        let email = EmailAddress::parse(&form.email)?;
+        let password = Password::parse_new(&form.password)?;
+        let display_name = DisplayName::parse(&form.display_name, username.as_str())?;
+
+        let now = Timestamp::now();
+        let key = format!("register:{client}");
+        let count = self
+            .store
+            .bump_counter(&key, now, now.plus_seconds(-3600))
+            .await?;
+        if count.hits > self.config.registrations_per_hour {
+            return Err(RegisterError::RateLimited {
+                retry_after_secs: retry_after(count.window_start, 3600, now),
+            });
+        }
+
+        let role = if self.store.count_members().await? == 0 {
+            // The first account on a fresh site runs it.
+            SiteRole::Admin
+        } else {
+            SiteRole::Member
+        };
+        let id = self
+            .insert_member(username, email, display_name, &password, role)
+            .await?;
+        let member = self
+            .store
+            .member_by_id(id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let token = self.open_session(&member, kind).await?;
+        Ok((token, member))
+    }
+
+    async fn insert_member(
+        &self,
+        username: Username,
+        email: EmailAddress,
+        display_name: DisplayName,
+        password: &Password,
+        role: SiteRole,
+    ) -> Result<crate::ids::MemberId, RegisterError> {
+        let password_hash = self
+            .hasher
+            .hash(password)
+            .await
+            .map_err(StoreError::Other)?;
+        let new = NewMember {
+            username,
+            email,
+            display_name,
+            password_hash,
+            role,
+            at: Timestamp::now(),
+        };
+        match self.store.insert_member(&new).await {
+            Ok(id) => Ok(id),
+            Err(StoreError::Conflict { constraint }) if constraint.contains("email") => {
+                Err(RegisterError::EmailTaken)
+            }
+            Err(StoreError::Conflict { .. }) => Err(RegisterError::UsernameTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Creates an account with a site role, for `agora admin create`; or, if the username
+    /// exists, gives it the role.
+    pub async fn create_with_role(
+        &self,
+        form: Registration,
+        role: SiteRole,
+    ) -> Result<Member, RegisterError> {
+        let username = Username::parse(&form.username)?;
+        if let Some(existing) = self.store.member_by_username(&username.canonical()).await? {
+            self.store.set_site_role(existing.id, role).await?;
+            return Ok(Member { role, ..existing });
+        }
+        let email = EmailAddress::parse(&form.email)?;
+        let password = Password::parse_new(&form.password)?;
+        let display_name = DisplayName::parse(&form.display_name, username.as_str())?;
+        let id = self
+            .insert_member(username, email, display_name, &password, role)
+            .await?;
+        Ok(self
+            .store
+            .member_by_id(id)
+            .await?
+            .ok_or(StoreError::NotFound)?)
+    }
+
+    /// Signs in with a username or email and a password.
+    #[instrument(skip_all)]
+    pub async fn login(
+        &self,
+        login: &str,
+        password: &str,
+        kind: SessionKind,
+        client: &str,
+    ) -> Result<(SessionToken, Member), LoginError> {
+        let now = Timestamp::now();
+        let window = self.config.login_window_secs;
+        let floor = now.plus_seconds(-window);
+        let login_key = format!("login:{}", login.trim().to_lowercase());
+        let client_key = format!("login-client:{client}");
+        for (key, allowed) in [
+            (&login_key, self.config.login_failures_allowed),
+            (&client_key, self.config.login_failures_allowed * 4),
+        ] {
+            if let Some(c) = self.store.read_counter(key, floor).await?
+                && c.hits >= allowed
+            {
+                return Err(LoginError::RateLimited {
+                    retry_after_secs: retry_after(c.window_start, window, now),
+                });
+            }
+        }
+
+        let found = self.store.credentials(login.trim()).await?;
+        let ok = match &found {
+            Some(c) => self.hasher.verify(password, &c.password_hash).await,
+            None => {
+                let decoy = self.hasher.decoy_hash().await;
+                let _ = self.hasher.verify(password, &decoy).await;
+                false
+            }
+        };
+        match found {
+            Some(c) if ok => {
+                self.store.clear_counter(&login_key).await?;
+                let token = self.open_session(&c.member, kind).await?;
+                Ok((token, c.member))
+            }
+            _ => {
+                self.store.bump_counter(&login_key, now, floor).await?;
+                self.store.bump_counter(&client_key, now, floor).await?;
+                Err(LoginError::InvalidCredentials)
+            }
+        }
+    }
+
+    async fn open_session(
+        &self,
+        member: &Member,
+        kind: SessionKind,
+    ) -> Result<SessionToken, StoreError> {
+        let token = SessionToken::generate();
+        let now = Timestamp::now();
+        let expires = now.plus_seconds(self.config.session_days * 86_400);
+        self.store
+            .insert_session(&token.hash(), member.id, kind, now, expires)
+            .await?;
+        Ok(token)
+    }
+
+    /// Ends the session behind a token.
+    pub async fn logout(&self, token: &str) -> Result<(), StoreError> {
+        self.store
+            .delete_session(&crate::members::session::hash_token(token))
+            .await
+    }
+
+    /// The viewer behind a session token; an unknown or expired token is a guest.
+    pub async fn viewer_for_token(&self, token: &str) -> Result<Viewer, StoreError> {
+        let hash = crate::members::session::hash_token(token);
+        Ok(
+            match self.store.session_actor(&hash, Timestamp::now()).await? {
+                Some(actor) => Viewer::member(actor),
+                None => Viewer::guest(),
+            },
+        )
+    }
+
+    /// The signed-in member's own account, email included.
+    pub async fn me(&self, viewer: &Viewer) -> Result<Member, ProfileError> {
+        let id = viewer.id().ok_or(ProfileError::SignInRequired)?;
+        self.store
+            .member_by_id(id)
+            .await?
+            .ok_or(ProfileError::NotFound)
+    }
+
+    /// Edits one's own display name and bio.
+    pub async fn update_profile(
+        &self,
+        viewer: &Viewer,
+        update: ProfileUpdate,
+    ) -> Result<Member, ProfileError> {
+        let me = self.me(viewer).await?;
+        let display_name = match &update.display_name {
+            Some(d) => DisplayName::parse(d, &me.username)?.as_str().to_owned(),
+            None => me.display_name.clone(),
+        };
+        let bio = match update.bio {
+            Some(b) => {
+                let b = b.trim().replace("\r\n", "\n");
+                if b.chars().count() > BIO_MAX {
+                    return Err(Invalid::new(
+                        "bio",
+                        "too_long",
+                        format!("A bio may be at most {BIO_MAX} characters long."),
+                    )
+                    .into());
+                }
+                if b.contains('\0') {
+                    return Err(Invalid::new(
+                        "bio",
+                        "invalid_characters",
+                        "A bio may not contain null characters.",
+                    )
+                    .into());
+                }
+                b
+            }
+            None => me.bio.clone(),
+        };
+        self.store
+            .update_profile(me.id, &display_name, &bio)
+            .await?;
+        self.me(viewer).await
+    }
+
+    /// A member's public profile, counting only posts the viewer may read.
+    pub async fn profile(&self, viewer: &Viewer, username: &str) -> Result<Profile, ProfileError> {
+        let member = self
+            .store
+            .member_by_username(&username.to_ascii_lowercase())
+            .await?
+            .ok_or(ProfileError::NotFound)?;
+        let visible_post_count = self
+            .store
+            .count_posts_by(member.id, &scope(viewer, Need::Read))
+            .await?;
+        Ok(Profile {
+            member,
+            visible_post_count,
+        })
+    }
+}
+
+/// Seconds until a window that started at `start` and lasts `window` seconds is over.
+fn retry_after(start: Timestamp, window: i64, now: Timestamp) -> i64 {
+    let end = start.plus_seconds(window);
+    ((end.0 - now.0) / 1_000_000).max(1)
+}

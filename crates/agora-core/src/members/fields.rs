@@ -1,0 +1,207 @@
+//! The fields of an account, parsed at the edge so that past it no raw string travels.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::Invalid;
+
+/// A username: 3–24 characters, ASCII letters, digits, `_` and `-`, starting with a letter or
+/// digit. Unique regardless of case; shown as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Username(String);
+
+impl Username {
+    pub const MIN_LEN: usize = 3;
+    pub const MAX_LEN: usize = 24;
+
+    /// Parses a username as typed at registration.
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(Invalid::new("username", "required", "Choose a username."));
+        }
+        if s.chars().count() < Self::MIN_LEN || s.chars().count() > Self::MAX_LEN {
+            return Err(Invalid::new(
+                "username",
+                "invalid_length",
+                format!(
+                    "A username must be {} to {} characters long.",
+                    Self::MIN_LEN,
+                    Self::MAX_LEN
+                ),
+            ));
+        }
+        let valid_chars = s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let valid_start = s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
+        if !valid_chars || !valid_start {
+            return Err(Invalid::new(
+                "username",
+                "invalid_format",
+                "A username may use letters a–z, digits, '_' and '-', and must start with a letter or digit.",
+            ));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    /// The username as typed.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form uniqueness is checked on.
+    pub fn canonical(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
+}
+
+/// An email address: trimmed, one `@`, a dotted domain, no spaces; stored lowercase.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub const MAX_LEN: usize = 254;
+
+    /// Parses an address as typed.
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(Invalid::new(
+                "email",
+                "required",
+                "Enter your email address.",
+            ));
+        }
+        if s.len() > Self::MAX_LEN {
+            return Err(Invalid::new(
+                "email",
+                "too_long",
+                "That email address is too long.",
+            ));
+        }
+        let invalid = || {
+            Invalid::new(
+                "email",
+                "invalid_format",
+                "Enter an email address like name@example.com.",
+            )
+        };
+        let (local, domain) = s.split_once('@').ok_or_else(invalid)?;
+        let bad_char = |c: char| c.is_whitespace() || c.is_control() || c == ',';
+        if local.is_empty()
+            || domain.len() < 3
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || s.chars().filter(|c| *c == '@').count() != 1
+            || s.chars().any(bad_char)
+        {
+            return Err(invalid());
+        }
+        Ok(Self(s.to_lowercase()))
+    }
+
+    /// The address, lowercase.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A display name: 1–60 characters, normalised (NFC), no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX_LEN: usize = 60;
+
+    /// Parses a display name; an empty one falls back to `fallback` (the username).
+    pub fn parse(raw: &str, fallback: &str) -> Result<Self, Invalid> {
+        let s: String = raw.trim().nfc().collect();
+        if s.is_empty() {
+            return Ok(Self(fallback.to_owned()));
+        }
+        if s.chars().count() > Self::MAX_LEN {
+            return Err(Invalid::new(
+                "display_name",
+                "too_long",
+                format!(
+                    "A display name may be at most {} characters long.",
+                    Self::MAX_LEN
+                ),
+            ));
+        }
+        if s.chars().any(is_forbidden_in_names) {
+            return Err(Invalid::new(
+                "display_name",
+                "invalid_characters",
+                "A display name may not contain control or direction-changing characters.",
+            ));
+        }
+        Ok(Self(s))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Control characters and the bidirectional overrides used to disguise names.
+pub(crate) fn is_forbidden_in_names(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_follow_their_rules() {
+        assert_eq!(
+            Username::parse("  Mara_L ").map(|u| u.canonical()),
+            Ok("mara_l".into())
+        );
+        for bad in [
+            "",
+            "ab",
+            "_mara",
+            "ma ra",
+            "märä",
+            "a/b",
+            "x".repeat(25).as_str(),
+            "mara\0",
+        ] {
+            assert!(Username::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn emails_are_lowercased_and_checked() {
+        assert_eq!(
+            EmailAddress::parse(" Ana@Example.COM ").map(|e| e.0),
+            Ok("ana@example.com".into())
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.io",
+            "a@b",
+            "a b@x.io",
+            "a@@x.io",
+            "a@x.io,b@y.io",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn display_names_refuse_direction_overrides() {
+        assert!(DisplayName::parse("Ana\u{202E}gnp.exe", "ana").is_err());
+        assert_eq!(
+            DisplayName::parse("  ", "ana").map(|d| d.0),
+            Ok("ana".into())
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! Members: the validated fields of an account, password hashing, sessions, and the use cases
+//! register, sign in, sign out, profile.
+
+mod account;
+mod fields;
+mod password;
+mod session;
+
+pub use account::{LoginError, ProfileError, ProfileUpdate, RegisterError, Registration};
+pub(crate) use fields::is_forbidden_in_names as is_forbidden_in_text;
+pub use fields::{DisplayName, EmailAddress, Username};
+pub use password::{Password, PasswordHasher};
+pub use session::{SessionKind, SessionToken};
+
+use crate::ids::MemberId;
+use crate::time::Timestamp;
+use crate::viewer::SiteRole;
+
+/// A member as stored, minus the password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub id: MemberId,
+    pub username: String,
+    pub display_name: String,
+    /// Private: only the member and the admins see it.
+    pub email: String,
+    pub bio: String,
+    pub role: SiteRole,
+    pub created_at: Timestamp,
+}
+
+/// A member to insert.
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    pub username: Username,
+    pub email: EmailAddress,
+    pub display_name: DisplayName,
+    pub password_hash: String,
+    pub role: SiteRole,
+    pub at: Timestamp,
+}
+
+/// What sign-in needs of a stored member.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub member: Member,
+    pub password_hash: String,
+}
+
+/// A member's public profile: what any viewer may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub member: Member,
+    /// Posts in groups the viewer may read.
+    pub visible_post_count: i64,
+}

@@ -1,0 +1,102 @@
+//! Site settings that admins change while the site runs: name, goal, netiquette, and whether
+//! ordinary members may create groups.
+
+use crate::agora::Agora;
+use crate::error::{Invalid, StoreError};
+use crate::groups::GroupError;
+use crate::viewer::Viewer;
+
+/// The site's settings, with defaults for those never set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteSettings {
+    pub name: String,
+    pub goal: String,
+    pub netiquette: String,
+    pub members_may_create_groups: bool,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        Self {
+            name: "agora".into(),
+            goal: "A place for our community to meet, ask, answer and share.".into(),
+            netiquette:
+                "Be kind. Stay on topic. No spam, no personal attacks, no one else's private data."
+                    .into(),
+            members_may_create_groups: false,
+        }
+    }
+}
+
+/// Changes to the settings; `None` leaves one as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SiteSettingsPatch {
+    pub name: Option<String>,
+    pub goal: Option<String>,
+    pub netiquette: Option<String>,
+    pub members_may_create_groups: Option<bool>,
+}
+
+impl Agora {
+    /// The current settings.
+    pub async fn site_settings(&self) -> Result<SiteSettings, StoreError> {
+        let mut s = SiteSettings::default();
+        for (key, value) in self.store.settings().await? {
+            match key.as_str() {
+                "name" => s.name = value,
+                "goal" => s.goal = value,
+                "netiquette" => s.netiquette = value,
+                "members_may_create_groups" => s.members_may_create_groups = value == "true",
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    /// Changes settings (admins only).
+    pub async fn update_site_settings(
+        &self,
+        viewer: &Viewer,
+        patch: SiteSettingsPatch,
+    ) -> Result<SiteSettings, GroupError> {
+        if viewer.id().is_none() {
+            return Err(GroupError::SignInRequired);
+        }
+        if !viewer.is_admin() {
+            return Err(GroupError::Forbidden("admins_only"));
+        }
+        let texts = [
+            ("name", patch.name, 1, 80),
+            ("goal", patch.goal, 0, 1_000),
+            ("netiquette", patch.netiquette, 0, 10_000),
+        ];
+        let mut checked = Vec::new();
+        for (field, value, min, max) in texts {
+            if let Some(v) = value {
+                let v = v.trim().replace("\r\n", "\n");
+                let n = v.chars().count();
+                if n < min || n > max || v.contains('\0') {
+                    return Err(Invalid::new(
+                        field,
+                        "invalid_length",
+                        format!("The {field} must be {min} to {max} characters long."),
+                    )
+                    .into());
+                }
+                checked.push((field, v));
+            }
+        }
+        for (field, v) in checked {
+            self.store.put_setting(field, &v).await?;
+        }
+        if let Some(b) = patch.members_may_create_groups {
+            self.store
+                .put_setting(
+                    "members_may_create_groups",
+                    if b { "true" } else { "false" },
+                )
+                .await?;
+        }
+        Ok(self.site_settings().await?)
+    }
+}

@@ -1,0 +1,245 @@
+//! The storage boundary: what the use cases need from a database, and nothing about how.
+//!
+//! `agora-store` implements these traits on SQLite and on PostgreSQL; the same contract
+//! suite runs against both. Methods that write several rows do so in one transaction.
+
+use async_trait::async_trait;
+
+use crate::error::StoreError;
+use crate::forum::{NewPost, NewTopic, Post, PostEdit, Revision, Topic, TopicFlags, TopicSort};
+use crate::groups::policy::{Relation, Scope};
+use crate::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
+use crate::ids::{GroupId, InvitationId, MemberId, PostId, TopicId};
+use crate::members::{Credentials, Member, NewMember, SessionKind};
+use crate::paging::Cursor;
+use crate::search::{SearchHit, SearchQuery};
+use crate::time::Timestamp;
+use crate::viewer::{Actor, SiteRole};
+
+/// Everything agora stores, as one object the web state can hold.
+pub trait Store: MemberStore + GroupStore + ForumStore + Send + Sync {}
+impl<T: MemberStore + GroupStore + ForumStore + Send + Sync> Store for T {}
+
+/// A counter in a time window, for rate limits shared by every app node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowCount {
+    pub hits: i64,
+    pub window_start: Timestamp,
+}
+
+/// Members, sessions, site settings and rate-limit counters.
+#[async_trait]
+pub trait MemberStore: Send + Sync {
+    /// Inserts a member. A taken username or email is `Conflict` with constraint
+    /// `members_username` or `members_email`.
+    async fn insert_member(&self, member: &NewMember) -> Result<MemberId, StoreError>;
+    async fn member_by_id(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
+    /// Looks a member up by username, ignoring case.
+    async fn member_by_username(&self, username: &str) -> Result<Option<Member>, StoreError>;
+    /// Looks up sign-in credentials by username or email, ignoring case.
+    async fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError>;
+    async fn update_profile(
+        &self,
+        id: MemberId,
+        display_name: &str,
+        bio: &str,
+    ) -> Result<(), StoreError>;
+    async fn set_site_role(&self, id: MemberId, role: SiteRole) -> Result<(), StoreError>;
+    async fn count_members(&self) -> Result<i64, StoreError>;
+    /// Members in order of sign-up, for the admin's list.
+    async fn list_members(
+        &self,
+        after: Option<MemberId>,
+        limit: u32,
+    ) -> Result<Vec<Member>, StoreError>;
+
+    async fn insert_session(
+        &self,
+        token_hash: &str,
+        member: MemberId,
+        kind: SessionKind,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The member behind a live session token, touching its last-seen time.
+    async fn session_actor(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<Actor>, StoreError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Counts one more hit on `key` in a window that started after `window_floor`; a window
+    /// that started before it is restarted at `now`.
+    async fn bump_counter(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window_floor: Timestamp,
+    ) -> Result<WindowCount, StoreError>;
+    /// The counter on `key`, if its window started after `window_floor`.
+    async fn read_counter(
+        &self,
+        key: &str,
+        window_floor: Timestamp,
+    ) -> Result<Option<WindowCount>, StoreError>;
+    async fn clear_counter(&self, key: &str) -> Result<(), StoreError>;
+
+    /// Every stored site setting as (key, value).
+    async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
+    async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+}
+
+/// Groups, memberships, join requests and invitations.
+#[async_trait]
+pub trait GroupStore: Send + Sync {
+    /// Inserts a group with its owner as first member. A taken slug is `Conflict` with
+    /// constraint `groups_slug`.
+    async fn insert_group(&self, group: &NewGroup) -> Result<GroupId, StoreError>;
+    /// A group and how `viewer` stands to it.
+    async fn group_by_slug(
+        &self,
+        slug: &str,
+        viewer: Option<MemberId>,
+    ) -> Result<Option<(Group, Relation)>, StoreError>;
+    async fn group_by_id(
+        &self,
+        id: GroupId,
+        viewer: Option<MemberId>,
+    ) -> Result<Option<(Group, Relation)>, StoreError>;
+    /// Groups in `scope`, by name, after the cursor (`key` unused, `id` the last group id
+    /// of the previous page in name order is resolved by the store).
+    async fn list_groups(
+        &self,
+        scope: &Scope,
+        after_name: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<(Group, Relation)>, StoreError>;
+    /// Groups `member` belongs to that are in `scope`.
+    async fn groups_of_member(
+        &self,
+        member: MemberId,
+        scope: &Scope,
+    ) -> Result<Vec<(Group, GroupRole)>, StoreError>;
+
+    /// Adds a member (no-op if already one) and clears their pending request and
+    /// invitations, in one transaction. Returns whether a membership was added.
+    async fn add_member(
+        &self,
+        group: GroupId,
+        member: MemberId,
+        role: GroupRole,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Removes a membership. Returns whether there was one.
+    async fn remove_member(&self, group: GroupId, member: MemberId) -> Result<bool, StoreError>;
+    async fn set_group_role(
+        &self,
+        group: GroupId,
+        member: MemberId,
+        role: GroupRole,
+    ) -> Result<bool, StoreError>;
+    async fn count_role(&self, group: GroupId, role: GroupRole) -> Result<i64, StoreError>;
+    async fn members_of(
+        &self,
+        group: GroupId,
+        after: Option<MemberId>,
+        limit: u32,
+    ) -> Result<Vec<GroupMember>, StoreError>;
+
+    /// Records a request to join; a second request while one is pending is a no-op.
+    async fn insert_request(
+        &self,
+        group: GroupId,
+        member: MemberId,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    async fn pending_requests(&self, group: GroupId) -> Result<Vec<JoinRequest>, StoreError>;
+    /// Approves (adding the membership in the same transaction) or rejects a pending
+    /// request. Returns whether a pending request was found.
+    async fn decide_request(
+        &self,
+        group: GroupId,
+        member: MemberId,
+        approve: bool,
+        by: MemberId,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Creates a pending invitation, or returns the one already pending.
+    async fn insert_invitation(
+        &self,
+        group: GroupId,
+        invitee: MemberId,
+        by: MemberId,
+        at: Timestamp,
+    ) -> Result<InvitationId, StoreError>;
+    async fn invitation(&self, id: InvitationId) -> Result<Option<Invitation>, StoreError>;
+    /// Pending invitations addressed to `member`, with their groups.
+    async fn invitations_for(
+        &self,
+        member: MemberId,
+    ) -> Result<Vec<(Invitation, Group)>, StoreError>;
+    /// Accepts a pending invitation and adds the membership, in one transaction.
+    async fn accept_invitation(&self, id: InvitationId, at: Timestamp) -> Result<bool, StoreError>;
+}
+
+/// Topics, posts, revisions and search.
+#[async_trait]
+pub trait ForumStore: Send + Sync {
+    /// Inserts a topic with its opening post, tags and search entry; bumps the group's
+    /// counters. One transaction.
+    async fn insert_topic(&self, topic: &NewTopic) -> Result<(TopicId, PostId), StoreError>;
+    async fn topic(&self, id: TopicId) -> Result<Option<Topic>, StoreError>;
+    /// A group's topics, pinned ones excluded, in `sort` order after `after`.
+    async fn list_topics(
+        &self,
+        group: GroupId,
+        sort: TopicSort,
+        after: Option<Cursor>,
+        limit: u32,
+        with_deleted: bool,
+    ) -> Result<Vec<Topic>, StoreError>;
+    /// A group's pinned topics, newest activity first.
+    async fn pinned_topics(
+        &self,
+        group: GroupId,
+        with_deleted: bool,
+    ) -> Result<Vec<Topic>, StoreError>;
+    async fn set_topic_flags(&self, id: TopicId, flags: TopicFlags) -> Result<(), StoreError>;
+
+    /// Appends a reply, numbering it, and bumps the topic's and group's counters and
+    /// activity time; indexes it for search. One transaction.
+    async fn insert_post(&self, post: &NewPost) -> Result<PostId, StoreError>;
+    async fn post(&self, id: PostId) -> Result<Option<Post>, StoreError>;
+    /// A topic's posts numbered from `from_number`, in order.
+    async fn posts(
+        &self,
+        topic: TopicId,
+        from_number: i64,
+        limit: u32,
+    ) -> Result<Vec<Post>, StoreError>;
+    /// Keeps the current version as a revision, then writes the new one and re-indexes it.
+    async fn edit_post(&self, edit: &PostEdit) -> Result<(), StoreError>;
+    async fn revisions(&self, post: PostId) -> Result<Vec<Revision>, StoreError>;
+    /// Soft-deletes or restores a post (an opening post takes its topic along), keeping
+    /// counters and the search index in step.
+    async fn set_post_deleted(
+        &self,
+        id: PostId,
+        deleted: bool,
+        by: MemberId,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Posts matching `query` in groups in `scope`, best first.
+    async fn search(
+        &self,
+        query: &SearchQuery,
+        scope: &Scope,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<SearchHit>, StoreError>;
+    /// Number of visible posts by `member` in groups in `scope`.
+    async fn count_posts_by(&self, member: MemberId, scope: &Scope) -> Result<i64, StoreError>;
+}

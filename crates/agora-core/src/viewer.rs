@@ -1,0 +1,84 @@
+//! Who is looking: a guest or a signed-in member with a site role.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::MemberId;
+
+/// A member's role on the whole site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteRole {
+    /// Runs the site: settings, members, every group.
+    Admin,
+    /// Moderates across the site; sees what members see.
+    Moderator,
+    /// An ordinary member.
+    Member,
+}
+
+impl SiteRole {
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Moderator => "moderator",
+            Self::Member => "member",
+        }
+    }
+
+    /// Parses a stored or requested role name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Self::Admin),
+            "moderator" => Some(Self::Moderator),
+            "member" => Some(Self::Member),
+            _ => None,
+        }
+    }
+}
+
+/// The signed-in member behind a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub id: MemberId,
+    pub username: String,
+    pub role: SiteRole,
+}
+
+/// The viewer of a page or API response: every read path takes one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Viewer {
+    actor: Option<Actor>,
+}
+
+impl Viewer {
+    /// Someone not signed in.
+    pub fn guest() -> Self {
+        Self { actor: None }
+    }
+
+    /// A signed-in member.
+    pub fn member(actor: Actor) -> Self {
+        Self { actor: Some(actor) }
+    }
+
+    /// The member, if signed in.
+    pub fn actor(&self) -> Option<&Actor> {
+        self.actor.as_ref()
+    }
+
+    /// The member's id, if signed in.
+    pub fn id(&self) -> Option<MemberId> {
+        self.actor.as_ref().map(|a| a.id)
+    }
+
+    /// Whether the viewer is a site admin.
+    pub fn is_admin(&self) -> bool {
+        matches!(&self.actor, Some(a) if a.role == SiteRole::Admin)
+    }
+
+    /// Whether the viewer moderates the whole site (admins do too).
+    pub fn is_site_moderator(&self) -> bool {
+        matches!(&self.actor, Some(a) if matches!(a.role, SiteRole::Admin | SiteRole::Moderator))
+    }
+}

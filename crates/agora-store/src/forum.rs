@@ -1,0 +1,432 @@
+//! `ForumStore`: topics, posts and revisions, with counters, tags and the search index kept
+//! in step inside each write's transaction.
+
+use async_trait::async_trait;
+
+use agora_core::forum::{
+    Author, NewPost, NewTopic, Post, PostEdit, Revision, Topic, TopicFlags, TopicSort,
+};
+use agora_core::groups::policy::Scope;
+use agora_core::paging::Cursor;
+use agora_core::search::{SearchHit, SearchQuery};
+use agora_core::store::ForumStore;
+use agora_core::time::Timestamp;
+use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
+
+use crate::SqlStore;
+use crate::db::{Handle, Int};
+use crate::rows::{POST_COLUMNS, PostRow, TOPIC_COLUMNS, TopicRow};
+use crate::scope::group_filter;
+use crate::search::index_post;
+
+async fn write_tags(tx: &mut Handle, topic: i64, tags: &[String]) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM topic_tags WHERE topic_id = $1",
+        &[topic.into()],
+    )
+    .await?;
+    for tag in tags {
+        tx.execute(
+            "INSERT INTO topic_tags (topic_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[topic.into(), tag.into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Bumped {
+    post_count: i64,
+    group_id: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PostState {
+    topic_id: i64,
+    number: i64,
+    deleted: bool,
+    body_markdown: String,
+    revision_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    number: i64,
+    title: Option<String>,
+    body_markdown: String,
+    editor_id: Option<i64>,
+    editor_username: Option<String>,
+    editor_display_name: Option<String>,
+    replaced_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct TitleRow {
+    title: String,
+}
+
+#[async_trait]
+impl ForumStore for SqlStore {
+    async fn insert_topic(&self, t: &NewTopic) -> Result<(TopicId, PostId), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let tags = t.tags.join(" ");
+        let topic = tx
+            .one::<Int>(
+                "INSERT INTO topics (group_id, kind, title, slug, author_id, tags, post_count, reply_count, created_at, last_activity_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $7) RETURNING id",
+                &[
+                    t.group_id.0.into(),
+                    t.kind.as_str().into(),
+                    (&t.title).into(),
+                    (&t.slug).into(),
+                    t.author.0.into(),
+                    (&tags).into(),
+                    t.at.0.into(),
+                ],
+            )
+            .await?
+            .0;
+        let post = tx
+            .one::<Int>(
+                "INSERT INTO posts (topic_id, group_id, number, author_id, body_markdown, body_html, created_at) \
+                 VALUES ($1, $2, 1, $3, $4, $5, $6) RETURNING id",
+                &[
+                    topic.into(),
+                    t.group_id.0.into(),
+                    t.author.0.into(),
+                    (&t.body_markdown).into(),
+                    (&t.body_html).into(),
+                    t.at.0.into(),
+                ],
+            )
+            .await?
+            .0;
+        write_tags(&mut tx, topic, &t.tags).await?;
+        index_post(&mut tx, post, &t.title, &t.body_text).await?;
+        tx.execute(
+            "UPDATE groups SET topic_count = topic_count + 1, last_activity_at = $2 WHERE id = $1",
+            &[t.group_id.0.into(), t.at.0.into()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((TopicId(topic), PostId(post)))
+    }
+
+    async fn topic(&self, id: TopicId) -> Result<Option<Topic>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT {TOPIC_COLUMNS} FROM topics t JOIN members a ON a.id = t.author_id WHERE t.id = $1"
+        );
+        Ok(db
+            .optional::<TopicRow>(sql, &[id.0.into()])
+            .await?
+            .map(Topic::from))
+    }
+
+    async fn list_topics(
+        &self,
+        group: GroupId,
+        sort: TopicSort,
+        after: Option<Cursor>,
+        limit: u32,
+        with_deleted: bool,
+    ) -> Result<Vec<Topic>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let key = match sort {
+            TopicSort::Latest => "t.last_activity_at",
+            TopicSort::Replies => "t.reply_count",
+        };
+        // The row-value comparison continues exactly after the cursor and seeks the
+        // (group_id, key, id) index, so a deep page costs what the first one does.
+        let sql = format!(
+            "SELECT {TOPIC_COLUMNS} FROM topics t JOIN members a ON a.id = t.author_id \
+             WHERE t.group_id = $1 AND t.pinned = FALSE AND (t.deleted = FALSE OR $2) \
+             AND ({key}, t.id) < ($3, $4) \
+             ORDER BY {key} DESC, t.id DESC LIMIT $5"
+        );
+        let (k, id) = after.map_or((i64::MAX, i64::MAX), |c| (c.key, c.id));
+        let rows = db
+            .all::<TopicRow>(
+                sql,
+                &[
+                    group.0.into(),
+                    with_deleted.into(),
+                    k.into(),
+                    id.into(),
+                    i64::from(limit).into(),
+                ],
+            )
+            .await?;
+        Ok(rows.into_iter().map(Topic::from).collect())
+    }
+
+    async fn pinned_topics(
+        &self,
+        group: GroupId,
+        with_deleted: bool,
+    ) -> Result<Vec<Topic>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT {TOPIC_COLUMNS} FROM topics t JOIN members a ON a.id = t.author_id \
+             WHERE t.group_id = $1 AND t.pinned = TRUE AND (t.deleted = FALSE OR $2) \
+             ORDER BY t.last_activity_at DESC, t.id DESC LIMIT 20"
+        );
+        let rows = db
+            .all::<TopicRow>(sql, &[group.0.into(), with_deleted.into()])
+            .await?;
+        Ok(rows.into_iter().map(Topic::from).collect())
+    }
+
+    async fn set_topic_flags(&self, id: TopicId, flags: TopicFlags) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        if let Some(p) = flags.pinned {
+            tx.execute(
+                "UPDATE topics SET pinned = $2 WHERE id = $1",
+                &[id.0.into(), p.into()],
+            )
+            .await?;
+        }
+        if let Some(l) = flags.locked {
+            tx.execute(
+                "UPDATE topics SET locked = $2 WHERE id = $1",
+                &[id.0.into(), l.into()],
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    async fn insert_post(&self, p: &NewPost) -> Result<PostId, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        // Taking the next number and bumping the counters in one statement also locks the
+        // topic row, so concurrent replies on PostgreSQL cannot take the same number.
+        let bumped = tx
+            .one::<Bumped>(
+                "UPDATE topics SET post_count = post_count + 1, reply_count = reply_count + 1, \
+                 last_activity_at = $2 WHERE id = $1 RETURNING post_count, group_id",
+                &[p.topic_id.0.into(), p.at.0.into()],
+            )
+            .await?;
+        let id = tx
+            .one::<Int>(
+                "INSERT INTO posts (topic_id, group_id, number, author_id, body_markdown, body_html, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    p.topic_id.0.into(),
+                    bumped.group_id.into(),
+                    bumped.post_count.into(),
+                    p.author.0.into(),
+                    (&p.body_markdown).into(),
+                    (&p.body_html).into(),
+                    p.at.0.into(),
+                ],
+            )
+            .await?
+            .0;
+        index_post(&mut tx, id, "", &p.body_text).await?;
+        tx.execute(
+            "UPDATE groups SET last_activity_at = $2 WHERE id = $1",
+            &[bumped.group_id.into(), p.at.0.into()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(PostId(id))
+    }
+
+    async fn post(&self, id: PostId) -> Result<Option<Post>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT {POST_COLUMNS} FROM posts p JOIN members a ON a.id = p.author_id WHERE p.id = $1"
+        );
+        Ok(db
+            .optional::<PostRow>(sql, &[id.0.into()])
+            .await?
+            .map(Post::from))
+    }
+
+    async fn posts(
+        &self,
+        topic: TopicId,
+        from_number: i64,
+        limit: u32,
+    ) -> Result<Vec<Post>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT {POST_COLUMNS} FROM posts p JOIN members a ON a.id = p.author_id \
+             WHERE p.topic_id = $1 AND p.number >= $2 ORDER BY p.number LIMIT $3"
+        );
+        let rows = db
+            .all::<PostRow>(
+                sql,
+                &[topic.0.into(), from_number.into(), i64::from(limit).into()],
+            )
+            .await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn edit_post(&self, e: &PostEdit) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let current = tx
+            .one::<PostState>(
+                "SELECT topic_id, number, deleted, body_markdown, revision_count FROM posts WHERE id = $1",
+                &[e.post_id.0.into()],
+            )
+            .await?;
+        let old_title = if current.number == 1 {
+            Some(
+                tx.one::<TitleRow>(
+                    "SELECT title FROM topics WHERE id = $1",
+                    &[current.topic_id.into()],
+                )
+                .await?
+                .title,
+            )
+        } else {
+            None
+        };
+        tx.execute(
+            "INSERT INTO post_revisions (post_id, number, title, body_markdown, editor_id, replaced_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                e.post_id.0.into(),
+                (current.revision_count + 1).into(),
+                old_title.as_deref().into(),
+                (&current.body_markdown).into(),
+                e.editor.0.into(),
+                e.at.0.into(),
+            ],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE posts SET body_markdown = $2, body_html = $3, edited_at = $4, \
+             revision_count = revision_count + 1 WHERE id = $1",
+            &[
+                e.post_id.0.into(),
+                (&e.body_markdown).into(),
+                (&e.body_html).into(),
+                e.at.0.into(),
+            ],
+        )
+        .await?;
+        let mut title = old_title.unwrap_or_default();
+        if let Some((new_title, slug)) = &e.title {
+            tx.execute(
+                "UPDATE topics SET title = $2, slug = $3 WHERE id = $1",
+                &[current.topic_id.into(), new_title.into(), slug.into()],
+            )
+            .await?;
+            title = new_title.clone();
+        }
+        if let Some(tags) = &e.tags {
+            tx.execute(
+                "UPDATE topics SET tags = $2 WHERE id = $1",
+                &[current.topic_id.into(), (&tags.join(" ")).into()],
+            )
+            .await?;
+            write_tags(&mut tx, current.topic_id, tags).await?;
+        }
+        index_post(&mut tx, e.post_id.0, &title, &e.body_text).await?;
+        tx.commit().await
+    }
+
+    async fn revisions(&self, post: PostId) -> Result<Vec<Revision>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let rows = db
+            .all::<RevisionRow>(
+                "SELECT r.number, r.title, r.body_markdown, r.editor_id, m.username AS editor_username, \
+                 m.display_name AS editor_display_name, r.replaced_at FROM post_revisions r \
+                 LEFT JOIN members m ON m.id = r.editor_id WHERE r.post_id = $1 ORDER BY r.number",
+                &[post.0.into()],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Revision {
+                number: r.number,
+                title: r.title,
+                body_markdown: r.body_markdown,
+                editor: Author {
+                    id: MemberId(r.editor_id.unwrap_or_default()),
+                    username: r.editor_username.unwrap_or_default(),
+                    display_name: r.editor_display_name.unwrap_or_default(),
+                },
+                replaced_at: Timestamp(r.replaced_at),
+            })
+            .collect())
+    }
+
+    async fn set_post_deleted(
+        &self,
+        id: PostId,
+        deleted: bool,
+        by: MemberId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let current = tx
+            .one::<PostState>(
+                "SELECT topic_id, number, deleted, body_markdown, revision_count FROM posts WHERE id = $1",
+                &[id.0.into()],
+            )
+            .await?;
+        if current.deleted == deleted {
+            return Ok(());
+        }
+        tx.execute(
+            "UPDATE posts SET deleted = $2, deleted_at = $3, deleted_by = $4 WHERE id = $1",
+            &[
+                id.0.into(),
+                deleted.into(),
+                deleted.then_some(at.0).into(),
+                deleted.then_some(by.0).into(),
+            ],
+        )
+        .await?;
+        let delta: i64 = if deleted { -1 } else { 1 };
+        if current.number == 1 {
+            tx.execute(
+                "UPDATE topics SET deleted = $2 WHERE id = $1",
+                &[current.topic_id.into(), deleted.into()],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE groups SET topic_count = topic_count + $2 \
+                 WHERE id = (SELECT group_id FROM topics WHERE id = $1)",
+                &[current.topic_id.into(), delta.into()],
+            )
+            .await?;
+        } else {
+            tx.execute(
+                "UPDATE topics SET reply_count = reply_count + $2 WHERE id = $1",
+                &[current.topic_id.into(), delta.into()],
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    async fn search(
+        &self,
+        query: &SearchQuery,
+        scope: &Scope,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        let mut db = self.pools.read().await?;
+        crate::search::search(&mut db, query, scope, limit, offset).await
+    }
+
+    async fn count_posts_by(&self, member: MemberId, scope: &Scope) -> Result<i64, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT COUNT(*) FROM posts p JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
+             WHERE p.author_id = $2 AND p.deleted = FALSE AND t.deleted = FALSE AND {}",
+            group_filter(scope, 1)
+        );
+        Ok(db
+            .one::<Int>(sql, &[scope.member.map(|m| m.0).into(), member.0.into()])
+            .await?
+            .0)
+    }
+}

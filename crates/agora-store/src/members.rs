@@ -1,0 +1,284 @@
+//! `MemberStore`: members, sessions, settings and rate counters.
+
+use async_trait::async_trait;
+
+use agora_core::members::{Credentials, Member, NewMember, SessionKind};
+use agora_core::store::{MemberStore, WindowCount};
+use agora_core::time::Timestamp;
+use agora_core::viewer::{Actor, SiteRole};
+use agora_core::{MemberId, StoreError};
+
+use crate::SqlStore;
+use crate::db::Int;
+use crate::rows::{MEMBER_COLUMNS, MemberRow};
+
+#[derive(sqlx::FromRow)]
+struct CredentialsRow {
+    #[sqlx(flatten)]
+    member: MemberRow,
+    password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: i64,
+    username: String,
+    role: String,
+    last_seen_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct CounterRow {
+    hits: i64,
+    window_start: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SettingRow {
+    key: String,
+    value: String,
+}
+
+/// Sessions are touched (and their expiry slid forward) at most this often, in seconds.
+const SESSION_TOUCH_SECS: i64 = 3_600;
+
+#[async_trait]
+impl MemberStore for SqlStore {
+    async fn insert_member(&self, m: &NewMember) -> Result<MemberId, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let id = tx
+            .one::<Int>(
+                "INSERT INTO members (username, username_key, email, display_name, password_hash, role, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                &[
+                    m.username.as_str().into(),
+                    (&m.username.canonical()).into(),
+                    m.email.as_str().into(),
+                    m.display_name.as_str().into(),
+                    (&m.password_hash).into(),
+                    m.role.as_str().into(),
+                    m.at.0.into(),
+                ],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(MemberId(id.0))
+    }
+
+    async fn member_by_id(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = $1");
+        Ok(db
+            .optional::<MemberRow>(sql, &[id.0.into()])
+            .await?
+            .map(Member::from))
+    }
+
+    async fn member_by_username(&self, username: &str) -> Result<Option<Member>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.username_key = $1");
+        let key = username.to_ascii_lowercase();
+        Ok(db
+            .optional::<MemberRow>(sql, &[(&key).into()])
+            .await?
+            .map(Member::from))
+    }
+
+    async fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let key = login.to_lowercase();
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS}, m.password_hash FROM members m \
+             WHERE m.username_key = $1 OR m.email = $1 ORDER BY m.id LIMIT 1"
+        );
+        Ok(db
+            .optional::<CredentialsRow>(sql, &[(&key).into()])
+            .await?
+            .map(|r| Credentials {
+                member: r.member.into(),
+                password_hash: r.password_hash,
+            }))
+    }
+
+    async fn update_profile(
+        &self,
+        id: MemberId,
+        display_name: &str,
+        bio: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "UPDATE members SET display_name = $1, bio = $2, updated_at = $3 WHERE id = $4",
+            &[
+                display_name.into(),
+                bio.into(),
+                Timestamp::now().0.into(),
+                id.0.into(),
+            ],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn set_site_role(&self, id: MemberId, role: SiteRole) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "UPDATE members SET role = $1 WHERE id = $2",
+            &[role.as_str().into(), id.0.into()],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn count_members(&self) -> Result<i64, StoreError> {
+        let mut db = self.pools.read().await?;
+        Ok(db.one::<Int>("SELECT COUNT(*) FROM members", &[]).await?.0)
+    }
+
+    async fn list_members(
+        &self,
+        after: Option<MemberId>,
+        limit: u32,
+    ) -> Result<Vec<Member>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id > $1 ORDER BY m.id LIMIT $2"
+        );
+        let rows = db
+            .all::<MemberRow>(
+                sql,
+                &[after.map_or(0, |a| a.0).into(), i64::from(limit).into()],
+            )
+            .await?;
+        Ok(rows.into_iter().map(Member::from).collect())
+    }
+
+    async fn insert_session(
+        &self,
+        token_hash: &str,
+        member: MemberId,
+        kind: SessionKind,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "INSERT INTO sessions (token_hash, member_id, kind, created_at, last_seen_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $4, $5)",
+            &[token_hash.into(), member.0.into(), kind.as_str().into(), at.0.into(), expires_at.0.into()],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn session_actor(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<Actor>, StoreError> {
+        let row = {
+            let mut db = self.pools.read().await?;
+            db.optional::<SessionRow>(
+                "SELECT m.id, m.username, m.role, s.last_seen_at FROM sessions s \
+                 JOIN members m ON m.id = s.member_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+                &[token_hash.into(), now.0.into()],
+            )
+            .await?
+        };
+        let Some(row) = row else { return Ok(None) };
+        if row.last_seen_at < now.plus_seconds(-SESSION_TOUCH_SECS).0 {
+            // Slide the expiry forward by as long as has passed since the last touch.
+            let mut tx = self.pools.begin().await?;
+            tx.execute(
+                "UPDATE sessions SET expires_at = expires_at + ($1 - last_seen_at), last_seen_at = $1 \
+                 WHERE token_hash = $2",
+                &[now.0.into(), token_hash.into()],
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(Some(Actor {
+            id: MemberId(row.id),
+            username: row.username,
+            role: SiteRole::parse(&row.role).unwrap_or(SiteRole::Member),
+        }))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "DELETE FROM sessions WHERE token_hash = $1",
+            &[token_hash.into()],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn bump_counter(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window_floor: Timestamp,
+    ) -> Result<WindowCount, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let row = tx
+            .one::<CounterRow>(
+                "INSERT INTO rate_counters (key, window_start, hits) VALUES ($1, $2, 1) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                   hits = CASE WHEN rate_counters.window_start < $3 THEN 1 ELSE rate_counters.hits + 1 END, \
+                   window_start = CASE WHEN rate_counters.window_start < $3 THEN $2 ELSE rate_counters.window_start END \
+                 RETURNING hits, window_start",
+                &[key.into(), now.0.into(), window_floor.0.into()],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(WindowCount {
+            hits: row.hits,
+            window_start: Timestamp(row.window_start),
+        })
+    }
+
+    async fn read_counter(
+        &self,
+        key: &str,
+        window_floor: Timestamp,
+    ) -> Result<Option<WindowCount>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let row = db
+            .optional::<CounterRow>(
+                "SELECT hits, window_start FROM rate_counters WHERE key = $1 AND window_start >= $2",
+                &[key.into(), window_floor.0.into()],
+            )
+            .await?;
+        Ok(row.map(|r| WindowCount {
+            hits: r.hits,
+            window_start: Timestamp(r.window_start),
+        }))
+    }
+
+    async fn clear_counter(&self, key: &str) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute("DELETE FROM rate_counters WHERE key = $1", &[key.into()])
+            .await?;
+        tx.commit().await
+    }
+
+    async fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let rows = db
+            .all::<SettingRow>("SELECT key, value FROM settings", &[])
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
+    }
+
+    async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[key.into(), value.into()],
+        )
+        .await?;
+        tx.commit().await
+    }
+}

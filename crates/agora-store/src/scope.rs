@@ -1,0 +1,70 @@
+//! The visibility policy's `Scope` as SQL: the one translation every list, count and search
+//! uses. It implements exactly `Scope::admits` (agora-core's policy module), which its tests
+//! check against the single-item rule.
+
+use agora_core::groups::policy::Scope;
+
+/// A `WHERE` fragment admitting the groups in `scope`, for a groups table aliased `g`.
+/// `param` is the placeholder number the viewer's id is bound to (bind `scope.member`; for a
+/// guest it is NULL and the membership test admits nothing). The placeholder is always
+/// used, so callers bind the same arguments whoever is looking.
+pub fn group_filter(scope: &Scope, param: usize) -> String {
+    if scope.everything {
+        return format!("(TRUE OR ${param} IS NULL)");
+    }
+    let mut parts = Vec::new();
+    if !scope.open_kinds.is_empty() {
+        let kinds: Vec<String> = scope
+            .open_kinds
+            .iter()
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        parts.push(format!("g.visibility IN ({})", kinds.join(", ")));
+    }
+    parts.push(format!(
+        "g.id IN (SELECT gm.group_id FROM group_members gm WHERE gm.member_id = ${param})"
+    ));
+    if scope.with_invitations {
+        parts.push(format!(
+            "g.id IN (SELECT i.group_id FROM invitations i WHERE i.invitee_id = ${param} AND i.state = 'pending')"
+        ));
+    }
+    format!("({})", parts.join(" OR "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use agora_core::MemberId;
+    use agora_core::groups::Visibility;
+
+    #[test]
+    fn a_guest_scope_reads_only_public_groups() {
+        let s = Scope {
+            everything: false,
+            open_kinds: &[Visibility::Public],
+            member: None,
+            with_invitations: false,
+        };
+        let sql = group_filter(&s, 3);
+        assert!(
+            sql.starts_with("(g.visibility IN ('public') OR g.id IN (SELECT"),
+            "{sql}"
+        );
+        assert!(!sql.contains("invitations"));
+    }
+
+    #[test]
+    fn a_member_scope_adds_memberships_and_invitations() {
+        let s = Scope {
+            everything: false,
+            open_kinds: &[Visibility::Public, Visibility::Closed],
+            member: Some(MemberId(4)),
+            with_invitations: true,
+        };
+        let sql = group_filter(&s, 2);
+        assert!(sql.contains("gm.member_id = $2"));
+        assert!(sql.contains("i.invitee_id = $2"));
+        assert!(sql.contains("'public', 'closed'"));
+    }
+}

@@ -39,6 +39,41 @@ impl Cursor {
     }
 }
 
+/// Where a list sorted by name continues: the name and id of the last item shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameCursor {
+    pub name: String,
+    pub id: i64,
+}
+
+impl NameCursor {
+    /// The opaque string handed to clients.
+    pub fn encode(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("{}.{}", self.id, self.name))
+    }
+
+    /// Reads a cursor a client sent back.
+    pub fn decode(raw: &str) -> Result<Self, Invalid> {
+        let bad = || {
+            Invalid::new(
+                "cursor",
+                "invalid_cursor",
+                "This page link is not valid; start again from the first page.",
+            )
+        };
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw)
+            .map_err(|_| bad())?;
+        let text = String::from_utf8(bytes).map_err(|_| bad())?;
+        let (id, name) = text.split_once('.').ok_or_else(bad)?;
+        Ok(Self {
+            name: name.to_owned(),
+            id: id.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
 /// How many items a page holds: 1 to 100, 30 when not asked.
 pub fn page_size(requested: Option<u32>) -> Result<u32, Invalid> {
     match requested {

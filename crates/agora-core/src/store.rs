@@ -11,7 +11,7 @@ use crate::groups::policy::{Relation, Scope};
 use crate::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
 use crate::ids::{GroupId, InvitationId, MemberId, PostId, TopicId};
 use crate::members::{Credentials, Member, NewMember, SessionKind};
-use crate::paging::Cursor;
+use crate::paging::{Cursor, NameCursor};
 use crate::search::{SearchHit, SearchQuery};
 use crate::time::Timestamp;
 use crate::viewer::{Actor, SiteRole};
@@ -107,12 +107,11 @@ pub trait GroupStore: Send + Sync {
         id: GroupId,
         viewer: Option<MemberId>,
     ) -> Result<Option<(Group, Relation)>, StoreError>;
-    /// Groups in `scope`, by name, after the cursor (`key` unused, `id` the last group id
-    /// of the previous page in name order is resolved by the store).
+    /// Groups in `scope`, ordered by name then id, after `after`.
     async fn list_groups(
         &self,
         scope: &Scope,
-        after_name: Option<&str>,
+        after: Option<&NameCursor>,
         limit: u32,
     ) -> Result<Vec<(Group, Relation)>, StoreError>;
     /// Groups `member` belongs to that are in `scope`.

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use agora_core::groups::policy::{Relation, Scope};
 use agora_core::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
+use agora_core::paging::NameCursor;
 use agora_core::store::GroupStore;
 use agora_core::time::Timestamp;
 use agora_core::{GroupId, InvitationId, MemberId, StoreError};
@@ -148,12 +149,13 @@ impl GroupStore for SqlStore {
     async fn list_groups(
         &self,
         scope: &Scope,
-        after_name: Option<&str>,
+        after: Option<&NameCursor>,
         limit: u32,
     ) -> Result<Vec<(Group, Relation)>, StoreError> {
         let mut db = self.pools.read().await?;
         let sql = format!(
-            "SELECT {GROUP_COLUMNS} FROM groups g WHERE {} AND g.name > $2 ORDER BY g.name, g.id LIMIT $3",
+            "SELECT {GROUP_COLUMNS} FROM groups g WHERE {} AND (g.name, g.id) > ($2, $3) \
+             ORDER BY g.name, g.id LIMIT $4",
             group_filter(scope, 1)
         );
         let rows = db
@@ -161,7 +163,8 @@ impl GroupStore for SqlStore {
                 sql,
                 &[
                     scope.member.map(|m| m.0).into(),
-                    after_name.unwrap_or("").into(),
+                    after.map_or("", |a| a.name.as_str()).into(),
+                    after.map_or(0, |a| a.id).into(),
                     i64::from(limit).into(),
                 ],
             )

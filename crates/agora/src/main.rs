@@ -1,1 +1,228 @@
-fn main() {}
+//! `agora`: serve a community, migrate its database, create its first admin, load the demo.
+
+use std::io::Read as _;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use agora::app::{self, App};
+use agora::config::{Overrides, Settings};
+use agora::demo::{self, Loaded};
+use agora_core::AgoraConfig;
+use agora_core::members::{PasswordHasher, Registration};
+use agora_core::viewer::SiteRole;
+use agora_web::WebConfig;
+
+/// agora: a self-hosted community platform (groups, forums, search) on SQLite or PostgreSQL.
+#[derive(Parser)]
+#[command(name = "agora", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Settings every command shares. Each can also come from the environment or, except the
+/// data folder itself, from `agora.toml` in the data folder.
+#[derive(Args)]
+struct Common {
+    /// Folder for the SQLite database and agora.toml.
+    #[arg(long, global = true, env = "AGORA_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: sqlite:PATH or postgres://USER@HOST/DB [default: sqlite in the data folder].
+    #[arg(long, global = true, env = "AGORA_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations, then serve the community over HTTP.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, env = "AGORA_LISTEN", value_name = "ADDR")]
+        listen: Option<String>,
+        /// The address members use, e.g. https://community.example.com [default: http://ADDR].
+        #[arg(long, env = "AGORA_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<String>,
+        /// Load the demo community first if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administration tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Fill an empty database with the demo community (Voltera Riders).
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a site admin (or make an existing member one).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        /// Shown beside posts; defaults to the username.
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// Read the password from standard input (the only way to give it, so it stays out
+        /// of shell history and process lists).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let (listen, public_url) = match &cli.command {
+        Command::Serve {
+            listen, public_url, ..
+        } => (listen.clone(), public_url.clone()),
+        _ => (None, None),
+    };
+    let settings = Settings::resolve(Overrides {
+        data_dir: cli.common.data_dir,
+        listen,
+        database_url: cli.common.database_url,
+        public_url,
+    })?;
+    init_tracing(settings.log.as_deref());
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
+    let app = app::open(
+        &settings.database_url,
+        PasswordHasher::recommended(),
+        AgoraConfig::default(),
+    )
+    .await?;
+
+    match cli.command {
+        Command::Migrate => {
+            println!("The database is up to date ({}).", backend_name(&app));
+        }
+        Command::Demo => report_demo(demo::load(&app).await?),
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    username,
+                    email,
+                    display_name,
+                    ..
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']).to_owned();
+            if password.is_empty() {
+                bail!(
+                    "no password on standard input; pipe it in, e.g. `echo \"$PW\" | agora admin create …`"
+                );
+            }
+            let form = Registration {
+                username,
+                email,
+                password,
+                display_name,
+            };
+            let member = app
+                .agora
+                .create_with_role(form, SiteRole::Admin)
+                .await
+                .map_err(|e| anyhow::anyhow!(describe_register_error(e)))?;
+            println!("{} is a site admin.", member.username);
+        }
+        Command::Serve {
+            demo: load_demo, ..
+        } => serve(app, settings, load_demo).await?,
+    }
+    Ok(())
+}
+
+async fn serve(app: App, settings: Settings, load_demo: bool) -> anyhow::Result<()> {
+    if load_demo {
+        report_demo(demo::load(&app).await?);
+    }
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("listening on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    let router = app.router(WebConfig {
+        public_url: settings.public_url.clone(),
+    });
+    let site = app.agora.site_settings().await?;
+    println!(
+        "agora is serving {} at http://{addr} ({} database; data in {})",
+        site.name,
+        backend_name(&app),
+        settings.data_dir.display()
+    );
+    app::serve(listener, router).await?;
+    app.store.close().await;
+    Ok(())
+}
+
+fn report_demo(loaded: Loaded) {
+    match loaded {
+        Loaded::Fresh(members, groups, topics, replies) => println!(
+            "Loaded the demo community: {members} members, {groups} groups, {topics} topics, {replies} replies. \
+             Sign in as mara (admin) or any demo member with the password {}.",
+            demo::PASSWORD
+        ),
+        Loaded::AlreadyPopulated => {
+            println!("The database already has members; the demo community was not loaded.");
+        }
+    }
+}
+
+fn backend_name(app: &App) -> &'static str {
+    match app.store.backend() {
+        agora_store::Backend::Sqlite => "SQLite",
+        agora_store::Backend::Postgres => "PostgreSQL",
+    }
+}
+
+fn describe_register_error(e: agora_core::members::RegisterError) -> String {
+    use agora_core::members::RegisterError;
+    match e {
+        RegisterError::Invalid(i) => format!("{}: {}", i.field, i.message),
+        RegisterError::UsernameTaken => "that username is taken".into(),
+        RegisterError::EmailTaken => "an account with that email exists".into(),
+        RegisterError::RateLimited { .. } => "too many registrations; try later".into(),
+        RegisterError::Store(s) => s.to_string(),
+    }
+}
+
+fn init_tracing(file_level: Option<&str>) {
+    let filter = std::env::var("AGORA_LOG")
+        .ok()
+        .or_else(|| file_level.map(str::to_owned))
+        .unwrap_or_else(|| "info,sqlx=warn".to_owned());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&filter).unwrap_or_else(|_| EnvFilter::new("info")));
+    if std::env::var("AGORA_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

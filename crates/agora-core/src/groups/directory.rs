@@ -9,6 +9,7 @@ use crate::groups::policy::{Access, Need, Relation, access, scope};
 use crate::groups::{Group, GroupSlug, GroupView, NewGroup, Visibility};
 use crate::ids::MemberId;
 use crate::members::is_forbidden_in_text;
+use crate::paging::NameCursor;
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
@@ -132,21 +133,31 @@ impl Agora {
         visible(viewer, group, relation)
     }
 
-    /// Groups `viewer` may see, by name, after `after_name`.
+    /// Groups `viewer` may see, by name, one page after `after`.
     pub async fn list_groups(
         &self,
         viewer: &Viewer,
-        after_name: Option<&str>,
+        after: Option<&NameCursor>,
         limit: u32,
-    ) -> Result<Vec<GroupView>, GroupError> {
-        let rows = self
+    ) -> Result<(Vec<GroupView>, Option<NameCursor>), GroupError> {
+        let mut rows = self
             .store
-            .list_groups(&scope(viewer, Need::Listed), after_name, limit)
+            .list_groups(&scope(viewer, Need::Listed), after, limit + 1)
             .await?;
-        Ok(rows
+        let next = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(|(g, _)| NameCursor {
+                name: g.name.clone(),
+                id: g.id.0,
+            })
+        } else {
+            None
+        };
+        let groups = rows
             .into_iter()
             .filter_map(|(g, r)| visible(viewer, g, r).ok())
-            .collect())
+            .collect();
+        Ok((groups, next))
     }
 
     /// The groups a member belongs to that `viewer` may read, for their profile.

@@ -1,0 +1,121 @@
+//! Register, sign in, sign out.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use agora_core::members::{Registration, SessionKind, SessionToken};
+
+use crate::api::dto::{AuthResponse, MeResponse};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, Auth, ClientAddr, SESSION_COOKIE};
+use crate::state::AppState;
+
+/// A new account.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    /// 3–24 characters: letters, digits, `_`, `-`. Unique regardless of case.
+    pub username: String,
+    /// Never shown to other members.
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// Shown beside your posts; defaults to the username.
+    #[serde(default)]
+    pub display_name: String,
+}
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// Username or email address.
+    pub login: String,
+    pub password: String,
+}
+
+/// Creates an account and signs it in.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 201, body = AuthResponse, description = "Registered and signed in; also sets the session cookie"),
+        (status = 409, body = ErrorBody, description = "username_taken or email_taken"),
+        (status = 422, body = ErrorBody, description = "A field failed its rules"),
+        (status = 429, body = ErrorBody, description = "Too many registrations from this address"),
+    ))]
+pub async fn register(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(req): ApiJson<RegisterRequest>,
+) -> Result<Response, ApiError> {
+    let form = Registration {
+        username: req.username,
+        email: req.email,
+        password: req.password,
+        display_name: req.display_name,
+    };
+    let (token, member) = state
+        .agora
+        .register(form, SessionKind::Api, &client)
+        .await?;
+    Ok(signed_in(&state, StatusCode::CREATED, &token, &member))
+}
+
+/// Signs in with a username or email and a password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = AuthResponse, description = "Signed in; also sets the session cookie"),
+        (status = 401, body = ErrorBody, description = "invalid_credentials (never says which part was wrong)"),
+        (status = 429, body = ErrorBody, description = "Too many failed attempts; see Retry-After"),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let (token, member) = state
+        .agora
+        .login(&req.login, &req.password, SessionKind::Api, &client)
+        .await?;
+    Ok(signed_in(&state, StatusCode::OK, &token, &member))
+}
+
+/// Ends the current session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204, description = "Signed out; the cookie is cleared")),
+    security(("bearer" = [])))]
+pub async fn logout(State(state): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
+    if let Some(token) = &auth.token {
+        state.agora.logout(token).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+fn signed_in(
+    state: &AppState,
+    status: StatusCode,
+    token: &SessionToken,
+    member: &agora_core::members::Member,
+) -> Response {
+    let body = AuthResponse {
+        token: token.0.clone(),
+        member: MeResponse::from(member),
+    };
+    let mut res = (status, Json(body)).into_response();
+    let secure = if state.config.https() { "; Secure" } else { "" };
+    let max_age = state.agora.config().session_days * 86_400;
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        token.0
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}

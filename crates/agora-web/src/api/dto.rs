@@ -1,0 +1,434 @@
+//! Response bodies: what the API shows of the core's types, never database rows. Email
+//! addresses appear only in `MeResponse`, the signed-in member's own account.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use agora_core::forum::{Author, Post, Revision, Topic};
+use agora_core::groups::policy::{Access, Relation};
+use agora_core::groups::{GroupMember, GroupRole, GroupView, Invitation, JoinRequest};
+use agora_core::members::{Member, Profile};
+use agora_core::search::{SearchHit, snippet_html};
+use agora_core::site::SiteSettings;
+
+/// A member as others see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberResponse {
+    pub username: String,
+    pub display_name: String,
+    pub bio: String,
+    /// `admin`, `moderator` or `member`.
+    pub role: &'static str,
+    pub joined_at: String,
+}
+
+impl From<&Member> for MemberResponse {
+    fn from(m: &Member) -> Self {
+        Self {
+            username: m.username.clone(),
+            display_name: m.display_name.clone(),
+            bio: m.bio.clone(),
+            role: m.role.as_str(),
+            joined_at: m.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A public profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileResponse {
+    #[serde(flatten)]
+    pub member: MemberResponse,
+    /// Posts in groups the viewer may read.
+    pub post_count: i64,
+    /// Groups the member belongs to that the viewer may read.
+    pub groups: Vec<ProfileGroup>,
+}
+
+/// A group on a profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileGroup {
+    pub slug: String,
+    pub name: String,
+    pub role: &'static str,
+}
+
+impl ProfileResponse {
+    pub fn new(p: &Profile, groups: Vec<(agora_core::groups::Group, GroupRole)>) -> Self {
+        Self {
+            member: (&p.member).into(),
+            post_count: p.visible_post_count,
+            groups: groups
+                .into_iter()
+                .map(|(g, r)| ProfileGroup {
+                    slug: g.slug,
+                    name: g.name,
+                    role: r.as_str(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The signed-in member's own account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    #[serde(flatten)]
+    pub member: MemberResponse,
+    /// Private: shown only to the member themselves.
+    pub email: String,
+}
+
+impl From<&Member> for MeResponse {
+    fn from(m: &Member) -> Self {
+        Self {
+            member: m.into(),
+            email: m.email.clone(),
+        }
+    }
+}
+
+/// A new session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub member: MeResponse,
+}
+
+/// A group as the viewer sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupResponse {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// `public`, `closed` or `secret`.
+    pub visibility: &'static str,
+    pub member_count: i64,
+    /// Topics, shown to those who may read the group; null otherwise.
+    pub topic_count: Option<i64>,
+    /// The viewer's standing: `none`, `pending`, `invited`, `member`, `moderator`, `owner`.
+    pub membership: &'static str,
+    pub can_read: bool,
+    pub can_post: bool,
+    pub can_moderate: bool,
+    pub last_activity_at: String,
+}
+
+impl From<&GroupView> for GroupResponse {
+    fn from(v: &GroupView) -> Self {
+        let g = &v.group;
+        let can_read = v.access >= Access::Read;
+        Self {
+            slug: g.slug.clone(),
+            name: g.name.clone(),
+            description: g.description.clone(),
+            visibility: g.visibility.as_str(),
+            member_count: g.member_count,
+            topic_count: can_read.then_some(g.topic_count),
+            membership: match v.relation {
+                Relation::Stranger => "none",
+                Relation::Requested => "pending",
+                Relation::Invited => "invited",
+                Relation::Member(role) => role.as_str(),
+            },
+            can_read,
+            can_post: v.access >= Access::Participate,
+            can_moderate: v.access >= Access::Moderate,
+            last_activity_at: g.last_activity_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A page of groups.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupListResponse {
+    pub groups: Vec<GroupResponse>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// The result of joining.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JoinResponse {
+    /// `member` (joined) or `pending` (waiting for approval).
+    pub state: &'static str,
+}
+
+/// A member of a group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupMemberResponse {
+    pub username: String,
+    pub display_name: String,
+    /// `owner`, `moderator` or `member`.
+    pub role: &'static str,
+    pub joined_at: String,
+}
+
+impl From<&GroupMember> for GroupMemberResponse {
+    fn from(m: &GroupMember) -> Self {
+        Self {
+            username: m.username.clone(),
+            display_name: m.display_name.clone(),
+            role: m.role.as_str(),
+            joined_at: m.joined_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A page of a group's members.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupMembersResponse {
+    pub members: Vec<GroupMemberResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// A pending request to join.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JoinRequestResponse {
+    pub username: String,
+    pub display_name: String,
+    pub requested_at: String,
+}
+
+impl From<&JoinRequest> for JoinRequestResponse {
+    fn from(r: &JoinRequest) -> Self {
+        Self {
+            username: r.username.clone(),
+            display_name: r.display_name.clone(),
+            requested_at: r.requested_at.to_rfc3339(),
+        }
+    }
+}
+
+/// An invitation into a group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationResponse {
+    pub id: i64,
+    pub group: String,
+    /// `pending`, `accepted`, `declined` or `revoked`.
+    pub state: String,
+    pub created_at: String,
+}
+
+impl InvitationResponse {
+    pub fn new(i: &Invitation, group_slug: &str) -> Self {
+        Self {
+            id: i.id.0,
+            group: group_slug.to_owned(),
+            state: i.state.clone(),
+            created_at: i.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// An invitation addressed to the viewer, with its group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyInvitationResponse {
+    pub id: i64,
+    pub group: GroupResponse,
+    pub created_at: String,
+}
+
+/// Who wrote something.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorResponse {
+    pub username: String,
+    pub display_name: String,
+}
+
+impl From<&Author> for AuthorResponse {
+    fn from(a: &Author) -> Self {
+        Self {
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+        }
+    }
+}
+
+/// A topic in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicSummary {
+    pub id: i64,
+    pub title: String,
+    pub slug: String,
+    /// `discussion` (other kinds follow: question, idea, wiki, article, event, poll).
+    pub kind: &'static str,
+    pub group: String,
+    pub author: AuthorResponse,
+    pub tags: Vec<String>,
+    pub pinned: bool,
+    pub locked: bool,
+    pub deleted: bool,
+    pub reply_count: i64,
+    pub created_at: String,
+    pub last_activity_at: String,
+    /// The topic's page on the site.
+    pub url: String,
+}
+
+impl TopicSummary {
+    pub fn new(t: &Topic, group_slug: &str) -> Self {
+        Self {
+            id: t.id.0,
+            title: t.title.clone(),
+            slug: t.slug.clone(),
+            kind: t.kind.as_str(),
+            group: group_slug.to_owned(),
+            author: (&t.author).into(),
+            tags: t.tags.clone(),
+            pinned: t.pinned,
+            locked: t.locked,
+            deleted: t.deleted,
+            reply_count: t.reply_count,
+            created_at: t.created_at.to_rfc3339(),
+            last_activity_at: t.last_activity_at.to_rfc3339(),
+            url: format!("/t/{}/{}", t.id.0, t.slug),
+        }
+    }
+}
+
+/// A page of a group's topics.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicListResponse {
+    /// Pinned topics, on the first page only.
+    pub pinned: Vec<TopicSummary>,
+    pub topics: Vec<TopicSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// A post.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostResponse {
+    pub id: i64,
+    pub topic_id: i64,
+    /// 1 for the topic's opening post.
+    pub number: i64,
+    pub author: AuthorResponse,
+    /// Empty for a deleted post, except to moderators.
+    pub body_markdown: String,
+    /// Sanitised HTML.
+    pub body_html: String,
+    pub created_at: String,
+    pub edited_at: Option<String>,
+    pub revision_count: i64,
+    pub deleted: bool,
+}
+
+impl From<&Post> for PostResponse {
+    fn from(p: &Post) -> Self {
+        Self {
+            id: p.id.0,
+            topic_id: p.topic_id.0,
+            number: p.number,
+            author: (&p.author).into(),
+            body_markdown: p.body_markdown.clone(),
+            body_html: p.body_html.clone(),
+            created_at: p.created_at.to_rfc3339(),
+            edited_at: p.edited_at.map(|t| t.to_rfc3339()),
+            revision_count: p.revision_count,
+            deleted: p.deleted,
+        }
+    }
+}
+
+/// A topic with one page of posts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicResponse {
+    #[serde(flatten)]
+    pub topic: TopicSummary,
+    pub posts: Vec<PostResponse>,
+    /// Pass as `from` for the next page of posts; null on the last.
+    pub next_from: Option<i64>,
+    pub can_reply: bool,
+    pub can_moderate: bool,
+}
+
+/// An earlier version of a post.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionResponse {
+    pub number: i64,
+    /// The topic's title at the time, for an opening post.
+    pub title: Option<String>,
+    pub body_markdown: String,
+    /// Who replaced this version.
+    pub replaced_by: AuthorResponse,
+    pub replaced_at: String,
+}
+
+impl From<&Revision> for RevisionResponse {
+    fn from(r: &Revision) -> Self {
+        Self {
+            number: r.number,
+            title: r.title.clone(),
+            body_markdown: r.body_markdown.clone(),
+            replaced_by: (&r.editor).into(),
+            replaced_at: r.replaced_at.to_rfc3339(),
+        }
+    }
+}
+
+/// One search result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHitResponse {
+    pub topic_id: i64,
+    pub topic_title: String,
+    pub post_id: i64,
+    pub post_number: i64,
+    pub group: String,
+    pub group_name: String,
+    pub author: AuthorResponse,
+    /// Escaped text with matches in `<mark>`.
+    pub snippet_html: String,
+    pub created_at: String,
+    pub url: String,
+}
+
+impl From<&SearchHit> for SearchHitResponse {
+    fn from(h: &SearchHit) -> Self {
+        Self {
+            topic_id: h.topic_id.0,
+            topic_title: h.topic_title.clone(),
+            post_id: h.post_id.0,
+            post_number: h.post_number,
+            group: h.group_slug.clone(),
+            group_name: h.group_name.clone(),
+            author: (&h.author).into(),
+            snippet_html: snippet_html(&h.snippet),
+            created_at: h.created_at.to_rfc3339(),
+            url: format!(
+                "/t/{}/{}#post-{}",
+                h.topic_id.0, h.topic_slug, h.post_number
+            ),
+        }
+    }
+}
+
+/// Search results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResponse {
+    pub results: Vec<SearchHitResponse>,
+    /// Pass as `offset` for more; null when there are no more.
+    pub next_offset: Option<u32>,
+}
+
+/// The site's settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SiteResponse {
+    pub name: String,
+    pub goal: String,
+    /// Markdown.
+    pub netiquette: String,
+    pub members_may_create_groups: bool,
+}
+
+impl From<SiteSettings> for SiteResponse {
+    fn from(s: SiteSettings) -> Self {
+        Self {
+            name: s.name,
+            goal: s.goal,
+            netiquette: s.netiquette,
+            members_may_create_groups: s.members_may_create_groups,
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Topics and posts: list, open, read, reply, edit with history, delete and restore, pin
+//! and lock.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use agora_core::forum::{NewTopicInput, PostEditInput, TopicFlags, TopicSort, TopicView};
+use agora_core::paging::{Cursor, page_size};
+use agora_core::{Invalid, PostId, TopicId};
+
+use crate::api::dto::{
+    PostResponse, RevisionResponse, TopicListResponse, TopicResponse, TopicSummary,
+};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth};
+use crate::state::AppState;
+
+/// Paging and order of a topic list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TopicListQuery {
+    /// `latest` (default: most recent activity first) or `replies` (most replies first).
+    pub sort: Option<String>,
+    /// From a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// 1–100, default 30.
+    pub limit: Option<u32>,
+}
+
+/// Which posts of a topic to show.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TopicPostsQuery {
+    /// The number of the first post to show (default 1).
+    pub from: Option<i64>,
+    /// 1–100, default 30.
+    pub limit: Option<u32>,
+}
+
+/// A new topic.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateTopicRequest {
+    /// 3–150 characters.
+    pub title: String,
+    /// Markdown, up to 32,000 characters.
+    pub body: String,
+    /// Up to 5 tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// A reply.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReplyRequest {
+    /// Markdown, up to 32,000 characters.
+    pub body: String,
+}
+
+/// An edit; absent fields stay as they are. Title and tags only on an opening post.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EditPostRequest {
+    pub body: Option<String>,
+    pub title: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// Moderator changes to a topic.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TopicFlagsRequest {
+    pub pinned: Option<bool>,
+    pub locked: Option<bool>,
+}
+
+fn topic_response(v: &TopicView) -> TopicResponse {
+    TopicResponse {
+        topic: TopicSummary::new(&v.topic, &v.group.group.slug),
+        posts: v.posts.iter().map(PostResponse::from).collect(),
+        next_from: v.next_number,
+        can_reply: v.can_reply(),
+        can_moderate: v.can_moderate(),
+    }
+}
+
+/// A group's topics: pinned first (first page), then by latest activity or by replies, paged
+/// by cursor so that any page costs the same.
+#[utoipa::path(get, path = "/api/v1/groups/{slug}/topics", tag = "forum",
+    params(("slug" = String, Path), TopicListQuery),
+    responses((status = 200, body = TopicListResponse), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(q): ApiQuery<TopicListQuery>,
+) -> Result<Json<TopicListResponse>, ApiError> {
+    let sort = match q.sort.as_deref() {
+        None | Some("latest") => TopicSort::Latest,
+        Some("replies") => TopicSort::Replies,
+        Some(_) => {
+            return Err(
+                Invalid::new("sort", "invalid_choice", "Sort by latest or replies.").into(),
+            );
+        }
+    };
+    let limit = page_size(q.limit)?;
+    let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let listing = state
+        .agora
+        .topics(&auth.viewer, &slug, sort, cursor, limit)
+        .await?;
+    let slug = &listing.group.group.slug;
+    Ok(Json(TopicListResponse {
+        pinned: listing
+            .pinned
+            .iter()
+            .map(|t| TopicSummary::new(t, slug))
+            .collect(),
+        topics: listing
+            .topics
+            .items
+            .iter()
+            .map(|t| TopicSummary::new(t, slug))
+            .collect(),
+        next_cursor: listing.topics.next.map(Cursor::encode),
+    }))
+}
+
+/// Opens a topic (members of the group).
+#[utoipa::path(post, path = "/api/v1/groups/{slug}/topics", tag = "forum",
+    params(("slug" = String, Path)), request_body = CreateTopicRequest,
+    responses((status = 201, body = TopicResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(req): ApiJson<CreateTopicRequest>,
+) -> Result<(StatusCode, Json<TopicResponse>), ApiError> {
+    let input = NewTopicInput {
+        title: req.title,
+        body: req.body,
+        tags: req.tags,
+    };
+    let view = state.agora.create_topic(&auth.viewer, &slug, input).await?;
+    Ok((StatusCode::CREATED, Json(topic_response(&view))))
+}
+
+/// A topic with a page of its posts.
+#[utoipa::path(get, path = "/api/v1/topics/{id}", tag = "forum",
+    params(("id" = i64, Path), TopicPostsQuery),
+    responses((status = 200, body = TopicResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<TopicPostsQuery>,
+) -> Result<Json<TopicResponse>, ApiError> {
+    let limit = page_size(q.limit)?;
+    let view = state
+        .agora
+        .topic(&auth.viewer, TopicId(id), q.from.unwrap_or(1), limit)
+        .await?;
+    Ok(Json(topic_response(&view)))
+}
+
+/// Pins, unpins, locks or unlocks a topic (the group's moderators).
+#[utoipa::path(patch, path = "/api/v1/topics/{id}", tag = "forum",
+    params(("id" = i64, Path)), request_body = TopicFlagsRequest,
+    responses((status = 200, body = TopicResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<TopicFlagsRequest>,
+) -> Result<Json<TopicResponse>, ApiError> {
+    let flags = TopicFlags {
+        pinned: req.pinned,
+        locked: req.locked,
+    };
+    let view = state
+        .agora
+        .set_topic_flags(&auth.viewer, TopicId(id), flags)
+        .await?;
+    Ok(Json(topic_response(&view)))
+}
+
+/// Replies to a topic (members of its group; locked topics only moderators).
+#[utoipa::path(post, path = "/api/v1/topics/{id}/posts", tag = "forum",
+    params(("id" = i64, Path)), request_body = ReplyRequest,
+    responses((status = 201, body = PostResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "join_required or topic_locked"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn reply(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ReplyRequest>,
+) -> Result<(StatusCode, Json<PostResponse>), ApiError> {
+    let post = state
+        .agora
+        .reply(&auth.viewer, TopicId(id), &req.body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(PostResponse::from(&post))))
+}
+
+/// One post.
+#[utoipa::path(get, path = "/api/v1/posts/{id}", tag = "forum", params(("id" = i64, Path)),
+    responses((status = 200, body = PostResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show_post(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<PostResponse>, ApiError> {
+    let (post, _, _) = state.agora.post(&auth.viewer, PostId(id)).await?;
+    Ok(Json(PostResponse::from(&post)))
+}
+
+/// Edits a post; the previous version is kept (see `/revisions`).
+#[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "forum",
+    params(("id" = i64, Path)), request_body = EditPostRequest,
+    responses((status = 200, body = PostResponse), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn edit_post(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<EditPostRequest>,
+) -> Result<Json<PostResponse>, ApiError> {
+    let input = PostEditInput {
+        body: req.body,
+        title: req.title,
+        tags: req.tags,
+    };
+    let post = state
+        .agora
+        .edit_post(&auth.viewer, PostId(id), input)
+        .await?;
+    Ok(Json(PostResponse::from(&post)))
+}
+
+/// Deletes a post (its author or a moderator); an opening post takes its topic along.
+/// Moderators can restore it.
+#[utoipa::path(delete, path = "/api/v1/posts/{id}", tag = "forum", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn delete_post(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    state.agora.delete_post(&auth.viewer, PostId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Restores a deleted post (the group's moderators).
+#[utoipa::path(post, path = "/api/v1/posts/{id}/restore", tag = "forum", params(("id" = i64, Path)),
+    responses((status = 200, body = PostResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn restore_post(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<PostResponse>, ApiError> {
+    let post = state.agora.restore_post(&auth.viewer, PostId(id)).await?;
+    Ok(Json(PostResponse::from(&post)))
+}
+
+/// The earlier versions of a post, oldest first.
+#[utoipa::path(get, path = "/api/v1/posts/{id}/revisions", tag = "forum", params(("id" = i64, Path)),
+    responses((status = 200, body = [RevisionResponse]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revisions(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<RevisionResponse>>, ApiError> {
+    let revisions = state.agora.revisions(&auth.viewer, PostId(id)).await?;
+    Ok(Json(revisions.iter().map(RevisionResponse::from).collect()))
+}

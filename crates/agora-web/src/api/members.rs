@@ -1,0 +1,83 @@
+//! The signed-in member's account and other members' public profiles.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use agora_core::members::ProfileUpdate;
+
+use crate::api::dto::{GroupResponse, MeResponse, MyInvitationResponse, ProfileResponse};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, Auth};
+use crate::state::AppState;
+
+/// Changes to one's profile; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProfileRequest {
+    pub display_name: Option<String>,
+    pub bio: Option<String>,
+}
+
+/// The signed-in member's own account, email included.
+#[utoipa::path(get, path = "/api/v1/me", tag = "members",
+    responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn me(State(state): State<AppState>, auth: Auth) -> Result<Json<MeResponse>, ApiError> {
+    let member = state.agora.me(&auth.viewer).await?;
+    Ok(Json(MeResponse::from(&member)))
+}
+
+/// Edits the signed-in member's display name and bio.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "members", request_body = ProfileRequest,
+    responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(req): ApiJson<ProfileRequest>,
+) -> Result<Json<MeResponse>, ApiError> {
+    let update = ProfileUpdate {
+        display_name: req.display_name,
+        bio: req.bio,
+    };
+    let member = state.agora.update_profile(&auth.viewer, update).await?;
+    Ok(Json(MeResponse::from(&member)))
+}
+
+/// Pending invitations addressed to the signed-in member.
+#[utoipa::path(get, path = "/api/v1/me/invitations", tag = "groups",
+    responses((status = 200, body = [MyInvitationResponse]), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn my_invitations(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<MyInvitationResponse>>, ApiError> {
+    let rows = state.agora.my_invitations(&auth.viewer).await?;
+    Ok(Json(
+        rows.iter()
+            .map(|(inv, view)| MyInvitationResponse {
+                id: inv.id.0,
+                group: GroupResponse::from(view),
+                created_at: inv.created_at.to_rfc3339(),
+            })
+            .collect(),
+    ))
+}
+
+/// A member's public profile: only what the viewer may see (no email, only readable groups).
+#[utoipa::path(get, path = "/api/v1/members/{username}", tag = "members",
+    params(("username" = String, Path)),
+    responses((status = 200, body = ProfileResponse), (status = 404, body = ErrorBody)))]
+pub async fn profile(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(username): ApiPath<String>,
+) -> Result<Json<ProfileResponse>, ApiError> {
+    let profile = state.agora.profile(&auth.viewer, &username).await?;
+    let groups = state
+        .agora
+        .groups_of(&auth.viewer, profile.member.id)
+        .await?;
+    Ok(Json(ProfileResponse::new(&profile, groups)))
+}

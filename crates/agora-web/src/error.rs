@@ -1,0 +1,292 @@
+//! The one place errors become HTTP: each core outcome gets its documented status and a
+//! stable code, in the body `{"error":{"code","message","field"}}`.
+//!
+//! | status | when |
+//! |---|---|
+//! | 400 | malformed request (bad JSON, missing content type, bad query string) |
+//! | 401 | not signed in, or a bad token |
+//! | 403 | the thing is visible but the action is not allowed |
+//! | 404 | not found, or not visible to this viewer (a secret group is always 404) |
+//! | 409 | conflict (username, email or slug taken, already a member) |
+//! | 413 | body larger than the limit |
+//! | 422 | a field failed its rules (`field` names it) |
+//! | 429 | rate limited (`Retry-After` says when to try again) |
+//! | 500/503 | our fault; logged with the request id, no detail in the body |
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use agora_core::forum::ForumError;
+use agora_core::groups::GroupError;
+use agora_core::members::{LoginError, ProfileError, RegisterError};
+use agora_core::search::SearchError;
+use agora_core::{Invalid, StoreError};
+
+/// An error on its way to the client.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<&'static str>,
+    pub retry_after_secs: Option<i64>,
+}
+
+/// The error envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable snake_case code for programs.
+    pub code: &'static str,
+    /// A sentence for a person: what to fix.
+    pub message: String,
+    /// The request field at fault, or null.
+    pub field: Option<&'static str>,
+}
+
+impl ApiError {
+    /// An error with a status, code and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            retry_after_secs: None,
+        }
+    }
+
+    /// Names the field at fault.
+    pub fn with_field(mut self, field: &'static str) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "There is nothing here, or you may not see it.",
+        )
+    }
+
+    pub fn sign_in_required() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "sign_in_required",
+            "Sign in to do this.",
+        )
+    }
+
+    pub fn forbidden(code: &'static str) -> Self {
+        let message = match code {
+            "join_required" => "Join the group to post in it.",
+            "members_only" => "Only members of this group can do this.",
+            "moderators_only" => "Only the group's moderators can do this.",
+            "owners_only" => "Only the group's owners can do this.",
+            "admins_only" => "Only site admins can do this.",
+            "author_only" => "Only the author or a moderator can change this.",
+            "csrf_failed" => {
+                "This request did not come from this site; reload the page and try again."
+            }
+            _ => "You are not allowed to do this.",
+        };
+        Self::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    pub fn rate_limited(retry_after_secs: i64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!(
+                "Too many attempts. Try again in {}.",
+                human_seconds(retry_after_secs)
+            ),
+        );
+        e.retry_after_secs = Some(retry_after_secs);
+        e
+    }
+
+    /// Our fault: logged in full, reported without detail.
+    pub fn internal(e: &StoreError) -> Self {
+        if let StoreError::Unavailable(_) = e {
+            tracing::error!(error = %e, "database unavailable");
+            return Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The service is briefly unavailable; try again in a moment.",
+            );
+        }
+        tracing::error!(error = %e, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Something went wrong on our side; try again in a moment.",
+        )
+    }
+}
+
+fn human_seconds(s: i64) -> String {
+    if s < 90 {
+        format!("{s} seconds")
+    } else {
+        format!("{} minutes", (s + 59) / 60)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+                field: self.field,
+            },
+        };
+        let mut res = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(secs) = self.retry_after_secs
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(i: Invalid) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, i.code, i.message).with_field(i.field)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::not_found(),
+            e => Self::internal(&e),
+        }
+    }
+}
+
+impl From<RegisterError> for ApiError {
+    fn from(e: RegisterError) -> Self {
+        match e {
+            RegisterError::Invalid(i) => i.into(),
+            RegisterError::UsernameTaken => Self::new(
+                StatusCode::CONFLICT,
+                "username_taken",
+                "That username is taken; choose another.",
+            )
+            .with_field("username"),
+            RegisterError::EmailTaken => Self::new(
+                StatusCode::CONFLICT,
+                "email_taken",
+                "An account with that email address exists; sign in instead.",
+            )
+            .with_field("email"),
+            RegisterError::RateLimited { retry_after_secs } => Self::rate_limited(retry_after_secs),
+            RegisterError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<LoginError> for ApiError {
+    fn from(e: LoginError) -> Self {
+        match e {
+            LoginError::InvalidCredentials => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "That username or email and password do not match.",
+            ),
+            LoginError::RateLimited { retry_after_secs } => Self::rate_limited(retry_after_secs),
+            LoginError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ProfileError> for ApiError {
+    fn from(e: ProfileError) -> Self {
+        match e {
+            ProfileError::Invalid(i) => i.into(),
+            ProfileError::SignInRequired => Self::sign_in_required(),
+            ProfileError::NotFound => Self::not_found(),
+            ProfileError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<GroupError> for ApiError {
+    fn from(e: GroupError) -> Self {
+        match e {
+            GroupError::Invalid(i) => i.into(),
+            GroupError::NotFound => Self::not_found(),
+            GroupError::SignInRequired => Self::sign_in_required(),
+            GroupError::Forbidden(code) => Self::forbidden(code),
+            GroupError::SlugTaken => Self::new(
+                StatusCode::CONFLICT,
+                "slug_taken",
+                "A group with that short name exists; choose another.",
+            )
+            .with_field("slug"),
+            GroupError::AlreadyMember => Self::new(
+                StatusCode::CONFLICT,
+                "already_member",
+                "That member already belongs to the group.",
+            ),
+            GroupError::InvitationRequired => Self::new(
+                StatusCode::FORBIDDEN,
+                "invitation_required",
+                "You have an invitation to this group; accept it to join.",
+            ),
+            GroupError::LastOwner => Self::new(
+                StatusCode::CONFLICT,
+                "last_owner",
+                "A group needs an owner; make someone else an owner first.",
+            ),
+            GroupError::NotAMember => Self::new(
+                StatusCode::CONFLICT,
+                "not_a_member",
+                "That member does not belong to the group.",
+            ),
+            GroupError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ForumError> for ApiError {
+    fn from(e: ForumError) -> Self {
+        match e {
+            ForumError::Invalid(i) => i.into(),
+            ForumError::NotFound => Self::not_found(),
+            ForumError::SignInRequired => Self::sign_in_required(),
+            ForumError::Forbidden(code) => Self::forbidden(code),
+            ForumError::Locked => Self::new(
+                StatusCode::FORBIDDEN,
+                "topic_locked",
+                "This topic is locked; it takes no more replies or edits.",
+            ),
+            ForumError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Invalid(i) => i.into(),
+            SearchError::Store(s) => s.into(),
+        }
+    }
+}

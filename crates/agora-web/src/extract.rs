@@ -1,0 +1,314 @@
+//! Extractors that turn a request into typed input or a clear error: JSON bodies, path and
+//! query parameters, the viewer (from a bearer token or the session cookie), the client's
+//! address.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use agora_core::Viewer;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "agora_session";
+
+/// A JSON body, rejected with 400 (malformed), 413 (too large) or 422 (a field missing or of
+/// the wrong type, named in `field`).
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.trim_start().starts_with("application/json"));
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "json_required",
+                "Send the request body as JSON with Content-Type: application/json.",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!(
+                        "The request body is larger than {} KiB.",
+                        crate::MAX_BODY_BYTES / 1024
+                    ),
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "unreadable_body",
+                    "The request body could not be read.",
+                )
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses a JSON body, classifying serde's errors.
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Data => {
+                let text = e.to_string();
+                let (code, field) = if let Some(f) = backticked_after(&text, "missing field ") {
+                    ("missing_field", f)
+                } else if let Some(f) = backticked_after(&text, "unknown variant ") {
+                    ("invalid_choice", f)
+                } else {
+                    ("invalid_type", "")
+                };
+                let message = match code {
+                    "missing_field" => format!("The field '{field}' is required."),
+                    "invalid_choice" => format!("'{field}' is not one of the allowed values."),
+                    _ => "A field has the wrong type (for example a number where text belongs)."
+                        .to_owned(),
+                };
+                let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+                if code == "missing_field" {
+                    err.field = known_field(field);
+                }
+                err
+            }
+            Category::Syntax | Category::Eof | Category::Io => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                "The request body is not valid JSON.",
+            ),
+        }
+    })
+}
+
+fn backticked_after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = &text[text.find(prefix)? + prefix.len()..];
+    let rest = rest.strip_prefix('`')?;
+    Some(&rest[..rest.find('`')?])
+}
+
+/// Field names the API uses, so the error can name one as a `'static` string.
+fn known_field(name: &str) -> Option<&'static str> {
+    const FIELDS: &[&str] = &[
+        "username",
+        "email",
+        "password",
+        "display_name",
+        "login",
+        "name",
+        "slug",
+        "description",
+        "visibility",
+        "title",
+        "body",
+        "tags",
+        "bio",
+        "goal",
+        "netiquette",
+        "role",
+        "pinned",
+        "locked",
+    ];
+    FIELDS.iter().copied().find(|f| *f == name)
+}
+
+/// A path parameter; one that does not parse names nothing that exists, so it is 404.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|_| ApiError::not_found())
+    }
+}
+
+/// Query-string parameters; ones that do not parse are 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!("The query string is not valid: {}", e.body_text()),
+                )
+            })
+    }
+}
+
+/// Where the request came from, for rate limits.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "local".to_owned(), |c| c.0.ip().to_string());
+        Ok(Self(addr))
+    }
+}
+
+/// The viewer: a member signed in by `Authorization: Bearer …` or by the session cookie, or a
+/// guest. A bearer token that is not valid is 401, not a silent guest. A state-changing
+/// request signed in by cookie must come from our own pages (same origin), or it is 403.
+pub struct Auth {
+    pub viewer: Viewer,
+    /// The session token presented, for sign-out.
+    pub token: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or_else(invalid_token)?;
+            let viewer = state.agora.viewer_for_token(token).await?;
+            if viewer.id().is_none() {
+                return Err(invalid_token());
+            }
+            return Ok(Self {
+                viewer,
+                token: Some(token.to_owned()),
+            });
+        }
+        let Some(token) = session_cookie(parts) else {
+            return Ok(Self {
+                viewer: Viewer::guest(),
+                token: None,
+            });
+        };
+        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if unsafe_method && !same_origin(parts, &state.config.public_url) {
+            return Err(ApiError::forbidden("csrf_failed"));
+        }
+        let viewer = state.agora.viewer_for_token(&token).await?;
+        Ok(Self {
+            viewer,
+            token: Some(token),
+        })
+    }
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+        "The access token is not valid or has expired; sign in again.",
+    )
+}
+
+/// The session cookie's value, if sent.
+fn session_cookie(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// Whether a request comes from our own pages: the browser says so with `Sec-Fetch-Site`, or
+/// its `Origin` is our public URL or the host it asked for.
+fn same_origin(parts: &Parts, public_url: &str) -> bool {
+    if let Some(site) = parts
+        .headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+    {
+        return site == "same-origin" || site == "none";
+    }
+    let Some(origin) = parts
+        .headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        // Browsers send Origin on every cross-site POST; a request without either header
+        // is not a browser's cross-site request.
+        return true;
+    };
+    if origin.trim_end_matches('/') == public_url.trim_end_matches('/') {
+        return true;
+    }
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    let origin_host = origin.split("://").nth(1);
+    matches!((host, origin_host), (Some(h), Some(o)) if h == o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[expect(dead_code, reason = "only parsed")]
+    struct Body {
+        title: String,
+        n: i64,
+    }
+
+    #[test]
+    fn json_errors_are_classified() {
+        let e = parse_json::<Body>(b"{\"title\":")
+            .err()
+            .map(|e| (e.status, e.code));
+        assert_eq!(e, Some((StatusCode::BAD_REQUEST, "malformed_json")));
+        let e = parse_json::<Body>(b"{\"n\":1}")
+            .err()
+            .map(|e| (e.status, e.code, e.field));
+        assert_eq!(
+            e,
+            Some((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "missing_field",
+                Some("title")
+            ))
+        );
+        let e = parse_json::<Body>(b"{\"title\":\"x\",\"n\":\"one\"}")
+            .err()
+            .map(|e| e.code);
+        assert_eq!(e, Some("invalid_type"));
+    }
+}

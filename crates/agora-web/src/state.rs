@@ -1,0 +1,25 @@
+//! What every handler can reach: the application and the web settings.
+
+use agora_core::Agora;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address members use, e.g. `https://community.example.com`; decides whether the
+    /// session cookie is `Secure` and which `Origin` counts as our own.
+    pub public_url: String,
+}
+
+impl WebConfig {
+    /// Whether the site is served over HTTPS.
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// The state shared by all handlers.
+#[derive(Clone)]
+pub struct AppState {
+    pub agora: Agora,
+    pub config: WebConfig,
+}

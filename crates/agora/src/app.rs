@@ -1,0 +1,77 @@
+//! Wiring: opens the store, builds `Agora` and the router, serves.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+
+use agora_core::members::PasswordHasher;
+use agora_core::{Agora, AgoraConfig};
+use agora_store::SqlStore;
+use agora_web::{AppState, WebConfig};
+
+/// An opened application: the store and the core on it.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<SqlStore>,
+    pub agora: Agora,
+}
+
+/// Opens the database (applying migrations) and builds the application on it.
+pub async fn open(
+    database_url: &str,
+    hasher: PasswordHasher,
+    config: AgoraConfig,
+) -> anyhow::Result<App> {
+    let store = Arc::new(
+        agora_store::connect(database_url)
+            .await
+            .context("opening the database")?,
+    );
+    let agora = Agora::new(store.clone(), hasher, config);
+    Ok(App { store, agora })
+}
+
+impl App {
+    /// The router serving this application.
+    pub fn router(&self, web: WebConfig) -> axum::Router {
+        agora_web::router(AppState {
+            agora: self.agora.clone(),
+            config: web,
+        })
+    }
+}
+
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM, then lets running requests finish.
+pub async fn serve(listener: TcpListener, router: axum::Router) -> anyhow::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,158 @@
+//! Settings, in layers: built-in defaults, then `agora.toml` in the data folder, then
+//! `AGORA_*` environment variables, then command-line flags (clap reads the last two).
+//! Unknown keys and invalid values are errors that say what to fix.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use serde::Deserialize;
+
+/// What may be set in `agora.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub public_url: Option<String>,
+    pub log: Option<String>,
+}
+
+/// Settings given on the command line or in the environment (`None` when not given).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub public_url: Option<String>,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub public_url: String,
+    pub log: Option<String>,
+}
+
+/// Name of the optional settings file inside the data folder.
+pub const FILE_NAME: &str = "agora.toml";
+
+impl Settings {
+    /// Resolves the settings from the layers.
+    pub fn resolve(over: Overrides) -> anyhow::Result<Self> {
+        let data_dir = over.data_dir.unwrap_or_else(|| PathBuf::from("agora-data"));
+        let file = read_file(&data_dir.join(FILE_NAME))?;
+        let listen_text = over
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let listen: SocketAddr = listen_text.parse().with_context(|| {
+            format!(
+                "the listen address {listen_text:?} is not valid; use IP:PORT, e.g. 127.0.0.1:8080"
+            )
+        })?;
+        let database_url = over
+            .database_url
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite:{}", data_dir.join("agora.db").display()));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            bail!("the database URL must start with sqlite: or postgres:// (got {database_url:?})");
+        }
+        let public_url = over
+            .public_url
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("the public URL must start with http:// or https:// (got {public_url:?})");
+        }
+        Ok(Self {
+            data_dir,
+            listen,
+            database_url,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            log: file.log,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).with_context(|| {
+            format!(
+                "{} is not valid (allowed keys: listen, database_url, public_url, log)",
+                path.display()
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileSettings::default()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("agora-config-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{e}"));
+        d
+    }
+
+    #[test]
+    fn defaults_put_sqlite_in_the_data_dir() {
+        let d = dir("defaults");
+        let s = Settings::resolve(Overrides {
+            data_dir: Some(d.clone()),
+            ..Overrides::default()
+        })
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            s.database_url,
+            format!("sqlite:{}", d.join("agora.db").display())
+        );
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn flags_beat_the_file_and_bad_settings_are_errors() {
+        let d = dir("layers");
+        std::fs::write(
+            d.join(FILE_NAME),
+            "listen = \"127.0.0.1:9000\"\npublic_url = \"https://c.example\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let s = Settings::resolve(Overrides {
+            data_dir: Some(d.clone()),
+            listen: Some("127.0.0.1:9100".into()),
+            ..Overrides::default()
+        })
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(s.listen.port(), 9100);
+        assert_eq!(s.public_url, "https://c.example");
+
+        std::fs::write(d.join(FILE_NAME), "lisen = \"x\"\n").unwrap_or_else(|e| panic!("{e}"));
+        let err = Settings::resolve(Overrides {
+            data_dir: Some(d.clone()),
+            ..Overrides::default()
+        })
+        .err()
+        .map(|e| format!("{e:#}"));
+        assert!(err.is_some_and(|e| e.contains("unknown field") && e.contains("lisen")));
+
+        let _ = std::fs::remove_file(d.join(FILE_NAME));
+        let err = Settings::resolve(Overrides {
+            data_dir: Some(d),
+            listen: Some("localhost".into()),
+            ..Overrides::default()
+        });
+        assert!(err.is_err());
+    }
+}

@@ -1,0 +1,237 @@
+//! The demo community: Voltera Riders, the customer community of a fictional e-bike maker,
+//! loaded from `demo/community.json` into an empty database. Every demo account has the
+//! password [`PASSWORD`].
+
+use std::collections::HashMap;
+
+use anyhow::{Context as _, bail};
+use serde::Deserialize;
+
+use agora_core::MemberId;
+use agora_core::content::markdown;
+use agora_core::forum::{NewPost, NewTopic, TopicFlags, TopicKind, TopicTitle};
+use agora_core::groups::{GroupRole, NewGroup, Visibility};
+use agora_core::members::{DisplayName, EmailAddress, NewMember, Password, Username};
+use agora_core::time::Timestamp;
+use agora_core::viewer::SiteRole;
+
+use crate::app::App;
+
+/// The password of every demo account.
+pub const PASSWORD: &str = "voltera-demo-2026";
+
+const DATA: &str = include_str!("demo/community.json");
+
+#[derive(Deserialize)]
+struct Community {
+    site: Site,
+    members: Vec<DemoMember>,
+    groups: Vec<DemoGroup>,
+}
+
+#[derive(Deserialize)]
+struct Site {
+    name: String,
+    goal: String,
+    netiquette: String,
+}
+
+#[derive(Deserialize)]
+struct DemoMember {
+    username: String,
+    display_name: String,
+    bio: String,
+    role: String,
+}
+
+#[derive(Deserialize)]
+struct DemoGroup {
+    slug: String,
+    name: String,
+    description: String,
+    visibility: String,
+    owner: String,
+    moderators: Vec<String>,
+    members: Vec<String>,
+    pending: Vec<String>,
+    invited: Vec<String>,
+    topics: Vec<DemoTopic>,
+}
+
+#[derive(Deserialize)]
+struct DemoTopic {
+    title: String,
+    author: String,
+    tags: Vec<String>,
+    body: String,
+    pinned: bool,
+    locked: bool,
+    days_ago: i64,
+    replies: Vec<DemoReply>,
+}
+
+#[derive(Deserialize)]
+struct DemoReply {
+    author: String,
+    body: String,
+    hours_later: i64,
+}
+
+/// What loading did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Loaded {
+    /// The community was loaded: (members, groups, topics, replies).
+    Fresh(usize, usize, usize, usize),
+    /// The database already holds members; nothing was changed.
+    AlreadyPopulated,
+}
+
+/// Loads the demo community into an empty database.
+pub async fn load(app: &App) -> anyhow::Result<Loaded> {
+    let store = app.agora.store();
+    if store.count_members().await? > 0 {
+        return Ok(Loaded::AlreadyPopulated);
+    }
+    let data: Community = serde_json::from_str(DATA).context("reading the demo data")?;
+    let now = Timestamp::now();
+
+    store.put_setting("name", &data.site.name).await?;
+    store.put_setting("goal", &data.site.goal).await?;
+    store
+        .put_setting("netiquette", &data.site.netiquette)
+        .await?;
+
+    // One hash for all demo accounts: they share a password, and argon2 is slow on purpose.
+    let hasher = agora_core::members::PasswordHasher::recommended();
+    let hash = hasher
+        .hash(&Password::parse_new(PASSWORD)?)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let mut ids: HashMap<String, MemberId> = HashMap::new();
+    let joined = now.plus_seconds(-420 * 86_400);
+    for m in &data.members {
+        let username = Username::parse(&m.username)?;
+        let id = store
+            .insert_member(&NewMember {
+                email: EmailAddress::parse(&format!("{}@riders.example", m.username))?,
+                display_name: DisplayName::parse(&m.display_name, username.as_str())?,
+                username,
+                password_hash: hash.clone(),
+                role: SiteRole::parse(&m.role).unwrap_or(SiteRole::Member),
+                at: joined,
+            })
+            .await?;
+        store.update_profile(id, &m.display_name, &m.bio).await?;
+        ids.insert(m.username.clone(), id);
+    }
+    let id_of = |name: &str| -> anyhow::Result<MemberId> {
+        ids.get(name)
+            .copied()
+            .with_context(|| format!("the demo data names an unknown member {name:?}"))
+    };
+
+    let (mut topics, mut replies) = (0, 0);
+    for g in &data.groups {
+        let Some(visibility) = Visibility::parse(&g.visibility) else {
+            bail!("the demo group {} has an unknown visibility", g.slug);
+        };
+        let group = store
+            .insert_group(&NewGroup {
+                slug: g.slug.clone(),
+                name: g.name.clone(),
+                description: g.description.clone(),
+                visibility,
+                owner: id_of(&g.owner)?,
+                at: joined,
+            })
+            .await?;
+        for name in &g.moderators {
+            store
+                .add_member(group, id_of(name)?, GroupRole::Moderator, joined)
+                .await?;
+        }
+        for name in &g.members {
+            store
+                .add_member(group, id_of(name)?, GroupRole::Member, joined)
+                .await?;
+        }
+        for name in &g.pending {
+            store
+                .insert_request(group, id_of(name)?, now.plus_seconds(-86_400))
+                .await?;
+        }
+        for name in &g.invited {
+            store
+                .insert_invitation(
+                    group,
+                    id_of(name)?,
+                    id_of(&g.owner)?,
+                    now.plus_seconds(-7_200),
+                )
+                .await?;
+        }
+        for t in &g.topics {
+            load_topic(app, group, t, &id_of, now).await?;
+            topics += 1;
+            replies += t.replies.len();
+        }
+    }
+    Ok(Loaded::Fresh(
+        data.members.len(),
+        data.groups.len(),
+        topics,
+        replies,
+    ))
+}
+
+async fn load_topic(
+    app: &App,
+    group: agora_core::GroupId,
+    t: &DemoTopic,
+    id_of: &impl Fn(&str) -> anyhow::Result<MemberId>,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let store = app.agora.store();
+    let opened = now.plus_seconds(-t.days_ago * 86_400);
+    let title = TopicTitle::parse(&t.title)?;
+    let body = markdown::render(&t.body);
+    let (topic, _) = store
+        .insert_topic(&NewTopic {
+            group_id: group,
+            kind: TopicKind::Discussion,
+            slug: title.slug(),
+            title: title.as_str().to_owned(),
+            tags: t.tags.clone(),
+            author: id_of(&t.author)?,
+            body_markdown: t.body.clone(),
+            body_html: body.html,
+            body_text: body.text,
+            at: opened,
+        })
+        .await?;
+    for r in &t.replies {
+        let rendered = markdown::render(&r.body);
+        store
+            .insert_post(&NewPost {
+                topic_id: topic,
+                author: id_of(&r.author)?,
+                body_markdown: r.body.clone(),
+                body_html: rendered.html,
+                body_text: rendered.text,
+                at: opened.plus_seconds(r.hours_later * 3_600).min(now),
+            })
+            .await?;
+    }
+    if t.pinned || t.locked {
+        store
+            .set_topic_flags(
+                topic,
+                TopicFlags {
+                    pinned: Some(t.pinned),
+                    locked: Some(t.locked),
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}

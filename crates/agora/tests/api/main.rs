@@ -1,0 +1,12 @@
+//! agora's integration suite: one test binary driving the real application in-process, on
+//! SQLite always and on PostgreSQL when `AGORA_TEST_POSTGRES_URL` is set.
+
+mod auth;
+mod bad_input;
+mod forum;
+mod groups;
+mod persistence;
+mod schema;
+mod search;
+mod support;
+mod visibility;

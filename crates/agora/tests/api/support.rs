@@ -1,0 +1,310 @@
+//! The test harness: the real application (store, core, router) on a fresh database per test,
+//! driven in-process through the router. Every scenario runs on SQLite, and on PostgreSQL
+//! when `AGORA_TEST_POSTGRES_URL` is set (a server URL; each test gets its own database).
+
+use std::future::Future;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt as _;
+use serde_json::{Value, json};
+use tower::ServiceExt as _;
+
+use agora::app::{self, App};
+use agora_core::AgoraConfig;
+use agora_core::members::PasswordHasher;
+use agora_web::WebConfig;
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running application on a fresh database.
+pub struct TestApp {
+    pub app: App,
+    pub router: Router,
+    pub backend: &'static str,
+    pub database_url: String,
+    pg: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+/// A response as a test sees it.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// The error code of an error body.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+/// Runs `scenario` on SQLite, then on PostgreSQL if configured.
+pub async fn each_backend<F, Fut>(scenario: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    each_backend_with(AgoraConfig::default(), scenario).await;
+}
+
+/// Like [`each_backend`], with the application's settings given.
+pub async fn each_backend_with<F, Fut>(config: AgoraConfig, scenario: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let app = TestApp::sqlite(config.clone()).await;
+    scenario(app).await;
+    if let Some(url) = postgres_url() {
+        let app = TestApp::postgres(&url, config).await;
+        let cleanup = app.pg.clone();
+        scenario(app).await;
+        if let Some((server, db)) = cleanup {
+            drop_database(&server, &db).await;
+        }
+    }
+}
+
+/// The PostgreSQL server to test on, if any.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("AGORA_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+fn test_config(mut config: AgoraConfig) -> AgoraConfig {
+    // Every in-process request comes from the same "address".
+    if config.registrations_per_hour == AgoraConfig::default().registrations_per_hour {
+        config.registrations_per_hour = 100_000;
+    }
+    config
+}
+
+impl TestApp {
+    /// A fresh SQLite database in a temporary folder.
+    pub async fn sqlite(config: AgoraConfig) -> Self {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let url = format!("sqlite:{}", dir.path().join("agora.db").display());
+        Self::open("sqlite", url, None, dir, config).await
+    }
+
+    /// A fresh database on the PostgreSQL server at `server_url`.
+    pub async fn postgres(server_url: &str, config: AgoraConfig) -> Self {
+        let db = format!("agora_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = admin_connection(server_url).await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("creating {db} on {server_url}: {e}"));
+        let url = with_database(server_url, &db);
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        Self::open("postgres", url, Some((server_url.to_owned(), db)), dir, config).await
+    }
+
+    async fn open(
+        backend: &'static str,
+        url: String,
+        pg: Option<(String, String)>,
+        dir: tempfile::TempDir,
+        config: AgoraConfig,
+    ) -> Self {
+        let app = app::open(&url, PasswordHasher::fast_for_tests(), test_config(config))
+            .await
+            .unwrap_or_else(|e| panic!("opening {url}: {e:#}"));
+        let router = app.router(WebConfig {
+            public_url: "http://agora.test".into(),
+        });
+        Self {
+            app,
+            router,
+            backend,
+            database_url: url,
+            pg,
+            _dir: dir,
+        }
+    }
+
+    /// Opens the same database again, as a restarted server would.
+    pub async fn restart(self) -> Self {
+        self.app.store.close().await;
+        let app = app::open(
+            &self.database_url,
+            PasswordHasher::fast_for_tests(),
+            test_config(AgoraConfig::default()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("reopening: {e:#}"));
+        let router = app.router(WebConfig {
+            public_url: "http://agora.test".into(),
+        });
+        Self { app, router, ..self }
+    }
+
+    /// Sends a request through the router.
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .unwrap_or_else(|e| panic!("request failed: {e}"));
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// A JSON request, signed in with `token` if given.
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap_or_else(|e| panic!("building request: {e}"));
+        self.send(req).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.call(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        self.call(Method::DELETE, path, token, None).await
+    }
+
+    /// Registers `username` and returns its token. The first account on a site is its admin.
+    pub async fn register(&self, username: &str) -> String {
+        let r = self
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"username": username, "email": format!("{username}@example.com"), "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "registering {username}: {}", r.text);
+        token_of(&r)
+    }
+
+    /// Creates a group as `token` and returns its slug.
+    pub async fn create_group(&self, token: &str, slug: &str, visibility: &str) -> String {
+        let r = self
+            .post(
+                "/api/v1/groups",
+                Some(token),
+                json!({"name": format!("Group {slug}"), "slug": slug, "description": format!("About {slug}"), "visibility": visibility}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "creating {slug}: {}", r.text);
+        slug.to_owned()
+    }
+
+    /// Opens a topic and returns (topic id, opening post id).
+    pub async fn create_topic(&self, token: &str, slug: &str, title: &str, body: &str) -> (i64, i64) {
+        let r = self
+            .post(
+                &format!("/api/v1/groups/{slug}/topics"),
+                Some(token),
+                json!({"title": title, "body": body}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "topic in {slug}: {}", r.text);
+        (
+            r.body["id"].as_i64().unwrap_or_default(),
+            r.body["posts"][0]["id"].as_i64().unwrap_or_default(),
+        )
+    }
+
+    /// Joins a public group (or requests a closed one) as `token`.
+    pub async fn join(&self, token: &str, slug: &str) -> Reply {
+        self.post(&format!("/api/v1/groups/{slug}/join"), Some(token), json!({}))
+            .await
+    }
+
+    /// Counts rows of a table, straight from the database.
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
+        if self.backend == "sqlite" {
+            let mut c = sqlite_connection(&self.database_url).await;
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut c).await
+        } else {
+            let mut c = pg_connection(&self.database_url).await;
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut c).await
+        }
+        .unwrap_or_else(|e| panic!("counting {table}: {e}"))
+    }
+}
+
+/// The token of a sign-in or registration response.
+pub fn token_of(r: &Reply) -> String {
+    r.body["token"].as_str().unwrap_or_default().to_owned()
+}
+
+pub async fn sqlite_connection(url: &str) -> sqlx::SqliteConnection {
+    use sqlx::Connection as _;
+    sqlx::SqliteConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {url}: {e}"))
+}
+
+pub async fn pg_connection(url: &str) -> sqlx::PgConnection {
+    use sqlx::Connection as _;
+    sqlx::PgConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {url}: {e} (is PostgreSQL running?)"))
+}
+
+async fn admin_connection(server_url: &str) -> sqlx::PgConnection {
+    pg_connection(server_url).await
+}
+
+/// `url` with its database replaced by `db`.
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
+
+async fn drop_database(server_url: &str, db: &str) {
+    let mut conn = admin_connection(server_url).await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")))
+        .execute(&mut conn)
+        .await;
+}

@@ -107,6 +107,7 @@ pub fn router(state: AppState) -> Router {
     .route("/health", get(health))
     .route("/", get(home))
     .fallback(fallback)
+    .method_not_allowed_fallback(method_not_allowed)
     .with_state(state)
 }
 
@@ -141,4 +142,12 @@ fn escape(s: &str) -> String {
 async fn fallback(method: Method, uri: Uri) -> ApiError {
     tracing::debug!(%method, %uri, "no route");
     ApiError::not_found()
+}
+
+async fn method_not_allowed(method: Method) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed here; see /api/v1/openapi.json."),
+    )
 }

@@ -5,6 +5,7 @@ mod auth;
 mod bad_input;
 mod forum;
 mod groups;
+mod openapi;
 mod persistence;
 mod schema;
 mod search;

@@ -57,12 +57,23 @@ async fn usernames_and_emails_are_unique_regardless_of_case() {
     each_backend(|app| async move {
         app.register("mara").await;
         let r = app
-            .post("/api/v1/auth/register", None, json!({"username": "MARA", "email": "other@example.com", "password": PASSWORD}))
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"username": "MARA", "email": "other@example.com", "password": PASSWORD}),
+            )
             .await;
-        assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "username_taken"));
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::CONFLICT, "username_taken")
+        );
         assert_eq!(r.body["error"]["field"], "username");
         let r = app
-            .post("/api/v1/auth/register", None, json!({"username": "mara2", "email": "MARA@example.com", "password": PASSWORD}))
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"username": "mara2", "email": "MARA@example.com", "password": PASSWORD}),
+            )
             .await;
         assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "email_taken"));
         assert_eq!(app.count_rows("members").await, 1);
@@ -77,7 +88,11 @@ async fn a_wrong_password_ten_times_is_refused_then_rate_limited_without_reveali
         let mut statuses = Vec::new();
         for _ in 0..10 {
             let r = app
-                .post("/api/v1/auth/login", None, json!({"login": "ana", "password": "wrong password!"}))
+                .post(
+                    "/api/v1/auth/login",
+                    None,
+                    json!({"login": "ana", "password": "wrong password!"}),
+                )
                 .await;
             statuses.push((r.status.as_u16(), r.code().to_owned()));
             if r.status == StatusCode::TOO_MANY_REQUESTS {
@@ -91,16 +106,41 @@ async fn a_wrong_password_ten_times_is_refused_then_rate_limited_without_reveali
             }
         }
         let expected: Vec<(u16, String)> = (0..10)
-            .map(|i| if i < 5 { (401, "invalid_credentials".into()) } else { (429, "rate_limited".into()) })
+            .map(|i| {
+                if i < 5 {
+                    (401, "invalid_credentials".into())
+                } else {
+                    (429, "rate_limited".into())
+                }
+            })
             .collect();
         assert_eq!(statuses, expected);
         // Even the right password waits until the window ends.
-        let r = app.post("/api/v1/auth/login", None, json!({"login": "ana", "password": PASSWORD})).await;
+        let r = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"login": "ana", "password": PASSWORD}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
         // An unknown account answers exactly like a wrong password.
-        let r = app.post("/api/v1/auth/login", None, json!({"login": "nobody", "password": "wrong password!"})).await;
-        assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
-        assert_eq!(app.count_rows("sessions").await, 1, "only the registration's session exists");
+        let r = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"login": "nobody", "password": "wrong password!"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::UNAUTHORIZED, "invalid_credentials")
+        );
+        assert_eq!(
+            app.count_rows("sessions").await,
+            1,
+            "only the registration's session exists"
+        );
     })
     .await;
 }
@@ -116,9 +156,16 @@ async fn registrations_from_one_address_are_rate_limited() {
             app.register(&format!("user{i}")).await;
         }
         let r = app
-            .post("/api/v1/auth/register", None, json!({"username": "user9", "email": "u9@example.com", "password": PASSWORD}))
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"username": "user9", "email": "u9@example.com", "password": PASSWORD}),
+            )
             .await;
-        assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+        );
         assert!(r.headers.contains_key("retry-after"));
         assert_eq!(app.count_rows("members").await, 3);
     })

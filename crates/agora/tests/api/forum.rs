@@ -54,27 +54,88 @@ async fn posting_needs_membership_and_a_locked_topic_takes_no_replies_except_fro
     each_backend(|app| async move {
         let (admin, ana) = club(&app).await;
         let ben = app.register("ben").await;
-        let (topic, _) = app.create_topic(&ana, "club", "Where to ride", "Suggestions?").await;
+        let (topic, _) = app
+            .create_topic(&ana, "club", "Where to ride", "Suggestions?")
+            .await;
 
-        let r = app.post(&format!("/api/v1/topics/{topic}/posts"), Some(&ben), json!({"body": "Hi"})).await;
-        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "join_required"));
-        let r = app.post("/api/v1/groups/club/topics", Some(&ben), json!({"title": "Hello all", "body": "Hi"})).await;
-        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "join_required"));
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ben),
+                json!({"body": "Hi"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::FORBIDDEN, "join_required")
+        );
+        let r = app
+            .post(
+                "/api/v1/groups/club/topics",
+                Some(&ben),
+                json!({"title": "Hello all", "body": "Hi"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::FORBIDDEN, "join_required")
+        );
 
-        let r = app.patch(&format!("/api/v1/topics/{topic}"), Some(&ana), json!({"locked": true})).await;
-        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "moderators_only"));
-        let r = app.patch(&format!("/api/v1/topics/{topic}"), Some(&admin), json!({"locked": true, "pinned": true})).await;
-        assert_eq!((r.status, r.body["locked"].as_bool(), r.body["pinned"].as_bool()), (StatusCode::OK, Some(true), Some(true)));
+        let r = app
+            .patch(
+                &format!("/api/v1/topics/{topic}"),
+                Some(&ana),
+                json!({"locked": true}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::FORBIDDEN, "moderators_only")
+        );
+        let r = app
+            .patch(
+                &format!("/api/v1/topics/{topic}"),
+                Some(&admin),
+                json!({"locked": true, "pinned": true}),
+            )
+            .await;
+        assert_eq!(
+            (
+                r.status,
+                r.body["locked"].as_bool(),
+                r.body["pinned"].as_bool()
+            ),
+            (StatusCode::OK, Some(true), Some(true))
+        );
 
-        let r = app.post(&format!("/api/v1/topics/{topic}/posts"), Some(&ana), json!({"body": "One more"})).await;
-        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "topic_locked"));
-        let r = app.post(&format!("/api/v1/topics/{topic}/posts"), Some(&admin), json!({"body": "Closing note from the moderators."})).await;
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ana),
+                json!({"body": "One more"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::FORBIDDEN, "topic_locked")
+        );
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&admin),
+                json!({"body": "Closing note from the moderators."}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED);
         assert_eq!(app.count_rows("posts").await, 2);
 
         let list = app.get("/api/v1/groups/club/topics", None).await;
         assert_eq!(list.body["pinned"][0]["id"], topic, "{}", list.text);
-        assert_eq!(list.body["topics"].as_array().map(Vec::len), Some(0), "a pinned topic is listed once");
+        assert_eq!(
+            list.body["topics"].as_array().map(Vec::len),
+            Some(0),
+            "a pinned topic is listed once"
+        );
     })
     .await;
 }
@@ -85,32 +146,85 @@ async fn edits_keep_their_history_and_only_authors_and_moderators_edit() {
         let (admin, ana) = club(&app).await;
         let ben = app.register("ben").await;
         app.join(&ben, "club").await;
-        let (topic, post) = app.create_topic(&ana, "club", "First title", "First body").await;
+        let (topic, post) = app
+            .create_topic(&ana, "club", "First title", "First body")
+            .await;
 
-        let r = app.patch(&format!("/api/v1/posts/{post}"), Some(&ben), json!({"body": "Vandalised"})).await;
+        let r = app
+            .patch(
+                &format!("/api/v1/posts/{post}"),
+                Some(&ben),
+                json!({"body": "Vandalised"}),
+            )
+            .await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "author_only"));
 
-        let r = app.patch(&format!("/api/v1/posts/{post}"), Some(&ana), json!({"body": "Second body", "title": "Second title", "tags": ["routes"]})).await;
-        assert_eq!((r.status, r.body["revision_count"].as_i64()), (StatusCode::OK, Some(1)), "{}", r.text);
-        let r = app.patch(&format!("/api/v1/posts/{post}"), Some(&admin), json!({"body": "Third body"})).await;
+        let r = app
+            .patch(
+                &format!("/api/v1/posts/{post}"),
+                Some(&ana),
+                json!({"body": "Second body", "title": "Second title", "tags": ["routes"]}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["revision_count"].as_i64()),
+            (StatusCode::OK, Some(1)),
+            "{}",
+            r.text
+        );
+        let r = app
+            .patch(
+                &format!("/api/v1/posts/{post}"),
+                Some(&admin),
+                json!({"body": "Third body"}),
+            )
+            .await;
         assert_eq!(r.body["revision_count"], 2);
 
-        let revs = app.get(&format!("/api/v1/posts/{post}/revisions"), None).await;
-        let bodies: Vec<&str> = revs.body.as_array().map(|a| a.iter().filter_map(|r| r["body_markdown"].as_str()).collect()).unwrap_or_default();
+        let revs = app
+            .get(&format!("/api/v1/posts/{post}/revisions"), None)
+            .await;
+        let bodies: Vec<&str> = revs
+            .body
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|r| r["body_markdown"].as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
         assert_eq!(bodies, vec!["First body", "Second body"]);
         assert_eq!(revs.body[0]["title"], "First title");
         assert_eq!(revs.body[1]["replaced_by"]["username"], "admin");
 
         let t = app.get(&format!("/api/v1/topics/{topic}"), None).await;
-        assert_eq!((t.body["title"].as_str(), t.body["slug"].as_str()), (Some("Second title"), Some("second-title")));
+        assert_eq!(
+            (t.body["title"].as_str(), t.body["slug"].as_str()),
+            (Some("Second title"), Some("second-title"))
+        );
         assert_eq!(t.body["tags"], json!(["routes"]));
         assert_eq!(t.body["posts"][0]["body_markdown"], "Third body");
         assert!(t.body["posts"][0]["edited_at"].is_string());
 
-        let reply = app.post(&format!("/api/v1/topics/{topic}/posts"), Some(&ben), json!({"body": "A reply"})).await;
+        let reply = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ben),
+                json!({"body": "A reply"}),
+            )
+            .await;
         let reply_id = reply.body["id"].as_i64().unwrap_or_default();
-        let r = app.patch(&format!("/api/v1/posts/{reply_id}"), Some(&ben), json!({"title": "Hijack"})).await;
-        assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "not_an_opening_post"));
+        let r = app
+            .patch(
+                &format!("/api/v1/posts/{reply_id}"),
+                Some(&ben),
+                json!({"title": "Hijack"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "not_an_opening_post")
+        );
     })
     .await;
 }
@@ -119,35 +233,112 @@ async fn edits_keep_their_history_and_only_authors_and_moderators_edit() {
 async fn deleted_posts_leave_a_placeholder_and_moderators_restore_them() {
     each_backend(|app| async move {
         let (admin, ana) = club(&app).await;
-        let (topic, _) = app.create_topic(&ana, "club", "Tyre pressure", "What do you run?").await;
-        let reply = app.post(&format!("/api/v1/topics/{topic}/posts"), Some(&ana), json!({"body": "Regret this reply"})).await;
+        let (topic, _) = app
+            .create_topic(&ana, "club", "Tyre pressure", "What do you run?")
+            .await;
+        let reply = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ana),
+                json!({"body": "Regret this reply"}),
+            )
+            .await;
         let reply_id = reply.body["id"].as_i64().unwrap_or_default();
 
-        let r = app.delete(&format!("/api/v1/posts/{reply_id}"), Some(&ana)).await;
+        let r = app
+            .delete(&format!("/api/v1/posts/{reply_id}"), Some(&ana))
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         let t = app.get(&format!("/api/v1/topics/{topic}"), None).await;
         assert_eq!(t.body["reply_count"], 0);
         assert_eq!(t.body["posts"][1]["deleted"], true);
-        assert_eq!(t.body["posts"][1]["body_markdown"], "", "a guest sees a placeholder");
-        assert_eq!(app.get(&format!("/api/v1/posts/{reply_id}"), None).await.status, StatusCode::NOT_FOUND);
-        let t = app.get(&format!("/api/v1/topics/{topic}"), Some(&admin)).await;
-        assert_eq!(t.body["posts"][1]["body_markdown"], "Regret this reply", "moderators see it whole");
+        assert_eq!(
+            t.body["posts"][1]["body_markdown"], "",
+            "a guest sees a placeholder"
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/posts/{reply_id}"), None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let t = app
+            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
+            .await;
+        assert_eq!(
+            t.body["posts"][1]["body_markdown"], "Regret this reply",
+            "moderators see it whole"
+        );
 
-        let r = app.post(&format!("/api/v1/posts/{reply_id}/restore"), Some(&ana), json!({})).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "a deleted post exists only for moderators");
-        let r = app.post(&format!("/api/v1/posts/{reply_id}/restore"), Some(&admin), json!({})).await;
-        assert_eq!((r.status, r.body["deleted"].as_bool()), (StatusCode::OK, Some(false)));
-        assert_eq!(app.get(&format!("/api/v1/topics/{topic}"), None).await.body["reply_count"], 1);
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{reply_id}/restore"),
+                Some(&ana),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "a deleted post exists only for moderators"
+        );
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{reply_id}/restore"),
+                Some(&admin),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["deleted"].as_bool()),
+            (StatusCode::OK, Some(false))
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/topics/{topic}"), None).await.body["reply_count"],
+            1
+        );
 
         // Deleting the opening post deletes the topic; a moderator can bring it back.
-        let first = app.get(&format!("/api/v1/topics/{topic}"), None).await.body["posts"][0]["id"].as_i64().unwrap_or_default();
-        assert_eq!(app.delete(&format!("/api/v1/posts/{first}"), Some(&ana)).await.status, StatusCode::NO_CONTENT);
-        assert_eq!(app.get(&format!("/api/v1/topics/{topic}"), None).await.status, StatusCode::NOT_FOUND);
-        assert_eq!(app.get("/api/v1/groups/club", None).await.body["topic_count"], 0);
+        let first = app.get(&format!("/api/v1/topics/{topic}"), None).await.body["posts"][0]["id"]
+            .as_i64()
+            .unwrap_or_default();
+        assert_eq!(
+            app.delete(&format!("/api/v1/posts/{first}"), Some(&ana))
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/topics/{topic}"), None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get("/api/v1/groups/club", None).await.body["topic_count"],
+            0
+        );
         let listed = app.get("/api/v1/groups/club/topics", Some(&admin)).await;
-        assert_eq!(listed.body["topics"][0]["deleted"], true, "moderators still see it listed");
-        assert_eq!(app.post(&format!("/api/v1/posts/{first}/restore"), Some(&admin), json!({})).await.status, StatusCode::OK);
-        assert_eq!(app.get(&format!("/api/v1/topics/{topic}"), None).await.status, StatusCode::OK);
+        assert_eq!(
+            listed.body["topics"][0]["deleted"], true,
+            "moderators still see it listed"
+        );
+        assert_eq!(
+            app.post(
+                &format!("/api/v1/posts/{first}/restore"),
+                Some(&admin),
+                json!({})
+            )
+            .await
+            .status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/topics/{topic}"), None)
+                .await
+                .status,
+            StatusCode::OK
+        );
     })
     .await;
 }
@@ -158,9 +349,16 @@ async fn topic_lists_page_by_cursor_in_both_orders_without_gaps_or_repeats() {
         let (_, ana) = club(&app).await;
         let mut ids = Vec::new();
         for i in 0..12 {
-            let (id, _) = app.create_topic(&ana, "club", &format!("Topic number {i}"), "Body").await;
+            let (id, _) = app
+                .create_topic(&ana, "club", &format!("Topic number {i}"), "Body")
+                .await;
             for _ in 0..(i % 4) {
-                app.post(&format!("/api/v1/topics/{id}/posts"), Some(&ana), json!({"body": "reply"})).await;
+                app.post(
+                    &format!("/api/v1/topics/{id}/posts"),
+                    Some(&ana),
+                    json!({"body": "reply"}),
+                )
+                .await;
             }
             ids.push(id);
         }
@@ -176,7 +374,16 @@ async fn topic_lists_page_by_cursor_in_both_orders_without_gaps_or_repeats() {
                 assert_eq!(r.status, StatusCode::OK, "{}", r.text);
                 let page: Vec<(i64, i64)> = r.body["topics"]
                     .as_array()
-                    .map(|a| a.iter().map(|t| (t["id"].as_i64().unwrap_or(0), t["reply_count"].as_i64().unwrap_or(0))).collect())
+                    .map(|a| {
+                        a.iter()
+                            .map(|t| {
+                                (
+                                    t["id"].as_i64().unwrap_or(0),
+                                    t["reply_count"].as_i64().unwrap_or(0),
+                                )
+                            })
+                            .collect()
+                    })
                     .unwrap_or_default();
                 assert!(page.len() <= 5);
                 seen.extend(page);
@@ -196,7 +403,10 @@ async fn topic_lists_page_by_cursor_in_both_orders_without_gaps_or_repeats() {
                 newest_first.reverse();
                 assert_eq!(order, newest_first);
             } else {
-                assert!(seen.windows(2).all(|w| w[0].1 >= w[1].1), "{sort}: {seen:?}");
+                assert!(
+                    seen.windows(2).all(|w| w[0].1 >= w[1].1),
+                    "{sort}: {seen:?}"
+                );
             }
         }
     })
@@ -207,16 +417,32 @@ async fn topic_lists_page_by_cursor_in_both_orders_without_gaps_or_repeats() {
 async fn a_long_topic_pages_its_posts_by_number() {
     each_backend(|app| async move {
         let (_, ana) = club(&app).await;
-        let (topic, _) = app.create_topic(&ana, "club", "Long thread", "Post one").await;
+        let (topic, _) = app
+            .create_topic(&ana, "club", "Long thread", "Post one")
+            .await;
         for i in 2..=7 {
-            app.post(&format!("/api/v1/topics/{topic}/posts"), Some(&ana), json!({"body": format!("Post {i}")})).await;
+            app.post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ana),
+                json!({"body": format!("Post {i}")}),
+            )
+            .await;
         }
-        let p1 = app.get(&format!("/api/v1/topics/{topic}?limit=3"), None).await;
+        let p1 = app
+            .get(&format!("/api/v1/topics/{topic}?limit=3"), None)
+            .await;
         assert_eq!(p1.body["next_from"], 4);
-        let p2 = app.get(&format!("/api/v1/topics/{topic}?limit=3&from=4"), None).await;
-        let numbers: Vec<i64> = p2.body["posts"].as_array().map(|a| a.iter().filter_map(|p| p["number"].as_i64()).collect()).unwrap_or_default();
+        let p2 = app
+            .get(&format!("/api/v1/topics/{topic}?limit=3&from=4"), None)
+            .await;
+        let numbers: Vec<i64> = p2.body["posts"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|p| p["number"].as_i64()).collect())
+            .unwrap_or_default();
         assert_eq!(numbers, vec![4, 5, 6]);
-        let p3 = app.get(&format!("/api/v1/topics/{topic}?limit=3&from=7"), None).await;
+        let p3 = app
+            .get(&format!("/api/v1/topics/{topic}?limit=3&from=7"), None)
+            .await;
         assert_eq!(p3.body["next_from"], serde_json::Value::Null);
     })
     .await;

@@ -13,7 +13,10 @@ async fn a_member_joins_a_public_group_at_once_and_can_leave() {
         app.create_group(&admin, "riders", "public").await;
 
         let r = app.join(&ana, "riders").await;
-        assert_eq!((r.status, r.body["state"].as_str()), (StatusCode::OK, Some("member")));
+        assert_eq!(
+            (r.status, r.body["state"].as_str()),
+            (StatusCode::OK, Some("member"))
+        );
         let g = app.get("/api/v1/groups/riders", Some(&ana)).await;
         assert_eq!(g.body["member_count"], 2);
         assert_eq!(g.body["membership"], "member");
@@ -21,12 +24,22 @@ async fn a_member_joins_a_public_group_at_once_and_can_leave() {
 
         let again = app.join(&ana, "riders").await;
         assert_eq!(again.body["state"], "member", "joining twice is harmless");
-        assert_eq!(app.get("/api/v1/groups/riders", None).await.body["member_count"], 2);
+        assert_eq!(
+            app.get("/api/v1/groups/riders", None).await.body["member_count"],
+            2
+        );
 
-        let r = app.post("/api/v1/groups/riders/leave", Some(&ana), json!({})).await;
+        let r = app
+            .post("/api/v1/groups/riders/leave", Some(&ana), json!({}))
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
-        assert_eq!(app.get("/api/v1/groups/riders", None).await.body["member_count"], 1);
-        let r = app.post("/api/v1/groups/riders/leave", Some(&ana), json!({})).await;
+        assert_eq!(
+            app.get("/api/v1/groups/riders", None).await.body["member_count"],
+            1
+        );
+        let r = app
+            .post("/api/v1/groups/riders/leave", Some(&ana), json!({}))
+            .await;
         assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "not_a_member"));
     })
     .await;
@@ -39,30 +52,73 @@ async fn joining_a_closed_group_waits_for_a_moderator_who_approves_or_rejects() 
         let owner = app.register("owner").await;
         let ana = app.register("ana").await;
         let ben = app.register("ben").await;
-        app.patch("/api/v1/site", Some(&admin), json!({"members_may_create_groups": true})).await;
+        app.patch(
+            "/api/v1/site",
+            Some(&admin),
+            json!({"members_may_create_groups": true}),
+        )
+        .await;
         app.create_group(&owner, "beta", "closed").await;
 
         let r = app.join(&ana, "beta").await;
         assert_eq!(r.body["state"], "pending", "{}", r.text);
         assert_eq!(app.join(&ben, "beta").await.body["state"], "pending");
         let g = app.get("/api/v1/groups/beta", Some(&ana)).await;
-        assert_eq!((g.body["membership"].as_str(), g.body["can_read"].as_bool()), (Some("pending"), Some(false)));
+        assert_eq!(
+            (g.body["membership"].as_str(), g.body["can_read"].as_bool()),
+            (Some("pending"), Some(false))
+        );
 
         let r = app.get("/api/v1/groups/beta/requests", Some(&ana)).await;
-        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "moderators_only"));
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::FORBIDDEN, "moderators_only")
+        );
         let r = app.get("/api/v1/groups/beta/requests", Some(&owner)).await;
-        let names: Vec<&str> = r.body.as_array().map(|a| a.iter().filter_map(|x| x["username"].as_str()).collect()).unwrap_or_default();
+        let names: Vec<&str> = r
+            .body
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x["username"].as_str()).collect())
+            .unwrap_or_default();
         assert_eq!(names, vec!["ana", "ben"]);
 
-        let r = app.post("/api/v1/groups/beta/requests/ana/approve", Some(&owner), json!({})).await;
+        let r = app
+            .post(
+                "/api/v1/groups/beta/requests/ana/approve",
+                Some(&owner),
+                json!({}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-        let r = app.post("/api/v1/groups/beta/requests/ben/reject", Some(&owner), json!({})).await;
+        let r = app
+            .post(
+                "/api/v1/groups/beta/requests/ben/reject",
+                Some(&owner),
+                json!({}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
-        let r = app.post("/api/v1/groups/beta/requests/ben/approve", Some(&owner), json!({})).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "a decided request cannot be decided again");
+        let r = app
+            .post(
+                "/api/v1/groups/beta/requests/ben/approve",
+                Some(&owner),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "a decided request cannot be decided again"
+        );
 
         let g = app.get("/api/v1/groups/beta", Some(&ana)).await;
-        assert_eq!((g.body["membership"].as_str(), g.body["member_count"].as_i64()), (Some("member"), Some(2)));
+        assert_eq!(
+            (
+                g.body["membership"].as_str(),
+                g.body["member_count"].as_i64()
+            ),
+            (Some("member"), Some(2))
+        );
         let g = app.get("/api/v1/groups/beta", Some(&ben)).await;
         assert_eq!(g.body["membership"], "none");
         let t = app.get("/api/v1/groups/beta/topics", Some(&ana)).await;
@@ -81,34 +137,109 @@ async fn a_secret_group_is_joined_only_by_an_accepted_invitation_from_a_member()
         app.create_group(&admin, "board", "secret").await;
 
         let r = app.join(&ana, "board").await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "a non-member cannot even find it");
-        let r = app.post("/api/v1/groups/board/invitations", Some(&ben), json!({"username": "ana"})).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "a non-member cannot invite");
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "a non-member cannot even find it"
+        );
+        let r = app
+            .post(
+                "/api/v1/groups/board/invitations",
+                Some(&ben),
+                json!({"username": "ana"}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "a non-member cannot invite"
+        );
 
-        let inv = app.post("/api/v1/groups/board/invitations", Some(&admin), json!({"username": "ana"})).await;
+        let inv = app
+            .post(
+                "/api/v1/groups/board/invitations",
+                Some(&admin),
+                json!({"username": "ana"}),
+            )
+            .await;
         assert_eq!(inv.status, StatusCode::CREATED, "{}", inv.text);
         let id = inv.body["id"].as_i64().unwrap_or_default();
 
-        let r = app.post(&format!("/api/v1/invitations/{id}/accept"), Some(&ben), json!({})).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "an invitation is only its invitee's");
+        let r = app
+            .post(
+                &format!("/api/v1/invitations/{id}/accept"),
+                Some(&ben),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "an invitation is only its invitee's"
+        );
         let mine = app.get("/api/v1/me/invitations", Some(&ana)).await;
         assert_eq!(mine.body[0]["group"]["slug"], "board", "{}", mine.text);
         let r = app.join(&ana, "board").await;
-        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "invitation_required"));
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::FORBIDDEN, "invitation_required")
+        );
 
-        let r = app.post(&format!("/api/v1/invitations/{id}/accept"), Some(&ana), json!({})).await;
-        assert_eq!((r.status, r.body["membership"].as_str()), (StatusCode::OK, Some("member")), "{}", r.text);
-        let r = app.post(&format!("/api/v1/invitations/{id}/accept"), Some(&ana), json!({})).await;
+        let r = app
+            .post(
+                &format!("/api/v1/invitations/{id}/accept"),
+                Some(&ana),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["membership"].as_str()),
+            (StatusCode::OK, Some("member")),
+            "{}",
+            r.text
+        );
+        let r = app
+            .post(
+                &format!("/api/v1/invitations/{id}/accept"),
+                Some(&ana),
+                json!({}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "accepted once");
 
         // Now a member, ana may invite in turn (any active member of a secret group may).
-        let r = app.post("/api/v1/groups/board/invitations", Some(&ana), json!({"username": "cat"})).await;
+        let r = app
+            .post(
+                "/api/v1/groups/board/invitations",
+                Some(&ana),
+                json!({"username": "cat"}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED);
-        let r = app.post("/api/v1/groups/board/invitations", Some(&ana), json!({"username": "admin"})).await;
-        assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "already_member"));
+        let r = app
+            .post(
+                "/api/v1/groups/board/invitations",
+                Some(&ana),
+                json!({"username": "admin"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::CONFLICT, "already_member")
+        );
         let g = app.get("/api/v1/groups/board", Some(&cat)).await;
-        assert_eq!((g.status, g.body["membership"].as_str(), g.body["can_read"].as_bool()), (StatusCode::OK, Some("invited"), Some(false)));
-        assert_eq!(app.get("/api/v1/groups/board", Some(&ben)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            (
+                g.status,
+                g.body["membership"].as_str(),
+                g.body["can_read"].as_bool()
+            ),
+            (StatusCode::OK, Some("invited"), Some(false))
+        );
+        assert_eq!(
+            app.get("/api/v1/groups/board", Some(&ben)).await.status,
+            StatusCode::NOT_FOUND
+        );
     })
     .await;
 }
@@ -123,24 +254,63 @@ async fn owners_remove_members_and_set_roles_but_the_last_owner_stays() {
         app.join(&ana, "club").await;
         app.join(&ben, "club").await;
 
-        let r = app.delete("/api/v1/groups/club/members/ben", Some(&ana)).await;
+        let r = app
+            .delete("/api/v1/groups/club/members/ben", Some(&ana))
+            .await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "owners_only"));
-        let r = app.call(axum::http::Method::PUT, "/api/v1/groups/club/members/ana/role", Some(&admin), Some(json!({"role": "moderator"}))).await;
+        let r = app
+            .call(
+                axum::http::Method::PUT,
+                "/api/v1/groups/club/members/ana/role",
+                Some(&admin),
+                Some(json!({"role": "moderator"})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         let members = app.get("/api/v1/groups/club/members", None).await;
         let roles: Vec<(String, String)> = members.body["members"]
             .as_array()
-            .map(|a| a.iter().map(|m| (m["username"].as_str().unwrap_or("").to_owned(), m["role"].as_str().unwrap_or("").to_owned())).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|m| {
+                        (
+                            m["username"].as_str().unwrap_or("").to_owned(),
+                            m["role"].as_str().unwrap_or("").to_owned(),
+                        )
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
-        assert_eq!(roles, vec![("admin".into(), "owner".into()), ("ana".into(), "moderator".into()), ("ben".into(), "member".into())]);
+        assert_eq!(
+            roles,
+            vec![
+                ("admin".into(), "owner".into()),
+                ("ana".into(), "moderator".into()),
+                ("ben".into(), "member".into())
+            ]
+        );
 
-        let r = app.delete("/api/v1/groups/club/members/ben", Some(&admin)).await;
+        let r = app
+            .delete("/api/v1/groups/club/members/ben", Some(&admin))
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
-        assert_eq!(app.get("/api/v1/groups/club", None).await.body["member_count"], 2);
+        assert_eq!(
+            app.get("/api/v1/groups/club", None).await.body["member_count"],
+            2
+        );
 
-        let r = app.post("/api/v1/groups/club/leave", Some(&admin), json!({})).await;
+        let r = app
+            .post("/api/v1/groups/club/leave", Some(&admin), json!({}))
+            .await;
         assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "last_owner"));
-        let r = app.call(axum::http::Method::PUT, "/api/v1/groups/club/members/admin/role", Some(&admin), Some(json!({"role": "member"}))).await;
+        let r = app
+            .call(
+                axum::http::Method::PUT,
+                "/api/v1/groups/club/members/admin/role",
+                Some(&admin),
+                Some(json!({"role": "member"})),
+            )
+            .await;
         assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "last_owner"));
     })
     .await;
@@ -155,14 +325,32 @@ async fn admins_create_groups_and_a_site_setting_lets_members_create_them() {
         let r = app.post("/api/v1/groups", Some(&ana), body.clone()).await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
 
-        let r = app.patch("/api/v1/site", Some(&ana), json!({"members_may_create_groups": true})).await;
+        let r = app
+            .patch(
+                "/api/v1/site",
+                Some(&ana),
+                json!({"members_may_create_groups": true}),
+            )
+            .await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
-        let r = app.patch("/api/v1/site", Some(&admin), json!({"members_may_create_groups": true, "name": "Riders"})).await;
-        assert_eq!((r.status, r.body["name"].as_str()), (StatusCode::OK, Some("Riders")));
+        let r = app
+            .patch(
+                "/api/v1/site",
+                Some(&admin),
+                json!({"members_may_create_groups": true, "name": "Riders"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["name"].as_str()),
+            (StatusCode::OK, Some("Riders"))
+        );
 
         let r = app.post("/api/v1/groups", Some(&ana), body).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-        assert_eq!(r.body["slug"], "night-riders", "the slug is derived from the name");
+        assert_eq!(
+            r.body["slug"], "night-riders",
+            "the slug is derived from the name"
+        );
         assert_eq!(r.body["membership"], "owner");
     })
     .await;

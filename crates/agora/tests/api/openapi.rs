@@ -9,8 +9,17 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
     let app = TestApp::sqlite(Default::default()).await;
     let r = app.get("/api/v1/openapi.json", None).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{}", r.body["openapi"]);
-    let paths = r.body["paths"].as_object().map(|p| p.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+    assert!(
+        r.body["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        r.body["openapi"]
+    );
+    let paths = r.body["paths"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
     for (method, path) in [
         ("post", "/api/v1/auth/register"),
         ("post", "/api/v1/auth/login"),
@@ -37,8 +46,14 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
         ("delete", "/api/v1/posts/{id}"),
         ("get", "/api/v1/search"),
     ] {
-        assert!(paths.iter().any(|p| p == path), "{path} missing from {paths:?}");
-        assert!(r.body["paths"][path][method].is_object(), "{method} {path} undocumented");
+        assert!(
+            paths.iter().any(|p| p == path),
+            "{path} missing from {paths:?}"
+        );
+        assert!(
+            r.body["paths"][path][method].is_object(),
+            "{method} {path} undocumented"
+        );
     }
     assert!(r.body["components"]["schemas"]["ErrorBody"].is_object());
     assert!(r.body["components"]["securitySchemes"]["bearer"].is_object());

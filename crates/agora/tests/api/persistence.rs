@@ -12,23 +12,59 @@ async fn restarting_the_server_keeps_everything() {
         let ana = app.register("ana").await;
         app.create_group(&admin, "club", "closed").await;
         app.join(&ana, "club").await;
-        let (topic, post) = app.create_topic(&admin, "club", "Kept across restarts", "Durable body").await;
-        app.patch(&format!("/api/v1/posts/{post}"), Some(&admin), json!({"body": "Edited durable body"})).await;
-        app.patch("/api/v1/site", Some(&admin), json!({"name": "Restart Riders"})).await;
+        let (topic, post) = app
+            .create_topic(&admin, "club", "Kept across restarts", "Durable body")
+            .await;
+        app.patch(
+            &format!("/api/v1/posts/{post}"),
+            Some(&admin),
+            json!({"body": "Edited durable body"}),
+        )
+        .await;
+        app.patch(
+            "/api/v1/site",
+            Some(&admin),
+            json!({"name": "Restart Riders"}),
+        )
+        .await;
 
         let app = app.restart().await;
 
-        assert_eq!(app.get("/api/v1/me", Some(&admin)).await.body["username"], "admin", "sessions survive");
-        let login = app.post("/api/v1/auth/login", None, json!({"login": "ana", "password": PASSWORD})).await;
+        assert_eq!(
+            app.get("/api/v1/me", Some(&admin)).await.body["username"],
+            "admin",
+            "sessions survive"
+        );
+        let login = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"login": "ana", "password": PASSWORD}),
+            )
+            .await;
         assert_eq!(login.status, StatusCode::OK);
-        let g = app.get("/api/v1/groups/club", Some(&token_of(&login))).await;
-        assert_eq!(g.body["membership"], "pending", "the pending request survives");
-        let t = app.get(&format!("/api/v1/topics/{topic}"), Some(&admin)).await;
+        let g = app
+            .get("/api/v1/groups/club", Some(&token_of(&login)))
+            .await;
+        assert_eq!(
+            g.body["membership"], "pending",
+            "the pending request survives"
+        );
+        let t = app
+            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
+            .await;
         assert_eq!(t.body["posts"][0]["body_markdown"], "Edited durable body");
         assert_eq!(t.body["posts"][0]["revision_count"], 1);
-        assert_eq!(app.get("/api/v1/site", None).await.body["name"], "Restart Riders");
+        assert_eq!(
+            app.get("/api/v1/site", None).await.body["name"],
+            "Restart Riders"
+        );
         let s = app.get("/api/v1/search?q=durable", Some(&admin)).await;
-        assert_eq!(s.body["results"].as_array().map(Vec::len), Some(1), "the search index survives");
+        assert_eq!(
+            s.body["results"].as_array().map(Vec::len),
+            Some(1),
+            "the search index survives"
+        );
     })
     .await;
 }

@@ -23,10 +23,12 @@ async fn sqlite_and_postgres_have_the_same_tables_and_columns() {
     .unwrap_or_else(|e| panic!("{e}"));
     let mut lite = BTreeSet::new();
     for t in tables {
-        let cols: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{t}')")))
-            .fetch_all(&mut c)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let cols: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT name FROM pragma_table_info('{t}')"
+        )))
+        .fetch_all(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
         for col in cols {
             lite.insert(format!("{t}.{col}"));
         }
@@ -47,6 +49,9 @@ async fn sqlite_and_postgres_have_the_same_tables_and_columns() {
 
     let only_sqlite: Vec<_> = lite.difference(&postgres).collect();
     let only_pg: Vec<_> = postgres.difference(&lite).collect();
-    assert!(only_sqlite.is_empty() && only_pg.is_empty(), "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_pg:?}");
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_pg:?}"
+    );
     assert!(lite.len() > 60, "{} columns", lite.len());
 }

@@ -74,7 +74,9 @@ where
 
 /// The PostgreSQL server to test on, if any.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("AGORA_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("AGORA_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 fn test_config(mut config: AgoraConfig) -> AgoraConfig {
@@ -103,7 +105,14 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("creating {db} on {server_url}: {e}"));
         let url = with_database(server_url, &db);
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-        Self::open("postgres", url, Some((server_url.to_owned(), db)), dir, config).await
+        Self::open(
+            "postgres",
+            url,
+            Some((server_url.to_owned(), db)),
+            dir,
+            config,
+        )
+        .await
     }
 
     async fn open(
@@ -142,7 +151,11 @@ impl TestApp {
         let router = app.router(WebConfig {
             public_url: "http://agora.test".into(),
         });
-        Self { app, router, ..self }
+        Self {
+            app,
+            router,
+            ..self
+        }
     }
 
     /// Sends a request through the router.
@@ -172,7 +185,13 @@ impl TestApp {
     }
 
     /// A JSON request, signed in with `token` if given.
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
@@ -212,7 +231,12 @@ impl TestApp {
                 json!({"username": username, "email": format!("{username}@example.com"), "password": PASSWORD}),
             )
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "registering {username}: {}", r.text);
+        assert_eq!(
+            r.status,
+            StatusCode::CREATED,
+            "registering {username}: {}",
+            r.text
+        );
         token_of(&r)
     }
 
@@ -230,7 +254,13 @@ impl TestApp {
     }
 
     /// Opens a topic and returns (topic id, opening post id).
-    pub async fn create_topic(&self, token: &str, slug: &str, title: &str, body: &str) -> (i64, i64) {
+    pub async fn create_topic(
+        &self,
+        token: &str,
+        slug: &str,
+        title: &str,
+        body: &str,
+    ) -> (i64, i64) {
         let r = self
             .post(
                 &format!("/api/v1/groups/{slug}/topics"),
@@ -247,8 +277,12 @@ impl TestApp {
 
     /// Joins a public group (or requests a closed one) as `token`.
     pub async fn join(&self, token: &str, slug: &str) -> Reply {
-        self.post(&format!("/api/v1/groups/{slug}/join"), Some(token), json!({}))
-            .await
+        self.post(
+            &format!("/api/v1/groups/{slug}/join"),
+            Some(token),
+            json!({}),
+        )
+        .await
     }
 
     /// Counts rows of a table, straight from the database.
@@ -290,7 +324,9 @@ async fn admin_connection(server_url: &str) -> sqlx::PgConnection {
 
 /// `url` with its database replaced by `db`.
 fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let after_scheme = base.find("://").map_or(0, |i| i + 3);
     let base = match base[after_scheme..].find('/') {
         Some(slash) => &base[..after_scheme + slash],
@@ -304,7 +340,9 @@ fn with_database(url: &str, db: &str) -> String {
 
 async fn drop_database(server_url: &str, db: &str) {
     let mut conn = admin_connection(server_url).await;
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")))
-        .execute(&mut conn)
-        .await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {db} WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await;
 }

@@ -57,7 +57,12 @@ fn marker(kind: &str) -> String {
 
 async fn build(app: &TestApp) -> World {
     let admin = app.register("admin").await;
-    app.patch("/api/v1/site", Some(&admin), json!({"members_may_create_groups": true})).await;
+    app.patch(
+        "/api/v1/site",
+        Some(&admin),
+        json!({"members_may_create_groups": true}),
+    )
+    .await;
     let owner = app.register("owner").await;
     let mut tokens = BTreeMap::new();
     for v in VIEWERS.iter().filter(|v| !matches!(**v, "guest" | "admin")) {
@@ -76,22 +81,64 @@ async fn build(app: &TestApp) -> World {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         for v in ["member", "moderator"] {
-            let r = app.post(&format!("/api/v1/groups/{s}/invitations"), Some(&owner), json!({"username": v})).await;
+            let r = app
+                .post(
+                    &format!("/api/v1/groups/{s}/invitations"),
+                    Some(&owner),
+                    json!({"username": v}),
+                )
+                .await;
             let id = r.body["id"].as_i64().unwrap_or_default();
-            let r = app.post(&format!("/api/v1/invitations/{id}/accept"), Some(&tokens[v]), json!({})).await;
+            let r = app
+                .post(
+                    &format!("/api/v1/invitations/{id}/accept"),
+                    Some(&tokens[v]),
+                    json!({}),
+                )
+                .await;
             assert_eq!(r.status, StatusCode::OK, "{v} into {s}: {}", r.text);
         }
-        app.call(axum::http::Method::PUT, &format!("/api/v1/groups/{s}/members/moderator/role"), Some(&owner), Some(json!({"role": "moderator"}))).await;
-        let r = app.post(&format!("/api/v1/groups/{s}/invitations"), Some(&owner), json!({"username": "invitee"})).await;
+        app.call(
+            axum::http::Method::PUT,
+            &format!("/api/v1/groups/{s}/members/moderator/role"),
+            Some(&owner),
+            Some(json!({"role": "moderator"})),
+        )
+        .await;
+        let r = app
+            .post(
+                &format!("/api/v1/groups/{s}/invitations"),
+                Some(&owner),
+                json!({"username": "invitee"}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         if kind == "closed" {
-            assert_eq!(app.join(&tokens["requester"], &s).await.body["state"], "pending");
+            assert_eq!(
+                app.join(&tokens["requester"], &s).await.body["state"],
+                "pending"
+            );
         }
         let (topic, post) = app
-            .create_topic(&owner, &s, &format!("Zanzibar {kind} plans"), &format!("The {} numbers are final.", marker(kind)))
+            .create_topic(
+                &owner,
+                &s,
+                &format!("Zanzibar {kind} plans"),
+                &format!("The {} numbers are final.", marker(kind)),
+            )
             .await;
-        app.post(&format!("/api/v1/topics/{topic}/posts"), Some(&tokens["member"]), json!({"body": format!("Agreed on {}.", marker(kind))})).await;
-        app.patch(&format!("/api/v1/posts/{post}"), Some(&owner), json!({"body": format!("The {} numbers are final, revised.", marker(kind))})).await;
+        app.post(
+            &format!("/api/v1/topics/{topic}/posts"),
+            Some(&tokens["member"]),
+            json!({"body": format!("Agreed on {}.", marker(kind))}),
+        )
+        .await;
+        app.patch(
+            &format!("/api/v1/posts/{post}"),
+            Some(&owner),
+            json!({"body": format!("The {} numbers are final, revised.", marker(kind))}),
+        )
+        .await;
         content.insert(kind, (topic, post));
     }
     World { tokens, content }
@@ -114,20 +161,47 @@ async fn every_read_path_shows_each_viewer_exactly_what_the_policy_allows() {
 
             let dir = app.get("/api/v1/groups?limit=100", token).await;
             seen_text.push_str(&dir.text);
-            let listed: Vec<String> = dir.body["groups"].as_array().map(|a| a.iter().filter_map(|g| g["slug"].as_str().map(str::to_owned)).collect()).unwrap_or_default();
+            let listed: Vec<String> = dir.body["groups"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|g| g["slug"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
             let expected_count = KINDS.iter().filter(|k| exists(k, viewer)).count();
-            check(listed.len() == expected_count, format!("{viewer}: directory lists {listed:?}"));
+            check(
+                listed.len() == expected_count,
+                format!("{viewer}: directory lists {listed:?}"),
+            );
 
             let profile = app.get("/api/v1/members/member", token).await;
             seen_text.push_str(&profile.text);
             let readable = KINDS.iter().filter(|k| reads(k, viewer)).count() as i64;
-            check(profile.body["post_count"] == json!(readable), format!("{viewer}: member's profile counts {} posts, expected {readable}", profile.body["post_count"]));
+            check(
+                profile.body["post_count"] == json!(readable),
+                format!(
+                    "{viewer}: member's profile counts {} posts, expected {readable}",
+                    profile.body["post_count"]
+                ),
+            );
 
             let search = app.get("/api/v1/search?q=zanzibar", token).await;
             seen_text.push_str(&search.text);
-            let found: Vec<String> = search.body["results"].as_array().map(|a| a.iter().filter_map(|h| h["group"].as_str().map(str::to_owned)).collect()).unwrap_or_default();
+            let found: Vec<String> = search.body["results"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|h| h["group"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
 
-            let invitations = if token.is_some() { app.get("/api/v1/me/invitations", token).await } else { app.get("/api/v1/me/invitations", None).await };
+            let invitations = if token.is_some() {
+                app.get("/api/v1/me/invitations", token).await
+            } else {
+                app.get("/api/v1/me/invitations", None).await
+            };
             seen_text.push_str(&invitations.text);
 
             for kind in KINDS {
@@ -135,22 +209,58 @@ async fn every_read_path_shows_each_viewer_exactly_what_the_policy_allows() {
                 let (topic, post) = world.content[kind];
                 let cell = format!("{viewer} × {kind}");
 
-                check(listed.contains(&s) == exists(kind, viewer), format!("{cell}: directory"));
-                let in_profile = profile.body["groups"].as_array().is_some_and(|a| a.iter().any(|g| g["slug"] == json!(s)));
-                check(in_profile == reads(kind, viewer), format!("{cell}: profile lists the group = {in_profile}"));
-                check(found.contains(&s) == reads(kind, viewer), format!("{cell}: search by title found = {}", found.contains(&s)));
-                let invited_here = invitations.body.as_array().is_some_and(|a| a.iter().any(|i| i["group"]["slug"] == json!(s)));
-                check(invited_here == (viewer == "invitee"), format!("{cell}: my invitations = {invited_here}"));
+                check(
+                    listed.contains(&s) == exists(kind, viewer),
+                    format!("{cell}: directory"),
+                );
+                let in_profile = profile.body["groups"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|g| g["slug"] == json!(s)));
+                check(
+                    in_profile == reads(kind, viewer),
+                    format!("{cell}: profile lists the group = {in_profile}"),
+                );
+                check(
+                    found.contains(&s) == reads(kind, viewer),
+                    format!("{cell}: search by title found = {}", found.contains(&s)),
+                );
+                let invited_here = invitations
+                    .body
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|i| i["group"]["slug"] == json!(s)));
+                check(
+                    invited_here == (viewer == "invitee"),
+                    format!("{cell}: my invitations = {invited_here}"),
+                );
 
                 let page = app.get(&format!("/api/v1/groups/{s}"), token).await;
                 seen_text.push_str(&page.text);
-                let want = if exists(kind, viewer) { StatusCode::OK } else { StatusCode::NOT_FOUND };
-                check(page.status == want, format!("{cell}: group page {} (want {want})", page.status));
+                let want = if exists(kind, viewer) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::NOT_FOUND
+                };
+                check(
+                    page.status == want,
+                    format!("{cell}: group page {} (want {want})", page.status),
+                );
                 if page.status == StatusCode::OK {
-                    check(page.body["can_read"] == json!(reads(kind, viewer)), format!("{cell}: can_read"));
-                    check(page.body["can_moderate"] == json!(moderates(viewer)), format!("{cell}: can_moderate"));
-                    check(page.body["topic_count"].is_null() != reads(kind, viewer), format!("{cell}: topic_count shown only to readers"));
-                    check(page.body["member_count"] == json!(3), format!("{cell}: member_count {}", page.body["member_count"]));
+                    check(
+                        page.body["can_read"] == json!(reads(kind, viewer)),
+                        format!("{cell}: can_read"),
+                    );
+                    check(
+                        page.body["can_moderate"] == json!(moderates(viewer)),
+                        format!("{cell}: can_moderate"),
+                    );
+                    check(
+                        page.body["topic_count"].is_null() != reads(kind, viewer),
+                        format!("{cell}: topic_count shown only to readers"),
+                    );
+                    check(
+                        page.body["member_count"] == json!(3),
+                        format!("{cell}: member_count {}", page.body["member_count"]),
+                    );
                 }
 
                 let content_paths = [
@@ -164,18 +274,31 @@ async fn every_read_path_shows_each_viewer_exactly_what_the_policy_allows() {
                     let r = app.get(path, token).await;
                     seen_text.push_str(&r.text);
                     let want = content_status(kind, viewer);
-                    check(r.status == want, format!("{cell}: GET {path} = {} (want {want})", r.status));
+                    check(
+                        r.status == want,
+                        format!("{cell}: GET {path} = {} (want {want})", r.status),
+                    );
                     if r.status != StatusCode::OK {
-                        check(!r.text.contains(&marker(kind)) && !r.text.contains("Zanzibar"), format!("{cell}: {path} leaks content"));
+                        check(
+                            !r.text.contains(&marker(kind)) && !r.text.contains("Zanzibar"),
+                            format!("{cell}: {path} leaks content"),
+                        );
                     }
                 }
 
-                let search = app.get(&format!("/api/v1/search?q={}", marker(kind)), token).await;
+                let search = app
+                    .get(&format!("/api/v1/search?q={}", marker(kind)), token)
+                    .await;
                 seen_text.push_str(&search.text);
                 let hits = search.body["results"].as_array().map(Vec::len).unwrap_or(0);
-                check((hits == 2) == reads(kind, viewer) && (hits == 0) != reads(kind, viewer), format!("{cell}: search for its marker found {hits}"));
+                check(
+                    (hits == 2) == reads(kind, viewer) && (hits == 0) != reads(kind, viewer),
+                    format!("{cell}: search for its marker found {hits}"),
+                );
 
-                let requests = app.get(&format!("/api/v1/groups/{s}/requests"), token).await;
+                let requests = app
+                    .get(&format!("/api/v1/groups/{s}/requests"), token)
+                    .await;
                 seen_text.push_str(&requests.text);
                 let want = if !exists(kind, viewer) {
                     StatusCode::NOT_FOUND
@@ -186,23 +309,52 @@ async fn every_read_path_shows_each_viewer_exactly_what_the_policy_allows() {
                 } else {
                     StatusCode::FORBIDDEN
                 };
-                let got = if requests.status == StatusCode::FORBIDDEN && token.is_none() { StatusCode::UNAUTHORIZED } else { requests.status };
-                check(got == want, format!("{cell}: requests list {} (want {want})", requests.status));
+                let got = if requests.status == StatusCode::FORBIDDEN && token.is_none() {
+                    StatusCode::UNAUTHORIZED
+                } else {
+                    requests.status
+                };
+                check(
+                    got == want,
+                    format!("{cell}: requests list {} (want {want})", requests.status),
+                );
                 if requests.status == StatusCode::OK && kind == "closed" {
-                    check(requests.body[0]["username"] == json!("requester"), format!("{cell}: the requester is listed"));
+                    check(
+                        requests.body[0]["username"] == json!("requester"),
+                        format!("{cell}: the requester is listed"),
+                    );
                 }
             }
 
             if !exists("secret", viewer) {
-                for secret in ["aurora-secret", "Aurora secret circle", "Zebra secret", "quokkasecret", "Zanzibar secret"] {
-                    check(!seen_text.contains(secret), format!("{viewer}: a response mentions {secret:?}"));
+                for secret in [
+                    "aurora-secret",
+                    "Aurora secret circle",
+                    "Zebra secret",
+                    "quokkasecret",
+                    "Zanzibar secret",
+                ] {
+                    check(
+                        !seen_text.contains(secret),
+                        format!("{viewer}: a response mentions {secret:?}"),
+                    );
                 }
             }
             if !reads("closed", viewer) {
-                check(!seen_text.contains("quokkaclosed") && !seen_text.contains("Zanzibar closed"), format!("{viewer}: closed content leaked"));
+                check(
+                    !seen_text.contains("quokkaclosed") && !seen_text.contains("Zanzibar closed"),
+                    format!("{viewer}: closed content leaked"),
+                );
             }
         }
-        assert!(failures.is_empty(), "{} ({}): {} visibility failures:\n{}", app.backend, "matrix", failures.len(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} ({}): {} visibility failures:\n{}",
+            app.backend,
+            "matrix",
+            failures.len(),
+            failures.join("\n")
+        );
     })
     .await;
 }
@@ -214,22 +366,74 @@ async fn a_secret_group_answers_every_write_path_like_a_group_that_never_existed
         let outsider = world.tokens["outsider"].as_str();
         let (topic, post) = world.content["secret"];
         let writes: Vec<(axum::http::Method, String, Value)> = vec![
-            (axum::http::Method::POST, "/api/v1/groups/aurora-secret/join".into(), json!({})),
-            (axum::http::Method::POST, "/api/v1/groups/aurora-secret/leave".into(), json!({})),
-            (axum::http::Method::POST, "/api/v1/groups/aurora-secret/topics".into(), json!({"title": "Hello there", "body": "Hi"})),
-            (axum::http::Method::POST, "/api/v1/groups/aurora-secret/invitations".into(), json!({"username": "guest"})),
-            (axum::http::Method::POST, "/api/v1/groups/aurora-secret/requests/requester/approve".into(), json!({})),
-            (axum::http::Method::POST, format!("/api/v1/topics/{topic}/posts"), json!({"body": "Hi"})),
-            (axum::http::Method::PATCH, format!("/api/v1/topics/{topic}"), json!({"locked": true})),
-            (axum::http::Method::PATCH, format!("/api/v1/posts/{post}"), json!({"body": "Hi"})),
-            (axum::http::Method::DELETE, format!("/api/v1/posts/{post}"), json!({})),
-            (axum::http::Method::POST, format!("/api/v1/posts/{post}/restore"), json!({})),
+            (
+                axum::http::Method::POST,
+                "/api/v1/groups/aurora-secret/join".into(),
+                json!({}),
+            ),
+            (
+                axum::http::Method::POST,
+                "/api/v1/groups/aurora-secret/leave".into(),
+                json!({}),
+            ),
+            (
+                axum::http::Method::POST,
+                "/api/v1/groups/aurora-secret/topics".into(),
+                json!({"title": "Hello there", "body": "Hi"}),
+            ),
+            (
+                axum::http::Method::POST,
+                "/api/v1/groups/aurora-secret/invitations".into(),
+                json!({"username": "guest"}),
+            ),
+            (
+                axum::http::Method::POST,
+                "/api/v1/groups/aurora-secret/requests/requester/approve".into(),
+                json!({}),
+            ),
+            (
+                axum::http::Method::POST,
+                format!("/api/v1/topics/{topic}/posts"),
+                json!({"body": "Hi"}),
+            ),
+            (
+                axum::http::Method::PATCH,
+                format!("/api/v1/topics/{topic}"),
+                json!({"locked": true}),
+            ),
+            (
+                axum::http::Method::PATCH,
+                format!("/api/v1/posts/{post}"),
+                json!({"body": "Hi"}),
+            ),
+            (
+                axum::http::Method::DELETE,
+                format!("/api/v1/posts/{post}"),
+                json!({}),
+            ),
+            (
+                axum::http::Method::POST,
+                format!("/api/v1/posts/{post}/restore"),
+                json!({}),
+            ),
         ];
-        let never = app.get("/api/v1/groups/never-existed", Some(outsider)).await;
+        let never = app
+            .get("/api/v1/groups/never-existed", Some(outsider))
+            .await;
         for (method, path, body) in writes {
-            let r = app.call(method.clone(), &path, Some(outsider), Some(body)).await;
-            assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}: {}", r.text);
-            assert_eq!(r.text, never.text, "{method} {path} answers differently from a group that never existed");
+            let r = app
+                .call(method.clone(), &path, Some(outsider), Some(body))
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "{method} {path}: {}",
+                r.text
+            );
+            assert_eq!(
+                r.text, never.text,
+                "{method} {path} answers differently from a group that never existed"
+            );
         }
         let posts = app.count_rows("posts").await;
         assert_eq!(posts, 6, "nothing was written");

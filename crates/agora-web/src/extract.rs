@@ -60,29 +60,58 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Parses a JSON body, classifying serde's errors.
+/// Parses a JSON body, classifying serde's errors. The body must be a JSON object: serde would
+/// read a struct from an array by position, which the API does not promise.
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        use serde_json::error::Category;
-        match e.classify() {
+    let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
+    let other_json_value = || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+    if first.is_some_and(|b| b != b'{') && other_json_value() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_type",
+            "The request body must be a JSON object.",
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        classify(e.into_inner(), &path)
+    })?;
+    de.end().map_err(|e| classify(e, ""))?;
+    Ok(value)
+}
+
+/// Turns serde's error (and the path of the field it was reading) into the API's error.
+fn classify(inner: serde_json::Error, path: &str) -> ApiError {
+    use serde_json::error::Category;
+    {
+        match inner.classify() {
             Category::Data => {
-                let text = e.to_string();
+                let text = inner.to_string();
                 let (code, field) = if let Some(f) = backticked_after(&text, "missing field ") {
-                    ("missing_field", f)
+                    ("missing_field", f.to_owned())
                 } else if let Some(f) = backticked_after(&text, "unknown variant ") {
-                    ("invalid_choice", f)
+                    ("invalid_choice", f.to_owned())
                 } else {
-                    ("invalid_type", "")
+                    (
+                        "invalid_type",
+                        path.split(['.', '[']).next().unwrap_or("").to_owned(),
+                    )
                 };
                 let message = match code {
                     "missing_field" => format!("The field '{field}' is required."),
                     "invalid_choice" => format!("'{field}' is not one of the allowed values."),
-                    _ => "A field has the wrong type (for example a number where text belongs)."
-                        .to_owned(),
+                    _ => match known_field(&field) {
+                        Some(f) => format!("The field '{f}' has the wrong type."),
+                        None => {
+                            "A field has the wrong type (for example a number where text belongs)."
+                                .to_owned()
+                        }
+                    },
                 };
                 let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
-                if code == "missing_field" {
-                    err.field = known_field(field);
+                if code != "invalid_choice" {
+                    err.field = known_field(&field);
                 }
                 err
             }
@@ -92,7 +121,7 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 "The request body is not valid JSON.",
             ),
         }
-    })
+    }
 }
 
 fn backticked_after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {

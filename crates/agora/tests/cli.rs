@@ -17,11 +17,10 @@ fn agora(data_dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Outp
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("starting agora: {e}"));
-    if let Some(mut pipe) = child.stdin.take() {
-        if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes())
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
+    // Taking the pipe closes it after writing, so agora sees the end of its input.
+    if let (Some(mut pipe), Some(text)) = (child.stdin.take(), stdin) {
+        pipe.write_all(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     child
         .wait_with_output()

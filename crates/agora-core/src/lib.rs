@@ -4,6 +4,7 @@
 //! Nothing here knows HTTP or SQL. `Agora` is the entry point: it holds the store and the
 //! site's settings, and every use case is a method on it.
 
+pub mod activity;
 pub mod agora;
 pub mod content;
 pub mod error;

@@ -6,7 +6,10 @@
 use async_trait::async_trait;
 
 use crate::error::StoreError;
-use crate::forum::{NewPost, NewTopic, Post, PostEdit, Revision, Topic, TopicFlags, TopicSort};
+use crate::forum::{
+    NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags, TopicInGroup,
+    TopicSort,
+};
 use crate::groups::policy::{Relation, Scope};
 use crate::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
 use crate::ids::{GroupId, InvitationId, MemberId, PostId, TopicId};
@@ -112,6 +115,12 @@ pub trait GroupStore: Send + Sync {
         &self,
         scope: &Scope,
         after: Option<&NameCursor>,
+        limit: u32,
+    ) -> Result<Vec<(Group, Relation)>, StoreError>;
+    /// Groups in `scope` with the most members first.
+    async fn popular_groups(
+        &self,
+        scope: &Scope,
         limit: u32,
     ) -> Result<Vec<(Group, Relation)>, StoreError>;
     /// Groups `member` belongs to that are in `scope`.
@@ -239,6 +248,20 @@ pub trait ForumStore: Send + Sync {
         limit: u32,
         offset: u32,
     ) -> Result<Vec<SearchHit>, StoreError>;
+    /// The most recently active topics across the groups in `scope`.
+    async fn latest_topics(
+        &self,
+        scope: &Scope,
+        limit: u32,
+    ) -> Result<Vec<TopicInGroup>, StoreError>;
+    /// Visible posts by `member` in groups in `scope`, newest first, before post `before`.
+    async fn posts_by(
+        &self,
+        member: MemberId,
+        scope: &Scope,
+        before: Option<PostId>,
+        limit: u32,
+    ) -> Result<Vec<PostInTopic>, StoreError>;
     /// Number of visible posts by `member` in groups in `scope`.
     async fn count_posts_by(&self, member: MemberId, scope: &Scope) -> Result<i64, StoreError>;
 }

@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 
 use agora_core::forum::{
-    Author, NewPost, NewTopic, Post, PostEdit, Revision, Topic, TopicFlags, TopicSort,
+    Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags,
+    TopicInGroup, TopicSort,
 };
 use agora_core::groups::policy::Scope;
 use agora_core::paging::Cursor;
@@ -415,6 +416,87 @@ impl ForumStore for SqlStore {
     ) -> Result<Vec<SearchHit>, StoreError> {
         let mut db = self.pools.read().await?;
         crate::search::search(&mut db, query, scope, limit, offset).await
+    }
+
+    async fn latest_topics(
+        &self,
+        scope: &Scope,
+        limit: u32,
+    ) -> Result<Vec<TopicInGroup>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT {TOPIC_COLUMNS}, g.slug AS group_slug, g.name AS group_name \
+             FROM topics t JOIN members a ON a.id = t.author_id JOIN groups g ON g.id = t.group_id \
+             WHERE t.deleted = FALSE AND {} ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $2",
+            group_filter(scope, 1)
+        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            topic: TopicRow,
+            group_slug: String,
+            group_name: String,
+        }
+        let rows = db
+            .all::<Row>(sql, &[scope.member.map(|m| m.0).into(), i64::from(limit).into()])
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| TopicInGroup {
+                topic: r.topic.into(),
+                group_slug: r.group_slug,
+                group_name: r.group_name,
+            })
+            .collect())
+    }
+
+    async fn posts_by(
+        &self,
+        member: MemberId,
+        scope: &Scope,
+        before: Option<PostId>,
+        limit: u32,
+    ) -> Result<Vec<PostInTopic>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT {POST_COLUMNS}, t.title AS topic_title, t.slug AS topic_slug, \
+             g.slug AS group_slug, g.name AS group_name \
+             FROM posts p JOIN members a ON a.id = p.author_id JOIN topics t ON t.id = p.topic_id \
+             JOIN groups g ON g.id = p.group_id \
+             WHERE p.author_id = $2 AND p.id < $3 AND p.deleted = FALSE AND t.deleted = FALSE AND {} \
+             ORDER BY p.id DESC LIMIT $4",
+            group_filter(scope, 1)
+        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            post: PostRow,
+            topic_title: String,
+            topic_slug: String,
+            group_slug: String,
+            group_name: String,
+        }
+        let rows = db
+            .all::<Row>(
+                sql,
+                &[
+                    scope.member.map(|m| m.0).into(),
+                    member.0.into(),
+                    before.map_or(i64::MAX, |b| b.0).into(),
+                    i64::from(limit).into(),
+                ],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| PostInTopic {
+                post: r.post.into(),
+                topic_title: r.topic_title,
+                topic_slug: r.topic_slug,
+                group_slug: r.group_slug,
+                group_name: r.group_name,
+            })
+            .collect())
     }
 
     async fn count_posts_by(&self, member: MemberId, scope: &Scope) -> Result<i64, StoreError> {

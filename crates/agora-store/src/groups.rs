@@ -172,6 +172,23 @@ impl GroupStore for SqlStore {
         Ok(rows.into_iter().map(GroupRow::into_parts).collect())
     }
 
+    async fn popular_groups(
+        &self,
+        scope: &Scope,
+        limit: u32,
+    ) -> Result<Vec<(Group, Relation)>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT {GROUP_COLUMNS} FROM groups g WHERE {} \
+             ORDER BY g.member_count DESC, g.last_activity_at DESC, g.id LIMIT $2",
+            group_filter(scope, 1)
+        );
+        let rows = db
+            .all::<GroupRow>(sql, &[scope.member.map(|m| m.0).into(), i64::from(limit).into()])
+            .await?;
+        Ok(rows.into_iter().map(GroupRow::into_parts).collect())
+    }
+
     async fn groups_of_member(
         &self,
         member: MemberId,

@@ -142,8 +142,19 @@ fn human_seconds(s: i64) -> String {
     }
 }
 
+/// Attached to every error response, so the page layer can render it as HTML.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub message: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let info = ErrorInfo {
+            status: self.status,
+            message: self.message.clone(),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code,
@@ -161,6 +172,7 @@ impl IntoResponse for ApiError {
         {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }
+        res.extensions_mut().insert(info);
         res
     }
 }

@@ -18,6 +18,33 @@ use crate::state::AppState;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "agora_session";
 
+/// Sets the session cookie: `HttpOnly`, `SameSite=Lax`, `Secure` when served over https.
+pub fn set_session_cookie(
+    mut res: axum::response::Response,
+    state: &AppState,
+    token: &agora_core::members::SessionToken,
+) -> axum::response::Response {
+    let secure = if state.config.https() { "; Secure" } else { "" };
+    let max_age = state.agora.config().session_days * 86_400;
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        token.0
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// Clears the session cookie.
+pub fn clear_session_cookie(mut res: axum::response::Response) -> axum::response::Response {
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
 /// A JSON body, rejected with 400 (malformed), 413 (too large) or 422 (a field missing or of
 /// the wrong type, named in `field`).
 pub struct ApiJson<T>(pub T);

@@ -7,6 +7,7 @@
 pub mod api;
 mod error;
 mod extract;
+mod pages;
 mod security;
 mod state;
 
@@ -16,6 +17,8 @@ pub use state::{AppState, WebConfig};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
+use axum::response::IntoResponse;
+use tower_http::csrf::{CsrfLayer, ProtectionError};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -25,7 +28,20 @@ pub const MAX_BODY_BYTES: usize = 512 * 1024;
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    api::router(state.clone())
+    // Forms are protected by the browser's own Origin and Sec-Fetch-Site headers (and a
+    // session-bound token in each form); the API checks cookie-authenticated writes itself.
+    let reject = |_: ProtectionError| ApiError::forbidden("csrf_failed").into_response();
+    let csrf = CsrfLayer::new()
+        .add_trusted_origin(&state.config.public_url)
+        .unwrap_or_else(|_| CsrfLayer::new())
+        .with_rejection_response(reject);
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes().layer(csrf))
+        .fallback(api::fallback)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pages::html_errors))
+        .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

@@ -156,3 +156,21 @@ pub struct TopicFlags {
     pub pinned: Option<bool>,
     pub locked: Option<bool>,
 }
+
+/// A topic with the group it lives in, for lists that span groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicInGroup {
+    pub topic: Topic,
+    pub group_slug: String,
+    pub group_name: String,
+}
+
+/// A post with where it was written, for a member's activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostInTopic {
+    pub post: Post,
+    pub topic_title: String,
+    pub topic_slug: String,
+    pub group_slug: String,
+    pub group_name: String,
+}

@@ -4,7 +4,7 @@
 mod account;
 mod fields;
 mod password;
-mod session;
+pub mod session;
 
 pub use account::{LoginError, ProfileError, ProfileUpdate, RegisterError, Registration};
 pub(crate) use fields::is_forbidden_in_names as is_forbidden_in_text;

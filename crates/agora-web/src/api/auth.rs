@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use agora_core::members::{Registration, SessionKind, SessionToken};
 
 use crate::api::dto::{AuthResponse, MeResponse};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, Auth, ClientAddr, SESSION_COOKIE};
+use crate::extract::{ApiJson, Auth, ClientAddr, clear_session_cookie, set_session_cookie};
 use crate::state::AppState;
 
 /// A new account.
@@ -89,12 +89,7 @@ pub async fn logout(State(state): State<AppState>, auth: Auth) -> Result<Respons
     if let Some(token) = &auth.token {
         state.agora.logout(token).await?;
     }
-    let mut res = StatusCode::NO_CONTENT.into_response();
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    Ok(res)
+    Ok(clear_session_cookie(StatusCode::NO_CONTENT.into_response()))
 }
 
 fn signed_in(
@@ -107,15 +102,5 @@ fn signed_in(
         token: token.0.clone(),
         member: MeResponse::from(member),
     };
-    let mut res = (status, Json(body)).into_response();
-    let secure = if state.config.https() { "; Secure" } else { "" };
-    let max_age = state.agora.config().session_days * 86_400;
-    let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        token.0
-    );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    res
+    set_session_cookie((status, Json(body)).into_response(), state, token)
 }

@@ -81,3 +81,29 @@ pub async fn profile(
         .await?;
     Ok(Json(ProfileResponse::new(&profile, groups)))
 }
+
+/// A new site role.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SiteRoleRequest {
+    /// `admin`, `moderator` or `member`.
+    pub role: String,
+}
+
+/// Changes a member's site role (admins; not their own).
+#[utoipa::path(put, path = "/api/v1/members/{username}/role", tag = "members",
+    params(("username" = String, Path)), request_body = SiteRoleRequest,
+    responses((status = 200, body = crate::api::dto::MemberResponse), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn set_site_role(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(username): ApiPath<String>,
+    ApiJson(req): ApiJson<SiteRoleRequest>,
+) -> Result<Json<crate::api::dto::MemberResponse>, ApiError> {
+    let role = agora_core::viewer::SiteRole::parse(&req.role).ok_or_else(|| {
+        agora_core::Invalid::new("role", "invalid_choice", "Choose admin, moderator or member.")
+    })?;
+    let member = state.agora.set_site_role(&auth.viewer, &username, role).await?;
+    Ok(Json((&member).into()))
+}

@@ -5,12 +5,13 @@ pub mod dto;
 pub mod forum;
 pub mod groups;
 pub mod members;
+pub mod preview;
 pub mod search;
 pub mod site;
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -86,6 +87,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(forum::revisions))
         .routes(routes!(search::search))
         .routes(routes!(site::show, site::update))
+        .routes(routes!(preview::preview))
+        .routes(routes!(members::set_site_role))
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
@@ -93,8 +96,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api_routes().split_for_parts().1
 }
 
-/// All routes: the API, its document, the health check, and JSON 404s under `/api`.
-pub fn router(state: AppState) -> Router {
+/// The API's routes, its document and the health check.
+pub fn routes() -> Router<AppState> {
     let (api, doc) = api_routes().split_for_parts();
     let doc = std::sync::Arc::new(doc);
     api.route(
@@ -105,10 +108,6 @@ pub fn router(state: AppState) -> Router {
         }),
     )
     .route("/health", get(health))
-    .route("/", get(home))
-    .fallback(fallback)
-    .method_not_allowed_fallback(method_not_allowed)
-    .with_state(state)
 }
 
 /// Liveness and database reachability.
@@ -119,32 +118,14 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Where to go from the root, until the site's pages arrive.
-async fn home(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
-    let site = state.agora.site_settings().await?;
-    let name = escape(&site.name);
-    let goal = escape(&site.goal);
-    Ok(Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{name}</title></head>\
-         <body><main><h1>{name}</h1><p>{goal}</p>\
-         <p>This community runs on agora. Its JSON API is at <a href=\"/api/v1/groups\">/api/v1</a>, \
-         described by <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p></main></body></html>"
-    )))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-async fn fallback(method: Method, uri: Uri) -> ApiError {
+/// No route here: 404 (as JSON under `/api`, as a page elsewhere).
+pub async fn fallback(method: Method, uri: Uri) -> ApiError {
     tracing::debug!(%method, %uri, "no route");
     ApiError::not_found()
 }
 
-async fn method_not_allowed(method: Method) -> ApiError {
+/// A route without this method: 405.
+pub async fn method_not_allowed(method: Method) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",

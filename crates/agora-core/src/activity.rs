@@ -1,0 +1,99 @@
+//! Use cases that read across groups: the latest activity, popular groups, a member's posts,
+//! and the admin's lists. Each draws only from the groups the viewer's scope admits.
+
+use crate::agora::Agora;
+use crate::error::StoreError;
+use crate::forum::{PostInTopic, TopicInGroup};
+use crate::groups::policy::{Need, scope};
+use crate::groups::{GroupError, GroupView};
+use crate::ids::PostId;
+use crate::members::{Member, ProfileError};
+use crate::viewer::{SiteRole, Viewer};
+
+impl Agora {
+    /// The most recently active topics the viewer may read.
+    pub async fn latest_activity(
+        &self,
+        viewer: &Viewer,
+        limit: u32,
+    ) -> Result<Vec<TopicInGroup>, StoreError> {
+        self.store
+            .latest_topics(&scope(viewer, Need::Read), limit)
+            .await
+    }
+
+    /// Groups the viewer may see, most members first.
+    pub async fn popular_groups(
+        &self,
+        viewer: &Viewer,
+        limit: u32,
+    ) -> Result<Vec<GroupView>, GroupError> {
+        let rows = self
+            .store
+            .popular_groups(&scope(viewer, Need::Listed), limit)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(g, r)| crate::groups::directory_visible(viewer, g, r).ok())
+            .collect())
+    }
+
+    /// A member's posts that the viewer may read, newest first.
+    pub async fn member_posts(
+        &self,
+        viewer: &Viewer,
+        username: &str,
+        before: Option<PostId>,
+        limit: u32,
+    ) -> Result<Vec<PostInTopic>, ProfileError> {
+        let member = self
+            .store
+            .member_by_username(&username.to_ascii_lowercase())
+            .await?
+            .ok_or(ProfileError::NotFound)?;
+        Ok(self
+            .store
+            .posts_by(member.id, &scope(viewer, Need::Read), before, limit)
+            .await?)
+    }
+
+    /// Every member, in order of sign-up (admins).
+    pub async fn admin_members(
+        &self,
+        viewer: &Viewer,
+        after: Option<crate::ids::MemberId>,
+        limit: u32,
+    ) -> Result<Vec<Member>, GroupError> {
+        require_admin(viewer)?;
+        Ok(self.store.list_members(after, limit).await?)
+    }
+
+    /// Changes a member's site role (admins; not their own, so a site never loses its last
+    /// admin by accident).
+    pub async fn set_site_role(
+        &self,
+        viewer: &Viewer,
+        username: &str,
+        role: SiteRole,
+    ) -> Result<Member, GroupError> {
+        require_admin(viewer)?;
+        let member = self
+            .store
+            .member_by_username(&username.to_ascii_lowercase())
+            .await?
+            .ok_or(GroupError::NotFound)?;
+        if Some(member.id) == viewer.id() {
+            return Err(GroupError::Forbidden("not_yourself"));
+        }
+        self.store.set_site_role(member.id, role).await?;
+        Ok(Member { role, ..member })
+    }
+}
+
+fn require_admin(viewer: &Viewer) -> Result<(), GroupError> {
+    match viewer.id() {
+        None => Err(GroupError::SignInRequired),
+        Some(_) if !viewer.is_admin() => Err(GroupError::Forbidden("admins_only")),
+        Some(_) => Ok(()),
+    }
+}

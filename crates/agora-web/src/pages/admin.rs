@@ -1,0 +1,223 @@
+//! The admin pages: site settings (name, goal, netiquette, who may create groups), members
+//! with their roles, and every group.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use agora_core::MemberId;
+use agora_core::paging::NameCursor;
+use agora_core::site::SiteSettingsPatch;
+use agora_core::viewer::SiteRole;
+
+use crate::error::ApiError;
+use crate::pages::view::{Field, GroupCard, Layout, attach_error, date};
+use crate::pages::{Page, render, see_other};
+use crate::state::AppState;
+
+fn require_admin(page: &Page) -> Result<(), ApiError> {
+    match page.viewer.id() {
+        None => Err(ApiError::sign_in_required()),
+        Some(_) if !page.viewer.is_admin() => Err(ApiError::forbidden("admins_only")),
+        Some(_) => Ok(()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct Settings {
+    layout: Layout,
+    tab: &'static str,
+    fields: Vec<Field>,
+    members_may_create_groups: bool,
+    notice: Option<&'static str>,
+    form_error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    goal: String,
+    #[serde(default)]
+    netiquette: String,
+    members_may_create_groups: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+    after: Option<i64>,
+    cursor: Option<String>,
+}
+
+fn settings_page(page: &Page, form: &SettingsForm, may_create: bool) -> Settings {
+    Settings {
+        layout: page.layout("Admin", "Site settings.", "admin", true),
+        tab: "settings",
+        fields: vec![
+            Field::new("name", "Community name", "text", form.name.as_str()),
+            Field::new("goal", "Goal", "textarea", form.goal.as_str())
+                .optional()
+                .hint("One or two sentences on the landing page: what the community is for."),
+            Field::new("netiquette", "Netiquette", "textarea", form.netiquette.as_str())
+                .optional()
+                .preview("netiquette-preview")
+                .hint("Markdown. Summarised on the landing page, shown whole on /about."),
+        ],
+        members_may_create_groups: may_create,
+        notice: None,
+        form_error: None,
+    }
+}
+
+/// `/admin`: the settings form.
+pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<Response, ApiError> {
+    require_admin(&page)?;
+    let form = SettingsForm {
+        csrf: String::new(),
+        name: page.site.name.clone(),
+        goal: page.site.goal.clone(),
+        netiquette: page.site.netiquette.clone(),
+        members_may_create_groups: None,
+    };
+    let mut view = settings_page(&page, &form, page.site.members_may_create_groups);
+    view.notice = (q.notice.as_deref() == Some("saved")).then_some("Settings saved.");
+    Ok(render(&view))
+}
+
+/// Saves the settings.
+pub async fn settings(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let may_create = form.members_may_create_groups.as_deref() == Some("true");
+    let patch = SiteSettingsPatch {
+        name: Some(form.name.clone()),
+        goal: Some(form.goal.clone()),
+        netiquette: Some(form.netiquette.clone()),
+        members_may_create_groups: Some(may_create),
+    };
+    match state.agora.update_site_settings(&page.viewer, patch).await {
+        Ok(_) => Ok(see_other("/admin?notice=saved")),
+        Err(agora_core::groups::GroupError::Invalid(i)) => {
+            let mut view = settings_page(&page, &form, may_create);
+            let e = ApiError::from(i);
+            if !attach_error(&mut view.fields, e.field, &e.message) {
+                view.form_error = Some(e.message.clone());
+            }
+            let mut res = render(&view);
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct MemberRow {
+    username: String,
+    display_name: String,
+    role: &'static str,
+    joined: String,
+    joined_iso: String,
+    is_me: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_members.html")]
+struct Members {
+    layout: Layout,
+    tab: &'static str,
+    total: i64,
+    members: Vec<MemberRow>,
+    next_cursor: Option<i64>,
+    notice: Option<&'static str>,
+}
+
+/// `/admin/members`: members in order of sign-up, with their roles.
+pub async fn members(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, ApiError> {
+    require_admin(&page)?;
+    let mut rows = state.agora.admin_members(&page.viewer, q.after.map(MemberId), 101).await?;
+    let next = (rows.len() > 100).then(|| {
+        rows.truncate(100);
+        rows.last().map(|m| m.id.0)
+    });
+    let total = state.agora.store().count_members().await?;
+    Ok(render(&Members {
+        layout: page.layout("Admin: members", "Members.", "admin", true),
+        tab: "members",
+        total,
+        members: rows
+            .iter()
+            .map(|m| MemberRow {
+                username: m.username.clone(),
+                display_name: m.display_name.clone(),
+                role: m.role.as_str(),
+                joined: date(m.created_at),
+                joined_iso: m.created_at.to_rfc3339(),
+                is_me: page.viewer.id() == Some(m.id),
+            })
+            .collect(),
+        next_cursor: next.flatten(),
+        notice: (q.notice.as_deref() == Some("role")).then_some("Role changed."),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// Changes a member's site role.
+pub async fn set_role(
+    State(state): State<AppState>,
+    page: Page,
+    Path(username): Path<String>,
+    Form(form): Form<RoleForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let role = SiteRole::parse(&form.role)
+        .ok_or_else(|| agora_core::Invalid::new("role", "invalid_choice", "Choose member, moderator or admin."))?;
+    state.agora.set_site_role(&page.viewer, &username, role).await?;
+    Ok(see_other("/admin/members?notice=role"))
+}
+
+#[derive(Template)]
+#[template(path = "admin_groups.html")]
+struct Groups {
+    layout: Layout,
+    tab: &'static str,
+    groups: Vec<GroupCard>,
+    next_cursor: Option<String>,
+}
+
+/// `/admin/groups`: every group, secret ones included.
+pub async fn groups(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, ApiError> {
+    require_admin(&page)?;
+    let after = q.cursor.as_deref().map(NameCursor::decode).transpose()?;
+    let (groups, next) = state.agora.list_groups(&page.viewer, after.as_ref(), 100).await?;
+    Ok(render(&Groups {
+        layout: page.layout("Admin: groups", "Groups.", "admin", true),
+        tab: "groups",
+        groups: groups.iter().map(GroupCard::from).collect(),
+        next_cursor: next.map(|c| c.encode()),
+    }))
+}

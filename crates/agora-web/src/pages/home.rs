@@ -1,0 +1,61 @@
+//! The landing page and the about page.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use agora_core::content::markdown;
+
+use crate::error::ApiError;
+use crate::pages::view::{GroupCard, Layout, TopicRow};
+use crate::pages::{Page, render};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    layout: Layout,
+    goal: String,
+    netiquette_html: String,
+    member_count: i64,
+    group_count: usize,
+    featured: Vec<GroupCard>,
+    latest: Vec<TopicRow>,
+}
+
+/// `/`: the community's goal and netiquette, featured groups, the latest conversations, and a
+/// way in for a prospect.
+pub async fn home(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
+    let latest = state.agora.latest_activity(&page.viewer, 12).await?;
+    let featured = state.agora.popular_groups(&page.viewer, 6).await?;
+    let (all, _) = state.agora.list_groups(&page.viewer, None, 100).await?;
+    let member_count = state.agora.store().count_members().await?;
+    let description = page.site.goal.clone();
+    Ok(render(&Home {
+        layout: page.layout("Home", &description, "home", false),
+        goal: page.site.goal.clone(),
+        netiquette_html: markdown::render(&page.site.netiquette).html,
+        member_count,
+        group_count: all.len(),
+        featured: featured.iter().map(GroupCard::from).collect(),
+        latest: latest.iter().map(TopicRow::in_group).collect(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "about.html")]
+struct About {
+    layout: Layout,
+    goal: String,
+    netiquette_html: String,
+}
+
+/// `/about`: the goal and the full netiquette.
+pub async fn about(page: Page) -> Response {
+    let description = page.site.goal.clone();
+    render(&About {
+        layout: page.layout("About", &description, "about", false),
+        goal: page.site.goal.clone(),
+        netiquette_html: markdown::render(&page.site.netiquette).html,
+    })
+}

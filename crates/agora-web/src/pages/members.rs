@@ -1,0 +1,151 @@
+//! A member's profile (public activity only, as the policy allows) and one's own settings.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use agora_core::members::ProfileUpdate;
+
+use crate::error::ApiError;
+use crate::pages::auth::FormPage;
+use crate::pages::context::truncate;
+use crate::pages::view::{Field, Layout, ago, attach_error, date, hue, initial};
+use crate::pages::{Page, render, see_other};
+use crate::state::AppState;
+
+pub struct ActivityRow {
+    url: String,
+    topic_title: String,
+    group_slug: String,
+    group_name: String,
+    iso: String,
+    ago: String,
+    excerpt: String,
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct Profile {
+    layout: Layout,
+    username: String,
+    display_name: String,
+    initial: String,
+    hue: u8,
+    role: &'static str,
+    bio: String,
+    joined: String,
+    joined_iso: String,
+    post_count: i64,
+    groups: Vec<(String, String, &'static str)>,
+    posts: Vec<ActivityRow>,
+    is_me: bool,
+}
+
+/// `/u/{username}`.
+pub async fn profile(
+    State(state): State<AppState>,
+    page: Page,
+    Path(username): Path<String>,
+) -> Result<Response, ApiError> {
+    let profile = state.agora.profile(&page.viewer, &username).await?;
+    let m = &profile.member;
+    let groups = state.agora.groups_of(&page.viewer, m.id).await?;
+    let posts = state.agora.member_posts(&page.viewer, &username, None, 20).await?;
+    let description = if m.bio.is_empty() {
+        format!("{} on {}", m.display_name, page.site.name)
+    } else {
+        m.bio.clone()
+    };
+    Ok(render(&Profile {
+        layout: page.layout(&m.display_name, &description, "", false),
+        username: m.username.clone(),
+        display_name: m.display_name.clone(),
+        initial: initial(&m.display_name, &m.username),
+        hue: hue(&m.username),
+        role: m.role.as_str(),
+        bio: m.bio.clone(),
+        joined: date(m.created_at),
+        joined_iso: m.created_at.to_rfc3339(),
+        post_count: profile.visible_post_count,
+        groups: groups.into_iter().map(|(g, r)| (g.slug, g.name, r.as_str())).collect(),
+        posts: posts
+            .iter()
+            .map(|p| ActivityRow {
+                url: format!("/p/{}", p.post.id.0),
+                topic_title: p.topic_title.clone(),
+                group_slug: p.group_slug.clone(),
+                group_name: p.group_name.clone(),
+                iso: p.post.created_at.to_rfc3339(),
+                ago: ago(p.post.created_at),
+                excerpt: truncate(&p.post.body_markdown, 200),
+            })
+            .collect(),
+        is_me: page.viewer.id() == Some(m.id),
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    bio: String,
+}
+
+fn settings_page(page: &Page, form: &SettingsForm, email: &str) -> FormPage {
+    FormPage {
+        layout: page.layout("Your profile", "Edit your profile.", "", true),
+        heading: "Your profile".into(),
+        intro: format!("Signed in with {email} (only you and the admins see it)."),
+        action: "/settings".into(),
+        fields: vec![
+            Field::new("display_name", "Display name", "text", form.display_name.as_str()).autocomplete("name"),
+            Field::new("bio", "About you", "textarea", form.bio.as_str()).optional().hint("Up to 1,000 characters, shown on your profile."),
+        ],
+        submit: "Save",
+        footer: String::new(),
+        form_error: None,
+        preview_id: None,
+    }
+}
+
+/// The profile form.
+pub async fn settings_form(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
+    let me = state.agora.me(&page.viewer).await?;
+    let form = SettingsForm {
+        csrf: String::new(),
+        display_name: me.display_name.clone(),
+        bio: me.bio.clone(),
+    };
+    Ok(render(&settings_page(&page, &form, &me.email)))
+}
+
+/// Saves the profile.
+pub async fn settings(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let update = ProfileUpdate {
+        display_name: Some(form.display_name.clone()),
+        bio: Some(form.bio.clone()),
+    };
+    match state.agora.update_profile(&page.viewer, update).await {
+        Ok(me) => Ok(see_other(&format!("/u/{}", me.username))),
+        Err(agora_core::members::ProfileError::Invalid(i)) => {
+            let me = state.agora.me(&page.viewer).await?;
+            let mut view = settings_page(&page, &form, &me.email);
+            let e = ApiError::from(i);
+            attach_error(&mut view.fields, e.field, &e.message);
+            let mut res = render(&view);
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

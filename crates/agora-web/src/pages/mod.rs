@@ -1,0 +1,202 @@
+//! The web site: server-rendered pages (askama templates compiled into the binary), usable
+//! without JavaScript. Pages call the same `Agora` use cases as the API; errors travel as the
+//! same `ApiError` and are rendered as HTML pages by [`html_errors`].
+
+mod admin;
+mod auth;
+mod context;
+mod groups;
+mod home;
+mod members;
+mod search;
+mod seo;
+mod topics;
+mod view;
+
+pub use context::Page;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::error::ErrorInfo;
+use crate::state::AppState;
+
+use self::view::Layout;
+
+/// The pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/about", get(home::about))
+        .route("/signup", get(auth::signup_form).post(auth::signup))
+        .route("/signin", get(auth::signin_form).post(auth::signin))
+        .route("/signout", post(auth::signout))
+        .route("/groups", get(groups::directory))
+        .route("/groups/new", get(groups::new_form).post(groups::create))
+        .route("/g/{slug}", get(groups::show))
+        .route("/g/{slug}/join", post(groups::join))
+        .route("/g/{slug}/leave", post(groups::leave))
+        .route("/g/{slug}/members", get(groups::members))
+        .route("/g/{slug}/members/{username}/remove", post(groups::remove_member))
+        .route("/g/{slug}/requests/{username}/{decision}", post(groups::decide))
+        .route("/g/{slug}/invite", post(groups::invite))
+        .route("/g/{slug}/new", get(topics::compose).post(topics::create))
+        .route("/invitations", get(groups::invitations))
+        .route("/invitations/{id}/accept", post(groups::accept))
+        .route("/t/{id}", get(topics::short_link))
+        .route("/t/{id}/{slug}", get(topics::show))
+        .route("/t/{id}/reply", post(topics::reply))
+        .route("/t/{id}/moderate", post(topics::moderate))
+        .route("/p/{id}", get(topics::post_link))
+        .route("/p/{id}/edit", get(topics::edit_form).post(topics::edit))
+        .route("/p/{id}/history", get(topics::history))
+        .route("/p/{id}/delete", post(topics::delete))
+        .route("/p/{id}/restore", post(topics::restore))
+        .route("/u/{username}", get(members::profile))
+        .route("/settings", get(members::settings_form).post(members::settings))
+        .route("/search", get(search::search))
+        .route("/admin", get(admin::settings_form).post(admin::settings))
+        .route("/admin/members", get(admin::members))
+        .route("/admin/members/{username}/role", post(admin::set_role))
+        .route("/admin/groups", get(admin::groups))
+        .route("/sitemap.xml", get(seo::sitemap))
+        .route("/robots.txt", get(seo::robots))
+        .route("/static/agora.css", get(stylesheet))
+        .route("/static/agora.js", get(script))
+}
+
+const CSS: &str = include_str!("../../static/agora.css");
+const JS: &str = include_str!("../../static/agora.js");
+
+/// A version for the assets' URLs, so browsers may cache them for a year.
+pub(crate) fn asset_version() -> &'static str {
+    static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        // FNV-1a over both files: changes whenever either does.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in CSS.bytes().chain(JS.bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{:08x}", h >> 32)
+    });
+    &VERSION
+}
+
+fn asset(body: &'static str, content_type: &'static str) -> Response {
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    res
+}
+
+async fn stylesheet() -> Response {
+    asset(CSS, "text/css; charset=utf-8")
+}
+
+async fn script() -> Response {
+    asset(JS, "text/javascript; charset=utf-8")
+}
+
+/// Renders a template into an HTML response; a template error is a 500.
+pub(crate) fn render<T: askama::Template>(template: &T) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    status: u16,
+    heading: &'static str,
+    message: String,
+}
+
+/// Turns error responses of page routes into HTML pages: 401 becomes a redirect to sign in,
+/// everything else the friendly error page with the same status. A secret group's 404 is the
+/// very page a group that never existed gets.
+pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |p| p.as_str().to_owned());
+    let cookie = req.headers().get(header::COOKIE).cloned();
+    let res = next.run(req).await;
+    if path.starts_with("/api/") || path == "/health" {
+        return res;
+    }
+    let Some(info) = res.extensions().get::<ErrorInfo>().cloned() else {
+        return res;
+    };
+    if info.status == StatusCode::UNAUTHORIZED {
+        let next = urlencode(&path_and_query);
+        return Redirect::to(&format!("/signin?next={next}")).into_response();
+    }
+    let page = Page::for_error(&state, cookie.as_ref()).await;
+    let (heading, message) = match info.status.as_u16() {
+        404 => (
+            "Page not found",
+            "There is nothing here, or you may not see it. Check the address, or look around the groups.".to_owned(),
+        ),
+        403 => ("Not allowed", info.message.clone()),
+        413 => ("Too large", info.message.clone()),
+        429 => ("Slow down", info.message.clone()),
+        s if s >= 500 => (
+            "Something went wrong",
+            "Something went wrong on our side. Try again in a moment.".to_owned(),
+        ),
+        _ => ("That did not work", info.message.clone()),
+    };
+    let mut out = render(&ErrorPage {
+        layout: page.layout(heading, &message, "", true),
+        status: info.status.as_u16(),
+        heading,
+        message,
+    });
+    *out.status_mut() = info.status;
+    if let Some(v) = res.headers().get(header::RETRY_AFTER) {
+        out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+    }
+    out
+}
+
+/// Percent-encodes a value for a query string.
+pub(crate) fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char);
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A redirect after a successful form post (303, so the browser GETs the next page).
+pub(crate) fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// A `next=` target that stays on this site.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}

@@ -1,0 +1,107 @@
+//! `/search?q=`: results with highlighted snippets, only from what the viewer may read.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use agora_core::search::{SearchError, snippet_html};
+
+use crate::error::ApiError;
+use crate::pages::view::{Layout, ago};
+use crate::pages::{Page, render, urlencode};
+use crate::state::AppState;
+
+pub struct ResultRow {
+    url: String,
+    topic_title: String,
+    group_slug: String,
+    group_name: String,
+    username: String,
+    display_name: String,
+    iso: String,
+    ago: String,
+    snippet_html: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    layout: Layout,
+    query: String,
+    query_url: String,
+    count_text: String,
+    error: Option<String>,
+    results: Vec<ResultRow>,
+    previous_offset: Option<u32>,
+    next_offset: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    offset: Option<u32>,
+}
+
+const PER_PAGE: u32 = 20;
+
+/// Runs a search; an empty query shows the form.
+pub async fn search(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, ApiError> {
+    let query = q.q.unwrap_or_default();
+    let offset = q.offset.unwrap_or(0).min(1_000);
+    let mut view = SearchPage {
+        layout: page.layout(
+            if query.is_empty() { "Search" } else { "Search results" },
+            "Search the community.",
+            "search",
+            true,
+        ),
+        query_url: urlencode(&query),
+        query: query.clone(),
+        count_text: String::new(),
+        error: None,
+        results: Vec::new(),
+        previous_offset: (offset > 0).then(|| offset.saturating_sub(PER_PAGE)),
+        next_offset: None,
+    };
+    view.layout.query = query.clone();
+    if query.trim().is_empty() {
+        return Ok(render(&view));
+    }
+    match state.agora.search(&page.viewer, &query, PER_PAGE, offset).await {
+        Ok(hits) => {
+            view.next_offset = (hits.len() == PER_PAGE as usize).then_some(offset + PER_PAGE);
+            view.count_text = match (hits.len(), offset) {
+                (0, 0) => "Nothing found. Try other words.".into(),
+                (n, 0) if n < PER_PAGE as usize => format!("{n} result{}.", if n == 1 { "" } else { "s" }),
+                (n, o) => format!("Results {} to {}.", o + 1, o as usize + n),
+            };
+            view.results = hits
+                .iter()
+                .map(|h| ResultRow {
+                    url: crate::pages::topics::post_url(h.topic_id.0, &h.topic_slug, h.post_number),
+                    topic_title: h.topic_title.clone(),
+                    group_slug: h.group_slug.clone(),
+                    group_name: h.group_name.clone(),
+                    username: h.author.username.clone(),
+                    display_name: h.author.display_name.clone(),
+                    iso: h.created_at.to_rfc3339(),
+                    ago: ago(h.created_at),
+                    snippet_html: snippet_html(&h.snippet),
+                })
+                .collect();
+            Ok(render(&view))
+        }
+        Err(SearchError::Invalid(i)) => {
+            view.error = Some(i.message);
+            let mut res = render(&view);
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

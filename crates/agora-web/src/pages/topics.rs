@@ -1,0 +1,523 @@
+//! Topic pages: compose, read (stable URLs per page of a long topic), reply with quote, edit
+//! with history, delete and restore, pin and lock.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use agora_core::forum::{ForumError, NewTopicInput, PostEditInput, TopicFlags, TopicView};
+use agora_core::groups::Visibility;
+use agora_core::groups::policy::Access;
+use agora_core::{PostId, TopicId};
+
+use crate::error::ApiError;
+use crate::pages::auth::{CsrfOnly, FormPage};
+use crate::pages::context::truncate;
+use crate::pages::view::{Field, Layout, ago, attach_error, hue, initial};
+use crate::pages::{Page, render, see_other};
+use crate::state::AppState;
+
+/// Posts per page of a topic.
+const PAGE_SIZE: i64 = 20;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ComposeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    tags: String,
+}
+
+fn compose_page(page: &Page, slug: &str, group_name: &str, form: &ComposeForm) -> FormPage {
+    FormPage {
+        layout: page.layout("New topic", &format!("Start a topic in {group_name}."), "groups", true),
+        heading: format!("New topic in {group_name}"),
+        intro: String::new(),
+        action: format!("/g/{slug}/new"),
+        fields: vec![
+            Field::new("title", "Title", "text", form.title.as_str()).hint("3–150 characters: what is it about?"),
+            Field::new("body", "Message", "textarea", form.body.as_str())
+                .preview("compose-preview")
+                .hint("Markdown: **bold**, _italic_, [links](https://…), lists, > quotes, `code`."),
+            Field::new("tags", "Tags", "text", form.tags.as_str())
+                .optional()
+                .hint("Up to 5, separated by commas, e.g. battery, winter."),
+        ],
+        submit: "Post topic",
+        footer: String::new(),
+        form_error: None,
+        preview_id: Some("compose-preview"),
+    }
+}
+
+/// The form for a new topic.
+pub async fn compose(
+    State(state): State<AppState>,
+    page: Page,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    if page.viewer.id().is_none() {
+        return Err(ApiError::sign_in_required());
+    }
+    let view = state.agora.group(&page.viewer, &slug).await?;
+    if view.access < Access::Participate {
+        return Err(ApiError::forbidden("join_required"));
+    }
+    Ok(render(&compose_page(&page, &slug, &view.group.name, &ComposeForm::default())))
+}
+
+/// Opens the topic and shows it.
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    Path(slug): Path<String>,
+    Form(form): Form<ComposeForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let input = NewTopicInput {
+        title: form.title.clone(),
+        body: form.body.clone(),
+        tags: split_tags(&form.tags),
+    };
+    match state.agora.create_topic(&page.viewer, &slug, input).await {
+        Ok(view) => Ok(see_other(&format!("/t/{}/{}", view.topic.id.0, view.topic.slug))),
+        Err(ForumError::Invalid(i)) => {
+            let group = state.agora.group(&page.viewer, &slug).await?;
+            let mut view = compose_page(&page, &slug, &group.group.name, &form);
+            let e = ApiError::from(i);
+            if !attach_error(&mut view.fields, e.field, &e.message) {
+                view.form_error = Some(e.message.clone());
+            }
+            let mut res = render(&view);
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn split_tags(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(|t| t.trim().trim_start_matches('#').to_owned())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+pub struct PostView {
+    id: i64,
+    number: i64,
+    username: String,
+    display_name: String,
+    initial: String,
+    hue: u8,
+    created_iso: String,
+    created_ago: String,
+    revision_count: i64,
+    body_html: String,
+    deleted: bool,
+    can_edit: bool,
+    can_delete: bool,
+}
+
+#[derive(Template)]
+#[template(path = "topic.html")]
+struct TopicPage {
+    layout: Layout,
+    id: i64,
+    slug: String,
+    title: String,
+    group_slug: String,
+    group_name: String,
+    tags: Vec<String>,
+    pinned: bool,
+    locked: bool,
+    deleted: bool,
+    reply_count: i64,
+    post_count: i64,
+    posts: Vec<PostView>,
+    page: i64,
+    pages: i64,
+    can_reply: bool,
+    can_moderate: bool,
+    reply_draft: String,
+    reply_error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TopicQuery {
+    page: Option<i64>,
+    quote: Option<i64>,
+    notice: Option<String>,
+}
+
+/// `/t/{id}`: the canonical address with the slug.
+pub async fn short_link(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
+    Ok(see_other(&format!("/t/{id}/{}", view.topic.slug)))
+}
+
+/// `/p/{id}`: a post's permalink, to its page of the topic.
+pub async fn post_link(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (post, topic, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    Ok(see_other(&post_url(topic.id.0, &topic.slug, post.number)))
+}
+
+/// The address of post `number` on its page of the topic.
+pub(crate) fn post_url(topic: i64, slug: &str, number: i64) -> String {
+    let page = (number - 1) / PAGE_SIZE + 1;
+    format!("/t/{topic}/{slug}?page={page}#post-{number}")
+}
+
+/// `/t/{id}/{slug}?page=N`: one page of a topic. A wrong slug redirects to the right one.
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, slug)): Path<(i64, String)>,
+    Query(q): Query<TopicQuery>,
+) -> Result<Response, ApiError> {
+    let number = q.page.unwrap_or(1).max(1);
+    let from = (number - 1) * PAGE_SIZE + 1;
+    let view = state
+        .agora
+        .topic(&page.viewer, TopicId(id), from, PAGE_SIZE as u32)
+        .await?;
+    if view.topic.slug != slug {
+        return Ok(see_other(&format!("/t/{id}/{}?page={number}", view.topic.slug)));
+    }
+    let draft = match q.quote {
+        Some(post) => quote(&state, &page, post).await,
+        None => String::new(),
+    };
+    let notice = match q.notice.as_deref() {
+        Some("deleted") => Some("The post was deleted."),
+        Some("restored") => Some("The post was restored."),
+        _ => None,
+    };
+    Ok(render(&topic_page(&page, &view, number, draft, None, notice)))
+}
+
+async fn quote(state: &AppState, page: &Page, post: i64) -> String {
+    match state.agora.post(&page.viewer, PostId(post)).await {
+        Ok((p, _, _)) => {
+            let quoted: Vec<String> = p.body_markdown.lines().map(|l| format!("> {l}")).collect();
+            format!("@{} wrote:\n{}\n\n", p.author.username, quoted.join("\n"))
+        }
+        Err(_) => String::new(),
+    }
+}
+
+fn topic_page(
+    page: &Page,
+    view: &TopicView,
+    number: i64,
+    reply_draft: String,
+    reply_error: Option<String>,
+    notice: Option<&'static str>,
+) -> TopicPage {
+    let t = &view.topic;
+    let me = page.viewer.id();
+    let moderator = view.can_moderate();
+    let participant = view.group.access >= Access::Participate;
+    let posts = view
+        .posts
+        .iter()
+        .map(|p| {
+            let mine = Some(p.author.id) == me;
+            PostView {
+                id: p.id.0,
+                number: p.number,
+                username: p.author.username.clone(),
+                display_name: p.author.display_name.clone(),
+                initial: initial(&p.author.display_name, &p.author.username),
+                hue: hue(&p.author.username),
+                created_iso: p.created_at.to_rfc3339(),
+                created_ago: ago(p.created_at),
+                revision_count: p.revision_count,
+                body_html: p.body_html.clone(),
+                deleted: p.deleted,
+                can_edit: !p.deleted && (moderator || (mine && participant && !t.locked)),
+                can_delete: !p.deleted && (moderator || mine),
+            }
+        })
+        .collect();
+    let description = view
+        .posts
+        .first()
+        .filter(|p| p.number == 1)
+        .map_or_else(|| t.title.clone(), |p| truncate(&strip_tags(&p.body_html), 160));
+    let noindex = view.group.group.visibility != Visibility::Public || t.deleted;
+    TopicPage {
+        layout: page.layout(&t.title, &description, "groups", noindex),
+        id: t.id.0,
+        slug: t.slug.clone(),
+        title: t.title.clone(),
+        group_slug: view.group.group.slug.clone(),
+        group_name: view.group.group.name.clone(),
+        tags: t.tags.clone(),
+        pinned: t.pinned,
+        locked: t.locked,
+        deleted: t.deleted,
+        reply_count: t.reply_count,
+        post_count: t.post_count,
+        posts,
+        page: number,
+        pages: ((t.post_count + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        can_reply: view.can_reply(),
+        can_moderate: moderator,
+        reply_draft,
+        reply_error,
+        notice,
+    }
+}
+
+/// Text of sanitised HTML, for meta descriptions.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// Posts a reply and shows it; a reply that fails its rules comes back with the draft kept.
+pub async fn reply(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<ReplyForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    match state.agora.reply(&page.viewer, TopicId(id), &form.body).await {
+        Ok(post) => {
+            let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
+            Ok(see_other(&post_url(id, &view.topic.slug, post.number)))
+        }
+        Err(ForumError::Invalid(i)) => {
+            let view = state.agora.topic(&page.viewer, TopicId(id), 1, PAGE_SIZE as u32).await?;
+            let e = ApiError::from(i);
+            let mut res = render(&topic_page(&page, &view, 1, form.body, Some(e.message.clone()), None));
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ModerateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// Pins, unpins, locks or unlocks a topic.
+pub async fn moderate(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<ModerateForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let flags = match form.action.as_str() {
+        "pin" => TopicFlags { pinned: Some(true), locked: None },
+        "unpin" => TopicFlags { pinned: Some(false), locked: None },
+        "lock" => TopicFlags { pinned: None, locked: Some(true) },
+        "unlock" => TopicFlags { pinned: None, locked: Some(false) },
+        _ => return Err(agora_core::Invalid::new("action", "invalid_choice", "Choose pin, unpin, lock or unlock.").into()),
+    };
+    let view = state.agora.set_topic_flags(&page.viewer, TopicId(id), flags).await?;
+    Ok(see_other(&format!("/t/{id}/{}", view.topic.slug)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    csrf: String,
+    title: Option<String>,
+    #[serde(default)]
+    body: String,
+    tags: Option<String>,
+}
+
+fn edit_page(page: &Page, id: i64, opening: bool, form: &EditForm) -> FormPage {
+    let mut fields = Vec::new();
+    if opening {
+        fields.push(Field::new("title", "Title", "text", form.title.clone().unwrap_or_default()));
+    }
+    fields.push(Field::new("body", "Message", "textarea", form.body.as_str()).preview("edit-preview"));
+    if opening {
+        fields.push(Field::new("tags", "Tags", "text", form.tags.clone().unwrap_or_default()).optional().hint("Up to 5, separated by commas."));
+    }
+    FormPage {
+        layout: page.layout("Edit post", "Edit a post.", "groups", true),
+        heading: "Edit post".into(),
+        intro: "The current version is kept in the post's history.".into(),
+        action: format!("/p/{id}/edit"),
+        fields,
+        submit: "Save changes",
+        footer: String::new(),
+        form_error: None,
+        preview_id: Some("edit-preview"),
+    }
+}
+
+/// The edit form, filled with the post as it is.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    if page.viewer.id().is_none() {
+        return Err(ApiError::sign_in_required());
+    }
+    let (post, topic, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    let opening = post.number == 1;
+    let form = EditForm {
+        csrf: String::new(),
+        title: opening.then(|| topic.title.clone()),
+        body: post.body_markdown.clone(),
+        tags: opening.then(|| topic.tags.join(", ")),
+    };
+    Ok(render(&edit_page(&page, id, opening, &form)))
+}
+
+/// Saves an edit.
+pub async fn edit(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<EditForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let input = PostEditInput {
+        body: Some(form.body.clone()),
+        title: form.title.clone(),
+        tags: form.tags.as_deref().map(split_tags),
+    };
+    match state.agora.edit_post(&page.viewer, PostId(id), input).await {
+        Ok(post) => {
+            let (_, topic, _) = state.agora.post(&page.viewer, post.id).await?;
+            Ok(see_other(&post_url(topic.id.0, &topic.slug, post.number)))
+        }
+        Err(ForumError::Invalid(i)) => {
+            let mut view = edit_page(&page, id, form.title.is_some(), &form);
+            let e = ApiError::from(i);
+            if !attach_error(&mut view.fields, e.field, &e.message) {
+                view.form_error = Some(e.message.clone());
+            }
+            let mut res = render(&view);
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct RevisionView {
+    number: i64,
+    editor: String,
+    iso: String,
+    ago: String,
+    title: Option<String>,
+    body: String,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct History {
+    layout: Layout,
+    back: String,
+    current: String,
+    revisions: Vec<RevisionView>,
+}
+
+/// A post's earlier versions, newest first.
+pub async fn history(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (post, topic, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    let revisions = state.agora.revisions(&page.viewer, PostId(id)).await?;
+    Ok(render(&History {
+        layout: page.layout(&format!("History of a post in {}", topic.title), "Edit history.", "groups", true),
+        back: post_url(topic.id.0, &topic.slug, post.number),
+        current: post.body_markdown.clone(),
+        revisions: revisions
+            .iter()
+            .rev()
+            .map(|r| RevisionView {
+                number: r.number,
+                editor: r.editor.display_name.clone(),
+                iso: r.replaced_at.to_rfc3339(),
+                ago: ago(r.replaced_at),
+                title: r.title.clone(),
+                body: r.body_markdown.clone(),
+            })
+            .collect(),
+    }))
+}
+
+/// Deletes a post (its author or a moderator).
+pub async fn delete(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let (post, topic, group) = state.agora.post(&page.viewer, PostId(id)).await?;
+    state.agora.delete_post(&page.viewer, PostId(id)).await?;
+    if post.number == 1 && group.access < Access::Moderate {
+        return Ok(see_other(&format!("/g/{}", group.group.slug)));
+    }
+    let page_number = (post.number - 1) / PAGE_SIZE + 1;
+    Ok(see_other(&format!("/t/{}/{}?page={page_number}&notice=deleted#post-{}", topic.id.0, topic.slug, post.number)))
+}
+
+/// Restores a deleted post (moderators).
+pub async fn restore(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let post = state.agora.restore_post(&page.viewer, PostId(id)).await?;
+    let (_, topic, _) = state.agora.post(&page.viewer, post.id).await?;
+    let page_number = (post.number - 1) / PAGE_SIZE + 1;
+    Ok(see_other(&format!("/t/{}/{}?page={page_number}&notice=restored#post-{}", topic.id.0, topic.slug, post.number)))
+}

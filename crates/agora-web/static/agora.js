@@ -1,0 +1,78 @@
+// agora — a little progressive JavaScript. Every page works without it.
+(function () {
+  "use strict";
+
+  // Markdown preview while typing: <textarea data-preview="ID"> renders into #ID.
+  document.querySelectorAll("textarea[data-preview]").forEach(function (area) {
+    var target = document.getElementById(area.getAttribute("data-preview"));
+    if (!target) return;
+    var timer = null;
+    var last = null;
+    function render() {
+      var body = area.value;
+      if (body === last) return;
+      last = body;
+      if (!body.trim()) { target.hidden = true; return; }
+      fetch("/api/v1/markdown/preview", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        credentials: "same-origin",
+        body: JSON.stringify({ body: body })
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+        if (!data) return;
+        target.innerHTML = data.html; // sanitised by the server
+        target.hidden = false;
+      }).catch(function () {});
+    }
+    area.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(render, 250);
+    });
+    render();
+  });
+
+  // Quote a post into the reply box without leaving the page.
+  document.querySelectorAll("a[data-quote]").forEach(function (link) {
+    link.addEventListener("click", function (e) {
+      var box = document.getElementById("reply-body");
+      if (!box) return;
+      e.preventDefault();
+      fetch("/api/v1/posts/" + link.getAttribute("data-quote"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (post) {
+          if (!post) return;
+          var quoted = post.body_markdown.split("\n").map(function (l) { return "> " + l; }).join("\n");
+          var text = "@" + post.author.username + " wrote:\n" + quoted + "\n\n";
+          box.value = box.value ? box.value.replace(/\s*$/, "\n\n") + text : text;
+          box.dispatchEvent(new Event("input"));
+          box.focus();
+          box.setSelectionRange(box.value.length, box.value.length);
+        });
+    });
+  });
+
+  // Ask before destructive actions.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+    });
+  });
+
+  // Live reply count on a topic page: tell the reader when new replies arrive.
+  var live = document.querySelector("[data-live-topic]");
+  if (live) {
+    var topic = live.getAttribute("data-live-topic");
+    var seen = parseInt(live.getAttribute("data-post-count"), 10) || 0;
+    setInterval(function () {
+      if (document.hidden) return;
+      fetch("/api/v1/topics/" + topic + "?from=" + (seen + 1) + "&limit=100", { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (t) {
+          if (!t || !t.posts.length) return;
+          var n = t.posts.length;
+          live.textContent = n === 1 ? "1 new reply — reload to read it." : n + " new replies — reload to read them.";
+          live.hidden = false;
+        }).catch(function () {});
+    }, 30000);
+  }
+})();

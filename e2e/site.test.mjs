@@ -1,0 +1,249 @@
+// agora's end-to-end tests: the real binary on the demo community, driven in Debian's
+// Chromium. A prospect lands, signs up, joins a public group, asks to join a closed one,
+// posts a topic, replies and searches; a moderator approves, pins and locks. Screenshots of
+// the main pages at phone and desktop widths go to e2e/screenshots/; axe-core checks each
+// main page for serious or critical accessibility violations.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const shots = path.join(here, "screenshots");
+const bin = process.env.AGORA_BIN
+  || path.join(process.env.CARGO_TARGET_DIR || path.join(here, "..", "target"), "debug", "agora");
+const port = 20000 + Math.floor(Math.random() * 20000);
+const base = `http://127.0.0.1:${port}`;
+const PASSWORD = "voltera-demo-2026";
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+let server;
+let browser;
+let dataDir;
+
+before(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "agora-e2e-"));
+  server = spawn(bin, ["--data-dir", dataDir, "serve", "--demo", "--listen", `127.0.0.1:${port}`], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, AGORA_LOG: "warn" },
+  });
+  let log = "";
+  server.stdout.on("data", (d) => { log += d; });
+  server.stderr.on("data", (d) => { log += d; });
+  for (let i = 0; i < 120; i++) {
+    try {
+      const r = await fetch(`${base}/health`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+    if (i === 119) throw new Error(`agora did not start:\n${log}`);
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function newPage(viewport = DESKTOP, options = {}) {
+  const context = await browser.newContext({ viewport, ...options });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => { throw e; });
+  return page;
+}
+
+async function signIn(page, login) {
+  await page.goto(`${base}/signin`);
+  await page.fill("#login", login);
+  await page.fill("#password", PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit].primary")]);
+}
+
+/** Runs axe-core and returns the serious and critical violations. */
+async function axe(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+async function screenshot(name, url, login) {
+  for (const [label, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+    const page = await newPage(viewport);
+    if (login) await signIn(page, login);
+    await page.goto(`${base}${url}`);
+    await page.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
+    await page.context().close();
+  }
+}
+
+const unique = `trailbrake${Date.now() % 100000}`;
+const prospect = `prospect${Date.now() % 100000}`;
+let topicUrl;
+
+test("a prospect lands, signs up with one mistake fixed, and is signed in", async () => {
+  const page = await newPage();
+  const res = await page.goto(`${base}/`);
+  assert.equal(res.status(), 200);
+  const headers = res.headers();
+  assert.match(headers["content-security-policy"], /script-src 'self'/);
+  assert.equal(headers["x-content-type-options"], "nosniff");
+  assert.ok(await page.isVisible("text=Voltera Riders"));
+  assert.ok(await page.isVisible("text=Our netiquette"));
+  await page.click("text=Join the community");
+  assert.match(page.url(), /\/signup/);
+  await page.fill("#username", prospect);
+  await page.fill("#email", `${prospect}@example.com`);
+  await page.fill("#password", "short");
+  await page.click("button[type=submit].primary");
+  assert.equal(await page.inputValue("#username"), prospect, "the input is kept");
+  assert.match(await page.textContent("#password-error"), /at least 10 characters/);
+  await page.fill("#password", PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit].primary")]);
+  assert.ok(await page.isVisible(`a[href="/u/${prospect}"]`), "signed in");
+  await page.context().close();
+});
+
+test("the prospect joins a public group, asks to join a closed one, posts, replies and searches", async () => {
+  const page = await newPage();
+  await signIn(page, prospect);
+
+  await page.goto(`${base}/g/getting-started`);
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Join group')")]);
+  assert.ok(await page.isVisible("text=You are now a member"));
+
+  await page.goto(`${base}/g/beta-testers`);
+  assert.ok(await page.isVisible("text=Members only"));
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Ask to join')")]);
+  assert.ok(await page.isVisible("text=Your request to join is waiting"));
+
+  await page.goto(`${base}/g/getting-started/new`);
+  await page.fill("#title", `Which tyres for gravel? ${unique}`);
+  await page.fill("#body", `Looking at **${unique}** options for my Trail T5.`);
+  await page.waitForSelector("#compose-preview strong", { timeout: 5000 });
+  assert.equal(await page.textContent("#compose-preview strong"), unique, "live markdown preview");
+  await page.fill("#tags", "tyres, gravel");
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Post topic')")]);
+  topicUrl = new URL(page.url()).pathname;
+  assert.match(topicUrl, /^\/t\/\d+\/which-tyres-for-gravel/);
+  assert.equal(await page.textContent("h1"), `Which tyres for gravel? ${unique}`);
+
+  await page.fill("#reply-body", "Answering myself: the 45 mm ones roll nicely.");
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Post reply')")]);
+  assert.ok(await page.isVisible("text=the 45 mm ones roll nicely"));
+
+  await page.fill("#site-search", unique);
+  await Promise.all([page.waitForNavigation(), page.press("#site-search", "Enter")]);
+  assert.ok(await page.isVisible(`mark:has-text("${unique}")`), "highlighted snippet");
+  await page.context().close();
+});
+
+test("a moderator approves the request, pins and locks the topic", async () => {
+  const mod = await newPage();
+  await signIn(mod, "mara");
+  await mod.goto(`${base}/g/beta-testers`);
+  await Promise.all([mod.waitForNavigation(), mod.click(`button[aria-label^="Approve"] >> nth=-1`)]);
+  assert.ok(await mod.isVisible("text=Request approved"));
+
+  await mod.goto(`${base}${topicUrl}`);
+  await Promise.all([mod.waitForNavigation(), mod.click("button:has-text('Pin')")]);
+  await Promise.all([mod.waitForNavigation(), mod.click("button:has-text('Lock')")]);
+  assert.ok(await mod.isVisible(".page-head .badge.pinned"));
+  assert.ok(await mod.isVisible(".page-head .badge.locked"));
+  await mod.context().close();
+
+  const page = await newPage();
+  await signIn(page, prospect);
+  await page.goto(`${base}${topicUrl}`);
+  assert.ok(await page.isVisible("text=This topic is locked"));
+  assert.equal(await page.$("#reply-body"), null, "no reply box on a locked topic");
+  await page.goto(`${base}/g/beta-testers`);
+  assert.ok(!(await page.isVisible("text=Members only")), "approved: the closed group reads");
+  await page.goto(`${base}/g/getting-started`);
+  assert.match(await page.textContent(".topics li:first-child"), new RegExp(unique), "pinned first");
+  await page.context().close();
+});
+
+test("a secret group looks exactly like a page that never existed", async () => {
+  const page = await newPage();
+  await signIn(page, prospect);
+  const secret = await page.goto(`${base}/g/launch-team-k2`);
+  const secretText = await page.textContent("main");
+  const never = await page.goto(`${base}/g/no-such-group-anywhere`);
+  const neverText = await page.textContent("main");
+  assert.equal(secret.status(), 404);
+  assert.equal(never.status(), 404);
+  assert.equal(secretText, neverText);
+  await page.goto(`${base}/search?q=K2+pricing`);
+  assert.ok(!(await page.content()).includes("launch-team-k2"));
+  await page.context().close();
+});
+
+test("everything works with JavaScript off", async () => {
+  const page = await newPage(DESKTOP, { javaScriptEnabled: false });
+  await signIn(page, "frida_k");
+  await page.goto(`${base}/g/getting-started`);
+  await page.click(".topics li:nth-child(2) a.title");
+  await page.fill("#reply-body", `No-JS reply ${unique}`);
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Post reply')")]);
+  assert.ok(await page.isVisible(`text=No-JS reply ${unique}`));
+  await page.context().close();
+});
+
+const mainPages = [
+  ["landing", "/", null],
+  ["groups", "/groups", null],
+  ["group", "/g/getting-started", null],
+  ["topic", "/t/1/x", null],
+  ["profile", "/u/frida_k", null],
+  ["search", "/search?q=battery", null],
+  ["signin", "/signin", null],
+  ["signup", "/signup", null],
+  ["compose", "/g/getting-started/new", "frida_k"],
+  ["admin", "/admin", "mara"],
+  ["admin-members", "/admin/members", "mara"],
+  ["not-found", "/g/launch-team-k2", null],
+];
+
+test("the main pages have no serious or critical accessibility violations", async () => {
+  const failures = [];
+  for (const [name, url, login] of mainPages) {
+    for (const viewport of [PHONE, DESKTOP]) {
+      // axe-core is injected as a script, which the site's own CSP rightly refuses.
+      const page = await newPage(viewport, { bypassCSP: true });
+      if (login) await signIn(page, login);
+      await page.goto(`${base}${url}`);
+      const found = await axe(page);
+      if (found.length) failures.push(`${name} at ${viewport.width}px: ${found.join("; ")}`);
+      const h1 = await page.$$("h1");
+      if (h1.length !== 1) failures.push(`${name}: ${h1.length} h1 elements`);
+      assert.equal(await page.getAttribute("html", "lang"), "en");
+      await page.context().close();
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+test("screenshots of the main pages at phone and desktop widths", async () => {
+  for (const [name, url, login] of mainPages) {
+    await screenshot(name, url, login);
+  }
+  const files = fs.readdirSync(shots).filter((f) => f.endsWith(".png"));
+  assert.ok(files.length >= mainPages.length * 2, `${files.length} screenshots`);
+});

@@ -30,6 +30,9 @@ let browser;
 let dataDir;
 
 before(async () => {
+  if (!fs.existsSync(bin)) {
+    throw new Error(`no agora binary at ${bin}: build it (cargo build) and set AGORA_BIN or CARGO_TARGET_DIR`);
+  }
   fs.mkdirSync(shots, { recursive: true });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "agora-e2e-"));
   server = spawn(bin, ["--data-dir", dataDir, "serve", "--demo", "--listen", `127.0.0.1:${port}`], {

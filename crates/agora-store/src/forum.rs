@@ -438,7 +438,10 @@ impl ForumStore for SqlStore {
             group_name: String,
         }
         let rows = db
-            .all::<Row>(sql, &[scope.member.map(|m| m.0).into(), i64::from(limit).into()])
+            .all::<Row>(
+                sql,
+                &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
+            )
             .await?;
         Ok(rows
             .into_iter()

@@ -184,7 +184,10 @@ impl GroupStore for SqlStore {
             group_filter(scope, 1)
         );
         let rows = db
-            .all::<GroupRow>(sql, &[scope.member.map(|m| m.0).into(), i64::from(limit).into()])
+            .all::<GroupRow>(
+                sql,
+                &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
+            )
             .await?;
         Ok(rows.into_iter().map(GroupRow::into_parts).collect())
     }

@@ -8,8 +8,8 @@ mod topics;
 
 pub use fields::{PostBody, Tags, TopicTitle};
 pub use model::{
-    Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags, TopicInGroup,
-    TopicKind, TopicSort,
+    Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags,
+    TopicInGroup, TopicKind, TopicSort,
 };
 pub use posts::PostEditInput;
 pub use topics::{ForumError, NewTopicInput, TopicListing, TopicView};

@@ -102,8 +102,15 @@ pub async fn set_site_role(
     ApiJson(req): ApiJson<SiteRoleRequest>,
 ) -> Result<Json<crate::api::dto::MemberResponse>, ApiError> {
     let role = agora_core::viewer::SiteRole::parse(&req.role).ok_or_else(|| {
-        agora_core::Invalid::new("role", "invalid_choice", "Choose admin, moderator or member.")
+        agora_core::Invalid::new(
+            "role",
+            "invalid_choice",
+            "Choose admin, moderator or member.",
+        )
     })?;
-    let member = state.agora.set_site_role(&auth.viewer, &username, role).await?;
+    let member = state
+        .agora
+        .set_site_role(&auth.viewer, &username, role)
+        .await?;
     Ok(Json((&member).into()))
 }

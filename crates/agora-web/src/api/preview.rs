@@ -25,7 +25,9 @@ pub struct PreviewResponse {
 /// Renders markdown exactly as a post would be rendered.
 #[utoipa::path(post, path = "/api/v1/markdown/preview", tag = "forum", request_body = PreviewRequest,
     responses((status = 200, body = PreviewResponse), (status = 422, body = ErrorBody)))]
-pub async fn preview(ApiJson(req): ApiJson<PreviewRequest>) -> Result<Json<PreviewResponse>, ApiError> {
+pub async fn preview(
+    ApiJson(req): ApiJson<PreviewRequest>,
+) -> Result<Json<PreviewResponse>, ApiError> {
     let body = PostBody::parse(&req.body)?;
     Ok(Json(PreviewResponse {
         html: markdown::render(body.as_str()).html,

@@ -65,10 +65,15 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool) -> Settings
             Field::new("goal", "Goal", "textarea", form.goal.as_str())
                 .optional()
                 .hint("One or two sentences on the landing page: what the community is for."),
-            Field::new("netiquette", "Netiquette", "textarea", form.netiquette.as_str())
-                .optional()
-                .preview("netiquette-preview")
-                .hint("Markdown. Summarised on the landing page, shown whole on /about."),
+            Field::new(
+                "netiquette",
+                "Netiquette",
+                "textarea",
+                form.netiquette.as_str(),
+            )
+            .optional()
+            .preview("netiquette-preview")
+            .hint("Markdown. Summarised on the landing page, shown whole on /about."),
         ],
         members_may_create_groups: may_create,
         notice: None,
@@ -148,7 +153,10 @@ pub async fn members(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, ApiError> {
     require_admin(&page)?;
-    let mut rows = state.agora.admin_members(&page.viewer, q.after.map(MemberId), 101).await?;
+    let mut rows = state
+        .agora
+        .admin_members(&page.viewer, q.after.map(MemberId), 101)
+        .await?;
     let next = (rows.len() > 100).then(|| {
         rows.truncate(100);
         rows.last().map(|m| m.id.0)
@@ -190,9 +198,17 @@ pub async fn set_role(
     Form(form): Form<RoleForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let role = SiteRole::parse(&form.role)
-        .ok_or_else(|| agora_core::Invalid::new("role", "invalid_choice", "Choose member, moderator or admin."))?;
-    state.agora.set_site_role(&page.viewer, &username, role).await?;
+    let role = SiteRole::parse(&form.role).ok_or_else(|| {
+        agora_core::Invalid::new(
+            "role",
+            "invalid_choice",
+            "Choose member, moderator or admin.",
+        )
+    })?;
+    state
+        .agora
+        .set_site_role(&page.viewer, &username, role)
+        .await?;
     Ok(see_other("/admin/members?notice=role"))
 }
 
@@ -213,7 +229,10 @@ pub async fn groups(
 ) -> Result<Response, ApiError> {
     require_admin(&page)?;
     let after = q.cursor.as_deref().map(NameCursor::decode).transpose()?;
-    let (groups, next) = state.agora.list_groups(&page.viewer, after.as_ref(), 100).await?;
+    let (groups, next) = state
+        .agora
+        .list_groups(&page.viewer, after.as_ref(), 100)
+        .await?;
     Ok(render(&Groups {
         layout: page.layout("Admin: groups", "Groups.", "admin", true),
         tab: "groups",

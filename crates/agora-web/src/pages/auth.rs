@@ -51,7 +51,12 @@ pub struct SignupForm {
 fn signup_page(page: &Page, form: &SignupForm) -> FormPage {
     let next = safe_next(form.next.as_deref());
     FormPage {
-        layout: page.layout("Sign up", &format!("Join {}.", page.site.name), "signup", false),
+        layout: page.layout(
+            "Sign up",
+            &format!("Join {}.", page.site.name),
+            "signup",
+            false,
+        ),
         heading: format!("Join {}", page.site.name),
         intro: page.site.goal.clone(),
         action: format!("/signup?next={}", urlencode(&next)),
@@ -59,10 +64,15 @@ fn signup_page(page: &Page, form: &SignupForm) -> FormPage {
             Field::new("username", "Username", "text", form.username.as_str())
                 .autocomplete("username")
                 .hint("3–24 letters, digits, _ or -. Shown to everyone."),
-            Field::new("display_name", "Display name", "text", form.display_name.as_str())
-                .optional()
-                .autocomplete("name")
-                .hint("Your name as others see it; defaults to your username."),
+            Field::new(
+                "display_name",
+                "Display name",
+                "text",
+                form.display_name.as_str(),
+            )
+            .optional()
+            .autocomplete("name")
+            .hint("Your name as others see it; defaults to your username."),
             Field::new("email", "Email", "email", form.email.as_str())
                 .autocomplete("email")
                 .hint("Never shown to other members."),
@@ -106,8 +116,16 @@ pub async fn signup(
         password: form.password.clone(),
         display_name: form.display_name.clone(),
     };
-    match state.agora.register(registration, SessionKind::Web, &client).await {
-        Ok((token, _)) => Ok(set_session_cookie(see_other(&safe_next(form.next.as_deref())), &state, &token)),
+    match state
+        .agora
+        .register(registration, SessionKind::Web, &client)
+        .await
+    {
+        Ok((token, _)) => Ok(set_session_cookie(
+            see_other(&safe_next(form.next.as_deref())),
+            &state,
+            &token,
+        )),
         Err(e) => {
             let e = ApiError::from(e);
             if e.status.is_server_error() {
@@ -136,16 +154,25 @@ pub struct SigninForm {
 fn signin_page(page: &Page, form: &SigninForm) -> FormPage {
     let next = safe_next(form.next.as_deref());
     FormPage {
-        layout: page.layout("Sign in", &format!("Sign in to {}.", page.site.name), "signin", false),
+        layout: page.layout(
+            "Sign in",
+            &format!("Sign in to {}.", page.site.name),
+            "signin",
+            false,
+        ),
         heading: "Sign in".into(),
         intro: String::new(),
         action: format!("/signin?next={}", urlencode(&next)),
         fields: vec![
-            Field::new("login", "Username or email", "text", form.login.as_str()).autocomplete("username"),
+            Field::new("login", "Username or email", "text", form.login.as_str())
+                .autocomplete("username"),
             Field::new("password", "Password", "password", "").autocomplete("current-password"),
         ],
         submit: "Sign in",
-        footer: format!("New here? <a href=\"/signup?next={}\">Create an account</a>.", urlencode(&next)),
+        footer: format!(
+            "New here? <a href=\"/signup?next={}\">Create an account</a>.",
+            urlencode(&next)
+        ),
         form_error: None,
         preview_id: None,
     }
@@ -171,8 +198,16 @@ pub async fn signin(
     if form.next.is_none() {
         form.next = q.next;
     }
-    match state.agora.login(&form.login, &form.password, SessionKind::Web, &client).await {
-        Ok((token, _)) => Ok(set_session_cookie(see_other(&safe_next(form.next.as_deref())), &state, &token)),
+    match state
+        .agora
+        .login(&form.login, &form.password, SessionKind::Web, &client)
+        .await
+    {
+        Ok((token, _)) => Ok(set_session_cookie(
+            see_other(&safe_next(form.next.as_deref())),
+            &state,
+            &token,
+        )),
         Err(e) => {
             let e = ApiError::from(e);
             if e.status.is_server_error() {
@@ -182,7 +217,10 @@ pub async fn signin(
             view.form_error = Some(e.message.clone());
             let mut res = render(&view);
             *res.status_mut() = e.status;
-            if let Some(v) = e.retry_after_secs.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            if let Some(v) = e
+                .retry_after_secs
+                .and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
+            {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
             Ok(res)

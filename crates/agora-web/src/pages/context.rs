@@ -28,7 +28,10 @@ pub struct Page {
 impl FromRequestParts<AppState> for Page {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let cookie = parts.headers.get(header::COOKIE);
         let mut page = Self::load(state, cookie).await?;
         page.path = parts
@@ -48,7 +51,11 @@ impl Page {
         };
         let (display_name, invitations) = if viewer.id().is_some() {
             let me = state.agora.me(&viewer).await.ok();
-            let invitations = state.agora.my_invitations(&viewer).await.map_or(0, |v| v.len());
+            let invitations = state
+                .agora
+                .my_invitations(&viewer)
+                .await
+                .map_or(0, |v| v.len());
             (me.map(|m| m.display_name).unwrap_or_default(), invitations)
         } else {
             (String::new(), 0)
@@ -98,7 +105,13 @@ impl Page {
 
     /// The layout of a page: `section` highlights the navigation, `noindex` keeps private
     /// pages out of search engines.
-    pub fn layout(&self, title: &str, description: &str, section: &'static str, noindex: bool) -> Layout {
+    pub fn layout(
+        &self,
+        title: &str,
+        description: &str,
+        section: &'static str,
+        noindex: bool,
+    ) -> Layout {
         let nav = self.viewer.actor().map(|a| NavViewer {
             username: a.username.clone(),
             display_name: self.display_name.clone(),

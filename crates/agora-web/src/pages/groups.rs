@@ -41,11 +41,19 @@ pub async fn directory(
     Query(q): Query<CursorQuery>,
 ) -> Result<Response, ApiError> {
     let after = q.cursor.as_deref().map(NameCursor::decode).transpose()?;
-    let (groups, next) = state.agora.list_groups(&page.viewer, after.as_ref(), 48).await?;
-    let can_create =
-        page.viewer.is_admin() || (page.viewer.id().is_some() && page.site.members_may_create_groups);
+    let (groups, next) = state
+        .agora
+        .list_groups(&page.viewer, after.as_ref(), 48)
+        .await?;
+    let can_create = page.viewer.is_admin()
+        || (page.viewer.id().is_some() && page.site.members_may_create_groups);
     Ok(render(&Directory {
-        layout: page.layout("Groups", &format!("The groups of {}.", page.site.name), "groups", false),
+        layout: page.layout(
+            "Groups",
+            &format!("The groups of {}.", page.site.name),
+            "groups",
+            false,
+        ),
         groups: groups.iter().map(GroupCard::from).collect(),
         next_cursor: next.map(|c| c.encode()),
         can_create,
@@ -116,16 +124,29 @@ pub async fn show(
     let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let can_read = view.access >= Access::Read;
     let (pinned, topics, next) = if can_read {
-        let listing = state.agora.topics(&page.viewer, &slug, sort, cursor, 30).await?;
+        let listing = state
+            .agora
+            .topics(&page.viewer, &slug, sort, cursor, 30)
+            .await?;
         (
-            listing.pinned.iter().map(|t| TopicRow::new(t, None)).collect(),
-            listing.topics.items.iter().map(|t| TopicRow::new(t, None)).collect(),
+            listing
+                .pinned
+                .iter()
+                .map(|t| TopicRow::new(t, None))
+                .collect(),
+            listing
+                .topics
+                .items
+                .iter()
+                .map(|t| TopicRow::new(t, None))
+                .collect(),
             listing.topics.next.map(Cursor::encode),
         )
     } else {
         (Vec::new(), Vec::new(), None)
     };
-    let requests = if view.access >= Access::Moderate && view.group.visibility == Visibility::Closed {
+    let requests = if view.access >= Access::Moderate && view.group.visibility == Visibility::Closed
+    {
         state
             .agora
             .join_requests(&page.viewer, &slug)
@@ -161,7 +182,11 @@ pub async fn show(
         can_read,
         can_post: view.access >= Access::Participate,
         can_invite,
-        sort: if sort == TopicSort::Replies { "replies" } else { "latest" },
+        sort: if sort == TopicSort::Replies {
+            "replies"
+        } else {
+            "latest"
+        },
         pinned,
         topics,
         next_cursor: next,
@@ -197,7 +222,9 @@ pub async fn leave(
     page.check_csrf(&form.csrf)?;
     match state.agora.leave(&page.viewer, &slug).await {
         Ok(()) => Ok(see_other(&format!("/g/{slug}?notice=left"))),
-        Err(agora_core::groups::GroupError::LastOwner) => Ok(see_other(&format!("/g/{slug}?notice=last-owner"))),
+        Err(agora_core::groups::GroupError::LastOwner) => {
+            Ok(see_other(&format!("/g/{slug}?notice=last-owner")))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -215,7 +242,10 @@ pub async fn decide(
         "reject" => false,
         _ => return Err(ApiError::not_found()),
     };
-    state.agora.decide_request(&page.viewer, &slug, &username, approve).await?;
+    state
+        .agora
+        .decide_request(&page.viewer, &slug, &username, approve)
+        .await?;
     let notice = if approve { "approved" } else { "rejected" };
     Ok(see_other(&format!("/g/{slug}?notice={notice}")))
 }
@@ -236,7 +266,11 @@ pub async fn invite(
     Form(form): Form<InviteForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let notice = match state.agora.invite(&page.viewer, &slug, form.username.trim()).await {
+    let notice = match state
+        .agora
+        .invite(&page.viewer, &slug, form.username.trim())
+        .await
+    {
         Ok(_) => "invited",
         Err(agora_core::groups::GroupError::AlreadyMember) => "invite-member",
         Err(agora_core::groups::GroupError::NotFound) => {
@@ -275,16 +309,29 @@ pub async fn members(
     Path(slug): Path<String>,
     Query(q): Query<CursorQuery>,
 ) -> Result<Response, ApiError> {
-    let after = q.cursor.as_deref().and_then(|c| c.parse().ok()).map(MemberId);
-    let (view, mut rows) = state.agora.group_members(&page.viewer, &slug, after, 101).await?;
+    let after = q
+        .cursor
+        .as_deref()
+        .and_then(|c| c.parse().ok())
+        .map(MemberId);
+    let (view, mut rows) = state
+        .agora
+        .group_members(&page.viewer, &slug, after, 101)
+        .await?;
     let next = (rows.len() > 100).then(|| {
         rows.truncate(100);
         rows.last().map(|m| m.member_id.0.to_string())
     });
-    let can_manage = matches!(view.relation, Relation::Member(GroupRole::Owner)) || page.viewer.is_admin();
+    let can_manage =
+        matches!(view.relation, Relation::Member(GroupRole::Owner)) || page.viewer.is_admin();
     let noindex = view.group.visibility != Visibility::Public;
     Ok(render(&Members {
-        layout: page.layout(&format!("Members of {}", view.group.name), &view.group.description, "groups", noindex),
+        layout: page.layout(
+            &format!("Members of {}", view.group.name),
+            &view.group.description,
+            "groups",
+            noindex,
+        ),
         members: rows
             .iter()
             .map(|m| MemberRow {
@@ -310,7 +357,10 @@ pub async fn remove_member(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    state.agora.remove_member(&page.viewer, &slug, &username).await?;
+    state
+        .agora
+        .remove_member(&page.viewer, &slug, &username)
+        .await?;
     Ok(see_other(&format!("/g/{slug}/members")))
 }
 
@@ -343,12 +393,27 @@ fn new_group_page(page: &Page, form: &NewGroupForm) -> NewGroupPage {
         layout: page.layout("New group", "Create a group.", "groups", true),
         fields: vec![
             Field::new("name", "Name", "text", form.name.as_str()),
-            Field::new("slug", "Short name for the address", "text", form.slug.as_str())
-                .optional()
-                .hint("Lowercase letters, digits and dashes; made from the name if left empty."),
-            Field::new("description", "Description", "textarea", form.description.as_str()).optional(),
+            Field::new(
+                "slug",
+                "Short name for the address",
+                "text",
+                form.slug.as_str(),
+            )
+            .optional()
+            .hint("Lowercase letters, digits and dashes; made from the name if left empty."),
+            Field::new(
+                "description",
+                "Description",
+                "textarea",
+                form.description.as_str(),
+            )
+            .optional(),
         ],
-        visibility: if form.visibility.is_empty() { "public".into() } else { form.visibility.clone() },
+        visibility: if form.visibility.is_empty() {
+            "public".into()
+        } else {
+            form.visibility.clone()
+        },
         visibility_error: None,
         form_error: None,
     }
@@ -434,6 +499,9 @@ pub async fn accept(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let view = state.agora.accept_invitation(&page.viewer, InvitationId(id)).await?;
+    let view = state
+        .agora
+        .accept_invitation(&page.viewer, InvitationId(id))
+        .await?;
     Ok(see_other(&format!("/g/{}?notice=joined", view.group.slug)))
 }

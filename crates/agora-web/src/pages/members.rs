@@ -52,7 +52,10 @@ pub async fn profile(
     let profile = state.agora.profile(&page.viewer, &username).await?;
     let m = &profile.member;
     let groups = state.agora.groups_of(&page.viewer, m.id).await?;
-    let posts = state.agora.member_posts(&page.viewer, &username, None, 20).await?;
+    let posts = state
+        .agora
+        .member_posts(&page.viewer, &username, None, 20)
+        .await?;
     let description = if m.bio.is_empty() {
         format!("{} on {}", m.display_name, page.site.name)
     } else {
@@ -69,7 +72,10 @@ pub async fn profile(
         joined: date(m.created_at),
         joined_iso: m.created_at.to_rfc3339(),
         post_count: profile.visible_post_count,
-        groups: groups.into_iter().map(|(g, r)| (g.slug, g.name, r.as_str())).collect(),
+        groups: groups
+            .into_iter()
+            .map(|(g, r)| (g.slug, g.name, r.as_str()))
+            .collect(),
         posts: posts
             .iter()
             .map(|p| ActivityRow {
@@ -103,8 +109,16 @@ fn settings_page(page: &Page, form: &SettingsForm, email: &str) -> FormPage {
         intro: format!("Signed in with {email} (only you and the admins see it)."),
         action: "/settings".into(),
         fields: vec![
-            Field::new("display_name", "Display name", "text", form.display_name.as_str()).autocomplete("name"),
-            Field::new("bio", "About you", "textarea", form.bio.as_str()).optional().hint("Up to 1,000 characters, shown on your profile."),
+            Field::new(
+                "display_name",
+                "Display name",
+                "text",
+                form.display_name.as_str(),
+            )
+            .autocomplete("name"),
+            Field::new("bio", "About you", "textarea", form.bio.as_str())
+                .optional()
+                .hint("Up to 1,000 characters, shown on your profile."),
         ],
         submit: "Save",
         footer: String::new(),
@@ -114,7 +128,10 @@ fn settings_page(page: &Page, form: &SettingsForm, email: &str) -> FormPage {
 }
 
 /// The profile form.
-pub async fn settings_form(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
+pub async fn settings_form(
+    State(state): State<AppState>,
+    page: Page,
+) -> Result<Response, ApiError> {
     let me = state.agora.me(&page.viewer).await?;
     let form = SettingsForm {
         csrf: String::new(),

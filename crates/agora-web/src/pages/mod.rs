@@ -41,8 +41,14 @@ pub fn routes() -> Router<AppState> {
         .route("/g/{slug}/join", post(groups::join))
         .route("/g/{slug}/leave", post(groups::leave))
         .route("/g/{slug}/members", get(groups::members))
-        .route("/g/{slug}/members/{username}/remove", post(groups::remove_member))
-        .route("/g/{slug}/requests/{username}/{decision}", post(groups::decide))
+        .route(
+            "/g/{slug}/members/{username}/remove",
+            post(groups::remove_member),
+        )
+        .route(
+            "/g/{slug}/requests/{username}/{decision}",
+            post(groups::decide),
+        )
         .route("/g/{slug}/invite", post(groups::invite))
         .route("/g/{slug}/new", get(topics::compose).post(topics::create))
         .route("/invitations", get(groups::invitations))
@@ -57,7 +63,10 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{id}/delete", post(topics::delete))
         .route("/p/{id}/restore", post(topics::restore))
         .route("/u/{username}", get(members::profile))
-        .route("/settings", get(members::settings_form).post(members::settings))
+        .route(
+            "/settings",
+            get(members::settings_form).post(members::settings),
+        )
         .route("/search", get(search::search))
         .route("/admin", get(admin::settings_form).post(admin::settings))
         .route("/admin/members", get(admin::members))
@@ -196,7 +205,9 @@ pub(crate) fn see_other(to: &str) -> Response {
 /// A `next=` target that stays on this site.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_owned(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }

@@ -55,7 +55,11 @@ pub async fn search(
     let offset = q.offset.unwrap_or(0).min(1_000);
     let mut view = SearchPage {
         layout: page.layout(
-            if query.is_empty() { "Search" } else { "Search results" },
+            if query.is_empty() {
+                "Search"
+            } else {
+                "Search results"
+            },
             "Search the community.",
             "search",
             true,
@@ -72,12 +76,18 @@ pub async fn search(
     if query.trim().is_empty() {
         return Ok(render(&view));
     }
-    match state.agora.search(&page.viewer, &query, PER_PAGE, offset).await {
+    match state
+        .agora
+        .search(&page.viewer, &query, PER_PAGE, offset)
+        .await
+    {
         Ok(hits) => {
             view.next_offset = (hits.len() == PER_PAGE as usize).then_some(offset + PER_PAGE);
             view.count_text = match (hits.len(), offset) {
                 (0, 0) => "Nothing found. Try other words.".into(),
-                (n, 0) if n < PER_PAGE as usize => format!("{n} result{}.", if n == 1 { "" } else { "s" }),
+                (n, 0) if n < PER_PAGE as usize => {
+                    format!("{n} result{}.", if n == 1 { "" } else { "s" })
+                }
                 (n, o) => format!("Results {} to {}.", o + 1, o as usize + n),
             };
             view.results = hits

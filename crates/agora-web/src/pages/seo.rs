@@ -41,8 +41,14 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, ApiError
     push("/about", None);
     push("/groups", None);
     let (groups, _) = state.agora.list_groups(&guest, None, 100).await?;
-    for g in groups.iter().filter(|g| g.access >= agora_core::groups::policy::Access::Read) {
-        push(&format!("/g/{}", g.group.slug), Some(g.group.last_activity_at.to_rfc3339()));
+    for g in groups
+        .iter()
+        .filter(|g| g.access >= agora_core::groups::policy::Access::Read)
+    {
+        push(
+            &format!("/g/{}", g.group.slug),
+            Some(g.group.last_activity_at.to_rfc3339()),
+        );
     }
     for t in state.agora.latest_activity(&guest, 1_000).await? {
         push(
@@ -62,5 +68,7 @@ fn with_type(body: String, content_type: &'static str) -> Response {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

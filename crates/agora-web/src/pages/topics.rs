@@ -36,12 +36,18 @@ pub struct ComposeForm {
 
 fn compose_page(page: &Page, slug: &str, group_name: &str, form: &ComposeForm) -> FormPage {
     FormPage {
-        layout: page.layout("New topic", &format!("Start a topic in {group_name}."), "groups", true),
+        layout: page.layout(
+            "New topic",
+            &format!("Start a topic in {group_name}."),
+            "groups",
+            true,
+        ),
         heading: format!("New topic in {group_name}"),
         intro: String::new(),
         action: format!("/g/{slug}/new"),
         fields: vec![
-            Field::new("title", "Title", "text", form.title.as_str()).hint("3–150 characters: what is it about?"),
+            Field::new("title", "Title", "text", form.title.as_str())
+                .hint("3–150 characters: what is it about?"),
             Field::new("body", "Message", "textarea", form.body.as_str())
                 .preview("compose-preview")
                 .hint("Markdown: **bold**, _italic_, [links](https://…), lists, > quotes, `code`."),
@@ -69,7 +75,12 @@ pub async fn compose(
     if view.access < Access::Participate {
         return Err(ApiError::forbidden("join_required"));
     }
-    Ok(render(&compose_page(&page, &slug, &view.group.name, &ComposeForm::default())))
+    Ok(render(&compose_page(
+        &page,
+        &slug,
+        &view.group.name,
+        &ComposeForm::default(),
+    )))
 }
 
 /// Opens the topic and shows it.
@@ -86,7 +97,10 @@ pub async fn create(
         tags: split_tags(&form.tags),
     };
     match state.agora.create_topic(&page.viewer, &slug, input).await {
-        Ok(view) => Ok(see_other(&format!("/t/{}/{}", view.topic.id.0, view.topic.slug))),
+        Ok(view) => Ok(see_other(&format!(
+            "/t/{}/{}",
+            view.topic.id.0, view.topic.slug
+        ))),
         Err(ForumError::Invalid(i)) => {
             let group = state.agora.group(&page.viewer, &slug).await?;
             let mut view = compose_page(&page, &slug, &group.group.name, &form);
@@ -197,7 +211,10 @@ pub async fn show(
         .topic(&page.viewer, TopicId(id), from, PAGE_SIZE as u32)
         .await?;
     if view.topic.slug != slug {
-        return Ok(see_other(&format!("/t/{id}/{}?page={number}", view.topic.slug)));
+        return Ok(see_other(&format!(
+            "/t/{id}/{}?page={number}",
+            view.topic.slug
+        )));
     }
     let draft = match q.quote {
         Some(post) => quote(&state, &page, post).await,
@@ -208,7 +225,9 @@ pub async fn show(
         Some("restored") => Some("The post was restored."),
         _ => None,
     };
-    Ok(render(&topic_page(&page, &view, number, draft, None, notice)))
+    Ok(render(&topic_page(
+        &page, &view, number, draft, None, notice,
+    )))
 }
 
 async fn quote(state: &AppState, page: &Page, post: i64) -> String {
@@ -255,11 +274,10 @@ fn topic_page(
             }
         })
         .collect();
-    let description = view
-        .posts
-        .first()
-        .filter(|p| p.number == 1)
-        .map_or_else(|| t.title.clone(), |p| truncate(&strip_tags(&p.body_html), 160));
+    let description = view.posts.first().filter(|p| p.number == 1).map_or_else(
+        || t.title.clone(),
+        |p| truncate(&strip_tags(&p.body_html), 160),
+    );
     let noindex = view.group.group.visibility != Visibility::Public || t.deleted;
     TopicPage {
         layout: page.layout(&t.title, &description, "groups", noindex),
@@ -300,7 +318,11 @@ fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
 }
 
 #[derive(Debug, Deserialize)]
@@ -319,15 +341,29 @@ pub async fn reply(
     Form(form): Form<ReplyForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    match state.agora.reply(&page.viewer, TopicId(id), &form.body).await {
+    match state
+        .agora
+        .reply(&page.viewer, TopicId(id), &form.body)
+        .await
+    {
         Ok(post) => {
             let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
             Ok(see_other(&post_url(id, &view.topic.slug, post.number)))
         }
         Err(ForumError::Invalid(i)) => {
-            let view = state.agora.topic(&page.viewer, TopicId(id), 1, PAGE_SIZE as u32).await?;
+            let view = state
+                .agora
+                .topic(&page.viewer, TopicId(id), 1, PAGE_SIZE as u32)
+                .await?;
             let e = ApiError::from(i);
-            let mut res = render(&topic_page(&page, &view, 1, form.body, Some(e.message.clone()), None));
+            let mut res = render(&topic_page(
+                &page,
+                &view,
+                1,
+                form.body,
+                Some(e.message.clone()),
+                None,
+            ));
             *res.status_mut() = e.status;
             Ok(res)
         }
@@ -352,13 +388,35 @@ pub async fn moderate(
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
     let flags = match form.action.as_str() {
-        "pin" => TopicFlags { pinned: Some(true), locked: None },
-        "unpin" => TopicFlags { pinned: Some(false), locked: None },
-        "lock" => TopicFlags { pinned: None, locked: Some(true) },
-        "unlock" => TopicFlags { pinned: None, locked: Some(false) },
-        _ => return Err(agora_core::Invalid::new("action", "invalid_choice", "Choose pin, unpin, lock or unlock.").into()),
+        "pin" => TopicFlags {
+            pinned: Some(true),
+            locked: None,
+        },
+        "unpin" => TopicFlags {
+            pinned: Some(false),
+            locked: None,
+        },
+        "lock" => TopicFlags {
+            pinned: None,
+            locked: Some(true),
+        },
+        "unlock" => TopicFlags {
+            pinned: None,
+            locked: Some(false),
+        },
+        _ => {
+            return Err(agora_core::Invalid::new(
+                "action",
+                "invalid_choice",
+                "Choose pin, unpin, lock or unlock.",
+            )
+            .into());
+        }
     };
-    let view = state.agora.set_topic_flags(&page.viewer, TopicId(id), flags).await?;
+    let view = state
+        .agora
+        .set_topic_flags(&page.viewer, TopicId(id), flags)
+        .await?;
     Ok(see_other(&format!("/t/{id}/{}", view.topic.slug)))
 }
 
@@ -375,11 +433,27 @@ pub struct EditForm {
 fn edit_page(page: &Page, id: i64, opening: bool, form: &EditForm) -> FormPage {
     let mut fields = Vec::new();
     if opening {
-        fields.push(Field::new("title", "Title", "text", form.title.clone().unwrap_or_default()));
+        fields.push(Field::new(
+            "title",
+            "Title",
+            "text",
+            form.title.clone().unwrap_or_default(),
+        ));
     }
-    fields.push(Field::new("body", "Message", "textarea", form.body.as_str()).preview("edit-preview"));
+    fields.push(
+        Field::new("body", "Message", "textarea", form.body.as_str()).preview("edit-preview"),
+    );
     if opening {
-        fields.push(Field::new("tags", "Tags", "text", form.tags.clone().unwrap_or_default()).optional().hint("Up to 5, separated by commas."));
+        fields.push(
+            Field::new(
+                "tags",
+                "Tags",
+                "text",
+                form.tags.clone().unwrap_or_default(),
+            )
+            .optional()
+            .hint("Up to 5, separated by commas."),
+        );
     }
     FormPage {
         layout: page.layout("Edit post", "Edit a post.", "groups", true),
@@ -473,7 +547,12 @@ pub async fn history(
     let (post, topic, _) = state.agora.post(&page.viewer, PostId(id)).await?;
     let revisions = state.agora.revisions(&page.viewer, PostId(id)).await?;
     Ok(render(&History {
-        layout: page.layout(&format!("History of a post in {}", topic.title), "Edit history.", "groups", true),
+        layout: page.layout(
+            &format!("History of a post in {}", topic.title),
+            "Edit history.",
+            "groups",
+            true,
+        ),
         back: post_url(topic.id.0, &topic.slug, post.number),
         current: post.body_markdown.clone(),
         revisions: revisions
@@ -505,7 +584,10 @@ pub async fn delete(
         return Ok(see_other(&format!("/g/{}", group.group.slug)));
     }
     let page_number = (post.number - 1) / PAGE_SIZE + 1;
-    Ok(see_other(&format!("/t/{}/{}?page={page_number}&notice=deleted#post-{}", topic.id.0, topic.slug, post.number)))
+    Ok(see_other(&format!(
+        "/t/{}/{}?page={page_number}&notice=deleted#post-{}",
+        topic.id.0, topic.slug, post.number
+    )))
 }
 
 /// Restores a deleted post (moderators).
@@ -519,5 +601,8 @@ pub async fn restore(
     let post = state.agora.restore_post(&page.viewer, PostId(id)).await?;
     let (_, topic, _) = state.agora.post(&page.viewer, post.id).await?;
     let page_number = (post.number - 1) / PAGE_SIZE + 1;
-    Ok(see_other(&format!("/t/{}/{}?page={page_number}&notice=restored#post-{}", topic.id.0, topic.slug, post.number)))
+    Ok(see_other(&format!(
+        "/t/{}/{}?page={page_number}&notice=restored#post-{}",
+        topic.id.0, topic.slug, post.number
+    )))
 }

@@ -133,7 +133,12 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn new(name: &'static str, label: &'static str, kind: &'static str, value: impl Into<String>) -> Self {
+    pub fn new(
+        name: &'static str,
+        label: &'static str,
+        kind: &'static str,
+        value: impl Into<String>,
+    ) -> Self {
         Self {
             name,
             label,
@@ -191,9 +196,9 @@ pub fn initial(display_name: &str, fallback: &str) -> String {
 
 /// One of twelve avatar colours, stable for a username.
 pub fn hue(username: &str) -> u8 {
-    let sum = username
-        .bytes()
-        .fold(0u32, |acc, b| acc.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let sum = username.bytes().fold(0u32, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u32::from(b))
+    });
     u8::try_from(sum % 12).unwrap_or(0)
 }
 
@@ -212,8 +217,9 @@ pub fn ago(at: Timestamp) -> String {
 /// A calendar date, e.g. "3 Mar 2026".
 pub fn date(at: Timestamp) -> String {
     let d = at.to_datetime();
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        [usize::from(u8::from(d.month())) - 1];
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][usize::from(u8::from(d.month())) - 1];
     format!("{} {month} {}", d.day(), d.year())
 }
 

@@ -6,6 +6,7 @@ mod bad_input;
 mod forum;
 mod groups;
 mod openapi;
+mod pages;
 mod persistence;
 mod schema;
 mod search;

@@ -1,0 +1,403 @@
+//! The web pages as a browser meets them: security headers, forms and their CSRF protection,
+//! errors beside fields, and the visibility policy on every page.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::{TestApp, csrf_for, each_backend};
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::sqlite(Default::default()).await;
+    for path in [
+        "/",
+        "/signin",
+        "/api/v1/groups",
+        "/no-such-page",
+        "/static/agora.css",
+    ] {
+        let r = app.page(path, None).await;
+        let csp = r
+            .headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(
+            r.headers
+                .get("x-content-type-options")
+                .map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..]),
+            "{path}"
+        );
+        assert_eq!(
+            r.headers.get("x-frame-options").map(|v| v.as_bytes()),
+            Some(&b"DENY"[..]),
+            "{path}"
+        );
+        assert!(r.headers.contains_key("referrer-policy"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn signing_up_on_the_page_shows_errors_beside_fields_and_keeps_the_input() {
+    each_backend(|app| async move {
+        let r = app
+            .form(
+                "/signup",
+                None,
+                &[
+                    ("username", "ana_b"),
+                    ("email", "ana@example.com"),
+                    ("password", "short"),
+                    ("display_name", "Ana"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains("id=\"password-error\""), "{}", r.text);
+        assert!(r.text.contains("value=\"ana_b\"") && r.text.contains("value=\"ana@example.com\""));
+        assert!(
+            !r.text.contains("value=\"short\""),
+            "a password is never echoed"
+        );
+        assert_eq!(app.count_rows("members").await, 0);
+
+        let r = app
+            .form(
+                "/signup?next=/groups",
+                None,
+                &[
+                    ("username", "ana_b"),
+                    ("email", "ana@example.com"),
+                    ("password", "long enough password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        assert_eq!(
+            r.headers.get("location").map(|v| v.as_bytes()),
+            Some(&b"/groups"[..])
+        );
+        let cookie = r
+            .headers
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            cookie.starts_with("agora_session=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+        );
+        assert!(!cookie.contains("Secure"), "served over http here");
+
+        let r = app
+            .form(
+                "/signin?next=//evil.example",
+                None,
+                &[("login", "ana_b"), ("password", "long enough password")],
+            )
+            .await;
+        assert_eq!(
+            r.headers.get("location").map(|v| v.as_bytes()),
+            Some(&b"/"[..]),
+            "no open redirect"
+        );
+        let r = app
+            .form(
+                "/signin",
+                None,
+                &[("login", "ana_b"), ("password", "wrong password")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.text.contains("do not match") && r.text.contains("value=\"ana_b\""));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn forms_without_the_session_token_or_from_another_site_change_nothing() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let ana = app.register("ana").await;
+        app.create_group(&admin, "club", "public").await;
+
+        let r = app
+            .form("/g/club/join", Some(&ana), &[("csrf", "forged")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.text.contains("<h1>Not allowed</h1>"), "{}", r.text);
+
+        let req = axum::http::Request::builder()
+            .method("POST")
+            .uri("/g/club/join")
+            .header("cookie", format!("agora_session={ana}"))
+            .header("origin", "https://evil.example")
+            .header("sec-fetch-site", "cross-site")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(format!("csrf={}", csrf_for(&ana))))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            app.send(req).await.status,
+            StatusCode::FORBIDDEN,
+            "a cross-site post with a stolen token"
+        );
+        assert_eq!(
+            app.get("/api/v1/groups/club", None).await.body["member_count"],
+            1
+        );
+
+        let r = app
+            .form("/g/club/join", Some(&ana), &[("csrf", &csrf_for(&ana))])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.get("/api/v1/groups/club", None).await.body["member_count"],
+            2
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_member_posts_replies_and_a_moderator_pins_and_locks_through_the_pages() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let ana = app.register("ana").await;
+        app.create_group(&admin, "club", "public").await;
+        app.join(&ana, "club").await;
+        let csrf = csrf_for(&ana);
+
+        let r = app
+            .form(
+                "/g/club/new",
+                Some(&ana),
+                &[
+                    ("csrf", &csrf),
+                    ("title", "x"),
+                    ("body", "Hello"),
+                    ("tags", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text.contains("id=\"title-error\"") && r.text.contains(">Hello</textarea>"),
+            "{}",
+            r.text
+        );
+
+        let r = app
+            .form(
+                "/g/club/new",
+                Some(&ana),
+                &[
+                    ("csrf", &csrf),
+                    ("title", "Saddle height"),
+                    ("body", "How *high*?"),
+                    ("tags", "fit, comfort"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        let location = r
+            .headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        assert!(
+            location.starts_with("/t/") && location.ends_with("/saddle-height"),
+            "{location}"
+        );
+        let id: i64 = location
+            .split('/')
+            .nth(2)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+
+        let r = app
+            .form(
+                &format!("/t/{id}/reply"),
+                Some(&ana),
+                &[("csrf", &csrf), ("body", "  ")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = app
+            .form(
+                &format!("/t/{id}/reply"),
+                Some(&ana),
+                &[("csrf", &csrf), ("body", "About hip height.")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+        let page = app.page(&location, Some(&ana)).await;
+        assert!(page.text.contains("<em>high</em>") && page.text.contains("About hip height."));
+        assert!(
+            !page.text.contains(">Pin</button>"),
+            "members do not moderate"
+        );
+
+        let r = app
+            .form(
+                &format!("/t/{id}/moderate"),
+                Some(&ana),
+                &[("csrf", &csrf), ("action", "pin")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let admin_csrf = csrf_for(&admin);
+        for action in ["pin", "lock"] {
+            let r = app
+                .form(
+                    &format!("/t/{id}/moderate"),
+                    Some(&admin),
+                    &[("csrf", &admin_csrf), ("action", action)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}");
+        }
+        let page = app.page(&location, Some(&ana)).await;
+        assert!(
+            page.text.contains("This topic is locked") && !page.text.contains("id=\"reply-body\"")
+        );
+        let group = app.page("/g/club", None).await;
+        assert!(group.text.contains("badge pinned"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pages_show_each_viewer_only_what_the_policy_allows() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let member = app.register("member").await;
+        let outsider = app.register("outsider").await;
+        let mut topics = Vec::new();
+        for kind in ["public", "closed", "secret"] {
+            let slug = format!("zeta-{kind}");
+            app.create_group(&admin, &slug, kind).await;
+            let inv = app
+                .post(
+                    &format!("/api/v1/groups/{slug}/invitations"),
+                    Some(&admin),
+                    json!({"username": "member"}),
+                )
+                .await;
+            let id = inv.body["id"].as_i64().unwrap_or_default();
+            app.post(
+                &format!("/api/v1/invitations/{id}/accept"),
+                Some(&member),
+                json!({}),
+            )
+            .await;
+            let (topic, _) = app
+                .create_topic(
+                    &member,
+                    &slug,
+                    &format!("Quasar {kind} notes"),
+                    &format!("Words about xylo{kind}."),
+                )
+                .await;
+            topics.push((kind, slug, topic));
+        }
+        for (viewer, token) in [
+            ("guest", None),
+            ("outsider", Some(outsider.as_str())),
+            ("member", Some(member.as_str())),
+        ] {
+            let mut seen = String::new();
+            for path in [
+                "/",
+                "/groups",
+                "/u/member",
+                "/search?q=quasar",
+                "/search?q=words+about",
+                "/sitemap.xml",
+            ] {
+                let r = app.page(path, token).await;
+                assert!(r.status.is_success(), "{viewer} {path}: {}", r.status);
+                seen.push_str(&r.text);
+            }
+            for (kind, slug, topic) in &topics {
+                let g = app.page(&format!("/g/{slug}"), token).await;
+                let t = app.page(&format!("/t/{topic}/x"), token).await;
+                let (want_g, want_t) = match (*kind, viewer) {
+                    (_, "member") | ("public", _) => (StatusCode::OK, StatusCode::SEE_OTHER),
+                    ("closed", _) => (StatusCode::OK, StatusCode::FORBIDDEN),
+                    _ => (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND),
+                };
+                assert_eq!((g.status, t.status), (want_g, want_t), "{viewer} × {kind}");
+                if g.status == StatusCode::OK {
+                    let noindex = g.text.contains("name=\"robots\" content=\"noindex");
+                    assert_eq!(noindex, *kind != "public", "{viewer} × {kind}: robots");
+                }
+                seen.push_str(&g.text);
+                seen.push_str(&t.text);
+            }
+            let reads_closed = viewer == "member";
+            assert_eq!(
+                seen.contains("Quasar closed notes"),
+                reads_closed,
+                "{viewer}: closed topic titles"
+            );
+            assert_eq!(
+                seen.contains("xylosecret"),
+                viewer == "member",
+                "{viewer}: the secret group's words"
+            );
+            assert_eq!(
+                seen.contains("xyloclosed"),
+                viewer == "member",
+                "{viewer}: the closed group's words"
+            );
+            assert_eq!(
+                seen.contains("zeta-secret"),
+                viewer == "member",
+                "{viewer}: the secret group's slug"
+            );
+            assert_eq!(
+                seen.contains("Quasar secret notes"),
+                viewer == "member",
+                "{viewer}: the secret topic"
+            );
+        }
+        let never = app.page("/g/never-was-here", Some(&outsider)).await;
+        let secret = app.page("/g/zeta-secret", Some(&outsider)).await;
+        assert_eq!(
+            never.text, secret.text,
+            "a secret group's 404 is the 404 of a group that never existed"
+        );
+
+        let sitemap = app.page("/sitemap.xml", None).await.text;
+        assert!(
+            sitemap.contains("/g/zeta-public")
+                && !sitemap.contains("zeta-closed")
+                && !sitemap.contains("zeta-secret")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_page_that_needs_a_sign_in_sends_guests_to_sign_in_and_back() {
+    let app = TestApp::sqlite(Default::default()).await;
+    let r = app.page("/settings", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers.get("location").map(|v| v.as_bytes()),
+        Some(&b"/signin?next=/settings"[..])
+    );
+    let r = app.page("/admin", None).await;
+    assert_eq!(
+        r.headers.get("location").map(|v| v.as_bytes()),
+        Some(&b"/signin?next=/admin"[..])
+    );
+}

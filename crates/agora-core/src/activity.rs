@@ -22,6 +22,33 @@ impl Agora {
             .await
     }
 
+    /// The groups the landing page features: those the admins chose, else the most popular;
+    /// either way only groups the viewer may see.
+    pub async fn featured_groups(
+        &self,
+        viewer: &Viewer,
+        limit: u32,
+    ) -> Result<Vec<GroupView>, GroupError> {
+        let chosen = self.site_settings().await?.featured_groups;
+        if chosen.is_empty() {
+            return self.popular_groups(viewer, limit).await;
+        }
+        let mut out = Vec::new();
+        for slug in chosen.iter().take(limit as usize) {
+            match self.group(viewer, slug).await {
+                Ok(view) => out.push(view),
+                Err(GroupError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many groups the viewer may see.
+    pub async fn count_groups(&self, viewer: &Viewer) -> Result<i64, StoreError> {
+        self.store.count_groups(&scope(viewer, Need::Listed)).await
+    }
+
     /// Groups the viewer may see, most members first.
     pub async fn popular_groups(
         &self,

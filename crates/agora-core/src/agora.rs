@@ -1,9 +1,11 @@
 //! `Agora`: the entry point to every use case, holding the store, the password hasher and the
 //! settings that do not change while the server runs.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use crate::members::PasswordHasher;
+use crate::site::SiteSettings;
 use crate::store::Store;
 
 /// Settings fixed at start (from flags, environment or `agora.toml`).
@@ -37,7 +39,13 @@ pub struct Agora {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) hasher: PasswordHasher,
     pub(crate) config: AgoraConfig,
+    /// Site settings as last read, and when: every page needs them, they rarely change.
+    pub(crate) settings_cache: Arc<RwLock<Option<(Instant, SiteSettings)>>>,
 }
+
+/// How long cached site settings are used before they are read again. A change made on this
+/// node is seen at once; one made on another node within this time.
+pub(crate) const SETTINGS_TTL: Duration = Duration::from_secs(2);
 
 impl Agora {
     /// Builds the application on a store.
@@ -46,6 +54,7 @@ impl Agora {
             store,
             hasher,
             config,
+            settings_cache: Arc::new(RwLock::new(None)),
         }
     }
 

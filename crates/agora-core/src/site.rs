@@ -12,7 +12,11 @@ pub struct SiteSettings {
     pub name: String,
     pub goal: String,
     pub netiquette: String,
+    /// The netiquette rendered from markdown, sanitised.
+    pub netiquette_html: String,
     pub members_may_create_groups: bool,
+    /// Slugs of the groups the landing page features, in order; empty: the most popular.
+    pub featured_groups: Vec<String>,
 }
 
 impl Default for SiteSettings {
@@ -23,7 +27,9 @@ impl Default for SiteSettings {
             netiquette:
                 "Be kind. Stay on topic. No spam, no personal attacks, no one else's private data."
                     .into(),
+            netiquette_html: String::new(),
             members_may_create_groups: false,
+            featured_groups: Vec::new(),
         }
     }
 }
@@ -35,11 +41,27 @@ pub struct SiteSettingsPatch {
     pub goal: Option<String>,
     pub netiquette: Option<String>,
     pub members_may_create_groups: Option<bool>,
+    /// Group slugs, separated by commas or spaces.
+    pub featured_groups: Option<String>,
 }
 
 impl Agora {
-    /// The current settings.
+    /// The current settings (cached for a moment; see `SETTINGS_TTL`).
     pub async fn site_settings(&self) -> Result<SiteSettings, StoreError> {
+        if let Ok(guard) = self.settings_cache.read()
+            && let Some((at, settings)) = guard.as_ref()
+            && at.elapsed() < crate::agora::SETTINGS_TTL
+        {
+            return Ok(settings.clone());
+        }
+        let settings = self.read_site_settings().await?;
+        if let Ok(mut guard) = self.settings_cache.write() {
+            *guard = Some((std::time::Instant::now(), settings.clone()));
+        }
+        Ok(settings)
+    }
+
+    async fn read_site_settings(&self) -> Result<SiteSettings, StoreError> {
         let mut s = SiteSettings::default();
         for (key, value) in self.store.settings().await? {
             match key.as_str() {
@@ -47,9 +69,13 @@ impl Agora {
                 "goal" => s.goal = value,
                 "netiquette" => s.netiquette = value,
                 "members_may_create_groups" => s.members_may_create_groups = value == "true",
+                "featured_groups" => {
+                    s.featured_groups = value.split_whitespace().map(str::to_owned).collect();
+                }
                 _ => {}
             }
         }
+        s.netiquette_html = crate::content::markdown::render(&s.netiquette).html;
         Ok(s)
     }
 
@@ -89,6 +115,34 @@ impl Agora {
         for (field, v) in checked {
             self.store.put_setting(field, &v).await?;
         }
+        if let Some(raw) = &patch.featured_groups {
+            let mut slugs = Vec::new();
+            for part in raw
+                .split([',', ' ', '\n'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                let slug = crate::groups::GroupSlug::parse(part).map_err(|_| {
+                    Invalid::new(
+                        "featured_groups",
+                        "invalid_format",
+                        format!("{part:?} is not a group's short name."),
+                    )
+                })?;
+                slugs.push(slug.as_str().to_owned());
+            }
+            if slugs.len() > 12 {
+                return Err(Invalid::new(
+                    "featured_groups",
+                    "too_many",
+                    "Feature at most 12 groups.",
+                )
+                .into());
+            }
+            self.store
+                .put_setting("featured_groups", &slugs.join(" "))
+                .await?;
+        }
         if let Some(b) = patch.members_may_create_groups {
             self.store
                 .put_setting(
@@ -96,6 +150,9 @@ impl Agora {
                     if b { "true" } else { "false" },
                 )
                 .await?;
+        }
+        if let Ok(mut guard) = self.settings_cache.write() {
+            *guard = None;
         }
         Ok(self.site_settings().await?)
     }

@@ -117,6 +117,8 @@ pub trait GroupStore: Send + Sync {
         after: Option<&NameCursor>,
         limit: u32,
     ) -> Result<Vec<(Group, Relation)>, StoreError>;
+    /// How many groups are in `scope`.
+    async fn count_groups(&self, scope: &Scope) -> Result<i64, StoreError>;
     /// Groups in `scope` with the most members first.
     async fn popular_groups(
         &self,
@@ -188,6 +190,8 @@ pub trait GroupStore: Send + Sync {
         &self,
         member: MemberId,
     ) -> Result<Vec<(Invitation, Group)>, StoreError>;
+    /// How many pending invitations are addressed to `member`.
+    async fn count_invitations(&self, member: MemberId) -> Result<i64, StoreError>;
     /// Accepts a pending invitation and adds the membership, in one transaction.
     async fn accept_invitation(&self, id: InvitationId, at: Timestamp) -> Result<bool, StoreError>;
 }

@@ -172,6 +172,18 @@ impl GroupStore for SqlStore {
         Ok(rows.into_iter().map(GroupRow::into_parts).collect())
     }
 
+    async fn count_groups(&self, scope: &Scope) -> Result<i64, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT COUNT(*) FROM groups g WHERE {}",
+            group_filter(scope, 1)
+        );
+        Ok(db
+            .one::<Int>(sql, &[scope.member.map(|m| m.0).into()])
+            .await?
+            .0)
+    }
+
     async fn popular_groups(
         &self,
         scope: &Scope,
@@ -434,6 +446,17 @@ impl GroupStore for SqlStore {
             out.push((inv.into(), group.into_parts().0));
         }
         Ok(out)
+    }
+
+    async fn count_invitations(&self, member: MemberId) -> Result<i64, StoreError> {
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .one::<Int>(
+                "SELECT COUNT(*) FROM invitations WHERE invitee_id = $1 AND state = 'pending'",
+                &[member.0.into()],
+            )
+            .await?
+            .0)
     }
 
     async fn accept_invitation(&self, id: InvitationId, at: Timestamp) -> Result<bool, StoreError> {

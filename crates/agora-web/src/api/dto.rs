@@ -420,6 +420,8 @@ pub struct SiteResponse {
     /// Markdown.
     pub netiquette: String,
     pub members_may_create_groups: bool,
+    /// Slugs of the groups the landing page features (empty: the most popular).
+    pub featured_groups: Vec<String>,
 }
 
 impl From<SiteSettings> for SiteResponse {
@@ -429,6 +431,7 @@ impl From<SiteSettings> for SiteResponse {
             goal: s.goal,
             netiquette: s.netiquette,
             members_may_create_groups: s.members_may_create_groups,
+            featured_groups: s.featured_groups,
         }
     }
 }

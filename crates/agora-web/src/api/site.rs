@@ -19,6 +19,8 @@ pub struct SiteRequest {
     pub goal: Option<String>,
     pub netiquette: Option<String>,
     pub members_may_create_groups: Option<bool>,
+    /// Group slugs separated by commas; empty features the most popular groups.
+    pub featured_groups: Option<String>,
 }
 
 /// The community's name, goal, netiquette and policies.
@@ -42,6 +44,7 @@ pub async fn update(
         goal: req.goal,
         netiquette: req.netiquette,
         members_may_create_groups: req.members_may_create_groups,
+        featured_groups: req.featured_groups,
     };
     Ok(Json(
         state

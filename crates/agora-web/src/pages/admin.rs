@@ -46,6 +46,8 @@ pub struct SettingsForm {
     goal: String,
     #[serde(default)]
     netiquette: String,
+    #[serde(default)]
+    featured_groups: String,
     members_may_create_groups: Option<String>,
 }
 
@@ -89,6 +91,7 @@ pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<R
         name: page.site.name.clone(),
         goal: page.site.goal.clone(),
         netiquette: page.site.netiquette.clone(),
+        featured_groups: page.site.featured_groups.join(", "),
         members_may_create_groups: None,
     };
     let mut view = settings_page(&page, &form, page.site.members_may_create_groups);
@@ -108,6 +111,7 @@ pub async fn settings(
         name: Some(form.name.clone()),
         goal: Some(form.goal.clone()),
         netiquette: Some(form.netiquette.clone()),
+        featured_groups: Some(form.featured_groups.clone()),
         members_may_create_groups: Some(may_create),
     };
     match state.agora.update_site_settings(&page.viewer, patch).await {

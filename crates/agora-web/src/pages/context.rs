@@ -20,7 +20,7 @@ pub struct Page {
     pub token: Option<String>,
     pub site: SiteSettings,
     display_name: String,
-    invitations: usize,
+    invitations: i64,
     path: String,
     public_url: String,
 }
@@ -51,11 +51,7 @@ impl Page {
         };
         let (display_name, invitations) = if viewer.id().is_some() {
             let me = state.agora.me(&viewer).await.ok();
-            let invitations = state
-                .agora
-                .my_invitations(&viewer)
-                .await
-                .map_or(0, |v| v.len());
+            let invitations = state.agora.invitation_count(&viewer).await.unwrap_or(0);
             (me.map(|m| m.display_name).unwrap_or_default(), invitations)
         } else {
             (String::new(), 0)

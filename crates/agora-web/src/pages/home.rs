@@ -4,8 +4,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
-use agora_core::content::markdown;
-
 use crate::error::ApiError;
 use crate::pages::view::{GroupCard, Layout, TopicRow};
 use crate::pages::{Page, render};
@@ -18,7 +16,7 @@ struct Home {
     goal: String,
     netiquette_html: String,
     member_count: i64,
-    group_count: usize,
+    group_count: i64,
     featured: Vec<GroupCard>,
     latest: Vec<TopicRow>,
 }
@@ -27,16 +25,16 @@ struct Home {
 /// way in for a prospect.
 pub async fn home(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
     let latest = state.agora.latest_activity(&page.viewer, 12).await?;
-    let featured = state.agora.popular_groups(&page.viewer, 6).await?;
-    let (all, _) = state.agora.list_groups(&page.viewer, None, 100).await?;
+    let featured = state.agora.featured_groups(&page.viewer, 6).await?;
+    let group_count = state.agora.count_groups(&page.viewer).await?;
     let member_count = state.agora.store().count_members().await?;
     let description = page.site.goal.clone();
     Ok(render(&Home {
         layout: page.layout("Home", &description, "home", false),
         goal: page.site.goal.clone(),
-        netiquette_html: markdown::render(&page.site.netiquette).html,
+        netiquette_html: page.site.netiquette_html.clone(),
         member_count,
-        group_count: all.len(),
+        group_count,
         featured: featured.iter().map(GroupCard::from).collect(),
         latest: latest.iter().map(TopicRow::in_group).collect(),
     }))
@@ -56,6 +54,6 @@ pub async fn about(page: Page) -> Response {
     render(&About {
         layout: page.layout("About", &description, "about", false),
         goal: page.site.goal.clone(),
-        netiquette_html: markdown::render(&page.site.netiquette).html,
+        netiquette_html: page.site.netiquette_html.clone(),
     })
 }

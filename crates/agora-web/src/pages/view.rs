@@ -28,7 +28,7 @@ pub struct NavViewer {
     pub initial: String,
     pub hue: u8,
     pub is_admin: bool,
-    pub invitations: usize,
+    pub invitations: i64,
 }
 
 /// One topic in a list.

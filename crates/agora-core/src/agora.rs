@@ -19,6 +19,8 @@ pub struct AgoraConfig {
     pub login_window_secs: i64,
     /// Registrations allowed per client address per hour.
     pub registrations_per_hour: i64,
+    /// Registrations allowed per client address within ten minutes (rule `registration_burst`).
+    pub registration_burst: i64,
 }
 
 impl Default for AgoraConfig {
@@ -28,6 +30,7 @@ impl Default for AgoraConfig {
             login_failures_allowed: 5,
             login_window_secs: 15 * 60,
             registrations_per_hour: 20,
+            registration_burst: 3,
         }
     }
 }

@@ -4,6 +4,7 @@
 use crate::agora::Agora;
 use crate::error::{Invalid, StoreError};
 use crate::groups::GroupError;
+use crate::members::plausibility::{RULES, RuleSettings};
 use crate::viewer::Viewer;
 
 /// The site's settings, with defaults for those never set.
@@ -17,6 +18,8 @@ pub struct SiteSettings {
     pub members_may_create_groups: bool,
     /// Slugs of the groups the landing page features, in order; empty: the most popular.
     pub featured_groups: Vec<String>,
+    /// The registration plausibility rules as the admins set them.
+    pub registration_rules: RuleSettings,
 }
 
 impl Default for SiteSettings {
@@ -30,6 +33,7 @@ impl Default for SiteSettings {
             netiquette_html: String::new(),
             members_may_create_groups: false,
             featured_groups: Vec::new(),
+            registration_rules: RuleSettings::default(),
         }
     }
 }
@@ -43,6 +47,26 @@ pub struct SiteSettingsPatch {
     pub members_may_create_groups: Option<bool>,
     /// Group slugs, separated by commas or spaces.
     pub featured_groups: Option<String>,
+    /// Codes of the registration rules to switch off, separated by commas or spaces.
+    pub rules_off: Option<String>,
+    /// More names registration refuses, one per line.
+    pub rules_extra_names: Option<String>,
+    /// More mail domains registration refuses, one per line.
+    pub rules_extra_domains: Option<String>,
+}
+
+/// Non-empty trimmed lines, lowercased, with single spaces between words.
+fn lines(value: &str) -> Vec<String> {
+    value
+        .lines()
+        .map(|l| {
+            l.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 impl Agora {
@@ -72,6 +96,12 @@ impl Agora {
                 "featured_groups" => {
                     s.featured_groups = value.split_whitespace().map(str::to_owned).collect();
                 }
+                "rules_off" => {
+                    s.registration_rules.off =
+                        value.split_whitespace().map(str::to_owned).collect();
+                }
+                "rules_extra_names" => s.registration_rules.extra_names = lines(&value),
+                "rules_extra_domains" => s.registration_rules.extra_domains = lines(&value),
                 _ => {}
             }
         }
@@ -142,6 +172,48 @@ impl Agora {
             self.store
                 .put_setting("featured_groups", &slugs.join(" "))
                 .await?;
+        }
+        if let Some(raw) = &patch.rules_off {
+            let mut codes = Vec::new();
+            for code in raw
+                .split([',', ' ', '\n'])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                if !RULES.iter().any(|(known, _)| *known == code) {
+                    let known: Vec<&str> = RULES.iter().map(|(c, _)| *c).collect();
+                    return Err(Invalid::new(
+                        "rules_off",
+                        "invalid_choice",
+                        format!(
+                            "{code:?} is not a rule; the rules are {}.",
+                            known.join(", ")
+                        ),
+                    )
+                    .into());
+                }
+                codes.push(code);
+            }
+            self.store
+                .put_setting("rules_off", &codes.join(" "))
+                .await?;
+        }
+        for (key, raw, max) in [
+            ("rules_extra_names", &patch.rules_extra_names, 2_000),
+            ("rules_extra_domains", &patch.rules_extra_domains, 2_000),
+        ] {
+            if let Some(raw) = raw {
+                let entries = lines(raw);
+                if entries.len() > max || entries.iter().any(|e| e.chars().count() > 100) {
+                    return Err(Invalid::new(
+                        key,
+                        "too_long",
+                        "Up to 2,000 entries of up to 100 characters.",
+                    )
+                    .into());
+                }
+                self.store.put_setting(key, &entries.join("\n")).await?;
+            }
         }
         if let Some(b) = patch.members_may_create_groups {
             self.store

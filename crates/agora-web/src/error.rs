@@ -209,6 +209,15 @@ impl From<RegisterError> for ApiError {
             )
             .with_field("email"),
             RegisterError::RateLimited { retry_after_secs } => Self::rate_limited(retry_after_secs),
+            RegisterError::Burst { retry_after_secs } => {
+                let mut e = Self::rate_limited(retry_after_secs);
+                e.code = "registration_burst";
+                e.message = format!(
+                    "Several accounts were just created from your connection. If that was you, one account is enough; otherwise try again in {}.",
+                    human_seconds(retry_after_secs)
+                );
+                e
+            }
             RegisterError::Store(s) => s.into(),
         }
     }

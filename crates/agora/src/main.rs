@@ -208,7 +208,9 @@ fn describe_register_error(e: agora_core::members::RegisterError) -> String {
         RegisterError::Invalid(i) => format!("{}: {}", i.field, i.message),
         RegisterError::UsernameTaken => "that username is taken".into(),
         RegisterError::EmailTaken => "an account with that email exists".into(),
-        RegisterError::RateLimited { .. } => "too many registrations; try later".into(),
+        RegisterError::RateLimited { .. } | RegisterError::Burst { .. } => {
+            "too many registrations; try later".into()
+        }
         RegisterError::Store(s) => s.to_string(),
     }
 }

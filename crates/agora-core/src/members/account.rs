@@ -33,6 +33,9 @@ pub enum RegisterError {
     EmailTaken,
     #[error("too many registrations")]
     RateLimited { retry_after_secs: i64 },
+    /// Several accounts from one address within minutes: the same person, most likely.
+    #[error("registration burst")]
+    Burst { retry_after_secs: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -84,8 +87,28 @@ impl Agora {
         let email = EmailAddress::parse(&form.email)?;
         let password = Password::parse_new(&form.password)?;
         let display_name = DisplayName::parse(&form.display_name, username.as_str())?;
+        let rules = self.site_settings().await?.registration_rules;
+        crate::members::plausibility::check(
+            username.as_str(),
+            &form.display_name,
+            email.as_str(),
+            &rules,
+        )?;
 
         let now = Timestamp::now();
+        let burst = self
+            .store
+            .bump_counter(
+                &format!("register-burst:{client}"),
+                now,
+                now.plus_seconds(-600),
+            )
+            .await?;
+        if burst.hits > self.config.registration_burst {
+            return Err(RegisterError::Burst {
+                retry_after_secs: retry_after(burst.window_start, 600, now),
+            });
+        }
         let key = format!("register:{client}");
         let count = self
             .store

@@ -4,6 +4,7 @@
 mod account;
 mod fields;
 mod password;
+pub mod plausibility;
 pub mod session;
 
 pub use account::{LoginError, ProfileError, ProfileUpdate, RegisterError, Registration};

@@ -422,16 +422,36 @@ pub struct SiteResponse {
     pub members_may_create_groups: bool,
     /// Slugs of the groups the landing page features (empty: the most popular).
     pub featured_groups: Vec<String>,
+    /// The registration plausibility rules; shown to admins only.
+    pub registration_rules: Option<RulesResponse>,
 }
 
-impl From<SiteSettings> for SiteResponse {
-    fn from(s: SiteSettings) -> Self {
+/// How registrations are checked for plausibility.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RulesResponse {
+    /// Rules switched off.
+    pub off: Vec<String>,
+    /// Names refused besides the shipped list.
+    pub extra_names: Vec<String>,
+    /// Mail domains refused besides the shipped list.
+    pub extra_domains: Vec<String>,
+}
+
+impl SiteResponse {
+    /// The settings as `admin` or anyone else may see them.
+    pub fn new(s: SiteSettings, admin: bool) -> Self {
+        let rules = s.registration_rules;
         Self {
             name: s.name,
             goal: s.goal,
             netiquette: s.netiquette,
             members_may_create_groups: s.members_may_create_groups,
             featured_groups: s.featured_groups,
+            registration_rules: admin.then_some(RulesResponse {
+                off: rules.off,
+                extra_names: rules.extra_names,
+                extra_domains: rules.extra_domains,
+            }),
         }
     }
 }

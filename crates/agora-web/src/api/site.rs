@@ -21,12 +21,23 @@ pub struct SiteRequest {
     pub members_may_create_groups: Option<bool>,
     /// Group slugs separated by commas; empty features the most popular groups.
     pub featured_groups: Option<String>,
+    /// Registration rules to switch off (`fake_name`, `keyboard_mash`, `name_is_email`,
+    /// `name_is_url`, `disposable_email`), separated by commas.
+    pub rules_off: Option<String>,
+    /// More names registration refuses, one per line.
+    pub rules_extra_names: Option<String>,
+    /// More mail domains registration refuses, one per line.
+    pub rules_extra_domains: Option<String>,
 }
 
-/// The community's name, goal, netiquette and policies.
+/// The community's name, goal, netiquette and policies (the registration rules for admins).
 #[utoipa::path(get, path = "/api/v1/site", tag = "site", responses((status = 200, body = SiteResponse)))]
-pub async fn show(State(state): State<AppState>) -> Result<Json<SiteResponse>, ApiError> {
-    Ok(Json(state.agora.site_settings().await?.into()))
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<SiteResponse>, ApiError> {
+    let settings = state.agora.site_settings().await?;
+    Ok(Json(SiteResponse::new(settings, auth.viewer.is_admin())))
 }
 
 /// Changes the settings (admins).
@@ -45,12 +56,13 @@ pub async fn update(
         netiquette: req.netiquette,
         members_may_create_groups: req.members_may_create_groups,
         featured_groups: req.featured_groups,
+        rules_off: req.rules_off,
+        rules_extra_names: req.rules_extra_names,
+        rules_extra_domains: req.rules_extra_domains,
     };
-    Ok(Json(
-        state
-            .agora
-            .update_site_settings(&auth.viewer, patch)
-            .await?
-            .into(),
-    ))
+    let settings = state
+        .agora
+        .update_site_settings(&auth.viewer, patch)
+        .await?;
+    Ok(Json(SiteResponse::new(settings, true)))
 }

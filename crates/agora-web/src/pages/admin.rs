@@ -8,6 +8,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use agora_core::MemberId;
+use agora_core::members::plausibility::RULES;
 use agora_core::paging::NameCursor;
 use agora_core::site::SiteSettingsPatch;
 use agora_core::viewer::SiteRole;
@@ -32,6 +33,8 @@ struct Settings {
     tab: &'static str,
     fields: Vec<Field>,
     members_may_create_groups: bool,
+    rules: Vec<RuleRow>,
+    rule_fields: Vec<Field>,
     notice: Option<&'static str>,
     form_error: Option<String>,
 }
@@ -49,6 +52,39 @@ pub struct SettingsForm {
     #[serde(default)]
     featured_groups: String,
     members_may_create_groups: Option<String>,
+    #[serde(default)]
+    rules_extra_names: String,
+    #[serde(default)]
+    rules_extra_domains: String,
+    rule_fake_name: Option<String>,
+    rule_keyboard_mash: Option<String>,
+    rule_name_is_email: Option<String>,
+    rule_name_is_url: Option<String>,
+    rule_disposable_email: Option<String>,
+}
+
+impl SettingsForm {
+    /// The codes of the rules whose box is not ticked.
+    fn rules_off(&self) -> Vec<&'static str> {
+        [
+            ("fake_name", &self.rule_fake_name),
+            ("keyboard_mash", &self.rule_keyboard_mash),
+            ("name_is_email", &self.rule_name_is_email),
+            ("name_is_url", &self.rule_name_is_url),
+            ("disposable_email", &self.rule_disposable_email),
+        ]
+        .into_iter()
+        .filter(|(_, on)| on.is_none())
+        .map(|(code, _)| code)
+        .collect()
+    }
+}
+
+/// A registration rule on the admin page.
+pub struct RuleRow {
+    code: &'static str,
+    description: &'static str,
+    on: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,7 +94,7 @@ pub struct NoticeQuery {
     cursor: Option<String>,
 }
 
-fn settings_page(page: &Page, form: &SettingsForm, may_create: bool) -> Settings {
+fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str]) -> Settings {
     Settings {
         layout: page.layout("Admin", "Site settings.", "admin", true),
         tab: "settings",
@@ -78,6 +114,32 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool) -> Settings
             .hint("Markdown. Summarised on the landing page, shown whole on /about."),
         ],
         members_may_create_groups: may_create,
+        rules: RULES
+            .iter()
+            .map(|(code, description)| RuleRow {
+                code,
+                description,
+                on: !off.contains(code),
+            })
+            .collect(),
+        rule_fields: vec![
+            Field::new(
+                "rules_extra_names",
+                "More names to refuse",
+                "textarea",
+                form.rules_extra_names.as_str(),
+            )
+            .optional()
+            .hint("One per line, e.g. the names of your products or people often impersonated."),
+            Field::new(
+                "rules_extra_domains",
+                "More mail domains to refuse",
+                "textarea",
+                form.rules_extra_domains.as_str(),
+            )
+            .optional()
+            .hint("One per line; subdomains are refused too."),
+        ],
         notice: None,
         form_error: None,
     }
@@ -93,8 +155,22 @@ pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<R
         netiquette: page.site.netiquette.clone(),
         featured_groups: page.site.featured_groups.join(", "),
         members_may_create_groups: None,
+        rules_extra_names: page.site.registration_rules.extra_names.join("\n"),
+        rules_extra_domains: page.site.registration_rules.extra_domains.join("\n"),
+        rule_fake_name: None,
+        rule_keyboard_mash: None,
+        rule_name_is_email: None,
+        rule_name_is_url: None,
+        rule_disposable_email: None,
     };
-    let mut view = settings_page(&page, &form, page.site.members_may_create_groups);
+    let off: Vec<&str> = page
+        .site
+        .registration_rules
+        .off
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut view = settings_page(&page, &form, page.site.members_may_create_groups, &off);
     view.notice = (q.notice.as_deref() == Some("saved")).then_some("Settings saved.");
     Ok(render(&view))
 }
@@ -113,11 +189,14 @@ pub async fn settings(
         netiquette: Some(form.netiquette.clone()),
         featured_groups: Some(form.featured_groups.clone()),
         members_may_create_groups: Some(may_create),
+        rules_off: Some(form.rules_off().join(" ")),
+        rules_extra_names: Some(form.rules_extra_names.clone()),
+        rules_extra_domains: Some(form.rules_extra_domains.clone()),
     };
     match state.agora.update_site_settings(&page.viewer, patch).await {
         Ok(_) => Ok(see_other("/admin?notice=saved")),
         Err(agora_core::groups::GroupError::Invalid(i)) => {
-            let mut view = settings_page(&page, &form, may_create);
+            let mut view = settings_page(&page, &form, may_create, &form.rules_off());
             let e = ApiError::from(i);
             if !attach_error(&mut view.fields, e.field, &e.message) {
                 view.form_error = Some(e.message.clone());

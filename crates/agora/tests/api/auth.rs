@@ -200,3 +200,68 @@ async fn a_session_cookie_signs_in_pages_and_refuses_cross_site_writes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn implausible_registrations_are_refused_politely_by_rule_and_admins_can_tune_the_rules() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let cases = [
+            (json!({"username": "dduck", "display_name": "Donald Duck", "email": "d@example.com"}), "fake_name", "display_name"),
+            (json!({"username": "mickey_mouse", "email": "m@example.com"}), "fake_name", "username"),
+            (json!({"username": "asdfgh", "email": "a@example.com"}), "keyboard_mash", "username"),
+            (json!({"username": "ana", "display_name": "ana@example.com", "email": "a@example.com"}), "name_is_email", "display_name"),
+            (json!({"username": "ana", "display_name": "www.cheap-bikes.example", "email": "a@example.com"}), "name_is_url", "display_name"),
+            (json!({"username": "ana", "email": "ana@mailinator.com"}), "disposable_email", "email"),
+        ];
+        for (mut body, code, field) in cases {
+            body["password"] = json!(PASSWORD);
+            let r = app.post("/api/v1/auth/register", None, body.clone()).await;
+            assert_eq!((r.status, r.code(), r.body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, code, Some(field)), "{body}: {}", r.text);
+            assert!(r.body["error"]["message"].as_str().is_some_and(|m| m.contains("lease") || m.contains("can't")), "polite: {}", r.text);
+        }
+        assert_eq!(app.count_rows("members").await, 1);
+
+        let r = app
+            .patch("/api/v1/site", Some(&admin), json!({"rules_off": "disposable_email", "rules_extra_names": "Voltera Support\n"}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.body["registration_rules"]["off"], json!(["disposable_email"]));
+        assert!(app.get("/api/v1/site", None).await.body["registration_rules"].is_null(), "rules are for admins");
+        let r = app
+            .post("/api/v1/auth/register", None, json!({"username": "ana", "email": "ana@mailinator.com", "password": PASSWORD}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "the rule is off: {}", r.text);
+        let r = app
+            .post("/api/v1/auth/register", None, json!({"username": "vsupport", "display_name": "Voltera support", "email": "vs@example.com", "password": PASSWORD}))
+            .await;
+        assert_eq!(r.code(), "fake_name", "an added name: {}", r.text);
+        let r = app.patch("/api/v1/site", Some(&admin), json!({"rules_off": "no_such_rule"})).await;
+        assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_choice"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn several_accounts_from_one_address_within_minutes_are_stopped() {
+    let config = agora_core::AgoraConfig {
+        registration_burst: 2,
+        ..Default::default()
+    };
+    crate::support::each_backend_with(config, |app| async move {
+        app.register("first").await;
+        app.register("second").await;
+        let r = app
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"username": "third", "email": "third@example.com", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::TOO_MANY_REQUESTS, "registration_burst")
+        );
+        assert!(r.headers.contains_key("retry-after"));
+    })
+    .await;
+}

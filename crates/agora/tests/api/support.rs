@@ -84,6 +84,9 @@ fn test_config(mut config: AgoraConfig) -> AgoraConfig {
     if config.registrations_per_hour == AgoraConfig::default().registrations_per_hour {
         config.registrations_per_hour = 100_000;
     }
+    if config.registration_burst == AgoraConfig::default().registration_burst {
+        config.registration_burst = 100_000;
+    }
     config
 }
 

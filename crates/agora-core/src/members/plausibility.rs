@@ -195,7 +195,7 @@ fn is_mash(s: &str) -> bool {
         }
         for len in 1..=3 {
             if chars.len() >= len * 3
-                && chars.len() % len == 0
+                && chars.len().is_multiple_of(len)
                 && chars.chunks(len).all(|c| c == &chars[..len])
             {
                 return true;

@@ -70,6 +70,21 @@ async function newPage(viewport = DESKTOP, options = {}) {
   return page;
 }
 
+/** The newest link to `path` in the mails agora wrote to its outbox for `to`. */
+function mailedLink(to, path) {
+  const dir = path_join(dataDir, "mail", "outbox");
+  const mails = fs.readdirSync(dir)
+    .filter((f) => f.endsWith(".eml"))
+    .map((f) => ({ f, t: fs.statSync(path_join(dir, f)).mtimeMs }))
+    .sort((a, b) => a.t - b.t)
+    .map(({ f }) => fs.readFileSync(path_join(dir, f), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "="))
+    .filter((text) => text.split(/\r?\n/).some((l) => l.startsWith("To: ") && l.includes(to)));
+  const last = mails.at(-1) || "";
+  const match = last.match(new RegExp(`https?://[^\\s]+${path}[A-Za-z0-9_-]+`));
+  return match ? match[0] : null;
+}
+const path_join = path.join;
+
 async function signIn(page, login) {
   await page.goto(`${base}/signin`);
   await page.fill("#login", login);
@@ -120,6 +135,14 @@ test("a prospect lands, signs up with one mistake fixed, and is signed in", asyn
   await page.fill("#password", PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click("button[type=submit].primary")]);
   assert.ok(await page.isVisible(`a[href="/u/${prospect}"]`), "signed in");
+  assert.ok(await page.isVisible("text=Confirm your email address to post"), "asked to confirm");
+
+  // The verification mail is in the outbox folder (no mail server here): follow its link.
+  const link = mailedLink(`${prospect}@example.com`, "/verify/");
+  assert.ok(link, "a verification mail was written to the outbox");
+  await page.goto(link.replace(/^https?:\/\/[^/]+/, base));
+  assert.ok(await page.isVisible("text=Email address confirmed"), `after ${link}: ${await page.textContent("main")}`);
+  assert.ok(!(await page.isVisible("text=Confirm your email address to post")), "the banner is gone");
   await page.context().close();
 });
 

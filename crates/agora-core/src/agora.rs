@@ -4,6 +4,7 @@
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::mail::Mailer;
 use crate::members::PasswordHasher;
 use crate::site::SiteSettings;
 use crate::store::Store;
@@ -21,6 +22,8 @@ pub struct AgoraConfig {
     pub registrations_per_hour: i64,
     /// Registrations allowed per client address within ten minutes (rule `registration_burst`).
     pub registration_burst: i64,
+    /// The address members use, for links in mail (no trailing slash).
+    pub public_url: String,
 }
 
 impl Default for AgoraConfig {
@@ -31,6 +34,7 @@ impl Default for AgoraConfig {
             login_window_secs: 15 * 60,
             registrations_per_hour: 20,
             registration_burst: 3,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -41,6 +45,7 @@ impl Default for AgoraConfig {
 pub struct Agora {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) hasher: PasswordHasher,
+    pub(crate) mailer: Arc<dyn Mailer>,
     pub(crate) config: AgoraConfig,
     /// Site settings as last read, and when: every page needs them, they rarely change.
     pub(crate) settings_cache: Arc<RwLock<Option<(Instant, SiteSettings)>>>,
@@ -51,11 +56,17 @@ pub struct Agora {
 pub(crate) const SETTINGS_TTL: Duration = Duration::from_secs(2);
 
 impl Agora {
-    /// Builds the application on a store.
-    pub fn new(store: Arc<dyn Store>, hasher: PasswordHasher, config: AgoraConfig) -> Self {
+    /// Builds the application on a store and a mail transport.
+    pub fn new(
+        store: Arc<dyn Store>,
+        hasher: PasswordHasher,
+        mailer: Arc<dyn Mailer>,
+        config: AgoraConfig,
+    ) -> Self {
         Self {
             store,
             hasher,
+            mailer,
             config,
             settings_cache: Arc::new(RwLock::new(None)),
         }

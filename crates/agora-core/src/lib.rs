@@ -11,6 +11,7 @@ pub mod error;
 pub mod forum;
 pub mod groups;
 pub mod ids;
+pub mod mail;
 pub mod members;
 pub mod paging;
 pub mod search;

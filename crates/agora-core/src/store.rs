@@ -20,8 +20,8 @@ use crate::time::Timestamp;
 use crate::viewer::{Actor, SiteRole};
 
 /// Everything agora stores, as one object the web state can hold.
-pub trait Store: MemberStore + GroupStore + ForumStore + Send + Sync {}
-impl<T: MemberStore + GroupStore + ForumStore + Send + Sync> Store for T {}
+pub trait Store: MemberStore + EmailTokenStore + GroupStore + ForumStore + Send + Sync {}
+impl<T: MemberStore + EmailTokenStore + GroupStore + ForumStore + Send + Sync> Store for T {}
 
 /// A counter in a time window, for rate limits shared by every app node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +91,39 @@ pub trait MemberStore: Send + Sync {
     /// Every stored site setting as (key, value).
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+}
+
+/// Single-use tokens sent by mail: email verification and password reset.
+#[async_trait]
+pub trait EmailTokenStore: Send + Sync {
+    /// Stores a single-use mail token (`purpose` is `verify` or `reset`) for `email`.
+    async fn insert_email_token(
+        &self,
+        token_hash: &str,
+        member: MemberId,
+        purpose: &str,
+        email: &str,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Uses a live `verify` token: the member's email becomes the token's address, confirmed.
+    /// One transaction. `None` when the token is unknown, used or expired; `Conflict` when
+    /// another member took the address meanwhile.
+    async fn confirm_email(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<MemberId>, StoreError>;
+    /// Uses a live `reset` token: sets the password hash and ends every session of the
+    /// member. One transaction. `None` when the token is unknown, used or expired.
+    async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<MemberId>, StoreError>;
+    /// The member with this (lowercase) email address.
+    async fn member_by_email(&self, email: &str) -> Result<Option<Member>, StoreError>;
 }
 
 /// Groups, memberships, join requests and invitations.

@@ -43,6 +43,9 @@ pub struct Actor {
     pub id: MemberId,
     pub username: String,
     pub role: SiteRole,
+    /// Whether the member has confirmed their email address; until then they read but do not
+    /// post.
+    pub verified: bool,
 }
 
 /// The viewer of a page or API response: every read path takes one.

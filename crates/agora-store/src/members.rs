@@ -24,6 +24,7 @@ struct SessionRow {
     id: i64,
     username: String,
     role: String,
+    verified: bool,
     last_seen_at: i64,
 }
 
@@ -48,8 +49,8 @@ impl MemberStore for SqlStore {
         let mut tx = self.pools.begin().await?;
         let id = tx
             .one::<Int>(
-                "INSERT INTO members (username, username_key, email, display_name, password_hash, role, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                "INSERT INTO members (username, username_key, email, display_name, password_hash, role, created_at, updated_at, email_verified_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
                 &[
                     m.username.as_str().into(),
                     (&m.username.canonical()).into(),
@@ -58,6 +59,7 @@ impl MemberStore for SqlStore {
                     (&m.password_hash).into(),
                     m.role.as_str().into(),
                     m.at.0.into(),
+                    m.verified.then_some(m.at.0).into(),
                 ],
             )
             .await?;
@@ -179,7 +181,7 @@ impl MemberStore for SqlStore {
         let row = {
             let mut db = self.pools.read().await?;
             db.optional::<SessionRow>(
-                "SELECT m.id, m.username, m.role, s.last_seen_at FROM sessions s \
+                "SELECT m.id, m.username, m.role, m.email_verified_at IS NOT NULL AS verified, s.last_seen_at FROM sessions s \
                  JOIN members m ON m.id = s.member_id WHERE s.token_hash = $1 AND s.expires_at > $2",
                 &[token_hash.into(), now.0.into()],
             )
@@ -201,6 +203,7 @@ impl MemberStore for SqlStore {
             id: MemberId(row.id),
             username: row.username,
             role: SiteRole::parse(&row.role).unwrap_or(SiteRole::Member),
+            verified: row.verified,
         }))
     }
 
@@ -280,5 +283,113 @@ impl MemberStore for SqlStore {
         )
         .await?;
         tx.commit().await
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    member_id: i64,
+    email: String,
+}
+
+const LIVE_TOKEN: &str = "SELECT member_id, email FROM email_tokens \
+    WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3";
+
+impl SqlStore {
+    /// Marks a live token used and returns it, inside the caller's transaction.
+    async fn take_token(
+        tx: &mut crate::db::Handle,
+        token_hash: &str,
+        purpose: &str,
+        now: Timestamp,
+    ) -> Result<Option<TokenRow>, StoreError> {
+        let row = tx
+            .optional::<TokenRow>(
+                LIVE_TOKEN,
+                &[token_hash.into(), purpose.into(), now.0.into()],
+            )
+            .await?;
+        if row.is_some() {
+            tx.execute(
+                "UPDATE email_tokens SET used_at = $2 WHERE token_hash = $1",
+                &[token_hash.into(), now.0.into()],
+            )
+            .await?;
+        }
+        Ok(row)
+    }
+}
+
+#[async_trait]
+impl agora_core::store::EmailTokenStore for SqlStore {
+    async fn insert_email_token(
+        &self,
+        token_hash: &str,
+        member: MemberId,
+        purpose: &str,
+        email: &str,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "INSERT INTO email_tokens (token_hash, member_id, purpose, email, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[token_hash.into(), member.0.into(), purpose.into(), email.into(), at.0.into(), expires_at.0.into()],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn confirm_email(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<MemberId>, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let Some(token) = Self::take_token(&mut tx, token_hash, "verify", now).await? else {
+            return Ok(None);
+        };
+        tx.execute(
+            "UPDATE members SET email = $2, email_verified_at = $3, updated_at = $3 WHERE id = $1",
+            &[token.member_id.into(), (&token.email).into(), now.0.into()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(MemberId(token.member_id)))
+    }
+
+    async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<MemberId>, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let Some(token) = Self::take_token(&mut tx, token_hash, "reset", now).await? else {
+            return Ok(None);
+        };
+        tx.execute(
+            "UPDATE members SET password_hash = $2, updated_at = $3 WHERE id = $1",
+            &[token.member_id.into(), password_hash.into(), now.0.into()],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM sessions WHERE member_id = $1",
+            &[token.member_id.into()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(MemberId(token.member_id)))
+    }
+
+    async fn member_by_email(&self, email: &str) -> Result<Option<Member>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.email = $1");
+        let key = email.to_lowercase();
+        Ok(db
+            .optional::<MemberRow>(sql, &[(&key).into()])
+            .await?
+            .map(Member::from))
     }
 }

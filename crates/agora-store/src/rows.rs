@@ -10,8 +10,8 @@ use agora_core::viewer::SiteRole;
 use agora_core::{GroupId, MemberId, PostId, TopicId};
 
 /// Columns of [`MemberRow`], for `members m`.
-pub const MEMBER_COLUMNS: &str =
-    "m.id, m.username, m.display_name, m.email, m.bio, m.role, m.created_at";
+pub const MEMBER_COLUMNS: &str = "m.id, m.username, m.display_name, m.email, m.bio, m.role, \
+    m.created_at, m.email_verified_at";
 
 #[derive(sqlx::FromRow)]
 pub struct MemberRow {
@@ -22,6 +22,7 @@ pub struct MemberRow {
     pub bio: String,
     pub role: String,
     pub created_at: i64,
+    pub email_verified_at: Option<i64>,
 }
 
 impl From<MemberRow> for Member {
@@ -34,6 +35,7 @@ impl From<MemberRow> for Member {
             bio: r.bio,
             role: SiteRole::parse(&r.role).unwrap_or(SiteRole::Member),
             created_at: Timestamp(r.created_at),
+            email_verified: r.email_verified_at.is_some(),
         }
     }
 }

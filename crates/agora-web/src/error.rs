@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 
 use agora_core::forum::ForumError;
 use agora_core::groups::GroupError;
-use agora_core::members::{LoginError, ProfileError, RegisterError};
+use agora_core::members::{EmailError, LoginError, ProfileError, RegisterError};
 use agora_core::search::SearchError;
 use agora_core::{Invalid, StoreError};
 
@@ -96,6 +96,10 @@ impl ApiError {
             "author_only" => "Only the author or a moderator can change this.",
             "csrf_failed" => {
                 "This request did not come from this site; reload the page and try again."
+            }
+            "not_yourself" => "You cannot change your own role; ask another admin.",
+            "email_unverified" => {
+                "Confirm your email address first: follow the link we sent you, or ask for a new one on your profile page."
             }
             _ => "You are not allowed to do this.",
         };
@@ -299,6 +303,34 @@ impl From<ForumError> for ApiError {
                 "This topic is locked; it takes no more replies or edits.",
             ),
             ForumError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<EmailError> for ApiError {
+    fn from(e: EmailError) -> Self {
+        match e {
+            EmailError::Invalid(i) => i.into(),
+            EmailError::InvalidToken => Self::new(
+                StatusCode::NOT_FOUND,
+                "invalid_link",
+                "This link does not work any more: it was used already, or it expired. Ask for a new one.",
+            ),
+            EmailError::EmailTaken => Self::new(
+                StatusCode::CONFLICT,
+                "email_taken",
+                "Another account uses that email address.",
+            )
+            .with_field("email"),
+            EmailError::SignInRequired => Self::sign_in_required(),
+            EmailError::WrongPassword => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "wrong_password",
+                "That is not your current password.",
+            )
+            .with_field("password"),
+            EmailError::RateLimited { retry_after_secs } => Self::rate_limited(retry_after_secs),
+            EmailError::Store(s) => s.into(),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 
+use agora_core::mail::Mailer;
 use agora_core::members::PasswordHasher;
 use agora_core::{Agora, AgoraConfig};
 use agora_store::SqlStore;
@@ -22,6 +23,7 @@ pub struct App {
 pub async fn open(
     database_url: &str,
     hasher: PasswordHasher,
+    mailer: Arc<dyn Mailer>,
     config: AgoraConfig,
 ) -> anyhow::Result<App> {
     let store = Arc::new(
@@ -29,8 +31,24 @@ pub async fn open(
             .await
             .context("opening the database")?,
     );
-    let agora = Agora::new(store.clone(), hasher, config);
+    let agora = Agora::new(store.clone(), hasher, mailer, config);
     Ok(App { store, agora })
+}
+
+/// The mail transport the settings ask for: SMTP, or the outbox folder.
+pub fn mailer(settings: &crate::config::Settings) -> anyhow::Result<Arc<dyn Mailer>> {
+    let from: lettre::message::Mailbox = settings
+        .mail_from
+        .parse()
+        .context("the mail sender is not valid")?;
+    Ok(match &settings.smtp_url {
+        Some(url) => Arc::new(crate::mail::SmtpMailer::new(url, from)?),
+        None => Arc::new(
+            crate::mail::OutboxMailer::new(&settings.outbox(), from).with_context(|| {
+                format!("creating the mail outbox {}", settings.outbox().display())
+            })?,
+        ),
+    })
 }
 
 impl App {

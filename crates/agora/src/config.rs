@@ -16,6 +16,8 @@ pub struct FileSettings {
     pub database_url: Option<String>,
     pub public_url: Option<String>,
     pub log: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 /// Settings given on the command line or in the environment (`None` when not given).
@@ -25,6 +27,8 @@ pub struct Overrides {
     pub listen: Option<String>,
     pub database_url: Option<String>,
     pub public_url: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 /// The settings in force.
@@ -35,6 +39,10 @@ pub struct Settings {
     pub database_url: String,
     pub public_url: String,
     pub log: Option<String>,
+    /// SMTP server for outgoing mail; without one, mail goes to `DATA/mail/outbox/`.
+    pub smtp_url: Option<String>,
+    /// The sender of outgoing mail, e.g. `Voltera Riders <community@voltera.example>`.
+    pub mail_from: String,
 }
 
 /// Name of the optional settings file inside the data folder.
@@ -71,13 +79,46 @@ impl Settings {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("the public URL must start with http:// or https:// (got {public_url:?})");
         }
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        let mail_from = over
+            .mail_from
+            .or(file.mail_from)
+            .unwrap_or_else(|| format!("agora <noreply@{}>", mail_host(&public_url)));
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            bail!(
+                "the mail sender {mail_from:?} is not valid; use e.g. \"Our Community <community@example.com>\""
+            );
+        }
         Ok(Self {
             data_dir,
             listen,
             database_url,
-            public_url: public_url.trim_end_matches('/').to_owned(),
+            public_url,
             log: file.log,
+            smtp_url: over.smtp_url.or(file.smtp_url).filter(|u| !u.is_empty()),
+            mail_from,
         })
+    }
+
+    /// The folder mail lands in when no SMTP server is configured.
+    pub fn outbox(&self) -> PathBuf {
+        self.data_dir.join("mail").join("outbox")
+    }
+}
+
+/// A host name usable in a sender address: the public URL's, or `localhost` for an IP.
+fn mail_host(public_url: &str) -> String {
+    let host = public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("");
+    if host.contains('.') && host.parse::<std::net::IpAddr>().is_err() {
+        host.to_owned()
+    } else {
+        "localhost".to_owned()
     }
 }
 
@@ -85,7 +126,7 @@ fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
     match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).with_context(|| {
             format!(
-                "{} is not valid (allowed keys: listen, database_url, public_url, log)",
+                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from)",
                 path.display()
             )
         }),

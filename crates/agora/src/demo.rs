@@ -119,6 +119,7 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
                 password_hash: hash.clone(),
                 role: SiteRole::parse(&m.role).unwrap_or(SiteRole::Member),
                 at: joined,
+                verified: true,
             })
             .await?;
         store.update_profile(id, &m.display_name, &m.bio).await?;

@@ -104,14 +104,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         listen,
         database_url: cli.common.database_url,
         public_url,
+        smtp_url: std::env::var("AGORA_SMTP_URL").ok(),
+        mail_from: std::env::var("AGORA_MAIL_FROM").ok(),
     })?;
     init_tracing(settings.log.as_deref());
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
+    let mailer = app::mailer(&settings)?;
+    let config = AgoraConfig {
+        public_url: settings.public_url.clone(),
+        ..AgoraConfig::default()
+    };
     let app = app::open(
         &settings.database_url,
         PasswordHasher::recommended(),
-        AgoraConfig::default(),
+        mailer,
+        config,
     )
     .await?;
 

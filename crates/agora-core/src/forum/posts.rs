@@ -37,6 +37,9 @@ impl Agora {
         if topic.locked && group.access < Access::Moderate {
             return Err(ForumError::Locked);
         }
+        if !actor.verified {
+            return Err(ForumError::Forbidden("email_unverified"));
+        }
         let body = PostBody::parse(body)?;
         let rendered = markdown::render(body.as_str());
         let id = self
@@ -85,6 +88,9 @@ impl Agora {
         }
         if topic.locked && !moderator {
             return Err(ForumError::Locked);
+        }
+        if !actor.verified {
+            return Err(ForumError::Forbidden("email_unverified"));
         }
         if post.number != 1 && (input.title.is_some() || input.tags.is_some()) {
             return Err(Invalid::new(

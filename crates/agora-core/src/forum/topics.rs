@@ -99,6 +99,9 @@ impl Agora {
         if group.access < Access::Participate {
             return Err(ForumError::Forbidden("join_required"));
         }
+        if !actor.verified {
+            return Err(ForumError::Forbidden("email_unverified"));
+        }
         let title = TopicTitle::parse(&input.title)?;
         let body = PostBody::parse(&input.body)?;
         let tags = Tags::parse(&input.tags)?;

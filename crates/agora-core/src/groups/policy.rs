@@ -136,6 +136,7 @@ mod tests {
             id: MemberId(7),
             username: "ana".into(),
             role,
+            verified: true,
         })
     }
 

@@ -127,13 +127,14 @@ impl Agora {
             SiteRole::Member
         };
         let id = self
-            .insert_member(username, email, display_name, &password, role)
+            .insert_member(username, email, display_name, &password, role, false)
             .await?;
         let member = self
             .store
             .member_by_id(id)
             .await?
             .ok_or(StoreError::NotFound)?;
+        self.send_verification(&member, &member.email).await?;
         let token = self.open_session(&member, kind).await?;
         Ok((token, member))
     }
@@ -145,6 +146,7 @@ impl Agora {
         display_name: DisplayName,
         password: &Password,
         role: SiteRole,
+        verified: bool,
     ) -> Result<crate::ids::MemberId, RegisterError> {
         let password_hash = self
             .hasher
@@ -158,6 +160,7 @@ impl Agora {
             password_hash,
             role,
             at: Timestamp::now(),
+            verified,
         };
         match self.store.insert_member(&new).await {
             Ok(id) => Ok(id),
@@ -184,8 +187,9 @@ impl Agora {
         let email = EmailAddress::parse(&form.email)?;
         let password = Password::parse_new(&form.password)?;
         let display_name = DisplayName::parse(&form.display_name, username.as_str())?;
+        // An operator creating an account on the command line vouches for its address.
         let id = self
-            .insert_member(username, email, display_name, &password, role)
+            .insert_member(username, email, display_name, &password, role, true)
             .await?;
         Ok(self
             .store

@@ -2,12 +2,14 @@
 //! register, sign in, sign out, profile.
 
 mod account;
+mod email;
 mod fields;
 mod password;
 pub mod plausibility;
 pub mod session;
 
 pub use account::{LoginError, ProfileError, ProfileUpdate, RegisterError, Registration};
+pub use email::EmailError;
 pub(crate) use fields::is_forbidden_in_names as is_forbidden_in_text;
 pub use fields::{DisplayName, EmailAddress, Username};
 pub use password::{Password, PasswordHasher};
@@ -28,6 +30,8 @@ pub struct Member {
     pub bio: String,
     pub role: SiteRole,
     pub created_at: Timestamp,
+    /// Whether the email address has been confirmed.
+    pub email_verified: bool,
 }
 
 /// A member to insert.
@@ -39,6 +43,8 @@ pub struct NewMember {
     pub password_hash: String,
     pub role: SiteRole,
     pub at: Timestamp,
+    /// Created already verified (admins made on the command line, the demo community).
+    pub verified: bool,
 }
 
 /// What sign-in needs of a stored member.

@@ -104,3 +104,79 @@ fn signed_in(
     };
     set_session_cookie((status, Json(body)).into_response(), state, token)
 }
+
+/// A token from a mail.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    pub token: String,
+}
+
+/// Confirms an email address with the token from the verification mail (the link in it
+/// points to the page `/verify/{token}`, which does the same).
+#[utoipa::path(post, path = "/api/v1/auth/verify", tag = "auth", request_body = TokenRequest,
+    responses((status = 200, body = MeResponse), (status = 404, body = ErrorBody, description = "invalid_link"),
+        (status = 409, body = ErrorBody, description = "email_taken")))]
+pub async fn verify(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> Result<Json<MeResponse>, ApiError> {
+    let member = state.agora.confirm_email(&req.token).await?;
+    Ok(Json(MeResponse::from(&member)))
+}
+
+/// Sends the verification mail again (three times an hour at most).
+#[utoipa::path(post, path = "/api/v1/auth/verify/resend", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<StatusCode, ApiError> {
+    state.agora.resend_verification(&auth.viewer).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whose password to reset.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResetRequest {
+    /// Username or email address.
+    pub login: String,
+}
+
+/// Mails a password-reset link if the account exists; answers 202 either way.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest,
+    responses((status = 202, description = "A link was mailed if the account exists"),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn request_reset(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(req): ApiJson<ResetRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .agora
+        .request_password_reset(&req.login, &client)
+        .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// A new password, with the token from the reset mail.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewPasswordRequest {
+    pub token: String,
+    /// At least 10 characters.
+    pub password: String,
+}
+
+/// Sets a new password; every session of the account ends.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = NewPasswordRequest,
+    responses((status = 204), (status = 404, body = ErrorBody, description = "invalid_link"), (status = 422, body = ErrorBody)))]
+pub async fn confirm_reset(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<NewPasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .agora
+        .reset_password(&req.token, &req.password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

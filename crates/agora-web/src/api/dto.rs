@@ -77,6 +77,8 @@ pub struct MeResponse {
     pub member: MemberResponse,
     /// Private: shown only to the member themselves.
     pub email: String,
+    /// Whether the address is confirmed; until it is, the member reads but does not post.
+    pub email_verified: bool,
 }
 
 impl From<&Member> for MeResponse {
@@ -84,6 +86,7 @@ impl From<&Member> for MeResponse {
         Self {
             member: m.into(),
             email: m.email.clone(),
+            email_verified: m.email_verified,
         }
     }
 }

@@ -114,3 +114,29 @@ pub async fn set_site_role(
         .await?;
     Ok(Json((&member).into()))
 }
+
+/// A new email address.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EmailChangeRequest {
+    pub email: String,
+    /// The current password.
+    pub password: String,
+}
+
+/// Starts changing the email address: a link goes to the new address, which replaces the
+/// old one when it is followed.
+#[utoipa::path(post, path = "/api/v1/me/email", tag = "members", request_body = EmailChangeRequest,
+    responses((status = 202), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn change_email(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(req): ApiJson<EmailChangeRequest>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state
+        .agora
+        .change_email(&auth.viewer, &req.email, &req.password)
+        .await?;
+    Ok(axum::http::StatusCode::ACCEPTED)
+}

@@ -170,7 +170,7 @@ fn signin_page(page: &Page, form: &SigninForm) -> FormPage {
         ],
         submit: "Sign in",
         footer: format!(
-            "New here? <a href=\"/signup?next={}\">Create an account</a>.",
+            "<a href=\"/forgot\">Forgot your password?</a> New here? <a href=\"/signup?next={}\">Create an account</a>.",
             urlencode(&next)
         ),
         form_error: None,

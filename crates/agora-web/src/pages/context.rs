@@ -114,6 +114,7 @@ impl Page {
             initial: crate::pages::view::initial(&self.display_name, &a.username),
             hue: crate::pages::view::hue(&a.username),
             is_admin: self.viewer.is_admin(),
+            verified: a.verified,
             invitations: self.invitations,
         });
         Layout {

@@ -5,6 +5,7 @@
 mod admin;
 mod auth;
 mod context;
+mod email;
 mod groups;
 mod home;
 mod members;
@@ -35,6 +36,14 @@ pub fn routes() -> Router<AppState> {
         .route("/signup", get(auth::signup_form).post(auth::signup))
         .route("/signin", get(auth::signin_form).post(auth::signin))
         .route("/signout", post(auth::signout))
+        .route("/verify/resend", post(email::resend))
+        .route("/verify/{token}", get(email::verify))
+        .route("/forgot", get(email::forgot_form).post(email::forgot))
+        .route("/reset/{token}", get(email::reset_form).post(email::reset))
+        .route(
+            "/settings/email",
+            get(email::change_form).post(email::change),
+        )
         .route("/groups", get(groups::directory))
         .route("/groups/new", get(groups::new_form).post(groups::create))
         .route("/g/{slug}", get(groups::show))

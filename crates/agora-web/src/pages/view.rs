@@ -29,6 +29,8 @@ pub struct NavViewer {
     pub hue: u8,
     pub is_admin: bool,
     pub invitations: i64,
+    /// Whether the member has confirmed their email address.
+    pub verified: bool,
 }
 
 /// One topic in a list.

@@ -79,7 +79,19 @@ pub fn postgres_url() -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
+/// The real outbox transport, writing `.eml` files into the test's folder.
+fn outbox(dir: &std::path::Path) -> std::sync::Arc<dyn agora_core::mail::Mailer> {
+    let from = "agora <noreply@agora.test>"
+        .parse()
+        .unwrap_or_else(|e| panic!("sender: {e}"));
+    std::sync::Arc::new(
+        agora::mail::OutboxMailer::new(&dir.join("outbox"), from)
+            .unwrap_or_else(|e| panic!("outbox: {e}")),
+    )
+}
+
 fn test_config(mut config: AgoraConfig) -> AgoraConfig {
+    config.public_url = "http://agora.test".into();
     // Every in-process request comes from the same "address".
     if config.registrations_per_hour == AgoraConfig::default().registrations_per_hour {
         config.registrations_per_hour = 100_000;
@@ -125,9 +137,14 @@ impl TestApp {
         dir: tempfile::TempDir,
         config: AgoraConfig,
     ) -> Self {
-        let app = app::open(&url, PasswordHasher::fast_for_tests(), test_config(config))
-            .await
-            .unwrap_or_else(|e| panic!("opening {url}: {e:#}"));
+        let app = app::open(
+            &url,
+            PasswordHasher::fast_for_tests(),
+            outbox(dir.path()),
+            test_config(config),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("opening {url}: {e:#}"));
         let router = app.router(WebConfig {
             public_url: "http://agora.test".into(),
         });
@@ -147,6 +164,7 @@ impl TestApp {
         let app = app::open(
             &self.database_url,
             PasswordHasher::fast_for_tests(),
+            outbox(self._dir.path()),
             test_config(AgoraConfig::default()),
         )
         .await
@@ -258,8 +276,50 @@ impl TestApp {
         self.send(req).await
     }
 
-    /// Registers `username` and returns its token. The first account on a site is its admin.
-    pub async fn register(&self, username: &str) -> String {
+    /// The mails sent to `to`, oldest first, as (headers and body) text with quoted-printable
+    /// soft line breaks undone.
+    pub fn mails_to(&self, to: &str) -> Vec<String> {
+        let dir = self._dir.path().join("outbox");
+        let mut files: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .filter_map(|e| {
+                        let modified = e.metadata().and_then(|m| m.modified()).ok()?;
+                        let text = std::fs::read_to_string(e.path()).ok()?;
+                        Some((modified, text.replace("=\r\n", "").replace("=3D", "=")))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort_by_key(|(t, _)| *t);
+        files
+            .into_iter()
+            .map(|(_, text)| text)
+            .filter(|text| {
+                text.lines()
+                    .any(|l| l.starts_with("To: ") && l.contains(to))
+            })
+            .collect()
+    }
+
+    /// The token of the newest link to `path` (e.g. `/verify/`) mailed to `to`.
+    pub fn mailed_token(&self, to: &str, path: &str) -> Option<String> {
+        let needle = format!("http://agora.test{path}");
+        self.mails_to(to).iter().rev().find_map(|text| {
+            let start = text.find(&needle)? + needle.len();
+            Some(
+                text[start..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect(),
+            )
+        })
+    }
+
+    /// Registers `username` without confirming the address; returns the token.
+    pub async fn register_unverified(&self, username: &str) -> String {
         let r = self
             .post(
                 "/api/v1/auth/register",
@@ -274,6 +334,25 @@ impl TestApp {
             r.text
         );
         token_of(&r)
+    }
+
+    /// Registers `username` and confirms the address by following the link in the mail it
+    /// got, as a person would; returns its token. The first account on a site is its admin.
+    pub async fn register(&self, username: &str) -> String {
+        let token = self.register_unverified(username).await;
+        self.verify(&format!("{username}@example.com")).await;
+        token
+    }
+
+    /// Follows the newest verification link mailed to `email`.
+    pub async fn verify(&self, email: &str) {
+        let link = self
+            .mailed_token(email, "/verify/")
+            .unwrap_or_else(|| panic!("no verification mail to {email}"));
+        let r = self
+            .post("/api/v1/auth/verify", None, json!({"token": link}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "verifying {email}: {}", r.text);
     }
 
     /// Creates a group as `token` and returns its slug.

@@ -1,0 +1,102 @@
+//! The mail transports: SMTP when `smtp_url` is set, otherwise an outbox folder in the data
+//! folder (`mail/outbox/`) where every mail lands as an `.eml` file an operator can open.
+
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+use agora_core::mail::{Mail, MailError, Mailer};
+
+/// Writes each mail into a folder as an `.eml` file.
+pub struct OutboxMailer {
+    transport: AsyncFileTransport<Tokio1Executor>,
+    from: Mailbox,
+    dir: PathBuf,
+}
+
+impl OutboxMailer {
+    /// An outbox in `dir`, created if missing.
+    pub fn new(dir: &Path, from: Mailbox) -> std::io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        Ok(Self {
+            transport: AsyncFileTransport::new(dir),
+            from,
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// The folder mail lands in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// Sends through an SMTP server, e.g. `smtps://user:password@mail.example.com:465` or
+/// `smtp://mail.example.com:587?tls=required`.
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpMailer {
+    /// Connects lazily to the server named by `url`.
+    pub fn new(url: &str, from: Mailbox) -> Result<Self, MailError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailError(format!("the SMTP URL is not valid: {e}")))?
+            .build();
+        Ok(Self { transport, from })
+    }
+}
+
+fn message(from: &Mailbox, mail: Mail) -> Result<Message, MailError> {
+    let to: Mailbox = mail
+        .to
+        .parse()
+        .map_err(|e| MailError(format!("bad recipient {:?}: {e}", mail.to)))?;
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(mail.subject)
+        .header(ContentType::TEXT_PLAIN);
+    if let Some(url) = mail.unsubscribe_url {
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    builder
+        .body(mail.text)
+        .map_err(|e| MailError(format!("building the mail: {e}")))
+}
+
+#[async_trait]
+impl Mailer for OutboxMailer {
+    async fn send(&self, mail: Mail) -> Result<(), MailError> {
+        let message = message(&self.from, mail)?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| MailError(format!("writing to the outbox: {e}")))
+    }
+}
+
+#[async_trait]
+impl Mailer for SmtpMailer {
+    async fn send(&self, mail: Mail) -> Result<(), MailError> {
+        let message = message(&self.from, mail)?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| MailError(format!("SMTP: {e}")))
+    }
+}

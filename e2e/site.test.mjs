@@ -129,6 +129,8 @@ test("a prospect lands, signs up with one mistake fixed, and is signed in", asyn
   await page.fill("#username", prospect);
   await page.fill("#email", `${prospect}@example.com`);
   await page.fill("#password", "short");
+  // A person takes a few seconds over a form; the sign-up page refuses faster submissions.
+  await page.waitForTimeout(3100);
   await page.click("button[type=submit].primary");
   assert.equal(await page.inputValue("#username"), prospect, "the input is kept");
   assert.match(await page.textContent("#password-error"), /at least 10 characters/);

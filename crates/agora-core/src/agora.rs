@@ -24,6 +24,8 @@ pub struct AgoraConfig {
     pub registration_burst: i64,
     /// The address members use, for links in mail (no trailing slash).
     pub public_url: String,
+    /// Topics and replies a member may post per minute.
+    pub posts_per_minute: i64,
 }
 
 impl Default for AgoraConfig {
@@ -35,6 +37,7 @@ impl Default for AgoraConfig {
             registrations_per_hour: 20,
             registration_burst: 3,
             public_url: "http://127.0.0.1:8080".into(),
+            posts_per_minute: 10,
         }
     }
 }

@@ -109,6 +109,23 @@ impl Agora {
         Ok(s)
     }
 
+    /// A secret for signing form timestamps, made on first use and shared by every node
+    /// through the database.
+    pub async fn form_secret(&self) -> Result<String, StoreError> {
+        if let Some((_, v)) = self
+            .store
+            .settings()
+            .await?
+            .into_iter()
+            .find(|(k, _)| k == "form_secret")
+        {
+            return Ok(v);
+        }
+        let secret = crate::members::SessionToken::generate().0;
+        self.store.put_setting("form_secret", &secret).await?;
+        Ok(secret)
+    }
+
     /// Changes settings (admins only).
     pub async fn update_site_settings(
         &self,

@@ -302,6 +302,14 @@ impl From<ForumError> for ApiError {
                 "topic_locked",
                 "This topic is locked; it takes no more replies or edits.",
             ),
+            ForumError::RateLimited { retry_after_secs } => {
+                let mut e = Self::rate_limited(retry_after_secs);
+                e.message = format!(
+                    "You are posting very fast. Take a breath and post again in {}.",
+                    human_seconds(retry_after_secs)
+                );
+                e
+            }
             ForumError::Store(s) => s.into(),
         }
     }

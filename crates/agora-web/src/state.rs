@@ -8,6 +8,9 @@ pub struct WebConfig {
     /// The address members use, e.g. `https://community.example.com`; decides whether the
     /// session cookie is `Secure` and which `Origin` counts as our own.
     pub public_url: String,
+    /// The least time, in seconds, between showing the sign-up form and its submission;
+    /// faster is a program, not a person.
+    pub signup_min_secs: i64,
 }
 
 impl WebConfig {

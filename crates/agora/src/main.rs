@@ -177,6 +177,7 @@ async fn serve(app: App, settings: Settings, load_demo: bool) -> anyhow::Result<
     let addr = listener.local_addr()?;
     let router = app.router(WebConfig {
         public_url: settings.public_url.clone(),
+        signup_min_secs: 3,
     });
     let site = app.agora.site_settings().await?;
     println!(

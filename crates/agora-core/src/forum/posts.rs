@@ -41,6 +41,7 @@ impl Agora {
             return Err(ForumError::Forbidden("email_unverified"));
         }
         let body = PostBody::parse(body)?;
+        self.posting_limit(actor.id).await?;
         let rendered = markdown::render(body.as_str());
         let id = self
             .store
@@ -127,6 +128,25 @@ impl Agora {
             })
             .await?;
         self.store.post(id).await?.ok_or(ForumError::NotFound)
+    }
+
+    /// Counts one more post by `member`; more than the configured number a minute is 429.
+    pub(crate) async fn posting_limit(
+        &self,
+        member: crate::ids::MemberId,
+    ) -> Result<(), ForumError> {
+        let now = Timestamp::now();
+        let count = self
+            .store
+            .bump_counter(&format!("post:{}", member.0), now, now.plus_seconds(-60))
+            .await?;
+        if count.hits > self.config.posts_per_minute {
+            let end = count.window_start.plus_seconds(60);
+            return Err(ForumError::RateLimited {
+                retry_after_secs: ((end.0 - now.0) / 1_000_000).max(1),
+            });
+        }
+        Ok(())
     }
 
     /// The earlier versions of a post, oldest first.

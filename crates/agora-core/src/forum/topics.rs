@@ -31,6 +31,9 @@ pub enum ForumError {
     /// The topic is locked: no replies, no edits, except by moderators.
     #[error("topic locked")]
     Locked,
+    /// Posting faster than a person writes.
+    #[error("too many posts")]
+    RateLimited { retry_after_secs: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -103,6 +106,7 @@ impl Agora {
             return Err(ForumError::Forbidden("email_unverified"));
         }
         let title = TopicTitle::parse(&input.title)?;
+        self.posting_limit(actor.id).await?;
         let body = PostBody::parse(&input.body)?;
         let tags = Tags::parse(&input.tags)?;
         let rendered = markdown::render(body.as_str());

@@ -28,6 +28,10 @@ pub struct FormPage {
     pub footer: String,
     pub form_error: Option<String>,
     pub preview_id: Option<&'static str>,
+    /// Hidden inputs (name, value).
+    pub hidden: Vec<(&'static str, String)>,
+    /// Whether to add the field only bots fill in.
+    pub honeypot: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -37,6 +41,12 @@ pub struct NextQuery {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SignupForm {
+    /// The honeypot: hidden from people, filled in by bots.
+    #[serde(default)]
+    website: String,
+    /// When the form was shown, signed: see [`stamp`].
+    #[serde(default)]
+    started: String,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -48,7 +58,28 @@ pub struct SignupForm {
     next: Option<String>,
 }
 
-fn signup_page(page: &Page, form: &SignupForm) -> FormPage {
+/// A signed timestamp for a form: `SECONDS.SIGNATURE`.
+fn stamp(secret: &str, secs: i64) -> String {
+    let sig = &agora_core::members::session::hash_token(&format!("form:{secret}:{secs}"))[..16];
+    format!("{secs}.{sig}")
+}
+
+fn now_secs() -> i64 {
+    agora_core::time::Timestamp::now().0 / 1_000_000
+}
+
+/// Whether a signed timestamp is ours and between `min_secs` and a day old.
+fn stamp_ok(secret: &str, started: &str, min_secs: i64, now: i64) -> bool {
+    let Some((secs, _)) = started.split_once('.') else {
+        return false;
+    };
+    let Ok(secs) = secs.parse::<i64>() else {
+        return false;
+    };
+    stamp(secret, secs) == started && now - secs >= min_secs && now - secs <= 86_400
+}
+
+fn signup_page(page: &Page, form: &SignupForm, started: String) -> FormPage {
     let next = safe_next(form.next.as_deref());
     FormPage {
         layout: page.layout(
@@ -87,16 +118,23 @@ fn signup_page(page: &Page, form: &SignupForm) -> FormPage {
         ),
         form_error: None,
         preview_id: None,
+        hidden: vec![("started", started)],
+        honeypot: true,
     }
 }
 
 /// The sign-up form.
-pub async fn signup_form(page: Page, Query(q): Query<NextQuery>) -> Response {
+pub async fn signup_form(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, ApiError> {
     let form = SignupForm {
         next: q.next,
         ..SignupForm::default()
     };
-    render(&signup_page(&page, &form))
+    let started = stamp(&state.agora.form_secret().await?, now_secs());
+    Ok(render(&signup_page(&page, &form, started)))
 }
 
 /// Creates the account, signs it in, and goes where the member was heading.
@@ -109,6 +147,27 @@ pub async fn signup(
 ) -> Result<Response, ApiError> {
     if form.next.is_none() {
         form.next = q.next;
+    }
+    let secret = state.agora.form_secret().await?;
+    let fresh = stamp(&secret, now_secs());
+    let automated = !form.website.is_empty();
+    if automated
+        || !stamp_ok(
+            &secret,
+            &form.started,
+            state.config.signup_min_secs,
+            now_secs(),
+        )
+    {
+        let mut view = signup_page(&page, &form, fresh);
+        view.form_error = Some(if automated {
+            "This form looked filled in by a program. If you are a person, leave the hidden field empty and send it again.".into()
+        } else {
+            "That was quick! Please check your details and send the form again.".into()
+        });
+        let mut res = render(&view);
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
     }
     let registration = Registration {
         username: form.username.clone(),
@@ -131,7 +190,7 @@ pub async fn signup(
             if e.status.is_server_error() {
                 return Err(e);
             }
-            let mut view = signup_page(&page, &form);
+            let mut view = signup_page(&page, &form, form.started.clone());
             if !attach_error(&mut view.fields, e.field, &e.message) {
                 view.form_error = Some(e.message.clone());
             }
@@ -175,6 +234,8 @@ fn signin_page(page: &Page, form: &SigninForm) -> FormPage {
         ),
         form_error: None,
         preview_id: None,
+        hidden: Vec::new(),
+        honeypot: false,
     }
 }
 
@@ -245,4 +306,23 @@ pub async fn signout(
         state.agora.logout(token).await?;
     }
     Ok(clear_session_cookie(see_other("/")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_stamps_are_signed_and_timed() {
+        let s = stamp("secret", 1_000);
+        assert!(stamp_ok("secret", &s, 3, 1_003));
+        assert!(!stamp_ok("secret", &s, 3, 1_002), "too fast");
+        assert!(!stamp_ok("secret", &s, 3, 1_000 + 86_401), "too old");
+        assert!(!stamp_ok("other", &s, 3, 1_010), "another secret");
+        assert!(
+            !stamp_ok("secret", "1000.0000000000000000", 3, 1_010),
+            "forged"
+        );
+        assert!(!stamp_ok("secret", "", 0, 1_010));
+    }
 }

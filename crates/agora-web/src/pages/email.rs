@@ -96,6 +96,8 @@ fn forgot_page(page: &Page, login: &str) -> FormPage {
         footer: "Remembered it? <a href=\"/signin\">Sign in</a>.".into(),
         form_error: None,
         preview_id: None,
+        hidden: Vec::new(),
+        honeypot: false,
     }
 }
 
@@ -152,6 +154,8 @@ fn reset_page(page: &Page, token: &str) -> FormPage {
         footer: String::new(),
         form_error: None,
         preview_id: None,
+        hidden: Vec::new(),
+        honeypot: false,
     }
 }
 
@@ -211,6 +215,8 @@ pub fn email_page(page: &Page, email: &str) -> FormPage {
         footer: String::new(),
         form_error: None,
         preview_id: None,
+        hidden: Vec::new(),
+        honeypot: false,
     }
 }
 

@@ -124,6 +124,8 @@ fn settings_page(page: &Page, form: &SettingsForm, email: &str) -> FormPage {
         footer: "<a href=\"/settings/email\">Change your email address</a> · <a href=\"/forgot\">Change your password</a>".into(),
         form_error: None,
         preview_id: None,
+        hidden: Vec::new(),
+        honeypot: false,
     }
 }
 

@@ -59,6 +59,8 @@ fn compose_page(page: &Page, slug: &str, group_name: &str, form: &ComposeForm) -
         footer: String::new(),
         form_error: None,
         preview_id: Some("compose-preview"),
+        hidden: Vec::new(),
+        honeypot: false,
     }
 }
 
@@ -465,6 +467,8 @@ fn edit_page(page: &Page, id: i64, opening: bool, form: &EditForm) -> FormPage {
         footer: String::new(),
         form_error: None,
         preview_id: Some("edit-preview"),
+        hidden: Vec::new(),
+        honeypot: false,
     }
 }
 

@@ -447,3 +447,43 @@ async fn a_long_topic_pages_its_posts_by_number() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn posting_faster_than_a_person_writes_is_slowed_down() {
+    let config = agora_core::AgoraConfig {
+        posts_per_minute: 3,
+        ..Default::default()
+    };
+    crate::support::each_backend_with(config, |app| async move {
+        let (_, ana) = club(&app).await;
+        let (topic, _) = app.create_topic(&ana, "club", "Rapid fire", "One").await;
+        for i in 0..2 {
+            let r = app
+                .post(
+                    &format!("/api/v1/topics/{topic}/posts"),
+                    Some(&ana),
+                    json!({"body": format!("Reply {i}")}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED);
+        }
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ana),
+                json!({"body": "One too many"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+        );
+        assert!(r.headers.contains_key("retry-after"));
+        assert_eq!(
+            app.count_rows("posts").await,
+            3,
+            "the refused reply was not written"
+        );
+    })
+    .await;
+}

@@ -46,6 +46,7 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn signing_up_on_the_page_shows_errors_beside_fields_and_keeps_the_input() {
     each_backend(|app| async move {
+        let started = signup_stamp(&app).await;
         let r = app
             .form(
                 "/signup",
@@ -55,6 +56,7 @@ async fn signing_up_on_the_page_shows_errors_beside_fields_and_keeps_the_input()
                     ("email", "ana@example.com"),
                     ("password", "short"),
                     ("display_name", "Ana"),
+                    ("started", &started),
                 ],
             )
             .await;
@@ -75,6 +77,7 @@ async fn signing_up_on_the_page_shows_errors_beside_fields_and_keeps_the_input()
                     ("username", "ana_b"),
                     ("email", "ana@example.com"),
                     ("password", "long enough password"),
+                    ("started", &started),
                 ],
             )
             .await;
@@ -99,7 +102,11 @@ async fn signing_up_on_the_page_shows_errors_beside_fields_and_keeps_the_input()
             .form(
                 "/signin?next=//evil.example",
                 None,
-                &[("login", "ana_b"), ("password", "long enough password")],
+                &[
+                    ("login", "ana_b"),
+                    ("password", "long enough password"),
+                    ("started", &started),
+                ],
             )
             .await;
         assert_eq!(
@@ -445,6 +452,53 @@ async fn admins_choose_the_featured_groups_and_secret_ones_stay_hidden_from_gues
             (r.status, r.body["error"]["field"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("featured_groups"))
         );
+    })
+    .await;
+}
+
+/// The signed timestamp the sign-up form carries.
+async fn signup_stamp(app: &TestApp) -> String {
+    let page = app.page("/signup", None).await.text;
+    let needle = "name=\"started\" value=\"";
+    let at = page.find(needle).map_or(0, |i| i + needle.len());
+    page[at..].chars().take_while(|c| *c != '"').collect()
+}
+
+#[tokio::test]
+async fn the_sign_up_page_turns_away_bots_that_fill_the_honeypot_or_skip_the_form() {
+    each_backend(|app| async move {
+        let started = signup_stamp(&app).await;
+        assert!(started.contains('.'), "{started}");
+        let person = [
+            ("username", "ana_b"),
+            ("email", "ana@example.com"),
+            ("password", "long enough password"),
+        ];
+        let mut bot = person.to_vec();
+        bot.extend([
+            ("website", "http://spam.example"),
+            ("started", started.as_str()),
+        ]);
+        let r = app.form("/signup", None, &bot).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains("filled in by a program"), "{}", r.text);
+        let r = app.form("/signup", None, &person).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no form timestamp: straight from a script"
+        );
+        let mut forged = person.to_vec();
+        forged.push(("started", "1.0000000000000000"));
+        assert_eq!(
+            app.form("/signup", None, &forged).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(app.count_rows("members").await, 0);
+        let mut ok = person.to_vec();
+        ok.push(("started", started.as_str()));
+        let r = app.form("/signup", None, &ok).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     })
     .await;
 }

@@ -99,6 +99,9 @@ fn test_config(mut config: AgoraConfig) -> AgoraConfig {
     if config.registration_burst == AgoraConfig::default().registration_burst {
         config.registration_burst = 100_000;
     }
+    if config.posts_per_minute == AgoraConfig::default().posts_per_minute {
+        config.posts_per_minute = 100_000;
+    }
     config
 }
 
@@ -147,6 +150,7 @@ impl TestApp {
         .unwrap_or_else(|e| panic!("opening {url}: {e:#}"));
         let router = app.router(WebConfig {
             public_url: "http://agora.test".into(),
+            signup_min_secs: 0,
         });
         Self {
             app,
@@ -171,6 +175,7 @@ impl TestApp {
         .unwrap_or_else(|e| panic!("reopening: {e:#}"));
         let router = app.router(WebConfig {
             public_url: "http://agora.test".into(),
+            signup_min_secs: 0,
         });
         Self {
             app,

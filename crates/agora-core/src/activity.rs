@@ -113,6 +113,15 @@ impl Agora {
             return Err(GroupError::Forbidden("not_yourself"));
         }
         self.store.set_site_role(member.id, role).await?;
+        let target = format!("member:{}", member.username);
+        self.audit(
+            viewer,
+            "member.site_role",
+            target,
+            None,
+            role.as_str().to_owned(),
+        )
+        .await;
         Ok(Member { role, ..member })
     }
 }

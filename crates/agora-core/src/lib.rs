@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod agora;
+pub mod audit;
 pub mod content;
 pub mod error;
 pub mod forum;

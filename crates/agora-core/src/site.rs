@@ -138,6 +138,22 @@ impl Agora {
         if !viewer.is_admin() {
             return Err(GroupError::Forbidden("admins_only"));
         }
+        let changed: Vec<&str> = [
+            ("name", patch.name.is_some()),
+            ("goal", patch.goal.is_some()),
+            ("netiquette", patch.netiquette.is_some()),
+            (
+                "members_may_create_groups",
+                patch.members_may_create_groups.is_some(),
+            ),
+            ("featured_groups", patch.featured_groups.is_some()),
+            ("rules_off", patch.rules_off.is_some()),
+            ("rules_extra_names", patch.rules_extra_names.is_some()),
+            ("rules_extra_domains", patch.rules_extra_domains.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect();
         let texts = [
             ("name", patch.name, 1, 80),
             ("goal", patch.goal, 0, 1_000),
@@ -243,6 +259,14 @@ impl Agora {
         if let Ok(mut guard) = self.settings_cache.write() {
             *guard = None;
         }
+        self.audit(
+            viewer,
+            "site.settings",
+            "site".into(),
+            None,
+            changed.join(", "),
+        )
+        .await;
         Ok(self.site_settings().await?)
     }
 }

@@ -5,6 +5,7 @@
 
 use async_trait::async_trait;
 
+use crate::audit::{AuditEntry, NewAuditEntry};
 use crate::error::StoreError;
 use crate::forum::{
     NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags, TopicInGroup,
@@ -20,8 +21,14 @@ use crate::time::Timestamp;
 use crate::viewer::{Actor, SiteRole};
 
 /// Everything agora stores, as one object the web state can hold.
-pub trait Store: MemberStore + EmailTokenStore + GroupStore + ForumStore + Send + Sync {}
-impl<T: MemberStore + EmailTokenStore + GroupStore + ForumStore + Send + Sync> Store for T {}
+pub trait Store:
+    MemberStore + EmailTokenStore + GroupStore + ForumStore + AuditStore + Send + Sync
+{
+}
+impl<T> Store for T where
+    T: MemberStore + EmailTokenStore + GroupStore + ForumStore + AuditStore + Send + Sync
+{
+}
 
 /// A counter in a time window, for rate limits shared by every app node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +98,20 @@ pub trait MemberStore: Send + Sync {
     /// Every stored site setting as (key, value).
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+}
+
+/// The append-only audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn append_audit(&self, entry: &NewAuditEntry) -> Result<(), StoreError>;
+    /// Entries newest first; `query` matches action, target, actor name or detail, ignoring
+    /// case; `before` is an entry id.
+    async fn audit_entries(
+        &self,
+        query: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 /// Single-use tokens sent by mail: email verification and password reset.

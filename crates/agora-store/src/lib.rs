@@ -2,6 +2,7 @@
 //! (embedded, the default) and on PostgreSQL (for several app nodes), with migrations per
 //! backend under `migrations/`.
 
+mod audit;
 mod connect;
 mod db;
 mod error;

@@ -127,6 +127,17 @@ impl Agora {
                 at: Timestamp::now(),
             })
             .await?;
+        if post.author.id != actor.id {
+            let target = format!("post:{} by {}", post.id, post.author.username);
+            self.audit(
+                viewer,
+                "post.edit",
+                target,
+                Some(group.group.id),
+                String::new(),
+            )
+            .await;
+        }
         self.store.post(id).await?.ok_or(ForumError::NotFound)
     }
 
@@ -174,6 +185,17 @@ impl Agora {
         self.store
             .set_post_deleted(post.id, true, actor.id, Timestamp::now())
             .await?;
+        if post.author.id != actor.id {
+            let target = format!("post:{} by {}", post.id, post.author.username);
+            self.audit(
+                viewer,
+                "post.delete",
+                target,
+                Some(group.group.id),
+                String::new(),
+            )
+            .await;
+        }
         Ok(())
     }
 
@@ -187,6 +209,15 @@ impl Agora {
         self.store
             .set_post_deleted(post.id, false, actor.id, Timestamp::now())
             .await?;
+        let target = format!("post:{} by {}", post.id, post.author.username);
+        self.audit(
+            viewer,
+            "post.restore",
+            target,
+            Some(group.group.id),
+            String::new(),
+        )
+        .await;
         self.store.post(id).await?.ok_or(ForumError::NotFound)
     }
 }

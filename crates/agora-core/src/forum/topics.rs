@@ -208,6 +208,18 @@ impl Agora {
             return Err(ForumError::Forbidden("moderators_only"));
         }
         self.store.set_topic_flags(topic.id, flags).await?;
+        let changes = [
+            (flags.pinned, "topic.pin", "topic.unpin"),
+            (flags.locked, "topic.lock", "topic.unlock"),
+        ];
+        for (flag, on, off) in changes {
+            if let Some(value) = flag {
+                let action = if value { on } else { off };
+                let target = format!("topic:{} {}", topic.id, topic.title);
+                self.audit(viewer, action, target, Some(group.group.id), String::new())
+                    .await;
+            }
+        }
         self.topic(viewer, id, 1, 50).await
     }
 

@@ -110,11 +110,18 @@ impl Agora {
             .store
             .decide_request(view.group.id, member, approve, by, Timestamp::now())
             .await?;
-        if found {
-            Ok(())
-        } else {
-            Err(GroupError::NotFound)
+        if !found {
+            return Err(GroupError::NotFound);
         }
+        let action = if approve {
+            "request.approve"
+        } else {
+            "request.reject"
+        };
+        let target = format!("member:{username} in {}", view.group.slug);
+        self.audit(viewer, action, target, Some(view.group.id), String::new())
+            .await;
+        Ok(())
     }
 
     /// Invites a member. In a secret group any member may invite; elsewhere, the group's
@@ -232,6 +239,15 @@ impl Agora {
             _ => return Err(GroupError::NotAMember),
         }
         self.store.remove_member(view.group.id, member).await?;
+        let target = format!("member:{username} in {}", view.group.slug);
+        self.audit(
+            viewer,
+            "member.remove",
+            target,
+            Some(view.group.id),
+            String::new(),
+        )
+        .await;
         Ok(())
     }
 
@@ -261,15 +277,24 @@ impl Agora {
         {
             return Err(GroupError::LastOwner);
         }
-        if self
+        if !self
             .store
             .set_group_role(view.group.id, member, role)
             .await?
         {
-            Ok(())
-        } else {
-            Err(GroupError::NotAMember)
+            return Err(GroupError::NotAMember);
         }
+        let target = format!("member:{username} in {}", view.group.slug);
+        let role = role.as_str().to_owned();
+        self.audit(
+            viewer,
+            "member.group_role",
+            target,
+            Some(view.group.id),
+            role,
+        )
+        .await;
+        Ok(())
     }
 
     /// The group, if the viewer may read its content; `Forbidden` if they only see it.

@@ -93,6 +93,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(search::search))
         .routes(routes!(site::show, site::update))
         .routes(routes!(preview::preview))
+        .routes(routes!(site::audit))
         .routes(routes!(members::set_site_role))
 }
 

@@ -66,3 +66,65 @@ pub async fn update(
         .await?;
     Ok(Json(SiteResponse::new(settings, true)))
 }
+
+/// Paging and search of the audit log.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// Words to find in the action, target, actor or detail.
+    pub q: Option<String>,
+    /// From a previous page's `next_before`.
+    pub before: Option<i64>,
+    /// 1–100, default 30.
+    pub limit: Option<u32>,
+}
+
+/// One action of a moderator or admin.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct AuditEntryResponse {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+/// A page of the audit log.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct AuditResponse {
+    pub entries: Vec<AuditEntryResponse>,
+    pub next_before: Option<i64>,
+}
+
+/// Every moderator and admin action, newest first; append-only. Admins and site moderators.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "site", params(AuditQuery),
+    responses((status = 200, body = AuditResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn audit(
+    State(state): State<AppState>,
+    auth: Auth,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<AuditQuery>,
+) -> Result<Json<AuditResponse>, ApiError> {
+    let limit = agora_core::paging::page_size(q.limit)?;
+    let entries = state
+        .agora
+        .audit_log(&auth.viewer, q.q.as_deref(), q.before, limit)
+        .await?;
+    let next_before = (entries.len() == limit as usize)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    Ok(Json(AuditResponse {
+        entries: entries
+            .into_iter()
+            .map(|e| AuditEntryResponse {
+                id: e.id,
+                at: e.at.to_rfc3339(),
+                actor: e.actor_name,
+                action: e.action,
+                target: e.target,
+                detail: e.detail,
+            })
+            .collect(),
+        next_before,
+    }))
+}

@@ -323,3 +323,63 @@ pub async fn groups(
         next_cursor: next.map(|c| c.encode()),
     }))
 }
+
+pub struct AuditRow {
+    iso: String,
+    when: String,
+    actor: String,
+    action: String,
+    target: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_audit.html")]
+struct Audit {
+    layout: Layout,
+    tab: &'static str,
+    query: String,
+    query_url: String,
+    entries: Vec<AuditRow>,
+    next_before: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AuditQuery {
+    q: Option<String>,
+    before: Option<i64>,
+}
+
+/// `/admin/audit`: the audit log, searchable (admins and site moderators).
+pub async fn audit(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, ApiError> {
+    let query = q.q.unwrap_or_default();
+    let entries = state
+        .agora
+        .audit_log(&page.viewer, Some(&query), q.before, 50)
+        .await?;
+    let next_before = (entries.len() == 50)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    Ok(render(&Audit {
+        layout: page.layout("Admin: audit log", "The audit log.", "admin", true),
+        tab: "audit",
+        query_url: crate::pages::urlencode(&query),
+        query,
+        entries: entries
+            .into_iter()
+            .map(|e| AuditRow {
+                iso: e.at.to_rfc3339(),
+                when: crate::pages::view::ago(e.at),
+                actor: e.actor_name,
+                action: e.action,
+                target: e.target,
+                detail: e.detail,
+            })
+            .collect(),
+        next_before,
+    }))
+}

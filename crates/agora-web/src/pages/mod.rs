@@ -81,6 +81,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/members", get(admin::members))
         .route("/admin/members/{username}/role", post(admin::set_role))
         .route("/admin/groups", get(admin::groups))
+        .route("/admin/audit", get(admin::audit))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .route("/static/agora.css", get(stylesheet))

@@ -1,6 +1,7 @@
 //! agora's integration suite: one test binary driving the real application in-process, on
 //! SQLite always and on PostgreSQL when `AGORA_TEST_POSTGRES_URL` is set.
 
+mod audit;
 mod auth;
 mod bad_input;
 mod email;

@@ -1,0 +1,76 @@
+//! `AuditStore`: the append-only audit log.
+
+use async_trait::async_trait;
+
+use agora_core::StoreError;
+use agora_core::audit::{AuditEntry, NewAuditEntry};
+use agora_core::store::AuditStore;
+use agora_core::time::Timestamp;
+
+use crate::SqlStore;
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    at: i64,
+    actor_name: String,
+    action: String,
+    target: String,
+    detail: String,
+}
+
+#[async_trait]
+impl AuditStore for SqlStore {
+    async fn append_audit(&self, e: &NewAuditEntry) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "INSERT INTO audit_log (at, actor_id, actor_name, action, target, group_id, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                e.at.0.into(),
+                e.actor.map(|a| a.0).into(),
+                (&e.actor_name).into(),
+                e.action.into(),
+                (&e.target).into(),
+                e.group.map(|g| g.0).into(),
+                (&e.detail).into(),
+            ],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn audit_entries(
+        &self,
+        query: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let pattern = query.map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+        let rows = db
+            .all::<EntryRow>(
+                "SELECT id, at, actor_name, action, target, detail FROM audit_log \
+                 WHERE id < $1 AND ($2 IS NULL OR lower(action) LIKE $2 OR lower(target) LIKE $2 \
+                   OR lower(actor_name) LIKE $2 OR lower(detail) LIKE $2) \
+                 ORDER BY id DESC LIMIT $3",
+                &[
+                    before.unwrap_or(i64::MAX).into(),
+                    pattern.as_deref().into(),
+                    i64::from(limit).into(),
+                ],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                at: Timestamp(r.at),
+                actor_name: r.actor_name,
+                action: r.action,
+                target: r.target,
+                detail: r.detail,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,109 @@
+//! The audit log records every moderator and admin action and cannot be edited.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::{each_backend, pg_connection, sqlite_connection};
+
+#[tokio::test]
+async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let ana = app.register("ana").await;
+        let ben = app.register("ben").await;
+        app.create_group(&admin, "beta", "closed").await;
+        app.join(&ana, "beta").await;
+        app.join(&ben, "beta").await;
+        app.post(
+            "/api/v1/groups/beta/requests/ana/approve",
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+        app.post(
+            "/api/v1/groups/beta/requests/ben/reject",
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+        let (topic, _) = app
+            .create_topic(&ana, "beta", "Firmware 4.3 notes", "Body")
+            .await;
+        app.patch(
+            &format!("/api/v1/topics/{topic}"),
+            Some(&admin),
+            json!({"locked": true}),
+        )
+        .await;
+        app.call(
+            axum::http::Method::PUT,
+            "/api/v1/members/ana/role",
+            Some(&admin),
+            Some(json!({"role": "moderator"})),
+        )
+        .await;
+        app.patch("/api/v1/site", Some(&admin), json!({"name": "Riders"}))
+            .await;
+
+        let r = app.get("/api/v1/audit", Some(&ana)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "site moderators read the log: {}",
+            r.text
+        );
+        let actions: Vec<&str> = r.body["entries"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["action"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            actions,
+            vec![
+                "site.settings",
+                "member.site_role",
+                "topic.lock",
+                "request.reject",
+                "request.approve"
+            ]
+        );
+        assert_eq!(r.body["entries"][0]["actor"], "admin");
+        assert_eq!(r.body["entries"][1]["detail"], "moderator");
+
+        let r = app.get("/api/v1/audit?q=BEN", Some(&admin)).await;
+        assert_eq!(
+            r.body["entries"].as_array().map(Vec::len),
+            Some(1),
+            "{}",
+            r.text
+        );
+        assert_eq!(
+            app.get("/api/v1/audit", Some(&ben)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.get("/api/v1/audit", None).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        let page = app.page("/admin/audit?q=lock", Some(&admin)).await;
+        assert!(
+            page.text.contains("topic.lock") && !page.text.contains("request.reject"),
+            "{}",
+            page.text
+        );
+
+        // Not even a direct write to the database can change the log.
+        let update = "UPDATE audit_log SET detail = 'tampered'";
+        let delete = "DELETE FROM audit_log";
+        if app.backend == "sqlite" {
+            let mut c = sqlite_connection(&app.database_url).await;
+            assert!(sqlx::query(update).execute(&mut c).await.is_err());
+            assert!(sqlx::query(delete).execute(&mut c).await.is_err());
+        } else {
+            let mut c = pg_connection(&app.database_url).await;
+            assert!(sqlx::query(update).execute(&mut c).await.is_err());
+            assert!(sqlx::query(delete).execute(&mut c).await.is_err());
+        }
+        assert_eq!(app.count_rows("audit_log").await, 5);
+    })
+    .await;
+}

@@ -14,6 +14,7 @@ use crate::forum::{
 use crate::groups::policy::{Relation, Scope};
 use crate::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
 use crate::ids::{GroupId, InvitationId, MemberId, PostId, TopicId};
+use crate::members::data::MemberArchive;
 use crate::members::{Credentials, Member, NewMember, SessionKind};
 use crate::paging::{Cursor, NameCursor};
 use crate::search::{SearchHit, SearchQuery};
@@ -22,11 +23,18 @@ use crate::viewer::{Actor, SiteRole};
 
 /// Everything agora stores, as one object the web state can hold.
 pub trait Store:
-    MemberStore + EmailTokenStore + GroupStore + ForumStore + AuditStore + Send + Sync
+    MemberStore + EmailTokenStore + MemberDataStore + GroupStore + ForumStore + AuditStore + Send + Sync
 {
 }
 impl<T> Store for T where
-    T: MemberStore + EmailTokenStore + GroupStore + ForumStore + AuditStore + Send + Sync
+    T: MemberStore
+        + EmailTokenStore
+        + MemberDataStore
+        + GroupStore
+        + ForumStore
+        + AuditStore
+        + Send
+        + Sync
 {
 }
 
@@ -98,6 +106,26 @@ pub trait MemberStore: Send + Sync {
     /// Every stored site setting as (key, value).
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+}
+
+/// A member's data: the archive they download, and erasure.
+#[async_trait]
+pub trait MemberDataStore: Send + Sync {
+    /// Everything held about `member`.
+    async fn member_archive(
+        &self,
+        member: MemberId,
+        now: Timestamp,
+    ) -> Result<MemberArchive, StoreError>;
+    /// Deletes the member's personal data in one transaction: the account row is kept,
+    /// anonymised, so their posts (kept unless `remove_posts`) show "a former member";
+    /// sessions, tokens, memberships, requests and invitations go.
+    async fn erase_member(
+        &self,
+        member: MemberId,
+        remove_posts: bool,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
 }
 
 /// The append-only audit log.

@@ -4,6 +4,7 @@
 
 mod audit;
 mod connect;
+mod data;
 mod db;
 mod error;
 mod forum;

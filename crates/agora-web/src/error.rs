@@ -21,6 +21,7 @@ use utoipa::ToSchema;
 
 use agora_core::forum::ForumError;
 use agora_core::groups::GroupError;
+use agora_core::members::data::DataError;
 use agora_core::members::{EmailError, LoginError, ProfileError, RegisterError};
 use agora_core::search::SearchError;
 use agora_core::{Invalid, StoreError};
@@ -339,6 +340,23 @@ impl From<EmailError> for ApiError {
             .with_field("password"),
             EmailError::RateLimited { retry_after_secs } => Self::rate_limited(retry_after_secs),
             EmailError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<DataError> for ApiError {
+    fn from(e: DataError) -> Self {
+        match e {
+            DataError::Invalid(i) => i.into(),
+            DataError::SignInRequired => Self::sign_in_required(),
+            DataError::WrongPassword => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "wrong_password",
+                "That is not your current password.",
+            )
+            .with_field("password"),
+            DataError::Group(g) => g.into(),
+            DataError::Store(s) => s.into(),
         }
     }
 }

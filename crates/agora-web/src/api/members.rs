@@ -140,3 +140,85 @@ pub async fn change_email(
         .await?;
     Ok(axum::http::StatusCode::ACCEPTED)
 }
+
+/// Everything agora holds about the signed-in member, as one JSON archive.
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "members",
+    responses((status = 200, description = "The archive (JSON, as a download)"), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn export(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<axum::response::Response, ApiError> {
+    let archive = state.agora.export_my_data(&auth.viewer).await?;
+    Ok(archive_download(&archive))
+}
+
+/// The archive as a JSON file download.
+pub fn archive_download(
+    archive: &agora_core::members::data::MemberArchive,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let name = format!(
+        "agora-{}-{}.json",
+        archive.account.username,
+        archive.exported_at.to_datetime().date()
+    );
+    let mut res = Json(archive).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        res.headers_mut()
+            .insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// Erasing one's account.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EraseMeRequest {
+    /// The current password.
+    pub password: String,
+    /// Remove the words of every post too (otherwise they stay, signed "a former member").
+    #[serde(default)]
+    pub remove_posts: bool,
+}
+
+/// Erases the signed-in member's account: personal data is deleted in one transaction and
+/// cannot be restored; posts stay as "a former member" unless `remove_posts`.
+#[utoipa::path(delete, path = "/api/v1/me", tag = "members", request_body = EraseMeRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn erase_me(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(req): ApiJson<EraseMeRequest>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state
+        .agora
+        .erase_my_account(&auth.viewer, &req.password, req.remove_posts)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// An erasure requested another way (by mail, by letter).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EraseRequest {
+    #[serde(default)]
+    pub remove_posts: bool,
+}
+
+/// Erases a member's account (admins), as `DELETE /me` does; logged in the audit log.
+#[utoipa::path(post, path = "/api/v1/members/{username}/erase", tag = "members",
+    params(("username" = String, Path)), request_body = EraseRequest,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn erase(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(username): ApiPath<String>,
+    ApiJson(req): ApiJson<EraseRequest>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state
+        .agora
+        .erase_member(&auth.viewer, &username, req.remove_posts)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

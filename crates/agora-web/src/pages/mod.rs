@@ -5,6 +5,7 @@
 mod admin;
 mod auth;
 mod context;
+mod data;
 mod email;
 mod groups;
 mod home;
@@ -44,6 +45,8 @@ pub fn routes() -> Router<AppState> {
             "/settings/email",
             get(email::change_form).post(email::change),
         )
+        .route("/settings/export", get(data::export))
+        .route("/settings/erase", get(data::erase_form).post(data::erase))
         .route("/groups", get(groups::directory))
         .route("/groups/new", get(groups::new_form).post(groups::create))
         .route("/g/{slug}", get(groups::show))

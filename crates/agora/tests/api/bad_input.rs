@@ -1509,7 +1509,7 @@ async fn a_method_a_route_does_not_have_is_answered_with_the_error_envelope() {
         let before = counts(&app).await;
         for (method, path) in [
             ("PUT", "/api/v1/groups"),
-            ("DELETE", "/api/v1/me"),
+            ("PUT", "/api/v1/me"),
             ("GET", "/api/v1/auth/register"),
         ] {
             let r = app

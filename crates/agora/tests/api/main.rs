@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod bad_input;
+mod data;
 mod email;
 mod forum;
 mod groups;

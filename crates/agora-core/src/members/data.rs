@@ -1,0 +1,178 @@
+//! A member's data in their own hands: everything agora holds about them as one JSON-ready
+//! archive, and erasure (personal data deleted, posts kept as "a former member" unless the
+//! member asks for their removal), finished in one transaction and irreversible.
+
+use serde::Serialize;
+use tracing::instrument;
+
+use crate::agora::Agora;
+use crate::error::{Invalid, StoreError};
+use crate::groups::GroupError;
+use crate::ids::MemberId;
+use crate::time::Timestamp;
+use crate::viewer::Viewer;
+
+/// Everything agora holds about one member.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberArchive {
+    pub exported_at: Timestamp,
+    pub account: AccountRecord,
+    pub sessions: Vec<SessionRecord>,
+    pub groups: Vec<MembershipRecord>,
+    pub join_requests: Vec<RequestRecord>,
+    pub invitations: Vec<InvitationRecord>,
+    pub posts: Vec<PostRecord>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountRecord {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub bio: String,
+    pub role: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub kind: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MembershipRecord {
+    pub group: String,
+    pub role: String,
+    pub joined_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub group: String,
+    pub state: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct InvitationRecord {
+    pub group: String,
+    pub state: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PostRecord {
+    pub id: i64,
+    pub group: String,
+    pub topic_id: i64,
+    pub topic_title: String,
+    pub number: i64,
+    pub body_markdown: String,
+    pub created_at: Timestamp,
+    pub edited_at: Option<Timestamp>,
+    pub deleted: bool,
+}
+
+/// Why an export or erasure failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("sign in required")]
+    SignInRequired,
+    #[error("wrong password")]
+    WrongPassword,
+    #[error(transparent)]
+    Group(#[from] GroupError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Agora {
+    /// The signed-in member's archive.
+    pub async fn export_my_data(&self, viewer: &Viewer) -> Result<MemberArchive, DataError> {
+        let id = viewer.id().ok_or(DataError::SignInRequired)?;
+        Ok(self.store.member_archive(id, Timestamp::now()).await?)
+    }
+
+    /// Erases the signed-in member's account after checking their password.
+    #[instrument(skip_all)]
+    pub async fn erase_my_account(
+        &self,
+        viewer: &Viewer,
+        password: &str,
+        remove_posts: bool,
+    ) -> Result<(), DataError> {
+        let id = viewer.id().ok_or(DataError::SignInRequired)?;
+        let member = self
+            .store
+            .member_by_id(id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let creds = self
+            .store
+            .credentials(&member.username)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !self.hasher.verify(password, &creds.password_hash).await {
+            return Err(DataError::WrongPassword);
+        }
+        self.store
+            .erase_member(id, remove_posts, Timestamp::now())
+            .await?;
+        Ok(())
+    }
+
+    /// Erases a member's account on a request received another way (admins); logged.
+    pub async fn erase_member(
+        &self,
+        viewer: &Viewer,
+        username: &str,
+        remove_posts: bool,
+    ) -> Result<(), DataError> {
+        match viewer.id() {
+            None => return Err(DataError::SignInRequired),
+            Some(_) if !viewer.is_admin() => {
+                return Err(GroupError::Forbidden("admins_only").into());
+            }
+            Some(_) => {}
+        }
+        let member = self
+            .store
+            .member_by_username(&username.to_ascii_lowercase())
+            .await?
+            .ok_or(GroupError::NotFound)?;
+        if Some(member.id) == viewer.id() {
+            return Err(GroupError::Forbidden("not_yourself").into());
+        }
+        self.store
+            .erase_member(member.id, remove_posts, Timestamp::now())
+            .await?;
+        let detail = if remove_posts {
+            "posts removed"
+        } else {
+            "posts kept, anonymised"
+        };
+        self.audit(
+            viewer,
+            "member.erase",
+            format!("member:{}", member.id),
+            None,
+            detail.into(),
+        )
+        .await;
+        Ok(())
+    }
+}
+
+/// The name an erased member's posts show.
+pub const FORMER_MEMBER: &str = "a former member";
+
+/// The username an erased account keeps, so that nothing points at a missing row.
+pub fn erased_username(id: MemberId) -> String {
+    format!("former-{}", id.0)
+}

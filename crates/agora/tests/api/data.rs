@@ -1,0 +1,181 @@
+//! A member's data in their own hands: the archive and erasure.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::{PASSWORD, each_backend};
+
+#[tokio::test]
+async fn a_member_downloads_everything_agora_holds_about_them() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let ana = app.register("ana").await;
+        app.create_group(&admin, "club", "public").await;
+        app.create_group(&admin, "beta", "closed").await;
+        app.join(&ana, "club").await;
+        app.join(&ana, "beta").await;
+        let (topic, _) = app
+            .create_topic(&ana, "club", "Saddle height", "How high?")
+            .await;
+        app.post(
+            &format!("/api/v1/topics/{topic}/posts"),
+            Some(&admin),
+            json!({"body": "Hip height."}),
+        )
+        .await;
+
+        let r = app.get("/api/v1/me/export", Some(&ana)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let disposition = r
+            .headers
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            disposition.starts_with("attachment; filename=\"agora-ana-"),
+            "{disposition}"
+        );
+        let a = &r.body;
+        assert_eq!(a["account"]["email"], "ana@example.com");
+        assert_eq!(a["groups"][0]["group"], "club");
+        assert_eq!(a["join_requests"][0]["group"], "beta");
+        assert_eq!(
+            a["posts"].as_array().map(Vec::len),
+            Some(1),
+            "only her own posts"
+        );
+        assert_eq!(a["posts"][0]["body_markdown"], "How high?");
+        assert!(
+            !r.text.contains("Hip height") && !r.text.contains("admin@example.com"),
+            "nobody else's data"
+        );
+        assert!(a["sessions"].as_array().is_some_and(|s| !s.is_empty()));
+        assert_eq!(
+            app.get("/api/v1/me/export", None).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        let page = app.page("/settings/export", Some(&ana)).await;
+        assert_eq!(page.body["account"]["username"], "ana");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_posts() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let ana = app.register("ana").await;
+        let ben = app.register("ben").await;
+        app.create_group(&admin, "club", "public").await;
+        app.join(&ana, "club").await;
+        app.join(&ben, "club").await;
+        let (topic, _) = app
+            .create_topic(&admin, "club", "Introductions", "Say hello")
+            .await;
+        app.post(
+            &format!("/api/v1/topics/{topic}/posts"),
+            Some(&ana),
+            json!({"body": "Hello, I am Ana from Bremen."}),
+        )
+        .await;
+        app.post(
+            &format!("/api/v1/topics/{topic}/posts"),
+            Some(&ben),
+            json!({"body": "Ben here, quarantotto."}),
+        )
+        .await;
+
+        let r = app
+            .call(
+                axum::http::Method::DELETE,
+                "/api/v1/me",
+                Some(&ana),
+                Some(json!({"password": "wrong password"})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "wrong_password")
+        );
+        let r = app
+            .call(
+                axum::http::Method::DELETE,
+                "/api/v1/me",
+                Some(&ana),
+                Some(json!({"password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+
+        assert_eq!(
+            app.get("/api/v1/me", Some(&ana)).await.status,
+            StatusCode::UNAUTHORIZED,
+            "signed out everywhere"
+        );
+        assert_eq!(
+            app.get("/api/v1/members/ana", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let r = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"login": "ana@example.com", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        let t = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        assert_eq!(
+            t.body["posts"][1]["author"]["display_name"],
+            "a former member"
+        );
+        assert_eq!(
+            t.body["posts"][1]["body_markdown"], "Hello, I am Ana from Bremen.",
+            "kept unless removal was asked"
+        );
+        assert!(!t.text.contains("\"ana\""), "{}", t.text);
+        assert_eq!(
+            app.get("/api/v1/groups/club", None).await.body["member_count"],
+            2
+        );
+        // The name is free again.
+        let new_ana = app.register("ana").await;
+
+        let r = app
+            .post(
+                "/api/v1/members/ben/erase",
+                Some(&new_ana),
+                json!({"remove_posts": true}),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
+        let r = app
+            .post(
+                "/api/v1/members/ben/erase",
+                Some(&admin),
+                json!({"remove_posts": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        let t = app
+            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
+            .await;
+        assert_eq!(t.body["posts"][2]["deleted"], true);
+        assert_eq!(
+            t.body["posts"][2]["body_markdown"], "",
+            "removed on request, even for moderators"
+        );
+        assert_eq!(t.body["reply_count"], 1);
+        assert_eq!(
+            app.get("/api/v1/search?q=quarantotto", Some(&admin))
+                .await
+                .body["results"]
+                .as_array()
+                .map(Vec::len),
+            Some(0)
+        );
+        let log = app.get("/api/v1/audit?q=erase", Some(&admin)).await;
+        assert_eq!(log.body["entries"][0]["detail"], "posts removed");
+    })
+    .await;
+}

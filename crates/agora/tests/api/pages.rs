@@ -349,6 +349,10 @@ async fn pages_show_each_viewer_only_what_the_policy_allows() {
                 seen.push_str(&g.text);
                 seen.push_str(&t.text);
             }
+            assert!(
+                !seen.contains("@example.com"),
+                "{viewer}: an email address on a page"
+            );
             let reads_closed = viewer == "member";
             assert_eq!(
                 seen.contains("Quasar closed notes"),

@@ -340,6 +340,10 @@ async fn every_read_path_shows_each_viewer_exactly_what_the_policy_allows() {
                     );
                 }
             }
+            check(
+                !seen_text.contains("@example.com"),
+                format!("{viewer}: an email address appears in a response"),
+            );
             if !reads("closed", viewer) {
                 check(
                     !seen_text.contains("quokkaclosed") && !seen_text.contains("Zanzibar closed"),

@@ -129,6 +129,8 @@ test("a prospect lands, signs up with one mistake fixed, and is signed in", asyn
   await page.fill("#username", prospect);
   await page.fill("#email", `${prospect}@example.com`);
   await page.fill("#password", "short");
+  assert.ok(await page.isVisible("a[href='/legal/terms']"), "the terms are linked from sign-up");
+  await page.check("#accept_documents");
   // A person takes a few seconds over a form; the sign-up page refuses faster submissions.
   await page.waitForTimeout(3100);
   await page.click("button[type=submit].primary");

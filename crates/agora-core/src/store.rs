@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 
 use crate::audit::{AuditEntry, NewAuditEntry};
+use crate::consent::{ConsentRecord, Document};
 use crate::error::StoreError;
 use crate::forum::{
     NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags, TopicInGroup,
@@ -23,13 +24,22 @@ use crate::viewer::{Actor, SiteRole};
 
 /// Everything agora stores, as one object the web state can hold.
 pub trait Store:
-    MemberStore + EmailTokenStore + MemberDataStore + GroupStore + ForumStore + AuditStore + Send + Sync
+    MemberStore
+    + EmailTokenStore
+    + MemberDataStore
+    + ConsentStore
+    + GroupStore
+    + ForumStore
+    + AuditStore
+    + Send
+    + Sync
 {
 }
 impl<T> Store for T where
     T: MemberStore
         + EmailTokenStore
         + MemberDataStore
+        + ConsentStore
         + GroupStore
         + ForumStore
         + AuditStore
@@ -126,6 +136,32 @@ pub trait MemberDataStore: Send + Sync {
         remove_posts: bool,
         at: Timestamp,
     ) -> Result<(), StoreError>;
+}
+
+/// Versioned documents and the consent ledger.
+#[async_trait]
+pub trait ConsentStore: Send + Sync {
+    /// Publishes the next version of a document kind; one transaction.
+    async fn publish_document(
+        &self,
+        kind: &str,
+        body: &str,
+        by: MemberId,
+        at: Timestamp,
+    ) -> Result<Document, StoreError>;
+    /// The newest version of each published kind.
+    async fn current_documents(&self) -> Result<Vec<Document>, StoreError>;
+    /// Current documents `member` has not accepted.
+    async fn pending_documents(&self, member: MemberId) -> Result<Vec<Document>, StoreError>;
+    /// Appends ledger rows (subject, version, granted).
+    async fn record_consents(
+        &self,
+        member: MemberId,
+        rows: &[(String, i64, bool)],
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// A member's ledger, oldest first.
+    async fn consents_of(&self, member: MemberId) -> Result<Vec<ConsentRecord>, StoreError>;
 }
 
 /// The append-only audit log.

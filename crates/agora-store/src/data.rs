@@ -151,6 +151,7 @@ impl MemberDataStore for SqlStore {
                     deleted: p.deleted,
                 })
                 .collect(),
+            consents: Vec::new(),
         })
     }
 

@@ -4,6 +4,7 @@
 
 mod audit;
 mod connect;
+mod consent;
 mod data;
 mod db;
 mod error;

@@ -99,6 +99,9 @@ impl ApiError {
                 "This request did not come from this site; reload the page and try again."
             }
             "not_yourself" => "You cannot change your own role; ask another admin.",
+            "documents_not_accepted" => {
+                "Please read and accept the updated netiquette, terms or privacy policy first."
+            }
             "email_unverified" => {
                 "Confirm your email address first: follow the link we sent you, or ask for a new one on your profile page."
             }

@@ -22,6 +22,10 @@ pub const PASSWORD: &str = "voltera-demo-2026";
 
 const DATA: &str = include_str!("demo/community.json");
 
+const TERMS: &str = "# Terms of use\n\nVoltera Riders is run by Voltera GmbH for owners, future owners and dealers of Voltera bikes.\n\n1. You are responsible for what you post. Post only what you may share.\n2. Follow the netiquette. Moderators may hide posts and limit accounts that do not.\n3. Staff answers are marked; they are help, not a warranty statement.\n4. You keep the rights to your posts and let us show them in the community.\n5. You can download your data or erase your account at any time from your profile.";
+
+const PRIVACY: &str = "# Privacy policy\n\nWe keep what the community needs to work: your username, display name, email address, what you post, and a record of your visits to count reading for trust levels.\n\n- Your email address is never shown to other members and never shared.\n- We send mail only for your account (verification, password reset) and for what you opted into.\n- You can download all your data as one file, or erase your account, from your profile.\n- Questions: privacy@voltera.example.";
+
 #[derive(Deserialize)]
 struct Community {
     site: Site,
@@ -130,6 +134,24 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
             .copied()
             .with_context(|| format!("the demo data names an unknown member {name:?}"))
     };
+
+    // The documents members accept, and every demo member's acceptance in the ledger.
+    let publisher = id_of("mara")?;
+    let documents = [
+        ("netiquette", data.site.netiquette.clone()),
+        ("terms", TERMS.to_owned()),
+        ("privacy", PRIVACY.to_owned()),
+    ];
+    let mut accepted = Vec::new();
+    for (kind, body) in documents {
+        let doc = store
+            .publish_document(kind, &body, publisher, joined)
+            .await?;
+        accepted.push((doc.kind, doc.version, true));
+    }
+    for id in ids.values() {
+        store.record_consents(*id, &accepted, joined).await?;
+    }
 
     let (mut topics, mut replies) = (0, 0);
     for g in &data.groups {

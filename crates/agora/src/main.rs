@@ -152,6 +152,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 email,
                 password,
                 display_name,
+                accept_documents: true,
             };
             let member = app
                 .agora

@@ -41,6 +41,7 @@ impl Agora {
             return Err(ForumError::Forbidden("email_unverified"));
         }
         let body = PostBody::parse(body)?;
+        self.require_current_documents(viewer).await?;
         self.posting_limit(actor.id).await?;
         let rendered = markdown::render(body.as_str());
         let id = self
@@ -139,6 +140,18 @@ impl Agora {
             .await;
         }
         self.store.post(id).await?.ok_or(ForumError::NotFound)
+    }
+
+    /// Refuses to post until the viewer has accepted the current documents.
+    pub(crate) async fn require_current_documents(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<(), ForumError> {
+        if self.pending_documents(viewer).await?.is_empty() {
+            Ok(())
+        } else {
+            Err(ForumError::Forbidden("documents_not_accepted"))
+        }
     }
 
     /// Counts one more post by `member`; more than the configured number a minute is 429.

@@ -106,6 +106,7 @@ impl Agora {
             return Err(ForumError::Forbidden("email_unverified"));
         }
         let title = TopicTitle::parse(&input.title)?;
+        self.require_current_documents(viewer).await?;
         self.posting_limit(actor.id).await?;
         let body = PostBody::parse(&input.body)?;
         let tags = Tags::parse(&input.tags)?;

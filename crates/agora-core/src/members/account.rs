@@ -20,6 +20,8 @@ pub struct Registration {
     pub email: String,
     pub password: String,
     pub display_name: String,
+    /// The person ticked "I accept" for the current netiquette, terms and privacy policy.
+    pub accept_documents: bool,
 }
 
 /// Why a registration failed.
@@ -95,6 +97,17 @@ impl Agora {
             &rules,
         )?;
 
+        let documents = self.store.current_documents().await?;
+        if !documents.is_empty() && !form.accept_documents {
+            let titles: Vec<&str> = documents.iter().map(|d| d.title()).collect();
+            return Err(Invalid::new(
+                "accept_documents",
+                "documents_not_accepted",
+                format!("Please read and accept the {} to join.", titles.join(", ")),
+            )
+            .into());
+        }
+
         let now = Timestamp::now();
         let burst = self
             .store
@@ -134,6 +147,14 @@ impl Agora {
             .member_by_id(id)
             .await?
             .ok_or(StoreError::NotFound)?;
+        let accepted: Vec<crate::consent::Acceptance> = documents
+            .iter()
+            .map(|d| crate::consent::Acceptance {
+                kind: d.kind.clone(),
+                version: d.version,
+            })
+            .collect();
+        self.record_acceptance(member.id, &accepted).await?;
         self.send_verification(&member, &member.email).await?;
         let token = self.open_session(&member, kind).await?;
         Ok((token, member))

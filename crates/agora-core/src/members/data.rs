@@ -22,6 +22,8 @@ pub struct MemberArchive {
     pub join_requests: Vec<RequestRecord>,
     pub invitations: Vec<InvitationRecord>,
     pub posts: Vec<PostRecord>,
+    /// Every acceptance of a document, and every opt-in or opt-out.
+    pub consents: Vec<crate::consent::ConsentRecord>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,7 +98,9 @@ impl Agora {
     /// The signed-in member's archive.
     pub async fn export_my_data(&self, viewer: &Viewer) -> Result<MemberArchive, DataError> {
         let id = viewer.id().ok_or(DataError::SignInRequired)?;
-        Ok(self.store.member_archive(id, Timestamp::now()).await?)
+        let mut archive = self.store.member_archive(id, Timestamp::now()).await?;
+        archive.consents = self.store.consents_of(id).await?;
+        Ok(archive)
     }
 
     /// Erases the signed-in member's account after checking their password.

@@ -26,6 +26,10 @@ pub struct RegisterRequest {
     /// Shown beside your posts; defaults to the username.
     #[serde(default)]
     pub display_name: String,
+    /// Required once the site has published documents (`GET /documents`): the person read
+    /// and accepts their current versions.
+    #[serde(default)]
+    pub accept_documents: bool,
 }
 
 /// Credentials.
@@ -54,6 +58,7 @@ pub async fn register(
         email: req.email,
         password: req.password,
         display_name: req.display_name,
+        accept_documents: req.accept_documents,
     };
     let (token, member) = state
         .agora

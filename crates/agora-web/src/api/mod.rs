@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and the OpenAPI 3.1 document generated from its handlers.
 
 pub mod auth;
+pub mod documents;
 pub mod dto;
 pub mod forum;
 pub mod groups;
@@ -96,6 +97,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(site::show, site::update))
         .routes(routes!(preview::preview))
         .routes(routes!(site::audit))
+        .routes(routes!(documents::list))
+        .routes(routes!(documents::publish))
+        .routes(routes!(documents::pending))
+        .routes(routes!(documents::accept, documents::mine))
+        .routes(routes!(documents::of_member))
         .routes(routes!(members::set_site_role))
 }
 

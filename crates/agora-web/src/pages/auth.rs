@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use serde::Deserialize;
 
+use agora_core::consent::Document;
 use agora_core::members::{Registration, SessionKind};
 
 use crate::error::ApiError;
@@ -47,6 +48,7 @@ pub struct SignupForm {
     /// When the form was shown, signed: see [`stamp`].
     #[serde(default)]
     started: String,
+    accept_documents: Option<String>,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -79,9 +81,9 @@ fn stamp_ok(secret: &str, started: &str, min_secs: i64, now: i64) -> bool {
     stamp(secret, secs) == started && now - secs >= min_secs && now - secs <= 86_400
 }
 
-fn signup_page(page: &Page, form: &SignupForm, started: String) -> FormPage {
+fn signup_page(page: &Page, form: &SignupForm, started: String, docs: &[Document]) -> FormPage {
     let next = safe_next(form.next.as_deref());
-    FormPage {
+    let mut view = FormPage {
         layout: page.layout(
             "Sign up",
             &format!("Join {}.", page.site.name),
@@ -120,7 +122,31 @@ fn signup_page(page: &Page, form: &SignupForm, started: String) -> FormPage {
         preview_id: None,
         hidden: vec![("started", started)],
         honeypot: true,
+    };
+    if !docs.is_empty() {
+        let titles: Vec<String> = docs.iter().map(|d| d.title().to_lowercase()).collect();
+        let value = if form.accept_documents.as_deref() == Some("true") {
+            "true"
+        } else {
+            ""
+        };
+        view.fields.push(Field::new(
+            "accept_documents",
+            if titles.len() > 1 {
+                "I have read and accept the rules linked below"
+            } else {
+                "I have read and accept the rule linked below"
+            },
+            "checkbox",
+            value,
+        ));
+        let links: Vec<String> = docs
+            .iter()
+            .map(|d| format!("<a href=\"/legal/{}\">{}</a>", d.kind, d.title()))
+            .collect();
+        view.footer = format!("{} · {}", links.join(" · "), view.footer);
     }
+    view
 }
 
 /// The sign-up form.
@@ -134,7 +160,8 @@ pub async fn signup_form(
         ..SignupForm::default()
     };
     let started = stamp(&state.agora.form_secret().await?, now_secs());
-    Ok(render(&signup_page(&page, &form, started)))
+    let docs = state.agora.documents().await?;
+    Ok(render(&signup_page(&page, &form, started, &docs)))
 }
 
 /// Creates the account, signs it in, and goes where the member was heading.
@@ -159,7 +186,8 @@ pub async fn signup(
             now_secs(),
         )
     {
-        let mut view = signup_page(&page, &form, fresh);
+        let docs = state.agora.documents().await?;
+        let mut view = signup_page(&page, &form, fresh, &docs);
         view.form_error = Some(if automated {
             "This form looked filled in by a program. If you are a person, leave the hidden field empty and send it again.".into()
         } else {
@@ -174,6 +202,7 @@ pub async fn signup(
         email: form.email.clone(),
         password: form.password.clone(),
         display_name: form.display_name.clone(),
+        accept_documents: form.accept_documents.as_deref() == Some("true"),
     };
     match state
         .agora
@@ -190,7 +219,8 @@ pub async fn signup(
             if e.status.is_server_error() {
                 return Err(e);
             }
-            let mut view = signup_page(&page, &form, form.started.clone());
+            let docs = state.agora.documents().await?;
+            let mut view = signup_page(&page, &form, form.started.clone(), &docs);
             if !attach_error(&mut view.fields, e.field, &e.message) {
                 view.form_error = Some(e.message.clone());
             }

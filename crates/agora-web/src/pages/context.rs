@@ -21,6 +21,7 @@ pub struct Page {
     pub site: SiteSettings,
     display_name: String,
     invitations: i64,
+    pending_documents: usize,
     path: String,
     public_url: String,
 }
@@ -56,12 +57,18 @@ impl Page {
         } else {
             (String::new(), 0)
         };
+        let pending_documents = state
+            .agora
+            .pending_documents(&viewer)
+            .await
+            .map_or(0, |d| d.len());
         Ok(Self {
             token: token.filter(|_| viewer.id().is_some()),
             viewer,
             site: state.agora.site_settings().await?,
             display_name,
             invitations,
+            pending_documents,
             path: String::new(),
             public_url: state.config.public_url.clone(),
         })
@@ -77,6 +84,7 @@ impl Page {
                 site: SiteSettings::default(),
                 display_name: String::new(),
                 invitations: 0,
+                pending_documents: 0,
                 path: String::new(),
                 public_url: state.config.public_url.clone(),
             },
@@ -115,6 +123,7 @@ impl Page {
             hue: crate::pages::view::hue(&a.username),
             is_admin: self.viewer.is_admin(),
             verified: a.verified,
+            pending_documents: self.pending_documents,
             invitations: self.invitations,
         });
         Layout {

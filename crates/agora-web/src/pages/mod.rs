@@ -9,6 +9,7 @@ mod data;
 mod email;
 mod groups;
 mod home;
+mod legal;
 mod members;
 mod search;
 mod seo;
@@ -85,6 +86,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/members/{username}/role", post(admin::set_role))
         .route("/admin/groups", get(admin::groups))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/documents", get(legal::admin))
+        .route("/admin/documents/{kind}", post(legal::publish))
+        .route("/legal/accept", get(legal::accept_form).post(legal::accept))
+        .route("/legal/{kind}", get(legal::show))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .route("/static/agora.css", get(stylesheet))

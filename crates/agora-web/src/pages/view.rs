@@ -31,6 +31,8 @@ pub struct NavViewer {
     pub invitations: i64,
     /// Whether the member has confirmed their email address.
     pub verified: bool,
+    /// Current documents the member has not accepted.
+    pub pending_documents: usize,
 }
 
 /// One topic in a list.

@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod bad_input;
+mod consent;
 mod data;
 mod email;
 mod forum;

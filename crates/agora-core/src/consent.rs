@@ -1,0 +1,173 @@
+//! Versioned documents (netiquette, terms, privacy policy) and the consent ledger. Joining
+//! requires accepting the current versions; a new version asks members to accept it before
+//! they post again. Every acceptance is a row (member, document, version, time) an operator
+//! can show an auditor.
+
+use serde::Serialize;
+
+use crate::agora::Agora;
+use crate::error::{Invalid, StoreError};
+use crate::groups::GroupError;
+use crate::ids::MemberId;
+use crate::time::Timestamp;
+use crate::viewer::Viewer;
+
+/// The kinds of document, in the order they are shown.
+pub const KINDS: [(&str, &str); 3] = [
+    ("netiquette", "Netiquette"),
+    ("terms", "Terms of use"),
+    ("privacy", "Privacy policy"),
+];
+
+/// A published version of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document {
+    pub kind: String,
+    pub version: i64,
+    pub body: String,
+    pub published_at: Timestamp,
+}
+
+impl Document {
+    /// The document's title.
+    pub fn title(&self) -> &'static str {
+        KINDS
+            .iter()
+            .find(|(k, _)| *k == self.kind)
+            .map_or("Document", |(_, t)| t)
+    }
+}
+
+/// One row of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentRecord {
+    pub subject: String,
+    pub version: i64,
+    pub granted: bool,
+    pub at: Timestamp,
+}
+
+/// What a member accepts: a document kind and the version they read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    pub kind: String,
+    pub version: i64,
+}
+
+impl Agora {
+    /// The current version of every published document.
+    pub async fn documents(&self) -> Result<Vec<Document>, StoreError> {
+        self.store.current_documents().await
+    }
+
+    /// Publishes a new version of a document (admins); members accept it at their next visit.
+    pub async fn publish_document(
+        &self,
+        viewer: &Viewer,
+        kind: &str,
+        body: &str,
+    ) -> Result<Document, GroupError> {
+        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        if !viewer.is_admin() {
+            return Err(GroupError::Forbidden("admins_only"));
+        }
+        if !KINDS.iter().any(|(k, _)| *k == kind) {
+            return Err(GroupError::NotFound);
+        }
+        let body = body.trim().replace("\r\n", "\n");
+        if body.is_empty() || body.chars().count() > 100_000 || body.contains('\0') {
+            return Err(Invalid::new(
+                "body",
+                "invalid_length",
+                "A document needs 1 to 100,000 characters.",
+            )
+            .into());
+        }
+        let doc = self
+            .store
+            .publish_document(kind, &body, actor.id, Timestamp::now())
+            .await?;
+        self.audit(
+            viewer,
+            "document.publish",
+            format!("document:{kind}"),
+            None,
+            format!("version {}", doc.version),
+        )
+        .await;
+        Ok(doc)
+    }
+
+    /// Current documents the viewer has not accepted yet (none for a guest).
+    pub async fn pending_documents(&self, viewer: &Viewer) -> Result<Vec<Document>, StoreError> {
+        match viewer.id() {
+            Some(id) => self.store.pending_documents(id).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Records that the viewer accepted these versions; each must be a current version.
+    pub async fn accept_documents(
+        &self,
+        viewer: &Viewer,
+        accepted: &[Acceptance],
+    ) -> Result<(), GroupError> {
+        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+        let current = self.store.current_documents().await?;
+        for a in accepted {
+            if !current
+                .iter()
+                .any(|d| d.kind == a.kind && d.version == a.version)
+            {
+                return Err(Invalid::new(
+                    "documents",
+                    "not_current",
+                    format!("Version {} of the {} is not the current one; reload and read the current version.", a.version, a.kind),
+                )
+                .into());
+            }
+        }
+        self.record_acceptance(id, accepted).await?;
+        Ok(())
+    }
+
+    pub(crate) async fn record_acceptance(
+        &self,
+        member: MemberId,
+        accepted: &[Acceptance],
+    ) -> Result<(), StoreError> {
+        let rows: Vec<(String, i64, bool)> = accepted
+            .iter()
+            .map(|a| (a.kind.clone(), a.version, true))
+            .collect();
+        self.store
+            .record_consents(member, &rows, Timestamp::now())
+            .await
+    }
+
+    /// The viewer's own consent ledger.
+    pub async fn my_consents(&self, viewer: &Viewer) -> Result<Vec<ConsentRecord>, GroupError> {
+        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+        Ok(self.store.consents_of(id).await?)
+    }
+
+    /// A member's consent ledger, for an auditor (admins).
+    pub async fn consents_of(
+        &self,
+        viewer: &Viewer,
+        username: &str,
+    ) -> Result<Vec<ConsentRecord>, GroupError> {
+        if viewer.id().is_none() {
+            return Err(GroupError::SignInRequired);
+        }
+        if !viewer.is_admin() {
+            return Err(GroupError::Forbidden("admins_only"));
+        }
+        let member = self
+            .store
+            .member_by_username(&username.to_ascii_lowercase())
+            .await?
+            .ok_or(GroupError::NotFound)?;
+        Ok(self.store.consents_of(member.id).await?)
+    }
+}

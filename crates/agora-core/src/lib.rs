@@ -16,6 +16,7 @@ pub mod ids;
 pub mod mail;
 pub mod members;
 pub mod paging;
+pub mod sanctions;
 pub mod search;
 pub mod site;
 pub mod store;

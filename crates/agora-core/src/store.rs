@@ -18,6 +18,7 @@ use crate::ids::{GroupId, InvitationId, MemberId, PostId, TopicId};
 use crate::members::data::MemberArchive;
 use crate::members::{Credentials, Member, NewMember, SessionKind};
 use crate::paging::{Cursor, NameCursor};
+use crate::sanctions::{Appeal, NewSanction, Sanction};
 use crate::search::{SearchHit, SearchQuery};
 use crate::time::Timestamp;
 use crate::viewer::{Actor, SiteRole};
@@ -28,6 +29,7 @@ pub trait Store:
     + EmailTokenStore
     + MemberDataStore
     + ConsentStore
+    + SanctionStore
     + GroupStore
     + ForumStore
     + AuditStore
@@ -40,6 +42,7 @@ impl<T> Store for T where
         + EmailTokenStore
         + MemberDataStore
         + ConsentStore
+        + SanctionStore
         + GroupStore
         + ForumStore
         + AuditStore
@@ -162,6 +165,26 @@ pub trait ConsentStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// A member's ledger, oldest first.
     async fn consents_of(&self, member: MemberId) -> Result<Vec<ConsentRecord>, StoreError>;
+}
+
+/// Sanctions on members and their appeals.
+#[async_trait]
+pub trait SanctionStore: Send + Sync {
+    async fn insert_sanction(&self, sanction: &NewSanction) -> Result<Sanction, StoreError>;
+    /// Lifts a sanction not lifted yet; whether one was.
+    async fn lift_sanction(&self, id: i64, by: MemberId, at: Timestamp)
+    -> Result<bool, StoreError>;
+    /// A member's sanctions, newest first.
+    async fn sanctions_of(&self, member: MemberId) -> Result<Vec<Sanction>, StoreError>;
+    async fn insert_appeal(
+        &self,
+        sanction: i64,
+        member: MemberId,
+        message: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Appeals newest first, with their sanctions.
+    async fn appeals(&self, limit: u32) -> Result<Vec<Appeal>, StoreError>;
 }
 
 /// The append-only audit log.

@@ -46,6 +46,31 @@ pub struct Actor {
     /// Whether the member has confirmed their email address; until then they read but do not
     /// post.
     pub verified: bool,
+    /// What an active sanction stops the member from doing.
+    pub restriction: Restriction,
+}
+
+/// The effect of a member's strongest active sanction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Restriction {
+    /// Nothing: no sanction, or only warnings.
+    #[default]
+    None,
+    /// Silenced: reads and takes part in groups, but does not post.
+    Silenced,
+    /// Suspended or banned: reads and appeals, nothing else.
+    Suspended,
+}
+
+impl Restriction {
+    /// From the number the store computes (0 none, 1 silenced, 2 suspended).
+    pub fn from_level(level: Option<i64>) -> Self {
+        match level {
+            Some(2..) => Self::Suspended,
+            Some(1) => Self::Silenced,
+            _ => Self::None,
+        }
+    }
 }
 
 /// The viewer of a page or API response: every read path takes one.

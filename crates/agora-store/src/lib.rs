@@ -12,6 +12,7 @@ mod forum;
 mod groups;
 mod members;
 mod rows;
+mod sanctions;
 mod scope;
 mod search;
 

@@ -25,6 +25,7 @@ struct SessionRow {
     username: String,
     role: String,
     verified: bool,
+    restriction: Option<i64>,
     last_seen_at: i64,
 }
 
@@ -181,7 +182,11 @@ impl MemberStore for SqlStore {
         let row = {
             let mut db = self.pools.read().await?;
             db.optional::<SessionRow>(
-                "SELECT m.id, m.username, m.role, m.email_verified_at IS NOT NULL AS verified, s.last_seen_at FROM sessions s \
+                "SELECT m.id, m.username, m.role, m.email_verified_at IS NOT NULL AS verified, \
+                 (SELECT CAST(MAX(CASE x.kind WHEN 'silence' THEN 1 WHEN 'warning' THEN 0 ELSE 2 END) AS BIGINT) \
+                  FROM sanctions x WHERE x.member_id = m.id AND x.lifted_at IS NULL AND x.starts_at <= $2 \
+                  AND (x.ends_at IS NULL OR x.ends_at > $2)) AS restriction, \
+                 s.last_seen_at FROM sessions s \
                  JOIN members m ON m.id = s.member_id WHERE s.token_hash = $1 AND s.expires_at > $2",
                 &[token_hash.into(), now.0.into()],
             )
@@ -204,6 +209,7 @@ impl MemberStore for SqlStore {
             username: row.username,
             role: SiteRole::parse(&row.role).unwrap_or(SiteRole::Member),
             verified: row.verified,
+            restriction: agora_core::viewer::Restriction::from_level(row.restriction),
         }))
     }
 

@@ -98,7 +98,14 @@ impl ApiError {
             "csrf_failed" => {
                 "This request did not come from this site; reload the page and try again."
             }
-            "not_yourself" => "You cannot change your own role; ask another admin.",
+            "not_yourself" => "You cannot do this to yourself.",
+            "suspended" => {
+                "Your account is suspended: you can read and appeal, nothing else. See your sanctions on your profile page."
+            }
+            "silenced" => {
+                "You are silenced for now and cannot post. See why, and appeal, on your profile page."
+            }
+            "appeal_limit" => "You have sent three appeals today; the moderators will read them.",
             "documents_not_accepted" => {
                 "Please read and accept the updated netiquette, terms or privacy policy first."
             }
@@ -251,6 +258,7 @@ impl From<ProfileError> for ApiError {
             ProfileError::Invalid(i) => i.into(),
             ProfileError::SignInRequired => Self::sign_in_required(),
             ProfileError::NotFound => Self::not_found(),
+            ProfileError::Forbidden(code) => Self::forbidden(code),
             ProfileError::Store(s) => s.into(),
         }
     }

@@ -30,6 +30,9 @@ impl Agora {
         body: &str,
     ) -> Result<Post, ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
+            return Err(ForumError::Forbidden(code));
+        }
         let (topic, group) = self.readable_topic(viewer, topic_id).await?;
         if group.access < Access::Participate {
             return Err(ForumError::Forbidden("join_required"));
@@ -82,6 +85,9 @@ impl Agora {
         input: PostEditInput,
     ) -> Result<Post, ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
+            return Err(ForumError::Forbidden(code));
+        }
         let (post, topic, group) = self.post(viewer, id).await?;
         let moderator = group.access >= Access::Moderate;
         let author = post.author.id == actor.id && group.access >= Access::Participate;
@@ -187,6 +193,9 @@ impl Agora {
     /// topic. Moderators can restore it.
     pub async fn delete_post(&self, viewer: &Viewer, id: PostId) -> Result<(), ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(ForumError::Forbidden(code));
+        }
         let (post, _, group) = self.post(viewer, id).await?;
         let moderator = group.access >= Access::Moderate;
         if post.author.id != actor.id && !moderator {
@@ -215,6 +224,9 @@ impl Agora {
     /// Restores a deleted post (moderators).
     pub async fn restore_post(&self, viewer: &Viewer, id: PostId) -> Result<Post, ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(ForumError::Forbidden(code));
+        }
         let (post, _, group) = self.post(viewer, id).await?;
         if group.access < Access::Moderate {
             return Err(ForumError::Forbidden("moderators_only"));

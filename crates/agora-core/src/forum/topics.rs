@@ -98,6 +98,9 @@ impl Agora {
         input: NewTopicInput,
     ) -> Result<TopicView, ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
+            return Err(ForumError::Forbidden(code));
+        }
         let group = self.readable_group(viewer, slug).await?;
         if group.access < Access::Participate {
             return Err(ForumError::Forbidden("join_required"));
@@ -204,6 +207,9 @@ impl Agora {
         id: TopicId,
         flags: TopicFlags,
     ) -> Result<TopicView, ForumError> {
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(ForumError::Forbidden(code));
+        }
         let (topic, group) = self.readable_topic(viewer, id).await?;
         if group.access < Access::Moderate {
             return Err(ForumError::Forbidden("moderators_only"));

@@ -61,6 +61,9 @@ impl Agora {
         input: NewGroupInput,
     ) -> Result<GroupView, GroupError> {
         let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(GroupError::Forbidden(code));
+        }
         if !viewer.is_admin() && !self.site_settings().await?.members_may_create_groups {
             return Err(GroupError::Forbidden("admins_only"));
         }

@@ -28,6 +28,9 @@ impl Agora {
     #[instrument(skip_all, fields(slug))]
     pub async fn join(&self, viewer: &Viewer, slug: &str) -> Result<JoinOutcome, GroupError> {
         let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(GroupError::Forbidden(code));
+        }
         let view = self.group(viewer, slug).await?;
         match (view.relation, view.group.visibility) {
             (Relation::Member(_), _) => Ok(JoinOutcome::Member),
@@ -52,6 +55,9 @@ impl Agora {
     /// Leaves a group. The last owner must hand the group over first.
     pub async fn leave(&self, viewer: &Viewer, slug: &str) -> Result<(), GroupError> {
         let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(GroupError::Forbidden(code));
+        }
         let view = self.group(viewer, slug).await?;
         match view.relation {
             Relation::Member(GroupRole::Owner) => {
@@ -106,6 +112,9 @@ impl Agora {
         let view = self.moderated_group(viewer, slug).await?;
         let member = self.member_named(username).await?;
         let by = viewer.id().ok_or(GroupError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(GroupError::Forbidden(code));
+        }
         let found = self
             .store
             .decide_request(view.group.id, member, approve, by, Timestamp::now())
@@ -134,6 +143,9 @@ impl Agora {
         username: &str,
     ) -> Result<Invitation, GroupError> {
         let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(GroupError::Forbidden(code));
+        }
         let view = self.group(viewer, slug).await?;
         let allowed = match view.group.visibility {
             Visibility::Secret => view.access >= Access::Participate,
@@ -166,6 +178,9 @@ impl Agora {
         id: InvitationId,
     ) -> Result<GroupView, GroupError> {
         let me = viewer.id().ok_or(GroupError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(GroupError::Forbidden(code));
+        }
         let invitation = self
             .store
             .invitation(id)
@@ -213,6 +228,9 @@ impl Agora {
         slug: &str,
         username: &str,
     ) -> Result<(), GroupError> {
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(GroupError::Forbidden(code));
+        }
         let view = self.group(viewer, slug).await?;
         let is_owner = matches!(view.relation, Relation::Member(GroupRole::Owner));
         if !is_owner && !viewer.is_admin() {
@@ -259,6 +277,9 @@ impl Agora {
         username: &str,
         role: GroupRole,
     ) -> Result<(), GroupError> {
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(GroupError::Forbidden(code));
+        }
         let view = self.group(viewer, slug).await?;
         if !matches!(view.relation, Relation::Member(GroupRole::Owner)) && !viewer.is_admin() {
             return Err(GroupError::Forbidden("owners_only"));

@@ -137,6 +137,7 @@ mod tests {
             username: "ana".into(),
             role,
             verified: true,
+            restriction: crate::viewer::Restriction::None,
         })
     }
 

@@ -62,6 +62,9 @@ pub enum ProfileError {
     SignInRequired,
     #[error("not found")]
     NotFound,
+    /// A sanction stops the member (`suspended`).
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -316,6 +319,9 @@ impl Agora {
         viewer: &Viewer,
         update: ProfileUpdate,
     ) -> Result<Member, ProfileError> {
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(ProfileError::Forbidden(code));
+        }
         let me = self.me(viewer).await?;
         let display_name = match &update.display_name {
             Some(d) => DisplayName::parse(d, &me.username)?.as_str().to_owned(),

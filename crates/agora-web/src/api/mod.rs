@@ -7,6 +7,7 @@ pub mod forum;
 pub mod groups;
 pub mod members;
 pub mod preview;
+pub mod sanctions;
 pub mod search;
 pub mod site;
 
@@ -39,6 +40,7 @@ use crate::state::AppState;
         (name = "forum", description = "Topics and posts"),
         (name = "search", description = "Full-text search"),
         (name = "site", description = "Site settings"),
+        (name = "moderation", description = "Sanctions and appeals"),
     )
 )]
 struct ApiDoc;
@@ -102,6 +104,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(documents::pending))
         .routes(routes!(documents::accept, documents::mine))
         .routes(routes!(documents::of_member))
+        .routes(routes!(sanctions::impose))
+        .routes(routes!(sanctions::lift))
+        .routes(routes!(sanctions::mine))
+        .routes(routes!(sanctions::appeal))
+        .routes(routes!(sanctions::appeals))
         .routes(routes!(members::set_site_role))
 }
 

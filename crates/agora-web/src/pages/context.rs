@@ -124,6 +124,11 @@ impl Page {
             is_admin: self.viewer.is_admin(),
             verified: a.verified,
             pending_documents: self.pending_documents,
+            restriction: match a.restriction {
+                agora_core::viewer::Restriction::Suspended => "suspended",
+                agora_core::viewer::Restriction::Silenced => "silenced",
+                agora_core::viewer::Restriction::None => "",
+            },
             invitations: self.invitations,
         });
         Layout {

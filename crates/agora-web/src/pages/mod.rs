@@ -11,6 +11,7 @@ mod groups;
 mod home;
 mod legal;
 mod members;
+mod sanctions;
 mod search;
 mod seo;
 mod topics;
@@ -81,6 +82,8 @@ pub fn routes() -> Router<AppState> {
             get(members::settings_form).post(members::settings),
         )
         .route("/search", get(search::search))
+        .route("/sanctions", get(sanctions::show))
+        .route("/sanctions/{id}/appeal", post(sanctions::appeal))
         .route("/admin", get(admin::settings_form).post(admin::settings))
         .route("/admin/members", get(admin::members))
         .route("/admin/members/{username}/role", post(admin::set_role))

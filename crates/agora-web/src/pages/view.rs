@@ -33,6 +33,8 @@ pub struct NavViewer {
     pub verified: bool,
     /// Current documents the member has not accepted.
     pub pending_documents: usize,
+    /// `suspended` or `silenced` while a sanction is in force; empty otherwise.
+    pub restriction: &'static str,
 }
 
 /// One topic in a list.

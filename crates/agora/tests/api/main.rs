@@ -12,6 +12,7 @@ mod groups;
 mod openapi;
 mod pages;
 mod persistence;
+mod sanctions;
 mod schema;
 mod search;
 mod support;

@@ -1,0 +1,257 @@
+//! Actions on members: a warning, a silence (no posting) or a suspension (nothing but reading
+//! and appealing) for a time, or a ban; each with a reason the member sees, an appeal to the
+//! moderators, and an entry in the audit log.
+
+use serde::Serialize;
+
+use crate::agora::Agora;
+use crate::error::Invalid;
+use crate::groups::GroupError;
+use crate::ids::MemberId;
+use crate::time::Timestamp;
+use crate::viewer::{Restriction, SiteRole, Viewer};
+
+/// What a sanction does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SanctionKind {
+    /// A message with a reason; restricts nothing.
+    Warning,
+    /// No posting for a time.
+    Silence,
+    /// Nothing but reading and appealing, for a time.
+    Suspension,
+    /// Nothing but reading and appealing, until lifted.
+    Ban,
+}
+
+impl SanctionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Warning => "warning",
+            Self::Silence => "silence",
+            Self::Suspension => "suspension",
+            Self::Ban => "ban",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "warning" => Some(Self::Warning),
+            "silence" => Some(Self::Silence),
+            "suspension" => Some(Self::Suspension),
+            "ban" => Some(Self::Ban),
+            _ => None,
+        }
+    }
+}
+
+/// A sanction as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sanction {
+    pub id: i64,
+    pub member: MemberId,
+    pub kind: SanctionKind,
+    pub reason: String,
+    pub starts_at: Timestamp,
+    pub ends_at: Option<Timestamp>,
+    pub lifted: bool,
+}
+
+impl Sanction {
+    /// Whether it restricts the member at `now`.
+    pub fn active(&self, now: Timestamp) -> bool {
+        !self.lifted && self.starts_at <= now && self.ends_at.is_none_or(|e| e > now)
+    }
+}
+
+/// A sanction to record.
+#[derive(Debug, Clone)]
+pub struct NewSanction {
+    pub member: MemberId,
+    pub kind: SanctionKind,
+    pub reason: String,
+    pub starts_at: Timestamp,
+    pub ends_at: Option<Timestamp>,
+    pub by: MemberId,
+}
+
+/// An appeal, as the moderators read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Appeal {
+    pub id: i64,
+    pub sanction_id: i64,
+    pub username: String,
+    pub kind: SanctionKind,
+    pub reason: String,
+    pub message: String,
+    pub created_at: Timestamp,
+}
+
+impl Agora {
+    /// Sanctions a member (site moderators; not admins or moderators, not oneself). `days`
+    /// sets how long a silence or suspension lasts; warnings and bans take none.
+    pub async fn sanction(
+        &self,
+        viewer: &Viewer,
+        username: &str,
+        kind: SanctionKind,
+        reason: &str,
+        days: Option<i64>,
+    ) -> Result<Sanction, GroupError> {
+        let actor = require_site_moderator(viewer)?;
+        let member = self
+            .store
+            .member_by_username(&username.to_ascii_lowercase())
+            .await?
+            .ok_or(GroupError::NotFound)?;
+        if member.id == actor {
+            return Err(GroupError::Forbidden("not_yourself"));
+        }
+        if member.role != SiteRole::Member {
+            return Err(GroupError::Forbidden("admins_only"));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 2_000 {
+            return Err(Invalid::new(
+                "reason",
+                "required",
+                "Give a reason (up to 2,000 characters): the member will read it.",
+            )
+            .into());
+        }
+        let now = Timestamp::now();
+        let ends_at = match (kind, days) {
+            (SanctionKind::Silence | SanctionKind::Suspension, Some(d))
+                if (1..=3_650).contains(&d) =>
+            {
+                Some(now.plus_seconds(d * 86_400))
+            }
+            (SanctionKind::Silence | SanctionKind::Suspension, _) => {
+                return Err(Invalid::new(
+                    "days",
+                    "out_of_range",
+                    "A silence or suspension lasts 1 to 3,650 days.",
+                )
+                .into());
+            }
+            (SanctionKind::Warning | SanctionKind::Ban, _) => None,
+        };
+        let sanction = self
+            .store
+            .insert_sanction(&NewSanction {
+                member: member.id,
+                kind,
+                reason: reason.to_owned(),
+                starts_at: now,
+                ends_at,
+                by: actor,
+            })
+            .await?;
+        let detail = match ends_at {
+            Some(end) => format!("until {}: {reason}", end.to_rfc3339()),
+            None => reason.to_owned(),
+        };
+        let action = match kind {
+            SanctionKind::Warning => "member.warn",
+            SanctionKind::Silence => "member.silence",
+            SanctionKind::Suspension => "member.suspend",
+            SanctionKind::Ban => "member.ban",
+        };
+        self.audit(
+            viewer,
+            action,
+            format!("member:{}", member.username),
+            None,
+            detail,
+        )
+        .await;
+        Ok(sanction)
+    }
+
+    /// Lifts a sanction (site moderators).
+    pub async fn lift_sanction(&self, viewer: &Viewer, id: i64) -> Result<(), GroupError> {
+        let actor = require_site_moderator(viewer)?;
+        if !self
+            .store
+            .lift_sanction(id, actor, Timestamp::now())
+            .await?
+        {
+            return Err(GroupError::NotFound);
+        }
+        self.audit(
+            viewer,
+            "sanction.lift",
+            format!("sanction:{id}"),
+            None,
+            String::new(),
+        )
+        .await;
+        Ok(())
+    }
+
+    /// The viewer's own sanctions, newest first: they see every reason.
+    pub async fn my_sanctions(&self, viewer: &Viewer) -> Result<Vec<Sanction>, GroupError> {
+        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+        Ok(self.store.sanctions_of(id).await?)
+    }
+
+    /// Appeals one's own sanction to the moderators (three appeals a day at most).
+    pub async fn appeal(
+        &self,
+        viewer: &Viewer,
+        sanction_id: i64,
+        message: &str,
+    ) -> Result<(), GroupError> {
+        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+        let own = self.store.sanctions_of(id).await?;
+        if !own.iter().any(|s| s.id == sanction_id) {
+            return Err(GroupError::NotFound);
+        }
+        let message = message.trim();
+        if message.is_empty() || message.chars().count() > 4_000 || message.contains('\0') {
+            return Err(Invalid::new(
+                "message",
+                "required",
+                "Write your appeal (up to 4,000 characters).",
+            )
+            .into());
+        }
+        let now = Timestamp::now();
+        let count = self
+            .store
+            .bump_counter(&format!("appeal:{}", id.0), now, now.plus_seconds(-86_400))
+            .await?;
+        if count.hits > 3 {
+            return Err(GroupError::Forbidden("appeal_limit"));
+        }
+        self.store
+            .insert_appeal(sanction_id, id, message, now)
+            .await?;
+        Ok(())
+    }
+
+    /// Appeals, newest first (site moderators).
+    pub async fn appeals(&self, viewer: &Viewer) -> Result<Vec<Appeal>, GroupError> {
+        require_site_moderator(viewer)?;
+        Ok(self.store.appeals(200).await?)
+    }
+}
+
+fn require_site_moderator(viewer: &Viewer) -> Result<MemberId, GroupError> {
+    let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+    if !viewer.is_site_moderator() {
+        return Err(GroupError::Forbidden("moderators_only"));
+    }
+    Ok(id)
+}
+
+/// Why the viewer may not take part, if a sanction says so: `posting` covers topics, replies
+/// and edits (a silence stops those); anything else is stopped only by a suspension or ban.
+pub fn restriction_code(viewer: &Viewer, posting: bool) -> Option<&'static str> {
+    match viewer.actor().map(|a| a.restriction) {
+        Some(Restriction::Suspended) => Some("suspended"),
+        Some(Restriction::Silenced) if posting => Some("silenced"),
+        _ => None,
+    }
+}

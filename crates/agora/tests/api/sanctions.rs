@@ -1,0 +1,168 @@
+//! Actions on members: warnings, silences, suspensions and bans, and appeals.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::support::{TestApp, each_backend};
+
+async fn setup(app: &TestApp) -> (String, String, String, i64) {
+    let admin = app.register("admin").await;
+    let moderator = app.register("mod").await;
+    app.call(
+        Method::PUT,
+        "/api/v1/members/mod/role",
+        Some(&admin),
+        Some(json!({"role": "moderator"})),
+    )
+    .await;
+    let ana = app.register("ana").await;
+    app.create_group(&admin, "club", "public").await;
+    app.create_group(&admin, "other", "public").await;
+    app.join(&ana, "club").await;
+    let (topic, _) = app
+        .create_topic(&ana, "club", "Before anything happened", "Hello")
+        .await;
+    (admin, moderator, ana, topic)
+}
+
+#[tokio::test]
+async fn a_suspended_member_can_do_nothing_but_read_and_appeal() {
+    each_backend(|app| async move {
+        let (admin, moderator, ana, topic) = setup(&app).await;
+        let r = app
+            .post("/api/v1/members/ana/sanctions", Some(&moderator), json!({"kind": "suspension", "reason": "Personal attacks in the Rides thread.", "days": 7}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let sanction = r.body["id"].as_i64().unwrap_or_default();
+        assert_eq!(r.body["active"], true);
+
+        // Reading works.
+        for path in ["/api/v1/groups", "/api/v1/groups/club/topics", &format!("/api/v1/topics/{topic}"), "/api/v1/me"] {
+            assert_eq!(app.get(path, Some(&ana)).await.status, StatusCode::OK, "{path}");
+        }
+        // Nothing else does.
+        let writes = [
+            (Method::POST, "/api/v1/groups/club/topics".to_owned(), json!({"title": "Still here", "body": "Hi"})),
+            (Method::POST, format!("/api/v1/topics/{topic}/posts"), json!({"body": "Hi"})),
+            (Method::POST, "/api/v1/groups/other/join".to_owned(), json!({})),
+            (Method::POST, "/api/v1/groups/club/leave".to_owned(), json!({})),
+            (Method::PATCH, "/api/v1/me".to_owned(), json!({"bio": "new bio"})),
+        ];
+        for (method, path, body) in writes {
+            let r = app.call(method.clone(), &path, Some(&ana), Some(body)).await;
+            assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "suspended"), "{method} {path}: {}", r.text);
+        }
+        let first = app.get(&format!("/api/v1/topics/{topic}"), Some(&ana)).await.body["posts"][0]["id"].as_i64().unwrap_or_default();
+        let r = app.patch(&format!("/api/v1/posts/{first}"), Some(&ana), json!({"body": "edited"})).await;
+        assert_eq!(r.code(), "suspended");
+        let r = app.delete(&format!("/api/v1/posts/{first}"), Some(&ana)).await;
+        assert_eq!(r.code(), "suspended");
+        assert_eq!(app.count_rows("posts").await, 1);
+
+        // She sees why, and appeals.
+        let mine = app.get("/api/v1/me/sanctions", Some(&ana)).await;
+        assert_eq!(mine.body[0]["reason"], "Personal attacks in the Rides thread.");
+        assert!(mine.body[0]["ends_at"].is_string());
+        let r = app.post(&format!("/api/v1/me/sanctions/{sanction}/appeal"), Some(&ana), json!({"message": "I apologised in the thread."})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let page = app.page("/", Some(&ana)).await;
+        assert!(page.text.contains("/sanctions"), "a banner points to her sanctions");
+
+        let appeals = app.get("/api/v1/appeals", Some(&moderator)).await;
+        assert_eq!(appeals.body[0]["message"], "I apologised in the thread.");
+        assert_eq!(app.get("/api/v1/appeals", Some(&ana)).await.status, StatusCode::FORBIDDEN);
+
+        let r = app.post(&format!("/api/v1/sanctions/{sanction}/lift"), Some(&moderator), json!({})).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        let r = app.post(&format!("/api/v1/topics/{topic}/posts"), Some(&ana), json!({"body": "Thank you."})).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+
+        let log = app.get("/api/v1/audit?q=ana", Some(&admin)).await;
+        let actions: Vec<&str> = log.body["entries"].as_array().map(|a| a.iter().filter_map(|e| e["action"].as_str()).collect()).unwrap_or_default();
+        assert!(actions.contains(&"member.suspend"), "{actions:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_silenced_member_reads_and_joins_but_does_not_post_and_a_warning_restricts_nothing() {
+    each_backend(|app| async move {
+        let (admin, moderator, ana, topic) = setup(&app).await;
+        let r = app
+            .post(
+                "/api/v1/members/ana/sanctions",
+                Some(&moderator),
+                json!({"kind": "warning", "reason": "Stay on topic, please."}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ana),
+                json!({"body": "On topic now."}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "a warning restricts nothing");
+
+        let r = app
+            .post(
+                "/api/v1/members/ana/sanctions",
+                Some(&moderator),
+                json!({"kind": "silence", "reason": "Flooding.", "days": 1}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ana),
+                json!({"body": "More."}),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "silenced"));
+        assert_eq!(
+            app.join(&ana, "other").await.status,
+            StatusCode::OK,
+            "joining is not posting"
+        );
+
+        let r = app
+            .post(
+                "/api/v1/members/ana/sanctions",
+                Some(&moderator),
+                json!({"kind": "silence", "reason": "x"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "out_of_range"),
+            "a silence needs a length"
+        );
+        let r = app
+            .post(
+                "/api/v1/members/admin/sanctions",
+                Some(&moderator),
+                json!({"kind": "ban", "reason": "x"}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "moderators do not sanction admins"
+        );
+        let r = app
+            .post(
+                "/api/v1/members/mod/sanctions",
+                Some(&ana),
+                json!({"kind": "ban", "reason": "x"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::FORBIDDEN, "moderators_only")
+        );
+        let _ = admin;
+    })
+    .await;
+}

@@ -26,6 +26,8 @@ pub struct AgoraConfig {
     pub public_url: String,
     /// Topics and replies a member may post per minute.
     pub posts_per_minute: i64,
+    /// Flags from distinct verified members that hide a post until a moderator looks.
+    pub flags_to_hide: i64,
 }
 
 impl Default for AgoraConfig {
@@ -38,6 +40,7 @@ impl Default for AgoraConfig {
             registration_burst: 3,
             public_url: "http://127.0.0.1:8080".into(),
             posts_per_minute: 10,
+            flags_to_hide: 3,
         }
     }
 }

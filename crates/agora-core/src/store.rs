@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use crate::audit::{AuditEntry, NewAuditEntry};
 use crate::consent::{ConsentRecord, Document};
 use crate::error::StoreError;
+use crate::flags::QueueItem;
 use crate::forum::{
     NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags, TopicInGroup,
     TopicSort,
@@ -407,6 +408,27 @@ pub trait ForumStore: Send + Sync {
         before: Option<PostId>,
         limit: u32,
     ) -> Result<Vec<PostInTopic>, StoreError>;
+    /// Records a flag (a second open flag by the same member replaces nothing) and returns how
+    /// many distinct verified members have an open flag on the post.
+    async fn insert_flag(
+        &self,
+        post: PostId,
+        member: MemberId,
+        reason: &str,
+        note: &str,
+        at: Timestamp,
+    ) -> Result<i64, StoreError>;
+    /// Posts with open flags in groups in `scope`, oldest flag first.
+    async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError>;
+    /// Resolves the open flags on a post; returns how many there were.
+    async fn resolve_flags(
+        &self,
+        post: PostId,
+        by: MemberId,
+        upheld: bool,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<u64, StoreError>;
     /// Number of visible posts by `member` in groups in `scope`.
     async fn count_posts_by(&self, member: MemberId, scope: &Scope) -> Result<i64, StoreError>;
 }

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use agora_core::flags::QueueItem;
 use agora_core::forum::{
     Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags,
     TopicInGroup, TopicSort,
@@ -500,6 +501,122 @@ impl ForumStore for SqlStore {
                 group_name: r.group_name,
             })
             .collect())
+    }
+
+    async fn insert_flag(
+        &self,
+        post: PostId,
+        member: MemberId,
+        reason: &str,
+        note: &str,
+        at: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "INSERT INTO flags (post_id, member_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (post_id, member_id) WHERE resolved_at IS NULL DO NOTHING",
+            &[post.0.into(), member.0.into(), reason.into(), note.into(), at.0.into()],
+        )
+        .await?;
+        let agreeing = tx
+            .one::<Int>(
+                "SELECT COUNT(*) FROM flags f JOIN members m ON m.id = f.member_id \
+                 WHERE f.post_id = $1 AND f.resolved_at IS NULL AND m.email_verified_at IS NOT NULL",
+                &[post.0.into()],
+            )
+            .await?
+            .0;
+        tx.commit().await?;
+        Ok(agreeing)
+    }
+
+    async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT p.id AS post_id, t.id AS topic_id, t.title AS topic_title, g.slug AS group_slug, \
+             a.username AS author, p.body_markdown AS excerpt, p.deleted AS hidden, \
+             (SELECT COUNT(*) FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL) AS flags, \
+             (SELECT MIN(f.created_at) FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL) AS first_flagged_at \
+             FROM posts p JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
+             JOIN members a ON a.id = p.author_id \
+             WHERE p.id IN (SELECT f.post_id FROM flags f WHERE f.resolved_at IS NULL) AND {} \
+             ORDER BY first_flagged_at LIMIT $2",
+            group_filter(scope, 1)
+        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            post_id: i64,
+            topic_id: i64,
+            topic_title: String,
+            group_slug: String,
+            author: String,
+            excerpt: String,
+            hidden: bool,
+            flags: i64,
+            first_flagged_at: i64,
+        }
+        #[derive(sqlx::FromRow)]
+        struct Reason {
+            reason: String,
+        }
+        let rows = db
+            .all::<Row>(
+                sql,
+                &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let reasons = db
+                .all::<Reason>(
+                    "SELECT DISTINCT reason FROM flags WHERE post_id = $1 AND resolved_at IS NULL ORDER BY reason",
+                    &[r.post_id.into()],
+                )
+                .await?;
+            out.push(QueueItem {
+                post_id: PostId(r.post_id),
+                topic_id: TopicId(r.topic_id),
+                topic_title: r.topic_title,
+                group_slug: r.group_slug,
+                author: r.author,
+                excerpt: r.excerpt.chars().take(300).collect(),
+                flags: r.flags,
+                reasons: reasons
+                    .into_iter()
+                    .map(|x| x.reason)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                hidden: r.hidden,
+                first_flagged_at: Timestamp(r.first_flagged_at),
+            });
+        }
+        Ok(out)
+    }
+
+    async fn resolve_flags(
+        &self,
+        post: PostId,
+        by: MemberId,
+        upheld: bool,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE flags SET resolved_at = $3, resolved_by = $2, resolution = $4, resolution_reason = $5 \
+                 WHERE post_id = $1 AND resolved_at IS NULL",
+                &[
+                    post.0.into(),
+                    by.0.into(),
+                    at.0.into(),
+                    (if upheld { "upheld" } else { "dismissed" }).into(),
+                    reason.into(),
+                ],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n)
     }
 
     async fn count_posts_by(&self, member: MemberId, scope: &Scope) -> Result<i64, StoreError> {

@@ -105,6 +105,7 @@ impl ApiError {
             "silenced" => {
                 "You are silenced for now and cannot post. See why, and appeal, on your profile page."
             }
+            "own_post" => "You cannot flag your own post; edit or delete it instead.",
             "appeal_limit" => "You have sent three appeals today; the moderators will read them.",
             "documents_not_accepted" => {
                 "Please read and accept the updated netiquette, terms or privacy policy first."

@@ -109,6 +109,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sanctions::mine))
         .routes(routes!(sanctions::appeal))
         .routes(routes!(sanctions::appeals))
+        .routes(routes!(sanctions::flag))
+        .routes(routes!(sanctions::queue))
+        .routes(routes!(sanctions::resolve))
         .routes(routes!(members::set_site_role))
 }
 

@@ -161,3 +161,113 @@ pub async fn appeals(
     let rows = state.agora.appeals(&auth.viewer).await?;
     Ok(Json(rows.iter().map(AppealResponse::from).collect()))
 }
+
+/// A flag on a post.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FlagRequest {
+    /// `spam`, `abuse`, `defamation`, `off_topic` or `other`.
+    pub reason: String,
+    /// Anything the moderators should know.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// What flagging did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlagResponse {
+    /// Whether enough members agreed and the post is now hidden until a moderator looks.
+    pub hidden: bool,
+}
+
+/// A decision on a flagged post.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResolveRequest {
+    /// `uphold` (the post stays hidden) or `dismiss` (it is shown again).
+    pub decision: String,
+    pub reason: String,
+}
+
+/// A flagged post awaiting a decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueItemResponse {
+    pub post_id: i64,
+    pub topic_id: i64,
+    pub topic_title: String,
+    pub group: String,
+    pub author: String,
+    pub excerpt: String,
+    pub flags: i64,
+    pub reasons: String,
+    pub hidden: bool,
+    pub first_flagged_at: String,
+}
+
+/// Flags a post for the moderators.
+#[utoipa::path(post, path = "/api/v1/posts/{id}/flags", tag = "moderation", params(("id" = i64, Path)),
+    request_body = FlagRequest,
+    responses((status = 201, body = FlagResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn flag(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<FlagRequest>,
+) -> Result<(StatusCode, Json<FlagResponse>), ApiError> {
+    let hidden = state
+        .agora
+        .flag_post(&auth.viewer, agora_core::PostId(id), &req.reason, &req.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(FlagResponse { hidden })))
+}
+
+/// Flagged posts awaiting a decision, in groups the moderator may read.
+#[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "moderation",
+    responses((status = 200, body = [QueueItemResponse]), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn queue(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<QueueItemResponse>>, ApiError> {
+    let items = state.agora.moderation_queue(&auth.viewer).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| QueueItemResponse {
+                post_id: i.post_id.0,
+                topic_id: i.topic_id.0,
+                topic_title: i.topic_title,
+                group: i.group_slug,
+                author: i.author,
+                excerpt: i.excerpt,
+                flags: i.flags,
+                reasons: i.reasons,
+                hidden: i.hidden,
+                first_flagged_at: i.first_flagged_at.to_rfc3339(),
+            })
+            .collect(),
+    ))
+}
+
+/// Resolves the flags on a post, with a reason.
+#[utoipa::path(post, path = "/api/v1/posts/{id}/flags/resolve", tag = "moderation", params(("id" = i64, Path)),
+    request_body = ResolveRequest,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ResolveRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .agora
+        .resolve_flags(
+            &auth.viewer,
+            agora_core::PostId(id),
+            &req.decision,
+            &req.reason,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

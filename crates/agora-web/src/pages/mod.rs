@@ -7,6 +7,7 @@ mod auth;
 mod context;
 mod data;
 mod email;
+mod flags;
 mod groups;
 mod home;
 mod legal;
@@ -89,6 +90,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/members/{username}/role", post(admin::set_role))
         .route("/admin/groups", get(admin::groups))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/queue", get(flags::queue))
+        .route("/admin/queue/{id}", post(flags::resolve))
+        .route("/p/{id}/flag", get(flags::form).post(flags::flag))
         .route("/admin/documents", get(legal::admin))
         .route("/admin/documents/{kind}", post(legal::publish))
         .route("/legal/accept", get(legal::accept_form).post(legal::accept))

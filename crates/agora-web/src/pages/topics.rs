@@ -139,6 +139,7 @@ pub struct PostView {
     deleted: bool,
     can_edit: bool,
     can_delete: bool,
+    can_flag: bool,
 }
 
 #[derive(Template)]
@@ -225,6 +226,10 @@ pub async fn show(
     let notice = match q.notice.as_deref() {
         Some("deleted") => Some("The post was deleted."),
         Some("restored") => Some("The post was restored."),
+        Some("flagged") => Some("Thank you: the moderators will look at it."),
+        Some("hidden") => {
+            Some("Thank you: enough members agreed, so the post is hidden until a moderator looks.")
+        }
         _ => None,
     };
     Ok(render(&topic_page(
@@ -273,6 +278,7 @@ fn topic_page(
                 deleted: p.deleted,
                 can_edit: !p.deleted && (moderator || (mine && participant && !t.locked)),
                 can_delete: !p.deleted && (moderator || mine),
+                can_flag: !p.deleted && !mine && me.is_some(),
             }
         })
         .collect();

@@ -506,3 +506,58 @@ async fn the_sign_up_page_turns_away_bots_that_fill_the_honeypot_or_skip_the_for
     })
     .await;
 }
+
+#[tokio::test]
+async fn members_flag_posts_from_the_page_and_moderators_resolve_them_from_the_queue() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let ana = app.register("ana").await;
+        let ben = app.register("ben").await;
+        app.create_group(&admin, "club", "public").await;
+        app.join(&ana, "club").await;
+        let (topic, post) = app
+            .create_topic(&ana, "club", "Buy now", "Cheap pills")
+            .await;
+        let form = app.page(&format!("/p/{post}/flag"), Some(&ben)).await;
+        assert!(form.text.contains("value=\"spam\""), "{}", form.text);
+        let r = app
+            .form(
+                &format!("/p/{post}/flag"),
+                Some(&ben),
+                &[("csrf", &csrf_for(&ben)), ("reason", "spam"), ("note", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        let queue = app.page("/admin/queue", Some(&admin)).await;
+        assert!(
+            queue.text.contains("Buy now") && queue.text.contains("spam"),
+            "{}",
+            queue.text
+        );
+        let r = app
+            .form(
+                &format!("/admin/queue/{post}"),
+                Some(&admin),
+                &[
+                    ("csrf", &csrf_for(&admin)),
+                    ("decision", "dismiss"),
+                    ("reason", "Satire"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(
+            !app.page("/admin/queue", Some(&admin))
+                .await
+                .text
+                .contains("Buy now")
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/topics/{topic}"), None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    })
+    .await;
+}

@@ -166,3 +166,125 @@ async fn a_silenced_member_reads_and_joins_but_does_not_post_and_a_warning_restr
     })
     .await;
 }
+
+#[tokio::test]
+async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reason() {
+    let config = agora_core::AgoraConfig {
+        flags_to_hide: 2,
+        ..Default::default()
+    };
+    crate::support::each_backend_with(config, |app| async move {
+        let (admin, moderator, ana, topic) = setup(&app).await;
+        let ben = app.register("ben").await;
+        let cat = app.register("cat").await;
+        let spam = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ana),
+                json!({"body": "Cheap pills at pills.example"}),
+            )
+            .await;
+        let spam = spam.body["id"].as_i64().unwrap_or_default();
+
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{spam}/flags"),
+                Some(&ana),
+                json!({"reason": "spam"}),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "own_post"));
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{spam}/flags"),
+                Some(&ben),
+                json!({"reason": "nonsense"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_choice")
+        );
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{spam}/flags"),
+                Some(&ben),
+                json!({"reason": "spam", "note": "Link farm"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["hidden"].as_bool()),
+            (StatusCode::CREATED, Some(false))
+        );
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{spam}/flags"),
+                Some(&ben),
+                json!({"reason": "spam"}),
+            )
+            .await;
+        assert_eq!(
+            r.body["hidden"], false,
+            "one member's second flag does not count twice"
+        );
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{spam}/flags"),
+                Some(&cat),
+                json!({"reason": "abuse"}),
+            )
+            .await;
+        assert_eq!(r.body["hidden"], true, "two agreeing members hide it");
+        assert_eq!(
+            app.get(&format!("/api/v1/posts/{spam}"), None).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        let queue = app.get("/api/v1/moderation/queue", Some(&moderator)).await;
+        assert_eq!(queue.body[0]["post_id"], spam, "{}", queue.text);
+        assert_eq!(
+            (
+                queue.body[0]["flags"].as_i64(),
+                queue.body[0]["reasons"].as_str()
+            ),
+            (Some(2), Some("abuse, spam"))
+        );
+        assert_eq!(
+            app.get("/api/v1/moderation/queue", Some(&ben)).await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{spam}/flags/resolve"),
+                Some(&moderator),
+                json!({"decision": "dismiss", "reason": ""}),
+            )
+            .await;
+        assert_eq!(r.code(), "required", "a decision needs a reason");
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{spam}/flags/resolve"),
+                Some(&moderator),
+                json!({"decision": "uphold", "reason": "Spam link."}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        assert_eq!(
+            app.get("/api/v1/moderation/queue", Some(&moderator))
+                .await
+                .body
+                .as_array()
+                .map(Vec::len),
+            Some(0)
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/posts/{spam}"), None).await.status,
+            StatusCode::NOT_FOUND,
+            "upheld: stays hidden"
+        );
+        let log = app.get("/api/v1/audit?q=flags", Some(&admin)).await;
+        assert_eq!(log.body["entries"][0]["detail"], "Spam link.");
+    })
+    .await;
+}

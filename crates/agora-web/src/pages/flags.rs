@@ -1,0 +1,147 @@
+//! Flagging a post, and the moderators' queue of flagged posts.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use agora_core::PostId;
+use agora_core::flags::REASONS;
+
+use crate::error::ApiError;
+use crate::pages::context::truncate;
+use crate::pages::view::Layout;
+use crate::pages::{Page, render, see_other};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "flag.html")]
+struct FlagPage {
+    layout: Layout,
+    id: i64,
+    excerpt: String,
+    reasons: Vec<(&'static str, &'static str)>,
+}
+
+/// `/p/{id}/flag`: why is this post a problem?
+pub async fn form(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    if page.viewer.id().is_none() {
+        return Err(ApiError::sign_in_required());
+    }
+    let (post, _, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    Ok(render(&FlagPage {
+        layout: page.layout(
+            "Flag a post",
+            "Flag a post for the moderators.",
+            "groups",
+            true,
+        ),
+        id,
+        excerpt: truncate(&post.body_markdown, 300),
+        reasons: REASONS.to_vec(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FlagForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Sends the flag and goes back to the topic.
+pub async fn flag(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<FlagForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let (post, topic, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    let hidden = state
+        .agora
+        .flag_post(&page.viewer, post.id, &form.reason, &form.note)
+        .await?;
+    let notice = if hidden { "hidden" } else { "flagged" };
+    let page_number = (post.number - 1) / 20 + 1;
+    Ok(see_other(&format!(
+        "/t/{}/{}?page={page_number}&notice={notice}",
+        topic.id.0, topic.slug
+    )))
+}
+
+pub struct QueueRow {
+    post_id: i64,
+    topic_id: i64,
+    topic_title: String,
+    group: String,
+    author: String,
+    excerpt: String,
+    flags: i64,
+    reasons: String,
+    hidden: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_queue.html")]
+struct Queue {
+    layout: Layout,
+    tab: &'static str,
+    items: Vec<QueueRow>,
+}
+
+/// `/admin/queue`: flagged posts (site moderators).
+pub async fn queue(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
+    let items = state.agora.moderation_queue(&page.viewer).await?;
+    Ok(render(&Queue {
+        layout: page.layout("Admin: flags", "Flagged posts.", "admin", true),
+        tab: "queue",
+        items: items
+            .into_iter()
+            .map(|i| QueueRow {
+                post_id: i.post_id.0,
+                topic_id: i.topic_id.0,
+                topic_title: i.topic_title,
+                group: i.group_slug,
+                author: i.author,
+                excerpt: i.excerpt,
+                flags: i.flags,
+                reasons: i.reasons,
+                hidden: i.hidden,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResolveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Resolves the flags on a post.
+pub async fn resolve(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<ResolveForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    state
+        .agora
+        .resolve_flags(&page.viewer, PostId(id), &form.decision, &form.reason)
+        .await?;
+    Ok(see_other("/admin/queue"))
+}

@@ -33,6 +33,8 @@ pub struct QueueItem {
     pub excerpt: String,
     pub flags: i64,
     pub reasons: String,
+    /// What the flaggers wrote, and why a word filter held it.
+    pub notes: String,
     pub hidden: bool,
     pub first_flagged_at: Timestamp,
 }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod consent;
 pub mod content;
 pub mod error;
+pub mod filters;
 pub mod flags;
 pub mod forum;
 pub mod groups;

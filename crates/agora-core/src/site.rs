@@ -20,6 +20,9 @@ pub struct SiteSettings {
     pub featured_groups: Vec<String>,
     /// The registration plausibility rules as the admins set them.
     pub registration_rules: RuleSettings,
+    /// The word filters, parsed, and as the admins wrote them.
+    pub word_filters: Vec<crate::filters::WordFilter>,
+    pub word_filters_text: String,
 }
 
 impl Default for SiteSettings {
@@ -34,6 +37,8 @@ impl Default for SiteSettings {
             members_may_create_groups: false,
             featured_groups: Vec::new(),
             registration_rules: RuleSettings::default(),
+            word_filters: Vec::new(),
+            word_filters_text: String::new(),
         }
     }
 }
@@ -53,6 +58,8 @@ pub struct SiteSettingsPatch {
     pub rules_extra_names: Option<String>,
     /// More mail domains registration refuses, one per line.
     pub rules_extra_domains: Option<String>,
+    /// Word filters, one rule per line (see `filters`).
+    pub word_filters: Option<String>,
 }
 
 /// Non-empty trimmed lines, lowercased, with single spaces between words.
@@ -102,6 +109,10 @@ impl Agora {
                 }
                 "rules_extra_names" => s.registration_rules.extra_names = lines(&value),
                 "rules_extra_domains" => s.registration_rules.extra_domains = lines(&value),
+                "word_filters" => {
+                    s.word_filters = crate::filters::parse(&value).unwrap_or_default();
+                    s.word_filters_text = value;
+                }
                 _ => {}
             }
         }
@@ -150,6 +161,7 @@ impl Agora {
             ("rules_off", patch.rules_off.is_some()),
             ("rules_extra_names", patch.rules_extra_names.is_some()),
             ("rules_extra_domains", patch.rules_extra_domains.is_some()),
+            ("word_filters", patch.word_filters.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
@@ -247,6 +259,10 @@ impl Agora {
                 }
                 self.store.put_setting(key, &entries.join("\n")).await?;
             }
+        }
+        if let Some(raw) = &patch.word_filters {
+            crate::filters::parse(raw)?;
+            self.store.put_setting("word_filters", raw.trim()).await?;
         }
         if let Some(b) = patch.members_may_create_groups {
             self.store

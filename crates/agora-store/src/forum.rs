@@ -559,6 +559,10 @@ impl ForumStore for SqlStore {
         struct Reason {
             reason: String,
         }
+        #[derive(sqlx::FromRow)]
+        struct Note {
+            note: String,
+        }
         let rows = db
             .all::<Row>(
                 sql,
@@ -570,6 +574,12 @@ impl ForumStore for SqlStore {
             let reasons = db
                 .all::<Reason>(
                     "SELECT DISTINCT reason FROM flags WHERE post_id = $1 AND resolved_at IS NULL ORDER BY reason",
+                    &[r.post_id.into()],
+                )
+                .await?;
+            let notes = db
+                .all::<Note>(
+                    "SELECT DISTINCT note FROM flags WHERE post_id = $1 AND resolved_at IS NULL AND note <> '' ORDER BY note",
                     &[r.post_id.into()],
                 )
                 .await?;
@@ -586,6 +596,11 @@ impl ForumStore for SqlStore {
                     .map(|x| x.reason)
                     .collect::<Vec<_>>()
                     .join(", "),
+                notes: notes
+                    .into_iter()
+                    .map(|x| x.note)
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 hidden: r.hidden,
                 first_flagged_at: Timestamp(r.first_flagged_at),
             });

@@ -315,6 +315,11 @@ impl From<ForumError> for ApiError {
                 "topic_locked",
                 "This topic is locked; it takes no more replies or edits.",
             ),
+            ForumError::Held => Self::new(
+                StatusCode::ACCEPTED,
+                "held_for_review",
+                "Thank you: your post waits for a moderator's look before others see it.",
+            ),
             ForumError::RateLimited { retry_after_secs } => {
                 let mut e = Self::rate_limited(retry_after_secs);
                 e.message = format!(

@@ -43,7 +43,9 @@ impl Agora {
         if !actor.verified {
             return Err(ForumError::Forbidden("email_unverified"));
         }
-        let body = PostBody::parse(body)?;
+        PostBody::parse(body)?;
+        let (_, screened, held) = self.screen(None, body).await?;
+        let body = PostBody::parse(&screened)?;
         self.require_current_documents(viewer).await?;
         self.posting_limit(actor.id).await?;
         let rendered = markdown::render(body.as_str());
@@ -58,6 +60,10 @@ impl Agora {
                 at: Timestamp::now(),
             })
             .await?;
+        if let Some(word) = held {
+            self.hold_post(viewer, id, &word).await?;
+            return Err(ForumError::Held);
+        }
         self.store.post(id).await?.ok_or(ForumError::NotFound)
     }
 
@@ -108,9 +114,15 @@ impl Agora {
             )
             .into());
         }
-        let body = PostBody::parse(input.body.as_deref().unwrap_or(&post.body_markdown))?;
-        let title = input
-            .title
+        PostBody::parse(input.body.as_deref().unwrap_or(&post.body_markdown))?;
+        let (screened_title, screened_body, held) = self
+            .screen(
+                input.title.as_deref(),
+                input.body.as_deref().unwrap_or(&post.body_markdown),
+            )
+            .await?;
+        let body = PostBody::parse(&screened_body)?;
+        let title = screened_title
             .as_deref()
             .map(TopicTitle::parse)
             .transpose()?
@@ -145,7 +157,65 @@ impl Agora {
             )
             .await;
         }
+        if let Some(word) = held {
+            self.hold_post(viewer, id, &word).await?;
+            return Err(ForumError::Held);
+        }
         self.store.post(id).await?.ok_or(ForumError::NotFound)
+    }
+
+    /// Runs the word filters over a title and body: a blocked word refuses the post, a held
+    /// one returns the word (the post is then hidden for a moderator), replacements apply.
+    pub(crate) async fn screen(
+        &self,
+        title: Option<&str>,
+        body: &str,
+    ) -> Result<(Option<String>, String, Option<String>), ForumError> {
+        use crate::filters::{Verdict, apply};
+        let rules = self.site_settings().await?.word_filters;
+        if rules.is_empty() {
+            return Ok((title.map(str::to_owned), body.to_owned(), None));
+        }
+        let mut held = None;
+        let mut run = |field: &'static str, text: &str| -> Result<String, ForumError> {
+            match apply(&rules, text) {
+                Verdict::Block(word) => Err(Invalid::new(
+                    field,
+                    "blocked_word",
+                    format!("This community does not allow the word \u{201c}{word}\u{201d}. Please rephrase."),
+                )
+                .into()),
+                Verdict::Hold(text, word) => {
+                    held = Some(word);
+                    Ok(text)
+                }
+                Verdict::Pass(text) => Ok(text),
+            }
+        };
+        let title = title.map(|t| run("title", t)).transpose()?;
+        let body = run("body", body)?;
+        Ok((title, body, held))
+    }
+
+    /// Hides a post a word filter held, queues it for the moderators and logs it.
+    pub(crate) async fn hold_post(
+        &self,
+        viewer: &Viewer,
+        post: PostId,
+        word: &str,
+    ) -> Result<(), ForumError> {
+        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        let now = Timestamp::now();
+        let note = format!("held by the word filter: {word}");
+        self.store
+            .insert_flag(post, actor.id, "other", &note, now)
+            .await?;
+        self.store
+            .set_post_deleted(post, true, actor.id, now)
+            .await?;
+        self.audit(viewer, "post.held", format!("post:{post}"), None, note)
+            .await;
+        Ok(())
     }
 
     /// Refuses to post until the viewer has accepted the current documents.

@@ -31,6 +31,9 @@ pub enum ForumError {
     /// The topic is locked: no replies, no edits, except by moderators.
     #[error("topic locked")]
     Locked,
+    /// A word filter held the post for a moderator: it was saved, hidden until approved.
+    #[error("held for review")]
+    Held,
     /// Posting faster than a person writes.
     #[error("too many posts")]
     RateLimited { retry_after_secs: i64 },
@@ -108,10 +111,14 @@ impl Agora {
         if !actor.verified {
             return Err(ForumError::Forbidden("email_unverified"));
         }
-        let title = TopicTitle::parse(&input.title)?;
+        TopicTitle::parse(&input.title)?;
+        PostBody::parse(&input.body)?;
+        let (screened_title, screened_body, held) =
+            self.screen(Some(&input.title), &input.body).await?;
+        let title = TopicTitle::parse(screened_title.as_deref().unwrap_or(&input.title))?;
+        let body = PostBody::parse(&screened_body)?;
         self.require_current_documents(viewer).await?;
         self.posting_limit(actor.id).await?;
-        let body = PostBody::parse(&input.body)?;
         let tags = Tags::parse(&input.tags)?;
         let rendered = markdown::render(body.as_str());
         let new = NewTopic {
@@ -126,7 +133,11 @@ impl Agora {
             body_text: rendered.text,
             at: Timestamp::now(),
         };
-        let (id, _) = self.store.insert_topic(&new).await?;
+        let (id, first) = self.store.insert_topic(&new).await?;
+        if let Some(word) = held {
+            self.hold_post(viewer, first, &word).await?;
+            return Err(ForumError::Held);
+        }
         self.topic(viewer, id, 1, 50).await
     }
 

@@ -427,6 +427,8 @@ pub struct SiteResponse {
     pub featured_groups: Vec<String>,
     /// The registration plausibility rules; shown to admins only.
     pub registration_rules: Option<RulesResponse>,
+    /// The word filters as written; shown to admins only.
+    pub word_filters: Option<String>,
 }
 
 /// How registrations are checked for plausibility.
@@ -444,6 +446,7 @@ impl SiteResponse {
     /// The settings as `admin` or anyone else may see them.
     pub fn new(s: SiteSettings, admin: bool) -> Self {
         let rules = s.registration_rules;
+        let filters = s.word_filters_text;
         Self {
             name: s.name,
             goal: s.goal,
@@ -455,6 +458,7 @@ impl SiteResponse {
                 extra_names: rules.extra_names,
                 extra_domains: rules.extra_domains,
             }),
+            word_filters: admin.then_some(filters),
         }
     }
 }

@@ -198,6 +198,8 @@ pub struct QueueItemResponse {
     pub excerpt: String,
     pub flags: i64,
     pub reasons: String,
+    /// What the flaggers wrote (and why a word filter held the post).
+    pub notes: String,
     pub hidden: bool,
     pub first_flagged_at: String,
 }
@@ -242,6 +244,7 @@ pub async fn queue(
                 excerpt: i.excerpt,
                 flags: i.flags,
                 reasons: i.reasons,
+                notes: i.notes,
                 hidden: i.hidden,
                 first_flagged_at: i.first_flagged_at.to_rfc3339(),
             })

@@ -28,6 +28,8 @@ pub struct SiteRequest {
     pub rules_extra_names: Option<String>,
     /// More mail domains registration refuses, one per line.
     pub rules_extra_domains: Option<String>,
+    /// Word filters, one rule per line: `block WORD`, `hold WORD`, `replace WORD => NEW`.
+    pub word_filters: Option<String>,
 }
 
 /// The community's name, goal, netiquette and policies (the registration rules for admins).
@@ -59,6 +61,7 @@ pub async fn update(
         rules_off: req.rules_off,
         rules_extra_names: req.rules_extra_names,
         rules_extra_domains: req.rules_extra_domains,
+        word_filters: req.word_filters,
     };
     let settings = state
         .agora

@@ -61,6 +61,8 @@ pub struct SettingsForm {
     rule_name_is_email: Option<String>,
     rule_name_is_url: Option<String>,
     rule_disposable_email: Option<String>,
+    #[serde(default)]
+    word_filters: String,
 }
 
 impl SettingsForm {
@@ -139,6 +141,9 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str
             )
             .optional()
             .hint("One per line; subdomains are refused too."),
+            Field::new("word_filters", "Word filters", "textarea", form.word_filters.as_str())
+                .optional()
+                .hint("One rule per line: block WORD (refused), hold WORD (hidden until a moderator looks), replace WORD => NEW."),
         ],
         notice: None,
         form_error: None,
@@ -162,6 +167,7 @@ pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<R
         rule_name_is_email: None,
         rule_name_is_url: None,
         rule_disposable_email: None,
+        word_filters: page.site.word_filters_text.clone(),
     };
     let off: Vec<&str> = page
         .site
@@ -192,6 +198,7 @@ pub async fn settings(
         rules_off: Some(form.rules_off().join(" ")),
         rules_extra_names: Some(form.rules_extra_names.clone()),
         rules_extra_domains: Some(form.rules_extra_domains.clone()),
+        word_filters: Some(form.word_filters.clone()),
     };
     match state.agora.update_site_settings(&page.viewer, patch).await {
         Ok(_) => Ok(see_other("/admin?notice=saved")),

@@ -87,6 +87,7 @@ pub struct QueueRow {
     excerpt: String,
     flags: i64,
     reasons: String,
+    notes: String,
     hidden: bool,
 }
 
@@ -115,6 +116,7 @@ pub async fn queue(State(state): State<AppState>, page: Page) -> Result<Response
                 excerpt: i.excerpt,
                 flags: i.flags,
                 reasons: i.reasons,
+                notes: i.notes,
                 hidden: i.hidden,
             })
             .collect(),

@@ -96,6 +96,7 @@ pub struct GroupQuery {
 fn notice_text(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
         "joined" => "Welcome! You are now a member of this group.",
+        "held" => "Thank you: your topic waits for a moderator's look before others see it.",
         "requested" => "Your request to join was sent to the group's moderators.",
         "left" => "You left the group.",
         "invited" => "Invitation sent.",

@@ -103,6 +103,7 @@ pub async fn create(
             "/t/{}/{}",
             view.topic.id.0, view.topic.slug
         ))),
+        Err(ForumError::Held) => Ok(see_other(&format!("/g/{slug}?notice=held"))),
         Err(ForumError::Invalid(i)) => {
             let group = state.agora.group(&page.viewer, &slug).await?;
             let mut view = compose_page(&page, &slug, &group.group.name, &form);
@@ -226,6 +227,9 @@ pub async fn show(
     let notice = match q.notice.as_deref() {
         Some("deleted") => Some("The post was deleted."),
         Some("restored") => Some("The post was restored."),
+        Some("held") => {
+            Some("Thank you: your post waits for a moderator's look before others see it.")
+        }
         Some("flagged") => Some("Thank you: the moderators will look at it."),
         Some("hidden") => {
             Some("Thank you: enough members agreed, so the post is hidden until a moderator looks.")
@@ -357,6 +361,13 @@ pub async fn reply(
         Ok(post) => {
             let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
             Ok(see_other(&post_url(id, &view.topic.slug, post.number)))
+        }
+        Err(ForumError::Held) => {
+            let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
+            Ok(see_other(&format!(
+                "/t/{id}/{}?notice=held",
+                view.topic.slug
+            )))
         }
         Err(ForumError::Invalid(i)) => {
             let view = state
@@ -511,11 +522,16 @@ pub async fn edit(
         title: form.title.clone(),
         tags: form.tags.as_deref().map(split_tags),
     };
+    let (_, before, _) = state.agora.post(&page.viewer, PostId(id)).await?;
     match state.agora.edit_post(&page.viewer, PostId(id), input).await {
         Ok(post) => {
             let (_, topic, _) = state.agora.post(&page.viewer, post.id).await?;
             Ok(see_other(&post_url(topic.id.0, &topic.slug, post.number)))
         }
+        Err(ForumError::Held) => Ok(see_other(&format!(
+            "/t/{}/{}?notice=held",
+            before.id.0, before.slug
+        ))),
         Err(ForumError::Invalid(i)) => {
             let mut view = edit_page(&page, id, form.title.is_some(), &form);
             let e = ApiError::from(i);

@@ -288,3 +288,111 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
     })
     .await;
 }
+
+#[tokio::test]
+async fn word_filters_block_hold_for_review_or_replace() {
+    each_backend(|app| async move {
+        let (admin, moderator, ana, topic) = setup(&app).await;
+        let r = app
+            .patch(
+                "/api/v1/site",
+                Some(&admin),
+                json!({"word_filters": "ban viagra"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code(), r.body["error"]["field"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_format",
+                Some("word_filters")
+            )
+        );
+        let r = app
+            .patch(
+                "/api/v1/site",
+                Some(&admin),
+                json!({"word_filters": "block viagra\nhold crypto\nreplace darn => d*rn"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert!(
+            r.body["word_filters"]
+                .as_str()
+                .is_some_and(|w| w.contains("hold crypto"))
+        );
+        assert!(
+            app.get("/api/v1/site", None).await.body["word_filters"].is_null(),
+            "filters are for admins"
+        );
+
+        let posts_before = app.count_rows("posts").await;
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ana),
+                json!({"body": "Cheap VIAGRA here"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code(), r.body["error"]["field"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "blocked_word",
+                Some("body")
+            )
+        );
+        assert_eq!(
+            app.count_rows("posts").await,
+            posts_before,
+            "nothing written"
+        );
+
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ana),
+                json!({"body": "Darn, that ride was long."}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        assert_eq!(r.body["body_markdown"], "d*rn, that ride was long.");
+
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&ana),
+                json!({"body": "Pay for your bike in crypto?"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::ACCEPTED, "held_for_review")
+        );
+        let t = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        assert!(!t.text.contains("crypto"), "held posts are not shown");
+        let queue = app.get("/api/v1/moderation/queue", Some(&moderator)).await;
+        assert!(
+            queue.text.contains("held by the word filter: crypto"),
+            "{}",
+            queue.text
+        );
+        let held = queue.body[0]["post_id"].as_i64().unwrap_or_default();
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{held}/flags/resolve"),
+                Some(&moderator),
+                json!({"decision": "dismiss", "reason": "A fair question."}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        assert!(
+            app.get(&format!("/api/v1/topics/{topic}"), None)
+                .await
+                .text
+                .contains("crypto"),
+            "approved: shown"
+        );
+    })
+    .await;
+}

@@ -77,6 +77,11 @@ impl Agora {
             Some(_) => {}
         }
         let query = query.map(str::trim).filter(|q| !q.is_empty());
-        Ok(self.store.audit_entries(query, before, limit).await?)
+        // A site moderator is not told what happened in groups they may not read.
+        let scope = crate::groups::policy::scope(viewer, crate::groups::policy::Need::Read);
+        Ok(self
+            .store
+            .audit_entries(&scope, query, before, limit)
+            .await?)
     }
 }

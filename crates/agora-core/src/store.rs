@@ -193,9 +193,10 @@ pub trait SanctionStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, entry: &NewAuditEntry) -> Result<(), StoreError>;
     /// Entries newest first; `query` matches action, target, actor name or detail, ignoring
-    /// case; `before` is an entry id.
+    /// case; `before` is an entry id. Entries about a group appear only if it is in `scope`.
     async fn audit_entries(
         &self,
+        scope: &Scope,
         query: Option<&str>,
         before: Option<i64>,
         limit: u32,

@@ -8,6 +8,8 @@ use agora_core::store::AuditStore;
 use agora_core::time::Timestamp;
 
 use crate::SqlStore;
+use crate::scope::group_filter;
+use agora_core::groups::policy::Scope;
 
 #[derive(sqlx::FromRow)]
 struct EntryRow {
@@ -42,22 +44,29 @@ impl AuditStore for SqlStore {
 
     async fn audit_entries(
         &self,
+        scope: &Scope,
         query: Option<&str>,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let mut db = self.pools.read().await?;
         let pattern = query.map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+        let sql = format!(
+            "SELECT id, at, actor_name, action, target, detail FROM audit_log \
+             WHERE id < $1 AND ($2 IS NULL OR lower(action) LIKE $2 OR lower(target) LIKE $2 \
+               OR lower(actor_name) LIKE $2 OR lower(detail) LIKE $2) \
+             AND (group_id IS NULL OR group_id IN (SELECT g.id FROM groups g WHERE {})) \
+             ORDER BY id DESC LIMIT $3",
+            group_filter(scope, 4)
+        );
         let rows = db
             .all::<EntryRow>(
-                "SELECT id, at, actor_name, action, target, detail FROM audit_log \
-                 WHERE id < $1 AND ($2 IS NULL OR lower(action) LIKE $2 OR lower(target) LIKE $2 \
-                   OR lower(actor_name) LIKE $2 OR lower(detail) LIKE $2) \
-                 ORDER BY id DESC LIMIT $3",
+                sql,
                 &[
                     before.unwrap_or(i64::MAX).into(),
                     pattern.as_deref().into(),
                     i64::from(limit).into(),
+                    scope.member.map(|m| m.0).into(),
                 ],
             )
             .await?;

@@ -91,6 +91,22 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
             page.text
         );
 
+        // A site moderator is not told what happened in a secret group they are not in.
+        app.create_group(&admin, "hush", "secret").await;
+        let (secret_topic, _) = app
+            .create_topic(&admin, "hush", "Zephyr launch date", "Quiet")
+            .await;
+        app.patch(
+            &format!("/api/v1/topics/{secret_topic}"),
+            Some(&admin),
+            json!({"pinned": true}),
+        )
+        .await;
+        let seen = app.get("/api/v1/audit?limit=100", Some(&ana)).await;
+        assert!(!seen.text.contains("Zephyr"), "{}", seen.text);
+        let all = app.get("/api/v1/audit?limit=100", Some(&admin)).await;
+        assert!(all.text.contains("Zephyr"), "admins see everything");
+
         // Not even a direct write to the database can change the log.
         let update = "UPDATE audit_log SET detail = 'tampered'";
         let delete = "DELETE FROM audit_log";
@@ -103,7 +119,7 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
             assert!(sqlx::query(update).execute(&mut c).await.is_err());
             assert!(sqlx::query(delete).execute(&mut c).await.is_err());
         }
-        assert_eq!(app.count_rows("audit_log").await, 5);
+        assert_eq!(app.count_rows("audit_log").await, 6);
     })
     .await;
 }

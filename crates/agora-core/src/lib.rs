@@ -18,6 +18,7 @@ pub mod ids;
 pub mod mail;
 pub mod members;
 pub mod paging;
+mod rate;
 pub mod sanctions;
 pub mod search;
 pub mod site;

@@ -217,14 +217,14 @@ impl Agora {
             )
             .into());
         }
-        let now = Timestamp::now();
-        let count = self
-            .store
-            .bump_counter(&format!("appeal:{}", id.0), now, now.plus_seconds(-86_400))
-            .await?;
-        if count.hits > 3 {
+        if self
+            .over_limit(&format!("appeal:{}", id.0), 3, 86_400)
+            .await?
+            .is_some()
+        {
             return Err(GroupError::Forbidden("appeal_limit"));
         }
+        let now = Timestamp::now();
         self.store
             .insert_appeal(sanction_id, id, message, now)
             .await?;

@@ -235,18 +235,14 @@ impl Agora {
         &self,
         member: crate::ids::MemberId,
     ) -> Result<(), ForumError> {
-        let now = Timestamp::now();
-        let count = self
-            .store
-            .bump_counter(&format!("post:{}", member.0), now, now.plus_seconds(-60))
-            .await?;
-        if count.hits > self.config.posts_per_minute {
-            let end = count.window_start.plus_seconds(60);
-            return Err(ForumError::RateLimited {
-                retry_after_secs: ((end.0 - now.0) / 1_000_000).max(1),
-            });
+        let key = format!("post:{}", member.0);
+        match self
+            .over_limit(&key, self.config.posts_per_minute, 60)
+            .await?
+        {
+            Some(retry_after_secs) => Err(ForumError::RateLimited { retry_after_secs }),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// The earlier versions of a post, oldest first.

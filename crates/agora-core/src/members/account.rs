@@ -111,29 +111,17 @@ impl Agora {
             .into());
         }
 
-        let now = Timestamp::now();
-        let burst = self
-            .store
-            .bump_counter(
-                &format!("register-burst:{client}"),
-                now,
-                now.plus_seconds(-600),
-            )
-            .await?;
-        if burst.hits > self.config.registration_burst {
-            return Err(RegisterError::Burst {
-                retry_after_secs: retry_after(burst.window_start, 600, now),
-            });
+        let burst_key = format!("register-burst:{client}");
+        let burst = self.config.registration_burst;
+        if let Some(retry_after_secs) = self.over_limit(&burst_key, burst, 600).await? {
+            return Err(RegisterError::Burst { retry_after_secs });
         }
-        let key = format!("register:{client}");
-        let count = self
-            .store
-            .bump_counter(&key, now, now.plus_seconds(-3600))
-            .await?;
-        if count.hits > self.config.registrations_per_hour {
-            return Err(RegisterError::RateLimited {
-                retry_after_secs: retry_after(count.window_start, 3600, now),
-            });
+        let hourly = self.config.registrations_per_hour;
+        if let Some(retry_after_secs) = self
+            .over_limit(&format!("register:{client}"), hourly, 3600)
+            .await?
+        {
+            return Err(RegisterError::RateLimited { retry_after_secs });
         }
 
         let role = if self.store.count_members().await? == 0 {
@@ -374,8 +362,4 @@ impl Agora {
     }
 }
 
-/// Seconds until a window that started at `start` and lasts `window` seconds is over.
-fn retry_after(start: Timestamp, window: i64, now: Timestamp) -> i64 {
-    let end = start.plus_seconds(window);
-    ((end.0 - now.0) / 1_000_000).max(1)
-}
+use crate::rate::retry_after;

@@ -225,17 +225,9 @@ impl Agora {
 
     /// Counts one more attempt at `key`; more than `allowed` in `window` seconds is refused.
     async fn limit(&self, key: &str, allowed: i64, window: i64) -> Result<(), EmailError> {
-        let now = Timestamp::now();
-        let count = self
-            .store
-            .bump_counter(key, now, now.plus_seconds(-window))
-            .await?;
-        if count.hits > allowed {
-            let end = count.window_start.plus_seconds(window);
-            return Err(EmailError::RateLimited {
-                retry_after_secs: ((end.0 - now.0) / 1_000_000).max(1),
-            });
+        match self.over_limit(key, allowed, window).await? {
+            Some(retry_after_secs) => Err(EmailError::RateLimited { retry_after_secs }),
+            None => Ok(()),
         }
-        Ok(())
     }
 }

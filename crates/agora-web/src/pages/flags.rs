@@ -71,7 +71,7 @@ pub async fn flag(
         .flag_post(&page.viewer, post.id, &form.reason, &form.note)
         .await?;
     let notice = if hidden { "hidden" } else { "flagged" };
-    let page_number = (post.number - 1) / 20 + 1;
+    let page_number = crate::pages::topics::page_of(post.number);
     Ok(see_other(&format!(
         "/t/{}/{}?page={page_number}&notice={notice}",
         topic.id.0, topic.slug

@@ -195,9 +195,14 @@ pub async fn post_link(
     Ok(see_other(&post_url(topic.id.0, &topic.slug, post.number)))
 }
 
+/// The page of a topic that shows post `number`.
+pub(crate) fn page_of(number: i64) -> i64 {
+    (number - 1) / PAGE_SIZE + 1
+}
+
 /// The address of post `number` on its page of the topic.
 pub(crate) fn post_url(topic: i64, slug: &str, number: i64) -> String {
-    let page = (number - 1) / PAGE_SIZE + 1;
+    let page = page_of(number);
     format!("/t/{topic}/{slug}?page={page}#post-{number}")
 }
 
@@ -609,7 +614,7 @@ pub async fn delete(
     if post.number == 1 && group.access < Access::Moderate {
         return Ok(see_other(&format!("/g/{}", group.group.slug)));
     }
-    let page_number = (post.number - 1) / PAGE_SIZE + 1;
+    let page_number = page_of(post.number);
     Ok(see_other(&format!(
         "/t/{}/{}?page={page_number}&notice=deleted#post-{}",
         topic.id.0, topic.slug, post.number
@@ -626,7 +631,7 @@ pub async fn restore(
     page.check_csrf(&form.csrf)?;
     let post = state.agora.restore_post(&page.viewer, PostId(id)).await?;
     let (_, topic, _) = state.agora.post(&page.viewer, post.id).await?;
-    let page_number = (post.number - 1) / PAGE_SIZE + 1;
+    let page_number = page_of(post.number);
     Ok(see_other(&format!(
         "/t/{}/{}?page={page_number}&notice=restored#post-{}",
         topic.id.0, topic.slug, post.number

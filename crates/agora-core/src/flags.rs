@@ -1,6 +1,8 @@
-//! Flags on posts: a member who may read a post flags it with a reason; once enough verified
-//! members agree, the post is hidden until a moderator looks. The moderation queue lists the
-//! flagged posts a moderator may read; each is resolved with a reason (upheld: stays hidden;
+//! Flags on posts and members: a member who may read a post flags it with a reason; once
+//! enough verified, trusted members agree, the post is hidden until a moderator looks. The
+//! moderation queue lists the flagged posts a moderator may read, the posts the system held
+//! (word filters, the spam check, new members' first posts) and the flagged members; each is
+//! resolved with a reason (upheld: stays hidden, and counts against the author's trust;
 //! dismissed: shown again).
 
 use serde::Serialize;
@@ -8,6 +10,7 @@ use serde::Serialize;
 use crate::agora::Agora;
 use crate::error::Invalid;
 use crate::forum::ForumError;
+use crate::groups::GroupError;
 use crate::groups::policy::{Need, scope};
 use crate::ids::{PostId, TopicId};
 use crate::time::Timestamp;
@@ -22,6 +25,15 @@ pub const REASONS: [(&str, &str); 5] = [
     ("other", "Something else"),
 ];
 
+/// Why a member is flagged.
+pub const MEMBER_REASONS: [(&str, &str); 5] = [
+    ("spam", "A spammer"),
+    ("abuse", "Abuse or harassment"),
+    ("defamation", "Defamation or another legal problem"),
+    ("fake", "A fake account or an impersonation"),
+    ("other", "Something else"),
+];
+
 /// A flagged post in the moderation queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueueItem {
@@ -31,11 +43,26 @@ pub struct QueueItem {
     pub group_slug: String,
     pub author: String,
     pub excerpt: String,
+    /// Flags by members (a held post may have none).
     pub flags: i64,
     pub reasons: String,
-    /// What the flaggers wrote, and why a word filter held it.
+    /// What the flaggers wrote, and why the system held it.
     pub notes: String,
     pub hidden: bool,
+    /// Whether the system held the post (a word filter, the spam check, a new member's first
+    /// posts): resolving it approves or rejects the post.
+    pub held: bool,
+    pub first_flagged_at: Timestamp,
+}
+
+/// A flagged member in the moderation queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberQueueItem {
+    pub username: String,
+    pub display_name: String,
+    pub flags: i64,
+    pub reasons: String,
+    pub notes: String,
     pub first_flagged_at: Timestamp,
 }
 
@@ -61,22 +88,16 @@ impl Agora {
             )
             .into());
         }
-        let note = note.trim();
-        if note.chars().count() > 1_000 || note.contains('\0') {
-            return Err(Invalid::new(
-                "note",
-                "too_long",
-                "A note may be at most 1,000 characters long.",
-            )
-            .into());
-        }
+        let note = check_note(note)?;
         if post.author.id == actor.id {
             return Err(ForumError::Forbidden("own_post"));
         }
         let now = Timestamp::now();
+        let min_level = self.trust_settings().await?[crate::trust::Knob::FlagHideMinLevel];
+        let min_level = crate::trust::TrustLevel::from_number(min_level).unwrap_or_default();
         let agreeing = self
             .store
-            .insert_flag(post.id, actor.id, reason, note, now)
+            .insert_flag(post.id, actor.id, reason, note, min_level, now)
             .await?;
         if agreeing >= self.config.flags_to_hide && !post.deleted {
             self.store
@@ -121,24 +142,9 @@ impl Agora {
         if !viewer.is_site_moderator() {
             return Err(ForumError::Forbidden("moderators_only"));
         }
-        let upheld = match decision {
-            "uphold" => true,
-            "dismiss" => false,
-            _ => {
-                return Err(Invalid::new(
-                    "decision",
-                    "invalid_choice",
-                    "Choose uphold or dismiss.",
-                )
-                .into());
-            }
-        };
+        let upheld = parse_decision(decision)?;
         let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > 1_000 {
-            return Err(
-                Invalid::new("reason", "required", "Say why (up to 1,000 characters).").into(),
-            );
-        }
+        check_resolution_reason(reason)?;
         // A hidden post is deleted for readers; moderators of the site find it all the same,
         // in any group they may read.
         let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
@@ -159,9 +165,9 @@ impl Agora {
         if resolved == 0 {
             return Err(ForumError::NotFound);
         }
-        self.store
-            .set_post_deleted(post.id, upheld, actor.id, now)
-            .await?;
+        if let Err(e) = self.refresh_trust(post.author.id).await {
+            tracing::warn!(error = %e, "trust not refreshed");
+        }
         let action = if upheld {
             "flags.uphold"
         } else {
@@ -174,6 +180,135 @@ impl Agora {
             target,
             Some(group.group.id),
             reason.to_owned(),
+        )
+        .await;
+        Ok(())
+    }
+}
+
+/// `uphold` (also `reject`, for a held post) or `dismiss` (also `approve`).
+fn parse_decision(decision: &str) -> Result<bool, Invalid> {
+    match decision {
+        "uphold" | "reject" => Ok(true),
+        "dismiss" | "approve" => Ok(false),
+        _ => Err(Invalid::new(
+            "decision",
+            "invalid_choice",
+            "Choose uphold or dismiss (for a held post: reject or approve).",
+        )),
+    }
+}
+
+fn check_resolution_reason(reason: &str) -> Result<(), Invalid> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1_000 || reason.contains('\0') {
+        return Err(Invalid::new(
+            "reason",
+            "required",
+            "Say why (up to 1,000 characters).",
+        ));
+    }
+    Ok(())
+}
+
+fn check_note(note: &str) -> Result<&str, Invalid> {
+    let note = note.trim();
+    if note.chars().count() > 1_000 || note.contains('\0') {
+        return Err(Invalid::new(
+            "note",
+            "too_long",
+            "A note may be at most 1,000 characters long.",
+        ));
+    }
+    Ok(note)
+}
+
+impl Agora {
+    /// Flags a member (any verified member about another).
+    pub async fn flag_member(
+        &self,
+        viewer: &Viewer,
+        username: &str,
+        reason: &str,
+        note: &str,
+    ) -> Result<(), GroupError> {
+        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+            return Err(GroupError::Forbidden(code));
+        }
+        let member = self
+            .store
+            .member_by_username(&username.to_ascii_lowercase())
+            .await?
+            .ok_or(GroupError::NotFound)?;
+        if !MEMBER_REASONS.iter().any(|(r, _)| *r == reason) {
+            return Err(Invalid::new(
+                "reason",
+                "invalid_choice",
+                "Choose spam, abuse, defamation, fake or other.",
+            )
+            .into());
+        }
+        let note = check_note(note)?;
+        if member.id == actor.id {
+            return Err(GroupError::Forbidden("not_yourself"));
+        }
+        if !actor.verified {
+            return Err(GroupError::Forbidden("email_unverified"));
+        }
+        self.store
+            .insert_member_flag(member.id, actor.id, reason, note, Timestamp::now())
+            .await?;
+        Ok(())
+    }
+
+    /// Flagged members awaiting a decision (site moderators).
+    pub async fn member_queue(&self, viewer: &Viewer) -> Result<Vec<MemberQueueItem>, GroupError> {
+        viewer.id().ok_or(GroupError::SignInRequired)?;
+        if !viewer.is_site_moderator() {
+            return Err(GroupError::Forbidden("moderators_only"));
+        }
+        Ok(self.store.member_flag_queue(200).await?)
+    }
+
+    /// Resolves every open flag on a member with a reason (site moderators). Upholding
+    /// records the decision; what to do about the member is a sanction of its own.
+    pub async fn resolve_member_flags(
+        &self,
+        viewer: &Viewer,
+        username: &str,
+        decision: &str,
+        reason: &str,
+    ) -> Result<(), GroupError> {
+        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+        if !viewer.is_site_moderator() {
+            return Err(GroupError::Forbidden("moderators_only"));
+        }
+        let upheld = parse_decision(decision)?;
+        check_resolution_reason(reason)?;
+        let member = self
+            .store
+            .member_by_username(&username.to_ascii_lowercase())
+            .await?
+            .ok_or(GroupError::NotFound)?;
+        let n = self
+            .store
+            .resolve_member_flags(member.id, actor.id, upheld, reason.trim(), Timestamp::now())
+            .await?;
+        if n == 0 {
+            return Err(GroupError::NotFound);
+        }
+        let action = if upheld {
+            "member_flags.uphold"
+        } else {
+            "member_flags.dismiss"
+        };
+        self.audit(
+            viewer,
+            action,
+            format!("member:{}", member.username),
+            None,
+            reason.trim().to_owned(),
         )
         .await;
         Ok(())

@@ -24,6 +24,7 @@ pub mod search;
 pub mod site;
 pub mod store;
 pub mod time;
+pub mod trust;
 pub mod viewer;
 
 pub use agora::{Agora, AgoraConfig};

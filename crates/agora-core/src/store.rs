@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use crate::audit::{AuditEntry, NewAuditEntry};
 use crate::consent::{ConsentRecord, Document};
 use crate::error::StoreError;
-use crate::flags::QueueItem;
+use crate::flags::{MemberQueueItem, QueueItem};
 use crate::forum::{
     NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags, TopicInGroup,
     TopicSort,
@@ -22,6 +22,7 @@ use crate::paging::{Cursor, NameCursor};
 use crate::sanctions::{Appeal, NewSanction, Sanction};
 use crate::search::{SearchHit, SearchQuery};
 use crate::time::Timestamp;
+use crate::trust::{TrustLevel, TrustState, TrustStats};
 use crate::viewer::{Actor, SiteRole};
 
 /// Everything agora stores, as one object the web state can hold.
@@ -34,6 +35,8 @@ pub trait Store:
     + GroupStore
     + ForumStore
     + AuditStore
+    + TrustStore
+    + ModerationStore
     + Send
     + Sync
 {
@@ -47,6 +50,8 @@ impl<T> Store for T where
         + GroupStore
         + ForumStore
         + AuditStore
+        + TrustStore
+        + ModerationStore
         + Send
         + Sync
 {
@@ -57,6 +62,15 @@ impl<T> Store for T where
 pub struct WindowCount {
     pub hits: i64,
     pub window_start: Timestamp,
+}
+
+/// The member behind a session, with the day of their last counted visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionActor {
+    /// The member; `trust` is the level as stored.
+    pub actor: Actor,
+    /// The day (since the epoch, UTC) of the member's last counted visit; 0 if none.
+    pub last_visit_day: i64,
 }
 
 /// Members, sessions, site settings and rate-limit counters.
@@ -98,7 +112,7 @@ pub trait MemberStore: Send + Sync {
         &self,
         token_hash: &str,
         now: Timestamp,
-    ) -> Result<Option<Actor>, StoreError>;
+    ) -> Result<Option<SessionActor>, StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
     /// Counts one more hit on `key` in a window that started after `window_floor`; a window
@@ -120,6 +134,8 @@ pub trait MemberStore: Send + Sync {
     /// Every stored site setting as (key, value).
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// Writes several settings in one transaction.
+    async fn put_settings(&self, pairs: &[(String, String)]) -> Result<(), StoreError>;
 }
 
 /// A member's data: the archive they download, and erasure.
@@ -201,6 +217,89 @@ pub trait AuditStore: Send + Sync {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// Flags on posts and members, and the moderation queue.
+#[async_trait]
+pub trait ModerationStore: Send + Sync {
+    /// Records a member's flag on a post (a second open flag by the same member adds nothing)
+    /// and returns how many distinct verified members of at least `min_level` have an open
+    /// flag on it.
+    async fn insert_flag(
+        &self,
+        post: PostId,
+        member: MemberId,
+        reason: &str,
+        note: &str,
+        min_level: TrustLevel,
+        at: Timestamp,
+    ) -> Result<i64, StoreError>;
+    /// Posts with open flags (or held by the system) in groups in `scope`, oldest first.
+    async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError>;
+    /// Resolves the open flags on a post and, in the same transaction, hides it (`upheld`) or
+    /// shows it again; returns how many flags there were (none: nothing changes).
+    async fn resolve_flags(
+        &self,
+        post: PostId,
+        by: MemberId,
+        upheld: bool,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<u64, StoreError>;
+    /// Records a flag on a member; a second open flag by the same member adds nothing.
+    async fn insert_member_flag(
+        &self,
+        member: MemberId,
+        by: MemberId,
+        reason: &str,
+        note: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Members with open flags, oldest flag first.
+    async fn member_flag_queue(&self, limit: u32) -> Result<Vec<MemberQueueItem>, StoreError>;
+    /// Resolves the open flags on a member; returns how many there were.
+    async fn resolve_member_flags(
+        &self,
+        member: MemberId,
+        by: MemberId,
+        upheld: bool,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<u64, StoreError>;
+}
+
+/// The reading record and trust levels.
+#[async_trait]
+pub trait TrustStore: Send + Sync {
+    /// Counts a visit on `day` unless one was counted on that day already; whether it counted.
+    async fn record_visit(&self, member: MemberId, day: i64) -> Result<bool, StoreError>;
+    /// Records that `member` has read `topic` up to post `last_number`: a topic entered the
+    /// first time, the posts beyond those read before, and roughly the time since their last
+    /// reading (at most five minutes). One transaction; whether anything new was read.
+    async fn record_read(
+        &self,
+        member: MemberId,
+        topic: TopicId,
+        last_number: i64,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// The member's record as trust counts it; confirmed flags only since `flags_since`.
+    async fn trust_stats(
+        &self,
+        member: MemberId,
+        flags_since: Timestamp,
+    ) -> Result<TrustStats, StoreError>;
+    /// The member's stored trust.
+    async fn trust_of(&self, member: MemberId) -> Result<TrustState, StoreError>;
+    /// Stores a member's trust.
+    async fn put_trust(&self, member: MemberId, state: &TrustState) -> Result<(), StoreError>;
+    /// The member's posts written since `since` (their markdown and topic), newest first.
+    async fn recent_bodies(
+        &self,
+        member: MemberId,
+        since: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(TopicId, String)>, StoreError>;
 }
 
 /// Single-use tokens sent by mail: email verification and password reset.
@@ -409,27 +508,6 @@ pub trait ForumStore: Send + Sync {
         before: Option<PostId>,
         limit: u32,
     ) -> Result<Vec<PostInTopic>, StoreError>;
-    /// Records a flag (a second open flag by the same member replaces nothing) and returns how
-    /// many distinct verified members have an open flag on the post.
-    async fn insert_flag(
-        &self,
-        post: PostId,
-        member: MemberId,
-        reason: &str,
-        note: &str,
-        at: Timestamp,
-    ) -> Result<i64, StoreError>;
-    /// Posts with open flags in groups in `scope`, oldest flag first.
-    async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError>;
-    /// Resolves the open flags on a post; returns how many there were.
-    async fn resolve_flags(
-        &self,
-        post: PostId,
-        by: MemberId,
-        upheld: bool,
-        reason: &str,
-        at: Timestamp,
-    ) -> Result<u64, StoreError>;
     /// Number of visible posts by `member` in groups in `scope`.
     async fn count_posts_by(&self, member: MemberId, scope: &Scope) -> Result<i64, StoreError>;
 }

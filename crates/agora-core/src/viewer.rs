@@ -48,6 +48,8 @@ pub struct Actor {
     pub verified: bool,
     /// What an active sanction stops the member from doing.
     pub restriction: Restriction,
+    /// How far the community trusts the member (staff are always leaders).
+    pub trust: crate::trust::TrustLevel,
 }
 
 /// The effect of a member's strongest active sanction.

@@ -50,11 +50,20 @@ impl AuditStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let mut db = self.pools.read().await?;
-        let pattern = query.map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+        // `%`, `_` and `\` in the query match themselves, not any text.
+        let pattern = query.map(|q| {
+            let escaped = q
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
         let sql = format!(
             "SELECT id, at, actor_name, action, target, detail FROM audit_log \
-             WHERE id < $1 AND ($2 IS NULL OR lower(action) LIKE $2 OR lower(target) LIKE $2 \
-               OR lower(actor_name) LIKE $2 OR lower(detail) LIKE $2) \
+             WHERE id < $1 AND ($2 IS NULL OR lower(action) LIKE $2 ESCAPE '\\' \
+               OR lower(target) LIKE $2 ESCAPE '\\' OR lower(actor_name) LIKE $2 ESCAPE '\\' \
+               OR lower(detail) LIKE $2 ESCAPE '\\') \
              AND (group_id IS NULL OR group_id IN (SELECT g.id FROM groups g WHERE {})) \
              ORDER BY id DESC LIMIT $3",
             group_filter(scope, 4)

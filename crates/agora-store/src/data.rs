@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use agora_core::members::data::{
-    AccountRecord, FORMER_MEMBER, InvitationRecord, MemberArchive, MembershipRecord, PostRecord,
-    RequestRecord, SessionRecord, erased_username,
+    AccountRecord, FORMER_MEMBER, FlagRecord, InvitationRecord, MemberArchive, MembershipRecord,
+    PostRecord, ReadingRecord, RequestRecord, SessionRecord, erased_username,
 };
 use agora_core::store::MemberDataStore;
 use agora_core::time::Timestamp;
@@ -40,6 +40,23 @@ struct PostRow {
     created_at: i64,
     edited_at: Option<i64>,
     deleted: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReadingRow {
+    topic_id: i64,
+    last_number: i64,
+    first_read_at: i64,
+    last_read_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct FlagRow {
+    target: String,
+    reason: String,
+    note: String,
+    created_at: i64,
+    resolution: Option<String>,
 }
 
 #[async_trait]
@@ -93,8 +110,46 @@ impl MemberDataStore for SqlStore {
                 &[id.into()],
             )
             .await?;
+        let reading = db
+            .all::<ReadingRow>(
+                "SELECT topic_id, last_number, first_read_at, last_read_at FROM topic_reads \
+                 WHERE member_id = $1 ORDER BY first_read_at",
+                &[id.into()],
+            )
+            .await?;
+        let flags = db
+            .all::<FlagRow>(
+                "SELECT 'post:' || CAST(post_id AS TEXT) AS target, reason, note, created_at, resolution \
+                 FROM flags WHERE member_id = $1 AND source = 'member' \
+                 UNION ALL SELECT 'member:' || m.username AS target, f.reason, f.note, f.created_at, f.resolution \
+                 FROM member_flags f JOIN members m ON m.id = f.member_id WHERE f.by_id = $1 \
+                 ORDER BY created_at",
+                &[id.into()],
+            )
+            .await?;
         Ok(MemberArchive {
             exported_at: now,
+            trust: None,
+            sanctions: Vec::new(),
+            reading: reading
+                .into_iter()
+                .map(|r| ReadingRecord {
+                    topic_id: r.topic_id,
+                    last_post_number_read: r.last_number,
+                    first_read_at: Timestamp(r.first_read_at),
+                    last_read_at: Timestamp(r.last_read_at),
+                })
+                .collect(),
+            flags: flags
+                .into_iter()
+                .map(|f| FlagRecord {
+                    target: f.target,
+                    reason: f.reason,
+                    note: f.note,
+                    created_at: Timestamp(f.created_at),
+                    resolution: f.resolution,
+                })
+                .collect(),
             account: AccountRecord {
                 username: m.username,
                 display_name: m.display_name,
@@ -177,6 +232,10 @@ impl MemberDataStore for SqlStore {
             "DELETE FROM invitations WHERE invitee_id = $1",
             "DELETE FROM sessions WHERE member_id = $1",
             "DELETE FROM email_tokens WHERE member_id = $1",
+            "DELETE FROM member_activity WHERE member_id = $1",
+            "DELETE FROM topic_reads WHERE member_id = $1",
+            "DELETE FROM flags WHERE member_id = $1",
+            "DELETE FROM member_flags WHERE member_id = $1 OR by_id = $1",
         ] {
             tx.execute(sql, &[id.into()]).await?;
         }
@@ -227,7 +286,8 @@ impl MemberDataStore for SqlStore {
         }
         tx.execute(
             "UPDATE members SET username = $2, username_key = $2, email = $3, display_name = $4, \
-             bio = '', password_hash = '!', role = 'member', email_verified_at = NULL, updated_at = $5 \
+             bio = '', password_hash = '!', role = 'member', email_verified_at = NULL, updated_at = $5, \
+             trust_level = 0, trust_earned = 0, trust_locked = NULL \
              WHERE id = $1",
             &[id.into(), (&name).into(), (&email).into(), FORMER_MEMBER.into(), at.0.into()],
         )

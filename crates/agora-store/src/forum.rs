@@ -3,7 +3,6 @@
 
 use async_trait::async_trait;
 
-use agora_core::flags::QueueItem;
 use agora_core::forum::{
     Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags,
     TopicInGroup, TopicSort,
@@ -17,6 +16,7 @@ use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 
 use crate::SqlStore;
 use crate::db::{Handle, Int};
+use crate::moderation::hold_in;
 use crate::rows::{POST_COLUMNS, PostRow, TOPIC_COLUMNS, TopicRow};
 use crate::scope::group_filter;
 use crate::search::index_post;
@@ -31,6 +31,57 @@ async fn write_tags(tx: &mut Handle, topic: i64, tags: &[String]) -> Result<(), 
         tx.execute(
             "INSERT INTO topic_tags (topic_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             &[topic.into(), tag.into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Soft-deletes or restores a post inside a transaction (an opening post takes its topic
+/// along), keeping the counters in step. Nothing happens if it already is so.
+pub(crate) async fn mark_deleted(
+    tx: &mut Handle,
+    id: PostId,
+    deleted: bool,
+    by: MemberId,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let current = tx
+        .one::<PostState>(
+            "SELECT topic_id, number, deleted, body_markdown, revision_count FROM posts WHERE id = $1",
+            &[id.0.into()],
+        )
+        .await?;
+    if current.deleted == deleted {
+        return Ok(());
+    }
+    tx.execute(
+        "UPDATE posts SET deleted = $2, deleted_at = $3, deleted_by = $4 WHERE id = $1",
+        &[
+            id.0.into(),
+            deleted.into(),
+            deleted.then_some(at.0).into(),
+            deleted.then_some(by.0).into(),
+        ],
+    )
+    .await?;
+    let delta: i64 = if deleted { -1 } else { 1 };
+    if current.number == 1 {
+        tx.execute(
+            "UPDATE topics SET deleted = $2 WHERE id = $1",
+            &[current.topic_id.into(), deleted.into()],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE groups SET topic_count = topic_count + $2 \
+             WHERE id = (SELECT group_id FROM topics WHERE id = $1)",
+            &[current.topic_id.into(), delta.into()],
+        )
+        .await?;
+    } else {
+        tx.execute(
+            "UPDATE topics SET reply_count = reply_count + $2 WHERE id = $1",
+            &[current.topic_id.into(), delta.into()],
         )
         .await?;
     }
@@ -111,6 +162,9 @@ impl ForumStore for SqlStore {
             &[t.group_id.0.into(), t.at.0.into()],
         )
         .await?;
+        if let Some(hold) = &t.hold {
+            hold_in(&mut tx, PostId(post), t.author, hold, t.at).await?;
+        }
         tx.commit().await?;
         Ok((TopicId(topic), PostId(post)))
     }
@@ -232,6 +286,9 @@ impl ForumStore for SqlStore {
             &[bumped.group_id.into(), p.at.0.into()],
         )
         .await?;
+        if let Some(hold) = &p.hold {
+            hold_in(&mut tx, PostId(id), p.author, hold, p.at).await?;
+        }
         tx.commit().await?;
         Ok(PostId(id))
     }
@@ -329,6 +386,9 @@ impl ForumStore for SqlStore {
             write_tags(&mut tx, current.topic_id, tags).await?;
         }
         index_post(&mut tx, e.post_id.0, &title, &e.body_text).await?;
+        if let Some(hold) = &e.hold {
+            hold_in(&mut tx, e.post_id, e.editor, hold, e.at).await?;
+        }
         tx.commit().await
     }
 
@@ -366,45 +426,7 @@ impl ForumStore for SqlStore {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.pools.begin().await?;
-        let current = tx
-            .one::<PostState>(
-                "SELECT topic_id, number, deleted, body_markdown, revision_count FROM posts WHERE id = $1",
-                &[id.0.into()],
-            )
-            .await?;
-        if current.deleted == deleted {
-            return Ok(());
-        }
-        tx.execute(
-            "UPDATE posts SET deleted = $2, deleted_at = $3, deleted_by = $4 WHERE id = $1",
-            &[
-                id.0.into(),
-                deleted.into(),
-                deleted.then_some(at.0).into(),
-                deleted.then_some(by.0).into(),
-            ],
-        )
-        .await?;
-        let delta: i64 = if deleted { -1 } else { 1 };
-        if current.number == 1 {
-            tx.execute(
-                "UPDATE topics SET deleted = $2 WHERE id = $1",
-                &[current.topic_id.into(), deleted.into()],
-            )
-            .await?;
-            tx.execute(
-                "UPDATE groups SET topic_count = topic_count + $2 \
-                 WHERE id = (SELECT group_id FROM topics WHERE id = $1)",
-                &[current.topic_id.into(), delta.into()],
-            )
-            .await?;
-        } else {
-            tx.execute(
-                "UPDATE topics SET reply_count = reply_count + $2 WHERE id = $1",
-                &[current.topic_id.into(), delta.into()],
-            )
-            .await?;
-        }
+        mark_deleted(&mut tx, id, deleted, by, at).await?;
         tx.commit().await
     }
 
@@ -501,137 +523,6 @@ impl ForumStore for SqlStore {
                 group_name: r.group_name,
             })
             .collect())
-    }
-
-    async fn insert_flag(
-        &self,
-        post: PostId,
-        member: MemberId,
-        reason: &str,
-        note: &str,
-        at: Timestamp,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "INSERT INTO flags (post_id, member_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (post_id, member_id) WHERE resolved_at IS NULL DO NOTHING",
-            &[post.0.into(), member.0.into(), reason.into(), note.into(), at.0.into()],
-        )
-        .await?;
-        let agreeing = tx
-            .one::<Int>(
-                "SELECT COUNT(*) FROM flags f JOIN members m ON m.id = f.member_id \
-                 WHERE f.post_id = $1 AND f.resolved_at IS NULL AND m.email_verified_at IS NOT NULL",
-                &[post.0.into()],
-            )
-            .await?
-            .0;
-        tx.commit().await?;
-        Ok(agreeing)
-    }
-
-    async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError> {
-        let mut db = self.pools.read().await?;
-        let sql = format!(
-            "SELECT p.id AS post_id, t.id AS topic_id, t.title AS topic_title, g.slug AS group_slug, \
-             a.username AS author, p.body_markdown AS excerpt, p.deleted AS hidden, \
-             (SELECT COUNT(*) FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL) AS flags, \
-             (SELECT MIN(f.created_at) FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL) AS first_flagged_at \
-             FROM posts p JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
-             JOIN members a ON a.id = p.author_id \
-             WHERE p.id IN (SELECT f.post_id FROM flags f WHERE f.resolved_at IS NULL) AND {} \
-             ORDER BY first_flagged_at LIMIT $2",
-            group_filter(scope, 1)
-        );
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            post_id: i64,
-            topic_id: i64,
-            topic_title: String,
-            group_slug: String,
-            author: String,
-            excerpt: String,
-            hidden: bool,
-            flags: i64,
-            first_flagged_at: i64,
-        }
-        #[derive(sqlx::FromRow)]
-        struct Reason {
-            reason: String,
-        }
-        #[derive(sqlx::FromRow)]
-        struct Note {
-            note: String,
-        }
-        let rows = db
-            .all::<Row>(
-                sql,
-                &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
-            )
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let reasons = db
-                .all::<Reason>(
-                    "SELECT DISTINCT reason FROM flags WHERE post_id = $1 AND resolved_at IS NULL ORDER BY reason",
-                    &[r.post_id.into()],
-                )
-                .await?;
-            let notes = db
-                .all::<Note>(
-                    "SELECT DISTINCT note FROM flags WHERE post_id = $1 AND resolved_at IS NULL AND note <> '' ORDER BY note",
-                    &[r.post_id.into()],
-                )
-                .await?;
-            out.push(QueueItem {
-                post_id: PostId(r.post_id),
-                topic_id: TopicId(r.topic_id),
-                topic_title: r.topic_title,
-                group_slug: r.group_slug,
-                author: r.author,
-                excerpt: r.excerpt.chars().take(300).collect(),
-                flags: r.flags,
-                reasons: reasons
-                    .into_iter()
-                    .map(|x| x.reason)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                notes: notes
-                    .into_iter()
-                    .map(|x| x.note)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                hidden: r.hidden,
-                first_flagged_at: Timestamp(r.first_flagged_at),
-            });
-        }
-        Ok(out)
-    }
-
-    async fn resolve_flags(
-        &self,
-        post: PostId,
-        by: MemberId,
-        upheld: bool,
-        reason: &str,
-        at: Timestamp,
-    ) -> Result<u64, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE flags SET resolved_at = $3, resolved_by = $2, resolution = $4, resolution_reason = $5 \
-                 WHERE post_id = $1 AND resolved_at IS NULL",
-                &[
-                    post.0.into(),
-                    by.0.into(),
-                    at.0.into(),
-                    (if upheld { "upheld" } else { "dismissed" }).into(),
-                    reason.into(),
-                ],
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(n)
     }
 
     async fn count_posts_by(&self, member: MemberId, scope: &Scope) -> Result<i64, StoreError> {

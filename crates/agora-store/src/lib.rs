@@ -11,10 +11,12 @@ mod error;
 mod forum;
 mod groups;
 mod members;
+mod moderation;
 mod rows;
 mod sanctions;
 mod scope;
 mod search;
+mod trust;
 
 pub use connect::{ConnectError, connect};
 pub use db::Backend;

@@ -3,8 +3,9 @@
 use async_trait::async_trait;
 
 use agora_core::members::{Credentials, Member, NewMember, SessionKind};
-use agora_core::store::{MemberStore, WindowCount};
+use agora_core::store::{MemberStore, SessionActor, WindowCount};
 use agora_core::time::Timestamp;
+use agora_core::trust::TrustLevel;
 use agora_core::viewer::{Actor, SiteRole};
 use agora_core::{MemberId, StoreError};
 
@@ -26,6 +27,8 @@ struct SessionRow {
     role: String,
     verified: bool,
     restriction: Option<i64>,
+    trust_level: i64,
+    last_visit_day: Option<i64>,
     last_seen_at: i64,
 }
 
@@ -178,7 +181,7 @@ impl MemberStore for SqlStore {
         &self,
         token_hash: &str,
         now: Timestamp,
-    ) -> Result<Option<Actor>, StoreError> {
+    ) -> Result<Option<SessionActor>, StoreError> {
         let row = {
             let mut db = self.pools.read().await?;
             db.optional::<SessionRow>(
@@ -186,8 +189,9 @@ impl MemberStore for SqlStore {
                  (SELECT CAST(MAX(CASE x.kind WHEN 'silence' THEN 1 WHEN 'warning' THEN 0 ELSE 2 END) AS BIGINT) \
                   FROM sanctions x WHERE x.member_id = m.id AND x.lifted_at IS NULL AND x.starts_at <= $2 \
                   AND (x.ends_at IS NULL OR x.ends_at > $2)) AS restriction, \
-                 s.last_seen_at FROM sessions s \
-                 JOIN members m ON m.id = s.member_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+                 m.trust_level, ma.last_visit_day, s.last_seen_at FROM sessions s \
+                 JOIN members m ON m.id = s.member_id \
+                 LEFT JOIN member_activity ma ON ma.member_id = m.id WHERE s.token_hash = $1 AND s.expires_at > $2",
                 &[token_hash.into(), now.0.into()],
             )
             .await?
@@ -204,12 +208,16 @@ impl MemberStore for SqlStore {
             .await?;
             tx.commit().await?;
         }
-        Ok(Some(Actor {
-            id: MemberId(row.id),
-            username: row.username,
-            role: SiteRole::parse(&row.role).unwrap_or(SiteRole::Member),
-            verified: row.verified,
-            restriction: agora_core::viewer::Restriction::from_level(row.restriction),
+        Ok(Some(SessionActor {
+            actor: Actor {
+                id: MemberId(row.id),
+                username: row.username,
+                role: SiteRole::parse(&row.role).unwrap_or(SiteRole::Member),
+                verified: row.verified,
+                restriction: agora_core::viewer::Restriction::from_level(row.restriction),
+                trust: TrustLevel::from_number(row.trust_level).unwrap_or_default(),
+            },
+            last_visit_day: row.last_visit_day.unwrap_or(0),
         }))
     }
 
@@ -281,13 +289,20 @@ impl MemberStore for SqlStore {
     }
 
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.put_settings(&[(key.to_owned(), value.to_owned())])
+            .await
+    }
+
+    async fn put_settings(&self, pairs: &[(String, String)]) -> Result<(), StoreError> {
         let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[key.into(), value.into()],
-        )
-        .await?;
+        for (key, value) in pairs {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[key.into(), value.into()],
+            )
+            .await?;
+        }
         tx.commit().await
     }
 }

@@ -11,7 +11,7 @@ use agora_core::{GroupId, MemberId, PostId, TopicId};
 
 /// Columns of [`MemberRow`], for `members m`.
 pub const MEMBER_COLUMNS: &str = "m.id, m.username, m.display_name, m.email, m.bio, m.role, \
-    m.created_at, m.email_verified_at";
+    m.created_at, m.email_verified_at, m.trust_level, m.trust_locked IS NOT NULL AS trust_locked";
 
 #[derive(sqlx::FromRow)]
 pub struct MemberRow {
@@ -23,6 +23,8 @@ pub struct MemberRow {
     pub role: String,
     pub created_at: i64,
     pub email_verified_at: Option<i64>,
+    pub trust_level: i64,
+    pub trust_locked: bool,
 }
 
 impl From<MemberRow> for Member {
@@ -36,6 +38,9 @@ impl From<MemberRow> for Member {
             role: SiteRole::parse(&r.role).unwrap_or(SiteRole::Member),
             created_at: Timestamp(r.created_at),
             email_verified: r.email_verified_at.is_some(),
+            trust_level: agora_core::trust::TrustLevel::from_number(r.trust_level)
+                .unwrap_or_default(),
+            trust_locked: r.trust_locked,
         }
     }
 }

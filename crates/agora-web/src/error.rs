@@ -320,6 +320,19 @@ impl From<ForumError> for ApiError {
                 "held_for_review",
                 "Thank you: your post waits for a moderator's look before others see it.",
             ),
+            ForumError::NewcomerDailyLimit {
+                per_day,
+                retry_after_secs,
+            } => {
+                let mut e = Self::rate_limited(retry_after_secs);
+                e.code = "newcomer_daily_limit";
+                e.message = format!(
+                    "New members may post {per_day} times a day. Thank you for joining in: \
+                     post again in {}, and the limit lifts as you read and take part.",
+                    human_seconds(retry_after_secs)
+                );
+                e
+            }
             ForumError::RateLimited { retry_after_secs } => {
                 let mut e = Self::rate_limited(retry_after_secs);
                 e.message = format!(

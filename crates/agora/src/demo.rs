@@ -2,6 +2,7 @@
 //! loaded from `demo/community.json` into an empty database. Every demo account has the
 //! password [`PASSWORD`].
 
+use agora_core::trust::{TrustLevel, TrustState};
 use std::collections::HashMap;
 
 use anyhow::{Context as _, bail};
@@ -46,6 +47,13 @@ struct DemoMember {
     display_name: String,
     bio: String,
     role: String,
+    /// The member's trust level (0–4); regulars of a long-running community by default.
+    #[serde(default = "demo_trust")]
+    trust: i64,
+}
+
+fn demo_trust() -> i64 {
+    2
 }
 
 #[derive(Deserialize)]
@@ -127,6 +135,14 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
             })
             .await?;
         store.update_profile(id, &m.display_name, &m.bio).await?;
+        let trust = TrustLevel::from_number(m.trust)
+            .with_context(|| format!("{}: a trust level is 0 to 4", m.username))?;
+        let trust = TrustState {
+            level: trust,
+            earned: trust,
+            locked: None,
+        };
+        store.put_trust(id, &trust).await?;
         ids.insert(m.username.clone(), id);
     }
     let id_of = |name: &str| -> anyhow::Result<MemberId> {
@@ -230,6 +246,7 @@ async fn load_topic(
             body_html: body.html,
             body_text: body.text,
             at: opened,
+            hold: None,
         })
         .await?;
     for r in &t.replies {
@@ -242,6 +259,7 @@ async fn load_topic(
                 body_html: rendered.html,
                 body_text: rendered.text,
                 at: opened.plus_seconds(r.hours_later * 3_600).min(now),
+                hold: None,
             })
             .await?;
     }

@@ -15,6 +15,37 @@ pub struct Rendered {
     pub html: String,
     /// The words of the post without markup, for the search index.
     pub text: String,
+    /// Links in the post (written or bare URLs), for newcomer limits and the spam check.
+    pub links: usize,
+    /// Images in the post.
+    pub images: usize,
+    /// `@name` mentions in the post's text (not in code).
+    pub mentions: usize,
+}
+
+impl Rendered {
+    /// How many words the plain text has.
+    pub fn words(&self) -> usize {
+        self.text.split_whitespace().count()
+    }
+}
+
+/// `@name` mentions in a run of text: an `@` at the start or after a space or opening
+/// punctuation, followed by a letter or digit.
+fn count_mentions(text: &str) -> usize {
+    let mut count = 0;
+    let mut previous = ' ';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '@'
+            && (previous.is_whitespace() || matches!(previous, '(' | '[' | '"' | '\''))
+            && chars.peek().is_some_and(|n| n.is_ascii_alphanumeric())
+        {
+            count += 1;
+        }
+        previous = c;
+    }
+    count
 }
 
 fn options() -> Options<'static> {
@@ -45,9 +76,15 @@ pub fn render(markdown: &str) -> Rendered {
     let root = parse_document(&arena, markdown, &options);
 
     let mut text = String::with_capacity(markdown.len());
+    let (mut links, mut images, mut mentions) = (0, 0, 0);
     for node in root.descendants() {
         match &node.data.borrow().value {
-            NodeValue::Text(t) => text.push_str(t),
+            NodeValue::Link(_) => links += 1,
+            NodeValue::Image(_) => images += 1,
+            NodeValue::Text(t) => {
+                mentions += count_mentions(t);
+                text.push_str(t);
+            }
             NodeValue::Code(c) => text.push_str(&c.literal),
             NodeValue::CodeBlock(c) => text.push_str(&c.literal),
             NodeValue::SoftBreak
@@ -67,6 +104,9 @@ pub fn render(markdown: &str) -> Rendered {
     Rendered {
         html: CLEANER.clean(&raw).to_string(),
         text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+        links,
+        images,
+        mentions,
     }
 }
 

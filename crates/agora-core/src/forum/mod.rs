@@ -4,11 +4,12 @@
 mod fields;
 mod model;
 mod posts;
+mod screen;
 mod topics;
 
 pub use fields::{PostBody, Tags, TopicTitle};
 pub use model::{
-    Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags,
+    Author, Hold, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags,
     TopicInGroup, TopicKind, TopicSort,
 };
 pub use posts::PostEditInput;

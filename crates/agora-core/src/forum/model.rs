@@ -124,6 +124,16 @@ pub struct NewTopic {
     pub body_html: String,
     pub body_text: String,
     pub at: Timestamp,
+    /// Saved hidden and queued for the moderators, in the same transaction.
+    pub hold: Option<Hold>,
+}
+
+/// Why a post is saved hidden and queued for the moderators: the flag reason it is queued
+/// under (`spam` or `other`) and a note they read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub reason: &'static str,
+    pub note: String,
 }
 
 /// A reply to insert.
@@ -135,6 +145,8 @@ pub struct NewPost {
     pub body_html: String,
     pub body_text: String,
     pub at: Timestamp,
+    /// Saved hidden and queued for the moderators, in the same transaction.
+    pub hold: Option<Hold>,
 }
 
 /// A new version of a post (and of its topic's title and tags, for an opening post).
@@ -148,6 +160,8 @@ pub struct PostEdit {
     pub title: Option<(String, String)>,
     pub tags: Option<Vec<String>>,
     pub at: Timestamp,
+    /// Hidden and queued for the moderators, in the same transaction.
+    pub hold: Option<Hold>,
 }
 
 /// Moderator changes to a topic; `None` leaves a flag as it is.

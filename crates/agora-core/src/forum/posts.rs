@@ -3,9 +3,9 @@
 use tracing::instrument;
 
 use crate::agora::Agora;
-use crate::content::markdown;
+use crate::forum::screen::Destination;
 use crate::forum::topics::ForumError;
-use crate::forum::{NewPost, Post, PostBody, PostEdit, Revision, Tags, Topic, TopicTitle};
+use crate::forum::{NewPost, Post, PostEdit, Revision, Tags, Topic};
 use crate::groups::GroupView;
 use crate::groups::policy::Access;
 use crate::ids::{PostId, TopicId};
@@ -43,27 +43,28 @@ impl Agora {
         if !actor.verified {
             return Err(ForumError::Forbidden("email_unverified"));
         }
-        PostBody::parse(body)?;
-        let (_, screened, held) = self.screen(None, body).await?;
-        let body = PostBody::parse(&screened)?;
+        let screened = self
+            .screen(actor, None, body, Destination::Reply(topic.id))
+            .await?;
         self.require_current_documents(viewer).await?;
-        self.posting_limit(actor.id).await?;
-        let rendered = markdown::render(body.as_str());
+        self.posting_limit(actor).await?;
         let id = self
             .store
             .insert_post(&NewPost {
                 topic_id: topic.id,
                 author: actor.id,
-                body_markdown: body.as_str().to_owned(),
-                body_html: rendered.html,
-                body_text: rendered.text,
+                body_markdown: screened.body.as_str().to_owned(),
+                body_html: screened.rendered.html,
+                body_text: screened.rendered.text,
                 at: Timestamp::now(),
+                hold: screened.hold.clone(),
             })
             .await?;
-        if let Some(word) = held {
-            self.hold_post(viewer, id, &word).await?;
+        if let Some(hold) = &screened.hold {
+            self.log_hold(viewer, id, hold).await;
             return Err(ForumError::Held);
         }
+        self.after_posting(actor.id, actor.trust).await;
         self.store.post(id).await?.ok_or(ForumError::NotFound)
     }
 
@@ -114,36 +115,31 @@ impl Agora {
             )
             .into());
         }
-        PostBody::parse(input.body.as_deref().unwrap_or(&post.body_markdown))?;
-        let (screened_title, screened_body, held) = self
+        let screened = self
             .screen(
+                actor,
                 input.title.as_deref(),
                 input.body.as_deref().unwrap_or(&post.body_markdown),
+                Destination::Edit(topic.id),
             )
             .await?;
-        let body = PostBody::parse(&screened_body)?;
-        let title = screened_title
-            .as_deref()
-            .map(TopicTitle::parse)
-            .transpose()?
-            .map(|t| (t.as_str().to_owned(), t.slug()));
         let tags = input
             .tags
             .as_deref()
             .map(Tags::parse)
             .transpose()?
             .map(Tags::into_vec);
-        let rendered = markdown::render(body.as_str());
         self.store
             .edit_post(&PostEdit {
                 post_id: post.id,
                 editor: actor.id,
-                body_markdown: body.as_str().to_owned(),
-                body_html: rendered.html,
-                body_text: rendered.text,
-                title,
+                body_markdown: screened.body.as_str().to_owned(),
+                body_html: screened.rendered.html,
+                body_text: screened.rendered.text,
+                title: screened.title.map(|t| (t.as_str().to_owned(), t.slug())),
                 tags,
                 at: Timestamp::now(),
+                hold: screened.hold.clone(),
             })
             .await?;
         if post.author.id != actor.id {
@@ -157,65 +153,11 @@ impl Agora {
             )
             .await;
         }
-        if let Some(word) = held {
-            self.hold_post(viewer, id, &word).await?;
+        if let Some(hold) = &screened.hold {
+            self.log_hold(viewer, id, hold).await;
             return Err(ForumError::Held);
         }
         self.store.post(id).await?.ok_or(ForumError::NotFound)
-    }
-
-    /// Runs the word filters over a title and body: a blocked word refuses the post, a held
-    /// one returns the word (the post is then hidden for a moderator), replacements apply.
-    pub(crate) async fn screen(
-        &self,
-        title: Option<&str>,
-        body: &str,
-    ) -> Result<(Option<String>, String, Option<String>), ForumError> {
-        use crate::filters::{Verdict, apply};
-        let rules = self.site_settings().await?.word_filters;
-        if rules.is_empty() {
-            return Ok((title.map(str::to_owned), body.to_owned(), None));
-        }
-        let mut held = None;
-        let mut run = |field: &'static str, text: &str| -> Result<String, ForumError> {
-            match apply(&rules, text) {
-                Verdict::Block(word) => Err(Invalid::new(
-                    field,
-                    "blocked_word",
-                    format!("This community does not allow the word \u{201c}{word}\u{201d}. Please rephrase."),
-                )
-                .into()),
-                Verdict::Hold(text, word) => {
-                    held = Some(word);
-                    Ok(text)
-                }
-                Verdict::Pass(text) => Ok(text),
-            }
-        };
-        let title = title.map(|t| run("title", t)).transpose()?;
-        let body = run("body", body)?;
-        Ok((title, body, held))
-    }
-
-    /// Hides a post a word filter held, queues it for the moderators and logs it.
-    pub(crate) async fn hold_post(
-        &self,
-        viewer: &Viewer,
-        post: PostId,
-        word: &str,
-    ) -> Result<(), ForumError> {
-        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
-        let now = Timestamp::now();
-        let note = format!("held by the word filter: {word}");
-        self.store
-            .insert_flag(post, actor.id, "other", &note, now)
-            .await?;
-        self.store
-            .set_post_deleted(post, true, actor.id, now)
-            .await?;
-        self.audit(viewer, "post.held", format!("post:{post}"), None, note)
-            .await;
-        Ok(())
     }
 
     /// Refuses to post until the viewer has accepted the current documents.
@@ -227,21 +169,6 @@ impl Agora {
             Ok(())
         } else {
             Err(ForumError::Forbidden("documents_not_accepted"))
-        }
-    }
-
-    /// Counts one more post by `member`; more than the configured number a minute is 429.
-    pub(crate) async fn posting_limit(
-        &self,
-        member: crate::ids::MemberId,
-    ) -> Result<(), ForumError> {
-        let key = format!("post:{}", member.0);
-        match self
-            .over_limit(&key, self.config.posts_per_minute, 60)
-            .await?
-        {
-            Some(retry_after_secs) => Err(ForumError::RateLimited { retry_after_secs }),
-            None => Ok(()),
         }
     }
 

@@ -3,11 +3,9 @@
 use tracing::instrument;
 
 use crate::agora::Agora;
-use crate::content::markdown;
 use crate::error::{Invalid, StoreError};
-use crate::forum::{
-    NewTopic, Post, PostBody, Tags, Topic, TopicFlags, TopicKind, TopicSort, TopicTitle,
-};
+use crate::forum::screen::Destination;
+use crate::forum::{NewTopic, Post, Tags, Topic, TopicFlags, TopicKind, TopicSort};
 use crate::groups::policy::Access;
 use crate::groups::{GroupError, GroupView};
 use crate::ids::TopicId;
@@ -37,6 +35,9 @@ pub enum ForumError {
     /// Posting faster than a person writes.
     #[error("too many posts")]
     RateLimited { retry_after_secs: i64 },
+    /// A new member posted as many posts as newcomers may in a day.
+    #[error("newcomer daily limit")]
+    NewcomerDailyLimit { per_day: i64, retry_after_secs: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -111,16 +112,18 @@ impl Agora {
         if !actor.verified {
             return Err(ForumError::Forbidden("email_unverified"));
         }
-        TopicTitle::parse(&input.title)?;
-        PostBody::parse(&input.body)?;
-        let (screened_title, screened_body, held) =
-            self.screen(Some(&input.title), &input.body).await?;
-        let title = TopicTitle::parse(screened_title.as_deref().unwrap_or(&input.title))?;
-        let body = PostBody::parse(&screened_body)?;
+        let screened = self
+            .screen(
+                actor,
+                Some(&input.title),
+                &input.body,
+                Destination::NewTopic,
+            )
+            .await?;
+        let title = screened.title.ok_or(ForumError::NotFound)?;
         self.require_current_documents(viewer).await?;
-        self.posting_limit(actor.id).await?;
+        self.posting_limit(actor).await?;
         let tags = Tags::parse(&input.tags)?;
-        let rendered = markdown::render(body.as_str());
         let new = NewTopic {
             group_id: group.group.id,
             kind: TopicKind::Discussion,
@@ -128,16 +131,18 @@ impl Agora {
             title: title.as_str().to_owned(),
             tags: tags.into_vec(),
             author: actor.id,
-            body_markdown: body.as_str().to_owned(),
-            body_html: rendered.html,
-            body_text: rendered.text,
+            body_markdown: screened.body.as_str().to_owned(),
+            body_html: screened.rendered.html,
+            body_text: screened.rendered.text,
             at: Timestamp::now(),
+            hold: screened.hold.clone(),
         };
         let (id, first) = self.store.insert_topic(&new).await?;
-        if let Some(word) = held {
-            self.hold_post(viewer, first, &word).await?;
+        if let Some(hold) = &screened.hold {
+            self.log_hold(viewer, first, hold).await;
             return Err(ForumError::Held);
         }
+        self.after_posting(actor.id, actor.trust).await;
         self.topic(viewer, id, 1, 50).await
     }
 

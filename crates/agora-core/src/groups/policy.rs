@@ -138,6 +138,7 @@ mod tests {
             role,
             verified: true,
             restriction: crate::viewer::Restriction::None,
+            trust: crate::trust::TrustLevel::Basic,
         })
     }
 

@@ -284,12 +284,15 @@ impl Agora {
     /// The viewer behind a session token; an unknown or expired token is a guest.
     pub async fn viewer_for_token(&self, token: &str) -> Result<Viewer, StoreError> {
         let hash = crate::members::session::hash_token(token);
-        Ok(
-            match self.store.session_actor(&hash, Timestamp::now()).await? {
-                Some(actor) => Viewer::member(actor),
-                None => Viewer::guest(),
-            },
-        )
+        let Some(session) = self.store.session_actor(&hash, Timestamp::now()).await? else {
+            return Ok(Viewer::guest());
+        };
+        let mut actor = session.actor;
+        self.record_visit(actor.id, session.last_visit_day).await;
+        if actor.role != crate::viewer::SiteRole::Member {
+            actor.trust = crate::trust::TrustLevel::Leader;
+        }
+        Ok(Viewer::member(actor))
     }
 
     /// The signed-in member's own account, email included.

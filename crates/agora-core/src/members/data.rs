@@ -24,6 +24,33 @@ pub struct MemberArchive {
     pub posts: Vec<PostRecord>,
     /// Every acceptance of a document, and every opt-in or opt-out.
     pub consents: Vec<crate::consent::ConsentRecord>,
+    /// The member's trust level and the activity record it is computed from.
+    pub trust: Option<crate::trust::TrustReport>,
+    /// How far the member has read each topic.
+    pub reading: Vec<ReadingRecord>,
+    /// Flags the member raised, on posts and on members.
+    pub flags: Vec<FlagRecord>,
+    /// Sanctions on the member, with every reason.
+    pub sanctions: Vec<crate::sanctions::Sanction>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ReadingRecord {
+    pub topic_id: i64,
+    pub last_post_number_read: i64,
+    pub first_read_at: Timestamp,
+    pub last_read_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FlagRecord {
+    /// `post:ID` or `member:USERNAME`.
+    pub target: String,
+    pub reason: String,
+    pub note: String,
+    pub created_at: Timestamp,
+    /// `upheld`, `dismissed`, or none while open.
+    pub resolution: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -100,6 +127,8 @@ impl Agora {
         let id = viewer.id().ok_or(DataError::SignInRequired)?;
         let mut archive = self.store.member_archive(id, Timestamp::now()).await?;
         archive.consents = self.store.consents_of(id).await?;
+        archive.trust = Some(self.trust_report(id).await?);
+        archive.sanctions = self.store.sanctions_of(id).await?;
         Ok(archive)
     }
 

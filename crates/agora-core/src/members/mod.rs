@@ -33,6 +33,21 @@ pub struct Member {
     pub created_at: Timestamp,
     /// Whether the email address has been confirmed.
     pub email_verified: bool,
+    /// How far the community trusts the member (as stored; staff count as leaders).
+    pub trust_level: crate::trust::TrustLevel,
+    /// Whether an admin set the level by hand.
+    pub trust_locked: bool,
+}
+
+impl Member {
+    /// The member's effective trust level: staff are leaders whatever is stored.
+    pub fn trust(&self) -> crate::trust::TrustLevel {
+        if self.role == SiteRole::Member {
+            self.trust_level
+        } else {
+            crate::trust::TrustLevel::Leader
+        }
+    }
 }
 
 /// A member to insert.

@@ -20,6 +20,8 @@ pub struct MemberResponse {
     /// `admin`, `moderator` or `member`.
     pub role: &'static str,
     pub joined_at: String,
+    /// Trust level 0–4 (new, basic, member, regular, leader); staff are leaders.
+    pub trust_level: i64,
 }
 
 impl From<&Member> for MemberResponse {
@@ -30,6 +32,7 @@ impl From<&Member> for MemberResponse {
             bio: m.bio.clone(),
             role: m.role.as_str(),
             joined_at: m.created_at.to_rfc3339(),
+            trust_level: m.trust().number(),
         }
     }
 }
@@ -429,6 +432,9 @@ pub struct SiteResponse {
     pub registration_rules: Option<RulesResponse>,
     /// The word filters as written; shown to admins only.
     pub word_filters: Option<String>,
+    /// Trust levels' thresholds, newcomer limits and spam checks by key; shown to admins only.
+    #[schema(value_type = Option<Object>)]
+    pub trust: Option<std::collections::BTreeMap<&'static str, i64>>,
 }
 
 /// How registrations are checked for plausibility.
@@ -459,6 +465,7 @@ impl SiteResponse {
                 extra_domains: rules.extra_domains,
             }),
             word_filters: admin.then_some(filters),
+            trust: admin.then(|| s.trust.entries().map(|(k, v)| (k.key, v)).collect()),
         }
     }
 }

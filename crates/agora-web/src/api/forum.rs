@@ -160,7 +160,7 @@ pub async fn show(
     let limit = page_size(q.limit)?;
     let view = state
         .agora
-        .topic(&auth.viewer, TopicId(id), q.from.unwrap_or(1), limit)
+        .read_topic(&auth.viewer, TopicId(id), q.from.unwrap_or(1), limit)
         .await?;
     Ok(Json(topic_response(&view)))
 }

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod documents;
 pub mod dto;
+pub mod flags;
 pub mod forum;
 pub mod groups;
 pub mod members;
@@ -10,6 +11,7 @@ pub mod preview;
 pub mod sanctions;
 pub mod search;
 pub mod site;
+pub mod trust;
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
@@ -40,7 +42,8 @@ use crate::state::AppState;
         (name = "forum", description = "Topics and posts"),
         (name = "search", description = "Full-text search"),
         (name = "site", description = "Site settings"),
-        (name = "moderation", description = "Sanctions and appeals"),
+        (name = "moderation", description = "Flags, the moderation queue, sanctions and appeals"),
+        (name = "trust", description = "Trust levels and the reading record behind them"),
     )
 )]
 struct ApiDoc;
@@ -109,9 +112,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sanctions::mine))
         .routes(routes!(sanctions::appeal))
         .routes(routes!(sanctions::appeals))
-        .routes(routes!(sanctions::flag))
-        .routes(routes!(sanctions::queue))
-        .routes(routes!(sanctions::resolve))
+        .routes(routes!(flags::flag))
+        .routes(routes!(flags::queue))
+        .routes(routes!(flags::resolve))
+        .routes(routes!(flags::flag_member))
+        .routes(routes!(flags::member_queue))
+        .routes(routes!(flags::resolve_member))
+        .routes(routes!(trust::mine))
+        .routes(routes!(trust::of_member, trust::set))
         .routes(routes!(members::set_site_role))
 }
 

@@ -30,6 +30,10 @@ pub struct SiteRequest {
     pub rules_extra_domains: Option<String>,
     /// Word filters, one rule per line: `block WORD`, `hold WORD`, `replace WORD => NEW`.
     pub word_filters: Option<String>,
+    /// Trust levels' thresholds, newcomer limits and spam checks to change, by key (see
+    /// `trust` in the response, and docs/moderation.md), e.g. `{"new_max_links": 3}`.
+    #[schema(value_type = Option<Object>)]
+    pub trust: Option<std::collections::BTreeMap<String, i64>>,
 }
 
 /// The community's name, goal, netiquette and policies (the registration rules for admins).
@@ -62,6 +66,12 @@ pub async fn update(
         rules_extra_names: req.rules_extra_names,
         rules_extra_domains: req.rules_extra_domains,
         word_filters: req.word_filters,
+        trust: req
+            .trust
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect(),
     };
     let settings = state
         .agora

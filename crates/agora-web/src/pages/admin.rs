@@ -18,7 +18,7 @@ use crate::pages::view::{Field, GroupCard, Layout, attach_error, date};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
 
-fn require_admin(page: &Page) -> Result<(), ApiError> {
+pub(crate) fn require_admin(page: &Page) -> Result<(), ApiError> {
     match page.viewer.id() {
         None => Err(ApiError::sign_in_required()),
         Some(_) if !page.viewer.is_admin() => Err(ApiError::forbidden("admins_only")),
@@ -199,6 +199,7 @@ pub async fn settings(
         rules_extra_names: Some(form.rules_extra_names.clone()),
         rules_extra_domains: Some(form.rules_extra_domains.clone()),
         word_filters: Some(form.word_filters.clone()),
+        trust: Vec::new(),
     };
     match state.agora.update_site_settings(&page.viewer, patch).await {
         Ok(_) => Ok(see_other("/admin?notice=saved")),
@@ -223,6 +224,8 @@ pub struct MemberRow {
     joined: String,
     joined_iso: String,
     is_me: bool,
+    trust_level: i64,
+    trust_locked: bool,
 }
 
 #[derive(Template)]
@@ -234,6 +237,7 @@ struct Members {
     members: Vec<MemberRow>,
     next_cursor: Option<i64>,
     notice: Option<&'static str>,
+    levels: Vec<(i64, &'static str)>,
 }
 
 /// `/admin/members`: members in order of sign-up, with their roles.
@@ -265,10 +269,20 @@ pub async fn members(
                 joined: date(m.created_at),
                 joined_iso: m.created_at.to_rfc3339(),
                 is_me: page.viewer.id() == Some(m.id),
+                trust_level: m.trust().number(),
+                trust_locked: m.trust_locked,
             })
             .collect(),
         next_cursor: next.flatten(),
-        notice: (q.notice.as_deref() == Some("role")).then_some("Role changed."),
+        notice: match q.notice.as_deref() {
+            Some("role") => Some("Role changed."),
+            Some("trust") => Some("Trust level changed."),
+            _ => None,
+        },
+        levels: agora_core::trust::TrustLevel::ALL
+            .iter()
+            .map(|l| (l.number(), l.name()))
+            .collect(),
     }))
 }
 

@@ -89,6 +89,7 @@ pub struct QueueRow {
     reasons: String,
     notes: String,
     hidden: bool,
+    held: bool,
 }
 
 #[derive(Template)]
@@ -97,14 +98,17 @@ struct Queue {
     layout: Layout,
     tab: &'static str,
     items: Vec<QueueRow>,
+    members: Vec<agora_core::flags::MemberQueueItem>,
 }
 
-/// `/admin/queue`: flagged posts (site moderators).
+/// `/admin/queue`: flagged and held posts, and flagged members (site moderators).
 pub async fn queue(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
     let items = state.agora.moderation_queue(&page.viewer).await?;
+    let members = state.agora.member_queue(&page.viewer).await?;
     Ok(render(&Queue {
-        layout: page.layout("Admin: flags", "Flagged posts.", "admin", true),
+        layout: page.layout("Admin: queue", "The moderation queue.", "admin", true),
         tab: "queue",
+        members,
         items: items
             .into_iter()
             .map(|i| QueueRow {
@@ -118,6 +122,7 @@ pub async fn queue(State(state): State<AppState>, page: Page) -> Result<Response
                 reasons: i.reasons,
                 notes: i.notes,
                 hidden: i.hidden,
+                held: i.held,
             })
             .collect(),
     }))
@@ -144,6 +149,21 @@ pub async fn resolve(
     state
         .agora
         .resolve_flags(&page.viewer, PostId(id), &form.decision, &form.reason)
+        .await?;
+    Ok(see_other("/admin/queue"))
+}
+
+/// Resolves the flags on a member.
+pub async fn resolve_member(
+    State(state): State<AppState>,
+    page: Page,
+    Path(username): Path<String>,
+    Form(form): Form<ResolveForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    state
+        .agora
+        .resolve_member_flags(&page.viewer, &username, &form.decision, &form.reason)
         .await?;
     Ok(see_other("/admin/queue"))
 }

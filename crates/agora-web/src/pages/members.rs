@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -41,6 +41,15 @@ struct Profile {
     groups: Vec<(String, String, &'static str)>,
     posts: Vec<ActivityRow>,
     is_me: bool,
+    can_flag: bool,
+    trust_level: i64,
+    trust_name: &'static str,
+    notice: Option<&'static str>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProfileQuery {
+    notice: Option<String>,
 }
 
 /// `/u/{username}`.
@@ -48,6 +57,7 @@ pub async fn profile(
     State(state): State<AppState>,
     page: Page,
     Path(username): Path<String>,
+    Query(q): Query<ProfileQuery>,
 ) -> Result<Response, ApiError> {
     let profile = state.agora.profile(&page.viewer, &username).await?;
     let m = &profile.member;
@@ -68,6 +78,11 @@ pub async fn profile(
         initial: initial(&m.display_name, &m.username),
         hue: hue(&m.username),
         role: m.role.as_str(),
+        trust_level: m.trust().number(),
+        trust_name: m.trust().name(),
+        can_flag: page.viewer.id().is_some_and(|me| me != m.id),
+        notice: (q.notice.as_deref() == Some("flagged"))
+            .then_some("Thank you: the moderators will look at it."),
         bio: m.bio.clone(),
         joined: date(m.created_at),
         joined_iso: m.created_at.to_rfc3339(),
@@ -121,7 +136,7 @@ fn settings_page(page: &Page, form: &SettingsForm, email: &str) -> FormPage {
                 .hint("Up to 1,000 characters, shown on your profile."),
         ],
         submit: "Save",
-        footer: "<a href=\"/settings/email\">Change your email address</a> · <a href=\"/forgot\">Change your password</a> · <a href=\"/settings/export\">Download your data</a> · <a href=\"/settings/erase\">Erase your account</a>".into(),
+        footer: "<a href=\"/settings/trust\">Your trust level</a> · <a href=\"/settings/email\">Change your email address</a> · <a href=\"/forgot\">Change your password</a> · <a href=\"/settings/export\">Download your data</a> · <a href=\"/settings/erase\">Erase your account</a>".into(),
         form_error: None,
         preview_id: None,
         hidden: Vec::new(),

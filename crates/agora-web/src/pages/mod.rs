@@ -16,6 +16,7 @@ mod sanctions;
 mod search;
 mod seo;
 mod topics;
+mod trust;
 mod view;
 
 pub use context::Page;
@@ -92,6 +93,20 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/audit", get(admin::audit))
         .route("/admin/queue", get(flags::queue))
         .route("/admin/queue/{id}", post(flags::resolve))
+        .route(
+            "/admin/queue/members/{username}",
+            post(flags::resolve_member),
+        )
+        .route(
+            "/admin/trust",
+            get(trust::admin_form).post(trust::admin_save),
+        )
+        .route("/admin/members/{username}/trust", post(trust::set_level))
+        .route("/settings/trust", get(trust::mine))
+        .route(
+            "/u/{username}/flag",
+            get(trust::flag_form).post(trust::flag),
+        )
         .route("/p/{id}/flag", get(flags::form).post(flags::flag))
         .route("/admin/documents", get(legal::admin))
         .route("/admin/documents/{kind}", post(legal::publish))

@@ -217,7 +217,7 @@ pub async fn show(
     let from = (number - 1) * PAGE_SIZE + 1;
     let view = state
         .agora
-        .topic(&page.viewer, TopicId(id), from, PAGE_SIZE as u32)
+        .read_topic(&page.viewer, TopicId(id), from, PAGE_SIZE as u32)
         .await?;
     if view.topic.slug != slug {
         return Ok(see_other(&format!(

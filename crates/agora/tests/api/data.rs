@@ -17,10 +17,26 @@ async fn a_member_downloads_everything_agora_holds_about_them() {
         let (topic, _) = app
             .create_topic(&ana, "club", "Saddle height", "How high?")
             .await;
+        let reply = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&admin),
+                json!({"body": "Hip height."}),
+            )
+            .await;
+        let reply = reply.body["id"].as_i64().unwrap_or_default();
+        app.get(&format!("/api/v1/topics/{topic}"), Some(&ana))
+            .await;
         app.post(
-            &format!("/api/v1/topics/{topic}/posts"),
-            Some(&admin),
-            json!({"body": "Hip height."}),
+            &format!("/api/v1/posts/{reply}/flags"),
+            Some(&ana),
+            json!({"reason": "off_topic", "note": "Wrong thread?"}),
+        )
+        .await;
+        app.post(
+            "/api/v1/members/admin/flags",
+            Some(&ana),
+            json!({"reason": "other"}),
         )
         .await;
 
@@ -50,6 +66,20 @@ async fn a_member_downloads_everything_agora_holds_about_them() {
             "nobody else's data"
         );
         assert!(a["sessions"].as_array().is_some_and(|s| !s.is_empty()));
+        assert_eq!(a["trust"]["level"], 1, "{}", r.text);
+        assert_eq!(a["trust"]["stats"]["topics_entered"], 1);
+        assert_eq!(
+            (
+                a["reading"][0]["topic_id"].as_i64(),
+                a["reading"][0]["last_post_number_read"].as_i64()
+            ),
+            (Some(topic), Some(2)),
+            "the reading record"
+        );
+        assert_eq!(a["flags"][0]["target"], format!("post:{reply}"));
+        assert_eq!(a["flags"][0]["note"], "Wrong thread?");
+        assert_eq!(a["flags"][1]["target"], "member:admin");
+        assert!(a["sanctions"].as_array().is_some_and(Vec::is_empty));
         assert_eq!(
             app.get("/api/v1/me/export", None).await.status,
             StatusCode::UNAUTHORIZED
@@ -84,6 +114,8 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
             json!({"body": "Ben here, quarantotto."}),
         )
         .await;
+        app.get(&format!("/api/v1/topics/{topic}"), Some(&ana)).await;
+        assert_eq!(app.count_rows("topic_reads").await, 1, "ana's reading is recorded");
 
         let r = app
             .call(
@@ -106,6 +138,13 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        for table in ["member_activity", "topic_reads"] {
+            assert_eq!(
+                app.count_rows(&format!("{table} WHERE member_id = (SELECT id FROM members WHERE display_name = 'a former member')")).await,
+                0,
+                "{table} is erased"
+            );
+        }
 
         assert_eq!(
             app.get("/api/v1/me", Some(&ana)).await.status,

@@ -16,4 +16,5 @@ mod sanctions;
 mod schema;
 mod search;
 mod support;
+mod trust;
 mod visibility;

@@ -341,12 +341,44 @@ impl TestApp {
         token_of(&r)
     }
 
-    /// Registers `username` and confirms the address by following the link in the mail it
-    /// got, as a person would; returns its token. The first account on a site is its admin.
+    /// Registers `username`, confirms the address by following the link in the mail it got,
+    /// as a person would, and gives the member trust level 1 (basic: someone who has read
+    /// a while, without a newcomer's limits); returns its token. The first account on a site
+    /// is its admin.
     pub async fn register(&self, username: &str) -> String {
+        let token = self.register_newcomer(username).await;
+        self.set_trust(username, 1).await;
+        token
+    }
+
+    /// Registers `username` and confirms the address, leaving them a newcomer (trust level
+    /// 0); returns its token.
+    pub async fn register_newcomer(&self, username: &str) -> String {
         let token = self.register_unverified(username).await;
         self.verify(&format!("{username}@example.com")).await;
         token
+    }
+
+    /// Sets a member's stored trust level straight in the database, as if earned.
+    pub async fn set_trust(&self, username: &str, level: i64) {
+        self.execute_sql(&format!(
+            "UPDATE members SET trust_level = {level}, trust_earned = {level} \
+             WHERE username = '{username}'"
+        ))
+        .await;
+    }
+
+    /// Runs a statement straight on the database (to arrange what time would otherwise do).
+    pub async fn execute_sql(&self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        if self.backend == "sqlite" {
+            let mut c = sqlite_connection(&self.database_url).await;
+            sqlx::query(sql).execute(&mut c).await.map(|_| ())
+        } else {
+            let mut c = pg_connection(&self.database_url).await;
+            sqlx::query(sql).execute(&mut c).await.map(|_| ())
+        }
+        .unwrap_or_else(|e| panic!("running {sql:?}: {e}", sql = "statement"));
     }
 
     /// Follows the newest verification link mailed to `email`.

@@ -29,6 +29,16 @@ fn links_are_nofollow_ugc_and_autolinked() {
 }
 
 #[test]
+fn links_images_and_mentions_are_counted_outside_code() {
+    let r = render(
+        "Hi @mara and (@frida_k), see [docs](https://a.example) and https://b.example\n\n\
+         ![pic](https://c.example/x.png) mail me@example.org `@not_me` 50@ @ alone",
+    );
+    assert_eq!((r.links, r.images, r.mentions), (3, 1, 2), "{r:?}");
+    assert_eq!(render("just words here").words(), 3);
+}
+
+#[test]
 fn raw_html_is_shown_as_text_not_run() {
     let r = render("<b>hi</b> <script>alert(1)</script>");
     assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);

@@ -2,10 +2,15 @@
 //! ordinary members may create groups.
 
 use crate::agora::Agora;
-use crate::error::{Invalid, StoreError};
+use crate::error::StoreError;
 use crate::groups::GroupError;
-use crate::members::plausibility::{RULES, RuleSettings};
+use crate::members::plausibility::RuleSettings;
 use crate::viewer::Viewer;
+
+mod patch;
+
+pub use patch::SiteSettingsPatch;
+use patch::lines;
 
 /// The site's settings, with defaults for those never set.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +28,8 @@ pub struct SiteSettings {
     /// The word filters, parsed, and as the admins wrote them.
     pub word_filters: Vec<crate::filters::WordFilter>,
     pub word_filters_text: String,
+    /// The trust levels' thresholds, newcomer limits and spam checks.
+    pub trust: crate::trust::TrustSettings,
 }
 
 impl Default for SiteSettings {
@@ -39,41 +46,9 @@ impl Default for SiteSettings {
             registration_rules: RuleSettings::default(),
             word_filters: Vec::new(),
             word_filters_text: String::new(),
+            trust: crate::trust::TrustSettings::default(),
         }
     }
-}
-
-/// Changes to the settings; `None` leaves one as it is.
-#[derive(Debug, Clone, Default)]
-pub struct SiteSettingsPatch {
-    pub name: Option<String>,
-    pub goal: Option<String>,
-    pub netiquette: Option<String>,
-    pub members_may_create_groups: Option<bool>,
-    /// Group slugs, separated by commas or spaces.
-    pub featured_groups: Option<String>,
-    /// Codes of the registration rules to switch off, separated by commas or spaces.
-    pub rules_off: Option<String>,
-    /// More names registration refuses, one per line.
-    pub rules_extra_names: Option<String>,
-    /// More mail domains registration refuses, one per line.
-    pub rules_extra_domains: Option<String>,
-    /// Word filters, one rule per line (see `filters`).
-    pub word_filters: Option<String>,
-}
-
-/// Non-empty trimmed lines, lowercased, with single spaces between words.
-fn lines(value: &str) -> Vec<String> {
-    value
-        .lines()
-        .map(|l| {
-            l.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        })
-        .filter(|l| !l.is_empty())
-        .collect()
 }
 
 impl Agora {
@@ -113,7 +88,13 @@ impl Agora {
                     s.word_filters = crate::filters::parse(&value).unwrap_or_default();
                     s.word_filters_text = value;
                 }
-                _ => {}
+                key => {
+                    if let Some(knob) = key.strip_prefix("trust.")
+                        && let Ok(n) = value.parse()
+                    {
+                        s.trust.set(knob, n);
+                    }
+                }
             }
         }
         s.netiquette_html = crate::content::markdown::render(&s.netiquette).html;
@@ -162,116 +143,13 @@ impl Agora {
             ("rules_extra_names", patch.rules_extra_names.is_some()),
             ("rules_extra_domains", patch.rules_extra_domains.is_some()),
             ("word_filters", patch.word_filters.is_some()),
+            ("trust", !patch.trust.is_empty()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
         .collect();
-        let texts = [
-            ("name", patch.name, 1, 80),
-            ("goal", patch.goal, 0, 1_000),
-            ("netiquette", patch.netiquette, 0, 10_000),
-        ];
-        let mut checked = Vec::new();
-        for (field, value, min, max) in texts {
-            if let Some(v) = value {
-                let v = v.trim().replace("\r\n", "\n");
-                let n = v.chars().count();
-                if n < min || n > max || v.contains('\0') {
-                    return Err(Invalid::new(
-                        field,
-                        "invalid_length",
-                        format!("The {field} must be {min} to {max} characters long."),
-                    )
-                    .into());
-                }
-                checked.push((field, v));
-            }
-        }
-        for (field, v) in checked {
-            self.store.put_setting(field, &v).await?;
-        }
-        if let Some(raw) = &patch.featured_groups {
-            let mut slugs = Vec::new();
-            for part in raw
-                .split([',', ' ', '\n'])
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-            {
-                let slug = crate::groups::GroupSlug::parse(part).map_err(|_| {
-                    Invalid::new(
-                        "featured_groups",
-                        "invalid_format",
-                        format!("{part:?} is not a group's short name."),
-                    )
-                })?;
-                slugs.push(slug.as_str().to_owned());
-            }
-            if slugs.len() > 12 {
-                return Err(Invalid::new(
-                    "featured_groups",
-                    "too_many",
-                    "Feature at most 12 groups.",
-                )
-                .into());
-            }
-            self.store
-                .put_setting("featured_groups", &slugs.join(" "))
-                .await?;
-        }
-        if let Some(raw) = &patch.rules_off {
-            let mut codes = Vec::new();
-            for code in raw
-                .split([',', ' ', '\n'])
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-            {
-                if !RULES.iter().any(|(known, _)| *known == code) {
-                    let known: Vec<&str> = RULES.iter().map(|(c, _)| *c).collect();
-                    return Err(Invalid::new(
-                        "rules_off",
-                        "invalid_choice",
-                        format!(
-                            "{code:?} is not a rule; the rules are {}.",
-                            known.join(", ")
-                        ),
-                    )
-                    .into());
-                }
-                codes.push(code);
-            }
-            self.store
-                .put_setting("rules_off", &codes.join(" "))
-                .await?;
-        }
-        for (key, raw, max) in [
-            ("rules_extra_names", &patch.rules_extra_names, 2_000),
-            ("rules_extra_domains", &patch.rules_extra_domains, 2_000),
-        ] {
-            if let Some(raw) = raw {
-                let entries = lines(raw);
-                if entries.len() > max || entries.iter().any(|e| e.chars().count() > 100) {
-                    return Err(Invalid::new(
-                        key,
-                        "too_long",
-                        "Up to 2,000 entries of up to 100 characters.",
-                    )
-                    .into());
-                }
-                self.store.put_setting(key, &entries.join("\n")).await?;
-            }
-        }
-        if let Some(raw) = &patch.word_filters {
-            crate::filters::parse(raw)?;
-            self.store.put_setting("word_filters", raw.trim()).await?;
-        }
-        if let Some(b) = patch.members_may_create_groups {
-            self.store
-                .put_setting(
-                    "members_may_create_groups",
-                    if b { "true" } else { "false" },
-                )
-                .await?;
-        }
+        let writes = patch::validate(patch)?;
+        self.store.put_settings(&writes).await?;
         if let Ok(mut guard) = self.settings_cache.write() {
             *guard = None;
         }

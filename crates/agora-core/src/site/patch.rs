@@ -1,0 +1,206 @@
+//! Checking a change to the site settings as a whole before any of it is written, so a
+//! change with one bad field writes nothing.
+
+use crate::error::Invalid;
+use crate::members::plausibility::RULES;
+
+/// Changes to the settings; `None` leaves one as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SiteSettingsPatch {
+    pub name: Option<String>,
+    pub goal: Option<String>,
+    pub netiquette: Option<String>,
+    pub members_may_create_groups: Option<bool>,
+    /// Group slugs, separated by commas or spaces.
+    pub featured_groups: Option<String>,
+    /// Codes of the registration rules to switch off, separated by commas or spaces.
+    pub rules_off: Option<String>,
+    /// More names registration refuses, one per line.
+    pub rules_extra_names: Option<String>,
+    /// More mail domains registration refuses, one per line.
+    pub rules_extra_domains: Option<String>,
+    /// Word filters, one rule per line (see `filters`).
+    pub word_filters: Option<String>,
+    /// Trust knobs to change, by key (see `trust::KNOBS`), as typed.
+    pub trust: Vec<(String, String)>,
+}
+
+/// Non-empty trimmed lines, lowercased, with single spaces between words.
+pub(super) fn lines(value: &str) -> Vec<String> {
+    value
+        .lines()
+        .map(|l| {
+            l.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Checks every field of `patch` and returns the settings to write, as (key, value).
+pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>, Invalid> {
+    let mut writes: Vec<(String, String)> = Vec::new();
+    let texts = [
+        ("name", patch.name, 1, 80),
+        ("goal", patch.goal, 0, 1_000),
+        ("netiquette", patch.netiquette, 0, 10_000),
+    ];
+    for (field, value, min, max) in texts {
+        if let Some(v) = value {
+            let v = v.trim().replace("\r\n", "\n");
+            let n = v.chars().count();
+            if n < min || n > max || v.contains('\0') {
+                return Err(Invalid::new(
+                    field,
+                    "invalid_length",
+                    format!("The {field} must be {min} to {max} characters long."),
+                ));
+            }
+            writes.push((field.into(), v));
+        }
+    }
+    if let Some(raw) = &patch.featured_groups {
+        writes.push(("featured_groups".into(), featured_groups(raw)?));
+    }
+    if let Some(raw) = &patch.rules_off {
+        writes.push(("rules_off".into(), rules_off(raw)?));
+    }
+    for (key, raw) in [
+        ("rules_extra_names", &patch.rules_extra_names),
+        ("rules_extra_domains", &patch.rules_extra_domains),
+    ] {
+        if let Some(raw) = raw {
+            let entries = lines(raw);
+            if entries.len() > 2_000 || entries.iter().any(|e| e.chars().count() > 100) {
+                return Err(Invalid::new(
+                    key,
+                    "too_long",
+                    "Up to 2,000 entries of up to 100 characters.",
+                ));
+            }
+            writes.push((key.into(), entries.join("\n")));
+        }
+    }
+    if let Some(raw) = &patch.word_filters {
+        crate::filters::parse(raw)?;
+        writes.push(("word_filters".into(), raw.trim().to_owned()));
+    }
+    for (key, raw) in &patch.trust {
+        let Some(info) = crate::trust::KNOBS.iter().find(|k| k.key == key) else {
+            return Err(Invalid::new(
+                "trust",
+                "invalid_choice",
+                format!("{key:?} is not a trust setting; see the admin page for the list."),
+            ));
+        };
+        match raw.trim().parse::<i64>() {
+            Ok(n) if (0..=info.max).contains(&n) => {
+                writes.push((format!("trust.{}", info.key), n.to_string()));
+            }
+            _ => {
+                return Err(Invalid::new(
+                    info.key,
+                    "out_of_range",
+                    format!(
+                        "{}: enter a whole number from 0 to {}.",
+                        info.label, info.max
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(b) = patch.members_may_create_groups {
+        writes.push(("members_may_create_groups".into(), b.to_string()));
+    }
+    Ok(writes)
+}
+
+fn featured_groups(raw: &str) -> Result<String, Invalid> {
+    let mut slugs = Vec::new();
+    for part in raw
+        .split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let slug = crate::groups::GroupSlug::parse(part).map_err(|_| {
+            Invalid::new(
+                "featured_groups",
+                "invalid_format",
+                format!("{part:?} is not a group's short name."),
+            )
+        })?;
+        slugs.push(slug.as_str().to_owned());
+    }
+    if slugs.len() > 12 {
+        return Err(Invalid::new(
+            "featured_groups",
+            "too_many",
+            "Feature at most 12 groups.",
+        ));
+    }
+    Ok(slugs.join(" "))
+}
+
+fn rules_off(raw: &str) -> Result<String, Invalid> {
+    let mut codes = Vec::new();
+    for code in raw
+        .split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        if !RULES.iter().any(|(known, _)| *known == code) {
+            let known: Vec<&str> = RULES.iter().map(|(c, _)| *c).collect();
+            return Err(Invalid::new(
+                "rules_off",
+                "invalid_choice",
+                format!(
+                    "{code:?} is not a rule; the rules are {}.",
+                    known.join(", ")
+                ),
+            ));
+        }
+        codes.push(code);
+    }
+    Ok(codes.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_bad_field_refuses_the_whole_change() {
+        let patch = SiteSettingsPatch {
+            name: Some("Riders".into()),
+            featured_groups: Some("../etc".into()),
+            ..Default::default()
+        };
+        assert_eq!(validate(patch).map_err(|e| e.field), Err("featured_groups"));
+    }
+
+    #[test]
+    fn trust_knobs_are_checked_by_name_and_range() {
+        let patch = |k: &str, v: &str| SiteSettingsPatch {
+            trust: vec![(k.into(), v.into())],
+            ..Default::default()
+        };
+        assert_eq!(
+            validate(patch("new_max_links", " 4 ")).ok(),
+            Some(vec![("trust.new_max_links".to_owned(), "4".to_owned())])
+        );
+        assert_eq!(
+            validate(patch("new_max_links", "-1")).map_err(|e| e.code),
+            Err("out_of_range")
+        );
+        assert_eq!(
+            validate(patch("new_max_links", "1e9")).map_err(|e| e.code),
+            Err("out_of_range")
+        );
+        assert_eq!(
+            validate(patch("bogus", "1")).map_err(|e| e.code),
+            Err("invalid_choice")
+        );
+    }
+}

@@ -1,0 +1,289 @@
+//! `ModerationStore`: flags on posts and members, posts held by the system, and the queue
+//! moderators work through.
+
+use async_trait::async_trait;
+
+use agora_core::flags::{MemberQueueItem, QueueItem};
+use agora_core::forum::Hold;
+use agora_core::groups::policy::Scope;
+use agora_core::store::ModerationStore;
+use agora_core::time::Timestamp;
+use agora_core::trust::TrustLevel;
+use agora_core::{MemberId, PostId, StoreError, TopicId};
+
+use crate::SqlStore;
+use crate::db::{Handle, Int};
+use crate::forum::mark_deleted;
+use crate::scope::group_filter;
+
+/// Hides a post the system held and queues it for the moderators, inside the transaction
+/// that wrote it.
+pub(crate) async fn hold_in(
+    tx: &mut Handle,
+    post: PostId,
+    author: MemberId,
+    hold: &Hold,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO flags (post_id, member_id, reason, note, created_at, source) \
+         VALUES ($1, $2, $3, $4, $5, 'system') \
+         ON CONFLICT (post_id, member_id) WHERE resolved_at IS NULL DO NOTHING",
+        &[
+            post.0.into(),
+            author.0.into(),
+            hold.reason.into(),
+            (&hold.note).into(),
+            at.0.into(),
+        ],
+    )
+    .await?;
+    mark_deleted(tx, post, true, author, at).await
+}
+
+#[derive(sqlx::FromRow)]
+struct Text {
+    value: String,
+}
+
+/// The distinct values of `column` among the open flags on one row, joined by `sep`.
+async fn distinct_open(
+    db: &mut Handle,
+    table: &'static str,
+    key: &'static str,
+    column: &'static str,
+    id: i64,
+    sep: &str,
+) -> Result<String, StoreError> {
+    let sql = format!(
+        "SELECT DISTINCT {column} AS value FROM {table} \
+         WHERE {key} = $1 AND resolved_at IS NULL AND {column} <> '' ORDER BY value"
+    );
+    let rows = db.all::<Text>(sql, &[id.into()]).await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| t.value)
+        .collect::<Vec<_>>()
+        .join(sep))
+}
+
+#[derive(sqlx::FromRow)]
+struct QueueRow {
+    post_id: i64,
+    topic_id: i64,
+    topic_title: String,
+    group_slug: String,
+    author: String,
+    excerpt: String,
+    hidden: bool,
+    flags: i64,
+    held: i64,
+    first_flagged_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberQueueRow {
+    member_id: i64,
+    username: String,
+    display_name: String,
+    flags: i64,
+    first_flagged_at: i64,
+}
+
+fn resolution(upheld: bool) -> &'static str {
+    if upheld { "upheld" } else { "dismissed" }
+}
+
+#[async_trait]
+impl ModerationStore for SqlStore {
+    async fn insert_flag(
+        &self,
+        post: PostId,
+        member: MemberId,
+        reason: &str,
+        note: &str,
+        min_level: TrustLevel,
+        at: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "INSERT INTO flags (post_id, member_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (post_id, member_id) WHERE resolved_at IS NULL DO NOTHING",
+            &[post.0.into(), member.0.into(), reason.into(), note.into(), at.0.into()],
+        )
+        .await?;
+        // Staff count whatever their stored level: they are leaders.
+        let agreeing = tx
+            .one::<Int>(
+                "SELECT COUNT(*) FROM flags f JOIN members m ON m.id = f.member_id \
+                 WHERE f.post_id = $1 AND f.resolved_at IS NULL AND f.source = 'member' \
+                 AND m.email_verified_at IS NOT NULL AND (m.trust_level >= $2 OR m.role <> 'member')",
+                &[post.0.into(), min_level.number().into()],
+            )
+            .await?
+            .0;
+        tx.commit().await?;
+        Ok(agreeing)
+    }
+
+    async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT p.id AS post_id, t.id AS topic_id, t.title AS topic_title, g.slug AS group_slug, \
+             a.username AS author, p.body_markdown AS excerpt, p.deleted AS hidden, \
+             (SELECT COUNT(*) FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL AND f.source = 'member') AS flags, \
+             (SELECT COUNT(*) FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL AND f.source = 'system') AS held, \
+             (SELECT MIN(f.created_at) FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL) AS first_flagged_at \
+             FROM posts p JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
+             JOIN members a ON a.id = p.author_id \
+             WHERE p.id IN (SELECT f.post_id FROM flags f WHERE f.resolved_at IS NULL) AND {} \
+             ORDER BY first_flagged_at LIMIT $2",
+            group_filter(scope, 1)
+        );
+        let rows = db
+            .all::<QueueRow>(
+                sql,
+                &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let reasons = distinct_open(&mut db, "flags", "post_id", "reason", r.post_id, ", ");
+            let reasons = reasons.await?;
+            let notes = distinct_open(&mut db, "flags", "post_id", "note", r.post_id, "; ");
+            let notes = notes.await?;
+            out.push(QueueItem {
+                post_id: PostId(r.post_id),
+                topic_id: TopicId(r.topic_id),
+                topic_title: r.topic_title,
+                group_slug: r.group_slug,
+                author: r.author,
+                excerpt: r.excerpt.chars().take(300).collect(),
+                flags: r.flags,
+                reasons,
+                notes,
+                hidden: r.hidden,
+                held: r.held > 0,
+                first_flagged_at: Timestamp(r.first_flagged_at),
+            });
+        }
+        Ok(out)
+    }
+
+    async fn resolve_flags(
+        &self,
+        post: PostId,
+        by: MemberId,
+        upheld: bool,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE flags SET resolved_at = $3, resolved_by = $2, resolution = $4, resolution_reason = $5 \
+                 WHERE post_id = $1 AND resolved_at IS NULL",
+                &[
+                    post.0.into(),
+                    by.0.into(),
+                    at.0.into(),
+                    resolution(upheld).into(),
+                    reason.into(),
+                ],
+            )
+            .await?;
+        if n > 0 {
+            mark_deleted(&mut tx, post, upheld, by, at).await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn insert_member_flag(
+        &self,
+        member: MemberId,
+        by: MemberId,
+        reason: &str,
+        note: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "INSERT INTO member_flags (member_id, by_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (member_id, by_id) WHERE resolved_at IS NULL DO NOTHING",
+            &[member.0.into(), by.0.into(), reason.into(), note.into(), at.0.into()],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn member_flag_queue(&self, limit: u32) -> Result<Vec<MemberQueueItem>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let rows = db
+            .all::<MemberQueueRow>(
+                "SELECT m.id AS member_id, m.username, m.display_name, COUNT(*) AS flags, \
+                 MIN(f.created_at) AS first_flagged_at \
+                 FROM member_flags f JOIN members m ON m.id = f.member_id \
+                 WHERE f.resolved_at IS NULL GROUP BY m.id, m.username, m.display_name \
+                 ORDER BY first_flagged_at LIMIT $1",
+                &[i64::from(limit).into()],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let reasons = distinct_open(
+                &mut db,
+                "member_flags",
+                "member_id",
+                "reason",
+                r.member_id,
+                ", ",
+            );
+            let reasons = reasons.await?;
+            let notes = distinct_open(
+                &mut db,
+                "member_flags",
+                "member_id",
+                "note",
+                r.member_id,
+                "; ",
+            );
+            let notes = notes.await?;
+            out.push(MemberQueueItem {
+                username: r.username,
+                display_name: r.display_name,
+                flags: r.flags,
+                reasons,
+                notes,
+                first_flagged_at: Timestamp(r.first_flagged_at),
+            });
+        }
+        Ok(out)
+    }
+
+    async fn resolve_member_flags(
+        &self,
+        member: MemberId,
+        by: MemberId,
+        upheld: bool,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE member_flags SET resolved_at = $3, resolved_by = $2, resolution = $4, \
+                 resolution_reason = $5 WHERE member_id = $1 AND resolved_at IS NULL",
+                &[
+                    member.0.into(),
+                    by.0.into(),
+                    at.0.into(),
+                    resolution(upheld).into(),
+                    reason.into(),
+                ],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

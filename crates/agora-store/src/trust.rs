@@ -1,0 +1,216 @@
+//! `TrustStore`: the reading record (visits, topics entered, posts read) and trust levels.
+
+use async_trait::async_trait;
+
+use agora_core::store::TrustStore;
+use agora_core::time::Timestamp;
+use agora_core::trust::{TrustLevel, TrustState, TrustStats};
+use agora_core::{MemberId, StoreError, TopicId};
+
+use crate::SqlStore;
+use crate::db::Int;
+
+/// Seconds a reading counts for at most: someone who comes back after an hour did not read
+/// for an hour.
+const MAX_READ_SECONDS: i64 = 300;
+/// Seconds the first reading of a member counts for.
+const FIRST_READ_SECONDS: i64 = 30;
+
+#[derive(sqlx::FromRow)]
+struct StatsRow {
+    days_visited: i64,
+    topics_entered: i64,
+    posts_read: i64,
+    read_minutes: i64,
+    topics_replied: i64,
+    posts_written: i64,
+    confirmed_flags: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct LevelRow {
+    trust_level: i64,
+    trust_earned: i64,
+    trust_locked: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct BodyRow {
+    topic_id: i64,
+    body_markdown: String,
+}
+
+#[async_trait]
+impl TrustStore for SqlStore {
+    async fn record_visit(&self, member: MemberId, day: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let n = tx
+            .execute(
+                "INSERT INTO member_activity (member_id, days_visited, last_visit_day) VALUES ($1, 1, $2) \
+                 ON CONFLICT (member_id) DO UPDATE SET days_visited = member_activity.days_visited + 1, \
+                 last_visit_day = excluded.last_visit_day WHERE member_activity.last_visit_day < excluded.last_visit_day",
+                &[member.0.into(), day.into()],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
+    async fn record_read(
+        &self,
+        member: MemberId,
+        topic: TopicId,
+        last_number: i64,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let before = tx
+            .optional::<Int>(
+                "SELECT last_number FROM topic_reads WHERE member_id = $1 AND topic_id = $2",
+                &[member.0.into(), topic.0.into()],
+            )
+            .await?
+            .map(|r| r.0);
+        let (entered, newly_read) = match before {
+            None => {
+                tx.execute(
+                    "INSERT INTO topic_reads (member_id, topic_id, last_number, first_read_at, last_read_at) \
+                     VALUES ($1, $2, $3, $4, $4)",
+                    &[member.0.into(), topic.0.into(), last_number.into(), at.0.into()],
+                )
+                .await?;
+                (1, last_number)
+            }
+            Some(n) if last_number > n => {
+                tx.execute(
+                    "UPDATE topic_reads SET last_number = $3, last_read_at = $4 \
+                     WHERE member_id = $1 AND topic_id = $2",
+                    &[
+                        member.0.into(),
+                        topic.0.into(),
+                        last_number.into(),
+                        at.0.into(),
+                    ],
+                )
+                .await?;
+                (0, last_number - n)
+            }
+            // Nothing new: no write at all, so re-reading a page costs no commit.
+            Some(_) => return Ok(false),
+        };
+        let last_read_at = tx
+            .optional::<Int>(
+                "SELECT last_read_at FROM member_activity WHERE member_id = $1",
+                &[member.0.into()],
+            )
+            .await?
+            .map_or(0, |r| r.0);
+        let seconds = if last_read_at == 0 {
+            FIRST_READ_SECONDS
+        } else {
+            ((at.0 - last_read_at) / 1_000_000).clamp(0, MAX_READ_SECONDS)
+        };
+        tx.execute(
+            "INSERT INTO member_activity (member_id, topics_entered, posts_read, read_seconds, last_read_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (member_id) DO UPDATE SET \
+             topics_entered = member_activity.topics_entered + excluded.topics_entered, \
+             posts_read = member_activity.posts_read + excluded.posts_read, \
+             read_seconds = member_activity.read_seconds + excluded.read_seconds, \
+             last_read_at = excluded.last_read_at",
+            &[
+                member.0.into(),
+                entered.into(),
+                newly_read.into(),
+                seconds.into(),
+                at.0.into(),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn trust_stats(
+        &self,
+        member: MemberId,
+        flags_since: Timestamp,
+    ) -> Result<TrustStats, StoreError> {
+        let mut db = self.pools.read().await?;
+        let row = db
+            .optional::<StatsRow>(
+                "SELECT COALESCE(a.days_visited, 0) AS days_visited, \
+                 COALESCE(a.topics_entered, 0) AS topics_entered, \
+                 COALESCE(a.posts_read, 0) AS posts_read, \
+                 COALESCE(a.read_seconds, 0) / 60 AS read_minutes, \
+                 (SELECT COUNT(DISTINCT p.topic_id) FROM posts p JOIN topics t ON t.id = p.topic_id \
+                  WHERE p.author_id = m.id AND p.number > 1 AND p.deleted = FALSE AND t.author_id <> m.id) AS topics_replied, \
+                 (SELECT COUNT(*) FROM posts p WHERE p.author_id = m.id AND p.deleted = FALSE) AS posts_written, \
+                 (SELECT COUNT(DISTINCT f.post_id) FROM flags f JOIN posts p ON p.id = f.post_id \
+                  WHERE p.author_id = m.id AND f.resolution = 'upheld' AND f.resolved_at >= $2) AS confirmed_flags \
+                 FROM members m LEFT JOIN member_activity a ON a.member_id = m.id WHERE m.id = $1",
+                &[member.0.into(), flags_since.0.into()],
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(TrustStats {
+            days_visited: row.days_visited,
+            topics_entered: row.topics_entered,
+            posts_read: row.posts_read,
+            read_minutes: row.read_minutes,
+            topics_replied: row.topics_replied,
+            posts_written: row.posts_written,
+            confirmed_flags: row.confirmed_flags,
+        })
+    }
+
+    async fn trust_of(&self, member: MemberId) -> Result<TrustState, StoreError> {
+        let mut db = self.pools.read().await?;
+        let row = db
+            .optional::<LevelRow>(
+                "SELECT trust_level, trust_earned, trust_locked FROM members WHERE id = $1",
+                &[member.0.into()],
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(TrustState {
+            level: TrustLevel::from_number(row.trust_level).unwrap_or_default(),
+            earned: TrustLevel::from_number(row.trust_earned).unwrap_or_default(),
+            locked: row.trust_locked.and_then(TrustLevel::from_number),
+        })
+    }
+
+    async fn put_trust(&self, member: MemberId, state: &TrustState) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        tx.execute(
+            "UPDATE members SET trust_level = $2, trust_earned = $3, trust_locked = $4 WHERE id = $1",
+            &[
+                member.0.into(),
+                state.level.number().into(),
+                state.earned.number().into(),
+                state.locked.map(TrustLevel::number).into(),
+            ],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn recent_bodies(
+        &self,
+        member: MemberId,
+        since: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(TopicId, String)>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let rows = db
+            .all::<BodyRow>(
+                "SELECT topic_id, body_markdown FROM posts WHERE author_id = $1 AND created_at >= $2 \
+                 ORDER BY id DESC LIMIT $3",
+                &[member.0.into(), since.0.into(), i64::from(limit).into()],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (TopicId(r.topic_id), r.body_markdown))
+            .collect())
+    }
+}

@@ -1,0 +1,212 @@
+//! Flags on posts and members, and the moderation queue.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, Auth};
+use crate::state::AppState;
+
+/// A flag on a post.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FlagRequest {
+    /// `spam`, `abuse`, `defamation`, `off_topic` or `other`.
+    pub reason: String,
+    /// Anything the moderators should know.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// What flagging did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlagResponse {
+    /// Whether enough members agreed and the post is now hidden until a moderator looks.
+    pub hidden: bool,
+}
+
+/// A decision on a flagged post.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResolveRequest {
+    /// `uphold` (the post stays hidden; a confirmed flag counts against the author's trust)
+    /// or `dismiss` (it is shown again); for a held post also `reject` or `approve`.
+    pub decision: String,
+    pub reason: String,
+}
+
+/// A flagged post awaiting a decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueItemResponse {
+    pub post_id: i64,
+    pub topic_id: i64,
+    pub topic_title: String,
+    pub group: String,
+    pub author: String,
+    pub excerpt: String,
+    pub flags: i64,
+    pub reasons: String,
+    /// What the flaggers wrote (and why the system held the post).
+    pub notes: String,
+    pub hidden: bool,
+    /// Held by the system (word filter, spam check, a new member's first posts): `dismiss`
+    /// (or `approve`) publishes it, `uphold` (or `reject`) keeps it hidden.
+    pub held: bool,
+    pub first_flagged_at: String,
+}
+
+/// Flags a post for the moderators.
+#[utoipa::path(post, path = "/api/v1/posts/{id}/flags", tag = "moderation", params(("id" = i64, Path)),
+    request_body = FlagRequest,
+    responses((status = 201, body = FlagResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn flag(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<FlagRequest>,
+) -> Result<(StatusCode, Json<FlagResponse>), ApiError> {
+    let hidden = state
+        .agora
+        .flag_post(&auth.viewer, agora_core::PostId(id), &req.reason, &req.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(FlagResponse { hidden })))
+}
+
+/// Flagged posts awaiting a decision, in groups the moderator may read.
+#[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "moderation",
+    responses((status = 200, body = [QueueItemResponse]), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn queue(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<QueueItemResponse>>, ApiError> {
+    let items = state.agora.moderation_queue(&auth.viewer).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| QueueItemResponse {
+                post_id: i.post_id.0,
+                topic_id: i.topic_id.0,
+                topic_title: i.topic_title,
+                group: i.group_slug,
+                author: i.author,
+                excerpt: i.excerpt,
+                flags: i.flags,
+                reasons: i.reasons,
+                notes: i.notes,
+                hidden: i.hidden,
+                held: i.held,
+                first_flagged_at: i.first_flagged_at.to_rfc3339(),
+            })
+            .collect(),
+    ))
+}
+
+/// Resolves the flags on a post, with a reason.
+#[utoipa::path(post, path = "/api/v1/posts/{id}/flags/resolve", tag = "moderation", params(("id" = i64, Path)),
+    request_body = ResolveRequest,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ResolveRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .agora
+        .resolve_flags(
+            &auth.viewer,
+            agora_core::PostId(id),
+            &req.decision,
+            &req.reason,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A flag on a member.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MemberFlagRequest {
+    /// `spam`, `abuse`, `defamation`, `fake` or `other`.
+    pub reason: String,
+    /// Anything the moderators should know.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A flagged member awaiting a decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberQueueItemResponse {
+    pub username: String,
+    pub display_name: String,
+    pub flags: i64,
+    pub reasons: String,
+    pub notes: String,
+    pub first_flagged_at: String,
+}
+
+/// Flags a member for the moderators (a spammer, a fake account, abuse).
+#[utoipa::path(post, path = "/api/v1/members/{username}/flags", tag = "moderation",
+    params(("username" = String, Path)), request_body = MemberFlagRequest,
+    responses((status = 201), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn flag_member(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(username): ApiPath<String>,
+    ApiJson(req): ApiJson<MemberFlagRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .agora
+        .flag_member(&auth.viewer, &username, &req.reason, &req.note)
+        .await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// Flagged members awaiting a decision (site moderators).
+#[utoipa::path(get, path = "/api/v1/moderation/members", tag = "moderation",
+    responses((status = 200, body = [MemberQueueItemResponse]), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn member_queue(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<MemberQueueItemResponse>>, ApiError> {
+    let items = state.agora.member_queue(&auth.viewer).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| MemberQueueItemResponse {
+                username: i.username,
+                display_name: i.display_name,
+                flags: i.flags,
+                reasons: i.reasons,
+                notes: i.notes,
+                first_flagged_at: i.first_flagged_at.to_rfc3339(),
+            })
+            .collect(),
+    ))
+}
+
+/// Resolves the flags on a member, with a reason (site moderators). Upholding records the
+/// decision; a sanction is imposed separately.
+#[utoipa::path(post, path = "/api/v1/members/{username}/flags/resolve", tag = "moderation",
+    params(("username" = String, Path)), request_body = ResolveRequest,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn resolve_member(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(username): ApiPath<String>,
+    ApiJson(req): ApiJson<ResolveRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .agora
+        .resolve_member_flags(&auth.viewer, &username, &req.decision, &req.reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

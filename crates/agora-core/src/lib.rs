@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod agora;
 pub mod audit;
+pub mod complaints;
 pub mod consent;
 pub mod content;
 pub mod error;

@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 
 use crate::audit::{AuditEntry, NewAuditEntry};
+use crate::complaints::{CaseEvent, CaseStatus, LegalCase, NewCase};
 use crate::consent::{ConsentRecord, Document};
 use crate::error::StoreError;
 use crate::flags::{MemberQueueItem, QueueItem};
@@ -37,6 +38,7 @@ pub trait Store:
     + AuditStore
     + TrustStore
     + ModerationStore
+    + CaseStore
     + Send
     + Sync
 {
@@ -52,6 +54,7 @@ impl<T> Store for T where
         + AuditStore
         + TrustStore
         + ModerationStore
+        + CaseStore
         + Send
         + Sync
 {
@@ -217,6 +220,50 @@ pub trait AuditStore: Send + Sync {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// Legal complaints and their cases.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Stores a complaint with its `filed` step. Without a confirmation hash the case opens at
+    /// once: the post is hidden and the `opened` step written, in the same transaction.
+    async fn insert_case(&self, case: &NewCase) -> Result<LegalCase, StoreError>;
+    /// Opens the unconfirmed case behind a confirmation hash filed after `filed_after`, hiding
+    /// the post, in one transaction; the case and the complainant's address.
+    async fn confirm_case(
+        &self,
+        confirm_hash: &str,
+        now: Timestamp,
+        filed_after: Timestamp,
+    ) -> Result<Option<(LegalCase, String)>, StoreError>;
+    /// Cases about posts in groups in `scope` (and cases whose post is gone), open first, then
+    /// newest.
+    async fn cases(&self, scope: &Scope, limit: u32) -> Result<Vec<LegalCase>, StoreError>;
+    /// A case and its steps, oldest first.
+    async fn case(&self, id: i64) -> Result<Option<(LegalCase, Vec<CaseEvent>)>, StoreError>;
+    /// Where agora writes to a case's complainant.
+    async fn case_email(&self, id: i64) -> Result<Option<String>, StoreError>;
+    /// Appends a step.
+    async fn add_case_event(
+        &self,
+        case: i64,
+        actor: Option<MemberId>,
+        actor_name: &str,
+        action: &str,
+        note: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Decides an open case (`Removed` keeps the post hidden, `Restored` shows it again) with
+    /// its step, in one transaction; whether the case was open.
+    async fn decide_case(
+        &self,
+        case: i64,
+        actor: MemberId,
+        actor_name: &str,
+        status: CaseStatus,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Flags on posts and members, and the moderation queue.

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use agora_core::members::data::{
-    AccountRecord, FORMER_MEMBER, FlagRecord, InvitationRecord, MemberArchive, MembershipRecord,
-    PostRecord, ReadingRecord, RequestRecord, SessionRecord, erased_username,
+    AccountRecord, ComplaintRecord, FORMER_MEMBER, FlagRecord, InvitationRecord, MemberArchive,
+    MembershipRecord, PostRecord, ReadingRecord, RequestRecord, SessionRecord, erased_username,
 };
 use agora_core::store::MemberDataStore;
 use agora_core::time::Timestamp;
@@ -48,6 +48,15 @@ struct ReadingRow {
     last_number: i64,
     first_read_at: i64,
     last_read_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ComplaintRow {
+    reference: String,
+    kind: String,
+    status: String,
+    statement: String,
+    created_at: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -127,8 +136,25 @@ impl MemberDataStore for SqlStore {
                 &[id.into()],
             )
             .await?;
+        let complaints = db
+            .all::<ComplaintRow>(
+                "SELECT reference, kind, status, statement, created_at FROM legal_cases \
+                 WHERE complainant_id = $1 ORDER BY id",
+                &[id.into()],
+            )
+            .await?;
         Ok(MemberArchive {
             exported_at: now,
+            complaints: complaints
+                .into_iter()
+                .map(|c| ComplaintRecord {
+                    reference: c.reference,
+                    kind: c.kind,
+                    status: c.status,
+                    statement: c.statement,
+                    created_at: Timestamp(c.created_at),
+                })
+                .collect(),
             trust: None,
             sanctions: Vec::new(),
             reading: reading
@@ -236,6 +262,9 @@ impl MemberDataStore for SqlStore {
             "DELETE FROM topic_reads WHERE member_id = $1",
             "DELETE FROM flags WHERE member_id = $1",
             "DELETE FROM member_flags WHERE member_id = $1 OR by_id = $1",
+            // A legal case is a record the community may need to defend itself: it stays,
+            // no longer linked to the account.
+            "UPDATE legal_cases SET complainant_id = NULL WHERE complainant_id = $1",
         ] {
             tx.execute(sql, &[id.into()]).await?;
         }

@@ -43,7 +43,7 @@ pub(crate) async fn mark_deleted(
     tx: &mut Handle,
     id: PostId,
     deleted: bool,
-    by: MemberId,
+    by: Option<MemberId>,
     at: Timestamp,
 ) -> Result<(), StoreError> {
     let current = tx
@@ -61,7 +61,7 @@ pub(crate) async fn mark_deleted(
             id.0.into(),
             deleted.into(),
             deleted.then_some(at.0).into(),
-            deleted.then_some(by.0).into(),
+            by.filter(|_| deleted).map(|b| b.0).into(),
         ],
     )
     .await?;
@@ -426,7 +426,7 @@ impl ForumStore for SqlStore {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.pools.begin().await?;
-        mark_deleted(&mut tx, id, deleted, by, at).await?;
+        mark_deleted(&mut tx, id, deleted, Some(by), at).await?;
         tx.commit().await
     }
 

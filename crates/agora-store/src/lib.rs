@@ -3,6 +3,7 @@
 //! backend under `migrations/`.
 
 mod audit;
+mod cases;
 mod connect;
 mod consent;
 mod data;

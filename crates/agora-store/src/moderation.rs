@@ -38,7 +38,7 @@ pub(crate) async fn hold_in(
         ],
     )
     .await?;
-    mark_deleted(tx, post, true, author, at).await
+    mark_deleted(tx, post, true, Some(author), at).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -193,7 +193,7 @@ impl ModerationStore for SqlStore {
             )
             .await?;
         if n > 0 {
-            mark_deleted(&mut tx, post, upheld, by, at).await?;
+            mark_deleted(&mut tx, post, upheld, Some(by), at).await?;
         }
         tx.commit().await?;
         Ok(n)

@@ -113,6 +113,9 @@ impl ApiError {
             "email_unverified" => {
                 "Confirm your email address first: follow the link we sent you, or ask for a new one on your profile page."
             }
+            "case_not_open" => {
+                "This case is not open: it waits for the complainant's confirmation, or it was decided already."
+            }
             _ => "You are not allowed to do this.",
         };
         Self::new(StatusCode::FORBIDDEN, code, message)
@@ -396,6 +399,32 @@ impl From<SearchError> for ApiError {
         match e {
             SearchError::Invalid(i) => i.into(),
             SearchError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<agora_core::complaints::ComplaintError> for ApiError {
+    fn from(e: agora_core::complaints::ComplaintError) -> Self {
+        use agora_core::complaints::ComplaintError;
+        match e {
+            ComplaintError::Invalid(i) => i.into(),
+            ComplaintError::NotFound => Self::not_found(),
+            ComplaintError::SignInRequired => Self::sign_in_required(),
+            ComplaintError::Forbidden(code) => Self::forbidden(code),
+            ComplaintError::InvalidToken => Self::new(
+                StatusCode::NOT_FOUND,
+                "invalid_link",
+                "This link does not work any more: it was used already, or it expired. File the complaint again.",
+            ),
+            ComplaintError::RateLimited { retry_after_secs } => {
+                let mut e = Self::rate_limited(retry_after_secs);
+                e.message = format!(
+                    "You have filed several complaints in the last hour; file this one in {}.",
+                    human_seconds(retry_after_secs)
+                );
+                e
+            }
+            ComplaintError::Store(s) => s.into(),
         }
     }
 }

@@ -32,6 +32,17 @@ pub struct MemberArchive {
     pub flags: Vec<FlagRecord>,
     /// Sanctions on the member, with every reason.
     pub sanctions: Vec<crate::sanctions::Sanction>,
+    /// Legal complaints the member filed.
+    pub complaints: Vec<ComplaintRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ComplaintRecord {
+    pub reference: String,
+    pub kind: String,
+    pub status: String,
+    pub statement: String,
+    pub created_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

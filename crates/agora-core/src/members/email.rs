@@ -75,7 +75,8 @@ impl Agora {
         Ok(())
     }
 
-    async fn deliver(&self, mail: Mail) {
+    /// Hands a mail to the transport; a failure is logged, not returned.
+    pub(crate) async fn deliver(&self, mail: Mail) {
         let to = mail.to.clone();
         if let Err(e) = self.mailer.send(mail).await {
             tracing::warn!(error = %e, %to, "mail not sent");

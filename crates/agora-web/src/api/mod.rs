@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and the OpenAPI 3.1 document generated from its handlers.
 
 pub mod auth;
+pub mod complaints;
 pub mod documents;
 pub mod dto;
 pub mod flags;
@@ -118,6 +119,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(flags::flag_member))
         .routes(routes!(flags::member_queue))
         .routes(routes!(flags::resolve_member))
+        .routes(routes!(complaints::file))
+        .routes(routes!(complaints::confirm))
+        .routes(routes!(complaints::list))
+        .routes(routes!(complaints::show))
+        .routes(routes!(complaints::note))
+        .routes(routes!(complaints::decide))
         .routes(routes!(trust::mine))
         .routes(routes!(trust::of_member, trust::set))
         .routes(routes!(members::set_site_role))

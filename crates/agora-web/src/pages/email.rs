@@ -26,7 +26,7 @@ pub struct Message {
     pub link_text: String,
 }
 
-fn message(page: &Page, heading: &str, text: &str, link: (&str, &str)) -> Response {
+pub(crate) fn message(page: &Page, heading: &str, text: &str, link: (&str, &str)) -> Response {
     render(&Message {
         layout: page.layout(heading, text, "", true),
         heading: heading.to_owned(),

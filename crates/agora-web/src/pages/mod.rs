@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod complaints;
 mod context;
 mod data;
 mod email;
@@ -102,6 +103,18 @@ pub fn routes() -> Router<AppState> {
             get(trust::admin_form).post(trust::admin_save),
         )
         .route("/admin/members/{username}/trust", post(trust::set_level))
+        .route("/admin/cases", get(complaints::cases))
+        .route("/admin/cases/{id}", get(complaints::case))
+        .route("/admin/cases/{id}/note", post(complaints::note))
+        .route("/admin/cases/{id}/decide", post(complaints::decide))
+        .route(
+            "/p/{id}/complaint",
+            get(complaints::form).post(complaints::file),
+        )
+        .route(
+            "/legal/complaints/confirm/{token}",
+            get(complaints::confirm),
+        )
         .route("/settings/trust", get(trust::mine))
         .route(
             "/u/{username}/flag",

@@ -370,6 +370,13 @@ impl TestApp {
 
     /// Runs a statement straight on the database (to arrange what time would otherwise do).
     pub async fn execute_sql(&self, sql: &str) {
+        if let Err(e) = self.try_sql(sql).await {
+            panic!("running {sql:?}: {e}");
+        }
+    }
+
+    /// Runs a statement straight on the database; the database's error, if any.
+    pub async fn try_sql(&self, sql: &str) -> Result<(), String> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
         if self.backend == "sqlite" {
             let mut c = sqlite_connection(&self.database_url).await;
@@ -378,7 +385,7 @@ impl TestApp {
             let mut c = pg_connection(&self.database_url).await;
             sqlx::query(sql).execute(&mut c).await.map(|_| ())
         }
-        .unwrap_or_else(|e| panic!("running {sql:?}: {e}", sql = "statement"));
+        .map_err(|e| e.to_string())
     }
 
     /// Follows the newest verification link mailed to `email`.

@@ -1,0 +1,337 @@
+//! `CaseStore`: legal complaints, the cases they open, and their append-only steps.
+
+use async_trait::async_trait;
+
+use agora_core::complaints::{CaseEvent, CaseStatus, LegalCase, NewCase};
+use agora_core::groups::policy::Scope;
+use agora_core::store::CaseStore;
+use agora_core::time::Timestamp;
+use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
+
+use crate::SqlStore;
+use crate::db::{Handle, Int};
+use crate::forum::mark_deleted;
+use crate::scope::group_filter;
+
+/// Columns of [`CaseRow`], for `legal_cases c` with its post, topic and complainant.
+const CASE_COLUMNS: &str = "c.id, c.reference, c.status, c.kind, c.statement, c.complainant_name, \
+    cm.username AS complainant_member, c.post_id, t.id AS topic_id, COALESCE(t.title, '') AS topic_title, \
+    p.group_id, COALESCE(a.username, '') AS post_author, COALESCE(p.body_markdown, '') AS post_excerpt, \
+    c.created_at, c.decided_at";
+
+const CASE_FROM: &str = "legal_cases c LEFT JOIN posts p ON p.id = c.post_id \
+    LEFT JOIN topics t ON t.id = p.topic_id LEFT JOIN members a ON a.id = p.author_id \
+    LEFT JOIN members cm ON cm.id = c.complainant_id";
+
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: i64,
+    reference: String,
+    status: String,
+    kind: String,
+    statement: String,
+    complainant_name: String,
+    complainant_member: Option<String>,
+    post_id: Option<i64>,
+    topic_id: Option<i64>,
+    topic_title: String,
+    group_id: Option<i64>,
+    post_author: String,
+    post_excerpt: String,
+    created_at: i64,
+    decided_at: Option<i64>,
+}
+
+impl From<CaseRow> for LegalCase {
+    fn from(r: CaseRow) -> Self {
+        Self {
+            id: r.id,
+            reference: r.reference,
+            status: CaseStatus::parse(&r.status).unwrap_or(CaseStatus::Open),
+            kind: r.kind,
+            statement: r.statement,
+            complainant_name: r.complainant_name,
+            complainant_member: r.complainant_member,
+            post_id: r.post_id.map(PostId),
+            topic_id: r.topic_id.map(TopicId),
+            topic_title: r.topic_title,
+            group_id: r.group_id.map(GroupId),
+            post_author: r.post_author,
+            post_excerpt: r.post_excerpt.chars().take(500).collect(),
+            created_at: Timestamp(r.created_at),
+            decided_at: r.decided_at.map(Timestamp),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    at: i64,
+    actor_name: String,
+    action: String,
+    note: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct Pending {
+    id: i64,
+    post_id: Option<i64>,
+    complainant_id: Option<i64>,
+    complainant_email: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct Email {
+    complainant_email: String,
+}
+
+async fn event(
+    tx: &mut Handle,
+    case: i64,
+    actor: Option<MemberId>,
+    actor_name: &str,
+    action: &str,
+    note: &str,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO legal_case_events (case_id, at, actor_id, actor_name, action, note) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        &[
+            case.into(),
+            at.0.into(),
+            actor.map(|a| a.0).into(),
+            actor_name.into(),
+            action.into(),
+            note.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Opens a case: hides its post and writes the step, inside the caller's transaction.
+async fn open(
+    tx: &mut Handle,
+    case: i64,
+    post: Option<i64>,
+    by: Option<MemberId>,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    if let Some(post) = post {
+        mark_deleted(tx, PostId(post), true, by, at).await?;
+    }
+    event(
+        tx,
+        case,
+        None,
+        "system",
+        "opened",
+        "The post is hidden pending review.",
+        at,
+    )
+    .await
+}
+
+async fn load(db: &mut Handle, id: i64) -> Result<Option<LegalCase>, StoreError> {
+    let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE c.id = $1");
+    Ok(db
+        .optional::<CaseRow>(sql, &[id.into()])
+        .await?
+        .map(LegalCase::from))
+}
+
+#[async_trait]
+impl CaseStore for SqlStore {
+    async fn insert_case(&self, c: &NewCase) -> Result<LegalCase, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let status = if c.confirm_hash.is_some() {
+            CaseStatus::Unconfirmed
+        } else {
+            CaseStatus::Open
+        };
+        let id = tx
+            .one::<Int>(
+                "INSERT INTO legal_cases (reference, post_id, status, kind, statement, complainant_id, \
+                 complainant_name, complainant_email, confirm_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                &[
+                    (&c.reference).into(),
+                    c.post.0.into(),
+                    status.as_str().into(),
+                    (&c.kind).into(),
+                    (&c.statement).into(),
+                    c.complainant.map(|m| m.0).into(),
+                    (&c.name).into(),
+                    (&c.email).into(),
+                    c.confirm_hash.as_deref().into(),
+                    c.at.0.into(),
+                ],
+            )
+            .await?
+            .0;
+        event(
+            &mut tx,
+            id,
+            c.complainant,
+            "complainant",
+            "filed",
+            &format!("{} complaint filed", c.kind),
+            c.at,
+        )
+        .await?;
+        if status == CaseStatus::Open {
+            open(&mut tx, id, Some(c.post.0), c.complainant, c.at).await?;
+        }
+        let case = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
+    async fn confirm_case(
+        &self,
+        confirm_hash: &str,
+        now: Timestamp,
+        filed_after: Timestamp,
+    ) -> Result<Option<(LegalCase, String)>, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let Some(p) = tx
+            .optional::<Pending>(
+                "SELECT id, post_id, complainant_id, complainant_email FROM legal_cases \
+                 WHERE confirm_hash = $1 AND status = 'unconfirmed' AND created_at > $2",
+                &[confirm_hash.into(), filed_after.0.into()],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        tx.execute(
+            "UPDATE legal_cases SET status = 'open', confirm_hash = NULL WHERE id = $1",
+            &[p.id.into()],
+        )
+        .await?;
+        event(
+            &mut tx,
+            p.id,
+            None,
+            "complainant",
+            "confirmed",
+            "The complainant confirmed their address.",
+            now,
+        )
+        .await?;
+        open(
+            &mut tx,
+            p.id,
+            p.post_id,
+            p.complainant_id.map(MemberId),
+            now,
+        )
+        .await?;
+        let case = load(&mut tx, p.id).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(Some((case, p.complainant_email)))
+    }
+
+    async fn cases(&self, scope: &Scope, limit: u32) -> Result<Vec<LegalCase>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM {CASE_FROM} \
+             WHERE (p.group_id IS NULL OR p.group_id IN (SELECT g.id FROM groups g WHERE {})) \
+             ORDER BY CASE c.status WHEN 'open' THEN 0 WHEN 'unconfirmed' THEN 1 ELSE 2 END, c.id DESC LIMIT $2",
+            group_filter(scope, 1)
+        );
+        let rows = db
+            .all::<CaseRow>(
+                sql,
+                &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
+            )
+            .await?;
+        Ok(rows.into_iter().map(LegalCase::from).collect())
+    }
+
+    async fn case(&self, id: i64) -> Result<Option<(LegalCase, Vec<CaseEvent>)>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let Some(case) = load(&mut db, id).await? else {
+            return Ok(None);
+        };
+        let events = db
+            .all::<EventRow>(
+                "SELECT at, actor_name, action, note FROM legal_case_events WHERE case_id = $1 ORDER BY id",
+                &[id.into()],
+            )
+            .await?
+            .into_iter()
+            .map(|e| CaseEvent {
+                at: Timestamp(e.at),
+                actor: e.actor_name,
+                action: e.action,
+                note: e.note,
+            })
+            .collect();
+        Ok(Some((case, events)))
+    }
+
+    async fn case_email(&self, id: i64) -> Result<Option<String>, StoreError> {
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .optional::<Email>(
+                "SELECT complainant_email FROM legal_cases WHERE id = $1",
+                &[id.into()],
+            )
+            .await?
+            .map(|e| e.complainant_email))
+    }
+
+    async fn add_case_event(
+        &self,
+        case: i64,
+        actor: Option<MemberId>,
+        actor_name: &str,
+        action: &str,
+        note: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pools.begin().await?;
+        event(&mut tx, case, actor, actor_name, action, note, at).await?;
+        tx.commit().await
+    }
+
+    async fn decide_case(
+        &self,
+        case: i64,
+        actor: MemberId,
+        actor_name: &str,
+        status: CaseStatus,
+        reason: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pools.begin().await?;
+        let changed = tx
+            .execute(
+                "UPDATE legal_cases SET status = $2, decided_at = $3 WHERE id = $1 AND status = 'open'",
+                &[case.into(), status.as_str().into(), at.0.into()],
+            )
+            .await?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        event(
+            &mut tx,
+            case,
+            Some(actor),
+            actor_name,
+            status.as_str(),
+            reason,
+            at,
+        )
+        .await?;
+        if status == CaseStatus::Restored
+            && let Some(post) = load(&mut tx, case).await?.and_then(|c| c.post_id)
+        {
+            mark_deleted(&mut tx, post, false, Some(actor), at).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}

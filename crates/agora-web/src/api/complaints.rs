@@ -1,0 +1,251 @@
+//! Legal complaints about posts (anyone who can read the post, guests too) and the cases the
+//! moderators review.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use agora_core::PostId;
+use agora_core::complaints::{CaseEvent, ComplaintInput, Filed, LegalCase};
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, Auth, ClientAddr};
+use crate::state::AppState;
+
+/// A legal complaint about a post.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ComplaintRequest {
+    /// Your name (guests; a member's display name is used).
+    #[serde(default)]
+    pub name: String,
+    /// Where we write to you (guests; a member's address is used). Never shown to anyone.
+    #[serde(default)]
+    pub email: String,
+    /// `defamation`, `copyright`, `privacy` or `other`.
+    pub kind: String,
+    /// What is unlawful about the post, and why (20–10,000 characters).
+    pub statement: String,
+    /// You declare in good faith that the complaint is accurate; must be true.
+    #[serde(default)]
+    pub good_faith: bool,
+}
+
+/// A filed complaint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FiledResponse {
+    /// Quote it when you write to the community.
+    pub reference: String,
+    /// `open` (the post is hidden pending review) or `unconfirmed` (follow the link we mailed).
+    pub status: &'static str,
+}
+
+impl From<Filed> for FiledResponse {
+    fn from(f: Filed) -> Self {
+        Self {
+            reference: f.reference,
+            status: f.status.as_str(),
+        }
+    }
+}
+
+/// The token from a confirmation mail.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ConfirmRequest {
+    pub token: String,
+}
+
+/// A case, as moderators see it (the complainant's address is never shown).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseResponse {
+    pub id: i64,
+    pub reference: String,
+    /// `unconfirmed`, `open`, `removed` or `restored`.
+    pub status: &'static str,
+    pub kind: String,
+    pub statement: String,
+    pub complainant_name: String,
+    /// The complainant's username, when a member filed it.
+    pub complainant_member: Option<String>,
+    pub post_id: Option<i64>,
+    pub topic_id: Option<i64>,
+    pub topic_title: String,
+    pub post_author: String,
+    pub post_excerpt: String,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+}
+
+impl From<&LegalCase> for CaseResponse {
+    fn from(c: &LegalCase) -> Self {
+        Self {
+            id: c.id,
+            reference: c.reference.clone(),
+            status: c.status.as_str(),
+            kind: c.kind.clone(),
+            statement: c.statement.clone(),
+            complainant_name: c.complainant_name.clone(),
+            complainant_member: c.complainant_member.clone(),
+            post_id: c.post_id.map(|p| p.0),
+            topic_id: c.topic_id.map(|t| t.0),
+            topic_title: c.topic_title.clone(),
+            post_author: c.post_author.clone(),
+            post_excerpt: c.post_excerpt.clone(),
+            created_at: c.created_at.to_rfc3339(),
+            decided_at: c.decided_at.map(|d| d.to_rfc3339()),
+        }
+    }
+}
+
+/// One step of a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseEventResponse {
+    pub at: String,
+    pub actor: String,
+    /// `filed`, `confirmed`, `opened`, `note`, `message`, `removed` or `restored`.
+    pub action: String,
+    pub note: String,
+}
+
+impl From<&CaseEvent> for CaseEventResponse {
+    fn from(e: &CaseEvent) -> Self {
+        Self {
+            at: e.at.to_rfc3339(),
+            actor: e.actor.clone(),
+            action: e.action.clone(),
+            note: e.note.clone(),
+        }
+    }
+}
+
+/// A case with every step.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseDetailResponse {
+    #[serde(flatten)]
+    pub case: CaseResponse,
+    pub events: Vec<CaseEventResponse>,
+}
+
+/// A note on a case.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CaseNoteRequest {
+    pub note: String,
+    /// Mail the note to the complainant (it is kept as a `message` step); otherwise internal.
+    #[serde(default)]
+    pub to_complainant: bool,
+}
+
+/// A decision on an open case.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CaseDecisionRequest {
+    /// `remove` (the post stays hidden) or `restore` (it is shown again).
+    pub decision: String,
+    /// Mailed to the complainant and the author, and kept in the case and the audit log.
+    pub reason: String,
+}
+
+/// Files a legal complaint about a post you can read; no account needed. A verified member's
+/// complaint hides the post at once; a guest's once they follow the link we mail.
+#[utoipa::path(post, path = "/api/v1/posts/{id}/complaints", tag = "moderation",
+    params(("id" = i64, Path)), request_body = ComplaintRequest,
+    responses((status = 201, body = FiledResponse), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn file(
+    State(state): State<AppState>,
+    auth: Auth,
+    ClientAddr(client): ClientAddr,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ComplaintRequest>,
+) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
+    let input = ComplaintInput {
+        name: req.name,
+        email: req.email,
+        kind: req.kind,
+        statement: req.statement,
+        good_faith: req.good_faith,
+    };
+    let filed = state
+        .agora
+        .file_complaint(&auth.viewer, &client, PostId(id), input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(filed.into())))
+}
+
+/// Confirms a guest's complaint with the token from the mail; the post is hidden pending review.
+#[utoipa::path(post, path = "/api/v1/complaints/confirm", tag = "moderation",
+    request_body = ConfirmRequest,
+    responses((status = 200, body = FiledResponse), (status = 404, body = ErrorBody)))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ConfirmRequest>,
+) -> Result<Json<FiledResponse>, ApiError> {
+    Ok(Json(
+        state.agora.confirm_complaint(&req.token).await?.into(),
+    ))
+}
+
+/// Legal cases about posts in groups you may read, open ones first (site moderators).
+#[utoipa::path(get, path = "/api/v1/legal-cases", tag = "moderation",
+    responses((status = 200, body = [CaseResponse]), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<CaseResponse>>, ApiError> {
+    let cases = state.agora.legal_cases(&auth.viewer).await?;
+    Ok(Json(cases.iter().map(CaseResponse::from).collect()))
+}
+
+/// A legal case with every step (site moderators).
+#[utoipa::path(get, path = "/api/v1/legal-cases/{id}", tag = "moderation", params(("id" = i64, Path)),
+    responses((status = 200, body = CaseDetailResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<CaseDetailResponse>, ApiError> {
+    let (case, events) = state.agora.legal_case(&auth.viewer, id).await?;
+    Ok(Json(CaseDetailResponse {
+        case: (&case).into(),
+        events: events.iter().map(CaseEventResponse::from).collect(),
+    }))
+}
+
+/// Adds a note to a case, or a message mailed to the complainant (site moderators).
+#[utoipa::path(post, path = "/api/v1/legal-cases/{id}/notes", tag = "moderation", params(("id" = i64, Path)),
+    request_body = CaseNoteRequest,
+    responses((status = 201), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn note(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<CaseNoteRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .agora
+        .note_case(&auth.viewer, id, &req.note, req.to_complainant)
+        .await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// Decides an open case: the post stays removed, or is restored (site moderators).
+#[utoipa::path(post, path = "/api/v1/legal-cases/{id}/decision", tag = "moderation", params(("id" = i64, Path)),
+    request_body = CaseDecisionRequest,
+    responses((status = 200, body = CaseResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn decide(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<CaseDecisionRequest>,
+) -> Result<Json<CaseResponse>, ApiError> {
+    let case = state
+        .agora
+        .decide_case(&auth.viewer, id, &req.decision, &req.reason)
+        .await?;
+    Ok(Json((&case).into()))
+}

@@ -1,0 +1,363 @@
+//! Legal complaints on the site: the form under every post (guests too), the confirmation link
+//! a guest follows, and the moderators' cases with every step.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use agora_core::PostId;
+use agora_core::complaints::{CaseStatus, ComplaintError, ComplaintInput, KINDS};
+
+use crate::error::ApiError;
+use crate::extract::ClientAddr;
+use crate::pages::context::truncate;
+use crate::pages::email::message;
+use crate::pages::view::{Field, Layout, attach_error, date};
+use crate::pages::{Page, render, see_other};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "complaint.html")]
+struct ComplaintPage {
+    layout: Layout,
+    id: i64,
+    excerpt: String,
+    guest: bool,
+    guest_fields: Vec<Field>,
+    kinds: Vec<(&'static str, &'static str)>,
+    kind: String,
+    kind_error: Option<String>,
+    fields: Vec<Field>,
+    form_error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ComplaintForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    statement: String,
+    good_faith: Option<String>,
+}
+
+fn complaint_page(page: &Page, id: i64, excerpt: String, form: &ComplaintForm) -> ComplaintPage {
+    ComplaintPage {
+        layout: page.layout(
+            "Report a legal problem",
+            "Report a legal problem with a post.",
+            "",
+            true,
+        ),
+        id,
+        excerpt,
+        guest: page.viewer.id().is_none(),
+        guest_fields: vec![
+            Field::new("name", "Your name", "text", form.name.as_str()).autocomplete("name"),
+            Field::new("email", "Your email address", "email", form.email.as_str())
+                .autocomplete("email")
+                .hint("We write to you about the complaint; nobody else sees it."),
+        ],
+        kinds: KINDS.to_vec(),
+        kind: form.kind.clone(),
+        kind_error: None,
+        fields: vec![
+            Field::new(
+                "statement",
+                "What is unlawful about the post, and why?",
+                "textarea",
+                form.statement.as_str(),
+            )
+            .hint(
+                "Quote the words at issue and say whose rights they harm (at least 20 characters).",
+            ),
+            Field::new(
+                "good_faith",
+                "I declare in good faith that this complaint is accurate.",
+                "checkbox",
+                form.good_faith.clone().unwrap_or_default(),
+            ),
+        ],
+        form_error: None,
+    }
+}
+
+/// `/p/{id}/complaint`: the form.
+pub async fn form(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (post, _, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    Ok(render(&complaint_page(
+        &page,
+        id,
+        truncate(&post.body_markdown, 300),
+        &ComplaintForm::default(),
+    )))
+}
+
+/// Files the complaint; a field that fails its rules is shown beside the field.
+pub async fn file(
+    State(state): State<AppState>,
+    page: Page,
+    ClientAddr(client): ClientAddr,
+    Path(id): Path<i64>,
+    Form(form): Form<ComplaintForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let (post, _, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    let input = ComplaintInput {
+        name: form.name.clone(),
+        email: form.email.clone(),
+        kind: form.kind.clone(),
+        statement: form.statement.clone(),
+        good_faith: form.good_faith.as_deref() == Some("true"),
+    };
+    match state
+        .agora
+        .file_complaint(&page.viewer, &client, post.id, input)
+        .await
+    {
+        Ok(filed) => {
+            let text = match filed.status {
+                CaseStatus::Unconfirmed => format!(
+                    "Thank you. We mailed you a link: follow it to confirm your complaint {}, and the post is hidden while our moderators review it.",
+                    filed.reference
+                ),
+                _ => format!(
+                    "Thank you: your complaint {} is open and the post is hidden while our moderators review it. We write to you with the outcome.",
+                    filed.reference
+                ),
+            };
+            Ok(message(
+                &page,
+                "Complaint filed",
+                &text,
+                ("/", "Back to the community"),
+            ))
+        }
+        Err(ComplaintError::Invalid(i)) => {
+            let mut view = complaint_page(&page, id, truncate(&post.body_markdown, 300), &form);
+            let e = ApiError::from(i);
+            if e.field == Some("kind") {
+                view.kind_error = Some(e.message.clone());
+            } else if !attach_error(&mut view.guest_fields, e.field, &e.message)
+                && !attach_error(&mut view.fields, e.field, &e.message)
+            {
+                view.form_error = Some(e.message.clone());
+            }
+            let mut res = render(&view);
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `/legal/complaints/confirm/{token}`: the link in a guest's mail.
+pub async fn confirm(
+    State(state): State<AppState>,
+    page: Page,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    let filed = state.agora.confirm_complaint(&token).await?;
+    let text = format!(
+        "Thank you: your complaint {} is open and the post is hidden while our moderators review it. We write to you with the outcome.",
+        filed.reference
+    );
+    Ok(message(
+        &page,
+        "Complaint confirmed",
+        &text,
+        ("/", "Back to the community"),
+    ))
+}
+
+pub struct CaseRow {
+    id: i64,
+    reference: String,
+    status: &'static str,
+    kind: String,
+    topic_title: String,
+    post_author: String,
+    filed: String,
+    filed_iso: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_cases.html")]
+struct Cases {
+    layout: Layout,
+    tab: &'static str,
+    cases: Vec<CaseRow>,
+}
+
+/// `/admin/cases`: every case the moderator may see, open ones first.
+pub async fn cases(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
+    let cases = state.agora.legal_cases(&page.viewer).await?;
+    Ok(render(&Cases {
+        layout: page.layout(
+            "Admin: legal complaints",
+            "Legal complaints.",
+            "admin",
+            true,
+        ),
+        tab: "cases",
+        cases: cases
+            .into_iter()
+            .map(|c| CaseRow {
+                id: c.id,
+                reference: c.reference,
+                status: c.status.as_str(),
+                kind: c.kind,
+                topic_title: c.topic_title,
+                post_author: c.post_author,
+                filed: date(c.created_at),
+                filed_iso: c.created_at.to_rfc3339(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "admin_case.html")]
+struct CasePage {
+    layout: Layout,
+    tab: &'static str,
+    id: i64,
+    reference: String,
+    status: &'static str,
+    open: bool,
+    kind: String,
+    complainant: String,
+    statement: String,
+    post_id: Option<i64>,
+    topic_title: String,
+    post_author: String,
+    post_excerpt: String,
+    /// (iso time, shown time, actor, action, note)
+    events: Vec<(String, String, String, String, String)>,
+    form_error: Option<String>,
+}
+
+async fn case_page(state: &AppState, page: &Page, id: i64) -> Result<CasePage, ApiError> {
+    let (c, events) = state.agora.legal_case(&page.viewer, id).await?;
+    let complainant = match &c.complainant_member {
+        Some(u) => format!("{} (@{u}, a member)", c.complainant_name),
+        None => format!("{} (a guest; agora writes to them)", c.complainant_name),
+    };
+    Ok(CasePage {
+        layout: page.layout(
+            &format!("Case {}", c.reference),
+            "A legal complaint.",
+            "admin",
+            true,
+        ),
+        tab: "cases",
+        id: c.id,
+        reference: c.reference,
+        status: c.status.as_str(),
+        open: c.status == CaseStatus::Open,
+        kind: c.kind,
+        complainant,
+        statement: c.statement,
+        post_id: c.post_id.map(|p| p.0),
+        topic_title: c.topic_title,
+        post_author: c.post_author,
+        post_excerpt: c.post_excerpt,
+        events: events
+            .into_iter()
+            .map(|e| (e.at.to_rfc3339(), date(e.at), e.actor, e.action, e.note))
+            .collect(),
+        form_error: None,
+    })
+}
+
+/// `/admin/cases/{id}`: one case with every step.
+pub async fn case(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(render(&case_page(&state, &page, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    note: String,
+    to_complainant: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Draws the case again with the error on top.
+async fn case_error(
+    state: &AppState,
+    page: &Page,
+    id: i64,
+    e: ApiError,
+) -> Result<Response, ApiError> {
+    let mut view = case_page(state, page, id).await?;
+    view.form_error = Some(e.message.clone());
+    let mut res = render(&view);
+    *res.status_mut() = e.status;
+    Ok(res)
+}
+
+/// Adds a note or a message to the complainant.
+pub async fn note(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<NoteForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let to_complainant = form.to_complainant.as_deref() == Some("true");
+    match state
+        .agora
+        .note_case(&page.viewer, id, &form.note, to_complainant)
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/admin/cases/{id}"))),
+        Err(ComplaintError::Invalid(i)) => case_error(&state, &page, id, i.into()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Decides the case.
+pub async fn decide(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<DecideForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    match state
+        .agora
+        .decide_case(&page.viewer, id, &form.decision, &form.reason)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/admin/cases/{id}"))),
+        Err(ComplaintError::Invalid(i)) => case_error(&state, &page, id, i.into()).await,
+        Err(e) => Err(e.into()),
+    }
+}

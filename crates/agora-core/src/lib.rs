@@ -17,6 +17,7 @@ pub mod forum;
 pub mod groups;
 pub mod ids;
 pub mod mail;
+pub mod mailings;
 pub mod members;
 pub mod paging;
 mod rate;

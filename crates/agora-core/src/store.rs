@@ -17,6 +17,7 @@ use crate::forum::{
 use crate::groups::policy::{Relation, Scope};
 use crate::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
 use crate::ids::{GroupId, InvitationId, MemberId, PostId, TopicId};
+use crate::mailings::{Bulletin, Recipient};
 use crate::members::data::MemberArchive;
 use crate::members::{Credentials, Member, NewMember, SessionKind};
 use crate::paging::{Cursor, NameCursor};
@@ -39,6 +40,7 @@ pub trait Store:
     + TrustStore
     + ModerationStore
     + CaseStore
+    + MailingStore
     + Send
     + Sync
 {
@@ -55,6 +57,7 @@ impl<T> Store for T where
         + TrustStore
         + ModerationStore
         + CaseStore
+        + MailingStore
         + Send
         + Sync
 {
@@ -220,6 +223,32 @@ pub trait AuditStore: Send + Sync {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// Who opted into which mail, and bulletins.
+#[async_trait]
+pub trait MailingStore: Send + Sync {
+    /// Verified members whose latest choice for `subject` is yes (banned members excluded).
+    async fn count_opted_in(&self, subject: &str) -> Result<i64, StoreError>;
+    /// Those members after `after`, in order of id.
+    async fn opted_in(
+        &self,
+        subject: &str,
+        after: MemberId,
+        limit: u32,
+    ) -> Result<Vec<Recipient>, StoreError>;
+    async fn insert_bulletin(
+        &self,
+        subject: &str,
+        body: &str,
+        by: MemberId,
+        at: Timestamp,
+        recipients: i64,
+    ) -> Result<Bulletin, StoreError>;
+    /// Records how many mails of a bulletin were handed over.
+    async fn bulletin_sent(&self, id: i64, sent: i64) -> Result<(), StoreError>;
+    /// Bulletins, newest first.
+    async fn bulletins(&self, limit: u32) -> Result<Vec<Bulletin>, StoreError>;
 }
 
 /// Legal complaints and their cases.

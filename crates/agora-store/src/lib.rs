@@ -11,6 +11,7 @@ mod db;
 mod error;
 mod forum;
 mod groups;
+mod mailings;
 mod members;
 mod moderation;
 mod rows;

@@ -153,6 +153,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 password,
                 display_name,
                 accept_documents: true,
+                email_opt_ins: Vec::new(),
             };
             let member = app
                 .agora

@@ -22,6 +22,8 @@ pub struct Registration {
     pub display_name: String,
     /// The person ticked "I accept" for the current netiquette, terms and privacy policy.
     pub accept_documents: bool,
+    /// Kinds of mail the person chose to get (see `mailings::OPT_INS`); none by default.
+    pub email_opt_ins: Vec<String>,
 }
 
 /// Why a registration failed.
@@ -100,6 +102,7 @@ impl Agora {
             &rules,
         )?;
 
+        crate::mailings::check_subjects("email_opt_ins", &form.email_opt_ins)?;
         let documents = self.store.current_documents().await?;
         if !documents.is_empty() && !form.accept_documents {
             let titles: Vec<&str> = documents.iter().map(|d| d.title()).collect();
@@ -146,6 +149,16 @@ impl Agora {
             })
             .collect();
         self.record_acceptance(member.id, &accepted).await?;
+        if !form.email_opt_ins.is_empty() {
+            let rows: Vec<(String, i64, bool)> = form
+                .email_opt_ins
+                .iter()
+                .map(|s| (s.clone(), 0, true))
+                .collect();
+            self.store
+                .record_consents(member.id, &rows, Timestamp::now())
+                .await?;
+        }
         self.send_verification(&member, &member.email).await?;
         let token = self.open_session(&member, kind).await?;
         Ok((token, member))

@@ -30,6 +30,10 @@ pub struct RegisterRequest {
     /// and accepts their current versions.
     #[serde(default)]
     pub accept_documents: bool,
+    /// Kinds of mail to get: any of `email_notifications`, `email_digests`,
+    /// `email_bulletins`. None unless asked; recorded in the consent ledger.
+    #[serde(default)]
+    pub email_opt_ins: Vec<String>,
 }
 
 /// Credentials.
@@ -59,6 +63,7 @@ pub async fn register(
         password: req.password,
         display_name: req.display_name,
         accept_documents: req.accept_documents,
+        email_opt_ins: req.email_opt_ins,
     };
     let (token, member) = state
         .agora

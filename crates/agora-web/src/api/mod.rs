@@ -7,6 +7,7 @@ pub mod dto;
 pub mod flags;
 pub mod forum;
 pub mod groups;
+pub mod mailings;
 pub mod members;
 pub mod preview;
 pub mod sanctions;
@@ -125,6 +126,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::show))
         .routes(routes!(complaints::note))
         .routes(routes!(complaints::decide))
+        .routes(routes!(mailings::preferences, mailings::set_preferences))
+        .routes(routes!(mailings::unsubscribe))
+        .routes(routes!(mailings::bulletins, mailings::send))
         .routes(routes!(trust::mine))
         .routes(routes!(trust::of_member, trust::set))
         .routes(routes!(members::set_site_role))

@@ -49,6 +49,7 @@ pub struct SignupForm {
     #[serde(default)]
     started: String,
     accept_documents: Option<String>,
+    email_bulletins: Option<String>,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -123,6 +124,16 @@ fn signup_page(page: &Page, form: &SignupForm, started: String, docs: &[Document
         hidden: vec![("started", started)],
         honeypot: true,
     };
+    view.fields.push(
+        Field::new(
+            "email_bulletins",
+            "Send me the community's bulletins by mail",
+            "checkbox",
+            form.email_bulletins.clone().unwrap_or_default(),
+        )
+        .optional()
+        .hint("News, events and surveys; unsubscribe with one click from any of them."),
+    );
     if !docs.is_empty() {
         let titles: Vec<String> = docs.iter().map(|d| d.title().to_lowercase()).collect();
         let value = if form.accept_documents.as_deref() == Some("true") {
@@ -203,6 +214,11 @@ pub async fn signup(
         password: form.password.clone(),
         display_name: form.display_name.clone(),
         accept_documents: form.accept_documents.as_deref() == Some("true"),
+        email_opt_ins: if form.email_bulletins.as_deref() == Some("true") {
+            vec!["email_bulletins".to_owned()]
+        } else {
+            Vec::new()
+        },
     };
     match state
         .agora

@@ -136,7 +136,7 @@ fn settings_page(page: &Page, form: &SettingsForm, email: &str) -> FormPage {
                 .hint("Up to 1,000 characters, shown on your profile."),
         ],
         submit: "Save",
-        footer: "<a href=\"/settings/trust\">Your trust level</a> · <a href=\"/settings/email\">Change your email address</a> · <a href=\"/forgot\">Change your password</a> · <a href=\"/settings/export\">Download your data</a> · <a href=\"/settings/erase\">Erase your account</a>".into(),
+        footer: "<a href=\"/settings/trust\">Your trust level</a> · <a href=\"/settings/email-preferences\">Mail you get</a> · <a href=\"/settings/email\">Change your email address</a> · <a href=\"/forgot\">Change your password</a> · <a href=\"/settings/export\">Download your data</a> · <a href=\"/settings/erase\">Erase your account</a>".into(),
         form_error: None,
         preview_id: None,
         hidden: Vec::new(),

@@ -12,6 +12,7 @@ mod flags;
 mod groups;
 mod home;
 mod legal;
+mod mailings;
 mod members;
 mod sanctions;
 mod search;
@@ -103,6 +104,18 @@ pub fn routes() -> Router<AppState> {
             get(trust::admin_form).post(trust::admin_save),
         )
         .route("/admin/members/{username}/trust", post(trust::set_level))
+        .route(
+            "/settings/email-preferences",
+            get(mailings::preferences).post(mailings::save_preferences),
+        )
+        .route(
+            "/unsubscribe/{token}",
+            get(mailings::unsubscribe_form).post(mailings::unsubscribe),
+        )
+        .route(
+            "/admin/bulletins",
+            get(mailings::bulletins).post(mailings::send),
+        )
         .route("/admin/cases", get(complaints::cases))
         .route("/admin/cases/{id}", get(complaints::case))
         .route("/admin/cases/{id}/note", post(complaints::note))

@@ -10,6 +10,7 @@ mod data;
 mod email;
 mod forum;
 mod groups;
+mod mailings;
 mod openapi;
 mod pages;
 mod persistence;

@@ -79,17 +79,34 @@ impl Restriction {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Viewer {
     actor: Option<Actor>,
+    /// The network address the request came from, for rate limits per address.
+    client: Option<String>,
 }
 
 impl Viewer {
     /// Someone not signed in.
     pub fn guest() -> Self {
-        Self { actor: None }
+        Self::default()
     }
 
     /// A signed-in member.
     pub fn member(actor: Actor) -> Self {
-        Self { actor: Some(actor) }
+        Self {
+            actor: Some(actor),
+            client: None,
+        }
+    }
+
+    /// The same viewer, known to come from `client` (a network address).
+    #[must_use]
+    pub fn with_client(mut self, client: impl Into<String>) -> Self {
+        self.client = Some(client.into());
+        self
+    }
+
+    /// The network address the request came from (`local` when not known).
+    pub fn client(&self) -> &str {
+        self.client.as_deref().unwrap_or("local")
     }
 
     /// The member, if signed in.

@@ -223,12 +223,16 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "local".to_owned(), |c| c.0.ip().to_string());
-        Ok(Self(addr))
+        Ok(Self(client_addr(parts)))
     }
+}
+
+/// The address of the peer that sent the request (`local` in-process).
+pub(crate) fn client_addr(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "local".to_owned(), |c| c.0.ip().to_string())
 }
 
 /// The viewer: a member signed in by `Authorization: Bearer …` or by the session cookie, or a
@@ -255,7 +259,11 @@ impl FromRequestParts<AppState> for Auth {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .ok_or_else(invalid_token)?;
-            let viewer = state.agora.viewer_for_token(token).await?;
+            let viewer = state
+                .agora
+                .viewer_for_token(token)
+                .await?
+                .with_client(client_addr(parts));
             if viewer.id().is_none() {
                 return Err(invalid_token());
             }
@@ -266,7 +274,7 @@ impl FromRequestParts<AppState> for Auth {
         }
         let Some(token) = session_cookie(parts) else {
             return Ok(Self {
-                viewer: Viewer::guest(),
+                viewer: Viewer::guest().with_client(client_addr(parts)),
                 token: None,
             });
         };
@@ -274,7 +282,11 @@ impl FromRequestParts<AppState> for Auth {
         if unsafe_method && !same_origin(parts, &state.config.public_url) {
             return Err(ApiError::forbidden("csrf_failed"));
         }
-        let viewer = state.agora.viewer_for_token(&token).await?;
+        let viewer = state
+            .agora
+            .viewer_for_token(&token)
+            .await?
+            .with_client(client_addr(parts));
         Ok(Self {
             viewer,
             token: Some(token),

@@ -47,7 +47,7 @@ impl Agora {
             .screen(actor, None, body, Destination::Reply(topic.id))
             .await?;
         self.require_current_documents(viewer).await?;
-        self.posting_limit(actor).await?;
+        self.posting_limit(viewer, actor).await?;
         let id = self
             .store
             .insert_post(&NewPost {

@@ -174,15 +174,23 @@ impl Agora {
         .await;
     }
 
-    /// Counts one more post by `member`: more than the configured number a minute is 429, and
-    /// so is more than the newcomers' daily number for a new member.
-    pub(crate) async fn posting_limit(&self, actor: &Actor) -> Result<(), ForumError> {
-        let key = format!("post:{}", actor.id.0);
-        if let Some(retry_after_secs) = self
-            .over_limit(&key, self.config.posts_per_minute, 60)
-            .await?
-        {
-            return Err(ForumError::RateLimited { retry_after_secs });
+    /// Counts one more post by the viewer: more than the configured number a minute is 429,
+    /// from one member or (six times as many, for offices behind one address) from one network
+    /// address; so is more than the newcomers' daily number for a new member.
+    pub(crate) async fn posting_limit(
+        &self,
+        viewer: &Viewer,
+        actor: &Actor,
+    ) -> Result<(), ForumError> {
+        let per_minute = self.config.posts_per_minute;
+        let limits = [
+            (format!("post:{}", actor.id.0), per_minute),
+            (format!("post-client:{}", viewer.client()), per_minute * 6),
+        ];
+        for (key, allowed) in limits {
+            if let Some(retry_after_secs) = self.over_limit(&key, allowed, 60).await? {
+                return Err(ForumError::RateLimited { retry_after_secs });
+            }
         }
         if actor.trust == TrustLevel::New {
             let per_day = self.trust_settings().await?[Knob::NewPostsPerDay];

@@ -122,7 +122,7 @@ impl Agora {
             .await?;
         let title = screened.title.ok_or(ForumError::NotFound)?;
         self.require_current_documents(viewer).await?;
-        self.posting_limit(actor).await?;
+        self.posting_limit(viewer, actor).await?;
         let tags = Tags::parse(&input.tags)?;
         let new = NewTopic {
             group_id: group.group.id,

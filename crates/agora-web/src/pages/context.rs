@@ -35,6 +35,7 @@ impl FromRequestParts<AppState> for Page {
     ) -> Result<Self, Self::Rejection> {
         let cookie = parts.headers.get(header::COOKIE);
         let mut page = Self::load(state, cookie).await?;
+        page.viewer = page.viewer.with_client(crate::extract::client_addr(parts));
         page.path = parts
             .uri
             .path_and_query()

@@ -487,3 +487,40 @@ async fn posting_faster_than_a_person_writes_is_slowed_down() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn many_accounts_posting_from_one_address_are_slowed_down_too() {
+    let config = agora_core::AgoraConfig {
+        posts_per_minute: 1,
+        ..Default::default()
+    };
+    crate::support::each_backend_with(config, |app| async move {
+        let (admin, _) = club(&app).await;
+        let (topic, _) = app.create_topic(&admin, "club", "Busy thread", "Go").await;
+        // Every request in this test comes from the same address; six posts a minute from
+        // one address are allowed when a member may post one.
+        let mut refused = None;
+        for n in 0..7 {
+            let member = app.register(&format!("member{n}")).await;
+            app.join(&member, "club").await;
+            let r = app
+                .post(
+                    &format!("/api/v1/topics/{topic}/posts"),
+                    Some(&member),
+                    json!({"body": format!("Hello from member {n}")}),
+                )
+                .await;
+            if r.status == StatusCode::TOO_MANY_REQUESTS {
+                refused = Some(n);
+                break;
+            }
+            assert_eq!(r.status, StatusCode::CREATED, "{n}: {}", r.text);
+        }
+        assert_eq!(
+            refused,
+            Some(5),
+            "the opening post and five replies fill the address's minute"
+        );
+    })
+    .await;
+}

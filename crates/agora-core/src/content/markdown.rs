@@ -101,9 +101,15 @@ pub fn render(markdown: &str) -> Rendered {
     if format_html(root, &options, &mut raw).is_err() {
         raw.clear();
     }
+    // comrak keeps U+0000 in the tree and replaces it only when writing HTML. CommonMark asks
+    // for U+FFFD, and PostgreSQL refuses NUL in text, so the search text gets it too.
     Rendered {
         html: CLEANER.clean(&raw).to_string(),
-        text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+        text: text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace('\0', "\u{FFFD}"),
         links,
         images,
         mentions,

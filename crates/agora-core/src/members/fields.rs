@@ -62,9 +62,10 @@ pub struct EmailAddress(String);
 impl EmailAddress {
     pub const MAX_LEN: usize = 254;
 
-    /// Parses an address as typed.
+    /// Parses an address as typed. `MAX_LEN` bounds the stored, lowercase form: lowercasing
+    /// can lengthen it ('İ' is two bytes, its lowercase three).
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let s = raw.trim();
+        let s = raw.trim().to_lowercase();
         if s.is_empty() {
             return Err(Invalid::new(
                 "email",
@@ -98,7 +99,7 @@ impl EmailAddress {
         {
             return Err(invalid());
         }
-        Ok(Self(s.to_lowercase()))
+        Ok(Self(s))
     }
 
     /// The address, lowercase.
@@ -146,10 +147,29 @@ impl DisplayName {
     }
 }
 
-/// Control characters and the bidirectional overrides used to disguise names.
+/// Control characters, every bidirectional control (Unicode's `Bidi_Control`: marks,
+/// embeddings, overrides, isolates) and the characters that show as nothing (zero-width
+/// spaces and joiners, the word joiner and invisible operators, soft hyphen, fillers), used
+/// to disguise names: `Donal\u{2060}d Duck` must not slip past the fake-name rule.
 pub(crate) fn is_forbidden_in_names(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+        )
 }
 
 #[cfg(test)]
@@ -196,12 +216,64 @@ mod tests {
         }
     }
 
+    /// An address within the limit as typed but not once lowercased was stored too long, and
+    /// refused when parsed again; found by the `registration` fuzz target.
+    #[test]
+    fn an_address_is_measured_as_stored() {
+        let typed = format!("İ{}@example.com", "a".repeat(240));
+        assert_eq!(typed.len(), EmailAddress::MAX_LEN);
+        assert_eq!(
+            EmailAddress::parse(&typed).map_err(|e| e.code),
+            Err("too_long")
+        );
+        let shrinking = format!("\u{212A}{}@example.com", "a".repeat(241));
+        assert!(shrinking.len() > EmailAddress::MAX_LEN);
+        let accepted = EmailAddress::parse(&shrinking).map(|e| e.0);
+        assert_eq!(accepted, Ok(format!("k{}@example.com", "a".repeat(241))));
+    }
+
     #[test]
     fn display_names_refuse_direction_overrides() {
         assert!(DisplayName::parse("Ana\u{202E}gnp.exe", "ana").is_err());
         assert_eq!(
             DisplayName::parse("  ", "ana").map(|d| d.0),
             Ok("ana".into())
+        );
+    }
+
+    /// U+061C (arabic letter mark) was let through; found by the `registration` fuzz target.
+    #[test]
+    fn display_names_refuse_every_bidirectional_control() {
+        let bidi_controls = ['\u{061C}', '\u{200E}', '\u{200F}']
+            .into_iter()
+            .chain('\u{202A}'..='\u{202E}')
+            .chain('\u{2066}'..='\u{2069}');
+        for c in bidi_controls {
+            let name = format!("Donal{c}d Duck");
+            assert_eq!(
+                DisplayName::parse(&name, "ana").map_err(|e| e.code),
+                Err("invalid_characters"),
+                "U+{:04X} accepted",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn display_names_refuse_characters_that_show_as_nothing() {
+        for c in [
+            '\u{00AD}', '\u{200B}', '\u{2060}', '\u{2064}', '\u{3164}', '\u{FEFF}',
+        ] {
+            let name = format!("Donal{c}d Duck");
+            assert!(
+                DisplayName::parse(&name, "ana").is_err(),
+                "U+{:04X} accepted",
+                u32::from(c)
+            );
+        }
+        assert!(
+            DisplayName::parse("Zoë ❤\u{FE0F}", "zoe").is_ok(),
+            "emoji keep their variation selector"
         );
     }
 }

@@ -45,6 +45,17 @@ fn raw_html_is_shown_as_text_not_run() {
     assert!(!r.html.contains("<script"));
 }
 
+/// Found by the `markdown` fuzz target (fuzz/): a NUL reached the search text.
+#[test]
+fn a_nul_becomes_a_replacement_character_in_the_text_as_in_the_html() {
+    for body in ["\0", "a\0b", "`\0`", "```\n\0\n```"] {
+        let r = render(body);
+        assert!(!r.text.contains('\0'), "{body:?} gave {:?}", r.text);
+        assert!(r.text.contains('\u{FFFD}'), "{body:?} gave {:?}", r.text);
+        assert!(!r.html.contains('\0'), "{body:?} gave {:?}", r.html);
+    }
+}
+
 /// Payloads gathered from public XSS cheat sheets, in markdown and HTML forms.
 const PAYLOADS: &str = include_str!("xss_payloads.txt");
 

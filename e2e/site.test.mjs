@@ -236,6 +236,44 @@ test("everything works with JavaScript off", async () => {
   await page.context().close();
 });
 
+test("a guest reports a post as unlawful, confirms by mail, and a moderator decides the case", async () => {
+  const guest = await newPage();
+  await guest.goto(`${base}/g/getting-started`);
+  await guest.click(".topics li:nth-child(3) a.title");
+  const topic = new URL(guest.url()).pathname;
+  await guest.click(".post-actions a:has-text('Report a legal problem') >> nth=0");
+  assert.match(guest.url(), /\/p\/\d+\/complaint$/);
+  await guest.fill("#name", "Petra Vogel");
+  await guest.fill("#email", "petra@example.org");
+  await guest.selectOption("#kind", "privacy");
+  await guest.fill("#statement", "too short");
+  await guest.click("button:has-text('File the complaint')");
+  assert.ok(await guest.isVisible("#statement-error"), "the error is beside the field");
+  assert.equal(await guest.inputValue("#email"), "petra@example.org", "the input is kept");
+  await guest.fill("#statement", `This post publishes my home address without my consent (${unique}).`);
+  await guest.check("#good_faith");
+  await Promise.all([guest.waitForNavigation(), guest.click("button:has-text('File the complaint')")]);
+  assert.ok(await guest.isVisible("text=We mailed you a link"));
+  const link = mailedLink("petra@example.org", "/legal/complaints/confirm/");
+  assert.ok(link, "a confirmation mail was written to the outbox");
+  await guest.goto(link.replace(/^https?:\/\/[^/]+/, base));
+  assert.ok(await guest.isVisible("text=Complaint confirmed"));
+  await guest.context().close();
+
+  const mod = await newPage();
+  await signIn(mod, "mara");
+  await mod.goto(`${base}/admin/cases`);
+  await mod.click("table a >> nth=0");
+  assert.ok(await mod.isVisible(`text=${unique}`), "the statement is on the case page");
+  assert.ok(!(await mod.content()).includes("petra@example.org"), "the complainant's address is never shown");
+  await mod.fill("#reason", "The address is the shop's public address, not a home.");
+  await Promise.all([mod.waitForNavigation(), mod.click("button:has-text('Restore the post')")]);
+  assert.ok(await mod.isVisible(".badge:has-text('restored')"));
+  await mod.goto(`${base}${topic}`);
+  assert.ok(!(await mod.isVisible("text=This post was deleted")), "restored for everyone");
+  await mod.context().close();
+});
+
 const mainPages = [
   ["landing", "/", null],
   ["groups", "/groups", null],
@@ -248,6 +286,14 @@ const mainPages = [
   ["compose", "/g/getting-started/new", "frida_k"],
   ["admin", "/admin", "mara"],
   ["admin-members", "/admin/members", "mara"],
+  ["admin-queue", "/admin/queue", "mara"],
+  ["admin-trust", "/admin/trust", "mara"],
+  ["admin-cases", "/admin/cases", "mara"],
+  ["admin-bulletins", "/admin/bulletins", "mara"],
+  ["my-trust", "/settings/trust", "frida_k"],
+  ["mail-preferences", "/settings/email-preferences", "frida_k"],
+  ["flag-member", "/u/mara/flag", "frida_k"],
+  ["complaint", "/p/1/complaint", null],
   ["not-found", "/g/launch-team-k2", null],
 ];
 

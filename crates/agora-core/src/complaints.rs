@@ -185,10 +185,26 @@ fn text(
         return Err(Invalid::new(
             field,
             "invalid_length",
-            format!("{what} needs {min} to {max} characters, without control characters."),
+            format!(
+                "{what} needs {min} to {} characters, without control characters.",
+                thousands(max)
+            ),
         ));
     }
     Ok(v)
+}
+
+/// `10000` as `10,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn reference() -> String {
@@ -552,6 +568,20 @@ fn require_site_moderator(viewer: &Viewer) -> Result<(), ComplaintError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_with_separators() {
+        assert_eq!(
+            [
+                thousands(5),
+                thousands(100),
+                thousands(5_000),
+                thousands(10_000),
+                thousands(1_234_567)
+            ],
+            ["5", "100", "5,000", "10,000", "1,234,567"]
+        );
+    }
 
     #[test]
     fn references_are_short_and_readable() {

@@ -147,10 +147,20 @@ impl Agora {
         let since = Timestamp::now().plus_seconds(-settings[Knob::FlagsWindowDays] * 86_400);
         let stats = self.store.trust_stats(member, since).await?;
         let state = self.store.trust_of(member).await?;
+        let staff = self
+            .store
+            .member_by_id(member)
+            .await?
+            .is_some_and(|m| m.trust() == TrustLevel::Leader);
+        let level = if staff {
+            TrustLevel::Leader
+        } else {
+            state.level
+        };
         Ok(TrustReport {
-            level: state.level,
+            level,
             locked: state.locked.is_some(),
-            next: settings.missing_for_next(state.level, &stats),
+            next: settings.missing_for_next(level, &stats),
             stats,
         })
     }

@@ -396,7 +396,11 @@ async fn confirmed_flags_lower_a_members_level_and_only_trusted_flags_hide_posts
 async fn admins_set_a_level_by_hand_and_it_stays_until_returned_to_activity() {
     each_backend(|app| async move {
         let (admin, moderator, _) = setup(&app).await;
-        assert_eq!(trust(&app, &moderator).await["name"], "leader", "staff are leaders");
+        assert_eq!(
+            trust(&app, &moderator).await["name"],
+            "leader",
+            "staff are leaders"
+        );
         app.register_newcomer("nina").await;
         let r = app
             .call(

@@ -3,6 +3,7 @@
 //! backend under `migrations/`.
 
 mod audit;
+pub mod bulk;
 mod cases;
 mod connect;
 mod consent;

@@ -18,6 +18,7 @@ pub struct FileSettings {
     pub log: Option<String>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    pub posts_per_minute: Option<i64>,
 }
 
 /// Settings given on the command line or in the environment (`None` when not given).
@@ -29,6 +30,7 @@ pub struct Overrides {
     pub public_url: Option<String>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    pub posts_per_minute: Option<String>,
 }
 
 /// The settings in force.
@@ -43,6 +45,9 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// The sender of outgoing mail, e.g. `Voltera Riders <community@voltera.example>`.
     pub mail_from: String,
+    /// Posts (topics and replies) one member may write a minute; one network address six times
+    /// as many.
+    pub posts_per_minute: i64,
 }
 
 /// Name of the optional settings file inside the data folder.
@@ -89,9 +94,20 @@ impl Settings {
                 "the mail sender {mail_from:?} is not valid; use e.g. \"Our Community <community@example.com>\""
             );
         }
+        let posts_per_minute = match over.posts_per_minute {
+            Some(text) => text.trim().parse::<i64>().ok().filter(|n| *n >= 1).with_context(|| {
+                format!("AGORA_POSTS_PER_MINUTE must be a whole number of at least 1 (got {text:?})")
+            })?,
+            None => match file.posts_per_minute {
+                Some(n) if n >= 1 => n,
+                Some(n) => bail!("posts_per_minute in {FILE_NAME} must be at least 1 (got {n})"),
+                None => 10,
+            },
+        };
         Ok(Self {
             data_dir,
             listen,
+            posts_per_minute,
             database_url,
             public_url,
             log: file.log,
@@ -126,7 +142,7 @@ fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
     match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).with_context(|| {
             format!(
-                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from)",
+                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from, posts_per_minute)",
                 path.display()
             )
         }),

@@ -3,6 +3,7 @@
 //! integration tests build the same application through [`app`].
 
 pub mod app;
+pub mod bench;
 pub mod config;
 pub mod demo;
 pub mod mail;

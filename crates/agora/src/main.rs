@@ -60,6 +60,28 @@ enum Command {
     },
     /// Fill an empty database with the demo community (Voltera Riders).
     Demo,
+    /// Benchmark tooling (see docs/performance.md).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Fill an empty database with a large generated community for the load benchmark, and
+    /// write what the benchmark needs to know about it (a JSON manifest).
+    Seed {
+        /// How many posts (topics' opening posts included).
+        #[arg(long, default_value_t = 1_000_000)]
+        posts: u64,
+        /// The generator's seed: the same seed gives the same community.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the manifest [default: DATA/bench-manifest.json].
+        #[arg(long, value_name = "FILE")]
+        manifest: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -106,6 +128,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         public_url,
         smtp_url: std::env::var("AGORA_SMTP_URL").ok(),
         mail_from: std::env::var("AGORA_MAIL_FROM").ok(),
+        posts_per_minute: std::env::var("AGORA_POSTS_PER_MINUTE").ok(),
     })?;
     init_tracing(settings.log.as_deref());
     std::fs::create_dir_all(&settings.data_dir)
@@ -113,6 +136,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let mailer = app::mailer(&settings)?;
     let config = AgoraConfig {
         public_url: settings.public_url.clone(),
+        posts_per_minute: settings.posts_per_minute,
         ..AgoraConfig::default()
     };
     let app = app::open(
@@ -128,6 +152,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("The database is up to date ({}).", backend_name(&app));
         }
         Command::Demo => report_demo(demo::load(&app).await?),
+        Command::Bench {
+            command:
+                BenchCommand::Seed {
+                    posts,
+                    seed,
+                    manifest,
+                },
+        } => {
+            let (report, m) = agora::bench::seed(&app, agora::bench::SeedOptions { posts, seed }).await?;
+            let path = manifest.unwrap_or_else(|| settings.data_dir.join("bench-manifest.json"));
+            std::fs::write(&path, serde_json::to_vec_pretty(&m)?)
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!(
+                "Seeded {} members, {} groups, {} memberships, {} topics and {} posts in {:.1} s ({:.0} rows/s; posts with their search entries took {:.1} s). Manifest: {}",
+                report.members,
+                report.groups,
+                report.memberships,
+                report.topics,
+                report.posts,
+                report.seconds,
+                report.rows_per_second,
+                report.post_seconds,
+                path.display()
+            );
+        }
         Command::Admin {
             command:
                 AdminCommand::Create {

@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""agora's load benchmark: a seeded community, the release binary pinned to one core, wrk
+pinned to the other, one scenario at a time, and a table of the figures.
+
+    python3 bench/load.py                      # SQLite, 1,000,000 posts, 10 s per scenario
+    python3 bench/load.py --backend postgres   # the same on PostgreSQL
+    python3 bench/load.py --posts 20000 --secs 2   # a quick run (CI)
+
+Every scenario is compared with R, the same server's trivial /health endpoint measured in the
+same run. Results are printed and written as JSON to bench/results/. See docs/performance.md.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+BIN = TARGET / "release" / "agora"
+SERVER_CORE, CLIENT_CORE = "0", "1"
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    log("$ " + " ".join(str(c) for c in cmd))
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("installing wrk (Debian's package)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+
+
+def http(method, url, body=None, headers=None):
+    data = body.encode() if isinstance(body, str) else body
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def rss_kib(pid, field):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+class Server:
+    """The release binary on the seeded database, pinned to one core."""
+
+    def __init__(self, args, data_dir, db_url):
+        self.port = 30000 + os.getpid() % 20000
+        self.base = f"http://127.0.0.1:{self.port}"
+        cmd = ["taskset", "-c", SERVER_CORE, str(BIN), "--data-dir", str(data_dir)]
+        if db_url:
+            cmd += ["--database-url", db_url]
+        cmd += ["serve", "--listen", f"127.0.0.1:{self.port}"]
+        env = {**os.environ, "AGORA_LOG": "warn", "AGORA_POSTS_PER_MINUTE": "100000000"}
+        self.log_file = open(Path(data_dir) / "serve.log", "w")
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log_file, stderr=subprocess.STDOUT)
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                raise SystemExit(f"agora exited at start; see {data_dir}/serve.log")
+            if time.monotonic() - t0 > 120:
+                raise SystemExit("agora did not answer within 120 s")
+            time.sleep(0.002)
+        self.start_seconds = time.monotonic() - t0
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+LUA_COMMON = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests=%d seconds=%.3f errors=%d status_errors=%d p50=%d p95=%d p99=%d\n",
+    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout + e.status, e.status,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def lua_paths(paths, headers=None, delay_ms=0):
+    items = ",".join(json.dumps(p) for p in paths)
+    hdr = "".join(f'wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n' for k, v in (headers or {}).items())
+    delay = f"delay = function() return {delay_ms} end\n" if delay_ms else ""
+    return f"""
+local paths = {{{items}}}
+local i = 0
+math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+{hdr}{delay}
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+""" + LUA_COMMON
+
+
+def lua_replies(topics, cookie, csrf):
+    items = ",".join(str(t) for t in topics)
+    return f"""
+local topics = {{{items}}}
+local n = 0
+math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+local words = {{"battery", "range", "winter", "charger", "trail", "commute", "motor", "hill", "rain", "tyres"}}
+wrk.method = "POST"
+wrk.headers["Cookie"] = "agora_session={cookie}"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Sec-Fetch-Site"] = "same-origin"
+request = function()
+  n = n + 1
+  local t = topics[math.random(#topics)]
+  local body = "csrf={csrf}&body=Benchmark+reply+" .. n .. "+" .. math.random(1, 1e9) .. "+about+" ..
+    words[math.random(#words)] .. "+and+" .. words[math.random(#words)]
+  return wrk.format("POST", "/t/" .. t .. "/reply", nil, body)
+end
+""" + LUA_COMMON
+
+
+def wrk(base, script, secs, conns):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+        path = f.name
+    cmd = ["taskset", "-c", CLIENT_CORE, "wrk", "-t1", f"-c{conns}", f"-d{secs}s", "-s", path, base]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    os.unlink(path)
+    m = re.search(r"RESULT requests=(\d+) seconds=([\d.]+) errors=(\d+) status_errors=(\d+) "
+                  r"p50=(\d+) p95=(\d+) p99=(\d+)", out)
+    if not m:
+        raise SystemExit(f"could not read wrk's output:\n{out}")
+    req, sec, err, st, p50, p95, p99 = m.groups()
+    return {"rps": int(req) / float(sec), "requests": int(req), "errors": int(err),
+            "status_errors": int(st), "p50_ms": int(p50) / 1000, "p95_ms": int(p95) / 1000,
+            "p99_ms": int(p99) / 1000, "conns": conns}
+
+
+def seed(args, data_dir, db_url):
+    manifest = data_dir / "bench-manifest.json"
+    if manifest.exists() and not args.reseed:
+        return json.loads(manifest.read_text()), None
+    if args.reseed and data_dir.exists() and args.backend == "sqlite":
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if db_url:
+        admin = args.pg_url
+        dbname = db_url.rsplit("/", 1)[1]
+        run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {dbname}"])
+        run(["psql", admin, "-qc", f"CREATE DATABASE {dbname}"])
+    cmd = [str(BIN), "--data-dir", str(data_dir)]
+    if db_url:
+        cmd += ["--database-url", db_url]
+    cmd += ["bench", "seed", "--posts", str(args.posts), "--manifest", str(manifest)]
+    t0 = time.monotonic()
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "AGORA_LOG": "warn"})
+    if out.returncode != 0:
+        raise SystemExit(f"seeding failed:\n{out.stdout}\n{out.stderr}")
+    log(out.stdout.strip())
+    return json.loads(manifest.read_text()), {"seconds": time.monotonic() - t0, "output": out.stdout.strip()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--posts", type=int, default=1_000_000)
+    ap.add_argument("--secs", type=int, default=10, help="seconds per scenario")
+    ap.add_argument("--conns", type=int, default=16, help="connections for the peak runs")
+    ap.add_argument("--data", help="where the seeded data lives (kept for later runs)")
+    ap.add_argument("--pg-url", default=os.environ.get("AGORA_TEST_POSTGRES_URL",
+                                                        "postgres://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument("--reseed", action="store_true", help="seed again even if data exists")
+    ap.add_argument("--no-build", action="store_true")
+    args = ap.parse_args()
+
+    ensure_wrk()
+    if not args.no_build:
+        run(["cargo", "build", "--release", "-q", "-p", "agora"], cwd=ROOT)
+    cache = Path(args.data or Path.home() / ".cache" / "agora-bench" / f"{args.backend}-{args.posts}")
+    db_url = None
+    if args.backend == "postgres":
+        base = args.pg_url.rsplit("/", 1)[0]
+        db_url = f"{base}/agora_bench_{args.posts}"
+    manifest, seeded = seed(args, cache, db_url)
+
+    results = {"backend": args.backend, "posts": args.posts, "secs": args.secs,
+               "machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+               "seed": seeded, "scenarios": {}}
+    server = Server(args, cache, db_url)
+    results["start_to_first_request_s"] = server.start_seconds
+    time.sleep(1)
+    results["rss_idle_mib"] = rss_kib(server.proc.pid, "VmRSS") / 1024
+    base = server.base
+    try:
+        scen = results["scenarios"]
+        s, body = http("POST", base + "/api/v1/auth/login", json.dumps(
+            {"login": manifest["member"], "password": manifest["password"]}), {"content-type": "application/json"})
+        assert s == 200, body
+        token = json.loads(body)["token"]
+        cookie = {"Cookie": f"agora_session={token}"}
+        topic_paths = ["/t/" + p for p in manifest["topics_50"]]
+        api_paths = [f"/api/v1/topics/{p.split('/')[0]}?limit=50" for p in manifest["topics_50"]]
+        # The cursor of the big group's page 1,000 (30 topics a page), walked through the API.
+        cursor, pages = None, 1
+        while pages < 1000:
+            q = "/api/v1/groups/general/topics?limit=30" + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else "")
+            s, body = http("GET", base + q)
+            nxt = json.loads(body).get("next_cursor")
+            if not nxt:
+                break
+            cursor, pages = nxt, pages + 1
+        deep = f"/g/general?cursor={urllib.parse.quote(cursor)}" if cursor else "/g/general"
+        results["deep_page"] = pages
+        c = args.conns
+        plan = [
+            ("S0 /health (R)", lua_paths(["/health"]), {}),
+            ("S1 topic page, HTML", lua_paths(topic_paths), {}),
+            ("S1 topic, JSON (50 posts)", lua_paths(api_paths), {}),
+            ("S2 group page 1", lua_paths(["/g/general"]), {}),
+            (f"S2 group page {pages}", lua_paths([deep]), {}),
+            ("S5 landing page, guest", lua_paths(["/"]), {}),
+        ]
+        for name, script, _ in plan:
+            log(f"running {name}")
+            scen[name] = wrk(base, script, args.secs, c)
+        # S1 at about 70% of its peak: many connections, each pausing between requests.
+        peak = scen["S1 topic page, HTML"]["rps"]
+        conns70 = 32
+        per_conn_ms = conns70 / (0.7 * peak) * 1000
+        delay = max(1, int(per_conn_ms - scen["S1 topic page, HTML"]["p50_ms"]))
+        log(f"running S1 at ~70% of peak (delay {delay} ms on {conns70} connections)")
+        r = wrk(base, lua_paths(topic_paths, delay_ms=delay), args.secs, conns70)
+        r["share_of_peak"] = r["rps"] / peak
+        scen["S1 topic page at ~70% load"] = r
+        # S4: search as a member of secret groups, by term class.
+        classes = {
+            "rare": manifest["rare_terms"],
+            "mid": manifest["mid_terms"],
+            "common": manifest["common_terms"],
+            "2-3 words": [" ".join(manifest["common_terms"][:2]),
+                          manifest["common_terms"][0] + " " + manifest["mid_terms"][0],
+                          " ".join(manifest["common_terms"][:3]),
+                          manifest["mid_terms"][0] + " " + manifest["rare_terms"][0]],
+        }
+        for cls, terms in classes.items():
+            paths = ["/search?q=" + urllib.parse.quote_plus(t) for t in terms]
+            log(f"running S4 search, {cls}")
+            scen[f"S4 search, {cls} terms"] = wrk(base, lua_paths(paths, headers=cookie), args.secs, c)
+        # S3: replies through the page form, signed in, with the session's CSRF token.
+        s, page = http("GET", base + "/t/" + manifest["topics_50"][0], headers=cookie)
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        def counted():
+            total = 0
+            for t in manifest["reply_topics"][:200]:
+                s, body = http("GET", f"{base}/api/v1/topics/{t}?limit=1")
+                total += json.loads(body)["post_count"]
+            return total
+        before = counted()
+        log("running S3 replies")
+        r = wrk(base, lua_replies(manifest["reply_topics"][:200], token, csrf), args.secs, c)
+        after = counted()
+        acknowledged = r["requests"] - r["errors"]
+        r["acknowledged"] = acknowledged
+        r["stored"] = after - before
+        r["lost"] = max(0, acknowledged - (after - before))
+        scen["S3 reply (durable)"] = r
+        results["rss_peak_mib"] = rss_kib(server.proc.pid, "VmHWM") / 1024
+    finally:
+        server.stop()
+
+    R = results["scenarios"]["S0 /health (R)"]["rps"]
+    for v in results["scenarios"].values():
+        v["ratio"] = v["rps"] / R
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(exist_ok=True)
+    out = out_dir / f"{args.backend}-{args.posts}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print_table(results)
+    log(f"written {out}")
+
+
+def print_table(res):
+    print(f"\nagora load benchmark: {res['backend']}, {res['posts']:,} posts, {res['machine']}, "
+          f"server on core {SERVER_CORE}, wrk on core {CLIENT_CORE}, {res['secs']} s a scenario, {res['date']}")
+    print(f"{'scenario':34} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'× R':>7}")
+    for name, v in res["scenarios"].items():
+        print(f"{name:34} {v['rps']:9.0f} {v['p50_ms']:8.2f} {v['p95_ms']:8.2f} {v['p99_ms']:8.2f} "
+              f"{v['errors']:7d} {v['ratio']:7.3f}")
+    s3 = res["scenarios"].get("S3 reply (durable)", {})
+    print(f"S3: {s3.get('acknowledged')} replies acknowledged, {s3.get('stored')} stored, {s3.get('lost')} lost")
+    a70 = res["scenarios"].get("S1 topic page at ~70% load", {})
+    if a70:
+        print(f"S1 at {a70['share_of_peak'] * 100:.0f}% of its peak: p99 {a70['p99_ms']:.2f} ms")
+    print(f"start to first request: {res['start_to_first_request_s']:.3f} s; resident memory idle "
+          f"{res['rss_idle_mib']:.1f} MiB, peak under load {res['rss_peak_mib']:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -20,6 +20,7 @@ use crate::state::AppState;
 
 /// Paging and order of a topic list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TopicListQuery {
     /// `latest` (default: most recent activity first) or `replies` (most replies first).
     pub sort: Option<String>,
@@ -31,6 +32,7 @@ pub struct TopicListQuery {
 
 /// Which posts of a topic to show.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TopicPostsQuery {
     /// The number of the first post to show (default 1).
     pub from: Option<i64>,

@@ -184,6 +184,14 @@ impl Agora {
                     )
                     .into());
                 }
+                if field == "name" && v.chars().any(crate::members::is_forbidden_in_text) {
+                    return Err(Invalid::new(
+                        field,
+                        "invalid_characters",
+                        "The name may not contain control, invisible or direction-changing characters.",
+                    )
+                    .into());
+                }
                 checked.push((field, v));
             }
         }

@@ -80,7 +80,7 @@ impl Agora {
             return Err(Invalid::new(
                 "name",
                 "invalid_characters",
-                "A group's name may not contain control or direction-changing characters.",
+                "A group's name may not contain control, invisible or direction-changing characters.",
             )
             .into());
         }

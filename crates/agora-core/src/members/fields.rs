@@ -134,7 +134,7 @@ impl DisplayName {
             return Err(Invalid::new(
                 "display_name",
                 "invalid_characters",
-                "A display name may not contain control or direction-changing characters.",
+                "A display name may not contain control, invisible or direction-changing characters.",
             ));
         }
         Ok(Self(s))
@@ -146,10 +146,30 @@ impl DisplayName {
     }
 }
 
-/// Control characters and the bidirectional overrides used to disguise names.
+/// Characters a name may not hold, because with them one name passes for another or text
+/// around it changes direction: control characters; the direction marks, embeddings, overrides
+/// and isolates (including the Arabic letter mark, U+061C); line and paragraph separators; and
+/// the characters that show nothing (zero-width spaces and joiners, the word joiner and
+/// invisible operators, the soft hyphen, the combining grapheme joiner, the Hangul fillers,
+/// the Mongolian vowel separator and the byte-order mark).
 pub(crate) fn is_forbidden_in_names(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        || matches!(
+            c,
+            '\u{AD}'
+                | '\u{34F}'
+                | '\u{61C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+        )
 }
 
 #[cfg(test)]
@@ -199,6 +219,25 @@ mod tests {
     #[test]
     fn display_names_refuse_direction_overrides() {
         assert!(DisplayName::parse("Ana\u{202E}gnp.exe", "ana").is_err());
+        // Found by the hostile-input suite: invisible characters and the Arabic letter mark
+        // passed, so "\u{AD}admin" showed as "admin".
+        for hidden in [
+            "\u{AD}admin",
+            "ad\u{2060}min",
+            "\u{61C}admin",
+            "\u{115F}\u{1160}",
+            "\u{3164}",
+            "ad\u{34F}min",
+            "ad\u{2028}min",
+            "\u{FFA0}admin",
+        ] {
+            assert_eq!(
+                DisplayName::parse(hidden, "ana").map_err(|e| e.code),
+                Err("invalid_characters"),
+                "{hidden:?}"
+            );
+        }
+        assert!(DisplayName::parse("Märta Ødegård 🚲", "ana").is_ok());
         assert_eq!(
             DisplayName::parse("  ", "ana").map(|d| d.0),
             Ok("ana".into())

@@ -9,6 +9,7 @@ mod data;
 mod email;
 mod forum;
 mod groups;
+mod hardening;
 mod openapi;
 mod pages;
 mod persistence;

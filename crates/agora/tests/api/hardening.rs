@@ -1,0 +1,53 @@
+//! Input the hostile-input suite (`hostile.rs`) found accepted where it should be refused,
+//! stored half, or answered with a 5xx; each case pinned by a focused test.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::each_backend;
+
+#[tokio::test]
+async fn names_with_invisible_or_direction_characters_are_refused_everywhere() {
+    each_backend(|app| async move {
+        let admin = app.register("founder").await;
+        app.create_group(&admin, "riders", "public").await;
+        for hidden in ["\u{AD}admin", "ad\u{2060}min", "\u{61C}admin", "\u{3164}"] {
+            let cases = [
+                ("PATCH", "/api/v1/site", json!({ "name": hidden }), "name"),
+                ("PATCH", "/api/v1/me", json!({ "display_name": hidden }), "display_name"),
+                (
+                    "POST",
+                    "/api/v1/groups",
+                    json!({"name": format!("{hidden} club"), "slug": "club", "visibility": "public"}),
+                    "name",
+                ),
+                (
+                    "POST",
+                    "/api/v1/groups/riders/topics",
+                    json!({"title": format!("{hidden} news"), "body": "Hi"}),
+                    "title",
+                ),
+                (
+                    "POST",
+                    "/api/v1/groups/riders/topics",
+                    json!({"title": "Tagged", "body": "Hi", "tags": [hidden]}),
+                    "tags",
+                ),
+            ];
+            for (method, path, body, field) in cases {
+                let method = axum::http::Method::from_bytes(method.as_bytes())
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let r = app.call(method, path, Some(&admin), Some(body)).await;
+                assert_eq!(
+                    (r.status, r.body["error"]["field"].as_str()),
+                    (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+                    "{hidden:?} to {path}: {}",
+                    r.text
+                );
+            }
+        }
+        let site = app.get("/api/v1/site", None).await;
+        assert_eq!(site.body["name"], "agora", "{}", site.text);
+    })
+    .await;
+}

@@ -137,7 +137,8 @@ impl Agora {
         Ok(secret)
     }
 
-    /// Changes settings (admins only).
+    /// Changes settings (admins only). Every field is checked before any is stored, and all
+    /// are stored in one transaction: a refused change stores nothing.
     pub async fn update_site_settings(
         &self,
         viewer: &Viewer,
@@ -149,137 +150,10 @@ impl Agora {
         if !viewer.is_admin() {
             return Err(GroupError::Forbidden("admins_only"));
         }
-        let changed: Vec<&str> = [
-            ("name", patch.name.is_some()),
-            ("goal", patch.goal.is_some()),
-            ("netiquette", patch.netiquette.is_some()),
-            (
-                "members_may_create_groups",
-                patch.members_may_create_groups.is_some(),
-            ),
-            ("featured_groups", patch.featured_groups.is_some()),
-            ("rules_off", patch.rules_off.is_some()),
-            ("rules_extra_names", patch.rules_extra_names.is_some()),
-            ("rules_extra_domains", patch.rules_extra_domains.is_some()),
-            ("word_filters", patch.word_filters.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, set)| set.then_some(name))
-        .collect();
-        let texts = [
-            ("name", patch.name, 1, 80),
-            ("goal", patch.goal, 0, 1_000),
-            ("netiquette", patch.netiquette, 0, 10_000),
-        ];
-        let mut checked = Vec::new();
-        for (field, value, min, max) in texts {
-            if let Some(v) = value {
-                let v = v.trim().replace("\r\n", "\n");
-                let n = v.chars().count();
-                if n < min || n > max || v.contains('\0') {
-                    return Err(Invalid::new(
-                        field,
-                        "invalid_length",
-                        format!("The {field} must be {min} to {max} characters long."),
-                    )
-                    .into());
-                }
-                if field == "name" && v.chars().any(crate::members::is_forbidden_in_text) {
-                    return Err(Invalid::new(
-                        field,
-                        "invalid_characters",
-                        "The name may not contain control, invisible or direction-changing characters.",
-                    )
-                    .into());
-                }
-                checked.push((field, v));
-            }
-        }
-        for (field, v) in checked {
-            self.store.put_setting(field, &v).await?;
-        }
-        if let Some(raw) = &patch.featured_groups {
-            let mut slugs = Vec::new();
-            for part in raw
-                .split([',', ' ', '\n'])
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-            {
-                let slug = crate::groups::GroupSlug::parse(part).map_err(|_| {
-                    Invalid::new(
-                        "featured_groups",
-                        "invalid_format",
-                        format!("{part:?} is not a group's short name."),
-                    )
-                })?;
-                slugs.push(slug.as_str().to_owned());
-            }
-            if slugs.len() > 12 {
-                return Err(Invalid::new(
-                    "featured_groups",
-                    "too_many",
-                    "Feature at most 12 groups.",
-                )
-                .into());
-            }
-            self.store
-                .put_setting("featured_groups", &slugs.join(" "))
-                .await?;
-        }
-        if let Some(raw) = &patch.rules_off {
-            let mut codes = Vec::new();
-            for code in raw
-                .split([',', ' ', '\n'])
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-            {
-                if !RULES.iter().any(|(known, _)| *known == code) {
-                    let known: Vec<&str> = RULES.iter().map(|(c, _)| *c).collect();
-                    return Err(Invalid::new(
-                        "rules_off",
-                        "invalid_choice",
-                        format!(
-                            "{code:?} is not a rule; the rules are {}.",
-                            known.join(", ")
-                        ),
-                    )
-                    .into());
-                }
-                codes.push(code);
-            }
-            self.store
-                .put_setting("rules_off", &codes.join(" "))
-                .await?;
-        }
-        for (key, raw, max) in [
-            ("rules_extra_names", &patch.rules_extra_names, 2_000),
-            ("rules_extra_domains", &patch.rules_extra_domains, 2_000),
-        ] {
-            if let Some(raw) = raw {
-                let entries = lines(raw);
-                if entries.len() > max || entries.iter().any(|e| e.chars().count() > 100) {
-                    return Err(Invalid::new(
-                        key,
-                        "too_long",
-                        "Up to 2,000 entries of up to 100 characters.",
-                    )
-                    .into());
-                }
-                self.store.put_setting(key, &entries.join("\n")).await?;
-            }
-        }
-        if let Some(raw) = &patch.word_filters {
-            crate::filters::parse(raw)?;
-            self.store.put_setting("word_filters", raw.trim()).await?;
-        }
-        if let Some(b) = patch.members_may_create_groups {
-            self.store
-                .put_setting(
-                    "members_may_create_groups",
-                    if b { "true" } else { "false" },
-                )
-                .await?;
-        }
+        let values = checked(&patch)?;
+        let changed: Vec<&str> = values.iter().map(|(key, _)| *key).collect();
+        let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.store.put_settings(&pairs).await?;
         if let Ok(mut guard) = self.settings_cache.write() {
             *guard = None;
         }
@@ -292,5 +166,162 @@ impl Agora {
         )
         .await;
         Ok(self.site_settings().await?)
+    }
+}
+
+/// The values a patch stores, each checked: (key, value as stored). Any field failing its
+/// rules refuses the whole patch.
+fn checked(patch: &SiteSettingsPatch) -> Result<Vec<(&'static str, String)>, Invalid> {
+    let mut out = Vec::new();
+    let texts = [
+        ("name", &patch.name, 1, 80),
+        ("goal", &patch.goal, 0, 1_000),
+        ("netiquette", &patch.netiquette, 0, 10_000),
+    ];
+    for (field, value, min, max) in texts {
+        let Some(v) = value else {
+            continue;
+        };
+        let v = v.trim().replace("\r\n", "\n");
+        let n = v.chars().count();
+        if n < min || n > max || v.contains('\0') {
+            return Err(Invalid::new(
+                field,
+                "invalid_length",
+                format!("The {field} must be {min} to {max} characters long."),
+            ));
+        }
+        if field == "name" && v.chars().any(crate::members::is_forbidden_in_text) {
+            return Err(Invalid::new(
+                field,
+                "invalid_characters",
+                "The name may not contain control, invisible or direction-changing characters.",
+            ));
+        }
+        out.push((field, v));
+    }
+    if let Some(b) = patch.members_may_create_groups {
+        out.push(("members_may_create_groups", b.to_string()));
+    }
+    if let Some(raw) = &patch.featured_groups {
+        let mut slugs = Vec::new();
+        for part in raw
+            .split([',', ' ', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let slug = crate::groups::GroupSlug::parse(part).map_err(|_| {
+                Invalid::new(
+                    "featured_groups",
+                    "invalid_format",
+                    format!("{part:?} is not a group's short name."),
+                )
+            })?;
+            slugs.push(slug.as_str().to_owned());
+        }
+        if slugs.len() > 12 {
+            return Err(Invalid::new(
+                "featured_groups",
+                "too_many",
+                "Feature at most 12 groups.",
+            ));
+        }
+        out.push(("featured_groups", slugs.join(" ")));
+    }
+    if let Some(raw) = &patch.rules_off {
+        let mut codes = Vec::new();
+        for code in raw
+            .split([',', ' ', '\n'])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            if !RULES.iter().any(|(known, _)| *known == code) {
+                let known: Vec<&str> = RULES.iter().map(|(c, _)| *c).collect();
+                return Err(Invalid::new(
+                    "rules_off",
+                    "invalid_choice",
+                    format!(
+                        "{code:?} is not a rule; the rules are {}.",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            codes.push(code);
+        }
+        out.push(("rules_off", codes.join(" ")));
+    }
+    for (key, raw) in [
+        ("rules_extra_names", &patch.rules_extra_names),
+        ("rules_extra_domains", &patch.rules_extra_domains),
+    ] {
+        let Some(raw) = raw else {
+            continue;
+        };
+        let entries = lines(raw);
+        if entries.len() > 2_000 || entries.iter().any(|e| e.chars().count() > 100) {
+            return Err(Invalid::new(
+                key,
+                "too_long",
+                "Up to 2,000 entries of up to 100 characters.",
+            ));
+        }
+        if entries.iter().any(|e| e.chars().any(char::is_control)) {
+            return Err(Invalid::new(
+                key,
+                "invalid_characters",
+                "Entries may not contain control characters.",
+            ));
+        }
+        out.push((key, entries.join("\n")));
+    }
+    if let Some(raw) = &patch.word_filters {
+        crate::filters::parse(raw)?;
+        if raw.contains('\0') {
+            return Err(Invalid::new(
+                "word_filters",
+                "invalid_characters",
+                "Word filters may not contain null characters.",
+            ));
+        }
+        out.push(("word_filters", raw.trim().to_owned()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_patch_with_one_bad_field_stores_nothing() {
+        // Found by the hostile-input suite: the name was stored before the word filters were
+        // found wrong.
+        let patch = SiteSettingsPatch {
+            name: Some("Voltera Riders".into()),
+            featured_groups: Some("riders".into()),
+            word_filters: Some("<script>".into()),
+            ..SiteSettingsPatch::default()
+        };
+        assert_eq!(checked(&patch).map_err(|e| e.field), Err("word_filters"));
+        let patch = SiteSettingsPatch {
+            rules_extra_names: Some("voltera\nadmin\0".into()),
+            ..SiteSettingsPatch::default()
+        };
+        assert_eq!(
+            checked(&patch).map_err(|e| e.code),
+            Err("invalid_characters")
+        );
+        let patch = SiteSettingsPatch {
+            name: Some(" Voltera ".into()),
+            members_may_create_groups: Some(true),
+            ..SiteSettingsPatch::default()
+        };
+        assert_eq!(
+            checked(&patch),
+            Ok(vec![
+                ("name", "Voltera".to_owned()),
+                ("members_may_create_groups", "true".to_owned())
+            ])
+        );
     }
 }

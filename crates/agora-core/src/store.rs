@@ -120,6 +120,8 @@ pub trait MemberStore: Send + Sync {
     /// Every stored site setting as (key, value).
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// Stores several settings as (key, value) in one transaction.
+    async fn put_settings(&self, settings: &[(&str, &str)]) -> Result<(), StoreError>;
 }
 
 /// A member's data: the archive they download, and erasure.

@@ -281,13 +281,19 @@ impl MemberStore for SqlStore {
     }
 
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.put_settings(&[(key, value)]).await
+    }
+
+    async fn put_settings(&self, settings: &[(&str, &str)]) -> Result<(), StoreError> {
         let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[key.into(), value.into()],
-        )
-        .await?;
+        for (key, value) in settings {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[(*key).into(), (*value).into()],
+            )
+            .await?;
+        }
         tx.commit().await
     }
 }

@@ -51,3 +51,36 @@ async fn names_with_invisible_or_direction_characters_are_refused_everywhere() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_site_settings_change_with_one_bad_field_stores_none_of_it() {
+    each_backend(|app| async move {
+        let admin = app.register("founder").await;
+        let before = app.get("/api/v1/site", Some(&admin)).await.body;
+        for (body, field) in [
+            (
+                json!({"name": "Voltera Riders", "goal": "Ride on", "word_filters": "<script>"}),
+                "word_filters",
+            ),
+            (
+                json!({"name": "Voltera Riders", "rules_off": "fake_name", "rules_extra_names": "a\u{0}b"}),
+                "rules_extra_names",
+            ),
+            (
+                json!({"netiquette": "Be kind.", "rules_extra_domains": "x".repeat(101)}),
+                "rules_extra_domains",
+            ),
+        ] {
+            let r = app.patch("/api/v1/site", Some(&admin), body).await;
+            assert_eq!(
+                (r.status, r.body["error"]["field"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+                "{}",
+                r.text
+            );
+            let after = app.get("/api/v1/site", Some(&admin)).await.body;
+            assert_eq!(after, before, "a refused change stored part of itself");
+        }
+    })
+    .await;
+}

@@ -134,6 +134,14 @@ impl Agora {
             }
         };
         let reason = reason.trim();
+        if reason.contains('\0') {
+            return Err(Invalid::new(
+                "reason",
+                "invalid_characters",
+                "A reason may not contain null characters.",
+            )
+            .into());
+        }
         if reason.is_empty() || reason.chars().count() > 1_000 {
             return Err(
                 Invalid::new("reason", "required", "Say why (up to 1,000 characters).").into(),

@@ -2,8 +2,7 @@
 //! kept (never the password).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use serde::Deserialize;
@@ -12,6 +11,7 @@ use agora_core::consent::Document;
 use agora_core::members::{Registration, SessionKind};
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiQuery as Query};
 use crate::extract::{ClientAddr, clear_session_cookie, set_session_cookie};
 use crate::pages::view::{Field, Layout, attach_error};
 use crate::pages::{Page, render, safe_next, see_other, urlencode};

@@ -2,8 +2,7 @@
 //! that send such mail (forgotten password, a new address, the verification link again).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -11,6 +10,7 @@ use agora_core::members::EmailError;
 
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
+use crate::extract::{ApiForm as Form, ApiPath as Path};
 use crate::pages::auth::{CsrfOnly, FormPage};
 use crate::pages::view::{Field, Layout, attach_error};
 use crate::pages::{Page, render};

@@ -2,8 +2,7 @@
 //! invitations), its members, creating a group, and one's invitations.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -14,6 +13,7 @@ use agora_core::paging::{Cursor, NameCursor};
 use agora_core::{InvitationId, MemberId};
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::auth::CsrfOnly;
 use crate::pages::context::truncate;
 use crate::pages::view::{Field, GroupCard, Layout, TopicRow, ago, attach_error, hue, initial};

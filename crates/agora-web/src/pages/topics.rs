@@ -2,8 +2,7 @@
 //! with history, delete and restore, pin and lock.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -13,6 +12,7 @@ use agora_core::groups::policy::Access;
 use agora_core::{PostId, TopicId};
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::auth::{CsrfOnly, FormPage};
 use crate::pages::context::truncate;
 use crate::pages::view::{Field, Layout, ago, attach_error, hue, initial};

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::support::each_backend;
+use crate::support::{each_backend, urlencode};
 
 #[tokio::test]
 async fn names_with_invisible_or_direction_characters_are_refused_everywhere() {
@@ -178,6 +178,45 @@ async fn a_null_character_is_refused_or_names_nothing_on_both_databases() {
             )
             .await;
         assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    })
+    .await;
+}
+
+/// The framework's own rejections are plain text that echoes the input; the pages answer
+/// with the site's error page instead, whatever part of the request failed to parse.
+#[tokio::test]
+async fn a_page_request_that_does_not_parse_gets_the_sites_error_page() {
+    each_backend(|app| async move {
+        let admin = app.register("founder").await;
+        app.create_group(&admin, "riders", "public").await;
+        let csrf = crate::support::csrf_for(&admin);
+        let script = "<script>alert(1)</script>";
+        let big = "x".repeat(600 * 1024);
+        let cases = [
+            (format!("/t/{}/reply", urlencode(script)), "body", "Hi", 404),
+            ("/p/%ff%fe/edit".to_owned(), "body", "Hi", 404),
+            ("/legal/accept".to_owned(), "v_netiquette", script, 400),
+            ("/g/riders/invite".to_owned(), "username", big.as_str(), 413),
+        ];
+        for (path, field, value, status) in cases {
+            let fields = [("csrf", csrf.as_str()), (field, value)];
+            let r = app.form(&path, Some(&admin), &fields).await;
+            let content_type = r
+                .headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            assert_eq!(r.status.as_u16(), status, "{path}: {}", r.text);
+            assert!(
+                content_type.starts_with("text/html") && r.text.contains("</html>"),
+                "{path}: {content_type} {}",
+                r.text
+            );
+            assert!(!r.text.contains(script), "{path} echoes the input raw");
+        }
+        let r = app.page("/t/%3Cb%3E/x", Some(&admin)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+        assert!(r.text.contains("</html>"), "{}", r.text);
     })
     .await;
 }

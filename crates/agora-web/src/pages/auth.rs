@@ -42,6 +42,9 @@ pub struct NextQuery {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SignupForm {
+    /// The session's token, when a signed-in member uses the form.
+    #[serde(default)]
+    csrf: String,
     /// The honeypot: hidden from people, filled in by bots.
     #[serde(default)]
     website: String,
@@ -172,6 +175,7 @@ pub async fn signup(
     Query(q): Query<NextQuery>,
     Form(mut form): Form<SignupForm>,
 ) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
     if form.next.is_none() {
         form.next = q.next;
     }
@@ -233,6 +237,9 @@ pub async fn signup(
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SigninForm {
+    /// The session's token, when a signed-in member uses the form.
+    #[serde(default)]
+    csrf: String,
     #[serde(default)]
     login: String,
     #[serde(default)]
@@ -286,6 +293,7 @@ pub async fn signin(
     Query(q): Query<NextQuery>,
     Form(mut form): Form<SigninForm>,
 ) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
     if form.next.is_none() {
         form.next = q.next;
     }

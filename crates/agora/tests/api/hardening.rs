@@ -220,3 +220,41 @@ async fn a_page_request_that_does_not_parse_gets_the_sites_error_page() {
     })
     .await;
 }
+
+/// The sign-in, sign-up and password forms carry the session's token when a member is signed
+/// in; a post without the right one is refused like every other form's.
+#[tokio::test]
+async fn the_guest_forms_check_the_session_token_of_a_signed_in_member() {
+    each_backend(|app| async move {
+        let admin = app.register("founder").await;
+        app.register("ben").await;
+        let forms: [(&str, Vec<(&str, &str)>); 3] = [
+            (
+                "/signin",
+                vec![("login", "ben"), ("password", crate::support::PASSWORD)],
+            ),
+            ("/forgot", vec![("login", "ben")]),
+            (
+                "/signup",
+                vec![
+                    ("username", "cleo"),
+                    ("email", "cleo@example.com"),
+                    ("password", "long enough password"),
+                ],
+            ),
+        ];
+        for (path, fields) in forms {
+            let mut forged = fields.clone();
+            forged.push(("csrf", "forged"));
+            let r = app.form(path, Some(&admin), &forged).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.text);
+        }
+        assert_eq!(app.count_rows("members").await, 2, "nobody signed up");
+        let me = app.get("/api/v1/me", Some(&admin)).await;
+        assert_eq!(
+            me.body["username"], "founder",
+            "still signed in as the admin"
+        );
+    })
+    .await;
+}

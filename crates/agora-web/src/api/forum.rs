@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use agora_core::forum::{NewTopicInput, PostEditInput, TopicFlags, TopicSort, TopicView};
-use agora_core::paging::{Cursor, page_size};
+use agora_core::paging::{Cursor, page_size, post_number};
 use agora_core::{Invalid, PostId, TopicId};
 
 use crate::api::dto::{
@@ -162,7 +162,7 @@ pub async fn show(
     let limit = page_size(q.limit)?;
     let view = state
         .agora
-        .topic(&auth.viewer, TopicId(id), q.from.unwrap_or(1), limit)
+        .topic(&auth.viewer, TopicId(id), post_number(q.from)?, limit)
         .await?;
     Ok(Json(topic_response(&view)))
 }

@@ -10,7 +10,7 @@ use agora_core::forum::TopicSort;
 use agora_core::groups::policy::{Access, Relation};
 use agora_core::groups::{GroupRole, NewGroupInput, Visibility};
 use agora_core::paging::{Cursor, NameCursor};
-use agora_core::{InvitationId, MemberId};
+use agora_core::{Invalid, InvitationId, MemberId};
 
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
@@ -117,10 +117,27 @@ pub async fn show(
     Path(slug): Path<String>,
     Query(q): Query<GroupQuery>,
 ) -> Result<Response, ApiError> {
+    let notice = notice_text(q.notice.as_deref());
+    Ok(render(&group_page(&state, &page, &slug, &q, notice).await?))
+}
+
+async fn group_page(
+    state: &AppState,
+    page: &Page,
+    slug: &str,
+    q: &GroupQuery,
+    notice: Option<&'static str>,
+) -> Result<GroupPage, ApiError> {
+    let slug = slug.to_owned();
     let view = state.agora.group(&page.viewer, &slug).await?;
     let sort = match q.sort.as_deref() {
+        None | Some("latest") => TopicSort::Latest,
         Some("replies") => TopicSort::Replies,
-        _ => TopicSort::Latest,
+        Some(_) => {
+            return Err(
+                Invalid::new("sort", "invalid_choice", "Sort by latest or replies.").into(),
+            );
+        }
     };
     let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let can_read = view.access >= Access::Read;
@@ -176,7 +193,7 @@ pub async fn show(
     };
     let noindex = view.group.visibility != Visibility::Public;
     let description = truncate(&view.group.description, 160);
-    Ok(render(&GroupPage {
+    Ok(GroupPage {
         layout: page.layout(&view.group.name, &description, "groups", noindex),
         g: GroupCard::from(&view),
         membership,
@@ -193,8 +210,8 @@ pub async fn show(
         next_cursor: next,
         has_previous: cursor.is_some(),
         requests,
-        notice: notice_text(q.notice.as_deref()),
-    }))
+        notice,
+    })
 }
 
 /// Joins a public group or asks to join a closed one.

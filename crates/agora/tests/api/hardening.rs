@@ -258,3 +258,47 @@ async fn the_guest_forms_check_the_session_token_of_a_signed_in_member() {
     })
     .await;
 }
+
+/// Page numbers, post numbers and sort orders are choices from a range: anything else is
+/// refused rather than quietly taken for the first page or the default order (and a page
+/// number near the largest integer no longer overflows into a panic).
+#[tokio::test]
+async fn numbers_and_orders_out_of_their_range_are_refused() {
+    each_backend(|app| async move {
+        let admin = app.register("founder").await;
+        app.create_group(&admin, "riders", "public").await;
+        let (topic, _) = app
+            .create_topic(&admin, "riders", "Battery range", "How far?")
+            .await;
+        for from in ["0", "-1", "-9223372036854775808"] {
+            let r = app
+                .get(&format!("/api/v1/topics/{topic}?from={from}"), None)
+                .await;
+            assert_eq!(
+                (r.status, r.code(), r.body["error"]["field"].as_str()),
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "out_of_range",
+                    Some("from")
+                ),
+                "from={from}: {}",
+                r.text
+            );
+        }
+        for page in ["0", "-1", "9223372036854775807", "-9223372036854775808"] {
+            let r = app
+                .page(&format!("/t/{topic}/battery-range?page={page}"), None)
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "page={page}");
+            assert!(r.text.contains("</html>"));
+        }
+        let r = app.page("/g/riders?sort=%3Cscript%3E", None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert!(r.text.contains("Sort by latest or replies."), "{}", r.text);
+        assert_eq!(
+            app.page("/g/riders?sort=replies", None).await.status,
+            StatusCode::OK
+        );
+    })
+    .await;
+}

@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -284,21 +285,32 @@ pub async fn invite(
     Form(form): Form<InviteForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let notice = match state
+    // A refusal shows the group's page again, with what went wrong, and its status.
+    let (status, notice) = match state
         .agora
         .invite(&page.viewer, &slug, form.username.trim())
         .await
     {
-        Ok(_) => "invited",
-        Err(agora_core::groups::GroupError::AlreadyMember) => "invite-member",
+        Ok(_) => return Ok(see_other(&format!("/g/{slug}?notice=invited"))),
+        Err(agora_core::groups::GroupError::AlreadyMember) => {
+            (StatusCode::CONFLICT, "invite-member")
+        }
         Err(agora_core::groups::GroupError::NotFound) => {
             // The group itself exists for this viewer (checked first), so the member does not.
             state.agora.group(&page.viewer, &slug).await?;
-            "invite-unknown"
+            (StatusCode::UNPROCESSABLE_ENTITY, "invite-unknown")
         }
         Err(e) => return Err(e.into()),
     };
-    Ok(see_other(&format!("/g/{slug}?notice={notice}")))
+    let query = GroupQuery {
+        sort: None,
+        cursor: None,
+        notice: None,
+    };
+    let view = group_page(&state, &page, &slug, &query, notice_text(Some(notice))).await?;
+    let mut res = render(&view);
+    *res.status_mut() = status;
+    Ok(res)
 }
 
 pub struct MemberRow {

@@ -302,3 +302,39 @@ async fn numbers_and_orders_out_of_their_range_are_refused() {
     })
     .await;
 }
+
+/// An invitation the page cannot send is a refusal: the group's page again, with the reason
+/// and a 4xx, not a redirect that reads like success to anything but a person.
+#[tokio::test]
+async fn inviting_someone_who_does_not_exist_from_the_page_is_refused() {
+    each_backend(|app| async move {
+        let admin = app.register("founder").await;
+        app.register("ben").await;
+        app.create_group(&admin, "inner", "secret").await;
+        let csrf = crate::support::csrf_for(&admin);
+        let r = app
+            .form(
+                "/g/inner/invite",
+                Some(&admin),
+                &[("csrf", &csrf), ("username", "\u{430}dmin")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text.contains("There is no member with that username."),
+            "{}",
+            r.text
+        );
+        assert_eq!(app.count_rows("invitations").await, 0);
+        let r = app
+            .form(
+                "/g/inner/invite",
+                Some(&admin),
+                &[("csrf", &csrf), ("username", "ben")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        assert_eq!(app.count_rows("invitations").await, 1);
+    })
+    .await;
+}

@@ -76,6 +76,14 @@ impl Agora {
             }
             Some(_) => {}
         }
+        if before.is_some_and(|b| b < 1) {
+            return Err(crate::Invalid::new(
+                "before",
+                "out_of_range",
+                "Entries are numbered from 1; pass the next_before of the last page.",
+            )
+            .into());
+        }
         let query = query.map(str::trim).filter(|q| !q.is_empty());
         if query.is_some_and(|q| q.chars().any(char::is_control)) {
             return Err(crate::Invalid::new(

@@ -285,6 +285,17 @@ async fn numbers_and_orders_out_of_their_range_are_refused() {
                 r.text
             );
         }
+        for before in ["0", "-1"] {
+            let r = app
+                .get(&format!("/api/v1/audit?before={before}"), Some(&admin))
+                .await;
+            assert_eq!(
+                (r.status, r.body["error"]["field"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some("before")),
+                "before={before}: {}",
+                r.text
+            );
+        }
         for page in ["0", "-1", "9223372036854775807", "-9223372036854775808"] {
             let r = app
                 .page(&format!("/t/{topic}/battery-range?page={page}"), None)

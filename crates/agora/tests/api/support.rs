@@ -121,6 +121,13 @@ impl TestApp {
             .execute(&mut conn)
             .await
             .unwrap_or_else(|e| panic!("creating {db} on {server_url}: {e}"));
+        // A throwaway database need not wait for the disk at every commit.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ALTER DATABASE {db} SET synchronous_commit = off"
+        )))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("configuring {db}: {e}"));
         let url = with_database(server_url, &db);
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
         Self::open(

@@ -10,6 +10,7 @@ mod email;
 mod forum;
 mod groups;
 mod hardening;
+mod hostile;
 mod openapi;
 mod pages;
 mod persistence;

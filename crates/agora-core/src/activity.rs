@@ -74,8 +74,7 @@ impl Agora {
         limit: u32,
     ) -> Result<Vec<PostInTopic>, ProfileError> {
         let member = self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(ProfileError::NotFound)?;
         Ok(self
@@ -105,8 +104,7 @@ impl Agora {
     ) -> Result<Member, GroupError> {
         require_admin(viewer)?;
         let member = self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
         if Some(member.id) == viewer.id() {

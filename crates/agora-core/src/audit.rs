@@ -76,7 +76,23 @@ impl Agora {
             }
             Some(_) => {}
         }
+        if before.is_some_and(|b| b < 1) {
+            return Err(crate::Invalid::new(
+                "before",
+                "out_of_range",
+                "Entries are numbered from 1; pass the next_before of the last page.",
+            )
+            .into());
+        }
         let query = query.map(str::trim).filter(|q| !q.is_empty());
+        if query.is_some_and(|q| q.chars().any(char::is_control)) {
+            return Err(crate::Invalid::new(
+                "q",
+                "invalid_characters",
+                "Search for words; control characters cannot be searched for.",
+            )
+            .into());
+        }
         // A site moderator is not told what happened in groups they may not read.
         let scope = crate::groups::policy::scope(viewer, crate::groups::policy::Need::Read);
         Ok(self

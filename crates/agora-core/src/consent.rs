@@ -164,8 +164,7 @@ impl Agora {
             return Err(GroupError::Forbidden("admins_only"));
         }
         let member = self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
         Ok(self.store.consents_of(member.id).await?)

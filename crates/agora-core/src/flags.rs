@@ -237,8 +237,7 @@ impl Agora {
             return Err(GroupError::Forbidden(code));
         }
         let member = self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
         if !MEMBER_REASONS.iter().any(|(r, _)| *r == reason) {
@@ -287,8 +286,7 @@ impl Agora {
         let upheld = parse_decision(decision)?;
         check_resolution_reason(reason)?;
         let member = self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
         let n = self

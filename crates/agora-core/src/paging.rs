@@ -87,6 +87,20 @@ pub fn page_size(requested: Option<u32>) -> Result<u32, Invalid> {
     }
 }
 
+/// The number of the first post to show: posts are numbered from 1, the first when not
+/// asked.
+pub fn post_number(requested: Option<i64>) -> Result<i64, Invalid> {
+    match requested {
+        None => Ok(1),
+        Some(n) if n >= 1 => Ok(n),
+        Some(_) => Err(Invalid::new(
+            "from",
+            "out_of_range",
+            "Posts are numbered from 1.",
+        )),
+    }
+}
+
 /// One page of a list and the cursor of the next, if there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T> {
@@ -119,6 +133,19 @@ mod tests {
         assert_eq!(Cursor::decode(&c.encode()), Ok(c));
         for bad in ["", "!!", "Zm9v", "MS4y.x"] {
             assert!(Cursor::decode(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn post_numbers_start_at_one() {
+        // Found by the hostile-input suite: from=-1 was taken as 1.
+        assert_eq!(post_number(None), Ok(1));
+        assert_eq!(post_number(Some(31)), Ok(31));
+        for bad in [0, -1, i64::MIN] {
+            assert_eq!(
+                post_number(Some(bad)).map_err(|e| e.code),
+                Err("out_of_range")
+            );
         }
     }
 

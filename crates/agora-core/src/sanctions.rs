@@ -101,8 +101,7 @@ impl Agora {
     ) -> Result<Sanction, GroupError> {
         let actor = require_site_moderator(viewer)?;
         let member = self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
         if member.id == actor {
@@ -112,6 +111,14 @@ impl Agora {
             return Err(GroupError::Forbidden("admins_only"));
         }
         let reason = reason.trim();
+        if reason.contains('\0') {
+            return Err(Invalid::new(
+                "reason",
+                "invalid_characters",
+                "A reason may not contain null characters.",
+            )
+            .into());
+        }
         if reason.is_empty() || reason.chars().count() > 2_000 {
             return Err(Invalid::new(
                 "reason",

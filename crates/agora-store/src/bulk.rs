@@ -224,9 +224,13 @@ impl SqlStore {
             .iter()
             .flat_map(|t| t.tags.iter().map(move |tag| (t.id, tag.as_str())))
             .collect();
-        insert_rows(&mut tx, "topic_tags (topic_id, tag)", 2, &tag_rows, |(id, tag)| {
-            vec![(*id).into(), (*tag).into()]
-        })
+        insert_rows(
+            &mut tx,
+            "topic_tags (topic_id, tag)",
+            2,
+            &tag_rows,
+            |(id, tag)| vec![(*id).into(), (*tag).into()],
+        )
         .await?;
         tx.commit().await
     }

@@ -216,6 +216,39 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// A form body (`application/x-www-form-urlencoded`), rejected with 413 (too large) or 400
+/// (not a form the site's pages send) as an `ApiError`, so that a page answers with the site's
+/// error page rather than the framework's plain text (which would echo the input).
+pub struct ApiForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiForm<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|f| ApiForm(f.0))
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!(
+                            "The form is larger than {} KiB.",
+                            crate::MAX_BODY_BYTES / 1024
+                        ),
+                    )
+                } else {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_form",
+                        "The form could not be read. Go back, reload the page and try again.",
+                    )
+                }
+            })
+    }
+}
+
 /// Where the request came from, for rate limits.
 pub struct ClientAddr(pub String);
 

@@ -95,9 +95,16 @@ impl Settings {
             );
         }
         let posts_per_minute = match over.posts_per_minute {
-            Some(text) => text.trim().parse::<i64>().ok().filter(|n| *n >= 1).with_context(|| {
-                format!("AGORA_POSTS_PER_MINUTE must be a whole number of at least 1 (got {text:?})")
-            })?,
+            Some(text) => text
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .with_context(|| {
+                    format!(
+                        "AGORA_POSTS_PER_MINUTE must be a whole number of at least 1 (got {text:?})"
+                    )
+                })?,
             None => match file.posts_per_minute {
                 Some(n) if n >= 1 => n,
                 Some(n) => bail!("posts_per_minute in {FILE_NAME} must be at least 1 (got {n})"),

@@ -160,7 +160,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     manifest,
                 },
         } => {
-            let (report, m) = agora::bench::seed(&app, agora::bench::SeedOptions { posts, seed }).await?;
+            let (report, m) =
+                agora::bench::seed(&app, agora::bench::SeedOptions { posts, seed }).await?;
             let path = manifest.unwrap_or_else(|| settings.data_dir.join("bench-manifest.json"));
             std::fs::write(&path, serde_json::to_vec_pretty(&m)?)
                 .with_context(|| format!("writing {}", path.display()))?;

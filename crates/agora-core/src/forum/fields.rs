@@ -38,7 +38,7 @@ impl TopicTitle {
             return Err(Invalid::new(
                 "title",
                 "invalid_characters",
-                "A title may not contain control or direction-changing characters.",
+                "A title may not contain control, invisible or direction-changing characters.",
             ));
         }
         Ok(Self(s))
@@ -115,11 +115,12 @@ impl Tags {
     pub const MAX_COUNT: usize = 5;
     pub const MAX_LEN: usize = 30;
 
-    /// Parses tags as given; they are lowercased, deduplicated and kept in order.
+    /// Parses tags as given; they are normalised (NFC), lowercased, deduplicated and kept in
+    /// order.
     pub fn parse(raw: &[String]) -> Result<Self, Invalid> {
         let mut tags: Vec<String> = Vec::new();
         for t in raw {
-            let t = t.trim().to_lowercase();
+            let t = t.trim().nfc().collect::<String>().to_lowercase();
             if t.is_empty() || t.chars().count() > Self::MAX_LEN {
                 return Err(Invalid::new(
                     "tags",
@@ -127,7 +128,8 @@ impl Tags {
                     format!("Each tag must be 1 to {} characters long.", Self::MAX_LEN),
                 ));
             }
-            if !t.chars().all(|c| c.is_alphanumeric() || c == '-') {
+            let allowed = |c: char| (c.is_alphanumeric() || c == '-') && !is_forbidden_in_text(c);
+            if !t.chars().all(allowed) {
                 return Err(Invalid::new(
                     "tags",
                     "invalid_tag",
@@ -193,6 +195,13 @@ mod tests {
             Ok(vec!["battery".into(), "winter-riding".into()])
         );
         assert!(Tags::parse(&["a b".into()]).is_err());
+        // Found by the hostile-input suite: a Hangul filler is a letter that shows nothing, and
+        // a decomposed accent was refused where the composed one passed.
+        assert!(Tags::parse(&["\u{3164}".into()]).is_err());
+        assert_eq!(
+            Tags::parse(&["cafe\u{301}".into(), "caf\u{e9}".into()]).map(Tags::into_vec),
+            Ok(vec!["caf\u{e9}".into()])
+        );
         assert!(Tags::parse(&(0..6).map(|i| format!("t{i}")).collect::<Vec<_>>()).is_err());
     }
 }

@@ -80,7 +80,7 @@ impl Agora {
             return Err(Invalid::new(
                 "name",
                 "invalid_characters",
-                "A group's name may not contain control or direction-changing characters.",
+                "A group's name may not contain control, invisible or direction-changing characters.",
             )
             .into());
         }
@@ -128,6 +128,11 @@ impl Agora {
 
     /// A group as `viewer` may see it; `NotFound` when the policy hides it.
     pub async fn group(&self, viewer: &Viewer, slug: &str) -> Result<GroupView, GroupError> {
+        // Text that is not a slug as typed names no group (and never reaches the database:
+        // PostgreSQL refuses a null character even in a lookup).
+        if GroupSlug::parse(slug).map_or(true, |s| s.as_str() != slug) {
+            return Err(GroupError::NotFound);
+        }
         let (group, relation) = self
             .store
             .group_by_slug(slug, viewer.id())

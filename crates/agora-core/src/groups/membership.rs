@@ -341,8 +341,7 @@ impl Agora {
 
     async fn member_named(&self, username: &str) -> Result<MemberId, GroupError> {
         Ok(self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?
             .id)

@@ -235,7 +235,13 @@ impl Agora {
         let now = Timestamp::now();
         let window = self.config.login_window_secs;
         let floor = now.plus_seconds(-window);
-        let login_key = format!("login:{}", login.trim().to_lowercase());
+        let login_key = format!(
+            "login:{}",
+            login
+                .trim()
+                .replace(|c: char| c.is_control(), "")
+                .to_lowercase()
+        );
         let client_key = format!("login-client:{client}");
         for (key, allowed) in [
             (&login_key, self.config.login_failures_allowed),
@@ -250,6 +256,12 @@ impl Agora {
             }
         }
 
+        if login.chars().any(char::is_control) {
+            // No username or address holds a control character (and PostgreSQL cannot even
+            // compare a null one): a failure, counted against the client only.
+            self.store.bump_counter(&client_key, now, floor).await?;
+            return Err(LoginError::InvalidCredentials);
+        }
         let found = self.store.credentials(login.trim()).await?;
         let ok = match &found {
             Some(c) => self.hasher.verify(password, &c.password_hash).await,
@@ -360,11 +372,25 @@ impl Agora {
         self.me(viewer).await
     }
 
+    /// The member called `username`, in any case. Text that is not a username as typed names
+    /// no one (and never reaches the database: PostgreSQL refuses a null character even in
+    /// a lookup).
+    pub(crate) async fn member_by_name(
+        &self,
+        username: &str,
+    ) -> Result<Option<Member>, StoreError> {
+        match Username::parse(username) {
+            Ok(name) if name.as_str() == username => {
+                self.store.member_by_username(&name.canonical()).await
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// A member's public profile, counting only posts the viewer may read.
     pub async fn profile(&self, viewer: &Viewer, username: &str) -> Result<Profile, ProfileError> {
         let member = self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(ProfileError::NotFound)?;
         let visible_post_count = self

@@ -186,8 +186,7 @@ impl Agora {
             Some(_) => {}
         }
         let member = self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
         if Some(member.id) == viewer.id() {

@@ -132,6 +132,10 @@ impl Agora {
                 Invalid::new("login", "required", "Enter your username or email address.").into(),
             );
         }
+        if login.chars().any(char::is_control) {
+            // No account is called that; the answer is the same as for any unknown one.
+            return Ok(());
+        }
         self.limit(&format!("reset-login:{login}"), 5, 3_600)
             .await?;
         let Some(found) = self.store.credentials(&login).await? else {

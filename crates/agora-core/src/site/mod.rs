@@ -118,7 +118,8 @@ impl Agora {
         Ok(secret)
     }
 
-    /// Changes settings (admins only).
+    /// Changes settings (admins only). Every field is checked before any is stored, and all
+    /// are stored in one transaction: a refused change stores nothing.
     pub async fn update_site_settings(
         &self,
         viewer: &Viewer,

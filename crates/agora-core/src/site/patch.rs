@@ -58,6 +58,13 @@ pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>
                     format!("The {field} must be {min} to {max} characters long."),
                 ));
             }
+            if field == "name" && v.chars().any(crate::members::is_forbidden_in_text) {
+                return Err(Invalid::new(
+                    field,
+                    "invalid_characters",
+                    "The name may not contain control, invisible or direction-changing characters.",
+                ));
+            }
             writes.push((field.into(), v));
         }
     }
@@ -80,11 +87,25 @@ pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>
                     "Up to 2,000 entries of up to 100 characters.",
                 ));
             }
+            if entries.iter().any(|e| e.chars().any(char::is_control)) {
+                return Err(Invalid::new(
+                    key,
+                    "invalid_characters",
+                    "Entries may not contain control characters.",
+                ));
+            }
             writes.push((key.into(), entries.join("\n")));
         }
     }
     if let Some(raw) = &patch.word_filters {
         crate::filters::parse(raw)?;
+        if raw.contains('\0') {
+            return Err(Invalid::new(
+                "word_filters",
+                "invalid_characters",
+                "Word filters may not contain null characters.",
+            ));
+        }
         writes.push(("word_filters".into(), raw.trim().to_owned()));
     }
     for (key, raw) in &patch.trust {
@@ -95,7 +116,7 @@ pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>
                 format!("{key:?} is not a trust setting; see the admin page for the list."),
             ));
         };
-        match raw.trim().parse::<i64>() {
+        match raw.parse::<i64>() {
             Ok(n) if (0..=info.max).contains(&n) => {
                 writes.push((format!("trust.{}", info.key), n.to_string()));
             }
@@ -181,13 +202,42 @@ mod tests {
     }
 
     #[test]
+    fn a_patch_with_one_bad_field_stores_nothing() {
+        // Found by the hostile-input suite: the name was stored before the word filters were
+        // found wrong.
+        let patch = SiteSettingsPatch {
+            name: Some("Voltera Riders".into()),
+            featured_groups: Some("riders".into()),
+            word_filters: Some("<script>".into()),
+            ..SiteSettingsPatch::default()
+        };
+        assert_eq!(validate(patch).map_err(|e| e.field), Err("word_filters"));
+        let patch = SiteSettingsPatch {
+            rules_extra_names: Some("voltera\nadmin\0".into()),
+            ..SiteSettingsPatch::default()
+        };
+        assert_eq!(
+            validate(patch).map_err(|e| e.code),
+            Err("invalid_characters")
+        );
+        let patch = SiteSettingsPatch {
+            name: Some("\u{AD}Voltera".into()),
+            ..SiteSettingsPatch::default()
+        };
+        assert_eq!(
+            validate(patch).map_err(|e| e.code),
+            Err("invalid_characters")
+        );
+    }
+
+    #[test]
     fn trust_knobs_are_checked_by_name_and_range() {
         let patch = |k: &str, v: &str| SiteSettingsPatch {
             trust: vec![(k.into(), v.into())],
             ..Default::default()
         };
         assert_eq!(
-            validate(patch("new_max_links", " 4 ")).ok(),
+            validate(patch("new_max_links", "4")).ok(),
             Some(vec![("trust.new_max_links".to_owned(), "4".to_owned())])
         );
         assert_eq!(

@@ -135,8 +135,7 @@ impl Agora {
     ) -> Result<TrustReport, GroupError> {
         require_admin(viewer)?;
         let member = self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
         Ok(self.trust_report(member.id).await?)
@@ -185,8 +184,7 @@ impl Agora {
             })
             .transpose()?;
         let member = self
-            .store
-            .member_by_username(&username.to_ascii_lowercase())
+            .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
         let state = self.store.trust_of(member.id).await?;

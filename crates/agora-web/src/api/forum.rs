@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use agora_core::forum::{NewTopicInput, PostEditInput, TopicFlags, TopicSort, TopicView};
-use agora_core::paging::{Cursor, page_size};
+use agora_core::paging::{Cursor, page_size, post_number};
 use agora_core::{Invalid, PostId, TopicId};
 
 use crate::api::dto::{
@@ -20,6 +20,7 @@ use crate::state::AppState;
 
 /// Paging and order of a topic list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TopicListQuery {
     /// `latest` (default: most recent activity first) or `replies` (most replies first).
     pub sort: Option<String>,
@@ -31,6 +32,7 @@ pub struct TopicListQuery {
 
 /// Which posts of a topic to show.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TopicPostsQuery {
     /// The number of the first post to show (default 1).
     pub from: Option<i64>,
@@ -160,7 +162,7 @@ pub async fn show(
     let limit = page_size(q.limit)?;
     let view = state
         .agora
-        .read_topic(&auth.viewer, TopicId(id), q.from.unwrap_or(1), limit)
+        .read_topic(&auth.viewer, TopicId(id), post_number(q.from)?, limit)
         .await?;
     Ok(Json(topic_response(&view)))
 }

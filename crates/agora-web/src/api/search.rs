@@ -14,6 +14,7 @@ use crate::state::AppState;
 
 /// A search.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQueryParams {
     /// Words to find (up to 200 characters); every word must match.
     pub q: Option<String>,

@@ -82,6 +82,7 @@ pub async fn update(
 
 /// Paging and search of the audit log.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Words to find in the action, target, actor or detail.
     pub q: Option<String>,

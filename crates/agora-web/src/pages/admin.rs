@@ -2,8 +2,7 @@
 //! with their roles, and every group.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -14,6 +13,7 @@ use agora_core::site::SiteSettingsPatch;
 use agora_core::viewer::SiteRole;
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::view::{Field, GroupCard, Layout, attach_error, date};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;

@@ -2,8 +2,7 @@
 //! kept (never the password).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use serde::Deserialize;
@@ -12,6 +11,7 @@ use agora_core::consent::Document;
 use agora_core::members::{Registration, SessionKind};
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiQuery as Query};
 use crate::extract::{ClientAddr, clear_session_cookie, set_session_cookie};
 use crate::pages::view::{Field, Layout, attach_error};
 use crate::pages::{Page, render, safe_next, see_other, urlencode};
@@ -42,6 +42,9 @@ pub struct NextQuery {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SignupForm {
+    /// The session's token, when a signed-in member uses the form.
+    #[serde(default)]
+    csrf: String,
     /// The honeypot: hidden from people, filled in by bots.
     #[serde(default)]
     website: String,
@@ -183,6 +186,7 @@ pub async fn signup(
     Query(q): Query<NextQuery>,
     Form(mut form): Form<SignupForm>,
 ) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
     if form.next.is_none() {
         form.next = q.next;
     }
@@ -249,6 +253,9 @@ pub async fn signup(
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SigninForm {
+    /// The session's token, when a signed-in member uses the form.
+    #[serde(default)]
+    csrf: String,
     #[serde(default)]
     login: String,
     #[serde(default)]
@@ -302,6 +309,7 @@ pub async fn signin(
     Query(q): Query<NextQuery>,
     Form(mut form): Form<SigninForm>,
 ) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
     if form.next.is_none() {
         form.next = q.next;
     }

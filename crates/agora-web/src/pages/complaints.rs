@@ -2,8 +2,7 @@
 //! a guest follows, and the moderators' cases with every step.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -12,6 +11,7 @@ use agora_core::complaints::{CaseStatus, ComplaintError, ComplaintInput, KINDS};
 
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
+use crate::extract::{ApiForm as Form, ApiPath as Path};
 use crate::pages::context::truncate;
 use crate::pages::email::message;
 use crate::pages::view::{Field, Layout, attach_error, date};

@@ -1,12 +1,12 @@
 //! A member's data from the settings page: download it, or erase the account.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
 use crate::error::ApiError;
+use crate::extract::ApiForm as Form;
 use crate::extract::clear_session_cookie;
 use crate::pages::email::Message;
 use crate::pages::view::{Field, Layout, attach_error};

@@ -2,8 +2,7 @@
 //! that send such mail (forgotten password, a new address, the verification link again).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -11,6 +10,7 @@ use agora_core::members::EmailError;
 
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
+use crate::extract::{ApiForm as Form, ApiPath as Path};
 use crate::pages::auth::{CsrfOnly, FormPage};
 use crate::pages::view::{Field, Layout, attach_error};
 use crate::pages::{Page, render};
@@ -81,6 +81,9 @@ pub async fn resend(
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ForgotForm {
+    /// The session's token, when a signed-in member uses the form.
+    #[serde(default)]
+    csrf: String,
     #[serde(default)]
     login: String,
 }
@@ -113,6 +116,7 @@ pub async fn forgot(
     ClientAddr(client): ClientAddr,
     Form(form): Form<ForgotForm>,
 ) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
     match state
         .agora
         .request_password_reset(&form.login, &client)
@@ -130,6 +134,9 @@ pub async fn forgot(
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ResetForm {
+    /// The session's token, when a signed-in member uses the form.
+    #[serde(default)]
+    csrf: String,
     #[serde(default)]
     password: String,
 }
@@ -171,6 +178,7 @@ pub async fn reset(
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
     match state.agora.reset_password(&token, &form.password).await {
         Ok(()) => Ok(message(
             &page,

@@ -1,8 +1,7 @@
 //! Flagging a post, and the moderators' queue of flagged posts.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -10,6 +9,7 @@ use agora_core::PostId;
 use agora_core::flags::REASONS;
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path};
 use crate::pages::context::truncate;
 use crate::pages::view::Layout;
 use crate::pages::{Page, render, see_other};

@@ -2,8 +2,8 @@
 //! invitations), its members, creating a group, and one's invitations.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -11,9 +11,10 @@ use agora_core::forum::TopicSort;
 use agora_core::groups::policy::{Access, Relation};
 use agora_core::groups::{GroupRole, NewGroupInput, Visibility};
 use agora_core::paging::{Cursor, NameCursor};
-use agora_core::{InvitationId, MemberId};
+use agora_core::{Invalid, InvitationId, MemberId};
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::auth::CsrfOnly;
 use crate::pages::context::truncate;
 use crate::pages::view::{Field, GroupCard, Layout, TopicRow, ago, attach_error, hue, initial};
@@ -117,10 +118,27 @@ pub async fn show(
     Path(slug): Path<String>,
     Query(q): Query<GroupQuery>,
 ) -> Result<Response, ApiError> {
+    let notice = notice_text(q.notice.as_deref());
+    Ok(render(&group_page(&state, &page, &slug, &q, notice).await?))
+}
+
+async fn group_page(
+    state: &AppState,
+    page: &Page,
+    slug: &str,
+    q: &GroupQuery,
+    notice: Option<&'static str>,
+) -> Result<GroupPage, ApiError> {
+    let slug = slug.to_owned();
     let view = state.agora.group(&page.viewer, &slug).await?;
     let sort = match q.sort.as_deref() {
+        None | Some("latest") => TopicSort::Latest,
         Some("replies") => TopicSort::Replies,
-        _ => TopicSort::Latest,
+        Some(_) => {
+            return Err(
+                Invalid::new("sort", "invalid_choice", "Sort by latest or replies.").into(),
+            );
+        }
     };
     let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let can_read = view.access >= Access::Read;
@@ -176,7 +194,7 @@ pub async fn show(
     };
     let noindex = view.group.visibility != Visibility::Public;
     let description = truncate(&view.group.description, 160);
-    Ok(render(&GroupPage {
+    Ok(GroupPage {
         layout: page.layout(&view.group.name, &description, "groups", noindex),
         g: GroupCard::from(&view),
         membership,
@@ -193,8 +211,8 @@ pub async fn show(
         next_cursor: next,
         has_previous: cursor.is_some(),
         requests,
-        notice: notice_text(q.notice.as_deref()),
-    }))
+        notice,
+    })
 }
 
 /// Joins a public group or asks to join a closed one.
@@ -267,21 +285,32 @@ pub async fn invite(
     Form(form): Form<InviteForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let notice = match state
+    // A refusal shows the group's page again, with what went wrong, and its status.
+    let (status, notice) = match state
         .agora
         .invite(&page.viewer, &slug, form.username.trim())
         .await
     {
-        Ok(_) => "invited",
-        Err(agora_core::groups::GroupError::AlreadyMember) => "invite-member",
+        Ok(_) => return Ok(see_other(&format!("/g/{slug}?notice=invited"))),
+        Err(agora_core::groups::GroupError::AlreadyMember) => {
+            (StatusCode::CONFLICT, "invite-member")
+        }
         Err(agora_core::groups::GroupError::NotFound) => {
             // The group itself exists for this viewer (checked first), so the member does not.
             state.agora.group(&page.viewer, &slug).await?;
-            "invite-unknown"
+            (StatusCode::UNPROCESSABLE_ENTITY, "invite-unknown")
         }
         Err(e) => return Err(e.into()),
     };
-    Ok(see_other(&format!("/g/{slug}?notice={notice}")))
+    let query = GroupQuery {
+        sort: None,
+        cursor: None,
+        notice: None,
+    };
+    let view = group_page(&state, &page, &slug, &query, notice_text(Some(notice))).await?;
+    let mut res = render(&view);
+    *res.status_mut() = status;
+    Ok(res)
 }
 
 pub struct MemberRow {

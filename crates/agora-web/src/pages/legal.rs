@@ -1,8 +1,7 @@
 //! The documents members accept: read one, accept the new versions, and (admins) publish.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -10,6 +9,7 @@ use agora_core::consent::{Acceptance, KINDS};
 use agora_core::content::markdown;
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::view::{Layout, date};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;

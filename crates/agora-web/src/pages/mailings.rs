@@ -2,8 +2,7 @@
 //! and the admins' bulletins.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -11,6 +10,7 @@ use agora_core::groups::GroupError;
 use agora_core::mailings::{OPT_INS, OptIn};
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::admin::require_admin;
 use crate::pages::view::{Field, Layout, attach_error, date};
 use crate::pages::{Page, render, see_other};

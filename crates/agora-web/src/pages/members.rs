@@ -1,14 +1,14 @@
 //! A member's profile (public activity only, as the policy allows) and one's own settings.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
 use agora_core::members::ProfileUpdate;
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::auth::FormPage;
 use crate::pages::context::truncate;
 use crate::pages::view::{Field, Layout, ago, attach_error, date, hue, initial};

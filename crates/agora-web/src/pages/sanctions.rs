@@ -1,8 +1,7 @@
 //! `/sanctions`: a member's sanctions with every reason, and their appeals.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -10,6 +9,7 @@ use agora_core::sanctions::SanctionKind;
 use agora_core::time::Timestamp;
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::view::{Layout, date};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;

@@ -1,13 +1,14 @@
 //! `/search?q=`: results with highlighted snippets, only from what the viewer may read.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
 use agora_core::search::{SearchError, snippet_html};
 
 use crate::error::ApiError;
+use crate::extract::ApiQuery as Query;
 use crate::pages::view::{Layout, ago};
 use crate::pages::{Page, render, urlencode};
 use crate::state::AppState;

@@ -2,8 +2,7 @@
 //! with history, delete and restore, pin and lock.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -13,6 +12,7 @@ use agora_core::groups::policy::Access;
 use agora_core::{PostId, TopicId};
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::auth::{CsrfOnly, FormPage};
 use crate::pages::context::truncate;
 use crate::pages::view::{Field, Layout, ago, attach_error, hue, initial};
@@ -213,8 +213,14 @@ pub async fn show(
     Path((id, slug)): Path<(i64, String)>,
     Query(q): Query<TopicQuery>,
 ) -> Result<Response, ApiError> {
-    let number = q.page.unwrap_or(1).max(1);
-    let from = (number - 1) * PAGE_SIZE + 1;
+    // Pages are numbered from 1; one that cannot exist is not found (and no arithmetic on
+    // the number may overflow).
+    let number = q.page.unwrap_or(1);
+    let from = Some(number)
+        .filter(|n| *n >= 1)
+        .and_then(|n| (n - 1).checked_mul(PAGE_SIZE))
+        .and_then(|n| n.checked_add(1))
+        .ok_or_else(ApiError::not_found)?;
     let view = state
         .agora
         .read_topic(&page.viewer, TopicId(id), from, PAGE_SIZE as u32)

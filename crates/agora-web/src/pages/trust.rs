@@ -2,8 +2,7 @@
 //! thresholds and limits, setting a member's level by hand, and flagging a member.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -13,6 +12,7 @@ use agora_core::site::SiteSettingsPatch;
 use agora_core::trust::TrustLevel;
 
 use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::admin::require_admin;
 use crate::pages::view::Layout;
 use crate::pages::{Page, render, see_other};

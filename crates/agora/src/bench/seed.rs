@@ -114,7 +114,9 @@ impl Zipf {
     fn draw(&self, rng: &mut Rng) -> usize {
         let total = self.0.last().copied().unwrap_or(1.0);
         let target = rng.unit() * total;
-        self.0.partition_point(|c| *c < target).min(self.0.len() - 1)
+        self.0
+            .partition_point(|c| *c < target)
+            .min(self.0.len() - 1)
     }
 }
 
@@ -128,9 +130,22 @@ const LAST: [&str; 12] = [
     "Larsen", "Moreau",
 ];
 const SUBJECTS: [&str; 16] = [
-    "Commuters", "Trail Riders", "Cargo Bikes", "Battery Care", "Repairs", "Touring",
-    "Families", "Dealers", "City Riders", "Mountain", "Winter Riding", "Firmware", "Accessories",
-    "Racing", "Beginners", "Product Ideas",
+    "Commuters",
+    "Trail Riders",
+    "Cargo Bikes",
+    "Battery Care",
+    "Repairs",
+    "Touring",
+    "Families",
+    "Dealers",
+    "City Riders",
+    "Mountain",
+    "Winter Riding",
+    "Firmware",
+    "Accessories",
+    "Racing",
+    "Beginners",
+    "Product Ideas",
 ];
 
 const SPAN_SECS: i64 = 3 * 365 * 86_400;
@@ -226,7 +241,11 @@ pub async fn seed(app: &App, opts: SeedOptions) -> anyhow::Result<(SeedReport, M
             0 => ("bench_admin".to_owned(), "admin", 4),
             1 => ("bench_mod".to_owned(), "moderator", 4),
             2 => ("bench_member".to_owned(), "member", 2),
-            _ => (format!("{}_{i}", FIRST[i % FIRST.len()]), "member", [1, 1, 2, 2, 2, 3][i % 6]),
+            _ => (
+                format!("{}_{i}", FIRST[i % FIRST.len()]),
+                "member",
+                [1, 1, 2, 2, 2, 3][i % 6],
+            ),
         };
         members.push(BulkMember {
             id,
@@ -290,7 +309,9 @@ pub async fn seed(app: &App, opts: SeedOptions) -> anyhow::Result<(SeedReport, M
         } else {
             // Pareto with shape 1.15, capped: most threads short, a few long.
             let u = rng.unit().max(1e-9);
-            ((1.0 / u.powf(1.0 / 1.15)) as usize).saturating_sub(1).min(1_500)
+            ((1.0 / u.powf(1.0 / 1.15)) as usize)
+                .saturating_sub(1)
+                .min(1_500)
         };
         let count = (replies + 1).min(remaining);
         remaining -= count;
@@ -319,10 +340,8 @@ pub async fn seed(app: &App, opts: SeedOptions) -> anyhow::Result<(SeedReport, M
     // Ids in the order things were written: topics by their first post, posts by time.
     stubs.sort_by_key(|s| (s.at, s.topic, s.number));
     let mut topic_id = vec![0i64; n_topics];
-    let mut next_topic = 1i64;
-    for s in stubs.iter().filter(|s| s.number == 1) {
-        topic_id[s.topic as usize] = next_topic;
-        next_topic += 1;
+    for (id, s) in (1i64..).zip(stubs.iter().filter(|s| s.number == 1)) {
+        topic_id[s.topic as usize] = id;
     }
 
     let mut topics: Vec<Option<BulkTopic>> = vec![None; n_topics];
@@ -402,7 +421,11 @@ pub async fn seed(app: &App, opts: SeedOptions) -> anyhow::Result<(SeedReport, M
                 titles[ti] = parsed.as_str().to_owned();
                 title_text = titles[ti].clone();
                 let tags: Vec<String> = (0..rng.below(3))
-                    .map(|_| vocab.word(Vocabulary::first_content_rank() + rng.below(40)).to_owned())
+                    .map(|_| {
+                        vocab
+                            .word(Vocabulary::first_content_rank() + rng.below(40))
+                            .to_owned()
+                    })
                     .collect::<HashSet<_>>()
                     .into_iter()
                     .collect();
@@ -422,7 +445,11 @@ pub async fn seed(app: &App, opts: SeedOptions) -> anyhow::Result<(SeedReport, M
             }
             let rendered = markdown::render(&text);
             let mut seen: HashSet<&str> = HashSet::new();
-            for w in rendered.text.split_whitespace().chain(title_text.split_whitespace()) {
+            for w in rendered
+                .text
+                .split_whitespace()
+                .chain(title_text.split_whitespace())
+            {
                 let w = w.trim_matches(|c: char| !c.is_alphanumeric());
                 if !w.is_empty() && seen.insert(w) {
                     *df.entry(w.to_lowercase()).or_default() += 1;
@@ -475,10 +502,14 @@ pub async fn seed(app: &App, opts: SeedOptions) -> anyhow::Result<(SeedReport, M
     shuffle(&mut reply_topics, &mut rng);
     reply_topics.truncate(2_000);
     let content: Vec<(String, u32)> = {
-        let stop: HashSet<&str> = (0..Vocabulary::first_content_rank()).map(|r| vocab.word(r)).collect();
+        let stop: HashSet<&str> = (0..Vocabulary::first_content_rank())
+            .map(|r| vocab.word(r))
+            .collect();
         let mut v: Vec<(String, u32)> = df
             .into_iter()
-            .filter(|(w, _)| !stop.contains(w.as_str()) && w.chars().all(|c| c.is_ascii_lowercase()))
+            .filter(|(w, _)| {
+                !stop.contains(w.as_str()) && w.chars().all(|c| c.is_ascii_lowercase())
+            })
             .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v

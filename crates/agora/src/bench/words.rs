@@ -38,12 +38,13 @@ pub struct Vocabulary {
 impl Vocabulary {
     /// `size` words, the rank-`r` word drawn with weight `1 / r^exponent`.
     pub fn new(size: usize, exponent: f64) -> Self {
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut words: Vec<String> = FUNCTION
             .split_whitespace()
             .chain(DOMAIN.split_whitespace())
+            .filter(|w| seen.insert((*w).to_owned()))
             .map(str::to_owned)
             .collect();
-        let mut seen: std::collections::HashSet<String> = words.iter().cloned().collect();
         let mut n: usize = 0;
         while words.len() < size {
             let mut w = String::new();
@@ -85,7 +86,8 @@ impl Vocabulary {
 
     /// The rank of the first domain word, where content words start.
     pub fn first_content_rank() -> usize {
-        FUNCTION.split_whitespace().count()
+        let unique: std::collections::HashSet<&str> = FUNCTION.split_whitespace().collect();
+        unique.len()
     }
 }
 

@@ -10,6 +10,8 @@ mod data;
 mod email;
 mod forum;
 mod groups;
+mod hardening;
+mod hostile;
 mod mailings;
 mod openapi;
 mod pages;

@@ -58,3 +58,34 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
     assert!(r.body["components"]["schemas"]["ErrorBody"].is_object());
     assert!(r.body["components"]["securitySchemes"]["bearer"].is_object());
 }
+
+/// A client generated from the document puts each parameter where the document says; a
+/// query parameter documented as `in: path` would be sent where no route reads it.
+#[tokio::test]
+async fn every_parameter_is_documented_where_the_route_reads_it() {
+    let app = TestApp::sqlite(Default::default()).await;
+    let doc = app.get("/api/v1/openapi.json", None).await.body;
+    let mut misplaced = Vec::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                let name = param["name"].as_str().unwrap_or("");
+                let in_path = path.contains(&format!("{{{name}}}"));
+                let documented = param["in"].as_str().unwrap_or("");
+                if (documented == "path") != in_path {
+                    misplaced.push(format!(
+                        "{method} {path}: {name} documented in {documented}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(misplaced.is_empty(), "{misplaced:#?}");
+    let search = &doc["paths"]["/api/v1/search"]["get"]["parameters"];
+    assert!(
+        search
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["name"] == "q" && p["in"] == "query")),
+        "{search}"
+    );
+}

@@ -72,6 +72,29 @@ where
     }
 }
 
+/// Like [`each_backend_with`], with the two databases at the same time rather than one after
+/// the other: for long scenarios, which spend much of their time waiting on PostgreSQL.
+pub async fn each_backend_at_once_with<F, Fut>(config: AgoraConfig, scenario: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let sqlite = async {
+        scenario(TestApp::sqlite(config.clone()).await).await;
+    };
+    let postgres = async {
+        if let Some(url) = postgres_url() {
+            let app = TestApp::postgres(&url, config.clone()).await;
+            let cleanup = app.pg.clone();
+            scenario(app).await;
+            if let Some((server, db)) = cleanup {
+                drop_database(&server, &db).await;
+            }
+        }
+    };
+    tokio::join!(sqlite, postgres);
+}
+
 /// The PostgreSQL server to test on, if any.
 pub fn postgres_url() -> Option<String> {
     std::env::var("AGORA_TEST_POSTGRES_URL")
@@ -121,6 +144,13 @@ impl TestApp {
             .execute(&mut conn)
             .await
             .unwrap_or_else(|e| panic!("creating {db} on {server_url}: {e}"));
+        // A throwaway database need not wait for the disk at every commit.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ALTER DATABASE {db} SET synchronous_commit = off"
+        )))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("configuring {db}: {e}"));
         let url = with_database(server_url, &db);
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
         Self::open(

@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-BIN = TARGET / "release" / "agora"
+BIN = TARGET / "release" / "agora"  # --debug: the debug build (CI only proves the run works)
 SERVER_CORE, CLIENT_CORE = "0", "1"
 
 
@@ -201,12 +201,17 @@ def main():
                                                         "postgres://postgres@127.0.0.1:5432/postgres"))
     ap.add_argument("--reseed", action="store_true", help="seed again even if data exists")
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--debug", action="store_true", help="use the debug build (figures mean nothing)")
     args = ap.parse_args()
+    global BIN
+    if args.debug:
+        BIN = TARGET / "debug" / "agora"
 
     ensure_wrk()
     if not args.no_build:
-        run(["cargo", "build", "--release", "-q", "-p", "agora"], cwd=ROOT)
-    cache = Path(args.data or Path.home() / ".cache" / "agora-bench" / f"{args.backend}-{args.posts}")
+        run(["cargo", "build", "-q", "-p", "agora"] + ([] if args.debug else ["--release"]), cwd=ROOT)
+    build = "debug" if args.debug else "release"
+    cache = Path(args.data or Path.home() / ".cache" / "agora-bench" / f"{args.backend}-{args.posts}-{build}")
     db_url = None
     if args.backend == "postgres":
         base = args.pg_url.rsplit("/", 1)[0]
@@ -283,7 +288,7 @@ def main():
             total = 0
             for t in manifest["reply_topics"][:200]:
                 s, body = http("GET", f"{base}/api/v1/topics/{t}?limit=1")
-                total += json.loads(body)["post_count"]
+                total += json.loads(body)["reply_count"]
             return total
         before = counted()
         log("running S3 replies")
@@ -303,7 +308,7 @@ def main():
         v["ratio"] = v["rps"] / R
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)
-    out = out_dir / f"{args.backend}-{args.posts}.json"
+    out = out_dir / f"{args.backend}-{args.posts}{'-debug' if args.debug else ''}.json"
     out.write_text(json.dumps(results, indent=2))
     print_table(results)
     log(f"written {out}")

@@ -211,7 +211,7 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
         .map_or_else(|| path.clone(), |p| p.as_str().to_owned());
     let cookie = req.headers().get(header::COOKIE).cloned();
     let res = next.run(req).await;
-    if path.starts_with("/api/") || path == "/health" {
+    if path.starts_with("/api/") || path == "/health" || path == "/ready" {
         return res;
     }
     let Some(info) = res.extensions().get::<ErrorInfo>().cloned() else {

@@ -227,7 +227,7 @@ pub async fn seed(app: &App, opts: SeedOptions) -> anyhow::Result<(SeedReport, M
     let n_groups = (n_posts / 4_000).max(10);
     let now = Timestamp::now().0 - 86_400_000_000;
     let epoch = now - SPAN_SECS * 1_000_000;
-    let vocab = Vocabulary::new(30_000, 1.0);
+    let vocab = Vocabulary::new(200_000, 1.0);
 
     // Members: three known accounts, then the rest.
     let hash = PasswordHasher::recommended()

@@ -45,15 +45,14 @@ impl Vocabulary {
             .filter(|w| seen.insert((*w).to_owned()))
             .map(str::to_owned)
             .collect();
-        let mut n: usize = 0;
+        // The long tail: the numbers from 24 up written in base 24, one syllable a digit.
+        let mut n: usize = SYLLABLES.len();
         while words.len() < size {
             let mut w = String::new();
             let mut k = n;
-            // Two to four syllables, every combination in turn.
-            for _ in 0..(2 + n % 3) {
-                w.push_str(SYLLABLES[k % SYLLABLES.len()]);
+            while k > 0 {
+                w.insert_str(0, SYLLABLES[k % SYLLABLES.len()]);
                 k /= SYLLABLES.len();
-                k += n / 7 + 3;
             }
             n += 1;
             if seen.insert(w.clone()) {

@@ -68,3 +68,14 @@ async fn restarting_the_server_keeps_everything() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_liveness_and_readiness_probes_answer() {
+    crate::support::each_backend(|app| async move {
+        let live = app.page("/health", None).await;
+        assert_eq!((live.status, live.text.as_str()), (StatusCode::OK, "ok"));
+        let ready = app.page("/ready", None).await;
+        assert_eq!((ready.status, ready.text.as_str()), (StatusCode::OK, "ok"));
+    })
+    .await;
+}

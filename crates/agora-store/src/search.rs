@@ -71,7 +71,19 @@ const HIT_JOINS: &str = "JOIN posts p ON p.id = {KEY} \
     JOIN groups g ON g.id = p.group_id \
     JOIN members a ON a.id = p.author_id";
 
-/// Runs a search restricted to the groups in `scope`.
+/// How many of the newest matching posts are ranked by relevance. A rare term has fewer
+/// matches and is ranked whole; a very common one would make the engine score hundreds of
+/// thousands of posts for one page, so it is ranked among its newest matches instead, which
+/// both engines find by walking the index backwards and stopping early.
+pub const RANK_WINDOW: u32 = 1_000;
+
+#[derive(sqlx::FromRow)]
+struct Ranked {
+    id: i64,
+}
+
+/// Runs a search restricted to the groups in `scope`: first the ids of one page, ranked within
+/// the newest matches the viewer may read, then their details and snippets.
 pub async fn search(
     db: &mut Handle,
     query: &SearchQuery,
@@ -80,14 +92,16 @@ pub async fn search(
     offset: u32,
 ) -> Result<Vec<SearchHit>, StoreError> {
     let filter = group_filter(scope, 1);
-    let (sql, match_arg) = match db.backend() {
+    let window = RANK_WINDOW.max(offset.saturating_add(limit));
+    let (ranked_sql, match_arg) = match db.backend() {
         Backend::Sqlite => {
-            let joins = HIT_JOINS.replace("{KEY}", "post_search.rowid");
             let sql = format!(
-                "SELECT {HIT_COLUMNS}, snippet(post_search, -1, char(2), char(3), '…', 24) AS snippet \
-                 FROM post_search {joins} \
+                "SELECT id FROM (SELECT post_search.rowid AS id, bm25(post_search, 4.0, 1.0) AS rank \
+                 FROM post_search JOIN posts p ON p.id = post_search.rowid \
+                 JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
                  WHERE post_search MATCH $2 AND p.deleted = FALSE AND t.deleted = FALSE AND {filter} \
-                 ORDER BY bm25(post_search, 4.0, 1.0), p.id DESC LIMIT $3 OFFSET $4"
+                 ORDER BY post_search.rowid DESC LIMIT $5) \
+                 ORDER BY rank, id DESC LIMIT $3 OFFSET $4"
             );
             // Every term quoted: the words carry no FTS5 syntax, so nothing typed can reach it.
             let expr = query
@@ -99,29 +113,64 @@ pub async fn search(
             (sql, expr)
         }
         Backend::Postgres => {
-            let joins = HIT_JOINS.replace("{KEY}", "ps.post_id");
             let sql = format!(
-                "SELECT {HIT_COLUMNS}, ts_headline('english', \
-                   CASE WHEN ps.title = '' THEN ps.body ELSE ps.title || ' — ' || ps.body END, q, \
-                   'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=35, MinWords=15') AS snippet \
-                 FROM post_search ps CROSS JOIN plainto_tsquery('english', $2) q {joins} \
+                "SELECT id FROM (SELECT ps.post_id AS id, ts_rank(ps.document, q) AS rank \
+                 FROM post_search ps CROSS JOIN plainto_tsquery('english', $2) q \
+                 JOIN posts p ON p.id = ps.post_id JOIN topics t ON t.id = p.topic_id \
+                 JOIN groups g ON g.id = p.group_id \
                  WHERE ps.document @@ q AND p.deleted = FALSE AND t.deleted = FALSE AND {filter} \
-                 ORDER BY ts_rank(ps.document, q) DESC, p.id DESC LIMIT $3 OFFSET $4"
+                 ORDER BY ps.post_id DESC LIMIT $5) w \
+                 ORDER BY rank DESC, id DESC LIMIT $3 OFFSET $4"
             );
             (sql, query.terms().join(" "))
         }
     };
-    let rows = db
-        .all::<HitRow>(
-            sql,
+    let ranked: Vec<i64> = db
+        .all::<Ranked>(
+            ranked_sql,
             &[
                 scope.member.map(|m| m.0).into(),
                 (&match_arg).into(),
                 i64::from(limit).into(),
                 i64::from(offset).into(),
+                i64::from(window).into(),
             ],
         )
-        .await?;
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    if ranked.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The ids are numbers the database gave; they are written into the SQL as such.
+    let ids = ranked
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = match db.backend() {
+        Backend::Sqlite => {
+            let joins = HIT_JOINS.replace("{KEY}", "post_search.rowid");
+            format!(
+                "SELECT {HIT_COLUMNS}, snippet(post_search, -1, char(2), char(3), '…', 24) AS snippet \
+                 FROM post_search {joins} WHERE post_search MATCH $1 AND post_search.rowid IN ({ids}) \
+                 AND p.deleted = FALSE AND t.deleted = FALSE"
+            )
+        }
+        Backend::Postgres => {
+            let joins = HIT_JOINS.replace("{KEY}", "ps.post_id");
+            format!(
+                "SELECT {HIT_COLUMNS}, ts_headline('english', \
+                   CASE WHEN ps.title = '' THEN ps.body ELSE ps.title || ' — ' || ps.body END, q, \
+                   'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=35, MinWords=15') AS snippet \
+                 FROM post_search ps CROSS JOIN plainto_tsquery('english', $1) q {joins} \
+                 WHERE ps.post_id IN ({ids}) AND p.deleted = FALSE AND t.deleted = FALSE"
+            )
+        }
+    };
+    let mut rows = db.all::<HitRow>(sql, &[(&match_arg).into()]).await?;
+    rows.sort_by_key(|r| ranked.iter().position(|id| *id == r.post_id));
     Ok(rows
         .into_iter()
         .map(|r| SearchHit {

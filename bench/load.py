@@ -202,10 +202,14 @@ def main():
     ap.add_argument("--reseed", action="store_true", help="seed again even if data exists")
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--debug", action="store_true", help="use the debug build (figures mean nothing)")
+    ap.add_argument("--bin", help="run this agora binary instead (to compare builds)")
     args = ap.parse_args()
     global BIN
     if args.debug:
         BIN = TARGET / "debug" / "agora"
+    if args.bin:
+        BIN = Path(args.bin)
+        args.no_build = True
 
     ensure_wrk()
     if not args.no_build:

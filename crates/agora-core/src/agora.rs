@@ -55,6 +55,8 @@ pub struct Agora {
     pub(crate) config: AgoraConfig,
     /// Site settings as last read, and when: every page needs them, they rarely change.
     pub(crate) settings_cache: Arc<RwLock<Option<(Instant, SiteSettings)>>>,
+    /// When each member's trust was last looked at after posting (on this node).
+    pub(crate) trust_checked: Arc<std::sync::Mutex<std::collections::HashMap<crate::ids::MemberId, Instant>>>,
 }
 
 /// How long cached site settings are used before they are read again. A change made on this
@@ -75,6 +77,7 @@ impl Agora {
             mailer,
             config,
             settings_cache: Arc::new(RwLock::new(None)),
+            trust_checked: Arc::default(),
         }
     }
 

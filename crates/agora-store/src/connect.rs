@@ -62,7 +62,11 @@ pub async fn connect(url: &str) -> Result<SqlStore, ConnectError> {
             .connect_with(options.read_only(true))
             .await
             .map_err(open)?;
-        Pools::Sqlite { read, write }
+        Pools::Sqlite {
+            read,
+            writer: crate::writer::Writer::new(write.clone()),
+            write,
+        }
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let options = PgConnectOptions::from_str(url).map_err(open)?;
         let pool = PgPoolOptions::new()

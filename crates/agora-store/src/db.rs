@@ -18,6 +18,8 @@ use sqlx::{
 
 use agora_core::StoreError;
 
+use crate::writer::{WriteTx, Writer};
+
 /// SQL text: a `&'static str` for fixed queries, a `String` for the few built at run time
 /// (only ever from fixed fragments; values always travel as bound arguments).
 pub type Sql = Cow<'static, str>;
@@ -79,10 +81,15 @@ impl<T> AnyRow for T where
 }
 
 /// The pools: SQLite has a pool of readers and a single writer (SQLite allows one writer at
-/// a time; queuing in the pool is cheaper than retrying on `SQLITE_BUSY`).
+/// a time; queuing for it is cheaper than retrying on `SQLITE_BUSY`), which commits write
+/// transactions in groups (see `writer`).
 #[derive(Debug, Clone)]
 pub enum Pools {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+        writer: Writer,
+    },
     Postgres(PgPool),
 }
 
@@ -110,9 +117,7 @@ impl Pools {
     /// A transaction for writing; dropped without `commit`, it rolls back.
     pub async fn begin(&self) -> Result<Handle, StoreError> {
         Ok(match self {
-            Self::Sqlite { write, .. } => {
-                Handle::SqliteTx(write.begin().await.map_err(crate::error::from_sqlx)?)
-            }
+            Self::Sqlite { writer, .. } => Handle::SqliteTx(writer.begin().await?),
             Self::Postgres(p) => Handle::PgTx(p.begin().await.map_err(crate::error::from_sqlx)?),
         })
     }
@@ -121,7 +126,7 @@ impl Pools {
 /// A connection or an open transaction on either database.
 pub enum Handle {
     SqlitePooled(PoolConnection<Sqlite>),
-    SqliteTx(Transaction<'static, Sqlite>),
+    SqliteTx(WriteTx),
     PgPooled(PoolConnection<Postgres>),
     PgTx(Transaction<'static, Postgres>),
 }
@@ -132,13 +137,13 @@ enum Conn<'c> {
 }
 
 impl Handle {
-    fn conn(&mut self) -> Conn<'_> {
-        match self {
+    fn conn(&mut self) -> Result<Conn<'_>, StoreError> {
+        Ok(match self {
             Self::SqlitePooled(c) => Conn::Sqlite(c),
-            Self::SqliteTx(t) => Conn::Sqlite(t),
+            Self::SqliteTx(t) => Conn::Sqlite(t.conn()?),
             Self::PgPooled(c) => Conn::Postgres(c),
             Self::PgTx(t) => Conn::Postgres(t),
-        }
+        })
     }
 
     /// Which database this handle reaches.
@@ -152,7 +157,7 @@ impl Handle {
     /// Commits a transaction; on a plain connection, does nothing.
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Self::SqliteTx(t) => t.commit().await.map_err(crate::error::from_sqlx),
+            Self::SqliteTx(t) => t.commit().await,
             Self::PgTx(t) => t.commit().await.map_err(crate::error::from_sqlx),
             Self::SqlitePooled(_) | Self::PgPooled(_) => Ok(()),
         }
@@ -165,7 +170,7 @@ impl Handle {
         args: &[Arg<'_>],
     ) -> Result<u64, StoreError> {
         let sql = AssertSqlSafe(sql.into());
-        let result = match self.conn() {
+        let result = match self.conn()? {
             Conn::Sqlite(c) => bind(sqlx::query::<Sqlite>(sql), args)
                 .execute(c)
                 .await
@@ -185,7 +190,7 @@ impl Handle {
         args: &[Arg<'_>],
     ) -> Result<Vec<T>, StoreError> {
         let sql = AssertSqlSafe(sql.into());
-        let result = match self.conn() {
+        let result = match self.conn()? {
             Conn::Sqlite(c) => {
                 bind_as(sqlx::query_as::<Sqlite, T>(sql), args)
                     .fetch_all(c)
@@ -207,7 +212,7 @@ impl Handle {
         args: &[Arg<'_>],
     ) -> Result<Option<T>, StoreError> {
         let sql = AssertSqlSafe(sql.into());
-        let result = match self.conn() {
+        let result = match self.conn()? {
             Conn::Sqlite(c) => {
                 bind_as(sqlx::query_as::<Sqlite, T>(sql), args)
                     .fetch_optional(c)

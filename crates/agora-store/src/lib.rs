@@ -20,6 +20,7 @@ mod sanctions;
 mod scope;
 mod search;
 mod trust;
+mod writer;
 
 pub use connect::{ConnectError, connect};
 pub use db::Backend;
@@ -41,7 +42,7 @@ impl SqlStore {
     /// Closes every connection, waiting for running queries.
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { read, write } => {
+            Pools::Sqlite { read, write, .. } => {
                 write.close().await;
                 read.close().await;
             }

@@ -79,3 +79,58 @@ async fn the_liveness_and_readiness_probes_answer() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn concurrent_writes_are_all_kept_and_a_failing_one_loses_only_its_own_work() {
+    // On SQLite, concurrent write transactions share one commit; each must still be all or
+    // nothing on its own.
+    let config = agora_core::AgoraConfig {
+        posts_per_minute: 1_000,
+        registrations_per_hour: 1_000,
+        registration_burst: 1_000,
+        ..Default::default()
+    };
+    crate::support::each_backend_with(config, |app| async move {
+        let admin = app.register("admin").await;
+        app.create_group(&admin, "club", "public").await;
+        let (topic, _) = app.create_topic(&admin, "club", "Busy", "Go").await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for n in 0..40 {
+            let router = app.router.clone();
+            let admin = admin.clone();
+            tasks.spawn(async move {
+                use tower::ServiceExt as _;
+                let (path, body, token) = if n % 4 == 3 {
+                    // Every fourth registers a taken name: refused, and nothing of it stays.
+                    ("/api/v1/auth/register".to_owned(), json!({"username": "admin", "email": format!("x{n}@example.com"), "password": PASSWORD}), None)
+                } else {
+                    (format!("/api/v1/topics/{topic}/posts"), json!({"body": format!("Reply {n}")}), Some(admin))
+                };
+                let mut req = axum::http::Request::builder()
+                    .method("POST")
+                    .uri(path)
+                    .header("content-type", "application/json");
+                if let Some(t) = token {
+                    req = req.header("authorization", format!("Bearer {t}"));
+                }
+                let req = req.body(axum::body::Body::from(body.to_string())).unwrap_or_default();
+                router.oneshot(req).await.map(|r| r.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            });
+        }
+        let mut created = 0;
+        let mut conflicts = 0;
+        while let Some(status) = tasks.join_next().await {
+            match status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR) {
+                StatusCode::CREATED => created += 1,
+                StatusCode::CONFLICT => conflicts += 1,
+                other => panic!("unexpected {other}"),
+            }
+        }
+        assert_eq!((created, conflicts), (30, 10));
+        assert_eq!(app.count_rows("posts").await, 31, "every acknowledged reply is stored");
+        assert_eq!(app.count_rows("members").await, 1, "no refused registration left a row");
+        let t = app.get(&format!("/api/v1/topics/{topic}?limit=1"), None).await;
+        assert_eq!(t.body["reply_count"], 30, "the counters agree");
+    })
+    .await;
+}

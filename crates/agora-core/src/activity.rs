@@ -44,6 +44,22 @@ impl Agora {
         Ok(out)
     }
 
+    /// How many members the community has, counted at most every ten seconds on this node.
+    pub async fn member_count(&self) -> Result<i64, StoreError> {
+        const TTL: std::time::Duration = std::time::Duration::from_secs(10);
+        if let Ok(guard) = self.member_count_cache.read()
+            && let Some((at, n)) = *guard
+            && at.elapsed() < TTL
+        {
+            return Ok(n);
+        }
+        let n = self.store.count_members().await?;
+        if let Ok(mut guard) = self.member_count_cache.write() {
+            *guard = Some((std::time::Instant::now(), n));
+        }
+        Ok(n)
+    }
+
     /// How many groups the viewer may see.
     pub async fn count_groups(&self, viewer: &Viewer) -> Result<i64, StoreError> {
         self.store.count_groups(&scope(viewer, Need::Listed)).await

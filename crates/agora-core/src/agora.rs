@@ -55,8 +55,12 @@ pub struct Agora {
     pub(crate) config: AgoraConfig,
     /// Site settings as last read, and when: every page needs them, they rarely change.
     pub(crate) settings_cache: Arc<RwLock<Option<(Instant, SiteSettings)>>>,
+    /// The number of members as last counted, and when (the landing page shows it; counting
+    /// tens of thousands of rows on every visit is waste).
+    pub(crate) member_count_cache: Arc<RwLock<Option<(Instant, i64)>>>,
     /// When each member's trust was last looked at after posting (on this node).
-    pub(crate) trust_checked: Arc<std::sync::Mutex<std::collections::HashMap<crate::ids::MemberId, Instant>>>,
+    pub(crate) trust_checked:
+        Arc<std::sync::Mutex<std::collections::HashMap<crate::ids::MemberId, Instant>>>,
 }
 
 /// How long cached site settings are used before they are read again. A change made on this
@@ -78,6 +82,7 @@ impl Agora {
             config,
             settings_cache: Arc::new(RwLock::new(None)),
             trust_checked: Arc::default(),
+            member_count_cache: Arc::default(),
         }
     }
 

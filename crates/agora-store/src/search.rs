@@ -74,8 +74,9 @@ const HIT_JOINS: &str = "JOIN posts p ON p.id = {KEY} \
 /// How many of the newest matching posts are ranked by relevance. A rare term has fewer
 /// matches and is ranked whole; a very common one would make the engine score hundreds of
 /// thousands of posts for one page, so it is ranked among its newest matches instead, which
-/// both engines find by walking the index backwards and stopping early.
-pub const RANK_WINDOW: u32 = 1_000;
+/// both engines find by walking the index backwards and stopping early. At a million posts,
+/// 500 keeps a common word's search near a rare word's (see docs/performance.md).
+pub const RANK_WINDOW: u32 = 500;
 
 #[derive(sqlx::FromRow)]
 struct Ranked {

@@ -12,6 +12,8 @@ mod security;
 mod state;
 
 pub use error::{ApiError, ErrorBody};
+#[doc(hidden)]
+pub use pages::render_sample_topic;
 pub use state::{AppState, WebConfig};
 
 use axum::Router;

@@ -45,6 +45,21 @@ impl FromRequestParts<AppState> for Page {
 }
 
 impl Page {
+    /// A guest's context on a default site, for benchmarks.
+    #[doc(hidden)]
+    pub fn sample() -> Self {
+        Self {
+            viewer: Viewer::guest(),
+            token: None,
+            site: SiteSettings::default(),
+            display_name: String::new(),
+            invitations: 0,
+            pending_documents: 0,
+            path: "/t/7/battery-range-in-winter".into(),
+            public_url: "https://community.example".into(),
+        }
+    }
+
     async fn load(state: &AppState, cookie: Option<&HeaderValue>) -> Result<Self, ApiError> {
         let token = cookie.and_then(|c| session_token(c.to_str().ok()?));
         let viewer = match &token {

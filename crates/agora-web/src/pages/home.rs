@@ -27,7 +27,7 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Result<Response,
     let latest = state.agora.latest_activity(&page.viewer, 12).await?;
     let featured = state.agora.featured_groups(&page.viewer, 6).await?;
     let group_count = state.agora.count_groups(&page.viewer).await?;
-    let member_count = state.agora.store().count_members().await?;
+    let member_count = state.agora.member_count().await?;
     let description = page.site.goal.clone();
     Ok(render(&Home {
         layout: page.layout("Home", &description, "home", false),

@@ -22,6 +22,8 @@ mod trust;
 mod view;
 
 pub use context::Page;
+#[doc(hidden)]
+pub use topics::render_sample_topic;
 
 use axum::Router;
 use axum::extract::{Request, State};

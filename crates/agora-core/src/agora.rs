@@ -58,6 +58,9 @@ pub struct Agora {
     /// The number of members as last counted, and when (the landing page shows it; counting
     /// tens of thousands of rows on every visit is waste).
     pub(crate) member_count_cache: Arc<RwLock<Option<(Instant, i64)>>>,
+    /// Rate-limit counters kept in this node's memory: key → (window start, hits).
+    pub(crate) local_counters:
+        Arc<std::sync::Mutex<std::collections::HashMap<String, (crate::time::Timestamp, i64)>>>,
     /// When each member's trust was last looked at after posting (on this node).
     pub(crate) trust_checked:
         Arc<std::sync::Mutex<std::collections::HashMap<crate::ids::MemberId, Instant>>>,
@@ -82,6 +85,7 @@ impl Agora {
             config,
             settings_cache: Arc::new(RwLock::new(None)),
             trust_checked: Arc::default(),
+            local_counters: Arc::default(),
             member_count_cache: Arc::default(),
         }
     }

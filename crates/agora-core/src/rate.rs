@@ -1,5 +1,8 @@
-//! Rate limits shared by every app node: a counter per key in the database, in a window that
-//! restarts when it has run out. One helper, so every limit counts and answers alike.
+//! Rate limits: a counter per key in a window that restarts when it has run out. Limits that
+//! must hold across app nodes (sign-up, sign-in, password reset, mail, appeals, complaints,
+//! newcomers' posts a day) count in the database; the per-minute posting limits, checked on
+//! every post and there to slow down a fast writer, count in this node's memory (with several
+//! nodes, a writer may get the limit once per node), so a reply costs no extra commits.
 
 use crate::agora::Agora;
 use crate::error::StoreError;
@@ -20,6 +23,24 @@ impl Agora {
             .bump_counter(key, now, now.plus_seconds(-window))
             .await?;
         Ok((count.hits > allowed).then(|| retry_after(count.window_start, window, now)))
+    }
+
+    /// Like [`Agora::over_limit`], counted in this node's memory.
+    pub(crate) fn over_limit_here(&self, key: &str, allowed: i64, window: i64) -> Option<i64> {
+        let now = Timestamp::now();
+        let floor = now.plus_seconds(-window);
+        let Ok(mut counters) = self.local_counters.lock() else {
+            return None;
+        };
+        if counters.len() > 50_000 {
+            counters.retain(|_, (start, _)| *start > floor);
+        }
+        let entry = counters.entry(key.to_owned()).or_insert((now, 0));
+        if entry.0 <= floor {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        (entry.1 > allowed).then(|| retry_after(entry.0, window, now))
     }
 }
 

@@ -176,7 +176,8 @@ impl Agora {
 
     /// Counts one more post by the viewer: more than the configured number a minute is 429,
     /// from one member or (six times as many, for offices behind one address) from one network
-    /// address; so is more than the newcomers' daily number for a new member.
+    /// address (counted on this node); so is more than the newcomers' daily number for a new
+    /// member (counted in the database).
     pub(crate) async fn posting_limit(
         &self,
         viewer: &Viewer,
@@ -188,7 +189,7 @@ impl Agora {
             (format!("post-client:{}", viewer.client()), per_minute * 6),
         ];
         for (key, allowed) in limits {
-            if let Some(retry_after_secs) = self.over_limit(&key, allowed, 60).await? {
+            if let Some(retry_after_secs) = self.over_limit_here(&key, allowed, 60) {
                 return Err(ForumError::RateLimited { retry_after_secs });
             }
         }

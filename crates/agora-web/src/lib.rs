@@ -5,12 +5,14 @@
 //! Handlers are thin: extract, make one call into `agora_core::Agora`, map the result.
 
 pub mod api;
+mod cache;
 mod error;
 mod extract;
 mod pages;
 mod security;
 mod state;
 
+pub use cache::{CACHE_HEADER, GuestCache};
 pub use error::{ApiError, ErrorBody};
 #[doc(hidden)]
 pub use pages::render_sample_topic;
@@ -43,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(api::fallback)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), pages::html_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::guest_cache))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::headers))

@@ -11,6 +11,9 @@ pub struct WebConfig {
     /// The least time, in seconds, between showing the sign-up form and its submission;
     /// faster is a program, not a person.
     pub signup_min_secs: i64,
+    /// How long, in seconds, a public page is kept for guests (see `cache`); 0 turns the
+    /// guest cache off.
+    pub guest_cache_secs: u64,
 }
 
 impl WebConfig {
@@ -25,4 +28,6 @@ impl WebConfig {
 pub struct AppState {
     pub agora: Agora,
     pub config: WebConfig,
+    /// This node's guest cache.
+    pub guest_cache: crate::cache::GuestCache,
 }

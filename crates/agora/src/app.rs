@@ -57,6 +57,7 @@ impl App {
         agora_web::router(AppState {
             agora: self.agora.clone(),
             config: web,
+            guest_cache: Default::default(),
         })
     }
 }

@@ -19,6 +19,7 @@ pub struct FileSettings {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub posts_per_minute: Option<i64>,
+    pub guest_cache_secs: Option<u64>,
 }
 
 /// Settings given on the command line or in the environment (`None` when not given).
@@ -31,6 +32,7 @@ pub struct Overrides {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub posts_per_minute: Option<String>,
+    pub guest_cache_secs: Option<String>,
 }
 
 /// The settings in force.
@@ -48,10 +50,14 @@ pub struct Settings {
     /// Posts (topics and replies) one member may write a minute; one network address six times
     /// as many.
     pub posts_per_minute: i64,
+    /// How long guests may be served a public page from this node's memory (0: never).
+    pub guest_cache_secs: u64,
 }
 
 /// Name of the optional settings file inside the data folder.
 pub const FILE_NAME: &str = "agora.toml";
+/// The longest a guest may be shown a page kept in memory.
+pub const MAX_GUEST_CACHE_SECS: u64 = 300;
 
 impl Settings {
     /// Resolves the settings from the layers.
@@ -111,8 +117,28 @@ impl Settings {
                 None => 10,
             },
         };
+        let guest_cache_secs = match over.guest_cache_secs {
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= MAX_GUEST_CACHE_SECS)
+                .with_context(|| {
+                    format!(
+                        "AGORA_GUEST_CACHE_SECS must be a whole number from 0 to {MAX_GUEST_CACHE_SECS} (got {text:?})"
+                    )
+                })?,
+            None => match file.guest_cache_secs {
+                Some(n) if n <= MAX_GUEST_CACHE_SECS => n,
+                Some(n) => bail!(
+                    "guest_cache_secs in {FILE_NAME} must be from 0 to {MAX_GUEST_CACHE_SECS} (got {n})"
+                ),
+                None => 3,
+            },
+        };
         Ok(Self {
             data_dir,
+            guest_cache_secs,
             listen,
             posts_per_minute,
             database_url,
@@ -149,7 +175,7 @@ fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
     match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).with_context(|| {
             format!(
-                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from, posts_per_minute)",
+                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from, posts_per_minute, guest_cache_secs)",
                 path.display()
             )
         }),
@@ -183,6 +209,7 @@ mod tests {
             format!("sqlite:{}", d.join("agora.db").display())
         );
         assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        assert_eq!(s.guest_cache_secs, 3);
     }
 
     #[test]
@@ -210,6 +237,23 @@ mod tests {
         .err()
         .map(|e| format!("{e:#}"));
         assert!(err.is_some_and(|e| e.contains("unknown field") && e.contains("lisen")));
+
+        std::fs::write(d.join(FILE_NAME), "guest_cache_secs = 301\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = Settings::resolve(Overrides {
+            data_dir: Some(d.clone()),
+            ..Overrides::default()
+        })
+        .err()
+        .map(|e| format!("{e:#}"));
+        assert!(err.is_some_and(|e| e.contains("guest_cache_secs") && e.contains("301")));
+        let s = Settings::resolve(Overrides {
+            data_dir: Some(d.clone()),
+            guest_cache_secs: Some("0".into()),
+            ..Overrides::default()
+        })
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(s.guest_cache_secs, 0, "the variable beats the file");
 
         let _ = std::fs::remove_file(d.join(FILE_NAME));
         let err = Settings::resolve(Overrides {

@@ -129,6 +129,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         smtp_url: std::env::var("AGORA_SMTP_URL").ok(),
         mail_from: std::env::var("AGORA_MAIL_FROM").ok(),
         posts_per_minute: std::env::var("AGORA_POSTS_PER_MINUTE").ok(),
+        guest_cache_secs: std::env::var("AGORA_GUEST_CACHE_SECS").ok(),
     })?;
     init_tracing(settings.log.as_deref());
     std::fs::create_dir_all(&settings.data_dir)
@@ -230,6 +231,7 @@ async fn serve(app: App, settings: Settings, load_demo: bool) -> anyhow::Result<
     let router = app.router(WebConfig {
         public_url: settings.public_url.clone(),
         signup_min_secs: 3,
+        guest_cache_secs: settings.guest_cache_secs,
     });
     let site = app.agora.site_settings().await?;
     println!(

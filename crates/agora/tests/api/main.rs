@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod bad_input;
+mod cache;
 mod complaints;
 mod consent;
 mod data;

@@ -181,6 +181,7 @@ impl TestApp {
         let router = app.router(WebConfig {
             public_url: "http://agora.test".into(),
             signup_min_secs: 0,
+            guest_cache_secs: 0,
         });
         Self {
             app,
@@ -206,12 +207,24 @@ impl TestApp {
         let router = app.router(WebConfig {
             public_url: "http://agora.test".into(),
             signup_min_secs: 0,
+            guest_cache_secs: 0,
         });
         Self {
             app,
             router,
             ..self
         }
+    }
+
+    /// The same application behind a router that keeps public pages for guests `secs` seconds
+    /// (the tests run with the guest cache off unless they ask for it).
+    pub fn with_guest_cache(self, secs: u64) -> Self {
+        let router = self.app.router(WebConfig {
+            public_url: "http://agora.test".into(),
+            signup_min_secs: 0,
+            guest_cache_secs: secs,
+        });
+        Self { router, ..self }
     }
 
     /// Sends a request through the router.

@@ -1,0 +1,113 @@
+//! The guest cache: guests get public pages from memory, members never do, and a change made
+//! through this node reaches guests at once.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::{Reply, each_backend};
+
+fn cache_state(r: &Reply) -> Option<&str> {
+    r.headers
+        .get(agora_web::CACHE_HEADER)
+        .and_then(|v| v.to_str().ok())
+}
+
+#[tokio::test]
+async fn guests_share_a_cached_page_and_members_never_see_it() {
+    each_backend(|app| async move {
+        let app = app.with_guest_cache(60);
+        let admin = app.register("admin").await;
+        app.create_group(&admin, "open", "public").await;
+        let (topic, _) = app
+            .create_topic(&admin, "open", "Winter tyres", "Which ones grip on ice?")
+            .await;
+        let path = format!("/t/{topic}/winter-tyres");
+
+        let first = app.page(&path, None).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+        assert_eq!(cache_state(&first), Some("miss"));
+        let second = app.page(&path, None).await;
+        assert_eq!(cache_state(&second), Some("hit"));
+        assert_eq!(first.text, second.text, "every guest sees the same page");
+        assert_eq!(
+            first.headers.get("content-type"),
+            second.headers.get("content-type")
+        );
+        assert!(
+            second.headers.get("content-security-policy").is_some(),
+            "the security headers are added to cached answers too"
+        );
+
+        // A member's request neither reads nor fills the cache.
+        let member = app.page(&path, Some(&admin)).await;
+        assert_eq!(member.status, StatusCode::OK);
+        assert_eq!(cache_state(&member), None);
+        assert_ne!(member.text, first.text, "the member's page is their own");
+        let api = app
+            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
+            .await;
+        assert_eq!(cache_state(&api), None);
+
+        // The API's public reads are cached for guests too, as JSON.
+        let a = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        let b = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        assert_eq!(
+            (cache_state(&a), cache_state(&b)),
+            (Some("miss"), Some("hit"))
+        );
+        assert_eq!(b.body["title"], "Winter tyres");
+
+        // Pages that are not public reads never are.
+        for p in ["/search?q=tyres", "/signin", "/signup"] {
+            let r = app.page(p, None).await;
+            assert_eq!(cache_state(&r), None, "{p}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_change_through_this_node_reaches_guests_at_once() {
+    each_backend(|app| async move {
+        let app = app.with_guest_cache(60);
+        let admin = app.register("admin").await;
+        app.create_group(&admin, "open", "public").await;
+        let (topic, _) = app
+            .create_topic(&admin, "open", "Chain wax", "Hot wax or drip?")
+            .await;
+        let path = format!("/t/{topic}/chain-wax");
+        assert_eq!(cache_state(&app.page(&path, None).await), Some("miss"));
+        assert_eq!(cache_state(&app.page(&path, None).await), Some("hit"));
+
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&admin),
+                json!({"body": "Drip wax, every 300 km."}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let reply = r.body["id"].as_i64().unwrap_or_default();
+        let after = app.page(&path, None).await;
+        assert_eq!(cache_state(&after), Some("miss"));
+        assert!(after.text.contains("every 300 km"), "{}", after.text);
+
+        // A moderator removes the reply: no guest is shown it again from memory.
+        assert_eq!(cache_state(&app.page(&path, None).await), Some("hit"));
+        let r = app
+            .delete(&format!("/api/v1/posts/{reply}"), Some(&admin))
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        let gone = app.page(&path, None).await;
+        assert!(!gone.text.contains("every 300 km"), "{}", gone.text);
+
+        // An answer that sets a cookie, or is not 200, is not kept.
+        let missing = app.page("/t/999999/nothing", None).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            cache_state(&app.page("/t/999999/nothing", None).await),
+            None
+        );
+    })
+    .await;
+}

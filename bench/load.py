@@ -149,6 +149,9 @@ end
 """ + LUA_COMMON
 
 
+SERVER_PID = None  # agora's process, once started: its memory is read after each scenario
+
+
 def wrk(base, script, secs, conns):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
@@ -163,7 +166,8 @@ def wrk(base, script, secs, conns):
     req, sec, err, st, p50, p95, p99 = m.groups()
     return {"rps": int(req) / float(sec), "requests": int(req), "errors": int(err),
             "status_errors": int(st), "p50_ms": int(p50) / 1000, "p95_ms": int(p95) / 1000,
-            "p99_ms": int(p99) / 1000, "conns": conns}
+            "p99_ms": int(p99) / 1000, "conns": conns,
+            "rss_mib": rss_kib(SERVER_PID, "VmRSS") / 1024 if SERVER_PID else None}
 
 
 def seed(args, data_dir, db_url):
@@ -226,6 +230,8 @@ def main():
                "machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "seed": seeded, "scenarios": {}}
     server = Server(args, cache, db_url)
+    global SERVER_PID
+    SERVER_PID = server.proc.pid
     results["start_to_first_request_s"] = server.start_seconds
     time.sleep(1)
     results["rss_idle_mib"] = rss_kib(server.proc.pid, "VmRSS") / 1024
@@ -258,6 +264,13 @@ def main():
             ("S2 group page 1", lua_paths(["/g/general"]), {}),
             (f"S2 group page {pages}", lua_paths([deep]), {}),
             ("S5 landing page, guest", lua_paths(["/"]), {}),
+            # Guests are served public pages from the guest cache (a few seconds old at most);
+            # a signed-in member never is, so these rows are the pages rendered every time.
+            ("S1 topic page, HTML, member", lua_paths(topic_paths, headers=cookie), {}),
+            ("S1 topic, JSON, member", lua_paths(api_paths, headers=cookie), {}),
+            ("S2 group page 1, member", lua_paths(["/g/general"], headers=cookie), {}),
+            (f"S2 group page {pages}, member", lua_paths([deep], headers=cookie), {}),
+            ("S5 landing page, member", lua_paths(["/"], headers=cookie), {}),
         ]
         for name, script, _ in plan:
             log(f"running {name}")
@@ -325,10 +338,10 @@ def main():
 def print_table(res):
     print(f"\nagora load benchmark: {res['backend']}, {res['posts']:,} posts, {res['machine']}, "
           f"server on core {SERVER_CORE}, wrk on core {CLIENT_CORE}, {res['secs']} s a scenario, {res['date']}")
-    print(f"{'scenario':34} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'× R':>7}")
+    print(f"{'scenario':36} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'× R':>7} {'RSS MiB':>8}")
     for name, v in res["scenarios"].items():
-        print(f"{name:34} {v['rps']:9.0f} {v['p50_ms']:8.2f} {v['p95_ms']:8.2f} {v['p99_ms']:8.2f} "
-              f"{v['errors']:7d} {v['ratio']:7.3f}")
+        print(f"{name:36} {v['rps']:9.0f} {v['p50_ms']:8.2f} {v['p95_ms']:8.2f} {v['p99_ms']:8.2f} "
+              f"{v['errors']:7d} {v['ratio']:7.3f} {v.get('rss_mib') or 0:8.1f}")
     s3 = res["scenarios"].get("S3 reply (durable)", {})
     print(f"S3: {s3.get('acknowledged')} replies acknowledged, {s3.get('stored')} stored, {s3.get('lost')} lost")
     a70 = res["scenarios"].get("S1 topic page at ~70% load", {})

@@ -57,7 +57,7 @@ pub async fn connect(url: &str) -> Result<SqlStore, ConnectError> {
             .map_err(open)?;
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
         let read = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(2)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.read_only(true))
             .await

@@ -77,6 +77,12 @@ pub struct SessionActor {
     pub actor: Actor,
     /// The day (since the epoch, UTC) of the member's last counted visit; 0 if none.
     pub last_visit_day: i64,
+    /// What every page shows a member about themselves, read in the same query.
+    pub display_name: String,
+    /// Invitations waiting for the member's answer.
+    pub invitations: i64,
+    /// Current versions of the site's documents the member has not accepted.
+    pub pending_documents: i64,
 }
 
 /// Members, sessions, site settings and rate-limit counters.

@@ -30,6 +30,9 @@ struct SessionRow {
     trust_level: i64,
     last_visit_day: Option<i64>,
     last_seen_at: i64,
+    display_name: String,
+    invitations: i64,
+    pending_documents: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -189,7 +192,13 @@ impl MemberStore for SqlStore {
                  (SELECT CAST(MAX(CASE x.kind WHEN 'silence' THEN 1 WHEN 'warning' THEN 0 ELSE 2 END) AS BIGINT) \
                   FROM sanctions x WHERE x.member_id = m.id AND x.lifted_at IS NULL AND x.starts_at <= $2 \
                   AND (x.ends_at IS NULL OR x.ends_at > $2)) AS restriction, \
-                 m.trust_level, ma.last_visit_day, s.last_seen_at FROM sessions s \
+                 m.trust_level, ma.last_visit_day, s.last_seen_at, m.display_name, \
+                 (SELECT COUNT(*) FROM invitations i WHERE i.invitee_id = m.id AND i.state = 'pending') AS invitations, \
+                 (SELECT COUNT(*) FROM documents d \
+                  WHERE d.version = (SELECT MAX(v.version) FROM documents v WHERE v.kind = d.kind) \
+                  AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.member_id = m.id AND c.subject = d.kind \
+                  AND c.version = d.version AND c.granted = TRUE)) AS pending_documents \
+                 FROM sessions s \
                  JOIN members m ON m.id = s.member_id \
                  LEFT JOIN member_activity ma ON ma.member_id = m.id WHERE s.token_hash = $1 AND s.expires_at > $2",
                 &[token_hash.into(), now.0.into()],
@@ -218,6 +227,9 @@ impl MemberStore for SqlStore {
                 trust: TrustLevel::from_number(row.trust_level).unwrap_or_default(),
             },
             last_visit_day: row.last_visit_day.unwrap_or(0),
+            display_name: row.display_name,
+            invitations: row.invitations,
+            pending_documents: row.pending_documents,
         }))
     }
 

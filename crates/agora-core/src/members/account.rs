@@ -72,6 +72,16 @@ pub enum ProfileError {
 }
 
 /// Changes to one's own profile; `None` leaves a field as it is.
+/// What a page's header shows a signed-in member about themselves.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFacts {
+    pub display_name: String,
+    /// Invitations waiting for an answer.
+    pub invitations: i64,
+    /// Current site documents not yet accepted.
+    pub pending_documents: i64,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ProfileUpdate {
     pub display_name: Option<String>,
@@ -308,16 +318,30 @@ impl Agora {
 
     /// The viewer behind a session token; an unknown or expired token is a guest.
     pub async fn viewer_for_token(&self, token: &str) -> Result<Viewer, StoreError> {
+        Ok(self.session_view(token).await?.0)
+    }
+
+    /// Like [`Agora::viewer_for_token`], with what a page's header shows the member about
+    /// themselves (their name, invitations waiting, documents to accept), all from one query.
+    pub async fn session_view(
+        &self,
+        token: &str,
+    ) -> Result<(Viewer, Option<SessionFacts>), StoreError> {
         let hash = crate::members::session::hash_token(token);
         let Some(session) = self.store.session_actor(&hash, Timestamp::now()).await? else {
-            return Ok(Viewer::guest());
+            return Ok((Viewer::guest(), None));
         };
         let mut actor = session.actor;
         self.record_visit(actor.id, session.last_visit_day).await;
         if actor.role != crate::viewer::SiteRole::Member {
             actor.trust = crate::trust::TrustLevel::Leader;
         }
-        Ok(Viewer::member(actor))
+        let facts = SessionFacts {
+            display_name: session.display_name,
+            invitations: session.invitations,
+            pending_documents: session.pending_documents,
+        };
+        Ok((Viewer::member(actor), Some(facts)))
     }
 
     /// The signed-in member's own account, email included.

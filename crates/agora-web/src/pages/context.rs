@@ -62,22 +62,14 @@ impl Page {
 
     async fn load(state: &AppState, cookie: Option<&HeaderValue>) -> Result<Self, ApiError> {
         let token = cookie.and_then(|c| session_token(c.to_str().ok()?));
-        let viewer = match &token {
-            Some(t) => state.agora.viewer_for_token(t).await?,
-            None => Viewer::guest(),
+        // The viewer and what the header shows them about themselves: one query.
+        let (viewer, facts) = match &token {
+            Some(t) => state.agora.session_view(t).await?,
+            None => (Viewer::guest(), None),
         };
-        let (display_name, invitations) = if viewer.id().is_some() {
-            let me = state.agora.me(&viewer).await.ok();
-            let invitations = state.agora.invitation_count(&viewer).await.unwrap_or(0);
-            (me.map(|m| m.display_name).unwrap_or_default(), invitations)
-        } else {
-            (String::new(), 0)
-        };
-        let pending_documents = state
-            .agora
-            .pending_documents(&viewer)
-            .await
-            .map_or(0, |d| d.len());
+        let facts = facts.unwrap_or_default();
+        let (display_name, invitations) = (facts.display_name, facts.invitations);
+        let pending_documents = usize::try_from(facts.pending_documents).unwrap_or(0);
         Ok(Self {
             token: token.filter(|_| viewer.id().is_some()),
             viewer,

@@ -295,8 +295,8 @@ impl SqlStore {
         tx.commit().await
     }
 
-    /// After a bulk load: identity counters past the loaded ids (PostgreSQL) and fresh
-    /// planner statistics (both).
+    /// After a bulk load: identity counters past the loaded ids and a vacuum (PostgreSQL),
+    /// fresh planner statistics (both).
     pub async fn bulk_finish(&self) -> Result<(), StoreError> {
         let mut tx = self.pools.begin().await?;
         if tx.backend() == Backend::Postgres {
@@ -312,16 +312,22 @@ impl SqlStore {
             }
         }
         tx.commit().await?;
+        if self.pools.backend() == Backend::Postgres {
+            // Outside a transaction: VACUUM sets the visibility map, without which every
+            // index-only scan of the new rows visits the table too (autovacuum would get to it
+            // eventually, if the server runs it at all).
+            let mut db = self.pools.read().await?;
+            return db.execute("VACUUM (ANALYZE)", &[]).await.map(|_| ());
+        }
         let mut db = self.pools.begin().await?;
         db.execute("ANALYZE", &[]).await?;
-        let samples = db.backend() == Backend::Sqlite
-            && db
-                .optional::<crate::db::Int>(
-                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'",
-                    &[],
-                )
-                .await?
-                .is_some();
+        let samples = db
+            .optional::<crate::db::Int>(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'",
+                &[],
+            )
+            .await?
+            .is_some();
         if samples {
             // Keep the table statistics, drop the value samples: with samples, SQLite compiles
             // a statement again each time a bound value changes (it might pick another plan),

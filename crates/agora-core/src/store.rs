@@ -514,8 +514,6 @@ pub trait GroupStore: Send + Sync {
         &self,
         member: MemberId,
     ) -> Result<Vec<(Invitation, Group)>, StoreError>;
-    /// How many pending invitations are addressed to `member`.
-    async fn count_invitations(&self, member: MemberId) -> Result<i64, StoreError>;
     /// Accepts a pending invitation and adds the membership, in one transaction.
     async fn accept_invitation(&self, id: InvitationId, at: Timestamp) -> Result<bool, StoreError>;
 }

@@ -40,6 +40,24 @@ struct ConsentRow {
 const CURRENT: &str = "SELECT d.kind, d.version, d.body, d.published_at FROM documents d \
     WHERE d.version = (SELECT MAX(v.version) FROM documents v WHERE v.kind = d.kind)";
 
+/// The condition, on a current document `d` (see `CURRENT`), that `member` (an SQL expression)
+/// has not accepted it: the one definition of a document still to accept.
+pub(crate) fn unaccepted_by(member: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM consents c WHERE c.member_id = {member} \
+         AND c.subject = d.kind AND c.version = d.version AND c.granted = TRUE)"
+    )
+}
+
+/// Counts the current documents `member` (an SQL expression) has still to accept.
+pub(crate) fn count_unaccepted_by(member: &str) -> String {
+    format!(
+        "SELECT COUNT(*) FROM documents d \
+         WHERE d.version = (SELECT MAX(v.version) FROM documents v WHERE v.kind = d.kind) AND {}",
+        unaccepted_by(member)
+    )
+}
+
 #[async_trait]
 impl ConsentStore for SqlStore {
     async fn publish_document(
@@ -84,10 +102,7 @@ impl ConsentStore for SqlStore {
 
     async fn pending_documents(&self, member: MemberId) -> Result<Vec<Document>, StoreError> {
         let mut db = self.pools.read().await?;
-        let sql = format!(
-            "{CURRENT} AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.member_id = $1 \
-             AND c.subject = d.kind AND c.version = d.version AND c.granted = TRUE) ORDER BY d.kind"
-        );
+        let sql = format!("{CURRENT} AND {} ORDER BY d.kind", unaccepted_by("$1"));
         Ok(db
             .all::<DocumentRow>(sql, &[member.0.into()])
             .await?

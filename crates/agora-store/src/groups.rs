@@ -448,17 +448,6 @@ impl GroupStore for SqlStore {
         Ok(out)
     }
 
-    async fn count_invitations(&self, member: MemberId) -> Result<i64, StoreError> {
-        let mut db = self.pools.read().await?;
-        Ok(db
-            .one::<Int>(
-                "SELECT COUNT(*) FROM invitations WHERE invitee_id = $1 AND state = 'pending'",
-                &[member.0.into()],
-            )
-            .await?
-            .0)
-    }
-
     async fn accept_invitation(&self, id: InvitationId, at: Timestamp) -> Result<bool, StoreError> {
         let mut tx = self.pools.begin().await?;
         let sql = format!(

@@ -1,5 +1,7 @@
 //! `MemberStore`: members, sessions, settings and rate counters.
 
+use std::sync::LazyLock;
+
 use async_trait::async_trait;
 
 use agora_core::members::{Credentials, Member, NewMember, SessionKind};
@@ -34,6 +36,22 @@ struct SessionRow {
     invitations: i64,
     pending_documents: i64,
 }
+
+/// A session's member with what a page's header shows them about themselves, in one query.
+static SESSION_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT m.id, m.username, m.role, m.email_verified_at IS NOT NULL AS verified, \
+         (SELECT CAST(MAX(CASE x.kind WHEN 'silence' THEN 1 WHEN 'warning' THEN 0 ELSE 2 END) AS BIGINT) \
+          FROM sanctions x WHERE x.member_id = m.id AND x.lifted_at IS NULL AND x.starts_at <= $2 \
+          AND (x.ends_at IS NULL OR x.ends_at > $2)) AS restriction, \
+         m.trust_level, ma.last_visit_day, s.last_seen_at, m.display_name, \
+         (SELECT COUNT(*) FROM invitations i WHERE i.invitee_id = m.id AND i.state = 'pending') AS invitations, \
+         ({}) AS pending_documents \
+         FROM sessions s JOIN members m ON m.id = s.member_id \
+         LEFT JOIN member_activity ma ON ma.member_id = m.id WHERE s.token_hash = $1 AND s.expires_at > $2",
+        crate::consent::count_unaccepted_by("m.id")
+    )
+});
 
 #[derive(sqlx::FromRow)]
 struct CounterRow {
@@ -187,23 +205,8 @@ impl MemberStore for SqlStore {
     ) -> Result<Option<SessionActor>, StoreError> {
         let row = {
             let mut db = self.pools.read().await?;
-            db.optional::<SessionRow>(
-                "SELECT m.id, m.username, m.role, m.email_verified_at IS NOT NULL AS verified, \
-                 (SELECT CAST(MAX(CASE x.kind WHEN 'silence' THEN 1 WHEN 'warning' THEN 0 ELSE 2 END) AS BIGINT) \
-                  FROM sanctions x WHERE x.member_id = m.id AND x.lifted_at IS NULL AND x.starts_at <= $2 \
-                  AND (x.ends_at IS NULL OR x.ends_at > $2)) AS restriction, \
-                 m.trust_level, ma.last_visit_day, s.last_seen_at, m.display_name, \
-                 (SELECT COUNT(*) FROM invitations i WHERE i.invitee_id = m.id AND i.state = 'pending') AS invitations, \
-                 (SELECT COUNT(*) FROM documents d \
-                  WHERE d.version = (SELECT MAX(v.version) FROM documents v WHERE v.kind = d.kind) \
-                  AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.member_id = m.id AND c.subject = d.kind \
-                  AND c.version = d.version AND c.granted = TRUE)) AS pending_documents \
-                 FROM sessions s \
-                 JOIN members m ON m.id = s.member_id \
-                 LEFT JOIN member_activity ma ON ma.member_id = m.id WHERE s.token_hash = $1 AND s.expires_at > $2",
-                &[token_hash.into(), now.0.into()],
-            )
-            .await?
+            db.optional::<SessionRow>(SESSION_SQL.as_str(), &[token_hash.into(), now.0.into()])
+                .await?
         };
         let Some(row) = row else { return Ok(None) };
         if row.last_seen_at < now.plus_seconds(-SESSION_TOUCH_SECS).0 {

@@ -167,18 +167,24 @@ fn is_guest(headers: &HeaderMap) -> bool {
     if headers.contains_key(header::AUTHORIZATION) {
         return false;
     }
-    let prefix = format!("{SESSION_COOKIE}=");
     !headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .any(|c| c.trim_start().starts_with(&prefix))
+        .any(|c| {
+            c.trim_start()
+                .strip_prefix(SESSION_COOKIE)
+                .is_some_and(|rest| rest.starts_with('='))
+        })
 }
 
 /// The public read paths: the landing page, the groups directory, a group's page, a topic's
 /// page, a profile, a published document, the sitemap, and their API reads.
 fn cacheable(path: &str) -> bool {
+    if path != "/" && (path.ends_with('/') || path.contains("//")) {
+        return false;
+    }
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     matches!(
         segments.as_slice(),
@@ -193,7 +199,7 @@ fn cacheable(path: &str) -> bool {
             | ["api", "v1", "groups", _]
             | ["api", "v1", "groups", _, "topics"]
             | ["api", "v1", "topics", _]
-    ) && !segments.iter().any(|s| s.is_empty() && segments.len() > 1)
+    )
 }
 
 #[cfg(test)]

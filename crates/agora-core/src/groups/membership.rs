@@ -196,14 +196,6 @@ impl Agora {
         visible(viewer, group, relation)
     }
 
-    /// How many invitations wait for the viewer (0 for a guest).
-    pub async fn invitation_count(&self, viewer: &Viewer) -> Result<i64, GroupError> {
-        match viewer.id() {
-            Some(me) => Ok(self.store.count_invitations(me).await?),
-            None => Ok(0),
-        }
-    }
-
     /// Pending invitations addressed to the viewer.
     pub async fn my_invitations(
         &self,

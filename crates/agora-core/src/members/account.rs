@@ -71,7 +71,6 @@ pub enum ProfileError {
     Store(#[from] StoreError),
 }
 
-/// Changes to one's own profile; `None` leaves a field as it is.
 /// What a page's header shows a signed-in member about themselves.
 #[derive(Debug, Clone, Default)]
 pub struct SessionFacts {
@@ -82,6 +81,7 @@ pub struct SessionFacts {
     pub pending_documents: i64,
 }
 
+/// Changes to one's own profile; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileUpdate {
     pub display_name: Option<String>,

@@ -68,15 +68,13 @@ impl Page {
             None => (Viewer::guest(), None),
         };
         let facts = facts.unwrap_or_default();
-        let (display_name, invitations) = (facts.display_name, facts.invitations);
-        let pending_documents = usize::try_from(facts.pending_documents).unwrap_or(0);
         Ok(Self {
             token: token.filter(|_| viewer.id().is_some()),
             viewer,
             site: state.agora.site_settings().await?,
-            display_name,
-            invitations,
-            pending_documents,
+            display_name: facts.display_name,
+            invitations: facts.invitations,
+            pending_documents: usize::try_from(facts.pending_documents).unwrap_or(0),
             path: String::new(),
             public_url: state.config.public_url.clone(),
         })

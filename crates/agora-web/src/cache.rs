@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
+use axum::body::{Body, Bytes, HttpBody as _};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -138,14 +138,20 @@ pub async fn guest_cache(State(state): State<AppState>, req: Request, next: Next
     }
     let generation = cache.generation.load(Ordering::SeqCst);
     let res = next.run(req).await;
-    if res.status() != StatusCode::OK || res.headers().contains_key(header::SET_COOKIE) {
+    // Only a body of known size small enough to keep is read into memory; a larger one (a
+    // big community's sitemap, a topic's fifty long posts as JSON) streams through untouched.
+    let small = res
+        .body()
+        .size_hint()
+        .upper()
+        .is_some_and(|n| n <= MAX_ENTRY_BYTES as u64);
+    if res.status() != StatusCode::OK || res.headers().contains_key(header::SET_COOKIE) || !small {
         return res;
     }
     let (mut parts, body) = res.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_ENTRY_BYTES).await else {
-        // Too large to keep; the body is spent, so answer as if it had failed (it cannot
-        // happen for the pages listed in `cacheable`, which are far smaller).
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        // A body that failed while being read: the answer is lost either way.
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     cache.put(key, generation, parts.headers.clone(), bytes.clone(), ttl);
     parts

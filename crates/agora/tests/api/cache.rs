@@ -111,3 +111,50 @@ async fn a_change_through_this_node_reaches_guests_at_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_page_too_large_to_keep_is_served_whole() {
+    each_backend(|app| async move {
+        let app = app.with_guest_cache(60);
+        let admin = app.register("admin").await;
+        let ana = app.register("ana").await;
+        app.create_group(&admin, "open", "public").await;
+        app.join(&ana, "open").await;
+        let long = |n: usize| {
+            (0..2_900)
+                .map(|i| format!("w{n}x{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (topic, _) = app
+            .create_topic(&admin, "open", "Long reads", &long(0))
+            .await;
+        for n in 1..13 {
+            let who = if n % 2 == 0 { &admin } else { &ana };
+            let r = app
+                .post(
+                    &format!("/api/v1/topics/{topic}/posts"),
+                    Some(who),
+                    json!({"body": long(n)}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        }
+        let path = format!("/api/v1/topics/{topic}?limit=50");
+        let first = app.get(&path, None).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+        assert!(
+            first.text.len() > 512 * 1024,
+            "the answer must be larger than the cache keeps ({} bytes)",
+            first.text.len()
+        );
+        assert_eq!(first.body["posts"].as_array().map(Vec::len), Some(13));
+        let second = app.get(&path, None).await;
+        assert_eq!(
+            (second.status, cache_state(&second)),
+            (StatusCode::OK, None)
+        );
+        assert_eq!(second.text, first.text);
+    })
+    .await;
+}

@@ -158,3 +158,46 @@ async fn a_page_too_large_to_keep_is_served_whole() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_members_secret_pages_never_reach_a_guest() {
+    each_backend(|app| async move {
+        let app = app.with_guest_cache(60);
+        let admin = app.register("admin").await;
+        app.create_group(&admin, "hideout", "secret").await;
+        let (topic, _) = app
+            .create_topic(&admin, "hideout", "Quiet plans", "Only for the hideout.")
+            .await;
+        let paths = [
+            "/g/hideout".to_owned(),
+            format!("/t/{topic}/quiet-plans"),
+            format!("/api/v1/topics/{topic}"),
+            "/api/v1/groups/hideout".to_owned(),
+        ];
+        for p in &paths {
+            let member = if p.starts_with("/api/") {
+                app.get(p, Some(&admin)).await
+            } else {
+                app.page(p, Some(&admin)).await
+            };
+            assert_eq!(member.status, StatusCode::OK, "{p}: {}", member.text);
+            for _ in 0..2 {
+                let guest = app.page(p, None).await;
+                assert_eq!(guest.status, StatusCode::NOT_FOUND, "{p}");
+                assert!(!guest.text.contains("Quiet plans"), "{p}");
+                assert_eq!(cache_state(&guest), None, "{p}");
+            }
+        }
+        for p in ["/", "/groups", "/api/v1/groups", "/sitemap.xml"] {
+            for _ in 0..2 {
+                let guest = app.page(p, None).await;
+                assert!(
+                    !guest.text.contains("hideout") && !guest.text.contains("Quiet plans"),
+                    "{p}: {}",
+                    guest.text
+                );
+            }
+        }
+    })
+    .await;
+}

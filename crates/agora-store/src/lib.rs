@@ -42,7 +42,15 @@ impl SqlStore {
     /// Closes every connection, waiting for running queries.
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { read, write, .. } => {
+            Pools::Sqlite {
+                read,
+                write,
+                writer,
+            } => {
+                // A batch left open would hold its connection, and closing would wait for it.
+                if let Err(e) = writer::flush(writer).await {
+                    tracing::warn!(error = %e, "could not commit the last write batch");
+                }
                 write.close().await;
                 read.close().await;
             }

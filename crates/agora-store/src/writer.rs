@@ -4,14 +4,16 @@
 //! disk. Committing each write transaction on its own caps writes at one disk flush each.
 //! Here every write transaction is a savepoint inside a batch: when a transaction ends and no
 //! other writer is queued, the batch commits (one flush); when others are queued, it hands the
-//! open batch to the next and waits for the commit that includes its work. A transaction is
+//! open batch to the next and waits for the commit that includes its work. A batch commits
+//! anyway once it holds 128 transactions or is 50 ms old, so that under steady load no
+//! writer waits long for its flush. A transaction is
 //! reported committed only once that commit succeeded, so durability is unchanged; under load
 //! many transactions share one flush, and without load each commits at once as before.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnection;
@@ -23,6 +25,10 @@ use agora_core::StoreError;
 /// How long a writer waiting for its batch's commit waits before making sure somebody
 /// commits it (the writer expected to may have been cancelled).
 const RESCUE_AFTER: Duration = Duration::from_millis(20);
+/// A batch commits once it holds this many write transactions or is this old, queued
+/// writers or not: the bound on how long an acknowledged write waits for its flush.
+const MAX_BATCH_WRITES: u32 = 128;
+const MAX_BATCH_AGE: Duration = Duration::from_millis(50);
 /// Commit results kept for writers that look late.
 const RESULTS_KEPT: usize = 4_096;
 
@@ -32,6 +38,17 @@ struct Batch {
     conn: Option<PoolConnection<Sqlite>>,
     /// Counts batches; the open one's number.
     epoch: u64,
+    /// When the open batch began, and how many write transactions it holds.
+    opened: Option<Instant>,
+    writes: u32,
+}
+
+impl Batch {
+    /// Whether the open batch should commit now even though writers are queued: under
+    /// steady load the queue never empties, and the writers in the batch would wait on.
+    fn full(&self) -> bool {
+        self.writes >= MAX_BATCH_WRITES || self.opened.is_some_and(|t| t.elapsed() >= MAX_BATCH_AGE)
+    }
 }
 
 #[derive(Debug)]
@@ -127,7 +144,10 @@ impl WriteTx {
             run(&mut conn, "BEGIN IMMEDIATE").await?;
             batch.conn = Some(conn);
             batch.epoch += 1;
+            batch.opened = Some(Instant::now());
+            batch.writes = 0;
         }
+        batch.writes += 1;
         run(self.conn()?, "SAVEPOINT agora_write").await?;
         self.savepoint = true;
         Ok(())
@@ -199,31 +219,50 @@ impl Drop for WriteTx {
 
 /// Ends a writer's turn: commits the batch when nobody else is queued, else hands it on and
 /// waits for the commit that holds this writer's work.
+///
+/// A writer that handed the batch on may be cancelled while it waits (its client hung up),
+/// and so may every writer after it; a detached task then commits the batch, so that no
+/// batch is left open holding SQLite's write lock and a pooled connection.
 async fn finish(inner: Arc<Inner>, mut guard: OwnedMutexGuard<Batch>) -> Result<(), StoreError> {
     let epoch = guard.epoch;
-    if inner.queued.load(Ordering::SeqCst) == 0 {
+    if inner.queued.load(Ordering::SeqCst) == 0 || guard.full() {
         return commit_batch(&inner, &mut guard).await;
     }
     let mut done = inner.done.subscribe();
     drop(guard);
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        handle.spawn(rescue(inner.clone(), epoch));
+    }
     loop {
         if *done.borrow_and_update() >= epoch {
             return outcome(&inner, epoch);
         }
-        tokio::select! {
-            changed = done.changed() => {
-                if changed.is_err() {
-                    return Err(StoreError::Unavailable("the writer has stopped".into()));
-                }
-            }
-            () = tokio::time::sleep(RESCUE_AFTER) => {
-                let mut guard = inner.batch.clone().lock_owned().await;
-                if guard.epoch == epoch && guard.conn.is_some() && inner.queued.load(Ordering::SeqCst) == 0 {
-                    return commit_batch(&inner, &mut guard).await;
-                }
-            }
+        if done.changed().await.is_err() {
+            return Err(StoreError::Unavailable("the writer has stopped".into()));
         }
     }
+}
+
+/// Commits batch `epoch` if it is still open and no writer is queued to carry it on; checks
+/// again every [`RESCUE_AFTER`] while writers are queued (they may yet be cancelled).
+async fn rescue(inner: Arc<Inner>, epoch: u64) {
+    loop {
+        tokio::time::sleep(RESCUE_AFTER).await;
+        let mut guard = inner.batch.clone().lock_owned().await;
+        if guard.epoch != epoch || guard.conn.is_none() {
+            return;
+        }
+        if inner.queued.load(Ordering::SeqCst) == 0 {
+            let _ = commit_batch(&inner, &mut guard).await;
+            return;
+        }
+    }
+}
+
+/// Commits the open batch, if any: for closing the store.
+pub(crate) async fn flush(writer: &Writer) -> Result<(), StoreError> {
+    let mut guard = writer.inner.batch.clone().lock_owned().await;
+    commit_batch(&writer.inner, &mut guard).await
 }
 
 /// Commits the open batch (one flush) and publishes the outcome.
@@ -239,6 +278,7 @@ async fn commit_batch(inner: &Inner, batch: &mut Batch) -> Result<(), StoreError
     }
     // The connection goes back to the pool; the next writer opens a new batch.
     batch.conn = None;
+    batch.opened = None;
     if let Ok(mut results) = inner.results.lock() {
         results.push_back((epoch, result.as_ref().err().map(ToString::to_string)));
         while results.len() > RESULTS_KEPT {
@@ -263,5 +303,115 @@ fn outcome(inner: &Inner, epoch: u64) -> Result<(), StoreError> {
         None => Err(StoreError::Unavailable(
             "the commit's outcome is no longer known".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+
+    use super::*;
+
+    type Outcome<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+    async fn pools(name: &str) -> Outcome<(SqlitePool, SqlitePool)> {
+        let path = std::env::temp_dir().join(format!(
+            "agora-writer-{name}-{}-{}.db",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let options = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal);
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::query("CREATE TABLE t (v INTEGER NOT NULL)")
+            .execute(&write)
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok((write, read))
+    }
+
+    async fn stored(read: &SqlitePool) -> Outcome<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(read)
+            .await?)
+    }
+
+    async fn until(what: impl Fn() -> bool) -> Outcome {
+        for _ in 0..500 {
+            if what() {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        Err("timed out waiting".into())
+    }
+
+    #[tokio::test]
+    async fn a_batch_handed_to_a_writer_that_hangs_up_is_still_committed() -> Outcome {
+        let (write, read) = pools("rescue").await?;
+        let writer = Writer::new(write.clone());
+        let mut first = writer.begin().await?;
+        sqlx::query("INSERT INTO t (v) VALUES (1)")
+            .execute(first.conn()?)
+            .await?;
+        // A second writer is queued for its turn, so the first hands the batch on to it and
+        // waits for the commit...
+        let phantom = Queued::new(&writer.inner.queued);
+        let committing = tokio::spawn(first.commit());
+        until(|| writer.inner.done.receiver_count() > 0).await?;
+        // ...then both hang up before the second took its turn: nobody is left to commit.
+        committing.abort();
+        drop(phantom);
+        let mut waited = 0;
+        while stored(&read).await? == 0 && waited < 1_000 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            waited += 5;
+        }
+        assert_eq!(stored(&read).await?, 1, "the first write was committed");
+        assert!(writer.inner.batch.lock().await.conn.is_none());
+        // And the pool can close: no connection is left checked out.
+        tokio::time::timeout(Duration::from_secs(5), write.close()).await?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_batch_commits_when_full_even_with_writers_queued() -> Outcome {
+        let (write, read) = pools("full").await?;
+        let writer = Writer::new(write);
+        let insert = |mut tx: WriteTx, v: i64| async move {
+            sqlx::query("INSERT INTO t (v) VALUES ($1)")
+                .bind(v)
+                .execute(tx.conn()?)
+                .await
+                .map_err(sqlx_err)?;
+            tx.commit().await
+        };
+        // One writer holds the batch while 200 queue behind it: each hands the batch on to
+        // the next, and without a bound all 201 would wait for one commit at the end.
+        let first = writer.begin().await?;
+        let mut tasks = tokio::task::JoinSet::new();
+        for v in 0..200 {
+            let writer = writer.clone();
+            tasks.spawn(async move { insert(writer.begin().await?, v).await });
+        }
+        until(|| writer.inner.queued.load(Ordering::SeqCst) == 200).await?;
+        insert(first, -1).await?;
+        while let Some(done) = tasks.join_next().await {
+            done??;
+        }
+        assert_eq!(stored(&read).await?, 201);
+        assert!(*writer.inner.done.borrow() >= 2, "more than one commit");
+        Ok(())
     }
 }

@@ -25,6 +25,9 @@ pub enum ConnectError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// How long a PostgreSQL connection may sit idle before it is pinged on its next use.
+const PG_PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
 /// Opens `url` (`sqlite:PATH` or `postgres://…`) and applies pending migrations.
 ///
 /// SQLite runs in WAL mode with a 5 s busy timeout, full fsync on commit, foreign keys on,
@@ -52,6 +55,7 @@ pub async fn connect(url: &str) -> Result<SqlStore, ConnectError> {
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .map_err(open)?;
@@ -59,6 +63,8 @@ pub async fn connect(url: &str) -> Result<SqlStore, ConnectError> {
         let read = SqlitePoolOptions::new()
             .max_connections(2)
             .acquire_timeout(Duration::from_secs(10))
+            // An embedded database cannot go away under a connection: no ping before use.
+            .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await
             .map_err(open)?;
@@ -72,6 +78,19 @@ pub async fn connect(url: &str) -> Result<SqlStore, ConnectError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
+            // A ping before every use is a round trip to the server per query; only a
+            // connection that sat idle long enough for the server or the network to have
+            // dropped it is checked (a broken one is replaced, not handed out).
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PG_PING_AFTER_IDLE {
+                        use sqlx::Connection as _;
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await
             .map_err(open)?;

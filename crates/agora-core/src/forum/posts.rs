@@ -21,14 +21,15 @@ pub struct PostEditInput {
 }
 
 impl Agora {
-    /// Replies to a topic.
+    /// Replies to a topic; returns the reply and its topic as it was read before the reply
+    /// (its slug and title for the way back, without reading it again).
     #[instrument(skip_all, fields(topic = %topic_id))]
     pub async fn reply(
         &self,
         viewer: &Viewer,
         topic_id: TopicId,
         body: &str,
-    ) -> Result<Post, ForumError> {
+    ) -> Result<(Post, Topic), ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
         if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
             return Err(ForumError::Forbidden(code));
@@ -65,7 +66,8 @@ impl Agora {
             return Err(ForumError::Held);
         }
         self.after_posting(actor.id, actor.trust).await;
-        self.store.post(id).await?.ok_or(ForumError::NotFound)
+        let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
+        Ok((post, topic))
     }
 
     /// One post, with its topic and group, if the viewer may read it.

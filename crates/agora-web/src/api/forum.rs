@@ -202,7 +202,7 @@ pub async fn reply(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ReplyRequest>,
 ) -> Result<(StatusCode, Json<PostResponse>), ApiError> {
-    let post = state
+    let (post, _) = state
         .agora
         .reply(&auth.viewer, TopicId(id), &req.body)
         .await?;

@@ -369,10 +369,7 @@ pub async fn reply(
         .reply(&page.viewer, TopicId(id), &form.body)
         .await
     {
-        Ok(post) => {
-            let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
-            Ok(see_other(&post_url(id, &view.topic.slug, post.number)))
-        }
+        Ok((post, topic)) => Ok(see_other(&post_url(id, &topic.slug, post.number))),
         Err(ForumError::Held) => {
             let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
             Ok(see_other(&format!(

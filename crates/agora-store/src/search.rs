@@ -75,8 +75,17 @@ const HIT_JOINS: &str = "JOIN posts p ON p.id = {KEY} \
 /// matches and is ranked whole; a very common one would make the engine score hundreds of
 /// thousands of posts for one page, so it is ranked among its newest matches instead, which
 /// both engines find by walking the index backwards and stopping early. At a million posts,
-/// 500 keeps a common word's search near a rare word's (see docs/performance.md).
+/// 500 keeps a common word's search near a rare word's (see docs/performance.md). A search
+/// of several words ranks `RANK_WINDOW / words` of them: every match must hold all the
+/// words, so the window is more specific already, and the engines' cost of ranking a match
+/// grows with each word (FTS5's bm25 reads each word's positions in every post it ranks).
 pub const RANK_WINDOW: u32 = 500;
+
+/// How many of the newest matches a search of `words` words ranks, for a page ending at `end`.
+pub fn rank_window(words: usize, end: u32) -> u32 {
+    let words = u32::try_from(words.max(1)).unwrap_or(u32::MAX);
+    (RANK_WINDOW / words).max(end)
+}
 
 #[derive(sqlx::FromRow)]
 struct Ranked {
@@ -93,7 +102,7 @@ pub async fn search(
     offset: u32,
 ) -> Result<Vec<SearchHit>, StoreError> {
     let filter = group_filter(scope, 1);
-    let window = RANK_WINDOW.max(offset.saturating_add(limit));
+    let window = rank_window(query.terms().len(), offset.saturating_add(limit));
     let (ranked_sql, match_arg) = match db.backend() {
         Backend::Sqlite => {
             let sql = format!(
@@ -191,4 +200,21 @@ pub async fn search(
             created_at: Timestamp(r.created_at),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_words_rank_a_smaller_window_but_never_less_than_the_page() {
+        assert_eq!(rank_window(1, 20), 500);
+        assert_eq!(rank_window(2, 20), 250);
+        assert_eq!(rank_window(3, 20), 166);
+        assert_eq!(rank_window(8, 20), 62);
+        // A page past the window widens it to reach the page's end.
+        assert_eq!(rank_window(2, 400), 400);
+        assert_eq!(rank_window(1, 620), 620);
+        assert_eq!(rank_window(0, 20), 500);
+    }
 }

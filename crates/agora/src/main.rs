@@ -131,7 +131,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         posts_per_minute: std::env::var("AGORA_POSTS_PER_MINUTE").ok(),
         guest_cache_secs: std::env::var("AGORA_GUEST_CACHE_SECS").ok(),
     })?;
-    init_tracing(settings.log.as_deref());
+    // Seeding's bulk statements are slow by design; sqlx would print each one whole.
+    let quiet_slow_statements = matches!(cli.command, Command::Bench { .. });
+    init_tracing(settings.log.as_deref(), quiet_slow_statements);
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
     let mailer = app::mailer(&settings)?;
@@ -278,11 +280,14 @@ fn describe_register_error(e: agora_core::members::RegisterError) -> String {
     }
 }
 
-fn init_tracing(file_level: Option<&str>) {
-    let filter = std::env::var("AGORA_LOG")
+fn init_tracing(file_level: Option<&str>, quiet_slow_statements: bool) {
+    let mut filter = std::env::var("AGORA_LOG")
         .ok()
         .or_else(|| file_level.map(str::to_owned))
         .unwrap_or_else(|| "info,sqlx=warn".to_owned());
+    if quiet_slow_statements {
+        filter.push_str(",sqlx::query=error");
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&filter).unwrap_or_else(|_| EnvFilter::new("info")));
     if std::env::var("AGORA_LOG_FORMAT").as_deref() == Ok("json") {

@@ -95,11 +95,15 @@ class Server:
         self.start_seconds = time.monotonic() - t0
 
     def stop(self):
+        """SIGTERM, as a service manager stops it; returns the seconds it took to exit."""
+        t0 = time.monotonic()
         self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
+            log("agora did not stop within 30 s of SIGTERM: killed")
             self.proc.kill()
+        return time.monotonic() - t0
 
 
 LUA_COMMON = r"""
@@ -375,7 +379,7 @@ def main():
             scen["S3 reply (durable)"] = r
         results["rss_peak_mib"] = rss_kib(server.proc.pid, "VmHWM") / 1024
     finally:
-        server.stop()
+        results["stop_s"] = server.stop()
 
     R = results["scenarios"]["S0 /health (R)"]["rps"]
     for v in results["scenarios"].values():
@@ -401,7 +405,8 @@ def print_table(res):
     if a70:
         print(f"S1 at {a70['share_of_peak'] * 100:.0f}% of its peak: p99 {a70['p99_ms']:.2f} ms")
     print(f"start to first request: {res['start_to_first_request_s']:.3f} s; resident memory idle "
-          f"{res['rss_idle_mib']:.1f} MiB, peak under load {res['rss_peak_mib']:.1f} MiB")
+          f"{res['rss_idle_mib']:.1f} MiB, peak under load {res['rss_peak_mib']:.1f} MiB; "
+          f"stopped {res.get('stop_s', 0):.2f} s after SIGTERM")
 
 
 if __name__ == "__main__":

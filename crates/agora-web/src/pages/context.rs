@@ -97,20 +97,35 @@ impl Page {
         }
     }
 
-    /// The CSRF token of this session: forms carry it, posts must return it.
-    pub fn csrf(&self) -> String {
+    /// The CSRF token of this session (32 hex digits), or none for a guest.
+    fn session_csrf(&self) -> Option<String> {
         self.token
             .as_deref()
             .map(|t| hash_token(&format!("csrf:{t}"))[..32].to_owned())
+    }
+
+    /// The CSRF token a form carries: the session's token masked with fresh random bytes,
+    /// so that it differs in every form and every response. Pages are compressed, and a
+    /// secret repeated unchanged beside text a request can influence would let an observer
+    /// of compressed sizes guess it byte by byte (BREACH).
+    pub fn csrf(&self) -> String {
+        self.session_csrf()
+            .map(|token| csrf_mask(&token, uuid::Uuid::new_v4().as_bytes()))
             .unwrap_or_default()
     }
 
-    /// Checks a form's CSRF token (signed-in sessions only; the origin check covers guests).
+    /// Checks a form's CSRF token, masked as forms carry it or bare (signed-in sessions
+    /// only; the origin check covers guests).
     pub fn check_csrf(&self, submitted: &str) -> Result<(), ApiError> {
-        if self.token.is_some() && submitted != self.csrf() {
-            return Err(ApiError::forbidden("csrf_failed"));
+        match self.session_csrf() {
+            Some(token)
+                if submitted != token
+                    && csrf_unmask(submitted).as_deref() != Some(token.as_str()) =>
+            {
+                Err(ApiError::forbidden("csrf_failed"))
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// The layout of a page: `section` highlights the navigation, `noindex` keeps private
@@ -171,4 +186,72 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
     let cut: String = flat.chars().take(max).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     format!("{cut}…")
+}
+
+/// `token` (16 bytes as 32 hex digits) masked: the 16-byte pad, then the token XOR the pad,
+/// 64 hex digits in all.
+fn csrf_mask(token: &str, pad: &[u8; 16]) -> String {
+    let mut out = String::with_capacity(64);
+    let bytes = decode_hex(token).unwrap_or_default();
+    for b in pad {
+        out.push_str(&format!("{b:02x}"));
+    }
+    for (b, p) in bytes.iter().zip(pad) {
+        out.push_str(&format!("{:02x}", b ^ p));
+    }
+    out
+}
+
+/// The session token inside a masked form token, if it is one.
+fn csrf_unmask(submitted: &str) -> Option<String> {
+    if submitted.len() != 64 {
+        return None;
+    }
+    let bytes = decode_hex(submitted)?;
+    let (pad, masked) = bytes.split_at(16);
+    Some(
+        pad.iter()
+            .zip(masked)
+            .map(|(p, m)| format!("{:02x}", p ^ m))
+            .collect(),
+    )
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod csrf_tests {
+    use super::*;
+
+    const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_masked_token_unmasks_to_the_session_token_and_differs_each_time() {
+        let a = csrf_mask(TOKEN, &[7; 16]);
+        let b = csrf_mask(TOKEN, &[200; 16]);
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert!(!a.contains(TOKEN) && !b.contains(TOKEN));
+        assert_eq!(csrf_unmask(&a).as_deref(), Some(TOKEN));
+        assert_eq!(csrf_unmask(&b).as_deref(), Some(TOKEN));
+    }
+
+    #[test]
+    fn anything_else_does_not_unmask() {
+        assert_eq!(csrf_unmask(TOKEN), None, "a bare token is not a masked one");
+        assert_eq!(csrf_unmask(""), None);
+        assert_eq!(csrf_unmask(&"z".repeat(64)), None);
+        assert_eq!(csrf_unmask(&"é".repeat(32)), None);
+        let mut flipped = csrf_mask(TOKEN, &[1; 16]);
+        flipped.replace_range(63..64, "0");
+        assert_ne!(csrf_unmask(&flipped).as_deref(), Some(TOKEN));
+    }
 }

@@ -383,8 +383,10 @@ async fn pages_show_each_viewer_only_what_the_policy_allows() {
         let never = app.page("/g/never-was-here", Some(&outsider)).await;
         let secret = app.page("/g/zeta-secret", Some(&outsider)).await;
         assert_eq!(
-            never.text, secret.text,
-            "a secret group's 404 is the 404 of a group that never existed"
+            without_form_tokens(&never.text),
+            without_form_tokens(&secret.text),
+            "a secret group's 404 is the 404 of a group that never existed (but for the \
+             form token, masked afresh in every response)"
         );
 
         let sitemap = app.page("/sitemap.xml", None).await.text;
@@ -558,6 +560,86 @@ async fn members_flag_posts_from_the_page_and_moderators_resolve_them_from_the_q
                 .status,
             StatusCode::OK
         );
+    })
+    .await;
+}
+
+/// A page with its form tokens blanked.
+fn without_form_tokens(page: &str) -> String {
+    let needle = "name=\"csrf\" value=\"";
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(at) = rest.find(needle) {
+        let start = at + needle.len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        rest = &rest[rest.find('"').unwrap_or(rest.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The form token in a page.
+fn form_token(page: &str) -> String {
+    let needle = "name=\"csrf\" value=\"";
+    let start = page
+        .find(needle)
+        .unwrap_or_else(|| panic!("no form token in {page}"))
+        + needle.len();
+    page[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn forms_carry_a_fresh_masked_token_and_pages_are_compressed_for_browsers() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        app.create_group(&admin, "club", "public").await;
+        let ana = app.register("ana").await;
+        let bob = app.register("bob").await;
+        let first = app.page("/g/club", Some(&ana)).await.text;
+        let second = app.page("/g/club", Some(&ana)).await.text;
+        let (a, b) = (form_token(&first), form_token(&second));
+        assert_ne!(a, b, "every response masks the token afresh");
+        let bare = csrf_for(&ana);
+        assert!(!first.contains(&bare) && !second.contains(&bare));
+
+        // Each masked token is the session's own; another session's is refused.
+        let bobs = form_token(&app.page("/g/club", Some(&bob)).await.text);
+        let r = app
+            .form("/g/club/join", Some(&ana), &[("csrf", &bobs)])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+        let r = app.form("/g/club/join", Some(&ana), &[("csrf", &a)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        let r = app.form("/g/club/leave", Some(&ana), &[("csrf", &b)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+
+        // A browser that accepts compression gets it; a client that does not, plain text.
+        for (accept, encoding) in [
+            ("gzip", Some("gzip")),
+            ("br;q=1, gzip;q=0.5", Some("br")),
+            ("", None),
+        ] {
+            let headers: &[(&str, &str)] = if accept.is_empty() {
+                &[]
+            } else {
+                &[("accept-encoding", accept)]
+            };
+            let r = app.page_with("/g/club", Some(&ana), headers).await;
+            assert_eq!(r.status, StatusCode::OK);
+            assert_eq!(
+                r.header("content-encoding"),
+                encoding,
+                "accept-encoding {accept:?}"
+            );
+            let vary = r.header("vary").unwrap_or("").to_ascii_lowercase();
+            assert!(vary.contains("accept-encoding"), "vary: {vary}");
+            assert_eq!(encoding.is_none(), r.text.contains("Group club"));
+        }
     })
     .await;
 }

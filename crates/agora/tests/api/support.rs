@@ -43,6 +43,11 @@ impl Reply {
     pub fn code(&self) -> &str {
         self.body["error"]["code"].as_str().unwrap_or("")
     }
+
+    /// A response header as text, if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
 }
 
 /// Runs `scenario` on SQLite, then on PostgreSQL if configured.
@@ -293,9 +298,22 @@ impl TestApp {
 
     /// A page request, signed in by the session cookie when `token` is given.
     pub async fn page(&self, path: &str, token: Option<&str>) -> Reply {
+        self.page_with(path, token, &[]).await
+    }
+
+    /// A page request with extra headers.
+    pub async fn page_with(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut req = Request::builder().uri(path);
         if let Some(t) = token {
             req = req.header("cookie", format!("agora_session={t}"));
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
         }
         let req = req
             .body(Body::empty())

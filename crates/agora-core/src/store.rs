@@ -525,6 +525,12 @@ pub trait ForumStore: Send + Sync {
     /// counters. One transaction.
     async fn insert_topic(&self, topic: &NewTopic) -> Result<(TopicId, PostId), StoreError>;
     async fn topic(&self, id: TopicId) -> Result<Option<Topic>, StoreError>;
+    /// A topic with its group and how `viewer` stands to that group, in one read.
+    async fn topic_in_group(
+        &self,
+        id: TopicId,
+        viewer: Option<MemberId>,
+    ) -> Result<Option<(Topic, Group, Relation)>, StoreError>;
     /// A group's topics, pinned ones excluded, in `sort` order after `after`.
     async fn list_topics(
         &self,

@@ -7,7 +7,8 @@ use agora_core::forum::{
     Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags,
     TopicInGroup, TopicSort,
 };
-use agora_core::groups::policy::Scope;
+use agora_core::groups::Group;
+use agora_core::groups::policy::{Relation, Scope};
 use agora_core::paging::Cursor;
 use agora_core::search::{SearchHit, SearchQuery};
 use agora_core::store::ForumStore;
@@ -17,7 +18,9 @@ use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 use crate::SqlStore;
 use crate::db::{Handle, Int};
 use crate::moderation::hold_in;
-use crate::rows::{POST_COLUMNS, PostRow, TOPIC_COLUMNS, TopicRow};
+use crate::rows::{
+    POST_COLUMNS, PostRow, TOPIC_COLUMNS, TOPIC_IN_GROUP_COLUMNS, TopicInGroupRow, TopicRow,
+};
 use crate::scope::group_filter;
 use crate::search::index_post;
 
@@ -178,6 +181,22 @@ impl ForumStore for SqlStore {
             .optional::<TopicRow>(sql, &[id.0.into()])
             .await?
             .map(Topic::from))
+    }
+
+    async fn topic_in_group(
+        &self,
+        id: TopicId,
+        viewer: Option<MemberId>,
+    ) -> Result<Option<(Topic, Group, Relation)>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT {TOPIC_IN_GROUP_COLUMNS} FROM topics t JOIN members a ON a.id = t.author_id \
+             JOIN groups g ON g.id = t.group_id WHERE t.id = $2"
+        );
+        Ok(db
+            .optional::<TopicInGroupRow>(sql, &[viewer.map(|v| v.0).into(), id.0.into()])
+            .await?
+            .map(TopicInGroupRow::into_parts))
     }
 
     async fn list_topics(

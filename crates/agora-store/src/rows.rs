@@ -46,11 +46,20 @@ impl From<MemberRow> for Member {
 }
 
 /// Columns of [`GroupRow`], for `groups g`, with the viewer's id bound to `$1`.
-pub const GROUP_COLUMNS: &str = "g.id, g.slug, g.name, g.description, g.visibility, \
-    g.member_count, g.topic_count, g.created_at, g.last_activity_at, \
-    (SELECT gm.role FROM group_members gm WHERE gm.group_id = g.id AND gm.member_id = $1) AS my_role, \
-    EXISTS (SELECT 1 FROM join_requests r WHERE r.group_id = g.id AND r.member_id = $1 AND r.state = 'pending') AS requested, \
-    EXISTS (SELECT 1 FROM invitations i WHERE i.group_id = g.id AND i.invitee_id = $1 AND i.state = 'pending') AS invited";
+/// How the viewer bound to `$1` stands to group `g`: role, pending request, invitation.
+macro_rules! relation_columns {
+    () => {
+        "(SELECT gm.role FROM group_members gm WHERE gm.group_id = g.id AND gm.member_id = $1) AS my_role, \
+         EXISTS (SELECT 1 FROM join_requests r WHERE r.group_id = g.id AND r.member_id = $1 AND r.state = 'pending') AS requested, \
+         EXISTS (SELECT 1 FROM invitations i WHERE i.group_id = g.id AND i.invitee_id = $1 AND i.state = 'pending') AS invited"
+    };
+}
+
+pub const GROUP_COLUMNS: &str = concat!(
+    "g.id, g.slug, g.name, g.description, g.visibility, \
+     g.member_count, g.topic_count, g.created_at, g.last_activity_at, ",
+    relation_columns!()
+);
 
 #[derive(sqlx::FromRow)]
 pub struct GroupRow {
@@ -116,6 +125,57 @@ pub struct TopicRow {
     pub post_count: i64,
     pub created_at: i64,
     pub last_activity_at: i64,
+}
+
+/// [`TOPIC_COLUMNS`] and the topic's group `g` with the viewer bound to `$1`, for
+/// [`TopicInGroupRow`] (the group's columns are prefixed: the names overlap the topic's).
+pub const TOPIC_IN_GROUP_COLUMNS: &str = concat!(
+    "t.id, t.group_id, t.kind, t.title, t.slug, t.author_id, \
+     a.username AS author_username, a.display_name AS author_display_name, t.tags, t.pinned, \
+     t.locked, t.deleted, t.reply_count, t.post_count, t.created_at, t.last_activity_at, \
+     g.slug AS g_slug, g.name AS g_name, g.description AS g_description, \
+     g.visibility AS g_visibility, g.member_count AS g_member_count, \
+     g.topic_count AS g_topic_count, g.created_at AS g_created_at, \
+     g.last_activity_at AS g_last_activity_at, ",
+    relation_columns!()
+);
+
+#[derive(sqlx::FromRow)]
+pub struct TopicInGroupRow {
+    #[sqlx(flatten)]
+    pub topic: TopicRow,
+    pub g_slug: String,
+    pub g_name: String,
+    pub g_description: String,
+    pub g_visibility: String,
+    pub g_member_count: i64,
+    pub g_topic_count: i64,
+    pub g_created_at: i64,
+    pub g_last_activity_at: i64,
+    pub my_role: Option<String>,
+    pub requested: bool,
+    pub invited: bool,
+}
+
+impl TopicInGroupRow {
+    pub fn into_parts(self) -> (Topic, Group, Relation) {
+        let (group, relation) = GroupRow {
+            id: self.topic.group_id,
+            slug: self.g_slug,
+            name: self.g_name,
+            description: self.g_description,
+            visibility: self.g_visibility,
+            member_count: self.g_member_count,
+            topic_count: self.g_topic_count,
+            created_at: self.g_created_at,
+            last_activity_at: self.g_last_activity_at,
+            my_role: self.my_role,
+            requested: self.requested,
+            invited: self.invited,
+        }
+        .into_parts();
+        (Topic::from(self.topic), group, relation)
+    }
 }
 
 impl From<TopicRow> for Topic {

@@ -253,10 +253,9 @@ impl Agora {
         viewer: &Viewer,
         id: TopicId,
     ) -> Result<(Topic, GroupView), ForumError> {
-        let topic = self.store.topic(id).await?.ok_or(ForumError::NotFound)?;
-        let (group, relation) = self
+        let (topic, group, relation) = self
             .store
-            .group_by_id(topic.group_id, viewer.id())
+            .topic_in_group(id, viewer.id())
             .await?
             .ok_or(ForumError::NotFound)?;
         let slug = group.slug.clone();

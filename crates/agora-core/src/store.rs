@@ -524,7 +524,6 @@ pub trait ForumStore: Send + Sync {
     /// Inserts a topic with its opening post, tags and search entry; bumps the group's
     /// counters. One transaction.
     async fn insert_topic(&self, topic: &NewTopic) -> Result<(TopicId, PostId), StoreError>;
-    async fn topic(&self, id: TopicId) -> Result<Option<Topic>, StoreError>;
     /// A topic with its group and how `viewer` stands to that group, in one read.
     async fn topic_in_group(
         &self,

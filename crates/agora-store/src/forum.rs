@@ -172,17 +172,6 @@ impl ForumStore for SqlStore {
         Ok((TopicId(topic), PostId(post)))
     }
 
-    async fn topic(&self, id: TopicId) -> Result<Option<Topic>, StoreError> {
-        let mut db = self.pools.read().await?;
-        let sql = format!(
-            "SELECT {TOPIC_COLUMNS} FROM topics t JOIN members a ON a.id = t.author_id WHERE t.id = $1"
-        );
-        Ok(db
-            .optional::<TopicRow>(sql, &[id.0.into()])
-            .await?
-            .map(Topic::from))
-    }
-
     async fn topic_in_group(
         &self,
         id: TopicId,

@@ -103,9 +103,16 @@ impl GroupRow {
 }
 
 /// Columns of [`TopicRow`], for `topics t JOIN members a ON a.id = t.author_id`.
-pub const TOPIC_COLUMNS: &str = "t.id, t.group_id, t.kind, t.title, t.slug, t.author_id, \
-    a.username AS author_username, a.display_name AS author_display_name, t.tags, t.pinned, \
-    t.locked, t.deleted, t.reply_count, t.post_count, t.created_at, t.last_activity_at";
+/// A topic `t` and its author `a`, for [`TopicRow`].
+macro_rules! topic_columns {
+    () => {
+        "t.id, t.group_id, t.kind, t.title, t.slug, t.author_id, \
+         a.username AS author_username, a.display_name AS author_display_name, t.tags, t.pinned, \
+         t.locked, t.deleted, t.reply_count, t.post_count, t.created_at, t.last_activity_at"
+    };
+}
+
+pub const TOPIC_COLUMNS: &str = topic_columns!();
 
 #[derive(sqlx::FromRow)]
 pub struct TopicRow {
@@ -130,10 +137,8 @@ pub struct TopicRow {
 /// [`TOPIC_COLUMNS`] and the topic's group `g` with the viewer bound to `$1`, for
 /// [`TopicInGroupRow`] (the group's columns are prefixed: the names overlap the topic's).
 pub const TOPIC_IN_GROUP_COLUMNS: &str = concat!(
-    "t.id, t.group_id, t.kind, t.title, t.slug, t.author_id, \
-     a.username AS author_username, a.display_name AS author_display_name, t.tags, t.pinned, \
-     t.locked, t.deleted, t.reply_count, t.post_count, t.created_at, t.last_activity_at, \
-     g.slug AS g_slug, g.name AS g_name, g.description AS g_description, \
+    topic_columns!(),
+    ", g.slug AS g_slug, g.name AS g_name, g.description AS g_description, \
      g.visibility AS g_visibility, g.member_count AS g_member_count, \
      g.topic_count AS g_topic_count, g.created_at AS g_created_at, \
      g.last_activity_at AS g_last_activity_at, ",

@@ -41,6 +41,8 @@ struct Batch {
     /// When the open batch began, and how many write transactions it holds.
     opened: Option<Instant>,
     writes: u32,
+    /// The batch a rescue task watches, so that each batch has at most one.
+    rescued: u64,
 }
 
 impl Batch {
@@ -229,10 +231,13 @@ async fn finish(inner: Arc<Inner>, mut guard: OwnedMutexGuard<Batch>) -> Result<
         return commit_batch(&inner, &mut guard).await;
     }
     let mut done = inner.done.subscribe();
-    drop(guard);
-    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+    if guard.rescued != epoch
+        && let Ok(handle) = tokio::runtime::Handle::try_current()
+    {
+        guard.rescued = epoch;
         handle.spawn(rescue(inner.clone(), epoch));
     }
+    drop(guard);
     loop {
         if *done.borrow_and_update() >= epoch {
             return outcome(&inner, epoch);
@@ -248,6 +253,9 @@ async fn finish(inner: Arc<Inner>, mut guard: OwnedMutexGuard<Batch>) -> Result<
 async fn rescue(inner: Arc<Inner>, epoch: u64) {
     loop {
         tokio::time::sleep(RESCUE_AFTER).await;
+        if *inner.done.borrow() >= epoch {
+            return;
+        }
         let mut guard = inner.batch.clone().lock_owned().await;
         if guard.epoch != epoch || guard.conn.is_none() {
             return;
@@ -316,7 +324,20 @@ mod tests {
 
     type Outcome<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
-    async fn pools(name: &str) -> Outcome<(SqlitePool, SqlitePool)> {
+    /// Removes a test database and its WAL files when dropped.
+    struct Scratch(std::path::PathBuf);
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut path = self.0.clone().into_os_string();
+                path.push(suffix);
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    async fn pools(name: &str) -> Outcome<(SqlitePool, SqlitePool, Scratch)> {
         let path = std::env::temp_dir().join(format!(
             "agora-writer-{name}-{}-{}.db",
             std::process::id(),
@@ -338,7 +359,7 @@ mod tests {
             .max_connections(1)
             .connect_with(options.read_only(true))
             .await?;
-        Ok((write, read))
+        Ok((write, read, Scratch(path)))
     }
 
     async fn stored(read: &SqlitePool) -> Outcome<i64> {
@@ -359,7 +380,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_batch_handed_to_a_writer_that_hangs_up_is_still_committed() -> Outcome {
-        let (write, read) = pools("rescue").await?;
+        let (write, read, _scratch) = pools("rescue").await?;
         let writer = Writer::new(write.clone());
         let mut first = writer.begin().await?;
         sqlx::query("INSERT INTO t (v) VALUES (1)")
@@ -387,7 +408,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_batch_commits_when_full_even_with_writers_queued() -> Outcome {
-        let (write, read) = pools("full").await?;
+        let (write, read, _scratch) = pools("full").await?;
         let writer = Writer::new(write);
         let insert = |mut tx: WriteTx, v: i64| async move {
             sqlx::query("INSERT INTO t (v) VALUES ($1)")

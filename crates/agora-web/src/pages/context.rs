@@ -191,13 +191,15 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
 /// `token` (16 bytes as 32 hex digits) masked: the 16-byte pad, then the token XOR the pad,
 /// 64 hex digits in all.
 fn csrf_mask(token: &str, pad: &[u8; 16]) -> String {
+    use std::fmt::Write as _;
     let mut out = String::with_capacity(64);
     let bytes = decode_hex(token).unwrap_or_default();
-    for b in pad {
-        out.push_str(&format!("{b:02x}"));
-    }
-    for (b, p) in bytes.iter().zip(pad) {
-        out.push_str(&format!("{:02x}", b ^ p));
+    for b in pad
+        .iter()
+        .copied()
+        .chain(bytes.iter().zip(pad).map(|(b, p)| b ^ p))
+    {
+        let _ = write!(out, "{b:02x}");
     }
     out
 }

@@ -95,6 +95,11 @@ impl Agora {
         &self.store
     }
 
+    /// Whether the database serves reads and takes writes; if not, why (for `/ready`).
+    pub async fn ready(&self) -> Result<(), crate::error::StoreError> {
+        self.store.ready().await
+    }
+
     /// The settings fixed at start.
     pub fn config(&self) -> &AgoraConfig {
         &self.config

@@ -3,7 +3,7 @@
 //! Each use case has its own error enum named for its outcomes; those wrap these two.
 
 /// What can go wrong below the storage boundary.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// The row asked for does not exist.
     #[error("not found")]

@@ -19,7 +19,7 @@ use crate::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewG
 use crate::ids::{GroupId, InvitationId, MemberId, PostId, TopicId};
 use crate::mailings::{Bulletin, Recipient};
 use crate::members::data::MemberArchive;
-use crate::members::{Credentials, Member, NewMember, SessionKind};
+use crate::members::{Credentials, Member, NewMember, NewSignup, SessionKind};
 use crate::paging::{Cursor, NameCursor};
 use crate::sanctions::{Appeal, NewSanction, Sanction};
 use crate::search::{SearchHit, SearchQuery};
@@ -41,6 +41,7 @@ pub trait Store:
     + ModerationStore
     + CaseStore
     + MailingStore
+    + HealthStore
     + Send
     + Sync
 {
@@ -58,9 +59,18 @@ impl<T> Store for T where
         + ModerationStore
         + CaseStore
         + MailingStore
+        + HealthStore
         + Send
         + Sync
 {
+}
+
+/// Whether the database can serve, for readiness probes.
+#[async_trait]
+pub trait HealthStore: Send + Sync {
+    /// `Ok` when reads answer and a write transaction commits in time; otherwise why not,
+    /// as `Unavailable` with a reason an operator can act on.
+    async fn ready(&self) -> Result<(), StoreError>;
 }
 
 /// A counter in a time window, for rate limits shared by every app node.
@@ -91,6 +101,9 @@ pub trait MemberStore: Send + Sync {
     /// Inserts a member. A taken username or email is `Conflict` with constraint
     /// `members_username` or `members_email`.
     async fn insert_member(&self, member: &NewMember) -> Result<MemberId, StoreError>;
+    /// Stores a sign-up whole in one transaction (see [`NewSignup`]); a taken username or
+    /// email is `Conflict` as for [`MemberStore::insert_member`], and nothing is stored.
+    async fn insert_signup(&self, signup: &NewSignup) -> Result<MemberId, StoreError>;
     async fn member_by_id(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
     /// Looks a member up by username, ignoring case.
     async fn member_by_username(&self, username: &str) -> Result<Option<Member>, StoreError>;

@@ -24,8 +24,12 @@ struct EntryRow {
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn append_audit(&self, e: &NewAuditEntry) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
+        let e = e.clone();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let e = &e;
+                    tx.execute(
             "INSERT INTO audit_log (at, actor_id, actor_name, action, target, group_id, detail) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[
@@ -39,7 +43,10 @@ impl AuditStore for SqlStore {
             ],
         )
         .await?;
-        tx.commit().await
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn audit_entries(

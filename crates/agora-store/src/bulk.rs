@@ -114,9 +114,13 @@ async fn insert_rows<'a, T>(
 impl SqlStore {
     /// Loads members (verified, with their trust level) in one transaction.
     pub async fn bulk_members(&self, rows: &[BulkMember]) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        insert_rows(
-            &mut tx,
+        let rows = rows.to_vec();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let rows = &rows[..];
+                    insert_rows(
+            tx,
             "members (id, username, username_key, email, display_name, bio, password_hash, role, \
              created_at, updated_at, email_verified_at, trust_level, trust_earned)",
             13,
@@ -140,14 +144,21 @@ impl SqlStore {
             },
         )
         .await?;
-        tx.commit().await
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// Loads groups in one transaction.
     pub async fn bulk_groups(&self, rows: &[BulkGroup]) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        insert_rows(
-            &mut tx,
+        let rows = rows.to_vec();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let rows = &rows[..];
+                    insert_rows(
+            tx,
             "groups (id, slug, name, description, visibility, member_count, topic_count, \
              created_by, created_at, last_activity_at)",
             10,
@@ -168,37 +179,52 @@ impl SqlStore {
             },
         )
         .await?;
-        tx.commit().await
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// Loads memberships in one transaction.
     pub async fn bulk_memberships(&self, rows: &[BulkMembership]) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        insert_rows(
-            &mut tx,
-            "group_members (group_id, member_id, role, joined_at)",
-            4,
-            rows,
-            |m| {
-                vec![
-                    m.group_id.into(),
-                    m.member_id.into(),
-                    m.role.into(),
-                    m.joined_at.into(),
-                ]
-            },
-        )
-        .await?;
-        tx.commit().await
+        let rows = rows.to_vec();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let rows = &rows[..];
+                    insert_rows(
+                        tx,
+                        "group_members (group_id, member_id, role, joined_at)",
+                        4,
+                        rows,
+                        |m| {
+                            vec![
+                                m.group_id.into(),
+                                m.member_id.into(),
+                                m.role.into(),
+                                m.joined_at.into(),
+                            ]
+                        },
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// Loads topics with their tags in one transaction.
     pub async fn bulk_topics(&self, rows: &[BulkTopic]) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let joined: Vec<String> = rows.iter().map(|t| t.tags.join(" ")).collect();
-        let with_tags: Vec<(&BulkTopic, &String)> = rows.iter().zip(joined.iter()).collect();
-        insert_rows(
-            &mut tx,
+        let rows = rows.to_vec();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let rows = &rows[..];
+                    let joined: Vec<String> = rows.iter().map(|t| t.tags.join(" ")).collect();
+                    let with_tags: Vec<(&BulkTopic, &String)> =
+                        rows.iter().zip(joined.iter()).collect();
+                    insert_rows(
+            tx,
             "topics (id, group_id, kind, title, slug, author_id, tags, post_count, reply_count, \
              created_at, last_activity_at)",
             11,
@@ -220,121 +246,140 @@ impl SqlStore {
             },
         )
         .await?;
-        let tag_rows: Vec<(i64, &str)> = rows
-            .iter()
-            .flat_map(|t| t.tags.iter().map(move |tag| (t.id, tag.as_str())))
-            .collect();
-        insert_rows(
-            &mut tx,
-            "topic_tags (topic_id, tag)",
-            2,
-            &tag_rows,
-            |(id, tag)| vec![(*id).into(), (*tag).into()],
-        )
-        .await?;
-        tx.commit().await
+                    let tag_rows: Vec<(i64, &str)> = rows
+                        .iter()
+                        .flat_map(|t| t.tags.iter().map(move |tag| (t.id, tag.as_str())))
+                        .collect();
+                    insert_rows(
+                        tx,
+                        "topic_tags (topic_id, tag)",
+                        2,
+                        &tag_rows,
+                        |(id, tag)| vec![(*id).into(), (*tag).into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// Loads posts and their search entries in one transaction.
     pub async fn bulk_posts(&self, rows: &[BulkPost]) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        insert_rows(
-            &mut tx,
-            "posts (id, topic_id, group_id, number, author_id, body_markdown, body_html, created_at)",
-            8,
-            rows,
-            |p| {
-                vec![
-                    p.id.into(),
-                    p.topic_id.into(),
-                    p.group_id.into(),
-                    p.number.into(),
-                    p.author_id.into(),
-                    p.body_markdown.as_str().into(),
-                    p.body_html.as_str().into(),
-                    p.created_at.into(),
-                ]
-            },
-        )
-        .await?;
-        fn args(p: &BulkPost) -> Vec<Arg<'_>> {
-            vec![
-                p.id.into(),
-                p.title.as_str().into(),
-                p.body_text.as_str().into(),
-            ]
-        }
-        match tx.backend() {
-            Backend::Sqlite => {
-                insert_rows(&mut tx, "post_search (rowid, title, body)", 3, rows, args).await?;
-            }
-            Backend::Postgres => {
-                // The tsvector is computed by the server, from the same words.
-                for chunk in rows.chunks(MAX_PARAMS / 3) {
-                    let values: Vec<String> = (0..chunk.len())
-                        .map(|i| {
-                            format!(
-                                "(${}::bigint, ${}::text, ${}::text)",
-                                i * 3 + 1,
-                                i * 3 + 2,
-                                i * 3 + 3
-                            )
-                        })
-                        .collect();
-                    let sql = format!(
-                        "INSERT INTO post_search (post_id, title, body, document) \
-                         SELECT v.id, v.t, v.b, setweight(to_tsvector('english', v.t), 'A') || \
-                         setweight(to_tsvector('english', v.b), 'B') FROM (VALUES {}) AS v (id, t, b)",
-                        values.join(", ")
-                    );
-                    let flat: Vec<Arg<'_>> = chunk.iter().flat_map(args).collect();
-                    tx.execute(sql, &flat).await?;
-                }
-            }
-        }
-        tx.commit().await
+        let rows = rows.to_vec();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let rows = &rows[..];
+                    insert_rows(
+                        tx,
+                        "posts (id, topic_id, group_id, number, author_id, body_markdown, body_html, created_at)",
+                        8,
+                        rows,
+                        |p| {
+                            vec![
+                                p.id.into(),
+                                p.topic_id.into(),
+                                p.group_id.into(),
+                                p.number.into(),
+                                p.author_id.into(),
+                                p.body_markdown.as_str().into(),
+                                p.body_html.as_str().into(),
+                                p.created_at.into(),
+                            ]
+                        },
+                    )
+                    .await?;
+                    fn args(p: &BulkPost) -> Vec<Arg<'_>> {
+                        vec![
+                            p.id.into(),
+                            p.title.as_str().into(),
+                            p.body_text.as_str().into(),
+                        ]
+                    }
+                    match tx.backend() {
+                        Backend::Sqlite => {
+                            insert_rows(tx, "post_search (rowid, title, body)", 3, rows, args).await?;
+                        }
+                        Backend::Postgres => {
+                            // The tsvector is computed by the server, from the same words.
+                            for chunk in rows.chunks(MAX_PARAMS / 3) {
+                                let values: Vec<String> = (0..chunk.len())
+                                    .map(|i| {
+                                        format!(
+                                            "(${}::bigint, ${}::text, ${}::text)",
+                                            i * 3 + 1,
+                                            i * 3 + 2,
+                                            i * 3 + 3
+                                        )
+                                    })
+                                    .collect();
+                                let sql = format!(
+                                    "INSERT INTO post_search (post_id, title, body, document) \
+                                     SELECT v.id, v.t, v.b, setweight(to_tsvector('english', v.t), 'A') || \
+                                     setweight(to_tsvector('english', v.b), 'B') FROM (VALUES {}) AS v (id, t, b)",
+                                    values.join(", ")
+                                );
+                                let flat: Vec<Arg<'_>> = chunk.iter().flat_map(args).collect();
+                                tx.execute(sql, &flat).await?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// After a bulk load: identity counters past the loaded ids and a vacuum (PostgreSQL),
     /// fresh planner statistics (both).
     pub async fn bulk_finish(&self) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            for table in ["members", "groups", "topics", "posts"] {
-                tx.execute(
-                    format!(
-                        "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
-                         COALESCE((SELECT MAX(id) FROM {table}), 1))"
-                    ),
-                    &[],
-                )
-                .await?;
-            }
-        }
-        tx.commit().await?;
         if self.pools.backend() == Backend::Postgres {
+            self.pools
+                .write(|tx| {
+                    Box::pin(async move {
+                        for table in ["members", "groups", "topics", "posts"] {
+                            tx.execute(
+                                format!(
+                                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                                     COALESCE((SELECT MAX(id) FROM {table}), 1))"
+                                ),
+                                &[],
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .await?;
             // Outside a transaction: VACUUM sets the visibility map, without which every
             // index-only scan of the new rows visits the table too (autovacuum would get to it
             // eventually, if the server runs it at all).
             let mut db = self.pools.read().await?;
             return db.execute("VACUUM (ANALYZE)", &[]).await.map(|_| ());
         }
-        let mut db = self.pools.begin().await?;
-        db.execute("ANALYZE", &[]).await?;
-        let samples = db
-            .optional::<crate::db::Int>(
-                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'",
-                &[],
-            )
-            .await?
-            .is_some();
-        if samples {
-            // Keep the table statistics, drop the value samples: with samples, SQLite compiles
-            // a statement again each time a bound value changes (it might pick another plan),
-            // which cost a sixth of a topic page's time; the plans here never depend on values.
-            db.execute("DELETE FROM sqlite_stat4", &[]).await?;
-            db.execute("ANALYZE sqlite_schema", &[]).await?;
-        }
-        db.commit().await
+        self.pools
+            .write(|db| {
+                Box::pin(async move {
+                    db.execute("ANALYZE", &[]).await?;
+                    let samples = db
+                        .optional::<crate::db::Int>(
+                            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'",
+                            &[],
+                        )
+                        .await?
+                        .is_some();
+                    if samples {
+                        // Keep the table statistics, drop the value samples: with samples,
+                        // SQLite compiles a statement again each time a bound value changes
+                        // (it might pick another plan), which cost a sixth of a topic page's
+                        // time; the plans here never depend on values.
+                        db.execute("DELETE FROM sqlite_stat4", &[]).await?;
+                        db.execute("ANALYZE sqlite_schema", &[]).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
     }
 }

@@ -144,48 +144,54 @@ async fn load(db: &mut Handle, id: i64) -> Result<Option<LegalCase>, StoreError>
 #[async_trait]
 impl CaseStore for SqlStore {
     async fn insert_case(&self, c: &NewCase) -> Result<LegalCase, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let status = if c.confirm_hash.is_some() {
-            CaseStatus::Unconfirmed
-        } else {
-            CaseStatus::Open
-        };
-        let id = tx
-            .one::<Int>(
-                "INSERT INTO legal_cases (reference, post_id, status, kind, statement, complainant_id, \
-                 complainant_name, complainant_email, confirm_hash, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                &[
-                    (&c.reference).into(),
-                    c.post.0.into(),
-                    status.as_str().into(),
-                    (&c.kind).into(),
-                    (&c.statement).into(),
-                    c.complainant.map(|m| m.0).into(),
-                    (&c.name).into(),
-                    (&c.email).into(),
-                    c.confirm_hash.as_deref().into(),
-                    c.at.0.into(),
-                ],
-            )
-            .await?
-            .0;
-        event(
-            &mut tx,
-            id,
-            c.complainant,
-            "complainant",
-            "filed",
-            &format!("{} complaint filed", c.kind),
-            c.at,
-        )
-        .await?;
-        if status == CaseStatus::Open {
-            open(&mut tx, id, Some(c.post.0), c.complainant, c.at).await?;
-        }
-        let case = load(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        Ok(case)
+        let c = c.clone();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let c = &c;
+                    let status = if c.confirm_hash.is_some() {
+                        CaseStatus::Unconfirmed
+                    } else {
+                        CaseStatus::Open
+                    };
+                    let id = tx
+                        .one::<Int>(
+                            "INSERT INTO legal_cases (reference, post_id, status, kind, statement, complainant_id, \
+                             complainant_name, complainant_email, confirm_hash, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                            &[
+                                (&c.reference).into(),
+                                c.post.0.into(),
+                                status.as_str().into(),
+                                (&c.kind).into(),
+                                (&c.statement).into(),
+                                c.complainant.map(|m| m.0).into(),
+                                (&c.name).into(),
+                                (&c.email).into(),
+                                c.confirm_hash.as_deref().into(),
+                                c.at.0.into(),
+                            ],
+                        )
+                        .await?
+                        .0;
+                    event(
+                        tx,
+                        id,
+                        c.complainant,
+                        "complainant",
+                        "filed",
+                        &format!("{} complaint filed", c.kind),
+                        c.at,
+                    )
+                    .await?;
+                    if status == CaseStatus::Open {
+                        open(tx, id, Some(c.post.0), c.complainant, c.at).await?;
+                    }
+                    let case = load(tx, id).await?.ok_or(StoreError::NotFound)?;
+                    Ok(case)
+                })
+            })
+            .await
     }
 
     async fn confirm_case(
@@ -194,8 +200,12 @@ impl CaseStore for SqlStore {
         now: Timestamp,
         filed_after: Timestamp,
     ) -> Result<Option<(LegalCase, String)>, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let Some(p) = tx
+        let confirm_hash = confirm_hash.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let confirm_hash = confirm_hash.as_str();
+                    let Some(p) = tx
             .optional::<Pending>(
                 "SELECT id, post_id, complainant_id, complainant_email FROM legal_cases \
                  WHERE confirm_hash = $1 AND status = 'unconfirmed' AND created_at > $2",
@@ -205,32 +215,27 @@ impl CaseStore for SqlStore {
         else {
             return Ok(None);
         };
-        tx.execute(
-            "UPDATE legal_cases SET status = 'open', confirm_hash = NULL WHERE id = $1",
-            &[p.id.into()],
-        )
-        .await?;
-        event(
-            &mut tx,
-            p.id,
-            None,
-            "complainant",
-            "confirmed",
-            "The complainant confirmed their address.",
-            now,
-        )
-        .await?;
-        open(
-            &mut tx,
-            p.id,
-            p.post_id,
-            p.complainant_id.map(MemberId),
-            now,
-        )
-        .await?;
-        let case = load(&mut tx, p.id).await?.ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        Ok(Some((case, p.complainant_email)))
+                    tx.execute(
+                        "UPDATE legal_cases SET status = 'open', confirm_hash = NULL WHERE id = $1",
+                        &[p.id.into()],
+                    )
+                    .await?;
+                    event(
+                        tx,
+                        p.id,
+                        None,
+                        "complainant",
+                        "confirmed",
+                        "The complainant confirmed their address.",
+                        now,
+                    )
+                    .await?;
+                    open(tx, p.id, p.post_id, p.complainant_id.map(MemberId), now).await?;
+                    let case = load(tx, p.id).await?.ok_or(StoreError::NotFound)?;
+                    Ok(Some((case, p.complainant_email)))
+                })
+            })
+            .await
     }
 
     async fn cases(&self, scope: &Scope, limit: u32) -> Result<Vec<LegalCase>, StoreError> {
@@ -292,9 +297,20 @@ impl CaseStore for SqlStore {
         note: &str,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        event(&mut tx, case, actor, actor_name, action, note, at).await?;
-        tx.commit().await
+        let actor_name = actor_name.to_owned();
+        let action = action.to_owned();
+        let note = note.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let actor_name = actor_name.as_str();
+                    let action = action.as_str();
+                    let note = note.as_str();
+                    event(tx, case, actor, actor_name, action, note, at).await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn decide_case(
@@ -306,32 +322,40 @@ impl CaseStore for SqlStore {
         reason: &str,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let changed = tx
-            .execute(
-                "UPDATE legal_cases SET status = $2, decided_at = $3 WHERE id = $1 AND status = 'open'",
-                &[case.into(), status.as_str().into(), at.0.into()],
-            )
-            .await?;
-        if changed == 0 {
-            return Ok(false);
-        }
-        event(
-            &mut tx,
-            case,
-            Some(actor),
-            actor_name,
-            status.as_str(),
-            reason,
-            at,
-        )
-        .await?;
-        if status == CaseStatus::Restored
-            && let Some(post) = load(&mut tx, case).await?.and_then(|c| c.post_id)
-        {
-            mark_deleted(&mut tx, post, false, Some(actor), at).await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        let actor_name = actor_name.to_owned();
+        let reason = reason.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let actor_name = actor_name.as_str();
+                    let reason = reason.as_str();
+                    let changed = tx
+                        .execute(
+                            "UPDATE legal_cases SET status = $2, decided_at = $3 WHERE id = $1 AND status = 'open'",
+                            &[case.into(), status.as_str().into(), at.0.into()],
+                        )
+                        .await?;
+                    if changed == 0 {
+                        return Ok(false);
+                    }
+                    event(
+                        tx,
+                        case,
+                        Some(actor),
+                        actor_name,
+                        status.as_str(),
+                        reason,
+                        at,
+                    )
+                    .await?;
+                    if status == CaseStatus::Restored
+                        && let Some(post) = load(tx, case).await?.and_then(|c| c.post_id)
+                    {
+                        mark_deleted(tx, post, false, Some(actor), at).await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .await
     }
 }

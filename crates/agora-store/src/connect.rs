@@ -4,6 +4,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::ConnectOptions as _;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
@@ -52,14 +53,12 @@ pub async fn connect(url: &str) -> Result<SqlStore, ConnectError> {
         if let Some(dir) = sqlite_dir(url) {
             let _ = std::fs::create_dir_all(dir);
         }
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
-            .test_before_acquire(false)
-            .connect_with(options.clone())
-            .await
-            .map_err(open)?;
-        sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        // The one write connection belongs to the writer task; it applies the migrations first.
+        let mut write = options.connect().await.map_err(open)?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&mut write)
+            .await?;
+        let writer = crate::writer::Writer::start(write).await.map_err(open)?;
         let read = SqlitePoolOptions::new()
             .max_connections(2)
             .acquire_timeout(Duration::from_secs(10))
@@ -68,11 +67,7 @@ pub async fn connect(url: &str) -> Result<SqlStore, ConnectError> {
             .connect_with(options.read_only(true))
             .await
             .map_err(open)?;
-        Pools::Sqlite {
-            read,
-            writer: crate::writer::Writer::new(write.clone()),
-            write,
-        }
+        Pools::Sqlite { read, writer }
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let options = PgConnectOptions::from_str(url).map_err(open)?;
         let pool = PgPoolOptions::new()
@@ -95,7 +90,10 @@ pub async fn connect(url: &str) -> Result<SqlStore, ConnectError> {
             .await
             .map_err(open)?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Pools::Postgres(pool)
+        Pools::Postgres {
+            pool,
+            detached: Default::default(),
+        }
     } else {
         return Err(ConnectError::UnknownScheme(redact(url)));
     };

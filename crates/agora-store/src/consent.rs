@@ -8,7 +8,7 @@ use agora_core::time::Timestamp;
 use agora_core::{MemberId, StoreError};
 
 use crate::SqlStore;
-use crate::db::Int;
+use crate::db::{Handle, Int};
 
 #[derive(sqlx::FromRow)]
 struct DocumentRow {
@@ -67,26 +67,34 @@ impl ConsentStore for SqlStore {
         by: MemberId,
         at: Timestamp,
     ) -> Result<Document, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let next = tx
-            .one::<Int>(
-                "SELECT COALESCE(MAX(version), 0) + 1 FROM documents WHERE kind = $1",
-                &[kind.into()],
-            )
-            .await?
-            .0;
-        tx.execute(
-            "INSERT INTO documents (kind, version, body, published_at, published_by) VALUES ($1, $2, $3, $4, $5)",
-            &[kind.into(), next.into(), body.into(), at.0.into(), by.0.into()],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Document {
-            kind: kind.to_owned(),
-            version: next,
-            body: body.to_owned(),
-            published_at: at,
-        })
+        let kind = kind.to_owned();
+        let body = body.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let kind = kind.as_str();
+                    let body = body.as_str();
+                    let next = tx
+                        .one::<Int>(
+                            "SELECT COALESCE(MAX(version), 0) + 1 FROM documents WHERE kind = $1",
+                            &[kind.into()],
+                        )
+                        .await?
+                        .0;
+                    tx.execute(
+                        "INSERT INTO documents (kind, version, body, published_at, published_by) VALUES ($1, $2, $3, $4, $5)",
+                        &[kind.into(), next.into(), body.into(), at.0.into(), by.0.into()],
+                    )
+                    .await?;
+                    Ok(Document {
+                        kind: kind.to_owned(),
+                        version: next,
+                        body: body.to_owned(),
+                        published_at: at,
+                    })
+                })
+            })
+            .await
     }
 
     async fn current_documents(&self) -> Result<Vec<Document>, StoreError> {
@@ -117,15 +125,10 @@ impl ConsentStore for SqlStore {
         rows: &[(String, i64, bool)],
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        for (subject, version, granted) in rows {
-            tx.execute(
-                "INSERT INTO consents (member_id, subject, version, granted, at) VALUES ($1, $2, $3, $4, $5)",
-                &[member.0.into(), subject.into(), (*version).into(), (*granted).into(), at.0.into()],
-            )
-            .await?;
-        }
-        tx.commit().await
+        let rows = rows.to_vec();
+        self.pools
+            .write(move |tx| Box::pin(async move { insert_consents(tx, member, &rows, at).await }))
+            .await
     }
 
     async fn consents_of(&self, member: MemberId) -> Result<Vec<ConsentRecord>, StoreError> {
@@ -146,4 +149,21 @@ impl ConsentStore for SqlStore {
             })
             .collect())
     }
+}
+
+/// Adds rows to a member's consent ledger inside the caller's transaction.
+pub(crate) async fn insert_consents(
+    tx: &mut Handle,
+    member: MemberId,
+    rows: &[(String, i64, bool)],
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    for (subject, version, granted) in rows {
+        tx.execute(
+            "INSERT INTO consents (member_id, subject, version, granted, at) VALUES ($1, $2, $3, $4, $5)",
+            &[member.0.into(), subject.into(), (*version).into(), (*granted).into(), at.0.into()],
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -242,85 +242,90 @@ impl MemberDataStore for SqlStore {
         remove_posts: bool,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let id = member.0;
-        let name = erased_username(member);
-        let email = format!("{name}@erased.invalid");
-        tx.execute(
-            "UPDATE groups SET member_count = member_count - 1 \
-             WHERE id IN (SELECT group_id FROM group_members WHERE member_id = $1)",
-            &[id.into()],
-        )
-        .await?;
-        for sql in [
-            "DELETE FROM group_members WHERE member_id = $1",
-            "DELETE FROM join_requests WHERE member_id = $1",
-            "DELETE FROM invitations WHERE invitee_id = $1",
-            "DELETE FROM sessions WHERE member_id = $1",
-            "DELETE FROM email_tokens WHERE member_id = $1",
-            "DELETE FROM member_activity WHERE member_id = $1",
-            "DELETE FROM topic_reads WHERE member_id = $1",
-            "DELETE FROM flags WHERE member_id = $1",
-            "DELETE FROM member_flags WHERE member_id = $1 OR by_id = $1",
-            // A legal case is a record the community may need to defend itself: it stays,
-            // no longer linked to the account.
-            "UPDATE legal_cases SET complainant_id = NULL WHERE complainant_id = $1",
-        ] {
-            tx.execute(sql, &[id.into()]).await?;
-        }
-        if remove_posts {
-            let unindex = match tx.backend() {
-                Backend::Sqlite => {
-                    "DELETE FROM post_search WHERE rowid IN (SELECT id FROM posts WHERE author_id = $1)"
-                }
-                Backend::Postgres => {
-                    "DELETE FROM post_search WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)"
-                }
-            };
-            tx.execute(unindex, &[id.into()]).await?;
-            tx.execute(
-                "DELETE FROM post_revisions WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)",
-                &[id.into()],
-            )
-            .await?;
-            // Replies keep their place in a thread (numbering stays stable) but lose their
-            // words; an opening post takes its topic out of view, as a deletion does.
-            tx.execute(
-                "UPDATE topics SET reply_count = reply_count - (SELECT COUNT(*) FROM posts p \
-                 WHERE p.topic_id = topics.id AND p.author_id = $1 AND p.number > 1 AND p.deleted = FALSE) \
-                 WHERE id IN (SELECT topic_id FROM posts WHERE author_id = $1 AND number > 1 AND deleted = FALSE)",
-                &[id.into()],
-            )
-            .await?;
-            tx.execute(
-                "UPDATE groups SET topic_count = topic_count - (SELECT COUNT(*) FROM topics t \
-                 JOIN posts p ON p.topic_id = t.id WHERE t.group_id = groups.id AND p.author_id = $1 \
-                 AND p.number = 1 AND t.deleted = FALSE) \
-                 WHERE id IN (SELECT group_id FROM posts WHERE author_id = $1 AND number = 1)",
-                &[id.into()],
-            )
-            .await?;
-            tx.execute(
-                "UPDATE topics SET deleted = TRUE, title = '[removed]', slug = 'removed' WHERE id IN \
-                 (SELECT topic_id FROM posts WHERE author_id = $1 AND number = 1)",
-                &[id.into()],
-            )
-            .await?;
-            tx.execute(
-                "UPDATE posts SET body_markdown = '', body_html = '', deleted = TRUE, \
-                 deleted_at = COALESCE(deleted_at, $2) WHERE author_id = $1",
-                &[id.into(), at.0.into()],
-            )
-            .await?;
-        }
-        tx.execute(
-            "UPDATE members SET username = $2, username_key = $2, email = $3, display_name = $4, \
-             bio = '', password_hash = '!', role = 'member', email_verified_at = NULL, updated_at = $5, \
-             trust_level = 0, trust_earned = 0, trust_locked = NULL \
-             WHERE id = $1",
-            &[id.into(), (&name).into(), (&email).into(), FORMER_MEMBER.into(), at.0.into()],
-        )
-        .await?;
-        tx.commit().await
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let id = member.0;
+                    let name = erased_username(member);
+                    let email = format!("{name}@erased.invalid");
+                    tx.execute(
+                        "UPDATE groups SET member_count = member_count - 1 \
+                         WHERE id IN (SELECT group_id FROM group_members WHERE member_id = $1)",
+                        &[id.into()],
+                    )
+                    .await?;
+                    for sql in [
+                        "DELETE FROM group_members WHERE member_id = $1",
+                        "DELETE FROM join_requests WHERE member_id = $1",
+                        "DELETE FROM invitations WHERE invitee_id = $1",
+                        "DELETE FROM sessions WHERE member_id = $1",
+                        "DELETE FROM email_tokens WHERE member_id = $1",
+                        "DELETE FROM member_activity WHERE member_id = $1",
+                        "DELETE FROM topic_reads WHERE member_id = $1",
+                        "DELETE FROM flags WHERE member_id = $1",
+                        "DELETE FROM member_flags WHERE member_id = $1 OR by_id = $1",
+                        // A legal case is a record the community may need to defend itself: it stays,
+                        // no longer linked to the account.
+                        "UPDATE legal_cases SET complainant_id = NULL WHERE complainant_id = $1",
+                    ] {
+                        tx.execute(sql, &[id.into()]).await?;
+                    }
+                    if remove_posts {
+                        let unindex = match tx.backend() {
+                            Backend::Sqlite => {
+                                "DELETE FROM post_search WHERE rowid IN (SELECT id FROM posts WHERE author_id = $1)"
+                            }
+                            Backend::Postgres => {
+                                "DELETE FROM post_search WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)"
+                            }
+                        };
+                        tx.execute(unindex, &[id.into()]).await?;
+                        tx.execute(
+                            "DELETE FROM post_revisions WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)",
+                            &[id.into()],
+                        )
+                        .await?;
+                        // Replies keep their place in a thread (numbering stays stable) but lose their
+                        // words; an opening post takes its topic out of view, as a deletion does.
+                        tx.execute(
+                            "UPDATE topics SET reply_count = reply_count - (SELECT COUNT(*) FROM posts p \
+                             WHERE p.topic_id = topics.id AND p.author_id = $1 AND p.number > 1 AND p.deleted = FALSE) \
+                             WHERE id IN (SELECT topic_id FROM posts WHERE author_id = $1 AND number > 1 AND deleted = FALSE)",
+                            &[id.into()],
+                        )
+                        .await?;
+                        tx.execute(
+                            "UPDATE groups SET topic_count = topic_count - (SELECT COUNT(*) FROM topics t \
+                             JOIN posts p ON p.topic_id = t.id WHERE t.group_id = groups.id AND p.author_id = $1 \
+                             AND p.number = 1 AND t.deleted = FALSE) \
+                             WHERE id IN (SELECT group_id FROM posts WHERE author_id = $1 AND number = 1)",
+                            &[id.into()],
+                        )
+                        .await?;
+                        tx.execute(
+                            "UPDATE topics SET deleted = TRUE, title = '[removed]', slug = 'removed' WHERE id IN \
+                             (SELECT topic_id FROM posts WHERE author_id = $1 AND number = 1)",
+                            &[id.into()],
+                        )
+                        .await?;
+                        tx.execute(
+                            "UPDATE posts SET body_markdown = '', body_html = '', deleted = TRUE, \
+                             deleted_at = COALESCE(deleted_at, $2) WHERE author_id = $1",
+                            &[id.into(), at.0.into()],
+                        )
+                        .await?;
+                    }
+                    tx.execute(
+                        "UPDATE members SET username = $2, username_key = $2, email = $3, display_name = $4, \
+                         bio = '', password_hash = '!', role = 'member', email_verified_at = NULL, updated_at = $5, \
+                         trust_level = 0, trust_earned = 0, trust_locked = NULL \
+                         WHERE id = $1",
+                        &[id.into(), (&name).into(), (&email).into(), FORMER_MEMBER.into(), at.0.into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 }

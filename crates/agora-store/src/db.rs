@@ -5,10 +5,15 @@
 //! [`Arg`]s and bound natively; rows decode through `sqlx::FromRow`, derived once per row type
 //! for both databases. The few places where the SQL itself differs ask [`Backend`].
 
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgRow};
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
-use std::borrow::Cow;
 
 use sqlx::query::{Query, QueryAs};
 use sqlx::{
@@ -18,7 +23,7 @@ use sqlx::{
 
 use agora_core::StoreError;
 
-use crate::writer::{WriteTx, Writer};
+use crate::writer::Writer;
 
 /// SQL text: a `&'static str` for fixed queries, a `String` for the few built at run time
 /// (only ever from fixed fragments; values always travel as bound arguments).
@@ -80,17 +85,18 @@ impl<T> AnyRow for T where
 {
 }
 
-/// The pools: SQLite has a pool of readers and a single writer (SQLite allows one writer at
-/// a time; queuing for it is cheaper than retrying on `SQLITE_BUSY`), which commits write
-/// transactions in groups (see `writer`).
+/// A write transaction's work: it runs on a task of the store's own (see [`Pools::write`]),
+/// with the transaction in its handle, and returns what the caller gets once it committed.
+pub type Work<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// The pools: SQLite has a pool of readers and one writer task that owns the only write
+/// connection (SQLite allows one writer at a time; queuing for it is cheaper than retrying on
+/// `SQLITE_BUSY`) and commits write transactions in groups (see `writer`); PostgreSQL has one
+/// pool, and every write transaction runs on a task of its own.
 #[derive(Debug, Clone)]
 pub enum Pools {
-    Sqlite {
-        read: SqlitePool,
-        write: SqlitePool,
-        writer: Writer,
-    },
-    Postgres(PgPool),
+    Sqlite { read: SqlitePool, writer: Writer },
+    Postgres { pool: PgPool, detached: Detached },
 }
 
 impl Pools {
@@ -98,7 +104,7 @@ impl Pools {
     pub fn backend(&self) -> Backend {
         match self {
             Self::Sqlite { .. } => Backend::Sqlite,
-            Self::Postgres(_) => Backend::Postgres,
+            Self::Postgres { .. } => Backend::Postgres,
         }
     }
 
@@ -108,25 +114,97 @@ impl Pools {
             Self::Sqlite { read, .. } => {
                 Handle::SqlitePooled(read.acquire().await.map_err(crate::error::from_sqlx)?)
             }
-            Self::Postgres(p) => {
-                Handle::PgPooled(p.acquire().await.map_err(crate::error::from_sqlx)?)
+            Self::Postgres { pool, .. } => {
+                Handle::PgPooled(pool.acquire().await.map_err(crate::error::from_sqlx)?)
             }
         })
     }
 
-    /// A transaction for writing; dropped without `commit`, it rolls back.
-    pub async fn begin(&self) -> Result<Handle, StoreError> {
-        Ok(match self {
-            Self::Sqlite { writer, .. } => Handle::SqliteTx(writer.begin().await?),
-            Self::Postgres(p) => Handle::PgTx(p.begin().await.map_err(crate::error::from_sqlx)?),
-        })
+    /// Runs `work` as one write transaction and returns its result once it is committed; an
+    /// error from `work` rolls back everything it wrote.
+    ///
+    /// The transaction never runs on the caller's future: it is handed to a task that runs it
+    /// to its end (SQLite's writer, or a task of its own on PostgreSQL). A caller dropped at
+    /// any `.await` (its client hung up) leaves the write to finish or roll back whole, with
+    /// nobody told; it cannot leave a transaction open, half a write done, or the connection in
+    /// a state the next writer trips over. `work` must not wait for another write: on SQLite
+    /// that write would queue behind it for ever.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(&'a mut Handle) -> Work<'a, T> + Send + 'static,
+    {
+        match self {
+            Self::Sqlite { writer, .. } => writer.write(work).await,
+            Self::Postgres { pool, detached } => {
+                let pool = pool.clone();
+                let running = detached.enter();
+                let task = tokio::spawn(async move {
+                    let _running = running;
+                    let tx = pool.begin().await.map_err(crate::error::from_sqlx)?;
+                    let mut handle = Handle::PgTx(tx);
+                    let value = work(&mut handle).await?;
+                    if let Handle::PgTx(tx) = handle {
+                        tx.commit().await.map_err(crate::error::from_sqlx)?;
+                    }
+                    Ok(value)
+                });
+                task.await.map_err(|e| {
+                    StoreError::Unavailable(format!("the write transaction stopped: {e}"))
+                })?
+            }
+        }
+    }
+
+    /// Waits until every write handed over before the call has finished.
+    pub async fn settle(&self) {
+        match self {
+            Self::Sqlite { writer, .. } => writer.settle().await,
+            Self::Postgres { detached, .. } => detached.settle().await,
+        }
+    }
+}
+
+/// Counts the write tasks running on PostgreSQL, so that closing the store or a test can wait
+/// for writes whose callers left.
+#[derive(Debug, Clone, Default)]
+pub struct Detached(Arc<(AtomicUsize, tokio::sync::Notify)>);
+
+/// One running write task; counted until dropped.
+pub struct Running(Arc<(AtomicUsize, tokio::sync::Notify)>);
+
+impl Detached {
+    fn enter(&self) -> Running {
+        self.0.0.fetch_add(1, Ordering::SeqCst);
+        Running(self.0.clone())
+    }
+
+    async fn settle(&self) {
+        loop {
+            let notified = self.0.1.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.0.0.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.0.0.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.1.notify_waiters();
+        }
     }
 }
 
 /// A connection or an open transaction on either database.
 pub enum Handle {
     SqlitePooled(PoolConnection<Sqlite>),
-    SqliteTx(WriteTx),
+    /// SQLite's write connection, lent to one write transaction by the writer task.
+    SqliteWrite(SqliteConnection),
     PgPooled(PoolConnection<Postgres>),
     PgTx(Transaction<'static, Postgres>),
 }
@@ -137,29 +215,28 @@ enum Conn<'c> {
 }
 
 impl Handle {
-    fn conn(&mut self) -> Result<Conn<'_>, StoreError> {
-        Ok(match self {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
             Self::SqlitePooled(c) => Conn::Sqlite(c),
-            Self::SqliteTx(t) => Conn::Sqlite(t.conn()?),
+            Self::SqliteWrite(c) => Conn::Sqlite(c),
             Self::PgPooled(c) => Conn::Postgres(c),
             Self::PgTx(t) => Conn::Postgres(t),
-        })
+        }
+    }
+
+    /// SQLite's write connection, for the writer task.
+    pub(crate) fn sqlite_writer(&mut self) -> Option<&mut SqliteConnection> {
+        match self {
+            Self::SqliteWrite(c) => Some(c),
+            _ => None,
+        }
     }
 
     /// Which database this handle reaches.
     pub fn backend(&self) -> Backend {
         match self {
-            Self::SqlitePooled(_) | Self::SqliteTx(_) => Backend::Sqlite,
+            Self::SqlitePooled(_) | Self::SqliteWrite(_) => Backend::Sqlite,
             Self::PgPooled(_) | Self::PgTx(_) => Backend::Postgres,
-        }
-    }
-
-    /// Commits a transaction; on a plain connection, does nothing.
-    pub async fn commit(self) -> Result<(), StoreError> {
-        match self {
-            Self::SqliteTx(t) => t.commit().await,
-            Self::PgTx(t) => t.commit().await.map_err(crate::error::from_sqlx),
-            Self::SqlitePooled(_) | Self::PgPooled(_) => Ok(()),
         }
     }
 
@@ -170,7 +247,7 @@ impl Handle {
         args: &[Arg<'_>],
     ) -> Result<u64, StoreError> {
         let sql = AssertSqlSafe(sql.into());
-        let result = match self.conn()? {
+        let result = match self.conn() {
             Conn::Sqlite(c) => bind(sqlx::query::<Sqlite>(sql), args)
                 .execute(c)
                 .await
@@ -190,7 +267,7 @@ impl Handle {
         args: &[Arg<'_>],
     ) -> Result<Vec<T>, StoreError> {
         let sql = AssertSqlSafe(sql.into());
-        let result = match self.conn()? {
+        let result = match self.conn() {
             Conn::Sqlite(c) => {
                 bind_as(sqlx::query_as::<Sqlite, T>(sql), args)
                     .fetch_all(c)
@@ -212,7 +289,7 @@ impl Handle {
         args: &[Arg<'_>],
     ) -> Result<Option<T>, StoreError> {
         let sql = AssertSqlSafe(sql.into());
-        let result = match self.conn()? {
+        let result = match self.conn() {
             Conn::Sqlite(c) => {
                 bind_as(sqlx::query_as::<Sqlite, T>(sql), args)
                     .fetch_optional(c)

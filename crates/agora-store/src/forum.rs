@@ -125,51 +125,56 @@ struct TitleRow {
 #[async_trait]
 impl ForumStore for SqlStore {
     async fn insert_topic(&self, t: &NewTopic) -> Result<(TopicId, PostId), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let tags = t.tags.join(" ");
-        let topic = tx
-            .one::<Int>(
-                "INSERT INTO topics (group_id, kind, title, slug, author_id, tags, post_count, reply_count, created_at, last_activity_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $7) RETURNING id",
-                &[
-                    t.group_id.0.into(),
-                    t.kind.as_str().into(),
-                    (&t.title).into(),
-                    (&t.slug).into(),
-                    t.author.0.into(),
-                    (&tags).into(),
-                    t.at.0.into(),
-                ],
-            )
-            .await?
-            .0;
-        let post = tx
-            .one::<Int>(
-                "INSERT INTO posts (topic_id, group_id, number, author_id, body_markdown, body_html, created_at) \
-                 VALUES ($1, $2, 1, $3, $4, $5, $6) RETURNING id",
-                &[
-                    topic.into(),
-                    t.group_id.0.into(),
-                    t.author.0.into(),
-                    (&t.body_markdown).into(),
-                    (&t.body_html).into(),
-                    t.at.0.into(),
-                ],
-            )
-            .await?
-            .0;
-        write_tags(&mut tx, topic, &t.tags).await?;
-        index_post(&mut tx, post, &t.title, &t.body_text).await?;
-        tx.execute(
-            "UPDATE groups SET topic_count = topic_count + 1, last_activity_at = $2 WHERE id = $1",
-            &[t.group_id.0.into(), t.at.0.into()],
-        )
-        .await?;
-        if let Some(hold) = &t.hold {
-            hold_in(&mut tx, PostId(post), t.author, hold, t.at).await?;
-        }
-        tx.commit().await?;
-        Ok((TopicId(topic), PostId(post)))
+        let t = t.clone();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let tags = t.tags.join(" ");
+                    let topic = tx
+                        .one::<Int>(
+                            "INSERT INTO topics (group_id, kind, title, slug, author_id, tags, post_count, reply_count, created_at, last_activity_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $7) RETURNING id",
+                            &[
+                                t.group_id.0.into(),
+                                t.kind.as_str().into(),
+                                (&t.title).into(),
+                                (&t.slug).into(),
+                                t.author.0.into(),
+                                (&tags).into(),
+                                t.at.0.into(),
+                            ],
+                        )
+                        .await?
+                        .0;
+                    let post = tx
+                        .one::<Int>(
+                            "INSERT INTO posts (topic_id, group_id, number, author_id, body_markdown, body_html, created_at) \
+                             VALUES ($1, $2, 1, $3, $4, $5, $6) RETURNING id",
+                            &[
+                                topic.into(),
+                                t.group_id.0.into(),
+                                t.author.0.into(),
+                                (&t.body_markdown).into(),
+                                (&t.body_html).into(),
+                                t.at.0.into(),
+                            ],
+                        )
+                        .await?
+                        .0;
+                    write_tags(tx, topic, &t.tags).await?;
+                    index_post(tx, post, &t.title, &t.body_text).await?;
+                    tx.execute(
+                        "UPDATE groups SET topic_count = topic_count + 1, last_activity_at = $2 WHERE id = $1",
+                        &[t.group_id.0.into(), t.at.0.into()],
+                    )
+                    .await?;
+                    if let Some(hold) = &t.hold {
+                        hold_in(tx, PostId(post), t.author, hold, t.at).await?;
+                    }
+                    Ok((TopicId(topic), PostId(post)))
+                })
+            })
+            .await
     }
 
     async fn topic_in_group(
@@ -243,62 +248,72 @@ impl ForumStore for SqlStore {
     }
 
     async fn set_topic_flags(&self, id: TopicId, flags: TopicFlags) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        if let Some(p) = flags.pinned {
-            tx.execute(
-                "UPDATE topics SET pinned = $2 WHERE id = $1",
-                &[id.0.into(), p.into()],
-            )
-            .await?;
-        }
-        if let Some(l) = flags.locked {
-            tx.execute(
-                "UPDATE topics SET locked = $2 WHERE id = $1",
-                &[id.0.into(), l.into()],
-            )
-            .await?;
-        }
-        tx.commit().await
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    if let Some(p) = flags.pinned {
+                        tx.execute(
+                            "UPDATE topics SET pinned = $2 WHERE id = $1",
+                            &[id.0.into(), p.into()],
+                        )
+                        .await?;
+                    }
+                    if let Some(l) = flags.locked {
+                        tx.execute(
+                            "UPDATE topics SET locked = $2 WHERE id = $1",
+                            &[id.0.into(), l.into()],
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn insert_post(&self, p: &NewPost) -> Result<PostId, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        // Taking the next number and bumping the counters in one statement also locks the
-        // topic row, so concurrent replies on PostgreSQL cannot take the same number.
-        let bumped = tx
-            .one::<Bumped>(
-                "UPDATE topics SET post_count = post_count + 1, reply_count = reply_count + 1, \
-                 last_activity_at = $2 WHERE id = $1 RETURNING post_count, group_id",
-                &[p.topic_id.0.into(), p.at.0.into()],
-            )
-            .await?;
-        let id = tx
-            .one::<Int>(
-                "INSERT INTO posts (topic_id, group_id, number, author_id, body_markdown, body_html, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                &[
-                    p.topic_id.0.into(),
-                    bumped.group_id.into(),
-                    bumped.post_count.into(),
-                    p.author.0.into(),
-                    (&p.body_markdown).into(),
-                    (&p.body_html).into(),
-                    p.at.0.into(),
-                ],
-            )
-            .await?
-            .0;
-        index_post(&mut tx, id, "", &p.body_text).await?;
-        tx.execute(
-            "UPDATE groups SET last_activity_at = $2 WHERE id = $1",
-            &[bumped.group_id.into(), p.at.0.into()],
-        )
-        .await?;
-        if let Some(hold) = &p.hold {
-            hold_in(&mut tx, PostId(id), p.author, hold, p.at).await?;
-        }
-        tx.commit().await?;
-        Ok(PostId(id))
+        let p = p.clone();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    // Taking the next number and bumping the counters in one statement also locks the
+                    // topic row, so concurrent replies on PostgreSQL cannot take the same number.
+                    let bumped = tx
+                        .one::<Bumped>(
+                            "UPDATE topics SET post_count = post_count + 1, reply_count = reply_count + 1, \
+                             last_activity_at = $2 WHERE id = $1 RETURNING post_count, group_id",
+                            &[p.topic_id.0.into(), p.at.0.into()],
+                        )
+                        .await?;
+                    let id = tx
+                        .one::<Int>(
+                            "INSERT INTO posts (topic_id, group_id, number, author_id, body_markdown, body_html, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                            &[
+                                p.topic_id.0.into(),
+                                bumped.group_id.into(),
+                                bumped.post_count.into(),
+                                p.author.0.into(),
+                                (&p.body_markdown).into(),
+                                (&p.body_html).into(),
+                                p.at.0.into(),
+                            ],
+                        )
+                        .await?
+                        .0;
+                    index_post(tx, id, "", &p.body_text).await?;
+                    tx.execute(
+                        "UPDATE groups SET last_activity_at = $2 WHERE id = $1",
+                        &[bumped.group_id.into(), p.at.0.into()],
+                    )
+                    .await?;
+                    if let Some(hold) = &p.hold {
+                        hold_in(tx, PostId(id), p.author, hold, p.at).await?;
+                    }
+                    Ok(PostId(id))
+                })
+            })
+            .await
     }
 
     async fn post(&self, id: PostId) -> Result<Option<Post>, StoreError> {
@@ -333,71 +348,77 @@ impl ForumStore for SqlStore {
     }
 
     async fn edit_post(&self, e: &PostEdit) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let current = tx
-            .one::<PostState>(
-                "SELECT topic_id, number, deleted, body_markdown, revision_count FROM posts WHERE id = $1",
-                &[e.post_id.0.into()],
-            )
-            .await?;
-        let old_title = if current.number == 1 {
-            Some(
-                tx.one::<TitleRow>(
-                    "SELECT title FROM topics WHERE id = $1",
-                    &[current.topic_id.into()],
-                )
-                .await?
-                .title,
-            )
-        } else {
-            None
-        };
-        tx.execute(
-            "INSERT INTO post_revisions (post_id, number, title, body_markdown, editor_id, replaced_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[
-                e.post_id.0.into(),
-                (current.revision_count + 1).into(),
-                old_title.as_deref().into(),
-                (&current.body_markdown).into(),
-                e.editor.0.into(),
-                e.at.0.into(),
-            ],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE posts SET body_markdown = $2, body_html = $3, edited_at = $4, \
-             revision_count = revision_count + 1 WHERE id = $1",
-            &[
-                e.post_id.0.into(),
-                (&e.body_markdown).into(),
-                (&e.body_html).into(),
-                e.at.0.into(),
-            ],
-        )
-        .await?;
-        let mut title = old_title.unwrap_or_default();
-        if let Some((new_title, slug)) = &e.title {
-            tx.execute(
-                "UPDATE topics SET title = $2, slug = $3 WHERE id = $1",
-                &[current.topic_id.into(), new_title.into(), slug.into()],
-            )
-            .await?;
-            title = new_title.clone();
-        }
-        if let Some(tags) = &e.tags {
-            tx.execute(
-                "UPDATE topics SET tags = $2 WHERE id = $1",
-                &[current.topic_id.into(), (&tags.join(" ")).into()],
-            )
-            .await?;
-            write_tags(&mut tx, current.topic_id, tags).await?;
-        }
-        index_post(&mut tx, e.post_id.0, &title, &e.body_text).await?;
-        if let Some(hold) = &e.hold {
-            hold_in(&mut tx, e.post_id, e.editor, hold, e.at).await?;
-        }
-        tx.commit().await
+        let e = e.clone();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let current = tx
+                        .one::<PostState>(
+                            "SELECT topic_id, number, deleted, body_markdown, revision_count FROM posts WHERE id = $1",
+                            &[e.post_id.0.into()],
+                        )
+                        .await?;
+                    let old_title = if current.number == 1 {
+                        Some(
+                            tx.one::<TitleRow>(
+                                "SELECT title FROM topics WHERE id = $1",
+                                &[current.topic_id.into()],
+                            )
+                            .await?
+                            .title,
+                        )
+                    } else {
+                        None
+                    };
+                    tx.execute(
+                        "INSERT INTO post_revisions (post_id, number, title, body_markdown, editor_id, replaced_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        &[
+                            e.post_id.0.into(),
+                            (current.revision_count + 1).into(),
+                            old_title.as_deref().into(),
+                            (&current.body_markdown).into(),
+                            e.editor.0.into(),
+                            e.at.0.into(),
+                        ],
+                    )
+                    .await?;
+                    tx.execute(
+                        "UPDATE posts SET body_markdown = $2, body_html = $3, edited_at = $4, \
+                         revision_count = revision_count + 1 WHERE id = $1",
+                        &[
+                            e.post_id.0.into(),
+                            (&e.body_markdown).into(),
+                            (&e.body_html).into(),
+                            e.at.0.into(),
+                        ],
+                    )
+                    .await?;
+                    let mut title = old_title.unwrap_or_default();
+                    if let Some((new_title, slug)) = &e.title {
+                        tx.execute(
+                            "UPDATE topics SET title = $2, slug = $3 WHERE id = $1",
+                            &[current.topic_id.into(), new_title.into(), slug.into()],
+                        )
+                        .await?;
+                        title = new_title.clone();
+                    }
+                    if let Some(tags) = &e.tags {
+                        tx.execute(
+                            "UPDATE topics SET tags = $2 WHERE id = $1",
+                            &[current.topic_id.into(), (&tags.join(" ")).into()],
+                        )
+                        .await?;
+                        write_tags(tx, current.topic_id, tags).await?;
+                    }
+                    index_post(tx, e.post_id.0, &title, &e.body_text).await?;
+                    if let Some(hold) = &e.hold {
+                        hold_in(tx, e.post_id, e.editor, hold, e.at).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn revisions(&self, post: PostId) -> Result<Vec<Revision>, StoreError> {
@@ -433,9 +454,11 @@ impl ForumStore for SqlStore {
         by: MemberId,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        mark_deleted(&mut tx, id, deleted, Some(by), at).await?;
-        tx.commit().await
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move { mark_deleted(tx, id, deleted, Some(by), at).await })
+            })
+            .await
     }
 
     async fn search(

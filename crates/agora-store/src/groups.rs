@@ -99,25 +99,31 @@ async fn add_membership(
 #[async_trait]
 impl GroupStore for SqlStore {
     async fn insert_group(&self, g: &NewGroup) -> Result<GroupId, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let id = tx
-            .one::<Int>(
-                "INSERT INTO groups (slug, name, description, visibility, created_by, created_at, last_activity_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-                &[
-                    (&g.slug).into(),
-                    (&g.name).into(),
-                    (&g.description).into(),
-                    g.visibility.as_str().into(),
-                    g.owner.0.into(),
-                    g.at.0.into(),
-                ],
-            )
-            .await?;
-        let id = GroupId(id.0);
-        add_membership(&mut tx, id, g.owner, GroupRole::Owner, g.at).await?;
-        tx.commit().await?;
-        Ok(id)
+        let g = g.clone();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let g = &g;
+                    let id = tx
+                        .one::<Int>(
+                            "INSERT INTO groups (slug, name, description, visibility, created_by, created_at, last_activity_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                            &[
+                                (&g.slug).into(),
+                                (&g.name).into(),
+                                (&g.description).into(),
+                                g.visibility.as_str().into(),
+                                g.owner.0.into(),
+                                g.at.0.into(),
+                            ],
+                        )
+                        .await?;
+                    let id = GroupId(id.0);
+                    add_membership(tx, id, g.owner, GroupRole::Owner, g.at).await?;
+                    Ok(id)
+                })
+            })
+            .await
     }
 
     async fn group_by_slug(
@@ -242,29 +248,37 @@ impl GroupStore for SqlStore {
         role: GroupRole,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let added = add_membership(&mut tx, group, member, role, at).await?;
-        tx.commit().await?;
-        Ok(added)
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let added = add_membership(tx, group, member, role, at).await?;
+                    Ok(added)
+                })
+            })
+            .await
     }
 
     async fn remove_member(&self, group: GroupId, member: MemberId) -> Result<bool, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let removed = tx
-            .execute(
-                "DELETE FROM group_members WHERE group_id = $1 AND member_id = $2",
-                &[group.0.into(), member.0.into()],
-            )
-            .await?;
-        if removed > 0 {
-            tx.execute(
-                "UPDATE groups SET member_count = member_count - 1 WHERE id = $1",
-                &[group.0.into()],
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(removed > 0)
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let removed = tx
+                        .execute(
+                            "DELETE FROM group_members WHERE group_id = $1 AND member_id = $2",
+                            &[group.0.into(), member.0.into()],
+                        )
+                        .await?;
+                    if removed > 0 {
+                        tx.execute(
+                            "UPDATE groups SET member_count = member_count - 1 WHERE id = $1",
+                            &[group.0.into()],
+                        )
+                        .await?;
+                    }
+                    Ok(removed > 0)
+                })
+            })
+            .await
     }
 
     async fn set_group_role(
@@ -273,15 +287,19 @@ impl GroupStore for SqlStore {
         member: MemberId,
         role: GroupRole,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let n = tx
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let n = tx
             .execute(
                 "UPDATE group_members SET role = $3 WHERE group_id = $1 AND member_id = $2",
                 &[group.0.into(), member.0.into(), role.as_str().into()],
             )
             .await?;
-        tx.commit().await?;
-        Ok(n > 0)
+                    Ok(n > 0)
+                })
+            })
+            .await
     }
 
     async fn count_role(&self, group: GroupId, role: GroupRole) -> Result<i64, StoreError> {
@@ -332,14 +350,19 @@ impl GroupStore for SqlStore {
         member: MemberId,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "INSERT INTO join_requests (group_id, member_id, state, created_at) VALUES ($1, $2, 'pending', $3) \
-             ON CONFLICT (group_id, member_id) WHERE state = 'pending' DO NOTHING",
-            &[group.0.into(), member.0.into(), at.0.into()],
-        )
-        .await?;
-        tx.commit().await
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.execute(
+                        "INSERT INTO join_requests (group_id, member_id, state, created_at) VALUES ($1, $2, 'pending', $3) \
+                         ON CONFLICT (group_id, member_id) WHERE state = 'pending' DO NOTHING",
+                        &[group.0.into(), member.0.into(), at.0.into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn pending_requests(&self, group: GroupId) -> Result<Vec<JoinRequest>, StoreError> {
@@ -371,26 +394,30 @@ impl GroupStore for SqlStore {
         by: MemberId,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let state = if approve { "approved" } else { "rejected" };
-        let n = tx
-            .execute(
-                "UPDATE join_requests SET state = $3, decided_by = $4, decided_at = $5 \
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let state = if approve { "approved" } else { "rejected" };
+                    let n = tx
+                        .execute(
+                            "UPDATE join_requests SET state = $3, decided_by = $4, decided_at = $5 \
                  WHERE group_id = $1 AND member_id = $2 AND state = 'pending'",
-                &[
-                    group.0.into(),
-                    member.0.into(),
-                    state.into(),
-                    by.0.into(),
-                    at.0.into(),
-                ],
-            )
-            .await?;
-        if n > 0 && approve {
-            add_membership(&mut tx, group, member, GroupRole::Member, at).await?;
-        }
-        tx.commit().await?;
-        Ok(n > 0)
+                            &[
+                                group.0.into(),
+                                member.0.into(),
+                                state.into(),
+                                by.0.into(),
+                                at.0.into(),
+                            ],
+                        )
+                        .await?;
+                    if n > 0 && approve {
+                        add_membership(tx, group, member, GroupRole::Member, at).await?;
+                    }
+                    Ok(n > 0)
+                })
+            })
+            .await
     }
 
     async fn insert_invitation(
@@ -400,22 +427,26 @@ impl GroupStore for SqlStore {
         by: MemberId,
         at: Timestamp,
     ) -> Result<InvitationId, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "INSERT INTO invitations (group_id, invitee_id, inviter_id, state, created_at) \
-             VALUES ($1, $2, $3, 'pending', $4) \
-             ON CONFLICT (group_id, invitee_id) WHERE state = 'pending' DO NOTHING",
-            &[group.0.into(), invitee.0.into(), by.0.into(), at.0.into()],
-        )
-        .await?;
-        let id = tx
-            .one::<Int>(
-                "SELECT id FROM invitations WHERE group_id = $1 AND invitee_id = $2 AND state = 'pending'",
-                &[group.0.into(), invitee.0.into()],
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(InvitationId(id.0))
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.execute(
+                        "INSERT INTO invitations (group_id, invitee_id, inviter_id, state, created_at) \
+                         VALUES ($1, $2, $3, 'pending', $4) \
+                         ON CONFLICT (group_id, invitee_id) WHERE state = 'pending' DO NOTHING",
+                        &[group.0.into(), invitee.0.into(), by.0.into(), at.0.into()],
+                    )
+                    .await?;
+                    let id = tx
+                        .one::<Int>(
+                            "SELECT id FROM invitations WHERE group_id = $1 AND invitee_id = $2 AND state = 'pending'",
+                            &[group.0.into(), invitee.0.into()],
+                        )
+                        .await?;
+                    Ok(InvitationId(id.0))
+                })
+            })
+            .await
     }
 
     async fn invitation(&self, id: InvitationId) -> Result<Option<Invitation>, StoreError> {
@@ -449,22 +480,26 @@ impl GroupStore for SqlStore {
     }
 
     async fn accept_invitation(&self, id: InvitationId, at: Timestamp) -> Result<bool, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let sql = format!(
-            "SELECT {INVITATION_COLUMNS} FROM invitations inv WHERE inv.id = $1 AND inv.state = 'pending'"
-        );
-        let Some(inv) = tx.optional::<InvitationRow>(sql, &[id.0.into()]).await? else {
-            return Ok(false);
-        };
-        add_membership(
-            &mut tx,
-            GroupId(inv.group_id),
-            MemberId(inv.invitee_id),
-            GroupRole::Member,
-            at,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let sql = format!(
+                        "SELECT {INVITATION_COLUMNS} FROM invitations inv WHERE inv.id = $1 AND inv.state = 'pending'"
+                    );
+                    let Some(inv) = tx.optional::<InvitationRow>(sql, &[id.0.into()]).await? else {
+                        return Ok(false);
+                    };
+                    add_membership(
+                        tx,
+                        GroupId(inv.group_id),
+                        MemberId(inv.invitee_id),
+                        GroupRole::Member,
+                        at,
+                    )
+                    .await?;
+                    Ok(true)
+                })
+            })
+            .await
     }
 }

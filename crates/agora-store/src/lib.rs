@@ -39,28 +39,74 @@ impl SqlStore {
         self.pools.backend()
     }
 
-    /// Closes every connection, waiting for running queries.
+    /// Finishes every write handed over so far, then closes every connection.
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite {
-                read,
-                write,
-                writer,
-            } => {
-                // A batch left open would hold its connection, and closing would wait for it.
-                if let Err(e) = writer::flush(writer).await {
-                    tracing::warn!(error = %e, "could not commit the last write batch");
-                }
-                write.close().await;
+            Pools::Sqlite { read, writer } => {
+                writer.close().await;
                 read.close().await;
             }
-            Pools::Postgres(p) => p.close().await,
+            Pools::Postgres { pool, .. } => {
+                self.pools.settle().await;
+                pool.close().await;
+            }
+        }
+    }
+
+    /// Waits until every write handed over before the call has finished (committed or rolled
+    /// back), including those whose callers left.
+    pub async fn settle(&self) {
+        self.pools.settle().await;
+    }
+
+    /// How many transactions SQLite's writer found open that it had not opened, and rolled
+    /// back (0 on PostgreSQL): by construction none, so anything else is a bug to report.
+    pub fn writer_healed(&self) -> u64 {
+        match &self.pools {
+            Pools::Sqlite { writer, .. } => writer.healed(),
+            Pools::Postgres { .. } => 0,
         }
     }
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), agora_core::StoreError> {
         let mut h = self.pools.read().await?;
-        h.one::<db::Int>("SELECT 1", &[]).await.map(|_| ())
+        h.one::<db::Int>("SELECT CAST(1 AS BIGINT)", &[])
+            .await
+            .map(|_| ())
+    }
+}
+
+/// How long a readiness probe's write may wait for its turn and its commit.
+const READY_WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+#[async_trait::async_trait]
+impl agora_core::store::HealthStore for SqlStore {
+    async fn ready(&self) -> Result<(), agora_core::StoreError> {
+        use agora_core::StoreError;
+        self.ping()
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("reads fail: {e}")))?;
+        if let Pools::Sqlite { writer, .. } = &self.pools {
+            writer
+                .health()
+                .map_err(|e| StoreError::Unavailable(format!("writes fail: {e}")))?;
+        }
+        // An empty write transaction proves the write path: its turn, its begin and its commit.
+        let probe = self.pools.write(|tx| {
+            Box::pin(async move {
+                tx.one::<db::Int>("SELECT CAST(1 AS BIGINT)", &[])
+                    .await
+                    .map(|_| ())
+            })
+        });
+        match tokio::time::timeout(READY_WRITE_WAIT, probe).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(StoreError::Unavailable(format!("writes fail: {e}"))),
+            Err(_) => Err(StoreError::Unavailable(format!(
+                "a write waited more than {} s for the database",
+                READY_WRITE_WAIT.as_secs()
+            ))),
+        }
     }
 }

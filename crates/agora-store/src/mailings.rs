@@ -106,34 +106,47 @@ impl MailingStore for SqlStore {
         at: Timestamp,
         recipients: i64,
     ) -> Result<Bulletin, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let id = tx
-            .one::<Int>(
-                "INSERT INTO bulletins (subject, body, sent_by, sent_by_name, created_at, recipients) \
-                 SELECT $1, $2, m.id, m.username, $4, $5 FROM members m WHERE m.id = $3 RETURNING id",
-                &[
-                    subject.into(),
-                    body.into(),
-                    by.0.into(),
-                    at.0.into(),
-                    recipients.into(),
-                ],
-            )
-            .await?
-            .0;
-        let b = bulletin(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(b)
+        let subject = subject.to_owned();
+        let body = body.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let subject = subject.as_str();
+                    let body = body.as_str();
+                    let id = tx
+                        .one::<Int>(
+                            "INSERT INTO bulletins (subject, body, sent_by, sent_by_name, created_at, recipients) \
+                             SELECT $1, $2, m.id, m.username, $4, $5 FROM members m WHERE m.id = $3 RETURNING id",
+                            &[
+                                subject.into(),
+                                body.into(),
+                                by.0.into(),
+                                at.0.into(),
+                                recipients.into(),
+                            ],
+                        )
+                        .await?
+                        .0;
+                    let b = bulletin(tx, id).await?;
+                    Ok(b)
+                })
+            })
+            .await
     }
 
     async fn bulletin_sent(&self, id: i64, sent: i64) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "UPDATE bulletins SET sent = $2 WHERE id = $1",
-            &[id.into(), sent.into()],
-        )
-        .await?;
-        tx.commit().await
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.execute(
+                        "UPDATE bulletins SET sent = $2 WHERE id = $1",
+                        &[id.into(), sent.into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn bulletins(&self, limit: u32) -> Result<Vec<Bulletin>, StoreError> {

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use async_trait::async_trait;
 
-use agora_core::members::{Credentials, Member, NewMember, SessionKind};
+use agora_core::members::{Credentials, Member, NewMember, NewSignup, SessionKind};
 use agora_core::store::{MemberStore, SessionActor, WindowCount};
 use agora_core::time::Timestamp;
 use agora_core::trust::TrustLevel;
@@ -12,7 +12,7 @@ use agora_core::viewer::{Actor, SiteRole};
 use agora_core::{MemberId, StoreError};
 
 use crate::SqlStore;
-use crate::db::Int;
+use crate::db::{Handle, Int};
 use crate::rows::{MEMBER_COLUMNS, MemberRow};
 
 #[derive(sqlx::FromRow)]
@@ -59,6 +59,75 @@ struct CounterRow {
     window_start: i64,
 }
 
+async fn insert_member(tx: &mut Handle, m: &NewMember) -> Result<MemberId, StoreError> {
+    let id = tx
+        .one::<Int>(
+            "INSERT INTO members (username, username_key, email, display_name, password_hash, role, \
+             created_at, updated_at, email_verified_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
+            &[
+                m.username.as_str().into(),
+                (&m.username.canonical()).into(),
+                m.email.as_str().into(),
+                m.display_name.as_str().into(),
+                (&m.password_hash).into(),
+                m.role.as_str().into(),
+                m.at.0.into(),
+                m.verified.then_some(m.at.0).into(),
+            ],
+        )
+        .await?;
+    Ok(MemberId(id.0))
+}
+
+async fn insert_session(
+    tx: &mut Handle,
+    token_hash: &str,
+    member: MemberId,
+    kind: SessionKind,
+    at: Timestamp,
+    expires_at: Timestamp,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO sessions (token_hash, member_id, kind, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $4, $5)",
+        &[
+            token_hash.into(),
+            member.0.into(),
+            kind.as_str().into(),
+            at.0.into(),
+            expires_at.0.into(),
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
+async fn insert_email_token(
+    tx: &mut Handle,
+    token_hash: &str,
+    member: MemberId,
+    purpose: &str,
+    email: &str,
+    at: Timestamp,
+    expires_at: Timestamp,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO email_tokens (token_hash, member_id, purpose, email, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        &[
+            token_hash.into(),
+            member.0.into(),
+            purpose.into(),
+            email.into(),
+            at.0.into(),
+            expires_at.0.into(),
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
 #[derive(sqlx::FromRow)]
 struct SettingRow {
     key: String,
@@ -71,25 +140,43 @@ const SESSION_TOUCH_SECS: i64 = 3_600;
 #[async_trait]
 impl MemberStore for SqlStore {
     async fn insert_member(&self, m: &NewMember) -> Result<MemberId, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let id = tx
-            .one::<Int>(
-                "INSERT INTO members (username, username_key, email, display_name, password_hash, role, created_at, updated_at, email_verified_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
-                &[
-                    m.username.as_str().into(),
-                    (&m.username.canonical()).into(),
-                    m.email.as_str().into(),
-                    m.display_name.as_str().into(),
-                    (&m.password_hash).into(),
-                    m.role.as_str().into(),
-                    m.at.0.into(),
-                    m.verified.then_some(m.at.0).into(),
-                ],
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(MemberId(id.0))
+        let m = m.clone();
+        self.pools
+            .write(move |tx| Box::pin(async move { insert_member(tx, &m).await }))
+            .await
+    }
+
+    async fn insert_signup(&self, s: &NewSignup) -> Result<MemberId, StoreError> {
+        let s = s.clone();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let id = insert_member(tx, &s.member).await?;
+                    let at = s.member.at;
+                    crate::consent::insert_consents(tx, id, &s.consents, at).await?;
+                    insert_email_token(
+                        tx,
+                        &s.verify_token_hash,
+                        id,
+                        "verify",
+                        s.member.email.as_str(),
+                        at,
+                        s.verify_expires_at,
+                    )
+                    .await?;
+                    insert_session(
+                        tx,
+                        &s.session_hash,
+                        id,
+                        s.session_kind,
+                        at,
+                        s.session_expires_at,
+                    )
+                    .await?;
+                    Ok(id)
+                })
+            })
+            .await
     }
 
     async fn member_by_id(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
@@ -133,8 +220,14 @@ impl MemberStore for SqlStore {
         display_name: &str,
         bio: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
+        let display_name = display_name.to_owned();
+        let bio = bio.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let display_name = display_name.as_str();
+                    let bio = bio.as_str();
+                    tx.execute(
             "UPDATE members SET display_name = $1, bio = $2, updated_at = $3 WHERE id = $4",
             &[
                 display_name.into(),
@@ -144,17 +237,25 @@ impl MemberStore for SqlStore {
             ],
         )
         .await?;
-        tx.commit().await
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn set_site_role(&self, id: MemberId, role: SiteRole) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "UPDATE members SET role = $1 WHERE id = $2",
-            &[role.as_str().into(), id.0.into()],
-        )
-        .await?;
-        tx.commit().await
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.execute(
+                        "UPDATE members SET role = $1 WHERE id = $2",
+                        &[role.as_str().into(), id.0.into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn count_members(&self) -> Result<i64, StoreError> {
@@ -188,14 +289,14 @@ impl MemberStore for SqlStore {
         at: Timestamp,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "INSERT INTO sessions (token_hash, member_id, kind, created_at, last_seen_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $4, $5)",
-            &[token_hash.into(), member.0.into(), kind.as_str().into(), at.0.into(), expires_at.0.into()],
-        )
-        .await?;
-        tx.commit().await
+        let token_hash = token_hash.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    insert_session(tx, &token_hash, member, kind, at, expires_at).await
+                })
+            })
+            .await
     }
 
     async fn session_actor(
@@ -211,14 +312,19 @@ impl MemberStore for SqlStore {
         let Some(row) = row else { return Ok(None) };
         if row.last_seen_at < now.plus_seconds(-SESSION_TOUCH_SECS).0 {
             // Slide the expiry forward by as long as has passed since the last touch.
-            let mut tx = self.pools.begin().await?;
-            tx.execute(
-                "UPDATE sessions SET expires_at = expires_at + ($1 - last_seen_at), last_seen_at = $1 \
-                 WHERE token_hash = $2",
-                &[now.0.into(), token_hash.into()],
-            )
-            .await?;
-            tx.commit().await?;
+            let token_hash = token_hash.to_owned();
+            self.pools
+                .write(move |tx| {
+                    Box::pin(async move {
+                        tx.execute(
+                            "UPDATE sessions SET expires_at = expires_at + ($1 - last_seen_at), \
+                             last_seen_at = $1 WHERE token_hash = $2",
+                            &[now.0.into(), (&token_hash).into()],
+                        )
+                        .await
+                    })
+                })
+                .await?;
         }
         Ok(Some(SessionActor {
             actor: Actor {
@@ -237,13 +343,20 @@ impl MemberStore for SqlStore {
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "DELETE FROM sessions WHERE token_hash = $1",
-            &[token_hash.into()],
-        )
-        .await?;
-        tx.commit().await
+        let token_hash = token_hash.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let token_hash = token_hash.as_str();
+                    tx.execute(
+                        "DELETE FROM sessions WHERE token_hash = $1",
+                        &[token_hash.into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn bump_counter(
@@ -252,22 +365,28 @@ impl MemberStore for SqlStore {
         now: Timestamp,
         window_floor: Timestamp,
     ) -> Result<WindowCount, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let row = tx
-            .one::<CounterRow>(
-                "INSERT INTO rate_counters (key, window_start, hits) VALUES ($1, $2, 1) \
-                 ON CONFLICT (key) DO UPDATE SET \
-                   hits = CASE WHEN rate_counters.window_start < $3 THEN 1 ELSE rate_counters.hits + 1 END, \
-                   window_start = CASE WHEN rate_counters.window_start < $3 THEN $2 ELSE rate_counters.window_start END \
-                 RETURNING hits, window_start",
-                &[key.into(), now.0.into(), window_floor.0.into()],
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(WindowCount {
-            hits: row.hits,
-            window_start: Timestamp(row.window_start),
-        })
+        let key = key.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let key = key.as_str();
+                    let row = tx
+                        .one::<CounterRow>(
+                            "INSERT INTO rate_counters (key, window_start, hits) VALUES ($1, $2, 1) \
+                             ON CONFLICT (key) DO UPDATE SET \
+                               hits = CASE WHEN rate_counters.window_start < $3 THEN 1 ELSE rate_counters.hits + 1 END, \
+                               window_start = CASE WHEN rate_counters.window_start < $3 THEN $2 ELSE rate_counters.window_start END \
+                             RETURNING hits, window_start",
+                            &[key.into(), now.0.into(), window_floor.0.into()],
+                        )
+                        .await?;
+                    Ok(WindowCount {
+                        hits: row.hits,
+                        window_start: Timestamp(row.window_start),
+                    })
+                })
+            })
+            .await
     }
 
     async fn read_counter(
@@ -289,10 +408,17 @@ impl MemberStore for SqlStore {
     }
 
     async fn clear_counter(&self, key: &str) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute("DELETE FROM rate_counters WHERE key = $1", &[key.into()])
-            .await?;
-        tx.commit().await
+        let key = key.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let key = key.as_str();
+                    tx.execute("DELETE FROM rate_counters WHERE key = $1", &[key.into()])
+                        .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
@@ -309,16 +435,22 @@ impl MemberStore for SqlStore {
     }
 
     async fn put_settings(&self, pairs: &[(String, String)]) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        for (key, value) in pairs {
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES ($1, $2) \
+        let pairs = pairs.to_vec();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    for (key, value) in &pairs {
+                        tx.execute(
+                            "INSERT INTO settings (key, value) VALUES ($1, $2) \
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                &[key.into(), value.into()],
-            )
-            .await?;
-        }
-        tx.commit().await
+                            &[key.into(), value.into()],
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
     }
 }
 
@@ -367,14 +499,16 @@ impl agora_core::store::EmailTokenStore for SqlStore {
         at: Timestamp,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "INSERT INTO email_tokens (token_hash, member_id, purpose, email, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[token_hash.into(), member.0.into(), purpose.into(), email.into(), at.0.into(), expires_at.0.into()],
-        )
-        .await?;
-        tx.commit().await
+        let (token_hash, purpose, email) =
+            (token_hash.to_owned(), purpose.to_owned(), email.to_owned());
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    insert_email_token(tx, &token_hash, member, &purpose, &email, at, expires_at)
+                        .await
+                })
+            })
+            .await
     }
 
     async fn confirm_email(
@@ -382,17 +516,23 @@ impl agora_core::store::EmailTokenStore for SqlStore {
         token_hash: &str,
         now: Timestamp,
     ) -> Result<Option<MemberId>, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let Some(token) = Self::take_token(&mut tx, token_hash, "verify", now).await? else {
-            return Ok(None);
-        };
-        tx.execute(
+        let token_hash = token_hash.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let token_hash = token_hash.as_str();
+                    let Some(token) = Self::take_token(tx, token_hash, "verify", now).await? else {
+                        return Ok(None);
+                    };
+                    tx.execute(
             "UPDATE members SET email = $2, email_verified_at = $3, updated_at = $3 WHERE id = $1",
             &[token.member_id.into(), (&token.email).into(), now.0.into()],
         )
         .await?;
-        tx.commit().await?;
-        Ok(Some(MemberId(token.member_id)))
+                    Ok(Some(MemberId(token.member_id)))
+                })
+            })
+            .await
     }
 
     async fn reset_password(
@@ -401,22 +541,30 @@ impl agora_core::store::EmailTokenStore for SqlStore {
         password_hash: &str,
         now: Timestamp,
     ) -> Result<Option<MemberId>, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let Some(token) = Self::take_token(&mut tx, token_hash, "reset", now).await? else {
-            return Ok(None);
-        };
-        tx.execute(
-            "UPDATE members SET password_hash = $2, updated_at = $3 WHERE id = $1",
-            &[token.member_id.into(), password_hash.into(), now.0.into()],
-        )
-        .await?;
-        tx.execute(
-            "DELETE FROM sessions WHERE member_id = $1",
-            &[token.member_id.into()],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Some(MemberId(token.member_id)))
+        let token_hash = token_hash.to_owned();
+        let password_hash = password_hash.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let token_hash = token_hash.as_str();
+                    let password_hash = password_hash.as_str();
+                    let Some(token) = Self::take_token(tx, token_hash, "reset", now).await? else {
+                        return Ok(None);
+                    };
+                    tx.execute(
+                        "UPDATE members SET password_hash = $2, updated_at = $3 WHERE id = $1",
+                        &[token.member_id.into(), password_hash.into(), now.0.into()],
+                    )
+                    .await?;
+                    tx.execute(
+                        "DELETE FROM sessions WHERE member_id = $1",
+                        &[token.member_id.into()],
+                    )
+                    .await?;
+                    Ok(Some(MemberId(token.member_id)))
+                })
+            })
+            .await
     }
 
     async fn member_by_email(&self, email: &str) -> Result<Option<Member>, StoreError> {

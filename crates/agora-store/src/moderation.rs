@@ -105,25 +105,33 @@ impl ModerationStore for SqlStore {
         min_level: TrustLevel,
         at: Timestamp,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "INSERT INTO flags (post_id, member_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (post_id, member_id) WHERE resolved_at IS NULL DO NOTHING",
-            &[post.0.into(), member.0.into(), reason.into(), note.into(), at.0.into()],
-        )
-        .await?;
-        // Staff count whatever their stored level: they are leaders.
-        let agreeing = tx
-            .one::<Int>(
-                "SELECT COUNT(*) FROM flags f JOIN members m ON m.id = f.member_id \
-                 WHERE f.post_id = $1 AND f.resolved_at IS NULL AND f.source = 'member' \
-                 AND m.email_verified_at IS NOT NULL AND (m.trust_level >= $2 OR m.role <> 'member')",
-                &[post.0.into(), min_level.number().into()],
-            )
-            .await?
-            .0;
-        tx.commit().await?;
-        Ok(agreeing)
+        let reason = reason.to_owned();
+        let note = note.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let reason = reason.as_str();
+                    let note = note.as_str();
+                    tx.execute(
+                        "INSERT INTO flags (post_id, member_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (post_id, member_id) WHERE resolved_at IS NULL DO NOTHING",
+                        &[post.0.into(), member.0.into(), reason.into(), note.into(), at.0.into()],
+                    )
+                    .await?;
+                    // Staff count whatever their stored level: they are leaders.
+                    let agreeing = tx
+                        .one::<Int>(
+                            "SELECT COUNT(*) FROM flags f JOIN members m ON m.id = f.member_id \
+                             WHERE f.post_id = $1 AND f.resolved_at IS NULL AND f.source = 'member' \
+                             AND m.email_verified_at IS NOT NULL AND (m.trust_level >= $2 OR m.role <> 'member')",
+                            &[post.0.into(), min_level.number().into()],
+                        )
+                        .await?
+                        .0;
+                    Ok(agreeing)
+                })
+            })
+            .await
     }
 
     async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError> {
@@ -178,25 +186,31 @@ impl ModerationStore for SqlStore {
         reason: &str,
         at: Timestamp,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE flags SET resolved_at = $3, resolved_by = $2, resolution = $4, resolution_reason = $5 \
-                 WHERE post_id = $1 AND resolved_at IS NULL",
-                &[
-                    post.0.into(),
-                    by.0.into(),
-                    at.0.into(),
-                    resolution(upheld).into(),
-                    reason.into(),
-                ],
-            )
-            .await?;
-        if n > 0 {
-            mark_deleted(&mut tx, post, upheld, Some(by), at).await?;
-        }
-        tx.commit().await?;
-        Ok(n)
+        let reason = reason.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let reason = reason.as_str();
+                    let n = tx
+                        .execute(
+                            "UPDATE flags SET resolved_at = $3, resolved_by = $2, resolution = $4, resolution_reason = $5 \
+                             WHERE post_id = $1 AND resolved_at IS NULL",
+                            &[
+                                post.0.into(),
+                                by.0.into(),
+                                at.0.into(),
+                                resolution(upheld).into(),
+                                reason.into(),
+                            ],
+                        )
+                        .await?;
+                    if n > 0 {
+                        mark_deleted(tx, post, upheld, Some(by), at).await?;
+                    }
+                    Ok(n)
+                })
+            })
+            .await
     }
 
     async fn insert_member_flag(
@@ -207,14 +221,23 @@ impl ModerationStore for SqlStore {
         note: &str,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "INSERT INTO member_flags (member_id, by_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (member_id, by_id) WHERE resolved_at IS NULL DO NOTHING",
-            &[member.0.into(), by.0.into(), reason.into(), note.into(), at.0.into()],
-        )
-        .await?;
-        tx.commit().await
+        let reason = reason.to_owned();
+        let note = note.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let reason = reason.as_str();
+                    let note = note.as_str();
+                    tx.execute(
+                        "INSERT INTO member_flags (member_id, by_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (member_id, by_id) WHERE resolved_at IS NULL DO NOTHING",
+                        &[member.0.into(), by.0.into(), reason.into(), note.into(), at.0.into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn member_flag_queue(&self, limit: u32) -> Result<Vec<MemberQueueItem>, StoreError> {
@@ -269,8 +292,12 @@ impl ModerationStore for SqlStore {
         reason: &str,
         at: Timestamp,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let n = tx
+        let reason = reason.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let reason = reason.as_str();
+                    let n = tx
             .execute(
                 "UPDATE member_flags SET resolved_at = $3, resolved_by = $2, resolution = $4, \
                  resolution_reason = $5 WHERE member_id = $1 AND resolved_at IS NULL",
@@ -283,7 +310,9 @@ impl ModerationStore for SqlStore {
                 ],
             )
             .await?;
-        tx.commit().await?;
-        Ok(n)
+                    Ok(n)
+                })
+            })
+            .await
     }
 }

@@ -51,8 +51,12 @@ const SANCTION_COLUMNS: &str = "id, member_id, kind, reason, starts_at, ends_at,
 #[async_trait]
 impl SanctionStore for SqlStore {
     async fn insert_sanction(&self, s: &NewSanction) -> Result<Sanction, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let id = tx
+        let s = s.clone();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let s = &s;
+                    let id = tx
             .one::<Int>(
                 "INSERT INTO sanctions (member_id, kind, reason, starts_at, ends_at, by_id) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -67,16 +71,18 @@ impl SanctionStore for SqlStore {
             )
             .await?
             .0;
-        tx.commit().await?;
-        Ok(Sanction {
-            id,
-            member: s.member,
-            kind: s.kind,
-            reason: s.reason.clone(),
-            starts_at: s.starts_at,
-            ends_at: s.ends_at,
-            lifted: false,
-        })
+                    Ok(Sanction {
+                        id,
+                        member: s.member,
+                        kind: s.kind,
+                        reason: s.reason.clone(),
+                        starts_at: s.starts_at,
+                        ends_at: s.ends_at,
+                        lifted: false,
+                    })
+                })
+            })
+            .await
     }
 
     async fn lift_sanction(
@@ -85,15 +91,19 @@ impl SanctionStore for SqlStore {
         by: MemberId,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE sanctions SET lifted_at = $3, lifted_by = $2 WHERE id = $1 AND lifted_at IS NULL",
-                &[id.into(), by.0.into(), at.0.into()],
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(n > 0)
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let n = tx
+                        .execute(
+                            "UPDATE sanctions SET lifted_at = $3, lifted_by = $2 WHERE id = $1 AND lifted_at IS NULL",
+                            &[id.into(), by.0.into(), at.0.into()],
+                        )
+                        .await?;
+                    Ok(n > 0)
+                })
+            })
+            .await
     }
 
     async fn sanctions_of(&self, member: MemberId) -> Result<Vec<Sanction>, StoreError> {
@@ -116,13 +126,20 @@ impl SanctionStore for SqlStore {
         message: &str,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "INSERT INTO appeals (sanction_id, member_id, message, created_at) VALUES ($1, $2, $3, $4)",
-            &[sanction.into(), member.0.into(), message.into(), at.0.into()],
-        )
-        .await?;
-        tx.commit().await
+        let message = message.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let message = message.as_str();
+                    tx.execute(
+                        "INSERT INTO appeals (sanction_id, member_id, message, created_at) VALUES ($1, $2, $3, $4)",
+                        &[sanction.into(), member.0.into(), message.into(), at.0.into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn appeals(&self, limit: u32) -> Result<Vec<Appeal>, StoreError> {

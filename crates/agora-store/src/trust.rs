@@ -43,17 +43,21 @@ struct BodyRow {
 #[async_trait]
 impl TrustStore for SqlStore {
     async fn record_visit(&self, member: MemberId, day: i64) -> Result<bool, StoreError> {
-        let mut tx = self.pools.begin().await?;
-        let n = tx
-            .execute(
-                "INSERT INTO member_activity (member_id, days_visited, last_visit_day) VALUES ($1, 1, $2) \
-                 ON CONFLICT (member_id) DO UPDATE SET days_visited = member_activity.days_visited + 1, \
-                 last_visit_day = excluded.last_visit_day WHERE member_activity.last_visit_day < excluded.last_visit_day",
-                &[member.0.into(), day.into()],
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(n > 0)
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let n = tx
+                        .execute(
+                            "INSERT INTO member_activity (member_id, days_visited, last_visit_day) VALUES ($1, 1, $2) \
+                             ON CONFLICT (member_id) DO UPDATE SET days_visited = member_activity.days_visited + 1, \
+                             last_visit_day = excluded.last_visit_day WHERE member_activity.last_visit_day < excluded.last_visit_day",
+                            &[member.0.into(), day.into()],
+                        )
+                        .await?;
+                    Ok(n > 0)
+                })
+            })
+            .await
     }
 
     async fn record_read(
@@ -76,68 +80,85 @@ impl TrustStore for SqlStore {
         if seen.is_some_and(|n| n.0 >= last_number) {
             return Ok(false);
         }
-        let mut tx = self.pools.begin().await?;
-        let before = tx
-            .optional::<Int>(LAST, &[member.0.into(), topic.0.into()])
-            .await?
-            .map(|r| r.0);
-        let (entered, newly_read) = match before {
-            None => {
-                tx.execute(
-                    "INSERT INTO topic_reads (member_id, topic_id, last_number, first_read_at, last_read_at) \
-                     VALUES ($1, $2, $3, $4, $4)",
-                    &[member.0.into(), topic.0.into(), last_number.into(), at.0.into()],
-                )
-                .await?;
-                (1, last_number)
-            }
-            Some(n) if last_number > n => {
-                tx.execute(
-                    "UPDATE topic_reads SET last_number = $3, last_read_at = $4 \
-                     WHERE member_id = $1 AND topic_id = $2",
-                    &[
-                        member.0.into(),
-                        topic.0.into(),
-                        last_number.into(),
-                        at.0.into(),
-                    ],
-                )
-                .await?;
-                (0, last_number - n)
-            }
-            // Nothing new: no write at all, so re-reading a page costs no commit.
-            Some(_) => return Ok(false),
-        };
-        let last_read_at = tx
-            .optional::<Int>(
-                "SELECT last_read_at FROM member_activity WHERE member_id = $1",
-                &[member.0.into()],
-            )
-            .await?
-            .map_or(0, |r| r.0);
-        let seconds = if last_read_at == 0 {
-            FIRST_READ_SECONDS
-        } else {
-            ((at.0 - last_read_at) / 1_000_000).clamp(0, MAX_READ_SECONDS)
-        };
-        tx.execute(
-            "INSERT INTO member_activity (member_id, topics_entered, posts_read, read_seconds, last_read_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (member_id) DO UPDATE SET \
-             topics_entered = member_activity.topics_entered + excluded.topics_entered, \
-             posts_read = member_activity.posts_read + excluded.posts_read, \
-             read_seconds = member_activity.read_seconds + excluded.read_seconds, \
-             last_read_at = excluded.last_read_at",
-            &[
-                member.0.into(),
-                entered.into(),
-                newly_read.into(),
-                seconds.into(),
-                at.0.into(),
-            ],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    // Each change is made only if the record is still as read (on PostgreSQL
+                    // the same member may load the same topic twice at once): counted once.
+                    let mut tries = 0;
+                    let (entered, newly_read) = loop {
+                        tries += 1;
+                        let before = tx
+                            .optional::<Int>(LAST, &[member.0.into(), topic.0.into()])
+                            .await?
+                            .map(|r| r.0);
+                        let (changed, counts) = match before {
+                            None => (
+                                tx.execute(
+                                    "INSERT INTO topic_reads (member_id, topic_id, last_number, first_read_at, last_read_at) \
+                                     VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING",
+                                    &[member.0.into(), topic.0.into(), last_number.into(), at.0.into()],
+                                )
+                                .await?,
+                                (1, last_number),
+                            ),
+                            Some(n) if last_number > n => (
+                                tx.execute(
+                                    "UPDATE topic_reads SET last_number = $3, last_read_at = $4 \
+                                     WHERE member_id = $1 AND topic_id = $2 AND last_number = $5",
+                                    &[
+                                        member.0.into(),
+                                        topic.0.into(),
+                                        last_number.into(),
+                                        at.0.into(),
+                                        n.into(),
+                                    ],
+                                )
+                                .await?,
+                                (0, last_number - n),
+                            ),
+                            // Nothing new: no write at all, so re-reading a page costs no commit.
+                            Some(_) => return Ok(false),
+                        };
+                        if changed == 1 {
+                            break counts;
+                        }
+                        if tries == 3 {
+                            return Ok(false);
+                        }
+                    };
+                    let last_read_at = tx
+                        .optional::<Int>(
+                            "SELECT last_read_at FROM member_activity WHERE member_id = $1",
+                            &[member.0.into()],
+                        )
+                        .await?
+                        .map_or(0, |r| r.0);
+                    let seconds = if last_read_at == 0 {
+                        FIRST_READ_SECONDS
+                    } else {
+                        ((at.0 - last_read_at) / 1_000_000).clamp(0, MAX_READ_SECONDS)
+                    };
+                    tx.execute(
+                        "INSERT INTO member_activity (member_id, topics_entered, posts_read, read_seconds, last_read_at) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (member_id) DO UPDATE SET \
+                         topics_entered = member_activity.topics_entered + excluded.topics_entered, \
+                         posts_read = member_activity.posts_read + excluded.posts_read, \
+                         read_seconds = member_activity.read_seconds + excluded.read_seconds, \
+                         last_read_at = excluded.last_read_at",
+                        &[
+                            member.0.into(),
+                            entered.into(),
+                            newly_read.into(),
+                            seconds.into(),
+                            at.0.into(),
+                        ],
+                    )
+                    .await?;
+                    Ok(true)
+                })
+            })
+            .await
     }
 
     async fn trust_stats(
@@ -190,18 +211,24 @@ impl TrustStore for SqlStore {
     }
 
     async fn put_trust(&self, member: MemberId, state: &TrustState) -> Result<(), StoreError> {
-        let mut tx = self.pools.begin().await?;
-        tx.execute(
-            "UPDATE members SET trust_level = $2, trust_earned = $3, trust_locked = $4 WHERE id = $1",
-            &[
-                member.0.into(),
-                state.level.number().into(),
-                state.earned.number().into(),
-                state.locked.map(TrustLevel::number).into(),
-            ],
-        )
-        .await?;
-        tx.commit().await
+        let state = *state;
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.execute(
+                        "UPDATE members SET trust_level = $2, trust_earned = $3, trust_locked = $4 WHERE id = $1",
+                        &[
+                            member.0.into(),
+                            state.level.number().into(),
+                            state.earned.number().into(),
+                            state.locked.map(TrustLevel::number).into(),
+                        ],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     async fn recent_bodies(

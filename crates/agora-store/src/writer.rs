@@ -1,316 +1,420 @@
-//! SQLite's one writer, committing in groups.
+//! SQLite's one writer: a task that owns the only write connection and runs every write
+//! transaction to its end, committing them in groups.
 //!
-//! SQLite allows one writer at a time, and with `synchronous=FULL` every commit waits for the
-//! disk. Committing each write transaction on its own caps writes at one disk flush each.
-//! Here every write transaction is a savepoint inside a batch: when a transaction ends and no
-//! other writer is queued, the batch commits (one flush); when others are queued, it hands the
-//! open batch to the next and waits for the commit that includes its work. A batch commits
-//! anyway once it holds 128 transactions or is 50 ms old, so that under steady load no
-//! writer waits long for its flush. A transaction is
-//! reported committed only once that commit succeeded, so durability is unchanged; under load
-//! many transactions share one flush, and without load each commits at once as before.
+//! A caller hands its transaction over as a closure and waits for the answer; it never holds
+//! the connection, a lock or a transaction itself. So a caller dropped at any `.await` (its
+//! client hung up) changes nothing here: its transaction still runs whole and commits, or
+//! rolls back, and the answer goes to nobody. Nothing the writer must keep consistent (the
+//! connection's transaction, the batch, who is told what) is split across a caller's await.
+//!
+//! With `synchronous=FULL` every commit waits for the disk, so transactions share commits:
+//! the writer opens a batch (`BEGIN IMMEDIATE`), runs each transaction in a savepoint of its
+//! own (an error rolls back that transaction only), takes the next one waiting, and commits
+//! when none is waiting, or at 128 transactions or 50 ms so that no acknowledgement waits
+//! long. A transaction is reported committed only after the commit that holds it succeeded.
+//!
+//! The writer checks SQLite's own account rather than trusting its bookkeeping: SQLite's
+//! commit and rollback hooks count every transaction that ends on the connection, so a batch
+//! that SQLite rolled back by itself (a full disk, an I/O error) is reported failed to every
+//! transaction in it, never acknowledged; and a batch begins with `BEGIN IMMEDIATE`, which
+//! SQLite refuses inside an open transaction, so a transaction the writer did not open is
+//! found, rolled back and logged before anything else runs. A batch that cannot begin or
+//! commit marks the writer failing, which `/ready` reports, until a later batch commits.
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnection;
-use sqlx::{Sqlite, SqlitePool};
-use tokio::sync::{OwnedMutexGuard, watch};
+use tokio::sync::{mpsc, oneshot};
 
 use agora_core::StoreError;
 
-/// How long a writer waiting for its batch's commit waits before making sure somebody
-/// commits it (the writer expected to may have been cancelled).
-const RESCUE_AFTER: Duration = Duration::from_millis(20);
-/// A batch commits once it holds this many write transactions or is this old, queued
-/// writers or not: the bound on how long an acknowledged write waits for its flush.
-const MAX_BATCH_WRITES: u32 = 128;
+use crate::db::{Handle, Work};
+
+/// A batch commits once it holds this many write transactions or is this old, whether more
+/// are waiting or not: the bound on how long an acknowledged write waits for its flush.
+const MAX_BATCH_WRITES: usize = 128;
 const MAX_BATCH_AGE: Duration = Duration::from_millis(50);
-/// Commit results kept for writers that look late.
-const RESULTS_KEPT: usize = 4_096;
+/// Write transactions waiting for the writer; more wait for room in the queue.
+const QUEUE: usize = 1_024;
 
-/// The open batch: the writer connection inside `BEGIN IMMEDIATE`, or none.
-#[derive(Debug, Default)]
-struct Batch {
-    conn: Option<PoolConnection<Sqlite>>,
-    /// Counts batches; the open one's number.
-    epoch: u64,
-    /// When the open batch began, and how many write transactions it holds.
-    opened: Option<Instant>,
-    writes: u32,
-    /// The batch a rescue task watches, so that each batch has at most one.
-    rescued: u64,
+/// What the writer tells a transaction's caller once the batch that holds it has ended.
+type Ack = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
+/// A write transaction as the writer runs it: given the connection (inside its savepoint), it
+/// runs the caller's work and returns how to acknowledge it, or `None` if the work failed
+/// (its caller was told, and its savepoint is rolled back). Given an error instead, it tells
+/// its caller that error.
+type Job = Box<
+    dyn for<'a> FnOnce(
+            Result<&'a mut Handle, StoreError>,
+        ) -> Pin<Box<dyn Future<Output = Option<Ack>> + Send + 'a>>
+        + Send,
+>;
+
+enum Msg {
+    Write(Job),
+    Close(oneshot::Sender<()>),
 }
 
-impl Batch {
-    /// Whether the open batch should commit now even though writers are queued: under
-    /// steady load the queue never empties, and the writers in the batch would wait on.
-    fn full(&self) -> bool {
-        self.writes >= MAX_BATCH_WRITES || self.opened.is_some_and(|t| t.elapsed() >= MAX_BATCH_AGE)
-    }
-}
-
-#[derive(Debug)]
-struct Inner {
-    pool: SqlitePool,
-    batch: Arc<tokio::sync::Mutex<Batch>>,
-    /// Writers queued for their turn.
-    queued: AtomicUsize,
-    /// The newest committed (or failed) batch.
-    done: watch::Sender<u64>,
-    /// The outcome of recent batches: (epoch, error).
-    results: Mutex<VecDeque<(u64, Option<String>)>>,
-}
-
-/// The writer, shared by every write transaction of a store.
+/// The writer's handle, shared by every write of a store.
 #[derive(Debug, Clone)]
 pub struct Writer {
-    inner: Arc<Inner>,
+    inbox: mpsc::Sender<Msg>,
+    state: Arc<State>,
 }
 
-/// Counts a writer as queued until its turn comes (or it is cancelled).
-struct Queued<'a>(&'a AtomicUsize);
+/// What the writer task and SQLite's hooks record, for the writer itself and for `/ready`.
+#[derive(Debug, Default)]
+struct State {
+    /// Transactions that ended on the write connection, as SQLite's hooks count them.
+    commits: AtomicU64,
+    rollbacks: AtomicU64,
+    /// Why the last batch could not begin or commit; `None` once one commits again.
+    failing: Mutex<Option<String>>,
+    /// What the writer knows of a transaction it may have left open (a failed rollback).
+    suspect: Mutex<Option<String>>,
+    /// Transactions found open at the start of a batch, which the writer did not open.
+    healed: AtomicU64,
+}
 
-impl<'a> Queued<'a> {
-    fn new(counter: &'a AtomicUsize) -> Self {
-        counter.fetch_add(1, Ordering::SeqCst);
-        Self(counter)
+impl State {
+    fn ends(&self) -> (u64, u64) {
+        (
+            self.commits.load(Ordering::SeqCst),
+            self.rollbacks.load(Ordering::SeqCst),
+        )
+    }
+
+    fn set_failing(&self, reason: Option<String>) {
+        if let Ok(mut failing) = self.failing.lock() {
+            *failing = reason;
+        }
+    }
+
+    fn set_suspect(&self, reason: Option<String>) {
+        if let Ok(mut suspect) = self.suspect.lock() {
+            *suspect = reason;
+        }
     }
 }
 
-impl Drop for Queued<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
+fn stopped() -> StoreError {
+    StoreError::Unavailable("the database writer has stopped".into())
 }
 
-fn sqlx_err(e: sqlx::Error) -> StoreError {
-    crate::error::from_sqlx(e)
+/// Runs one statement of the writer's own on the write connection.
+async fn exec(conn: &mut Handle, sql: &'static str) -> Result<(), sqlx::Error> {
+    let Some(conn) = conn.sqlite_writer() else {
+        return Err(sqlx::Error::Protocol(
+            "the writer holds no SQLite connection".into(),
+        ));
+    };
+    sqlx::query(sql).execute(conn).await.map(|_| ())
 }
 
-async fn run(conn: &mut SqliteConnection, sql: &'static str) -> Result<(), StoreError> {
-    sqlx::query(sql)
-        .execute(conn)
-        .await
-        .map(|_| ())
-        .map_err(sqlx_err)
+fn unavailable(what: &str, e: &sqlx::Error) -> StoreError {
+    StoreError::Unavailable(format!("{what}: {e}"))
+}
+
+/// Makes a [`Job`] of a closure (so that the closure is typed for every borrow of the handle).
+fn job<F>(f: F) -> Job
+where
+    F: for<'a> FnOnce(
+            Result<&'a mut Handle, StoreError>,
+        ) -> Pin<Box<dyn Future<Output = Option<Ack>> + Send + 'a>>
+        + Send
+        + 'static,
+{
+    Box::new(f)
 }
 
 impl Writer {
-    /// A writer over the single-connection pool `pool`.
-    pub fn new(pool: SqlitePool) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                pool,
-                batch: Arc::new(tokio::sync::Mutex::new(Batch::default())),
-                queued: AtomicUsize::new(0),
-                done: watch::Sender::new(0),
-                results: Mutex::new(VecDeque::new()),
-            }),
-        }
-    }
-
-    /// A write transaction: a savepoint in the open batch (opening one if none is).
-    pub async fn begin(&self) -> Result<WriteTx, StoreError> {
-        let guard = {
-            let _queued = Queued::new(&self.inner.queued);
-            self.inner.batch.clone().lock_owned().await
-        };
-        let mut tx = WriteTx {
-            inner: self.inner.clone(),
-            guard: Some(guard),
-            savepoint: false,
-        };
-        tx.open().await?;
-        Ok(tx)
-    }
-}
-
-/// One write transaction. Dropped without `commit`, its work is rolled back (in the
-/// background: dropping cannot wait).
-pub struct WriteTx {
-    inner: Arc<Inner>,
-    guard: Option<OwnedMutexGuard<Batch>>,
-    savepoint: bool,
-}
-
-impl WriteTx {
-    async fn open(&mut self) -> Result<(), StoreError> {
-        let inner = self.inner.clone();
-        let batch = self.batch()?;
-        if batch.conn.is_none() {
-            let mut conn = inner.pool.acquire().await.map_err(sqlx_err)?;
-            run(&mut conn, "BEGIN IMMEDIATE").await?;
-            batch.conn = Some(conn);
-            batch.epoch += 1;
-            batch.opened = Some(Instant::now());
-            batch.writes = 0;
-        }
-        batch.writes += 1;
-        run(self.conn()?, "SAVEPOINT agora_write").await?;
-        self.savepoint = true;
-        Ok(())
-    }
-
-    fn batch(&mut self) -> Result<&mut Batch, StoreError> {
-        self.guard
-            .as_deref_mut()
-            .ok_or_else(|| StoreError::Unavailable("the write transaction has ended".into()))
-    }
-
-    /// The writer connection, inside this transaction's savepoint.
-    pub fn conn(&mut self) -> Result<&mut SqliteConnection, StoreError> {
-        self.batch()?
-            .conn
-            .as_deref_mut()
-            .ok_or_else(|| StoreError::Unavailable("the write batch has no connection".into()))
-    }
-
-    /// Keeps this transaction's work, and returns once it is committed to disk.
-    pub async fn commit(mut self) -> Result<(), StoreError> {
-        let released = run(self.conn()?, "RELEASE agora_write").await;
-        if released.is_err() {
-            self.rollback().await;
-        }
-        self.savepoint = false;
-        let guard = self.guard.take();
-        let committed = match guard {
-            Some(guard) => finish(self.inner.clone(), guard).await,
-            None => Ok(()),
-        };
-        released.and(committed)
-    }
-
-    async fn rollback(&mut self) {
-        if let Ok(conn) = self.conn() {
-            // If SQLite already rolled the whole batch back, the commit will say so.
-            let _ = run(conn, "ROLLBACK TO agora_write").await;
-            let _ = run(conn, "RELEASE agora_write").await;
-        }
-        self.savepoint = false;
-    }
-}
-
-impl Drop for WriteTx {
-    fn drop(&mut self) {
-        let Some(guard) = self.guard.take() else {
-            return;
-        };
-        let mut tx = WriteTx {
-            inner: self.inner.clone(),
-            guard: Some(guard),
-            savepoint: self.savepoint,
-        };
-        self.savepoint = false;
-        // Undo this transaction's work and pass the batch on, without blocking the dropper.
-        if let Ok(handle) = tokio::runtime::Handle::try_current() {
-            handle.spawn(async move {
-                if tx.savepoint {
-                    tx.rollback().await;
-                }
-                if let Some(guard) = tx.guard.take() {
-                    let _ = finish(tx.inner.clone(), guard).await;
-                }
+    /// Starts the writer task on `conn`, SQLite's write connection, which it owns from now on.
+    pub async fn start(mut conn: SqliteConnection) -> Result<Self, sqlx::Error> {
+        let state = Arc::new(State::default());
+        {
+            let mut raw = conn.lock_handle().await?;
+            let counts = state.clone();
+            raw.set_commit_hook(move || {
+                counts.commits.fetch_add(1, Ordering::SeqCst);
+                true
+            });
+            let counts = state.clone();
+            raw.set_rollback_hook(move || {
+                counts.rollbacks.fetch_add(1, Ordering::SeqCst);
             });
         }
+        let (inbox, queue) = mpsc::channel(QUEUE);
+        tokio::spawn(serve(Handle::SqliteWrite(conn), queue, state.clone()));
+        Ok(Self { inbox, state })
     }
-}
 
-/// Ends a writer's turn: commits the batch when nobody else is queued, else hands it on and
-/// waits for the commit that holds this writer's work.
-///
-/// A writer that handed the batch on may be cancelled while it waits (its client hung up),
-/// and so may every writer after it; a detached task then commits the batch, so that no
-/// batch is left open holding SQLite's write lock and a pooled connection.
-async fn finish(inner: Arc<Inner>, mut guard: OwnedMutexGuard<Batch>) -> Result<(), StoreError> {
-    let epoch = guard.epoch;
-    if inner.queued.load(Ordering::SeqCst) == 0 || guard.full() {
-        return commit_batch(&inner, &mut guard).await;
-    }
-    let mut done = inner.done.subscribe();
-    if guard.rescued != epoch
-        && let Ok(handle) = tokio::runtime::Handle::try_current()
+    /// Runs `work` as one write transaction; see [`crate::db::Pools::write`].
+    pub async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(&'a mut Handle) -> Work<'a, T> + Send + 'static,
     {
-        guard.rescued = epoch;
-        handle.spawn(rescue(inner.clone(), epoch));
+        let (answer, answered) = oneshot::channel::<Result<T, StoreError>>();
+        let job = job(move |conn| {
+            Box::pin(async move {
+                let outcome = match conn {
+                    Ok(conn) => work(conn).await,
+                    Err(e) => Err(e),
+                };
+                match outcome {
+                    Ok(value) => Some(Box::new(move |committed: Result<(), StoreError>| {
+                        let _ = answer.send(committed.map(|()| value));
+                    }) as Ack),
+                    Err(e) => {
+                        let _ = answer.send(Err(e));
+                        None
+                    }
+                }
+            })
+        });
+        // Dropped while waiting for room, nothing was sent; dropped after, the job runs.
+        self.inbox
+            .send(Msg::Write(job))
+            .await
+            .map_err(|_| stopped())?;
+        answered.await.map_err(|_| {
+            StoreError::Unavailable(
+                "the write transaction was lost: it panicked, or the writer stopped".into(),
+            )
+        })?
     }
-    drop(guard);
-    loop {
-        if *done.borrow_and_update() >= epoch {
-            return outcome(&inner, epoch);
+
+    /// Waits until every write handed over before the call has finished.
+    pub async fn settle(&self) {
+        let _ = self.write(|_| Box::pin(async { Ok(()) })).await;
+    }
+
+    /// Whether the writer accepts writes; if not, why.
+    pub fn health(&self) -> Result<(), String> {
+        if self.inbox.is_closed() {
+            return Err("the database writer has stopped".into());
         }
-        if done.changed().await.is_err() {
-            return Err(StoreError::Unavailable("the writer has stopped".into()));
+        match self.state.failing.lock() {
+            Ok(failing) => failing.clone().map_or(Ok(()), Err),
+            Err(_) => Err("the database writer's state is poisoned".into()),
+        }
+    }
+
+    /// How many transactions the writer found open that it had not opened (and rolled back).
+    pub fn healed(&self) -> u64 {
+        self.state.healed.load(Ordering::SeqCst)
+    }
+
+    /// Finishes the writes handed over so far, then closes the connection; later writes are
+    /// refused.
+    pub async fn close(&self) {
+        let (done, closed) = oneshot::channel();
+        if self.inbox.send(Msg::Close(done)).await.is_ok() {
+            let _ = closed.await;
         }
     }
 }
 
-/// Commits batch `epoch` if it is still open and no writer is queued to carry it on; checks
-/// again every [`RESCUE_AFTER`] while writers are queued (they may yet be cancelled).
-async fn rescue(inner: Arc<Inner>, epoch: u64) {
-    loop {
-        tokio::time::sleep(RESCUE_AFTER).await;
-        if *inner.done.borrow() >= epoch {
-            return;
+/// The writer task: a batch at a time, until the store closes.
+async fn serve(mut conn: Handle, mut queue: mpsc::Receiver<Msg>, state: Arc<State>) {
+    let mut closing = None;
+    while closing.is_none() {
+        match queue.recv().await {
+            Some(Msg::Write(first)) => closing = batch(&mut conn, first, &mut queue, &state).await,
+            Some(Msg::Close(done)) => closing = Some(done),
+            None => break,
         }
-        let mut guard = inner.batch.clone().lock_owned().await;
-        if guard.epoch != epoch || guard.conn.is_none() {
-            return;
+    }
+    // Every batch ends (committed or rolled back) before the writer waits for the next: no
+    // transaction is open here. Writes still queued are refused (their callers are told).
+    drop(queue);
+    if let Handle::SqliteWrite(conn) = conn {
+        use sqlx::Connection as _;
+        if let Err(e) = conn.close().await {
+            tracing::warn!(error = %e, "closing the write connection");
         }
-        if inner.queued.load(Ordering::SeqCst) == 0 {
-            let _ = commit_batch(&inner, &mut guard).await;
-            return;
-        }
+    }
+    if let Some(done) = closing {
+        let _ = done.send(());
     }
 }
 
-/// Commits the open batch, if any: for closing the store.
-pub(crate) async fn flush(writer: &Writer) -> Result<(), StoreError> {
-    let mut guard = writer.inner.batch.clone().lock_owned().await;
-    commit_batch(&writer.inner, &mut guard).await
-}
-
-/// Commits the open batch (one flush) and publishes the outcome.
-async fn commit_batch(inner: &Inner, batch: &mut Batch) -> Result<(), StoreError> {
-    let epoch = batch.epoch;
-    // No open batch: nothing to commit, nothing to report.
-    let Some(conn) = batch.conn.as_deref_mut() else {
-        return Ok(());
+/// Runs one batch: begins it, runs `first` and the transactions waiting behind it, ends it,
+/// and answers every caller. Returns a request to close found in the queue.
+async fn batch(
+    conn: &mut Handle,
+    first: Job,
+    queue: &mut mpsc::Receiver<Msg>,
+    state: &State,
+) -> Option<oneshot::Sender<()>> {
+    if let Err(e) = begin(conn, state).await {
+        let error = unavailable("could not begin a write transaction", &e);
+        tracing::error!(error = %error, "write batch");
+        state.set_failing(Some(error.to_string()));
+        first(Err(error)).await;
+        return None;
+    }
+    let opened = Instant::now();
+    let at_begin = state.ends();
+    let mut kept: Vec<Ack> = Vec::new();
+    let mut next = Some(first);
+    let mut closing = None;
+    // Set when the transaction ended inside a job: how it ended for the jobs kept so far.
+    let mut ended: Option<Result<(), StoreError>> = None;
+    while let Some(job) = next.take() {
+        let ack = run(conn, job).await;
+        let (commits, rollbacks) = state.ends();
+        if rollbacks != at_begin.1 {
+            // SQLite rolled the whole batch back (a full disk, an I/O error): nothing of it
+            // was kept, so nobody in it may be told otherwise.
+            let error = StoreError::Unavailable("SQLite rolled the write batch back".into());
+            tracing::error!(error = %error, "write batch");
+            if let Some(ack) = ack {
+                ack(Err(error.clone()));
+            }
+            ended = Some(Err(error));
+            break;
+        }
+        if commits != at_begin.0 {
+            // A transaction committed the batch itself: what ran before it is kept; what it
+            // did after that is not ours to vouch for.
+            tracing::error!("a write transaction ended the batch itself");
+            if let Some(ack) = ack {
+                ack(Err(StoreError::Other(
+                    "the write transaction ended its batch".into(),
+                )));
+            }
+            ended = Some(Ok(()));
+            break;
+        }
+        kept.extend(ack);
+        if kept.len() >= MAX_BATCH_WRITES || opened.elapsed() >= MAX_BATCH_AGE {
+            break;
+        }
+        match queue.try_recv() {
+            Ok(Msg::Write(job)) => next = Some(job),
+            Ok(Msg::Close(done)) => closing = Some(done),
+            Err(_) => {}
+        }
+    }
+    let outcome = match ended {
+        Some(outcome) => outcome,
+        None => commit(conn, state).await,
     };
-    let result = run(conn, "COMMIT").await;
-    if result.is_err() {
-        let _ = run(conn, "ROLLBACK").await;
+    for ack in kept {
+        ack(outcome.clone());
     }
-    // The connection goes back to the pool; the next writer opens a new batch.
-    batch.conn = None;
-    batch.opened = None;
-    if let Ok(mut results) = inner.results.lock() {
-        results.push_back((epoch, result.as_ref().err().map(ToString::to_string)));
-        while results.len() > RESULTS_KEPT {
-            results.pop_front();
-        }
-    }
-    inner.done.send_replace(epoch);
-    result
+    closing
 }
 
-/// How batch `epoch` ended, for a writer that handed it on.
-fn outcome(inner: &Inner, epoch: u64) -> Result<(), StoreError> {
-    let results = inner
-        .results
-        .lock()
-        .map_err(|_| StoreError::Unavailable("the writer's results are poisoned".into()))?;
-    match results.iter().rev().find(|(e, _)| *e == epoch) {
-        Some((_, None)) => Ok(()),
-        Some((_, Some(error))) => Err(StoreError::Unavailable(format!(
-            "the commit failed: {error}"
-        ))),
-        None => Err(StoreError::Unavailable(
-            "the commit's outcome is no longer known".into(),
-        )),
+/// Begins a batch. A transaction already open on the connection was not opened by the writer
+/// (it ends every batch it opens): it is rolled back and logged, and the batch begins anew.
+async fn begin(conn: &mut Handle, state: &State) -> Result<(), sqlx::Error> {
+    match exec(conn, "BEGIN IMMEDIATE").await {
+        Err(e) if e.to_string().contains("within a transaction") => {
+            let cause = state
+                .suspect
+                .lock()
+                .ok()
+                .and_then(|s| s.clone())
+                .unwrap_or_else(|| "no write of the writer's own left it open".into());
+            tracing::warn!(
+                cause,
+                "the write connection was inside a transaction the writer did not open: rolled back"
+            );
+            state.healed.fetch_add(1, Ordering::SeqCst);
+            exec(conn, "ROLLBACK").await?;
+            state.set_suspect(None);
+            exec(conn, "BEGIN IMMEDIATE").await
+        }
+        other => other,
+    }
+}
+
+/// Commits the batch. If the commit fails and SQLite kept the transaction open, it is rolled
+/// back, so that the next batch starts clean.
+async fn commit(conn: &mut Handle, state: &State) -> Result<(), StoreError> {
+    let before = state.ends();
+    match exec(conn, "COMMIT").await {
+        Ok(()) => {
+            state.set_failing(None);
+            Ok(())
+        }
+        Err(e) => {
+            let error = unavailable("the commit failed", &e);
+            tracing::error!(error = %error, "write batch");
+            if state.ends().1 == before.1
+                && let Err(r) = exec(conn, "ROLLBACK").await
+            {
+                state.set_suspect(Some(format!(
+                    "a failed commit ({e}) could not be rolled back ({r})"
+                )));
+            }
+            state.set_failing(Some(error.to_string()));
+            Err(error)
+        }
+    }
+}
+
+/// Runs one transaction in its own savepoint; returns its acknowledgement if its work is
+/// kept in the batch. A transaction that fails or panics is rolled back to its savepoint.
+async fn run(conn: &mut Handle, job: Job) -> Option<Ack> {
+    if let Err(e) = exec(conn, "SAVEPOINT agora_write").await {
+        job(Err(unavailable("could not begin a write transaction", &e))).await;
+        return None;
+    }
+    match (Caught(job(Ok(conn)))).await {
+        Ok(Some(ack)) => match exec(conn, "RELEASE agora_write").await {
+            Ok(()) => Some(ack),
+            Err(e) => {
+                undo(conn).await;
+                ack(Err(unavailable("could not end the write transaction", &e)));
+                None
+            }
+        },
+        Ok(None) => {
+            undo(conn).await;
+            None
+        }
+        Err(()) => {
+            tracing::error!("a write transaction panicked: rolled back");
+            undo(conn).await;
+            None
+        }
+    }
+}
+
+/// Rolls back to the current transaction's savepoint and drops it.
+async fn undo(conn: &mut Handle) {
+    for sql in ["ROLLBACK TO agora_write", "RELEASE agora_write"] {
+        if let Err(e) = exec(conn, sql).await {
+            // The batch itself ended (the hooks tell `batch`), taking the savepoint with it.
+            tracing::debug!(error = %e, sql, "undoing a write transaction");
+        }
+    }
+}
+
+/// A future whose panic is caught and returned as `Err(())`, so that one write transaction's
+/// bug cannot stop the writer.
+struct Caught<F>(F);
+
+impl<F: Future + Unpin> Future for Caught<F> {
+    type Output = Result<F::Output, ()>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let fut = &mut self.0;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(fut).poll(cx))) {
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(_) => Poll::Ready(Err(())),
+        }
     }
 }
 
@@ -318,26 +422,31 @@ fn outcome(inner: &Inner, epoch: u64) -> Result<(), StoreError> {
 mod tests {
     use std::str::FromStr;
 
-    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+    use sqlx::ConnectOptions as _;
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 
     use super::*;
 
     type Outcome<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
-    /// Removes a test database and its WAL files when dropped.
-    struct Scratch(std::path::PathBuf);
+    /// A writer on a fresh database with a table `t (v, part)` and a deferred foreign key
+    /// `child.parent → parent.id`; removes the files when dropped.
+    struct Scratch {
+        path: std::path::PathBuf,
+        writer: Writer,
+    }
 
     impl Drop for Scratch {
         fn drop(&mut self) {
             for suffix in ["", "-wal", "-shm"] {
-                let mut path = self.0.clone().into_os_string();
+                let mut path = self.path.clone().into_os_string();
                 path.push(suffix);
                 let _ = std::fs::remove_file(path);
             }
         }
     }
 
-    async fn pools(name: &str) -> Outcome<(SqlitePool, SqlitePool, Scratch)> {
+    async fn scratch(name: &str) -> Outcome<Scratch> {
         let path = std::env::temp_dir().join(format!(
             "agora-writer-{name}-{}-{}.db",
             std::process::id(),
@@ -345,94 +454,337 @@ mod tests {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos())
         ));
-        let options = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))?
+        let mut conn = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))?
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal);
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .connect()
             .await?;
-        sqlx::query("CREATE TABLE t (v INTEGER NOT NULL)")
-            .execute(&write)
-            .await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.read_only(true))
-            .await?;
-        Ok((write, read, Scratch(path)))
-    }
-
-    async fn stored(read: &SqlitePool) -> Outcome<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM t")
-            .fetch_one(read)
-            .await?)
-    }
-
-    async fn until(what: impl Fn() -> bool) -> Outcome {
-        for _ in 0..500 {
-            if what() {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
+        for sql in [
+            "CREATE TABLE t (v INTEGER NOT NULL, part TEXT NOT NULL DEFAULT '')",
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+        ] {
+            sqlx::query(sql).execute(&mut conn).await?;
         }
-        Err("timed out waiting".into())
+        let writer = Writer::start(conn).await?;
+        Ok(Scratch { path, writer })
+    }
+
+    impl Scratch {
+        /// The rows of `t` as (v, part), read on a connection of their own.
+        async fn rows(&self) -> Outcome<Vec<(i64, String)>> {
+            let mut conn =
+                SqliteConnectOptions::from_str(&format!("sqlite:{}", self.path.display()))?
+                    .read_only(true)
+                    .connect()
+                    .await?;
+            Ok(sqlx::query_as("SELECT v, part FROM t ORDER BY v, part")
+                .fetch_all(&mut conn)
+                .await?)
+        }
+
+        /// Inserts (v, part) for each part, as one write transaction.
+        async fn insert(&self, v: i64, parts: &'static [&'static str]) -> Result<(), StoreError> {
+            self.writer
+                .write(move |tx| {
+                    Box::pin(async move {
+                        for part in parts {
+                            tx.execute(
+                                "INSERT INTO t (v, part) VALUES ($1, $2)",
+                                &[v.into(), (*part).into()],
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .await
+        }
+
+        /// Holds the writer inside a batch until `release` is sent, so that the writes
+        /// handed over meanwhile share that batch.
+        fn hold(
+            &self,
+        ) -> (
+            oneshot::Sender<()>,
+            tokio::task::JoinHandle<Result<(), StoreError>>,
+        ) {
+            let (release, released) = oneshot::channel::<()>();
+            let writer = self.writer.clone();
+            let held = tokio::spawn(async move {
+                writer
+                    .write(move |_| {
+                        Box::pin(async move {
+                            let _ = released.await;
+                            Ok(())
+                        })
+                    })
+                    .await
+            });
+            (release, held)
+        }
+    }
+
+    /// Polls `fut` at most `polls` times, then drops it where it stands.
+    async fn hang_up<F: Future>(fut: F, polls: usize) -> Option<F::Output> {
+        let mut fut = Box::pin(fut);
+        let mut left = polls;
+        std::future::poll_fn(move |cx| {
+            if left == 0 {
+                return Poll::Ready(None);
+            }
+            left -= 1;
+            fut.as_mut().poll(cx).map(Some)
+        })
+        .await
+    }
+
+    /// Lets the writer task take what was handed to it.
+    async fn queued() {
+        for _ in 0..20 {
+            tokio::task::yield_now().await;
+        }
     }
 
     #[tokio::test]
-    async fn a_batch_handed_to_a_writer_that_hangs_up_is_still_committed() -> Outcome {
-        let (write, read, _scratch) = pools("rescue").await?;
-        let writer = Writer::new(write.clone());
-        let mut first = writer.begin().await?;
-        sqlx::query("INSERT INTO t (v) VALUES (1)")
-            .execute(first.conn()?)
-            .await?;
-        // A second writer is queued for its turn, so the first hands the batch on to it and
-        // waits for the commit...
-        let phantom = Queued::new(&writer.inner.queued);
-        let committing = tokio::spawn(first.commit());
-        until(|| writer.inner.done.receiver_count() > 0).await?;
-        // ...then both hang up before the second took its turn: nobody is left to commit.
-        committing.abort();
-        drop(phantom);
-        let mut waited = 0;
-        while stored(&read).await? == 0 && waited < 1_000 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            waited += 5;
+    async fn a_write_whose_caller_hangs_up_at_any_step_is_whole_or_absent() -> Outcome {
+        let s = scratch("hang-up").await?;
+        let mut finished = false;
+        for polls in 0..20 {
+            finished |= hang_up(s.insert(polls, &["a", "b"]), polls as usize)
+                .await
+                .is_some();
+            s.insert(1_000 + polls, &["next"]).await?;
         }
-        assert_eq!(stored(&read).await?, 1, "the first write was committed");
-        assert!(writer.inner.batch.lock().await.conn.is_none());
-        // And the pool can close: no connection is left checked out.
-        tokio::time::timeout(Duration::from_secs(5), write.close()).await?;
+        assert!(finished, "some write ran to its end before it was dropped");
+        s.writer.settle().await;
+        let rows = s.rows().await?;
+        for v in 0..20 {
+            let parts: Vec<&str> = rows
+                .iter()
+                .filter(|r| r.0 == v)
+                .map(|r| r.1.as_str())
+                .collect();
+            assert!(
+                parts.is_empty() || parts == ["a", "b"],
+                "write {v} left {parts:?}"
+            );
+        }
+        assert_eq!(rows.iter().filter(|r| r.1 == "next").count(), 20);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_failing_write_loses_only_its_own_work_in_a_shared_batch() -> Outcome {
+        let s = scratch("failing").await?;
+        let (release, held) = s.hold();
+        queued().await;
+        let commits = s.writer.state.ends().0;
+        let a = s.insert(1, &["a", "b"]);
+        let failing = s.writer.write(|tx| {
+            Box::pin(async move {
+                tx.execute("INSERT INTO t (v) VALUES (2)", &[]).await?;
+                tx.execute("INSERT INTO nowhere VALUES (1)", &[]).await?;
+                Ok(())
+            })
+        });
+        let c = s.insert(3, &["c"]);
+        let released = async {
+            queued().await;
+            let _ = release.send(());
+        };
+        let (a, failing, c, ()) = tokio::join!(a, failing, c, released);
+        held.await??;
+        assert!(a.is_ok() && c.is_ok(), "{a:?} {c:?}");
+        assert!(failing.is_err(), "the failing write reports its error");
+        assert_eq!(
+            s.rows().await?,
+            [(1, "a".into()), (1, "b".into()), (3, "c".into())]
+        );
+        assert_eq!(
+            s.writer.state.ends().0,
+            commits + 1,
+            "one commit for the batch"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_write_that_panics_is_rolled_back_and_the_writer_goes_on() -> Outcome {
+        let s = scratch("panic").await?;
+        let panicked = s
+            .writer
+            .write(|tx| {
+                Box::pin(async move {
+                    tx.execute("INSERT INTO t (v) VALUES (1)", &[]).await?;
+                    let words: Vec<&str> = Vec::new();
+                    Ok::<_, StoreError>(words[3].len())
+                })
+            })
+            .await;
+        assert!(panicked.is_err());
+        s.insert(2, &["after"]).await?;
+        assert_eq!(s.rows().await?, [(2, "after".into())]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_batch_that_sqlite_rolled_back_is_never_acknowledged() -> Outcome {
+        let s = scratch("rolled-back").await?;
+        let (release, held) = s.hold();
+        queued().await;
+        let a = s.insert(1, &["a"]);
+        // What SQLite does by itself on a full disk or an I/O error: the whole transaction
+        // is rolled back under the writer.
+        let lost = s.writer.write(|tx| {
+            Box::pin(async move {
+                tx.execute("ROLLBACK", &[]).await?;
+                Ok(())
+            })
+        });
+        // A write behind it must not run in what is left of that batch: its savepoint would
+        // open a transaction of its own, and the batch's failing commit would then report a
+        // stored write as failed.
+        let c = s.insert(3, &["c"]);
+        let released = async {
+            queued().await;
+            let _ = release.send(());
+        };
+        let (a, lost, c, ()) = tokio::join!(a, lost, c, released);
+        assert!(
+            held.await?.is_err(),
+            "the holding write was in the lost batch"
+        );
+        assert!(
+            a.is_err(),
+            "a write in a batch that was rolled back is not acknowledged"
+        );
+        assert!(lost.is_err());
+        assert!(c.is_ok(), "{c:?}");
+        s.insert(4, &["next"]).await?;
+        assert_eq!(s.rows().await?, [(3, "c".into()), (4, "next".into())]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_transaction_the_writer_did_not_open_is_rolled_back_before_the_next_batch() -> Outcome
+    {
+        let s = scratch("heal").await?;
+        s.insert(1, &["a"]).await?;
+        // A write that commits the batch itself and leaves a transaction of its own open:
+        // the wedge the writer must heal.
+        let rogue = s
+            .writer
+            .write(|tx| {
+                Box::pin(async move {
+                    tx.execute("COMMIT", &[]).await?;
+                    tx.execute("BEGIN", &[]).await?;
+                    tx.execute("INSERT INTO t (v, part) VALUES (2, 'rogue')", &[])
+                        .await?;
+                    Ok(())
+                })
+            })
+            .await;
+        assert!(
+            rogue.is_err(),
+            "a write that ended its batch is not vouched for"
+        );
+        s.insert(3, &["next"]).await?;
+        assert_eq!(s.rows().await?, [(1, "a".into()), (3, "next".into())]);
+        assert_eq!(s.writer.healed(), 1);
+        assert_eq!(s.writer.health(), Ok(()));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_commit_that_fails_is_reported_to_every_write_in_the_batch_and_to_ready() -> Outcome {
+        let s = scratch("commit-fails").await?;
+        let (release, held) = s.hold();
+        queued().await;
+        let a = s.insert(1, &["a"]);
+        // A deferred foreign key is checked at the commit, which then fails.
+        let orphan = s.writer.write(|tx| {
+            Box::pin(async move {
+                tx.execute("INSERT INTO child (parent) VALUES (42)", &[])
+                    .await?;
+                Ok(())
+            })
+        });
+        let released = async {
+            queued().await;
+            let _ = release.send(());
+        };
+        let (a, orphan, ()) = tokio::join!(a, orphan, released);
+        assert!(held.await?.is_err());
+        assert!(a.is_err() && orphan.is_err(), "{a:?} {orphan:?}");
+        let health = s.writer.health();
+        assert!(
+            health.as_ref().is_err_and(|r| r.contains("commit failed")),
+            "{health:?}"
+        );
+        // The next batch starts clean, commits, and the writer is healthy again.
+        s.insert(2, &["next"]).await?;
+        assert_eq!(s.rows().await?, [(2, "next".into())]);
+        assert_eq!(s.writer.health(), Ok(()));
+        assert_eq!(
+            s.writer.healed(),
+            0,
+            "the failed commit was rolled back at once"
+        );
         Ok(())
     }
 
     #[tokio::test]
     async fn a_batch_commits_when_full_even_with_writers_queued() -> Outcome {
-        let (write, read, _scratch) = pools("full").await?;
-        let writer = Writer::new(write);
-        let insert = |mut tx: WriteTx, v: i64| async move {
-            sqlx::query("INSERT INTO t (v) VALUES ($1)")
-                .bind(v)
-                .execute(tx.conn()?)
-                .await
-                .map_err(sqlx_err)?;
-            tx.commit().await
-        };
-        // One writer holds the batch while 200 queue behind it: each hands the batch on to
-        // the next, and without a bound all 201 would wait for one commit at the end.
-        let first = writer.begin().await?;
+        let s = scratch("full").await?;
+        let commits = s.writer.state.ends().0;
         let mut tasks = tokio::task::JoinSet::new();
-        for v in 0..200 {
-            let writer = writer.clone();
-            tasks.spawn(async move { insert(writer.begin().await?, v).await });
+        for v in 0..300 {
+            let writer = s.writer.clone();
+            tasks.spawn(async move {
+                writer
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            tx.execute("INSERT INTO t (v) VALUES ($1)", &[v.into()])
+                                .await
+                        })
+                    })
+                    .await
+            });
         }
-        until(|| writer.inner.queued.load(Ordering::SeqCst) == 200).await?;
-        insert(first, -1).await?;
         while let Some(done) = tasks.join_next().await {
             done??;
         }
-        assert_eq!(stored(&read).await?, 201);
-        assert!(*writer.inner.done.borrow() >= 2, "more than one commit");
+        assert_eq!(s.rows().await?.len(), 300);
+        assert!(
+            s.writer.state.ends().0 - commits >= 3,
+            "at most 128 writes a commit"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn closing_finishes_the_writes_handed_over_and_refuses_later_ones() -> Outcome {
+        let s = scratch("close").await?;
+        let (release, held) = s.hold();
+        queued().await;
+        let first = s.insert(1, &["kept"]);
+        let close = async {
+            queued().await;
+            let closing = s.writer.close();
+            let released = async {
+                queued().await;
+                let _ = release.send(());
+            };
+            tokio::join!(closing, released);
+        };
+        let (first, ()) = tokio::join!(first, close);
+        held.await??;
+        first?;
+        assert_eq!(s.rows().await?, [(1, "kept".into())]);
+        assert!(s.insert(2, &["late"]).await.is_err());
+        assert!(s.writer.health().is_err());
         Ok(())
     }
 }

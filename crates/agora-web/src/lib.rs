@@ -8,6 +8,7 @@ pub mod api;
 mod cache;
 mod error;
 mod extract;
+mod finish;
 mod pages;
 mod security;
 mod state;
@@ -53,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         // Browsers get brotli or gzip (a topic page shrinks about fivefold). Outside the guest
         // cache, which keeps pages as rendered; the fastest level costs less than rendering.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        // Below this, a request runs to its end even if its client hangs up.
+        .layer(axum::middleware::from_fn(finish::run_to_end))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

@@ -7,8 +7,8 @@ use crate::agora::Agora;
 use crate::error::{Invalid, StoreError};
 use crate::groups::policy::{Need, scope};
 use crate::members::{
-    DisplayName, EmailAddress, Member, NewMember, Password, Profile, SessionKind, SessionToken,
-    Username,
+    DisplayName, EmailAddress, Member, NewMember, NewSignup, Password, Profile, SessionKind,
+    SessionToken, Username,
 };
 use crate::time::Timestamp;
 use crate::viewer::{SiteRole, Viewer};
@@ -91,6 +91,17 @@ pub struct ProfileUpdate {
 /// Longest bio accepted.
 const BIO_MAX: usize = 1_000;
 
+/// A conflict on a member's unique columns, as the person sees it.
+fn taken(e: StoreError) -> RegisterError {
+    match e {
+        StoreError::Conflict { constraint } if constraint.contains("email") => {
+            RegisterError::EmailTaken
+        }
+        StoreError::Conflict { .. } => RegisterError::UsernameTaken,
+        e => e.into(),
+    }
+}
+
 impl Agora {
     /// Registers a member and opens a first session.
     #[instrument(skip_all, fields(username = %form.username))]
@@ -143,35 +154,50 @@ impl Agora {
         } else {
             SiteRole::Member
         };
-        let id = self
-            .insert_member(username, email, display_name, &password, role, false)
-            .await?;
+        let password_hash = self
+            .hasher
+            .hash(&password)
+            .await
+            .map_err(StoreError::Other)?;
+        let now = Timestamp::now();
+        let mut consents: Vec<(String, i64, bool)> = documents
+            .iter()
+            .map(|d| (d.kind.clone(), d.version, true))
+            .collect();
+        consents.extend(form.email_opt_ins.iter().map(|s| (s.clone(), 0, true)));
+        let link = SessionToken::generate();
+        let session = SessionToken::generate();
+        // The member, their consents, the link that confirms their address and their first
+        // session are one transaction: a sign-up cut short (a crash, a client gone) leaves
+        // all of it or nothing.
+        let signup = NewSignup {
+            member: NewMember {
+                username,
+                email,
+                display_name,
+                password_hash,
+                role,
+                at: now,
+                verified: false,
+            },
+            consents,
+            verify_token_hash: link.hash(),
+            verify_expires_at: now.plus_seconds(crate::members::email::VERIFY_SECS),
+            session_hash: session.hash(),
+            session_kind: kind,
+            session_expires_at: now.plus_seconds(self.config.session_days * 86_400),
+        };
+        let id = match self.store.insert_signup(&signup).await {
+            Ok(id) => id,
+            Err(e) => return Err(taken(e)),
+        };
         let member = self
             .store
             .member_by_id(id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let accepted: Vec<crate::consent::Acceptance> = documents
-            .iter()
-            .map(|d| crate::consent::Acceptance {
-                kind: d.kind.clone(),
-                version: d.version,
-            })
-            .collect();
-        self.record_acceptance(member.id, &accepted).await?;
-        if !form.email_opt_ins.is_empty() {
-            let rows: Vec<(String, i64, bool)> = form
-                .email_opt_ins
-                .iter()
-                .map(|s| (s.clone(), 0, true))
-                .collect();
-            self.store
-                .record_consents(member.id, &rows, Timestamp::now())
-                .await?;
-        }
-        self.send_verification(&member, &member.email).await?;
-        let token = self.open_session(&member, kind).await?;
-        Ok((token, member))
+        self.mail_verification(&member, &member.email, &link).await;
+        Ok((session, member))
     }
 
     async fn insert_member(
@@ -197,14 +223,7 @@ impl Agora {
             at: Timestamp::now(),
             verified,
         };
-        match self.store.insert_member(&new).await {
-            Ok(id) => Ok(id),
-            Err(StoreError::Conflict { constraint }) if constraint.contains("email") => {
-                Err(RegisterError::EmailTaken)
-            }
-            Err(StoreError::Conflict { .. }) => Err(RegisterError::UsernameTaken),
-            Err(e) => Err(e.into()),
-        }
+        self.store.insert_member(&new).await.map_err(taken)
     }
 
     /// Creates an account with a site role, for `agora admin create`; or, if the username

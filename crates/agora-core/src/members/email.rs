@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
 /// How long a verification link lives, in seconds.
-const VERIFY_SECS: i64 = 3 * 86_400;
+pub(crate) const VERIFY_SECS: i64 = 3 * 86_400;
 /// How long a password-reset link lives, in seconds.
 const RESET_SECS: i64 = 3_600;
 
@@ -56,7 +56,25 @@ impl Agora {
                 now.plus_seconds(VERIFY_SECS),
             )
             .await?;
-        let site = self.site_settings().await?;
+        self.mail_verification(member, email, &token).await;
+        Ok(())
+    }
+
+    /// Mails `member` the link with `token` that confirms `email`. Failing to build or hand
+    /// the mail over is logged, not fatal: the member can ask for another.
+    pub(crate) async fn mail_verification(
+        &self,
+        member: &Member,
+        email: &str,
+        token: &SessionToken,
+    ) {
+        let site = match self.site_settings().await {
+            Ok(site) => site,
+            Err(e) => {
+                tracing::warn!(error = %e, "verification mail not sent");
+                return;
+            }
+        };
         let link = format!("{}/verify/{}", self.config.public_url, token.0);
         let text = format!(
             "Hello {name},\n\nplease confirm that {email} is your address at {site}:\n\n{link}\n\n\
@@ -72,7 +90,6 @@ impl Agora {
             unsubscribe_url: None,
         })
         .await;
-        Ok(())
     }
 
     /// Hands a mail to the transport; a failure is logged, not returned.

@@ -65,6 +65,23 @@ pub struct NewMember {
     pub verified: bool,
 }
 
+/// Everything a sign-up writes, stored in one transaction: the member, the consents they
+/// gave (documents accepted, mail opted into), the link that confirms their address and their
+/// first session. Nothing of it exists without the rest.
+#[derive(Debug, Clone)]
+pub struct NewSignup {
+    pub member: NewMember,
+    /// (subject, version, granted), as `ConsentStore::record_consents` takes them.
+    pub consents: Vec<(String, i64, bool)>,
+    /// The hash of the confirmation link's token, and when the link expires.
+    pub verify_token_hash: String,
+    pub verify_expires_at: Timestamp,
+    /// The hash of the first session's token, its kind, and when it expires.
+    pub session_hash: String,
+    pub session_kind: SessionKind,
+    pub session_expires_at: Timestamp,
+}
+
 /// What sign-in needs of a stored member.
 #[derive(Debug, Clone)]
 pub struct Credentials {

@@ -160,11 +160,15 @@ async fn health() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers too.
+/// Readiness: the database answers reads and commits a write in time. Otherwise 503 with
+/// the reason, for a load balancer to stop sending traffic and an operator to read.
 async fn ready(State(state): State<AppState>) -> Response {
-    match state.agora.store().count_members().await {
-        Ok(_) => (StatusCode::OK, "ok").into_response(),
-        Err(e) => ApiError::internal(&e).into_response(),
+    match state.agora.ready().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {e}\n")).into_response()
+        }
     }
 }
 

@@ -65,12 +65,13 @@ where
     F: Fn(TestApp) -> Fut,
     Fut: Future<Output = ()>,
 {
+    // Scenarios are boxed: a test thread's stack is small, and their futures are not.
     let app = TestApp::sqlite(config.clone()).await;
-    scenario(app).await;
+    Box::pin(scenario(app)).await;
     if let Some(url) = postgres_url() {
         let app = TestApp::postgres(&url, config).await;
         let cleanup = app.pg.clone();
-        scenario(app).await;
+        Box::pin(scenario(app)).await;
         if let Some((server, db)) = cleanup {
             drop_database(&server, &db).await;
         }

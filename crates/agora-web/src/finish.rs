@@ -1,0 +1,34 @@
+//! Every request runs to its end on a task of its own, whatever its client does.
+//!
+//! hyper drops a request's future when its client hangs up (a closed tab, a phone losing
+//! signal, a proxy's timeout), at whatever `.await` it stands on. Each write transaction is
+//! safe from that by itself (the store runs it on a task of its own), but a use case may make
+//! more than one write, or a write and a mail; dropped between the two, it would leave the
+//! first without the second. So the router's work runs on a spawned task, which hyper cannot
+//! drop: a client that leaves only discards the answer. A panic in a handler becomes a 500
+//! instead of a dropped connection.
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tracing::Instrument as _;
+
+use crate::ApiError;
+
+/// Runs the rest of the router for `req` on a task of its own and waits for its answer.
+pub async fn run_to_end(req: Request, next: Next) -> Response {
+    let work = next.run(req).instrument(tracing::Span::current());
+    match tokio::spawn(work).await {
+        Ok(res) => res,
+        Err(e) => {
+            tracing::error!(error = %e, "a request's task failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Something went wrong on our side; try again in a moment.",
+            )
+            .into_response()
+        }
+    }
+}

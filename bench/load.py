@@ -15,23 +15,20 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import serving
+from serving import log
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 BIN = TARGET / "release" / "agora"  # --debug: the debug build (CI only proves the run works)
 SERVER_CORE, CLIENT_CORE = "0", "1"
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
 
 
 def run(cmd, **kw):
@@ -70,40 +67,18 @@ class Server:
     """The release binary on the seeded database, pinned to one core."""
 
     def __init__(self, args, data_dir, db_url):
-        self.port = 30000 + os.getpid() % 20000
+        self.port = serving.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         cmd = ["taskset", "-c", SERVER_CORE, str(BIN), "--data-dir", str(data_dir)]
         if db_url:
             cmd += ["--database-url", db_url]
         cmd += ["serve", "--listen", f"127.0.0.1:{self.port}"]
-        env = {**os.environ, "AGORA_LOG": "warn", "AGORA_POSTS_PER_MINUTE": "100000000"}
-        self.log_file = open(Path(data_dir) / "serve.log", "w")
-        t0 = time.monotonic()
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log_file, stderr=subprocess.STDOUT)
-        while True:
-            try:
-                with urllib.request.urlopen(self.base + "/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if self.proc.poll() is not None:
-                raise SystemExit(f"agora exited at start; see {data_dir}/serve.log")
-            if time.monotonic() - t0 > 120:
-                raise SystemExit("agora did not answer within 120 s")
-            time.sleep(0.002)
-        self.start_seconds = time.monotonic() - t0
+        env = {"AGORA_LOG": "warn", "AGORA_POSTS_PER_MINUTE": "100000000"}
+        self.proc, self.start_seconds = serving.start(cmd, self.base, Path(data_dir) / "serve.log", env)
 
     def stop(self):
         """SIGTERM, as a service manager stops it; returns the seconds it took to exit."""
-        t0 = time.monotonic()
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            log("agora did not stop within 30 s of SIGTERM: killed")
-            self.proc.kill()
-        return time.monotonic() - t0
+        return serving.stop(self.proc)
 
 
 LUA_COMMON = r"""

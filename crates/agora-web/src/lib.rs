@@ -54,7 +54,8 @@ pub fn router(state: AppState) -> Router {
         // Browsers get brotli or gzip (a topic page shrinks about fivefold). Outside the guest
         // cache, which keeps pages as rendered; the fastest level costs less than rendering.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
-        // Below this, a request runs to its end even if its client hangs up.
+        // Below this, a request that changes something runs to its end even if its client
+        // hangs up.
         .layer(axum::middleware::from_fn(finish::run_to_end))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(

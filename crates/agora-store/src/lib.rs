@@ -87,11 +87,6 @@ impl agora_core::store::HealthStore for SqlStore {
         self.ping()
             .await
             .map_err(|e| StoreError::Unavailable(format!("reads fail: {e}")))?;
-        if let Pools::Sqlite { writer, .. } = &self.pools {
-            writer
-                .health()
-                .map_err(|e| StoreError::Unavailable(format!("writes fail: {e}")))?;
-        }
         // An empty write transaction proves the write path: its turn, its begin and its commit.
         let probe = self.pools.write(|tx| {
             Box::pin(async move {
@@ -103,10 +98,19 @@ impl agora_core::store::HealthStore for SqlStore {
         match tokio::time::timeout(READY_WRITE_WAIT, probe).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(StoreError::Unavailable(format!("writes fail: {e}"))),
-            Err(_) => Err(StoreError::Unavailable(format!(
-                "a write waited more than {} s for the database",
-                READY_WRITE_WAIT.as_secs()
-            ))),
+            Err(_) => {
+                // Why the writer is slow, if it knows (its last batch could not begin or
+                // commit); a probe that commits clears it, so a node taken out recovers.
+                let known = match &self.pools {
+                    Pools::Sqlite { writer, .. } => writer.health().err(),
+                    Pools::Postgres { .. } => None,
+                };
+                Err(StoreError::Unavailable(format!(
+                    "a write waited more than {} s for the database{}",
+                    READY_WRITE_WAIT.as_secs(),
+                    known.map(|r| format!(" ({r})")).unwrap_or_default()
+                )))
+            }
         }
     }
 }

@@ -81,6 +81,38 @@ async fn the_liveness_and_readiness_probes_answer() {
 }
 
 #[tokio::test]
+async fn ready_says_why_writes_fail_and_recovers_when_they_work_again() {
+    let app = crate::support::TestApp::sqlite(agora_core::AgoraConfig::default()).await;
+    // Another process holds SQLite's write lock longer than a write may wait.
+    let mut other = crate::support::sqlite_connection(&app.database_url).await;
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ready = app.page("/ready", None).await;
+    assert_eq!(
+        ready.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        ready.text
+    );
+    assert!(
+        ready.text.starts_with("not ready: ") && ready.text.contains("write"),
+        "{}",
+        ready.text
+    );
+    sqlx::query("ROLLBACK")
+        .execute(&mut other)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The writer is still finishing its failed attempt (a 5 s busy wait); once it has, a
+    // probe commits and the node is ready again without any other write.
+    app.app.store.settle().await;
+    let ready = app.page("/ready", None).await;
+    assert_eq!((ready.status, ready.text.as_str()), (StatusCode::OK, "ok"));
+}
+
+#[tokio::test]
 async fn concurrent_writes_are_all_kept_and_a_failing_one_loses_only_its_own_work() {
     // On SQLite, concurrent write transactions share one commit; each must still be all or
     // nothing on its own.

@@ -59,15 +59,6 @@ impl SqlStore {
         self.pools.settle().await;
     }
 
-    /// How many transactions SQLite's writer found open that it had not opened, and rolled
-    /// back (0 on PostgreSQL): by construction none, so anything else is a bug to report.
-    pub fn writer_healed(&self) -> u64 {
-        match &self.pools {
-            Pools::Sqlite { writer, .. } => writer.healed(),
-            Pools::Postgres { .. } => 0,
-        }
-    }
-
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), agora_core::StoreError> {
         let mut h = self.pools.read().await?;

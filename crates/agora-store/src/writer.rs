@@ -208,7 +208,8 @@ impl Writer {
     }
 
     /// How many transactions the writer found open that it had not opened (and rolled back).
-    pub fn healed(&self) -> u64 {
+    #[cfg(test)]
+    fn healed(&self) -> u64 {
         self.state.healed.load(Ordering::SeqCst)
     }
 

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiQuery as Query};
 use crate::extract::{ClientAddr, clear_session_cookie, set_session_cookie};
 use crate::pages::view::{Field, Layout, attach_error};
-use crate::pages::{Page, render, safe_next, see_other, urlencode};
+use crate::pages::{Page, render, see_other, urlencode};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -86,7 +86,7 @@ fn stamp_ok(secret: &str, started: &str, min_secs: i64, now: i64) -> bool {
 }
 
 fn signup_page(page: &Page, form: &SignupForm, started: String, docs: &[Document]) -> FormPage {
-    let next = safe_next(form.next.as_deref());
+    let next = page.safe_next(form.next.as_deref());
     let mut view = FormPage {
         layout: page.layout(
             "Sign up",
@@ -230,7 +230,7 @@ pub async fn signup(
         .await
     {
         Ok((token, _)) => Ok(set_session_cookie(
-            see_other(&safe_next(form.next.as_deref())),
+            see_other(&page.safe_next(form.next.as_deref())),
             &state,
             &token,
         )),
@@ -264,7 +264,7 @@ pub struct SigninForm {
 }
 
 fn signin_page(page: &Page, form: &SigninForm) -> FormPage {
-    let next = safe_next(form.next.as_deref());
+    let next = page.safe_next(form.next.as_deref());
     FormPage {
         layout: page.layout(
             "Sign in",
@@ -319,7 +319,7 @@ pub async fn signin(
         .await
     {
         Ok((token, _)) => Ok(set_session_cookie(
-            see_other(&safe_next(form.next.as_deref())),
+            see_other(&page.safe_next(form.next.as_deref())),
             &state,
             &token,
         )),

@@ -26,6 +26,13 @@ pub struct Page {
     public_url: String,
 }
 
+impl Page {
+    /// Where a `next=` parameter may send the member: a path on this site, else `/`.
+    pub fn safe_next(&self, next: Option<&str>) -> String {
+        crate::pages::safe_next(next, &self.public_url)
+    }
+}
+
 impl FromRequestParts<AppState> for Page {
     type Rejection = ApiError;
 

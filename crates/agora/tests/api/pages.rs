@@ -127,6 +127,96 @@ async fn signing_up_on_the_page_shows_errors_beside_fields_and_keeps_the_input()
     .await;
 }
 
+/// `next` values that browsers read as another host (tab, CR/LF, backslashes, encoded and
+/// twice-encoded slashes, userinfo), as raw strings; each is sent percent-encoded in the query
+/// and raw in the form.
+const REDIRECT_BYPASSES: &[&str] = &[
+    "//evil.example",
+    "/\t/evil.example",
+    "/\r\n/evil.example",
+    "\t//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "/%5c/evil.example\\",
+    "https://evil.example/",
+    "http://agora.test@evil.example/",
+    "//agora.test@evil.example",
+    "https://user:pass@agora.test/",
+    "/.//evil.example",
+    "javascript:alert(1)",
+];
+
+#[tokio::test]
+async fn signing_in_or_up_never_redirects_to_another_host() {
+    each_backend(|app| async move {
+        let started = signup_stamp(&app).await;
+        app.register("ana").await;
+        for (n, bypass) in REDIRECT_BYPASSES.iter().enumerate() {
+            let query = format!("?next={}", crate::support::urlencode(bypass));
+            let signin = app
+                .form(
+                    &format!("/signin{query}"),
+                    None,
+                    &[("login", "ana"), ("password", crate::support::PASSWORD)],
+                )
+                .await;
+            let in_form = app
+                .form(
+                    "/signin",
+                    None,
+                    &[
+                        ("login", "ana"),
+                        ("password", crate::support::PASSWORD),
+                        ("next", bypass),
+                    ],
+                )
+                .await;
+            let name = format!("ana{}", char::from(b'a' + n as u8));
+            let email = format!("{name}@example.com");
+            let signup = app
+                .form(
+                    &format!("/signup{query}"),
+                    None,
+                    &[
+                        ("username", name.as_str()),
+                        ("email", email.as_str()),
+                        ("password", "long enough password"),
+                        ("started", started.as_str()),
+                    ],
+                )
+                .await;
+            for (what, r) in [
+                ("sign-in", &signin),
+                ("sign-in form", &in_form),
+                ("sign-up", &signup),
+            ] {
+                assert_eq!(
+                    r.status,
+                    StatusCode::SEE_OTHER,
+                    "{what} with next={bypass:?}: {}",
+                    r.text
+                );
+                assert_eq!(
+                    r.header("location"),
+                    Some("/"),
+                    "{what} with next={bypass:?} must go home"
+                );
+            }
+        }
+        // A real path on the site, even given as the site's full address, is kept.
+        let r = app
+            .form(
+                "/signin?next=http%3A%2F%2Fagora.test%2Fg%2Fclub%3Fsort%3Dreplies",
+                None,
+                &[("login", "ana"), ("password", crate::support::PASSWORD)],
+            )
+            .await;
+        assert_eq!(r.header("location"), Some("/g/club?sort=replies"));
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn forms_without_the_session_token_or_from_another_site_change_nothing() {
     each_backend(|app| async move {

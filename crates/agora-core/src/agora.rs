@@ -20,8 +20,6 @@ pub struct AgoraConfig {
     pub login_window_secs: i64,
     /// Registrations allowed per client address per hour.
     pub registrations_per_hour: i64,
-    /// Registrations allowed per client address within ten minutes (rule `registration_burst`).
-    pub registration_burst: i64,
     /// The address members use, for links in mail (no trailing slash).
     pub public_url: String,
     /// Topics and replies a member may post per minute.
@@ -37,7 +35,6 @@ impl Default for AgoraConfig {
             login_failures_allowed: 5,
             login_window_secs: 15 * 60,
             registrations_per_hour: 20,
-            registration_burst: 3,
             public_url: "http://127.0.0.1:8080".into(),
             posts_per_minute: 10,
             flags_to_hide: 3,

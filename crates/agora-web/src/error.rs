@@ -25,6 +25,7 @@ use agora_core::members::data::DataError;
 use agora_core::members::{EmailError, LoginError, ProfileError, RegisterError};
 use agora_core::search::SearchError;
 use agora_core::{Invalid, StoreError};
+use std::borrow::Cow;
 
 /// An error on its way to the client.
 #[derive(Debug)]
@@ -32,7 +33,9 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    pub field: Option<&'static str>,
+    /// The request field at fault: its name, or its path in the body
+    /// (`registration_rules.off[0]`).
+    pub field: Option<Cow<'static, str>>,
     pub retry_after_secs: Option<i64>,
 }
 
@@ -49,8 +52,10 @@ pub struct ErrorDetail {
     pub code: &'static str,
     /// A sentence for a person: what to fix.
     pub message: String,
-    /// The request field at fault, or null.
-    pub field: Option<&'static str>,
+    /// The request field at fault (a name, or a path such as `registration_rules.off`), or
+    /// null.
+    #[schema(value_type = Option<String>)]
+    pub field: Option<Cow<'static, str>>,
 }
 
 impl ApiError {
@@ -66,8 +71,18 @@ impl ApiError {
     }
 
     /// Names the field at fault.
-    pub fn with_field(mut self, field: &'static str) -> Self {
-        self.field = Some(field);
+    pub fn with_field(mut self, field: impl Into<Cow<'static, str>>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// The error with its field named as `names` says (core name, this API's name).
+    pub fn renamed(mut self, names: &[(&str, &'static str)]) -> Self {
+        if let Some(field) = self.field.as_deref()
+            && let Some((_, api)) = names.iter().find(|(core, _)| *core == field)
+        {
+            self.field = Some(Cow::Borrowed(api));
+        }
         self
     }
 
@@ -232,7 +247,7 @@ impl From<RegisterError> for ApiError {
                 let mut e = Self::rate_limited(retry_after_secs);
                 e.code = "registration_burst";
                 e.message = format!(
-                    "Several accounts were just created from your connection. If that was you, one account is enough; otherwise try again in {}.",
+                    "Several accounts were just created from your network (at an event or an office many people share one). Please try again in {}; if you already have an account, sign in instead.",
                     human_seconds(retry_after_secs)
                 );
                 e

@@ -2,6 +2,7 @@
 //! query parameters, the viewer (from a bearer token or the session cookie), the client's
 //! address.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 
 use axum::body::Bytes;
@@ -24,10 +25,10 @@ pub fn set_session_cookie(
     state: &AppState,
     token: &agora_core::members::SessionToken,
 ) -> axum::response::Response {
-    let secure = if state.config.https() { "; Secure" } else { "" };
+    // `Secure` is added for HTTPS requests by `client::identify`, which knows the scheme.
     let max_age = state.agora.config().session_days * 86_400;
     let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
         token.0
     );
     if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
@@ -108,78 +109,90 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-/// Turns serde's error (and the path of the field it was reading) into the API's error.
+/// Turns serde's error (and the path of the field it was reading) into the API's error,
+/// naming the field by its path in the body (`name`, `registration_rules.off[0]`).
 fn classify(inner: serde_json::Error, path: &str) -> ApiError {
     use serde_json::error::Category;
-    {
-        match inner.classify() {
-            Category::Data => {
-                let text = inner.to_string();
-                let (code, field) = if let Some(f) = backticked_after(&text, "missing field ") {
-                    ("missing_field", f.to_owned())
-                } else if let Some(f) = backticked_after(&text, "unknown variant ") {
-                    ("invalid_choice", f.to_owned())
-                } else {
-                    (
-                        "invalid_type",
-                        path.split(['.', '[']).next().unwrap_or("").to_owned(),
-                    )
+    match inner.classify() {
+        Category::Data => {
+            let text = inner.to_string();
+            // serde_path_to_error's path ends at the object being read; its root is ".".
+            let within = |name: &str| match path.trim_start_matches('.') {
+                "" | "?" => name.to_owned(),
+                p => format!("{p}.{name}"),
+            };
+            let (code, field, message) = if let Some(f) = backticked_after(&text, "unknown field ")
+            {
+                let field = path_of_unknown(path, f);
+                let message = format!(
+                    "The field '{field}' is not part of this request; the fields are listed in /api/v1/openapi.json."
+                );
+                ("unknown_field", Some(field), message)
+            } else if let Some(f) = backticked_after(&text, "missing field ") {
+                let field = within(f);
+                let message = format!("The field '{field}' is required.");
+                ("missing_field", Some(field), message)
+            } else if let Some(f) = backticked_after(&text, "unknown variant ") {
+                let field = named(path);
+                let message = match &field {
+                    Some(name) => format!("'{f}' is not one of the values '{name}' allows."),
+                    None => format!("'{f}' is not one of the allowed values."),
                 };
-                let message = match code {
-                    "missing_field" => format!("The field '{field}' is required."),
-                    "invalid_choice" => format!("'{field}' is not one of the allowed values."),
-                    _ => match known_field(&field) {
-                        Some(f) => format!("The field '{f}' has the wrong type."),
-                        None => {
-                            "A field has the wrong type (for example a number where text belongs)."
-                                .to_owned()
-                        }
-                    },
+                ("invalid_choice", field, message)
+            } else {
+                let field = named(path);
+                let message = match &field {
+                    Some(name) => format!(
+                        "The field '{name}' has the wrong type ({}).",
+                        expected(&text)
+                    ),
+                    None => "The body has the wrong type: it must be a JSON object.".to_owned(),
                 };
-                let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
-                if code != "invalid_choice" {
-                    err.field = known_field(&field);
-                }
-                err
-            }
-            Category::Syntax | Category::Eof | Category::Io => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                "The request body is not valid JSON.",
-            ),
+                ("invalid_type", field, message)
+            };
+            let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+            err.field = field.map(Cow::Owned);
+            err
         }
+        Category::Syntax | Category::Eof | Category::Io => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            "The request body is not valid JSON.",
+        ),
     }
+}
+
+/// The path serde_path_to_error gives, as a field name; `None` for the body itself.
+fn named(path: &str) -> Option<String> {
+    let p = path.trim_start_matches('.');
+    (!p.is_empty() && p != "?").then(|| p.to_owned())
+}
+
+/// The full path of an unknown field `name` met while reading the object at `path` (which
+/// may already end with the field's own name).
+fn path_of_unknown(path: &str, name: &str) -> String {
+    match named(path) {
+        Some(p) if p == name || p.ends_with(&format!(".{name}")) => p,
+        Some(p) => format!("{p}.{name}"),
+        None => name.to_owned(),
+    }
+}
+
+/// What serde expected, from its message ("invalid type: string \"x\", expected i64").
+fn expected(text: &str) -> String {
+    text.split(", expected ")
+        .nth(1)
+        .and_then(|e| e.split(" at line").next())
+        .map_or_else(
+            || "see /api/v1/openapi.json".to_owned(),
+            |e| format!("expected {e}"),
+        )
 }
 
 fn backticked_after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let rest = &text[text.find(prefix)? + prefix.len()..];
     let rest = rest.strip_prefix('`')?;
     Some(&rest[..rest.find('`')?])
-}
-
-/// Field names the API uses, so the error can name one as a `'static` string.
-fn known_field(name: &str) -> Option<&'static str> {
-    const FIELDS: &[&str] = &[
-        "username",
-        "email",
-        "password",
-        "display_name",
-        "login",
-        "name",
-        "slug",
-        "description",
-        "visibility",
-        "title",
-        "body",
-        "tags",
-        "bio",
-        "goal",
-        "netiquette",
-        "role",
-        "pinned",
-        "locked",
-    ];
-    FIELDS.iter().copied().find(|f| *f == name)
 }
 
 /// A path parameter; one that does not parse names nothing that exists, so it is 404.
@@ -260,8 +273,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-/// The address of the peer that sent the request (`local` in-process).
+/// The client's address as `client::identify` resolved it (the peer, or behind a trusted
+/// proxy the address it forwarded for); the peer, or `local` in-process, without it.
 pub(crate) fn client_addr(parts: &Parts) -> String {
+    if let Some(client) = parts.extensions.get::<crate::client::Client>() {
+        return client.addr.clone();
+    }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -384,10 +401,27 @@ mod tests {
     use super::*;
 
     #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[expect(dead_code, reason = "only parsed")]
     struct Body {
         title: String,
         n: i64,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "only parsed")]
+    struct Inner {
+        off: Option<Vec<String>>,
+        count: Option<i64>,
+    }
+
+    fn err(body: &str) -> (StatusCode, &'static str, Option<String>) {
+        parse_json::<Body>(body.as_bytes())
+            .err()
+            .map(|e| (e.status, e.code, e.field.map(|f| f.into_owned())))
+            .unwrap_or((StatusCode::OK, "", None))
     }
 
     #[test]
@@ -396,20 +430,37 @@ mod tests {
             .err()
             .map(|e| (e.status, e.code));
         assert_eq!(e, Some((StatusCode::BAD_REQUEST, "malformed_json")));
-        let e = parse_json::<Body>(b"{\"n\":1}")
-            .err()
-            .map(|e| (e.status, e.code, e.field));
-        assert_eq!(
-            e,
-            Some((
+        let unprocessable = |code, field: &str| {
+            (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "missing_field",
-                Some("title")
-            ))
+                code,
+                Some(field.to_owned()),
+            )
+        };
+        assert_eq!(err(r#"{"n":1}"#), unprocessable("missing_field", "title"));
+        assert_eq!(
+            err(r#"{"title":"x","n":"one"}"#),
+            unprocessable("invalid_type", "n")
         );
-        let e = parse_json::<Body>(b"{\"title\":\"x\",\"n\":\"one\"}")
-            .err()
-            .map(|e| e.code);
-        assert_eq!(e, Some("invalid_type"));
+        assert_eq!(
+            err(r#"{"title":"x","n":1,"bogus":2}"#),
+            unprocessable("unknown_field", "bogus")
+        );
+        assert_eq!(
+            err(r#"{"title":"x","n":1,"inner":{"offf":[]}}"#),
+            unprocessable("unknown_field", "inner.offf")
+        );
+        assert_eq!(
+            err(r#"{"title":"x","n":1,"inner":{"off":"a b"}}"#),
+            unprocessable("invalid_type", "inner.off")
+        );
+        assert_eq!(
+            err(r#"{"title":"x","n":1,"inner":{"off":[1]}}"#),
+            unprocessable("invalid_type", "inner.off[0]")
+        );
+        assert_eq!(
+            err(r#"{"title":"x","n":1,"inner":{"count":"3"}}"#),
+            unprocessable("invalid_type", "inner.count")
+        );
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod api;
 mod cache;
+pub mod client;
 mod error;
 mod extract;
 mod finish;
@@ -48,7 +49,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), pages::html_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), cache::guest_cache))
-        .with_state(state)
+        .with_state(state.clone())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::headers))
         // Browsers get brotli or gzip (a topic page shrinks about fivefold). Outside the guest
@@ -57,6 +58,11 @@ pub fn router(state: AppState) -> Router {
         // Below this, a request that changes something runs to its end even if its client
         // hangs up.
         .layer(axum::middleware::from_fn(finish::run_to_end))
+        // Who the client is: the peer, or behind a trusted proxy whom it forwards for.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::identify,
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

@@ -6,8 +6,13 @@ use agora_core::Agora;
 #[derive(Debug, Clone)]
 pub struct WebConfig {
     /// The address members use, e.g. `https://community.example.com`; decides whether the
-    /// session cookie is `Secure` and which `Origin` counts as our own.
+    /// session cookie is `Secure` (if `public_url_set`) and which `Origin` counts as our own.
     pub public_url: String,
+    /// Whether `public_url` was configured; if not, it is only a default made of the listen
+    /// address, and a trusted proxy's `X-Forwarded-Proto` decides whether cookies are `Secure`.
+    pub public_url_set: bool,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers name the client (see `client`).
+    pub trusted_proxies: crate::client::TrustedProxies,
     /// The least time, in seconds, between showing the sign-up form and its submission;
     /// faster is a program, not a person.
     pub signup_min_secs: i64,
@@ -17,9 +22,16 @@ pub struct WebConfig {
 }
 
 impl WebConfig {
-    /// Whether the site is served over HTTPS.
-    pub fn https(&self) -> bool {
-        self.public_url.starts_with("https://")
+    /// Settings for `public_url` with the defaults for the rest: no trusted proxies, the
+    /// guest cache off, no least time for the sign-up form.
+    pub fn new(public_url: &str) -> Self {
+        Self {
+            public_url: public_url.to_owned(),
+            public_url_set: true,
+            trusted_proxies: Default::default(),
+            signup_min_secs: 0,
+            guest_cache_secs: 0,
+        }
     }
 }
 

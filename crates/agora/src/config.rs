@@ -20,6 +20,7 @@ pub struct FileSettings {
     pub mail_from: Option<String>,
     pub posts_per_minute: Option<i64>,
     pub guest_cache_secs: Option<u64>,
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 /// Settings given on the command line or in the environment (`None` when not given).
@@ -33,6 +34,7 @@ pub struct Overrides {
     pub mail_from: Option<String>,
     pub posts_per_minute: Option<String>,
     pub guest_cache_secs: Option<String>,
+    pub trusted_proxies: Option<String>,
 }
 
 /// The settings in force.
@@ -42,6 +44,10 @@ pub struct Settings {
     pub listen: SocketAddr,
     pub database_url: String,
     pub public_url: String,
+    /// Whether `public_url` was given (else it is made of the listen address).
+    pub public_url_set: bool,
+    /// Reverse proxies whose forwarding headers name the client (none by default).
+    pub trusted_proxies: agora_web::client::TrustedProxies,
     pub log: Option<String>,
     /// SMTP server for outgoing mail; without one, mail goes to `DATA/mail/outbox/`.
     pub smtp_url: Option<String>,
@@ -83,10 +89,9 @@ impl Settings {
         {
             bail!("the database URL must start with sqlite: or postgres:// (got {database_url:?})");
         }
-        let public_url = over
-            .public_url
-            .or(file.public_url)
-            .unwrap_or_else(|| format!("http://{listen}"));
+        let configured_url = over.public_url.or(file.public_url);
+        let public_url_set = configured_url.is_some();
+        let public_url = configured_url.unwrap_or_else(|| format!("http://{listen}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("the public URL must start with http:// or https:// (got {public_url:?})");
         }
@@ -136,8 +141,19 @@ impl Settings {
                 None => 3,
             },
         };
+        let trusted_proxies = match (over.trusted_proxies, file.trusted_proxies) {
+            (Some(text), _) => agora_web::client::TrustedProxies::parse_list(&text)
+                .map_err(|e| anyhow::anyhow!("AGORA_TRUSTED_PROXIES: {e}"))?,
+            (None, Some(list)) => {
+                agora_web::client::TrustedProxies::parse_each(list.iter().map(String::as_str))
+                    .map_err(|e| anyhow::anyhow!("trusted_proxies in {FILE_NAME}: {e}"))?
+            }
+            (None, None) => Default::default(),
+        };
         Ok(Self {
             data_dir,
+            public_url_set,
+            trusted_proxies,
             guest_cache_secs,
             listen,
             posts_per_minute,
@@ -175,7 +191,7 @@ fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
     match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).with_context(|| {
             format!(
-                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from, posts_per_minute, guest_cache_secs)",
+                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from, posts_per_minute, guest_cache_secs, trusted_proxies)",
                 path.display()
             )
         }),
@@ -254,6 +270,31 @@ mod tests {
         })
         .unwrap_or_else(|e| panic!("{e:#}"));
         assert_eq!(s.guest_cache_secs, 0, "the variable beats the file");
+
+        std::fs::write(
+            d.join(FILE_NAME),
+            "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let s = Settings::resolve(Overrides {
+            data_dir: Some(d.clone()),
+            ..Overrides::default()
+        })
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        assert!(s.trusted_proxies.contains([10, 9, 8, 7].into()));
+        assert!(!s.public_url_set);
+        let err = Settings::resolve(Overrides {
+            data_dir: Some(d.clone()),
+            trusted_proxies: Some("127.0.0.1, 10.0.0.0/40".into()),
+            ..Overrides::default()
+        })
+        .err()
+        .map(|e| format!("{e:#}"));
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.contains("AGORA_TRUSTED_PROXIES") && e.contains("10.0.0.0/40")),
+            "{err:?}"
+        );
 
         let _ = std::fs::remove_file(d.join(FILE_NAME));
         let err = Settings::resolve(Overrides {

@@ -130,6 +130,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         mail_from: std::env::var("AGORA_MAIL_FROM").ok(),
         posts_per_minute: std::env::var("AGORA_POSTS_PER_MINUTE").ok(),
         guest_cache_secs: std::env::var("AGORA_GUEST_CACHE_SECS").ok(),
+        trusted_proxies: std::env::var("AGORA_TRUSTED_PROXIES").ok(),
     })?;
     // Seeding's bulk statements are slow by design; sqlx would print each one whole.
     let quiet_slow_statements = matches!(cli.command, Command::Bench { .. });
@@ -232,6 +233,8 @@ async fn serve(app: App, settings: Settings, load_demo: bool) -> anyhow::Result<
     let addr = listener.local_addr()?;
     let router = app.router(WebConfig {
         public_url: settings.public_url.clone(),
+        public_url_set: settings.public_url_set,
+        trusted_proxies: settings.trusted_proxies.clone(),
         signup_min_secs: 3,
         guest_cache_secs: settings.guest_cache_secs,
     });

@@ -135,10 +135,12 @@ impl Agora {
             .into());
         }
 
-        let burst_key = format!("register-burst:{client}");
-        let burst = self.config.registration_burst;
-        if let Some(retry_after_secs) = self.over_limit(&burst_key, burst, 600).await? {
-            return Err(RegisterError::Burst { retry_after_secs });
+        if rules.on("registration_burst") {
+            let burst_key = format!("register-burst:{client}");
+            let burst = rules.burst_per_10_min;
+            if let Some(retry_after_secs) = self.over_limit(&burst_key, burst, 600).await? {
+                return Err(RegisterError::Burst { retry_after_secs });
+            }
         }
         let hourly = self.config.registrations_per_hour;
         if let Some(retry_after_secs) = self

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use crate::error::Invalid;
 
 /// Every rule: its code and what it catches, for the admin page.
-pub const RULES: [(&str, &str); 5] = [
+pub const RULES: [(&str, &str); 6] = [
     (
         "fake_name",
         "placeholder and famous names (Donald Duck, test test, John Doe)",
@@ -18,7 +18,15 @@ pub const RULES: [(&str, &str); 5] = [
     ("name_is_email", "an email address as the display name"),
     ("name_is_url", "a web address as the display name"),
     ("disposable_email", "throwaway mail domains"),
+    (
+        "registration_burst",
+        "more new accounts from one network address within ten minutes than the number set below",
+    ),
 ];
+
+/// New accounts one network address may open within ten minutes unless the site sets another
+/// number (`registration_burst_per_10_min`).
+pub const DEFAULT_BURST_PER_10_MIN: i64 = 3;
 
 static FAKE_NAMES: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| entries(include_str!("data/fake_names.txt")).collect());
@@ -32,7 +40,7 @@ fn entries(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The site's choices about the rules.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleSettings {
     /// Codes of rules switched off.
     pub off: Vec<String>,
@@ -40,10 +48,25 @@ pub struct RuleSettings {
     pub extra_names: Vec<String>,
     /// More mail domains to refuse.
     pub extra_domains: Vec<String>,
+    /// New accounts one network address may open within ten minutes (rule
+    /// `registration_burst`).
+    pub burst_per_10_min: i64,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        Self {
+            off: Vec::new(),
+            extra_names: Vec::new(),
+            extra_domains: Vec::new(),
+            burst_per_10_min: DEFAULT_BURST_PER_10_MIN,
+        }
+    }
 }
 
 impl RuleSettings {
-    fn on(&self, code: &str) -> bool {
+    /// Whether the rule `code` is on.
+    pub fn on(&self, code: &str) -> bool {
         !self.off.iter().any(|o| o == code)
     }
 }

@@ -84,6 +84,11 @@ impl Agora {
                 }
                 "rules_extra_names" => s.registration_rules.extra_names = lines(&value),
                 "rules_extra_domains" => s.registration_rules.extra_domains = lines(&value),
+                "registration_burst_per_10_min" => {
+                    if let Ok(n) = value.parse() {
+                        s.registration_rules.burst_per_10_min = n;
+                    }
+                }
                 "word_filters" => {
                     s.word_filters = crate::filters::parse(&value).unwrap_or_default();
                     s.word_filters_text = value;
@@ -143,6 +148,10 @@ impl Agora {
             ("rules_off", patch.rules_off.is_some()),
             ("rules_extra_names", patch.rules_extra_names.is_some()),
             ("rules_extra_domains", patch.rules_extra_domains.is_some()),
+            (
+                "registration_burst_per_10_min",
+                patch.registration_burst_per_10_min.is_some(),
+            ),
             ("word_filters", patch.word_filters.is_some()),
             ("trust", !patch.trust.is_empty()),
         ]

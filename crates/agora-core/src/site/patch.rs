@@ -19,11 +19,17 @@ pub struct SiteSettingsPatch {
     pub rules_extra_names: Option<String>,
     /// More mail domains registration refuses, one per line.
     pub rules_extra_domains: Option<String>,
+    /// New accounts one network address may open within ten minutes (rule
+    /// `registration_burst`), 1 to 10,000.
+    pub registration_burst_per_10_min: Option<i64>,
     /// Word filters, one rule per line (see `filters`).
     pub word_filters: Option<String>,
     /// Trust knobs to change, by key (see `trust::KNOBS`), as typed.
     pub trust: Vec<(String, String)>,
 }
+
+/// The most new accounts a site may allow from one address in ten minutes.
+const MAX_BURST: i64 = 10_000;
 
 /// Non-empty trimmed lines, lowercased, with single spaces between words.
 pub(super) fn lines(value: &str) -> Vec<String> {
@@ -131,6 +137,18 @@ pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>
                 ));
             }
         }
+    }
+    if let Some(n) = patch.registration_burst_per_10_min {
+        if !(1..=MAX_BURST).contains(&n) {
+            return Err(Invalid::new(
+                "registration_burst_per_10_min",
+                "out_of_range",
+                format!(
+                    "New accounts from one address in ten minutes: enter a whole number from 1 to {MAX_BURST} (to allow any number, switch the rule registration_burst off)."
+                ),
+            ));
+        }
+        writes.push(("registration_burst_per_10_min".into(), n.to_string()));
     }
     if let Some(b) = patch.members_may_create_groups {
         writes.push(("members_may_create_groups".into(), b.to_string()));

@@ -16,6 +16,7 @@ use crate::state::AppState;
 
 /// A new account.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// 3–24 characters: letters, digits, `_`, `-`. Unique regardless of case.
     pub username: String,
@@ -38,6 +39,7 @@ pub struct RegisterRequest {
 
 /// Credentials.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Username or email address.
     pub login: String,
@@ -117,6 +119,7 @@ fn signed_in(
 
 /// A token from a mail.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     pub token: String,
 }
@@ -148,6 +151,7 @@ pub async fn resend_verification(
 
 /// Whose password to reset.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResetRequest {
     /// Username or email address.
     pub login: String,
@@ -171,6 +175,7 @@ pub async fn request_reset(
 
 /// A new password, with the token from the reset mail.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewPasswordRequest {
     pub token: String,
     /// At least 10 characters.

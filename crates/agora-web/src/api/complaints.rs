@@ -16,6 +16,7 @@ use crate::state::AppState;
 
 /// A legal complaint about a post.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ComplaintRequest {
     /// Your name (guests; a member's display name is used).
     #[serde(default)]
@@ -52,6 +53,7 @@ impl From<Filed> for FiledResponse {
 
 /// The token from a confirmation mail.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     pub token: String,
 }
@@ -129,6 +131,7 @@ pub struct CaseDetailResponse {
 
 /// A note on a case.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CaseNoteRequest {
     pub note: String,
     /// Mail the note to the complainant (it is kept as a `message` step); otherwise internal.
@@ -138,6 +141,7 @@ pub struct CaseNoteRequest {
 
 /// A decision on an open case.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CaseDecisionRequest {
     /// `remove` (the post stays hidden) or `restore` (it is shown again).
     pub decision: String,

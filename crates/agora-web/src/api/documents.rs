@@ -58,6 +58,7 @@ impl From<&ConsentRecord> for ConsentResponse {
 
 /// A new version's text.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PublishRequest {
     /// Markdown.
     pub body: String,
@@ -65,12 +66,14 @@ pub struct PublishRequest {
 
 /// What the member read and accepts.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptRequest {
     pub documents: Vec<AcceptedDocument>,
 }
 
 /// A document kind and the version read.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptedDocument {
     pub kind: String,
     pub version: i64,

@@ -446,6 +446,9 @@ pub struct RulesResponse {
     pub extra_names: Vec<String>,
     /// Mail domains refused besides the shipped list.
     pub extra_domains: Vec<String>,
+    /// New accounts one network address may open within ten minutes (rule
+    /// `registration_burst`).
+    pub burst_per_10_min: i64,
 }
 
 impl SiteResponse {
@@ -463,6 +466,7 @@ impl SiteResponse {
                 off: rules.off,
                 extra_names: rules.extra_names,
                 extra_domains: rules.extra_domains,
+                burst_per_10_min: rules.burst_per_10_min,
             }),
             word_filters: admin.then_some(filters),
             trust: admin.then(|| s.trust.entries().map(|(k, v)| (k.key, v)).collect()),

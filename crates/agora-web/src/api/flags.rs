@@ -12,6 +12,7 @@ use crate::state::AppState;
 
 /// A flag on a post.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FlagRequest {
     /// `spam`, `abuse`, `defamation`, `off_topic` or `other`.
     pub reason: String,
@@ -29,6 +30,7 @@ pub struct FlagResponse {
 
 /// A decision on a flagged post.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResolveRequest {
     /// `uphold` (the post stays hidden; a confirmed flag counts against the author's trust)
     /// or `dismiss` (it is shown again); for a held post also `reject` or `approve`.
@@ -130,6 +132,7 @@ pub async fn resolve(
 
 /// A flag on a member.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MemberFlagRequest {
     /// `spam`, `abuse`, `defamation`, `fake` or `other`.
     pub reason: String,

@@ -42,6 +42,7 @@ pub struct TopicPostsQuery {
 
 /// A new topic.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTopicRequest {
     /// 3–150 characters.
     pub title: String,
@@ -54,6 +55,7 @@ pub struct CreateTopicRequest {
 
 /// A reply.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReplyRequest {
     /// Markdown, up to 32,000 characters.
     pub body: String,
@@ -61,6 +63,7 @@ pub struct ReplyRequest {
 
 /// An edit; absent fields stay as they are. Title and tags only on an opening post.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EditPostRequest {
     pub body: Option<String>,
     pub title: Option<String>,
@@ -69,6 +72,7 @@ pub struct EditPostRequest {
 
 /// Moderator changes to a topic.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TopicFlagsRequest {
     pub pinned: Option<bool>,
     pub locked: Option<bool>,

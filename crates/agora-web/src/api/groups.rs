@@ -30,6 +30,7 @@ pub struct PageQuery {
 
 /// A new group.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateGroupRequest {
     pub name: String,
     /// The group's short name in URLs; derived from the name when absent.
@@ -42,12 +43,14 @@ pub struct CreateGroupRequest {
 
 /// Whom to invite.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InviteRequest {
     pub username: String,
 }
 
 /// A member's new role in a group.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RoleRequest {
     /// `owner`, `moderator` or `member`.
     pub role: String,

@@ -1,7 +1,5 @@
 //! Mail a member chose to get: their opt-ins, the one-click unsubscribe, and bulletins.
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -37,6 +35,7 @@ impl From<OptIn> for OptInResponse {
 
 /// An unsubscribe link's token.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UnsubscribeRequest {
     pub token: String,
 }
@@ -50,6 +49,7 @@ pub struct UnsubscribeResponse {
 
 /// A bulletin to send.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BulletinRequest {
     /// One line, up to 150 characters.
     pub subject: String,
@@ -97,18 +97,37 @@ pub async fn preferences(
     Ok(Json(rows.into_iter().map(OptInResponse::from).collect()))
 }
 
+/// Kinds of mail to switch on or off; absent ones stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesRequest {
+    /// Mail when someone replies to you, mentions you or writes to you.
+    pub email_notifications: Option<bool>,
+    /// A summary of what happened in your groups while you were away.
+    pub email_digests: Option<bool>,
+    /// The community's newsletter: news, events and surveys.
+    pub email_bulletins: Option<bool>,
+}
+
 /// Switches kinds of mail on or off, e.g. `{"email_bulletins": true}`; every change is a row of
 /// the consent ledger.
 #[utoipa::path(put, path = "/api/v1/me/email-preferences", tag = "members",
-    request_body(content = Object, description = "Kinds of mail and whether to get them"),
+    request_body = PreferencesRequest,
     responses((status = 200, body = [OptInResponse]), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn set_preferences(
     State(state): State<AppState>,
     auth: Auth,
-    ApiJson(req): ApiJson<BTreeMap<String, bool>>,
+    ApiJson(req): ApiJson<PreferencesRequest>,
 ) -> Result<Json<Vec<OptInResponse>>, ApiError> {
-    let choices: Vec<(String, bool)> = req.into_iter().collect();
+    let choices: Vec<(String, bool)> = [
+        ("email_notifications", req.email_notifications),
+        ("email_digests", req.email_digests),
+        ("email_bulletins", req.email_bulletins),
+    ]
+    .into_iter()
+    .filter_map(|(subject, on)| on.map(|on| (subject.to_owned(), on)))
+    .collect();
     let rows = state
         .agora
         .set_email_preferences(&auth.viewer, &choices)

@@ -14,6 +14,7 @@ use crate::state::AppState;
 
 /// Changes to one's profile; absent fields stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ProfileRequest {
     pub display_name: Option<String>,
     pub bio: Option<String>,
@@ -84,6 +85,7 @@ pub async fn profile(
 
 /// A new site role.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SiteRoleRequest {
     /// `admin`, `moderator` or `member`.
     pub role: String,
@@ -117,6 +119,7 @@ pub async fn set_site_role(
 
 /// A new email address.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EmailChangeRequest {
     pub email: String,
     /// The current password.
@@ -173,6 +176,7 @@ pub fn archive_download(
 
 /// Erasing one's account.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EraseMeRequest {
     /// The current password.
     pub password: String,
@@ -200,6 +204,7 @@ pub async fn erase_me(
 
 /// An erasure requested another way (by mail, by letter).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EraseRequest {
     #[serde(default)]
     pub remove_posts: bool,

@@ -12,6 +12,7 @@ use crate::extract::ApiJson;
 
 /// Markdown to render.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
     pub body: String,
 }

@@ -69,6 +69,7 @@ impl From<&Appeal> for AppealResponse {
 
 /// A sanction to impose.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SanctionRequest {
     /// `warning`, `silence`, `suspension` or `ban`.
     pub kind: String,
@@ -80,6 +81,7 @@ pub struct SanctionRequest {
 
 /// An appeal's text.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AppealRequest {
     pub message: String,
 }

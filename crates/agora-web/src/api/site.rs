@@ -12,22 +12,19 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, Auth};
 use crate::state::AppState;
 
-/// Changes to the settings; absent fields stay as they are.
+/// Changes to the settings, in the shape `GET /site` reads them; absent fields stay as they
+/// are. An unknown field is refused (422 `unknown_field`).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SiteRequest {
     pub name: Option<String>,
     pub goal: Option<String>,
     pub netiquette: Option<String>,
     pub members_may_create_groups: Option<bool>,
-    /// Group slugs separated by commas; empty features the most popular groups.
-    pub featured_groups: Option<String>,
-    /// Registration rules to switch off (`fake_name`, `keyboard_mash`, `name_is_email`,
-    /// `name_is_url`, `disposable_email`), separated by commas.
-    pub rules_off: Option<String>,
-    /// More names registration refuses, one per line.
-    pub rules_extra_names: Option<String>,
-    /// More mail domains registration refuses, one per line.
-    pub rules_extra_domains: Option<String>,
+    /// Slugs of the groups the landing page features, in order; empty: the most popular.
+    pub featured_groups: Option<Vec<String>>,
+    /// The registration plausibility rules; absent parts stay as they are.
+    pub registration_rules: Option<RulesRequest>,
     /// Word filters, one rule per line: `block WORD`, `hold WORD`, `replace WORD => NEW`.
     pub word_filters: Option<String>,
     /// Trust levels' thresholds, newcomer limits and spam checks to change, by key (see
@@ -35,6 +32,32 @@ pub struct SiteRequest {
     #[schema(value_type = Option<Object>)]
     pub trust: Option<std::collections::BTreeMap<String, i64>>,
 }
+
+/// Changes to the registration rules, in the shape `GET /site` reads them.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesRequest {
+    /// Rules switched off: `fake_name`, `keyboard_mash`, `name_is_email`, `name_is_url`,
+    /// `disposable_email`, `registration_burst`.
+    pub off: Option<Vec<String>>,
+    /// Names refused besides the shipped list.
+    pub extra_names: Option<Vec<String>>,
+    /// Mail domains refused besides the shipped list.
+    pub extra_domains: Option<Vec<String>>,
+    /// New accounts one network address may open within ten minutes (1–10,000).
+    pub burst_per_10_min: Option<i64>,
+}
+
+/// The settings' names in the core (and the admin page's form), as this API names them.
+const API_FIELDS: &[(&str, &str)] = &[
+    ("rules_off", "registration_rules.off"),
+    ("rules_extra_names", "registration_rules.extra_names"),
+    ("rules_extra_domains", "registration_rules.extra_domains"),
+    (
+        "registration_burst_per_10_min",
+        "registration_rules.burst_per_10_min",
+    ),
+];
 
 /// The community's name, goal, netiquette and policies (the registration rules for admins).
 #[utoipa::path(get, path = "/api/v1/site", tag = "site", responses((status = 200, body = SiteResponse)))]
@@ -56,15 +79,22 @@ pub async fn update(
     auth: Auth,
     ApiJson(req): ApiJson<SiteRequest>,
 ) -> Result<Json<SiteResponse>, ApiError> {
+    let rules = req.registration_rules;
+    let rules = rules.as_ref();
     let patch = SiteSettingsPatch {
         name: req.name,
         goal: req.goal,
         netiquette: req.netiquette,
         members_may_create_groups: req.members_may_create_groups,
-        featured_groups: req.featured_groups,
-        rules_off: req.rules_off,
-        rules_extra_names: req.rules_extra_names,
-        rules_extra_domains: req.rules_extra_domains,
+        featured_groups: req.featured_groups.map(|g| g.join(" ")),
+        rules_off: rules.and_then(|r| r.off.as_ref()).map(|o| o.join(" ")),
+        rules_extra_names: rules
+            .and_then(|r| r.extra_names.as_ref())
+            .map(|n| n.join("\n")),
+        rules_extra_domains: rules
+            .and_then(|r| r.extra_domains.as_ref())
+            .map(|d| d.join("\n")),
+        registration_burst_per_10_min: rules.and_then(|r| r.burst_per_10_min),
         word_filters: req.word_filters,
         trust: req
             .trust
@@ -76,7 +106,8 @@ pub async fn update(
     let settings = state
         .agora
         .update_site_settings(&auth.viewer, patch)
-        .await?;
+        .await
+        .map_err(|e| ApiError::from(e).renamed(API_FIELDS))?;
     Ok(Json(SiteResponse::new(settings, true)))
 }
 

@@ -76,6 +76,7 @@ impl From<TrustReport> for TrustResponse {
 
 /// A level set by hand.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TrustRequest {
     /// 0–4, or null to compute the level from activity again.
     pub level: Option<i64>,

@@ -61,6 +61,9 @@ pub struct SettingsForm {
     rule_name_is_email: Option<String>,
     rule_name_is_url: Option<String>,
     rule_disposable_email: Option<String>,
+    rule_registration_burst: Option<String>,
+    #[serde(default)]
+    registration_burst_per_10_min: String,
     #[serde(default)]
     word_filters: String,
 }
@@ -74,6 +77,7 @@ impl SettingsForm {
             ("name_is_email", &self.rule_name_is_email),
             ("name_is_url", &self.rule_name_is_url),
             ("disposable_email", &self.rule_disposable_email),
+            ("registration_burst", &self.rule_registration_burst),
         ]
         .into_iter()
         .filter(|(_, on)| on.is_none())
@@ -126,6 +130,13 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str
             .collect(),
         rule_fields: vec![
             Field::new(
+                "registration_burst_per_10_min",
+                "New accounts from one network address in ten minutes",
+                "number",
+                form.registration_burst_per_10_min.as_str(),
+            )
+            .hint("Rule registration_burst. Raise it for an event where many people sign up on one Wi-Fi; behind a reverse proxy, set trusted_proxies (see the README) so that each person counts on their own."),
+            Field::new(
                 "rules_extra_names",
                 "More names to refuse",
                 "textarea",
@@ -167,6 +178,8 @@ pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<R
         rule_name_is_email: None,
         rule_name_is_url: None,
         rule_disposable_email: None,
+        rule_registration_burst: None,
+        registration_burst_per_10_min: page.site.registration_rules.burst_per_10_min.to_string(),
         word_filters: page.site.word_filters_text.clone(),
     };
     let off: Vec<&str> = page
@@ -198,6 +211,13 @@ pub async fn settings(
         rules_off: Some(form.rules_off().join(" ")),
         rules_extra_names: Some(form.rules_extra_names.clone()),
         rules_extra_domains: Some(form.rules_extra_domains.clone()),
+        // Not a number: 0, which the settings refuse with the field's own message.
+        registration_burst_per_10_min: Some(
+            form.registration_burst_per_10_min
+                .trim()
+                .parse()
+                .unwrap_or(0),
+        ),
         word_filters: Some(form.word_filters.clone()),
         trust: Vec::new(),
     };
@@ -206,7 +226,7 @@ pub async fn settings(
         Err(agora_core::groups::GroupError::Invalid(i)) => {
             let mut view = settings_page(&page, &form, may_create, &form.rules_off());
             let e = ApiError::from(i);
-            if !attach_error(&mut view.fields, e.field, &e.message) {
+            if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
                 view.form_error = Some(e.message.clone());
             }
             let mut res = render(&view);

@@ -241,7 +241,7 @@ pub async fn signup(
             }
             let docs = state.agora.documents().await?;
             let mut view = signup_page(&page, &form, form.started.clone(), &docs);
-            if !attach_error(&mut view.fields, e.field, &e.message) {
+            if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
                 view.form_error = Some(e.message.clone());
             }
             let mut res = render(&view);

@@ -147,10 +147,10 @@ pub async fn file(
         Err(ComplaintError::Invalid(i)) => {
             let mut view = complaint_page(&page, id, truncate(&post.body_markdown, 300), &form);
             let e = ApiError::from(i);
-            if e.field == Some("kind") {
+            if e.field.as_deref() == Some("kind") {
                 view.kind_error = Some(e.message.clone());
-            } else if !attach_error(&mut view.guest_fields, e.field, &e.message)
-                && !attach_error(&mut view.fields, e.field, &e.message)
+            } else if !attach_error(&mut view.guest_fields, e.field.as_deref(), &e.message)
+                && !attach_error(&mut view.fields, e.field.as_deref(), &e.message)
             {
                 view.form_error = Some(e.message.clone());
             }

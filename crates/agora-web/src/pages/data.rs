@@ -73,7 +73,7 @@ pub async fn erase(
             return Err(e);
         }
         let mut view = erase_page(&page);
-        if !attach_error(&mut view.fields, e.field, &e.message) {
+        if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
             view.form_error = Some(e.message.clone());
         }
         let mut res = render(&view);

@@ -264,7 +264,7 @@ fn redraw(mut view: FormPage, e: impl Into<ApiError>) -> Result<Response, ApiErr
     if e.status.is_server_error() || e.status.as_u16() == 401 {
         return Err(e);
     }
-    if !attach_error(&mut view.fields, e.field, &e.message) {
+    if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
         view.form_error = Some(e.message.clone());
     }
     let mut res = render(&view);

@@ -478,9 +478,9 @@ pub async fn create(
                 return Err(e);
             }
             let mut view = new_group_page(&page, &form);
-            if e.field == Some("visibility") {
+            if e.field.as_deref() == Some("visibility") {
                 view.visibility_error = Some(e.message.clone());
-            } else if !attach_error(&mut view.fields, e.field, &e.message) {
+            } else if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
                 view.form_error = Some(e.message.clone());
             }
             let mut res = render(&view);

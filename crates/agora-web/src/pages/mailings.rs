@@ -216,7 +216,7 @@ pub async fn send(
         Err(GroupError::Invalid(i)) => {
             let mut view = bulletins_page(&state, &page, &form).await?;
             let e = ApiError::from(i);
-            if !attach_error(&mut view.fields, e.field, &e.message) {
+            if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
                 view.form_error = Some(e.message.clone());
             }
             let mut res = render(&view);

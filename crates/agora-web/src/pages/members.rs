@@ -175,7 +175,7 @@ pub async fn settings(
             let me = state.agora.me(&page.viewer).await?;
             let mut view = settings_page(&page, &form, &me.email);
             let e = ApiError::from(i);
-            attach_error(&mut view.fields, e.field, &e.message);
+            attach_error(&mut view.fields, e.field.as_deref(), &e.message);
             let mut res = render(&view);
             *res.status_mut() = e.status;
             Ok(res)

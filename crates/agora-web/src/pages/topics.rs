@@ -108,7 +108,7 @@ pub async fn create(
             let group = state.agora.group(&page.viewer, &slug).await?;
             let mut view = compose_page(&page, &slug, &group.group.name, &form);
             let e = ApiError::from(i);
-            if !attach_error(&mut view.fields, e.field, &e.message) {
+            if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
                 view.form_error = Some(e.message.clone());
             }
             let mut res = render(&view);
@@ -543,7 +543,7 @@ pub async fn edit(
         Err(ForumError::Invalid(i)) => {
             let mut view = edit_page(&page, id, form.title.is_some(), &form);
             let e = ApiError::from(i);
-            if !attach_error(&mut view.fields, e.field, &e.message) {
+            if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
                 view.form_error = Some(e.message.clone());
             }
             let mut res = render(&view);

@@ -143,7 +143,11 @@ pub async fn admin_save(
         Err(GroupError::Invalid(i)) => {
             let mut view = admin_page(&page, &values);
             let e = ApiError::from(i);
-            match view.knobs.iter_mut().find(|k| Some(k.key) == e.field) {
+            match view
+                .knobs
+                .iter_mut()
+                .find(|k| Some(k.key) == e.field.as_deref())
+            {
                 Some(k) => k.error = Some(e.message.clone()),
                 None => view.form_error = Some(e.message.clone()),
             }

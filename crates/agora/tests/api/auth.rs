@@ -222,7 +222,7 @@ async fn implausible_registrations_are_refused_politely_by_rule_and_admins_can_t
         assert_eq!(app.count_rows("members").await, 1);
 
         let r = app
-            .patch("/api/v1/site", Some(&admin), json!({"rules_off": "disposable_email", "rules_extra_names": "Voltera Support\n"}))
+            .patch("/api/v1/site", Some(&admin), json!({"registration_rules": {"off": ["disposable_email"], "extra_names": ["Voltera Support"]}}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["registration_rules"]["off"], json!(["disposable_email"]));
@@ -235,33 +235,72 @@ async fn implausible_registrations_are_refused_politely_by_rule_and_admins_can_t
             .post("/api/v1/auth/register", None, json!({"username": "vsupport", "display_name": "Voltera support", "email": "vs@example.com", "password": PASSWORD}))
             .await;
         assert_eq!(r.code(), "fake_name", "an added name: {}", r.text);
-        let r = app.patch("/api/v1/site", Some(&admin), json!({"rules_off": "no_such_rule"})).await;
-        assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_choice"));
+        let r = app.patch("/api/v1/site", Some(&admin), json!({"registration_rules": {"off": ["no_such_rule"]}})).await;
+        assert_eq!((r.status, r.code(), r.body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_choice", Some("registration_rules.off")));
+        let read = app.get("/api/v1/site", Some(&admin)).await.body;
+        let r = app.patch("/api/v1/site", Some(&admin), json!({"registration_rules": read["registration_rules"].clone()})).await;
+        assert_eq!(r.status, StatusCode::OK, "what GET /site reads, PATCH /site takes: {}", r.text);
+        assert_eq!(r.body["registration_rules"], read["registration_rules"]);
     })
     .await;
 }
 
 #[tokio::test]
-async fn several_accounts_from_one_address_within_minutes_are_stopped() {
-    let config = agora_core::AgoraConfig {
-        registration_burst: 2,
-        ..Default::default()
-    };
-    crate::support::each_backend_with(config, |app| async move {
-        app.register("first").await;
-        app.register("second").await;
+async fn several_accounts_from_one_address_within_minutes_are_stopped_unless_the_rule_is_off() {
+    crate::support::each_backend(|app| async move {
+        let admin = app.register("first").await;
         let r = app
-            .post(
-                "/api/v1/auth/register",
-                None,
-                json!({"username": "third", "email": "third@example.com", "password": PASSWORD}),
+            .patch(
+                "/api/v1/site",
+                Some(&admin),
+                json!({"registration_rules": {"burst_per_10_min": 2}}),
             )
             .await;
+        assert_eq!(
+            r.body["registration_rules"]["burst_per_10_min"], 2,
+            "{}",
+            r.text
+        );
+        app.register("second").await;
+        let third =
+            json!({"username": "third", "email": "third@example.com", "password": PASSWORD});
+        let r = app.post("/api/v1/auth/register", None, third.clone()).await;
         assert_eq!(
             (r.status, r.code()),
             (StatusCode::TOO_MANY_REQUESTS, "registration_burst")
         );
         assert!(r.headers.contains_key("retry-after"));
+        let message = r.body["error"]["message"].as_str().unwrap_or("");
+        assert!(
+            message.contains("try again in") && message.contains("sign in"),
+            "{message}"
+        );
+        // An event where everyone signs up on one Wi-Fi: the admin switches the rule off.
+        let r = app
+            .patch(
+                "/api/v1/site",
+                Some(&admin),
+                json!({"registration_rules": {"off": ["registration_burst"]}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let r = app.post("/api/v1/auth/register", None, third).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let r = app
+            .patch(
+                "/api/v1/site",
+                Some(&admin),
+                json!({"registration_rules": {"burst_per_10_min": 0}}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code(), r.body["error"]["field"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "out_of_range",
+                Some("registration_rules.burst_per_10_min")
+            )
+        );
     })
     .await;
 }

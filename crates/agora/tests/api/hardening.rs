@@ -63,12 +63,12 @@ async fn a_site_settings_change_with_one_bad_field_stores_none_of_it() {
                 "word_filters",
             ),
             (
-                json!({"name": "Voltera Riders", "rules_off": "fake_name", "rules_extra_names": "a\u{0}b"}),
-                "rules_extra_names",
+                json!({"name": "Voltera Riders", "registration_rules": {"off": ["fake_name"], "extra_names": ["a\u{0}b"]}}),
+                "registration_rules.extra_names",
             ),
             (
-                json!({"netiquette": "Be kind.", "rules_extra_domains": "x".repeat(101)}),
-                "rules_extra_domains",
+                json!({"netiquette": "Be kind.", "registration_rules": {"extra_domains": ["x".repeat(101)]}}),
+                "registration_rules.extra_domains",
             ),
         ] {
             let r = app.patch("/api/v1/site", Some(&admin), body).await;

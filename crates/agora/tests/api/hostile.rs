@@ -49,7 +49,6 @@ fn config() -> AgoraConfig {
     AgoraConfig {
         posts_per_minute: 1_000_000,
         registrations_per_hour: 1_000_000,
-        registration_burst: 1_000_000,
         login_failures_allowed: 1_000_000,
         ..AgoraConfig::default()
     }
@@ -109,6 +108,48 @@ async fn no_hostile_input_becomes_a_username_but_a_plain_word() {
             }
         }
         assert!(taken.is_empty(), "taken as usernames: {taken:#?}");
+    })
+    .await;
+}
+
+/// Every JSON body refuses a field it does not know, naming it, so that a misspelt field is
+/// never silently ignored.
+#[tokio::test]
+async fn every_json_body_refuses_a_field_it_does_not_know_and_names_it() {
+    each_backend_at_once_with(config(), |app| async move {
+        let mut run = Run::new(&app).await;
+        run.scene.accept_documents(&app).await;
+        let doc = app.get("/api/v1/openapi.json", None).await.body;
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for op in operations::all(&doc) {
+            let actor = run.scene.actor_for(&op.route, op.signed_in);
+            let n = run.next();
+            let token = run.scene.token(actor).map(str::to_owned);
+            let Some(req) =
+                op.request_with_surplus(&run.scene, token.as_deref(), n, "surplus_field")
+            else {
+                continue;
+            };
+            let r = run.send(req).await;
+            checked += 1;
+            let got = (r.status, r.code(), r.body["error"]["field"].as_str());
+            if got
+                != (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown_field",
+                    Some("surplus_field"),
+                )
+            {
+                wrong.push(format!("{} {}: {}", op.method, op.route, r.text));
+            }
+        }
+        assert!(checked > 25, "only {checked} operations with a body");
+        assert!(
+            wrong.is_empty(),
+            "a surplus field was not refused:\n{}",
+            wrong.join("\n")
+        );
     })
     .await;
 }

@@ -43,7 +43,8 @@ async fn email_opt_ins_are_off_by_default_and_every_change_is_in_the_ledger() {
         assert_eq!(rows[0]["granted"], true);
 
         let r = app.call(Method::PUT, "/api/v1/me/email-preferences", Some(&ana), Some(json!({"email_spam": true}))).await;
-        assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_choice"));
+        assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "unknown_field"));
+        assert_eq!(r.body["error"]["field"], "email_spam");
         assert_eq!(app.get("/api/v1/me/email-preferences", None).await.status, StatusCode::UNAUTHORIZED);
 
         // Chosen at sign-up.

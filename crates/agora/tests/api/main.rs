@@ -18,6 +18,7 @@ mod mailings;
 mod openapi;
 mod pages;
 mod persistence;
+mod proxy;
 mod sanctions;
 mod schema;
 mod search;

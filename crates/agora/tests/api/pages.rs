@@ -516,7 +516,7 @@ async fn admins_choose_the_featured_groups_and_secret_ones_stay_hidden_from_gues
             .patch(
                 "/api/v1/site",
                 Some(&admin),
-                json!({"featured_groups": "bravo, hush"}),
+                json!({"featured_groups": ["bravo", "hush"]}),
             )
             .await;
         assert_eq!(
@@ -541,7 +541,7 @@ async fn admins_choose_the_featured_groups_and_secret_ones_stay_hidden_from_gues
             .patch(
                 "/api/v1/site",
                 Some(&admin),
-                json!({"featured_groups": "Not A Slug!"}),
+                json!({"featured_groups": ["Not A Slug!"]}),
             )
             .await;
         assert_eq!(

@@ -119,7 +119,6 @@ async fn concurrent_writes_are_all_kept_and_a_failing_one_loses_only_its_own_wor
     let config = agora_core::AgoraConfig {
         posts_per_minute: 1_000,
         registrations_per_hour: 1_000,
-        registration_burst: 1_000,
         ..Default::default()
     };
     crate::support::each_backend_with(config, |app| async move {

@@ -56,16 +56,28 @@ impl Slot {
         }
     }
 
-    /// The names an error may give for this slot (`documents` for `documents.0.kind`).
+    /// The names an error may give for this slot: its path in the body as the API writes
+    /// it (`documents[0].kind`), or a part of that path (`documents`, `documents[0]`, `kind`).
     pub fn names(&self) -> Vec<String> {
         match &self.place {
-            Place::Body(steps) => steps
-                .iter()
-                .filter_map(|s| match s {
-                    Step::Key(k) => Some(k.clone()),
-                    Step::First => None,
-                })
-                .collect(),
+            Place::Body(steps) => {
+                let mut names = Vec::new();
+                let mut path = String::new();
+                for s in steps {
+                    match s {
+                        Step::Key(k) => {
+                            if !path.is_empty() {
+                                path.push('.');
+                            }
+                            path.push_str(k);
+                            names.push(k.clone());
+                        }
+                        Step::First => path.push_str("[0]"),
+                    }
+                    names.push(path.clone());
+                }
+                names
+            }
             _ => vec![self.name.clone()],
         }
     }
@@ -252,6 +264,38 @@ impl Operation {
 
     /// The request with `input` in `slot` and every other field valid; `n` makes unique values
     /// (usernames, slugs) unique.
+    /// A valid request with one field more in its JSON body, `name`, which no schema has;
+    /// `None` for an operation without a body.
+    pub fn request_with_surplus(
+        &self,
+        scene: &Scene,
+        token: Option<&str>,
+        n: usize,
+        name: &str,
+    ) -> Option<Request<Body>> {
+        let mut value = build(self.body.as_ref()?, &self.route, None, &[], n);
+        value
+            .as_object_mut()?
+            .insert(name.to_owned(), Value::from(1));
+        let mut path = self.route.clone();
+        for s in &self.slots {
+            if let Place::Path(p) = &s.place {
+                path = path.replace(
+                    &format!("{{{p}}}"),
+                    &urlencode(&scene.path_value(&self.route, p)),
+                );
+            }
+        }
+        let mut req = Request::builder()
+            .method(self.method.clone())
+            .uri(&path)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        req.body(Body::from(value.to_string())).ok()
+    }
+
     pub fn request(
         &self,
         scene: &Scene,

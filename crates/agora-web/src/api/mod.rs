@@ -172,11 +172,20 @@ async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
-/// No route here: 404 (as JSON under `/api`, as a page elsewhere).
+/// No route here: 404 (as JSON under `/api`, as a page elsewhere), saying so: a client that
+/// built a wrong address learns where the routes are listed.
 pub async fn fallback(method: Method, uri: Uri) -> ApiError {
     tracing::debug!(%method, %uri, "no route");
-    ApiError::not_found()
+    let mut e = ApiError::not_found();
+    if uri.path().starts_with("/api/") {
+        e.message = NO_ROUTE.to_owned();
+    }
+    e
 }
+
+/// The message of a 404 for an address no route answers.
+pub const NO_ROUTE: &str =
+    "There is no such address in the API; its routes are listed in /api/v1/openapi.json.";
 
 /// A route without this method: 405.
 pub async fn method_not_allowed(method: Method) -> ApiError {

@@ -110,14 +110,31 @@ impl Pools {
 
     /// A connection for reading.
     pub async fn read(&self) -> Result<Handle, StoreError> {
-        Ok(match self {
+        let asked = std::time::Instant::now();
+        let handle = match self {
             Self::Sqlite { read, .. } => {
                 Handle::SqlitePooled(read.acquire().await.map_err(crate::error::from_sqlx)?)
             }
             Self::Postgres { pool, .. } => {
                 Handle::PgPooled(pool.acquire().await.map_err(crate::error::from_sqlx)?)
             }
-        })
+        };
+        metrics::histogram!("agora_db_acquire_seconds", "pool" => "read")
+            .record(asked.elapsed().as_secs_f64());
+        Ok(handle)
+    }
+
+    /// Each pool's connections: (pool, open, idle).
+    pub fn pool_use(&self) -> Vec<(&'static str, u32, u32)> {
+        match self {
+            Self::Sqlite { read, .. } => {
+                vec![
+                    ("read", read.size(), read.num_idle() as u32),
+                    ("write", 1, 0),
+                ]
+            }
+            Self::Postgres { pool, .. } => vec![("shared", pool.size(), pool.num_idle() as u32)],
+        }
     }
 
     /// Runs `work` as one write transaction and returns its result once it is committed; an
@@ -139,9 +156,12 @@ impl Pools {
             Self::Postgres { pool, detached } => {
                 let pool = pool.clone();
                 let running = detached.enter();
+                let asked = std::time::Instant::now();
                 let task = tokio::spawn(async move {
                     let _running = running;
                     let tx = pool.begin().await.map_err(crate::error::from_sqlx)?;
+                    metrics::histogram!("agora_write_wait_seconds", "db" => "postgres")
+                        .record(asked.elapsed().as_secs_f64());
                     let mut handle = Handle::PgTx(tx);
                     let value = work(&mut handle).await?;
                     if let Handle::PgTx(tx) = handle {

@@ -59,6 +59,16 @@ impl SqlStore {
         self.pools.settle().await;
     }
 
+    /// Sets the gauges of each connection pool's use (for a metrics scrape).
+    pub fn record_pool_use(&self) {
+        for (pool, open, idle) in self.pools.pool_use() {
+            metrics::gauge!("agora_db_connections", "pool" => pool, "state" => "open")
+                .set(f64::from(open));
+            metrics::gauge!("agora_db_connections", "pool" => pool, "state" => "idle")
+                .set(f64::from(idle));
+        }
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), agora_core::StoreError> {
         let mut h = self.pools.read().await?;

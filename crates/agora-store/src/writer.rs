@@ -162,8 +162,12 @@ impl Writer {
         F: for<'a> FnOnce(&'a mut Handle) -> Work<'a, T> + Send + 'static,
     {
         let (answer, answered) = oneshot::channel::<Result<T, StoreError>>();
+        let handed = Instant::now();
         let job = job(move |conn| {
             Box::pin(async move {
+                metrics::gauge!("agora_sqlite_write_queue").decrement(1.0);
+                metrics::histogram!("agora_write_wait_seconds", "db" => "sqlite")
+                    .record(handed.elapsed().as_secs_f64());
                 let outcome = match conn {
                     Ok(conn) => work(conn).await,
                     Err(e) => Err(e),
@@ -180,10 +184,11 @@ impl Writer {
             })
         });
         // Dropped while waiting for room, nothing was sent; dropped after, the job runs.
-        self.inbox
-            .send(Msg::Write(job))
-            .await
-            .map_err(|_| stopped())?;
+        metrics::gauge!("agora_sqlite_write_queue").increment(1.0);
+        if self.inbox.send(Msg::Write(job)).await.is_err() {
+            metrics::gauge!("agora_sqlite_write_queue").decrement(1.0);
+            return Err(stopped());
+        }
         answered.await.map_err(|_| {
             StoreError::Unavailable(
                 "the write transaction was lost: it panicked, or the writer stopped".into(),
@@ -256,6 +261,7 @@ async fn batch(
     state: &State,
 ) -> Option<oneshot::Sender<()>> {
     if let Err(e) = begin(conn, state).await {
+        metrics::counter!("agora_sqlite_batches_failed_total").increment(1);
         let error = unavailable("could not begin a write transaction", &e);
         tracing::error!(error = %error, "write batch");
         state.set_failing(Some(error.to_string()));
@@ -307,8 +313,18 @@ async fn batch(
     }
     let outcome = match ended {
         Some(outcome) => outcome,
-        None => commit(conn, state).await,
+        None => {
+            let committing = Instant::now();
+            let outcome = commit(conn, state).await;
+            metrics::histogram!("agora_sqlite_commit_seconds")
+                .record(committing.elapsed().as_secs_f64());
+            outcome
+        }
     };
+    metrics::histogram!("agora_sqlite_batch_transactions").record(kept.len() as f64);
+    if outcome.is_err() {
+        metrics::counter!("agora_sqlite_batches_failed_total").increment(1);
+    }
     for ack in kept {
         ack(outcome.clone());
     }

@@ -134,8 +134,10 @@ pub async fn guest_cache(State(state): State<AppState>, req: Request, next: Next
         *res.headers_mut() = headers;
         res.headers_mut()
             .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
+        metrics::counter!("agora_guest_cache_total", "result" => "hit").increment(1);
         return res;
     }
+    metrics::counter!("agora_guest_cache_total", "result" => "miss").increment(1);
     let generation = cache.generation.load(Ordering::SeqCst);
     let res = next.run(req).await;
     // Only a body of known size small enough to keep is read into memory; a larger one (a

@@ -10,6 +10,7 @@ pub mod client;
 mod error;
 mod extract;
 mod finish;
+mod measure;
 mod pages;
 mod security;
 mod state;
@@ -45,6 +46,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes().layer(csrf))
+        // Inside the router, where the matched route template is known.
+        .route_layer(axum::middleware::from_fn(measure::track))
         .fallback(api::fallback)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), pages::html_errors))

@@ -21,6 +21,7 @@ pub struct FileSettings {
     pub posts_per_minute: Option<i64>,
     pub guest_cache_secs: Option<u64>,
     pub trusted_proxies: Option<Vec<String>>,
+    pub metrics_listen: Option<String>,
 }
 
 /// Settings given on the command line or in the environment (`None` when not given).
@@ -35,6 +36,7 @@ pub struct Overrides {
     pub posts_per_minute: Option<String>,
     pub guest_cache_secs: Option<String>,
     pub trusted_proxies: Option<String>,
+    pub metrics_listen: Option<String>,
 }
 
 /// The settings in force.
@@ -48,6 +50,8 @@ pub struct Settings {
     pub public_url_set: bool,
     /// Reverse proxies whose forwarding headers name the client (none by default).
     pub trusted_proxies: agora_web::client::TrustedProxies,
+    /// Where `/metrics` is served (never on `listen`); none: metrics are off.
+    pub metrics_listen: Option<SocketAddr>,
     pub log: Option<String>,
     /// SMTP server for outgoing mail; without one, mail goes to `DATA/mail/outbox/`.
     pub smtp_url: Option<String>,
@@ -150,9 +154,26 @@ impl Settings {
             }
             (None, None) => Default::default(),
         };
+        let metrics_listen = match over.metrics_listen.or(file.metrics_listen) {
+            Some(text) if !text.trim().is_empty() => {
+                let addr: SocketAddr = text.trim().parse().with_context(|| {
+                    format!(
+                        "the metrics address {text:?} is not valid; use IP:PORT, e.g. 127.0.0.1:9464"
+                    )
+                })?;
+                if addr == listen && addr.port() != 0 {
+                    bail!(
+                        "metrics_listen ({addr}) must differ from listen: /metrics is never served on the public address"
+                    );
+                }
+                Some(addr)
+            }
+            _ => None,
+        };
         Ok(Self {
             data_dir,
             public_url_set,
+            metrics_listen,
             trusted_proxies,
             guest_cache_secs,
             listen,
@@ -191,7 +212,7 @@ fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
     match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).with_context(|| {
             format!(
-                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from, posts_per_minute, guest_cache_secs, trusted_proxies)",
+                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from, posts_per_minute, guest_cache_secs, trusted_proxies, metrics_listen)",
                 path.display()
             )
         }),
@@ -295,6 +316,23 @@ mod tests {
                 .is_some_and(|e| e.contains("AGORA_TRUSTED_PROXIES") && e.contains("10.0.0.0/40")),
             "{err:?}"
         );
+
+        for (bad, says) in [
+            ("127.0.0.1:8080", "must differ from listen"),
+            ("localhost:9464", "not valid"),
+        ] {
+            let err = Settings::resolve(Overrides {
+                data_dir: Some(d.clone()),
+                metrics_listen: Some(bad.into()),
+                ..Overrides::default()
+            })
+            .err()
+            .map(|e| format!("{e:#}"));
+            assert!(
+                err.as_deref().is_some_and(|e| e.contains(says)),
+                "{bad}: {err:?}"
+            );
+        }
 
         let _ = std::fs::remove_file(d.join(FILE_NAME));
         let err = Settings::resolve(Overrides {

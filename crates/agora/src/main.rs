@@ -131,6 +131,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         posts_per_minute: std::env::var("AGORA_POSTS_PER_MINUTE").ok(),
         guest_cache_secs: std::env::var("AGORA_GUEST_CACHE_SECS").ok(),
         trusted_proxies: std::env::var("AGORA_TRUSTED_PROXIES").ok(),
+        metrics_listen: std::env::var("AGORA_METRICS_LISTEN").ok(),
     })?;
     // Seeding's bulk statements are slow by design; sqlx would print each one whole.
     let quiet_slow_statements = matches!(cli.command, Command::Bench { .. });
@@ -224,6 +225,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(app: App, settings: Settings, load_demo: bool) -> anyhow::Result<()> {
+    // First, so that everything from the demo's load on is counted.
+    if let Some(addr) = settings.metrics_listen {
+        let handle = agora::telemetry::install()?;
+        let metrics = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening for metrics on {addr}"))?;
+        println!(
+            "metrics at http://{}/metrics",
+            metrics.local_addr().unwrap_or(addr)
+        );
+        let router = agora::telemetry::router(handle, app.store.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics, router).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     if load_demo {
         report_demo(demo::load(&app).await?);
     }

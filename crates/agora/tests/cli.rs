@@ -143,3 +143,88 @@ fn the_demo_loads_once() {
     assert!(o.status.success());
     assert!(text(&o).contains("already has members"), "{}", text(&o));
 }
+
+/// A GET over plain HTTP/1.0; the status and the body.
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::Read as _;
+    let mut stream =
+        std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to {addr}: {e}"));
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap_or_else(|e| panic!("{e}"));
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    (status, body)
+}
+
+/// `agora serve` with `AGORA_METRICS_LISTEN` serves `/metrics` there, and only there.
+#[test]
+fn metrics_are_served_on_their_own_listener_only() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .env_remove("AGORA_DATABASE_URL")
+        .env("AGORA_METRICS_LISTEN", "127.0.0.1:0")
+        .env("AGORA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting agora: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let (mut site, mut metrics) = (None, None);
+    for line in std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+    {
+        if let Some(rest) = line
+            .split(" at http://")
+            .nth(1)
+            .filter(|_| line.starts_with("agora is serving"))
+        {
+            site = rest.split_whitespace().next().map(str::to_owned);
+        }
+        if let Some(rest) = line.strip_prefix("metrics at http://") {
+            metrics = rest.strip_suffix("/metrics").map(str::to_owned);
+        }
+        if site.is_some() && metrics.is_some() {
+            break;
+        }
+    }
+    let (Some(site), Some(metrics)) = (site, metrics) else {
+        let _ = child.kill();
+        panic!("agora did not print both addresses");
+    };
+    let (status, _) = http_get(&site, "/api/v1/groups");
+    assert_eq!(status, 200);
+    let (status, _) = http_get(&site, "/api/v1/topics/999999");
+    assert_eq!(status, 404);
+    let (status, _) = http_get(&site, "/metrics");
+    assert_eq!(status, 404, "never on the public listener");
+    let (status, body) = http_get(&metrics, "/metrics");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200, "{body}");
+    for expected in [
+        "# HELP agora_http_requests_total",
+        "agora_http_requests_total{method=\"GET\",route=\"/api/v1/groups\",status=\"200\"} 1",
+        "agora_http_requests_total{method=\"GET\",route=\"/api/v1/topics/{id}\",status=\"404\"} 1",
+        "agora_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/groups\",le=\"0.005\"}",
+        "agora_db_connections{pool=\"read\",state=\"open\"}",
+        "agora_sqlite_commit_seconds_count",
+        "agora_sqlite_batch_transactions_bucket",
+    ] {
+        assert!(body.contains(expected), "{expected} missing from:\n{body}");
+    }
+}

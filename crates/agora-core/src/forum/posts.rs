@@ -61,6 +61,7 @@ impl Agora {
                 hold: screened.hold.clone(),
             })
             .await?;
+        metrics::counter!("agora_posts_total", "kind" => "reply", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);
         if let Some(hold) = &screened.hold {
             self.log_hold(viewer, id, hold).await;
             return Err(ForumError::Held);

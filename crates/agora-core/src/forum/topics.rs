@@ -138,6 +138,7 @@ impl Agora {
             hold: screened.hold.clone(),
         };
         let (id, first) = self.store.insert_topic(&new).await?;
+        metrics::counter!("agora_posts_total", "kind" => "topic", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);
         if let Some(hold) = &screened.hold {
             self.log_hold(viewer, first, hold).await;
             return Err(ForumError::Held);

@@ -199,6 +199,7 @@ impl Agora {
             .await?
             .ok_or(StoreError::NotFound)?;
         self.mail_verification(&member, &member.email, &link).await;
+        metrics::counter!("agora_signups_total").increment(1);
         Ok((session, member))
     }
 

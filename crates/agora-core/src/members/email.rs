@@ -95,8 +95,12 @@ impl Agora {
     /// Hands a mail to the transport; a failure is logged, not returned.
     pub(crate) async fn deliver(&self, mail: Mail) {
         let to = mail.to.clone();
-        if let Err(e) = self.mailer.send(mail).await {
-            tracing::warn!(error = %e, %to, "mail not sent");
+        match self.mailer.send(mail).await {
+            Ok(()) => metrics::counter!("agora_mail_total", "result" => "sent").increment(1),
+            Err(e) => {
+                metrics::counter!("agora_mail_total", "result" => "failed").increment(1);
+                tracing::warn!(error = %e, %to, "mail not sent");
+            }
         }
     }
 

@@ -24,6 +24,10 @@ pub enum ConnectError {
     },
     #[error("could not apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "this database holds an interrupted `agora copy` ({0}) and is incomplete: delete it (drop the PostgreSQL database, or remove the SQLite file) and run the copy again"
+    )]
+    IncompleteCopy(String),
 }
 
 /// How long a PostgreSQL connection may sit idle before it is pinged on its next use.
@@ -97,11 +101,16 @@ pub async fn connect(url: &str) -> Result<SqlStore, ConnectError> {
     } else {
         return Err(ConnectError::UnknownScheme(redact(url)));
     };
-    Ok(SqlStore { pools })
+    let store = SqlStore { pools };
+    if let Some(marker) = store.setting(crate::copy::INCOMPLETE).await.ok().flatten() {
+        store.close().await;
+        return Err(ConnectError::IncompleteCopy(marker));
+    }
+    Ok(store)
 }
 
 /// The URL without its password, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let userinfo = &url[scheme_end + 3..at];
@@ -114,12 +123,16 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn sqlite_dir(url: &str) -> Option<&Path> {
+/// The file a `sqlite:` URL names.
+pub(crate) fn sqlite_path(url: &str) -> &str {
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
-    let path = path.split('?').next()?;
-    Path::new(path)
+    path.split('?').next().unwrap_or(path)
+}
+
+fn sqlite_dir(url: &str) -> Option<&Path> {
+    Path::new(sqlite_path(url))
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
 }

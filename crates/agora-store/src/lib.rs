@@ -3,10 +3,12 @@
 //! backend under `migrations/`.
 
 mod audit;
+pub mod backup;
 pub mod bulk;
 mod cases;
 mod connect;
 mod consent;
+pub mod copy;
 mod data;
 mod db;
 mod error;
@@ -34,6 +36,14 @@ pub struct SqlStore {
 }
 
 impl SqlStore {
+    /// The PostgreSQL pool, if this store runs on PostgreSQL.
+    pub(crate) fn pg_pool(&self) -> Option<sqlx::PgPool> {
+        match &self.pools {
+            Pools::Postgres { pool, .. } => Some(pool.clone()),
+            Pools::Sqlite { .. } => None,
+        }
+    }
+
     /// Which database this store runs on.
     pub fn backend(&self) -> Backend {
         self.pools.backend()
@@ -67,6 +77,22 @@ impl SqlStore {
             metrics::gauge!("agora_db_connections", "pool" => pool, "state" => "idle")
                 .set(f64::from(idle));
         }
+    }
+
+    /// One setting's value, if set.
+    pub(crate) async fn setting(
+        &self,
+        key: &str,
+    ) -> Result<Option<String>, agora_core::StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Value {
+            value: String,
+        }
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .optional::<Value>("SELECT value FROM settings WHERE key = $1", &[key.into()])
+            .await?
+            .map(|v| v.value))
     }
 
     /// Checks that the database answers.

@@ -7,4 +7,5 @@ pub mod bench;
 pub mod config;
 pub mod demo;
 pub mod mail;
+pub mod moving;
 pub mod telemetry;

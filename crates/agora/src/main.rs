@@ -60,6 +60,31 @@ enum Command {
     },
     /// Fill an empty database with the demo community (Voltera Riders).
     Demo,
+    /// Write a consistent copy of the SQLite database to FILE while agora serves (on
+    /// PostgreSQL, use pg_dump).
+    Backup {
+        /// The backup file to write; it must not exist.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Put a backup in place of the SQLite database (stop agora first).
+    Restore {
+        /// The backup file, as `agora backup` wrote it.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Copy a whole community into an empty database: SQLite to PostgreSQL, or back.
+    Copy {
+        /// The database to copy from (read, never changed): sqlite:PATH or postgres://…
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The empty database to copy into: sqlite:PATH or postgres://…
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Benchmark tooling (see docs/performance.md).
     Bench {
         #[command(subcommand)]
@@ -138,6 +163,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing(settings.log.as_deref(), quiet_slow_statements);
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
+    // These work on whole databases, not on an opened community.
+    match &cli.command {
+        Command::Copy { from, to } => return agora::moving::copy(from, to).await,
+        Command::Restore { from, force } => {
+            return agora::moving::restore(from, &settings.database_url, *force).await;
+        }
+        _ => {}
+    }
     let mailer = app::mailer(&settings)?;
     let config = AgoraConfig {
         public_url: settings.public_url.clone(),
@@ -157,6 +190,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("The database is up to date ({}).", backend_name(&app));
         }
         Command::Demo => report_demo(demo::load(&app).await?),
+        Command::Backup { to } => agora::moving::backup(&app.store, &to).await?,
+        Command::Copy { .. } | Command::Restore { .. } => {}
         Command::Bench {
             command:
                 BenchCommand::Seed {

@@ -44,6 +44,9 @@ fn every_command_has_help() {
         vec!["migrate", "--help"],
         vec!["admin", "create", "--help"],
         vec!["demo", "--help"],
+        vec!["backup", "--help"],
+        vec!["restore", "--help"],
+        vec!["copy", "--help"],
     ] {
         let o = agora(dir.path(), &args, None);
         assert!(o.status.success(), "{args:?}: {}", text(&o));
@@ -227,4 +230,164 @@ fn metrics_are_served_on_their_own_listener_only() {
     ] {
         assert!(body.contains(expected), "{expected} missing from:\n{body}");
     }
+}
+
+fn sha(path: &std::path::Path) -> String {
+    use std::hash::{Hash as _, Hasher as _};
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("{:x}-{}", h.finish(), bytes.len())
+}
+
+/// A backup taken while agora serves; a restore refused while it runs and over data without
+/// --force, then put in place.
+#[test]
+fn backup_while_serving_and_restore_when_stopped() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let live = dir.path().join("live");
+    let o = agora(&live, &["demo"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .arg("--data-dir")
+        .arg(&live)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("AGORA_DATABASE_URL")
+        .env("AGORA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    {
+        use std::io::BufRead as _;
+        let stdout = server.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let serving = std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .any(|l| l.starts_with("agora is serving"));
+        assert!(serving);
+    }
+    let backup = dir.path().join("riders.backup");
+    let o = agora(
+        &live,
+        &["backup", "--to", &backup.display().to_string()],
+        None,
+    );
+    assert!(
+        o.status.success() && text(&o).contains("checked"),
+        "{}",
+        text(&o)
+    );
+    let o = agora(
+        &live,
+        &["backup", "--to", &backup.display().to_string()],
+        None,
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("exists already"),
+        "{}",
+        text(&o)
+    );
+    let restore = [
+        "restore",
+        "--from",
+        &backup.display().to_string(),
+        "--force",
+    ];
+    let o = agora(&live, &restore, None);
+    assert!(
+        !o.status.success() && text(&o).contains("in use"),
+        "a restore under a running agora: {}",
+        text(&o)
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    let o = agora(&live, &restore[..3], None);
+    assert!(
+        !o.status.success() && text(&o).contains("--force"),
+        "{}",
+        text(&o)
+    );
+    let o = agora(&live, &restore, None);
+    assert!(o.status.success(), "{}", text(&o));
+    let fresh = dir.path().join("fresh");
+    let o = agora(&fresh, &restore[..3], None);
+    assert!(
+        o.status.success() && text(&o).contains("32 members"),
+        "{}",
+        text(&o)
+    );
+    let o = agora(&fresh, &["restore", "--from", "/etc/hostname"], None);
+    assert!(
+        !o.status.success() && text(&o).contains("not an agora SQLite backup"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// `agora copy` killed half-way leaves the source as it was and a target that agora refuses
+/// to open, and that the copy refuses to copy into, until it is deleted.
+#[test]
+fn a_copy_killed_half_way_leaves_the_source_untouched_and_the_target_refused() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let source = dir.path().join("source");
+    let o = agora(&source, &["bench", "seed", "--posts", "20000"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let source_db = source.join("agora.db");
+    let before = sha(&source_db);
+    let from = format!("sqlite:{}", source_db.display());
+    let to = format!("sqlite:{}", dir.path().join("target.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .arg("--data-dir")
+        .arg(dir.path().join("unused"))
+        .args(["copy", "--from", &from, "--to", &to])
+        .env("AGORA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut seen = Vec::new();
+    for line in std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+    {
+        let posts = line.starts_with("copying posts");
+        seen.push(line);
+        if posts {
+            // SIGKILL: nothing of agora's runs after it.
+            let _ = child.kill();
+            break;
+        }
+    }
+    let _ = child.wait();
+    assert!(
+        !seen.iter().any(|l| l.starts_with("Copied")),
+        "the copy finished before it could be killed: {seen:?}"
+    );
+    assert_eq!(sha(&source_db), before, "the source changed");
+    let again = agora(dir.path(), &["copy", "--from", &from, "--to", &to], None);
+    assert!(
+        !again.status.success() && text(&again).contains("interrupted"),
+        "{}",
+        text(&again)
+    );
+    let o = agora(dir.path(), &["--database-url", &to, "migrate"], None);
+    assert!(
+        !o.status.success() && text(&o).contains("interrupted"),
+        "agora opens a half-copied database: {}",
+        text(&o)
+    );
+    // Deleted, it copies whole.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(format!("target.db{suffix}")));
+    }
+    let o = agora(dir.path(), &["copy", "--from", &from, "--to", &to], None);
+    assert!(
+        o.status.success() && text(&o).contains("agree"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(sha(&source_db), before, "the source changed");
 }

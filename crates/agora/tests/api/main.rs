@@ -8,6 +8,7 @@ mod cache;
 mod cancel;
 mod complaints;
 mod consent;
+mod copy;
 mod data;
 mod email;
 mod forum;

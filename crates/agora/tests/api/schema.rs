@@ -55,3 +55,38 @@ async fn sqlite_and_postgres_have_the_same_tables_and_columns() {
     );
     assert!(lite.len() > 60, "{} columns", lite.len());
 }
+
+/// `agora copy` copies every table, each after the tables it refers to.
+#[tokio::test]
+async fn the_copy_knows_every_table_and_copies_parents_first() {
+    let app = TestApp::sqlite(Default::default()).await;
+    let mut c = sqlite_connection(&app.database_url).await;
+    let tables: BTreeSet<String> = sqlx::query_scalar::<_, String>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         AND name NOT LIKE '_sqlx%' AND name NOT LIKE 'post_search_%'",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .into_iter()
+    .collect();
+    let order = agora_store::copy::TABLES;
+    let known: BTreeSet<String> = order.iter().map(|t| (*t).to_owned()).collect();
+    assert_eq!(known, tables, "copy::TABLES against the schema");
+    let at = |t: &str| order.iter().position(|o| *o == t).unwrap_or(usize::MAX);
+    let mut wrong = Vec::new();
+    for table in order {
+        let parents: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT \"table\" FROM pragma_foreign_key_list('{table}')"
+        )))
+        .fetch_all(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        for parent in parents {
+            if at(&parent) > at(table) {
+                wrong.push(format!("{table} refers to {parent}, copied later"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -199,6 +199,13 @@ impl TestApp {
         }
     }
 
+    /// The application on a database that exists already (made by a copy or a restore);
+    /// `dir` holds its mail outbox.
+    pub async fn at(backend: &'static str, url: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        Self::open(backend, url.to_owned(), None, dir, AgoraConfig::default()).await
+    }
+
     /// Opens the same database again, as a restarted server would.
     pub async fn restart(self) -> Self {
         self.app.store.close().await;
@@ -552,6 +559,22 @@ fn with_database(url: &str, db: &str) -> String {
         Some(q) => format!("{base}/{db}?{q}"),
         None => format!("{base}/{db}"),
     }
+}
+
+/// A new empty database on the PostgreSQL server at `server_url`: its URL and its name.
+pub async fn empty_postgres_database(server_url: &str) -> (String, String) {
+    let db = format!("agora_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = admin_connection(server_url).await;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("creating {db}: {e}"));
+    (with_database(server_url, &db), db)
+}
+
+/// Drops database `db` on the PostgreSQL server at `server_url`.
+pub async fn drop_postgres_database(server_url: &str, db: &str) {
+    drop_database(server_url, db).await;
 }
 
 async fn drop_database(server_url: &str, db: &str) {

@@ -90,22 +90,11 @@ async fn insert_rows<'a, T>(
 ) -> Result<(), StoreError> {
     let per_statement = (MAX_PARAMS / columns).max(1);
     for chunk in rows.chunks(per_statement) {
-        let mut sql = format!("INSERT INTO {head} VALUES ");
-        let mut args = Vec::with_capacity(chunk.len() * columns);
-        for (i, row) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for c in 0..columns {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", i * columns + c + 1));
-            }
-            sql.push(')');
-            args.extend(args_of(row));
-        }
+        let sql = format!(
+            "INSERT INTO {head} VALUES {}",
+            crate::db::value_rows(chunk.len(), columns)
+        );
+        let args: Vec<Arg<'a>> = chunk.iter().flat_map(&args_of).collect();
         tx.execute(sql, &args).await?;
     }
     Ok(())

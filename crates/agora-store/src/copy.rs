@@ -460,20 +460,10 @@ async fn write_batch(
     columns: usize,
     rows: Vec<Vec<Value>>,
 ) -> Result<i64, StoreError> {
-    let mut sql = format!("{insert} VALUES ");
-    for (i, _) in rows.iter().enumerate() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..columns {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", i * columns + c + 1));
-        }
-        sql.push(')');
-    }
+    let sql = format!(
+        "{insert} VALUES {}",
+        crate::db::value_rows(rows.len(), columns)
+    );
     let n = rows.len() as i64;
     target
         .pools

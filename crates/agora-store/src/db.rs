@@ -334,6 +334,26 @@ impl Handle {
     }
 }
 
+/// `($1, $2), ($3, $4), …`: the placeholders of a multi-row insert of `rows` rows of
+/// `columns` values each.
+pub fn value_rows(rows: usize, columns: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 5);
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", i * columns + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// A single `i64` column, for counts and returned ids.
 #[derive(Debug, sqlx::FromRow)]
 pub struct Int(pub i64);

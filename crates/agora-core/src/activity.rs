@@ -126,16 +126,14 @@ impl Agora {
         if Some(member.id) == viewer.id() {
             return Err(GroupError::Forbidden("not_yourself"));
         }
-        self.store.set_site_role(member.id, role).await?;
-        let target = format!("member:{}", member.username);
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             "member.site_role",
-            target,
+            format!("member:{}", member.username),
             None,
             role.as_str().to_owned(),
-        )
-        .await;
+        );
+        self.store.set_site_role(member.id, role, &audit).await?;
         Ok(Member { role, ..member })
     }
 }

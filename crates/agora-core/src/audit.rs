@@ -8,7 +8,10 @@ use crate::ids::{GroupId, MemberId};
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
-/// An entry to append.
+/// An entry to append, handed to the store method of the action it records, which writes it
+/// in the same transaction. A method that creates the row the entry is about fills in what
+/// only it knows: a target ending in `:` gets the new row's id (a bulletin), a published
+/// document's entry its version as the detail.
 #[derive(Debug, Clone)]
 pub struct NewAuditEntry {
     pub at: Timestamp,
@@ -35,29 +38,28 @@ pub struct AuditEntry {
 }
 
 impl Agora {
-    /// Appends an entry for an action `viewer` just took. A failure to record is logged: the
-    /// action itself has happened.
-    pub(crate) async fn audit(
-        &self,
+    /// The entry for an action `viewer` is taking, to hand to the store method that takes
+    /// it, which writes it in the same transaction as the action (none for a guest).
+    pub(crate) fn audit_entry(
         viewer: &Viewer,
         action: &'static str,
         target: String,
         group: Option<GroupId>,
         detail: String,
-    ) {
-        let Some(actor) = viewer.actor() else { return };
-        let entry = NewAuditEntry {
-            at: Timestamp::now(),
-            actor: Some(actor.id),
-            actor_name: actor.username.clone(),
-            action,
-            target,
-            group,
-            detail,
-        };
-        if let Err(e) = self.store.append_audit(&entry).await {
-            tracing::error!(error = %e, action, "audit entry not written");
-        }
+    ) -> Vec<NewAuditEntry> {
+        viewer
+            .actor()
+            .map(|actor| NewAuditEntry {
+                at: Timestamp::now(),
+                actor: Some(actor.id),
+                actor_name: actor.username.clone(),
+                action,
+                target,
+                group,
+                detail,
+            })
+            .into_iter()
+            .collect()
     }
 
     /// Entries newest first, matching `query` (in action, target, actor or detail), before

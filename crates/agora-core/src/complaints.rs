@@ -504,26 +504,33 @@ impl Agora {
         }
         let actor = viewer.actor().ok_or(ComplaintError::SignInRequired)?;
         let now = Timestamp::now();
-        if !self
-            .store
-            .decide_case(case.id, actor.id, &actor.username, status, &reason, now)
-            .await?
-        {
-            return Err(ComplaintError::Forbidden("case_not_open"));
-        }
         let action = if status == CaseStatus::Removed {
             "legal.remove"
         } else {
             "legal.restore"
         };
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             action,
             format!("case:{}", case.reference),
             case.group_id,
             reason.clone(),
-        )
-        .await;
+        );
+        if !self
+            .store
+            .decide_case(
+                case.id,
+                actor.id,
+                &actor.username,
+                status,
+                &reason,
+                now,
+                &audit,
+            )
+            .await?
+        {
+            return Err(ComplaintError::Forbidden("case_not_open"));
+        }
         let (outcome, author_text) = if status == CaseStatus::Removed {
             (
                 "the moderators upheld your complaint: the post stays removed.",

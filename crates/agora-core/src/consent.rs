@@ -83,18 +83,18 @@ impl Agora {
             )
             .into());
         }
-        let doc = self
-            .store
-            .publish_document(kind, &body, actor.id, Timestamp::now())
-            .await?;
-        self.audit(
+        // The store writes the published version into the entry's detail.
+        let audit = Agora::audit_entry(
             viewer,
             "document.publish",
             format!("document:{kind}"),
             None,
-            format!("version {}", doc.version),
-        )
-        .await;
+            String::new(),
+        );
+        let doc = self
+            .store
+            .publish_document(kind, &body, actor.id, Timestamp::now(), &audit)
+            .await?;
         Ok(doc)
     }
 

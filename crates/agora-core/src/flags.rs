@@ -100,19 +100,16 @@ impl Agora {
             .insert_flag(post.id, actor.id, reason, note, min_level, now)
             .await?;
         if agreeing >= self.config.flags_to_hide && !post.deleted {
-            self.store
-                .set_post_deleted(post.id, true, actor.id, now)
-                .await?;
-            let target = format!("post:{} by {}", post.id, post.author.username);
-            let detail = format!("{agreeing} flags");
-            self.audit(
+            let audit = Agora::audit_entry(
                 viewer,
                 "post.auto_hide",
-                target,
+                format!("post:{} by {}", post.id, post.author.username),
                 Some(group.group.id),
-                detail,
-            )
-            .await;
+                format!("{agreeing} flags"),
+            );
+            self.store
+                .set_post_deleted(post.id, true, actor.id, now, &audit)
+                .await?;
             return Ok(true);
         }
         Ok(false)
@@ -158,9 +155,21 @@ impl Agora {
             return Err(ForumError::NotFound);
         }
         let now = Timestamp::now();
+        let action = if upheld {
+            "flags.uphold"
+        } else {
+            "flags.dismiss"
+        };
+        let audit = Agora::audit_entry(
+            viewer,
+            action,
+            format!("post:{} by {}", post.id, post.author.username),
+            Some(group.group.id),
+            reason.to_owned(),
+        );
         let resolved = self
             .store
-            .resolve_flags(post.id, actor.id, upheld, reason, now)
+            .resolve_flags(post.id, actor.id, upheld, reason, now, &audit)
             .await?;
         if resolved == 0 {
             return Err(ForumError::NotFound);
@@ -168,20 +177,6 @@ impl Agora {
         if let Err(e) = self.refresh_trust(post.author.id).await {
             tracing::warn!(error = %e, "trust not refreshed");
         }
-        let action = if upheld {
-            "flags.uphold"
-        } else {
-            "flags.dismiss"
-        };
-        let target = format!("post:{} by {}", post.id, post.author.username);
-        self.audit(
-            viewer,
-            action,
-            target,
-            Some(group.group.id),
-            reason.to_owned(),
-        )
-        .await;
         Ok(())
     }
 }
@@ -289,26 +284,32 @@ impl Agora {
             .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
-        let n = self
-            .store
-            .resolve_member_flags(member.id, actor.id, upheld, reason.trim(), Timestamp::now())
-            .await?;
-        if n == 0 {
-            return Err(GroupError::NotFound);
-        }
         let action = if upheld {
             "member_flags.uphold"
         } else {
             "member_flags.dismiss"
         };
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             action,
             format!("member:{}", member.username),
             None,
             reason.trim().to_owned(),
-        )
-        .await;
+        );
+        let n = self
+            .store
+            .resolve_member_flags(
+                member.id,
+                actor.id,
+                upheld,
+                reason.trim(),
+                Timestamp::now(),
+                &audit,
+            )
+            .await?;
+        if n == 0 {
+            return Err(GroupError::NotFound);
+        }
         Ok(())
     }
 }

@@ -250,18 +250,18 @@ impl Agora {
             .into());
         }
         let recipients = self.store.count_opted_in("email_bulletins").await?;
-        let bulletin = self
-            .store
-            .insert_bulletin(subject, &body, actor, Timestamp::now(), recipients)
-            .await?;
-        self.audit(
+        // The store completes the target with the new bulletin's id.
+        let audit = Agora::audit_entry(
             viewer,
             "bulletin.send",
-            format!("bulletin:{}", bulletin.id),
+            "bulletin:".to_owned(),
             None,
             format!("{subject} ({recipients} recipients)"),
-        )
-        .await;
+        );
+        let bulletin = self
+            .store
+            .insert_bulletin(subject, &body, actor, Timestamp::now(), recipients, &audit)
+            .await?;
         let this = self.clone();
         let id = bulletin.id;
         let (subject, body) = (subject.to_owned(), body.clone());

@@ -144,17 +144,6 @@ impl Agora {
             }
             (SanctionKind::Warning | SanctionKind::Ban, _) => None,
         };
-        let sanction = self
-            .store
-            .insert_sanction(&NewSanction {
-                member: member.id,
-                kind,
-                reason: reason.to_owned(),
-                starts_at: now,
-                ends_at,
-                by: actor,
-            })
-            .await?;
         let detail = match ends_at {
             Some(end) => format!("until {}: {reason}", end.to_rfc3339()),
             None => reason.to_owned(),
@@ -165,35 +154,47 @@ impl Agora {
             SanctionKind::Suspension => "member.suspend",
             SanctionKind::Ban => "member.ban",
         };
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             action,
             format!("member:{}", member.username),
             None,
             detail,
-        )
-        .await;
+        );
+        let sanction = self
+            .store
+            .insert_sanction(
+                &NewSanction {
+                    member: member.id,
+                    kind,
+                    reason: reason.to_owned(),
+                    starts_at: now,
+                    ends_at,
+                    by: actor,
+                },
+                &audit,
+            )
+            .await?;
         Ok(sanction)
     }
 
     /// Lifts a sanction (site moderators).
     pub async fn lift_sanction(&self, viewer: &Viewer, id: i64) -> Result<(), GroupError> {
         let actor = require_site_moderator(viewer)?;
-        if !self
-            .store
-            .lift_sanction(id, actor, Timestamp::now())
-            .await?
-        {
-            return Err(GroupError::NotFound);
-        }
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             "sanction.lift",
             format!("sanction:{id}"),
             None,
             String::new(),
-        )
-        .await;
+        );
+        if !self
+            .store
+            .lift_sanction(id, actor, Timestamp::now(), &audit)
+            .await?
+        {
+            return Err(GroupError::NotFound);
+        }
         Ok(())
     }
 

@@ -27,6 +27,10 @@ use crate::time::Timestamp;
 use crate::trust::{TrustLevel, TrustState, TrustStats};
 use crate::viewer::{Actor, SiteRole};
 
+// Every method that records a moderator's or admin's action takes the audit entries for it,
+// `audit: &[NewAuditEntry]`, and writes them in the same transaction as the action: a crash
+// cannot leave an action without its record, or a record of an action that did not happen.
+
 /// Everything agora stores, as one object the web state can hold.
 pub trait Store:
     MemberStore
@@ -115,7 +119,13 @@ pub trait MemberStore: Send + Sync {
         display_name: &str,
         bio: &str,
     ) -> Result<(), StoreError>;
-    async fn set_site_role(&self, id: MemberId, role: SiteRole) -> Result<(), StoreError>;
+    /// Sets a member's site role, with `audit` in the same transaction.
+    async fn set_site_role(
+        &self,
+        id: MemberId,
+        role: SiteRole,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError>;
     async fn count_members(&self) -> Result<i64, StoreError>;
     /// Members in order of sign-up, for the admin's list.
     async fn list_members(
@@ -160,7 +170,12 @@ pub trait MemberStore: Send + Sync {
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
     /// Writes several settings in one transaction.
-    async fn put_settings(&self, pairs: &[(String, String)]) -> Result<(), StoreError>;
+    /// Stores settings, with `audit` in the same transaction.
+    async fn put_settings(
+        &self,
+        pairs: &[(String, String)],
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError>;
 }
 
 /// A member's data: the archive they download, and erasure.
@@ -180,6 +195,7 @@ pub trait MemberDataStore: Send + Sync {
         member: MemberId,
         remove_posts: bool,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<(), StoreError>;
 }
 
@@ -193,6 +209,7 @@ pub trait ConsentStore: Send + Sync {
         body: &str,
         by: MemberId,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<Document, StoreError>;
     /// The newest version of each published kind.
     async fn current_documents(&self) -> Result<Vec<Document>, StoreError>;
@@ -212,10 +229,19 @@ pub trait ConsentStore: Send + Sync {
 /// Sanctions on members and their appeals.
 #[async_trait]
 pub trait SanctionStore: Send + Sync {
-    async fn insert_sanction(&self, sanction: &NewSanction) -> Result<Sanction, StoreError>;
-    /// Lifts a sanction not lifted yet; whether one was.
-    async fn lift_sanction(&self, id: i64, by: MemberId, at: Timestamp)
-    -> Result<bool, StoreError>;
+    async fn insert_sanction(
+        &self,
+        sanction: &NewSanction,
+        audit: &[NewAuditEntry],
+    ) -> Result<Sanction, StoreError>;
+    /// Lifts a sanction not lifted yet; whether one was (and only then is `audit` written).
+    async fn lift_sanction(
+        &self,
+        id: i64,
+        by: MemberId,
+        at: Timestamp,
+        audit: &[NewAuditEntry],
+    ) -> Result<bool, StoreError>;
     /// A member's sanctions, newest first.
     async fn sanctions_of(&self, member: MemberId) -> Result<Vec<Sanction>, StoreError>;
     async fn insert_appeal(
@@ -232,7 +258,6 @@ pub trait SanctionStore: Send + Sync {
 /// The append-only audit log.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
-    async fn append_audit(&self, entry: &NewAuditEntry) -> Result<(), StoreError>;
     /// Entries newest first; `query` matches action, target, actor name or detail, ignoring
     /// case; `before` is an entry id. Entries about a group appear only if it is in `scope`.
     async fn audit_entries(
@@ -263,6 +288,7 @@ pub trait MailingStore: Send + Sync {
         by: MemberId,
         at: Timestamp,
         recipients: i64,
+        audit: &[NewAuditEntry],
     ) -> Result<Bulletin, StoreError>;
     /// Records how many mails of a bulletin were handed over.
     async fn bulletin_sent(&self, id: i64, sent: i64) -> Result<(), StoreError>;
@@ -303,6 +329,10 @@ pub trait CaseStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Decides an open case (`Removed` keeps the post hidden, `Restored` shows it again) with
     /// its step, in one transaction; whether the case was open.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the decision's parts are each one value; a struct for one call adds nothing"
+    )]
     async fn decide_case(
         &self,
         case: i64,
@@ -311,6 +341,7 @@ pub trait CaseStore: Send + Sync {
         status: CaseStatus,
         reason: &str,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<bool, StoreError>;
 }
 
@@ -340,6 +371,7 @@ pub trait ModerationStore: Send + Sync {
         upheld: bool,
         reason: &str,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<u64, StoreError>;
     /// Records a flag on a member; a second open flag by the same member adds nothing.
     async fn insert_member_flag(
@@ -360,6 +392,7 @@ pub trait ModerationStore: Send + Sync {
         upheld: bool,
         reason: &str,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<u64, StoreError>;
 }
 
@@ -387,7 +420,12 @@ pub trait TrustStore: Send + Sync {
     /// The member's stored trust.
     async fn trust_of(&self, member: MemberId) -> Result<TrustState, StoreError>;
     /// Stores a member's trust.
-    async fn put_trust(&self, member: MemberId, state: &TrustState) -> Result<(), StoreError>;
+    async fn put_trust(
+        &self,
+        member: MemberId,
+        state: &TrustState,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError>;
     /// The member's posts written since `since` (their markdown and topic), newest first.
     async fn recent_bodies(
         &self,
@@ -478,13 +516,20 @@ pub trait GroupStore: Send + Sync {
         role: GroupRole,
         at: Timestamp,
     ) -> Result<bool, StoreError>;
-    /// Removes a membership. Returns whether there was one.
-    async fn remove_member(&self, group: GroupId, member: MemberId) -> Result<bool, StoreError>;
+    /// Removes a membership. Returns whether there was one (and only then is `audit`
+    /// written).
+    async fn remove_member(
+        &self,
+        group: GroupId,
+        member: MemberId,
+        audit: &[NewAuditEntry],
+    ) -> Result<bool, StoreError>;
     async fn set_group_role(
         &self,
         group: GroupId,
         member: MemberId,
         role: GroupRole,
+        audit: &[NewAuditEntry],
     ) -> Result<bool, StoreError>;
     async fn count_role(&self, group: GroupId, role: GroupRole) -> Result<i64, StoreError>;
     async fn members_of(
@@ -511,6 +556,7 @@ pub trait GroupStore: Send + Sync {
         approve: bool,
         by: MemberId,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<bool, StoreError>;
 
     /// Creates a pending invitation, or returns the one already pending.
@@ -558,7 +604,12 @@ pub trait ForumStore: Send + Sync {
         group: GroupId,
         with_deleted: bool,
     ) -> Result<Vec<Topic>, StoreError>;
-    async fn set_topic_flags(&self, id: TopicId, flags: TopicFlags) -> Result<(), StoreError>;
+    async fn set_topic_flags(
+        &self,
+        id: TopicId,
+        flags: TopicFlags,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError>;
 
     /// Appends a reply, numbering it, and bumps the topic's and group's counters and
     /// activity time; indexes it for search. One transaction.
@@ -572,7 +623,7 @@ pub trait ForumStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<Post>, StoreError>;
     /// Keeps the current version as a revision, then writes the new one and re-indexes it.
-    async fn edit_post(&self, edit: &PostEdit) -> Result<(), StoreError>;
+    async fn edit_post(&self, edit: &PostEdit, audit: &[NewAuditEntry]) -> Result<(), StoreError>;
     async fn revisions(&self, post: PostId) -> Result<Vec<Revision>, StoreError>;
     /// Soft-deletes or restores a post (an opening post takes its topic along), keeping
     /// counters and the search index in step.
@@ -582,6 +633,7 @@ pub trait ForumStore: Send + Sync {
         deleted: bool,
         by: MemberId,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<(), StoreError>;
 
     /// Posts matching `query` in groups in `scope`, best first.

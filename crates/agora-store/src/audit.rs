@@ -8,28 +8,15 @@ use agora_core::store::AuditStore;
 use agora_core::time::Timestamp;
 
 use crate::SqlStore;
+use crate::db::Handle;
 use crate::scope::group_filter;
 use agora_core::groups::policy::Scope;
 
-#[derive(sqlx::FromRow)]
-struct EntryRow {
-    id: i64,
-    at: i64,
-    actor_name: String,
-    action: String,
-    target: String,
-    detail: String,
-}
-
-#[async_trait]
-impl AuditStore for SqlStore {
-    async fn append_audit(&self, e: &NewAuditEntry) -> Result<(), StoreError> {
-        let e = e.clone();
-        self.pools
-            .write(move |tx| {
-                Box::pin(async move {
-                    let e = &e;
-                    tx.execute(
+/// Writes audit entries inside the caller's transaction: the record of an action commits
+/// with the action, or neither does.
+pub(crate) async fn record(tx: &mut Handle, entries: &[NewAuditEntry]) -> Result<(), StoreError> {
+    for e in entries {
+        tx.execute(
             "INSERT INTO audit_log (at, actor_id, actor_name, action, target, group_id, detail) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[
@@ -43,12 +30,22 @@ impl AuditStore for SqlStore {
             ],
         )
         .await?;
-                    Ok(())
-                })
-            })
-            .await
     }
+    Ok(())
+}
 
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    at: i64,
+    actor_name: String,
+    action: String,
+    target: String,
+    detail: String,
+}
+
+#[async_trait]
+impl AuditStore for SqlStore {
     async fn audit_entries(
         &self,
         scope: &Scope,

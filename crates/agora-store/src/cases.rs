@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use agora_core::audit::NewAuditEntry;
 use agora_core::complaints::{CaseEvent, CaseStatus, LegalCase, NewCase};
 use agora_core::groups::policy::Scope;
 use agora_core::store::CaseStore;
@@ -321,7 +322,9 @@ impl CaseStore for SqlStore {
         status: CaseStatus,
         reason: &str,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<bool, StoreError> {
+        let audit = audit.to_vec();
         let actor_name = actor_name.to_owned();
         let reason = reason.to_owned();
         self.pools
@@ -353,6 +356,7 @@ impl CaseStore for SqlStore {
                     {
                         mark_deleted(tx, post, false, Some(actor), at).await?;
                     }
+                    crate::audit::record(tx, &audit).await?;
                     Ok(true)
                 })
             })

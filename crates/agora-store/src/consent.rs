@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use agora_core::audit::NewAuditEntry;
 use agora_core::consent::{ConsentRecord, Document};
 use agora_core::store::ConsentStore;
 use agora_core::time::Timestamp;
@@ -66,7 +67,9 @@ impl ConsentStore for SqlStore {
         body: &str,
         by: MemberId,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<Document, StoreError> {
+        let audit = audit.to_vec();
         let kind = kind.to_owned();
         let body = body.to_owned();
         self.pools
@@ -86,6 +89,14 @@ impl ConsentStore for SqlStore {
                         &[kind.into(), next.into(), body.into(), at.0.into(), by.0.into()],
                     )
                     .await?;
+                    let audit: Vec<NewAuditEntry> = audit
+                        .into_iter()
+                        .map(|e| NewAuditEntry {
+                            detail: format!("version {next}"),
+                            ..e
+                        })
+                        .collect();
+                    crate::audit::record(tx, &audit).await?;
                     Ok(Document {
                         kind: kind.to_owned(),
                         version: next,

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use agora_core::audit::NewAuditEntry;
 use agora_core::members::data::{
     AccountRecord, ComplaintRecord, FORMER_MEMBER, FlagRecord, InvitationRecord, MemberArchive,
     MembershipRecord, PostRecord, ReadingRecord, RequestRecord, SessionRecord, erased_username,
@@ -241,7 +242,9 @@ impl MemberDataStore for SqlStore {
         member: MemberId,
         remove_posts: bool,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<(), StoreError> {
+        let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
@@ -323,6 +326,7 @@ impl MemberDataStore for SqlStore {
                         &[id.into(), (&name).into(), (&email).into(), FORMER_MEMBER.into(), at.0.into()],
                     )
                     .await?;
+                    crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })
             })

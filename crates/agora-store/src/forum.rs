@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use agora_core::audit::NewAuditEntry;
 use agora_core::forum::{
     Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags,
     TopicInGroup, TopicSort,
@@ -247,7 +248,13 @@ impl ForumStore for SqlStore {
         Ok(rows.into_iter().map(Topic::from).collect())
     }
 
-    async fn set_topic_flags(&self, id: TopicId, flags: TopicFlags) -> Result<(), StoreError> {
+    async fn set_topic_flags(
+        &self,
+        id: TopicId,
+        flags: TopicFlags,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError> {
+        let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
@@ -265,6 +272,7 @@ impl ForumStore for SqlStore {
                         )
                         .await?;
                     }
+                    crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })
             })
@@ -347,7 +355,8 @@ impl ForumStore for SqlStore {
         Ok(rows.into_iter().map(Post::from).collect())
     }
 
-    async fn edit_post(&self, e: &PostEdit) -> Result<(), StoreError> {
+    async fn edit_post(&self, e: &PostEdit, audit: &[NewAuditEntry]) -> Result<(), StoreError> {
+        let audit = audit.to_vec();
         let e = e.clone();
         self.pools
             .write(move |tx| {
@@ -415,6 +424,7 @@ impl ForumStore for SqlStore {
                     if let Some(hold) = &e.hold {
                         hold_in(tx, e.post_id, e.editor, hold, e.at).await?;
                     }
+                    crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })
             })
@@ -453,10 +463,15 @@ impl ForumStore for SqlStore {
         deleted: bool,
         by: MemberId,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<(), StoreError> {
+        let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
-                Box::pin(async move { mark_deleted(tx, id, deleted, Some(by), at).await })
+                Box::pin(async move {
+                    mark_deleted(tx, id, deleted, Some(by), at).await?;
+                    crate::audit::record(tx, &audit).await
+                })
             })
             .await
     }

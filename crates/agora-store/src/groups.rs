@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use agora_core::audit::NewAuditEntry;
 use agora_core::groups::policy::{Relation, Scope};
 use agora_core::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
 use agora_core::paging::NameCursor;
@@ -258,7 +259,13 @@ impl GroupStore for SqlStore {
             .await
     }
 
-    async fn remove_member(&self, group: GroupId, member: MemberId) -> Result<bool, StoreError> {
+    async fn remove_member(
+        &self,
+        group: GroupId,
+        member: MemberId,
+        audit: &[NewAuditEntry],
+    ) -> Result<bool, StoreError> {
+        let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
@@ -275,6 +282,9 @@ impl GroupStore for SqlStore {
                         )
                         .await?;
                     }
+                    if removed > 0 {
+                        crate::audit::record(tx, &audit).await?;
+                    }
                     Ok(removed > 0)
                 })
             })
@@ -286,7 +296,9 @@ impl GroupStore for SqlStore {
         group: GroupId,
         member: MemberId,
         role: GroupRole,
+        audit: &[NewAuditEntry],
     ) -> Result<bool, StoreError> {
+        let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
@@ -296,6 +308,9 @@ impl GroupStore for SqlStore {
                 &[group.0.into(), member.0.into(), role.as_str().into()],
             )
             .await?;
+                    if n > 0 {
+                        crate::audit::record(tx, &audit).await?;
+                    }
                     Ok(n > 0)
                 })
             })
@@ -393,7 +408,9 @@ impl GroupStore for SqlStore {
         approve: bool,
         by: MemberId,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<bool, StoreError> {
+        let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
@@ -413,6 +430,9 @@ impl GroupStore for SqlStore {
                         .await?;
                     if n > 0 && approve {
                         add_membership(tx, group, member, GroupRole::Member, at).await?;
+                    }
+                    if n > 0 {
+                        crate::audit::record(tx, &audit).await?;
                     }
                     Ok(n > 0)
                 })

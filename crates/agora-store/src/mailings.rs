@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use agora_core::audit::NewAuditEntry;
 use agora_core::mailings::{Bulletin, Recipient};
 use agora_core::store::MailingStore;
 use agora_core::time::Timestamp;
@@ -105,7 +106,9 @@ impl MailingStore for SqlStore {
         by: MemberId,
         at: Timestamp,
         recipients: i64,
+        audit: &[NewAuditEntry],
     ) -> Result<Bulletin, StoreError> {
+        let audit = audit.to_vec();
         let subject = subject.to_owned();
         let body = body.to_owned();
         self.pools
@@ -128,6 +131,16 @@ impl MailingStore for SqlStore {
                         .await?
                         .0;
                     let b = bulletin(tx, id).await?;
+                    let audit: Vec<NewAuditEntry> = audit
+                        .into_iter()
+                        .map(|mut e| {
+                            if e.target.ends_with(':') {
+                                e.target.push_str(&id.to_string());
+                            }
+                            e
+                        })
+                        .collect();
+                    crate::audit::record(tx, &audit).await?;
                     Ok(b)
                 })
             })

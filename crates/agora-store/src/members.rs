@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 
 use async_trait::async_trait;
 
+use agora_core::audit::NewAuditEntry;
 use agora_core::members::{Credentials, Member, NewMember, NewSignup, SessionKind};
 use agora_core::store::{MemberStore, SessionActor, WindowCount};
 use agora_core::time::Timestamp;
@@ -243,7 +244,13 @@ impl MemberStore for SqlStore {
             .await
     }
 
-    async fn set_site_role(&self, id: MemberId, role: SiteRole) -> Result<(), StoreError> {
+    async fn set_site_role(
+        &self,
+        id: MemberId,
+        role: SiteRole,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError> {
+        let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
@@ -252,6 +259,7 @@ impl MemberStore for SqlStore {
                         &[role.as_str().into(), id.0.into()],
                     )
                     .await?;
+                    crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })
             })
@@ -430,11 +438,16 @@ impl MemberStore for SqlStore {
     }
 
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.put_settings(&[(key.to_owned(), value.to_owned())])
+        self.put_settings(&[(key.to_owned(), value.to_owned())], &[])
             .await
     }
 
-    async fn put_settings(&self, pairs: &[(String, String)]) -> Result<(), StoreError> {
+    async fn put_settings(
+        &self,
+        pairs: &[(String, String)],
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError> {
+        let audit = audit.to_vec();
         let pairs = pairs.to_vec();
         self.pools
             .write(move |tx| {
@@ -447,6 +460,7 @@ impl MemberStore for SqlStore {
                         )
                         .await?;
                     }
+                    crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })
             })

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use agora_core::audit::NewAuditEntry;
 use agora_core::flags::{MemberQueueItem, QueueItem};
 use agora_core::forum::Hold;
 use agora_core::groups::policy::Scope;
@@ -35,6 +36,19 @@ pub(crate) async fn hold_in(
             hold.reason.into(),
             (&hold.note).into(),
             at.0.into(),
+        ],
+    )
+    .await?;
+    // The audit log's record of the hold, in the same transaction as the post it holds.
+    let target = format!("post:{}", post.0);
+    tx.execute(
+        "INSERT INTO audit_log (at, actor_id, actor_name, action, target, group_id, detail) \
+         SELECT $1, m.id, m.username, 'post.held', $2, NULL, $3 FROM members m WHERE m.id = $4",
+        &[
+            at.0.into(),
+            (&target).into(),
+            (&hold.note).into(),
+            author.0.into(),
         ],
     )
     .await?;
@@ -185,7 +199,9 @@ impl ModerationStore for SqlStore {
         upheld: bool,
         reason: &str,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<u64, StoreError> {
+        let audit = audit.to_vec();
         let reason = reason.to_owned();
         self.pools
             .write(move |tx| {
@@ -206,6 +222,9 @@ impl ModerationStore for SqlStore {
                         .await?;
                     if n > 0 {
                         mark_deleted(tx, post, upheld, Some(by), at).await?;
+                    }
+                    if n > 0 {
+                        crate::audit::record(tx, &audit).await?;
                     }
                     Ok(n)
                 })
@@ -291,7 +310,9 @@ impl ModerationStore for SqlStore {
         upheld: bool,
         reason: &str,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<u64, StoreError> {
+        let audit = audit.to_vec();
         let reason = reason.to_owned();
         self.pools
             .write(move |tx| {
@@ -310,6 +331,9 @@ impl ModerationStore for SqlStore {
                 ],
             )
             .await?;
+                    if n > 0 {
+                        crate::audit::record(tx, &audit).await?;
+                    }
                     Ok(n)
                 })
             })

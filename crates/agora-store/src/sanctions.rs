@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use agora_core::audit::NewAuditEntry;
 use agora_core::sanctions::{Appeal, NewSanction, Sanction, SanctionKind};
 use agora_core::store::SanctionStore;
 use agora_core::time::Timestamp;
@@ -50,7 +51,12 @@ const SANCTION_COLUMNS: &str = "id, member_id, kind, reason, starts_at, ends_at,
 
 #[async_trait]
 impl SanctionStore for SqlStore {
-    async fn insert_sanction(&self, s: &NewSanction) -> Result<Sanction, StoreError> {
+    async fn insert_sanction(
+        &self,
+        s: &NewSanction,
+        audit: &[NewAuditEntry],
+    ) -> Result<Sanction, StoreError> {
+        let audit = audit.to_vec();
         let s = s.clone();
         self.pools
             .write(move |tx| {
@@ -71,6 +77,7 @@ impl SanctionStore for SqlStore {
             )
             .await?
             .0;
+                    crate::audit::record(tx, &audit).await?;
                     Ok(Sanction {
                         id,
                         member: s.member,
@@ -90,7 +97,9 @@ impl SanctionStore for SqlStore {
         id: i64,
         by: MemberId,
         at: Timestamp,
+        audit: &[NewAuditEntry],
     ) -> Result<bool, StoreError> {
+        let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
@@ -100,6 +109,9 @@ impl SanctionStore for SqlStore {
                             &[id.into(), by.0.into(), at.0.into()],
                         )
                         .await?;
+                    if n > 0 {
+                        crate::audit::record(tx, &audit).await?;
+                    }
                     Ok(n > 0)
                 })
             })

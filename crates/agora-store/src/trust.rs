@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use agora_core::audit::NewAuditEntry;
 use agora_core::store::TrustStore;
 use agora_core::time::Timestamp;
 use agora_core::trust::{TrustLevel, TrustState, TrustStats};
@@ -210,7 +211,13 @@ impl TrustStore for SqlStore {
         })
     }
 
-    async fn put_trust(&self, member: MemberId, state: &TrustState) -> Result<(), StoreError> {
+    async fn put_trust(
+        &self,
+        member: MemberId,
+        state: &TrustState,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError> {
+        let audit = audit.to_vec();
         let state = *state;
         self.pools
             .write(move |tx| {
@@ -225,6 +232,7 @@ impl TrustStore for SqlStore {
                         ],
                     )
                     .await?;
+                    crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })
             })

@@ -142,7 +142,7 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
             earned: trust,
             locked: None,
         };
-        store.put_trust(id, &trust).await?;
+        store.put_trust(id, &trust, &[]).await?;
         ids.insert(m.username.clone(), id);
     }
     let id_of = |name: &str| -> anyhow::Result<MemberId> {
@@ -161,7 +161,7 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
     let mut accepted = Vec::new();
     for (kind, body) in documents {
         let doc = store
-            .publish_document(kind, &body, publisher, joined)
+            .publish_document(kind, &body, publisher, joined, &[])
             .await?;
         accepted.push((doc.kind, doc.version, true));
     }
@@ -271,6 +271,7 @@ async fn load_topic(
                     pinned: Some(t.pinned),
                     locked: Some(t.locked),
                 },
+                &[],
             )
             .await?;
     }

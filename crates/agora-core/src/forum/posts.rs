@@ -62,8 +62,7 @@ impl Agora {
             })
             .await?;
         metrics::counter!("agora_posts_total", "kind" => "reply", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);
-        if let Some(hold) = &screened.hold {
-            self.log_hold(viewer, id, hold).await;
+        if screened.hold.is_some() {
             return Err(ForumError::Held);
         }
         self.after_posting(actor.id, actor.trust).await;
@@ -132,32 +131,34 @@ impl Agora {
             .map(Tags::parse)
             .transpose()?
             .map(Tags::into_vec);
-        self.store
-            .edit_post(&PostEdit {
-                post_id: post.id,
-                editor: actor.id,
-                body_markdown: screened.body.as_str().to_owned(),
-                body_html: screened.rendered.html,
-                body_text: screened.rendered.text,
-                title: screened.title.map(|t| (t.as_str().to_owned(), t.slug())),
-                tags,
-                at: Timestamp::now(),
-                hold: screened.hold.clone(),
-            })
-            .await?;
-        if post.author.id != actor.id {
-            let target = format!("post:{} by {}", post.id, post.author.username);
-            self.audit(
+        let audit = if post.author.id == actor.id {
+            Vec::new()
+        } else {
+            Agora::audit_entry(
                 viewer,
                 "post.edit",
-                target,
+                format!("post:{} by {}", post.id, post.author.username),
                 Some(group.group.id),
                 String::new(),
             )
-            .await;
-        }
-        if let Some(hold) = &screened.hold {
-            self.log_hold(viewer, id, hold).await;
+        };
+        self.store
+            .edit_post(
+                &PostEdit {
+                    post_id: post.id,
+                    editor: actor.id,
+                    body_markdown: screened.body.as_str().to_owned(),
+                    body_html: screened.rendered.html,
+                    body_text: screened.rendered.text,
+                    title: screened.title.map(|t| (t.as_str().to_owned(), t.slug())),
+                    tags,
+                    at: Timestamp::now(),
+                    hold: screened.hold.clone(),
+                },
+                &audit,
+            )
+            .await?;
+        if screened.hold.is_some() {
             return Err(ForumError::Held);
         }
         self.store.post(id).await?.ok_or(ForumError::NotFound)
@@ -200,20 +201,20 @@ impl Agora {
         if post.deleted {
             return Ok(());
         }
-        self.store
-            .set_post_deleted(post.id, true, actor.id, Timestamp::now())
-            .await?;
-        if post.author.id != actor.id {
-            let target = format!("post:{} by {}", post.id, post.author.username);
-            self.audit(
+        let audit = if post.author.id == actor.id {
+            Vec::new()
+        } else {
+            Agora::audit_entry(
                 viewer,
                 "post.delete",
-                target,
+                format!("post:{} by {}", post.id, post.author.username),
                 Some(group.group.id),
                 String::new(),
             )
-            .await;
-        }
+        };
+        self.store
+            .set_post_deleted(post.id, true, actor.id, Timestamp::now(), &audit)
+            .await?;
         Ok(())
     }
 
@@ -227,18 +228,16 @@ impl Agora {
         if group.access < Access::Moderate {
             return Err(ForumError::Forbidden("moderators_only"));
         }
-        self.store
-            .set_post_deleted(post.id, false, actor.id, Timestamp::now())
-            .await?;
-        let target = format!("post:{} by {}", post.id, post.author.username);
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             "post.restore",
-            target,
+            format!("post:{} by {}", post.id, post.author.username),
             Some(group.group.id),
             String::new(),
-        )
-        .await;
+        );
+        self.store
+            .set_post_deleted(post.id, false, actor.id, Timestamp::now(), &audit)
+            .await?;
         self.store.post(id).await?.ok_or(ForumError::NotFound)
     }
 }

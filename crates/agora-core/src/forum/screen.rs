@@ -8,7 +8,7 @@ use crate::content::markdown::{self, Rendered};
 use crate::error::Invalid;
 use crate::filters::{Verdict, apply};
 use crate::forum::{ForumError, Hold, PostBody, TopicTitle};
-use crate::ids::{MemberId, PostId, TopicId};
+use crate::ids::{MemberId, TopicId};
 use crate::time::Timestamp;
 use crate::trust::{Knob, TrustLevel, TrustSettings};
 use crate::viewer::{Actor, Viewer};
@@ -160,18 +160,6 @@ impl Agora {
             }
         }
         Ok(None)
-    }
-
-    /// Logs a post the screen held.
-    pub(crate) async fn log_hold(&self, viewer: &Viewer, post: PostId, hold: &Hold) {
-        self.audit(
-            viewer,
-            "post.held",
-            format!("post:{post}"),
-            None,
-            hold.note.clone(),
-        )
-        .await;
     }
 
     /// Counts one more post by the viewer: more than the configured number a minute is 429,

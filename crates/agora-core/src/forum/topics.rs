@@ -137,10 +137,9 @@ impl Agora {
             at: Timestamp::now(),
             hold: screened.hold.clone(),
         };
-        let (id, first) = self.store.insert_topic(&new).await?;
+        let (id, _) = self.store.insert_topic(&new).await?;
         metrics::counter!("agora_posts_total", "kind" => "topic", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);
-        if let Some(hold) = &screened.hold {
-            self.log_hold(viewer, first, hold).await;
+        if screened.hold.is_some() {
             return Err(ForumError::Held);
         }
         self.after_posting(actor.id, actor.trust).await;
@@ -231,19 +230,25 @@ impl Agora {
         if group.access < Access::Moderate {
             return Err(ForumError::Forbidden("moderators_only"));
         }
-        self.store.set_topic_flags(topic.id, flags).await?;
         let changes = [
             (flags.pinned, "topic.pin", "topic.unpin"),
             (flags.locked, "topic.lock", "topic.unlock"),
         ];
+        let mut audit = Vec::new();
         for (flag, on, off) in changes {
             if let Some(value) = flag {
                 let action = if value { on } else { off };
                 let target = format!("topic:{} {}", topic.id, topic.title);
-                self.audit(viewer, action, target, Some(group.group.id), String::new())
-                    .await;
+                audit.extend(Agora::audit_entry(
+                    viewer,
+                    action,
+                    target,
+                    Some(group.group.id),
+                    String::new(),
+                ));
             }
         }
+        self.store.set_topic_flags(topic.id, flags, &audit).await?;
         self.topic(viewer, id, 1, 50).await
     }
 

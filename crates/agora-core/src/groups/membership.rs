@@ -73,7 +73,9 @@ impl Agora {
             Relation::Member(_) => {}
             _ => return Err(GroupError::NotAMember),
         }
-        self.store.remove_member(view.group.id, actor.id).await?;
+        self.store
+            .remove_member(view.group.id, actor.id, &[])
+            .await?;
         Ok(())
     }
 
@@ -115,21 +117,20 @@ impl Agora {
         if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
             return Err(GroupError::Forbidden(code));
         }
-        let found = self
-            .store
-            .decide_request(view.group.id, member, approve, by, Timestamp::now())
-            .await?;
-        if !found {
-            return Err(GroupError::NotFound);
-        }
         let action = if approve {
             "request.approve"
         } else {
             "request.reject"
         };
         let target = format!("member:{username} in {}", view.group.slug);
-        self.audit(viewer, action, target, Some(view.group.id), String::new())
-            .await;
+        let audit = Agora::audit_entry(viewer, action, target, Some(view.group.id), String::new());
+        let found = self
+            .store
+            .decide_request(view.group.id, member, approve, by, Timestamp::now(), &audit)
+            .await?;
+        if !found {
+            return Err(GroupError::NotFound);
+        }
         Ok(())
     }
 
@@ -248,16 +249,17 @@ impl Agora {
             Some(Relation::Member(_)) => {}
             _ => return Err(GroupError::NotAMember),
         }
-        self.store.remove_member(view.group.id, member).await?;
         let target = format!("member:{username} in {}", view.group.slug);
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             "member.remove",
             target,
             Some(view.group.id),
             String::new(),
-        )
-        .await;
+        );
+        self.store
+            .remove_member(view.group.id, member, &audit)
+            .await?;
         Ok(())
     }
 
@@ -290,23 +292,21 @@ impl Agora {
         {
             return Err(GroupError::LastOwner);
         }
-        if !self
-            .store
-            .set_group_role(view.group.id, member, role)
-            .await?
-        {
-            return Err(GroupError::NotAMember);
-        }
         let target = format!("member:{username} in {}", view.group.slug);
-        let role = role.as_str().to_owned();
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             "member.group_role",
             target,
             Some(view.group.id),
-            role,
-        )
-        .await;
+            role.as_str().to_owned(),
+        );
+        if !self
+            .store
+            .set_group_role(view.group.id, member, role, &audit)
+            .await?
+        {
+            return Err(GroupError::NotAMember);
+        }
         Ok(())
     }
 

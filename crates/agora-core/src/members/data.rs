@@ -166,7 +166,7 @@ impl Agora {
             return Err(DataError::WrongPassword);
         }
         self.store
-            .erase_member(id, remove_posts, Timestamp::now())
+            .erase_member(id, remove_posts, Timestamp::now(), &[])
             .await?;
         Ok(())
     }
@@ -192,22 +192,21 @@ impl Agora {
         if Some(member.id) == viewer.id() {
             return Err(GroupError::Forbidden("not_yourself").into());
         }
-        self.store
-            .erase_member(member.id, remove_posts, Timestamp::now())
-            .await?;
         let detail = if remove_posts {
             "posts removed"
         } else {
             "posts kept, anonymised"
         };
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             "member.erase",
             format!("member:{}", member.id),
             None,
             detail.into(),
-        )
-        .await;
+        );
+        self.store
+            .erase_member(member.id, remove_posts, Timestamp::now(), &audit)
+            .await?;
         Ok(())
     }
 }

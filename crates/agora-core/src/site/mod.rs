@@ -159,18 +159,17 @@ impl Agora {
         .filter_map(|(name, set)| set.then_some(name))
         .collect();
         let writes = patch::validate(patch)?;
-        self.store.put_settings(&writes).await?;
-        if let Ok(mut guard) = self.settings_cache.write() {
-            *guard = None;
-        }
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             "site.settings",
             "site".into(),
             None,
             changed.join(", "),
-        )
-        .await;
+        );
+        self.store.put_settings(&writes, &audit).await?;
+        if let Ok(mut guard) = self.settings_cache.write() {
+            *guard = None;
+        }
         Ok(self.site_settings().await?)
     }
 }

@@ -115,7 +115,7 @@ impl Agora {
             locked: None,
         };
         if next != state {
-            self.store.put_trust(member, &next).await?;
+            self.store.put_trust(member, &next, &[]).await?;
             tracing::info!(member = %member, from = state.level.number(), to = next.level.number(), "trust level changed");
         }
         Ok(next.level)
@@ -193,22 +193,21 @@ impl Agora {
             locked: level,
             ..state
         };
-        self.store.put_trust(member.id, &next).await?;
-        if level.is_none() {
-            self.refresh_trust(member.id).await?;
-        }
         let detail = level.map_or_else(
             || "computed from activity".to_owned(),
             |l| format!("level {} ({})", l.number(), l.name()),
         );
-        self.audit(
+        let audit = Agora::audit_entry(
             viewer,
             "member.trust",
             format!("member:{}", member.username),
             None,
             detail,
-        )
-        .await;
+        );
+        self.store.put_trust(member.id, &next, &audit).await?;
+        if level.is_none() {
+            self.refresh_trust(member.id).await?;
+        }
         Ok(self.trust_report(member.id).await?)
     }
 }

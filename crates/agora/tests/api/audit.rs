@@ -123,3 +123,59 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
     })
     .await;
 }
+
+/// An action and its audit entry are one transaction: when the entry cannot be written, the
+/// action is not taken either (and so a crash between the two cannot separate them).
+#[tokio::test]
+async fn an_action_whose_audit_entry_fails_is_not_taken() {
+    each_backend(|app| async move {
+        use agora_core::audit::NewAuditEntry;
+        use agora_core::forum::TopicFlags;
+        let admin = app.register("admin").await;
+        app.create_group(&admin, "beta", "public").await;
+        let (topic, _) = app.create_topic(&admin, "beta", "Pin me", "Body").await;
+        // An entry naming an actor who does not exist: the foreign key refuses it.
+        let broken = NewAuditEntry {
+            at: agora_core::time::Timestamp::now(),
+            actor: Some(agora_core::MemberId(987_654)),
+            actor_name: "nobody".into(),
+            action: "topic.pin",
+            target: format!("topic:{topic}"),
+            group: None,
+            detail: String::new(),
+        };
+        let pinned = TopicFlags {
+            pinned: Some(true),
+            locked: None,
+        };
+        let store = app.app.agora.store();
+        let r = store
+            .set_topic_flags(agora_core::TopicId(topic), pinned, &[broken])
+            .await;
+        assert!(r.is_err(), "the broken entry was written");
+        let t = app
+            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
+            .await;
+        assert_eq!(
+            t.body["pinned"], false,
+            "the topic was pinned without its record"
+        );
+        // Through the API, the pin and its entry land together.
+        let r = app
+            .patch(
+                &format!("/api/v1/topics/{topic}"),
+                Some(&admin),
+                json!({"pinned": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let log = app.get("/api/v1/audit?q=topic.pin", Some(&admin)).await;
+        assert_eq!(
+            log.body["entries"].as_array().map(Vec::len),
+            Some(1),
+            "{}",
+            log.text
+        );
+    })
+    .await;
+}

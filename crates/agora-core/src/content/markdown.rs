@@ -71,9 +71,27 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders a markdown body to sanitised HTML and plain text.
 pub fn render(markdown: &str) -> Rendered {
+    render_below(markdown, 0)
+}
+
+/// Renders a document shown under a page's own heading (the terms, the netiquette): its
+/// headings start at `<h2>`, so that the page has one `<h1>`.
+pub fn render_document(markdown: &str) -> Rendered {
+    render_below(markdown, 1)
+}
+
+/// Renders with every heading `offset` levels lower (at most `<h6>`).
+fn render_below(markdown: &str, offset: u8) -> Rendered {
     let options = options();
     let arena = Arena::new();
     let root = parse_document(&arena, markdown, &options);
+    if offset > 0 {
+        for node in root.descendants() {
+            if let NodeValue::Heading(h) = &mut node.data.borrow_mut().value {
+                h.level = (h.level + offset).min(6);
+            }
+        }
+    }
 
     let mut text = String::with_capacity(markdown.len());
     let (mut links, mut images, mut mentions) = (0, 0, 0);

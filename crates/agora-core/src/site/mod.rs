@@ -102,7 +102,7 @@ impl Agora {
                 }
             }
         }
-        s.netiquette_html = crate::content::markdown::render(&s.netiquette).html;
+        s.netiquette_html = crate::content::markdown::render_document(&s.netiquette).html;
         Ok(s)
     }
 

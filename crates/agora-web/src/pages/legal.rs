@@ -40,7 +40,7 @@ pub async fn show(
         title: doc.title(),
         version: doc.version,
         published: date(doc.published_at),
-        body_html: markdown::render(&doc.body).html,
+        body_html: markdown::render_document(&doc.body).html,
     }))
 }
 

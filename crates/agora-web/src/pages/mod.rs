@@ -144,17 +144,24 @@ pub fn routes() -> Router<AppState> {
         .route("/robots.txt", get(seo::robots))
         .route("/static/agora.css", get(stylesheet))
         .route("/static/agora.js", get(script))
+        .route("/static/favicon.svg", get(favicon_svg))
+        .route("/static/favicon-32.png", get(favicon_png))
+        // Browsers ask for it whether a page links it or not.
+        .route("/favicon.ico", get(favicon_png))
 }
 
 const CSS: &str = include_str!("../../static/agora.css");
 const JS: &str = include_str!("../../static/agora.js");
+const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
+const FAVICON_PNG: &[u8] = include_bytes!("../../static/favicon-32.png");
 
 /// A version for the assets' URLs, so browsers may cache them for a year.
 pub(crate) fn asset_version() -> &'static str {
     static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        // FNV-1a over both files: changes whenever either does.
+        // FNV-1a over every file: changes whenever one does.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in CSS.bytes().chain(JS.bytes()) {
+        let files = CSS.bytes().chain(JS.bytes()).chain(FAVICON_SVG.bytes());
+        for b in files.chain(FAVICON_PNG.iter().copied()) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
@@ -163,7 +170,7 @@ pub(crate) fn asset_version() -> &'static str {
     &VERSION
 }
 
-fn asset(body: &'static str, content_type: &'static str) -> Response {
+fn asset(body: impl IntoResponse, content_type: &'static str) -> Response {
     let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -180,6 +187,14 @@ async fn stylesheet() -> Response {
 
 async fn script() -> Response {
     asset(JS, "text/javascript; charset=utf-8")
+}
+
+async fn favicon_svg() -> Response {
+    asset(FAVICON_SVG, "image/svg+xml")
+}
+
+async fn favicon_png() -> Response {
+    asset(FAVICON_PNG, "image/png")
 }
 
 /// Renders a template into an HTML response; a template error is a 500.

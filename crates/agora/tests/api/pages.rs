@@ -733,3 +733,50 @@ async fn forms_carry_a_fresh_masked_token_and_pages_are_compressed_for_browsers(
     })
     .await;
 }
+
+/// Every page links the site's icon, and browsers that ask for /favicon.ico get it, cached for
+/// a year (Lighthouse counts a missing favicon against best practices).
+#[tokio::test]
+async fn every_page_has_an_icon_and_a_document_page_one_main_heading() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        for path in [
+            "/favicon.ico",
+            "/static/favicon-32.png",
+            "/static/favicon.svg",
+        ] {
+            let r = app.page(path, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}");
+            assert!(
+                r.header("content-type")
+                    .is_some_and(|t| t.starts_with("image/")),
+                "{path}: {:?}",
+                r.header("content-type")
+            );
+            assert!(
+                r.header("cache-control")
+                    .is_some_and(|c| c.contains("max-age=31536000")),
+                "{path}"
+            );
+        }
+        for page in ["/", "/groups", "/signin", "/signup", "/search?q=x"] {
+            let html = app.page(page, None).await.text;
+            assert!(
+                html.contains("rel=\"icon\" href=\"/static/favicon.svg"),
+                "{page}"
+            );
+        }
+        let r = app
+            .post(
+                "/api/v1/documents/terms",
+                Some(&admin),
+                json!({"body": "# Terms of use\n\n## Who may join\n\nAnyone kind."}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        let html = app.page("/legal/terms", None).await.text;
+        assert_eq!(html.matches("<h1").count(), 1, "{html}");
+        assert!(html.contains("<h2>Terms of use</h2>"), "{html}");
+    })
+    .await;
+}

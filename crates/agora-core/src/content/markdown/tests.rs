@@ -1,6 +1,6 @@
 //! The renderer against ordinary markdown and a list of known XSS payloads.
 
-use super::render;
+use super::{render, render_document};
 
 #[test]
 fn renders_github_flavoured_markdown() {
@@ -188,4 +188,16 @@ fn decode_entities(value: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[test]
+fn a_documents_headings_start_below_the_pages_own() {
+    let html = render_document("# Terms\n\n## Scope\n\n###### Deep\n\ntext").html;
+    assert!(!html.contains("<h1"), "{html}");
+    assert!(
+        html.contains("<h2>Terms</h2>") && html.contains("<h3>Scope</h3>"),
+        "{html}"
+    );
+    assert!(html.contains("<h6>Deep</h6>"), "{html}");
+    assert!(render("# Post").html.contains("<h1>Post</h1>"));
 }

@@ -49,6 +49,8 @@ pub struct Agora {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) hasher: PasswordHasher,
     pub(crate) mailer: Arc<dyn Mailer>,
+    /// Copies remote images of posts to our own origin (none by default).
+    pub(crate) images: Arc<dyn crate::content::media::ImageFetcher>,
     pub(crate) config: AgoraConfig,
     /// Site settings as last read, and when: every page needs them, they rarely change.
     pub(crate) settings_cache: Arc<RwLock<Option<(Instant, SiteSettings)>>>,
@@ -79,12 +81,22 @@ impl Agora {
             store,
             hasher,
             mailer,
+            images: Arc::new(crate::content::media::NoFetching),
             config,
             settings_cache: Arc::new(RwLock::new(None)),
             trust_checked: Arc::default(),
             local_counters: Arc::default(),
             member_count_cache: Arc::default(),
         }
+    }
+
+    /// The same application, copying the remote images of posts with `images`.
+    pub fn with_image_fetcher(
+        mut self,
+        images: Arc<dyn crate::content::media::ImageFetcher>,
+    ) -> Self {
+        self.images = images;
+        self
     }
 
     /// The store, for the command line's bulk jobs (demo data) and health checks.

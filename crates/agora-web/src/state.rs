@@ -13,6 +13,8 @@ pub struct WebConfig {
     pub public_url_set: bool,
     /// Proxies whose `X-Forwarded-For` / `Forwarded` headers name the client (see `client`).
     pub trusted_proxies: crate::client::TrustedProxies,
+    /// Where copies of remote images are kept (served as `/media/NAME`); none: not served.
+    pub media_dir: Option<std::path::PathBuf>,
     /// The least time, in seconds, between showing the sign-up form and its submission;
     /// faster is a program, not a person.
     pub signup_min_secs: i64,
@@ -29,6 +31,7 @@ impl WebConfig {
             public_url: public_url.to_owned(),
             public_url_set: true,
             trusted_proxies: Default::default(),
+            media_dir: None,
             signup_min_secs: 0,
             guest_cache_secs: 0,
         }

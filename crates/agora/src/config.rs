@@ -186,6 +186,11 @@ impl Settings {
         })
     }
 
+    /// The folder copies of remote images are kept in.
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+
     /// The folder mail lands in when no SMTP server is configured.
     pub fn outbox(&self) -> PathBuf {
         self.data_dir.join("mail").join("outbox")

@@ -6,6 +6,7 @@ pub mod app;
 pub mod bench;
 pub mod config;
 pub mod demo;
+pub mod images;
 pub mod mail;
 pub mod moving;
 pub mod telemetry;

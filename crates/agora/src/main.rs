@@ -177,13 +177,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         posts_per_minute: settings.posts_per_minute,
         ..AgoraConfig::default()
     };
-    let app = app::open(
+    let mut app = app::open(
         &settings.database_url,
         PasswordHasher::recommended(),
         mailer,
         config,
     )
     .await?;
+    // Remote images in posts are copied to the data folder and served from our origin.
+    let images = agora::images::RemoteImages::new(&settings.media_dir())?;
+    app.agora = app
+        .agora
+        .clone()
+        .with_image_fetcher(std::sync::Arc::new(images));
 
     match cli.command {
         Command::Migrate => {
@@ -288,6 +294,7 @@ async fn serve(app: App, settings: Settings, load_demo: bool) -> anyhow::Result<
         public_url: settings.public_url.clone(),
         public_url_set: settings.public_url_set,
         trusted_proxies: settings.trusted_proxies.clone(),
+        media_dir: Some(settings.media_dir()),
         signup_min_secs: 3,
         guest_cache_secs: settings.guest_cache_secs,
     });

@@ -1,8 +1,12 @@
 //! Markdown to safe HTML: GitHub-flavoured markdown rendered by comrak with raw HTML escaped,
 //! then cleaned by ammonia (no scripts, no event handlers, no `javascript:` URLs), with every
 //! link marked `rel="nofollow ugc noopener"`. Also the plain text that search indexes.
+//!
+//! No page ever loads an image from another host (that host would learn who reads what, and
+//! when): a remote image is shown from its copy on our own origin when one was made (see
+//! `content::media`), and otherwise as a link to it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use comrak::nodes::NodeValue;
@@ -21,6 +25,8 @@ pub struct Rendered {
     pub images: usize,
     /// `@name` mentions in the post's text (not in code).
     pub mentions: usize,
+    /// The addresses of remote images shown as links (no local copy was given), each once.
+    pub remote_images: Vec<String>,
 }
 
 impl Rendered {
@@ -69,36 +75,73 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Renders a markdown body to sanitised HTML and plain text.
+/// Renders a markdown body to sanitised HTML and plain text; remote images become links.
 pub fn render(markdown: &str) -> Rendered {
-    render_below(markdown, 0)
+    render_below(markdown, 0, &HashMap::new())
+}
+
+/// Renders a markdown body with each remote image shown from its local copy in `local`
+/// (image address → `/media/…`); a remote image without one becomes a link to it.
+pub fn render_with_images(markdown: &str, local: &HashMap<String, String>) -> Rendered {
+    render_below(markdown, 0, local)
 }
 
 /// Renders a document shown under a page's own heading (the terms, the netiquette): its
 /// headings start at `<h2>`, so that the page has one `<h1>`.
 pub fn render_document(markdown: &str) -> Rendered {
-    render_below(markdown, 1)
+    render_below(markdown, 1, &HashMap::new())
 }
 
-/// Renders with every heading `offset` levels lower (at most `<h6>`).
-fn render_below(markdown: &str, offset: u8) -> Rendered {
+/// Whether an image address is on another host (and so must not be loaded by readers).
+fn is_remote(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+}
+
+/// Renders with every heading `offset` levels lower (at most `<h6>`), and remote images from
+/// `local` or as links.
+fn render_below(markdown: &str, offset: u8, local: &HashMap<String, String>) -> Rendered {
     let options = options();
     let arena = Arena::new();
     let root = parse_document(&arena, markdown, &options);
-    if offset > 0 {
-        for node in root.descendants() {
-            if let NodeValue::Heading(h) = &mut node.data.borrow_mut().value {
-                h.level = (h.level + offset).min(6);
+    // Images shown as links still count as images, not as links (newcomers' limits).
+    let (mut images, mut shown_as_links) = (0, 0);
+    let mut remote: Vec<String> = Vec::new();
+    for node in root.descendants() {
+        let mut data = node.data.borrow_mut();
+        match &mut data.value {
+            NodeValue::Heading(h) if offset > 0 => h.level = (h.level + offset).min(6),
+            NodeValue::Image(link) => {
+                images += 1;
+                if !is_remote(&link.url) {
+                    continue;
+                }
+                match local.get(&link.url) {
+                    Some(copy) => link.url.clone_from(copy),
+                    None => {
+                        shown_as_links += 1;
+                        if !remote.contains(&link.url) {
+                            remote.push(link.url.clone());
+                        }
+                        let link = link.clone();
+                        let text = link.url.clone();
+                        data.value = NodeValue::Link(link);
+                        drop(data);
+                        if node.first_child().is_none() {
+                            node.append(arena.alloc(NodeValue::Text(text.into()).into()));
+                        }
+                    }
+                }
             }
+            _ => {}
         }
     }
 
     let mut text = String::with_capacity(markdown.len());
-    let (mut links, mut images, mut mentions) = (0, 0, 0);
+    let (mut links, mut mentions) = (0, 0);
     for node in root.descendants() {
         match &node.data.borrow().value {
             NodeValue::Link(_) => links += 1,
-            NodeValue::Image(_) => images += 1,
             NodeValue::Text(t) => {
                 mentions += count_mentions(t);
                 text.push_str(t);
@@ -121,6 +164,7 @@ fn render_below(markdown: &str, offset: u8) -> Rendered {
     }
     // comrak keeps U+0000 in the tree and replaces it only when writing HTML. CommonMark asks
     // for U+FFFD, and PostgreSQL refuses NUL in text, so the search text gets it too.
+    let links = links - shown_as_links;
     Rendered {
         html: CLEANER.clean(&raw).to_string(),
         text: text
@@ -131,6 +175,7 @@ fn render_below(markdown: &str, offset: u8) -> Rendered {
         links,
         images,
         mentions,
+        remote_images: remote,
     }
 }
 

@@ -93,6 +93,8 @@ impl Agora {
                 });
             }
         }
+        // Past every check that could refuse it: now the remote images are copied.
+        let rendered = self.with_image_copies(body.as_str(), rendered).await;
         Ok(Screened {
             title,
             body,

@@ -148,6 +148,40 @@ pub fn routes() -> Router<AppState> {
         .route("/static/favicon-32.png", get(favicon_png))
         // Browsers ask for it whether a page links it or not.
         .route("/favicon.ico", get(favicon_png))
+        .route("/media/{name}", get(media))
+}
+
+/// A copy of a remote image (see `agora_core::content::media`): named by its content, so
+/// cached for a year; only names the fetcher makes are looked up.
+async fn media(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    let Some(dir) = &state.config.media_dir else {
+        return crate::ApiError::not_found().into_response();
+    };
+    let Some((stem, ext)) = name.split_once('.') else {
+        return crate::ApiError::not_found().into_response();
+    };
+    let content_type = match ext {
+        "png" => "image/png",
+        "jpg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        _ => return crate::ApiError::not_found().into_response(),
+    };
+    if stem.len() != 32
+        || !stem
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return crate::ApiError::not_found().into_response();
+    }
+    match tokio::fs::read(dir.join(&name)).await {
+        Ok(bytes) => asset(bytes, content_type),
+        Err(_) => crate::ApiError::not_found().into_response(),
+    }
 }
 
 const CSS: &str = include_str!("../../static/agora.css");

@@ -15,6 +15,7 @@ mod forum;
 mod groups;
 mod hardening;
 mod hostile;
+mod images;
 mod mailings;
 mod openapi;
 mod pages;

@@ -201,3 +201,61 @@ fn a_documents_headings_start_below_the_pages_own() {
     assert!(html.contains("<h6>Deep</h6>"), "{html}");
     assert!(render("# Post").html.contains("<h1>Post</h1>"));
 }
+
+#[test]
+fn a_remote_image_is_shown_from_its_local_copy_or_as_a_link_never_loaded_from_its_host() {
+    let md = "![The C2 at Putney](https://example.com/c2.jpg) and ![](http://example.org/x.png) \
+              and ![local](/media/abc.png)";
+    let plain = render(md);
+    assert!(!plain.html.contains("<img src=\"http"), "{}", plain.html);
+    assert!(
+        plain
+            .html
+            .contains("<a href=\"https://example.com/c2.jpg\""),
+        "{}",
+        plain.html
+    );
+    assert!(
+        plain.html.contains(">The C2 at Putney</a>"),
+        "{}",
+        plain.html
+    );
+    assert!(
+        plain.html.contains(">http://example.org/x.png</a>"),
+        "an image without alt text still shows its address: {}",
+        plain.html
+    );
+    assert!(
+        plain.html.contains("<img src=\"/media/abc.png\""),
+        "{}",
+        plain.html
+    );
+    assert_eq!(
+        (plain.images, plain.links),
+        (3, 0),
+        "images shown as links count as images"
+    );
+    let mut local = std::collections::HashMap::new();
+    local.insert(
+        "https://example.com/c2.jpg".to_owned(),
+        "/media/1f2e.jpg".to_owned(),
+    );
+    let copied = super::render_with_images(md, &local);
+    assert!(
+        copied
+            .html
+            .contains("<img src=\"/media/1f2e.jpg\" alt=\"The C2 at Putney\""),
+        "{}",
+        copied.html
+    );
+    assert!(
+        !copied.html.contains("example.com/c2.jpg"),
+        "{}",
+        copied.html
+    );
+    assert_eq!(
+        plain.remote_images,
+        ["https://example.com/c2.jpg", "http://example.org/x.png"]
+    );
+    assert_eq!(copied.remote_images, ["http://example.org/x.png"]);
+}

@@ -1,0 +1,74 @@
+//! Images from other hosts, copied to our own origin when a post is saved, so that reading a
+//! post never tells another host who reads it, or when (a secret group's posts included). The
+//! binary provides the fetcher (`agora/src/images.rs`); a copy that cannot be made leaves the
+//! image shown as a link.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::agora::Agora;
+use crate::content::markdown;
+
+/// How many images of one post are copied; the rest are shown as links.
+pub const MAX_IMAGES_PER_POST: usize = 10;
+
+/// Makes local copies of remote images.
+#[async_trait]
+pub trait ImageFetcher: Send + Sync {
+    /// The local address (`/media/NAME`) of a copy of the image at `url`, made now or
+    /// before; an error says why there can be none (a private address, too large, not an
+    /// image, unreachable).
+    async fn localize(&self, url: &str) -> Result<String, String>;
+}
+
+/// Copies nothing: every remote image is shown as a link.
+pub struct NoFetching;
+
+#[async_trait]
+impl ImageFetcher for NoFetching {
+    async fn localize(&self, _: &str) -> Result<String, String> {
+        Err("remote images are not copied here".into())
+    }
+}
+
+impl Agora {
+    /// `rendered` (of `markdown`) again with copies of its remote images (at most
+    /// [`MAX_IMAGES_PER_POST`], fetched side by side); as it is if it has none.
+    pub(crate) async fn with_image_copies(
+        &self,
+        markdown: &str,
+        rendered: markdown::Rendered,
+    ) -> markdown::Rendered {
+        if rendered.remote_images.is_empty() {
+            return rendered;
+        }
+        let mut fetching = tokio::task::JoinSet::new();
+        for url in rendered
+            .remote_images
+            .iter()
+            .take(MAX_IMAGES_PER_POST)
+            .cloned()
+        {
+            let fetcher: Arc<dyn ImageFetcher> = self.images.clone();
+            fetching.spawn(async move {
+                let copy = fetcher.localize(&url).await;
+                (url, copy)
+            });
+        }
+        let mut local = HashMap::new();
+        while let Some(done) = fetching.join_next().await {
+            match done {
+                Ok((url, Ok(copy))) => {
+                    local.insert(url, copy);
+                }
+                Ok((url, Err(why))) => {
+                    tracing::info!(%url, why, "remote image shown as a link");
+                }
+                Err(e) => tracing::warn!(error = %e, "an image fetch failed"),
+            }
+        }
+        markdown::render_with_images(markdown, &local)
+    }
+}

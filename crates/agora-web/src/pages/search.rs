@@ -105,6 +105,22 @@ pub async fn search(
                     snippet_html: snippet_html(&h.snippet),
                 })
                 .collect();
+            // Results that found something are a page worth finding (like a tag page); a
+            // query that found nothing stays out of search engines, so a link to a made-up
+            // query cannot put a page of ours with its words in the title into their index.
+            if !view.results.is_empty() {
+                view.layout.noindex = false;
+                view.layout.canonical = format!(
+                    "{}/search?q={}{}",
+                    state.config.public_url,
+                    urlencode(query.trim()),
+                    if offset > 0 {
+                        format!("&offset={offset}")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
             Ok(render(&view))
         }
         Err(SearchError::Invalid(i)) => {

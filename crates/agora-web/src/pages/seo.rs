@@ -10,10 +10,12 @@ use agora_core::Viewer;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Private pages carry `noindex`; this keeps crawlers out of forms and the API as well.
+/// Private pages carry `noindex`; this keeps crawlers out of the API, the admin pages and
+/// forms nobody lands on from a search engine. The sign-up page ("Join …") and search results
+/// that found something are pages people do arrive at, so crawlers may read them.
 pub async fn robots(State(state): State<AppState>) -> Response {
     let body = format!(
-        "User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /signin\nDisallow: /signup\nDisallow: /search\nDisallow: /settings\n\nSitemap: {}/sitemap.xml\n",
+        "User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /signin\nDisallow: /settings\n\nSitemap: {}/sitemap.xml\n",
         state.config.public_url
     );
     with_type(body, "text/plain; charset=utf-8")

@@ -780,3 +780,46 @@ async fn every_page_has_an_icon_and_a_document_page_one_main_heading() {
     })
     .await;
 }
+
+/// What search engines may read: the sign-up page and search results that found something
+/// (Lighthouse's SEO audit fails a page that robots.txt or a `noindex` keeps out); never the
+/// API, the admin pages, an empty search, or a query that found nothing.
+#[tokio::test]
+async fn crawlers_may_read_sign_up_and_search_results_but_not_empty_searches_or_the_api() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        app.create_group(&admin, "club", "public").await;
+        app.create_topic(
+            &admin,
+            "club",
+            "Winter battery range",
+            "Cold cells lose range.",
+        )
+        .await;
+        let robots = app.page("/robots.txt", None).await.text;
+        for kept_out in ["Disallow: /api/", "Disallow: /admin"] {
+            assert!(robots.contains(kept_out), "{robots}");
+        }
+        for open in ["/signup", "/search"] {
+            assert!(
+                !robots.lines().any(|l| l == format!("Disallow: {open}")),
+                "{open}: {robots}"
+            );
+        }
+        let indexable = |html: &str| !html.contains("name=\"robots\" content=\"noindex");
+        assert!(indexable(&app.page("/signup", None).await.text));
+        let found = app.page("/search?q=%20battery", None).await.text;
+        assert!(found.contains("Winter battery range"), "{found}");
+        assert!(indexable(&found), "{found}");
+        assert!(
+            found.contains("<link rel=\"canonical\" href=\"http://agora.test/search?q=battery\">"),
+            "{found}"
+        );
+        for empty in ["/search", "/search?q=", "/search?q=zeppelin"] {
+            let html = app.page(empty, None).await.text;
+            assert!(!indexable(&html), "{empty}");
+            assert!(!html.contains("rel=\"canonical\""), "{empty}");
+        }
+    })
+    .await;
+}

@@ -126,7 +126,7 @@ impl Agora {
         if Some(member.id) == viewer.id() {
             return Err(GroupError::Forbidden("not_yourself"));
         }
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             "member.site_role",
             format!("member:{}", member.username),

@@ -52,6 +52,10 @@ pub struct Agora {
     /// Copies remote images of posts to our own origin (none by default).
     pub(crate) images: Arc<dyn crate::content::media::ImageFetcher>,
     pub(crate) config: AgoraConfig,
+    /// Wakes this process's event worker when a use case recorded an event.
+    pub(crate) events_recorded: Arc<tokio::sync::Notify>,
+    /// Where the time comes from (the system clock unless a test sets one).
+    pub(crate) clock: Arc<dyn crate::time::Clock>,
     /// Site settings as last read, and when: every page needs them, they rarely change.
     pub(crate) settings_cache: Arc<RwLock<Option<(Instant, SiteSettings)>>>,
     /// The number of members as last counted, and when (the landing page shows it; counting
@@ -83,6 +87,8 @@ impl Agora {
             mailer,
             images: Arc::new(crate::content::media::NoFetching),
             config,
+            clock: Arc::new(crate::time::SystemClock),
+            events_recorded: Arc::default(),
             settings_cache: Arc::new(RwLock::new(None)),
             trust_checked: Arc::default(),
             local_counters: Arc::default(),
@@ -99,9 +105,16 @@ impl Agora {
         self
     }
 
-    /// The store, for the command line's bulk jobs (demo data) and health checks.
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
+    /// The same application, telling time by `clock` (tests move it to see things expire).
+    pub fn with_clock(mut self, clock: Arc<dyn crate::time::Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The current time by the application's clock: what pages and answers compare against
+    /// (whether a sanction is still active, how long ago something happened).
+    pub fn now(&self) -> crate::time::Timestamp {
+        self.clock.now()
     }
 
     /// Whether the database serves reads and takes writes; if not, why (for `/ready`).

@@ -41,6 +41,7 @@ impl Agora {
     /// The entry for an action `viewer` is taking, to hand to the store method that takes
     /// it, which writes it in the same transaction as the action (none for a guest).
     pub(crate) fn audit_entry(
+        &self,
         viewer: &Viewer,
         action: &'static str,
         target: String,
@@ -50,7 +51,7 @@ impl Agora {
         viewer
             .actor()
             .map(|actor| NewAuditEntry {
-                at: Timestamp::now(),
+                at: self.now(),
                 actor: Some(actor.id),
                 actor_name: actor.username.clone(),
                 action,

@@ -282,7 +282,7 @@ impl Agora {
             kind: kind.to_owned(),
             statement,
             confirm_hash: token.as_ref().map(SessionToken::hash),
-            at: Timestamp::now(),
+            at: self.now(),
         };
         let case = self.store.insert_case(&new).await?;
         let site = self.site_settings().await?.name;
@@ -318,7 +318,7 @@ impl Agora {
     /// is hidden pending review.
     pub async fn confirm_complaint(&self, token: &str) -> Result<Filed, ComplaintError> {
         let hash = crate::members::session::hash_token(token.trim());
-        let now = Timestamp::now();
+        let now = self.now();
         let (case, email) = self
             .store
             .confirm_case(&hash, now, now.plus_seconds(-CONFIRM_SECS))
@@ -437,7 +437,7 @@ impl Agora {
                 &actor.username,
                 action,
                 &note,
-                Timestamp::now(),
+                self.now(),
             )
             .await?;
         if to_complainant {
@@ -503,13 +503,13 @@ impl Agora {
             return Err(ComplaintError::Forbidden("case_not_open"));
         }
         let actor = viewer.actor().ok_or(ComplaintError::SignInRequired)?;
-        let now = Timestamp::now();
+        let now = self.now();
         let action = if status == CaseStatus::Removed {
             "legal.remove"
         } else {
             "legal.restore"
         };
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             action,
             format!("case:{}", case.reference),

@@ -84,7 +84,7 @@ impl Agora {
             .into());
         }
         // The store writes the published version into the entry's detail.
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             "document.publish",
             format!("document:{kind}"),
@@ -93,7 +93,7 @@ impl Agora {
         );
         let doc = self
             .store
-            .publish_document(kind, &body, actor.id, Timestamp::now(), &audit)
+            .publish_document(kind, &body, actor.id, self.now(), &audit)
             .await?;
         Ok(doc)
     }
@@ -140,9 +140,7 @@ impl Agora {
             .iter()
             .map(|a| (a.kind.clone(), a.version, true))
             .collect();
-        self.store
-            .record_consents(member, &rows, Timestamp::now())
-            .await
+        self.store.record_consents(member, &rows, self.now()).await
     }
 
     /// The viewer's own consent ledger.

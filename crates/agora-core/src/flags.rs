@@ -92,7 +92,7 @@ impl Agora {
         if post.author.id == actor.id {
             return Err(ForumError::Forbidden("own_post"));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let min_level = self.trust_settings().await?[crate::trust::Knob::FlagHideMinLevel];
         let min_level = crate::trust::TrustLevel::from_number(min_level).unwrap_or_default();
         let agreeing = self
@@ -100,7 +100,7 @@ impl Agora {
             .insert_flag(post.id, actor.id, reason, note, min_level, now)
             .await?;
         if agreeing >= self.config.flags_to_hide && !post.deleted {
-            let audit = Agora::audit_entry(
+            let audit = self.audit_entry(
                 viewer,
                 "post.auto_hide",
                 format!("post:{} by {}", post.id, post.author.username),
@@ -154,13 +154,13 @@ impl Agora {
         if group.access < crate::groups::policy::Access::Read {
             return Err(ForumError::NotFound);
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let action = if upheld {
             "flags.uphold"
         } else {
             "flags.dismiss"
         };
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             action,
             format!("post:{} by {}", post.id, post.author.username),
@@ -251,7 +251,7 @@ impl Agora {
             return Err(GroupError::Forbidden("email_unverified"));
         }
         self.store
-            .insert_member_flag(member.id, actor.id, reason, note, Timestamp::now())
+            .insert_member_flag(member.id, actor.id, reason, note, self.now())
             .await?;
         Ok(())
     }
@@ -289,7 +289,7 @@ impl Agora {
         } else {
             "member_flags.dismiss"
         };
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             action,
             format!("member:{}", member.username),
@@ -303,7 +303,7 @@ impl Agora {
                 actor.id,
                 upheld,
                 reason.trim(),
-                Timestamp::now(),
+                self.now(),
                 &audit,
             )
             .await?;

@@ -11,6 +11,7 @@ pub mod complaints;
 pub mod consent;
 pub mod content;
 pub mod error;
+pub mod events;
 pub mod filters;
 pub mod flags;
 pub mod forum;

@@ -9,6 +9,7 @@ use tracing::instrument;
 
 use crate::agora::Agora;
 use crate::error::{Invalid, StoreError};
+use crate::events::Handled;
 use crate::groups::GroupError;
 use crate::ids::MemberId;
 use crate::mail::Mail;
@@ -133,9 +134,7 @@ impl Agora {
             .map(|(s, on)| (s.clone(), 0, *on))
             .collect();
         if !rows.is_empty() {
-            self.store
-                .record_consents(id, &rows, Timestamp::now())
-                .await?;
+            self.store.record_consents(id, &rows, self.now()).await?;
         }
         Ok(self.opt_ins_of(id).await?)
     }
@@ -207,7 +206,7 @@ impl Agora {
         let (name, granted) = self.unsubscribe_target(token).await?;
         if granted {
             self.store
-                .record_consents(member, &[(subject.to_owned(), 0, false)], Timestamp::now())
+                .record_consents(member, &[(subject.to_owned(), 0, false)], self.now())
                 .await?;
         }
         Ok(name)
@@ -216,7 +215,10 @@ impl Agora {
     /// How many members a bulletin would reach now.
     pub async fn bulletin_audience(&self, viewer: &Viewer) -> Result<i64, GroupError> {
         require_admin(viewer)?;
-        Ok(self.store.count_opted_in("email_bulletins").await?)
+        Ok(self
+            .store
+            .count_opted_in("email_bulletins", self.now())
+            .await?)
     }
 
     /// Sends a bulletin to every verified member who opted into bulletins (admins). The mails
@@ -249,9 +251,12 @@ impl Agora {
             )
             .into());
         }
-        let recipients = self.store.count_opted_in("email_bulletins").await?;
+        let recipients = self
+            .store
+            .count_opted_in("email_bulletins", self.now())
+            .await?;
         // The store completes the target with the new bulletin's id.
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             "bulletin.send",
             "bulletin:".to_owned(),
@@ -260,46 +265,50 @@ impl Agora {
         );
         let bulletin = self
             .store
-            .insert_bulletin(subject, &body, actor, Timestamp::now(), recipients, &audit)
+            .insert_bulletin(subject, &body, actor, self.now(), recipients, &audit)
             .await?;
-        let this = self.clone();
-        let id = bulletin.id;
-        let (subject, body) = (subject.to_owned(), body.clone());
-        tokio::spawn(async move {
-            if let Err(e) = this.deliver_bulletin(id, &subject, &body).await {
-                tracing::error!(error = %e, bulletin = id, "bulletin not delivered");
-            }
-        });
+        // The event recorded with it has the worker deliver it (in this process at once, or
+        // after a restart: delivery survives one).
+        self.nudge_worker();
         Ok(bulletin)
     }
 
-    /// Mails a bulletin to the opted-in members, a page at a time, counting as it goes.
-    async fn deliver_bulletin(&self, id: i64, subject: &str, body: &str) -> Result<(), StoreError> {
+    /// Mails the next members of a bulletin's audience (those opted in now, by id after the
+    /// last one mailed), recording after each mail how far it got; `More` until all are mailed.
+    pub(crate) async fn deliver_bulletin(&self, id: i64) -> Result<Handled, StoreError> {
+        const PAGE: u32 = 100;
+        let Some((bulletin, mut through)) = self.store.bulletin_delivery(id).await? else {
+            return Ok(Handled::Done);
+        };
         let site = self.site_settings().await?.name;
-        let mut after = MemberId(0);
-        let mut sent = 0;
-        loop {
-            let page = self.store.opted_in("email_bulletins", after, 200).await?;
-            let Some(last) = page.last() else { break };
-            after = last.id;
-            for r in page {
-                let url = self.unsubscribe_url(r.id, "email_bulletins").await?;
-                self.deliver(Mail {
-                    to: r.email,
-                    subject: format!("{subject} ({site})"),
-                    text: format!(
-                        "Hello {name},\n\n{body}\n\n— {site}\n\nYou get this because you opted into {site}'s bulletins. \
-                         Unsubscribe with one click: {url}\n",
-                        name = r.display_name,
-                    ),
-                    unsubscribe_url: Some(url),
-                })
-                .await;
-                sent += 1;
-            }
-            self.store.bulletin_sent(id, sent).await?;
+        let page = self
+            .store
+            .opted_in("email_bulletins", self.now(), through, PAGE)
+            .await?;
+        let mut sent = bulletin.sent;
+        for r in &page {
+            let url = self.unsubscribe_url(r.id, "email_bulletins").await?;
+            self.deliver(Mail {
+                to: r.email.clone(),
+                subject: format!("{} ({site})", bulletin.subject),
+                text: format!(
+                    "Hello {name},\n\n{body}\n\n— {site}\n\nYou get this because you opted into {site}'s bulletins. \
+                     Unsubscribe with one click: {url}\n",
+                    name = r.display_name,
+                    body = bulletin.body,
+                ),
+                unsubscribe_url: Some(url),
+            })
+            .await;
+            sent += 1;
+            through = r.id;
+            self.store.bulletin_progress(id, through, sent).await?;
         }
-        Ok(())
+        Ok(if page.len() == PAGE as usize {
+            Handled::More
+        } else {
+            Handled::Done
+        })
     }
 
     /// Bulletins sent, newest first (admins).

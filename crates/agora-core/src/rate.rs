@@ -17,7 +17,7 @@ impl Agora {
         allowed: i64,
         window: i64,
     ) -> Result<Option<i64>, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         let count = self
             .store
             .bump_counter(key, now, now.plus_seconds(-window))
@@ -27,7 +27,7 @@ impl Agora {
 
     /// Like [`Agora::over_limit`], counted in this node's memory.
     pub(crate) fn over_limit_here(&self, key: &str, allowed: i64, window: i64) -> Option<i64> {
-        let now = Timestamp::now();
+        let now = self.now();
         let floor = now.plus_seconds(-window);
         let Ok(mut counters) = self.local_counters.lock() else {
             return None;

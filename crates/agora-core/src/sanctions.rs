@@ -127,7 +127,7 @@ impl Agora {
             )
             .into());
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let ends_at = match (kind, days) {
             (SanctionKind::Silence | SanctionKind::Suspension, Some(d))
                 if (1..=3_650).contains(&d) =>
@@ -154,7 +154,7 @@ impl Agora {
             SanctionKind::Suspension => "member.suspend",
             SanctionKind::Ban => "member.ban",
         };
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             action,
             format!("member:{}", member.username),
@@ -181,7 +181,7 @@ impl Agora {
     /// Lifts a sanction (site moderators).
     pub async fn lift_sanction(&self, viewer: &Viewer, id: i64) -> Result<(), GroupError> {
         let actor = require_site_moderator(viewer)?;
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             "sanction.lift",
             format!("sanction:{id}"),
@@ -190,7 +190,7 @@ impl Agora {
         );
         if !self
             .store
-            .lift_sanction(id, actor, Timestamp::now(), &audit)
+            .lift_sanction(id, actor, self.now(), &audit)
             .await?
         {
             return Err(GroupError::NotFound);
@@ -232,7 +232,7 @@ impl Agora {
         {
             return Err(GroupError::Forbidden("appeal_limit"));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         self.store
             .insert_appeal(sanction_id, id, message, now)
             .await?;

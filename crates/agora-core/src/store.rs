@@ -46,6 +46,7 @@ pub trait Store:
     + CaseStore
     + MailingStore
     + HealthStore
+    + EventStore
     + Send
     + Sync
 {
@@ -64,9 +65,43 @@ impl<T> Store for T where
         + CaseStore
         + MailingStore
         + HealthStore
+        + EventStore
         + Send
         + Sync
 {
+}
+
+/// The outbox of domain events (recorded by the store methods of the changes they tell of)
+/// and each consumer's position and lease in it (see `events.rs`).
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// Leases `consumer` to `holder` until `until` if no other holder's lease runs past `now`
+    /// (a consumer seen for the first time starts at 0); its position, or `None` if another
+    /// worker holds it.
+    async fn claim_consumer(
+        &self,
+        consumer: &str,
+        holder: &str,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<Option<i64>, StoreError>;
+    /// Up to `limit` events recorded after `position`, in order.
+    async fn events_after(
+        &self,
+        position: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::events::Recorded>, StoreError>;
+    /// Moves the consumer to `position` and renews the lease to `until`, if `holder` still
+    /// holds it; whether it did.
+    async fn advance_consumer(
+        &self,
+        consumer: &str,
+        holder: &str,
+        position: i64,
+        until: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Ends `holder`'s lease of `consumer`, if it holds it.
+    async fn release_consumer(&self, consumer: &str, holder: &str) -> Result<(), StoreError>;
 }
 
 /// Whether the database can serve, for readiness probes.
@@ -118,6 +153,7 @@ pub trait MemberStore: Send + Sync {
         id: MemberId,
         display_name: &str,
         bio: &str,
+        at: Timestamp,
     ) -> Result<(), StoreError>;
     /// Sets a member's site role, with `audit` in the same transaction.
     async fn set_site_role(
@@ -273,14 +309,17 @@ pub trait AuditStore: Send + Sync {
 #[async_trait]
 pub trait MailingStore: Send + Sync {
     /// Verified members whose latest choice for `subject` is yes (banned members excluded).
-    async fn count_opted_in(&self, subject: &str) -> Result<i64, StoreError>;
+    async fn count_opted_in(&self, subject: &str, now: Timestamp) -> Result<i64, StoreError>;
     /// Those members after `after`, in order of id.
     async fn opted_in(
         &self,
         subject: &str,
+        now: Timestamp,
         after: MemberId,
         limit: u32,
     ) -> Result<Vec<Recipient>, StoreError>;
+    /// Stores a bulletin with `audit` and the event `BulletinSent` that has it delivered, in
+    /// one transaction.
     async fn insert_bulletin(
         &self,
         subject: &str,
@@ -290,8 +329,15 @@ pub trait MailingStore: Send + Sync {
         recipients: i64,
         audit: &[NewAuditEntry],
     ) -> Result<Bulletin, StoreError>;
-    /// Records how many mails of a bulletin were handed over.
-    async fn bulletin_sent(&self, id: i64, sent: i64) -> Result<(), StoreError>;
+    /// Records that a bulletin's mail to `through` was handed over, and how many so far.
+    async fn bulletin_progress(
+        &self,
+        id: i64,
+        through: MemberId,
+        sent: i64,
+    ) -> Result<(), StoreError>;
+    /// A bulletin and the last member (by id) it was mailed to.
+    async fn bulletin_delivery(&self, id: i64) -> Result<Option<(Bulletin, MemberId)>, StoreError>;
     /// Bulletins, newest first.
     async fn bulletins(&self, limit: u32) -> Result<Vec<Bulletin>, StoreError>;
 }

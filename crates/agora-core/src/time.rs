@@ -3,6 +3,8 @@
 //! Both databases store an `i64`; the domain speaks `Timestamp`, which converts to
 //! `OffsetDateTime` for display and RFC 3339 for the API.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
 
@@ -10,8 +12,51 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
 
+/// Where the application's time comes from: the system clock when serving, a clock a test sets
+/// and moves (so that a suspension can be seen to end and a session to expire).
+pub trait Clock: Send + Sync + 'static {
+    /// The current time.
+    fn now(&self) -> Timestamp;
+}
+
+/// The system's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// The system's clock moved forward by as much as a test asks: time passes as usual, and a
+/// test can jump a week ahead to see a suspension end or a session expire.
+#[derive(Debug, Default)]
+pub struct ShiftedClock {
+    /// How far ahead of the system's clock this clock is, in microseconds.
+    ahead: AtomicI64,
+}
+
+impl ShiftedClock {
+    /// Moves the clock forward by `seconds` (back, if negative).
+    pub fn advance(&self, seconds: i64) {
+        self.ahead
+            .fetch_add(seconds.saturating_mul(1_000_000), Ordering::SeqCst);
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(
+            Timestamp::now()
+                .0
+                .saturating_add(self.ahead.load(Ordering::SeqCst)),
+        )
+    }
+}
+
 impl Timestamp {
-    /// The current time, truncated to microseconds.
+    /// The system's current time, truncated to microseconds. Use cases ask their `Clock`.
     pub fn now() -> Self {
         Self::from_datetime(OffsetDateTime::now_utc())
     }
@@ -56,5 +101,16 @@ mod tests {
         let at = Timestamp(1_700_000_000_123_456);
         assert_eq!(Timestamp::from_datetime(at.to_datetime()), at);
         assert_eq!(at.to_rfc3339(), "2023-11-14T22:13:20.123456Z");
+    }
+
+    #[test]
+    fn a_shifted_clock_runs_ahead_by_what_it_was_moved() {
+        let clock = ShiftedClock::default();
+        let before = Timestamp::now();
+        clock.advance(7 * 86_400);
+        let shifted = clock.now();
+        let after = Timestamp::now();
+        assert!(shifted >= before.plus_seconds(7 * 86_400));
+        assert!(shifted <= after.plus_seconds(7 * 86_400));
     }
 }

@@ -53,6 +53,8 @@ pub const TABLES: &[&str] = &[
     "legal_cases",
     "legal_case_events",
     "bulletins",
+    "outbox",
+    "outbox_consumers",
 ];
 
 /// Rows written by one insert statement, at most (and so one transaction of the target's).

@@ -12,6 +12,7 @@ pub mod copy;
 mod data;
 mod db;
 mod error;
+mod events;
 mod forum;
 mod groups;
 mod mailings;

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 
 use agora_core::audit::NewAuditEntry;
+use agora_core::events::Event;
 use agora_core::mailings::{Bulletin, Recipient};
 use agora_core::store::MailingStore;
 use agora_core::time::Timestamp;
@@ -59,18 +60,16 @@ async fn bulletin(db: &mut Handle, id: i64) -> Result<Bulletin, StoreError> {
 
 #[async_trait]
 impl MailingStore for SqlStore {
-    async fn count_opted_in(&self, subject: &str) -> Result<i64, StoreError> {
+    async fn count_opted_in(&self, subject: &str, now: Timestamp) -> Result<i64, StoreError> {
         let mut db = self.pools.read().await?;
         let sql = format!("SELECT COUNT(*) {OPTED_IN}");
-        Ok(db
-            .one::<Int>(sql, &[subject.into(), Timestamp::now().0.into()])
-            .await?
-            .0)
+        Ok(db.one::<Int>(sql, &[subject.into(), now.0.into()]).await?.0)
     }
 
     async fn opted_in(
         &self,
         subject: &str,
+        now: Timestamp,
         after: MemberId,
         limit: u32,
     ) -> Result<Vec<Recipient>, StoreError> {
@@ -83,7 +82,7 @@ impl MailingStore for SqlStore {
                 sql,
                 &[
                     subject.into(),
-                    Timestamp::now().0.into(),
+                    now.0.into(),
                     after.0.into(),
                     i64::from(limit).into(),
                 ],
@@ -141,25 +140,46 @@ impl MailingStore for SqlStore {
                         })
                         .collect();
                     crate::audit::record(tx, &audit).await?;
+                    crate::events::record(tx, at, &[Event::BulletinSent { bulletin: id }])
+                        .await?;
                     Ok(b)
                 })
             })
             .await
     }
 
-    async fn bulletin_sent(&self, id: i64, sent: i64) -> Result<(), StoreError> {
+    async fn bulletin_progress(
+        &self,
+        id: i64,
+        through: MemberId,
+        sent: i64,
+    ) -> Result<(), StoreError> {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
                     tx.execute(
-                        "UPDATE bulletins SET sent = $2 WHERE id = $1",
-                        &[id.into(), sent.into()],
+                        "UPDATE bulletins SET sent = $2, delivered_through = $3 WHERE id = $1",
+                        &[id.into(), sent.into(), through.0.into()],
                     )
                     .await?;
                     Ok(())
                 })
             })
             .await
+    }
+
+    async fn bulletin_delivery(&self, id: i64) -> Result<Option<(Bulletin, MemberId)>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let Some(through) = db
+            .optional::<Int>(
+                "SELECT delivered_through FROM bulletins WHERE id = $1",
+                &[id.into()],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some((bulletin(&mut db, id).await?, MemberId(through.0))))
     }
 
     async fn bulletins(&self, limit: u32) -> Result<Vec<Bulletin>, StoreError> {

@@ -220,6 +220,7 @@ impl MemberStore for SqlStore {
         id: MemberId,
         display_name: &str,
         bio: &str,
+        at: Timestamp,
     ) -> Result<(), StoreError> {
         let display_name = display_name.to_owned();
         let bio = bio.to_owned();
@@ -233,7 +234,7 @@ impl MemberStore for SqlStore {
             &[
                 display_name.into(),
                 bio.into(),
-                Timestamp::now().0.into(),
+                at.0.into(),
                 id.0.into(),
             ],
         )

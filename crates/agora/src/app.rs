@@ -73,7 +73,16 @@ pub async fn serve(listener: TcpListener, router: axum::Router) -> anyhow::Resul
     .context("serving HTTP")
 }
 
-async fn shutdown_signal() {
+/// How often a worker looks for events recorded by other processes.
+pub const WORKER_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A name for this process's event worker, unique among the workers sharing a database.
+pub fn worker_name() -> String {
+    format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

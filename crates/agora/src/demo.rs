@@ -100,7 +100,7 @@ pub enum Loaded {
 
 /// Loads the demo community into an empty database.
 pub async fn load(app: &App) -> anyhow::Result<Loaded> {
-    let store = app.agora.store();
+    let store: std::sync::Arc<dyn agora_core::store::Store> = app.store.clone();
     if store.count_members().await? > 0 {
         return Ok(Loaded::AlreadyPopulated);
     }
@@ -134,7 +134,9 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
                 verified: true,
             })
             .await?;
-        store.update_profile(id, &m.display_name, &m.bio).await?;
+        store
+            .update_profile(id, &m.display_name, &m.bio, joined)
+            .await?;
         let trust = TrustLevel::from_number(m.trust)
             .with_context(|| format!("{}: a trust level is 0 to 4", m.username))?;
         let trust = TrustState {
@@ -230,7 +232,7 @@ async fn load_topic(
     id_of: &impl Fn(&str) -> anyhow::Result<MemberId>,
     now: Timestamp,
 ) -> anyhow::Result<()> {
-    let store = app.agora.store();
+    let store: std::sync::Arc<dyn agora_core::store::Store> = app.store.clone();
     let opened = now.plus_seconds(-t.days_ago * 86_400);
     let title = TopicTitle::parse(&t.title)?;
     let body = markdown::render(&t.body);

@@ -50,7 +50,13 @@ enum Command {
         /// Load the demo community first if the database is empty.
         #[arg(long)]
         demo: bool,
+        /// Do not run the event worker in this process (run `agora worker` elsewhere).
+        #[arg(long, env = "AGORA_NO_WORKER")]
+        no_worker: bool,
     },
+    /// Run only the event worker (bulletin delivery and the other work that follows a change),
+    /// for setups where several nodes serve one PostgreSQL database.
+    Worker,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Administration tasks.
@@ -259,13 +265,34 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{} is a site admin.", member.username);
         }
         Command::Serve {
-            demo: load_demo, ..
-        } => serve(app, settings, load_demo).await?,
+            demo: load_demo,
+            no_worker,
+            ..
+        } => serve(app, settings, load_demo, !no_worker).await?,
+        Command::Worker => {
+            println!(
+                "agora's event worker is running on the {} database (Ctrl-C stops it)",
+                backend_name(&app)
+            );
+            app.agora
+                .run_worker(
+                    &app::worker_name(),
+                    app::WORKER_POLL,
+                    app::shutdown_signal(),
+                )
+                .await;
+            app.store.close().await;
+        }
     }
     Ok(())
 }
 
-async fn serve(app: App, settings: Settings, load_demo: bool) -> anyhow::Result<()> {
+async fn serve(
+    app: App,
+    settings: Settings,
+    load_demo: bool,
+    with_worker: bool,
+) -> anyhow::Result<()> {
     // First, so that everything from the demo's load on is counted.
     if let Some(addr) = settings.metrics_listen {
         let handle = agora::telemetry::install()?;
@@ -305,9 +332,25 @@ async fn serve(app: App, settings: Settings, load_demo: bool) -> anyhow::Result<
         backend_name(&app),
         settings.data_dir.display()
     );
-    app::serve(listener, router).await?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = with_worker.then(|| {
+        let agora = app.agora.clone();
+        tokio::spawn(async move {
+            let stop = async {
+                let _ = stopped.await;
+            };
+            agora
+                .run_worker(&app::worker_name(), app::WORKER_POLL, stop)
+                .await;
+        })
+    });
+    let served = app::serve(listener, router).await;
+    let _ = stop.send(());
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
     app.store.close().await;
-    Ok(())
+    served
 }
 
 fn report_demo(loaded: Loaded) {

@@ -9,7 +9,6 @@ use crate::forum::{NewPost, Post, PostEdit, Revision, Tags, Topic};
 use crate::groups::GroupView;
 use crate::groups::policy::Access;
 use crate::ids::{PostId, TopicId};
-use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
 /// An edit as typed: the new body, and for an opening post optionally a new title and tags.
@@ -57,7 +56,7 @@ impl Agora {
                 body_markdown: screened.body.as_str().to_owned(),
                 body_html: screened.rendered.html,
                 body_text: screened.rendered.text,
-                at: Timestamp::now(),
+                at: self.now(),
                 hold: screened.hold.clone(),
             })
             .await?;
@@ -134,7 +133,7 @@ impl Agora {
         let audit = if post.author.id == actor.id {
             Vec::new()
         } else {
-            Agora::audit_entry(
+            self.audit_entry(
                 viewer,
                 "post.edit",
                 format!("post:{} by {}", post.id, post.author.username),
@@ -152,7 +151,7 @@ impl Agora {
                     body_text: screened.rendered.text,
                     title: screened.title.map(|t| (t.as_str().to_owned(), t.slug())),
                     tags,
-                    at: Timestamp::now(),
+                    at: self.now(),
                     hold: screened.hold.clone(),
                 },
                 &audit,
@@ -204,7 +203,7 @@ impl Agora {
         let audit = if post.author.id == actor.id {
             Vec::new()
         } else {
-            Agora::audit_entry(
+            self.audit_entry(
                 viewer,
                 "post.delete",
                 format!("post:{} by {}", post.id, post.author.username),
@@ -213,7 +212,7 @@ impl Agora {
             )
         };
         self.store
-            .set_post_deleted(post.id, true, actor.id, Timestamp::now(), &audit)
+            .set_post_deleted(post.id, true, actor.id, self.now(), &audit)
             .await?;
         Ok(())
     }
@@ -228,7 +227,7 @@ impl Agora {
         if group.access < Access::Moderate {
             return Err(ForumError::Forbidden("moderators_only"));
         }
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             "post.restore",
             format!("post:{} by {}", post.id, post.author.username),
@@ -236,7 +235,7 @@ impl Agora {
             String::new(),
         );
         self.store
-            .set_post_deleted(post.id, false, actor.id, Timestamp::now(), &audit)
+            .set_post_deleted(post.id, false, actor.id, self.now(), &audit)
             .await?;
         self.store.post(id).await?.ok_or(ForumError::NotFound)
     }

@@ -137,7 +137,7 @@ impl Agora {
                 .member_by_id(actor.id)
                 .await?
                 .map(|m| m.created_at);
-            if joined.is_some_and(|at| at > Timestamp::now().plus_seconds(-new_hours * 3_600)) {
+            if joined.is_some_and(|at| at > self.now().plus_seconds(-new_hours * 3_600)) {
                 return hold(format!(
                     "held by the spam check: links from an account younger than {new_hours} hours"
                 ));
@@ -146,7 +146,7 @@ impl Agora {
         let repeat_hours = trust[Knob::SpamRepeatHours];
         let text = normalised(body);
         if repeat_hours > 0 && actor.trust < TrustLevel::Regular && text.chars().count() >= 20 {
-            let since = Timestamp::now().plus_seconds(-repeat_hours * 3_600);
+            let since = self.now().plus_seconds(-repeat_hours * 3_600);
             let recent = self.store.recent_bodies(actor.id, since, 50).await?;
             let elsewhere = |topic: TopicId| match destination {
                 Destination::NewTopic => true,

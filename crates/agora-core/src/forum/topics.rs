@@ -10,7 +10,6 @@ use crate::groups::policy::Access;
 use crate::groups::{GroupError, GroupView};
 use crate::ids::TopicId;
 use crate::paging::{Cursor, Page};
-use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
 /// Why a forum use case failed.
@@ -134,7 +133,7 @@ impl Agora {
             body_markdown: screened.body.as_str().to_owned(),
             body_html: screened.rendered.html,
             body_text: screened.rendered.text,
-            at: Timestamp::now(),
+            at: self.now(),
             hold: screened.hold.clone(),
         };
         let (id, _) = self.store.insert_topic(&new).await?;
@@ -239,7 +238,7 @@ impl Agora {
             if let Some(value) = flag {
                 let action = if value { on } else { off };
                 let target = format!("topic:{} {}", topic.id, topic.title);
-                audit.extend(Agora::audit_entry(
+                audit.extend(self.audit_entry(
                     viewer,
                     action,
                     target,

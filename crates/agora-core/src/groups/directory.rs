@@ -10,7 +10,6 @@ use crate::groups::{Group, GroupSlug, GroupView, NewGroup, Visibility};
 use crate::ids::MemberId;
 use crate::members::is_forbidden_in_text;
 use crate::paging::NameCursor;
-use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
 /// Why a group use case failed.
@@ -116,7 +115,7 @@ impl Agora {
             description,
             visibility,
             owner: actor.id,
-            at: Timestamp::now(),
+            at: self.now(),
         };
         match self.store.insert_group(&new).await {
             Ok(_) => {}

@@ -9,7 +9,6 @@ use crate::groups::directory::{GroupError, visible};
 use crate::groups::policy::{Access, Relation};
 use crate::groups::{GroupMember, GroupRole, GroupView, Invitation, JoinRequest, Visibility};
 use crate::ids::{InvitationId, MemberId};
-use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
 /// What joining did.
@@ -37,14 +36,14 @@ impl Agora {
             (Relation::Requested, _) => Ok(JoinOutcome::Pending),
             (_, Visibility::Public) => {
                 self.store
-                    .add_member(view.group.id, actor.id, GroupRole::Member, Timestamp::now())
+                    .add_member(view.group.id, actor.id, GroupRole::Member, self.now())
                     .await?;
                 Ok(JoinOutcome::Member)
             }
             (Relation::Invited, _) => Err(GroupError::InvitationRequired),
             (_, Visibility::Closed) => {
                 self.store
-                    .insert_request(view.group.id, actor.id, Timestamp::now())
+                    .insert_request(view.group.id, actor.id, self.now())
                     .await?;
                 Ok(JoinOutcome::Pending)
             }
@@ -123,10 +122,10 @@ impl Agora {
             "request.reject"
         };
         let target = format!("member:{username} in {}", view.group.slug);
-        let audit = Agora::audit_entry(viewer, action, target, Some(view.group.id), String::new());
+        let audit = self.audit_entry(viewer, action, target, Some(view.group.id), String::new());
         let found = self
             .store
-            .decide_request(view.group.id, member, approve, by, Timestamp::now(), &audit)
+            .decide_request(view.group.id, member, approve, by, self.now(), &audit)
             .await?;
         if !found {
             return Err(GroupError::NotFound);
@@ -167,7 +166,7 @@ impl Agora {
         }
         let id = self
             .store
-            .insert_invitation(view.group.id, invitee, actor.id, Timestamp::now())
+            .insert_invitation(view.group.id, invitee, actor.id, self.now())
             .await?;
         self.store.invitation(id).await?.ok_or(GroupError::NotFound)
     }
@@ -188,7 +187,7 @@ impl Agora {
             .await?
             .filter(|i| i.invitee == me && i.state == "pending")
             .ok_or(GroupError::NotFound)?;
-        self.store.accept_invitation(id, Timestamp::now()).await?;
+        self.store.accept_invitation(id, self.now()).await?;
         let (group, relation) = self
             .store
             .group_by_id(invitation.group_id, Some(me))
@@ -250,7 +249,7 @@ impl Agora {
             _ => return Err(GroupError::NotAMember),
         }
         let target = format!("member:{username} in {}", view.group.slug);
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             "member.remove",
             target,
@@ -293,7 +292,7 @@ impl Agora {
             return Err(GroupError::LastOwner);
         }
         let target = format!("member:{username} in {}", view.group.slug);
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             "member.group_role",
             target,

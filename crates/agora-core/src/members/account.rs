@@ -10,7 +10,6 @@ use crate::members::{
     DisplayName, EmailAddress, Member, NewMember, NewSignup, Password, Profile, SessionKind,
     SessionToken, Username,
 };
-use crate::time::Timestamp;
 use crate::viewer::{SiteRole, Viewer};
 
 /// What a person typed into the sign-up form.
@@ -161,7 +160,7 @@ impl Agora {
             .hash(&password)
             .await
             .map_err(StoreError::Other)?;
-        let now = Timestamp::now();
+        let now = self.now();
         let mut consents: Vec<(String, i64, bool)> = documents
             .iter()
             .map(|d| (d.kind.clone(), d.version, true))
@@ -223,7 +222,7 @@ impl Agora {
             display_name,
             password_hash,
             role,
-            at: Timestamp::now(),
+            at: self.now(),
             verified,
         };
         self.store.insert_member(&new).await.map_err(taken)
@@ -265,7 +264,7 @@ impl Agora {
         kind: SessionKind,
         client: &str,
     ) -> Result<(SessionToken, Member), LoginError> {
-        let now = Timestamp::now();
+        let now = self.now();
         let window = self.config.login_window_secs;
         let floor = now.plus_seconds(-window);
         let login_key = format!(
@@ -324,7 +323,7 @@ impl Agora {
         kind: SessionKind,
     ) -> Result<SessionToken, StoreError> {
         let token = SessionToken::generate();
-        let now = Timestamp::now();
+        let now = self.now();
         let expires = now.plus_seconds(self.config.session_days * 86_400);
         self.store
             .insert_session(&token.hash(), member.id, kind, now, expires)
@@ -351,7 +350,7 @@ impl Agora {
         token: &str,
     ) -> Result<(Viewer, Option<SessionFacts>), StoreError> {
         let hash = crate::members::session::hash_token(token);
-        let Some(session) = self.store.session_actor(&hash, Timestamp::now()).await? else {
+        let Some(session) = self.store.session_actor(&hash, self.now()).await? else {
             return Ok((Viewer::guest(), None));
         };
         let mut actor = session.actor;
@@ -414,7 +413,7 @@ impl Agora {
             None => me.bio.clone(),
         };
         self.store
-            .update_profile(me.id, &display_name, &bio)
+            .update_profile(me.id, &display_name, &bio, self.now())
             .await?;
         self.me(viewer).await
     }

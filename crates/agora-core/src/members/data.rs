@@ -136,7 +136,7 @@ impl Agora {
     /// The signed-in member's archive.
     pub async fn export_my_data(&self, viewer: &Viewer) -> Result<MemberArchive, DataError> {
         let id = viewer.id().ok_or(DataError::SignInRequired)?;
-        let mut archive = self.store.member_archive(id, Timestamp::now()).await?;
+        let mut archive = self.store.member_archive(id, self.now()).await?;
         archive.consents = self.store.consents_of(id).await?;
         archive.trust = Some(self.trust_report(id).await?);
         archive.sanctions = self.store.sanctions_of(id).await?;
@@ -166,7 +166,7 @@ impl Agora {
             return Err(DataError::WrongPassword);
         }
         self.store
-            .erase_member(id, remove_posts, Timestamp::now(), &[])
+            .erase_member(id, remove_posts, self.now(), &[])
             .await?;
         Ok(())
     }
@@ -197,7 +197,7 @@ impl Agora {
         } else {
             "posts kept, anonymised"
         };
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             "member.erase",
             format!("member:{}", member.id),
@@ -205,7 +205,7 @@ impl Agora {
             detail.into(),
         );
         self.store
-            .erase_member(member.id, remove_posts, Timestamp::now(), &audit)
+            .erase_member(member.id, remove_posts, self.now(), &audit)
             .await?;
         Ok(())
     }

@@ -8,7 +8,6 @@ use crate::agora::Agora;
 use crate::error::{Invalid, StoreError};
 use crate::mail::Mail;
 use crate::members::{EmailAddress, Member, Password, SessionToken, plausibility};
-use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
 /// How long a verification link lives, in seconds.
@@ -45,7 +44,7 @@ impl Agora {
         email: &str,
     ) -> Result<(), StoreError> {
         let token = SessionToken::generate();
-        let now = Timestamp::now();
+        let now = self.now();
         self.store
             .insert_email_token(
                 &token.hash(),
@@ -108,7 +107,7 @@ impl Agora {
     #[instrument(skip_all)]
     pub async fn confirm_email(&self, token: &str) -> Result<Member, EmailError> {
         let hash = crate::members::session::hash_token(token.trim());
-        match self.store.confirm_email(&hash, Timestamp::now()).await {
+        match self.store.confirm_email(&hash, self.now()).await {
             Ok(Some(id)) => Ok(self
                 .store
                 .member_by_id(id)
@@ -166,7 +165,7 @@ impl Agora {
         self.limit(&format!("reset-member:{}", member.id.0), 3, 3_600)
             .await?;
         let token = SessionToken::generate();
-        let now = Timestamp::now();
+        let now = self.now();
         self.store
             .insert_email_token(
                 &token.hash(),
@@ -207,7 +206,7 @@ impl Agora {
         let token_hash = crate::members::session::hash_token(token.trim());
         match self
             .store
-            .reset_password(&token_hash, &hash, Timestamp::now())
+            .reset_password(&token_hash, &hash, self.now())
             .await?
         {
             Some(_) => Ok(()),

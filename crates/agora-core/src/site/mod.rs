@@ -159,7 +159,7 @@ impl Agora {
         .filter_map(|(name, set)| set.then_some(name))
         .collect();
         let writes = patch::validate(patch)?;
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             "site.settings",
             "site".into(),

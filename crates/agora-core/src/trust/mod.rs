@@ -52,7 +52,7 @@ impl Agora {
 
     /// Counts a visit on a new day, and looks at the member's level again (once a day).
     pub(crate) async fn record_visit(&self, member: MemberId, last_visit_day: i64) {
-        let today = day_of(Timestamp::now());
+        let today = day_of(self.now());
         if last_visit_day >= today {
             return;
         }
@@ -81,7 +81,7 @@ impl Agora {
         if let (Some(actor), Some(last)) = (viewer.actor(), view.posts.last()) {
             let read = self
                 .store
-                .record_read(actor.id, view.topic.id, last.number, Timestamp::now())
+                .record_read(actor.id, view.topic.id, last.number, self.now())
                 .await;
             match read {
                 // A newcomer's first level is earned by reading alone: look at once.
@@ -106,7 +106,9 @@ impl Agora {
             return Ok(level);
         }
         let settings = self.trust_settings().await?;
-        let since = Timestamp::now().plus_seconds(-settings[Knob::FlagsWindowDays] * 86_400);
+        let since = self
+            .now()
+            .plus_seconds(-settings[Knob::FlagsWindowDays] * 86_400);
         let stats = self.store.trust_stats(member, since).await?;
         let earned = state.earned.max(settings.earned(&stats));
         let next = TrustState {
@@ -143,7 +145,9 @@ impl Agora {
 
     pub(crate) async fn trust_report(&self, member: MemberId) -> Result<TrustReport, StoreError> {
         let settings = self.trust_settings().await?;
-        let since = Timestamp::now().plus_seconds(-settings[Knob::FlagsWindowDays] * 86_400);
+        let since = self
+            .now()
+            .plus_seconds(-settings[Knob::FlagsWindowDays] * 86_400);
         let stats = self.store.trust_stats(member, since).await?;
         let state = self.store.trust_of(member).await?;
         let staff = self
@@ -197,7 +201,7 @@ impl Agora {
             || "computed from activity".to_owned(),
             |l| format!("level {} ({})", l.number(), l.name()),
         );
-        let audit = Agora::audit_entry(
+        let audit = self.audit_entry(
             viewer,
             "member.trust",
             format!("member:{}", member.username),

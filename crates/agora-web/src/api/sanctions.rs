@@ -27,8 +27,9 @@ pub struct SanctionResponse {
     pub active: bool,
 }
 
-impl From<&Sanction> for SanctionResponse {
-    fn from(s: &Sanction) -> Self {
+impl SanctionResponse {
+    /// The sanction as the API shows it, `active` at `now`.
+    fn new(s: &Sanction, now: Timestamp) -> Self {
         Self {
             id: s.id,
             kind: s.kind.as_str(),
@@ -36,7 +37,7 @@ impl From<&Sanction> for SanctionResponse {
             starts_at: s.starts_at.to_rfc3339(),
             ends_at: s.ends_at.map(|e| e.to_rfc3339()),
             lifted: s.lifted,
-            active: s.active(Timestamp::now()),
+            active: s.active(now),
         }
     }
 }
@@ -109,7 +110,10 @@ pub async fn impose(
         .agora
         .sanction(&auth.viewer, &username, kind, &req.reason, req.days)
         .await?;
-    Ok((StatusCode::CREATED, Json(SanctionResponse::from(&s))))
+    Ok((
+        StatusCode::CREATED,
+        Json(SanctionResponse::new(&s, state.agora.now())),
+    ))
 }
 
 /// Lifts a sanction (site moderators).
@@ -134,7 +138,10 @@ pub async fn mine(
     auth: Auth,
 ) -> Result<Json<Vec<SanctionResponse>>, ApiError> {
     let rows = state.agora.my_sanctions(&auth.viewer).await?;
-    Ok(Json(rows.iter().map(SanctionResponse::from).collect()))
+    let now = state.agora.now();
+    Ok(Json(
+        rows.iter().map(|s| SanctionResponse::new(s, now)).collect(),
+    ))
 }
 
 /// Appeals one's own sanction to the moderators.

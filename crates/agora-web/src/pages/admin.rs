@@ -275,7 +275,7 @@ pub async fn members(
         rows.truncate(100);
         rows.last().map(|m| m.id.0)
     });
-    let total = state.agora.store().count_members().await?;
+    let total = state.agora.member_count().await?;
     Ok(render(&Members {
         layout: page.layout("Admin: members", "Members.", "admin", true),
         tab: "members",

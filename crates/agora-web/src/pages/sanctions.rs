@@ -6,7 +6,6 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use agora_core::sanctions::SanctionKind;
-use agora_core::time::Timestamp;
 
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
@@ -44,7 +43,7 @@ pub async fn show(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, ApiError> {
     let rows = state.agora.my_sanctions(&page.viewer).await?;
-    let now = Timestamp::now();
+    let now = state.agora.now();
     Ok(render(&Sanctions {
         layout: page.layout(
             "Your account's standing",

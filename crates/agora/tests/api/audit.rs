@@ -148,7 +148,8 @@ async fn an_action_whose_audit_entry_fails_is_not_taken() {
             pinned: Some(true),
             locked: None,
         };
-        let store = app.app.agora.store();
+        let store = &app.app.store;
+        use agora_core::store::ForumStore as _;
         let r = store
             .set_topic_flags(agora_core::TopicId(topic), pinned, &[broken])
             .await;

@@ -11,17 +11,24 @@ fn granted(prefs: &Value, subject: &str) -> Option<bool> {
     prefs.as_array()?.iter().find(|p| p["subject"] == subject)?["granted"].as_bool()
 }
 
-/// Waits for the background delivery of the newest bulletin to finish; returns it.
+/// Lets the event worker deliver what was sent; the newest bulletin.
 async fn delivered(app: &TestApp, admin: &str) -> Value {
-    for _ in 0..200 {
-        let list = app.get("/api/v1/bulletins", Some(admin)).await;
-        let newest = list.body[0].clone();
-        if newest["sent"] == newest["recipients"] {
-            return newest;
+    app.work().await;
+    app.get("/api/v1/bulletins", Some(admin)).await.body[0].clone()
+}
+
+/// How many mails each address got whose text contains `needle`.
+fn mails_per_address(app: &TestApp, needle: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for mail in app.mails_to("@") {
+        if !mail.contains(needle) {
+            continue;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        if let Some(to) = mail.lines().find_map(|l| l.strip_prefix("To: ")) {
+            *counts.entry(to.trim().to_owned()).or_insert(0) += 1;
+        }
     }
-    panic!("the bulletin was not delivered");
+    counts
 }
 
 #[tokio::test]
@@ -122,6 +129,68 @@ async fn a_bulletin_reaches_only_members_who_opted_in_and_unsubscribes_in_one_cl
         assert_eq!(r.body["recipients"], 0);
         assert!(app.page("/admin/bulletins", Some(&admin)).await.text.contains("Spring ride on 12 April"));
         assert_eq!(app.post("/api/v1/unsubscribe", None, json!({"token": forged})).await.status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+/// Bulletin delivery is work the event worker does from the outbox: it survives a restart, a
+/// worker that died holding the lease is replaced once the lease lapses, and a worker stopped
+/// mid-way is taken over where it got to (at most the one member it was mailing then gets a
+/// second copy).
+#[tokio::test]
+async fn a_bulletin_is_delivered_after_a_restart_and_a_stopped_worker_is_taken_over() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let mut members = Vec::new();
+        for i in 0..130 {
+            let name = format!("rider{i:03}");
+            let token = app.register(&name).await;
+            app.call(Method::PUT, "/api/v1/me/email-preferences", Some(&token), Some(json!({"email_bulletins": true}))).await;
+            members.push(format!("{name}@example.com"));
+        }
+        let r = app.post("/api/v1/bulletins", Some(&admin), json!({"subject": "Autumn ride", "body": "Lights on."})).await;
+        assert_eq!((r.status, r.body["recipients"].as_i64()), (StatusCode::ACCEPTED, Some(130)), "{}", r.text);
+
+        // The server stops before its worker got to the bulletin.
+        let app = app.restart().await;
+        assert!(mails_per_address(&app, "Autumn ride").is_empty());
+
+        // A worker takes the lease and dies: nobody else delivers until the lease lapses.
+        let now = app.app.agora.now();
+        use agora_core::store::EventStore as _;
+        let claimed = app.app.store.claim_consumer("mail", "dead-worker", now, now.plus_seconds(60)).await;
+        assert_eq!(claimed.ok().flatten(), Some(0));
+        assert_eq!(app.work().await, 0);
+        assert!(mails_per_address(&app, "Autumn ride").is_empty());
+        app.clock.advance(61);
+
+        // The next worker is stopped mid-way, its future dropped wherever it stands once ten
+        // mails are out…
+        let ten_out = async {
+            while mails_per_address(&app, "Autumn ride").len() < 10 {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        };
+        tokio::select! {
+            handled = app.work_as("first") => panic!("the first worker finished ({handled}) before it was stopped"),
+            () = ten_out => {}
+        }
+        let partial = mails_per_address(&app, "Autumn ride").len();
+        assert!((10..130).contains(&partial), "{partial} mailed before the stop");
+        // …and the one after it takes over once its lease lapses.
+        assert_eq!(app.work_as("second").await, 0, "the first worker still holds the lease");
+        app.clock.advance(61);
+        assert_eq!(app.work_as("second").await, 1);
+
+        let counts = mails_per_address(&app, "Autumn ride");
+        let missing: Vec<&String> = members.iter().filter(|m| !counts.contains_key(*m)).collect();
+        assert!(missing.is_empty(), "never mailed: {missing:?}");
+        let twice: Vec<(&String, &usize)> = counts.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(twice.len() <= 1 && twice.iter().all(|(_, n)| **n == 2), "mailed more than once: {twice:?}");
+        assert_eq!(counts.len(), 130, "{counts:?}");
+        let b = app.get("/api/v1/bulletins", Some(&admin)).await.body[0].clone();
+        assert_eq!(b["sent"], 130, "{b}");
+        assert_eq!(app.work().await, 0, "nothing is left to do");
     })
     .await;
 }

@@ -22,6 +22,8 @@ pub const PASSWORD: &str = "correct horse battery";
 /// A running application on a fresh database.
 pub struct TestApp {
     pub app: App,
+    /// The application's clock: `advance` it to see suspensions end and sessions expire.
+    pub clock: std::sync::Arc<agora_core::time::ShiftedClock>,
     pub router: Router,
     pub backend: &'static str,
     pub database_url: String,
@@ -173,7 +175,7 @@ impl TestApp {
         dir: tempfile::TempDir,
         config: AgoraConfig,
     ) -> Self {
-        let app = app::open(
+        let mut app = app::open(
             &url,
             PasswordHasher::fast_for_tests(),
             outbox(dir.path()),
@@ -181,16 +183,21 @@ impl TestApp {
         )
         .await
         .unwrap_or_else(|e| panic!("opening {url}: {e:#}"));
+        let clock = std::sync::Arc::new(agora_core::time::ShiftedClock::default());
+        app.agora = app.agora.with_clock(clock.clone());
         // Every in-process request comes from the same "address": the sign-up burst rule
         // would stop the fourth account of every test (the tests of the rule lower it again).
-        app.agora
-            .store()
-            .put_setting("registration_burst_per_10_min", "10000")
-            .await
-            .unwrap_or_else(|e| panic!("settings: {e}"));
+        agora_core::store::MemberStore::put_setting(
+            &*app.store,
+            "registration_burst_per_10_min",
+            "10000",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("settings: {e}"));
         let router = app.router(WebConfig::new("http://agora.test"));
         Self {
             app,
+            clock,
             router,
             backend,
             database_url: url,
@@ -209,7 +216,7 @@ impl TestApp {
     /// Opens the same database again, as a restarted server would.
     pub async fn restart(self) -> Self {
         self.app.store.close().await;
-        let app = app::open(
+        let mut app = app::open(
             &self.database_url,
             PasswordHasher::fast_for_tests(),
             outbox(self._dir.path()),
@@ -217,6 +224,7 @@ impl TestApp {
         )
         .await
         .unwrap_or_else(|e| panic!("reopening: {e:#}"));
+        app.agora = app.agora.with_clock(self.clock.clone());
         let router = app.router(WebConfig::new("http://agora.test"));
         Self {
             app,
@@ -233,6 +241,21 @@ impl TestApp {
             ..WebConfig::new("http://agora.test")
         });
         Self { router, ..self }
+    }
+
+    /// Runs the event worker until it has handled every event recorded so far (what `agora
+    /// serve` does in the background); returns how many it handled.
+    pub async fn work(&self) -> usize {
+        self.work_as("test-worker").await
+    }
+
+    /// Like [`TestApp::work`], as the worker named `holder`.
+    pub async fn work_as(&self, holder: &str) -> usize {
+        self.app
+            .agora
+            .work(holder)
+            .await
+            .unwrap_or_else(|e| panic!("the event worker failed: {e}"))
     }
 
     /// Sends a request through the router.

@@ -1,0 +1,217 @@
+//! Domain events and the worker that acts on them.
+//!
+//! A use case that changes something others must act on records a typed [`Event`] in the
+//! `outbox` table, in the same transaction as the change: the change and the news of it commit
+//! together or not at all. The worker ([`Agora::work`]) hands each event to every consumer at
+//! least once, in the order the events were recorded, and remembers per consumer how far it
+//! got. Several workers may share one database (several `agora serve` nodes, or `agora worker`
+//! processes): a consumer is leased to one worker at a time, and a lease that is not renewed
+//! (its worker died) lapses after [`LEASE_SECS`], so another worker takes over where the first
+//! one's last recorded position was. Consumers must therefore be idempotent, or as near as the
+//! outside world allows: a bulletin's delivery records its progress after every mail, so a
+//! worker killed mid-way mails at most one member twice.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Agora;
+use crate::error::StoreError;
+use crate::time::Timestamp;
+
+/// Something that happened, as consumers read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// An admin sent a bulletin: its mails are to be delivered to the members who opted in.
+    BulletinSent { bulletin: i64 },
+}
+
+impl Event {
+    /// What the event is about: events of one stream are handled in the order they happened.
+    pub fn stream(&self) -> String {
+        match self {
+            Event::BulletinSent { bulletin } => format!("bulletin:{bulletin}"),
+        }
+    }
+
+    /// The event's name, as stored and logged.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::BulletinSent { .. } => "bulletin_sent",
+        }
+    }
+
+    /// The event as stored (JSON).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// An event as it was recorded.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// Its place in the outbox: consumers handle events in order of id.
+    pub id: i64,
+    pub at: Timestamp,
+    /// The event, or `None` if this version of agora does not know its type (a newer node
+    /// recorded it); consumers skip it.
+    pub event: Option<Event>,
+    /// The stored name, for the log when the event is unknown.
+    pub name: String,
+}
+
+impl Recorded {
+    /// Reads a stored event.
+    pub fn parse(id: i64, at: Timestamp, name: String, payload: &str) -> Self {
+        Self {
+            id,
+            at,
+            event: serde_json::from_str(payload).ok(),
+            name,
+        }
+    }
+}
+
+/// How long a worker holds a consumer before another worker may take it over, in seconds.
+pub const LEASE_SECS: i64 = 60;
+
+/// The consumers of events, each with its own position in the outbox.
+pub const CONSUMERS: &[&str] = &["mail"];
+
+/// Events read at once by a worker.
+const BATCH: u32 = 100;
+
+/// What a consumer did with an event.
+pub(crate) enum Handled {
+    /// Finished with it: the position may move past it.
+    Done,
+    /// More to do (a long delivery does its work in pieces, renewing the lease between them).
+    More,
+}
+
+impl Agora {
+    /// Hands every event recorded since each consumer's position to that consumer, for the
+    /// consumers no other worker holds; returns how many events were handled. `holder` names
+    /// this worker (unique per process).
+    pub async fn work(&self, holder: &str) -> Result<usize, StoreError> {
+        let mut handled = 0;
+        for &consumer in CONSUMERS {
+            handled += self.work_for(consumer, holder).await?;
+        }
+        Ok(handled)
+    }
+
+    async fn work_for(&self, consumer: &str, holder: &str) -> Result<usize, StoreError> {
+        let now = self.now();
+        let Some(mut position) = self
+            .store
+            .claim_consumer(consumer, holder, now, now.plus_seconds(LEASE_SECS))
+            .await?
+        else {
+            return Ok(0);
+        };
+        let mut handled = 0;
+        let result = async {
+            loop {
+                let events = self.store.events_after(position, BATCH).await?;
+                if events.is_empty() {
+                    return Ok(());
+                }
+                for recorded in events {
+                    while let Handled::More = self.consume(consumer, &recorded).await? {
+                        if !self.keep_lease(consumer, holder, position).await? {
+                            return Ok(());
+                        }
+                    }
+                    position = recorded.id;
+                    handled += 1;
+                    if !self.keep_lease(consumer, holder, position).await? {
+                        // Another worker took over (this one stalled past its lease).
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        .await;
+        // The lease ends now rather than at its time, so the next round (of any worker)
+        // starts at once.
+        self.store.release_consumer(consumer, holder).await?;
+        result.map(|()| handled)
+    }
+
+    /// Records `position` for `consumer` and renews `holder`'s lease; `false` if another
+    /// worker holds it now.
+    async fn keep_lease(
+        &self,
+        consumer: &str,
+        holder: &str,
+        position: i64,
+    ) -> Result<bool, StoreError> {
+        let until = self.now().plus_seconds(LEASE_SECS);
+        self.store
+            .advance_consumer(consumer, holder, position, until)
+            .await
+    }
+
+    async fn consume(&self, consumer: &str, recorded: &Recorded) -> Result<Handled, StoreError> {
+        let Some(event) = &recorded.event else {
+            tracing::warn!(
+                event = recorded.id,
+                name = %recorded.name,
+                "an event of a type this version does not know was skipped"
+            );
+            return Ok(Handled::Done);
+        };
+        match (consumer, event) {
+            ("mail", Event::BulletinSent { bulletin }) => self.deliver_bulletin(*bulletin).await,
+            _ => Ok(Handled::Done),
+        }
+    }
+
+    /// Runs the worker until `stop` completes: a round every time a use case of this process
+    /// records an event, and at least every `poll` (for events recorded by other processes).
+    pub async fn run_worker(
+        &self,
+        holder: &str,
+        poll: std::time::Duration,
+        stop: impl std::future::Future<Output = ()>,
+    ) {
+        tokio::pin!(stop);
+        loop {
+            // Stopping drops the round wherever it stands: every step it took is recorded, and
+            // its lease lapses after `LEASE_SECS` for the next worker to go on.
+            tokio::select! {
+                () = &mut stop => return,
+                worked = self.work(holder) => {
+                    if let Err(e) = worked {
+                        tracing::error!(error = %e, "the event worker failed; it tries again");
+                    }
+                }
+            }
+            tokio::select! {
+                () = &mut stop => return,
+                () = self.events_recorded.notified() => {}
+                () = tokio::time::sleep(poll) => {}
+            }
+        }
+    }
+
+    /// Wakes this process's worker: a use case recorded an event.
+    pub(crate) fn nudge_worker(&self) {
+        self.events_recorded.notify_one();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_reads_back_as_it_was_stored_and_an_unknown_one_as_none() {
+        let event = Event::BulletinSent { bulletin: 7 };
+        assert_eq!(event.to_json(), r#"{"type":"bulletin_sent","bulletin":7}"#);
+        let back = Recorded::parse(1, Timestamp(0), event.name().into(), &event.to_json());
+        assert_eq!(back.event, Some(event));
+        let unknown = Recorded::parse(2, Timestamp(0), "later".into(), r#"{"type":"later"}"#);
+        assert_eq!(unknown.event, None);
+    }
+}

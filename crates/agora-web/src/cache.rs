@@ -10,8 +10,8 @@
 //!
 //! Staleness is bounded twice: an entry lives `guest_cache_secs` (a new reply reaches guests on
 //! other nodes within that time), and every request that may change what guests see (any
-//! method but `GET`/`HEAD`, and the few `GET` links that confirm something) empties this node's
-//! cache at once. A page rendered while such a change was under way is not stored, so a
+//! method but `GET`/`HEAD` except a markdown preview and signing in or out, and the few `GET`
+//! links that confirm something) empties this node's cache at once. A page rendered while such a change was under way is not stored, so a
 //! hidden post or a group made secret never comes back from the cache on the node that made
 //! the change. Memory is bounded by `MAX_BYTES`.
 
@@ -162,10 +162,21 @@ pub async fn guest_cache(State(state): State<AppState>, req: Request, next: Next
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// A request that may change what guests see: every method but `GET` and `HEAD`, and the
-/// links in mails that confirm something by being opened.
+/// Requests that are not `GET`s yet change nothing a guest sees: a markdown preview (sent at
+/// every pause while a member types), signing in and signing out.
+const CHANGE_NOTHING_PUBLIC: &[&str] = &[
+    "/api/v1/markdown/preview",
+    "/api/v1/auth/login",
+    "/api/v1/auth/logout",
+    "/signin",
+    "/signout",
+];
+
+/// A request that may change what guests see: every method but `GET` and `HEAD` (except the
+/// few that change nothing public), and the links in mails that confirm something by being
+/// opened.
 fn changes_things(method: &Method, path: &str) -> bool {
-    (method != Method::GET && method != Method::HEAD)
+    (method != Method::GET && method != Method::HEAD && !CHANGE_NOTHING_PUBLIC.contains(&path))
         || path.starts_with("/verify/")
         || path.starts_with("/legal/complaints/confirm/")
 }

@@ -201,3 +201,56 @@ async fn a_members_secret_pages_never_reach_a_guest() {
     })
     .await;
 }
+
+/// A member typing (the live markdown preview posts at every pause) or signing in and out
+/// changes nothing a guest sees, so the guests' cache stays; a reply empties it.
+#[tokio::test]
+async fn previews_and_signing_in_keep_the_guest_cache_and_a_reply_empties_it() {
+    each_backend(|app| async move {
+        let app = app.with_guest_cache(60);
+        let admin = app.register("admin").await;
+        app.create_group(&admin, "open", "public").await;
+        let (topic, _) = app
+            .create_topic(&admin, "open", "Winter tyres", "Which ones grip on ice?")
+            .await;
+        let path = format!("/t/{topic}/winter-tyres");
+        assert_eq!(cache_state(&app.page(&path, None).await), Some("miss"));
+
+        for _ in 0..3 {
+            let r = app
+                .post(
+                    "/api/v1/markdown/preview",
+                    Some(&admin),
+                    json!({"body": "Studded ones **grip**"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        }
+        let r = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"login": "admin", "password": crate::support::PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(cache_state(&app.page(&path, None).await), Some("hit"));
+
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{topic}/posts"),
+                Some(&admin),
+                json!({"body": "Studded ones grip best."}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let after = app.page(&path, None).await;
+        assert_eq!(cache_state(&after), Some("miss"));
+        assert!(
+            after.text.contains("Studded ones grip best."),
+            "{}",
+            after.text
+        );
+    })
+    .await;
+}

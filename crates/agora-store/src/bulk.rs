@@ -81,7 +81,7 @@ pub struct BulkPost {
 const MAX_PARAMS: usize = 8_000;
 
 /// Runs `INSERT INTO {head} VALUES (…), (…)` for `rows` in statements of as many rows as fit.
-async fn insert_rows<'a, T>(
+pub(crate) async fn insert_rows<'a, T>(
     tx: &mut Handle,
     head: &str,
     columns: usize,
@@ -100,16 +100,60 @@ async fn insert_rows<'a, T>(
     Ok(())
 }
 
+/// Writes search entries (a post's id, title and text, as `args_of` gives them) with
+/// multi-row inserts; on PostgreSQL the server computes the tsvector from the same words.
+pub(crate) async fn insert_search<'a, T>(
+    tx: &mut Handle,
+    rows: &'a [T],
+    args_of: impl Fn(&'a T) -> Vec<Arg<'a>>,
+) -> Result<(), StoreError> {
+    if tx.backend() == Backend::Sqlite {
+        return insert_rows(tx, "post_search (rowid, title, body)", 3, rows, args_of).await;
+    }
+    for chunk in rows.chunks(MAX_PARAMS / 3) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "(${}::bigint, ${}::text, ${}::text)",
+                    i * 3 + 1,
+                    i * 3 + 2,
+                    i * 3 + 3
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO post_search (post_id, title, body, document) \
+             SELECT v.id, v.t, v.b, setweight(to_tsvector('english', v.t), 'A') || \
+             setweight(to_tsvector('english', v.b), 'B') FROM (VALUES {}) AS v (id, t, b)",
+            values.join(", ")
+        );
+        let args: Vec<Arg<'a>> = chunk.iter().flat_map(&args_of).collect();
+        tx.execute(sql, &args).await?;
+    }
+    Ok(())
+}
+
 impl SqlStore {
-    /// Loads members (verified, with their trust level) in one transaction.
-    pub async fn bulk_members(&self, rows: &[BulkMember]) -> Result<(), StoreError> {
+    /// Inserts `rows` into `head` (a table and its columns) in one transaction, `args_of`
+    /// giving each row's values.
+    async fn load<T: Clone + Send + Sync + 'static>(
+        &self,
+        head: &'static str,
+        columns: usize,
+        rows: &[T],
+        args_of: for<'a> fn(&'a T) -> Vec<Arg<'a>>,
+    ) -> Result<(), StoreError> {
         let rows = rows.to_vec();
         self.pools
             .write(move |tx| {
-                Box::pin(async move {
-                    let rows = &rows[..];
-                    insert_rows(
-            tx,
+                Box::pin(async move { insert_rows(tx, head, columns, &rows, args_of).await })
+            })
+            .await
+    }
+
+    /// Loads members (verified, with their trust level) in one transaction.
+    pub async fn bulk_members(&self, rows: &[BulkMember]) -> Result<(), StoreError> {
+        self.load(
             "members (id, username, username_key, email, display_name, bio, password_hash, role, \
              created_at, updated_at, email_verified_at, trust_level, trust_earned)",
             13,
@@ -132,22 +176,12 @@ impl SqlStore {
                 ]
             },
         )
-        .await?;
-                    Ok(())
-                })
-            })
-            .await
+        .await
     }
 
     /// Loads groups in one transaction.
     pub async fn bulk_groups(&self, rows: &[BulkGroup]) -> Result<(), StoreError> {
-        let rows = rows.to_vec();
-        self.pools
-            .write(move |tx| {
-                Box::pin(async move {
-                    let rows = &rows[..];
-                    insert_rows(
-            tx,
+        self.load(
             "groups (id, slug, name, description, visibility, member_count, topic_count, \
              created_by, created_at, last_activity_at)",
             10,
@@ -167,39 +201,25 @@ impl SqlStore {
                 ]
             },
         )
-        .await?;
-                    Ok(())
-                })
-            })
-            .await
+        .await
     }
 
     /// Loads memberships in one transaction.
     pub async fn bulk_memberships(&self, rows: &[BulkMembership]) -> Result<(), StoreError> {
-        let rows = rows.to_vec();
-        self.pools
-            .write(move |tx| {
-                Box::pin(async move {
-                    let rows = &rows[..];
-                    insert_rows(
-                        tx,
-                        "group_members (group_id, member_id, role, joined_at)",
-                        4,
-                        rows,
-                        |m| {
-                            vec![
-                                m.group_id.into(),
-                                m.member_id.into(),
-                                m.role.into(),
-                                m.joined_at.into(),
-                            ]
-                        },
-                    )
-                    .await?;
-                    Ok(())
-                })
-            })
-            .await
+        self.load(
+            "group_members (group_id, member_id, role, joined_at)",
+            4,
+            rows,
+            |m| {
+                vec![
+                    m.group_id.into(),
+                    m.member_id.into(),
+                    m.role.into(),
+                    m.joined_at.into(),
+                ]
+            },
+        )
+        .await
     }
 
     /// Loads topics with their tags in one transaction.
@@ -279,41 +299,14 @@ impl SqlStore {
                         },
                     )
                     .await?;
-                    fn args(p: &BulkPost) -> Vec<Arg<'_>> {
+                    insert_search(tx, rows, |p| {
                         vec![
                             p.id.into(),
                             p.title.as_str().into(),
                             p.body_text.as_str().into(),
                         ]
-                    }
-                    match tx.backend() {
-                        Backend::Sqlite => {
-                            insert_rows(tx, "post_search (rowid, title, body)", 3, rows, args).await?;
-                        }
-                        Backend::Postgres => {
-                            // The tsvector is computed by the server, from the same words.
-                            for chunk in rows.chunks(MAX_PARAMS / 3) {
-                                let values: Vec<String> = (0..chunk.len())
-                                    .map(|i| {
-                                        format!(
-                                            "(${}::bigint, ${}::text, ${}::text)",
-                                            i * 3 + 1,
-                                            i * 3 + 2,
-                                            i * 3 + 3
-                                        )
-                                    })
-                                    .collect();
-                                let sql = format!(
-                                    "INSERT INTO post_search (post_id, title, body, document) \
-                                     SELECT v.id, v.t, v.b, setweight(to_tsvector('english', v.t), 'A') || \
-                                     setweight(to_tsvector('english', v.b), 'B') FROM (VALUES {}) AS v (id, t, b)",
-                                    values.join(", ")
-                                );
-                                let flat: Vec<Arg<'_>> = chunk.iter().flat_map(args).collect();
-                                tx.execute(sql, &flat).await?;
-                            }
-                        }
-                    }
+                    })
+                    .await?;
                     Ok(())
                 })
             })

@@ -436,47 +436,48 @@ async fn copy_table(
     let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
     let kinds: Vec<Kind> = columns.iter().map(|(_, k)| *k).collect();
     let select = format!("SELECT {} FROM {table}", names.join(", "));
-    let insert = format!("INSERT INTO {table} ({})", names.join(", "));
+    let head = format!("{table} ({})", names.join(", "));
     let mut rows = source.rows(select, &kinds);
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     let mut copied = 0;
     while let Some(row) = rows.next().await {
         batch.push(row?);
         if batch.len() == BATCH_ROWS {
-            copied += write_batch(target, &insert, names.len(), std::mem::take(&mut batch)).await?;
+            copied += write_batch(target, &head, names.len(), std::mem::take(&mut batch)).await?;
             progress.advance(BATCH_ROWS as u64);
         }
     }
     if !batch.is_empty() {
         let n = batch.len() as u64;
-        copied += write_batch(target, &insert, names.len(), batch).await?;
+        copied += write_batch(target, &head, names.len(), batch).await?;
         progress.advance(n);
     }
     Ok(copied)
 }
 
-/// Writes rows with one multi-row insert, in one transaction of the target's.
+/// Writes rows into `head` (a table and its columns), in one transaction of the target's.
 async fn write_batch(
     target: &SqlStore,
-    insert: &str,
+    head: &str,
     columns: usize,
     rows: Vec<Vec<Value>>,
 ) -> Result<i64, StoreError> {
-    let sql = format!(
-        "{insert} VALUES {}",
-        crate::db::value_rows(rows.len(), columns)
-    );
     let n = rows.len() as i64;
+    let head = head.to_owned();
     target
         .pools
         .write(move |tx| {
             Box::pin(async move {
-                let args: Vec<Arg<'_>> = rows.iter().flatten().map(Value::arg).collect();
-                tx.execute(sql, &args).await?;
+                crate::bulk::insert_rows(tx, &head, columns, &rows, |r| values(r)).await?;
                 Ok(n)
             })
         })
         .await
+}
+
+/// A copied row's values, as arguments.
+fn values(row: &[Value]) -> Vec<Arg<'_>> {
+    row.iter().map(Value::arg).collect()
 }
 
 /// Rebuilds the search index on the target from the source's: each post's title and text,
@@ -514,39 +515,11 @@ async fn copy_search(
 
 async fn write_search(target: &SqlStore, rows: Vec<Vec<Value>>) -> Result<i64, StoreError> {
     let n = rows.len() as i64;
-    let backend = target.backend();
-    let mut sql = match backend {
-        Backend::Sqlite => "INSERT INTO post_search (rowid, title, body) VALUES ".to_owned(),
-        Backend::Postgres => "INSERT INTO post_search (post_id, title, body, document) \
-             SELECT v.id, v.t, v.b, setweight(to_tsvector('english', v.t), 'A') || \
-             setweight(to_tsvector('english', v.b), 'B') FROM (VALUES "
-            .to_owned(),
-    };
-    for i in 0..rows.len() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        match backend {
-            Backend::Sqlite => {
-                sql.push_str(&format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3))
-            }
-            Backend::Postgres => sql.push_str(&format!(
-                "(${}::bigint, ${}::text, ${}::text)",
-                i * 3 + 1,
-                i * 3 + 2,
-                i * 3 + 3
-            )),
-        }
-    }
-    if backend == Backend::Postgres {
-        sql.push_str(") AS v (id, t, b)");
-    }
     target
         .pools
         .write(move |tx| {
             Box::pin(async move {
-                let args: Vec<Arg<'_>> = rows.iter().flatten().map(Value::arg).collect();
-                tx.execute(sql, &args).await?;
+                crate::bulk::insert_search(tx, &rows, |r| values(r)).await?;
                 Ok(n)
             })
         })

@@ -281,8 +281,6 @@ impl GroupStore for SqlStore {
                             &[group.0.into()],
                         )
                         .await?;
-                    }
-                    if removed > 0 {
                         crate::audit::record(tx, &audit).await?;
                     }
                     Ok(removed > 0)

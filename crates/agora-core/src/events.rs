@@ -101,6 +101,10 @@ impl Agora {
     }
 
     async fn work_for(&self, consumer: &str, holder: &str) -> Result<usize, StoreError> {
+        // Looking is a read; only a worker with something to do takes the lease (a write).
+        if !self.store.pending(consumer).await? {
+            return Ok(0);
+        }
         let now = self.now();
         let Some(mut position) = self
             .store

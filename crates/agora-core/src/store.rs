@@ -75,6 +75,9 @@ impl<T> Store for T where
 /// and each consumer's position and lease in it (see `events.rs`).
 #[async_trait]
 pub trait EventStore: Send + Sync {
+    /// Whether events were recorded past `consumer`'s position (a read: an idle worker
+    /// looks without writing).
+    async fn pending(&self, consumer: &str) -> Result<bool, StoreError>;
     /// Leases `consumer` to `holder` until `until` if no other holder's lease runs past `now`
     /// (a consumer seen for the first time starts at 0); its position, or `None` if another
     /// worker holds it.

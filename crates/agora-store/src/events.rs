@@ -59,6 +59,18 @@ struct EventRow {
 
 #[async_trait]
 impl EventStore for SqlStore {
+    async fn pending(&self, consumer: &str) -> Result<bool, StoreError> {
+        let mut db = self.pools.read().await?;
+        let found = db
+            .optional::<Int>(
+                "SELECT o.id FROM outbox o WHERE o.id > COALESCE((SELECT c.position \
+                 FROM outbox_consumers c WHERE c.name = $1), 0) ORDER BY o.id LIMIT 1",
+                &[consumer.into()],
+            )
+            .await?;
+        Ok(found.is_some())
+    }
+
     async fn claim_consumer(
         &self,
         consumer: &str,

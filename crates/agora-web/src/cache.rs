@@ -176,9 +176,7 @@ const CHANGE_NOTHING_PUBLIC: &[&str] = &[
 /// few that change nothing public), and the links in mails that confirm something by being
 /// opened.
 fn changes_things(method: &Method, path: &str) -> bool {
-    (method != Method::GET && method != Method::HEAD && !CHANGE_NOTHING_PUBLIC.contains(&path))
-        || path.starts_with("/verify/")
-        || path.starts_with("/legal/complaints/confirm/")
+    crate::finish::may_change(method, path) && !CHANGE_NOTHING_PUBLIC.contains(&path)
 }
 
 /// No session cookie and no bearer token: a guest, like every other guest.

@@ -9,7 +9,8 @@
 //! spawned task, which hyper cannot drop: a client that leaves only discards the answer, and a
 //! panic in a handler becomes a 500 instead of a dropped connection.
 //!
-//! A GET or HEAD runs on the connection's own task, as before: the writes a read makes (the
+//! A GET or HEAD runs on the connection's own task (except the links in mails that confirm
+//! something), as before: the writes a read makes (the
 //! reading record, a session's expiry slid forward, a day's visit) are each one transaction,
 //! and what follows them (a trust level recounted) is derived and recounted later anyway. A
 //! spawn costs a hand-over between threads, which on `/health` was a third of its time.
@@ -22,10 +23,18 @@ use tracing::Instrument as _;
 
 use crate::ApiError;
 
+/// Whether a request may change something: every method but `GET` and `HEAD`, and the links
+/// in mails that confirm something by being opened (a confirmation commits, then mails).
+pub(crate) fn may_change(method: &Method, path: &str) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD)
+        || path.starts_with("/verify/")
+        || path.starts_with("/legal/complaints/confirm/")
+}
+
 /// Runs the rest of the router for a request that may change something on a task of its
 /// own, and waits for its answer.
 pub async fn run_to_end(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD) {
+    if !may_change(req.method(), req.uri().path()) {
         return next.run(req).await;
     }
     let work = next.run(req).instrument(tracing::Span::current());

@@ -142,7 +142,10 @@ impl RemoteImages {
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
             return Ok(());
         }
-        let partial = self.dir.join(format!("{name}.partial"));
+        // A name of its own: two posts may copy the same bytes at once.
+        let partial = self
+            .dir
+            .join(format!("{name}.{}.partial", uuid::Uuid::new_v4().simple()));
         tokio::fs::write(&partial, bytes).await?;
         tokio::fs::rename(&partial, &path).await
     }
@@ -197,7 +200,9 @@ fn literal_refused(url: &url::Url, allowed: AddressPolicy) -> bool {
 }
 
 /// Whether an address is on the public internet: not loopback, private, link-local, shared
-/// (carrier-grade NAT), unique-local, multicast, documentation, benchmarking or reserved.
+/// (carrier-grade NAT), unique-local, site-local, multicast, documentation, benchmarking or
+/// reserved, nor an IPv6 address that carries an IPv4 one (NAT64, 6to4, Teredo,
+/// IPv4-compatible), which may lead anywhere.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip.to_canonical() {
         IpAddr::V4(v4) => {
@@ -216,14 +221,17 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
+            let [first, second, ..] = v6.segments();
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8
-                || first == 0x0064 && v6.segments()[1] == 0xff9b)
+                || (first & 0xffc0) == 0xfec0
+                || first == 0x2001 && (second == 0x0db8 || second == 0)
+                || first == 0x2002
+                || first == 0x0064 && second == 0xff9b
+                || v6.segments()[..6] == [0; 6])
         }
     }
 }
@@ -294,6 +302,11 @@ mod tests {
             ("ff02::1", false),
             ("2001:db8::1", false),
             ("64:ff9b::a00:1", false),
+            ("64:ff9b:1::a00:1", false),
+            ("fec0::1", false),
+            ("2002:a00:1::1", false),
+            ("2001:0:4136:e378::1", false),
+            ("::10.0.0.1", false),
         ] {
             let ip: IpAddr = addr.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
             assert_eq!(is_public(ip), public, "{addr}");

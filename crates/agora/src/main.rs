@@ -82,7 +82,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Copy a whole community into an empty database: SQLite to PostgreSQL, or back.
+    /// Copy a whole community into an empty database: SQLite to PostgreSQL, or back (stop
+    /// agora on the source first).
     Copy {
         /// The database to copy from (read, never changed): sqlite:PATH or postgres://…
         #[arg(long, value_name = "URL")]

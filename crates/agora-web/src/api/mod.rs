@@ -176,7 +176,7 @@ async fn ready(State(state): State<AppState>) -> Response {
 /// built a wrong address learns where the routes are listed.
 pub async fn fallback(method: Method, uri: Uri) -> ApiError {
     tracing::debug!(%method, %uri, "no route");
-    metrics::counter!("agora_http_requests_total", "method" => method.as_str().to_owned(), "route" => "unmatched", "status" => "404")
+    metrics::counter!("agora_http_requests_total", "method" => crate::measure::method_label(&method), "route" => "unmatched", "status" => "404")
         .increment(1);
     let mut e = ApiError::not_found();
     if uri.path().starts_with("/api/") {

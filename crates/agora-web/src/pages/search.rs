@@ -47,6 +47,17 @@ pub struct SearchQuery {
 const PER_PAGE: u32 = 20;
 
 /// Runs a search; an empty query shows the form.
+/// The words a search looked for, space-separated, if it looked for every word typed.
+fn searched_words(raw: &str) -> Option<String> {
+    let parsed = agora_core::search::SearchQuery::parse(raw).ok()?;
+    let typed: Vec<String> = raw
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    (typed == parsed.terms()).then(|| parsed.terms().join(" "))
+}
+
 pub async fn search(
     State(state): State<AppState>,
     page: Page,
@@ -108,12 +119,14 @@ pub async fn search(
             // Results that found something are a page worth finding (like a tag page); a
             // query that found nothing stays out of search engines, so a link to a made-up
             // query cannot put a page of ours with its words in the title into their index.
-            if !view.results.is_empty() {
+            // Nor can one whose words the search partly ignored (past the eighth, say): the
+            // page is indexable only as the words searched for, and its address is theirs.
+            if let Some(words) = searched_words(&query).filter(|_| !view.results.is_empty()) {
                 view.layout.noindex = false;
                 view.layout.canonical = format!(
                     "{}/search?q={}{}",
                     state.config.public_url,
-                    urlencode(query.trim()),
+                    urlencode(&words),
                     if offset > 0 {
                         format!("&offset={offset}")
                     } else {

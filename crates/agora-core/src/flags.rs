@@ -79,7 +79,7 @@ impl Agora {
         if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
             return Err(ForumError::Forbidden(code));
         }
-        let (post, _, group) = self.post(viewer, id).await?;
+        let (post, topic, group) = self.post(viewer, id).await?;
         if !REASONS.iter().any(|(r, _)| *r == reason) {
             return Err(Invalid::new(
                 "reason",
@@ -89,9 +89,12 @@ impl Agora {
             .into());
         }
         let note = check_note(note)?;
-        if post.author.id == actor.id {
-            return Err(ForumError::Forbidden("own_post"));
-        }
+        crate::items::decide(
+            viewer,
+            group.access,
+            &post.facts(&topic),
+            crate::items::Action::Flag,
+        )?;
         let now = self.now();
         let min_level = self.trust_settings().await?[crate::trust::Knob::FlagHideMinLevel];
         let min_level = crate::trust::TrustLevel::from_number(min_level).unwrap_or_default();

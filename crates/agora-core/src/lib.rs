@@ -17,6 +17,7 @@ pub mod flags;
 pub mod forum;
 pub mod groups;
 pub mod ids;
+pub mod items;
 pub mod mail;
 pub mod mailings;
 pub mod members;

@@ -211,7 +211,8 @@ impl From<TopicRow> for Topic {
 /// Columns of [`PostRow`], for `posts p JOIN members a ON a.id = p.author_id`.
 pub const POST_COLUMNS: &str = "p.id, p.topic_id, p.group_id, p.number, p.author_id, \
     a.username AS author_username, a.display_name AS author_display_name, p.body_markdown, \
-    p.body_html, p.created_at, p.edited_at, p.revision_count, p.deleted";
+    p.body_html, p.created_at, p.edited_at, p.revision_count, p.deleted, \
+    (p.deleted AND EXISTS (SELECT 1 FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL)) AS held";
 
 #[derive(sqlx::FromRow)]
 pub struct PostRow {
@@ -228,6 +229,7 @@ pub struct PostRow {
     pub edited_at: Option<i64>,
     pub revision_count: i64,
     pub deleted: bool,
+    pub held: bool,
 }
 
 impl From<PostRow> for Post {
@@ -248,6 +250,7 @@ impl From<PostRow> for Post {
             edited_at: r.edited_at.map(Timestamp),
             revision_count: r.revision_count,
             deleted: r.deleted,
+            held: r.held,
         }
     }
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{GroupId, MemberId, PostId, TopicId};
+use crate::items::{ItemFacts, ItemState};
 use crate::time::Timestamp;
 
 /// What a topic is. Every kind shares topics, posts, visibility and search; a kind adds its
@@ -85,6 +86,23 @@ pub struct Topic {
     pub last_activity_at: Timestamp,
 }
 
+impl Topic {
+    /// What the item rule needs to know of the topic (its opening post's author and state).
+    pub fn facts(&self) -> ItemFacts {
+        ItemFacts {
+            author: self.author.id,
+            state: if self.deleted {
+                ItemState::Deleted
+            } else {
+                ItemState::Published
+            },
+            locked: self.locked,
+            opening: true,
+            asker: None,
+        }
+    }
+}
+
 /// A post: a topic's opening post (number 1) or a reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Post {
@@ -99,6 +117,31 @@ pub struct Post {
     pub edited_at: Option<Timestamp>,
     pub revision_count: i64,
     pub deleted: bool,
+    /// Deleted while a flag on it is open: hidden by the system or by members' flags until a
+    /// moderator looks.
+    pub held: bool,
+}
+
+impl Post {
+    /// What the item rule needs to know of this post in `topic`.
+    pub fn facts(&self, topic: &Topic) -> ItemFacts {
+        ItemFacts {
+            author: self.author.id,
+            state: self.state(),
+            locked: topic.locked,
+            opening: self.number == 1,
+            asker: (topic.kind == TopicKind::Question).then_some(topic.author.id),
+        }
+    }
+
+    /// Where the post stands, for the item rule.
+    pub fn state(&self) -> ItemState {
+        match (self.deleted, self.held) {
+            (false, _) => ItemState::Published,
+            (true, true) => ItemState::Held,
+            (true, false) => ItemState::Deleted,
+        }
+    }
 }
 
 /// An earlier version of a post, kept when it was edited.

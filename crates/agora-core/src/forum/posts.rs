@@ -7,8 +7,8 @@ use crate::forum::screen::Destination;
 use crate::forum::topics::ForumError;
 use crate::forum::{NewPost, Post, PostEdit, Revision, Tags, Topic};
 use crate::groups::GroupView;
-use crate::groups::policy::Access;
 use crate::ids::{PostId, TopicId};
+use crate::items::{Action, Capabilities, Shown, decide};
 use crate::viewer::Viewer;
 
 /// An edit as typed: the new body, and for an opening post optionally a new title and tags.
@@ -28,21 +28,13 @@ impl Agora {
         viewer: &Viewer,
         topic_id: TopicId,
         body: &str,
-    ) -> Result<(Post, Topic), ForumError> {
+    ) -> Result<(Shown<Post>, Topic), ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
         if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
             return Err(ForumError::Forbidden(code));
         }
         let (topic, group) = self.readable_topic(viewer, topic_id).await?;
-        if group.access < Access::Participate {
-            return Err(ForumError::Forbidden("join_required"));
-        }
-        if topic.locked && group.access < Access::Moderate {
-            return Err(ForumError::Locked);
-        }
-        if !actor.verified {
-            return Err(ForumError::Forbidden("email_unverified"));
-        }
+        decide(viewer, group.access, &topic.facts(), Action::Reply)?;
         let screened = self
             .screen(actor, None, body, Destination::Reply(topic.id))
             .await?;
@@ -66,7 +58,13 @@ impl Agora {
         }
         self.after_posting(actor.id, actor.trust).await;
         let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
-        Ok((post, topic))
+        Ok((shown(viewer, post, &topic, &group), topic))
+    }
+
+    /// One post as the viewer is shown it, with what they may do with it.
+    pub async fn read_post(&self, viewer: &Viewer, id: PostId) -> Result<Shown<Post>, ForumError> {
+        let (post, topic, group) = self.post(viewer, id).await?;
+        Ok(shown(viewer, post, &topic, &group))
     }
 
     /// One post, with its topic and group, if the viewer may read it.
@@ -77,9 +75,7 @@ impl Agora {
     ) -> Result<(Post, Topic, GroupView), ForumError> {
         let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
         let (topic, group) = self.readable_topic(viewer, post.topic_id).await?;
-        if post.deleted && group.access < Access::Moderate {
-            return Err(ForumError::NotFound);
-        }
+        decide(viewer, group.access, &post.facts(&topic), Action::Read)?;
         Ok((post, topic, group))
     }
 
@@ -91,23 +87,13 @@ impl Agora {
         viewer: &Viewer,
         id: PostId,
         input: PostEditInput,
-    ) -> Result<Post, ForumError> {
+    ) -> Result<Shown<Post>, ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
         if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
             return Err(ForumError::Forbidden(code));
         }
         let (post, topic, group) = self.post(viewer, id).await?;
-        let moderator = group.access >= Access::Moderate;
-        let author = post.author.id == actor.id && group.access >= Access::Participate;
-        if !moderator && !author {
-            return Err(ForumError::Forbidden("author_only"));
-        }
-        if topic.locked && !moderator {
-            return Err(ForumError::Locked);
-        }
-        if !actor.verified {
-            return Err(ForumError::Forbidden("email_unverified"));
-        }
+        decide(viewer, group.access, &post.facts(&topic), Action::Edit)?;
         if post.number != 1 && (input.title.is_some() || input.tags.is_some()) {
             return Err(Invalid::new(
                 "title",
@@ -160,7 +146,8 @@ impl Agora {
         if screened.hold.is_some() {
             return Err(ForumError::Held);
         }
-        self.store.post(id).await?.ok_or(ForumError::NotFound)
+        let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
+        Ok(shown(viewer, post, &topic, &group))
     }
 
     /// Refuses to post until the viewer has accepted the current documents.
@@ -192,11 +179,8 @@ impl Agora {
         if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
             return Err(ForumError::Forbidden(code));
         }
-        let (post, _, group) = self.post(viewer, id).await?;
-        let moderator = group.access >= Access::Moderate;
-        if post.author.id != actor.id && !moderator {
-            return Err(ForumError::Forbidden("author_only"));
-        }
+        let (post, topic, group) = self.post(viewer, id).await?;
+        decide(viewer, group.access, &post.facts(&topic), Action::Delete)?;
         if post.deleted {
             return Ok(());
         }
@@ -218,15 +202,17 @@ impl Agora {
     }
 
     /// Restores a deleted post (moderators).
-    pub async fn restore_post(&self, viewer: &Viewer, id: PostId) -> Result<Post, ForumError> {
+    pub async fn restore_post(
+        &self,
+        viewer: &Viewer,
+        id: PostId,
+    ) -> Result<Shown<Post>, ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
         if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
             return Err(ForumError::Forbidden(code));
         }
-        let (post, _, group) = self.post(viewer, id).await?;
-        if group.access < Access::Moderate {
-            return Err(ForumError::Forbidden("moderators_only"));
-        }
+        let (post, topic, group) = self.post(viewer, id).await?;
+        decide(viewer, group.access, &post.facts(&topic), Action::Restore)?;
         let audit = self.audit_entry(
             viewer,
             "post.restore",
@@ -237,8 +223,15 @@ impl Agora {
         self.store
             .set_post_deleted(post.id, false, actor.id, self.now(), &audit)
             .await?;
-        self.store.post(id).await?.ok_or(ForumError::NotFound)
+        let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
+        Ok(shown(viewer, post, &topic, &group))
     }
 }
 
 use crate::error::Invalid;
+
+/// A post with the viewer's capabilities on it.
+fn shown(viewer: &Viewer, post: Post, topic: &Topic, group: &GroupView) -> Shown<Post> {
+    let can = Capabilities::of(viewer, group.access, &post.facts(topic));
+    Shown { item: post, can }
+}

@@ -9,6 +9,7 @@ use crate::forum::{NewTopic, Post, Tags, Topic, TopicFlags, TopicKind, TopicSort
 use crate::groups::policy::Access;
 use crate::groups::{GroupError, GroupView};
 use crate::ids::TopicId;
+use crate::items::{Action, Capabilities, Denied, Shown, decide};
 use crate::paging::{Cursor, Page};
 use crate::viewer::Viewer;
 
@@ -69,25 +70,72 @@ pub struct TopicListing {
     pub topics: Page<Topic>,
 }
 
-/// A topic with one page of its posts.
+/// A topic with one page of its posts, each with what the viewer may do with it.
 #[derive(Debug, Clone)]
 pub struct TopicView {
     pub topic: Topic,
     pub group: GroupView,
-    pub posts: Vec<Post>,
+    pub posts: Vec<Shown<Post>>,
+    /// What the viewer may do with the topic as a whole.
+    pub can: Capabilities,
+    /// Why the viewer may not reply, if they may not (for the page to say what to do).
+    pub reply: Result<(), Denied>,
     /// The number of the first post of the next page, if any.
     pub next_number: Option<i64>,
 }
 
 impl TopicView {
+    /// A topic and posts as `viewer` is shown them: bodies of deleted posts are emptied for
+    /// whoever may not read them, and every post carries the viewer's capabilities.
+    pub fn new(
+        viewer: &Viewer,
+        topic: Topic,
+        group: GroupView,
+        posts: Vec<Post>,
+        next_number: Option<i64>,
+    ) -> Self {
+        let access = group.access;
+        let posts = posts
+            .into_iter()
+            .map(|mut p| {
+                let can = Capabilities::of(viewer, access, &p.facts(&topic));
+                if !can.read {
+                    p.body_markdown.clear();
+                    p.body_html.clear();
+                }
+                Shown { item: p, can }
+            })
+            .collect();
+        let facts = topic.facts();
+        Self {
+            can: Capabilities::of(viewer, access, &facts),
+            reply: decide(viewer, access, &facts, Action::Reply),
+            topic,
+            group,
+            posts,
+            next_number,
+        }
+    }
+
     /// Whether the viewer may moderate this topic.
     pub fn can_moderate(&self) -> bool {
-        self.group.access >= Access::Moderate
+        self.can.moderate
     }
 
     /// Whether the viewer may reply now.
     pub fn can_reply(&self) -> bool {
-        self.group.access >= Access::Participate && (!self.topic.locked || self.can_moderate())
+        self.can.reply
+    }
+}
+
+impl From<Denied> for ForumError {
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::NotFound => Self::NotFound,
+            Denied::SignInRequired => Self::SignInRequired,
+            Denied::Forbidden(code) => Self::Forbidden(code),
+            Denied::Locked => Self::Locked,
+        }
     }
 }
 
@@ -201,18 +249,7 @@ impl Agora {
         } else {
             None
         };
-        if group.access < Access::Moderate {
-            for p in posts.iter_mut().filter(|p| p.deleted) {
-                p.body_markdown.clear();
-                p.body_html.clear();
-            }
-        }
-        Ok(TopicView {
-            topic,
-            group,
-            posts,
-            next_number,
-        })
+        Ok(TopicView::new(viewer, topic, group, posts, next_number))
     }
 
     /// Pins, unpins, locks or unlocks a topic (the group's moderators).
@@ -222,13 +259,8 @@ impl Agora {
         id: TopicId,
         flags: TopicFlags,
     ) -> Result<TopicView, ForumError> {
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
-            return Err(ForumError::Forbidden(code));
-        }
         let (topic, group) = self.readable_topic(viewer, id).await?;
-        if group.access < Access::Moderate {
-            return Err(ForumError::Forbidden("moderators_only"));
-        }
+        decide(viewer, group.access, &topic.facts(), Action::Moderate)?;
         let changes = [
             (flags.pinned, "topic.pin", "topic.unpin"),
             (flags.locked, "topic.lock", "topic.unlock"),
@@ -265,12 +297,7 @@ impl Agora {
             .ok_or(ForumError::NotFound)?;
         let slug = group.slug.clone();
         let view = crate::groups::directory_visible(viewer, group, relation)?;
-        if view.access < Access::Read {
-            return Err(ForumError::Forbidden("members_only"));
-        }
-        if topic.deleted && view.access < Access::Moderate {
-            return Err(ForumError::NotFound);
-        }
+        decide(viewer, view.access, &topic.facts(), Action::Read)?;
         tracing::trace!(group = %slug, topic = %topic.id, "topic readable");
         Ok((topic, view))
     }

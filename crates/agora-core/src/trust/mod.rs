@@ -81,7 +81,7 @@ impl Agora {
         if let (Some(actor), Some(last)) = (viewer.actor(), view.posts.last()) {
             let read = self
                 .store
-                .record_read(actor.id, view.topic.id, last.number, self.now())
+                .record_read(actor.id, view.topic.id, last.item.number, self.now())
                 .await;
             match read {
                 // A newcomer's first level is earned by reading alone: look at once.

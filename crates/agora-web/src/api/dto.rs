@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use agora_core::forum::{Author, Post, Revision, Topic};
 use agora_core::groups::policy::{Access, Relation};
 use agora_core::groups::{GroupMember, GroupRole, GroupView, Invitation, JoinRequest};
+use agora_core::items::{Capabilities, ItemState, Shown};
 use agora_core::members::{Member, Profile};
 use agora_core::search::{SearchHit, snippet_html};
 use agora_core::site::SiteSettings;
@@ -303,6 +304,38 @@ pub struct TopicListResponse {
     pub next_cursor: Option<String>,
 }
 
+/// What the viewer may do with a post or topic, decided by the one item rule in the core:
+/// show a button exactly when its field is true.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CapabilitiesResponse {
+    /// Read its body (a deleted post's placeholder is shown to everyone who reads the topic).
+    pub read: bool,
+    pub reply: bool,
+    pub edit: bool,
+    pub delete: bool,
+    /// Undelete, or approve a held post (moderators).
+    pub restore: bool,
+    pub flag: bool,
+    pub moderate: bool,
+    /// Accept it as an answer (the asker, the group's moderators, site staff).
+    pub accept: bool,
+}
+
+impl From<&Capabilities> for CapabilitiesResponse {
+    fn from(c: &Capabilities) -> Self {
+        Self {
+            read: c.read,
+            reply: c.reply,
+            edit: c.edit,
+            delete: c.delete,
+            restore: c.restore,
+            flag: c.flag,
+            moderate: c.moderate,
+            accept: c.accept,
+        }
+    }
+}
+
 /// A post.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostResponse {
@@ -319,10 +352,16 @@ pub struct PostResponse {
     pub edited_at: Option<String>,
     pub revision_count: i64,
     pub deleted: bool,
+    /// `published`, `held` (waiting for a moderator) or `deleted`.
+    #[schema(value_type = String)]
+    pub state: ItemState,
+    /// What the viewer may do with this post.
+    pub capabilities: CapabilitiesResponse,
 }
 
-impl From<&Post> for PostResponse {
-    fn from(p: &Post) -> Self {
+impl From<&Shown<Post>> for PostResponse {
+    fn from(shown: &Shown<Post>) -> Self {
+        let p = &shown.item;
         Self {
             id: p.id.0,
             topic_id: p.topic_id.0,
@@ -334,6 +373,8 @@ impl From<&Post> for PostResponse {
             edited_at: p.edited_at.map(|t| t.to_rfc3339()),
             revision_count: p.revision_count,
             deleted: p.deleted,
+            state: p.state(),
+            capabilities: (&shown.can).into(),
         }
     }
 }
@@ -348,6 +389,8 @@ pub struct TopicResponse {
     pub next_from: Option<i64>,
     pub can_reply: bool,
     pub can_moderate: bool,
+    /// What the viewer may do with the topic as a whole.
+    pub capabilities: CapabilitiesResponse,
 }
 
 /// An earlier version of a post.

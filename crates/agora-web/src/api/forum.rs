@@ -85,6 +85,7 @@ fn topic_response(v: &TopicView) -> TopicResponse {
         next_from: v.next_number,
         can_reply: v.can_reply(),
         can_moderate: v.can_moderate(),
+        capabilities: (&v.can).into(),
     }
 }
 
@@ -221,7 +222,7 @@ pub async fn show_post(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PostResponse>, ApiError> {
-    let (post, _, _) = state.agora.post(&auth.viewer, PostId(id)).await?;
+    let post = state.agora.read_post(&auth.viewer, PostId(id)).await?;
     Ok(Json(PostResponse::from(&post)))
 }
 

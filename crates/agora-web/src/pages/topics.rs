@@ -9,6 +9,7 @@ use serde::Deserialize;
 use agora_core::forum::{ForumError, NewTopicInput, PostEditInput, TopicFlags, TopicView};
 use agora_core::groups::Visibility;
 use agora_core::groups::policy::Access;
+use agora_core::items::Denied;
 use agora_core::{PostId, TopicId};
 
 use crate::error::ApiError;
@@ -138,8 +139,10 @@ pub struct PostView {
     revision_count: i64,
     body_html: String,
     deleted: bool,
+    held: bool,
     can_edit: bool,
     can_delete: bool,
+    can_restore: bool,
     can_flag: bool,
 }
 
@@ -163,6 +166,8 @@ struct TopicPage {
     pages: i64,
     can_reply: bool,
     can_moderate: bool,
+    /// Why the viewer may not reply: `signin`, `join`, `locked`, or a sentence to show.
+    reply_blocked: String,
     reply_draft: String,
     reply_error: Option<String>,
     notice: Option<&'static str>,
@@ -271,14 +276,11 @@ fn topic_page(
     notice: Option<&'static str>,
 ) -> TopicPage {
     let t = &view.topic;
-    let me = page.viewer.id();
-    let moderator = view.can_moderate();
-    let participant = view.group.access >= Access::Participate;
     let posts = view
         .posts
         .iter()
-        .map(|p| {
-            let mine = Some(p.author.id) == me;
+        .map(|shown| {
+            let p = &shown.item;
             PostView {
                 id: p.id.0,
                 number: p.number,
@@ -291,16 +293,31 @@ fn topic_page(
                 revision_count: p.revision_count,
                 body_html: p.body_html.clone(),
                 deleted: p.deleted,
-                can_edit: !p.deleted && (moderator || (mine && participant && !t.locked)),
-                can_delete: !p.deleted && (moderator || mine),
-                can_flag: !p.deleted && !mine && me.is_some(),
+                held: p.held,
+                can_edit: shown.can.edit,
+                can_delete: shown.can.delete,
+                can_restore: shown.can.restore,
+                can_flag: shown.can.flag,
             }
         })
         .collect();
-    let description = view.posts.first().filter(|p| p.number == 1).map_or_else(
-        || t.title.clone(),
-        |p| truncate(&strip_tags(&p.body_html), 160),
-    );
+    let reply_blocked = match view.reply {
+        Ok(()) => String::new(),
+        Err(Denied::SignInRequired) => "signin".into(),
+        Err(Denied::Forbidden("join_required")) => "join".into(),
+        Err(Denied::Locked) => "locked".into(),
+        Err(Denied::Forbidden(code)) => ApiError::forbidden(code).message,
+        Err(Denied::NotFound) => "This topic is deleted; restore it to reply.".into(),
+    };
+    let description = view
+        .posts
+        .first()
+        .map(|s| &s.item)
+        .filter(|p| p.number == 1)
+        .map_or_else(
+            || t.title.clone(),
+            |p| truncate(&strip_tags(&p.body_html), 160),
+        );
     let noindex = view.group.group.visibility != Visibility::Public || t.deleted;
     TopicPage {
         layout: page.layout(&t.title, &description, "groups", noindex),
@@ -319,7 +336,8 @@ fn topic_page(
         page: number,
         pages: ((t.post_count + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
         can_reply: view.can_reply(),
-        can_moderate: moderator,
+        can_moderate: view.can_moderate(),
+        reply_blocked,
         reply_draft,
         reply_error,
         notice,
@@ -369,7 +387,7 @@ pub async fn reply(
         .reply(&page.viewer, TopicId(id), &form.body)
         .await
     {
-        Ok((post, topic)) => Ok(see_other(&post_url(id, &topic.slug, post.number))),
+        Ok((post, topic)) => Ok(see_other(&post_url(id, &topic.slug, post.item.number))),
         Err(ForumError::Held) => {
             let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
             Ok(see_other(&format!(
@@ -533,8 +551,12 @@ pub async fn edit(
     let (_, before, _) = state.agora.post(&page.viewer, PostId(id)).await?;
     match state.agora.edit_post(&page.viewer, PostId(id), input).await {
         Ok(post) => {
-            let (_, topic, _) = state.agora.post(&page.viewer, post.id).await?;
-            Ok(see_other(&post_url(topic.id.0, &topic.slug, post.number)))
+            let (_, topic, _) = state.agora.post(&page.viewer, post.item.id).await?;
+            Ok(see_other(&post_url(
+                topic.id.0,
+                &topic.slug,
+                post.item.number,
+            )))
         }
         Err(ForumError::Held) => Ok(see_other(&format!(
             "/t/{}/{}?notice=held",
@@ -633,11 +655,11 @@ pub async fn restore(
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
     let post = state.agora.restore_post(&page.viewer, PostId(id)).await?;
-    let (_, topic, _) = state.agora.post(&page.viewer, post.id).await?;
-    let page_number = page_of(post.number);
+    let (_, topic, _) = state.agora.post(&page.viewer, post.item.id).await?;
+    let page_number = page_of(post.item.number);
     Ok(see_other(&format!(
         "/t/{}/{}?page={page_number}&notice=restored#post-{}",
-        topic.id.0, topic.slug, post.number
+        topic.id.0, topic.slug, post.item.number
     )))
 }
 
@@ -661,8 +683,9 @@ pub fn render_sample_topic(posts: usize) -> String {
          battery indoors overnight helped; see [the care guide](https://example.com/care).\n\n\
          - charge to 80%\n- store above 10 °C\n\nAnyone tried the thermal cover?",
     );
-    let view = TopicView {
-        topic: Topic {
+    let view = TopicView::new(
+        &agora_core::Viewer::guest(),
+        Topic {
             id: TopicId(7),
             group_id: GroupId(1),
             kind: TopicKind::Discussion,
@@ -678,7 +701,7 @@ pub fn render_sample_topic(posts: usize) -> String {
             created_at: at,
             last_activity_at: at,
         },
-        group: GroupView {
+        GroupView {
             group: Group {
                 id: GroupId(1),
                 slug: "commuters".into(),
@@ -693,7 +716,7 @@ pub fn render_sample_topic(posts: usize) -> String {
             relation: Relation::Stranger,
             access: Access::Read,
         },
-        posts: (0..posts)
+        (0..posts)
             .map(|n| Post {
                 id: PostId(n as i64 + 1),
                 topic_id: TopicId(7),
@@ -706,10 +729,11 @@ pub fn render_sample_topic(posts: usize) -> String {
                 edited_at: None,
                 revision_count: 0,
                 deleted: false,
+                held: false,
             })
             .collect(),
-        next_number: None,
-    };
+        None,
+    );
     let page = Page::sample();
     let html = topic_page(&page, &view, 1, String::new(), None, None).render();
     html.unwrap_or_default()

@@ -6,6 +6,7 @@ mod auth;
 mod bad_input;
 mod cache;
 mod cancel;
+mod capabilities;
 mod clock;
 mod complaints;
 mod consent;

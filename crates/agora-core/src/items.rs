@@ -1,0 +1,461 @@
+//! Items: what a viewer may do with one piece of content, decided once.
+//!
+//! Every piece of content (a topic's opening post, a reply, and the kinds built on topics:
+//! questions and their answers, ideas) is an item with an author and a state. The group
+//! policy ([`crate::groups::policy::access`]) says how far the viewer reaches into the item's
+//! audience; [`decide`] adds the item's state, its author and the viewer's sanctions and says
+//! whether one action is allowed, and why not. [`Capabilities`] is the same rule asked for
+//! every action at once: pages and API responses render it instead of deciding again, and the
+//! use cases call [`decide`] before they act, so a button is shown exactly when its action
+//! would be accepted.
+
+use serde::Serialize;
+
+use crate::groups::policy::Access;
+use crate::ids::MemberId;
+use crate::viewer::{Restriction, Viewer};
+
+/// Where an item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    /// Everyone who reads the audience reads it.
+    Published,
+    /// Saved, and waiting for a moderator (a word filter, the spam check, enough flags):
+    /// only moderators read it.
+    Held,
+    /// Deleted by its author or a moderator: a placeholder for others, whole for moderators.
+    Deleted,
+}
+
+impl ItemState {
+    /// Whether others than moderators read it.
+    pub fn is_published(self) -> bool {
+        self == Self::Published
+    }
+}
+
+/// What the rule needs to know of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemFacts {
+    pub author: MemberId,
+    pub state: ItemState,
+    /// Whether the topic it belongs to is locked (no replies or edits but by moderators).
+    pub locked: bool,
+    /// Whether it opens its topic (a question, an idea), not a reply to one.
+    pub opening: bool,
+    /// For an answer to a question: who asked. The asker accepts answers.
+    pub asker: Option<MemberId>,
+}
+
+/// Something a viewer may try to do with an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read its body (not only that it exists).
+    Read,
+    /// Reply in its topic.
+    Reply,
+    /// Change its text.
+    Edit,
+    /// Delete it.
+    Delete,
+    /// Undelete it.
+    Restore,
+    /// Report it to the moderators.
+    Flag,
+    /// Pin, lock, approve, delete others' content.
+    Moderate,
+    /// Accept it as an answer to the question it replies to.
+    Accept,
+}
+
+impl Action {
+    /// Every action, for tables and tests.
+    pub const ALL: [Action; 8] = [
+        Self::Read,
+        Self::Reply,
+        Self::Edit,
+        Self::Delete,
+        Self::Restore,
+        Self::Flag,
+        Self::Moderate,
+        Self::Accept,
+    ];
+}
+
+/// Why an action is refused; the web layer maps each to its documented status and code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// The item does not exist for this viewer (404, never 403).
+    NotFound,
+    SignInRequired,
+    /// Seen, not allowed; the code says why.
+    Forbidden(&'static str),
+    /// The topic is locked.
+    Locked,
+}
+
+/// Whether `viewer`, reaching the item's audience with `access`, may take `action` on it.
+pub fn decide(
+    viewer: &Viewer,
+    access: Access,
+    item: &ItemFacts,
+    action: Action,
+) -> Result<(), Denied> {
+    if access < Access::Read {
+        return Err(if access == Access::Hidden {
+            Denied::NotFound
+        } else {
+            Denied::Forbidden("members_only")
+        });
+    }
+    let moderator = access >= Access::Moderate;
+    let published = item.state.is_published();
+    if action == Action::Read {
+        return if published || moderator {
+            Ok(())
+        } else {
+            Err(Denied::NotFound)
+        };
+    }
+    let actor = viewer.actor().ok_or(Denied::SignInRequired)?;
+    let writes = matches!(action, Action::Reply | Action::Edit);
+    match actor.restriction {
+        Restriction::Suspended => return Err(Denied::Forbidden("suspended")),
+        Restriction::Silenced if writes => return Err(Denied::Forbidden("silenced")),
+        _ => {}
+    }
+    let mine = item.author == actor.id;
+    match action {
+        Action::Read => Ok(()),
+        Action::Reply => {
+            if access < Access::Participate {
+                Err(Denied::Forbidden("join_required"))
+            } else if !published && !moderator {
+                Err(Denied::NotFound)
+            } else if item.locked && !moderator {
+                Err(Denied::Locked)
+            } else if !actor.verified {
+                Err(Denied::Forbidden("email_unverified"))
+            } else {
+                Ok(())
+            }
+        }
+        Action::Edit => {
+            if !published && !moderator {
+                Err(Denied::NotFound)
+            } else if !(moderator || (mine && access >= Access::Participate)) {
+                Err(Denied::Forbidden("author_only"))
+            } else if item.locked && !moderator {
+                Err(Denied::Locked)
+            } else if !actor.verified {
+                Err(Denied::Forbidden("email_unverified"))
+            } else if item.state == ItemState::Deleted {
+                Err(Denied::Forbidden("deleted"))
+            } else {
+                Ok(())
+            }
+        }
+        Action::Delete => {
+            if !published && !moderator {
+                Err(Denied::NotFound)
+            } else if !mine && !moderator {
+                Err(Denied::Forbidden("author_only"))
+            } else {
+                Ok(())
+            }
+        }
+        Action::Restore | Action::Moderate => {
+            if moderator {
+                Ok(())
+            } else {
+                Err(Denied::Forbidden("moderators_only"))
+            }
+        }
+        Action::Flag => {
+            if !published && !moderator {
+                Err(Denied::NotFound)
+            } else if mine {
+                Err(Denied::Forbidden("own_post"))
+            } else {
+                Ok(())
+            }
+        }
+        Action::Accept => {
+            let Some(asker) = item.asker.filter(|_| !item.opening) else {
+                return Err(Denied::Forbidden("not_an_answer"));
+            };
+            if !published {
+                Err(if moderator {
+                    Denied::Forbidden("not_published")
+                } else {
+                    Denied::NotFound
+                })
+            } else if asker != actor.id && !moderator && !viewer.is_site_moderator() {
+                Err(Denied::Forbidden("asker_only"))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Every action the viewer may take on an item: what pages show as buttons and the API
+/// returns as `capabilities`. Each field is [`decide`] for its action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Capabilities {
+    pub read: bool,
+    pub reply: bool,
+    pub edit: bool,
+    pub delete: bool,
+    pub restore: bool,
+    pub flag: bool,
+    pub moderate: bool,
+    pub accept: bool,
+}
+
+impl Capabilities {
+    /// The rule asked for every action.
+    pub fn of(viewer: &Viewer, access: Access, item: &ItemFacts) -> Self {
+        let may = |a| decide(viewer, access, item, a).is_ok();
+        Self {
+            read: may(Action::Read),
+            reply: may(Action::Reply),
+            edit: may(Action::Edit),
+            // Deleting what is deleted, or restoring what is not, is no action to offer.
+            delete: may(Action::Delete) && item.state != ItemState::Deleted,
+            restore: may(Action::Restore) && item.state != ItemState::Published,
+            flag: may(Action::Flag) && item.state == ItemState::Published,
+            moderate: may(Action::Moderate),
+            accept: may(Action::Accept),
+        }
+    }
+
+    /// Whether the field for `action` is set.
+    pub fn allows(&self, action: Action) -> bool {
+        match action {
+            Action::Read => self.read,
+            Action::Reply => self.reply,
+            Action::Edit => self.edit,
+            Action::Delete => self.delete,
+            Action::Restore => self.restore,
+            Action::Flag => self.flag,
+            Action::Moderate => self.moderate,
+            Action::Accept => self.accept,
+        }
+    }
+}
+
+/// An item as a viewer is shown it: the item, and what the viewer may do with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown<T> {
+    pub item: T,
+    pub can: Capabilities,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trust::TrustLevel;
+    use crate::viewer::{Actor, SiteRole};
+
+    fn member(id: i64, role: SiteRole, restriction: Restriction, verified: bool) -> Viewer {
+        Viewer::member(Actor {
+            id: MemberId(id),
+            username: format!("m{id}"),
+            role,
+            verified,
+            restriction,
+            trust: TrustLevel::Basic,
+        })
+    }
+
+    fn viewers() -> Vec<(&'static str, Viewer)> {
+        vec![
+            ("guest", Viewer::guest()),
+            (
+                "author",
+                member(1, SiteRole::Member, Restriction::None, true),
+            ),
+            (
+                "asker",
+                member(2, SiteRole::Member, Restriction::None, true),
+            ),
+            (
+                "other",
+                member(3, SiteRole::Member, Restriction::None, true),
+            ),
+            (
+                "unverified",
+                member(3, SiteRole::Member, Restriction::None, false),
+            ),
+            (
+                "silenced",
+                member(3, SiteRole::Member, Restriction::Silenced, true),
+            ),
+            (
+                "suspended",
+                member(1, SiteRole::Member, Restriction::Suspended, true),
+            ),
+            (
+                "site moderator",
+                member(4, SiteRole::Moderator, Restriction::None, true),
+            ),
+        ]
+    }
+
+    const ACCESS: [Access; 5] = [
+        Access::Hidden,
+        Access::Listed,
+        Access::Read,
+        Access::Participate,
+        Access::Moderate,
+    ];
+
+    fn items() -> Vec<ItemFacts> {
+        let mut out = Vec::new();
+        for state in [ItemState::Published, ItemState::Held, ItemState::Deleted] {
+            for locked in [false, true] {
+                for (opening, asker) in [(true, None), (false, None), (false, Some(MemberId(2)))] {
+                    out.push(ItemFacts {
+                        author: MemberId(1),
+                        state,
+                        locked,
+                        opening,
+                        asker,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn nothing_is_allowed_on_what_the_viewer_cannot_read() {
+        for (name, v) in viewers() {
+            for access in ACCESS {
+                for item in items() {
+                    let read = decide(&v, access, &item, Action::Read).is_ok();
+                    for action in Action::ALL {
+                        let caps = Capabilities::of(&v, access, &item);
+                        if caps.allows(action) && action != Action::Restore {
+                            assert!(
+                                read,
+                                "{name} may {action:?} what they cannot read: {item:?} at {access:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hidden_audiences_hide_and_listed_ones_refuse() {
+        let item = items()[0];
+        for (_, v) in viewers() {
+            for action in Action::ALL {
+                assert_eq!(
+                    decide(&v, Access::Hidden, &item, action),
+                    Err(Denied::NotFound)
+                );
+                assert_eq!(
+                    decide(&v, Access::Listed, &item, action),
+                    Err(Denied::Forbidden("members_only"))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn held_and_deleted_items_are_read_by_moderators_only() {
+        for (name, v) in viewers() {
+            for item in items().into_iter().filter(|i| !i.state.is_published()) {
+                assert_eq!(
+                    decide(&v, Access::Participate, &item, Action::Read),
+                    Err(Denied::NotFound),
+                    "{name}"
+                );
+                assert_eq!(decide(&v, Access::Moderate, &item, Action::Read), Ok(()));
+            }
+        }
+    }
+
+    #[test]
+    fn sanctions_stop_writing_and_suspension_stops_everything_but_reading() {
+        let item = items()[0];
+        let silenced = &viewers()[5].1;
+        let suspended = &viewers()[6].1;
+        assert_eq!(
+            decide(silenced, Access::Participate, &item, Action::Reply),
+            Err(Denied::Forbidden("silenced"))
+        );
+        assert!(decide(silenced, Access::Participate, &item, Action::Flag).is_ok());
+        for action in Action::ALL {
+            let want = if action == Action::Read {
+                Ok(())
+            } else {
+                Err(Denied::Forbidden("suspended"))
+            };
+            assert_eq!(decide(suspended, Access::Moderate, &item, action), want);
+        }
+    }
+
+    #[test]
+    fn authors_edit_open_topics_and_moderators_any() {
+        let open = items()[1];
+        let locked = items()[4];
+        let author = &viewers()[1].1;
+        let other = &viewers()[3].1;
+        assert!(Capabilities::of(author, Access::Participate, &open).edit);
+        assert_eq!(
+            decide(author, Access::Participate, &locked, Action::Edit),
+            Err(Denied::Locked)
+        );
+        assert!(Capabilities::of(other, Access::Moderate, &locked).edit);
+        assert_eq!(
+            decide(other, Access::Participate, &open, Action::Edit),
+            Err(Denied::Forbidden("author_only"))
+        );
+        // An author who left the group reads but no longer edits.
+        assert!(!Capabilities::of(author, Access::Read, &open).edit);
+        assert!(Capabilities::of(author, Access::Read, &open).delete);
+    }
+
+    #[test]
+    fn answers_are_accepted_by_the_asker_group_moderators_and_site_staff() {
+        let answer = items()[2];
+        assert_eq!(answer.asker, Some(MemberId(2)));
+        for (name, v) in viewers() {
+            for access in [Access::Read, Access::Participate, Access::Moderate] {
+                let want = match name {
+                    "asker" | "site moderator" => true,
+                    "guest" | "suspended" => false,
+                    _ => access == Access::Moderate,
+                };
+                assert_eq!(
+                    Capabilities::of(&v, access, &answer).accept,
+                    want,
+                    "{name} at {access:?}"
+                );
+            }
+        }
+        // A reply in a discussion, or a question itself, is no answer.
+        let asker = &viewers()[2].1;
+        assert_eq!(
+            decide(asker, Access::Moderate, &items()[1], Action::Accept),
+            Err(Denied::Forbidden("not_an_answer"))
+        );
+    }
+
+    #[test]
+    fn buttons_are_only_offered_where_they_change_something() {
+        let moderator = &viewers()[7].1;
+        for item in items() {
+            let caps = Capabilities::of(moderator, Access::Moderate, &item);
+            assert_eq!(caps.delete, item.state != ItemState::Deleted);
+            assert_eq!(caps.restore, item.state != ItemState::Published);
+            assert_eq!(caps.flag, item.state == ItemState::Published);
+        }
+    }
+}

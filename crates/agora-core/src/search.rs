@@ -2,7 +2,7 @@
 //! snippet highlighting that turns the store's markers into safe HTML.
 
 use crate::error::Invalid;
-use crate::forum::Author;
+use crate::forum::{Author, TopicFilter, TopicKind};
 use crate::ids::{PostId, TopicId};
 use crate::time::Timestamp;
 
@@ -15,6 +15,7 @@ pub const MATCH_END: char = '\u{3}';
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchQuery {
     terms: Vec<String>,
+    filter: TopicFilter,
 }
 
 impl SearchQuery {
@@ -31,7 +32,20 @@ impl SearchQuery {
                 format!("A search may be at most {} characters long.", Self::MAX_LEN),
             ));
         }
-        let terms: Vec<String> = raw
+        let mut filter = TopicFilter::default();
+        let mut words = String::with_capacity(raw.len());
+        for token in raw.split_whitespace() {
+            match operator(token)? {
+                Some(Operator::Kind(kind)) => filter.kind = Some(kind),
+                Some(Operator::Replied(replied)) => filter.replied = Some(replied),
+                Some(Operator::Status(status)) => filter.status = Some(status),
+                None => {
+                    words.push_str(token);
+                    words.push(' ');
+                }
+            }
+        }
+        let terms: Vec<String> = words
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(|w| w.chars().take(64).collect::<String>().to_lowercase())
@@ -44,13 +58,86 @@ impl SearchQuery {
                 "Type at least one word to search for.",
             ));
         }
-        Ok(Self { terms })
+        Ok(Self { terms, filter })
+    }
+
+    /// What the `kind:` and `is:` operators narrowed the search to.
+    pub fn filter(&self) -> &TopicFilter {
+        &self.filter
+    }
+
+    /// The query as it can be typed again: its words, then its operators.
+    pub fn canonical(&self) -> String {
+        let mut parts = self.terms.clone();
+        if let Some(kind) = self.filter.kind {
+            parts.push(format!("kind:{}", kind.as_str()));
+        }
+        match self.filter.replied {
+            Some(true) => parts.push("is:answered".into()),
+            Some(false) => parts.push("is:unanswered".into()),
+            None => {}
+        }
+        if let Some(status) = &self.filter.status {
+            parts.push(format!("is:{status}"));
+        }
+        parts.join(" ")
     }
 
     /// The words, lowercase, letters and digits only.
     pub fn terms(&self) -> &[String] {
         &self.terms
     }
+}
+
+/// The first `max` characters of `text`, cut at a word, with an ellipsis when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+enum Operator {
+    Kind(TopicKind),
+    Replied(bool),
+    Status(String),
+}
+
+/// `kind:question`, `is:unanswered` (no replies yet), `is:answered`, `is:solved`, `is:open`,
+/// or any other `is:STATUS` a kind gives its topics; `None` for an ordinary word.
+fn operator(token: &str) -> Result<Option<Operator>, Invalid> {
+    let lower = token.to_lowercase();
+    if let Some(name) = lower.strip_prefix("kind:") {
+        return TopicKind::from_name(name)
+            .map(|k| Some(Operator::Kind(k)))
+            .ok_or_else(|| {
+                Invalid::new(
+                    "q",
+                    "invalid_choice",
+                    format!(
+                        "kind:{name} is no kind of topic; try kind:question or kind:discussion."
+                    ),
+                )
+            });
+    }
+    let Some(status) = lower.strip_prefix("is:") else {
+        return Ok(None);
+    };
+    Ok(Some(match status {
+        "unanswered" => Operator::Replied(false),
+        "answered" => Operator::Replied(true),
+        s if crate::forum::model::is_status_name(s) => Operator::Status(s.to_owned()),
+        _ => {
+            return Err(Invalid::new(
+                "q",
+                "invalid_choice",
+                "After is: name a state, such as is:solved or is:unanswered.",
+            ));
+        }
+    }))
 }
 
 /// One post that matched, as a result list shows it.
@@ -67,6 +154,12 @@ pub struct SearchHit {
     /// Raw text with [`MATCH_START`]/[`MATCH_END`] around matches; render with [`snippet_html`].
     pub snippet: String,
     pub created_at: Timestamp,
+    pub topic_kind: TopicKind,
+    /// What the topic's kind says of it (`solved`…); empty for a discussion.
+    pub topic_status: String,
+    /// The post number and the opening words of the post the topic's kind shows under it (a
+    /// question's best answer), when there is one and it is not deleted.
+    pub featured: Option<(i64, String)>,
 }
 
 /// Escapes a raw snippet for HTML and turns the match markers into `<mark>` elements.
@@ -120,6 +213,24 @@ mod tests {
     }
 
     #[test]
+    fn operators_narrow_and_are_not_searched_for() {
+        let q = SearchQuery::parse("battery IS:Solved kind:question")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(q.terms(), ["battery"]);
+        assert_eq!(q.filter().status.as_deref(), Some("solved"));
+        assert_eq!(q.filter().kind, Some(TopicKind::Question));
+        assert_eq!(q.canonical(), "battery kind:question is:solved");
+        let q = SearchQuery::parse("is:unanswered range").unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(q.filter().replied, Some(false));
+        assert!(
+            SearchQuery::parse("is:solved").is_err(),
+            "a word is still needed"
+        );
+        assert!(SearchQuery::parse("kind:spaceship x").is_err());
+        assert!(SearchQuery::parse("is:'; x").is_err());
+    }
+
+    #[test]
     fn snippets_are_escaped_and_marked() {
         let raw = format!("a <script> {MATCH_START}range{MATCH_END} & \"x\"");
         assert_eq!(
@@ -164,10 +275,17 @@ mod use_case {
                 )
                 .into());
             }
-            Ok(self
+            let mut hits = self
                 .store
                 .search(&query, &scope(viewer, Need::Read), limit, offset)
-                .await?)
+                .await?;
+            // The featured post (a best answer) comes as markdown; a result shows its words.
+            for hit in &mut hits {
+                if let Some((_, text)) = &mut hit.featured {
+                    *text = super::excerpt(&crate::content::markdown::render(text).text, 240);
+                }
+            }
+            Ok(hits)
         }
     }
 }

@@ -11,8 +11,8 @@ use crate::consent::{ConsentRecord, Document};
 use crate::error::StoreError;
 use crate::flags::{MemberQueueItem, QueueItem};
 use crate::forum::{
-    NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags, TopicInGroup,
-    TopicSort,
+    NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFilter, TopicFlags,
+    TopicInGroup, TopicSort,
 };
 use crate::groups::policy::{Relation, Scope};
 use crate::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
@@ -646,6 +646,7 @@ pub trait ForumStore: Send + Sync {
         after: Option<Cursor>,
         limit: u32,
         with_deleted: bool,
+        filter: &TopicFilter,
     ) -> Result<Vec<Topic>, StoreError>;
     /// A group's pinned topics, newest activity first.
     async fn pinned_topics(

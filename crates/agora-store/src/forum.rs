@@ -5,8 +5,8 @@ use async_trait::async_trait;
 
 use agora_core::audit::NewAuditEntry;
 use agora_core::forum::{
-    Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags,
-    TopicInGroup, TopicSort,
+    Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFilter,
+    TopicFlags, TopicInGroup, TopicSort,
 };
 use agora_core::groups::Group;
 use agora_core::groups::policy::{Relation, Scope};
@@ -17,7 +17,7 @@ use agora_core::time::Timestamp;
 use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 
 use crate::SqlStore;
-use crate::db::{Handle, Int};
+use crate::db::{Arg, Handle, Int};
 use crate::moderation::hold_in;
 use crate::rows::{
     POST_COLUMNS, PostRow, TOPIC_COLUMNS, TOPIC_IN_GROUP_COLUMNS, TopicInGroupRow, TopicRow,
@@ -133,8 +133,8 @@ impl ForumStore for SqlStore {
                     let tags = t.tags.join(" ");
                     let topic = tx
                         .one::<Int>(
-                            "INSERT INTO topics (group_id, kind, title, slug, author_id, tags, post_count, reply_count, created_at, last_activity_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $7) RETURNING id",
+                            "INSERT INTO topics (group_id, kind, title, slug, author_id, tags, post_count, reply_count, created_at, last_activity_at, status) \
+                             VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $7, $8) RETURNING id",
                             &[
                                 t.group_id.0.into(),
                                 t.kind.as_str().into(),
@@ -143,6 +143,7 @@ impl ForumStore for SqlStore {
                                 t.author.0.into(),
                                 (&tags).into(),
                                 t.at.0.into(),
+                                (&t.status).into(),
                             ],
                         )
                         .await?
@@ -201,33 +202,31 @@ impl ForumStore for SqlStore {
         after: Option<Cursor>,
         limit: u32,
         with_deleted: bool,
+        filter: &TopicFilter,
     ) -> Result<Vec<Topic>, StoreError> {
         let mut db = self.pools.read().await?;
         let key = match sort {
             TopicSort::Latest => "t.last_activity_at",
             TopicSort::Replies => "t.reply_count",
         };
+        let (k, id) = after.map_or((i64::MAX, i64::MAX), |c| (c.key, c.id));
+        let mut args: Vec<Arg<'_>> = vec![
+            group.0.into(),
+            with_deleted.into(),
+            k.into(),
+            id.into(),
+            i64::from(limit).into(),
+        ];
+        let narrow = topic_narrowing(filter, &mut args);
         // The row-value comparison continues exactly after the cursor and seeks the
         // (group_id, key, id) index, so a deep page costs what the first one does.
         let sql = format!(
             "SELECT {TOPIC_COLUMNS} FROM topics t JOIN members a ON a.id = t.author_id \
              WHERE t.group_id = $1 AND t.pinned = FALSE AND (t.deleted = FALSE OR $2) \
-             AND ({key}, t.id) < ($3, $4) \
+             AND ({key}, t.id) < ($3, $4){narrow} \
              ORDER BY {key} DESC, t.id DESC LIMIT $5"
         );
-        let (k, id) = after.map_or((i64::MAX, i64::MAX), |c| (c.key, c.id));
-        let rows = db
-            .all::<TopicRow>(
-                sql,
-                &[
-                    group.0.into(),
-                    with_deleted.into(),
-                    k.into(),
-                    id.into(),
-                    i64::from(limit).into(),
-                ],
-            )
-            .await?;
+        let rows = db.all::<TopicRow>(sql, &args).await?;
         Ok(rows.into_iter().map(Topic::from).collect())
     }
 
@@ -289,8 +288,15 @@ impl ForumStore for SqlStore {
                     let bumped = tx
                         .one::<Bumped>(
                             "UPDATE topics SET post_count = post_count + 1, reply_count = reply_count + 1, \
-                             last_activity_at = $2 WHERE id = $1 RETURNING post_count, group_id",
-                            &[p.topic_id.0.into(), p.at.0.into()],
+                             last_activity_at = $2, first_reply_at = CASE WHEN first_reply_at IS NULL \
+                             AND author_id <> $3 AND $4 THEN $2 ELSE first_reply_at END \
+                             WHERE id = $1 RETURNING post_count, group_id",
+                            &[
+                                p.topic_id.0.into(),
+                                p.at.0.into(),
+                                p.author.0.into(),
+                                p.hold.is_none().into(),
+                            ],
                         )
                         .await?;
                     let id = tx
@@ -583,4 +589,29 @@ impl ForumStore for SqlStore {
             .await?
             .0)
     }
+}
+
+/// `AND …` conditions on a topics table aliased `t` for the fields of `filter` that are set,
+/// binding their values after `args`. Only the filters asked for are written, so an unfiltered
+/// list or search keeps its plan.
+pub(crate) fn topic_narrowing<'a>(filter: &'a TopicFilter, args: &mut Vec<Arg<'a>>) -> String {
+    let mut narrow = String::new();
+    if let Some(kind) = filter.kind {
+        args.push(kind.as_str().into());
+        narrow.push_str(&format!(" AND t.kind = ${}", args.len()));
+    }
+    if let Some(status) = &filter.status {
+        args.push(status.as_str().into());
+        narrow.push_str(&format!(" AND t.status = ${}", args.len()));
+    }
+    match filter.replied {
+        Some(true) => narrow.push_str(" AND t.reply_count > 0"),
+        Some(false) => narrow.push_str(" AND t.reply_count = 0"),
+        None => {}
+    }
+    if let Some(before) = filter.created_before {
+        args.push(before.0.into());
+        narrow.push_str(&format!(" AND t.created_at < ${}", args.len()));
+    }
+    narrow
 }

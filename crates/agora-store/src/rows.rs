@@ -108,7 +108,8 @@ macro_rules! topic_columns {
     () => {
         "t.id, t.group_id, t.kind, t.title, t.slug, t.author_id, \
          a.username AS author_username, a.display_name AS author_display_name, t.tags, t.pinned, \
-         t.locked, t.deleted, t.reply_count, t.post_count, t.created_at, t.last_activity_at"
+         t.locked, t.deleted, t.reply_count, t.post_count, t.created_at, t.last_activity_at, \
+         t.status, t.featured_post_id"
     };
 }
 
@@ -132,6 +133,8 @@ pub struct TopicRow {
     pub post_count: i64,
     pub created_at: i64,
     pub last_activity_at: i64,
+    pub status: String,
+    pub featured_post_id: Option<i64>,
 }
 
 /// [`TOPIC_COLUMNS`] and the topic's group `g` with the viewer bound to `$1`, for
@@ -204,6 +207,8 @@ impl From<TopicRow> for Topic {
             post_count: r.post_count,
             created_at: Timestamp(r.created_at),
             last_activity_at: Timestamp(r.last_activity_at),
+            status: r.status,
+            featured_post: r.featured_post_id.map(PostId),
         }
     }
 }

@@ -2,13 +2,14 @@
 //! bm25, PostgreSQL tsvector ranked by ts_rank. The index is written in the same transaction
 //! as the post it mirrors.
 
-use agora_core::forum::Author;
+use agora_core::forum::{Author, TopicKind};
 use agora_core::groups::policy::Scope;
 use agora_core::search::{SearchHit, SearchQuery};
 use agora_core::time::Timestamp;
 use agora_core::{MemberId, PostId, StoreError, TopicId};
 
-use crate::db::{Backend, Handle};
+use crate::db::{Arg, Backend, Handle};
+use crate::forum::topic_narrowing;
 use crate::scope::group_filter;
 
 /// Writes (or rewrites) a post's entry in the search index.
@@ -59,17 +60,23 @@ struct HitRow {
     author_display_name: String,
     snippet: String,
     created_at: i64,
+    topic_kind: String,
+    topic_status: String,
+    featured_number: Option<i64>,
+    featured_markdown: Option<String>,
 }
 
 const HIT_COLUMNS: &str = "p.id AS post_id, p.number AS post_number, t.id AS topic_id, \
     t.title AS topic_title, t.slug AS topic_slug, g.slug AS group_slug, g.name AS group_name, \
     a.id AS author_id, a.username AS author_username, a.display_name AS author_display_name, \
-    p.created_at";
+    p.created_at, t.kind AS topic_kind, t.status AS topic_status, fp.number AS featured_number, \
+    fp.body_markdown AS featured_markdown";
 
 const HIT_JOINS: &str = "JOIN posts p ON p.id = {KEY} \
     JOIN topics t ON t.id = p.topic_id \
     JOIN groups g ON g.id = p.group_id \
-    JOIN members a ON a.id = p.author_id";
+    JOIN members a ON a.id = p.author_id \
+    LEFT JOIN posts fp ON fp.id = t.featured_post_id AND fp.deleted = FALSE";
 
 /// How many of the newest matching posts are ranked by relevance. A rare term has fewer
 /// matches and is ranked whole; a very common one would make the engine score hundreds of
@@ -103,13 +110,17 @@ pub async fn search(
 ) -> Result<Vec<SearchHit>, StoreError> {
     let filter = group_filter(scope, 1);
     let window = rank_window(query.terms().len(), offset.saturating_add(limit));
+    let mut args: Vec<Arg<'_>> = vec![scope.member.map(|m| m.0).into()];
+    // Placeholders $1 to $5 are bound below; the narrowing's values follow them.
+    let mut narrowing_args = vec![Arg::Int(None); 5];
+    let narrow = topic_narrowing(query.filter(), &mut narrowing_args);
     let (ranked_sql, match_arg) = match db.backend() {
         Backend::Sqlite => {
             let sql = format!(
                 "SELECT id FROM (SELECT post_search.rowid AS id, bm25(post_search, 4.0, 1.0) AS rank \
                  FROM post_search JOIN posts p ON p.id = post_search.rowid \
                  JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
-                 WHERE post_search MATCH $2 AND p.deleted = FALSE AND t.deleted = FALSE AND {filter} \
+                 WHERE post_search MATCH $2 AND p.deleted = FALSE AND t.deleted = FALSE AND {filter}{narrow} \
                  ORDER BY post_search.rowid DESC LIMIT $5) \
                  ORDER BY rank, id DESC LIMIT $3 OFFSET $4"
             );
@@ -128,24 +139,22 @@ pub async fn search(
                  FROM post_search ps CROSS JOIN plainto_tsquery('english', $2) q \
                  JOIN posts p ON p.id = ps.post_id JOIN topics t ON t.id = p.topic_id \
                  JOIN groups g ON g.id = p.group_id \
-                 WHERE ps.document @@ q AND p.deleted = FALSE AND t.deleted = FALSE AND {filter} \
+                 WHERE ps.document @@ q AND p.deleted = FALSE AND t.deleted = FALSE AND {filter}{narrow} \
                  ORDER BY ps.post_id DESC LIMIT $5) w \
                  ORDER BY rank DESC, id DESC LIMIT $3 OFFSET $4"
             );
             (sql, query.terms().join(" "))
         }
     };
+    args.extend::<[Arg<'_>; 4]>([
+        (&match_arg).into(),
+        i64::from(limit).into(),
+        i64::from(offset).into(),
+        i64::from(window).into(),
+    ]);
+    args.extend(narrowing_args.into_iter().skip(5));
     let ranked: Vec<i64> = db
-        .all::<Ranked>(
-            ranked_sql,
-            &[
-                scope.member.map(|m| m.0).into(),
-                (&match_arg).into(),
-                i64::from(limit).into(),
-                i64::from(offset).into(),
-                i64::from(window).into(),
-            ],
-        )
+        .all::<Ranked>(ranked_sql, &args)
         .await?
         .into_iter()
         .map(|r| r.id)
@@ -198,6 +207,9 @@ pub async fn search(
             },
             snippet: r.snippet,
             created_at: Timestamp(r.created_at),
+            topic_kind: TopicKind::parse(&r.topic_kind),
+            topic_status: r.topic_status,
+            featured: r.featured_number.zip(r.featured_markdown),
         })
         .collect())
 }

@@ -80,6 +80,9 @@ struct DemoTopic {
     locked: bool,
     days_ago: i64,
     replies: Vec<DemoReply>,
+    /// `discussion` when absent, or `question`.
+    #[serde(default)]
+    kind: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -236,10 +239,16 @@ async fn load_topic(
     let opened = now.plus_seconds(-t.days_ago * 86_400);
     let title = TopicTitle::parse(&t.title)?;
     let body = markdown::render(&t.body);
+    let kind = match t.kind.as_deref() {
+        None => TopicKind::Discussion,
+        Some(name) => TopicKind::from_name(name)
+            .ok_or_else(|| anyhow::anyhow!("demo topic {:?}: unknown kind {name}", t.title))?,
+    };
     let (topic, _) = store
         .insert_topic(&NewTopic {
             group_id: group,
-            kind: TopicKind::Discussion,
+            kind,
+            status: kind.initial_status().to_owned(),
             slug: title.slug(),
             title: title.as_str().to_owned(),
             tags: t.tags.clone(),

@@ -2,15 +2,15 @@
 //! list, read, edit, delete and moderate them.
 
 mod fields;
-mod model;
+pub(crate) mod model;
 mod posts;
 mod screen;
 mod topics;
 
 pub use fields::{PostBody, Tags, TopicTitle};
 pub use model::{
-    Author, Hold, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFlags,
-    TopicInGroup, TopicKind, TopicSort,
+    Author, Hold, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFilter,
+    TopicFlags, TopicInGroup, TopicKind, TopicSort,
 };
 pub use posts::PostEditInput;
 pub use topics::{ForumError, NewTopicInput, TopicListing, TopicView};

@@ -34,6 +34,22 @@ impl TopicKind {
         }
     }
 
+    /// The status a topic of this kind starts in: what shared lists and search filter on
+    /// (`is:open`, `is:solved`) without knowing the kind.
+    pub fn initial_status(self) -> &'static str {
+        match self {
+            Self::Question => "open",
+            Self::Idea => "new",
+            _ => "",
+        }
+    }
+
+    /// Parses a name a client sent; `None` for anything else.
+    pub fn from_name(s: &str) -> Option<Self> {
+        let kind = Self::parse(s);
+        (kind.as_str() == s).then_some(kind)
+    }
+
     /// Parses a stored name; unknown names read as discussions.
     pub fn parse(s: &str) -> Self {
         match s {
@@ -84,6 +100,26 @@ pub struct Topic {
     pub post_count: i64,
     pub created_at: Timestamp,
     pub last_activity_at: Timestamp,
+    /// What its kind says of it (`open`, `solved`, `planned`…); empty for a discussion.
+    pub status: String,
+    /// The post its kind shows under it in lists and search (a question's best answer).
+    pub featured_post: Option<PostId>,
+}
+
+/// Whether `s` can be a status: 1–32 lowercase ASCII letters or underscores.
+pub fn is_status_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+}
+
+/// Which of a group's topics a list shows; each field set narrows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TopicFilter {
+    pub kind: Option<TopicKind>,
+    pub status: Option<String>,
+    /// Only topics with replies (`true`) or without (`false`).
+    pub replied: Option<bool>,
+    /// Only topics opened before this time (a question unanswered for some days).
+    pub created_before: Option<Timestamp>,
 }
 
 impl Topic {
@@ -159,6 +195,8 @@ pub struct Revision {
 pub struct NewTopic {
     pub group_id: GroupId,
     pub kind: TopicKind,
+    /// Starts as `kind.initial_status()`.
+    pub status: String,
     pub title: String,
     pub slug: String,
     pub tags: Vec<String>,

@@ -5,7 +5,7 @@ use tracing::instrument;
 use crate::agora::Agora;
 use crate::error::{Invalid, StoreError};
 use crate::forum::screen::Destination;
-use crate::forum::{NewTopic, Post, Tags, Topic, TopicFlags, TopicKind, TopicSort};
+use crate::forum::{NewTopic, Post, Tags, Topic, TopicFilter, TopicFlags, TopicKind, TopicSort};
 use crate::groups::policy::Access;
 use crate::groups::{GroupError, GroupView};
 use crate::ids::TopicId;
@@ -60,6 +60,26 @@ pub struct NewTopicInput {
     pub title: String,
     pub body: String,
     pub tags: Vec<String>,
+    /// `discussion` (the default) or `question`.
+    pub kind: Option<String>,
+}
+
+/// The kinds a member may open with `create_topic`; the others come with their own issues.
+const OPEN_KINDS: [TopicKind; 2] = [TopicKind::Discussion, TopicKind::Question];
+
+fn topic_kind(name: Option<&str>) -> Result<TopicKind, Invalid> {
+    let Some(name) = name else {
+        return Ok(TopicKind::Discussion);
+    };
+    TopicKind::from_name(name)
+        .filter(|k| OPEN_KINDS.contains(k))
+        .ok_or_else(|| {
+            Invalid::new(
+                "kind",
+                "invalid_choice",
+                "A topic is a discussion or a question.",
+            )
+        })
 }
 
 /// A group's topic list: pinned topics (first page only), then one page of the rest.
@@ -152,6 +172,7 @@ impl Agora {
         if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
             return Err(ForumError::Forbidden(code));
         }
+        let kind = topic_kind(input.kind.as_deref())?;
         let group = self.readable_group(viewer, slug).await?;
         if group.access < Access::Participate {
             return Err(ForumError::Forbidden("join_required"));
@@ -173,7 +194,8 @@ impl Agora {
         let tags = Tags::parse(&input.tags)?;
         let new = NewTopic {
             group_id: group.group.id,
-            kind: TopicKind::Discussion,
+            kind,
+            status: kind.initial_status().to_owned(),
             slug: title.slug(),
             title: title.as_str().to_owned(),
             tags: tags.into_vec(),
@@ -201,10 +223,22 @@ impl Agora {
         sort: TopicSort,
         cursor: Option<Cursor>,
         limit: u32,
+        filter: &TopicFilter,
     ) -> Result<TopicListing, ForumError> {
+        if let Some(status) = &filter.status
+            && !crate::forum::model::is_status_name(status)
+        {
+            return Err(Invalid::new(
+                "status",
+                "invalid_format",
+                "A status is a word of lowercase letters, such as open or solved.",
+            )
+            .into());
+        }
         let group = self.readable_group(viewer, slug).await?;
         let with_deleted = group.access >= Access::Moderate;
-        let pinned = if cursor.is_none() {
+        // Pinned topics lead the unfiltered list only.
+        let pinned = if cursor.is_none() && *filter == TopicFilter::default() {
             self.store
                 .pinned_topics(group.group.id, with_deleted)
                 .await?
@@ -213,7 +247,14 @@ impl Agora {
         };
         let rows = self
             .store
-            .list_topics(group.group.id, sort, cursor, limit + 1, with_deleted)
+            .list_topics(
+                group.group.id,
+                sort,
+                cursor,
+                limit + 1,
+                with_deleted,
+                filter,
+            )
             .await?;
         let topics = Page::from_overfetch(rows, limit, |t| Cursor {
             key: match sort {

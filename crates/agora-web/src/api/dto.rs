@@ -259,8 +259,12 @@ pub struct TopicSummary {
     pub id: i64,
     pub title: String,
     pub slug: String,
-    /// `discussion` (other kinds follow: question, idea, wiki, article, event, poll).
+    /// `discussion` or `question` (other kinds follow: idea, wiki, article, event, poll).
     pub kind: &'static str,
+    /// What its kind says of it: a question is `open` or `solved`; empty for a discussion.
+    pub status: String,
+    /// The post shown under it (a question's best answer), if any.
+    pub featured_post_id: Option<i64>,
     pub group: String,
     pub author: AuthorResponse,
     pub tags: Vec<String>,
@@ -281,6 +285,8 @@ impl TopicSummary {
             title: t.title.clone(),
             slug: t.slug.clone(),
             kind: t.kind.as_str(),
+            status: t.status.clone(),
+            featured_post_id: t.featured_post.map(|p| p.0),
             group: group_slug.to_owned(),
             author: (&t.author).into(),
             tags: t.tags.clone(),
@@ -431,6 +437,21 @@ pub struct SearchHitResponse {
     pub snippet_html: String,
     pub created_at: String,
     pub url: String,
+    /// `discussion` or `question`.
+    pub topic_kind: &'static str,
+    /// What the topic's kind says of it (`open`, `solved`); empty for a discussion.
+    pub topic_status: String,
+    /// The post shown under the topic (a question's best answer), if any.
+    pub featured: Option<FeaturedResponse>,
+}
+
+/// The post a topic's kind shows under it in results (a question's best answer).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeaturedResponse {
+    pub post_number: i64,
+    /// Its opening words, plain text.
+    pub excerpt: String,
+    pub url: String,
 }
 
 impl From<&SearchHit> for SearchHitResponse {
@@ -449,6 +470,16 @@ impl From<&SearchHit> for SearchHitResponse {
                 "/t/{}/{}#post-{}",
                 h.topic_id.0, h.topic_slug, h.post_number
             ),
+            topic_kind: h.topic_kind.as_str(),
+            topic_status: h.topic_status.clone(),
+            featured: h
+                .featured
+                .as_ref()
+                .map(|(number, excerpt)| FeaturedResponse {
+                    post_number: *number,
+                    excerpt: excerpt.clone(),
+                    url: format!("/t/{}/{}#post-{number}", h.topic_id.0, h.topic_slug),
+                }),
         }
     }
 }

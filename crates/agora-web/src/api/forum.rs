@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use agora_core::forum::{NewTopicInput, PostEditInput, TopicFlags, TopicSort, TopicView};
+use agora_core::forum::{
+    NewTopicInput, PostEditInput, TopicFilter, TopicFlags, TopicKind, TopicSort, TopicView,
+};
 use agora_core::paging::{Cursor, page_size, post_number};
 use agora_core::{Invalid, PostId, TopicId};
 
@@ -28,6 +30,12 @@ pub struct TopicListQuery {
     pub cursor: Option<String>,
     /// 1–100, default 30.
     pub limit: Option<u32>,
+    /// Only topics of this kind (`discussion`, `question`).
+    pub kind: Option<String>,
+    /// Only topics with this status (a question: `open` or `solved`).
+    pub status: Option<String>,
+    /// Only topics with replies (`true`) or without (`false`).
+    pub replied: Option<bool>,
 }
 
 /// Which posts of a topic to show.
@@ -51,6 +59,8 @@ pub struct CreateTopicRequest {
     /// Up to 5 tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// `discussion` (the default) or `question`.
+    pub kind: Option<String>,
 }
 
 /// A reply.
@@ -112,9 +122,28 @@ pub async fn list(
     };
     let limit = page_size(q.limit)?;
     let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let kind = q
+        .kind
+        .as_deref()
+        .map(|k| {
+            TopicKind::from_name(k).ok_or_else(|| {
+                Invalid::new(
+                    "kind",
+                    "invalid_choice",
+                    "Name a kind of topic: discussion, question.",
+                )
+            })
+        })
+        .transpose()?;
+    let filter = TopicFilter {
+        kind,
+        status: q.status,
+        replied: q.replied,
+        created_before: None,
+    };
     let listing = state
         .agora
-        .topics(&auth.viewer, &slug, sort, cursor, limit)
+        .topics(&auth.viewer, &slug, sort, cursor, limit, &filter)
         .await?;
     let slug = &listing.group.group.slug;
     Ok(Json(TopicListResponse {
@@ -149,6 +178,7 @@ pub async fn create(
         title: req.title,
         body: req.body,
         tags: req.tags,
+        kind: req.kind,
     };
     let view = state.agora.create_topic(&auth.viewer, &slug, input).await?;
     Ok((StatusCode::CREATED, Json(topic_response(&view))))

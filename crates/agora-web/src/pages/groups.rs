@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use agora_core::forum::TopicSort;
+use agora_core::forum::{TopicFilter, TopicSort};
 use agora_core::groups::policy::{Access, Relation};
 use agora_core::groups::{GroupRole, NewGroupInput, Visibility};
 use agora_core::paging::{Cursor, NameCursor};
@@ -145,7 +145,14 @@ async fn group_page(
     let (pinned, topics, next) = if can_read {
         let listing = state
             .agora
-            .topics(&page.viewer, &slug, sort, cursor, 30)
+            .topics(
+                &page.viewer,
+                &slug,
+                sort,
+                cursor,
+                30,
+                &TopicFilter::default(),
+            )
             .await?;
         (
             listing

@@ -9,7 +9,7 @@ use agora_core::search::{SearchError, snippet_html};
 
 use crate::error::ApiError;
 use crate::extract::ApiQuery as Query;
-use crate::pages::view::{Layout, ago};
+use crate::pages::view::{Layout, ago, kind_badge};
 use crate::pages::{Page, render, urlencode};
 use crate::state::AppState;
 
@@ -23,6 +23,10 @@ pub struct ResultRow {
     iso: String,
     ago: String,
     snippet_html: String,
+    /// A badge: `Solved`, `Question`, or empty.
+    badge: &'static str,
+    /// The best answer's opening words and address, for a solved question.
+    featured: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -114,6 +118,13 @@ pub async fn search(
                     iso: h.created_at.to_rfc3339(),
                     ago: ago(h.created_at),
                     snippet_html: snippet_html(&h.snippet),
+                    badge: kind_badge(h.topic_kind, &h.topic_status),
+                    featured: h.featured.as_ref().map(|(number, excerpt)| {
+                        (
+                            excerpt.clone(),
+                            crate::pages::topics::post_url(h.topic_id.0, &h.topic_slug, *number),
+                        )
+                    }),
                 })
                 .collect();
             // Results that found something are a page worth finding (like a tag page); a

@@ -33,17 +33,40 @@ pub struct ComposeForm {
     body: String,
     #[serde(default)]
     tags: String,
+    /// `question` to ask one; anything else opens a discussion.
+    #[serde(default)]
+    kind: String,
+}
+
+/// `?kind=question` on the form for a new topic.
+#[derive(Debug, Deserialize)]
+pub struct ComposeQuery {
+    kind: Option<String>,
 }
 
 fn compose_page(page: &Page, slug: &str, group_name: &str, form: &ComposeForm) -> FormPage {
+    let question = form.kind == "question";
+    let (title, heading, submit) = if question {
+        (
+            "Ask a question",
+            format!("Ask a question in {group_name}"),
+            "Post question",
+        )
+    } else {
+        (
+            "New topic",
+            format!("New topic in {group_name}"),
+            "Post topic",
+        )
+    };
     FormPage {
         layout: page.layout(
-            "New topic",
+            title,
             &format!("Start a topic in {group_name}."),
             "groups",
             true,
         ),
-        heading: format!("New topic in {group_name}"),
+        heading,
         intro: String::new(),
         action: format!("/g/{slug}/new"),
         fields: vec![
@@ -56,11 +79,15 @@ fn compose_page(page: &Page, slug: &str, group_name: &str, form: &ComposeForm) -
                 .optional()
                 .hint("Up to 5, separated by commas, e.g. battery, winter."),
         ],
-        submit: "Post topic",
+        submit,
         footer: String::new(),
         form_error: None,
         preview_id: Some("compose-preview"),
-        hidden: Vec::new(),
+        hidden: if question {
+            vec![("kind", "question".to_owned())]
+        } else {
+            Vec::new()
+        },
         honeypot: false,
     }
 }
@@ -70,9 +97,20 @@ pub async fn compose(
     State(state): State<AppState>,
     page: Page,
     Path(slug): Path<String>,
+    Query(q): Query<ComposeQuery>,
 ) -> Result<Response, ApiError> {
     if page.viewer.id().is_none() {
         return Err(ApiError::sign_in_required());
+    }
+    if let Some(kind) = q.kind.as_deref()
+        && !matches!(kind, "discussion" | "question")
+    {
+        return Err(agora_core::Invalid::new(
+            "kind",
+            "invalid_choice",
+            "A topic is a discussion or a question.",
+        )
+        .into());
     }
     let view = state.agora.group(&page.viewer, &slug).await?;
     if view.access < Access::Participate {
@@ -82,7 +120,10 @@ pub async fn compose(
         &page,
         &slug,
         &view.group.name,
-        &ComposeForm::default(),
+        &ComposeForm {
+            kind: q.kind.unwrap_or_default(),
+            ..ComposeForm::default()
+        },
     )))
 }
 
@@ -98,6 +139,7 @@ pub async fn create(
         title: form.title.clone(),
         body: form.body.clone(),
         tags: split_tags(&form.tags),
+        kind: (!form.kind.is_empty()).then(|| form.kind.clone()),
     };
     match state.agora.create_topic(&page.viewer, &slug, input).await {
         Ok(view) => Ok(see_other(&format!(
@@ -700,6 +742,8 @@ pub fn render_sample_topic(posts: usize) -> String {
             post_count: posts as i64,
             created_at: at,
             last_activity_at: at,
+            status: String::new(),
+            featured_post: None,
         },
         GroupView {
             group: Group {

@@ -1,7 +1,7 @@
 //! View models shared by the templates: the layout, rows of lists, form fields, and small
 //! formatting helpers (relative times, avatar colours).
 
-use agora_core::forum::{Topic, TopicInGroup};
+use agora_core::forum::{Topic, TopicInGroup, TopicKind};
 use agora_core::groups::GroupView;
 use agora_core::groups::policy::{Access, Relation};
 use agora_core::time::Timestamp;
@@ -54,6 +54,18 @@ pub struct TopicRow {
     pub activity_ago: String,
     pub tags: Vec<String>,
     pub replies: i64,
+    /// What the topic's kind and status say, as a badge (`Question`, `Solved`); empty for a
+    /// discussion.
+    pub badge: &'static str,
+}
+
+/// The badge a topic of `kind` in `status` wears in lists and search results.
+pub fn kind_badge(kind: TopicKind, status: &str) -> &'static str {
+    match (kind, status) {
+        (TopicKind::Question, "solved") => "Solved",
+        (TopicKind::Question, _) => "Question",
+        _ => "",
+    }
 }
 
 impl TopicRow {
@@ -61,6 +73,7 @@ impl TopicRow {
         Self {
             title: t.title.clone(),
             url: format!("/t/{}/{}", t.id.0, t.slug),
+            badge: kind_badge(t.kind, &t.status),
             pinned: t.pinned,
             locked: t.locked,
             deleted: t.deleted,

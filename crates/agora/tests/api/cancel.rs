@@ -334,6 +334,7 @@ async fn use_cases_dropped_at_any_step_leave_nothing_half_written() {
                 title: format!("Core topic {n}"),
                 body: "Opened at the core.".into(),
                 tags: Vec::new(),
+                kind: None,
             };
             finished[1] |= hang_up(agora.create_topic(&viewer, "club", input), polls)
                 .await

@@ -69,6 +69,8 @@ const RULES: &[Rule] = &[
     Rule("role", "", "member", Kind::Structured),
     Rule("kind", "/consents", "netiquette", Kind::Structured),
     Rule("kind", "/complaint", "defamation", Kind::Structured),
+    Rule("kind", "/topics", "discussion", Kind::Structured),
+    Rule("kind", "/new", "question", Kind::Structured),
     Rule("kind", "", "silence", Kind::Structured),
     Rule("days", "", "7", Kind::Number),
     Rule("version", "", "1", Kind::Number),
@@ -105,6 +107,8 @@ const RULES: &[Rule] = &[
     // Query parameters: absent unless they are the field under test.
     Rule("cursor", "", "", Kind::Structured),
     Rule("sort", "", "", Kind::Structured),
+    Rule("status", "", "", Kind::Structured),
+    Rule("replied", "", "", Kind::Bool),
     Rule("limit", "", "", Kind::Number),
     Rule("from", "", "", Kind::Number),
     Rule("offset", "", "", Kind::Number),

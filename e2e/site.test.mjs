@@ -184,6 +184,38 @@ test("the prospect joins a public group, asks to join a closed one, posts, repli
   await page.context().close();
 });
 
+test("a member asks a question, another answers, the asker accepts it and search shows the best answer", async () => {
+  const asker = await newPage();
+  await signIn(asker, prospect);
+  await asker.goto(`${base}/g/getting-started`);
+  await Promise.all([asker.waitForNavigation(), asker.click("a:has-text('Ask a question')")]);
+  assert.equal(await asker.textContent("h1"), "Ask a question in Getting Started");
+  await asker.fill("#title", `Which charger for ${unique}?`);
+  await asker.fill("#body", "The stock one takes 6 hours for the 750 Wh pack.");
+  await Promise.all([asker.waitForNavigation(), asker.click("button:has-text('Post question')")]);
+  const questionUrl = new URL(asker.url()).pathname;
+  assert.ok(await asker.isVisible(".page-head .badge:has-text('Question')"));
+
+  const helper = await newPage();
+  await signIn(helper, "frida_k");
+  await helper.goto(`${base}${questionUrl}`);
+  assert.ok(!(await helper.isVisible("button:has-text('Accept answer')")), "only the asker accepts");
+  await helper.fill("#reply-body", `The 4 A fast charger does it in ${unique} 3 hours.`);
+  await Promise.all([helper.waitForNavigation(), helper.click("button:has-text('Post reply')")]);
+  await helper.context().close();
+
+  await asker.goto(`${base}${questionUrl}`);
+  await Promise.all([asker.waitForNavigation(), asker.click("button:has-text('Accept answer')")]);
+  assert.ok(await asker.isVisible(".page-head .badge:has-text('Solved')"));
+  assert.ok(await asker.isVisible(".best-answer:has-text('4 A fast charger')"), "the best answer under the question");
+
+  await asker.goto(`${base}/g/getting-started/questions?list=solved`);
+  assert.ok(await asker.isVisible(`a:has-text("Which charger for ${unique}?")`));
+  await asker.goto(`${base}/search?q=${unique}%20is%3Asolved`);
+  assert.ok(await asker.isVisible(".accepted:has-text('4 A fast charger')"), "the accepted answer in search");
+  await asker.context().close();
+});
+
 test("a moderator approves the request, pins and locks the topic", async () => {
   const mod = await newPage();
   await signIn(mod, "mara");
@@ -279,6 +311,9 @@ const mainPages = [
   ["groups", "/groups", null],
   ["group", "/g/getting-started", null],
   ["topic", "/t/1/x", null],
+  ["questions", "/g/getting-started/questions?list=solved", null],
+  ["question", "/t/16/x", "oskar_b"],
+  ["search-solved", "/search?q=firmware%20is%3Asolved", null],
   ["profile", "/u/frida_k", null],
   ["search", "/search?q=battery", null],
   ["signin", "/signin", null],

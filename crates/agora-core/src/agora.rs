@@ -67,6 +67,9 @@ pub struct Agora {
     /// When each member's trust was last looked at after posting (on this node).
     pub(crate) trust_checked:
         Arc<std::sync::Mutex<std::collections::HashMap<crate::ids::MemberId, Instant>>>,
+    /// When this node's worker last looked for what is due by time (answers waiting for
+    /// acceptance), by the application's clock.
+    pub(crate) last_sweep: Arc<std::sync::Mutex<Option<crate::time::Timestamp>>>,
 }
 
 /// How long cached site settings are used before they are read again. A change made on this
@@ -93,6 +96,7 @@ impl Agora {
             trust_checked: Arc::default(),
             local_counters: Arc::default(),
             member_count_cache: Arc::default(),
+            last_sweep: Arc::default(),
         }
     }
 

@@ -23,6 +23,13 @@ use crate::time::Timestamp;
 pub enum Event {
     /// An admin sent a bulletin: its mails are to be delivered to the members who opted in.
     BulletinSent { bulletin: i64 },
+    /// An answer to a question was accepted (by the asker, a moderator or staff).
+    AnswerAccepted { topic: i64, post: i64, by: i64 },
+    /// An accepted answer was taken back.
+    AnswerUnaccepted { topic: i64, post: i64, by: i64 },
+    /// An answer has waited the set number of days without the asker accepting any: the
+    /// asker is to be reminded, once (the notifications issue delivers it).
+    AnswerWaiting { topic: i64, post: i64, asker: i64 },
 }
 
 impl Event {
@@ -30,6 +37,9 @@ impl Event {
     pub fn stream(&self) -> String {
         match self {
             Event::BulletinSent { bulletin } => format!("bulletin:{bulletin}"),
+            Event::AnswerAccepted { topic, .. }
+            | Event::AnswerUnaccepted { topic, .. }
+            | Event::AnswerWaiting { topic, .. } => format!("topic:{topic}"),
         }
     }
 
@@ -37,6 +47,9 @@ impl Event {
     pub fn name(&self) -> &'static str {
         match self {
             Event::BulletinSent { .. } => "bulletin_sent",
+            Event::AnswerAccepted { .. } => "answer_accepted",
+            Event::AnswerUnaccepted { .. } => "answer_unaccepted",
+            Event::AnswerWaiting { .. } => "answer_waiting",
         }
     }
 
@@ -77,6 +90,9 @@ pub const LEASE_SECS: i64 = 60;
 /// The consumers of events, each with its own position in the outbox.
 pub const CONSUMERS: &[&str] = &["mail"];
 
+/// How often a node's worker looks for what is due by time, in seconds.
+const SWEEP_SECS: i64 = 60;
+
 /// Events read at once by a worker.
 const BATCH: u32 = 100;
 
@@ -93,6 +109,7 @@ impl Agora {
     /// consumers no other worker holds; returns how many events were handled. `holder` names
     /// this worker (unique per process).
     pub async fn work(&self, holder: &str) -> Result<usize, StoreError> {
+        self.sweep().await?;
         let mut handled = 0;
         for &consumer in CONSUMERS {
             handled += self.work_for(consumer, holder).await?;
@@ -140,6 +157,27 @@ impl Agora {
         // starts at once.
         self.store.release_consumer(consumer, holder).await?;
         result.map(|()| handled)
+    }
+
+    /// Looks, at most once a minute per node, for what is due by time alone and records its
+    /// events: answers that waited too long for acceptance. Recording is conditional in the
+    /// store, so workers on several nodes record each reminder once.
+    async fn sweep(&self) -> Result<(), StoreError> {
+        let now = self.now();
+        {
+            let Ok(mut last) = self.last_sweep.lock() else {
+                return Ok(());
+            };
+            if last.is_some_and(|at| at.plus_seconds(SWEEP_SECS).0 > now.0) {
+                return Ok(());
+            }
+            *last = Some(now);
+        }
+        let reminded = self.remind_askers().await?;
+        if reminded > 0 {
+            self.events_recorded.notify_one();
+        }
+        Ok(())
     }
 
     /// Records `position` for `consumer` and renews `holder`'s lease; `false` if another

@@ -22,6 +22,7 @@ pub mod mail;
 pub mod mailings;
 pub mod members;
 pub mod paging;
+pub mod questions;
 mod rate;
 pub mod sanctions;
 pub mod search;

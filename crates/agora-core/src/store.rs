@@ -47,6 +47,7 @@ pub trait Store:
     + MailingStore
     + HealthStore
     + EventStore
+    + crate::questions::QuestionStore
     + Send
     + Sync
 {
@@ -66,6 +67,7 @@ impl<T> Store for T where
         + MailingStore
         + HealthStore
         + EventStore
+        + crate::questions::QuestionStore
         + Send
         + Sync
 {

@@ -40,6 +40,8 @@ pub const TABLES: &[&str] = &[
     "posts",
     "post_revisions",
     "post_search",
+    "accepted_answers",
+    "questions",
     "email_tokens",
     "audit_log",
     "documents",

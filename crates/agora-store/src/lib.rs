@@ -18,6 +18,7 @@ mod groups;
 mod mailings;
 mod members;
 mod moderation;
+mod questions;
 mod rows;
 mod sanctions;
 mod scope;

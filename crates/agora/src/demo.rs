@@ -13,6 +13,7 @@ use agora_core::content::markdown;
 use agora_core::forum::{NewPost, NewTopic, TopicFlags, TopicKind, TopicTitle};
 use agora_core::groups::{GroupRole, NewGroup, Visibility};
 use agora_core::members::{DisplayName, EmailAddress, NewMember, Password, Username};
+use agora_core::questions::Acceptance;
 use agora_core::time::Timestamp;
 use agora_core::viewer::SiteRole;
 
@@ -83,6 +84,9 @@ struct DemoTopic {
     /// `discussion` when absent, or `question`.
     #[serde(default)]
     kind: Option<String>,
+    /// For a question: the replies (by index) its asker accepted, the first the best.
+    #[serde(default)]
+    accepted: Vec<usize>,
 }
 
 #[derive(Deserialize)]
@@ -260,17 +264,36 @@ async fn load_topic(
             hold: None,
         })
         .await?;
+    let mut replies = Vec::new();
     for r in &t.replies {
         let rendered = markdown::render(&r.body);
-        store
+        let at = opened.plus_seconds(r.hours_later * 3_600).min(now);
+        let id = store
             .insert_post(&NewPost {
                 topic_id: topic,
                 author: id_of(&r.author)?,
                 body_markdown: r.body.clone(),
                 body_html: rendered.html,
                 body_text: rendered.text,
-                at: opened.plus_seconds(r.hours_later * 3_600).min(now),
+                at,
                 hold: None,
+            })
+            .await?;
+        replies.push((id, at));
+    }
+    for (n, &index) in t.accepted.iter().enumerate() {
+        let &(post, answered) = replies.get(index).ok_or_else(|| {
+            anyhow::anyhow!("demo topic {:?}: no reply {index} to accept", t.title)
+        })?;
+        store
+            .accept_answer(&Acceptance {
+                topic,
+                post,
+                best: n == 0,
+                by: id_of(&t.author)?,
+                at: answered.plus_seconds(3_600).min(now),
+                audit: Vec::new(),
+                events: Vec::new(),
             })
             .await?;
     }

@@ -106,6 +106,8 @@ pub enum Knob {
     SpamLinkPercent,
     SpamRepeatHours,
     SpamNewAccountHours,
+    QuestionUnansweredDays,
+    QuestionRemindDays,
 }
 
 /// A knob's name in settings and the API, what admins read, its default and largest value.
@@ -135,7 +137,7 @@ const fn info(
 }
 
 /// Every knob, in the order the admin page shows them. Defaults follow Discourse's.
-pub const KNOBS: [KnobInfo; 24] = [
+pub const KNOBS: [KnobInfo; 26] = [
     info(
         Knob::Tl1TopicsEntered,
         "tl1_topics_entered",
@@ -303,6 +305,20 @@ pub const KNOBS: [KnobInfo; 24] = [
         "Spam check: hold links from new members whose account is younger than hours (0: off)",
         24,
         8_760,
+    ),
+    info(
+        Knob::QuestionUnansweredDays,
+        "question_unanswered_days",
+        "Questions: days without an answer before one is listed as unanswered",
+        2,
+        365,
+    ),
+    info(
+        Knob::QuestionRemindDays,
+        "question_remind_days",
+        "Questions: days an answer may wait before the asker is reminded to accept one (0: never)",
+        3,
+        365,
     ),
 ];
 

@@ -10,6 +10,7 @@ pub mod groups;
 pub mod mailings;
 pub mod members;
 pub mod preview;
+pub mod questions;
 pub mod sanctions;
 pub mod search;
 pub mod site;
@@ -42,6 +43,7 @@ use crate::state::AppState;
         (name = "members", description = "Accounts and profiles"),
         (name = "groups", description = "Groups, membership, requests and invitations"),
         (name = "forum", description = "Topics and posts"),
+        (name = "questions", description = "Q&A: questions, accepted and official answers"),
         (name = "search", description = "Full-text search"),
         (name = "site", description = "Site settings"),
         (name = "moderation", description = "Flags, the moderation queue, sanctions and appeals"),
@@ -100,6 +102,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(forum::restore_post))
         .routes(routes!(forum::revisions))
+        .routes(routes!(questions::list))
+        .routes(routes!(questions::show))
+        .routes(routes!(questions::accept, questions::unaccept))
         .routes(routes!(search::search))
         .routes(routes!(site::show, site::update))
         .routes(routes!(preview::preview))

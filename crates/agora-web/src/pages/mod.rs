@@ -14,6 +14,7 @@ mod home;
 mod legal;
 mod mailings;
 mod members;
+mod questions;
 mod sanctions;
 mod search;
 mod seo;
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/g/{slug}/invite", post(groups::invite))
         .route("/g/{slug}/new", get(topics::compose).post(topics::create))
+        .route("/g/{slug}/questions", get(questions::list))
         .route("/invitations", get(groups::invitations))
         .route("/invitations/{id}/accept", post(groups::accept))
         .route("/t/{id}", get(topics::short_link))
@@ -82,6 +84,7 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{id}/history", get(topics::history))
         .route("/p/{id}/delete", post(topics::delete))
         .route("/p/{id}/restore", post(topics::restore))
+        .route("/p/{id}/accept", post(questions::accept))
         .route("/u/{username}", get(members::profile))
         .route(
             "/settings",

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::auth::{CsrfOnly, FormPage};
 use crate::pages::context::truncate;
+use crate::pages::questions::{QuestionPart, question_part};
 use crate::pages::view::{Field, Layout, ago, attach_error, hue, initial};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
@@ -186,6 +187,13 @@ pub struct PostView {
     can_delete: bool,
     can_restore: bool,
     can_flag: bool,
+    can_accept: bool,
+    /// An accepted answer to the question.
+    accepted: bool,
+    /// The best answer to the question.
+    best: bool,
+    /// An answer by site staff.
+    official: bool,
 }
 
 #[derive(Template)]
@@ -210,6 +218,11 @@ struct TopicPage {
     can_moderate: bool,
     /// Why the viewer may not reply: `signin`, `join`, `locked`, or a sentence to show.
     reply_blocked: String,
+    /// A question (replies are answers).
+    question: bool,
+    solved: bool,
+    /// The best answer, shown under the question: (author, HTML, address).
+    best_answer: Option<(String, String, String)>,
     reply_draft: String,
     reply_error: Option<String>,
     notice: Option<&'static str>,
@@ -294,8 +307,15 @@ pub async fn show(
         }
         _ => None,
     };
+    let question = question_part(&state, &page, &view).await?;
     Ok(render(&topic_page(
-        &page, &view, number, draft, None, notice,
+        &page,
+        &view,
+        number,
+        draft,
+        None,
+        notice,
+        question.as_ref(),
     )))
 }
 
@@ -316,6 +336,7 @@ fn topic_page(
     reply_draft: String,
     reply_error: Option<String>,
     notice: Option<&'static str>,
+    question: Option<&QuestionPart>,
 ) -> TopicPage {
     let t = &view.topic;
     let posts = view
@@ -340,6 +361,10 @@ fn topic_page(
                 can_delete: shown.can.delete,
                 can_restore: shown.can.restore,
                 can_flag: shown.can.flag,
+                can_accept: shown.can.accept,
+                accepted: question.is_some_and(|q| q.accepted.contains_key(&p.id)),
+                best: question.is_some_and(|q| q.accepted.get(&p.id) == Some(&true)),
+                official: question.is_some_and(|q| q.official.contains(&p.id)),
             }
         })
         .collect();
@@ -380,6 +405,9 @@ fn topic_page(
         can_reply: view.can_reply(),
         can_moderate: view.can_moderate(),
         reply_blocked,
+        question: question.is_some(),
+        solved: question.is_some_and(|q| q.solved),
+        best_answer: question.and_then(|q| q.best.clone()),
         reply_draft,
         reply_error,
         notice,
@@ -443,6 +471,7 @@ pub async fn reply(
                 .topic(&page.viewer, TopicId(id), 1, PAGE_SIZE as u32)
                 .await?;
             let e = ApiError::from(i);
+            let question = question_part(&state, &page, &view).await?;
             let mut res = render(&topic_page(
                 &page,
                 &view,
@@ -450,6 +479,7 @@ pub async fn reply(
                 form.body,
                 Some(e.message.clone()),
                 None,
+                question.as_ref(),
             ));
             *res.status_mut() = e.status;
             Ok(res)
@@ -779,6 +809,6 @@ pub fn render_sample_topic(posts: usize) -> String {
         None,
     );
     let page = Page::sample();
-    let html = topic_page(&page, &view, 1, String::new(), None, None).render();
+    let html = topic_page(&page, &view, 1, String::new(), None, None, None).render();
     html.unwrap_or_default()
 }

@@ -23,6 +23,7 @@ mod openapi;
 mod pages;
 mod persistence;
 mod proxy;
+mod questions;
 mod sanctions;
 mod schema;
 mod search;

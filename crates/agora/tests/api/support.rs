@@ -532,6 +532,11 @@ impl TestApp {
     }
 
     /// Counts rows of a table, straight from the database.
+    /// How many rows of `table` meet `condition` (SQL the test wrote).
+    pub async fn count_where(&self, table: &str, condition: &str) -> i64 {
+        self.count_rows(&format!("{table} WHERE {condition}")).await
+    }
+
     pub async fn count_rows(&self, table: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
         if self.backend == "sqlite" {

@@ -216,6 +216,43 @@ test("a member asks a question, another answers, the asker accepts it and search
   await asker.context().close();
 });
 
+test("a member proposes an idea and votes, staff plan it, then merge it into the original", async () => {
+  const member = await newPage();
+  await signIn(member, "frida_k");
+  await member.goto(`${base}/g/ideas`);
+  await Promise.all([member.waitForNavigation(), member.click("a:has-text('Propose an idea')")]);
+  await member.fill("#title", `Export rides as GPX files ${unique}`);
+  await member.fill("#body", "One file per ride, please.");
+  await Promise.all([member.waitForNavigation(), member.click("button:has-text('Post idea')")]);
+  const ideaUrl = new URL(member.url()).pathname;
+  await Promise.all([member.waitForNavigation(), member.click("button:has-text('Vote for this idea')")]);
+  assert.ok(await member.isVisible("button:has-text('Take my vote back')"));
+  assert.equal((await member.textContent(".idea-box .votes strong")).trim(), "1");
+
+  const staff = await newPage();
+  await signIn(staff, "mara");
+  await staff.goto(`${base}${ideaUrl}`);
+  await staff.click("summary:has-text('Staff: status and merge')");
+  await staff.selectOption("#idea-status", "planned");
+  await staff.fill("#idea-note", "On the roadmap for spring.");
+  await Promise.all([staff.waitForNavigation(), staff.click("button:has-text('Set status')")]);
+  assert.ok(await staff.isVisible(".status-history:has-text('On the roadmap for spring.')"));
+  await staff.goto(`${base}/g/ideas/ideas?sort=newest`);
+  assert.ok(await staff.isVisible(`a:has-text("Export rides as GPX files ${unique}")`));
+
+  await staff.goto(`${base}${ideaUrl}`);
+  await staff.click("summary:has-text('Staff: status and merge')");
+  await staff.fill("#idea-into", "/t/22/let-us-export-rides-as-gpx-and-sync-to-strava");
+  await Promise.all([staff.waitForNavigation(), staff.click("button:has-text('Merge this duplicate')")]);
+  assert.match(new URL(staff.url()).pathname, /^\/t\/22\//, "the staff land on the original");
+  await staff.context().close();
+
+  await member.goto(`${base}${ideaUrl}`);
+  assert.match(new URL(member.url()).pathname, /^\/t\/22\//, "a merged idea leads to its original");
+  assert.ok(await member.isVisible("button:has-text('Take my vote back')"), "the vote moved with the merge");
+  await member.context().close();
+});
+
 test("a moderator approves the request, pins and locks the topic", async () => {
   const mod = await newPage();
   await signIn(mod, "mara");
@@ -314,6 +351,9 @@ const mainPages = [
   ["questions", "/g/getting-started/questions?list=solved", null],
   ["question", "/t/16/x", "oskar_b"],
   ["search-solved", "/search?q=firmware%20is%3Asolved", null],
+  ["ideas", "/g/ideas/ideas", null],
+  ["idea", "/t/23/x", "mara"],
+  ["changelog", "/g/ideas/changelog", null],
   ["profile", "/u/frida_k", null],
   ["search", "/search?q=battery", null],
   ["signin", "/signin", null],

@@ -30,6 +30,20 @@ pub enum Event {
     /// An answer has waited the set number of days without the asker accepting any: the
     /// asker is to be reminded, once (the notifications issue delivers it).
     AnswerWaiting { topic: i64, post: i64, asker: i64 },
+    /// A member voted for an idea.
+    IdeaVoted { topic: i64, member: i64 },
+    /// A member took their vote back.
+    IdeaUnvoted { topic: i64, member: i64 },
+    /// Staff moved an idea to another status.
+    IdeaStatusChanged {
+        topic: i64,
+        from: String,
+        to: String,
+    },
+    /// A duplicate idea was merged into its original.
+    IdeaMerged { duplicate: i64, original: i64 },
+    /// A merge was undone.
+    IdeaUnmerged { duplicate: i64 },
 }
 
 impl Event {
@@ -39,7 +53,13 @@ impl Event {
             Event::BulletinSent { bulletin } => format!("bulletin:{bulletin}"),
             Event::AnswerAccepted { topic, .. }
             | Event::AnswerUnaccepted { topic, .. }
-            | Event::AnswerWaiting { topic, .. } => format!("topic:{topic}"),
+            | Event::AnswerWaiting { topic, .. }
+            | Event::IdeaVoted { topic, .. }
+            | Event::IdeaUnvoted { topic, .. }
+            | Event::IdeaStatusChanged { topic, .. } => format!("topic:{topic}"),
+            Event::IdeaMerged { duplicate, .. } | Event::IdeaUnmerged { duplicate } => {
+                format!("topic:{duplicate}")
+            }
         }
     }
 
@@ -50,6 +70,11 @@ impl Event {
             Event::AnswerAccepted { .. } => "answer_accepted",
             Event::AnswerUnaccepted { .. } => "answer_unaccepted",
             Event::AnswerWaiting { .. } => "answer_waiting",
+            Event::IdeaVoted { .. } => "idea_voted",
+            Event::IdeaUnvoted { .. } => "idea_unvoted",
+            Event::IdeaStatusChanged { .. } => "idea_status_changed",
+            Event::IdeaMerged { .. } => "idea_merged",
+            Event::IdeaUnmerged { .. } => "idea_unmerged",
         }
     }
 

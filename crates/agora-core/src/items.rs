@@ -46,6 +46,8 @@ pub struct ItemFacts {
     pub opening: bool,
     /// For an answer to a question: who asked. The asker accepts answers.
     pub asker: Option<MemberId>,
+    /// Whether members vote on it (an idea's opening post).
+    pub votable: bool,
 }
 
 /// Something a viewer may try to do with an item.
@@ -67,11 +69,13 @@ pub enum Action {
     Moderate,
     /// Accept it as an answer to the question it replies to.
     Accept,
+    /// Vote for it (an idea), or take the vote back.
+    Vote,
 }
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Self::Read,
         Self::Reply,
         Self::Edit,
@@ -80,6 +84,7 @@ impl Action {
         Self::Flag,
         Self::Moderate,
         Self::Accept,
+        Self::Vote,
     ];
 }
 
@@ -181,6 +186,23 @@ pub fn decide(
                 Ok(())
             }
         }
+        Action::Vote => {
+            if !item.votable {
+                Err(Denied::Forbidden("not_votable"))
+            } else if access < Access::Participate {
+                Err(Denied::Forbidden("join_required"))
+            } else if !published {
+                Err(if moderator {
+                    Denied::Forbidden("not_published")
+                } else {
+                    Denied::NotFound
+                })
+            } else if !actor.verified {
+                Err(Denied::Forbidden("email_unverified"))
+            } else {
+                Ok(())
+            }
+        }
         Action::Accept => {
             let Some(asker) = item.asker.filter(|_| !item.opening) else {
                 return Err(Denied::Forbidden("not_an_answer"));
@@ -212,6 +234,7 @@ pub struct Capabilities {
     pub flag: bool,
     pub moderate: bool,
     pub accept: bool,
+    pub vote: bool,
 }
 
 impl Capabilities {
@@ -228,6 +251,7 @@ impl Capabilities {
             flag: may(Action::Flag) && item.state == ItemState::Published,
             moderate: may(Action::Moderate),
             accept: may(Action::Accept),
+            vote: may(Action::Vote),
         }
     }
 
@@ -242,6 +266,7 @@ impl Capabilities {
             Action::Flag => self.flag,
             Action::Moderate => self.moderate,
             Action::Accept => self.accept,
+            Action::Vote => self.vote,
         }
     }
 }
@@ -323,6 +348,7 @@ mod tests {
                         locked,
                         opening,
                         asker,
+                        votable: opening && asker.is_none(),
                     });
                 }
             }
@@ -445,6 +471,28 @@ mod tests {
         assert_eq!(
             decide(asker, Access::Moderate, &items()[1], Action::Accept),
             Err(Denied::Forbidden("not_an_answer"))
+        );
+    }
+
+    #[test]
+    fn members_vote_on_published_ideas_and_readers_do_not() {
+        let idea = items()[0];
+        assert!(idea.votable);
+        for (name, v) in viewers() {
+            for access in [Access::Read, Access::Participate, Access::Moderate] {
+                let want = access >= Access::Participate
+                    && !matches!(name, "guest" | "unverified" | "suspended");
+                assert_eq!(
+                    Capabilities::of(&v, access, &idea).vote,
+                    want,
+                    "{name} at {access:?}"
+                );
+            }
+        }
+        let reply = items()[1];
+        assert_eq!(
+            decide(&viewers()[1].1, Access::Participate, &reply, Action::Vote),
+            Err(Denied::Forbidden("not_votable"))
         );
     }
 

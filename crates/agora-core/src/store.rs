@@ -48,6 +48,7 @@ pub trait Store:
     + HealthStore
     + EventStore
     + crate::questions::QuestionStore
+    + crate::ideas::IdeaStore
     + Send
     + Sync
 {
@@ -68,6 +69,7 @@ impl<T> Store for T where
         + HealthStore
         + EventStore
         + crate::questions::QuestionStore
+        + crate::ideas::IdeaStore
         + Send
         + Sync
 {

@@ -15,6 +15,7 @@ mod error;
 mod events;
 mod forum;
 mod groups;
+mod ideas;
 mod mailings;
 mod members;
 mod moderation;

@@ -132,6 +132,10 @@ impl ApiError {
                 "This case is not open: it waits for the complainant's confirmation, or it was decided already."
             }
             "deleted" => "This post is deleted; restore it before editing it.",
+            "not_votable" => "Only an idea takes votes.",
+            "vote_budget" => {
+                "You have used all your votes on open ideas; take one back, or wait until an idea you voted for is closed."
+            }
             "not_an_answer" => "Only a reply to a question can be accepted as its answer.",
             "asker_only" => {
                 "Only the member who asked, the group's moderators or site staff can accept an answer."

@@ -12,6 +12,7 @@ use agora_core::MemberId;
 use agora_core::content::markdown;
 use agora_core::forum::{NewPost, NewTopic, TopicFlags, TopicKind, TopicTitle};
 use agora_core::groups::{GroupRole, NewGroup, Visibility};
+use agora_core::ideas::{IdeaChange, VoteChange};
 use agora_core::members::{DisplayName, EmailAddress, NewMember, Password, Username};
 use agora_core::questions::Acceptance;
 use agora_core::time::Timestamp;
@@ -87,6 +88,16 @@ struct DemoTopic {
     /// For a question: the replies (by index) its asker accepted, the first the best.
     #[serde(default)]
     accepted: Vec<usize>,
+    /// For an idea: who voted for it, its status and the staff's note.
+    #[serde(default)]
+    votes: Vec<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    status_note: Option<String>,
+    /// For a duplicate idea: the topic (by index in its group) it is merged into.
+    #[serde(default)]
+    merged_into: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -218,10 +229,34 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
                 )
                 .await?;
         }
+        let owner = id_of(&g.owner)?;
+        let mut ids = Vec::new();
         for t in &g.topics {
-            load_topic(app, group, t, &id_of, now).await?;
+            ids.push(load_topic(app, group, t, &id_of, now, owner).await?);
             topics += 1;
             replies += t.replies.len();
+        }
+        for (t, &id) in g.topics.iter().zip(&ids) {
+            if let Some(index) = t.merged_into {
+                let original = *ids
+                    .get(index)
+                    .ok_or_else(|| anyhow::anyhow!("demo topic {:?}: no topic {index}", t.title))?;
+                let store: std::sync::Arc<dyn agora_core::store::Store> = app.store.clone();
+                store
+                    .merge_idea(
+                        &IdeaChange {
+                            topic: id,
+                            to: agora_core::ideas::MERGED.into(),
+                            note: format!("Merged into topic:{original}"),
+                            by: owner,
+                            at: now.plus_seconds(-86_400),
+                            audit: Vec::new(),
+                            events: Vec::new(),
+                        },
+                        original,
+                    )
+                    .await?;
+            }
         }
     }
     Ok(Loaded::Fresh(
@@ -238,7 +273,8 @@ async fn load_topic(
     t: &DemoTopic,
     id_of: &impl Fn(&str) -> anyhow::Result<MemberId>,
     now: Timestamp,
-) -> anyhow::Result<()> {
+    staff: MemberId,
+) -> anyhow::Result<agora_core::TopicId> {
     let store: std::sync::Arc<dyn agora_core::store::Store> = app.store.clone();
     let opened = now.plus_seconds(-t.days_ago * 86_400);
     let title = TopicTitle::parse(&t.title)?;
@@ -309,5 +345,31 @@ async fn load_topic(
             )
             .await?;
     }
-    Ok(())
+    for (n, name) in t.votes.iter().enumerate() {
+        let hours = i64::try_from(n).unwrap_or(0) * 7 + 1;
+        store
+            .vote(&VoteChange {
+                topic,
+                member: id_of(name)?,
+                at: opened.plus_seconds(hours * 3_600).min(now),
+                budget: None,
+                closed: Vec::new(),
+                events: Vec::new(),
+            })
+            .await?;
+    }
+    if let Some(status) = &t.status {
+        store
+            .set_idea_status(&IdeaChange {
+                topic,
+                to: status.clone(),
+                note: t.status_note.clone().unwrap_or_default(),
+                by: staff,
+                at: opened.plus_seconds(t.days_ago * 86_400 / 2).min(now),
+                audit: Vec::new(),
+                events: Vec::new(),
+            })
+            .await?;
+    }
+    Ok(topic)
 }

@@ -138,7 +138,7 @@ fn the_demo_loads_once() {
     let o = agora(dir.path(), &["demo"], None);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
-        text(&o).contains("32 members, 10 groups, 48 topics, 190 replies"),
+        text(&o).contains("32 members, 10 groups, 49 topics, 190 replies"),
         "{}",
         text(&o)
     );

@@ -135,6 +135,7 @@ impl Topic {
             locked: self.locked,
             opening: true,
             asker: None,
+            votable: self.kind == TopicKind::Idea,
         }
     }
 }
@@ -167,6 +168,7 @@ impl Post {
             locked: topic.locked,
             opening: self.number == 1,
             asker: (topic.kind == TopicKind::Question).then_some(topic.author.id),
+            votable: self.number == 1 && topic.kind == TopicKind::Idea,
         }
     }
 

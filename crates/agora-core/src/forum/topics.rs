@@ -65,7 +65,7 @@ pub struct NewTopicInput {
 }
 
 /// The kinds a member may open with `create_topic`; the others come with their own issues.
-const OPEN_KINDS: [TopicKind; 2] = [TopicKind::Discussion, TopicKind::Question];
+const OPEN_KINDS: [TopicKind; 3] = [TopicKind::Discussion, TopicKind::Question, TopicKind::Idea];
 
 fn topic_kind(name: Option<&str>) -> Result<TopicKind, Invalid> {
     let Some(name) = name else {
@@ -77,7 +77,7 @@ fn topic_kind(name: Option<&str>) -> Result<TopicKind, Invalid> {
             Invalid::new(
                 "kind",
                 "invalid_choice",
-                "A topic is a discussion or a question.",
+                "A topic is a discussion, a question or an idea.",
             )
         })
 }

@@ -108,6 +108,7 @@ pub enum Knob {
     SpamNewAccountHours,
     QuestionUnansweredDays,
     QuestionRemindDays,
+    IdeaVotesPerLevel,
 }
 
 /// A knob's name in settings and the API, what admins read, its default and largest value.
@@ -137,7 +138,7 @@ const fn info(
 }
 
 /// Every knob, in the order the admin page shows them. Defaults follow Discourse's.
-pub const KNOBS: [KnobInfo; 26] = [
+pub const KNOBS: [KnobInfo; 27] = [
     info(
         Knob::Tl1TopicsEntered,
         "tl1_topics_entered",
@@ -319,6 +320,13 @@ pub const KNOBS: [KnobInfo; 26] = [
         "Questions: days an answer may wait before the asker is reminded to accept one (0: never)",
         3,
         365,
+    ),
+    info(
+        Knob::IdeaVotesPerLevel,
+        "idea_votes_per_level",
+        "Ideas: votes a member may hold on ideas not closed, times their trust level + 1 (0: no limit)",
+        0,
+        1_000,
     ),
 ];
 

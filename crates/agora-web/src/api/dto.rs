@@ -325,6 +325,8 @@ pub struct CapabilitiesResponse {
     pub moderate: bool,
     /// Accept it as an answer (the asker, the group's moderators, site staff).
     pub accept: bool,
+    /// Vote for it (an idea; members of its group).
+    pub vote: bool,
 }
 
 impl From<&Capabilities> for CapabilitiesResponse {
@@ -338,6 +340,7 @@ impl From<&Capabilities> for CapabilitiesResponse {
             flag: c.flag,
             moderate: c.moderate,
             accept: c.accept,
+            vote: c.vote,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod dto;
 pub mod flags;
 pub mod forum;
 pub mod groups;
+pub mod ideas;
 pub mod mailings;
 pub mod members;
 pub mod preview;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "groups", description = "Groups, membership, requests and invitations"),
         (name = "forum", description = "Topics and posts"),
         (name = "questions", description = "Q&A: questions, accepted and official answers"),
+        (name = "ideas", description = "Ideas: votes, statuses, merges and the shipped changelog"),
         (name = "search", description = "Full-text search"),
         (name = "site", description = "Site settings"),
         (name = "moderation", description = "Flags, the moderation queue, sanctions and appeals"),
@@ -105,6 +107,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(questions::list))
         .routes(routes!(questions::show))
         .routes(routes!(questions::accept, questions::unaccept))
+        .routes(routes!(ideas::list))
+        .routes(routes!(ideas::changelog))
+        .routes(routes!(ideas::show))
+        .routes(routes!(ideas::vote, ideas::unvote))
+        .routes(routes!(ideas::set_status))
+        .routes(routes!(ideas::merge, ideas::unmerge))
+        .routes(routes!(ideas::statuses, ideas::set_statuses))
         .routes(routes!(search::search))
         .routes(routes!(site::show, site::update))
         .routes(routes!(preview::preview))

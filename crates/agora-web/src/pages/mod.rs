@@ -11,6 +11,7 @@ mod email;
 mod flags;
 mod groups;
 mod home;
+mod ideas;
 mod legal;
 mod mailings;
 mod members;
@@ -73,6 +74,9 @@ pub fn routes() -> Router<AppState> {
         .route("/g/{slug}/invite", post(groups::invite))
         .route("/g/{slug}/new", get(topics::compose).post(topics::create))
         .route("/g/{slug}/questions", get(questions::list))
+        .route("/g/{slug}/ideas", get(ideas::board))
+        .route("/g/{slug}/changelog", get(ideas::changelog))
+        .route("/t/{id}/idea", post(ideas::act))
         .route("/invitations", get(groups::invitations))
         .route("/invitations/{id}/accept", post(groups::accept))
         .route("/t/{id}", get(topics::short_link))

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::auth::{CsrfOnly, FormPage};
 use crate::pages::context::truncate;
+use crate::pages::ideas::{IdeaPart, idea_part};
 use crate::pages::questions::{QuestionPart, question_part};
 use crate::pages::view::{Field, Layout, ago, attach_error, hue, initial};
 use crate::pages::{Page, render, see_other};
@@ -34,31 +35,34 @@ pub struct ComposeForm {
     body: String,
     #[serde(default)]
     tags: String,
-    /// `question` to ask one; anything else opens a discussion.
+    /// `question` to ask one, `idea` to propose one; empty for a discussion.
     #[serde(default)]
     kind: String,
 }
 
-/// `?kind=question` on the form for a new topic.
+/// `?kind=question` or `?kind=idea` on the form for a new topic.
 #[derive(Debug, Deserialize)]
 pub struct ComposeQuery {
     kind: Option<String>,
 }
 
 fn compose_page(page: &Page, slug: &str, group_name: &str, form: &ComposeForm) -> FormPage {
-    let question = form.kind == "question";
-    let (title, heading, submit) = if question {
-        (
+    let (title, heading, submit) = match form.kind.as_str() {
+        "question" => (
             "Ask a question",
             format!("Ask a question in {group_name}"),
             "Post question",
-        )
-    } else {
-        (
+        ),
+        "idea" => (
+            "Propose an idea",
+            format!("Propose an idea in {group_name}"),
+            "Post idea",
+        ),
+        _ => (
             "New topic",
             format!("New topic in {group_name}"),
             "Post topic",
-        )
+        ),
     };
     FormPage {
         layout: page.layout(
@@ -84,8 +88,8 @@ fn compose_page(page: &Page, slug: &str, group_name: &str, form: &ComposeForm) -
         footer: String::new(),
         form_error: None,
         preview_id: Some("compose-preview"),
-        hidden: if question {
-            vec![("kind", "question".to_owned())]
+        hidden: if matches!(form.kind.as_str(), "question" | "idea") {
+            vec![("kind", form.kind.clone())]
         } else {
             Vec::new()
         },
@@ -104,12 +108,12 @@ pub async fn compose(
         return Err(ApiError::sign_in_required());
     }
     if let Some(kind) = q.kind.as_deref()
-        && !matches!(kind, "discussion" | "question")
+        && !matches!(kind, "discussion" | "question" | "idea")
     {
         return Err(agora_core::Invalid::new(
             "kind",
             "invalid_choice",
-            "A topic is a discussion or a question.",
+            "A topic is a discussion, a question or an idea.",
         )
         .into());
     }
@@ -223,6 +227,8 @@ struct TopicPage {
     solved: bool,
     /// The best answer, shown under the question: (author, HTML, address).
     best_answer: Option<(String, String, String)>,
+    /// For an idea: its votes, status and history.
+    idea: Option<IdeaPart>,
     reply_draft: String,
     reply_error: Option<String>,
     notice: Option<&'static str>,
@@ -307,16 +313,29 @@ pub async fn show(
         }
         _ => None,
     };
-    let question = question_part(&state, &page, &view).await?;
+    let kinds = KindParts::load(&state, &page, &view).await?;
+    if let Some(to) = kinds.idea.as_ref().and_then(|i| i.redirect.as_deref()) {
+        return Ok(see_other(to));
+    }
     Ok(render(&topic_page(
-        &page,
-        &view,
-        number,
-        draft,
-        None,
-        notice,
-        question.as_ref(),
+        &page, &view, number, draft, None, notice, kinds,
     )))
+}
+
+/// What a topic's kind adds to its page.
+#[derive(Default)]
+struct KindParts {
+    question: Option<QuestionPart>,
+    idea: Option<IdeaPart>,
+}
+
+impl KindParts {
+    async fn load(state: &AppState, page: &Page, view: &TopicView) -> Result<Self, ApiError> {
+        Ok(Self {
+            question: question_part(state, page, view).await?,
+            idea: idea_part(state, page, view).await?,
+        })
+    }
 }
 
 async fn quote(state: &AppState, page: &Page, post: i64) -> String {
@@ -336,8 +355,9 @@ fn topic_page(
     reply_draft: String,
     reply_error: Option<String>,
     notice: Option<&'static str>,
-    question: Option<&QuestionPart>,
+    kinds: KindParts,
 ) -> TopicPage {
+    let question = kinds.question.as_ref();
     let t = &view.topic;
     let posts = view
         .posts
@@ -408,6 +428,7 @@ fn topic_page(
         question: question.is_some(),
         solved: question.is_some_and(|q| q.solved),
         best_answer: question.and_then(|q| q.best.clone()),
+        idea: kinds.idea,
         reply_draft,
         reply_error,
         notice,
@@ -471,7 +492,7 @@ pub async fn reply(
                 .topic(&page.viewer, TopicId(id), 1, PAGE_SIZE as u32)
                 .await?;
             let e = ApiError::from(i);
-            let question = question_part(&state, &page, &view).await?;
+            let kinds = KindParts::load(&state, &page, &view).await?;
             let mut res = render(&topic_page(
                 &page,
                 &view,
@@ -479,7 +500,7 @@ pub async fn reply(
                 form.body,
                 Some(e.message.clone()),
                 None,
-                question.as_ref(),
+                kinds,
             ));
             *res.status_mut() = e.status;
             Ok(res)
@@ -809,6 +830,15 @@ pub fn render_sample_topic(posts: usize) -> String {
         None,
     );
     let page = Page::sample();
-    let html = topic_page(&page, &view, 1, String::new(), None, None, None).render();
+    let html = topic_page(
+        &page,
+        &view,
+        1,
+        String::new(),
+        None,
+        None,
+        KindParts::default(),
+    )
+    .render();
     html.unwrap_or_default()
 }

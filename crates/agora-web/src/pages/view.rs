@@ -64,6 +64,12 @@ pub fn kind_badge(kind: TopicKind, status: &str) -> &'static str {
     match (kind, status) {
         (TopicKind::Question, "solved") => "Solved",
         (TopicKind::Question, _) => "Question",
+        (TopicKind::Idea, "planned") => "Planned",
+        (TopicKind::Idea, "in_progress") => "In progress",
+        (TopicKind::Idea, "shipped") => "Shipped",
+        (TopicKind::Idea, "declined") => "Declined",
+        (TopicKind::Idea, "merged") => "Merged",
+        (TopicKind::Idea, _) => "Idea",
         _ => "",
     }
 }

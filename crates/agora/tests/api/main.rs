@@ -17,6 +17,7 @@ mod forum;
 mod groups;
 mod hardening;
 mod hostile;
+mod ideas;
 mod images;
 mod mailings;
 mod openapi;

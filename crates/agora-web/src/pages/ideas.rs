@@ -1,0 +1,305 @@
+//! Ideas pages: a board sorted by votes, trending or newest; the shipped changelog; on an
+//! idea's page its votes, status history and the staff's status and merge forms.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+
+use agora_core::forum::{TopicKind, TopicView};
+use agora_core::groups::Visibility;
+use agora_core::ideas::{IdeaSort, MERGED};
+use agora_core::paging::Cursor;
+use agora_core::{Agora, TopicId};
+
+use crate::error::ApiError;
+use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
+use crate::pages::view::{Layout, TopicRow, ago};
+use crate::pages::{Page, render, see_other};
+use crate::state::AppState;
+
+/// A status change as the idea's page lists it.
+pub(crate) struct ChangeRow {
+    pub to_label: String,
+    pub note: String,
+    pub by: String,
+    pub ago: String,
+    pub iso: String,
+}
+
+/// What an idea's page adds to a topic page.
+pub(crate) struct IdeaPart {
+    pub votes: i64,
+    pub voted: bool,
+    pub can_vote: bool,
+    pub status_label: String,
+    pub history: Vec<ChangeRow>,
+    /// Staff see the status and merge forms.
+    pub staff: bool,
+    /// (name, label) of every status, for the staff's form.
+    pub statuses: Vec<(String, String)>,
+    pub status: String,
+    /// Ids of ideas merged into this one.
+    pub merged_from: Vec<i64>,
+    /// For a merged idea seen by a member who is not staff: its original's address.
+    pub redirect: Option<String>,
+}
+
+/// The idea part of a topic's page, for an idea; a merged idea's page leads to its original
+/// (staff stay, to undo the merge).
+pub(crate) async fn idea_part(
+    state: &AppState,
+    page: &Page,
+    view: &TopicView,
+) -> Result<Option<IdeaPart>, ApiError> {
+    if view.topic.kind != TopicKind::Idea {
+        return Ok(None);
+    }
+    let idea = state.agora.idea(&page.viewer, view.topic.id).await?;
+    let staff = Agora::idea_staff(&page.viewer, view.group.access);
+    let redirect = idea
+        .record
+        .merged_into
+        .filter(|_| !staff)
+        .map(|original| format!("/t/{}", original.0));
+    let statuses = state.agora.idea_statuses().await?;
+    let label = |name: &str| {
+        statuses
+            .iter()
+            .find(|s| s.name == name)
+            .map_or_else(|| name.replace('_', " "), |s| s.label.clone())
+    };
+    Ok(Some(IdeaPart {
+        votes: idea.record.votes,
+        voted: idea.record.voted,
+        can_vote: view.can.vote && idea.topic.status != MERGED,
+        status_label: label(&idea.topic.status),
+        history: idea
+            .record
+            .history
+            .iter()
+            .map(|c| ChangeRow {
+                to_label: label(&c.to),
+                note: c.note.clone(),
+                by: c.by.clone().unwrap_or_else(|| "a former member".into()),
+                ago: ago(c.at),
+                iso: c.at.to_rfc3339(),
+            })
+            .collect(),
+        staff,
+        statuses: statuses
+            .iter()
+            .map(|s| (s.name.clone(), s.label.clone()))
+            .collect(),
+        status: idea.topic.status.clone(),
+        merged_from: idea.record.merged_from.iter().map(|t| t.0).collect(),
+        redirect,
+    }))
+}
+
+/// An idea on the board.
+struct IdeaRow {
+    row: TopicRow,
+    votes: i64,
+    status_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "ideas.html")]
+struct IdeasPage {
+    layout: Layout,
+    slug: String,
+    group_name: String,
+    sort: &'static str,
+    can_post: bool,
+    ideas: Vec<IdeaRow>,
+    next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IdeasQuery {
+    sort: Option<String>,
+    cursor: Option<String>,
+}
+
+/// `/g/{slug}/ideas?sort=trending`: a group's ideas.
+pub async fn board(
+    State(state): State<AppState>,
+    page: Page,
+    Path(slug): Path<String>,
+    Query(q): Query<IdeasQuery>,
+) -> Result<Response, ApiError> {
+    let sort = IdeaSort::parse(q.sort.as_deref())?;
+    let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let board = state
+        .agora
+        .ideas(&page.viewer, &slug, sort, cursor, 30)
+        .await?;
+    let group = &board.group.group;
+    let label = |name: &str| {
+        board
+            .statuses
+            .iter()
+            .find(|s| s.name == name)
+            .map_or_else(|| name.replace('_', " "), |s| s.label.clone())
+    };
+    let view = IdeasPage {
+        layout: page.layout(
+            &format!("Ideas in {}", group.name),
+            &format!("Ideas for {} and how they stand.", group.name),
+            "groups",
+            group.visibility != Visibility::Public || sort != IdeaSort::Votes,
+        ),
+        slug: group.slug.clone(),
+        group_name: group.name.clone(),
+        sort: sort.as_str(),
+        can_post: board.group.access >= agora_core::groups::policy::Access::Participate,
+        ideas: board
+            .ideas
+            .items
+            .iter()
+            .map(|i| IdeaRow {
+                row: TopicRow::new(&i.topic, None),
+                votes: i.votes,
+                status_label: label(&i.topic.status),
+            })
+            .collect(),
+        next_cursor: board.ideas.next.map(Cursor::encode),
+    };
+    Ok(render(&view))
+}
+
+struct ShippedRow {
+    title: String,
+    url: String,
+    note: String,
+    iso: String,
+    date: String,
+}
+
+#[derive(Template)]
+#[template(path = "changelog.html")]
+struct ChangelogPage {
+    layout: Layout,
+    slug: String,
+    group_name: String,
+    shipped: Vec<ShippedRow>,
+}
+
+/// `/g/{slug}/changelog`: what shipped from a board's ideas.
+pub async fn changelog(
+    State(state): State<AppState>,
+    page: Page,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    let (group, shipped) = state.agora.shipped_ideas(&page.viewer, &slug).await?;
+    let g = &group.group;
+    let view = ChangelogPage {
+        layout: page.layout(
+            &format!("Shipped from {}", g.name),
+            &format!("Ideas from {} that shipped.", g.name),
+            "groups",
+            g.visibility != Visibility::Public,
+        ),
+        slug: g.slug.clone(),
+        group_name: g.name.clone(),
+        shipped: shipped
+            .iter()
+            .map(|(t, c)| ShippedRow {
+                title: t.title.clone(),
+                url: format!("/t/{}/{}", t.id.0, t.slug),
+                note: c.note.clone(),
+                iso: c.at.to_rfc3339(),
+                date: c.at.to_datetime().date().to_string(),
+            })
+            .collect(),
+    };
+    Ok(render(&view))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IdeaForm {
+    #[serde(default)]
+    csrf: String,
+    /// `vote`, `unvote`, `status`, `merge` or `unmerge`.
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    note: String,
+    /// For a merge: the original's address or id.
+    #[serde(default)]
+    into: String,
+}
+
+/// The number at the end of `/t/12/slug` or `12`.
+fn topic_number(into: &str) -> Option<i64> {
+    let trimmed = into.trim();
+    let path = trimmed
+        .split_once("/t/")
+        .map_or(trimmed, |(_, rest)| rest)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    path.parse().ok().filter(|n: &i64| *n > 0)
+}
+
+/// Votes, takes a vote back, sets a status, merges or unmerges; back to the idea.
+pub async fn act(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<IdeaForm>,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
+    let topic = TopicId(id);
+    let viewer = &page.viewer;
+    let shown = match form.action.as_str() {
+        "vote" => state.agora.vote(viewer, topic).await?,
+        "unvote" => state.agora.unvote(viewer, topic).await?,
+        "status" => {
+            state
+                .agora
+                .set_idea_status(viewer, topic, &form.status, &form.note)
+                .await?
+        }
+        "merge" => {
+            let into = topic_number(&form.into).ok_or_else(|| {
+                agora_core::Invalid::new(
+                    "into",
+                    "invalid_format",
+                    "Give the original idea's address (/t/12/…) or its number.",
+                )
+            })?;
+            state.agora.merge_idea(viewer, topic, TopicId(into)).await?
+        }
+        "unmerge" => state.agora.unmerge_idea(viewer, topic).await?,
+        _ => {
+            return Err(agora_core::Invalid::new(
+                "action",
+                "invalid_choice",
+                "Vote, take the vote back, set a status, merge or unmerge.",
+            )
+            .into());
+        }
+    };
+    Ok(see_other(&format!(
+        "/t/{}/{}",
+        shown.topic.id.0, shown.topic.slug
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_original_is_named_by_address_or_number() {
+        assert_eq!(topic_number("12"), Some(12));
+        assert_eq!(topic_number(" /t/12/gpx-export?page=2 "), Some(12));
+        assert_eq!(topic_number("https://riders.example/t/7/x#post-3"), Some(7));
+        assert_eq!(topic_number("/g/ideas"), None);
+        assert_eq!(topic_number("-3"), None);
+    }
+}

@@ -345,11 +345,6 @@ impl From<ForumError> for ApiError {
                 "topic_locked",
                 "This topic is locked; it takes no more replies or edits.",
             ),
-            ForumError::Held => Self::new(
-                StatusCode::ACCEPTED,
-                "held_for_review",
-                "Thank you: your post waits for a moderator's look before others see it.",
-            ),
             ForumError::NewcomerDailyLimit {
                 per_day,
                 retry_after_secs,

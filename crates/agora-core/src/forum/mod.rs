@@ -13,4 +13,4 @@ pub use model::{
     TopicFlags, TopicInGroup, TopicKind, TopicSort,
 };
 pub use posts::PostEditInput;
-pub use topics::{ForumError, NewTopicInput, TopicListing, TopicView};
+pub use topics::{ForumError, NewTopicInput, Posted, TopicListing, TopicView};

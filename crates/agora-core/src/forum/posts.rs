@@ -4,7 +4,7 @@ use tracing::instrument;
 
 use crate::agora::Agora;
 use crate::forum::screen::Destination;
-use crate::forum::topics::ForumError;
+use crate::forum::topics::{ForumError, Posted};
 use crate::forum::{NewPost, Post, PostEdit, Revision, Tags, Topic};
 use crate::groups::GroupView;
 use crate::ids::{PostId, TopicId};
@@ -28,7 +28,7 @@ impl Agora {
         viewer: &Viewer,
         topic_id: TopicId,
         body: &str,
-    ) -> Result<(Shown<Post>, Topic), ForumError> {
+    ) -> Result<Posted<(Shown<Post>, Topic)>, ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
         if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
             return Err(ForumError::Forbidden(code));
@@ -54,11 +54,14 @@ impl Agora {
             .await?;
         metrics::counter!("agora_posts_total", "kind" => "reply", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);
         if screened.hold.is_some() {
-            return Err(ForumError::Held);
+            return Ok(Posted::Held);
         }
         self.after_posting(actor.id, actor.trust).await;
         let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
-        Ok((shown(viewer, post, &topic, &group), topic))
+        Ok(Posted::Published((
+            shown(viewer, post, &topic, &group),
+            topic,
+        )))
     }
 
     /// One post as the viewer is shown it, with what they may do with it.
@@ -87,7 +90,7 @@ impl Agora {
         viewer: &Viewer,
         id: PostId,
         input: PostEditInput,
-    ) -> Result<Shown<Post>, ForumError> {
+    ) -> Result<Posted<Shown<Post>>, ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
         if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
             return Err(ForumError::Forbidden(code));
@@ -144,10 +147,10 @@ impl Agora {
             )
             .await?;
         if screened.hold.is_some() {
-            return Err(ForumError::Held);
+            return Ok(Posted::Held);
         }
         let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
-        Ok(shown(viewer, post, &topic, &group))
+        Ok(Posted::Published(shown(viewer, post, &topic, &group)))
     }
 
     /// Refuses to post until the viewer has accepted the current documents.

@@ -29,9 +29,6 @@ pub enum ForumError {
     /// The topic is locked: no replies, no edits, except by moderators.
     #[error("topic locked")]
     Locked,
-    /// A word filter held the post for a moderator: it was saved, hidden until approved.
-    #[error("held for review")]
-    Held,
     /// Posting faster than a person writes.
     #[error("too many posts")]
     RateLimited { retry_after_secs: i64 },
@@ -52,6 +49,15 @@ impl From<GroupError> for ForumError {
             _ => Self::NotFound,
         }
     }
+}
+
+/// What became of something a member posted: published, or saved and held for a moderator
+/// (a word filter, the spam check, a new member's first posts). Both are successes: the post
+/// is stored either way.
+#[derive(Debug, Clone)]
+pub enum Posted<T> {
+    Published(T),
+    Held,
 }
 
 /// What a person typed to open a topic.
@@ -167,7 +173,7 @@ impl Agora {
         viewer: &Viewer,
         slug: &str,
         input: NewTopicInput,
-    ) -> Result<TopicView, ForumError> {
+    ) -> Result<Posted<TopicView>, ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
         if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
             return Err(ForumError::Forbidden(code));
@@ -209,10 +215,10 @@ impl Agora {
         let (id, _) = self.store.insert_topic(&new).await?;
         metrics::counter!("agora_posts_total", "kind" => "topic", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);
         if screened.hold.is_some() {
-            return Err(ForumError::Held);
+            return Ok(Posted::Held);
         }
         self.after_posting(actor.id, actor.trust).await;
-        self.topic(viewer, id, 1, 50).await
+        Ok(Posted::Published(self.topic(viewer, id, 1, 50).await?))
     }
 
     /// A group's topics in `sort` order; pinned topics come first on the first page.

@@ -4,11 +4,12 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use agora_core::forum::{
-    NewTopicInput, PostEditInput, TopicFilter, TopicFlags, TopicKind, TopicSort, TopicView,
+    NewTopicInput, PostEditInput, Posted, TopicFilter, TopicFlags, TopicKind, TopicSort, TopicView,
 };
 use agora_core::paging::{Cursor, page_size, post_number};
 use agora_core::{Invalid, PostId, TopicId};
@@ -86,6 +87,17 @@ pub struct EditPostRequest {
 pub struct TopicFlagsRequest {
     pub pinned: Option<bool>,
     pub locked: Option<bool>,
+}
+
+/// 202: the post is saved and waits for a moderator. The body is the envelope clients know
+/// (`held_for_review`), though holding is a success, not an error.
+fn held() -> Response {
+    ApiError::new(
+        StatusCode::ACCEPTED,
+        "held_for_review",
+        "Thank you: your post waits for a moderator's look before others see it.",
+    )
+    .into_response()
 }
 
 fn topic_response(v: &TopicView) -> TopicResponse {
@@ -173,15 +185,19 @@ pub async fn create(
     auth: Auth,
     ApiPath(slug): ApiPath<String>,
     ApiJson(req): ApiJson<CreateTopicRequest>,
-) -> Result<(StatusCode, Json<TopicResponse>), ApiError> {
+) -> Result<Response, ApiError> {
     let input = NewTopicInput {
         title: req.title,
         body: req.body,
         tags: req.tags,
         kind: req.kind,
     };
-    let view = state.agora.create_topic(&auth.viewer, &slug, input).await?;
-    Ok((StatusCode::CREATED, Json(topic_response(&view))))
+    match state.agora.create_topic(&auth.viewer, &slug, input).await? {
+        Posted::Published(view) => {
+            Ok((StatusCode::CREATED, Json(topic_response(&view))).into_response())
+        }
+        Posted::Held => Ok(held()),
+    }
 }
 
 /// A topic with a page of its posts.
@@ -236,12 +252,17 @@ pub async fn reply(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ReplyRequest>,
-) -> Result<(StatusCode, Json<PostResponse>), ApiError> {
-    let (post, _) = state
+) -> Result<Response, ApiError> {
+    match state
         .agora
         .reply(&auth.viewer, TopicId(id), &req.body)
-        .await?;
-    Ok((StatusCode::CREATED, Json(PostResponse::from(&post))))
+        .await?
+    {
+        Posted::Published((post, _)) => {
+            Ok((StatusCode::CREATED, Json(PostResponse::from(&post))).into_response())
+        }
+        Posted::Held => Ok(held()),
+    }
 }
 
 /// One post.
@@ -267,17 +288,20 @@ pub async fn edit_post(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<EditPostRequest>,
-) -> Result<Json<PostResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let input = PostEditInput {
         body: req.body,
         title: req.title,
         tags: req.tags,
     };
-    let post = state
+    match state
         .agora
         .edit_post(&auth.viewer, PostId(id), input)
-        .await?;
-    Ok(Json(PostResponse::from(&post)))
+        .await?
+    {
+        Posted::Published(post) => Ok(Json(PostResponse::from(&post)).into_response()),
+        Posted::Held => Ok(held()),
+    }
 }
 
 /// Deletes a post (its author or a moderator); an opening post takes its topic along.

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
-use agora_core::forum::{ForumError, NewTopicInput, PostEditInput, TopicFlags, TopicView};
+use agora_core::forum::{ForumError, NewTopicInput, PostEditInput, Posted, TopicFlags, TopicView};
 use agora_core::groups::Visibility;
 use agora_core::groups::policy::Access;
 use agora_core::items::Denied;
@@ -147,11 +147,11 @@ pub async fn create(
         kind: (!form.kind.is_empty()).then(|| form.kind.clone()),
     };
     match state.agora.create_topic(&page.viewer, &slug, input).await {
-        Ok(view) => Ok(see_other(&format!(
+        Ok(Posted::Published(view)) => Ok(see_other(&format!(
             "/t/{}/{}",
             view.topic.id.0, view.topic.slug
         ))),
-        Err(ForumError::Held) => Ok(see_other(&format!("/g/{slug}?notice=held"))),
+        Ok(Posted::Held) => Ok(see_other(&format!("/g/{slug}?notice=held"))),
         Err(ForumError::Invalid(i)) => {
             let group = state.agora.group(&page.viewer, &slug).await?;
             let mut view = compose_page(&page, &slug, &group.group.name, &form);
@@ -478,8 +478,10 @@ pub async fn reply(
         .reply(&page.viewer, TopicId(id), &form.body)
         .await
     {
-        Ok((post, topic)) => Ok(see_other(&post_url(id, &topic.slug, post.item.number))),
-        Err(ForumError::Held) => {
+        Ok(Posted::Published((post, topic))) => {
+            Ok(see_other(&post_url(id, &topic.slug, post.item.number)))
+        }
+        Ok(Posted::Held) => {
             let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
             Ok(see_other(&format!(
                 "/t/{id}/{}?notice=held",
@@ -643,7 +645,7 @@ pub async fn edit(
     };
     let (_, before, _) = state.agora.post(&page.viewer, PostId(id)).await?;
     match state.agora.edit_post(&page.viewer, PostId(id), input).await {
-        Ok(post) => {
+        Ok(Posted::Published(post)) => {
             let (_, topic, _) = state.agora.post(&page.viewer, post.item.id).await?;
             Ok(see_other(&post_url(
                 topic.id.0,
@@ -651,7 +653,7 @@ pub async fn edit(
                 post.item.number,
             )))
         }
-        Err(ForumError::Held) => Ok(see_other(&format!(
+        Ok(Posted::Held) => Ok(see_other(&format!(
             "/t/{}/{}?notice=held",
             before.id.0, before.slug
         ))),

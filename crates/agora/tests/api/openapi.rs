@@ -93,6 +93,53 @@ fn no_api_route_is_added_outside_the_document() {
     );
 }
 
+/// The document names each schema by its type's name, and a second type of the same name
+/// silently replaces the first: an operation then documents another body than it reads (an
+/// `AcceptRequest` for answers once showed the fields of documents' `AcceptRequest`). Every
+/// type that derives `ToSchema` has a name of its own.
+#[test]
+fn every_schema_has_a_name_of_its_own() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../agora-web/src");
+    let mut names: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut files = vec![root];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                files.push(entry.path());
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let mut derives_schema = false;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") {
+                    derives_schema = line.contains("ToSchema") || line.contains("IntoParams");
+                    continue;
+                }
+                if line.starts_with("#[") || line.starts_with("///") {
+                    continue;
+                }
+                if derives_schema {
+                    let name = line
+                        .strip_prefix("pub struct ")
+                        .or_else(|| line.strip_prefix("pub enum "))
+                        .or_else(|| line.strip_prefix("struct "))
+                        .and_then(|r| r.split([' ', '{', '<', '(', ';']).next());
+                    if let Some(name) = name {
+                        names
+                            .entry(name.to_owned())
+                            .or_default()
+                            .push(path.display().to_string());
+                    }
+                }
+                derives_schema = false;
+            }
+        }
+    }
+    assert!(names.len() > 40, "only {} schemas found", names.len());
+    let twice: Vec<_> = names.iter().filter(|(_, files)| files.len() > 1).collect();
+    assert!(twice.is_empty(), "schema names used twice: {twice:#?}");
+}
+
 /// A client generated from the document puts each parameter where the document says; a
 /// query parameter documented as `in: path` would be sent where no route reads it.
 #[tokio::test]

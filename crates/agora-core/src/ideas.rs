@@ -73,6 +73,15 @@ pub struct IdeaStatus {
     pub set: StatusSet,
 }
 
+/// The label of status `name` in `statuses`, or the name itself made readable (a status that
+/// left the list, or `merged`).
+pub fn status_label(statuses: &[IdeaStatus], name: &str) -> String {
+    statuses
+        .iter()
+        .find(|s| s.name == name)
+        .map_or_else(|| name.replace('_', " "), |s| s.label.clone())
+}
+
 /// A change of an idea's status, with the note staff wrote for everyone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatusChange {

@@ -65,11 +65,8 @@ struct SummaryRow {
 struct ShippedRow {
     #[sqlx(flatten)]
     topic: TopicRow,
-    from_status: String,
-    to_status: String,
-    note: String,
-    by_name: Option<String>,
-    at: i64,
+    #[sqlx(flatten)]
+    change: ChangeRow,
 }
 
 #[derive(sqlx::FromRow)]
@@ -501,18 +498,7 @@ impl IdeaStore for SqlStore {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|r| {
-                (
-                    Topic::from(r.topic),
-                    StatusChange {
-                        from: r.from_status,
-                        to: r.to_status,
-                        note: r.note,
-                        by: r.by_name,
-                        at: Timestamp(r.at),
-                    },
-                )
-            })
+            .map(|r| (Topic::from(r.topic), StatusChange::from(r.change)))
             .collect())
     }
 }

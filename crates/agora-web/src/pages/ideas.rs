@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use agora_core::forum::{TopicKind, TopicView};
 use agora_core::groups::Visibility;
-use agora_core::ideas::{IdeaSort, MERGED};
+use agora_core::ideas::{IdeaSort, MERGED, status_label};
 use agora_core::paging::Cursor;
 use agora_core::{Agora, TopicId};
 
@@ -63,12 +63,7 @@ pub(crate) async fn idea_part(
         .filter(|_| !staff)
         .map(|original| format!("/t/{}", original.0));
     let statuses = state.agora.idea_statuses().await?;
-    let label = |name: &str| {
-        statuses
-            .iter()
-            .find(|s| s.name == name)
-            .map_or_else(|| name.replace('_', " "), |s| s.label.clone())
-    };
+    let label = |name: &str| status_label(&statuses, name);
     Ok(Some(IdeaPart {
         votes: idea.record.votes,
         voted: idea.record.voted,
@@ -136,13 +131,7 @@ pub async fn board(
         .ideas(&page.viewer, &slug, sort, cursor, 30)
         .await?;
     let group = &board.group.group;
-    let label = |name: &str| {
-        board
-            .statuses
-            .iter()
-            .find(|s| s.name == name)
-            .map_or_else(|| name.replace('_', " "), |s| s.label.clone())
-    };
+    let label = |name: &str| status_label(&board.statuses, name);
     let view = IdeasPage {
         layout: page.layout(
             &format!("Ideas in {}", group.name),

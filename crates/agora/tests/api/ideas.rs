@@ -537,6 +537,19 @@ async fn the_idea_page_votes_and_staff_merge_from_it_and_secret_boards_stay_secr
                 "{}",
                 r.text
             );
+            for page in [
+                format!("/t/{secret}/secret-roadmap-item"),
+                "/g/inner/ideas".into(),
+                "/g/inner/changelog".into(),
+            ] {
+                let r = app.page(&page, token).await;
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "{page}");
+                assert!(
+                    !r.text.contains("quokkasecret") && !r.text.contains("Secret roadmap"),
+                    "{page}: {}",
+                    r.text
+                );
+            }
         }
     })
     .await;

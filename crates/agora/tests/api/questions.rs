@@ -365,6 +365,21 @@ async fn a_secret_groups_questions_do_not_exist_for_outsiders() {
                 "{}",
                 s.text
             );
+            for page in [
+                format!("/t/{q}/roadmap-for-the-cargo-frame"),
+                "/g/inner/questions?list=solved".into(),
+                "/search?q=roadmap%20is%3Asolved".into(),
+            ] {
+                let r = app.page(&page, token).await;
+                assert!(
+                    !r.text.contains("quokkasecret") && !r.text.contains("Roadmap for"),
+                    "{page}: {}",
+                    r.text
+                );
+                if !page.starts_with("/search") {
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{page}");
+                }
+            }
         }
         let s = app
             .get("/api/v1/search?q=roadmap%20is%3Asolved", Some(&admin))

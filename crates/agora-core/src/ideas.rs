@@ -184,6 +184,41 @@ pub struct IdeaChange {
     pub events: Vec<Event>,
 }
 
+/// A vote in a member's archive.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct IdeaVoteRecord {
+    pub idea_id: i64,
+    pub idea_title: String,
+    pub voted_at: Timestamp,
+    /// The idea the vote was cast on, when a merge moved it here.
+    pub cast_on: Option<i64>,
+}
+
+/// A status change in a member's archive (staff).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct StatusNoteRecord {
+    pub idea_id: i64,
+    pub idea_title: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub note: String,
+    pub at: Timestamp,
+}
+
+/// What ideas keep about a member beyond their posts. Erasure keeps the votes, linked to the
+/// anonymised account, unless the member asks for their contributions to be removed: then
+/// their votes go and the ideas are counted again. Status notes are staff acts and stay.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct MemberIdeaRecords {
+    /// Ideas the member votes for.
+    pub votes: Vec<IdeaVoteRecord>,
+    /// Votes on a duplicate set aside by a merge because the member voted for the original
+    /// too; given back if the merge is undone.
+    pub set_aside_votes: Vec<IdeaVoteRecord>,
+    /// Status changes the member made, with their public notes.
+    pub status_changes: Vec<StatusNoteRecord>,
+}
+
 /// Storage of ideas.
 #[async_trait]
 pub trait IdeaStore: Send + Sync {

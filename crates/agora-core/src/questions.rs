@@ -109,6 +109,23 @@ pub struct Waiting {
     pub asker: MemberId,
 }
 
+/// An answer the member accepted, in their archive.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AcceptanceRecord {
+    pub question_id: i64,
+    pub question_title: String,
+    pub post_id: i64,
+    pub best: bool,
+    pub accepted_at: Timestamp,
+}
+
+/// What Q&A keeps about a member beyond their posts: the answers they accepted. Erasure keeps
+/// these (the answer stays accepted), linked to the anonymised account.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct MemberQuestionRecords {
+    pub accepted: Vec<AcceptanceRecord>,
+}
+
 /// Storage of Q&A.
 #[async_trait]
 pub trait QuestionStore: Send + Sync {

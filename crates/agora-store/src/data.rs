@@ -144,8 +144,13 @@ impl MemberDataStore for SqlStore {
                 &[id.into()],
             )
             .await?;
+        let mut kinds = std::collections::BTreeMap::new();
+        for k in crate::kinds::KINDS {
+            kinds.insert(k.kind.to_owned(), (k.export)(&mut db, id).await?);
+        }
         Ok(MemberArchive {
             exported_at: now,
+            kinds,
             complaints: complaints
                 .into_iter()
                 .map(|c| ComplaintRecord {
@@ -272,6 +277,9 @@ impl MemberDataStore for SqlStore {
                         "UPDATE legal_cases SET complainant_id = NULL WHERE complainant_id = $1",
                     ] {
                         tx.execute(sql, &[id.into()]).await?;
+                    }
+                    for k in crate::kinds::KINDS {
+                        (k.erase)(tx, id, remove_posts).await?;
                     }
                     if remove_posts {
                         let unindex = match tx.backend() {

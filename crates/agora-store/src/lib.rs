@@ -16,6 +16,7 @@ mod events;
 mod forum;
 mod groups;
 mod ideas;
+mod kinds;
 mod mailings;
 mod members;
 mod moderation;

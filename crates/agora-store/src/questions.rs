@@ -249,3 +249,43 @@ impl QuestionStore for SqlStore {
             .await
     }
 }
+
+#[derive(sqlx::FromRow)]
+struct AcceptanceRow {
+    topic_id: i64,
+    title: String,
+    post_id: i64,
+    best: bool,
+    accepted_at: i64,
+}
+
+/// Q&A's part in a member's archive and erasure.
+pub(crate) const DATA: crate::kinds::KindData = crate::kinds::KindData {
+    kind: "question",
+    export: |db, member| {
+        Box::pin(async move {
+            let rows = db
+                .all::<AcceptanceRow>(
+                    "SELECT a.topic_id, t.title, a.post_id, a.best, a.accepted_at \
+                     FROM accepted_answers a JOIN topics t ON t.id = a.topic_id \
+                     WHERE a.accepted_by = $1 ORDER BY a.accepted_at, a.post_id",
+                    &[member.into()],
+                )
+                .await?;
+            crate::kinds::to_json(&agora_core::questions::MemberQuestionRecords {
+                accepted: rows
+                    .into_iter()
+                    .map(|r| agora_core::questions::AcceptanceRecord {
+                        question_id: r.topic_id,
+                        question_title: r.title,
+                        post_id: r.post_id,
+                        best: r.best,
+                        accepted_at: Timestamp(r.accepted_at),
+                    })
+                    .collect(),
+            })
+        })
+    },
+    // An acceptance is part of the question's state: it stays, by the anonymised account.
+    erase: |_, _, _| Box::pin(async { Ok(()) }),
+};

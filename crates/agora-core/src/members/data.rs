@@ -34,6 +34,9 @@ pub struct MemberArchive {
     pub sanctions: Vec<crate::sanctions::Sanction>,
     /// Legal complaints the member filed.
     pub complaints: Vec<ComplaintRecord>,
+    /// What each kind of content keeps about the member beyond their posts, by kind: an
+    /// idea's votes and status notes, a question's acceptances.
+    pub kinds: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

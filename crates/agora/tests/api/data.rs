@@ -218,3 +218,141 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_archive_holds_each_kinds_own_records_and_erasure_settles_them() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let ana = app.register("ana").await;
+        let ben = app.register("ben").await;
+        app.create_group(&admin, "club", "public").await;
+        app.join(&ana, "club").await;
+        app.join(&ben, "club").await;
+        let topic = |token: String, title: &'static str, kind: &'static str| {
+            let app = &app;
+            async move {
+                let r = app
+                    .post(
+                        "/api/v1/groups/club/topics",
+                        Some(&token),
+                        json!({"title": title, "body": "Details follow.", "kind": kind}),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+                r.body["id"].as_i64().unwrap_or_default()
+            }
+        };
+        let idea = topic(ben.clone(), "Route sharing", "idea").await;
+        let question = topic(ana.clone(), "Which chain oil?", "question").await;
+        let answer = app
+            .post(
+                &format!("/api/v1/topics/{question}/posts"),
+                Some(&ben),
+                json!({"body": "A dry wax in summer."}),
+            )
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap_or_default();
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{answer}/accept"),
+                Some(&ana),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        for token in [&ana, &ben] {
+            let r = app
+                .post(
+                    &format!("/api/v1/topics/{idea}/vote"),
+                    Some(token),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        }
+        let r = app
+            .call(
+                axum::http::Method::PUT,
+                &format!("/api/v1/topics/{idea}/status"),
+                Some(&admin),
+                Some(json!({"status": "planned", "note": "Next spring."})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+        let a = app.get("/api/v1/me/export", Some(&ana)).await.body;
+        let accepted = &a["kinds"]["question"]["accepted"];
+        assert_eq!(accepted[0]["post_id"].as_i64(), Some(answer), "{a}");
+        assert_eq!(accepted[0]["best"], true);
+        assert_eq!(
+            a["kinds"]["idea"]["votes"][0]["idea_id"].as_i64(),
+            Some(idea)
+        );
+        assert_eq!(
+            a["kinds"]["idea"]["votes"][0]["idea_title"],
+            "Route sharing"
+        );
+        assert!(
+            a["kinds"]["idea"]["status_changes"]
+                .as_array()
+                .is_some_and(Vec::is_empty),
+            "nobody else's acts"
+        );
+        let staff = app.get("/api/v1/me/export", Some(&admin)).await.body;
+        assert_eq!(
+            staff["kinds"]["idea"]["status_changes"][0]["note"],
+            "Next spring."
+        );
+        assert_eq!(
+            staff["kinds"]["idea"]["status_changes"][0]["to_status"],
+            "planned"
+        );
+
+        // Kept, anonymised, when the posts stay: the idea keeps its count.
+        let r = app
+            .call(
+                axum::http::Method::DELETE,
+                "/api/v1/me",
+                Some(&ben),
+                Some(json!({"password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        assert_eq!(votes(&app, idea).await, Some(2));
+        // Removed with the contributions, and the idea counted again; the acceptance stays.
+        let r = app
+            .call(
+                axum::http::Method::DELETE,
+                "/api/v1/me",
+                Some(&ana),
+                Some(json!({"password": PASSWORD, "remove_posts": true})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        assert_eq!(votes(&app, idea).await, Some(1));
+        assert_eq!(
+            app.count_where(
+                "idea_votes",
+                "member_id NOT IN (SELECT id FROM members WHERE username LIKE 'former-%')"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            app.count_rows("idea_votes").await,
+            1,
+            "ben's vote, kept anonymised"
+        );
+        assert_eq!(app.count_rows("accepted_answers").await, 1);
+    })
+    .await;
+}
+
+async fn votes(app: &crate::support::TestApp, idea: i64) -> Option<i64> {
+    app.get(&format!("/api/v1/topics/{idea}/idea"), None)
+        .await
+        .body["votes"]
+        .as_i64()
+}

@@ -1,7 +1,7 @@
 //! Use cases that read across groups: the latest activity, popular groups, a member's posts,
 //! and the admin's lists. Each draws only from the groups the viewer's scope admits.
 
-use crate::agora::Agora;
+use crate::agora::Site;
 use crate::error::StoreError;
 use crate::forum::{PostInTopic, TopicInGroup};
 use crate::groups::policy::{Need, scope};
@@ -10,10 +10,10 @@ use crate::ids::PostId;
 use crate::members::{Member, ProfileError};
 use crate::viewer::{SiteRole, Viewer};
 
-impl Agora {
+impl Site<'_> {
     /// The most recently active topics the viewer may read.
     pub async fn latest_activity(
-        &self,
+        self,
         viewer: &Viewer,
         limit: u32,
     ) -> Result<Vec<TopicInGroup>, StoreError> {
@@ -25,7 +25,7 @@ impl Agora {
     /// The groups the landing page features: those the admins chose, else the most popular;
     /// either way only groups the viewer may see.
     pub async fn featured_groups(
-        &self,
+        self,
         viewer: &Viewer,
         limit: u32,
     ) -> Result<Vec<GroupView>, GroupError> {
@@ -35,7 +35,7 @@ impl Agora {
         }
         let mut out = Vec::new();
         for slug in chosen.iter().take(limit as usize) {
-            match self.group(viewer, slug).await {
+            match self.groups().group(viewer, slug).await {
                 Ok(view) => out.push(view),
                 Err(GroupError::NotFound) => {}
                 Err(e) => return Err(e),
@@ -45,7 +45,7 @@ impl Agora {
     }
 
     /// How many members the community has, counted at most every ten seconds on this node.
-    pub async fn member_count(&self) -> Result<i64, StoreError> {
+    pub async fn member_count(self) -> Result<i64, StoreError> {
         const TTL: std::time::Duration = std::time::Duration::from_secs(10);
         if let Ok(guard) = self.member_count_cache.read()
             && let Some((at, n)) = *guard
@@ -61,13 +61,13 @@ impl Agora {
     }
 
     /// How many groups the viewer may see.
-    pub async fn count_groups(&self, viewer: &Viewer) -> Result<i64, StoreError> {
+    pub async fn count_groups(self, viewer: &Viewer) -> Result<i64, StoreError> {
         self.store.count_groups(&scope(viewer, Need::Listed)).await
     }
 
     /// Groups the viewer may see, most members first.
     pub async fn popular_groups(
-        &self,
+        self,
         viewer: &Viewer,
         limit: u32,
     ) -> Result<Vec<GroupView>, GroupError> {
@@ -83,13 +83,14 @@ impl Agora {
 
     /// A member's posts that the viewer may read, newest first.
     pub async fn member_posts(
-        &self,
+        self,
         viewer: &Viewer,
         username: &str,
         before: Option<PostId>,
         limit: u32,
     ) -> Result<Vec<PostInTopic>, ProfileError> {
         let member = self
+            .accounts()
             .member_by_name(username)
             .await?
             .ok_or(ProfileError::NotFound)?;
@@ -101,7 +102,7 @@ impl Agora {
 
     /// Every member, in order of sign-up (admins).
     pub async fn admin_members(
-        &self,
+        self,
         viewer: &Viewer,
         after: Option<crate::ids::MemberId>,
         limit: u32,
@@ -113,13 +114,14 @@ impl Agora {
     /// Changes a member's site role (admins; not their own, so a site never loses its last
     /// admin by accident).
     pub async fn set_site_role(
-        &self,
+        self,
         viewer: &Viewer,
         username: &str,
         role: SiteRole,
     ) -> Result<Member, GroupError> {
         require_admin(viewer)?;
         let member = self
+            .accounts()
             .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;

@@ -42,8 +42,10 @@ impl Default for AgoraConfig {
     }
 }
 
-/// The application: every use case is a method on it (see the `members`, `groups`, `forum`
-/// and `site` modules for the methods).
+/// The application: what every use case shares (the store, the clock, the mailer, the settings
+/// fixed at start). The use cases themselves live in bounded modules, reached through
+/// [`Agora::accounts`], [`Agora::groups`], [`Agora::forum`] and the other handles declared at
+/// the end of this file; each module's methods are in its own files.
 #[derive(Clone)]
 pub struct Agora {
     pub(crate) store: Arc<dyn Store>,
@@ -130,4 +132,69 @@ impl Agora {
     pub fn config(&self) -> &AgoraConfig {
         &self.config
     }
+}
+
+/// Declares the handle of a bounded module: a borrowed view of the application whose methods are
+/// the module's use cases (written as `impl Forum<'_>` in the module's files), and the accessor
+/// that gives it (`agora.forum()`). The handle reads the shared parts (`store`, `now()`,
+/// `config`) through `Deref`; a use case of another module is called through that module's
+/// accessor, so every dependency between modules is written out.
+macro_rules! bounded_modules {
+    ($($(#[$doc:meta])* $name:ident => $accessor:ident;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Copy)]
+            pub struct $name<'a> {
+                app: &'a Agora,
+            }
+
+            impl std::ops::Deref for $name<'_> {
+                type Target = Agora;
+                fn deref(&self) -> &Agora {
+                    self.app
+                }
+            }
+        )*
+
+        impl Agora {
+            $(
+                $(#[$doc])*
+                pub fn $accessor(&self) -> $name<'_> {
+                    $name { app: self }
+                }
+            )*
+        }
+    };
+}
+
+bounded_modules! {
+    /// Accounts: registration, sessions, profiles, email addresses and passwords, and a member's
+    /// data (export and erasure). In `members/`.
+    Accounts => accounts;
+    /// Groups: creating and listing them, membership, join requests, invitations and roles; the
+    /// group policy's reach (`readable_group`). In `groups/`.
+    Groups => groups;
+    /// The forum, which every kind of content builds on: topics, posts, edits, deletion, the
+    /// screening of new posts and image copies. In `forum/` and `content/media.rs`.
+    Forum => forum;
+    /// The site: its settings and the site-wide lists (latest activity, popular groups, the
+    /// member directory). In `site/` and `activity.rs`.
+    Site => site;
+    /// Moderation: flags on posts and members, sanctions and appeals, the audit log. In
+    /// `flags.rs`, `sanctions.rs` and `audit.rs`.
+    Moderation => moderation;
+    /// Legal complaints (notice and action) and their cases. In `complaints.rs`.
+    Legal => legal;
+    /// Trust levels: the activity they are computed from, their settings, recounts. In `trust/`.
+    Trust => trust;
+    /// Versioned documents and the consent ledger. In `consent.rs`.
+    Consent => consent;
+    /// Mailings: email preferences, opt-ins, bulletins, unsubscribing. In `mailings.rs`.
+    Mailings => mailings;
+    /// Q&A: accepted answers and question lists. In `questions.rs`.
+    Questions => questions;
+    /// Ideas: votes, statuses, merges and the changelog. In `ideas.rs`.
+    Ideas => ideas;
+    /// The event worker: consumers of the outbox and what is due by time. In `events.rs`.
+    Events => events;
 }

@@ -2,7 +2,7 @@
 //! appended and never changed (the database refuses updates and deletes). Admins and site
 //! moderators read and search it.
 
-use crate::agora::Agora;
+use crate::agora::{Agora, Moderation};
 use crate::groups::GroupError;
 use crate::ids::{GroupId, MemberId};
 use crate::time::Timestamp;
@@ -37,6 +37,8 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+impl Moderation<'_> {}
+
 impl Agora {
     /// The entry for an action `viewer` is taking, to hand to the store method that takes
     /// it, which writes it in the same transaction as the action (none for a guest).
@@ -62,11 +64,13 @@ impl Agora {
             .into_iter()
             .collect()
     }
+}
 
+impl Moderation<'_> {
     /// Entries newest first, matching `query` (in action, target, actor or detail), before
     /// entry `before`. Admins and site moderators only.
     pub async fn audit_log(
-        &self,
+        self,
         viewer: &Viewer,
         query: Option<&str>,
         before: Option<i64>,

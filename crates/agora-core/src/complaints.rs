@@ -9,7 +9,7 @@
 use serde::Serialize;
 use tracing::instrument;
 
-use crate::agora::Agora;
+use crate::agora::Legal;
 use crate::error::{Invalid, StoreError};
 use crate::forum::ForumError;
 use crate::groups::policy::{Need, scope};
@@ -218,18 +218,18 @@ fn reference() -> String {
     format!("LC-{code}")
 }
 
-impl Agora {
+impl Legal<'_> {
     /// Files a legal complaint about a post the viewer may read. A verified member's complaint
     /// opens the case and hides the post at once; a guest's waits for the mailed link.
     #[instrument(skip_all, fields(post = %post))]
     pub async fn file_complaint(
-        &self,
+        self,
         viewer: &Viewer,
         client: &str,
         post: PostId,
         input: ComplaintInput,
     ) -> Result<Filed, ComplaintError> {
-        let (post, _, _) = self.post(viewer, post).await?;
+        let (post, _, _) = self.forum().post(viewer, post).await?;
         if post.deleted {
             return Err(ComplaintError::NotFound);
         }
@@ -285,7 +285,7 @@ impl Agora {
             at: self.now(),
         };
         let case = self.store.insert_case(&new).await?;
-        let site = self.site_settings().await?.name;
+        let site = self.site().site_settings().await?.name;
         match token {
             Some(token) => {
                 let link = format!(
@@ -316,7 +316,7 @@ impl Agora {
 
     /// Confirms a guest's complaint with the token from the mail: the case opens and the post
     /// is hidden pending review.
-    pub async fn confirm_complaint(&self, token: &str) -> Result<Filed, ComplaintError> {
+    pub async fn confirm_complaint(self, token: &str) -> Result<Filed, ComplaintError> {
         let hash = crate::members::session::hash_token(token.trim());
         let now = self.now();
         let (case, email) = self
@@ -332,8 +332,9 @@ impl Agora {
     }
 
     /// Tells the complainant and the author that a case opened and the post is hidden.
-    async fn case_opened(&self, case: &LegalCase, complainant_email: &str) {
+    async fn case_opened(self, case: &LegalCase, complainant_email: &str) {
         let site = self
+            .site()
             .site_settings()
             .await
             .map(|s| s.name)
@@ -360,7 +361,7 @@ impl Agora {
         .await;
     }
 
-    async fn mail_author(&self, case: &LegalCase, subject: &str, body: &str) {
+    async fn mail_author(self, case: &LegalCase, subject: &str, body: &str) {
         let Some(post) = case.post_id else { return };
         let author = match self.store.post(post).await {
             Ok(Some(p)) => self.store.member_by_id(p.author.id).await.ok().flatten(),
@@ -370,6 +371,7 @@ impl Agora {
             return;
         };
         let site = self
+            .site()
             .site_settings()
             .await
             .map(|s| s.name)
@@ -389,14 +391,14 @@ impl Agora {
     }
 
     /// Cases about posts in groups the viewer may read, open ones first (site moderators).
-    pub async fn legal_cases(&self, viewer: &Viewer) -> Result<Vec<LegalCase>, ComplaintError> {
+    pub async fn legal_cases(self, viewer: &Viewer) -> Result<Vec<LegalCase>, ComplaintError> {
         require_site_moderator(viewer)?;
         Ok(self.store.cases(&scope(viewer, Need::Read), 200).await?)
     }
 
     /// One case with every step (site moderators who may read the post's group).
     pub async fn legal_case(
-        &self,
+        self,
         viewer: &Viewer,
         id: i64,
     ) -> Result<(LegalCase, Vec<CaseEvent>), ComplaintError> {
@@ -420,7 +422,7 @@ impl Agora {
     /// Adds an internal note to a case, or (`to_complainant`) a message agora mails to the
     /// complainant; both are kept as steps of the case.
     pub async fn note_case(
-        &self,
+        self,
         viewer: &Viewer,
         id: i64,
         note: &str,
@@ -452,7 +454,7 @@ impl Agora {
     }
 
     async fn mail_complainant(
-        &self,
+        self,
         case: &LegalCase,
         subject: &str,
         body: &str,
@@ -460,7 +462,7 @@ impl Agora {
         let Some(email) = self.store.case_email(case.id).await? else {
             return Ok(());
         };
-        let site = self.site_settings().await?.name;
+        let site = self.site().site_settings().await?.name;
         self.deliver(Mail {
             to: email,
             subject: format!("{subject} ({site})"),
@@ -479,7 +481,7 @@ impl Agora {
     /// reason is kept as a step of the case, logged, and mailed to the complainant and the
     /// author.
     pub async fn decide_case(
-        &self,
+        self,
         viewer: &Viewer,
         id: i64,
         decision: &str,

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::agora::Agora;
+use crate::agora::Consent;
 use crate::error::{Invalid, StoreError};
 use crate::groups::GroupError;
 use crate::ids::MemberId;
@@ -54,15 +54,15 @@ pub struct Acceptance {
     pub version: i64,
 }
 
-impl Agora {
+impl Consent<'_> {
     /// The current version of every published document.
-    pub async fn documents(&self) -> Result<Vec<Document>, StoreError> {
+    pub async fn documents(self) -> Result<Vec<Document>, StoreError> {
         self.store.current_documents().await
     }
 
     /// Publishes a new version of a document (admins); members accept it at their next visit.
     pub async fn publish_document(
-        &self,
+        self,
         viewer: &Viewer,
         kind: &str,
         body: &str,
@@ -99,7 +99,7 @@ impl Agora {
     }
 
     /// Current documents the viewer has not accepted yet (none for a guest).
-    pub async fn pending_documents(&self, viewer: &Viewer) -> Result<Vec<Document>, StoreError> {
+    pub async fn pending_documents(self, viewer: &Viewer) -> Result<Vec<Document>, StoreError> {
         match viewer.id() {
             Some(id) => self.store.pending_documents(id).await,
             None => Ok(Vec::new()),
@@ -108,7 +108,7 @@ impl Agora {
 
     /// Records that the viewer accepted these versions; each must be a current version.
     pub async fn accept_documents(
-        &self,
+        self,
         viewer: &Viewer,
         accepted: &[Acceptance],
     ) -> Result<(), GroupError> {
@@ -132,7 +132,7 @@ impl Agora {
     }
 
     pub(crate) async fn record_acceptance(
-        &self,
+        self,
         member: MemberId,
         accepted: &[Acceptance],
     ) -> Result<(), StoreError> {
@@ -144,14 +144,14 @@ impl Agora {
     }
 
     /// The viewer's own consent ledger.
-    pub async fn my_consents(&self, viewer: &Viewer) -> Result<Vec<ConsentRecord>, GroupError> {
+    pub async fn my_consents(self, viewer: &Viewer) -> Result<Vec<ConsentRecord>, GroupError> {
         let id = viewer.id().ok_or(GroupError::SignInRequired)?;
         Ok(self.store.consents_of(id).await?)
     }
 
     /// A member's consent ledger, for an auditor (admins).
     pub async fn consents_of(
-        &self,
+        self,
         viewer: &Viewer,
         username: &str,
     ) -> Result<Vec<ConsentRecord>, GroupError> {
@@ -162,6 +162,7 @@ impl Agora {
             return Err(GroupError::Forbidden("admins_only"));
         }
         let member = self
+            .accounts()
             .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;

@@ -11,6 +11,7 @@
 //! outside world allows: a bulletin's delivery records its progress after every mail, so a
 //! worker killed mid-way mails at most one member twice.
 
+use crate::agora::Events;
 use serde::{Deserialize, Serialize};
 
 use crate::Agora;
@@ -129,11 +130,11 @@ pub(crate) enum Handled {
     More,
 }
 
-impl Agora {
+impl Events<'_> {
     /// Hands every event recorded since each consumer's position to that consumer, for the
     /// consumers no other worker holds; returns how many events were handled. `holder` names
     /// this worker (unique per process).
-    pub async fn work(&self, holder: &str) -> Result<usize, StoreError> {
+    pub async fn work(self, holder: &str) -> Result<usize, StoreError> {
         self.sweep().await?;
         let mut handled = 0;
         for &consumer in CONSUMERS {
@@ -142,7 +143,7 @@ impl Agora {
         Ok(handled)
     }
 
-    async fn work_for(&self, consumer: &str, holder: &str) -> Result<usize, StoreError> {
+    async fn work_for(self, consumer: &str, holder: &str) -> Result<usize, StoreError> {
         // Looking is a read; only a worker with something to do takes the lease (a write).
         if !self.store.pending(consumer).await? {
             return Ok(0);
@@ -187,7 +188,7 @@ impl Agora {
     /// Looks, at most once a minute per node, for what is due by time alone and records its
     /// events: answers that waited too long for acceptance. Recording is conditional in the
     /// store, so workers on several nodes record each reminder once.
-    async fn sweep(&self) -> Result<(), StoreError> {
+    async fn sweep(self) -> Result<(), StoreError> {
         let now = self.now();
         {
             let Ok(mut last) = self.last_sweep.lock() else {
@@ -198,7 +199,7 @@ impl Agora {
             }
             *last = Some(now);
         }
-        let reminded = self.remind_askers().await?;
+        let reminded = self.questions().remind_askers().await?;
         if reminded > 0 {
             self.events_recorded.notify_one();
         }
@@ -208,7 +209,7 @@ impl Agora {
     /// Records `position` for `consumer` and renews `holder`'s lease; `false` if another
     /// worker holds it now.
     async fn keep_lease(
-        &self,
+        self,
         consumer: &str,
         holder: &str,
         position: i64,
@@ -219,7 +220,7 @@ impl Agora {
             .await
     }
 
-    async fn consume(&self, consumer: &str, recorded: &Recorded) -> Result<Handled, StoreError> {
+    async fn consume(self, consumer: &str, recorded: &Recorded) -> Result<Handled, StoreError> {
         let Some(event) = &recorded.event else {
             tracing::warn!(
                 event = recorded.id,
@@ -229,7 +230,9 @@ impl Agora {
             return Ok(Handled::Done);
         };
         match (consumer, event) {
-            ("mail", Event::BulletinSent { bulletin }) => self.deliver_bulletin(*bulletin).await,
+            ("mail", Event::BulletinSent { bulletin }) => {
+                self.mailings().deliver_bulletin(*bulletin).await
+            }
             _ => Ok(Handled::Done),
         }
     }
@@ -237,7 +240,7 @@ impl Agora {
     /// Runs the worker until `stop` completes: a round every time a use case of this process
     /// records an event, and at least every `poll` (for events recorded by other processes).
     pub async fn run_worker(
-        &self,
+        self,
         holder: &str,
         poll: std::time::Duration,
         stop: impl std::future::Future<Output = ()>,
@@ -261,12 +264,16 @@ impl Agora {
             }
         }
     }
+}
 
+impl Agora {
     /// Wakes this process's worker: a use case recorded an event.
     pub(crate) fn nudge_worker(&self) {
         self.events_recorded.notify_one();
     }
 }
+
+impl Events<'_> {}
 
 #[cfg(test)]
 mod tests {

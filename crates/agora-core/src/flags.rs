@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::agora::Agora;
+use crate::agora::Moderation;
 use crate::error::Invalid;
 use crate::forum::ForumError;
 use crate::groups::GroupError;
@@ -66,10 +66,10 @@ pub struct MemberQueueItem {
     pub first_flagged_at: Timestamp,
 }
 
-impl Agora {
+impl Moderation<'_> {
     /// Flags a post the viewer may read. Returns whether the post is now hidden.
     pub async fn flag_post(
-        &self,
+        self,
         viewer: &Viewer,
         id: PostId,
         reason: &str,
@@ -79,7 +79,7 @@ impl Agora {
         if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
             return Err(ForumError::Forbidden(code));
         }
-        let (post, topic, group) = self.post(viewer, id).await?;
+        let (post, topic, group) = self.forum().post(viewer, id).await?;
         if !REASONS.iter().any(|(r, _)| *r == reason) {
             return Err(Invalid::new(
                 "reason",
@@ -96,7 +96,7 @@ impl Agora {
             crate::items::Action::Flag,
         )?;
         let now = self.now();
-        let min_level = self.trust_settings().await?[crate::trust::Knob::FlagHideMinLevel];
+        let min_level = self.trust().trust_settings().await?[crate::trust::Knob::FlagHideMinLevel];
         let min_level = crate::trust::TrustLevel::from_number(min_level).unwrap_or_default();
         let agreeing = self
             .store
@@ -119,7 +119,7 @@ impl Agora {
     }
 
     /// Flagged posts awaiting a decision, in groups the viewer may read (site moderators).
-    pub async fn moderation_queue(&self, viewer: &Viewer) -> Result<Vec<QueueItem>, ForumError> {
+    pub async fn moderation_queue(self, viewer: &Viewer) -> Result<Vec<QueueItem>, ForumError> {
         viewer.id().ok_or(ForumError::SignInRequired)?;
         if !viewer.is_site_moderator() {
             return Err(ForumError::Forbidden("moderators_only"));
@@ -132,7 +132,7 @@ impl Agora {
 
     /// Resolves every open flag on a post: `uphold` keeps it hidden, `dismiss` shows it again.
     pub async fn resolve_flags(
-        &self,
+        self,
         viewer: &Viewer,
         id: PostId,
         decision: &str,
@@ -177,7 +177,7 @@ impl Agora {
         if resolved == 0 {
             return Err(ForumError::NotFound);
         }
-        if let Err(e) = self.refresh_trust(post.author.id).await {
+        if let Err(e) = self.trust().refresh_trust(post.author.id).await {
             tracing::warn!(error = %e, "trust not refreshed");
         }
         Ok(())
@@ -221,10 +221,10 @@ fn check_note(note: &str) -> Result<&str, Invalid> {
     Ok(note)
 }
 
-impl Agora {
+impl Moderation<'_> {
     /// Flags a member (any verified member about another).
     pub async fn flag_member(
-        &self,
+        self,
         viewer: &Viewer,
         username: &str,
         reason: &str,
@@ -235,6 +235,7 @@ impl Agora {
             return Err(GroupError::Forbidden(code));
         }
         let member = self
+            .accounts()
             .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
@@ -260,7 +261,7 @@ impl Agora {
     }
 
     /// Flagged members awaiting a decision (site moderators).
-    pub async fn member_queue(&self, viewer: &Viewer) -> Result<Vec<MemberQueueItem>, GroupError> {
+    pub async fn member_queue(self, viewer: &Viewer) -> Result<Vec<MemberQueueItem>, GroupError> {
         viewer.id().ok_or(GroupError::SignInRequired)?;
         if !viewer.is_site_moderator() {
             return Err(GroupError::Forbidden("moderators_only"));
@@ -271,7 +272,7 @@ impl Agora {
     /// Resolves every open flag on a member with a reason (site moderators). Upholding
     /// records the decision; what to do about the member is a sanction of its own.
     pub async fn resolve_member_flags(
-        &self,
+        self,
         viewer: &Viewer,
         username: &str,
         decision: &str,
@@ -284,6 +285,7 @@ impl Agora {
         let upheld = parse_decision(decision)?;
         check_resolution_reason(reason)?;
         let member = self
+            .accounts()
             .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;

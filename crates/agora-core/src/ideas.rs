@@ -13,7 +13,7 @@
 use async_trait::async_trait;
 use serde::Serialize;
 
-use crate::agora::Agora;
+use crate::agora::Ideas;
 use crate::audit::NewAuditEntry;
 use crate::error::{Invalid, StoreError};
 use crate::events::Event;
@@ -341,9 +341,9 @@ pub fn default_statuses() -> Vec<IdeaStatus> {
     .collect()
 }
 
-impl Agora {
+impl Ideas<'_> {
     /// The statuses ideas move through: the admins' list, or the defaults.
-    pub async fn idea_statuses(&self) -> Result<Vec<IdeaStatus>, StoreError> {
+    pub async fn idea_statuses(self) -> Result<Vec<IdeaStatus>, StoreError> {
         let stored = self.store.stored_idea_statuses().await?;
         Ok(if stored.is_empty() {
             default_statuses()
@@ -354,7 +354,7 @@ impl Agora {
 
     /// Replaces the list of statuses (site admins).
     pub async fn set_idea_statuses(
-        &self,
+        self,
         viewer: &Viewer,
         statuses: Vec<IdeaStatus>,
     ) -> Result<Vec<IdeaStatus>, ForumError> {
@@ -383,15 +383,15 @@ impl Agora {
     }
 
     /// A group's ideas.
-    pub async fn ideas(
-        &self,
+    pub async fn list(
+        self,
         viewer: &Viewer,
         slug: &str,
         sort: IdeaSort,
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<IdeaBoard, ForumError> {
-        let group = self.readable_group(viewer, slug).await?;
+        let group = self.groups().readable_group(viewer, slug).await?;
         let since = self.now().plus_seconds(-TRENDING_DAYS * 86_400);
         let rows = self
             .store
@@ -414,18 +414,18 @@ impl Agora {
 
     /// A group's shipped ideas, for its changelog.
     pub async fn shipped_ideas(
-        &self,
+        self,
         viewer: &Viewer,
         slug: &str,
     ) -> Result<(GroupView, Vec<(Topic, StatusChange)>), ForumError> {
-        let group = self.readable_group(viewer, slug).await?;
+        let group = self.groups().readable_group(viewer, slug).await?;
         let shipped = self.store.shipped_ideas(group.group.id, 100).await?;
         Ok((group, shipped))
     }
 
     /// An idea's votes, status, history and merges, if the viewer may read it.
-    pub async fn idea(&self, viewer: &Viewer, id: TopicId) -> Result<IdeaView, ForumError> {
-        let (topic, _) = self.readable_topic(viewer, id).await?;
+    pub async fn idea(self, viewer: &Viewer, id: TopicId) -> Result<IdeaView, ForumError> {
+        let (topic, _) = self.forum().readable_topic(viewer, id).await?;
         if topic.kind != TopicKind::Idea {
             return Err(ForumError::NotFound);
         }
@@ -443,9 +443,9 @@ impl Agora {
     }
 
     /// Votes for an idea (members of its group; within the budget of their trust level).
-    pub async fn vote(&self, viewer: &Viewer, id: TopicId) -> Result<IdeaView, ForumError> {
+    pub async fn vote(self, viewer: &Viewer, id: TopicId) -> Result<IdeaView, ForumError> {
         let (actor, topic) = self.votable(viewer, id).await?;
-        let per_level = self.trust_settings().await?[Knob::IdeaVotesPerLevel];
+        let per_level = self.trust().trust_settings().await?[Knob::IdeaVotesPerLevel];
         let budget = (per_level > 0 && !viewer.is_site_moderator())
             .then(|| per_level * (actor.trust.number() + 1));
         let closed = self
@@ -475,7 +475,7 @@ impl Agora {
     }
 
     /// Takes a vote back.
-    pub async fn unvote(&self, viewer: &Viewer, id: TopicId) -> Result<IdeaView, ForumError> {
+    pub async fn unvote(self, viewer: &Viewer, id: TopicId) -> Result<IdeaView, ForumError> {
         let (actor, topic) = self.votable(viewer, id).await?;
         let change = VoteChange {
             topic: topic.id,
@@ -495,12 +495,12 @@ impl Agora {
     }
 
     async fn votable(
-        &self,
+        self,
         viewer: &Viewer,
         id: TopicId,
     ) -> Result<(crate::viewer::Actor, Topic), ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?.clone();
-        let (topic, group) = self.readable_topic(viewer, id).await?;
+        let (topic, group) = self.forum().readable_topic(viewer, id).await?;
         decide(viewer, group.access, &topic.facts(), Action::Vote)?;
         if topic.status == MERGED {
             return Err(ForumError::Forbidden("merged"));
@@ -511,12 +511,12 @@ impl Agora {
     /// Checks that the viewer is staff for the idea: a site moderator or the group's
     /// moderator.
     async fn staff_idea(
-        &self,
+        self,
         viewer: &Viewer,
         id: TopicId,
     ) -> Result<(Topic, GroupView), ForumError> {
         viewer.actor().ok_or(ForumError::SignInRequired)?;
-        let (topic, group) = self.readable_topic(viewer, id).await?;
+        let (topic, group) = self.forum().readable_topic(viewer, id).await?;
         if topic.kind != TopicKind::Idea {
             return Err(ForumError::NotFound);
         }
@@ -530,7 +530,7 @@ impl Agora {
 
     /// Sets an idea's status with a note everyone reads (staff).
     pub async fn set_idea_status(
-        &self,
+        self,
         viewer: &Viewer,
         id: TopicId,
         status: &str,
@@ -586,7 +586,7 @@ impl Agora {
 
     /// Merges a duplicate idea into its original (staff of both).
     pub async fn merge_idea(
-        &self,
+        self,
         viewer: &Viewer,
         duplicate: TopicId,
         original: TopicId,
@@ -648,7 +648,7 @@ impl Agora {
 
     /// Undoes a merge exactly: the duplicate gets its votes and its status back.
     pub async fn unmerge_idea(
-        &self,
+        self,
         viewer: &Viewer,
         duplicate: TopicId,
     ) -> Result<IdeaView, ForumError> {

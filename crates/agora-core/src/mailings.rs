@@ -7,7 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tracing::instrument;
 
-use crate::agora::Agora;
+use crate::agora::Mailings;
 use crate::error::{Invalid, StoreError};
 use crate::events::Handled;
 use crate::groups::GroupError;
@@ -90,14 +90,14 @@ fn signature(secret: &str, member: MemberId, subject: &str) -> String {
     digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
-impl Agora {
+impl Mailings<'_> {
     /// The viewer's choices, in the order of [`OPT_INS`]; what was never chosen is off.
-    pub async fn email_preferences(&self, viewer: &Viewer) -> Result<Vec<OptIn>, GroupError> {
+    pub async fn email_preferences(self, viewer: &Viewer) -> Result<Vec<OptIn>, GroupError> {
         let id = viewer.id().ok_or(GroupError::SignInRequired)?;
         Ok(self.opt_ins_of(id).await?)
     }
 
-    async fn opt_ins_of(&self, member: MemberId) -> Result<Vec<OptIn>, StoreError> {
+    async fn opt_ins_of(self, member: MemberId) -> Result<Vec<OptIn>, StoreError> {
         let ledger = self.store.consents_of(member).await?;
         Ok(OPT_INS
             .iter()
@@ -116,7 +116,7 @@ impl Agora {
 
     /// Sets the viewer's choices; only changes are written to the ledger.
     pub async fn set_email_preferences(
-        &self,
+        self,
         viewer: &Viewer,
         choices: &[(String, bool)],
     ) -> Result<Vec<OptIn>, GroupError> {
@@ -141,11 +141,11 @@ impl Agora {
 
     /// The one-click unsubscribe address for `member` and one kind of mail.
     pub async fn unsubscribe_url(
-        &self,
+        self,
         member: MemberId,
         subject: &str,
     ) -> Result<String, StoreError> {
-        let secret = self.form_secret().await?;
+        let secret = self.site().form_secret().await?;
         let index = OPT_INS
             .iter()
             .position(|(s, _, _)| *s == subject)
@@ -159,7 +159,7 @@ impl Agora {
     }
 
     /// Reads an unsubscribe token: the member and the kind of mail, if the signature holds.
-    async fn read_unsubscribe(&self, token: &str) -> Result<(MemberId, &'static str), GroupError> {
+    async fn read_unsubscribe(self, token: &str) -> Result<(MemberId, &'static str), GroupError> {
         let mut parts = token.trim().splitn(3, '-');
         let member = parts
             .next()
@@ -171,7 +171,7 @@ impl Agora {
         else {
             return Err(GroupError::NotFound);
         };
-        let secret = self.form_secret().await?;
+        let secret = self.site().form_secret().await?;
         if signature(&secret, member, subject) != sig {
             return Err(GroupError::NotFound);
         }
@@ -180,10 +180,7 @@ impl Agora {
 
     /// What an unsubscribe link is for: the name of the kind of mail, and whether the member
     /// still gets it.
-    pub async fn unsubscribe_target(
-        &self,
-        token: &str,
-    ) -> Result<(&'static str, bool), GroupError> {
+    pub async fn unsubscribe_target(self, token: &str) -> Result<(&'static str, bool), GroupError> {
         let (member, subject) = self.read_unsubscribe(token).await?;
         let granted = self
             .opt_ins_of(member)
@@ -201,7 +198,7 @@ impl Agora {
     /// Unsubscribes with the token from a mail, no sign-in needed; recorded in the ledger.
     /// Returns the name of the kind of mail.
     #[instrument(skip_all)]
-    pub async fn unsubscribe(&self, token: &str) -> Result<&'static str, GroupError> {
+    pub async fn unsubscribe(self, token: &str) -> Result<&'static str, GroupError> {
         let (member, subject) = self.read_unsubscribe(token).await?;
         let (name, granted) = self.unsubscribe_target(token).await?;
         if granted {
@@ -213,7 +210,7 @@ impl Agora {
     }
 
     /// How many members a bulletin would reach now.
-    pub async fn bulletin_audience(&self, viewer: &Viewer) -> Result<i64, GroupError> {
+    pub async fn bulletin_audience(self, viewer: &Viewer) -> Result<i64, GroupError> {
         require_admin(viewer)?;
         Ok(self
             .store
@@ -224,7 +221,7 @@ impl Agora {
     /// Sends a bulletin to every verified member who opted into bulletins (admins). The mails
     /// go out in the background; the bulletin's `sent` count shows the progress.
     pub async fn send_bulletin(
-        &self,
+        self,
         viewer: &Viewer,
         subject: &str,
         body: &str,
@@ -275,12 +272,12 @@ impl Agora {
 
     /// Mails the next members of a bulletin's audience (those opted in now, by id after the
     /// last one mailed), recording after each mail how far it got; `More` until all are mailed.
-    pub(crate) async fn deliver_bulletin(&self, id: i64) -> Result<Handled, StoreError> {
+    pub(crate) async fn deliver_bulletin(self, id: i64) -> Result<Handled, StoreError> {
         const PAGE: u32 = 100;
         let Some((bulletin, mut through)) = self.store.bulletin_delivery(id).await? else {
             return Ok(Handled::Done);
         };
-        let site = self.site_settings().await?.name;
+        let site = self.site().site_settings().await?.name;
         let page = self
             .store
             .opted_in("email_bulletins", self.now(), through, PAGE)
@@ -312,7 +309,7 @@ impl Agora {
     }
 
     /// Bulletins sent, newest first (admins).
-    pub async fn bulletins(&self, viewer: &Viewer) -> Result<Vec<Bulletin>, GroupError> {
+    pub async fn bulletins(self, viewer: &Viewer) -> Result<Vec<Bulletin>, GroupError> {
         require_admin(viewer)?;
         Ok(self.store.bulletins(50).await?)
     }

@@ -14,7 +14,7 @@
 use async_trait::async_trait;
 use serde::Serialize;
 
-use crate::agora::Agora;
+use crate::agora::Questions;
 use crate::audit::NewAuditEntry;
 use crate::error::{Invalid, StoreError};
 use crate::events::Event;
@@ -195,17 +195,17 @@ impl QuestionList {
     }
 }
 
-impl Agora {
+impl Questions<'_> {
     /// A group's questions in one of its lists.
-    pub async fn questions(
-        &self,
+    pub async fn list(
+        self,
         viewer: &Viewer,
         slug: &str,
         list: QuestionList,
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<TopicListing, ForumError> {
-        let days = self.trust_settings().await?[Knob::QuestionUnansweredDays];
+        let days = self.trust().trust_settings().await?[Knob::QuestionUnansweredDays];
         let mut filter = TopicFilter {
             kind: Some(TopicKind::Question),
             ..TopicFilter::default()
@@ -222,13 +222,14 @@ impl Agora {
             }
             QuestionList::Solved => filter.status = Some(SOLVED.into()),
         }
-        self.topics(viewer, slug, TopicSort::Latest, cursor, limit, &filter)
+        self.forum()
+            .topics(viewer, slug, TopicSort::Latest, cursor, limit, &filter)
             .await
     }
 
     /// A question's accepted answers, official answers and times, if the viewer may read it.
-    pub async fn question(&self, viewer: &Viewer, id: TopicId) -> Result<QuestionView, ForumError> {
-        let (topic, _) = self.readable_topic(viewer, id).await?;
+    pub async fn question(self, viewer: &Viewer, id: TopicId) -> Result<QuestionView, ForumError> {
+        let (topic, _) = self.forum().readable_topic(viewer, id).await?;
         if topic.kind != TopicKind::Question {
             return Err(ForumError::NotFound);
         }
@@ -243,7 +244,7 @@ impl Agora {
     /// Accepts `post` as an answer to its question (the asker, the group's moderators, site
     /// staff); `best` makes it the one shown under the question.
     pub async fn accept_answer(
-        &self,
+        self,
         viewer: &Viewer,
         post: PostId,
         best: bool,
@@ -253,7 +254,7 @@ impl Agora {
 
     /// Takes back the acceptance of `post`.
     pub async fn unaccept_answer(
-        &self,
+        self,
         viewer: &Viewer,
         post: PostId,
     ) -> Result<QuestionView, ForumError> {
@@ -261,13 +262,13 @@ impl Agora {
     }
 
     async fn change_acceptance(
-        &self,
+        self,
         viewer: &Viewer,
         id: PostId,
         best: Option<bool>,
     ) -> Result<QuestionView, ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
-        let (post, topic, group) = self.post(viewer, id).await?;
+        let (post, topic, group) = self.forum().post(viewer, id).await?;
         decide(viewer, group.access, &post.facts(&topic), Action::Accept)?;
         let (action, event) = match best {
             Some(_) => (
@@ -321,8 +322,8 @@ impl Agora {
 
     /// Records a reminder for each asker who let an answer wait the set number of days; how
     /// many were recorded. Run by the worker.
-    pub(crate) async fn remind_askers(&self) -> Result<usize, StoreError> {
-        let days = self.trust_settings().await?[Knob::QuestionRemindDays];
+    pub(crate) async fn remind_askers(self) -> Result<usize, StoreError> {
+        let days = self.trust().trust_settings().await?[Knob::QuestionRemindDays];
         if days <= 0 {
             return Ok(0);
         }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::agora::Agora;
+use crate::agora::Moderation;
 use crate::error::Invalid;
 use crate::groups::GroupError;
 use crate::ids::MemberId;
@@ -88,11 +88,11 @@ pub struct Appeal {
     pub created_at: Timestamp,
 }
 
-impl Agora {
+impl Moderation<'_> {
     /// Sanctions a member (site moderators; not admins or moderators, not oneself). `days`
     /// sets how long a silence or suspension lasts; warnings and bans take none.
     pub async fn sanction(
-        &self,
+        self,
         viewer: &Viewer,
         username: &str,
         kind: SanctionKind,
@@ -101,6 +101,7 @@ impl Agora {
     ) -> Result<Sanction, GroupError> {
         let actor = require_site_moderator(viewer)?;
         let member = self
+            .accounts()
             .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
@@ -179,7 +180,7 @@ impl Agora {
     }
 
     /// Lifts a sanction (site moderators).
-    pub async fn lift_sanction(&self, viewer: &Viewer, id: i64) -> Result<(), GroupError> {
+    pub async fn lift_sanction(self, viewer: &Viewer, id: i64) -> Result<(), GroupError> {
         let actor = require_site_moderator(viewer)?;
         let audit = self.audit_entry(
             viewer,
@@ -199,14 +200,14 @@ impl Agora {
     }
 
     /// The viewer's own sanctions, newest first: they see every reason.
-    pub async fn my_sanctions(&self, viewer: &Viewer) -> Result<Vec<Sanction>, GroupError> {
+    pub async fn my_sanctions(self, viewer: &Viewer) -> Result<Vec<Sanction>, GroupError> {
         let id = viewer.id().ok_or(GroupError::SignInRequired)?;
         Ok(self.store.sanctions_of(id).await?)
     }
 
     /// Appeals one's own sanction to the moderators (three appeals a day at most).
     pub async fn appeal(
-        &self,
+        self,
         viewer: &Viewer,
         sanction_id: i64,
         message: &str,
@@ -240,7 +241,7 @@ impl Agora {
     }
 
     /// Appeals, newest first (site moderators).
-    pub async fn appeals(&self, viewer: &Viewer) -> Result<Vec<Appeal>, GroupError> {
+    pub async fn appeals(self, viewer: &Viewer) -> Result<Vec<Appeal>, GroupError> {
         require_site_moderator(viewer)?;
         Ok(self.store.appeals(200).await?)
     }

@@ -311,6 +311,7 @@ impl FromRequestParts<AppState> for Auth {
                 .ok_or_else(invalid_token)?;
             let viewer = state
                 .agora
+                .accounts()
                 .viewer_for_token(token)
                 .await?
                 .with_client(client_addr(parts));
@@ -334,6 +335,7 @@ impl FromRequestParts<AppState> for Auth {
         }
         let viewer = state
             .agora
+            .accounts()
             .viewer_for_token(&token)
             .await?
             .with_client(client_addr(parts));

@@ -260,6 +260,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let member = app
                 .agora
+                .accounts()
                 .create_with_role(form, SiteRole::Admin)
                 .await
                 .map_err(|e| anyhow::anyhow!(describe_register_error(e)))?;
@@ -276,6 +277,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 backend_name(&app)
             );
             app.agora
+                .events()
                 .run_worker(
                     &app::worker_name(),
                     app::WORKER_POLL,
@@ -326,7 +328,7 @@ async fn serve(
         signup_min_secs: 3,
         guest_cache_secs: settings.guest_cache_secs,
     });
-    let site = app.agora.site_settings().await?;
+    let site = app.agora.site().site_settings().await?;
     println!(
         "agora is serving {} at http://{addr} ({} database; data in {})",
         site.name,
@@ -341,6 +343,7 @@ async fn serve(
                 let _ = stopped.await;
             };
             agora
+                .events()
                 .run_worker(&app::worker_name(), app::WORKER_POLL, stop)
                 .await;
         })

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::agora::Agora;
+use crate::agora::Forum;
 use crate::content::markdown;
 
 /// How many images of one post are copied; the rest are shown as links.
@@ -33,11 +33,11 @@ impl ImageFetcher for NoFetching {
     }
 }
 
-impl Agora {
+impl Forum<'_> {
     /// `rendered` (of `markdown`) again with copies of its remote images (at most
     /// [`MAX_IMAGES_PER_POST`], fetched side by side); as it is if it has none.
     pub(crate) async fn with_image_copies(
-        &self,
+        self,
         markdown: &str,
         rendered: markdown::Rendered,
     ) -> markdown::Rendered {

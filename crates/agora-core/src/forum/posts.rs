@@ -2,7 +2,7 @@
 
 use tracing::instrument;
 
-use crate::agora::Agora;
+use crate::agora::{Agora, Forum};
 use crate::forum::screen::Destination;
 use crate::forum::topics::{ForumError, Posted};
 use crate::forum::{NewPost, Post, PostEdit, Revision, Tags, Topic};
@@ -19,12 +19,12 @@ pub struct PostEditInput {
     pub tags: Option<Vec<String>>,
 }
 
-impl Agora {
+impl Forum<'_> {
     /// Replies to a topic; returns the reply and its topic as it was read before the reply
     /// (its slug and title for the way back, without reading it again).
     #[instrument(skip_all, fields(topic = %topic_id))]
     pub async fn reply(
-        &self,
+        self,
         viewer: &Viewer,
         topic_id: TopicId,
         body: &str,
@@ -65,14 +65,14 @@ impl Agora {
     }
 
     /// One post as the viewer is shown it, with what they may do with it.
-    pub async fn read_post(&self, viewer: &Viewer, id: PostId) -> Result<Shown<Post>, ForumError> {
+    pub async fn read_post(self, viewer: &Viewer, id: PostId) -> Result<Shown<Post>, ForumError> {
         let (post, topic, group) = self.post(viewer, id).await?;
         Ok(shown(viewer, post, &topic, &group))
     }
 
     /// One post, with its topic and group, if the viewer may read it.
     pub async fn post(
-        &self,
+        self,
         viewer: &Viewer,
         id: PostId,
     ) -> Result<(Post, Topic, GroupView), ForumError> {
@@ -86,7 +86,7 @@ impl Agora {
     /// replaces is kept as a revision.
     #[instrument(skip_all, fields(post = %id))]
     pub async fn edit_post(
-        &self,
+        self,
         viewer: &Viewer,
         id: PostId,
         input: PostEditInput,
@@ -152,32 +152,32 @@ impl Agora {
         let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
         Ok(Posted::Published(shown(viewer, post, &topic, &group)))
     }
+}
 
+impl Agora {
     /// Refuses to post until the viewer has accepted the current documents.
     pub(crate) async fn require_current_documents(
         &self,
         viewer: &Viewer,
     ) -> Result<(), ForumError> {
-        if self.pending_documents(viewer).await?.is_empty() {
+        if self.consent().pending_documents(viewer).await?.is_empty() {
             Ok(())
         } else {
             Err(ForumError::Forbidden("documents_not_accepted"))
         }
     }
+}
 
+impl Forum<'_> {
     /// The earlier versions of a post, oldest first.
-    pub async fn revisions(
-        &self,
-        viewer: &Viewer,
-        id: PostId,
-    ) -> Result<Vec<Revision>, ForumError> {
+    pub async fn revisions(self, viewer: &Viewer, id: PostId) -> Result<Vec<Revision>, ForumError> {
         let (post, _, _) = self.post(viewer, id).await?;
         Ok(self.store.revisions(post.id).await?)
     }
 
     /// Deletes a post (its author or a moderator); deleting an opening post deletes the
     /// topic. Moderators can restore it.
-    pub async fn delete_post(&self, viewer: &Viewer, id: PostId) -> Result<(), ForumError> {
+    pub async fn delete_post(self, viewer: &Viewer, id: PostId) -> Result<(), ForumError> {
         let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
         if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
             return Err(ForumError::Forbidden(code));
@@ -206,7 +206,7 @@ impl Agora {
 
     /// Restores a deleted post (moderators).
     pub async fn restore_post(
-        &self,
+        self,
         viewer: &Viewer,
         id: PostId,
     ) -> Result<Shown<Post>, ForumError> {

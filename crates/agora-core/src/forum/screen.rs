@@ -3,7 +3,7 @@
 //! approval of new members' first posts. A post may be refused with a polite error, saved as
 //! it is, or saved hidden and queued for the moderators ("held").
 
-use crate::agora::Agora;
+use crate::agora::Forum;
 use crate::content::markdown::{self, Rendered};
 use crate::error::Invalid;
 use crate::filters::{Verdict, apply};
@@ -31,10 +31,10 @@ pub(crate) enum Destination {
     Edit(TopicId),
 }
 
-impl Agora {
+impl Forum<'_> {
     /// Screens a post by `actor` (see the module's documentation).
     pub(crate) async fn screen(
-        &self,
+        self,
         actor: &Actor,
         title: Option<&str>,
         body: &str,
@@ -44,7 +44,7 @@ impl Agora {
             TopicTitle::parse(t)?;
         }
         PostBody::parse(body)?;
-        let settings = self.site_settings().await?;
+        let settings = self.site().site_settings().await?;
         let mut hold = None;
         let mut run = |field: &'static str, text: &str| -> Result<String, ForumError> {
             match apply(&settings.word_filters, text) {
@@ -106,7 +106,7 @@ impl Agora {
     /// The first spam check: posts mostly made of links, the same text posted again in
     /// another topic, and links from brand-new accounts are held. Leaders and staff pass.
     async fn spam_check(
-        &self,
+        self,
         actor: &Actor,
         trust: &TrustSettings,
         body: &str,
@@ -169,7 +169,7 @@ impl Agora {
     /// address (counted on this node); so is more than the newcomers' daily number for a new
     /// member (counted in the database).
     pub(crate) async fn posting_limit(
-        &self,
+        self,
         viewer: &Viewer,
         actor: &Actor,
     ) -> Result<(), ForumError> {
@@ -184,7 +184,7 @@ impl Agora {
             }
         }
         if actor.trust == TrustLevel::New {
-            let per_day = self.trust_settings().await?[Knob::NewPostsPerDay];
+            let per_day = self.trust().trust_settings().await?[Knob::NewPostsPerDay];
             let key = format!("post_day:{}", actor.id.0);
             if let Some(retry_after_secs) = self.over_limit(&key, per_day, 86_400).await? {
                 return Err(ForumError::NewcomerDailyLimit {
@@ -199,18 +199,18 @@ impl Agora {
     /// After a member posted: their level may have risen. Counting a member's record costs
     /// in proportion to what they wrote, so it is looked at no more than every ten minutes per
     /// member (and once a day on a visit, and whenever a flag on them is resolved).
-    pub(crate) async fn after_posting(&self, member: MemberId, trust: TrustLevel) {
+    pub(crate) async fn after_posting(self, member: MemberId, trust: TrustLevel) {
         if trust >= TrustLevel::Regular || !self.trust_due(member) {
             return;
         }
-        if let Err(e) = self.refresh_trust(member).await {
+        if let Err(e) = self.trust().refresh_trust(member).await {
             tracing::warn!(error = %e, "trust not refreshed");
         }
     }
 
     /// Whether `member`'s trust was not looked at after posting in the last ten minutes (on
     /// this node); notes that it is being looked at now.
-    fn trust_due(&self, member: MemberId) -> bool {
+    fn trust_due(self, member: MemberId) -> bool {
         const EVERY: std::time::Duration = std::time::Duration::from_secs(600);
         let now = std::time::Instant::now();
         let Ok(mut seen) = self.trust_checked.lock() else {

@@ -2,7 +2,7 @@
 
 use tracing::instrument;
 
-use crate::agora::Agora;
+use crate::agora::Forum;
 use crate::error::{Invalid, StoreError};
 use crate::forum::screen::Destination;
 use crate::forum::{NewTopic, Post, Tags, Topic, TopicFilter, TopicFlags, TopicKind, TopicSort};
@@ -165,11 +165,11 @@ impl From<Denied> for ForumError {
     }
 }
 
-impl Agora {
+impl Forum<'_> {
     /// Opens a topic in a group the viewer belongs to.
     #[instrument(skip_all, fields(slug))]
     pub async fn create_topic(
-        &self,
+        self,
         viewer: &Viewer,
         slug: &str,
         input: NewTopicInput,
@@ -179,7 +179,7 @@ impl Agora {
             return Err(ForumError::Forbidden(code));
         }
         let kind = topic_kind(input.kind.as_deref())?;
-        let group = self.readable_group(viewer, slug).await?;
+        let group = self.groups().readable_group(viewer, slug).await?;
         if group.access < Access::Participate {
             return Err(ForumError::Forbidden("join_required"));
         }
@@ -223,7 +223,7 @@ impl Agora {
 
     /// A group's topics in `sort` order; pinned topics come first on the first page.
     pub async fn topics(
-        &self,
+        self,
         viewer: &Viewer,
         slug: &str,
         sort: TopicSort,
@@ -241,7 +241,7 @@ impl Agora {
             )
             .into());
         }
-        let group = self.readable_group(viewer, slug).await?;
+        let group = self.groups().readable_group(viewer, slug).await?;
         let with_deleted = group.access >= Access::Moderate;
         // Pinned topics lead the unfiltered list only.
         let pinned = if cursor.is_none() && *filter == TopicFilter::default() {
@@ -279,7 +279,7 @@ impl Agora {
     /// A topic and its posts numbered from `from_number`. Deleted posts stay in place as
     /// empty placeholders, except for moderators, who see them whole.
     pub async fn topic(
-        &self,
+        self,
         viewer: &Viewer,
         id: TopicId,
         from_number: i64,
@@ -301,7 +301,7 @@ impl Agora {
 
     /// Pins, unpins, locks or unlocks a topic (the group's moderators).
     pub async fn set_topic_flags(
-        &self,
+        self,
         viewer: &Viewer,
         id: TopicId,
         flags: TopicFlags,
@@ -333,7 +333,7 @@ impl Agora {
     /// A topic and its group, if the viewer may read it. A deleted topic exists only for
     /// the group's moderators.
     pub(crate) async fn readable_topic(
-        &self,
+        self,
         viewer: &Viewer,
         id: TopicId,
     ) -> Result<(Topic, GroupView), ForumError> {

@@ -3,7 +3,7 @@
 use tracing::instrument;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::agora::Agora;
+use crate::agora::Groups;
 use crate::error::{Invalid, StoreError};
 use crate::groups::policy::{Access, Need, Relation, access, scope};
 use crate::groups::{Group, GroupSlug, GroupView, NewGroup, Visibility};
@@ -51,11 +51,11 @@ pub struct NewGroupInput {
     pub visibility: String,
 }
 
-impl Agora {
+impl Groups<'_> {
     /// Creates a group; the creator becomes its owner.
     #[instrument(skip_all, fields(name = %input.name))]
     pub async fn create_group(
-        &self,
+        self,
         viewer: &Viewer,
         input: NewGroupInput,
     ) -> Result<GroupView, GroupError> {
@@ -63,7 +63,7 @@ impl Agora {
         if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
             return Err(GroupError::Forbidden(code));
         }
-        if !viewer.is_admin() && !self.site_settings().await?.members_may_create_groups {
+        if !viewer.is_admin() && !self.site().site_settings().await?.members_may_create_groups {
             return Err(GroupError::Forbidden("admins_only"));
         }
         let name: String = input.name.trim().nfc().collect();
@@ -126,7 +126,7 @@ impl Agora {
     }
 
     /// A group as `viewer` may see it; `NotFound` when the policy hides it.
-    pub async fn group(&self, viewer: &Viewer, slug: &str) -> Result<GroupView, GroupError> {
+    pub async fn group(self, viewer: &Viewer, slug: &str) -> Result<GroupView, GroupError> {
         // Text that is not a slug as typed names no group (and never reaches the database:
         // PostgreSQL refuses a null character even in a lookup).
         if GroupSlug::parse(slug).map_or(true, |s| s.as_str() != slug) {
@@ -142,7 +142,7 @@ impl Agora {
 
     /// Groups `viewer` may see, by name, one page after `after`.
     pub async fn list_groups(
-        &self,
+        self,
         viewer: &Viewer,
         after: Option<&NameCursor>,
         limit: u32,
@@ -169,7 +169,7 @@ impl Agora {
 
     /// The groups a member belongs to that `viewer` may read, for their profile.
     pub async fn groups_of(
-        &self,
+        self,
         viewer: &Viewer,
         member: MemberId,
     ) -> Result<Vec<(Group, crate::groups::GroupRole)>, GroupError> {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tracing::instrument;
 
-use crate::agora::Agora;
+use crate::agora::Groups;
 use crate::groups::directory::{GroupError, visible};
 use crate::groups::policy::{Access, Relation};
 use crate::groups::{GroupMember, GroupRole, GroupView, Invitation, JoinRequest, Visibility};
@@ -21,11 +21,11 @@ pub enum JoinOutcome {
     Pending,
 }
 
-impl Agora {
+impl Groups<'_> {
     /// Joins a public group at once, or asks to join a closed one. Secret groups need an
     /// invitation; to a non-member they do not exist.
     #[instrument(skip_all, fields(slug))]
-    pub async fn join(&self, viewer: &Viewer, slug: &str) -> Result<JoinOutcome, GroupError> {
+    pub async fn join(self, viewer: &Viewer, slug: &str) -> Result<JoinOutcome, GroupError> {
         let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
         if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
             return Err(GroupError::Forbidden(code));
@@ -52,7 +52,7 @@ impl Agora {
     }
 
     /// Leaves a group. The last owner must hand the group over first.
-    pub async fn leave(&self, viewer: &Viewer, slug: &str) -> Result<(), GroupError> {
+    pub async fn leave(self, viewer: &Viewer, slug: &str) -> Result<(), GroupError> {
         let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
         if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
             return Err(GroupError::Forbidden(code));
@@ -80,7 +80,7 @@ impl Agora {
 
     /// A group's members, for those who may read the group.
     pub async fn group_members(
-        &self,
+        self,
         viewer: &Viewer,
         slug: &str,
         after: Option<MemberId>,
@@ -93,7 +93,7 @@ impl Agora {
 
     /// Pending join requests, for the group's moderators.
     pub async fn join_requests(
-        &self,
+        self,
         viewer: &Viewer,
         slug: &str,
     ) -> Result<Vec<JoinRequest>, GroupError> {
@@ -104,7 +104,7 @@ impl Agora {
     /// Approves or rejects a pending request to join.
     #[instrument(skip_all, fields(slug, username, approve))]
     pub async fn decide_request(
-        &self,
+        self,
         viewer: &Viewer,
         slug: &str,
         username: &str,
@@ -137,7 +137,7 @@ impl Agora {
     /// moderators.
     #[instrument(skip_all, fields(slug, username))]
     pub async fn invite(
-        &self,
+        self,
         viewer: &Viewer,
         slug: &str,
         username: &str,
@@ -173,7 +173,7 @@ impl Agora {
 
     /// Accepts an invitation addressed to the viewer; anyone else's is `NotFound`.
     pub async fn accept_invitation(
-        &self,
+        self,
         viewer: &Viewer,
         id: InvitationId,
     ) -> Result<GroupView, GroupError> {
@@ -198,7 +198,7 @@ impl Agora {
 
     /// Pending invitations addressed to the viewer.
     pub async fn my_invitations(
-        &self,
+        self,
         viewer: &Viewer,
     ) -> Result<Vec<(Invitation, GroupView)>, GroupError> {
         let me = viewer.id().ok_or(GroupError::SignInRequired)?;
@@ -215,7 +215,7 @@ impl Agora {
 
     /// Removes a member from a group (group owners, and site admins). The last owner stays.
     pub async fn remove_member(
-        &self,
+        self,
         viewer: &Viewer,
         slug: &str,
         username: &str,
@@ -264,7 +264,7 @@ impl Agora {
 
     /// Sets a member's role in a group (owners and admins).
     pub async fn set_group_role(
-        &self,
+        self,
         viewer: &Viewer,
         slug: &str,
         username: &str,
@@ -311,7 +311,7 @@ impl Agora {
 
     /// The group, if the viewer may read its content; `Forbidden` if they only see it.
     pub(crate) async fn readable_group(
-        &self,
+        self,
         viewer: &Viewer,
         slug: &str,
     ) -> Result<GroupView, GroupError> {
@@ -322,7 +322,7 @@ impl Agora {
         Ok(view)
     }
 
-    async fn moderated_group(&self, viewer: &Viewer, slug: &str) -> Result<GroupView, GroupError> {
+    async fn moderated_group(self, viewer: &Viewer, slug: &str) -> Result<GroupView, GroupError> {
         let view = self.group(viewer, slug).await?;
         if view.access < Access::Moderate {
             return Err(GroupError::Forbidden("moderators_only"));
@@ -330,8 +330,9 @@ impl Agora {
         Ok(view)
     }
 
-    async fn member_named(&self, username: &str) -> Result<MemberId, GroupError> {
+    async fn member_named(self, username: &str) -> Result<MemberId, GroupError> {
         Ok(self
+            .accounts()
             .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?

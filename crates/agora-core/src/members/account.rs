@@ -3,7 +3,7 @@
 
 use tracing::instrument;
 
-use crate::agora::Agora;
+use crate::agora::Accounts;
 use crate::error::{Invalid, StoreError};
 use crate::groups::policy::{Need, scope};
 use crate::members::{
@@ -101,11 +101,11 @@ fn taken(e: StoreError) -> RegisterError {
     }
 }
 
-impl Agora {
+impl Accounts<'_> {
     /// Registers a member and opens a first session.
     #[instrument(skip_all, fields(username = %form.username))]
     pub async fn register(
-        &self,
+        self,
         form: Registration,
         kind: SessionKind,
         client: &str,
@@ -114,7 +114,7 @@ impl Agora {
         let email = EmailAddress::parse(&form.email)?;
         let password = Password::parse_new(&form.password)?;
         let display_name = DisplayName::parse(&form.display_name, username.as_str())?;
-        let rules = self.site_settings().await?.registration_rules;
+        let rules = self.site().site_settings().await?.registration_rules;
         crate::members::plausibility::check(
             username.as_str(),
             &form.display_name,
@@ -203,7 +203,7 @@ impl Agora {
     }
 
     async fn insert_member(
-        &self,
+        self,
         username: Username,
         email: EmailAddress,
         display_name: DisplayName,
@@ -231,7 +231,7 @@ impl Agora {
     /// Creates an account with a site role, for `agora admin create`; or, if the username
     /// exists, gives it the role.
     pub async fn create_with_role(
-        &self,
+        self,
         form: Registration,
         role: SiteRole,
     ) -> Result<Member, RegisterError> {
@@ -258,7 +258,7 @@ impl Agora {
     /// Signs in with a username or email and a password.
     #[instrument(skip_all)]
     pub async fn login(
-        &self,
+        self,
         login: &str,
         password: &str,
         kind: SessionKind,
@@ -318,7 +318,7 @@ impl Agora {
     }
 
     async fn open_session(
-        &self,
+        self,
         member: &Member,
         kind: SessionKind,
     ) -> Result<SessionToken, StoreError> {
@@ -332,21 +332,21 @@ impl Agora {
     }
 
     /// Ends the session behind a token.
-    pub async fn logout(&self, token: &str) -> Result<(), StoreError> {
+    pub async fn logout(self, token: &str) -> Result<(), StoreError> {
         self.store
             .delete_session(&crate::members::session::hash_token(token))
             .await
     }
 
     /// The viewer behind a session token; an unknown or expired token is a guest.
-    pub async fn viewer_for_token(&self, token: &str) -> Result<Viewer, StoreError> {
+    pub async fn viewer_for_token(self, token: &str) -> Result<Viewer, StoreError> {
         Ok(self.session_view(token).await?.0)
     }
 
     /// Like [`Agora::viewer_for_token`], with what a page's header shows the member about
     /// themselves (their name, invitations waiting, documents to accept), all from one query.
     pub async fn session_view(
-        &self,
+        self,
         token: &str,
     ) -> Result<(Viewer, Option<SessionFacts>), StoreError> {
         let hash = crate::members::session::hash_token(token);
@@ -354,7 +354,9 @@ impl Agora {
             return Ok((Viewer::guest(), None));
         };
         let mut actor = session.actor;
-        self.record_visit(actor.id, session.last_visit_day).await;
+        self.trust()
+            .record_visit(actor.id, session.last_visit_day)
+            .await;
         if actor.role != crate::viewer::SiteRole::Member {
             actor.trust = crate::trust::TrustLevel::Leader;
         }
@@ -367,7 +369,7 @@ impl Agora {
     }
 
     /// The signed-in member's own account, email included.
-    pub async fn me(&self, viewer: &Viewer) -> Result<Member, ProfileError> {
+    pub async fn me(self, viewer: &Viewer) -> Result<Member, ProfileError> {
         let id = viewer.id().ok_or(ProfileError::SignInRequired)?;
         self.store
             .member_by_id(id)
@@ -377,7 +379,7 @@ impl Agora {
 
     /// Edits one's own display name and bio.
     pub async fn update_profile(
-        &self,
+        self,
         viewer: &Viewer,
         update: ProfileUpdate,
     ) -> Result<Member, ProfileError> {
@@ -421,10 +423,7 @@ impl Agora {
     /// The member called `username`, in any case. Text that is not a username as typed names
     /// no one (and never reaches the database: PostgreSQL refuses a null character even in
     /// a lookup).
-    pub(crate) async fn member_by_name(
-        &self,
-        username: &str,
-    ) -> Result<Option<Member>, StoreError> {
+    pub(crate) async fn member_by_name(self, username: &str) -> Result<Option<Member>, StoreError> {
         match Username::parse(username) {
             Ok(name) if name.as_str() == username => {
                 self.store.member_by_username(&name.canonical()).await
@@ -434,7 +433,7 @@ impl Agora {
     }
 
     /// A member's public profile, counting only posts the viewer may read.
-    pub async fn profile(&self, viewer: &Viewer, username: &str) -> Result<Profile, ProfileError> {
+    pub async fn profile(self, viewer: &Viewer, username: &str) -> Result<Profile, ProfileError> {
         let member = self
             .member_by_name(username)
             .await?

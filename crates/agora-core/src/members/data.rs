@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tracing::instrument;
 
-use crate::agora::Agora;
+use crate::agora::Accounts;
 use crate::error::{Invalid, StoreError};
 use crate::groups::GroupError;
 use crate::ids::MemberId;
@@ -135,13 +135,13 @@ pub enum DataError {
     Store(#[from] StoreError),
 }
 
-impl Agora {
+impl Accounts<'_> {
     /// The signed-in member's archive.
-    pub async fn export_my_data(&self, viewer: &Viewer) -> Result<MemberArchive, DataError> {
+    pub async fn export_my_data(self, viewer: &Viewer) -> Result<MemberArchive, DataError> {
         let id = viewer.id().ok_or(DataError::SignInRequired)?;
         let mut archive = self.store.member_archive(id, self.now()).await?;
         archive.consents = self.store.consents_of(id).await?;
-        archive.trust = Some(self.trust_report(id).await?);
+        archive.trust = Some(self.trust().trust_report(id).await?);
         archive.sanctions = self.store.sanctions_of(id).await?;
         Ok(archive)
     }
@@ -149,7 +149,7 @@ impl Agora {
     /// Erases the signed-in member's account after checking their password.
     #[instrument(skip_all)]
     pub async fn erase_my_account(
-        &self,
+        self,
         viewer: &Viewer,
         password: &str,
         remove_posts: bool,
@@ -176,7 +176,7 @@ impl Agora {
 
     /// Erases a member's account on a request received another way (admins); logged.
     pub async fn erase_member(
-        &self,
+        self,
         viewer: &Viewer,
         username: &str,
         remove_posts: bool,

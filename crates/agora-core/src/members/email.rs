@@ -4,7 +4,7 @@
 
 use tracing::instrument;
 
-use crate::agora::Agora;
+use crate::agora::{Accounts, Agora};
 use crate::error::{Invalid, StoreError};
 use crate::mail::Mail;
 use crate::members::{EmailAddress, Member, Password, SessionToken, plausibility};
@@ -35,11 +35,11 @@ pub enum EmailError {
     Store(#[from] StoreError),
 }
 
-impl Agora {
+impl Accounts<'_> {
     /// Sends `member` a link that confirms `email` as their address. Failing to hand the
     /// mail over is logged, not fatal: the member can ask for another.
     pub(crate) async fn send_verification(
-        &self,
+        self,
         member: &Member,
         email: &str,
     ) -> Result<(), StoreError> {
@@ -62,12 +62,12 @@ impl Agora {
     /// Mails `member` the link with `token` that confirms `email`. Failing to build or hand
     /// the mail over is logged, not fatal: the member can ask for another.
     pub(crate) async fn mail_verification(
-        &self,
+        self,
         member: &Member,
         email: &str,
         token: &SessionToken,
     ) {
-        let site = match self.site_settings().await {
+        let site = match self.site().site_settings().await {
             Ok(site) => site,
             Err(e) => {
                 tracing::warn!(error = %e, "verification mail not sent");
@@ -90,7 +90,9 @@ impl Agora {
         })
         .await;
     }
+}
 
+impl Agora {
     /// Hands a mail to the transport; a failure is logged, not returned.
     pub(crate) async fn deliver(&self, mail: Mail) {
         let to = mail.to.clone();
@@ -102,10 +104,12 @@ impl Agora {
             }
         }
     }
+}
 
+impl Accounts<'_> {
     /// Confirms an address with the token from a verification mail.
     #[instrument(skip_all)]
-    pub async fn confirm_email(&self, token: &str) -> Result<Member, EmailError> {
+    pub async fn confirm_email(self, token: &str) -> Result<Member, EmailError> {
         let hash = crate::members::session::hash_token(token.trim());
         match self.store.confirm_email(&hash, self.now()).await {
             Ok(Some(id)) => Ok(self
@@ -120,7 +124,7 @@ impl Agora {
     }
 
     /// Sends the verification mail again (three times an hour at most).
-    pub async fn resend_verification(&self, viewer: &Viewer) -> Result<(), EmailError> {
+    pub async fn resend_verification(self, viewer: &Viewer) -> Result<(), EmailError> {
         let id = viewer.id().ok_or(EmailError::SignInRequired)?;
         let member = self
             .store
@@ -139,11 +143,7 @@ impl Agora {
     /// Mails a password-reset link if `login` names an account. Answers the same either way,
     /// so nobody learns which accounts exist; limited per address and per login.
     #[instrument(skip_all)]
-    pub async fn request_password_reset(
-        &self,
-        login: &str,
-        client: &str,
-    ) -> Result<(), EmailError> {
+    pub async fn request_password_reset(self, login: &str, client: &str) -> Result<(), EmailError> {
         self.limit(&format!("reset-client:{client}"), 10, 3_600)
             .await?;
         let login = login.trim().to_lowercase();
@@ -176,7 +176,7 @@ impl Agora {
                 now.plus_seconds(RESET_SECS),
             )
             .await?;
-        let site = self.site_settings().await?;
+        let site = self.site().site_settings().await?;
         let link = format!("{}/reset/{}", self.config.public_url, token.0);
         self.deliver(Mail {
             to: member.email.clone(),
@@ -196,7 +196,7 @@ impl Agora {
     }
 
     /// Sets a new password with the token from a reset mail; every session of the member ends.
-    pub async fn reset_password(&self, token: &str, new_password: &str) -> Result<(), EmailError> {
+    pub async fn reset_password(self, token: &str, new_password: &str) -> Result<(), EmailError> {
         let password = Password::parse_new(new_password)?;
         let hash = self
             .hasher
@@ -217,7 +217,7 @@ impl Agora {
     /// Starts changing the viewer's address: the new one gets a verification link and
     /// replaces the old one when it is followed.
     pub async fn change_email(
-        &self,
+        self,
         viewer: &Viewer,
         new_email: &str,
         password: &str,
@@ -237,7 +237,7 @@ impl Agora {
             return Err(EmailError::WrongPassword);
         }
         let email = EmailAddress::parse(new_email)?;
-        let rules = self.site_settings().await?.registration_rules;
+        let rules = self.site().site_settings().await?.registration_rules;
         plausibility::check(&member.username, "", email.as_str(), &rules)?;
         if self.store.member_by_email(email.as_str()).await?.is_some() {
             return Err(EmailError::EmailTaken);
@@ -249,7 +249,7 @@ impl Agora {
     }
 
     /// Counts one more attempt at `key`; more than `allowed` in `window` seconds is refused.
-    async fn limit(&self, key: &str, allowed: i64, window: i64) -> Result<(), EmailError> {
+    async fn limit(self, key: &str, allowed: i64, window: i64) -> Result<(), EmailError> {
         match self.over_limit(key, allowed, window).await? {
             Some(retry_after_secs) => Err(EmailError::RateLimited { retry_after_secs }),
             None => Ok(()),

@@ -1,7 +1,7 @@
 //! Site settings that admins change while the site runs: name, goal, netiquette, and whether
 //! ordinary members may create groups.
 
-use crate::agora::Agora;
+use crate::agora::Site;
 use crate::error::StoreError;
 use crate::groups::GroupError;
 use crate::members::plausibility::RuleSettings;
@@ -51,9 +51,9 @@ impl Default for SiteSettings {
     }
 }
 
-impl Agora {
+impl Site<'_> {
     /// The current settings (cached for a moment; see `SETTINGS_TTL`).
-    pub async fn site_settings(&self) -> Result<SiteSettings, StoreError> {
+    pub async fn site_settings(self) -> Result<SiteSettings, StoreError> {
         if let Ok(guard) = self.settings_cache.read()
             && let Some((at, settings)) = guard.as_ref()
             && at.elapsed() < crate::agora::SETTINGS_TTL
@@ -67,7 +67,7 @@ impl Agora {
         Ok(settings)
     }
 
-    async fn read_site_settings(&self) -> Result<SiteSettings, StoreError> {
+    async fn read_site_settings(self) -> Result<SiteSettings, StoreError> {
         let mut s = SiteSettings::default();
         for (key, value) in self.store.settings().await? {
             match key.as_str() {
@@ -108,7 +108,7 @@ impl Agora {
 
     /// A secret for signing form timestamps, made on first use and shared by every node
     /// through the database.
-    pub async fn form_secret(&self) -> Result<String, StoreError> {
+    pub async fn form_secret(self) -> Result<String, StoreError> {
         if let Some((_, v)) = self
             .store
             .settings()
@@ -126,7 +126,7 @@ impl Agora {
     /// Changes settings (admins only). Every field is checked before any is stored, and all
     /// are stored in one transaction: a refused change stores nothing.
     pub async fn update_site_settings(
-        &self,
+        self,
         viewer: &Viewer,
         patch: SiteSettingsPatch,
     ) -> Result<SiteSettings, GroupError> {

@@ -9,7 +9,7 @@ pub use level::{KNOBS, Knob, KnobInfo, PostShape, TrustLevel, TrustSettings, Tru
 use serde::Serialize;
 use tracing::instrument;
 
-use crate::agora::Agora;
+use crate::agora::Trust;
 use crate::error::{Invalid, StoreError};
 use crate::forum::{ForumError, TopicView};
 use crate::groups::GroupError;
@@ -44,14 +44,14 @@ pub fn day_of(at: Timestamp) -> i64 {
     at.0.div_euclid(86_400_000_000)
 }
 
-impl Agora {
+impl Trust<'_> {
     /// The trust rules as the admins set them.
-    pub async fn trust_settings(&self) -> Result<TrustSettings, StoreError> {
-        Ok(self.site_settings().await?.trust)
+    pub async fn trust_settings(self) -> Result<TrustSettings, StoreError> {
+        Ok(self.site().site_settings().await?.trust)
     }
 
     /// Counts a visit on a new day, and looks at the member's level again (once a day).
-    pub(crate) async fn record_visit(&self, member: MemberId, last_visit_day: i64) {
+    pub(crate) async fn record_visit(self, member: MemberId, last_visit_day: i64) {
         let today = day_of(self.now());
         if last_visit_day >= today {
             return;
@@ -71,13 +71,13 @@ impl Agora {
     /// A topic and its posts numbered from `from_number`, as [`Agora::topic`], counted in the
     /// member's reading record.
     pub async fn read_topic(
-        &self,
+        self,
         viewer: &Viewer,
         id: TopicId,
         from_number: i64,
         limit: u32,
     ) -> Result<TopicView, ForumError> {
-        let view = self.topic(viewer, id, from_number, limit).await?;
+        let view = self.forum().topic(viewer, id, from_number, limit).await?;
         if let (Some(actor), Some(last)) = (viewer.actor(), view.posts.last()) {
             let read = self
                 .store
@@ -100,7 +100,7 @@ impl Agora {
     /// Computes a member's level from their record and stores it if it changed (a level an
     /// admin set stays). Returns the level the member now holds.
     #[instrument(skip(self))]
-    pub(crate) async fn refresh_trust(&self, member: MemberId) -> Result<TrustLevel, StoreError> {
+    pub(crate) async fn refresh_trust(self, member: MemberId) -> Result<TrustLevel, StoreError> {
         let state = self.store.trust_of(member).await?;
         if let Some(level) = state.locked {
             return Ok(level);
@@ -124,26 +124,27 @@ impl Agora {
     }
 
     /// The viewer's own trust: level, record, and what is missing for the next level.
-    pub async fn my_trust(&self, viewer: &Viewer) -> Result<TrustReport, GroupError> {
+    pub async fn my_trust(self, viewer: &Viewer) -> Result<TrustReport, GroupError> {
         let id = viewer.id().ok_or(GroupError::SignInRequired)?;
         Ok(self.trust_report(id).await?)
     }
 
     /// A member's trust, for the admins.
     pub async fn member_trust(
-        &self,
+        self,
         viewer: &Viewer,
         username: &str,
     ) -> Result<TrustReport, GroupError> {
         require_admin(viewer)?;
         let member = self
+            .accounts()
             .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;
         Ok(self.trust_report(member.id).await?)
     }
 
-    pub(crate) async fn trust_report(&self, member: MemberId) -> Result<TrustReport, StoreError> {
+    pub(crate) async fn trust_report(self, member: MemberId) -> Result<TrustReport, StoreError> {
         let settings = self.trust_settings().await?;
         let since = self
             .now()
@@ -170,7 +171,7 @@ impl Agora {
 
     /// Sets a member's level by hand (admins), or with `None` returns it to being computed.
     pub async fn set_trust_level(
-        &self,
+        self,
         viewer: &Viewer,
         username: &str,
         level: Option<i64>,
@@ -188,6 +189,7 @@ impl Agora {
             })
             .transpose()?;
         let member = self
+            .accounts()
             .member_by_name(username)
             .await?
             .ok_or(GroupError::NotFound)?;

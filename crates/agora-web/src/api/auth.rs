@@ -69,6 +69,7 @@ pub async fn register(
     };
     let (token, member) = state
         .agora
+        .accounts()
         .register(form, SessionKind::Api, &client)
         .await?;
     Ok(signed_in(&state, StatusCode::CREATED, &token, &member))
@@ -88,6 +89,7 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     let (token, member) = state
         .agora
+        .accounts()
         .login(&req.login, &req.password, SessionKind::Api, &client)
         .await?;
     Ok(signed_in(&state, StatusCode::OK, &token, &member))
@@ -99,7 +101,7 @@ pub async fn login(
     security(("bearer" = [])))]
 pub async fn logout(State(state): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
     if let Some(token) = &auth.token {
-        state.agora.logout(token).await?;
+        state.agora.accounts().logout(token).await?;
     }
     Ok(clear_session_cookie(StatusCode::NO_CONTENT.into_response()))
 }
@@ -133,7 +135,7 @@ pub async fn verify(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> Result<Json<MeResponse>, ApiError> {
-    let member = state.agora.confirm_email(&req.token).await?;
+    let member = state.agora.accounts().confirm_email(&req.token).await?;
     Ok(Json(MeResponse::from(&member)))
 }
 
@@ -145,7 +147,11 @@ pub async fn resend_verification(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<StatusCode, ApiError> {
-    state.agora.resend_verification(&auth.viewer).await?;
+    state
+        .agora
+        .accounts()
+        .resend_verification(&auth.viewer)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -168,6 +174,7 @@ pub async fn request_reset(
 ) -> Result<StatusCode, ApiError> {
     state
         .agora
+        .accounts()
         .request_password_reset(&req.login, &client)
         .await?;
     Ok(StatusCode::ACCEPTED)
@@ -191,6 +198,7 @@ pub async fn confirm_reset(
 ) -> Result<StatusCode, ApiError> {
     state
         .agora
+        .accounts()
         .reset_password(&req.token, &req.password)
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -171,6 +171,7 @@ pub async fn file(
     };
     let filed = state
         .agora
+        .legal()
         .file_complaint(&auth.viewer, &client, PostId(id), input)
         .await?;
     Ok((StatusCode::CREATED, Json(filed.into())))
@@ -185,7 +186,12 @@ pub async fn confirm(
     ApiJson(req): ApiJson<ConfirmRequest>,
 ) -> Result<Json<FiledResponse>, ApiError> {
     Ok(Json(
-        state.agora.confirm_complaint(&req.token).await?.into(),
+        state
+            .agora
+            .legal()
+            .confirm_complaint(&req.token)
+            .await?
+            .into(),
     ))
 }
 
@@ -197,7 +203,7 @@ pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<CaseResponse>>, ApiError> {
-    let cases = state.agora.legal_cases(&auth.viewer).await?;
+    let cases = state.agora.legal().legal_cases(&auth.viewer).await?;
     Ok(Json(cases.iter().map(CaseResponse::from).collect()))
 }
 
@@ -210,7 +216,7 @@ pub async fn show(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<CaseDetailResponse>, ApiError> {
-    let (case, events) = state.agora.legal_case(&auth.viewer, id).await?;
+    let (case, events) = state.agora.legal().legal_case(&auth.viewer, id).await?;
     Ok(Json(CaseDetailResponse {
         case: (&case).into(),
         events: events.iter().map(CaseEventResponse::from).collect(),
@@ -230,6 +236,7 @@ pub async fn note(
 ) -> Result<StatusCode, ApiError> {
     state
         .agora
+        .legal()
         .note_case(&auth.viewer, id, &req.note, req.to_complainant)
         .await?;
     Ok(StatusCode::CREATED)
@@ -249,6 +256,7 @@ pub async fn decide(
 ) -> Result<Json<CaseResponse>, ApiError> {
     let case = state
         .agora
+        .legal()
         .decide_case(&auth.viewer, id, &req.decision, &req.reason)
         .await?;
     Ok(Json((&case).into()))

@@ -82,7 +82,7 @@ pub struct AcceptedDocument {
 /// The current version of every published document.
 #[utoipa::path(get, path = "/api/v1/documents", tag = "site", responses((status = 200, body = [DocumentResponse])))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<DocumentResponse>>, ApiError> {
-    let docs = state.agora.documents().await?;
+    let docs = state.agora.consent().documents().await?;
     Ok(Json(docs.iter().map(DocumentResponse::from).collect()))
 }
 
@@ -100,6 +100,7 @@ pub async fn publish(
 ) -> Result<(StatusCode, Json<DocumentResponse>), ApiError> {
     let doc = state
         .agora
+        .consent()
         .publish_document(&auth.viewer, &kind, &req.body)
         .await?;
     Ok((StatusCode::CREATED, Json(DocumentResponse::from(&doc))))
@@ -116,7 +117,11 @@ pub async fn pending(
     if auth.viewer.id().is_none() {
         return Err(ApiError::sign_in_required());
     }
-    let docs = state.agora.pending_documents(&auth.viewer).await?;
+    let docs = state
+        .agora
+        .consent()
+        .pending_documents(&auth.viewer)
+        .await?;
     Ok(Json(docs.iter().map(DocumentResponse::from).collect()))
 }
 
@@ -139,6 +144,7 @@ pub async fn accept(
         .collect();
     state
         .agora
+        .consent()
         .accept_documents(&auth.viewer, &accepted)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -152,7 +158,7 @@ pub async fn mine(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<ConsentResponse>>, ApiError> {
-    let rows = state.agora.my_consents(&auth.viewer).await?;
+    let rows = state.agora.consent().my_consents(&auth.viewer).await?;
     Ok(Json(rows.iter().map(ConsentResponse::from).collect()))
 }
 
@@ -166,6 +172,10 @@ pub async fn of_member(
     auth: Auth,
     ApiPath(username): ApiPath<String>,
 ) -> Result<Json<Vec<ConsentResponse>>, ApiError> {
-    let rows = state.agora.consents_of(&auth.viewer, &username).await?;
+    let rows = state
+        .agora
+        .consent()
+        .consents_of(&auth.viewer, &username)
+        .await?;
     Ok(Json(rows.iter().map(ConsentResponse::from).collect()))
 }

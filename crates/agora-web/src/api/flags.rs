@@ -72,6 +72,7 @@ pub async fn flag(
 ) -> Result<(StatusCode, Json<FlagResponse>), ApiError> {
     let hidden = state
         .agora
+        .moderation()
         .flag_post(&auth.viewer, agora_core::PostId(id), &req.reason, &req.note)
         .await?;
     Ok((StatusCode::CREATED, Json(FlagResponse { hidden })))
@@ -85,7 +86,11 @@ pub async fn queue(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<QueueItemResponse>>, ApiError> {
-    let items = state.agora.moderation_queue(&auth.viewer).await?;
+    let items = state
+        .agora
+        .moderation()
+        .moderation_queue(&auth.viewer)
+        .await?;
     Ok(Json(
         items
             .into_iter()
@@ -120,6 +125,7 @@ pub async fn resolve(
 ) -> Result<StatusCode, ApiError> {
     state
         .agora
+        .moderation()
         .resolve_flags(
             &auth.viewer,
             agora_core::PostId(id),
@@ -166,6 +172,7 @@ pub async fn flag_member(
 ) -> Result<StatusCode, ApiError> {
     state
         .agora
+        .moderation()
         .flag_member(&auth.viewer, &username, &req.reason, &req.note)
         .await?;
     Ok(StatusCode::CREATED)
@@ -179,7 +186,7 @@ pub async fn member_queue(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<MemberQueueItemResponse>>, ApiError> {
-    let items = state.agora.member_queue(&auth.viewer).await?;
+    let items = state.agora.moderation().member_queue(&auth.viewer).await?;
     Ok(Json(
         items
             .into_iter()
@@ -209,6 +216,7 @@ pub async fn resolve_member(
 ) -> Result<StatusCode, ApiError> {
     state
         .agora
+        .moderation()
         .resolve_member_flags(&auth.viewer, &username, &req.decision, &req.reason)
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -155,6 +155,7 @@ pub async fn list(
     };
     let listing = state
         .agora
+        .forum()
         .topics(&auth.viewer, &slug, sort, cursor, limit, &filter)
         .await?;
     let slug = &listing.group.group.slug;
@@ -192,7 +193,12 @@ pub async fn create(
         tags: req.tags,
         kind: req.kind,
     };
-    match state.agora.create_topic(&auth.viewer, &slug, input).await? {
+    match state
+        .agora
+        .forum()
+        .create_topic(&auth.viewer, &slug, input)
+        .await?
+    {
         Posted::Published(view) => {
             Ok((StatusCode::CREATED, Json(topic_response(&view))).into_response())
         }
@@ -213,6 +219,7 @@ pub async fn show(
     let limit = page_size(q.limit)?;
     let view = state
         .agora
+        .trust()
         .read_topic(&auth.viewer, TopicId(id), post_number(q.from)?, limit)
         .await?;
     Ok(Json(topic_response(&view)))
@@ -235,6 +242,7 @@ pub async fn update(
     };
     let view = state
         .agora
+        .forum()
         .set_topic_flags(&auth.viewer, TopicId(id), flags)
         .await?;
     Ok(Json(topic_response(&view)))
@@ -255,6 +263,7 @@ pub async fn reply(
 ) -> Result<Response, ApiError> {
     match state
         .agora
+        .forum()
         .reply(&auth.viewer, TopicId(id), &req.body)
         .await?
     {
@@ -273,7 +282,11 @@ pub async fn show_post(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PostResponse>, ApiError> {
-    let post = state.agora.read_post(&auth.viewer, PostId(id)).await?;
+    let post = state
+        .agora
+        .forum()
+        .read_post(&auth.viewer, PostId(id))
+        .await?;
     Ok(Json(PostResponse::from(&post)))
 }
 
@@ -296,6 +309,7 @@ pub async fn edit_post(
     };
     match state
         .agora
+        .forum()
         .edit_post(&auth.viewer, PostId(id), input)
         .await?
     {
@@ -314,7 +328,11 @@ pub async fn delete_post(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    state.agora.delete_post(&auth.viewer, PostId(id)).await?;
+    state
+        .agora
+        .forum()
+        .delete_post(&auth.viewer, PostId(id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -327,7 +345,11 @@ pub async fn restore_post(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PostResponse>, ApiError> {
-    let post = state.agora.restore_post(&auth.viewer, PostId(id)).await?;
+    let post = state
+        .agora
+        .forum()
+        .restore_post(&auth.viewer, PostId(id))
+        .await?;
     Ok(Json(PostResponse::from(&post)))
 }
 
@@ -339,6 +361,10 @@ pub async fn revisions(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<RevisionResponse>>, ApiError> {
-    let revisions = state.agora.revisions(&auth.viewer, PostId(id)).await?;
+    let revisions = state
+        .agora
+        .forum()
+        .revisions(&auth.viewer, PostId(id))
+        .await?;
     Ok(Json(revisions.iter().map(RevisionResponse::from).collect()))
 }

@@ -69,6 +69,7 @@ pub async fn list(
     let after = q.cursor.as_deref().map(NameCursor::decode).transpose()?;
     let (groups, next) = state
         .agora
+        .groups()
         .list_groups(&auth.viewer, after.as_ref(), limit)
         .await?;
     Ok(Json(GroupListResponse {
@@ -93,7 +94,11 @@ pub async fn create(
         description: req.description,
         visibility: req.visibility,
     };
-    let view = state.agora.create_group(&auth.viewer, input).await?;
+    let view = state
+        .agora
+        .groups()
+        .create_group(&auth.viewer, input)
+        .await?;
     Ok((StatusCode::CREATED, Json(GroupResponse::from(&view))))
 }
 
@@ -105,7 +110,7 @@ pub async fn show(
     auth: Auth,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<GroupResponse>, ApiError> {
-    let view = state.agora.group(&auth.viewer, &slug).await?;
+    let view = state.agora.groups().group(&auth.viewer, &slug).await?;
     Ok(Json(GroupResponse::from(&view)))
 }
 
@@ -119,7 +124,7 @@ pub async fn join(
     auth: Auth,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<JoinResponse>, ApiError> {
-    let outcome = state.agora.join(&auth.viewer, &slug).await?;
+    let outcome = state.agora.groups().join(&auth.viewer, &slug).await?;
     Ok(Json(JoinResponse {
         state: match outcome {
             JoinOutcome::Member => "member",
@@ -138,7 +143,7 @@ pub async fn leave(
     auth: Auth,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.agora.leave(&auth.viewer, &slug).await?;
+    state.agora.groups().leave(&auth.viewer, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -161,6 +166,7 @@ pub async fn members(
     };
     let (_, mut members) = state
         .agora
+        .groups()
         .group_members(&auth.viewer, &slug, after, limit + 1)
         .await?;
     let next = (members.len() > limit as usize).then(|| {
@@ -185,6 +191,7 @@ pub async fn remove_member(
 ) -> Result<StatusCode, ApiError> {
     state
         .agora
+        .groups()
         .remove_member(&auth.viewer, &slug, &username)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -211,6 +218,7 @@ pub async fn set_role(
     })?;
     state
         .agora
+        .groups()
         .set_group_role(&auth.viewer, &slug, &username, role)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -225,7 +233,11 @@ pub async fn requests(
     auth: Auth,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<Vec<JoinRequestResponse>>, ApiError> {
-    let rows = state.agora.join_requests(&auth.viewer, &slug).await?;
+    let rows = state
+        .agora
+        .groups()
+        .join_requests(&auth.viewer, &slug)
+        .await?;
     Ok(Json(rows.iter().map(JoinRequestResponse::from).collect()))
 }
 
@@ -241,6 +253,7 @@ pub async fn approve(
 ) -> Result<StatusCode, ApiError> {
     state
         .agora
+        .groups()
         .decide_request(&auth.viewer, &slug, &username, true)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -258,6 +271,7 @@ pub async fn reject(
 ) -> Result<StatusCode, ApiError> {
     state
         .agora
+        .groups()
         .decide_request(&auth.viewer, &slug, &username, false)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -277,6 +291,7 @@ pub async fn invite(
 ) -> Result<(StatusCode, Json<InvitationResponse>), ApiError> {
     let inv = state
         .agora
+        .groups()
         .invite(&auth.viewer, &slug, &req.username)
         .await?;
     Ok((
@@ -296,6 +311,7 @@ pub async fn accept(
 ) -> Result<Json<GroupResponse>, ApiError> {
     let view = state
         .agora
+        .groups()
         .accept_invitation(&auth.viewer, InvitationId(id))
         .await?;
     Ok(Json(GroupResponse::from(&view)))

@@ -178,7 +178,8 @@ pub async fn list(
     let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let board = state
         .agora
-        .ideas(&auth.viewer, &slug, sort, cursor, limit)
+        .ideas()
+        .list(&auth.viewer, &slug, sort, cursor, limit)
         .await?;
     let slug = &board.group.group.slug;
     Ok(Json(IdeaListResponse {
@@ -205,7 +206,11 @@ pub async fn changelog(
     auth: Auth,
     ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<Vec<ShippedResponse>>, ApiError> {
-    let (group, shipped) = state.agora.shipped_ideas(&auth.viewer, &slug).await?;
+    let (group, shipped) = state
+        .agora
+        .ideas()
+        .shipped_ideas(&auth.viewer, &slug)
+        .await?;
     Ok(Json(
         shipped
             .iter()
@@ -226,7 +231,7 @@ pub async fn show(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<IdeaResponse>, ApiError> {
-    let view = state.agora.idea(&auth.viewer, TopicId(id)).await?;
+    let view = state.agora.ideas().idea(&auth.viewer, TopicId(id)).await?;
     Ok(Json(IdeaResponse::from(&view)))
 }
 
@@ -241,7 +246,7 @@ pub async fn vote(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<IdeaResponse>, ApiError> {
-    let view = state.agora.vote(&auth.viewer, TopicId(id)).await?;
+    let view = state.agora.ideas().vote(&auth.viewer, TopicId(id)).await?;
     Ok(Json(IdeaResponse::from(&view)))
 }
 
@@ -255,7 +260,11 @@ pub async fn unvote(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<IdeaResponse>, ApiError> {
-    let view = state.agora.unvote(&auth.viewer, TopicId(id)).await?;
+    let view = state
+        .agora
+        .ideas()
+        .unvote(&auth.viewer, TopicId(id))
+        .await?;
     Ok(Json(IdeaResponse::from(&view)))
 }
 
@@ -273,6 +282,7 @@ pub async fn set_status(
 ) -> Result<Json<IdeaResponse>, ApiError> {
     let view = state
         .agora
+        .ideas()
         .set_idea_status(&auth.viewer, TopicId(id), &req.status, &req.note)
         .await?;
     Ok(Json(IdeaResponse::from(&view)))
@@ -293,6 +303,7 @@ pub async fn merge(
 ) -> Result<Json<IdeaResponse>, ApiError> {
     let view = state
         .agora
+        .ideas()
         .merge_idea(&auth.viewer, TopicId(id), TopicId(req.into))
         .await?;
     Ok(Json(IdeaResponse::from(&view)))
@@ -308,7 +319,11 @@ pub async fn unmerge(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<IdeaResponse>, ApiError> {
-    let view = state.agora.unmerge_idea(&auth.viewer, TopicId(id)).await?;
+    let view = state
+        .agora
+        .ideas()
+        .unmerge_idea(&auth.viewer, TopicId(id))
+        .await?;
     Ok(Json(IdeaResponse::from(&view)))
 }
 
@@ -318,7 +333,7 @@ pub async fn unmerge(
 pub async fn statuses(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<IdeaStatusBody>>, ApiError> {
-    let statuses = state.agora.idea_statuses().await?;
+    let statuses = state.agora.ideas().idea_statuses().await?;
     Ok(Json(statuses.iter().map(IdeaStatusBody::from).collect()))
 }
 
@@ -346,6 +361,7 @@ pub async fn set_statuses(
     }
     let saved = state
         .agora
+        .ideas()
         .set_idea_statuses(&auth.viewer, statuses)
         .await?;
     Ok(Json(saved.iter().map(IdeaStatusBody::from).collect()))

@@ -93,7 +93,11 @@ pub async fn preferences(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<OptInResponse>>, ApiError> {
-    let rows = state.agora.email_preferences(&auth.viewer).await?;
+    let rows = state
+        .agora
+        .mailings()
+        .email_preferences(&auth.viewer)
+        .await?;
     Ok(Json(rows.into_iter().map(OptInResponse::from).collect()))
 }
 
@@ -130,6 +134,7 @@ pub async fn set_preferences(
     .collect();
     let rows = state
         .agora
+        .mailings()
         .set_email_preferences(&auth.viewer, &choices)
         .await?;
     Ok(Json(rows.into_iter().map(OptInResponse::from).collect()))
@@ -142,7 +147,7 @@ pub async fn unsubscribe(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<UnsubscribeRequest>,
 ) -> Result<Json<UnsubscribeResponse>, ApiError> {
-    let unsubscribed = state.agora.unsubscribe(&req.token).await?;
+    let unsubscribed = state.agora.mailings().unsubscribe(&req.token).await?;
     Ok(Json(UnsubscribeResponse { unsubscribed }))
 }
 
@@ -154,7 +159,7 @@ pub async fn bulletins(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<BulletinResponse>>, ApiError> {
-    let rows = state.agora.bulletins(&auth.viewer).await?;
+    let rows = state.agora.mailings().bulletins(&auth.viewer).await?;
     Ok(Json(rows.into_iter().map(BulletinResponse::from).collect()))
 }
 
@@ -170,6 +175,7 @@ pub async fn send(
 ) -> Result<(StatusCode, Json<BulletinResponse>), ApiError> {
     let b = state
         .agora
+        .mailings()
         .send_bulletin(&auth.viewer, &req.subject, &req.body)
         .await?;
     Ok((StatusCode::ACCEPTED, Json(b.into())))

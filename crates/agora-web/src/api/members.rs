@@ -25,7 +25,7 @@ pub struct ProfileRequest {
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn me(State(state): State<AppState>, auth: Auth) -> Result<Json<MeResponse>, ApiError> {
-    let member = state.agora.me(&auth.viewer).await?;
+    let member = state.agora.accounts().me(&auth.viewer).await?;
     Ok(Json(MeResponse::from(&member)))
 }
 
@@ -42,7 +42,11 @@ pub async fn update_me(
         display_name: req.display_name,
         bio: req.bio,
     };
-    let member = state.agora.update_profile(&auth.viewer, update).await?;
+    let member = state
+        .agora
+        .accounts()
+        .update_profile(&auth.viewer, update)
+        .await?;
     Ok(Json(MeResponse::from(&member)))
 }
 
@@ -54,7 +58,7 @@ pub async fn my_invitations(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<MyInvitationResponse>>, ApiError> {
-    let rows = state.agora.my_invitations(&auth.viewer).await?;
+    let rows = state.agora.groups().my_invitations(&auth.viewer).await?;
     Ok(Json(
         rows.iter()
             .map(|(inv, view)| MyInvitationResponse {
@@ -75,9 +79,14 @@ pub async fn profile(
     auth: Auth,
     ApiPath(username): ApiPath<String>,
 ) -> Result<Json<ProfileResponse>, ApiError> {
-    let profile = state.agora.profile(&auth.viewer, &username).await?;
+    let profile = state
+        .agora
+        .accounts()
+        .profile(&auth.viewer, &username)
+        .await?;
     let groups = state
         .agora
+        .groups()
         .groups_of(&auth.viewer, profile.member.id)
         .await?;
     Ok(Json(ProfileResponse::new(&profile, groups)))
@@ -112,6 +121,7 @@ pub async fn set_site_role(
     })?;
     let member = state
         .agora
+        .site()
         .set_site_role(&auth.viewer, &username, role)
         .await?;
     Ok(Json((&member).into()))
@@ -139,6 +149,7 @@ pub async fn change_email(
 ) -> Result<axum::http::StatusCode, ApiError> {
     state
         .agora
+        .accounts()
         .change_email(&auth.viewer, &req.email, &req.password)
         .await?;
     Ok(axum::http::StatusCode::ACCEPTED)
@@ -152,7 +163,7 @@ pub async fn export(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<axum::response::Response, ApiError> {
-    let archive = state.agora.export_my_data(&auth.viewer).await?;
+    let archive = state.agora.accounts().export_my_data(&auth.viewer).await?;
     Ok(archive_download(&archive))
 }
 
@@ -197,6 +208,7 @@ pub async fn erase_me(
 ) -> Result<axum::http::StatusCode, ApiError> {
     state
         .agora
+        .accounts()
         .erase_my_account(&auth.viewer, &req.password, req.remove_posts)
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
@@ -223,6 +235,7 @@ pub async fn erase(
 ) -> Result<axum::http::StatusCode, ApiError> {
     state
         .agora
+        .accounts()
         .erase_member(&auth.viewer, &username, req.remove_posts)
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)

@@ -111,7 +111,8 @@ pub async fn list(
     let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let listing = state
         .agora
-        .questions(&auth.viewer, &slug, list, cursor, limit)
+        .questions()
+        .list(&auth.viewer, &slug, list, cursor, limit)
         .await?;
     let slug = &listing.group.group.slug;
     Ok(Json(TopicListResponse {
@@ -136,7 +137,11 @@ pub async fn show(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<QuestionResponse>, ApiError> {
-    let view = state.agora.question(&auth.viewer, TopicId(id)).await?;
+    let view = state
+        .agora
+        .questions()
+        .question(&auth.viewer, TopicId(id))
+        .await?;
     Ok(Json(QuestionResponse::from(&view)))
 }
 
@@ -156,6 +161,7 @@ pub async fn accept(
 ) -> Result<Json<QuestionResponse>, ApiError> {
     let view = state
         .agora
+        .questions()
         .accept_answer(&auth.viewer, PostId(id), req.best)
         .await?;
     Ok(Json(QuestionResponse::from(&view)))
@@ -174,6 +180,7 @@ pub async fn unaccept(
 ) -> Result<Json<QuestionResponse>, ApiError> {
     let view = state
         .agora
+        .questions()
         .unaccept_answer(&auth.viewer, PostId(id))
         .await?;
     Ok(Json(QuestionResponse::from(&view)))

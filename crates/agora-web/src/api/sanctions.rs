@@ -108,6 +108,7 @@ pub async fn impose(
     })?;
     let s = state
         .agora
+        .moderation()
         .sanction(&auth.viewer, &username, kind, &req.reason, req.days)
         .await?;
     Ok((
@@ -125,7 +126,11 @@ pub async fn lift(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    state.agora.lift_sanction(&auth.viewer, id).await?;
+    state
+        .agora
+        .moderation()
+        .lift_sanction(&auth.viewer, id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -137,7 +142,7 @@ pub async fn mine(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<SanctionResponse>>, ApiError> {
-    let rows = state.agora.my_sanctions(&auth.viewer).await?;
+    let rows = state.agora.moderation().my_sanctions(&auth.viewer).await?;
     let now = state.agora.now();
     Ok(Json(
         rows.iter().map(|s| SanctionResponse::new(s, now)).collect(),
@@ -155,7 +160,11 @@ pub async fn appeal(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<AppealRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.agora.appeal(&auth.viewer, id, &req.message).await?;
+    state
+        .agora
+        .moderation()
+        .appeal(&auth.viewer, id, &req.message)
+        .await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -167,6 +176,6 @@ pub async fn appeals(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<Vec<AppealResponse>>, ApiError> {
-    let rows = state.agora.appeals(&auth.viewer).await?;
+    let rows = state.agora.moderation().appeals(&auth.viewer).await?;
     Ok(Json(rows.iter().map(AppealResponse::from).collect()))
 }

@@ -65,7 +65,7 @@ pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<SiteResponse>, ApiError> {
-    let settings = state.agora.site_settings().await?;
+    let settings = state.agora.site().site_settings().await?;
     Ok(Json(SiteResponse::new(settings, auth.viewer.is_admin())))
 }
 
@@ -105,6 +105,7 @@ pub async fn update(
     };
     let settings = state
         .agora
+        .site()
         .update_site_settings(&auth.viewer, patch)
         .await
         .map_err(|e| ApiError::from(e).renamed(API_FIELDS))?;
@@ -153,6 +154,7 @@ pub async fn audit(
     let limit = agora_core::paging::page_size(q.limit)?;
     let entries = state
         .agora
+        .moderation()
         .audit_log(&auth.viewer, q.q.as_deref(), q.before, limit)
         .await?;
     let next_before = (entries.len() == limit as usize)

@@ -90,7 +90,9 @@ pub async fn mine(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<TrustResponse>, ApiError> {
-    Ok(Json(state.agora.my_trust(&auth.viewer).await?.into()))
+    Ok(Json(
+        state.agora.trust().my_trust(&auth.viewer).await?.into(),
+    ))
 }
 
 /// A member's trust level and record (admins).
@@ -103,7 +105,11 @@ pub async fn of_member(
     auth: Auth,
     ApiPath(username): ApiPath<String>,
 ) -> Result<Json<TrustResponse>, ApiError> {
-    let report = state.agora.member_trust(&auth.viewer, &username).await?;
+    let report = state
+        .agora
+        .trust()
+        .member_trust(&auth.viewer, &username)
+        .await?;
     Ok(Json(report.into()))
 }
 
@@ -121,6 +127,7 @@ pub async fn set(
 ) -> Result<Json<TrustResponse>, ApiError> {
     let report = state
         .agora
+        .trust()
         .set_trust_level(&auth.viewer, &username, req.level)
         .await?;
     Ok(Json(report.into()))

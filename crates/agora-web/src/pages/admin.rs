@@ -221,7 +221,12 @@ pub async fn settings(
         word_filters: Some(form.word_filters.clone()),
         trust: Vec::new(),
     };
-    match state.agora.update_site_settings(&page.viewer, patch).await {
+    match state
+        .agora
+        .site()
+        .update_site_settings(&page.viewer, patch)
+        .await
+    {
         Ok(_) => Ok(see_other("/admin?notice=saved")),
         Err(agora_core::groups::GroupError::Invalid(i)) => {
             let mut view = settings_page(&page, &form, may_create, &form.rules_off());
@@ -269,13 +274,14 @@ pub async fn members(
     require_admin(&page)?;
     let mut rows = state
         .agora
+        .site()
         .admin_members(&page.viewer, q.after.map(MemberId), 101)
         .await?;
     let next = (rows.len() > 100).then(|| {
         rows.truncate(100);
         rows.last().map(|m| m.id.0)
     });
-    let total = state.agora.member_count().await?;
+    let total = state.agora.site().member_count().await?;
     Ok(render(&Members {
         layout: page.layout("Admin: members", "Members.", "admin", true),
         tab: "members",
@@ -331,6 +337,7 @@ pub async fn set_role(
     })?;
     state
         .agora
+        .site()
         .set_site_role(&page.viewer, &username, role)
         .await?;
     Ok(see_other("/admin/members?notice=role"))
@@ -355,6 +362,7 @@ pub async fn groups(
     let after = q.cursor.as_deref().map(NameCursor::decode).transpose()?;
     let (groups, next) = state
         .agora
+        .groups()
         .list_groups(&page.viewer, after.as_ref(), 100)
         .await?;
     Ok(render(&Groups {
@@ -400,6 +408,7 @@ pub async fn audit(
     let query = q.q.unwrap_or_default();
     let entries = state
         .agora
+        .moderation()
         .audit_log(&page.viewer, Some(&query), q.before, 50)
         .await?;
     let next_before = (entries.len() == 50)

@@ -173,8 +173,8 @@ pub async fn signup_form(
         next: q.next,
         ..SignupForm::default()
     };
-    let started = stamp(&state.agora.form_secret().await?, now_secs());
-    let docs = state.agora.documents().await?;
+    let started = stamp(&state.agora.site().form_secret().await?, now_secs());
+    let docs = state.agora.consent().documents().await?;
     Ok(render(&signup_page(&page, &form, started, &docs)))
 }
 
@@ -190,7 +190,7 @@ pub async fn signup(
     if form.next.is_none() {
         form.next = q.next;
     }
-    let secret = state.agora.form_secret().await?;
+    let secret = state.agora.site().form_secret().await?;
     let fresh = stamp(&secret, now_secs());
     let automated = !form.website.is_empty();
     if automated
@@ -201,7 +201,7 @@ pub async fn signup(
             now_secs(),
         )
     {
-        let docs = state.agora.documents().await?;
+        let docs = state.agora.consent().documents().await?;
         let mut view = signup_page(&page, &form, fresh, &docs);
         view.form_error = Some(if automated {
             "This form looked filled in by a program. If you are a person, leave the hidden field empty and send it again.".into()
@@ -226,6 +226,7 @@ pub async fn signup(
     };
     match state
         .agora
+        .accounts()
         .register(registration, SessionKind::Web, &client)
         .await
     {
@@ -239,7 +240,7 @@ pub async fn signup(
             if e.status.is_server_error() {
                 return Err(e);
             }
-            let docs = state.agora.documents().await?;
+            let docs = state.agora.consent().documents().await?;
             let mut view = signup_page(&page, &form, form.started.clone(), &docs);
             if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
                 view.form_error = Some(e.message.clone());
@@ -315,6 +316,7 @@ pub async fn signin(
     }
     match state
         .agora
+        .accounts()
         .login(&form.login, &form.password, SessionKind::Web, &client)
         .await
     {
@@ -357,7 +359,7 @@ pub async fn signout(
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
     if let Some(token) = &page.token {
-        state.agora.logout(token).await?;
+        state.agora.accounts().logout(token).await?;
     }
     Ok(clear_session_cookie(see_other("/")))
 }

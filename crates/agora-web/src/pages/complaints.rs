@@ -95,7 +95,7 @@ pub async fn form(
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let (post, _, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    let (post, _, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
     Ok(render(&complaint_page(
         &page,
         id,
@@ -113,7 +113,7 @@ pub async fn file(
     Form(form): Form<ComplaintForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let (post, _, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    let (post, _, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
     let input = ComplaintInput {
         name: form.name.clone(),
         email: form.email.clone(),
@@ -123,6 +123,7 @@ pub async fn file(
     };
     match state
         .agora
+        .legal()
         .file_complaint(&page.viewer, &client, post.id, input)
         .await
     {
@@ -168,7 +169,7 @@ pub async fn confirm(
     page: Page,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let filed = state.agora.confirm_complaint(&token).await?;
+    let filed = state.agora.legal().confirm_complaint(&token).await?;
     let text = format!(
         "Thank you: your complaint {} is open and the post is hidden while our moderators review it. We write to you with the outcome.",
         filed.reference
@@ -202,7 +203,7 @@ struct Cases {
 
 /// `/admin/cases`: every case the moderator may see, open ones first.
 pub async fn cases(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
-    let cases = state.agora.legal_cases(&page.viewer).await?;
+    let cases = state.agora.legal().legal_cases(&page.viewer).await?;
     Ok(render(&Cases {
         layout: page.layout(
             "Admin: legal complaints",
@@ -249,7 +250,7 @@ struct CasePage {
 }
 
 async fn case_page(state: &AppState, page: &Page, id: i64) -> Result<CasePage, ApiError> {
-    let (c, events) = state.agora.legal_case(&page.viewer, id).await?;
+    let (c, events) = state.agora.legal().legal_case(&page.viewer, id).await?;
     let complainant = match &c.complainant_member {
         Some(u) => format!("{} (@{u}, a member)", c.complainant_name),
         None => format!("{} (a guest; agora writes to them)", c.complainant_name),
@@ -334,6 +335,7 @@ pub async fn note(
     let to_complainant = form.to_complainant.as_deref() == Some("true");
     match state
         .agora
+        .legal()
         .note_case(&page.viewer, id, &form.note, to_complainant)
         .await
     {
@@ -353,6 +355,7 @@ pub async fn decide(
     page.check_csrf(&form.csrf)?;
     match state
         .agora
+        .legal()
         .decide_case(&page.viewer, id, &form.decision, &form.reason)
         .await
     {

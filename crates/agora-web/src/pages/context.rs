@@ -71,14 +71,14 @@ impl Page {
         let token = cookie.and_then(|c| session_token(c.to_str().ok()?));
         // The viewer and what the header shows them about themselves: one query.
         let (viewer, facts) = match &token {
-            Some(t) => state.agora.session_view(t).await?,
+            Some(t) => state.agora.accounts().session_view(t).await?,
             None => (Viewer::guest(), None),
         };
         let facts = facts.unwrap_or_default();
         Ok(Self {
             token: token.filter(|_| viewer.id().is_some()),
             viewer,
-            site: state.agora.site_settings().await?,
+            site: state.agora.site().site_settings().await?,
             display_name: facts.display_name,
             invitations: facts.invitations,
             pending_documents: usize::try_from(facts.pending_documents).unwrap_or(0),

@@ -15,7 +15,7 @@ use crate::state::AppState;
 
 /// `/settings/export`: the archive as a download.
 pub async fn export(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
-    let archive = state.agora.export_my_data(&page.viewer).await?;
+    let archive = state.agora.accounts().export_my_data(&page.viewer).await?;
     Ok(crate::api::members::archive_download(&archive))
 }
 
@@ -65,6 +65,7 @@ pub async fn erase(
     let remove = form.remove_posts.as_deref() == Some("true");
     if let Err(e) = state
         .agora
+        .accounts()
         .erase_my_account(&page.viewer, &form.password, remove)
         .await
     {

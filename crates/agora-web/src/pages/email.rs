@@ -42,7 +42,7 @@ pub async fn verify(
     page: Page,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let member = state.agora.confirm_email(&token).await?;
+    let member = state.agora.accounts().confirm_email(&token).await?;
     let text = format!(
         "Thank you, {}: your address {} is confirmed and you can post.",
         member.display_name, member.email
@@ -70,7 +70,11 @@ pub async fn resend(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    state.agora.resend_verification(&page.viewer).await?;
+    state
+        .agora
+        .accounts()
+        .resend_verification(&page.viewer)
+        .await?;
     Ok(message(
         &page,
         "Link sent",
@@ -119,6 +123,7 @@ pub async fn forgot(
     page.check_csrf(&form.csrf)?;
     match state
         .agora
+        .accounts()
         .request_password_reset(&form.login, &client)
         .await
     {
@@ -179,7 +184,12 @@ pub async fn reset(
     Form(form): Form<ResetForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    match state.agora.reset_password(&token, &form.password).await {
+    match state
+        .agora
+        .accounts()
+        .reset_password(&token, &form.password)
+        .await
+    {
         Ok(()) => Ok(message(
             &page,
             "Password changed",
@@ -245,6 +255,7 @@ pub async fn change(
     page.check_csrf(&form.csrf)?;
     match state
         .agora
+        .accounts()
         .change_email(&page.viewer, &form.email, &form.password)
         .await
     {

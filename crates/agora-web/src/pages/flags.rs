@@ -33,7 +33,7 @@ pub async fn form(
     if page.viewer.id().is_none() {
         return Err(ApiError::sign_in_required());
     }
-    let (post, _, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    let (post, _, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
     Ok(render(&FlagPage {
         layout: page.layout(
             "Flag a post",
@@ -65,9 +65,10 @@ pub async fn flag(
     Form(form): Form<FlagForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let (post, topic, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    let (post, topic, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
     let hidden = state
         .agora
+        .moderation()
         .flag_post(&page.viewer, post.id, &form.reason, &form.note)
         .await?;
     let notice = if hidden { "hidden" } else { "flagged" };
@@ -103,8 +104,12 @@ struct Queue {
 
 /// `/admin/queue`: flagged and held posts, and flagged members (site moderators).
 pub async fn queue(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
-    let items = state.agora.moderation_queue(&page.viewer).await?;
-    let members = state.agora.member_queue(&page.viewer).await?;
+    let items = state
+        .agora
+        .moderation()
+        .moderation_queue(&page.viewer)
+        .await?;
+    let members = state.agora.moderation().member_queue(&page.viewer).await?;
     Ok(render(&Queue {
         layout: page.layout("Admin: queue", "The moderation queue.", "admin", true),
         tab: "queue",
@@ -148,6 +153,7 @@ pub async fn resolve(
     page.check_csrf(&form.csrf)?;
     state
         .agora
+        .moderation()
         .resolve_flags(&page.viewer, PostId(id), &form.decision, &form.reason)
         .await?;
     Ok(see_other("/admin/queue"))
@@ -163,6 +169,7 @@ pub async fn resolve_member(
     page.check_csrf(&form.csrf)?;
     state
         .agora
+        .moderation()
         .resolve_member_flags(&page.viewer, &username, &form.decision, &form.reason)
         .await?;
     Ok(see_other("/admin/queue"))

@@ -44,6 +44,7 @@ pub async fn directory(
     let after = q.cursor.as_deref().map(NameCursor::decode).transpose()?;
     let (groups, next) = state
         .agora
+        .groups()
         .list_groups(&page.viewer, after.as_ref(), 48)
         .await?;
     let can_create = page.viewer.is_admin()
@@ -130,7 +131,7 @@ async fn group_page(
     notice: Option<&'static str>,
 ) -> Result<GroupPage, ApiError> {
     let slug = slug.to_owned();
-    let view = state.agora.group(&page.viewer, &slug).await?;
+    let view = state.agora.groups().group(&page.viewer, &slug).await?;
     let sort = match q.sort.as_deref() {
         None | Some("latest") => TopicSort::Latest,
         Some("replies") => TopicSort::Replies,
@@ -145,6 +146,7 @@ async fn group_page(
     let (pinned, topics, next) = if can_read {
         let listing = state
             .agora
+            .forum()
             .topics(
                 &page.viewer,
                 &slug,
@@ -175,6 +177,7 @@ async fn group_page(
     {
         state
             .agora
+            .groups()
             .join_requests(&page.viewer, &slug)
             .await?
             .into_iter()
@@ -230,7 +233,7 @@ pub async fn join(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let outcome = state.agora.join(&page.viewer, &slug).await?;
+    let outcome = state.agora.groups().join(&page.viewer, &slug).await?;
     let notice = match outcome {
         agora_core::groups::JoinOutcome::Member => "joined",
         agora_core::groups::JoinOutcome::Pending => "requested",
@@ -246,7 +249,7 @@ pub async fn leave(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    match state.agora.leave(&page.viewer, &slug).await {
+    match state.agora.groups().leave(&page.viewer, &slug).await {
         Ok(()) => Ok(see_other(&format!("/g/{slug}?notice=left"))),
         Err(agora_core::groups::GroupError::LastOwner) => {
             Ok(see_other(&format!("/g/{slug}?notice=last-owner")))
@@ -270,6 +273,7 @@ pub async fn decide(
     };
     state
         .agora
+        .groups()
         .decide_request(&page.viewer, &slug, &username, approve)
         .await?;
     let notice = if approve { "approved" } else { "rejected" };
@@ -295,6 +299,7 @@ pub async fn invite(
     // A refusal shows the group's page again, with what went wrong, and its status.
     let (status, notice) = match state
         .agora
+        .groups()
         .invite(&page.viewer, &slug, form.username.trim())
         .await
     {
@@ -304,7 +309,7 @@ pub async fn invite(
         }
         Err(agora_core::groups::GroupError::NotFound) => {
             // The group itself exists for this viewer (checked first), so the member does not.
-            state.agora.group(&page.viewer, &slug).await?;
+            state.agora.groups().group(&page.viewer, &slug).await?;
             (StatusCode::UNPROCESSABLE_ENTITY, "invite-unknown")
         }
         Err(e) => return Err(e.into()),
@@ -353,6 +358,7 @@ pub async fn members(
         .map(MemberId);
     let (view, mut rows) = state
         .agora
+        .groups()
         .group_members(&page.viewer, &slug, after, 101)
         .await?;
     let next = (rows.len() > 100).then(|| {
@@ -396,6 +402,7 @@ pub async fn remove_member(
     page.check_csrf(&form.csrf)?;
     state
         .agora
+        .groups()
         .remove_member(&page.viewer, &slug, &username)
         .await?;
     Ok(see_other(&format!("/g/{slug}/members")))
@@ -477,7 +484,7 @@ pub async fn create(
         description: form.description.clone(),
         visibility: form.visibility.clone(),
     };
-    match state.agora.create_group(&page.viewer, input).await {
+    match state.agora.groups().create_group(&page.viewer, input).await {
         Ok(view) => Ok(see_other(&format!("/g/{}", view.group.slug))),
         Err(e) => {
             let e = ApiError::from(e);
@@ -513,7 +520,7 @@ struct Invitations {
 
 /// `/invitations`: the viewer's open invitations.
 pub async fn invitations(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
-    let rows = state.agora.my_invitations(&page.viewer).await?;
+    let rows = state.agora.groups().my_invitations(&page.viewer).await?;
     Ok(render(&Invitations {
         layout: page.layout("Invitations", "Your invitations.", "", true),
         invitations: rows
@@ -538,6 +545,7 @@ pub async fn accept(
     page.check_csrf(&form.csrf)?;
     let view = state
         .agora
+        .groups()
         .accept_invitation(&page.viewer, InvitationId(id))
         .await?;
     Ok(see_other(&format!("/g/{}?notice=joined", view.group.slug)))

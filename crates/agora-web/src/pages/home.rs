@@ -24,10 +24,10 @@ struct Home {
 /// `/`: the community's goal and netiquette, featured groups, the latest conversations, and a
 /// way in for a prospect.
 pub async fn home(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
-    let latest = state.agora.latest_activity(&page.viewer, 12).await?;
-    let featured = state.agora.featured_groups(&page.viewer, 6).await?;
-    let group_count = state.agora.count_groups(&page.viewer).await?;
-    let member_count = state.agora.member_count().await?;
+    let latest = state.agora.site().latest_activity(&page.viewer, 12).await?;
+    let featured = state.agora.site().featured_groups(&page.viewer, 6).await?;
+    let group_count = state.agora.site().count_groups(&page.viewer).await?;
+    let member_count = state.agora.site().member_count().await?;
     let description = page.site.goal.clone();
     Ok(render(&Home {
         layout: page.layout("Home", &description, "home", false),

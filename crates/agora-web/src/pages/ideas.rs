@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
+use agora_core::TopicId;
 use agora_core::forum::{TopicKind, TopicView};
 use agora_core::groups::Visibility;
 use agora_core::ideas::{IdeaSort, MERGED, status_label};
 use agora_core::paging::Cursor;
-use agora_core::{Agora, TopicId};
 
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
@@ -55,14 +55,18 @@ pub(crate) async fn idea_part(
     if view.topic.kind != TopicKind::Idea {
         return Ok(None);
     }
-    let idea = state.agora.idea(&page.viewer, view.topic.id).await?;
-    let staff = Agora::idea_staff(&page.viewer, view.group.access);
+    let idea = state
+        .agora
+        .ideas()
+        .idea(&page.viewer, view.topic.id)
+        .await?;
+    let staff = agora_core::agora::Ideas::idea_staff(&page.viewer, view.group.access);
     let redirect = idea
         .record
         .merged_into
         .filter(|_| !staff)
         .map(|original| format!("/t/{}", original.0));
-    let statuses = state.agora.idea_statuses().await?;
+    let statuses = state.agora.ideas().idea_statuses().await?;
     let label = |name: &str| status_label(&statuses, name);
     Ok(Some(IdeaPart {
         votes: idea.record.votes,
@@ -128,7 +132,8 @@ pub async fn board(
     let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let board = state
         .agora
-        .ideas(&page.viewer, &slug, sort, cursor, 30)
+        .ideas()
+        .list(&page.viewer, &slug, sort, cursor, 30)
         .await?;
     let group = &board.group.group;
     let label = |name: &str| status_label(&board.statuses, name);
@@ -181,7 +186,11 @@ pub async fn changelog(
     page: Page,
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (group, shipped) = state.agora.shipped_ideas(&page.viewer, &slug).await?;
+    let (group, shipped) = state
+        .agora
+        .ideas()
+        .shipped_ideas(&page.viewer, &slug)
+        .await?;
     let g = &group.group;
     let view = ChangelogPage {
         layout: page.layout(
@@ -245,11 +254,12 @@ pub async fn act(
     let topic = TopicId(id);
     let viewer = &page.viewer;
     let shown = match form.action.as_str() {
-        "vote" => state.agora.vote(viewer, topic).await?,
-        "unvote" => state.agora.unvote(viewer, topic).await?,
+        "vote" => state.agora.ideas().vote(viewer, topic).await?,
+        "unvote" => state.agora.ideas().unvote(viewer, topic).await?,
         "status" => {
             state
                 .agora
+                .ideas()
                 .set_idea_status(viewer, topic, &form.status, &form.note)
                 .await?
         }
@@ -261,9 +271,13 @@ pub async fn act(
                     "Give the original idea's address (/t/12/…) or its number.",
                 )
             })?;
-            state.agora.merge_idea(viewer, topic, TopicId(into)).await?
+            state
+                .agora
+                .ideas()
+                .merge_idea(viewer, topic, TopicId(into))
+                .await?
         }
-        "unmerge" => state.agora.unmerge_idea(viewer, topic).await?,
+        "unmerge" => state.agora.ideas().unmerge_idea(viewer, topic).await?,
         _ => {
             return Err(agora_core::Invalid::new(
                 "action",

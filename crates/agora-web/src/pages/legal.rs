@@ -30,7 +30,7 @@ pub async fn show(
     page: Page,
     Path(kind): Path<String>,
 ) -> Result<Response, ApiError> {
-    let docs = state.agora.documents().await?;
+    let docs = state.agora.consent().documents().await?;
     let doc = docs
         .iter()
         .find(|d| d.kind == kind)
@@ -56,7 +56,11 @@ pub async fn accept_form(State(state): State<AppState>, page: Page) -> Result<Re
     if page.viewer.id().is_none() {
         return Err(ApiError::sign_in_required());
     }
-    let pending = state.agora.pending_documents(&page.viewer).await?;
+    let pending = state
+        .agora
+        .consent()
+        .pending_documents(&page.viewer)
+        .await?;
     Ok(render(&Accept {
         layout: page.layout(
             "Please read and accept",
@@ -102,6 +106,7 @@ pub async fn accept(
     .collect();
     state
         .agora
+        .consent()
         .accept_documents(&page.viewer, &accepted)
         .await?;
     Ok(see_other("/legal/accept"))
@@ -139,7 +144,7 @@ pub async fn admin(
         Some(_) if !page.viewer.is_admin() => return Err(ApiError::forbidden("admins_only")),
         Some(_) => {}
     }
-    let current = state.agora.documents().await?;
+    let current = state.agora.consent().documents().await?;
     Ok(render(&AdminDocuments {
         layout: page.layout("Admin: documents", "Documents.", "admin", true),
         tab: "documents",
@@ -178,6 +183,7 @@ pub async fn publish(
     page.check_csrf(&form.csrf)?;
     state
         .agora
+        .consent()
         .publish_document(&page.viewer, &kind, &form.body)
         .await?;
     Ok(see_other("/admin/documents?notice=published"))

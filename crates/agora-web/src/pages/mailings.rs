@@ -35,7 +35,11 @@ pub async fn preferences(
     page: Page,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, ApiError> {
-    let opt_ins = state.agora.email_preferences(&page.viewer).await?;
+    let opt_ins = state
+        .agora
+        .mailings()
+        .email_preferences(&page.viewer)
+        .await?;
     Ok(render(&Preferences {
         layout: page.layout("Mail you get", "Mail you get.", "", true),
         opt_ins,
@@ -63,6 +67,7 @@ pub async fn save_preferences(
         .collect();
     state
         .agora
+        .mailings()
         .set_email_preferences(&page.viewer, &choices)
         .await?;
     Ok(see_other("/settings/email-preferences?notice=saved"))
@@ -84,7 +89,7 @@ pub async fn unsubscribe_form(
     page: Page,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (name, granted) = state.agora.unsubscribe_target(&token).await?;
+    let (name, granted) = state.agora.mailings().unsubscribe_target(&token).await?;
     let (heading, text) = if granted {
         (
             format!("Unsubscribe from {}?", name.to_lowercase()),
@@ -120,7 +125,7 @@ pub async fn unsubscribe(
         .find(|(k, _)| k == "csrf")
         .map_or("", |(_, v)| v.as_str());
     page.check_csrf(csrf)?;
-    let name = state.agora.unsubscribe(&token).await?;
+    let name = state.agora.mailings().unsubscribe(&token).await?;
     Ok(render(&Unsubscribe {
         layout: page.layout("Unsubscribed", "Unsubscribed.", "", true),
         heading: "You are unsubscribed".into(),
@@ -158,8 +163,12 @@ async fn bulletins_page(
     page: &Page,
     form: &BulletinForm,
 ) -> Result<Bulletins, ApiError> {
-    let audience = state.agora.bulletin_audience(&page.viewer).await?;
-    let sent = state.agora.bulletins(&page.viewer).await?;
+    let audience = state
+        .agora
+        .mailings()
+        .bulletin_audience(&page.viewer)
+        .await?;
+    let sent = state.agora.mailings().bulletins(&page.viewer).await?;
     Ok(Bulletins {
         layout: page.layout("Admin: bulletins", "Bulletins.", "admin", true),
         tab: "bulletins",
@@ -209,6 +218,7 @@ pub async fn send(
     page.check_csrf(&form.csrf)?;
     match state
         .agora
+        .mailings()
         .send_bulletin(&page.viewer, &form.subject, &form.body)
         .await
     {

@@ -59,11 +59,16 @@ pub async fn profile(
     Path(username): Path<String>,
     Query(q): Query<ProfileQuery>,
 ) -> Result<Response, ApiError> {
-    let profile = state.agora.profile(&page.viewer, &username).await?;
+    let profile = state
+        .agora
+        .accounts()
+        .profile(&page.viewer, &username)
+        .await?;
     let m = &profile.member;
-    let groups = state.agora.groups_of(&page.viewer, m.id).await?;
+    let groups = state.agora.groups().groups_of(&page.viewer, m.id).await?;
     let posts = state
         .agora
+        .site()
         .member_posts(&page.viewer, &username, None, 20)
         .await?;
     let description = if m.bio.is_empty() {
@@ -149,7 +154,7 @@ pub async fn settings_form(
     State(state): State<AppState>,
     page: Page,
 ) -> Result<Response, ApiError> {
-    let me = state.agora.me(&page.viewer).await?;
+    let me = state.agora.accounts().me(&page.viewer).await?;
     let form = SettingsForm {
         csrf: String::new(),
         display_name: me.display_name.clone(),
@@ -169,10 +174,15 @@ pub async fn settings(
         display_name: Some(form.display_name.clone()),
         bio: Some(form.bio.clone()),
     };
-    match state.agora.update_profile(&page.viewer, update).await {
+    match state
+        .agora
+        .accounts()
+        .update_profile(&page.viewer, update)
+        .await
+    {
         Ok(me) => Ok(see_other(&format!("/u/{}", me.username))),
         Err(agora_core::members::ProfileError::Invalid(i)) => {
-            let me = state.agora.me(&page.viewer).await?;
+            let me = state.agora.accounts().me(&page.viewer).await?;
             let mut view = settings_page(&page, &form, &me.email);
             let e = ApiError::from(i);
             attach_error(&mut view.fields, e.field.as_deref(), &e.message);

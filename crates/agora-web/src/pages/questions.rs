@@ -42,7 +42,11 @@ pub(crate) async fn question_part(
     if view.topic.kind != TopicKind::Question {
         return Ok(None);
     }
-    let q = state.agora.question(&page.viewer, view.topic.id).await?;
+    let q = state
+        .agora
+        .questions()
+        .question(&page.viewer, view.topic.id)
+        .await?;
     let mut part = QuestionPart {
         solved: q.status == SOLVED,
         accepted: q.record.accepted.iter().map(|a| (a.post, a.best)).collect(),
@@ -50,7 +54,11 @@ pub(crate) async fn question_part(
         best: None,
     };
     if let Some(best) = q.record.accepted.iter().find(|a| a.best) {
-        let post = state.agora.read_post(&page.viewer, best.post).await?;
+        let post = state
+            .agora
+            .forum()
+            .read_post(&page.viewer, best.post)
+            .await?;
         part.best = Some((
             post.item.author.display_name.clone(),
             post.item.body_html.clone(),
@@ -90,10 +98,12 @@ pub async fn list(
     let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let listing = state
         .agora
-        .questions(&page.viewer, &slug, list, cursor, 30)
+        .questions()
+        .list(&page.viewer, &slug, list, cursor, 30)
         .await?;
     let group = &listing.group;
-    let days = state.agora.trust_settings().await?[agora_core::trust::Knob::QuestionUnansweredDays];
+    let days = state.agora.trust().trust_settings().await?
+        [agora_core::trust::Knob::QuestionUnansweredDays];
     let title = format!("Questions in {}", group.group.name);
     let view = QuestionsPage {
         layout: page.layout(
@@ -138,9 +148,27 @@ pub async fn accept(
     page.check_csrf(&form.csrf)?;
     let post = PostId(id);
     match form.action.as_str() {
-        "accept" => state.agora.accept_answer(&page.viewer, post, false).await?,
-        "best" => state.agora.accept_answer(&page.viewer, post, true).await?,
-        "unaccept" => state.agora.unaccept_answer(&page.viewer, post).await?,
+        "accept" => {
+            state
+                .agora
+                .questions()
+                .accept_answer(&page.viewer, post, false)
+                .await?
+        }
+        "best" => {
+            state
+                .agora
+                .questions()
+                .accept_answer(&page.viewer, post, true)
+                .await?
+        }
+        "unaccept" => {
+            state
+                .agora
+                .questions()
+                .unaccept_answer(&page.viewer, post)
+                .await?
+        }
         _ => {
             return Err(agora_core::Invalid::new(
                 "action",
@@ -150,6 +178,6 @@ pub async fn accept(
             .into());
         }
     };
-    let (answer, topic, _) = state.agora.post(&page.viewer, post).await?;
+    let (answer, topic, _) = state.agora.forum().post(&page.viewer, post).await?;
     Ok(see_other(&post_url(topic.id.0, &topic.slug, answer.number)))
 }

@@ -42,7 +42,7 @@ pub async fn show(
     page: Page,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, ApiError> {
-    let rows = state.agora.my_sanctions(&page.viewer).await?;
+    let rows = state.agora.moderation().my_sanctions(&page.viewer).await?;
     let now = state.agora.now();
     Ok(render(&Sanctions {
         layout: page.layout(
@@ -89,6 +89,10 @@ pub async fn appeal(
     Form(form): Form<AppealForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    state.agora.appeal(&page.viewer, id, &form.message).await?;
+    state
+        .agora
+        .moderation()
+        .appeal(&page.viewer, id, &form.message)
+        .await?;
     Ok(see_other("/sanctions?notice=appealed"))
 }

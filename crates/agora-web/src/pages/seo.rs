@@ -42,7 +42,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, ApiError
     push("/", None);
     push("/about", None);
     push("/groups", None);
-    let (groups, _) = state.agora.list_groups(&guest, None, 100).await?;
+    let (groups, _) = state.agora.groups().list_groups(&guest, None, 100).await?;
     for g in groups
         .iter()
         .filter(|g| g.access >= agora_core::groups::policy::Access::Read)
@@ -52,7 +52,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, ApiError
             Some(g.group.last_activity_at.to_rfc3339()),
         );
     }
-    for t in state.agora.latest_activity(&guest, 1_000).await? {
+    for t in state.agora.site().latest_activity(&guest, 1_000).await? {
         push(
             &format!("/t/{}/{}", t.topic.id.0, t.topic.slug),
             Some(t.topic.last_activity_at.to_rfc3339()),

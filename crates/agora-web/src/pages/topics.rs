@@ -117,7 +117,7 @@ pub async fn compose(
         )
         .into());
     }
-    let view = state.agora.group(&page.viewer, &slug).await?;
+    let view = state.agora.groups().group(&page.viewer, &slug).await?;
     if view.access < Access::Participate {
         return Err(ApiError::forbidden("join_required"));
     }
@@ -146,14 +146,19 @@ pub async fn create(
         tags: split_tags(&form.tags),
         kind: (!form.kind.is_empty()).then(|| form.kind.clone()),
     };
-    match state.agora.create_topic(&page.viewer, &slug, input).await {
+    match state
+        .agora
+        .forum()
+        .create_topic(&page.viewer, &slug, input)
+        .await
+    {
         Ok(Posted::Published(view)) => Ok(see_other(&format!(
             "/t/{}/{}",
             view.topic.id.0, view.topic.slug
         ))),
         Ok(Posted::Held) => Ok(see_other(&format!("/g/{slug}?notice=held"))),
         Err(ForumError::Invalid(i)) => {
-            let group = state.agora.group(&page.viewer, &slug).await?;
+            let group = state.agora.groups().group(&page.viewer, &slug).await?;
             let mut view = compose_page(&page, &slug, &group.group.name, &form);
             let e = ApiError::from(i);
             if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
@@ -247,7 +252,11 @@ pub async fn short_link(
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
+    let view = state
+        .agora
+        .forum()
+        .topic(&page.viewer, TopicId(id), 1, 1)
+        .await?;
     Ok(see_other(&format!("/t/{id}/{}", view.topic.slug)))
 }
 
@@ -257,7 +266,7 @@ pub async fn post_link(
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let (post, topic, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    let (post, topic, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
     Ok(see_other(&post_url(topic.id.0, &topic.slug, post.number)))
 }
 
@@ -289,6 +298,7 @@ pub async fn show(
         .ok_or_else(ApiError::not_found)?;
     let view = state
         .agora
+        .trust()
         .read_topic(&page.viewer, TopicId(id), from, PAGE_SIZE as u32)
         .await?;
     if view.topic.slug != slug {
@@ -339,7 +349,7 @@ impl KindParts {
 }
 
 async fn quote(state: &AppState, page: &Page, post: i64) -> String {
-    match state.agora.post(&page.viewer, PostId(post)).await {
+    match state.agora.forum().post(&page.viewer, PostId(post)).await {
         Ok((p, _, _)) => {
             let quoted: Vec<String> = p.body_markdown.lines().map(|l| format!("> {l}")).collect();
             format!("@{} wrote:\n{}\n\n", p.author.username, quoted.join("\n"))
@@ -475,6 +485,7 @@ pub async fn reply(
     page.check_csrf(&form.csrf)?;
     match state
         .agora
+        .forum()
         .reply(&page.viewer, TopicId(id), &form.body)
         .await
     {
@@ -482,7 +493,11 @@ pub async fn reply(
             Ok(see_other(&post_url(id, &topic.slug, post.item.number)))
         }
         Ok(Posted::Held) => {
-            let view = state.agora.topic(&page.viewer, TopicId(id), 1, 1).await?;
+            let view = state
+                .agora
+                .forum()
+                .topic(&page.viewer, TopicId(id), 1, 1)
+                .await?;
             Ok(see_other(&format!(
                 "/t/{id}/{}?notice=held",
                 view.topic.slug
@@ -491,6 +506,7 @@ pub async fn reply(
         Err(ForumError::Invalid(i)) => {
             let view = state
                 .agora
+                .forum()
                 .topic(&page.viewer, TopicId(id), 1, PAGE_SIZE as u32)
                 .await?;
             let e = ApiError::from(i);
@@ -555,6 +571,7 @@ pub async fn moderate(
     };
     let view = state
         .agora
+        .forum()
         .set_topic_flags(&page.viewer, TopicId(id), flags)
         .await?;
     Ok(see_other(&format!("/t/{id}/{}", view.topic.slug)))
@@ -619,7 +636,7 @@ pub async fn edit_form(
     if page.viewer.id().is_none() {
         return Err(ApiError::sign_in_required());
     }
-    let (post, topic, _) = state.agora.post(&page.viewer, PostId(id)).await?;
+    let (post, topic, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
     let opening = post.number == 1;
     let form = EditForm {
         csrf: String::new(),
@@ -643,10 +660,15 @@ pub async fn edit(
         title: form.title.clone(),
         tags: form.tags.as_deref().map(split_tags),
     };
-    let (_, before, _) = state.agora.post(&page.viewer, PostId(id)).await?;
-    match state.agora.edit_post(&page.viewer, PostId(id), input).await {
+    let (_, before, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
+    match state
+        .agora
+        .forum()
+        .edit_post(&page.viewer, PostId(id), input)
+        .await
+    {
         Ok(Posted::Published(post)) => {
-            let (_, topic, _) = state.agora.post(&page.viewer, post.item.id).await?;
+            let (_, topic, _) = state.agora.forum().post(&page.viewer, post.item.id).await?;
             Ok(see_other(&post_url(
                 topic.id.0,
                 &topic.slug,
@@ -695,8 +717,12 @@ pub async fn history(
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let (post, topic, _) = state.agora.post(&page.viewer, PostId(id)).await?;
-    let revisions = state.agora.revisions(&page.viewer, PostId(id)).await?;
+    let (post, topic, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
+    let revisions = state
+        .agora
+        .forum()
+        .revisions(&page.viewer, PostId(id))
+        .await?;
     Ok(render(&History {
         layout: page.layout(
             &format!("History of a post in {}", topic.title),
@@ -729,8 +755,12 @@ pub async fn delete(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let (post, topic, group) = state.agora.post(&page.viewer, PostId(id)).await?;
-    state.agora.delete_post(&page.viewer, PostId(id)).await?;
+    let (post, topic, group) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
+    state
+        .agora
+        .forum()
+        .delete_post(&page.viewer, PostId(id))
+        .await?;
     if post.number == 1 && group.access < Access::Moderate {
         return Ok(see_other(&format!("/g/{}", group.group.slug)));
     }
@@ -749,8 +779,12 @@ pub async fn restore(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let post = state.agora.restore_post(&page.viewer, PostId(id)).await?;
-    let (_, topic, _) = state.agora.post(&page.viewer, post.item.id).await?;
+    let post = state
+        .agora
+        .forum()
+        .restore_post(&page.viewer, PostId(id))
+        .await?;
+    let (_, topic, _) = state.agora.forum().post(&page.viewer, post.item.id).await?;
     let page_number = page_of(post.item.number);
     Ok(see_other(&format!(
         "/t/{}/{}?page={page_number}&notice=restored#post-{}",

@@ -45,7 +45,7 @@ fn explanation(level: TrustLevel) -> &'static str {
 
 /// `/settings/trust`: the member's own level and record.
 pub async fn mine(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
-    let report = state.agora.my_trust(&page.viewer).await?;
+    let report = state.agora.trust().my_trust(&page.viewer).await?;
     let s = report.stats;
     Ok(render(&MyTrust {
         layout: page.layout("Your trust level", "Your trust level.", "", true),
@@ -138,7 +138,12 @@ pub async fn admin_save(
         trust: values.clone(),
         ..Default::default()
     };
-    match state.agora.update_site_settings(&page.viewer, patch).await {
+    match state
+        .agora
+        .site()
+        .update_site_settings(&page.viewer, patch)
+        .await
+    {
         Ok(_) => Ok(see_other("/admin/trust?notice=saved")),
         Err(GroupError::Invalid(i)) => {
             let mut view = admin_page(&page, &values);
@@ -183,6 +188,7 @@ pub async fn set_level(
     };
     state
         .agora
+        .trust()
         .set_trust_level(&page.viewer, &username, level)
         .await?;
     Ok(see_other("/admin/members?notice=trust"))
@@ -206,7 +212,11 @@ pub async fn flag_form(
     if page.viewer.id().is_none() {
         return Err(ApiError::sign_in_required());
     }
-    let profile = state.agora.profile(&page.viewer, &username).await?;
+    let profile = state
+        .agora
+        .accounts()
+        .profile(&page.viewer, &username)
+        .await?;
     Ok(render(&FlagMember {
         layout: page.layout(
             "Flag a member",
@@ -240,6 +250,7 @@ pub async fn flag(
     page.check_csrf(&form.csrf)?;
     state
         .agora
+        .moderation()
         .flag_member(&page.viewer, &username, &form.reason, &form.note)
         .await?;
     Ok(see_other(&format!("/u/{username}?notice=flagged")))

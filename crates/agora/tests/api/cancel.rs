@@ -311,11 +311,13 @@ async fn use_cases_dropped_at_any_step_leave_nothing_half_written() {
         let (admin, topic) = arrange(&app).await;
         let agora = &app.app.agora;
         let viewer = agora
+            .accounts()
             .viewer_for_token(&admin)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let reader_token = app.register("reader").await;
         let reader = agora
+            .accounts()
             .viewer_for_token(&reader_token)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -326,7 +328,9 @@ async fn use_cases_dropped_at_any_step_leave_nothing_half_written() {
             polls += 1;
             n += 1;
             let after = format!("use cases dropped after {polls} polls");
-            let reply = agora.reply(&viewer, TopicId(topic), "A reply from the core.");
+            let reply = agora
+                .forum()
+                .reply(&viewer, TopicId(topic), "A reply from the core.");
             finished[0] |= hang_up(reply, polls).await.is_some();
             check_whole(&app, &format!("a reply: {after}")).await;
 
@@ -336,7 +340,7 @@ async fn use_cases_dropped_at_any_step_leave_nothing_half_written() {
                 tags: Vec::new(),
                 kind: None,
             };
-            finished[1] |= hang_up(agora.create_topic(&viewer, "club", input), polls)
+            finished[1] |= hang_up(agora.forum().create_topic(&viewer, "club", input), polls)
                 .await
                 .is_some();
             check_whole(&app, &format!("a new topic: {after}")).await;
@@ -349,14 +353,16 @@ async fn use_cases_dropped_at_any_step_leave_nothing_half_written() {
                 accept_documents: true,
                 email_opt_ins: Vec::new(),
             };
-            let register = agora.register(form, SessionKind::Api, "127.0.0.1");
+            let register = agora
+                .accounts()
+                .register(form, SessionKind::Api, "127.0.0.1");
             finished[2] |= hang_up(register, polls).await.is_some();
             check_whole(&app, &format!("a sign-up: {after}")).await;
 
             let (fresh, _) = app
                 .create_topic(&admin, "club", &format!("Unread {n}"), "Read me.")
                 .await;
-            let read = agora.read_topic(&reader, TopicId(fresh), 1, 50);
+            let read = agora.trust().read_topic(&reader, TopicId(fresh), 1, 50);
             finished[3] |= hang_up(read, polls).await.is_some();
             check_whole(&app, &format!("a topic read: {after}")).await;
 

@@ -253,6 +253,7 @@ impl TestApp {
     pub async fn work_as(&self, holder: &str) -> usize {
         self.app
             .agora
+            .events()
             .work(holder)
             .await
             .unwrap_or_else(|e| panic!("the event worker failed: {e}"))

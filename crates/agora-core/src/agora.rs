@@ -4,10 +4,15 @@
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::ideas::IdeaStore;
 use crate::mail::Mailer;
 use crate::members::PasswordHasher;
+use crate::questions::QuestionStore;
 use crate::site::SiteSettings;
-use crate::store::Store;
+use crate::store::{
+    AuditStore, CaseStore, ConsentStore, EmailTokenStore, EventStore, ForumStore, GroupStore,
+    MailingStore, MemberDataStore, MemberStore, ModerationStore, SanctionStore, Store, TrustStore,
+};
 
 /// Settings fixed at start (from flags, environment or `agora.toml`).
 #[derive(Debug, Clone)]
@@ -135,17 +140,21 @@ impl Agora {
 }
 
 /// Declares the handle of a bounded module: a borrowed view of the application whose methods are
-/// the module's use cases (written as `impl Forum<'_>` in the module's files), and the accessor
-/// that gives it (`agora.forum()`). The handle reads the shared parts (`store`, `now()`,
-/// `config`) through `Deref`; a use case of another module is called through that module's
-/// accessor, so every dependency between modules is written out.
+/// the module's use cases (written as `impl Forum<'_>` in the module's files), the accessor
+/// that gives it (`agora.forum()`), and the module's **port**: the store traits it may use.
+/// `self.store` in a use case is the port, not the whole store, so a module that starts
+/// reading another's tables shows here first. The handle reads the other shared parts
+/// (`now()`, `config`, the helpers on `Agora`) through `Deref`; a use case of another module is
+/// called through that module's accessor, so every dependency between modules is written out.
 macro_rules! bounded_modules {
-    ($($(#[$doc:meta])* $name:ident => $accessor:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident => $accessor:ident, $port:ident: $first:ident $(+ $rest:ident)*;)*) => {
         $(
             $(#[$doc])*
             #[derive(Clone, Copy)]
             pub struct $name<'a> {
                 app: &'a Agora,
+                /// The store traits this module uses.
+                pub(crate) store: &'a dyn $port,
             }
 
             impl std::ops::Deref for $name<'_> {
@@ -154,13 +163,17 @@ macro_rules! bounded_modules {
                     self.app
                 }
             }
+
+            #[doc = concat!("What [`", stringify!($name), "`] may use of the store.")]
+            pub trait $port: $first $(+ $rest)* + Send + Sync {}
+            impl<T: $first $(+ $rest)* + Send + Sync + ?Sized> $port for T {}
         )*
 
         impl Agora {
             $(
                 $(#[$doc])*
                 pub fn $accessor(&self) -> $name<'_> {
-                    $name { app: self }
+                    $name { app: self, store: &*self.store }
                 }
             )*
         }
@@ -170,31 +183,33 @@ macro_rules! bounded_modules {
 bounded_modules! {
     /// Accounts: registration, sessions, profiles, email addresses and passwords, and a member's
     /// data (export and erasure). In `members/`.
-    Accounts => accounts;
+    Accounts => accounts, AccountsPort: MemberStore + EmailTokenStore + MemberDataStore
+        + ConsentStore + SanctionStore + ForumStore;
     /// Groups: creating and listing them, membership, join requests, invitations and roles; the
     /// group policy's reach (`readable_group`). In `groups/`.
-    Groups => groups;
+    Groups => groups, GroupsPort: GroupStore;
     /// The forum, which every kind of content builds on: topics, posts, edits, deletion, the
     /// screening of new posts and image copies. In `forum/` and `content/media.rs`.
-    Forum => forum;
+    Forum => forum, ForumPort: ForumStore + MemberStore + TrustStore;
     /// The site: its settings and the site-wide lists (latest activity, popular groups, the
     /// member directory). In `site/` and `activity.rs`.
-    Site => site;
+    Site => site, SitePort: MemberStore + GroupStore + ForumStore;
     /// Moderation: flags on posts and members, sanctions and appeals, the audit log. In
     /// `flags.rs`, `sanctions.rs` and `audit.rs`.
-    Moderation => moderation;
+    Moderation => moderation, ModerationPort: ModerationStore + SanctionStore + AuditStore
+        + ForumStore + GroupStore;
     /// Legal complaints (notice and action) and their cases. In `complaints.rs`.
-    Legal => legal;
+    Legal => legal, LegalPort: CaseStore + ForumStore + GroupStore + MemberStore;
     /// Trust levels: the activity they are computed from, their settings, recounts. In `trust/`.
-    Trust => trust;
+    Trust => trust, TrustPort: TrustStore + MemberStore;
     /// Versioned documents and the consent ledger. In `consent.rs`.
-    Consent => consent;
+    Consent => consent, ConsentPort: ConsentStore;
     /// Mailings: email preferences, opt-ins, bulletins, unsubscribing. In `mailings.rs`.
-    Mailings => mailings;
+    Mailings => mailings, MailingsPort: MailingStore + ConsentStore;
     /// Q&A: accepted answers and question lists. In `questions.rs`.
-    Questions => questions;
+    Questions => questions, QuestionsPort: QuestionStore;
     /// Ideas: votes, statuses, merges and the changelog. In `ideas.rs`.
-    Ideas => ideas;
+    Ideas => ideas, IdeasPort: IdeaStore;
     /// The event worker: consumers of the outbox and what is due by time. In `events.rs`.
-    Events => events;
+    Events => events, EventsPort: EventStore;
 }

@@ -49,6 +49,18 @@ pub trait Store:
     + EventStore
     + crate::questions::QuestionStore
     + crate::ideas::IdeaStore
+    + crate::agora::AccountsPort
+    + crate::agora::GroupsPort
+    + crate::agora::ForumPort
+    + crate::agora::SitePort
+    + crate::agora::ModerationPort
+    + crate::agora::LegalPort
+    + crate::agora::TrustPort
+    + crate::agora::ConsentPort
+    + crate::agora::MailingsPort
+    + crate::agora::QuestionsPort
+    + crate::agora::IdeasPort
+    + crate::agora::EventsPort
     + Send
     + Sync
 {

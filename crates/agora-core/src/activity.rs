@@ -131,7 +131,7 @@ impl Site<'_> {
         let audit = self.audit_entry(
             viewer,
             "member.site_role",
-            format!("member:{}", member.username),
+            crate::audit::Target::member(member.id, &member.username),
             None,
             role.as_str().to_owned(),
         );

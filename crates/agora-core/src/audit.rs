@@ -8,9 +8,105 @@ use crate::ids::{GroupId, MemberId};
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
+/// What an audited action was done to: a reference to one item, member, group or record,
+/// which the log can be filtered by (`?target=post:12` lists everything done to that post),
+/// and the words the log shows for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// `post`, `topic`, `member`, `group`, `sanction`, `case`, `document` or `bulletin`.
+    pub kind: &'static str,
+    /// The row's id; none for what is named rather than numbered (a document kind), or for a
+    /// bulletin until the store writes it.
+    pub id: Option<i64>,
+    /// What the log shows, e.g. `post:12 by ana`.
+    pub label: String,
+}
+
+impl Target {
+    /// A post, with its author.
+    pub fn post(id: crate::ids::PostId, author: &str) -> Self {
+        Self::with("post", id.0, format!("post:{} by {author}", id.0))
+    }
+    /// A topic, with its title.
+    pub fn topic(id: crate::ids::TopicId, title: &str) -> Self {
+        Self::with("topic", id.0, format!("topic:{} {title}", id.0))
+    }
+    /// A member, by name.
+    pub fn member(id: MemberId, username: &str) -> Self {
+        Self::with("member", id.0, format!("member:{username}"))
+    }
+    /// A member, by name, within a group.
+    pub fn member_in(id: MemberId, username: &str, group: &str) -> Self {
+        Self::with("member", id.0, format!("member:{username} in {group}"))
+    }
+    /// A member whose name is not to be kept (an erased account).
+    pub fn erased_member(id: MemberId) -> Self {
+        Self::with("member", id.0, format!("member:{}", id.0))
+    }
+    /// A sanction.
+    pub fn sanction(id: i64) -> Self {
+        Self::with("sanction", id, format!("sanction:{id}"))
+    }
+    /// A legal case, by its reference.
+    pub fn case(id: i64, reference: &str) -> Self {
+        Self::with("case", id, format!("case:{reference}"))
+    }
+    /// A kind of legal document.
+    pub fn document(kind: &str) -> Self {
+        Self {
+            kind: "document",
+            id: None,
+            label: format!("document:{kind}"),
+        }
+    }
+    /// The site as a whole (its settings, the idea statuses).
+    pub fn site() -> Self {
+        Self {
+            kind: "site",
+            id: None,
+            label: "site".into(),
+        }
+    }
+    /// A bulletin about to be written: the store fills in its id.
+    pub fn new_bulletin() -> Self {
+        Self {
+            kind: "bulletin",
+            id: None,
+            label: "bulletin:".into(),
+        }
+    }
+    fn with(kind: &'static str, id: i64, label: String) -> Self {
+        Self {
+            kind,
+            id: Some(id),
+            label,
+        }
+    }
+}
+
+/// Reads a `?target=` filter: `KIND:ID` (`post:12`, `member:7`).
+pub fn parse_target(s: &str) -> Result<(String, i64), crate::Invalid> {
+    let bad = || {
+        crate::Invalid::new(
+            "target",
+            "invalid_target",
+            "Name what to look for as kind:id, e.g. post:12, topic:3 or member:7.",
+        )
+    };
+    let (kind, id) = s.trim().split_once(':').ok_or_else(bad)?;
+    let known = [
+        "post", "topic", "member", "group", "sanction", "case", "bulletin",
+    ];
+    if !known.contains(&kind) {
+        return Err(bad());
+    }
+    let id = id.parse::<i64>().ok().filter(|i| *i > 0).ok_or_else(bad)?;
+    Ok((kind.to_owned(), id))
+}
+
 /// An entry to append, handed to the store method of the action it records, which writes it
 /// in the same transaction. A method that creates the row the entry is about fills in what
-/// only it knows: a target ending in `:` gets the new row's id (a bulletin), a published
+/// only it knows: a target without an id gets the new row's (a bulletin), a published
 /// document's entry its version as the detail.
 #[derive(Debug, Clone)]
 pub struct NewAuditEntry {
@@ -19,8 +115,8 @@ pub struct NewAuditEntry {
     pub actor_name: String,
     /// What was done, e.g. `topic.lock`, `request.approve`, `member.role`.
     pub action: &'static str,
-    /// What it was done to, e.g. `topic:12`, `member:ana`, `group:beta`.
-    pub target: String,
+    /// What it was done to.
+    pub target: Target,
     pub group: Option<GroupId>,
     /// Anything else worth keeping: a new role, a reason.
     pub detail: String,
@@ -34,10 +130,11 @@ pub struct AuditEntry {
     pub actor_name: String,
     pub action: String,
     pub target: String,
+    /// The reference the target names (`post`, 12), if it names one.
+    pub target_kind: String,
+    pub target_id: Option<i64>,
     pub detail: String,
 }
-
-impl Moderation<'_> {}
 
 impl Agora {
     /// The entry for an action `viewer` is taking, to hand to the store method that takes
@@ -46,7 +143,7 @@ impl Agora {
         &self,
         viewer: &Viewer,
         action: &'static str,
-        target: String,
+        target: Target,
         group: Option<GroupId>,
         detail: String,
     ) -> Vec<NewAuditEntry> {
@@ -67,12 +164,14 @@ impl Agora {
 }
 
 impl Moderation<'_> {
-    /// Entries newest first, matching `query` (in action, target, actor or detail), before
-    /// entry `before`. Admins and site moderators only.
+    /// Entries newest first, matching `query` (in action, target, actor or detail) and, if
+    /// given, about `target` (`post:12`), before entry `before`. Admins and site moderators
+    /// only.
     pub async fn audit_log(
         self,
         viewer: &Viewer,
         query: Option<&str>,
+        target: Option<&str>,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, GroupError> {
@@ -100,11 +199,16 @@ impl Moderation<'_> {
             )
             .into());
         }
+        let target = target
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(parse_target)
+            .transpose()?;
         // A site moderator is not told what happened in groups they may not read.
         let scope = crate::groups::policy::scope(viewer, crate::groups::policy::Need::Read);
         Ok(self
             .store
-            .audit_entries(&scope, query, before, limit)
+            .audit_entries(&scope, query, target.as_ref(), before, limit)
             .await?)
     }
 }

@@ -514,7 +514,7 @@ impl Legal<'_> {
         let audit = self.audit_entry(
             viewer,
             action,
-            format!("case:{}", case.reference),
+            crate::audit::Target::case(case.id, &case.reference),
             case.group_id,
             reason.clone(),
         );

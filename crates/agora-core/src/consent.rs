@@ -87,7 +87,7 @@ impl Consent<'_> {
         let audit = self.audit_entry(
             viewer,
             "document.publish",
-            format!("document:{kind}"),
+            crate::audit::Target::document(kind),
             None,
             String::new(),
         );

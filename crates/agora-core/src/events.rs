@@ -273,8 +273,6 @@ impl Agora {
     }
 }
 
-impl Events<'_> {}
-
 #[cfg(test)]
 mod tests {
     use super::*;

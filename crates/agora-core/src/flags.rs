@@ -106,7 +106,7 @@ impl Moderation<'_> {
             let audit = self.audit_entry(
                 viewer,
                 "post.auto_hide",
-                format!("post:{} by {}", post.id, post.author.username),
+                crate::audit::Target::post(post.id, &post.author.username),
                 Some(group.group.id),
                 format!("{agreeing} flags"),
             );
@@ -166,7 +166,7 @@ impl Moderation<'_> {
         let audit = self.audit_entry(
             viewer,
             action,
-            format!("post:{} by {}", post.id, post.author.username),
+            crate::audit::Target::post(post.id, &post.author.username),
             Some(group.group.id),
             reason.to_owned(),
         );
@@ -297,7 +297,7 @@ impl Moderation<'_> {
         let audit = self.audit_entry(
             viewer,
             action,
-            format!("member:{}", member.username),
+            crate::audit::Target::member(member.id, &member.username),
             None,
             reason.trim().to_owned(),
         );

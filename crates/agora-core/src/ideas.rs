@@ -374,7 +374,7 @@ impl Ideas<'_> {
         let audit = self.audit_entry(
             viewer,
             "idea.statuses",
-            "site".into(),
+            crate::audit::Target::site(),
             None,
             names.join(", "),
         );
@@ -568,7 +568,7 @@ impl Ideas<'_> {
             audit: self.audit_entry(
                 viewer,
                 "idea.status",
-                format!("topic:{} {}", topic.id, topic.title),
+                crate::audit::Target::topic(topic.id, &topic.title),
                 Some(group.group.id),
                 format!("{} → {status}", topic.status),
             ),
@@ -632,7 +632,7 @@ impl Ideas<'_> {
             audit: self.audit_entry(
                 viewer,
                 "idea.merge",
-                format!("topic:{} {}", dup.id, dup.title),
+                crate::audit::Target::topic(dup.id, &dup.title),
                 Some(group.group.id),
                 format!("into topic:{}", orig.id),
             ),
@@ -662,7 +662,7 @@ impl Ideas<'_> {
             audit: self.audit_entry(
                 viewer,
                 "idea.unmerge",
-                format!("topic:{} {}", dup.id, dup.title),
+                crate::audit::Target::topic(dup.id, &dup.title),
                 Some(group.group.id),
                 String::new(),
             ),

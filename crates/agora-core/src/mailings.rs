@@ -256,7 +256,7 @@ impl Mailings<'_> {
         let audit = self.audit_entry(
             viewer,
             "bulletin.send",
-            "bulletin:".to_owned(),
+            crate::audit::Target::new_bulletin(),
             None,
             format!("{subject} ({recipients} recipients)"),
         );

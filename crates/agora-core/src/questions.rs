@@ -296,7 +296,7 @@ impl Questions<'_> {
             self.audit_entry(
                 viewer,
                 action,
-                format!("post:{} by {}", post.id, post.author.username),
+                crate::audit::Target::post(post.id, &post.author.username),
                 Some(group.group.id),
                 format!("question topic:{}", topic.id),
             )

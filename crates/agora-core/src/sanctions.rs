@@ -158,7 +158,7 @@ impl Moderation<'_> {
         let audit = self.audit_entry(
             viewer,
             action,
-            format!("member:{}", member.username),
+            crate::audit::Target::member(member.id, &member.username),
             None,
             detail,
         );
@@ -185,7 +185,7 @@ impl Moderation<'_> {
         let audit = self.audit_entry(
             viewer,
             "sanction.lift",
-            format!("sanction:{id}"),
+            crate::audit::Target::sanction(id),
             None,
             String::new(),
         );

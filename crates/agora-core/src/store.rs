@@ -319,6 +319,7 @@ pub trait AuditStore: Send + Sync {
         &self,
         scope: &Scope,
         query: Option<&str>,
+        target: Option<&(String, i64)>,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError>;

@@ -17,16 +17,18 @@ use agora_core::groups::policy::Scope;
 pub(crate) async fn record(tx: &mut Handle, entries: &[NewAuditEntry]) -> Result<(), StoreError> {
     for e in entries {
         tx.execute(
-            "INSERT INTO audit_log (at, actor_id, actor_name, action, target, group_id, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO audit_log (at, actor_id, actor_name, action, target, group_id, detail, \
+             target_kind, target_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             &[
                 e.at.0.into(),
                 e.actor.map(|a| a.0).into(),
                 (&e.actor_name).into(),
                 e.action.into(),
-                (&e.target).into(),
+                (&e.target.label).into(),
                 e.group.map(|g| g.0).into(),
                 (&e.detail).into(),
+                e.target.kind.into(),
+                e.target.id.into(),
             ],
         )
         .await?;
@@ -41,6 +43,8 @@ struct EntryRow {
     actor_name: String,
     action: String,
     target: String,
+    target_kind: String,
+    target_id: Option<i64>,
     detail: String,
 }
 
@@ -50,6 +54,7 @@ impl AuditStore for SqlStore {
         &self,
         scope: &Scope,
         query: Option<&str>,
+        target: Option<&(String, i64)>,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
@@ -64,8 +69,8 @@ impl AuditStore for SqlStore {
             format!("%{escaped}%")
         });
         let sql = format!(
-            "SELECT id, at, actor_name, action, target, detail FROM audit_log \
-             WHERE id < $1 AND ($2 IS NULL OR lower(action) LIKE $2 ESCAPE '\\' \
+            "SELECT id, at, actor_name, action, target, target_kind, target_id, detail FROM audit_log \
+             WHERE id < $1 AND ($5 IS NULL OR (target_kind = $5 AND target_id = $6)) AND ($2 IS NULL OR lower(action) LIKE $2 ESCAPE '\\' \
                OR lower(target) LIKE $2 ESCAPE '\\' OR lower(actor_name) LIKE $2 ESCAPE '\\' \
                OR lower(detail) LIKE $2 ESCAPE '\\') \
              AND (group_id IS NULL OR group_id IN (SELECT g.id FROM groups g WHERE {})) \
@@ -80,6 +85,8 @@ impl AuditStore for SqlStore {
                     pattern.as_deref().into(),
                     i64::from(limit).into(),
                     scope.member.map(|m| m.0).into(),
+                    target.map(|t| t.0.as_str()).into(),
+                    target.map(|t| t.1).into(),
                 ],
             )
             .await?;
@@ -91,6 +98,8 @@ impl AuditStore for SqlStore {
                 actor_name: r.actor_name,
                 action: r.action,
                 target: r.target,
+                target_kind: r.target_kind,
+                target_id: r.target_id,
                 detail: r.detail,
             })
             .collect())

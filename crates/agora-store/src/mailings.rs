@@ -133,8 +133,9 @@ impl MailingStore for SqlStore {
                     let audit: Vec<NewAuditEntry> = audit
                         .into_iter()
                         .map(|mut e| {
-                            if e.target.ends_with(':') {
-                                e.target.push_str(&id.to_string());
+                            if e.target.id.is_none() {
+                                e.target.id = Some(id);
+                                e.target.label.push_str(&id.to_string());
                             }
                             e
                         })

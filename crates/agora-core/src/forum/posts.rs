@@ -125,7 +125,7 @@ impl Forum<'_> {
             self.audit_entry(
                 viewer,
                 "post.edit",
-                format!("post:{} by {}", post.id, post.author.username),
+                crate::audit::Target::post(post.id, &post.author.username),
                 Some(group.group.id),
                 String::new(),
             )
@@ -193,7 +193,7 @@ impl Forum<'_> {
             self.audit_entry(
                 viewer,
                 "post.delete",
-                format!("post:{} by {}", post.id, post.author.username),
+                crate::audit::Target::post(post.id, &post.author.username),
                 Some(group.group.id),
                 String::new(),
             )
@@ -219,7 +219,7 @@ impl Forum<'_> {
         let audit = self.audit_entry(
             viewer,
             "post.restore",
-            format!("post:{} by {}", post.id, post.author.username),
+            crate::audit::Target::post(post.id, &post.author.username),
             Some(group.group.id),
             String::new(),
         );

@@ -316,7 +316,7 @@ impl Forum<'_> {
         for (flag, on, off) in changes {
             if let Some(value) = flag {
                 let action = if value { on } else { off };
-                let target = format!("topic:{} {}", topic.id, topic.title);
+                let target = crate::audit::Target::topic(topic.id, &topic.title);
                 audit.extend(self.audit_entry(
                     viewer,
                     action,

@@ -121,7 +121,7 @@ impl Groups<'_> {
         } else {
             "request.reject"
         };
-        let target = format!("member:{username} in {}", view.group.slug);
+        let target = crate::audit::Target::member_in(member, username, &view.group.slug);
         let audit = self.audit_entry(viewer, action, target, Some(view.group.id), String::new());
         let found = self
             .store
@@ -248,7 +248,7 @@ impl Groups<'_> {
             Some(Relation::Member(_)) => {}
             _ => return Err(GroupError::NotAMember),
         }
-        let target = format!("member:{username} in {}", view.group.slug);
+        let target = crate::audit::Target::member_in(member, username, &view.group.slug);
         let audit = self.audit_entry(
             viewer,
             "member.remove",
@@ -291,7 +291,7 @@ impl Groups<'_> {
         {
             return Err(GroupError::LastOwner);
         }
-        let target = format!("member:{username} in {}", view.group.slug);
+        let target = crate::audit::Target::member_in(member, username, &view.group.slug);
         let audit = self.audit_entry(
             viewer,
             "member.group_role",

@@ -203,7 +203,7 @@ impl Accounts<'_> {
         let audit = self.audit_entry(
             viewer,
             "member.erase",
-            format!("member:{}", member.id),
+            crate::audit::Target::erased_member(member.id),
             None,
             detail.into(),
         );

@@ -162,7 +162,7 @@ impl Site<'_> {
         let audit = self.audit_entry(
             viewer,
             "site.settings",
-            "site".into(),
+            crate::audit::Target::site(),
             None,
             changed.join(", "),
         );

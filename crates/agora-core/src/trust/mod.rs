@@ -206,7 +206,7 @@ impl Trust<'_> {
         let audit = self.audit_entry(
             viewer,
             "member.trust",
-            format!("member:{}", member.username),
+            crate::audit::Target::member(member.id, &member.username),
             None,
             detail,
         );

@@ -118,6 +118,9 @@ pub async fn update(
 pub struct AuditQuery {
     /// Words to find in the action, target, actor or detail.
     pub q: Option<String>,
+    /// Only entries about this reference, `KIND:ID`: `post:12`, `topic:3`, `member:7`,
+    /// `group:2`, `sanction:5`, `case:4` or `bulletin:1` (the `reference` of an entry).
+    pub target: Option<String>,
     /// From a previous page's `next_before`.
     pub before: Option<i64>,
     /// 1–100, default 30.
@@ -132,6 +135,9 @@ pub struct AuditEntryResponse {
     pub actor: String,
     pub action: String,
     pub target: String,
+    /// What the entry is about as a reference (`post:12`), to filter the log by; none for
+    /// what has no number (the site, a document kind).
+    pub reference: Option<String>,
     pub detail: String,
 }
 
@@ -155,7 +161,13 @@ pub async fn audit(
     let entries = state
         .agora
         .moderation()
-        .audit_log(&auth.viewer, q.q.as_deref(), q.before, limit)
+        .audit_log(
+            &auth.viewer,
+            q.q.as_deref(),
+            q.target.as_deref(),
+            q.before,
+            limit,
+        )
         .await?;
     let next_before = (entries.len() == limit as usize)
         .then(|| entries.last().map(|e| e.id))
@@ -168,6 +180,7 @@ pub async fn audit(
                 at: e.at.to_rfc3339(),
                 actor: e.actor_name,
                 action: e.action,
+                reference: e.target_id.map(|id| format!("{}:{id}", e.target_kind)),
                 target: e.target,
                 detail: e.detail,
             })

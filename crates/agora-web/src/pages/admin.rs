@@ -379,6 +379,8 @@ pub struct AuditRow {
     actor: String,
     action: String,
     target: String,
+    /// `post:12`: links to everything done to it.
+    reference: Option<String>,
     detail: String,
 }
 
@@ -389,6 +391,9 @@ struct Audit {
     tab: &'static str,
     query: String,
     query_url: String,
+    /// Only entries about this reference (`post:12`), if given.
+    target: String,
+    target_url: String,
     entries: Vec<AuditRow>,
     next_before: Option<i64>,
 }
@@ -396,6 +401,7 @@ struct Audit {
 #[derive(Debug, Deserialize)]
 pub struct AuditQuery {
     q: Option<String>,
+    target: Option<String>,
     before: Option<i64>,
 }
 
@@ -406,10 +412,11 @@ pub async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, ApiError> {
     let query = q.q.unwrap_or_default();
+    let target = q.target.unwrap_or_default();
     let entries = state
         .agora
         .moderation()
-        .audit_log(&page.viewer, Some(&query), q.before, 50)
+        .audit_log(&page.viewer, Some(&query), Some(&target), q.before, 50)
         .await?;
     let next_before = (entries.len() == 50)
         .then(|| entries.last().map(|e| e.id))
@@ -419,6 +426,8 @@ pub async fn audit(
         tab: "audit",
         query_url: crate::pages::urlencode(&query),
         query,
+        target_url: crate::pages::urlencode(&target),
+        target,
         entries: entries
             .into_iter()
             .map(|e| AuditRow {
@@ -426,6 +435,7 @@ pub async fn audit(
                 when: crate::pages::view::ago(e.at),
                 actor: e.actor_name,
                 action: e.action,
+                reference: e.target_id.map(|id| format!("{}:{id}", e.target_kind)),
                 target: e.target,
                 detail: e.detail,
             })

@@ -1,7 +1,7 @@
 //! The audit log records every moderator and admin action and cannot be edited.
 
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{each_backend, pg_connection, sqlite_connection};
 
@@ -84,6 +84,56 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
             app.get("/api/v1/audit", None).await.status,
             StatusCode::UNAUTHORIZED
         );
+        // Everything done to one item, by its reference.
+        let all = app.get("/api/v1/audit", Some(&admin)).await;
+        assert_eq!(
+            all.body["entries"][0]["reference"],
+            Value::Null,
+            "the site has no number"
+        );
+        let ana_id = all.body["entries"][1]["reference"].as_str().unwrap_or("");
+        assert!(ana_id.starts_with("member:"), "{}", all.text);
+        let about_ana = app
+            .get(&format!("/api/v1/audit?target={ana_id}"), Some(&admin))
+            .await;
+        let actions: Vec<&str> = about_ana.body["entries"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["action"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            actions,
+            vec!["member.site_role", "request.approve"],
+            "{}",
+            about_ana.text
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/audit?target=topic:{topic}"), Some(&admin))
+                .await
+                .body["entries"][0]["action"],
+            "topic.lock"
+        );
+        for bad in ["topic", "topic:x", "planet:3", "post:-1"] {
+            let r = app
+                .get(&format!("/api/v1/audit?target={bad}"), Some(&admin))
+                .await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_target"),
+                "{bad}"
+            );
+        }
+        let page = app
+            .page(&format!("/admin/audit?target={ana_id}"), Some(&admin))
+            .await;
+        assert!(
+            page.text.contains("member.site_role") && !page.text.contains("topic.lock"),
+            "{}",
+            page.text
+        );
+        assert!(
+            page.text
+                .contains(&format!("href=\"/admin/audit?target={ana_id}\""))
+        );
         let page = app.page("/admin/audit?q=lock", Some(&admin)).await;
         assert!(
             page.text.contains("topic.lock") && !page.text.contains("request.reject"),
@@ -140,7 +190,7 @@ async fn an_action_whose_audit_entry_fails_is_not_taken() {
             actor: Some(agora_core::MemberId(987_654)),
             actor_name: "nobody".into(),
             action: "topic.pin",
-            target: format!("topic:{topic}"),
+            target: agora_core::audit::Target::topic(agora_core::TopicId(topic), "Pin me"),
             group: None,
             detail: String::new(),
         };

@@ -12,7 +12,7 @@ use crate::error::Invalid;
 use crate::forum::ForumError;
 use crate::groups::GroupError;
 use crate::groups::policy::{Need, scope};
-use crate::ids::{PostId, TopicId};
+use crate::ids::{MemberId, PostId, TopicId};
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
@@ -53,6 +53,13 @@ pub struct QueueItem {
     /// posts): resolving it approves or rejects the post.
     pub held: bool,
     pub first_flagged_at: Timestamp,
+}
+
+/// What a report is about: one model for posts and members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reported {
+    Post(PostId),
+    Member(MemberId),
 }
 
 /// A flagged member in the moderation queue.
@@ -100,7 +107,14 @@ impl Moderation<'_> {
         let min_level = crate::trust::TrustLevel::from_number(min_level).unwrap_or_default();
         let agreeing = self
             .store
-            .insert_flag(post.id, actor.id, reason, note, min_level, now)
+            .insert_report(
+                Reported::Post(post.id),
+                actor.id,
+                reason,
+                note,
+                min_level,
+                now,
+            )
             .await?;
         if agreeing >= self.config.flags_to_hide && !post.deleted {
             let audit = self.audit_entry(
@@ -172,7 +186,14 @@ impl Moderation<'_> {
         );
         let resolved = self
             .store
-            .resolve_flags(post.id, actor.id, upheld, reason, now, &audit)
+            .resolve_reports(
+                Reported::Post(post.id),
+                actor.id,
+                upheld,
+                reason,
+                now,
+                &audit,
+            )
             .await?;
         if resolved == 0 {
             return Err(ForumError::NotFound);
@@ -255,7 +276,14 @@ impl Moderation<'_> {
             return Err(GroupError::Forbidden("email_unverified"));
         }
         self.store
-            .insert_member_flag(member.id, actor.id, reason, note, self.now())
+            .insert_report(
+                Reported::Member(member.id),
+                actor.id,
+                reason,
+                note,
+                crate::trust::TrustLevel::default(),
+                self.now(),
+            )
             .await?;
         Ok(())
     }
@@ -303,8 +331,8 @@ impl Moderation<'_> {
         );
         let n = self
             .store
-            .resolve_member_flags(
-                member.id,
+            .resolve_reports(
+                Reported::Member(member.id),
                 actor.id,
                 upheld,
                 reason.trim(),

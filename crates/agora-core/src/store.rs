@@ -9,7 +9,7 @@ use crate::audit::{AuditEntry, NewAuditEntry};
 use crate::complaints::{CaseEvent, CaseStatus, LegalCase, NewCase};
 use crate::consent::{ConsentRecord, Document};
 use crate::error::StoreError;
-use crate::flags::{MemberQueueItem, QueueItem};
+use crate::flags::{MemberQueueItem, QueueItem, Reported};
 use crate::forum::{
     NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFilter, TopicFlags,
     TopicInGroup, TopicSort,
@@ -411,49 +411,31 @@ pub trait CaseStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 }
 
-/// Flags on posts and members, and the moderation queue.
+/// Reports (flags) on posts and members, one model, and the moderation queues.
 #[async_trait]
 pub trait ModerationStore: Send + Sync {
-    /// Records a member's flag on a post (a second open flag by the same member adds nothing)
-    /// and returns how many distinct verified members of at least `min_level` have an open
-    /// flag on it.
-    async fn insert_flag(
+    /// Records a member's report (a second open report by the same member on the same post or
+    /// member adds nothing) and returns how many distinct verified members of at least
+    /// `min_level` (or staff) have an open report on it.
+    async fn insert_report(
         &self,
-        post: PostId,
-        member: MemberId,
+        target: Reported,
+        by: MemberId,
         reason: &str,
         note: &str,
         min_level: TrustLevel,
         at: Timestamp,
     ) -> Result<i64, StoreError>;
-    /// Posts with open flags (or held by the system) in groups in `scope`, oldest first.
+    /// Posts with open reports (or held by the system) in groups in `scope`, oldest first.
     async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError>;
-    /// Resolves the open flags on a post and, in the same transaction, hides it (`upheld`) or
-    /// shows it again; returns how many flags there were (none: nothing changes).
-    async fn resolve_flags(
-        &self,
-        post: PostId,
-        by: MemberId,
-        upheld: bool,
-        reason: &str,
-        at: Timestamp,
-        audit: &[NewAuditEntry],
-    ) -> Result<u64, StoreError>;
-    /// Records a flag on a member; a second open flag by the same member adds nothing.
-    async fn insert_member_flag(
-        &self,
-        member: MemberId,
-        by: MemberId,
-        reason: &str,
-        note: &str,
-        at: Timestamp,
-    ) -> Result<(), StoreError>;
-    /// Members with open flags, oldest flag first.
+    /// Members with open reports, oldest report first.
     async fn member_flag_queue(&self, limit: u32) -> Result<Vec<MemberQueueItem>, StoreError>;
-    /// Resolves the open flags on a member; returns how many there were.
-    async fn resolve_member_flags(
+    /// Resolves the open reports on a post or member; for a post, in the same transaction,
+    /// hides it (`upheld`) or shows it again. Returns how many reports there were (none:
+    /// nothing changes).
+    async fn resolve_reports(
         &self,
-        member: MemberId,
+        target: Reported,
         by: MemberId,
         upheld: bool,
         reason: &str,

@@ -129,11 +129,10 @@ impl MemberDataStore for SqlStore {
             .await?;
         let flags = db
             .all::<FlagRow>(
-                "SELECT 'post:' || CAST(post_id AS TEXT) AS target, reason, note, created_at, resolution \
-                 FROM flags WHERE member_id = $1 AND source = 'member' \
-                 UNION ALL SELECT 'member:' || m.username AS target, f.reason, f.note, f.created_at, f.resolution \
-                 FROM member_flags f JOIN members m ON m.id = f.member_id WHERE f.by_id = $1 \
-                 ORDER BY created_at",
+                "SELECT CASE WHEN f.post_id IS NOT NULL THEN 'post:' || CAST(f.post_id AS TEXT) \
+                 ELSE 'member:' || m.username END AS target, f.reason, f.note, f.created_at, f.resolution \
+                 FROM reports f LEFT JOIN members m ON m.id = f.member_id \
+                 WHERE f.by_id = $1 AND f.source = 'member' ORDER BY f.created_at, f.id",
                 &[id.into()],
             )
             .await?;
@@ -270,8 +269,7 @@ impl MemberDataStore for SqlStore {
                         "DELETE FROM email_tokens WHERE member_id = $1",
                         "DELETE FROM member_activity WHERE member_id = $1",
                         "DELETE FROM topic_reads WHERE member_id = $1",
-                        "DELETE FROM flags WHERE member_id = $1",
-                        "DELETE FROM member_flags WHERE member_id = $1 OR by_id = $1",
+                        "DELETE FROM reports WHERE by_id = $1 OR member_id = $1",
                         // A legal case is a record the community may need to defend itself: it stays,
                         // no longer linked to the account.
                         "UPDATE legal_cases SET complainant_id = NULL WHERE complainant_id = $1",

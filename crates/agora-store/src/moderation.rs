@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use agora_core::audit::NewAuditEntry;
-use agora_core::flags::{MemberQueueItem, QueueItem};
+use agora_core::flags::{MemberQueueItem, QueueItem, Reported};
 use agora_core::forum::Hold;
 use agora_core::groups::policy::Scope;
 use agora_core::store::ModerationStore;
@@ -27,9 +27,9 @@ pub(crate) async fn hold_in(
     at: Timestamp,
 ) -> Result<(), StoreError> {
     tx.execute(
-        "INSERT INTO flags (post_id, member_id, reason, note, created_at, source) \
+        "INSERT INTO reports (post_id, by_id, reason, note, created_at, source) \
          VALUES ($1, $2, $3, $4, $5, 'system') \
-         ON CONFLICT (post_id, member_id) WHERE resolved_at IS NULL DO NOTHING",
+         ON CONFLICT (post_id, by_id) WHERE resolved_at IS NULL DO NOTHING",
         &[
             post.0.into(),
             author.0.into(),
@@ -42,13 +42,15 @@ pub(crate) async fn hold_in(
     // The audit log's record of the hold, in the same transaction as the post it holds.
     let target = format!("post:{}", post.0);
     tx.execute(
-        "INSERT INTO audit_log (at, actor_id, actor_name, action, target, group_id, detail) \
-         SELECT $1, m.id, m.username, 'post.held', $2, NULL, $3 FROM members m WHERE m.id = $4",
+        "INSERT INTO audit_log (at, actor_id, actor_name, action, target, group_id, detail, \
+         target_kind, target_id) \
+         SELECT $1, m.id, m.username, 'post.held', $2, NULL, $3, 'post', $5 FROM members m WHERE m.id = $4",
         &[
             at.0.into(),
             (&target).into(),
             (&hold.note).into(),
             author.0.into(),
+            post.0.into(),
         ],
     )
     .await?;
@@ -60,17 +62,17 @@ struct Text {
     value: String,
 }
 
-/// The distinct values of `column` among the open flags on one row, joined by `sep`.
+/// The distinct values of `column` among the open reports on one post or member (`key`),
+/// joined by `sep`.
 async fn distinct_open(
     db: &mut Handle,
-    table: &'static str,
     key: &'static str,
     column: &'static str,
     id: i64,
     sep: &str,
 ) -> Result<String, StoreError> {
     let sql = format!(
-        "SELECT DISTINCT {column} AS value FROM {table} \
+        "SELECT DISTINCT {column} AS value FROM reports \
          WHERE {key} = $1 AND resolved_at IS NULL AND {column} <> '' ORDER BY value"
     );
     let rows = db.all::<Text>(sql, &[id.into()]).await?;
@@ -104,16 +106,24 @@ struct MemberQueueRow {
     first_flagged_at: i64,
 }
 
+/// The column a report on `target` names it in, and its id.
+fn about(target: Reported) -> (&'static str, i64) {
+    match target {
+        Reported::Post(p) => ("post_id", p.0),
+        Reported::Member(m) => ("member_id", m.0),
+    }
+}
+
 fn resolution(upheld: bool) -> &'static str {
     if upheld { "upheld" } else { "dismissed" }
 }
 
 #[async_trait]
 impl ModerationStore for SqlStore {
-    async fn insert_flag(
+    async fn insert_report(
         &self,
-        post: PostId,
-        member: MemberId,
+        target: Reported,
+        by: MemberId,
         reason: &str,
         note: &str,
         min_level: TrustLevel,
@@ -121,24 +131,29 @@ impl ModerationStore for SqlStore {
     ) -> Result<i64, StoreError> {
         let reason = reason.to_owned();
         let note = note.to_owned();
+        let (column, id) = about(target);
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
                     let reason = reason.as_str();
                     let note = note.as_str();
                     tx.execute(
-                        "INSERT INTO flags (post_id, member_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT (post_id, member_id) WHERE resolved_at IS NULL DO NOTHING",
-                        &[post.0.into(), member.0.into(), reason.into(), note.into(), at.0.into()],
+                        format!(
+                            "INSERT INTO reports ({column}, by_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
+                             ON CONFLICT ({column}, by_id) WHERE resolved_at IS NULL DO NOTHING"
+                        ),
+                        &[id.into(), by.0.into(), reason.into(), note.into(), at.0.into()],
                     )
                     .await?;
                     // Staff count whatever their stored level: they are leaders.
                     let agreeing = tx
                         .one::<Int>(
-                            "SELECT COUNT(*) FROM flags f JOIN members m ON m.id = f.member_id \
-                             WHERE f.post_id = $1 AND f.resolved_at IS NULL AND f.source = 'member' \
-                             AND m.email_verified_at IS NOT NULL AND (m.trust_level >= $2 OR m.role <> 'member')",
-                            &[post.0.into(), min_level.number().into()],
+                            format!(
+                                "SELECT COUNT(*) FROM reports f JOIN members m ON m.id = f.by_id \
+                                 WHERE f.{column} = $1 AND f.resolved_at IS NULL AND f.source = 'member' \
+                                 AND m.email_verified_at IS NOT NULL AND (m.trust_level >= $2 OR m.role <> 'member')"
+                            ),
+                            &[id.into(), min_level.number().into()],
                         )
                         .await?
                         .0;
@@ -153,12 +168,12 @@ impl ModerationStore for SqlStore {
         let sql = format!(
             "SELECT p.id AS post_id, t.id AS topic_id, t.title AS topic_title, g.slug AS group_slug, \
              a.username AS author, p.body_markdown AS excerpt, p.deleted AS hidden, \
-             (SELECT COUNT(*) FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL AND f.source = 'member') AS flags, \
-             (SELECT COUNT(*) FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL AND f.source = 'system') AS held, \
-             (SELECT MIN(f.created_at) FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL) AS first_flagged_at \
+             (SELECT COUNT(*) FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL AND f.source = 'member') AS flags, \
+             (SELECT COUNT(*) FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL AND f.source = 'system') AS held, \
+             (SELECT MIN(f.created_at) FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL) AS first_flagged_at \
              FROM posts p JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
              JOIN members a ON a.id = p.author_id \
-             WHERE p.id IN (SELECT f.post_id FROM flags f WHERE f.resolved_at IS NULL) AND {} \
+             WHERE p.id IN (SELECT f.post_id FROM reports f WHERE f.resolved_at IS NULL) AND {} \
              ORDER BY first_flagged_at LIMIT $2",
             group_filter(scope, 1)
         );
@@ -170,9 +185,9 @@ impl ModerationStore for SqlStore {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let reasons = distinct_open(&mut db, "flags", "post_id", "reason", r.post_id, ", ");
+            let reasons = distinct_open(&mut db, "post_id", "reason", r.post_id, ", ");
             let reasons = reasons.await?;
-            let notes = distinct_open(&mut db, "flags", "post_id", "note", r.post_id, "; ");
+            let notes = distinct_open(&mut db, "post_id", "note", r.post_id, "; ");
             let notes = notes.await?;
             out.push(QueueItem {
                 post_id: PostId(r.post_id),
@@ -192,9 +207,9 @@ impl ModerationStore for SqlStore {
         Ok(out)
     }
 
-    async fn resolve_flags(
+    async fn resolve_reports(
         &self,
-        post: PostId,
+        target: Reported,
         by: MemberId,
         upheld: bool,
         reason: &str,
@@ -203,16 +218,19 @@ impl ModerationStore for SqlStore {
     ) -> Result<u64, StoreError> {
         let audit = audit.to_vec();
         let reason = reason.to_owned();
+        let (column, id) = about(target);
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
                     let reason = reason.as_str();
                     let n = tx
                         .execute(
-                            "UPDATE flags SET resolved_at = $3, resolved_by = $2, resolution = $4, resolution_reason = $5 \
-                             WHERE post_id = $1 AND resolved_at IS NULL",
+                            format!(
+                                "UPDATE reports SET resolved_at = $3, resolved_by = $2, resolution = $4, \
+                                 resolution_reason = $5 WHERE {column} = $1 AND resolved_at IS NULL"
+                            ),
                             &[
-                                post.0.into(),
+                                id.into(),
                                 by.0.into(),
                                 at.0.into(),
                                 resolution(upheld).into(),
@@ -221,39 +239,12 @@ impl ModerationStore for SqlStore {
                         )
                         .await?;
                     if n > 0 {
-                        mark_deleted(tx, post, upheld, Some(by), at).await?;
-                    }
-                    if n > 0 {
+                        if let Reported::Post(post) = target {
+                            mark_deleted(tx, post, upheld, Some(by), at).await?;
+                        }
                         crate::audit::record(tx, &audit).await?;
                     }
                     Ok(n)
-                })
-            })
-            .await
-    }
-
-    async fn insert_member_flag(
-        &self,
-        member: MemberId,
-        by: MemberId,
-        reason: &str,
-        note: &str,
-        at: Timestamp,
-    ) -> Result<(), StoreError> {
-        let reason = reason.to_owned();
-        let note = note.to_owned();
-        self.pools
-            .write(move |tx| {
-                Box::pin(async move {
-                    let reason = reason.as_str();
-                    let note = note.as_str();
-                    tx.execute(
-                        "INSERT INTO member_flags (member_id, by_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT (member_id, by_id) WHERE resolved_at IS NULL DO NOTHING",
-                        &[member.0.into(), by.0.into(), reason.into(), note.into(), at.0.into()],
-                    )
-                    .await?;
-                    Ok(())
                 })
             })
             .await
@@ -265,7 +256,7 @@ impl ModerationStore for SqlStore {
             .all::<MemberQueueRow>(
                 "SELECT m.id AS member_id, m.username, m.display_name, COUNT(*) AS flags, \
                  MIN(f.created_at) AS first_flagged_at \
-                 FROM member_flags f JOIN members m ON m.id = f.member_id \
+                 FROM reports f JOIN members m ON m.id = f.member_id \
                  WHERE f.resolved_at IS NULL GROUP BY m.id, m.username, m.display_name \
                  ORDER BY first_flagged_at LIMIT $1",
                 &[i64::from(limit).into()],
@@ -273,23 +264,9 @@ impl ModerationStore for SqlStore {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let reasons = distinct_open(
-                &mut db,
-                "member_flags",
-                "member_id",
-                "reason",
-                r.member_id,
-                ", ",
-            );
+            let reasons = distinct_open(&mut db, "member_id", "reason", r.member_id, ", ");
             let reasons = reasons.await?;
-            let notes = distinct_open(
-                &mut db,
-                "member_flags",
-                "member_id",
-                "note",
-                r.member_id,
-                "; ",
-            );
+            let notes = distinct_open(&mut db, "member_id", "note", r.member_id, "; ");
             let notes = notes.await?;
             out.push(MemberQueueItem {
                 username: r.username,
@@ -301,42 +278,5 @@ impl ModerationStore for SqlStore {
             });
         }
         Ok(out)
-    }
-
-    async fn resolve_member_flags(
-        &self,
-        member: MemberId,
-        by: MemberId,
-        upheld: bool,
-        reason: &str,
-        at: Timestamp,
-        audit: &[NewAuditEntry],
-    ) -> Result<u64, StoreError> {
-        let audit = audit.to_vec();
-        let reason = reason.to_owned();
-        self.pools
-            .write(move |tx| {
-                Box::pin(async move {
-                    let reason = reason.as_str();
-                    let n = tx
-            .execute(
-                "UPDATE member_flags SET resolved_at = $3, resolved_by = $2, resolution = $4, \
-                 resolution_reason = $5 WHERE member_id = $1 AND resolved_at IS NULL",
-                &[
-                    member.0.into(),
-                    by.0.into(),
-                    at.0.into(),
-                    resolution(upheld).into(),
-                    reason.into(),
-                ],
-            )
-            .await?;
-                    if n > 0 {
-                        crate::audit::record(tx, &audit).await?;
-                    }
-                    Ok(n)
-                })
-            })
-            .await
     }
 }

@@ -217,7 +217,7 @@ impl From<TopicRow> for Topic {
 pub const POST_COLUMNS: &str = "p.id, p.topic_id, p.group_id, p.number, p.author_id, \
     a.username AS author_username, a.display_name AS author_display_name, p.body_markdown, \
     p.body_html, p.created_at, p.edited_at, p.revision_count, p.deleted, \
-    (p.deleted AND EXISTS (SELECT 1 FROM flags f WHERE f.post_id = p.id AND f.resolved_at IS NULL)) AS held";
+    (p.deleted AND EXISTS (SELECT 1 FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL)) AS held";
 
 #[derive(sqlx::FromRow)]
 pub struct PostRow {

@@ -22,6 +22,15 @@ use crate::time::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
+    /// A post was published to its audience: a new topic's opening post, or a reply (not one
+    /// held for review). Read by the `trust` consumer (the author's level may rise), and by
+    /// notifications and feeds to come.
+    ItemPublished {
+        topic: i64,
+        post: i64,
+        group: i64,
+        author: i64,
+    },
     /// An admin sent a bulletin: its mails are to be delivered to the members who opted in.
     BulletinSent { bulletin: i64 },
     /// An answer to a question was accepted (by the asker, a moderator or staff).
@@ -52,7 +61,8 @@ impl Event {
     pub fn stream(&self) -> String {
         match self {
             Event::BulletinSent { bulletin } => format!("bulletin:{bulletin}"),
-            Event::AnswerAccepted { topic, .. }
+            Event::ItemPublished { topic, .. }
+            | Event::AnswerAccepted { topic, .. }
             | Event::AnswerUnaccepted { topic, .. }
             | Event::AnswerWaiting { topic, .. }
             | Event::IdeaVoted { topic, .. }
@@ -68,6 +78,7 @@ impl Event {
     pub fn name(&self) -> &'static str {
         match self {
             Event::BulletinSent { .. } => "bulletin_sent",
+            Event::ItemPublished { .. } => "item_published",
             Event::AnswerAccepted { .. } => "answer_accepted",
             Event::AnswerUnaccepted { .. } => "answer_unaccepted",
             Event::AnswerWaiting { .. } => "answer_waiting",
@@ -114,7 +125,7 @@ impl Recorded {
 pub const LEASE_SECS: i64 = 60;
 
 /// The consumers of events, each with its own position in the outbox.
-pub const CONSUMERS: &[&str] = &["mail"];
+pub const CONSUMERS: &[&str] = &["mail", "trust"];
 
 /// How often a node's worker looks for what is due by time, in seconds.
 const SWEEP_SECS: i64 = 60;
@@ -232,6 +243,12 @@ impl Events<'_> {
         match (consumer, event) {
             ("mail", Event::BulletinSent { bulletin }) => {
                 self.mailings().deliver_bulletin(*bulletin).await
+            }
+            ("trust", Event::ItemPublished { author, .. }) => {
+                self.trust()
+                    .after_posting(crate::ids::MemberId(*author))
+                    .await?;
+                Ok(Handled::Done)
             }
             _ => Ok(Handled::Done),
         }

@@ -198,6 +198,8 @@ impl Moderation<'_> {
         if resolved == 0 {
             return Err(ForumError::NotFound);
         }
+        // An approved post the system held is published: an event for the worker.
+        self.nudge_worker();
         if let Err(e) = self.trust().refresh_trust(post.author.id).await {
             tracing::warn!(error = %e, "trust not refreshed");
         }

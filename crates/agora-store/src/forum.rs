@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 
+use agora_core::events::Event;
+
 use agora_core::audit::NewAuditEntry;
 use agora_core::forum::{
     Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFilter,
@@ -170,8 +172,18 @@ impl ForumStore for SqlStore {
                         &[t.group_id.0.into(), t.at.0.into()],
                     )
                     .await?;
-                    if let Some(hold) = &t.hold {
-                        hold_in(tx, PostId(post), t.author, hold, t.at).await?;
+                    match &t.hold {
+                        Some(hold) => hold_in(tx, PostId(post), t.author, hold, t.at).await?,
+                        // Last: on PostgreSQL the outbox is ordered by a lock held to commit.
+                        None => {
+                            let published = Event::ItemPublished {
+                                topic,
+                                post,
+                                group: t.group_id.0,
+                                author: t.author.0,
+                            };
+                            crate::events::record(tx, t.at, &[published]).await?;
+                        }
                     }
                     Ok((TopicId(topic), PostId(post)))
                 })
@@ -321,8 +333,18 @@ impl ForumStore for SqlStore {
                         &[bumped.group_id.into(), p.at.0.into()],
                     )
                     .await?;
-                    if let Some(hold) = &p.hold {
-                        hold_in(tx, PostId(id), p.author, hold, p.at).await?;
+                    match &p.hold {
+                        Some(hold) => hold_in(tx, PostId(id), p.author, hold, p.at).await?,
+                        // Last: on PostgreSQL the outbox is ordered by a lock held to commit.
+                        None => {
+                            let published = Event::ItemPublished {
+                                topic: p.topic_id.0,
+                                post: id,
+                                group: bumped.group_id,
+                                author: p.author.0,
+                            };
+                            crate::events::record(tx, p.at, &[published]).await?;
+                        }
                     }
                     Ok(PostId(id))
                 })

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 
 use agora_core::audit::NewAuditEntry;
+use agora_core::events::Event;
 use agora_core::flags::{MemberQueueItem, QueueItem, Reported};
 use agora_core::forum::Hold;
 use agora_core::groups::policy::Scope;
@@ -95,6 +96,13 @@ struct QueueRow {
     flags: i64,
     held: i64,
     first_flagged_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PublishedRow {
+    topic_id: i64,
+    group_id: i64,
+    author_id: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -223,6 +231,24 @@ impl ModerationStore for SqlStore {
             .write(move |tx| {
                 Box::pin(async move {
                     let reason = reason.as_str();
+                    // A post the system held and a moderator approves is published now.
+                    let approved = match target {
+                        Reported::Post(post) if !upheld => tx
+                            .optional::<PublishedRow>(
+                                "SELECT p.topic_id, p.group_id, p.author_id FROM posts p \
+                                 WHERE p.id = $1 AND EXISTS (SELECT 1 FROM reports f WHERE f.post_id = p.id \
+                                 AND f.resolved_at IS NULL AND f.source = 'system')",
+                                &[post.0.into()],
+                            )
+                            .await?
+                            .map(|r| Event::ItemPublished {
+                                topic: r.topic_id,
+                                post: post.0,
+                                group: r.group_id,
+                                author: r.author_id,
+                            }),
+                        _ => None,
+                    };
                     let n = tx
                         .execute(
                             format!(
@@ -243,6 +269,9 @@ impl ModerationStore for SqlStore {
                             mark_deleted(tx, post, upheld, Some(by), at).await?;
                         }
                         crate::audit::record(tx, &audit).await?;
+                        if let Some(published) = approved {
+                            crate::events::record(tx, at, &[published]).await?;
+                        }
                     }
                     Ok(n)
                 })

@@ -56,7 +56,7 @@ impl Forum<'_> {
         if screened.hold.is_some() {
             return Ok(Posted::Held);
         }
-        self.after_posting(actor.id, actor.trust).await;
+        self.nudge_worker();
         let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
         Ok(Posted::Published((
             shown(viewer, post, &topic, &group),

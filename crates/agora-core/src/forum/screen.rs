@@ -8,7 +8,7 @@ use crate::content::markdown::{self, Rendered};
 use crate::error::Invalid;
 use crate::filters::{Verdict, apply};
 use crate::forum::{ForumError, Hold, PostBody, TopicTitle};
-use crate::ids::{MemberId, TopicId};
+use crate::ids::TopicId;
 use crate::time::Timestamp;
 use crate::trust::{Knob, TrustLevel, TrustSettings};
 use crate::viewer::{Actor, Viewer};
@@ -194,38 +194,6 @@ impl Forum<'_> {
             }
         }
         Ok(())
-    }
-
-    /// After a member posted: their level may have risen. Counting a member's record costs
-    /// in proportion to what they wrote, so it is looked at no more than every ten minutes per
-    /// member (and once a day on a visit, and whenever a flag on them is resolved).
-    pub(crate) async fn after_posting(self, member: MemberId, trust: TrustLevel) {
-        if trust >= TrustLevel::Regular || !self.trust_due(member) {
-            return;
-        }
-        if let Err(e) = self.trust().refresh_trust(member).await {
-            tracing::warn!(error = %e, "trust not refreshed");
-        }
-    }
-
-    /// Whether `member`'s trust was not looked at after posting in the last ten minutes (on
-    /// this node); notes that it is being looked at now.
-    fn trust_due(self, member: MemberId) -> bool {
-        const EVERY: std::time::Duration = std::time::Duration::from_secs(600);
-        let now = std::time::Instant::now();
-        let Ok(mut seen) = self.trust_checked.lock() else {
-            return true;
-        };
-        if seen.len() > 100_000 {
-            seen.retain(|_, at| now.duration_since(*at) < EVERY);
-        }
-        match seen.get(&member) {
-            Some(at) if now.duration_since(*at) < EVERY => false,
-            _ => {
-                seen.insert(member, now);
-                true
-            }
-        }
     }
 }
 

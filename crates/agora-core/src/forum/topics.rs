@@ -217,7 +217,7 @@ impl Forum<'_> {
         if screened.hold.is_some() {
             return Ok(Posted::Held);
         }
-        self.after_posting(actor.id, actor.trust).await;
+        self.nudge_worker();
         Ok(Posted::Published(self.topic(viewer, id, 1, 50).await?))
     }
 

@@ -97,6 +97,42 @@ impl Trust<'_> {
         Ok(view)
     }
 
+    /// After a member published a post (the worker's `trust` consumer): their level may have
+    /// risen. Counting a member's record costs in proportion to what they wrote, so it is
+    /// looked at no more than every ten minutes per member on each node (and once a day on a
+    /// visit, and whenever a flag on them is resolved); levels from regular up are not earned
+    /// by posting.
+    pub(crate) async fn after_posting(self, member: MemberId) -> Result<(), StoreError> {
+        if !self.trust_due(member) {
+            return Ok(());
+        }
+        if self.store.trust_of(member).await?.level >= TrustLevel::Regular {
+            return Ok(());
+        }
+        self.refresh_trust(member).await?;
+        Ok(())
+    }
+
+    /// Whether `member`'s trust was not looked at after posting in the last ten minutes (on
+    /// this node); notes that it is being looked at now.
+    fn trust_due(self, member: MemberId) -> bool {
+        const EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+        let now = std::time::Instant::now();
+        let Ok(mut seen) = self.trust_checked.lock() else {
+            return true;
+        };
+        if seen.len() > 100_000 {
+            seen.retain(|_, at| now.duration_since(*at) < EVERY);
+        }
+        match seen.get(&member) {
+            Some(at) if now.duration_since(*at) < EVERY => false,
+            _ => {
+                seen.insert(member, now);
+                true
+            }
+        }
+    }
+
     /// Computes a member's level from their record and stores it if it changed (a level an
     /// admin set stays). Returns the level the member now holds.
     #[instrument(skip(self))]

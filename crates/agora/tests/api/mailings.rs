@@ -160,7 +160,7 @@ async fn a_bulletin_is_delivered_after_a_restart_and_a_stopped_worker_is_taken_o
         use agora_core::store::EventStore as _;
         let claimed = app.app.store.claim_consumer("mail", "dead-worker", now, now.plus_seconds(60)).await;
         assert_eq!(claimed.ok().flatten(), Some(0));
-        assert_eq!(app.work().await, 0);
+        app.work().await;
         assert!(mails_per_address(&app, "Autumn ride").is_empty());
         app.clock.advance(61);
 

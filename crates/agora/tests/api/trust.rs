@@ -692,3 +692,71 @@ async fn trust_pages_show_the_level_and_let_admins_tune_it() {
     })
     .await;
 }
+
+/// Publishing a post records an `item_published` event in the post's transaction; the
+/// worker's `trust` consumer recounts the author's record from it, off the request's path.
+#[tokio::test]
+async fn a_published_reply_raises_its_authors_level_through_the_worker() {
+    each_backend(|app| async move {
+        let (admin, moderator, topic) = setup(&app).await;
+        // A post held for review is published, and counted, only once a moderator approves it.
+        set_knobs(&app, &admin, json!({"new_posts_held": 1})).await;
+        let nell = app.register_newcomer("nell").await;
+        app.join(&nell, "club").await;
+        let held = reply(&app, &nell, topic, "My first words here.").await;
+        assert_eq!(held.code(), "held_for_review", "{}", held.text);
+        let published = "name = 'item_published'";
+        assert_eq!(
+            app.count_where("outbox", published).await,
+            1,
+            "the opening post alone"
+        );
+        let queue = app.get("/api/v1/moderation/queue", Some(&moderator)).await;
+        let held = queue.body[0]["post_id"].as_i64().unwrap_or_default();
+        let r = app
+            .post(
+                &format!("/api/v1/posts/{held}/flags/resolve"),
+                Some(&moderator),
+                json!({"decision": "approve", "reason": "Welcome."}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        assert_eq!(
+            app.count_where(
+                "outbox",
+                &format!("{published} AND payload LIKE '%\"post\":{held},%'")
+            )
+            .await,
+            1,
+            "published on approval"
+        );
+        set_knobs(
+            &app,
+            &admin,
+            json!({"tl1_topics_entered": 0, "tl1_posts_read": 0, "tl1_read_minutes": 0,
+                   "tl2_days_visited": 0, "tl2_topics_entered": 0, "tl2_posts_read": 0,
+                   "tl2_read_minutes": 0, "tl2_topics_replied": 1}),
+        )
+        .await;
+        let ana = app.register("ana").await;
+        app.set_trust("ana", 1).await;
+        app.join(&ana, "club").await;
+        let r = reply(&app, &ana, topic, "Hello from the hills.").await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let post = r.body["id"].as_i64().unwrap_or_default();
+        assert_eq!(
+            app.count_where(
+                "outbox",
+                &format!("name = 'item_published' AND payload LIKE '%\"post\":{post},%'")
+            )
+            .await,
+            1,
+            "recorded with the reply"
+        );
+        assert_eq!(trust(&app, &ana).await["level"], 1, "not yet counted");
+        assert!(app.work().await >= 1);
+        let t = trust(&app, &ana).await;
+        assert_eq!(t["level"], 2, "counted by the worker: {t}");
+    })
+    .await;
+}

@@ -82,10 +82,7 @@ impl Moderation<'_> {
         reason: &str,
         note: &str,
     ) -> Result<bool, ForumError> {
-        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
-            return Err(ForumError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let (post, topic, group) = self.forum().post(viewer, id).await?;
         if !REASONS.iter().any(|(r, _)| *r == reason) {
             return Err(Invalid::new(
@@ -253,10 +250,7 @@ impl Moderation<'_> {
         reason: &str,
         note: &str,
     ) -> Result<(), GroupError> {
-        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
-            return Err(GroupError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let member = self
             .accounts()
             .member_by_name(username)
@@ -274,9 +268,7 @@ impl Moderation<'_> {
         if member.id == actor.id {
             return Err(GroupError::Forbidden("not_yourself"));
         }
-        if !actor.verified {
-            return Err(GroupError::Forbidden("email_unverified"));
-        }
+        crate::guard::Needs::Verified.check(viewer)?;
         self.store
             .insert_report(
                 Reported::Member(member.id),

@@ -522,7 +522,7 @@ impl Ideas<'_> {
         }
         if !viewer.is_site_moderator() {
             decide(viewer, group.access, &topic.facts(), Action::Moderate)?;
-        } else if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+        } else if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
             return Err(ForumError::Forbidden(code));
         }
         Ok((topic, group))

@@ -12,8 +12,9 @@
 use serde::Serialize;
 
 use crate::groups::policy::Access;
+use crate::guard::{Needs, Unmet};
 use crate::ids::MemberId;
-use crate::viewer::{Restriction, Viewer};
+use crate::viewer::Viewer;
 
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -123,13 +124,17 @@ pub fn decide(
             Err(Denied::NotFound)
         };
     }
-    let actor = viewer.actor().ok_or(Denied::SignInRequired)?;
-    let writes = matches!(action, Action::Reply | Action::Edit);
-    match actor.restriction {
-        Restriction::Suspended => return Err(Denied::Forbidden("suspended")),
-        Restriction::Silenced if writes => return Err(Denied::Forbidden("silenced")),
-        _ => {}
-    }
+    // The guard's part (signed in, not sanctioned for this action); the rest is the item's.
+    let needs = if matches!(action, Action::Reply | Action::Edit) {
+        Needs::Unsilenced
+    } else {
+        Needs::Active
+    };
+    let actor = needs.check(viewer).map_err(|unmet| match unmet {
+        Unmet::SignIn => Denied::SignInRequired,
+        Unmet::Forbidden(code) => Denied::Forbidden(code),
+        Unmet::Store(_) => Denied::NotFound,
+    })?;
     let mine = item.author == actor.id;
     match action {
         Action::Read => Ok(()),
@@ -282,7 +287,7 @@ pub struct Shown<T> {
 mod tests {
     use super::*;
     use crate::trust::TrustLevel;
-    use crate::viewer::{Actor, SiteRole};
+    use crate::viewer::{Actor, Restriction, SiteRole};
 
     fn member(id: i64, role: SiteRole, restriction: Restriction, verified: bool) -> Viewer {
         Viewer::member(Actor {

@@ -16,6 +16,7 @@ pub mod filters;
 pub mod flags;
 pub mod forum;
 pub mod groups;
+pub mod guard;
 pub mod ideas;
 pub mod ids;
 pub mod items;

@@ -9,7 +9,7 @@ use crate::error::Invalid;
 use crate::groups::GroupError;
 use crate::ids::MemberId;
 use crate::time::Timestamp;
-use crate::viewer::{Restriction, SiteRole, Viewer};
+use crate::viewer::{SiteRole, Viewer};
 
 /// What a sanction does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -253,14 +253,4 @@ fn require_site_moderator(viewer: &Viewer) -> Result<MemberId, GroupError> {
         return Err(GroupError::Forbidden("moderators_only"));
     }
     Ok(id)
-}
-
-/// Why the viewer may not take part, if a sanction says so: `posting` covers topics, replies
-/// and edits (a silence stops those); anything else is stopped only by a suspension or ban.
-pub fn restriction_code(viewer: &Viewer, posting: bool) -> Option<&'static str> {
-    match viewer.actor().map(|a| a.restriction) {
-        Some(Restriction::Suspended) => Some("suspended"),
-        Some(Restriction::Silenced) if posting => Some("silenced"),
-        _ => None,
-    }
 }

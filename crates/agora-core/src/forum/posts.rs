@@ -2,7 +2,7 @@
 
 use tracing::instrument;
 
-use crate::agora::{Agora, Forum};
+use crate::agora::Forum;
 use crate::forum::screen::Destination;
 use crate::forum::topics::{ForumError, Posted};
 use crate::forum::{NewPost, Post, PostEdit, Revision, Tags, Topic};
@@ -29,16 +29,13 @@ impl Forum<'_> {
         topic_id: TopicId,
         body: &str,
     ) -> Result<Posted<(Shown<Post>, Topic)>, ForumError> {
-        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
-            return Err(ForumError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Unsilenced).await?;
         let (topic, group) = self.readable_topic(viewer, topic_id).await?;
         decide(viewer, group.access, &topic.facts(), Action::Reply)?;
         let screened = self
             .screen(actor, None, body, Destination::Reply(topic.id))
             .await?;
-        self.require_current_documents(viewer).await?;
+        self.guard(viewer, crate::guard::Needs::Posting).await?;
         self.posting_limit(viewer, actor).await?;
         let id = self
             .store
@@ -91,10 +88,7 @@ impl Forum<'_> {
         id: PostId,
         input: PostEditInput,
     ) -> Result<Posted<Shown<Post>>, ForumError> {
-        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
-            return Err(ForumError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Unsilenced).await?;
         let (post, topic, group) = self.post(viewer, id).await?;
         decide(viewer, group.access, &post.facts(&topic), Action::Edit)?;
         if post.number != 1 && (input.title.is_some() || input.tags.is_some()) {
@@ -154,20 +148,6 @@ impl Forum<'_> {
     }
 }
 
-impl Agora {
-    /// Refuses to post until the viewer has accepted the current documents.
-    pub(crate) async fn require_current_documents(
-        &self,
-        viewer: &Viewer,
-    ) -> Result<(), ForumError> {
-        if self.consent().pending_documents(viewer).await?.is_empty() {
-            Ok(())
-        } else {
-            Err(ForumError::Forbidden("documents_not_accepted"))
-        }
-    }
-}
-
 impl Forum<'_> {
     /// The earlier versions of a post, oldest first.
     pub async fn revisions(self, viewer: &Viewer, id: PostId) -> Result<Vec<Revision>, ForumError> {
@@ -178,10 +158,7 @@ impl Forum<'_> {
     /// Deletes a post (its author or a moderator); deleting an opening post deletes the
     /// topic. Moderators can restore it.
     pub async fn delete_post(self, viewer: &Viewer, id: PostId) -> Result<(), ForumError> {
-        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
-            return Err(ForumError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let (post, topic, group) = self.post(viewer, id).await?;
         decide(viewer, group.access, &post.facts(&topic), Action::Delete)?;
         if post.deleted {
@@ -210,10 +187,7 @@ impl Forum<'_> {
         viewer: &Viewer,
         id: PostId,
     ) -> Result<Shown<Post>, ForumError> {
-        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
-            return Err(ForumError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let (post, topic, group) = self.post(viewer, id).await?;
         decide(viewer, group.access, &post.facts(&topic), Action::Restore)?;
         let audit = self.audit_entry(

@@ -174,18 +174,13 @@ impl Forum<'_> {
         slug: &str,
         input: NewTopicInput,
     ) -> Result<Posted<TopicView>, ForumError> {
-        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, true) {
-            return Err(ForumError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Unsilenced).await?;
         let kind = topic_kind(input.kind.as_deref())?;
         let group = self.groups().readable_group(viewer, slug).await?;
         if group.access < Access::Participate {
             return Err(ForumError::Forbidden("join_required"));
         }
-        if !actor.verified {
-            return Err(ForumError::Forbidden("email_unverified"));
-        }
+        crate::guard::Needs::Verified.check(viewer)?;
         let screened = self
             .screen(
                 actor,
@@ -195,7 +190,7 @@ impl Forum<'_> {
             )
             .await?;
         let title = screened.title.ok_or(ForumError::NotFound)?;
-        self.require_current_documents(viewer).await?;
+        self.guard(viewer, crate::guard::Needs::Posting).await?;
         self.posting_limit(viewer, actor).await?;
         let tags = Tags::parse(&input.tags)?;
         let new = NewTopic {

@@ -59,10 +59,7 @@ impl Groups<'_> {
         viewer: &Viewer,
         input: NewGroupInput,
     ) -> Result<GroupView, GroupError> {
-        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
-            return Err(GroupError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         if !viewer.is_admin() && !self.site().site_settings().await?.members_may_create_groups {
             return Err(GroupError::Forbidden("admins_only"));
         }

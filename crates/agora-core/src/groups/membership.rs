@@ -26,10 +26,7 @@ impl Groups<'_> {
     /// invitation; to a non-member they do not exist.
     #[instrument(skip_all, fields(slug))]
     pub async fn join(self, viewer: &Viewer, slug: &str) -> Result<JoinOutcome, GroupError> {
-        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
-            return Err(GroupError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let view = self.group(viewer, slug).await?;
         match (view.relation, view.group.visibility) {
             (Relation::Member(_), _) => Ok(JoinOutcome::Member),
@@ -53,10 +50,7 @@ impl Groups<'_> {
 
     /// Leaves a group. The last owner must hand the group over first.
     pub async fn leave(self, viewer: &Viewer, slug: &str) -> Result<(), GroupError> {
-        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
-            return Err(GroupError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let view = self.group(viewer, slug).await?;
         match view.relation {
             Relation::Member(GroupRole::Owner) => {
@@ -113,7 +107,7 @@ impl Groups<'_> {
         let view = self.moderated_group(viewer, slug).await?;
         let member = self.member_named(username).await?;
         let by = viewer.id().ok_or(GroupError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+        if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
             return Err(GroupError::Forbidden(code));
         }
         let action = if approve {
@@ -142,10 +136,7 @@ impl Groups<'_> {
         slug: &str,
         username: &str,
     ) -> Result<Invitation, GroupError> {
-        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
-            return Err(GroupError::Forbidden(code));
-        }
+        let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let view = self.group(viewer, slug).await?;
         let allowed = match view.group.visibility {
             Visibility::Secret => view.access >= Access::Participate,
@@ -178,7 +169,7 @@ impl Groups<'_> {
         id: InvitationId,
     ) -> Result<GroupView, GroupError> {
         let me = viewer.id().ok_or(GroupError::SignInRequired)?;
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+        if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
             return Err(GroupError::Forbidden(code));
         }
         let invitation = self
@@ -220,7 +211,7 @@ impl Groups<'_> {
         slug: &str,
         username: &str,
     ) -> Result<(), GroupError> {
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+        if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
             return Err(GroupError::Forbidden(code));
         }
         let view = self.group(viewer, slug).await?;
@@ -270,7 +261,7 @@ impl Groups<'_> {
         username: &str,
         role: GroupRole,
     ) -> Result<(), GroupError> {
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+        if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
             return Err(GroupError::Forbidden(code));
         }
         let view = self.group(viewer, slug).await?;

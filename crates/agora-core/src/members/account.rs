@@ -383,7 +383,7 @@ impl Accounts<'_> {
         viewer: &Viewer,
         update: ProfileUpdate,
     ) -> Result<Member, ProfileError> {
-        if let Some(code) = crate::sanctions::restriction_code(viewer, false) {
+        if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
             return Err(ProfileError::Forbidden(code));
         }
         let me = self.me(viewer).await?;

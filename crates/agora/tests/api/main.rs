@@ -21,6 +21,7 @@ mod ideas;
 mod images;
 mod mailings;
 mod openapi;
+mod outbox;
 mod pages;
 mod persistence;
 mod proxy;

@@ -131,7 +131,7 @@ pub const CONSUMERS: &[&str] = &["mail", "trust"];
 const SWEEP_SECS: i64 = 60;
 
 /// Events read at once by a worker.
-const BATCH: u32 = 100;
+const BATCH: u32 = 1000;
 
 /// What a consumer did with an event.
 pub(crate) enum Handled {
@@ -182,10 +182,13 @@ impl Events<'_> {
                     }
                     position = recorded.id;
                     handled += 1;
-                    if !self.keep_lease(consumer, holder, position).await? {
-                        // Another worker took over (this one stalled past its lease).
-                        return Ok(());
-                    }
+                }
+                // The position is recorded once a batch: a worker stopped within one hands
+                // its events again (consumers are idempotent), and a busy outbox costs one
+                // write per hundred events rather than one each.
+                if !self.keep_lease(consumer, holder, position).await? {
+                    // Another worker took over (this one stalled past its lease).
+                    return Ok(());
                 }
             }
         }

@@ -19,7 +19,7 @@ use agora_core::time::Timestamp;
 use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 
 use crate::SqlStore;
-use crate::db::{Arg, Handle, Int};
+use crate::db::{Arg, Backend, Handle, Int};
 use crate::moderation::hold_in;
 use crate::rows::{
     POST_COLUMNS, PostRow, TOPIC_COLUMNS, TOPIC_IN_GROUP_COLUMNS, TopicInGroupRow, TopicRow,
@@ -297,12 +297,24 @@ impl ForumStore for SqlStore {
                 Box::pin(async move {
                     // Taking the next number and bumping the counters in one statement also locks the
                     // topic row, so concurrent replies on PostgreSQL cannot take the same number.
+                    // On PostgreSQL the group's activity time is written by the same statement (a
+                    // round trip less: the reply's event takes one more).
+                    let bump = "UPDATE topics SET post_count = post_count + 1, reply_count = reply_count + 1, \
+                         last_activity_at = $2, first_reply_at = CASE WHEN first_reply_at IS NULL \
+                         AND author_id <> $3 AND $4 THEN $2 ELSE first_reply_at END \
+                         WHERE id = $1 RETURNING post_count, group_id";
+                    let postgres = tx.backend() == Backend::Postgres;
+                    let sql = if postgres {
+                        format!(
+                            "WITH t AS ({bump}), g AS (UPDATE groups SET last_activity_at = $2 \
+                             WHERE id = (SELECT group_id FROM t)) SELECT post_count, group_id FROM t"
+                        )
+                    } else {
+                        bump.to_owned()
+                    };
                     let bumped = tx
                         .one::<Bumped>(
-                            "UPDATE topics SET post_count = post_count + 1, reply_count = reply_count + 1, \
-                             last_activity_at = $2, first_reply_at = CASE WHEN first_reply_at IS NULL \
-                             AND author_id <> $3 AND $4 THEN $2 ELSE first_reply_at END \
-                             WHERE id = $1 RETURNING post_count, group_id",
+                            sql,
                             &[
                                 p.topic_id.0.into(),
                                 p.at.0.into(),
@@ -328,11 +340,13 @@ impl ForumStore for SqlStore {
                         .await?
                         .0;
                     index_post(tx, id, "", &p.body_text).await?;
-                    tx.execute(
-                        "UPDATE groups SET last_activity_at = $2 WHERE id = $1",
-                        &[bumped.group_id.into(), p.at.0.into()],
-                    )
-                    .await?;
+                    if !postgres {
+                        tx.execute(
+                            "UPDATE groups SET last_activity_at = $2 WHERE id = $1",
+                            &[bumped.group_id.into(), p.at.0.into()],
+                        )
+                        .await?;
+                    }
                     match &p.hold {
                         Some(hold) => hold_in(tx, PostId(id), p.author, hold, p.at).await?,
                         // Last: on PostgreSQL the outbox is ordered by a lock held to commit.

@@ -53,7 +53,6 @@ impl Forum<'_> {
         if screened.hold.is_some() {
             return Ok(Posted::Held);
         }
-        self.nudge_worker();
         let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
         Ok(Posted::Published((
             shown(viewer, post, &topic, &group),

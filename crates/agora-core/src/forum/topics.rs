@@ -212,7 +212,6 @@ impl Forum<'_> {
         if screened.hold.is_some() {
             return Ok(Posted::Held);
         }
-        self.nudge_worker();
         Ok(Posted::Published(self.topic(viewer, id, 1, 50).await?))
     }
 

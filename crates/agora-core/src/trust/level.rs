@@ -368,30 +368,45 @@ impl TrustSettings {
     }
 
     /// The level `stats` earn by activity alone (at most `Regular`; `Leader` is given by
-    /// hand).
-    pub fn earned(&self, s: &TrustStats) -> TrustLevel {
+    /// hand), for a member who had earned `held` before. Each level asks only its own
+    /// requirements of a member who holds the level below it: a member at basic who meets
+    /// the member level's is promoted even if the site has since raised the basic level's
+    /// (what the trust page lists as missing is then all that is missing).
+    pub fn earned(&self, held: TrustLevel, s: &TrustStats) -> TrustLevel {
         let k = |knob| self[knob];
-        let tl1 = s.topics_entered >= k(Knob::Tl1TopicsEntered)
-            && s.posts_read >= k(Knob::Tl1PostsRead)
-            && s.read_minutes >= k(Knob::Tl1ReadMinutes);
-        let tl2 = tl1
-            && s.days_visited >= k(Knob::Tl2DaysVisited)
-            && s.topics_entered >= k(Knob::Tl2TopicsEntered)
-            && s.posts_read >= k(Knob::Tl2PostsRead)
-            && s.read_minutes >= k(Knob::Tl2ReadMinutes)
-            && s.topics_replied >= k(Knob::Tl2TopicsReplied);
-        let tl3 = tl2
-            && s.days_visited >= k(Knob::Tl3DaysVisited)
-            && s.topics_entered >= k(Knob::Tl3TopicsEntered)
-            && s.posts_read >= k(Knob::Tl3PostsRead)
-            && s.topics_replied >= k(Knob::Tl3TopicsReplied)
-            && s.posts_written >= k(Knob::Tl3PostsWritten);
-        match (tl1, tl2, tl3) {
-            (_, _, true) => TrustLevel::Regular,
-            (_, true, _) => TrustLevel::Member,
-            (true, _, _) => TrustLevel::Basic,
-            _ => TrustLevel::New,
+        let steps = [
+            (
+                TrustLevel::Basic,
+                s.topics_entered >= k(Knob::Tl1TopicsEntered)
+                    && s.posts_read >= k(Knob::Tl1PostsRead)
+                    && s.read_minutes >= k(Knob::Tl1ReadMinutes),
+            ),
+            (
+                TrustLevel::Member,
+                s.days_visited >= k(Knob::Tl2DaysVisited)
+                    && s.topics_entered >= k(Knob::Tl2TopicsEntered)
+                    && s.posts_read >= k(Knob::Tl2PostsRead)
+                    && s.read_minutes >= k(Knob::Tl2ReadMinutes)
+                    && s.topics_replied >= k(Knob::Tl2TopicsReplied),
+            ),
+            (
+                TrustLevel::Regular,
+                s.days_visited >= k(Knob::Tl3DaysVisited)
+                    && s.topics_entered >= k(Knob::Tl3TopicsEntered)
+                    && s.posts_read >= k(Knob::Tl3PostsRead)
+                    && s.topics_replied >= k(Knob::Tl3TopicsReplied)
+                    && s.posts_written >= k(Knob::Tl3PostsWritten),
+            ),
+        ];
+        let mut level = TrustLevel::New;
+        for (next, met) in steps {
+            if met || held >= next {
+                level = next;
+            } else {
+                break;
+            }
         }
+        level
     }
 
     /// The level a member holds who has `earned` a level (the highest their activity ever
@@ -484,16 +499,47 @@ mod tests {
     #[test]
     fn reading_earns_basic_and_taking_part_earns_member_and_regular() {
         let s = TrustSettings::default();
-        assert_eq!(s.earned(&stats(1, 4, 30, 10, 0, 0)), TrustLevel::New);
-        assert_eq!(s.earned(&stats(1, 5, 30, 10, 0, 0)), TrustLevel::Basic);
-        assert_eq!(s.earned(&stats(15, 20, 100, 60, 2, 5)), TrustLevel::Basic);
-        assert_eq!(s.earned(&stats(15, 20, 100, 60, 3, 5)), TrustLevel::Member);
         assert_eq!(
-            s.earned(&stats(50, 100, 500, 600, 10, 19)),
+            s.earned(TrustLevel::New, &stats(1, 4, 30, 10, 0, 0)),
+            TrustLevel::New
+        );
+        assert_eq!(
+            s.earned(TrustLevel::New, &stats(1, 5, 30, 10, 0, 0)),
+            TrustLevel::Basic
+        );
+        assert_eq!(
+            s.earned(TrustLevel::New, &stats(15, 20, 100, 60, 2, 5)),
+            TrustLevel::Basic
+        );
+        assert_eq!(
+            s.earned(TrustLevel::New, &stats(15, 20, 100, 60, 3, 5)),
             TrustLevel::Member
         );
         assert_eq!(
-            s.earned(&stats(50, 100, 500, 600, 10, 20)),
+            s.earned(TrustLevel::New, &stats(50, 100, 500, 600, 10, 19)),
+            TrustLevel::Member
+        );
+        assert_eq!(
+            s.earned(TrustLevel::New, &stats(50, 100, 500, 600, 10, 20)),
+            TrustLevel::Regular
+        );
+    }
+
+    #[test]
+    fn each_level_asks_its_own_requirements_of_a_member_holding_the_one_below() {
+        let mut s = TrustSettings::default();
+        let member_now = stats(15, 20, 100, 60, 3, 5);
+        // The site raises the basic level's reading after ana earned it.
+        assert!(s.set("tl1_read_minutes", 500).is_some());
+        assert_eq!(s.earned(TrustLevel::New, &member_now), TrustLevel::New);
+        assert_eq!(s.earned(TrustLevel::Basic, &member_now), TrustLevel::Member);
+        let basic = TrustLevel::Basic;
+        assert!(
+            s.missing_for_next(basic, &member_now).is_empty(),
+            "nothing listed as missing, and nothing is"
+        );
+        assert_eq!(
+            s.earned(TrustLevel::Regular, &member_now),
             TrustLevel::Regular
         );
     }
@@ -502,7 +548,7 @@ mod tests {
     fn confirmed_flags_cost_levels_and_bar_regular() {
         let s = TrustSettings::default();
         let mut regular = stats(50, 100, 500, 600, 10, 20);
-        let earned = s.earned(&regular);
+        let earned = s.earned(TrustLevel::New, &regular);
         assert_eq!(s.level(earned, &regular), TrustLevel::Regular);
         regular.confirmed_flags = 1;
         assert_eq!(

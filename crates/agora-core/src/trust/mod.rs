@@ -146,7 +146,7 @@ impl Trust<'_> {
             .now()
             .plus_seconds(-settings[Knob::FlagsWindowDays] * 86_400);
         let stats = self.store.trust_stats(member, since).await?;
-        let earned = state.earned.max(settings.earned(&stats));
+        let earned = state.earned.max(settings.earned(state.earned, &stats));
         let next = TrustState {
             level: settings.level(earned, &stats),
             earned,

@@ -28,6 +28,7 @@ mod proxy;
 mod questions;
 mod sanctions;
 mod schema;
+mod scope_sql;
 mod search;
 mod support;
 mod trust;

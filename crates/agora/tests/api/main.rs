@@ -10,6 +10,7 @@ mod capabilities;
 mod clock;
 mod complaints;
 mod consent;
+mod contracts;
 mod copy;
 mod data;
 mod email;

@@ -1,0 +1,137 @@
+//! Storage contracts: what a store trait promises, checked on the SQL store directly, on
+//! SQLite always and on PostgreSQL when configured (the use-case tests cover the rest through
+//! the application).
+
+use agora_core::store::EventStore as _;
+use agora_core::time::Timestamp;
+
+use crate::support::{TestApp, each_backend};
+
+/// Records an event the way a use case's transaction does (a newer node's type, which
+/// consumers skip).
+async fn record(app: &TestApp, n: i64) {
+    let tx = if app.backend == "postgres" {
+        "pg_current_xact_id()::text::bigint"
+    } else {
+        "0"
+    };
+    app.execute_sql(&format!(
+        "INSERT INTO outbox (stream, name, payload, at, tx) \
+         VALUES ('test:{n}', 'contract', '{{\"type\":\"contract\"}}', {n}, {tx})"
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn the_event_store_keeps_order_positions_and_leases() {
+    each_backend(|app| async move {
+        let store = &app.app.store;
+        let at = |s: i64| Timestamp(s * 1_000_000);
+        let fail = |e: agora_core::StoreError| -> ! { panic!("{e}") };
+        // Nothing recorded: nothing pending, and a new consumer starts at 0.
+        assert!(!store.pending("c").await.unwrap_or_else(|e| fail(e)));
+        assert_eq!(
+            store
+                .claim_consumer("c", "a", at(0), at(60))
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            Some(0)
+        );
+        for n in 1..=3 {
+            record(&app, n).await;
+        }
+        assert!(store.pending("c").await.unwrap_or_else(|e| fail(e)));
+        let events = store.events_after(0, 10).await.unwrap_or_else(|e| fail(e));
+        let stamps: Vec<i64> = events.iter().map(|e| e.at.0).collect();
+        assert_eq!(
+            stamps,
+            [1, 2, 3],
+            "in the order recorded, each once, with its time"
+        );
+        assert!(events.windows(2).all(|w| w[0].id < w[1].id));
+        assert!(
+            events
+                .iter()
+                .all(|e| e.event.is_none() && e.name == "contract")
+        );
+        let first_two = store.events_after(0, 2).await.unwrap_or_else(|e| fail(e));
+        assert_eq!(first_two.len(), 2, "the limit holds");
+        let rest = store
+            .events_after(first_two[1].id, 10)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(
+            rest.iter().map(|e| e.id).collect::<Vec<_>>(),
+            [events[2].id]
+        );
+
+        // One holder at a time.
+        assert_eq!(
+            store
+                .claim_consumer("c", "b", at(10), at(70))
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            None,
+            "held by a until 60"
+        );
+        assert!(
+            !store
+                .advance_consumer("c", "b", events[0].id, at(70))
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+        assert!(
+            store
+                .advance_consumer("c", "a", events[1].id, at(60))
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+        assert!(
+            store.pending("c").await.unwrap_or_else(|e| fail(e)),
+            "one left"
+        );
+        // A lapsed lease passes on, with the position recorded.
+        assert_eq!(
+            store
+                .claim_consumer("c", "b", at(61), at(121))
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            Some(events[1].id)
+        );
+        assert!(
+            !store
+                .advance_consumer("c", "a", events[2].id, at(121))
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            "a lost it"
+        );
+        assert!(
+            store
+                .advance_consumer("c", "b", events[2].id, at(121))
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+        assert!(!store.pending("c").await.unwrap_or_else(|e| fail(e)));
+        // Released: anyone may claim at once; other consumers keep their own positions.
+        store
+            .release_consumer("c", "b")
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(
+            store
+                .claim_consumer("c", "a", at(62), at(122))
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            Some(events[2].id)
+        );
+        assert_eq!(
+            store
+                .claim_consumer("d", "a", at(62), at(122))
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            Some(0)
+        );
+        assert!(store.pending("d").await.unwrap_or_else(|e| fail(e)));
+    })
+    .await;
+}

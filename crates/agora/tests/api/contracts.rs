@@ -22,6 +22,28 @@ async fn record(app: &TestApp, n: i64) {
     .await;
 }
 
+/// Waits until every recorded event is readable: on PostgreSQL an event is read once every
+/// transaction older than its own has finished, in any database of the server (other tests
+/// run side by side).
+async fn settled(app: &TestApp) {
+    if app.backend != "postgres" {
+        return;
+    }
+    for _ in 0..500 {
+        let hidden = app
+            .count_where(
+                "outbox",
+                "tx >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+            )
+            .await;
+        if hidden == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("an older transaction kept the events hidden for five seconds");
+}
+
 #[tokio::test]
 async fn the_event_store_keeps_order_positions_and_leases() {
     each_backend(|app| async move {
@@ -40,6 +62,7 @@ async fn the_event_store_keeps_order_positions_and_leases() {
         for n in 1..=3 {
             record(&app, n).await;
         }
+        settled(&app).await;
         assert!(store.pending("c").await.unwrap_or_else(|e| fail(e)));
         let events = store.events_after(0, 10).await.unwrap_or_else(|e| fail(e));
         let stamps: Vec<i64> = events.iter().map(|e| e.at.0).collect();

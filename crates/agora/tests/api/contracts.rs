@@ -158,3 +158,154 @@ async fn the_event_store_keeps_order_positions_and_leases() {
     })
     .await;
 }
+
+async fn member_id(app: &TestApp, username: &str) -> agora_core::MemberId {
+    use agora_core::store::MemberStore as _;
+    app.app
+        .store
+        .member_by_username(username)
+        .await
+        .ok()
+        .flatten()
+        .map(|m| m.id)
+        .unwrap_or_else(|| panic!("{username} is registered"))
+}
+
+#[tokio::test]
+async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
+    use agora_core::flags::Reported;
+    use agora_core::groups::policy::{Need, scope};
+    use agora_core::store::ModerationStore as _;
+    use agora_core::trust::TrustLevel;
+    use agora_core::{PostId, Viewer};
+    each_backend(|app| async move {
+        let store = &app.app.store;
+        let fail = |e: agora_core::StoreError| -> ! { panic!("{e}") };
+        let admin = app.register("admin").await;
+        for name in ["ana", "ben", "cyd"] {
+            app.register(name).await;
+        }
+        app.set_trust("ben", 2).await;
+        app.create_group(&admin, "club", "public").await;
+        let (_, post) = app.create_topic(&admin, "club", "Rules", "Be kind.").await;
+        let post = Reported::Post(PostId(post));
+        let (ana, ben, cy) = (
+            member_id(&app, "ana").await,
+            member_id(&app, "ben").await,
+            member_id(&app, "cyd").await,
+        );
+        let at = Timestamp(1);
+        let member = TrustLevel::Member;
+
+        // Agreeing reporters are counted once each, from the level asked for.
+        let n = store
+            .insert_report(post, ana, "spam", "", member, at)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(n, 0, "ana is below the member level");
+        let n = store
+            .insert_report(post, ben, "spam", "ads", member, at)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(n, 1);
+        let n = store
+            .insert_report(post, ben, "abuse", "again", member, at)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(n, 1, "a second open report by ben adds nothing");
+        assert_eq!(
+            store
+                .insert_report(post, ana, "spam", "", TrustLevel::New, at)
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            2,
+            "from the lowest level both count"
+        );
+        // A report on a member is the same model, apart from the post's.
+        store
+            .insert_report(
+                Reported::Member(cy),
+                ana,
+                "fake",
+                "bot",
+                TrustLevel::New,
+                at,
+            )
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let everything = scope(&Viewer::guest(), Need::Read);
+        let queue = store
+            .flag_queue(&everything, 10)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(
+            (queue.len(), queue[0].flags, queue[0].reasons.as_str()),
+            (1, 2, "spam")
+        );
+        let members = store
+            .member_flag_queue(10)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(
+            (
+                members.len(),
+                members[0].username.as_str(),
+                members[0].notes.as_str()
+            ),
+            (1, "cyd", "bot")
+        );
+
+        // Resolving closes every open report on the one target, and only there.
+        let closed = store
+            .resolve_reports(post, ana, false, "fine", at, &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(closed, 2);
+        assert_eq!(
+            store
+                .resolve_reports(post, ana, false, "fine", at, &[])
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            0,
+            "nothing left open"
+        );
+        assert!(
+            store
+                .flag_queue(&everything, 10)
+                .await
+                .unwrap_or_else(|e| fail(e))
+                .is_empty()
+        );
+        assert_eq!(
+            store
+                .member_flag_queue(10)
+                .await
+                .unwrap_or_else(|e| fail(e))
+                .len(),
+            1
+        );
+        assert_eq!(
+            store
+                .resolve_reports(Reported::Member(cy), ben, true, "a bot", at, &[])
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            1
+        );
+        // A report names exactly one of a post and a member.
+        assert!(
+            app.try_sql(&format!(
+                "INSERT INTO reports (post_id, member_id, by_id, reason, created_at) \
+                 VALUES ({}, {}, {}, 'spam', 1)",
+                match post {
+                    Reported::Post(p) => p.0,
+                    Reported::Member(_) => 0,
+                },
+                cy.0,
+                ana.0
+            ))
+            .await
+            .is_err()
+        );
+    })
+    .await;
+}

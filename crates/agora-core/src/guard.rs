@@ -90,6 +90,17 @@ impl From<Unmet> for crate::forum::ForumError {
     }
 }
 
+impl From<Unmet> for crate::items::Denied {
+    fn from(u: Unmet) -> Self {
+        match u {
+            Unmet::SignIn => Self::SignInRequired,
+            Unmet::Forbidden(code) => Self::Forbidden(code),
+            // `Needs::check` reads nothing; only the documents' look does.
+            Unmet::Store(_) => Self::NotFound,
+        }
+    }
+}
+
 impl From<Unmet> for crate::groups::GroupError {
     fn from(u: Unmet) -> Self {
         match u {

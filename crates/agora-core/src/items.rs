@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use crate::groups::policy::Access;
-use crate::guard::{Needs, Unmet};
+use crate::guard::Needs;
 use crate::ids::MemberId;
 use crate::viewer::Viewer;
 
@@ -130,11 +130,7 @@ pub fn decide(
     } else {
         Needs::Active
     };
-    let actor = needs.check(viewer).map_err(|unmet| match unmet {
-        Unmet::SignIn => Denied::SignInRequired,
-        Unmet::Forbidden(code) => Denied::Forbidden(code),
-        Unmet::Store(_) => Denied::NotFound,
-    })?;
+    let actor = needs.check(viewer)?;
     let mine = item.author == actor.id;
     match action {
         Action::Read => Ok(()),

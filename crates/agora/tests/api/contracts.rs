@@ -5,7 +5,7 @@
 use agora_core::store::EventStore as _;
 use agora_core::time::Timestamp;
 
-use crate::support::{TestApp, each_backend};
+use crate::support::{TestApp, each_backend, hidden_events, member_id};
 
 /// Records an event the way a use case's transaction does (a newer node's type, which
 /// consumers skip).
@@ -22,21 +22,11 @@ async fn record(app: &TestApp, n: i64) {
     .await;
 }
 
-/// Waits until every recorded event is readable: on PostgreSQL an event is read once every
-/// transaction older than its own has finished, in any database of the server (other tests
-/// run side by side).
+/// Waits until every recorded event is readable (on PostgreSQL, once older transactions of
+/// any test's database have finished).
 async fn settled(app: &TestApp) {
-    if app.backend != "postgres" {
-        return;
-    }
     for _ in 0..500 {
-        let hidden = app
-            .count_where(
-                "outbox",
-                "tx >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-            )
-            .await;
-        if hidden == 0 {
+        if hidden_events(app).await == 0 {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -157,18 +147,6 @@ async fn the_event_store_keeps_order_positions_and_leases() {
         assert!(store.pending("d").await.unwrap_or_else(|e| fail(e)));
     })
     .await;
-}
-
-async fn member_id(app: &TestApp, username: &str) -> agora_core::MemberId {
-    use agora_core::store::MemberStore as _;
-    app.app
-        .store
-        .member_by_username(username)
-        .await
-        .ok()
-        .flatten()
-        .map(|m| m.id)
-        .unwrap_or_else(|| panic!("{username} is registered"))
 }
 
 #[tokio::test]

@@ -8,11 +8,11 @@ use std::collections::BTreeSet;
 
 use agora_core::groups::policy::{Access, Need, Relation, access, scope};
 use agora_core::groups::{GroupRole, Visibility};
-use agora_core::store::{GroupStore as _, MemberStore as _};
+use agora_core::store::GroupStore as _;
 use agora_core::trust::TrustLevel;
 use agora_core::viewer::{Actor, Restriction, SiteRole, Viewer};
 
-use crate::support::{TestApp, each_backend};
+use crate::support::{TestApp, each_backend, member_id};
 
 const RELATIONS: [(&str, Relation); 6] = [
     ("stranger", Relation::Stranger),
@@ -30,16 +30,8 @@ const KINDS: [(&str, Visibility); 3] = [
 ];
 
 async fn viewer(app: &TestApp, username: &str, role: SiteRole) -> Viewer {
-    let member = app
-        .app
-        .store
-        .member_by_username(username)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("{username} is registered"));
     Viewer::member(Actor {
-        id: member.id,
+        id: member_id(app, username).await,
         username: username.into(),
         role,
         verified: true,

@@ -264,15 +264,7 @@ impl TestApp {
                 .await
                 .unwrap_or_else(|e| panic!("the event worker failed: {e}"));
             handled += round;
-            let waiting = if self.backend == "postgres" {
-                self.count_where(
-                    "outbox",
-                    "tx >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-                )
-                .await
-            } else {
-                0
-            };
+            let waiting = hidden_events(self).await;
             if round == 0 && waiting == 0 {
                 break;
             }
@@ -571,6 +563,33 @@ impl TestApp {
         }
         .unwrap_or_else(|e| panic!("counting {table}: {e}"))
     }
+}
+
+/// Events recorded but not yet readable: on PostgreSQL an event is read once every transaction
+/// older than its own has finished, in any database of the server (the tests run side by
+/// side); on SQLite none.
+pub async fn hidden_events(app: &TestApp) -> i64 {
+    if app.backend != "postgres" {
+        return 0;
+    }
+    app.count_where(
+        "outbox",
+        "tx >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+    )
+    .await
+}
+
+/// A registered member's id, from the store.
+pub async fn member_id(app: &TestApp, username: &str) -> agora_core::MemberId {
+    use agora_core::store::MemberStore as _;
+    app.app
+        .store
+        .member_by_username(username)
+        .await
+        .ok()
+        .flatten()
+        .map(|m| m.id)
+        .unwrap_or_else(|| panic!("{username} is registered"))
 }
 
 /// The token of a sign-in or registration response.

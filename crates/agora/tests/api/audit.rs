@@ -156,6 +156,33 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
         assert!(!seen.text.contains("Zephyr"), "{}", seen.text);
         let all = app.get("/api/v1/audit?limit=100", Some(&admin)).await;
         assert!(all.text.contains("Zephyr"), "admins see everything");
+        // Asked by its reference, the secret topic's history is as empty as a topic that
+        // never existed; the admin's is not.
+        for (path, who) in [
+            (format!("/api/v1/audit?target=topic:{secret_topic}"), &ana),
+            (
+                format!("/api/v1/audit?target=topic:{}", secret_topic + 1000),
+                &ana,
+            ),
+        ] {
+            let r = app.get(&path, Some(who)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            assert_eq!(r.body["entries"], serde_json::json!([]), "{path}");
+        }
+        let page = app
+            .page(
+                &format!("/admin/audit?target=topic:{secret_topic}"),
+                Some(&ana),
+            )
+            .await;
+        assert!(!page.text.contains("Zephyr"), "{}", page.text);
+        let r = app
+            .get(
+                &format!("/api/v1/audit?target=topic:{secret_topic}"),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(r.body["entries"][0]["action"], "topic.pin");
 
         // Not even a direct write to the database can change the log.
         let update = "UPDATE audit_log SET detail = 'tampered'";

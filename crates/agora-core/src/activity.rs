@@ -135,7 +135,9 @@ impl Site<'_> {
             None,
             role.as_str().to_owned(),
         );
-        self.store.set_site_role(member.id, role, &audit).await?;
+        self.store
+            .set_site_role(member.id, role, self.now(), &audit)
+            .await?;
         Ok(Member { role, ..member })
     }
 }

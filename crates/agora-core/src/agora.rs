@@ -211,5 +211,5 @@ bounded_modules! {
     /// Ideas: votes, statuses, merges and the changelog. In `ideas.rs`.
     Ideas => ideas, IdeasPort: IdeaStore;
     /// The event worker: consumers of the outbox and what is due by time. In `events.rs`.
-    Events => events, EventsPort: EventStore;
+    Events => events, EventsPort: EventStore + GroupStore + ForumStore;
 }

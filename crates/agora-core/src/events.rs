@@ -31,6 +31,49 @@ pub enum Event {
         group: i64,
         author: i64,
     },
+    /// A published post was edited (its body, or its topic's title).
+    ItemEdited {
+        topic: i64,
+        post: i64,
+        group: i64,
+        author: i64,
+        by: i64,
+    },
+    /// A post was taken from its audience: deleted by its author, hidden by a moderator or by
+    /// members' flags, or pending a legal complaint (`by` is `None` when a guest's complaint
+    /// hid it). An opening post takes its topic along.
+    ItemHidden {
+        topic: i64,
+        post: i64,
+        group: i64,
+        author: i64,
+        by: Option<i64>,
+    },
+    /// A hidden post was given back to its audience.
+    ItemRestored {
+        topic: i64,
+        post: i64,
+        group: i64,
+        author: i64,
+        by: Option<i64>,
+    },
+    /// A topic was pinned or unpinned, locked or unlocked.
+    TopicChanged { topic: i64, group: i64 },
+    /// A group was created.
+    GroupCreated { group: i64 },
+    /// What others see of a member changed: their profile, their site role, or their erasure
+    /// (which may take their posts along).
+    MemberChanged { member: i64 },
+    /// A member was sanctioned (warned, silenced, suspended or banned).
+    MemberSanctioned {
+        member: i64,
+        sanction: i64,
+        kind: String,
+    },
+    /// A sanction was lifted before its end.
+    SanctionLifted { member: i64, sanction: i64 },
+    /// The site's settings changed, or a new version of a legal document was published.
+    SiteChanged { what: String },
     /// An admin sent a bulletin: its mails are to be delivered to the members who opted in.
     BulletinSent { bulletin: i64 },
     /// An answer to a question was accepted (by the asker, a moderator or staff).
@@ -61,7 +104,16 @@ impl Event {
     pub fn stream(&self) -> String {
         match self {
             Event::BulletinSent { bulletin } => format!("bulletin:{bulletin}"),
+            Event::GroupCreated { group } => format!("group:{group}"),
+            Event::MemberChanged { member }
+            | Event::MemberSanctioned { member, .. }
+            | Event::SanctionLifted { member, .. } => format!("member:{member}"),
+            Event::SiteChanged { .. } => "site".to_owned(),
             Event::ItemPublished { topic, .. }
+            | Event::ItemEdited { topic, .. }
+            | Event::ItemHidden { topic, .. }
+            | Event::ItemRestored { topic, .. }
+            | Event::TopicChanged { topic, .. }
             | Event::AnswerAccepted { topic, .. }
             | Event::AnswerUnaccepted { topic, .. }
             | Event::AnswerWaiting { topic, .. }
@@ -79,6 +131,15 @@ impl Event {
         match self {
             Event::BulletinSent { .. } => "bulletin_sent",
             Event::ItemPublished { .. } => "item_published",
+            Event::ItemEdited { .. } => "item_edited",
+            Event::ItemHidden { .. } => "item_hidden",
+            Event::ItemRestored { .. } => "item_restored",
+            Event::TopicChanged { .. } => "topic_changed",
+            Event::GroupCreated { .. } => "group_created",
+            Event::MemberChanged { .. } => "member_changed",
+            Event::MemberSanctioned { .. } => "member_sanctioned",
+            Event::SanctionLifted { .. } => "sanction_lifted",
+            Event::SiteChanged { .. } => "site_changed",
             Event::AnswerAccepted { .. } => "answer_accepted",
             Event::AnswerUnaccepted { .. } => "answer_unaccepted",
             Event::AnswerWaiting { .. } => "answer_waiting",
@@ -90,10 +151,77 @@ impl Event {
         }
     }
 
+    /// Where the change it tells of happened, for those who keep copies of what others see
+    /// (the guest cache): a group (and one of its topics), a topic, everywhere, or nowhere
+    /// anyone else sees.
+    pub fn places(&self) -> Vec<Place> {
+        match self {
+            Event::ItemPublished { topic, group, .. }
+            | Event::ItemEdited { topic, group, .. }
+            | Event::ItemHidden { topic, group, .. }
+            | Event::ItemRestored { topic, group, .. }
+            | Event::TopicChanged { topic, group } => vec![Place::Group {
+                group: *group,
+                topic: Some(*topic),
+            }],
+            Event::GroupCreated { group } => vec![Place::Group {
+                group: *group,
+                topic: None,
+            }],
+            Event::AnswerAccepted { topic, .. }
+            | Event::AnswerUnaccepted { topic, .. }
+            | Event::IdeaVoted { topic, .. }
+            | Event::IdeaUnvoted { topic, .. }
+            | Event::IdeaStatusChanged { topic, .. }
+            | Event::IdeaUnmerged {
+                duplicate: topic, ..
+            } => vec![Place::Topic { topic: *topic }],
+            // The original's page and count change with the duplicate's.
+            Event::IdeaMerged {
+                duplicate,
+                original,
+            } => vec![
+                Place::Topic { topic: *duplicate },
+                Place::Topic { topic: *original },
+            ],
+            Event::MemberChanged { .. }
+            | Event::MemberSanctioned { .. }
+            | Event::SanctionLifted { .. }
+            | Event::SiteChanged { .. } => vec![Place::Everywhere],
+            Event::BulletinSent { .. } | Event::AnswerWaiting { .. } => Vec::new(),
+        }
+    }
+
     /// The event as stored (JSON).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+}
+
+/// Where a change happened (see [`Event::places`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// In a group: one of its items when `topic` is set, else the group itself (new).
+    Group { group: i64, topic: Option<i64> },
+    /// In a topic, whose group is looked up.
+    Topic { topic: i64 },
+    /// Anywhere: a member's name, role or sanctions show beside their posts in every group,
+    /// and the site's settings on every page.
+    Everywhere,
+}
+
+/// What a change may have altered among the pages every guest sees alike, as the group
+/// policy decides for a guest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GuestReach {
+    /// Nothing a guest may see: the change was in a group whose content guests cannot read
+    /// (closed or secret).
+    Nothing,
+    /// The pages of one group guests may see (its page and topic list, and the site-wide lists
+    /// drawn from it) and, if set, of one of its topics.
+    Group { slug: String, topic: Option<i64> },
+    /// Any page.
+    Everything,
 }
 
 /// An event as it was recorded.
@@ -142,6 +270,71 @@ pub(crate) enum Handled {
 }
 
 impl Events<'_> {
+    /// The position of the last event a reader may read now; a reader that starts here reads
+    /// only events recorded from now on (a node's guest cache, which starts empty).
+    pub async fn head(self) -> Result<i64, StoreError> {
+        self.store.head().await
+    }
+
+    /// Up to `limit` events recorded after `position`, in order, for a reader that keeps its
+    /// own position (one per node, unlike the consumers, which share theirs).
+    pub async fn after(self, position: i64, limit: u32) -> Result<Vec<Recorded>, StoreError> {
+        self.store.events_after(position, limit).await
+    }
+
+    /// Up to `limit` events committed after `position` but not yet readable in order by
+    /// [`Events::after`] (PostgreSQL: a transaction older than theirs is still running), for a
+    /// reader that acts on a change as soon as it commits and may see it twice.
+    pub async fn fresh_after(self, position: i64, limit: u32) -> Result<Vec<Recorded>, StoreError> {
+        self.store.fresh_events_after(position, limit).await
+    }
+
+    /// What a change at `place` may have altered among the pages guests see. The group
+    /// policy decides for a guest viewer: a change among items guests may not read reaches
+    /// nothing of theirs, while a new group they may see listed reaches the lists.
+    pub async fn guest_reach(self, place: Place) -> Result<GuestReach, StoreError> {
+        use crate::groups::policy::{Access, Relation, access};
+        let (group, topic) = match place {
+            Place::Everywhere => return Ok(GuestReach::Everything),
+            Place::Group { group, topic } => {
+                let found = self
+                    .store
+                    .group_by_id(crate::ids::GroupId(group), None)
+                    .await?;
+                (found.map(|(g, _)| g), topic)
+            }
+            Place::Topic { topic } => {
+                let found = self
+                    .store
+                    .topic_in_group(crate::ids::TopicId(topic), None)
+                    .await?;
+                (found.map(|(_, g, _)| g), Some(topic))
+            }
+        };
+        let Some(group) = group else {
+            return Ok(GuestReach::Nothing);
+        };
+        let guest = access(
+            &crate::viewer::Viewer::guest(),
+            group.visibility,
+            Relation::Stranger,
+        );
+        // A change among its items matters if guests read them; a new group, if they see it.
+        let needed = if topic.is_some() {
+            Access::Read
+        } else {
+            Access::Listed
+        };
+        Ok(if guest >= needed {
+            GuestReach::Group {
+                slug: group.slug,
+                topic,
+            }
+        } else {
+            GuestReach::Nothing
+        })
+    }
+
     /// Hands every event recorded since each consumer's position to that consumer, for the
     /// consumers no other worker holds; returns how many events were handled. `holder` names
     /// this worker (unique per process).

@@ -104,6 +104,17 @@ pub trait EventStore: Send + Sync {
         now: Timestamp,
         until: Timestamp,
     ) -> Result<Option<i64>, StoreError>;
+    /// The position of the last event readable now (0 if none).
+    async fn head(&self) -> Result<i64, StoreError>;
+    /// Up to `limit` events committed after `position` that are not yet readable in order
+    /// (on PostgreSQL, those of transactions newer than the oldest one still running; none on
+    /// SQLite), for a reader that wants every change as soon as it commits and tolerates
+    /// seeing one twice.
+    async fn fresh_events_after(
+        &self,
+        position: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::events::Recorded>, StoreError>;
     /// Up to `limit` events recorded after `position`, in order.
     async fn events_after(
         &self,
@@ -179,6 +190,7 @@ pub trait MemberStore: Send + Sync {
         &self,
         id: MemberId,
         role: SiteRole,
+        at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError>;
     async fn count_members(&self) -> Result<i64, StoreError>;
@@ -224,11 +236,12 @@ pub trait MemberStore: Send + Sync {
     /// Every stored site setting as (key, value).
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
-    /// Writes several settings in one transaction.
-    /// Stores settings, with `audit` in the same transaction.
+    /// Stores settings an admin changed, with `audit` and a `SiteChanged` event in the same
+    /// transaction.
     async fn put_settings(
         &self,
         pairs: &[(String, String)],
+        at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError>;
 }
@@ -657,6 +670,7 @@ pub trait ForumStore: Send + Sync {
         &self,
         id: TopicId,
         flags: TopicFlags,
+        at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError>;
 

@@ -120,7 +120,7 @@ async fn open(
     at: Timestamp,
 ) -> Result<(), StoreError> {
     if let Some(post) = post {
-        mark_deleted(tx, PostId(post), true, by, at).await?;
+        mark_deleted(tx, PostId(post), true, by, at, false).await?;
     }
     event(
         tx,
@@ -354,7 +354,7 @@ impl CaseStore for SqlStore {
                     if status == CaseStatus::Restored
                         && let Some(post) = load(tx, case).await?.and_then(|c| c.post_id)
                     {
-                        mark_deleted(tx, post, false, Some(actor), at).await?;
+                        mark_deleted(tx, post, false, Some(actor), at, false).await?;
                     }
                     crate::audit::record(tx, &audit).await?;
                     Ok(true)

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 
 use agora_core::audit::NewAuditEntry;
 use agora_core::consent::{ConsentRecord, Document};
+use agora_core::events::Event;
 use agora_core::store::ConsentStore;
 use agora_core::time::Timestamp;
 use agora_core::{MemberId, StoreError};
@@ -97,6 +98,10 @@ impl ConsentStore for SqlStore {
                         })
                         .collect();
                     crate::audit::record(tx, &audit).await?;
+                    let published = Event::SiteChanged {
+                        what: format!("document:{kind}"),
+                    };
+                    crate::events::record(tx, at, &[published]).await?;
                     Ok(Document {
                         kind: kind.to_owned(),
                         version: next,

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 
 use agora_core::audit::NewAuditEntry;
+use agora_core::events::Event;
 use agora_core::members::data::{
     AccountRecord, ComplaintRecord, FORMER_MEMBER, FlagRecord, InvitationRecord, MemberArchive,
     MembershipRecord, PostRecord, ReadingRecord, RequestRecord, SessionRecord, erased_username,
@@ -333,6 +334,8 @@ impl MemberDataStore for SqlStore {
                     )
                     .await?;
                     crate::audit::record(tx, &audit).await?;
+                    let erased = Event::MemberChanged { member: id };
+                    crate::events::record(tx, at, &[erased]).await?;
                     Ok(())
                 })
             })

@@ -127,6 +127,50 @@ impl EventStore for SqlStore {
             .await
     }
 
+    async fn head(&self) -> Result<i64, StoreError> {
+        let mut db = self.pools.read().await?;
+        // The last event in reading order among those readable now (see `unread`).
+        let finished = match db.backend() {
+            Backend::Sqlite => "",
+            Backend::Postgres => {
+                "WHERE o.tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
+            }
+        };
+        let last = db
+            .optional::<Int>(
+                format!(
+                    "SELECT o.id FROM outbox o {finished}ORDER BY o.tx DESC, o.id DESC LIMIT 1"
+                ),
+                &[],
+            )
+            .await?;
+        Ok(last.map_or(0, |i| i.0))
+    }
+
+    async fn fresh_events_after(
+        &self,
+        position: i64,
+        limit: u32,
+    ) -> Result<Vec<Recorded>, StoreError> {
+        let mut db = self.pools.read().await?;
+        if db.backend() == Backend::Sqlite {
+            return Ok(Vec::new());
+        }
+        let rows = db
+            .all::<EventRow>(
+                "SELECT o.id, o.at, o.name, o.payload FROM outbox o \
+                 WHERE (o.tx, o.id) > (COALESCE((SELECT p.tx FROM outbox p WHERE p.id = $1), 0), $1) \
+                 AND o.tx >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
+                 ORDER BY o.tx, o.id LIMIT $2",
+                &[position.into(), i64::from(limit).into()],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Recorded::parse(r.id, Timestamp(r.at), r.name, &r.payload))
+            .collect())
+    }
+
     async fn events_after(&self, position: i64, limit: u32) -> Result<Vec<Recorded>, StoreError> {
         let mut db = self.pools.read().await?;
         let rows = db

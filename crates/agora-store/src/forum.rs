@@ -44,17 +44,21 @@ async fn write_tags(tx: &mut Handle, topic: i64, tags: &[String]) -> Result<(), 
 }
 
 /// Soft-deletes or restores a post inside a transaction (an opening post takes its topic
-/// along), keeping the counters in step. Nothing happens if it already is so.
+/// along), keeping the counters in step, and records `ItemHidden` or `ItemRestored` unless
+/// `quiet` (a post held before it was ever published, or approved, which is published).
+/// Nothing happens if it already is so.
 pub(crate) async fn mark_deleted(
     tx: &mut Handle,
     id: PostId,
     deleted: bool,
     by: Option<MemberId>,
     at: Timestamp,
+    quiet: bool,
 ) -> Result<(), StoreError> {
     let current = tx
         .one::<PostState>(
-            "SELECT topic_id, number, deleted, body_markdown, revision_count FROM posts WHERE id = $1",
+            "SELECT topic_id, group_id, author_id, number, deleted, body_markdown, revision_count \
+             FROM posts WHERE id = $1",
             &[id.0.into()],
         )
         .await?;
@@ -91,7 +95,30 @@ pub(crate) async fn mark_deleted(
         )
         .await?;
     }
-    Ok(())
+    if quiet {
+        return Ok(());
+    }
+    let (topic, post, group, author) =
+        (current.topic_id, id.0, current.group_id, current.author_id);
+    let by = by.map(|b| b.0);
+    let event = if deleted {
+        Event::ItemHidden {
+            topic,
+            post,
+            group,
+            author,
+            by,
+        }
+    } else {
+        Event::ItemRestored {
+            topic,
+            post,
+            group,
+            author,
+            by,
+        }
+    };
+    crate::events::record(tx, at, &[event]).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -103,6 +130,8 @@ struct Bumped {
 #[derive(sqlx::FromRow)]
 struct PostState {
     topic_id: i64,
+    group_id: i64,
+    author_id: i64,
     number: i64,
     deleted: bool,
     body_markdown: String,
@@ -173,9 +202,8 @@ impl ForumStore for SqlStore {
                     )
                     .await?;
                     match &t.hold {
-                        Some(hold) => hold_in(tx, PostId(post), t.author, hold, t.at).await?,
-                        // Last: on PostgreSQL the outbox is ordered by a lock held to commit.
-                        None => {
+                        Some(hold) => hold_in(tx, PostId(post), t.author, hold, t.at, false).await?,
+                                                None => {
                             let published = Event::ItemPublished {
                                 topic,
                                 post,
@@ -263,6 +291,7 @@ impl ForumStore for SqlStore {
         &self,
         id: TopicId,
         flags: TopicFlags,
+        at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError> {
         let audit = audit.to_vec();
@@ -283,6 +312,12 @@ impl ForumStore for SqlStore {
                         )
                         .await?;
                     }
+                    let group = tx
+                        .one::<Int>("SELECT group_id FROM topics WHERE id = $1", &[id.0.into()])
+                        .await?
+                        .0;
+                    let changed = Event::TopicChanged { topic: id.0, group };
+                    crate::events::record(tx, at, &[changed]).await?;
                     crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })
@@ -348,9 +383,8 @@ impl ForumStore for SqlStore {
                         .await?;
                     }
                     match &p.hold {
-                        Some(hold) => hold_in(tx, PostId(id), p.author, hold, p.at).await?,
-                        // Last: on PostgreSQL the outbox is ordered by a lock held to commit.
-                        None => {
+                        Some(hold) => hold_in(tx, PostId(id), p.author, hold, p.at, false).await?,
+                                                None => {
                             let published = Event::ItemPublished {
                                 topic: p.topic_id.0,
                                 post: id,
@@ -405,7 +439,8 @@ impl ForumStore for SqlStore {
                 Box::pin(async move {
                     let current = tx
                         .one::<PostState>(
-                            "SELECT topic_id, number, deleted, body_markdown, revision_count FROM posts WHERE id = $1",
+                            "SELECT topic_id, group_id, author_id, number, deleted, body_markdown, revision_count \
+             FROM posts WHERE id = $1",
                             &[e.post_id.0.into()],
                         )
                         .await?;
@@ -463,8 +498,22 @@ impl ForumStore for SqlStore {
                         write_tags(tx, current.topic_id, tags).await?;
                     }
                     index_post(tx, e.post_id.0, &title, &e.body_text).await?;
-                    if let Some(hold) = &e.hold {
-                        hold_in(tx, e.post_id, e.editor, hold, e.at).await?;
+                    match &e.hold {
+                        Some(hold) => {
+                            hold_in(tx, e.post_id, e.editor, hold, e.at, !current.deleted).await?
+                        }
+                        // A hidden post's edit shows nobody anything new.
+                        None if !current.deleted => {
+                            let edited = Event::ItemEdited {
+                                topic: current.topic_id,
+                                post: e.post_id.0,
+                                group: current.group_id,
+                                author: current.author_id,
+                                by: e.editor.0,
+                            };
+                            crate::events::record(tx, e.at, &[edited]).await?;
+                        }
+                        None => {}
                     }
                     crate::audit::record(tx, &audit).await?;
                     Ok(())
@@ -511,7 +560,7 @@ impl ForumStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
-                    mark_deleted(tx, id, deleted, Some(by), at).await?;
+                    mark_deleted(tx, id, deleted, Some(by), at, false).await?;
                     crate::audit::record(tx, &audit).await
                 })
             })

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 
 use agora_core::audit::NewAuditEntry;
+use agora_core::events::Event;
 use agora_core::groups::policy::{Relation, Scope};
 use agora_core::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
 use agora_core::paging::NameCursor;
@@ -121,6 +122,8 @@ impl GroupStore for SqlStore {
                         .await?;
                     let id = GroupId(id.0);
                     add_membership(tx, id, g.owner, GroupRole::Owner, g.at).await?;
+                    let created = Event::GroupCreated { group: id.0 };
+                    crate::events::record(tx, g.at, &[created]).await?;
                     Ok(id)
                 })
             })

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use async_trait::async_trait;
 
 use agora_core::audit::NewAuditEntry;
+use agora_core::events::Event;
 use agora_core::members::{Credentials, Member, NewMember, NewSignup, SessionKind};
 use agora_core::store::{MemberStore, SessionActor, WindowCount};
 use agora_core::time::Timestamp;
@@ -239,7 +240,8 @@ impl MemberStore for SqlStore {
             ],
         )
         .await?;
-                    Ok(())
+                    let changed = Event::MemberChanged { member: id.0 };
+                    crate::events::record(tx, at, &[changed]).await
                 })
             })
             .await
@@ -249,6 +251,7 @@ impl MemberStore for SqlStore {
         &self,
         id: MemberId,
         role: SiteRole,
+        at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError> {
         let audit = audit.to_vec();
@@ -260,6 +263,8 @@ impl MemberStore for SqlStore {
                         &[role.as_str().into(), id.0.into()],
                     )
                     .await?;
+                    let changed = Event::MemberChanged { member: id.0 };
+                    crate::events::record(tx, at, &[changed]).await?;
                     crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })
@@ -439,13 +444,16 @@ impl MemberStore for SqlStore {
     }
 
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.put_settings(&[(key.to_owned(), value.to_owned())], &[])
+        let pairs = [(key.to_owned(), value.to_owned())];
+        self.pools
+            .write(move |tx| Box::pin(async move { write_settings(tx, &pairs).await }))
             .await
     }
 
     async fn put_settings(
         &self,
         pairs: &[(String, String)],
+        at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError> {
         let audit = audit.to_vec();
@@ -453,14 +461,11 @@ impl MemberStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
-                    for (key, value) in &pairs {
-                        tx.execute(
-                            "INSERT INTO settings (key, value) VALUES ($1, $2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                            &[key.into(), value.into()],
-                        )
-                        .await?;
-                    }
+                    write_settings(tx, &pairs).await?;
+                    let changed = Event::SiteChanged {
+                        what: "settings".into(),
+                    };
+                    crate::events::record(tx, at, &[changed]).await?;
                     crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })
@@ -591,4 +596,16 @@ impl agora_core::store::EmailTokenStore for SqlStore {
             .await?
             .map(Member::from))
     }
+}
+
+async fn write_settings(tx: &mut Handle, pairs: &[(String, String)]) -> Result<(), StoreError> {
+    for (key, value) in pairs {
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[key.into(), value.into()],
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -19,13 +19,15 @@ use crate::forum::mark_deleted;
 use crate::scope::group_filter;
 
 /// Hides a post the system held and queues it for the moderators, inside the transaction
-/// that wrote it.
+/// that wrote it; `was_published` if its audience saw it before (an edit held for review), so
+/// that its hiding is recorded.
 pub(crate) async fn hold_in(
     tx: &mut Handle,
     post: PostId,
     author: MemberId,
     hold: &Hold,
     at: Timestamp,
+    was_published: bool,
 ) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO reports (post_id, by_id, reason, note, created_at, source) \
@@ -55,7 +57,7 @@ pub(crate) async fn hold_in(
         ],
     )
     .await?;
-    mark_deleted(tx, post, true, Some(author), at).await
+    mark_deleted(tx, post, true, Some(author), at, !was_published).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -266,7 +268,7 @@ impl ModerationStore for SqlStore {
                         .await?;
                     if n > 0 {
                         if let Reported::Post(post) = target {
-                            mark_deleted(tx, post, upheld, Some(by), at).await?;
+                            mark_deleted(tx, post, upheld, Some(by), at, approved.is_some()).await?;
                         }
                         crate::audit::record(tx, &audit).await?;
                         if let Some(published) = approved {

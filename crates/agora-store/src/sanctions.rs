@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 
 use agora_core::audit::NewAuditEntry;
+use agora_core::events::Event;
 use agora_core::sanctions::{Appeal, NewSanction, Sanction, SanctionKind};
 use agora_core::store::SanctionStore;
 use agora_core::time::Timestamp;
@@ -77,6 +78,12 @@ impl SanctionStore for SqlStore {
             )
             .await?
             .0;
+                    let sanctioned = Event::MemberSanctioned {
+                        member: s.member.0,
+                        sanction: id,
+                        kind: s.kind.as_str().into(),
+                    };
+                    crate::events::record(tx, s.starts_at, &[sanctioned]).await?;
                     crate::audit::record(tx, &audit).await?;
                     Ok(Sanction {
                         id,
@@ -110,6 +117,15 @@ impl SanctionStore for SqlStore {
                         )
                         .await?;
                     if n > 0 {
+                        let member = tx
+                            .one::<Int>("SELECT member_id FROM sanctions WHERE id = $1", &[id.into()])
+                            .await?
+                            .0;
+                        let lifted = Event::SanctionLifted {
+                            member,
+                            sanction: id,
+                        };
+                        crate::events::record(tx, at, &[lifted]).await?;
                         crate::audit::record(tx, &audit).await?;
                     }
                     Ok(n > 0)

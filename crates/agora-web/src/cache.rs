@@ -8,15 +8,24 @@
 //! see depends on it: the visibility policy decided the page when it was rendered for the
 //! first guest, and every guest is the same viewer.
 //!
-//! Staleness is bounded twice: an entry lives `guest_cache_secs` (a new reply reaches guests on
-//! other nodes within that time), and every request that may change what guests see (any
-//! method but `GET`/`HEAD` except a markdown preview and signing in or out, and the few `GET`
-//! links that confirm something) empties this node's cache at once. A page rendered while such a change was under way is not stored, so a
-//! hidden post or a group made secret never comes back from the cache on the node that made
-//! the change. Memory is bounded by `MAX_BYTES`.
+//! Staleness is bounded twice. An entry lives `guest_cache_secs`. And the cache follows the
+//! outbox of domain events: each event says where its change happened ([`Event::places`]),
+//! the core's group policy says what of that a guest may see ([`GuestReach`]), and only the
+//! entries showing it are dropped: a reply in a public group drops its topic, its group's
+//! pages and the site-wide lists, and nothing else; a reply in a closed or secret group, a
+//! markdown preview, a flag or a vote in a private board drops nothing. A member's name,
+//! sanctions or erasure and the site's settings drop everything. The node that made a change
+//! reads the outbox before it answers (so its own guests never see the old state after the
+//! change's response), and every node reads it every `FOLLOW_EVERY` for changes made
+//! elsewhere. A page rendered while a change to what it shows was under way is not stored, so
+//! a hidden post never comes back from the cache. Counters no event tells of (a member who
+//! joins a group) lag by at most `guest_cache_secs`. Memory is bounded by `MAX_BYTES`.
+//!
+//! [`Event::places`]: agora_core::events::Event::places
+//! [`GuestReach`]: agora_core::events::GuestReach
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,6 +34,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use agora_core::Agora;
+use agora_core::events::{GuestReach, Place};
 
 use crate::extract::SESSION_COOKIE;
 use crate::state::AppState;
@@ -37,9 +49,63 @@ pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 const MAX_ENTRY_BYTES: usize = 512 * 1024;
 /// Tells an operator (and the tests) whether an answer came from the cache.
 pub const CACHE_HEADER: &str = "x-agora-cache";
+/// How often a node reads the outbox for changes made by other nodes.
+pub const FOLLOW_EVERY: Duration = Duration::from_millis(500);
+/// Events read from the outbox at once.
+const FOLLOW_BATCH: u32 = 500;
+/// Past this many remembered evictions (or places), the memory is reset.
+const MAX_REMEMBERED: usize = 10_000;
+
+/// What a cached page shows, so that a change drops exactly the pages that show it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Shows {
+    /// The site-wide lists: the landing page, the groups directory, the sitemap.
+    Lists,
+    /// A member's profile, with their latest posts.
+    Profiles,
+    /// One group's page and topic list.
+    Group(String),
+    /// One topic.
+    Topic(i64),
+    /// The site's documents.
+    Site,
+}
+
+impl Shows {
+    /// What the page at a cacheable `path` shows.
+    fn of(path: &str) -> Option<Self> {
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        Some(match segments.as_slice() {
+            [""] | ["about"] | ["groups"] | ["sitemap.xml"] | ["api", "v1", "groups"] => {
+                Shows::Lists
+            }
+            ["g", slug]
+            | ["api", "v1", "groups", slug]
+            | ["api", "v1", "groups", slug, "topics"] => Shows::Group((*slug).to_owned()),
+            ["t", id, _] | ["api", "v1", "topics", id] => Shows::Topic(id.parse().ok()?),
+            ["u", _] => Shows::Profiles,
+            ["legal", _] => Shows::Site,
+            _ => return None,
+        })
+    }
+
+    /// The pages a change of this reach drops (`None`: all of them).
+    fn reached(reach: &GuestReach) -> Option<Vec<Shows>> {
+        match reach {
+            GuestReach::Nothing => Some(Vec::new()),
+            GuestReach::Group { slug, topic } => {
+                let mut shows = vec![Shows::Lists, Shows::Profiles, Shows::Group(slug.clone())];
+                shows.extend(topic.map(Shows::Topic));
+                Some(shows)
+            }
+            GuestReach::Everything => None,
+        }
+    }
+}
 
 struct Entry {
     stored: Instant,
+    shows: Shows,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -48,14 +114,32 @@ struct Entry {
 struct Inner {
     entries: HashMap<String, Entry>,
     bytes: usize,
+    /// The generation at which pages showing each thing were last dropped.
+    dropped: HashMap<Shows, u64>,
+    /// Pages rendered before this generation are not stored (everything was dropped).
+    floor: u64,
+}
+
+/// Where this node stands in the outbox.
+#[derive(Default)]
+struct Follower {
+    /// The last event read in order (`None` until the first reading), and the events past it
+    /// already acted on because they committed before an older transaction did.
+    position: tokio::sync::Mutex<Option<(i64, HashSet<i64>)>>,
+    /// Set by every request that asks for a reading; the reader reads again while it is set.
+    again: AtomicBool,
+    /// What a guest may see of each place, as the policy decided (groups and topics do not
+    /// change audience; an event that reaches everything resets it).
+    reach: Mutex<HashMap<Place, GuestReach>>,
 }
 
 /// The cache of one node.
 #[derive(Clone, Default)]
 pub struct GuestCache {
     inner: Arc<Mutex<Inner>>,
-    /// Bumped by every request that may change what guests see.
+    /// Bumped by every drop: a page rendered across one is checked before it is stored.
     generation: Arc<AtomicU64>,
+    follower: Arc<Follower>,
 }
 
 impl GuestCache {
@@ -65,17 +149,21 @@ impl GuestCache {
         (e.stored.elapsed() < ttl).then(|| (e.headers.clone(), e.body.clone()))
     }
 
+    /// Keeps a page rendered from `generation` on, unless what it shows was dropped since.
     fn put(&self, key: String, generation: u64, headers: HeaderMap, body: Bytes, ttl: Duration) {
+        let Some(shows) = Shows::of(key.split('?').next().unwrap_or_default()) else {
+            return;
+        };
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
-        // Checked under the lock that `invalidate` also takes: a page rendered while a change
-        // was under way is never stored after that change emptied the cache.
-        if self.generation.load(Ordering::SeqCst) != generation {
+        // Checked under the lock that `drop_shown` also takes: a page rendered while a change
+        // to what it shows was under way is never stored after that change dropped the rest.
+        if generation < inner.floor || inner.dropped.get(&shows).is_some_and(|&g| g > generation) {
             return;
         }
         if inner.bytes + body.len() > MAX_BYTES {
-            let Inner { entries, bytes } = &mut *inner;
+            let Inner { entries, bytes, .. } = &mut *inner;
             entries.retain(|_, e| {
                 let keep = e.stored.elapsed() < ttl;
                 if !keep {
@@ -90,6 +178,7 @@ impl GuestCache {
         inner.bytes += body.len();
         let entry = Entry {
             stored: Instant::now(),
+            shows,
             headers,
             body,
         };
@@ -98,26 +187,178 @@ impl GuestCache {
         }
     }
 
-    /// Forgets everything: something guests may see has changed, or is about to.
-    fn invalidate(&self) {
-        if let Ok(mut inner) = self.inner.lock() {
-            self.generation.fetch_add(1, Ordering::SeqCst);
-            inner.entries.clear();
-            inner.bytes = 0;
+    /// Drops the pages that show any of `shows`, or every page if `None`.
+    fn drop_shown(&self, shows: Option<&[Shows]>) {
+        if shows.is_some_and(<[Shows]>::is_empty) {
+            return;
+        }
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let Inner {
+            entries,
+            bytes,
+            dropped,
+            floor,
+        } = &mut *inner;
+        match shows {
+            Some(shows) if dropped.len() < MAX_REMEMBERED => {
+                for s in shows {
+                    dropped.insert(s.clone(), generation);
+                }
+                entries.retain(|_, e| {
+                    let keep = !shows.contains(&e.shows);
+                    if !keep {
+                        *bytes -= e.body.len();
+                    }
+                    keep
+                });
+            }
+            _ => {
+                *floor = generation;
+                dropped.clear();
+                entries.clear();
+                *bytes = 0;
+            }
+        }
+    }
+
+    /// Reads the outbox from this node's position and drops what its events reached. If
+    /// another reading is under way, asks it to read once more and returns at once.
+    pub async fn catch_up(&self, agora: &Agora) {
+        let follower = &self.follower;
+        follower.again.store(true, Ordering::SeqCst);
+        loop {
+            {
+                let Ok(mut position) = follower.position.try_lock() else {
+                    return;
+                };
+                while follower.again.swap(false, Ordering::SeqCst) {
+                    if let Err(e) = self.read_outbox(agora, &mut position).await {
+                        // What changed is unknown: everything may have.
+                        tracing::warn!(error = %e, "the guest cache could not read the outbox");
+                        self.drop_shown(None);
+                    }
+                }
+            }
+            // A request that asked while the reading above ended found the lock taken.
+            if !follower.again.load(Ordering::SeqCst) {
+                return;
+            }
+        }
+    }
+
+    /// Acts on the events past `position`: first those readable in order (moving the
+    /// position), then those committed past them (on PostgreSQL, behind a transaction still
+    /// running), remembered so that each is acted on once.
+    async fn read_outbox(
+        &self,
+        agora: &Agora,
+        position: &mut Option<(i64, HashSet<i64>)>,
+    ) -> Result<(), agora_core::StoreError> {
+        let Some((at, applied)) = position else {
+            // The first reading: what was stored before it may predate any event read now.
+            let head = agora.events().head().await?;
+            self.drop_shown(None);
+            *position = Some((head, HashSet::new()));
+            return Ok(());
+        };
+        loop {
+            let events = agora.events().after(*at, FOLLOW_BATCH).await?;
+            let Some(last) = events.last().map(|r| r.id) else {
+                break;
+            };
+            for recorded in &events {
+                if !applied.remove(&recorded.id) {
+                    self.apply(agora, recorded).await?;
+                }
+            }
+            *at = last;
+        }
+        for recorded in agora.events().fresh_after(*at, FOLLOW_BATCH).await? {
+            if applied.len() >= MAX_REMEMBERED {
+                // Acting on an event twice costs a few pages; remembering forever, memory.
+                applied.clear();
+            }
+            if applied.insert(recorded.id) {
+                self.apply(agora, &recorded).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Drops what one event reached.
+    async fn apply(
+        &self,
+        agora: &Agora,
+        recorded: &agora_core::events::Recorded,
+    ) -> Result<(), agora_core::StoreError> {
+        let Some(event) = &recorded.event else {
+            return Ok(());
+        };
+        for place in event.places() {
+            let reach = self.reach(agora, place).await?;
+            self.drop_shown(Shows::reached(&reach).as_deref());
+        }
+        Ok(())
+    }
+
+    /// What a guest may see of `place`, remembered.
+    async fn reach(
+        &self,
+        agora: &Agora,
+        place: Place,
+    ) -> Result<GuestReach, agora_core::StoreError> {
+        if let Some(known) = self
+            .follower
+            .reach
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&place).cloned())
+        {
+            return Ok(known);
+        }
+        let reach = agora.events().guest_reach(place).await?;
+        if let Ok(mut known) = self.follower.reach.lock() {
+            if reach == GuestReach::Everything || known.len() >= MAX_REMEMBERED {
+                known.clear();
+            }
+            if reach != GuestReach::Everything {
+                known.insert(place, reach.clone());
+            }
+        }
+        Ok(reach)
+    }
+
+    /// Reads the outbox every `FOLLOW_EVERY` until `stop` completes: changes made through
+    /// other nodes (or `agora` commands) reach this node's guests within that time.
+    pub async fn follow(self, agora: Agora, stop: impl std::future::Future<Output = ()>) {
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                () = &mut stop => return,
+                () = self.catch_up(&agora) => {}
+            }
+            tokio::select! {
+                () = &mut stop => return,
+                () = tokio::time::sleep(FOLLOW_EVERY) => {}
+            }
         }
     }
 }
 
-/// The middleware: serves guests from the cache, fills it, and empties it on changes.
+/// The middleware: serves guests from the cache, fills it, and reads the outbox after changes.
 pub async fn guest_cache(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let ttl = Duration::from_secs(state.config.guest_cache_secs);
     let cache = &state.guest_cache;
     if changes_things(req.method(), req.uri().path()) {
-        // Before (no guest starts rendering the old state after this) and after (a guest who
-        // started meanwhile does not store it).
-        cache.invalidate();
         let res = next.run(req).await;
-        cache.invalidate();
+        if !ttl.is_zero() {
+            // Before answering: this node's guests never see the old state after the change's
+            // response (this runs to its end even if the client hangs up: `finish.rs`).
+            cache.catch_up(&state.agora).await;
+        }
         return res;
     }
     if ttl.is_zero()
@@ -271,25 +512,59 @@ mod tests {
     }
 
     #[test]
-    fn a_change_during_rendering_keeps_the_page_out() {
+    fn a_change_drops_only_the_pages_that_show_it() {
         let cache = GuestCache::default();
         let ttl = Duration::from_secs(5);
-        let before = cache.generation.load(Ordering::SeqCst);
-        cache.invalidate();
-        cache.put(
-            "/".into(),
-            before,
-            HeaderMap::new(),
-            Bytes::from("old"),
-            ttl,
-        );
-        assert!(cache.get("/", ttl).is_none());
-        let now = cache.generation.load(Ordering::SeqCst);
-        cache.put("/".into(), now, HeaderMap::new(), Bytes::from("new"), ttl);
-        assert_eq!(
-            cache.get("/", ttl).map(|(_, b)| b),
-            Some(Bytes::from("new"))
-        );
-        assert!(cache.get("/", Duration::ZERO).is_none());
+        let put = |key: &str, generation: u64| {
+            cache.put(
+                key.into(),
+                generation,
+                HeaderMap::new(),
+                Bytes::from(key.to_owned()),
+                ttl,
+            );
+        };
+        let start = cache.generation.load(Ordering::SeqCst);
+        for key in [
+            "/",
+            "/g/open",
+            "/g/other",
+            "/t/1/a",
+            "/t/2/b",
+            "/u/mara",
+            "/legal/terms",
+        ] {
+            put(key, start);
+        }
+        let reach = GuestReach::Group {
+            slug: "open".into(),
+            topic: Some(1),
+        };
+        cache.drop_shown(Shows::reached(&reach).as_deref());
+        let kept = |key: &str| cache.get(key, ttl).is_some();
+        for key in ["/", "/g/open", "/t/1/a", "/u/mara"] {
+            assert!(!kept(key), "{key} shows the change");
+        }
+        for key in ["/g/other", "/t/2/b", "/legal/terms"] {
+            assert!(kept(key), "{key} does not");
+        }
+
+        // A page of topic 1 rendered while the change was under way is not stored; one of
+        // topic 2 is, and so is topic 1's once rendered after the change.
+        put("/t/1/a", start);
+        assert!(!kept("/t/1/a"));
+        put("/t/2/b?page=2", start);
+        assert!(kept("/t/2/b?page=2"));
+        put("/t/1/a", cache.generation.load(Ordering::SeqCst));
+        assert!(kept("/t/1/a"));
+
+        // Nothing a guest sees: nothing dropped. Everything: all of it.
+        cache.drop_shown(Shows::reached(&GuestReach::Nothing).as_deref());
+        assert!(kept("/g/other"));
+        cache.drop_shown(Shows::reached(&GuestReach::Everything).as_deref());
+        assert!(!kept("/g/other") && !kept("/legal/terms"));
+        put("/g/other", start);
+        assert!(!kept("/g/other"), "rendered before everything was dropped");
+        assert!(cache.get("/t/1/a", Duration::ZERO).is_none());
     }
 }

@@ -10,7 +10,7 @@ use agora_core::mail::Mailer;
 use agora_core::members::PasswordHasher;
 use agora_core::{Agora, AgoraConfig};
 use agora_store::SqlStore;
-use agora_web::{AppState, WebConfig};
+use agora_web::{AppState, GuestCache, WebConfig};
 
 /// An opened application: the store and the core on it.
 #[derive(Clone)]
@@ -52,12 +52,18 @@ pub fn mailer(settings: &crate::config::Settings) -> anyhow::Result<Arc<dyn Mail
 }
 
 impl App {
-    /// The router serving this application.
+    /// The router serving this application, with a guest cache of its own.
     pub fn router(&self, web: WebConfig) -> axum::Router {
+        self.router_with(web, GuestCache::default())
+    }
+
+    /// The router serving this application with `guest_cache`, which `GuestCache::follow`
+    /// keeps in step with changes made through other nodes.
+    pub fn router_with(&self, web: WebConfig, guest_cache: GuestCache) -> axum::Router {
         agora_web::router(AppState {
             agora: self.agora.clone(),
             config: web,
-            guest_cache: Default::default(),
+            guest_cache,
         })
     }
 }

@@ -341,6 +341,7 @@ async fn load_topic(
                     pinned: Some(t.pinned),
                     locked: Some(t.locked),
                 },
+                opened,
                 &[],
             )
             .await?;

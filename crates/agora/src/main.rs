@@ -320,14 +320,19 @@ async fn serve(
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
     let addr = listener.local_addr()?;
-    let router = app.router(WebConfig {
-        public_url: settings.public_url.clone(),
-        public_url_set: settings.public_url_set,
-        trusted_proxies: settings.trusted_proxies.clone(),
-        media_dir: Some(settings.media_dir()),
-        signup_min_secs: 3,
-        guest_cache_secs: settings.guest_cache_secs,
-    });
+    let guest_cache = agora_web::GuestCache::default();
+    let follows = settings.guest_cache_secs > 0;
+    let router = app.router_with(
+        WebConfig {
+            public_url: settings.public_url.clone(),
+            public_url_set: settings.public_url_set,
+            trusted_proxies: settings.trusted_proxies.clone(),
+            media_dir: Some(settings.media_dir()),
+            signup_min_secs: 3,
+            guest_cache_secs: settings.guest_cache_secs,
+        },
+        guest_cache.clone(),
+    );
     let site = app.agora.site().site_settings().await?;
     println!(
         "agora is serving {} at http://{addr} ({} database; data in {})",
@@ -348,7 +353,15 @@ async fn serve(
                 .await;
         })
     });
+    // Changes made through other nodes reach this node's guests within `FOLLOW_EVERY`.
+    let follower = follows.then(|| {
+        let agora = app.agora.clone();
+        tokio::spawn(guest_cache.follow(agora, std::future::pending()))
+    });
     let served = app::serve(listener, router).await;
+    if let Some(follower) = follower {
+        follower.abort();
+    }
     let _ = stop.send(());
     if let Some(worker) = worker {
         let _ = worker.await;

@@ -320,7 +320,9 @@ impl Forum<'_> {
                 ));
             }
         }
-        self.store.set_topic_flags(topic.id, flags, &audit).await?;
+        self.store
+            .set_topic_flags(topic.id, flags, self.now(), &audit)
+            .await?;
         self.topic(viewer, id, 1, 50).await
     }
 

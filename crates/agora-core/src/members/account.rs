@@ -238,7 +238,9 @@ impl Accounts<'_> {
         let username = Username::parse(&form.username)?;
         if let Some(existing) = self.store.member_by_username(&username.canonical()).await? {
             // On the command line, with no member acting: nothing for the audit log.
-            self.store.set_site_role(existing.id, role, &[]).await?;
+            self.store
+                .set_site_role(existing.id, role, self.now(), &[])
+                .await?;
             return Ok(Member { role, ..existing });
         }
         let email = EmailAddress::parse(&form.email)?;

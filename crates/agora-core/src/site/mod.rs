@@ -166,7 +166,7 @@ impl Site<'_> {
             None,
             changed.join(", "),
         );
-        self.store.put_settings(&writes, &audit).await?;
+        self.store.put_settings(&writes, self.now(), &audit).await?;
         if let Ok(mut guard) = self.settings_cache.write() {
             *guard = None;
         }

@@ -228,7 +228,7 @@ async fn an_action_whose_audit_entry_fails_is_not_taken() {
         let store = &app.app.store;
         use agora_core::store::ForumStore as _;
         let r = store
-            .set_topic_flags(agora_core::TopicId(topic), pinned, &[broken])
+            .set_topic_flags(agora_core::TopicId(topic), pinned, broken.at, &[broken])
             .await;
         assert!(r.is_err(), "the broken entry was written");
         let t = app

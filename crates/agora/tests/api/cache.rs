@@ -254,3 +254,160 @@ async fn previews_and_signing_in_keep_the_guest_cache_and_a_reply_empties_it() {
     })
     .await;
 }
+
+/// A guest's page through `router`, and whether it came from the cache.
+async fn guest_page(router: &axum::Router, path: &str) -> (String, Option<String>) {
+    let req = axum::http::Request::get(path)
+        .body(axum::body::Body::empty())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = crate::support::send_to(router, req).await;
+    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
+    (r.text.clone(), cache_state(&r).map(str::to_owned))
+}
+
+/// A change drops the cached pages that show it, as the group policy decides for a guest, and
+/// nothing else: a reply in a closed or secret group drops nothing, a reply in a public group
+/// its topic, its group and the site-wide lists, not another group's topics. Another node
+/// drops the same pages once it reads the outbox; a sanction drops everything.
+#[tokio::test]
+async fn a_change_drops_only_the_pages_that_show_it_on_every_node() {
+    each_backend(|app| async move {
+        let app = app.with_guest_cache(60);
+        let admin = app.register("admin").await;
+        let ana = app.register("ana").await;
+        for (slug, visibility) in [
+            ("open", "public"),
+            ("other", "public"),
+            ("club", "closed"),
+            ("hidden", "secret"),
+        ] {
+            app.create_group(&admin, slug, visibility).await;
+        }
+        app.join(&ana, "open").await;
+        let (t1, _) = app
+            .create_topic(&admin, "open", "Tubeless", "Sealant?")
+            .await;
+        let (t2, _) = app
+            .create_topic(&ana, "open", "Saddles", "Which one?")
+            .await;
+        let (t3, _) = app.create_topic(&admin, "other", "Lights", "Dynamo?").await;
+        let (tc, _) = app
+            .create_topic(&admin, "club", "Dues", "Due in May.")
+            .await;
+        let (ts, _) = app.create_topic(&admin, "hidden", "Plans", "Quiet.").await;
+        let pages = [
+            format!("/t/{t1}/tubeless"),
+            format!("/t/{t2}/saddles"),
+            format!("/t/{t3}/lights"),
+            "/g/other".to_owned(),
+            "/g/open".to_owned(),
+            "/".to_owned(),
+        ];
+        let (other, other_cache) = app.other_node(60);
+        // As its follower does when the node starts.
+        other_cache.catch_up(&app.app.agora).await;
+        for router in [&app.router, &other] {
+            for p in &pages {
+                guest_page(router, p).await;
+                assert_eq!(guest_page(router, p).await.1.as_deref(), Some("hit"), "{p}");
+            }
+        }
+
+        // Replies guests cannot read, and a preview, drop nothing.
+        for t in [tc, ts] {
+            let r = app
+                .post(
+                    &format!("/api/v1/topics/{t}/posts"),
+                    Some(&admin),
+                    json!({"body": "Noted, thanks."}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        }
+        let r = app
+            .post(
+                "/api/v1/markdown/preview",
+                Some(&admin),
+                json!({"body": "*draft*"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        for p in &pages {
+            assert_eq!(state(&app.router, p).await, "hit", "{p}");
+        }
+
+        // A reply in a public topic drops that topic, its group and the lists.
+        let r = app
+            .post(
+                &format!("/api/v1/topics/{t1}/posts"),
+                Some(&ana),
+                json!({"body": "Sealant, twice a year."}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let expect = [
+            (pages[0].clone(), "miss"),
+            (pages[1].clone(), "hit"),
+            (pages[2].clone(), "hit"),
+            (pages[3].clone(), "hit"),
+            (pages[4].clone(), "miss"),
+            (pages[5].clone(), "miss"),
+        ];
+        for (p, want) in &expect {
+            assert_eq!(state(&app.router, p).await, *want, "this node: {p}");
+        }
+        let (shown, _) = guest_page(&app.router, &pages[0]).await;
+        assert!(shown.contains("twice a year"), "{shown}");
+
+        // The other node serves its copies until it reads the outbox, then drops the same.
+        assert_eq!(state(&other, &pages[0]).await, "hit");
+        other_cache.catch_up(&app.app.agora).await;
+        for (p, want) in &expect[1..] {
+            assert_eq!(state(&other, p).await, *want, "other node: {p}");
+        }
+        let (shown, _) = guest_page(&other, &pages[0]).await;
+        assert!(shown.contains("twice a year"), "{shown}");
+
+        // A moderator hides Ana's topic: gone from both nodes once they read the outbox.
+        let r = app.get(&format!("/api/v1/topics/{t2}"), Some(&admin)).await;
+        let opening = r.body["posts"][0]["id"].as_i64().unwrap_or_default();
+        let r = app
+            .delete(&format!("/api/v1/posts/{opening}"), Some(&admin))
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        other_cache.catch_up(&app.app.agora).await;
+        for router in [&app.router, &other] {
+            let req = axum::http::Request::get(&pages[1])
+                .body(axum::body::Body::empty())
+                .unwrap_or_else(|e| panic!("{e}"));
+            let r = crate::support::send_to(router, req).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+            assert_eq!(
+                state(router, &pages[2]).await,
+                "hit",
+                "another group's topic stays"
+            );
+        }
+
+        // A sanction shows beside the member's posts everywhere: everything goes.
+        let r = app
+            .post(
+                "/api/v1/members/ana/sanctions",
+                Some(&admin),
+                json!({"kind": "suspension", "reason": "Spam.", "days": 7}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        other_cache.catch_up(&app.app.agora).await;
+        for router in [&app.router, &other] {
+            assert_eq!(state(router, &pages[2]).await, "miss");
+            assert_eq!(state(router, &pages[3]).await, "miss");
+        }
+    })
+    .await;
+}
+
+/// Whether a guest's page through `router` came from the cache ("hit" or "miss").
+async fn state(router: &axum::Router, path: &str) -> String {
+    guest_page(router, path).await.1.unwrap_or_default()
+}

@@ -273,30 +273,21 @@ impl TestApp {
         handled
     }
 
+    /// Another node serving the same database, with a guest cache of its own kept `secs`
+    /// seconds: its router, and its cache (`GuestCache::catch_up` reads the outbox as the
+    /// node's follower does every half second).
+    pub fn other_node(&self, secs: u64) -> (Router, agora_web::GuestCache) {
+        let cache = agora_web::GuestCache::default();
+        let config = WebConfig {
+            guest_cache_secs: secs,
+            ..WebConfig::new("http://agora.test")
+        };
+        (self.app.router_with(config, cache.clone()), cache)
+    }
+
     /// Sends a request through the router.
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .unwrap_or_else(|e| panic!("request failed: {e}"));
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res
-            .into_body()
-            .collect()
-            .await
-            .map(|b| b.to_bytes())
-            .unwrap_or_default();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-            text,
-        }
+        send_to(&self.router, req).await
     }
 
     /// A JSON request, signed in with `token` if given.
@@ -673,4 +664,29 @@ pub fn urlencode(s: &str) -> String {
 /// The CSRF token the pages put in forms for a session.
 pub fn csrf_for(token: &str) -> String {
     agora_core::members::session::hash_token(&format!("csrf:{token}"))[..32].to_owned()
+}
+
+/// Sends a request through `router` and reads the whole answer.
+pub async fn send_to(router: &Router, req: Request<Body>) -> Reply {
+    let res = router
+        .clone()
+        .oneshot(req)
+        .await
+        .unwrap_or_else(|e| panic!("request failed: {e}"));
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Reply {
+        status,
+        headers,
+        body,
+        text,
+    }
 }

@@ -2,12 +2,13 @@
 //! and the admin's lists. Each draws only from the groups the viewer's scope admits.
 
 use crate::agora::Site;
+use crate::error::Refused;
 use crate::error::StoreError;
 use crate::forum::{PostInTopic, TopicInGroup};
+use crate::groups::GroupView;
 use crate::groups::policy::{Need, scope};
-use crate::groups::{GroupError, GroupView};
 use crate::ids::PostId;
-use crate::members::{Member, ProfileError};
+use crate::members::Member;
 use crate::viewer::{SiteRole, Viewer};
 
 impl Site<'_> {
@@ -28,7 +29,7 @@ impl Site<'_> {
         self,
         viewer: &Viewer,
         limit: u32,
-    ) -> Result<Vec<GroupView>, GroupError> {
+    ) -> Result<Vec<GroupView>, Refused> {
         let chosen = self.site_settings().await?.featured_groups;
         if chosen.is_empty() {
             return self.popular_groups(viewer, limit).await;
@@ -37,8 +38,8 @@ impl Site<'_> {
         for slug in chosen.iter().take(limit as usize) {
             match self.groups().group(viewer, slug).await {
                 Ok(view) => out.push(view),
-                Err(GroupError::NotFound) => {}
-                Err(e) => return Err(e),
+                Err(crate::groups::GroupError::Refused(Refused::NotFound)) => {}
+                Err(e) => return Err(e.into()),
             }
         }
         Ok(out)
@@ -70,7 +71,7 @@ impl Site<'_> {
         self,
         viewer: &Viewer,
         limit: u32,
-    ) -> Result<Vec<GroupView>, GroupError> {
+    ) -> Result<Vec<GroupView>, Refused> {
         let rows = self
             .store
             .popular_groups(&scope(viewer, Need::Listed), limit)
@@ -88,12 +89,12 @@ impl Site<'_> {
         username: &str,
         before: Option<PostId>,
         limit: u32,
-    ) -> Result<Vec<PostInTopic>, ProfileError> {
+    ) -> Result<Vec<PostInTopic>, Refused> {
         let member = self
             .accounts()
             .member_by_name(username)
             .await?
-            .ok_or(ProfileError::NotFound)?;
+            .ok_or(Refused::NotFound)?;
         Ok(self
             .store
             .posts_by(member.id, &scope(viewer, Need::Read), before, limit)
@@ -106,7 +107,7 @@ impl Site<'_> {
         viewer: &Viewer,
         after: Option<crate::ids::MemberId>,
         limit: u32,
-    ) -> Result<Vec<Member>, GroupError> {
+    ) -> Result<Vec<Member>, Refused> {
         require_admin(viewer)?;
         Ok(self.store.list_members(after, limit).await?)
     }
@@ -118,15 +119,15 @@ impl Site<'_> {
         viewer: &Viewer,
         username: &str,
         role: SiteRole,
-    ) -> Result<Member, GroupError> {
+    ) -> Result<Member, Refused> {
         require_admin(viewer)?;
         let member = self
             .accounts()
             .member_by_name(username)
             .await?
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(Refused::NotFound)?;
         if Some(member.id) == viewer.id() {
-            return Err(GroupError::Forbidden("not_yourself"));
+            return Err(Refused::Forbidden("not_yourself"));
         }
         let audit = self.audit_entry(
             viewer,
@@ -142,10 +143,10 @@ impl Site<'_> {
     }
 }
 
-fn require_admin(viewer: &Viewer) -> Result<(), GroupError> {
+fn require_admin(viewer: &Viewer) -> Result<(), Refused> {
     match viewer.id() {
-        None => Err(GroupError::SignInRequired),
-        Some(_) if !viewer.is_admin() => Err(GroupError::Forbidden("admins_only")),
+        None => Err(Refused::SignInRequired),
+        Some(_) if !viewer.is_admin() => Err(Refused::Forbidden("admins_only")),
         Some(_) => Ok(()),
     }
 }

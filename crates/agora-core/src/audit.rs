@@ -3,7 +3,7 @@
 //! moderators read and search it.
 
 use crate::agora::{Agora, Moderation};
-use crate::groups::GroupError;
+use crate::error::Refused;
 use crate::ids::{GroupId, MemberId};
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
@@ -174,11 +174,11 @@ impl Moderation<'_> {
         target: Option<&str>,
         before: Option<i64>,
         limit: u32,
-    ) -> Result<Vec<AuditEntry>, GroupError> {
+    ) -> Result<Vec<AuditEntry>, Refused> {
         match viewer.id() {
-            None => return Err(GroupError::SignInRequired),
+            None => return Err(Refused::SignInRequired),
             Some(_) if !viewer.is_site_moderator() => {
-                return Err(GroupError::Forbidden("moderators_only"));
+                return Err(Refused::Forbidden("moderators_only"));
             }
             Some(_) => {}
         }

@@ -6,6 +6,7 @@
 //! and the post's author are told by mail. Email addresses are never shown: agora mails the
 //! complainant itself.
 
+use crate::error::Refused;
 use serde::Serialize;
 use tracing::instrument;
 
@@ -133,31 +134,24 @@ pub struct ComplaintInput {
 /// Why a complaint use case failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ComplaintError {
+    /// The common refusals: not found, sign in, not allowed, a field, the store.
     #[error(transparent)]
-    Invalid(#[from] Invalid),
-    #[error("not found")]
-    NotFound,
-    #[error("sign in required")]
-    SignInRequired,
-    #[error("forbidden: {0}")]
-    Forbidden(&'static str),
+    Refused(Refused),
     /// The confirmation link is unknown, used or expired.
     #[error("invalid token")]
     InvalidToken,
     #[error("too many complaints")]
     RateLimited { retry_after_secs: i64 },
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
+crate::error::refusals!(ComplaintError);
+
 impl From<ForumError> for ComplaintError {
+    /// Reading the post complained about: the forum's own outcomes do not arise there.
     fn from(e: ForumError) -> Self {
         match e {
-            ForumError::Invalid(i) => Self::Invalid(i),
-            ForumError::SignInRequired => Self::SignInRequired,
-            ForumError::Forbidden(code) => Self::Forbidden(code),
-            ForumError::Store(s) => Self::Store(s),
-            _ => Self::NotFound,
+            ForumError::Refused(r) => Self::Refused(r),
+            _ => Self::Refused(Refused::NotFound),
         }
     }
 }
@@ -231,7 +225,7 @@ impl Legal<'_> {
     ) -> Result<Filed, ComplaintError> {
         let (post, _, _) = self.forum().post(viewer, post).await?;
         if post.deleted {
-            return Err(ComplaintError::NotFound);
+            return Err(ComplaintError::Refused(Refused::NotFound));
         }
         let kind = KINDS
             .iter()
@@ -403,17 +397,21 @@ impl Legal<'_> {
         id: i64,
     ) -> Result<(LegalCase, Vec<CaseEvent>), ComplaintError> {
         require_site_moderator(viewer)?;
-        let (case, events) = self.store.case(id).await?.ok_or(ComplaintError::NotFound)?;
+        let (case, events) = self
+            .store
+            .case(id)
+            .await?
+            .ok_or(ComplaintError::Refused(Refused::NotFound))?;
         if let Some(group) = case.group_id {
             let (g, relation) = self
                 .store
                 .group_by_id(group, viewer.id())
                 .await?
-                .ok_or(ComplaintError::NotFound)?;
+                .ok_or(ComplaintError::Refused(Refused::NotFound))?;
             let view = crate::groups::directory_visible(viewer, g, relation)
-                .map_err(|_| ComplaintError::NotFound)?;
+                .map_err(|_| ComplaintError::Refused(Refused::NotFound))?;
             if view.access < crate::groups::policy::Access::Read {
-                return Err(ComplaintError::NotFound);
+                return Err(ComplaintError::Refused(Refused::NotFound));
             }
         }
         Ok((case, events))
@@ -430,7 +428,9 @@ impl Legal<'_> {
     ) -> Result<(), ComplaintError> {
         let (case, _) = self.legal_case(viewer, id).await?;
         let note = text("note", note, 1, 5_000, "A note")?;
-        let actor = viewer.actor().ok_or(ComplaintError::SignInRequired)?;
+        let actor = viewer
+            .actor()
+            .ok_or(ComplaintError::Refused(Refused::SignInRequired))?;
         let action = if to_complainant { "message" } else { "note" };
         self.store
             .add_case_event(
@@ -502,9 +502,11 @@ impl Legal<'_> {
         };
         let reason = text("reason", reason, 1, 5_000, "A reason")?;
         if case.status != CaseStatus::Open {
-            return Err(ComplaintError::Forbidden("case_not_open"));
+            return Err(ComplaintError::Refused(Refused::Forbidden("case_not_open")));
         }
-        let actor = viewer.actor().ok_or(ComplaintError::SignInRequired)?;
+        let actor = viewer
+            .actor()
+            .ok_or(ComplaintError::Refused(Refused::SignInRequired))?;
         let now = self.now();
         let action = if status == CaseStatus::Removed {
             "legal.remove"
@@ -531,7 +533,7 @@ impl Legal<'_> {
             )
             .await?
         {
-            return Err(ComplaintError::Forbidden("case_not_open"));
+            return Err(ComplaintError::Refused(Refused::Forbidden("case_not_open")));
         }
         let (outcome, author_text) = if status == CaseStatus::Removed {
             (
@@ -560,17 +562,21 @@ impl Legal<'_> {
             .store
             .case(case.id)
             .await?
-            .ok_or(ComplaintError::NotFound)?;
+            .ok_or(ComplaintError::Refused(Refused::NotFound))?;
         Ok(case)
     }
 }
 
 fn require_site_moderator(viewer: &Viewer) -> Result<(), ComplaintError> {
-    viewer.id().ok_or(ComplaintError::SignInRequired)?;
+    viewer
+        .id()
+        .ok_or(ComplaintError::Refused(Refused::SignInRequired))?;
     if viewer.is_site_moderator() {
         Ok(())
     } else {
-        Err(ComplaintError::Forbidden("moderators_only"))
+        Err(ComplaintError::Refused(Refused::Forbidden(
+            "moderators_only",
+        )))
     }
 }
 

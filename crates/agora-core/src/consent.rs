@@ -6,8 +6,8 @@
 use serde::Serialize;
 
 use crate::agora::Consent;
+use crate::error::Refused;
 use crate::error::{Invalid, StoreError};
-use crate::groups::GroupError;
 use crate::ids::MemberId;
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
@@ -66,13 +66,13 @@ impl Consent<'_> {
         viewer: &Viewer,
         kind: &str,
         body: &str,
-    ) -> Result<Document, GroupError> {
-        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+    ) -> Result<Document, Refused> {
+        let actor = viewer.actor().ok_or(Refused::SignInRequired)?;
         if !viewer.is_admin() {
-            return Err(GroupError::Forbidden("admins_only"));
+            return Err(Refused::Forbidden("admins_only"));
         }
         if !KINDS.iter().any(|(k, _)| *k == kind) {
-            return Err(GroupError::NotFound);
+            return Err(Refused::NotFound);
         }
         let body = body.trim().replace("\r\n", "\n");
         if body.is_empty() || body.chars().count() > 100_000 || body.contains('\0') {
@@ -111,8 +111,8 @@ impl Consent<'_> {
         self,
         viewer: &Viewer,
         accepted: &[Acceptance],
-    ) -> Result<(), GroupError> {
-        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+    ) -> Result<(), Refused> {
+        let id = viewer.id().ok_or(Refused::SignInRequired)?;
         let current = self.store.current_documents().await?;
         for a in accepted {
             if !current
@@ -144,8 +144,8 @@ impl Consent<'_> {
     }
 
     /// The viewer's own consent ledger.
-    pub async fn my_consents(self, viewer: &Viewer) -> Result<Vec<ConsentRecord>, GroupError> {
-        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+    pub async fn my_consents(self, viewer: &Viewer) -> Result<Vec<ConsentRecord>, Refused> {
+        let id = viewer.id().ok_or(Refused::SignInRequired)?;
         Ok(self.store.consents_of(id).await?)
     }
 
@@ -154,18 +154,18 @@ impl Consent<'_> {
         self,
         viewer: &Viewer,
         username: &str,
-    ) -> Result<Vec<ConsentRecord>, GroupError> {
+    ) -> Result<Vec<ConsentRecord>, Refused> {
         if viewer.id().is_none() {
-            return Err(GroupError::SignInRequired);
+            return Err(Refused::SignInRequired);
         }
         if !viewer.is_admin() {
-            return Err(GroupError::Forbidden("admins_only"));
+            return Err(Refused::Forbidden("admins_only"));
         }
         let member = self
             .accounts()
             .member_by_name(username)
             .await?
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(Refused::NotFound)?;
         Ok(self.store.consents_of(member.id).await?)
     }
 }

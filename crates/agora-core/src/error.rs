@@ -1,6 +1,10 @@
-//! The two errors every use case shares: the store's, and a field that failed its rules.
+//! The errors every use case shares: the store's, a field that failed its rules, and
+//! [`Refused`], the refusals any use case may answer with.
 //!
-//! Each use case has its own error enum named for its outcomes; those wrap these two.
+//! A module whose use cases have outcomes of their own (a slug taken, a topic locked, a login
+//! throttled) has its own error enum named for them; a module whose only failures are the
+//! common ones (moderation, the site, trust, consent, mailings) returns [`Refused`] rather
+//! than borrowing another module's enum.
 
 /// What can go wrong below the storage boundary.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -41,3 +45,51 @@ impl Invalid {
         }
     }
 }
+
+/// The refusals any use case may answer with: what the viewer asked for does not exist for
+/// them, they must sign in, they may not (the code says why), what they sent fails its rules,
+/// or the store failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Refused {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The thing asked for does not exist for this viewer (404, never 403).
+    #[error("not found")]
+    NotFound,
+    #[error("sign in required")]
+    SignInRequired,
+    /// Seen but not allowed; the code says why (`admins_only`, `moderators_only`, …).
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Gives a module's error enum, which holds the common refusals in one `Refused(Refused)`
+/// variant beside its own outcomes, the conversions `?` needs: from a `Refused`, a field's
+/// `Invalid`, a `StoreError`, and the guard's `Unmet`.
+macro_rules! refusals {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<$crate::error::Refused> for $error {
+            fn from(r: $crate::error::Refused) -> Self {
+                Self::Refused(r)
+            }
+        }
+        impl From<$crate::error::Invalid> for $error {
+            fn from(i: $crate::error::Invalid) -> Self {
+                Self::Refused(i.into())
+            }
+        }
+        impl From<$crate::error::StoreError> for $error {
+            fn from(e: $crate::error::StoreError) -> Self {
+                Self::Refused(e.into())
+            }
+        }
+        impl From<$crate::guard::Unmet> for $error {
+            fn from(u: $crate::guard::Unmet) -> Self {
+                Self::Refused(u.into())
+            }
+        }
+    )*};
+}
+pub(crate) use refusals;

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::agora::Moderation;
 use crate::error::Invalid;
+use crate::error::Refused;
 use crate::forum::ForumError;
-use crate::groups::GroupError;
 use crate::groups::policy::{Need, scope};
 use crate::ids::{MemberId, PostId, TopicId};
 use crate::time::Timestamp;
@@ -131,9 +131,11 @@ impl Moderation<'_> {
 
     /// Flagged posts awaiting a decision, in groups the viewer may read (site moderators).
     pub async fn moderation_queue(self, viewer: &Viewer) -> Result<Vec<QueueItem>, ForumError> {
-        viewer.id().ok_or(ForumError::SignInRequired)?;
+        viewer
+            .id()
+            .ok_or(ForumError::Refused(Refused::SignInRequired))?;
         if !viewer.is_site_moderator() {
-            return Err(ForumError::Forbidden("moderators_only"));
+            return Err(ForumError::Refused(Refused::Forbidden("moderators_only")));
         }
         Ok(self
             .store
@@ -149,24 +151,30 @@ impl Moderation<'_> {
         decision: &str,
         reason: &str,
     ) -> Result<(), ForumError> {
-        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        let actor = viewer
+            .actor()
+            .ok_or(ForumError::Refused(Refused::SignInRequired))?;
         if !viewer.is_site_moderator() {
-            return Err(ForumError::Forbidden("moderators_only"));
+            return Err(ForumError::Refused(Refused::Forbidden("moderators_only")));
         }
         let upheld = parse_decision(decision)?;
         let reason = reason.trim();
         check_resolution_reason(reason)?;
         // A hidden post is deleted for readers; moderators of the site find it all the same,
         // in any group they may read.
-        let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
+        let post = self
+            .store
+            .post(id)
+            .await?
+            .ok_or(ForumError::Refused(Refused::NotFound))?;
         let (group, relation) = self
             .store
             .group_by_id(post.group_id, viewer.id())
             .await?
-            .ok_or(ForumError::NotFound)?;
+            .ok_or(ForumError::Refused(Refused::NotFound))?;
         let group = crate::groups::directory_visible(viewer, group, relation)?;
         if group.access < crate::groups::policy::Access::Read {
-            return Err(ForumError::NotFound);
+            return Err(ForumError::Refused(Refused::NotFound));
         }
         let now = self.now();
         let action = if upheld {
@@ -193,7 +201,7 @@ impl Moderation<'_> {
             )
             .await?;
         if resolved == 0 {
-            return Err(ForumError::NotFound);
+            return Err(ForumError::Refused(Refused::NotFound));
         }
         // An approved post the system held is published: an event for the worker.
         self.nudge_worker();
@@ -249,13 +257,13 @@ impl Moderation<'_> {
         username: &str,
         reason: &str,
         note: &str,
-    ) -> Result<(), GroupError> {
+    ) -> Result<(), Refused> {
         let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let member = self
             .accounts()
             .member_by_name(username)
             .await?
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(Refused::NotFound)?;
         if !MEMBER_REASONS.iter().any(|(r, _)| *r == reason) {
             return Err(Invalid::new(
                 "reason",
@@ -266,7 +274,7 @@ impl Moderation<'_> {
         }
         let note = check_note(note)?;
         if member.id == actor.id {
-            return Err(GroupError::Forbidden("not_yourself"));
+            return Err(Refused::Forbidden("not_yourself"));
         }
         crate::guard::Needs::Verified.check(viewer)?;
         self.store
@@ -283,10 +291,10 @@ impl Moderation<'_> {
     }
 
     /// Flagged members awaiting a decision (site moderators).
-    pub async fn member_queue(self, viewer: &Viewer) -> Result<Vec<MemberQueueItem>, GroupError> {
-        viewer.id().ok_or(GroupError::SignInRequired)?;
+    pub async fn member_queue(self, viewer: &Viewer) -> Result<Vec<MemberQueueItem>, Refused> {
+        viewer.id().ok_or(Refused::SignInRequired)?;
         if !viewer.is_site_moderator() {
-            return Err(GroupError::Forbidden("moderators_only"));
+            return Err(Refused::Forbidden("moderators_only"));
         }
         Ok(self.store.member_flag_queue(200).await?)
     }
@@ -299,10 +307,10 @@ impl Moderation<'_> {
         username: &str,
         decision: &str,
         reason: &str,
-    ) -> Result<(), GroupError> {
-        let actor = viewer.actor().ok_or(GroupError::SignInRequired)?;
+    ) -> Result<(), Refused> {
+        let actor = viewer.actor().ok_or(Refused::SignInRequired)?;
         if !viewer.is_site_moderator() {
-            return Err(GroupError::Forbidden("moderators_only"));
+            return Err(Refused::Forbidden("moderators_only"));
         }
         let upheld = parse_decision(decision)?;
         check_resolution_reason(reason)?;
@@ -310,7 +318,7 @@ impl Moderation<'_> {
             .accounts()
             .member_by_name(username)
             .await?
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(Refused::NotFound)?;
         let action = if upheld {
             "member_flags.uphold"
         } else {
@@ -335,7 +343,7 @@ impl Moderation<'_> {
             )
             .await?;
         if n == 0 {
-            return Err(GroupError::NotFound);
+            return Err(Refused::NotFound);
         }
         Ok(())
     }

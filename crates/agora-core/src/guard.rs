@@ -80,16 +80,6 @@ impl Agora {
     }
 }
 
-impl From<Unmet> for crate::forum::ForumError {
-    fn from(u: Unmet) -> Self {
-        match u {
-            Unmet::SignIn => Self::SignInRequired,
-            Unmet::Forbidden(code) => Self::Forbidden(code),
-            Unmet::Store(e) => Self::Store(e),
-        }
-    }
-}
-
 impl From<Unmet> for crate::items::Denied {
     fn from(u: Unmet) -> Self {
         match u {
@@ -101,7 +91,7 @@ impl From<Unmet> for crate::items::Denied {
     }
 }
 
-impl From<Unmet> for crate::groups::GroupError {
+impl From<Unmet> for crate::error::Refused {
     fn from(u: Unmet) -> Self {
         match u {
             Unmet::SignIn => Self::SignInRequired,

@@ -10,6 +10,7 @@
 //! The status is the topic's status, so lists, search (`is:planned`) and badges follow without
 //! knowing ideas; who may vote is the item rule ([`crate::items::Action::Vote`]).
 
+use crate::error::Refused;
 use async_trait::async_trait;
 use serde::Serialize;
 
@@ -358,9 +359,11 @@ impl Ideas<'_> {
         viewer: &Viewer,
         statuses: Vec<IdeaStatus>,
     ) -> Result<Vec<IdeaStatus>, ForumError> {
-        viewer.actor().ok_or(ForumError::SignInRequired)?;
+        viewer
+            .actor()
+            .ok_or(ForumError::Refused(Refused::SignInRequired))?;
         if !viewer.is_admin() {
-            return Err(ForumError::Forbidden("admins_only"));
+            return Err(ForumError::Refused(Refused::Forbidden("admins_only")));
         }
         let statuses: Vec<IdeaStatus> = statuses
             .into_iter()
@@ -427,7 +430,7 @@ impl Ideas<'_> {
     pub async fn idea(self, viewer: &Viewer, id: TopicId) -> Result<IdeaView, ForumError> {
         let (topic, _) = self.forum().readable_topic(viewer, id).await?;
         if topic.kind != TopicKind::Idea {
-            return Err(ForumError::NotFound);
+            return Err(ForumError::Refused(Refused::NotFound));
         }
         let record = self.store.idea_record(topic.id, viewer.id()).await?;
         let status = self
@@ -467,7 +470,9 @@ impl Ideas<'_> {
             }],
         };
         match self.store.vote(&change).await? {
-            Voted::OverBudget => return Err(ForumError::Forbidden("vote_budget")),
+            Voted::OverBudget => {
+                return Err(ForumError::Refused(Refused::Forbidden("vote_budget")));
+            }
             Voted::Counted => self.events_recorded.notify_one(),
             Voted::Already => {}
         }
@@ -499,11 +504,14 @@ impl Ideas<'_> {
         viewer: &Viewer,
         id: TopicId,
     ) -> Result<(crate::viewer::Actor, Topic), ForumError> {
-        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?.clone();
+        let actor = viewer
+            .actor()
+            .ok_or(ForumError::Refused(Refused::SignInRequired))?
+            .clone();
         let (topic, group) = self.forum().readable_topic(viewer, id).await?;
         decide(viewer, group.access, &topic.facts(), Action::Vote)?;
         if topic.status == MERGED {
-            return Err(ForumError::Forbidden("merged"));
+            return Err(ForumError::Refused(Refused::Forbidden("merged")));
         }
         Ok((actor, topic))
     }
@@ -515,15 +523,17 @@ impl Ideas<'_> {
         viewer: &Viewer,
         id: TopicId,
     ) -> Result<(Topic, GroupView), ForumError> {
-        viewer.actor().ok_or(ForumError::SignInRequired)?;
+        viewer
+            .actor()
+            .ok_or(ForumError::Refused(Refused::SignInRequired))?;
         let (topic, group) = self.forum().readable_topic(viewer, id).await?;
         if topic.kind != TopicKind::Idea {
-            return Err(ForumError::NotFound);
+            return Err(ForumError::Refused(Refused::NotFound));
         }
         if !viewer.is_site_moderator() {
             decide(viewer, group.access, &topic.facts(), Action::Moderate)?;
         } else if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
-            return Err(ForumError::Forbidden(code));
+            return Err(ForumError::Refused(Refused::Forbidden(code)));
         }
         Ok((topic, group))
     }
@@ -538,7 +548,7 @@ impl Ideas<'_> {
     ) -> Result<IdeaView, ForumError> {
         let (topic, group) = self.staff_idea(viewer, id).await?;
         if topic.status == MERGED {
-            return Err(ForumError::Forbidden("merged"));
+            return Err(ForumError::Refused(Refused::Forbidden("merged")));
         }
         let statuses = self.idea_statuses().await?;
         if !statuses.iter().any(|s| s.name == status) {
@@ -563,7 +573,9 @@ impl Ideas<'_> {
             topic: topic.id,
             to: status.to_owned(),
             note: note.to_owned(),
-            by: viewer.id().ok_or(ForumError::SignInRequired)?,
+            by: viewer
+                .id()
+                .ok_or(ForumError::Refused(Refused::SignInRequired))?,
             at: self.now(),
             audit: self.audit_entry(
                 viewer,
@@ -627,7 +639,9 @@ impl Ideas<'_> {
             topic: dup.id,
             to: MERGED.into(),
             note: format!("Merged into topic:{}", orig.id),
-            by: viewer.id().ok_or(ForumError::SignInRequired)?,
+            by: viewer
+                .id()
+                .ok_or(ForumError::Refused(Refused::SignInRequired))?,
             at: self.now(),
             audit: self.audit_entry(
                 viewer,
@@ -657,7 +671,9 @@ impl Ideas<'_> {
             topic: dup.id,
             to: String::new(),
             note: String::new(),
-            by: viewer.id().ok_or(ForumError::SignInRequired)?,
+            by: viewer
+                .id()
+                .ok_or(ForumError::Refused(Refused::SignInRequired))?,
             at: self.now(),
             audit: self.audit_entry(
                 viewer,

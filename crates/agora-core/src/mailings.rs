@@ -8,9 +8,9 @@ use sha2::{Digest, Sha256};
 use tracing::instrument;
 
 use crate::agora::Mailings;
+use crate::error::Refused;
 use crate::error::{Invalid, StoreError};
 use crate::events::Handled;
-use crate::groups::GroupError;
 use crate::ids::MemberId;
 use crate::mail::Mail;
 use crate::time::Timestamp;
@@ -92,8 +92,8 @@ fn signature(secret: &str, member: MemberId, subject: &str) -> String {
 
 impl Mailings<'_> {
     /// The viewer's choices, in the order of [`OPT_INS`]; what was never chosen is off.
-    pub async fn email_preferences(self, viewer: &Viewer) -> Result<Vec<OptIn>, GroupError> {
-        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+    pub async fn email_preferences(self, viewer: &Viewer) -> Result<Vec<OptIn>, Refused> {
+        let id = viewer.id().ok_or(Refused::SignInRequired)?;
         Ok(self.opt_ins_of(id).await?)
     }
 
@@ -119,8 +119,8 @@ impl Mailings<'_> {
         self,
         viewer: &Viewer,
         choices: &[(String, bool)],
-    ) -> Result<Vec<OptIn>, GroupError> {
-        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+    ) -> Result<Vec<OptIn>, Refused> {
+        let id = viewer.id().ok_or(Refused::SignInRequired)?;
         let names: Vec<String> = choices.iter().map(|(s, _)| s.clone()).collect();
         check_subjects("preferences", &names)?;
         let current = self.opt_ins_of(id).await?;
@@ -159,7 +159,7 @@ impl Mailings<'_> {
     }
 
     /// Reads an unsubscribe token: the member and the kind of mail, if the signature holds.
-    async fn read_unsubscribe(self, token: &str) -> Result<(MemberId, &'static str), GroupError> {
+    async fn read_unsubscribe(self, token: &str) -> Result<(MemberId, &'static str), Refused> {
         let mut parts = token.trim().splitn(3, '-');
         let member = parts
             .next()
@@ -169,18 +169,18 @@ impl Mailings<'_> {
         let sig = parts.next().unwrap_or_default();
         let (Some(member), Some((subject, _, _))) = (member, index.and_then(|i| OPT_INS.get(i)))
         else {
-            return Err(GroupError::NotFound);
+            return Err(Refused::NotFound);
         };
         let secret = self.site().form_secret().await?;
         if signature(&secret, member, subject) != sig {
-            return Err(GroupError::NotFound);
+            return Err(Refused::NotFound);
         }
         Ok((member, subject))
     }
 
     /// What an unsubscribe link is for: the name of the kind of mail, and whether the member
     /// still gets it.
-    pub async fn unsubscribe_target(self, token: &str) -> Result<(&'static str, bool), GroupError> {
+    pub async fn unsubscribe_target(self, token: &str) -> Result<(&'static str, bool), Refused> {
         let (member, subject) = self.read_unsubscribe(token).await?;
         let granted = self
             .opt_ins_of(member)
@@ -198,7 +198,7 @@ impl Mailings<'_> {
     /// Unsubscribes with the token from a mail, no sign-in needed; recorded in the ledger.
     /// Returns the name of the kind of mail.
     #[instrument(skip_all)]
-    pub async fn unsubscribe(self, token: &str) -> Result<&'static str, GroupError> {
+    pub async fn unsubscribe(self, token: &str) -> Result<&'static str, Refused> {
         let (member, subject) = self.read_unsubscribe(token).await?;
         let (name, granted) = self.unsubscribe_target(token).await?;
         if granted {
@@ -210,7 +210,7 @@ impl Mailings<'_> {
     }
 
     /// How many members a bulletin would reach now.
-    pub async fn bulletin_audience(self, viewer: &Viewer) -> Result<i64, GroupError> {
+    pub async fn bulletin_audience(self, viewer: &Viewer) -> Result<i64, Refused> {
         require_admin(viewer)?;
         Ok(self
             .store
@@ -225,7 +225,7 @@ impl Mailings<'_> {
         viewer: &Viewer,
         subject: &str,
         body: &str,
-    ) -> Result<Bulletin, GroupError> {
+    ) -> Result<Bulletin, Refused> {
         let actor = require_admin(viewer)?;
         let subject = subject.trim();
         if subject.is_empty()
@@ -309,18 +309,18 @@ impl Mailings<'_> {
     }
 
     /// Bulletins sent, newest first (admins).
-    pub async fn bulletins(self, viewer: &Viewer) -> Result<Vec<Bulletin>, GroupError> {
+    pub async fn bulletins(self, viewer: &Viewer) -> Result<Vec<Bulletin>, Refused> {
         require_admin(viewer)?;
         Ok(self.store.bulletins(50).await?)
     }
 }
 
-fn require_admin(viewer: &Viewer) -> Result<MemberId, GroupError> {
-    let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+fn require_admin(viewer: &Viewer) -> Result<MemberId, Refused> {
+    let id = viewer.id().ok_or(Refused::SignInRequired)?;
     if viewer.is_admin() {
         Ok(id)
     } else {
-        Err(GroupError::Forbidden("admins_only"))
+        Err(Refused::Forbidden("admins_only"))
     }
 }
 

@@ -11,6 +11,7 @@
 //! ([`crate::items::Action::Accept`]), lists and search filter on the topic's status, and the
 //! best answer is shown through the featured post.
 
+use crate::error::Refused;
 use async_trait::async_trait;
 use serde::Serialize;
 
@@ -231,7 +232,7 @@ impl Questions<'_> {
     pub async fn question(self, viewer: &Viewer, id: TopicId) -> Result<QuestionView, ForumError> {
         let (topic, _) = self.forum().readable_topic(viewer, id).await?;
         if topic.kind != TopicKind::Question {
-            return Err(ForumError::NotFound);
+            return Err(ForumError::Refused(Refused::NotFound));
         }
         Ok(QuestionView {
             topic: topic.id,
@@ -267,7 +268,9 @@ impl Questions<'_> {
         id: PostId,
         best: Option<bool>,
     ) -> Result<QuestionView, ForumError> {
-        let actor = viewer.actor().ok_or(ForumError::SignInRequired)?;
+        let actor = viewer
+            .actor()
+            .ok_or(ForumError::Refused(Refused::SignInRequired))?;
         let (post, topic, group) = self.forum().post(viewer, id).await?;
         decide(viewer, group.access, &post.facts(&topic), Action::Accept)?;
         let (action, event) = match best {

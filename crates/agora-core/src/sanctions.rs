@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::agora::Moderation;
 use crate::error::Invalid;
-use crate::groups::GroupError;
+use crate::error::Refused;
 use crate::ids::MemberId;
 use crate::time::Timestamp;
 use crate::viewer::{SiteRole, Viewer};
@@ -98,18 +98,18 @@ impl Moderation<'_> {
         kind: SanctionKind,
         reason: &str,
         days: Option<i64>,
-    ) -> Result<Sanction, GroupError> {
+    ) -> Result<Sanction, Refused> {
         let actor = require_site_moderator(viewer)?;
         let member = self
             .accounts()
             .member_by_name(username)
             .await?
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(Refused::NotFound)?;
         if member.id == actor {
-            return Err(GroupError::Forbidden("not_yourself"));
+            return Err(Refused::Forbidden("not_yourself"));
         }
         if member.role != SiteRole::Member {
-            return Err(GroupError::Forbidden("admins_only"));
+            return Err(Refused::Forbidden("admins_only"));
         }
         let reason = reason.trim();
         if reason.contains('\0') {
@@ -180,7 +180,7 @@ impl Moderation<'_> {
     }
 
     /// Lifts a sanction (site moderators).
-    pub async fn lift_sanction(self, viewer: &Viewer, id: i64) -> Result<(), GroupError> {
+    pub async fn lift_sanction(self, viewer: &Viewer, id: i64) -> Result<(), Refused> {
         let actor = require_site_moderator(viewer)?;
         let audit = self.audit_entry(
             viewer,
@@ -194,14 +194,14 @@ impl Moderation<'_> {
             .lift_sanction(id, actor, self.now(), &audit)
             .await?
         {
-            return Err(GroupError::NotFound);
+            return Err(Refused::NotFound);
         }
         Ok(())
     }
 
     /// The viewer's own sanctions, newest first: they see every reason.
-    pub async fn my_sanctions(self, viewer: &Viewer) -> Result<Vec<Sanction>, GroupError> {
-        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+    pub async fn my_sanctions(self, viewer: &Viewer) -> Result<Vec<Sanction>, Refused> {
+        let id = viewer.id().ok_or(Refused::SignInRequired)?;
         Ok(self.store.sanctions_of(id).await?)
     }
 
@@ -211,11 +211,11 @@ impl Moderation<'_> {
         viewer: &Viewer,
         sanction_id: i64,
         message: &str,
-    ) -> Result<(), GroupError> {
-        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+    ) -> Result<(), Refused> {
+        let id = viewer.id().ok_or(Refused::SignInRequired)?;
         let own = self.store.sanctions_of(id).await?;
         if !own.iter().any(|s| s.id == sanction_id) {
-            return Err(GroupError::NotFound);
+            return Err(Refused::NotFound);
         }
         let message = message.trim();
         if message.is_empty() || message.chars().count() > 4_000 || message.contains('\0') {
@@ -231,7 +231,7 @@ impl Moderation<'_> {
             .await?
             .is_some()
         {
-            return Err(GroupError::Forbidden("appeal_limit"));
+            return Err(Refused::Forbidden("appeal_limit"));
         }
         let now = self.now();
         self.store
@@ -241,16 +241,16 @@ impl Moderation<'_> {
     }
 
     /// Appeals, newest first (site moderators).
-    pub async fn appeals(self, viewer: &Viewer) -> Result<Vec<Appeal>, GroupError> {
+    pub async fn appeals(self, viewer: &Viewer) -> Result<Vec<Appeal>, Refused> {
         require_site_moderator(viewer)?;
         Ok(self.store.appeals(200).await?)
     }
 }
 
-fn require_site_moderator(viewer: &Viewer) -> Result<MemberId, GroupError> {
-    let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+fn require_site_moderator(viewer: &Viewer) -> Result<MemberId, Refused> {
+    let id = viewer.id().ok_or(Refused::SignInRequired)?;
     if !viewer.is_site_moderator() {
-        return Err(GroupError::Forbidden("moderators_only"));
+        return Err(Refused::Forbidden("moderators_only"));
     }
     Ok(id)
 }

@@ -19,10 +19,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use agora_core::error::Refused;
 use agora_core::forum::ForumError;
 use agora_core::groups::GroupError;
 use agora_core::members::data::DataError;
-use agora_core::members::{EmailError, LoginError, ProfileError, RegisterError};
+use agora_core::members::{EmailError, LoginError, RegisterError};
 use agora_core::search::SearchError;
 use agora_core::{Invalid, StoreError};
 use std::borrow::Cow;
@@ -283,14 +284,14 @@ impl From<LoginError> for ApiError {
     }
 }
 
-impl From<ProfileError> for ApiError {
-    fn from(e: ProfileError) -> Self {
+impl From<Refused> for ApiError {
+    fn from(e: Refused) -> Self {
         match e {
-            ProfileError::Invalid(i) => i.into(),
-            ProfileError::SignInRequired => Self::sign_in_required(),
-            ProfileError::NotFound => Self::not_found(),
-            ProfileError::Forbidden(code) => Self::forbidden(code),
-            ProfileError::Store(s) => s.into(),
+            Refused::Invalid(i) => i.into(),
+            Refused::SignInRequired => Self::sign_in_required(),
+            Refused::NotFound => Self::not_found(),
+            Refused::Forbidden(code) => Self::forbidden(code),
+            Refused::Store(s) => s.into(),
         }
     }
 }
@@ -298,10 +299,7 @@ impl From<ProfileError> for ApiError {
 impl From<GroupError> for ApiError {
     fn from(e: GroupError) -> Self {
         match e {
-            GroupError::Invalid(i) => i.into(),
-            GroupError::NotFound => Self::not_found(),
-            GroupError::SignInRequired => Self::sign_in_required(),
-            GroupError::Forbidden(code) => Self::forbidden(code),
+            GroupError::Refused(r) => r.into(),
             GroupError::SlugTaken => Self::new(
                 StatusCode::CONFLICT,
                 "slug_taken",
@@ -328,7 +326,6 @@ impl From<GroupError> for ApiError {
                 "not_a_member",
                 "That member does not belong to the group.",
             ),
-            GroupError::Store(s) => s.into(),
         }
     }
 }
@@ -336,10 +333,7 @@ impl From<GroupError> for ApiError {
 impl From<ForumError> for ApiError {
     fn from(e: ForumError) -> Self {
         match e {
-            ForumError::Invalid(i) => i.into(),
-            ForumError::NotFound => Self::not_found(),
-            ForumError::SignInRequired => Self::sign_in_required(),
-            ForumError::Forbidden(code) => Self::forbidden(code),
+            ForumError::Refused(r) => r.into(),
             ForumError::Locked => Self::new(
                 StatusCode::FORBIDDEN,
                 "topic_locked",
@@ -366,7 +360,6 @@ impl From<ForumError> for ApiError {
                 );
                 e
             }
-            ForumError::Store(s) => s.into(),
         }
     }
 }
@@ -402,16 +395,13 @@ impl From<EmailError> for ApiError {
 impl From<DataError> for ApiError {
     fn from(e: DataError) -> Self {
         match e {
-            DataError::Invalid(i) => i.into(),
-            DataError::SignInRequired => Self::sign_in_required(),
+            DataError::Refused(r) => r.into(),
             DataError::WrongPassword => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "wrong_password",
                 "That is not your current password.",
             )
             .with_field("password"),
-            DataError::Group(g) => g.into(),
-            DataError::Store(s) => s.into(),
         }
     }
 }
@@ -429,10 +419,7 @@ impl From<agora_core::complaints::ComplaintError> for ApiError {
     fn from(e: agora_core::complaints::ComplaintError) -> Self {
         use agora_core::complaints::ComplaintError;
         match e {
-            ComplaintError::Invalid(i) => i.into(),
-            ComplaintError::NotFound => Self::not_found(),
-            ComplaintError::SignInRequired => Self::sign_in_required(),
-            ComplaintError::Forbidden(code) => Self::forbidden(code),
+            ComplaintError::Refused(r) => r.into(),
             ComplaintError::InvalidToken => Self::new(
                 StatusCode::NOT_FOUND,
                 "invalid_link",
@@ -446,7 +433,6 @@ impl From<agora_core::complaints::ComplaintError> for ApiError {
                 );
                 e
             }
-            ComplaintError::Store(s) => s.into(),
         }
     }
 }

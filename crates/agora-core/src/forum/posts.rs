@@ -1,5 +1,6 @@
 //! Use cases of posts: reply, read one, edit with history, delete and restore.
 
+use crate::error::Refused;
 use tracing::instrument;
 
 use crate::agora::Forum;
@@ -53,7 +54,11 @@ impl Forum<'_> {
         if screened.hold.is_some() {
             return Ok(Posted::Held);
         }
-        let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
+        let post = self
+            .store
+            .post(id)
+            .await?
+            .ok_or(ForumError::Refused(Refused::NotFound))?;
         Ok(Posted::Published((
             shown(viewer, post, &topic, &group),
             topic,
@@ -72,7 +77,11 @@ impl Forum<'_> {
         viewer: &Viewer,
         id: PostId,
     ) -> Result<(Post, Topic, GroupView), ForumError> {
-        let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
+        let post = self
+            .store
+            .post(id)
+            .await?
+            .ok_or(ForumError::Refused(Refused::NotFound))?;
         let (topic, group) = self.readable_topic(viewer, post.topic_id).await?;
         decide(viewer, group.access, &post.facts(&topic), Action::Read)?;
         Ok((post, topic, group))
@@ -142,7 +151,11 @@ impl Forum<'_> {
         if screened.hold.is_some() {
             return Ok(Posted::Held);
         }
-        let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
+        let post = self
+            .store
+            .post(id)
+            .await?
+            .ok_or(ForumError::Refused(Refused::NotFound))?;
         Ok(Posted::Published(shown(viewer, post, &topic, &group)))
     }
 }
@@ -199,7 +212,11 @@ impl Forum<'_> {
         self.store
             .set_post_deleted(post.id, false, actor.id, self.now(), &audit)
             .await?;
-        let post = self.store.post(id).await?.ok_or(ForumError::NotFound)?;
+        let post = self
+            .store
+            .post(id)
+            .await?
+            .ok_or(ForumError::Refused(Refused::NotFound))?;
         Ok(shown(viewer, post, &topic, &group))
     }
 }

@@ -1,9 +1,10 @@
 //! Use cases of topics: create, list (cursor-paged, pinned first), read with posts, moderate.
 
+use crate::error::Refused;
 use tracing::instrument;
 
 use crate::agora::Forum;
-use crate::error::{Invalid, StoreError};
+use crate::error::Invalid;
 use crate::forum::screen::Destination;
 use crate::forum::{NewTopic, Post, Tags, Topic, TopicFilter, TopicFlags, TopicKind, TopicSort};
 use crate::groups::policy::Access;
@@ -16,16 +17,10 @@ use crate::viewer::Viewer;
 /// Why a forum use case failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ForumError {
+    /// The common refusals: the topic, post or group does not exist for this viewer, sign in,
+    /// not allowed (`join_required`, `members_only`, …), a field, the store.
     #[error(transparent)]
-    Invalid(#[from] Invalid),
-    /// The topic, post or group does not exist for this viewer.
-    #[error("not found")]
-    NotFound,
-    #[error("sign in required")]
-    SignInRequired,
-    /// Seen but not allowed; the code says why (`join_required`, `members_only`, …).
-    #[error("forbidden: {0}")]
-    Forbidden(&'static str),
+    Refused(Refused),
     /// The topic is locked: no replies, no edits, except by moderators.
     #[error("topic locked")]
     Locked,
@@ -35,18 +30,17 @@ pub enum ForumError {
     /// A new member posted as many posts as newcomers may in a day.
     #[error("newcomer daily limit")]
     NewcomerDailyLimit { per_day: i64, retry_after_secs: i64 },
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
+crate::error::refusals!(ForumError);
+
 impl From<GroupError> for ForumError {
+    /// A group's refusal met while reading or writing in it: the group-specific outcomes
+    /// (a slug taken, the last owner) do not arise in the forum, so they read as not found.
     fn from(e: GroupError) -> Self {
         match e {
-            GroupError::Invalid(i) => Self::Invalid(i),
-            GroupError::SignInRequired => Self::SignInRequired,
-            GroupError::Forbidden(code) => Self::Forbidden(code),
-            GroupError::Store(s) => Self::Store(s),
-            _ => Self::NotFound,
+            GroupError::Refused(r) => Self::Refused(r),
+            _ => Self::Refused(Refused::NotFound),
         }
     }
 }
@@ -157,9 +151,9 @@ impl TopicView {
 impl From<Denied> for ForumError {
     fn from(d: Denied) -> Self {
         match d {
-            Denied::NotFound => Self::NotFound,
-            Denied::SignInRequired => Self::SignInRequired,
-            Denied::Forbidden(code) => Self::Forbidden(code),
+            Denied::NotFound => Refused::NotFound.into(),
+            Denied::SignInRequired => Refused::SignInRequired.into(),
+            Denied::Forbidden(code) => Refused::Forbidden(code).into(),
             Denied::Locked => Self::Locked,
         }
     }
@@ -178,7 +172,7 @@ impl Forum<'_> {
         let kind = topic_kind(input.kind.as_deref())?;
         let group = self.groups().readable_group(viewer, slug).await?;
         if group.access < Access::Participate {
-            return Err(ForumError::Forbidden("join_required"));
+            return Err(ForumError::Refused(Refused::Forbidden("join_required")));
         }
         crate::guard::Needs::Verified.check(viewer)?;
         let screened = self
@@ -189,7 +183,9 @@ impl Forum<'_> {
                 Destination::NewTopic,
             )
             .await?;
-        let title = screened.title.ok_or(ForumError::NotFound)?;
+        let title = screened
+            .title
+            .ok_or(ForumError::Refused(Refused::NotFound))?;
         self.guard(viewer, crate::guard::Needs::Posting).await?;
         self.posting_limit(viewer, actor).await?;
         let tags = Tags::parse(&input.tags)?;
@@ -337,7 +333,7 @@ impl Forum<'_> {
             .store
             .topic_in_group(id, viewer.id())
             .await?
-            .ok_or(ForumError::NotFound)?;
+            .ok_or(ForumError::Refused(Refused::NotFound))?;
         let slug = group.slug.clone();
         let view = crate::groups::directory_visible(viewer, group, relation)?;
         decide(viewer, view.access, &topic.facts(), Action::Read)?;

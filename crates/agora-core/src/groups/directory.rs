@@ -1,5 +1,6 @@
 //! Use cases of the group directory: create a group, look one up, list those a viewer may see.
 
+use crate::error::Refused;
 use tracing::instrument;
 use unicode_normalization::UnicodeNormalization;
 
@@ -15,16 +16,10 @@ use crate::viewer::Viewer;
 /// Why a group use case failed.
 #[derive(Debug, thiserror::Error)]
 pub enum GroupError {
+    /// The common refusals: the group (or member, or invitation) does not exist for this
+    /// viewer, sign in, not allowed (`moderators_only`, `admins_only`, …), a field, the store.
     #[error(transparent)]
-    Invalid(#[from] Invalid),
-    /// The group (or member, or invitation) does not exist for this viewer.
-    #[error("not found")]
-    NotFound,
-    #[error("sign in required")]
-    SignInRequired,
-    /// Seen but not allowed; the code says why (`moderators_only`, `admins_only`, …).
-    #[error("forbidden: {0}")]
-    Forbidden(&'static str),
+    Refused(Refused),
     #[error("slug taken")]
     SlugTaken,
     #[error("already a member")]
@@ -37,8 +32,23 @@ pub enum GroupError {
     LastOwner,
     #[error("not a member")]
     NotAMember,
-    #[error(transparent)]
-    Store(#[from] StoreError),
+}
+
+crate::error::refusals!(GroupError);
+
+impl From<GroupError> for Refused {
+    /// A group's refusal met by a use case of another module (which reads groups only, so
+    /// the group-specific outcomes do not arise there; each keeps its code all the same).
+    fn from(e: GroupError) -> Self {
+        match e {
+            GroupError::Refused(r) => r,
+            GroupError::SlugTaken => Self::Forbidden("slug_taken"),
+            GroupError::AlreadyMember => Self::Forbidden("already_member"),
+            GroupError::InvitationRequired => Self::Forbidden("invitation_required"),
+            GroupError::LastOwner => Self::Forbidden("last_owner"),
+            GroupError::NotAMember => Self::Forbidden("not_a_member"),
+        }
+    }
 }
 
 /// What a person typed to create a group.
@@ -61,7 +71,7 @@ impl Groups<'_> {
     ) -> Result<GroupView, GroupError> {
         let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         if !viewer.is_admin() && !self.site().site_settings().await?.members_may_create_groups {
-            return Err(GroupError::Forbidden("admins_only"));
+            return Err(GroupError::Refused(Refused::Forbidden("admins_only")));
         }
         let name: String = input.name.trim().nfc().collect();
         if name.chars().count() < 2 || name.chars().count() > 80 {
@@ -127,13 +137,13 @@ impl Groups<'_> {
         // Text that is not a slug as typed names no group (and never reaches the database:
         // PostgreSQL refuses a null character even in a lookup).
         if GroupSlug::parse(slug).map_or(true, |s| s.as_str() != slug) {
-            return Err(GroupError::NotFound);
+            return Err(GroupError::Refused(Refused::NotFound));
         }
         let (group, relation) = self
             .store
             .group_by_slug(slug, viewer.id())
             .await?
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(GroupError::Refused(Refused::NotFound))?;
         visible(viewer, group, relation)
     }
 
@@ -185,7 +195,7 @@ pub(crate) fn visible(
 ) -> Result<GroupView, GroupError> {
     let access = access(viewer, group.visibility, relation);
     if access == Access::Hidden {
-        return Err(GroupError::NotFound);
+        return Err(GroupError::Refused(Refused::NotFound));
     }
     Ok(GroupView {
         group,

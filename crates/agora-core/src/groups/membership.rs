@@ -1,6 +1,7 @@
 //! Use cases of membership: join, leave, request and decide, invite and accept, list and
 //! remove members.
 
+use crate::error::Refused;
 use serde::Serialize;
 use tracing::instrument;
 
@@ -44,7 +45,7 @@ impl Groups<'_> {
                     .await?;
                 Ok(JoinOutcome::Pending)
             }
-            (_, Visibility::Secret) => Err(GroupError::NotFound),
+            (_, Visibility::Secret) => Err(GroupError::Refused(Refused::NotFound)),
         }
     }
 
@@ -106,9 +107,11 @@ impl Groups<'_> {
     ) -> Result<(), GroupError> {
         let view = self.moderated_group(viewer, slug).await?;
         let member = self.member_named(username).await?;
-        let by = viewer.id().ok_or(GroupError::SignInRequired)?;
+        let by = viewer
+            .id()
+            .ok_or(GroupError::Refused(Refused::SignInRequired))?;
         if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
-            return Err(GroupError::Forbidden(code));
+            return Err(GroupError::Refused(Refused::Forbidden(code)));
         }
         let action = if approve {
             "request.approve"
@@ -122,7 +125,7 @@ impl Groups<'_> {
             .decide_request(view.group.id, member, approve, by, self.now(), &audit)
             .await?;
         if !found {
-            return Err(GroupError::NotFound);
+            return Err(GroupError::Refused(Refused::NotFound));
         }
         Ok(())
     }
@@ -144,9 +147,9 @@ impl Groups<'_> {
         };
         if !allowed {
             return Err(if view.access >= Access::Read {
-                GroupError::Forbidden("moderators_only")
+                GroupError::Refused(Refused::Forbidden("moderators_only"))
             } else {
-                GroupError::Forbidden("members_only")
+                GroupError::Refused(Refused::Forbidden("members_only"))
             });
         }
         let invitee = self.member_named(username).await?;
@@ -159,7 +162,10 @@ impl Groups<'_> {
             .store
             .insert_invitation(view.group.id, invitee, actor.id, self.now())
             .await?;
-        self.store.invitation(id).await?.ok_or(GroupError::NotFound)
+        self.store
+            .invitation(id)
+            .await?
+            .ok_or(GroupError::Refused(Refused::NotFound))
     }
 
     /// Accepts an invitation addressed to the viewer; anyone else's is `NotFound`.
@@ -168,22 +174,24 @@ impl Groups<'_> {
         viewer: &Viewer,
         id: InvitationId,
     ) -> Result<GroupView, GroupError> {
-        let me = viewer.id().ok_or(GroupError::SignInRequired)?;
+        let me = viewer
+            .id()
+            .ok_or(GroupError::Refused(Refused::SignInRequired))?;
         if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
-            return Err(GroupError::Forbidden(code));
+            return Err(GroupError::Refused(Refused::Forbidden(code)));
         }
         let invitation = self
             .store
             .invitation(id)
             .await?
             .filter(|i| i.invitee == me && i.state == "pending")
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(GroupError::Refused(Refused::NotFound))?;
         self.store.accept_invitation(id, self.now()).await?;
         let (group, relation) = self
             .store
             .group_by_id(invitation.group_id, Some(me))
             .await?
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(GroupError::Refused(Refused::NotFound))?;
         visible(viewer, group, relation)
     }
 
@@ -192,7 +200,9 @@ impl Groups<'_> {
         self,
         viewer: &Viewer,
     ) -> Result<Vec<(Invitation, GroupView)>, GroupError> {
-        let me = viewer.id().ok_or(GroupError::SignInRequired)?;
+        let me = viewer
+            .id()
+            .ok_or(GroupError::Refused(Refused::SignInRequired))?;
         let rows = self.store.invitations_for(me).await?;
         Ok(rows
             .into_iter()
@@ -212,15 +222,15 @@ impl Groups<'_> {
         username: &str,
     ) -> Result<(), GroupError> {
         if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
-            return Err(GroupError::Forbidden(code));
+            return Err(GroupError::Refused(Refused::Forbidden(code)));
         }
         let view = self.group(viewer, slug).await?;
         let is_owner = matches!(view.relation, Relation::Member(GroupRole::Owner));
         if !is_owner && !viewer.is_admin() {
             return Err(if view.access >= Access::Read {
-                GroupError::Forbidden("owners_only")
+                GroupError::Refused(Refused::Forbidden("owners_only"))
             } else {
-                GroupError::Forbidden("members_only")
+                GroupError::Refused(Refused::Forbidden("members_only"))
             });
         }
         let member = self.member_named(username).await?;
@@ -262,11 +272,11 @@ impl Groups<'_> {
         role: GroupRole,
     ) -> Result<(), GroupError> {
         if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
-            return Err(GroupError::Forbidden(code));
+            return Err(GroupError::Refused(Refused::Forbidden(code)));
         }
         let view = self.group(viewer, slug).await?;
         if !matches!(view.relation, Relation::Member(GroupRole::Owner)) && !viewer.is_admin() {
-            return Err(GroupError::Forbidden("owners_only"));
+            return Err(GroupError::Refused(Refused::Forbidden("owners_only")));
         }
         let member = self.member_named(username).await?;
         if role != GroupRole::Owner
@@ -308,7 +318,7 @@ impl Groups<'_> {
     ) -> Result<GroupView, GroupError> {
         let view = self.group(viewer, slug).await?;
         if view.access < Access::Read {
-            return Err(GroupError::Forbidden("members_only"));
+            return Err(GroupError::Refused(Refused::Forbidden("members_only")));
         }
         Ok(view)
     }
@@ -316,7 +326,7 @@ impl Groups<'_> {
     async fn moderated_group(self, viewer: &Viewer, slug: &str) -> Result<GroupView, GroupError> {
         let view = self.group(viewer, slug).await?;
         if view.access < Access::Moderate {
-            return Err(GroupError::Forbidden("moderators_only"));
+            return Err(GroupError::Refused(Refused::Forbidden("moderators_only")));
         }
         Ok(view)
     }
@@ -326,7 +336,7 @@ impl Groups<'_> {
             .accounts()
             .member_by_name(username)
             .await?
-            .ok_or(GroupError::NotFound)?
+            .ok_or(GroupError::Refused(Refused::NotFound))?
             .id)
     }
 }

@@ -1,6 +1,7 @@
 //! Use cases of an account: register, sign in, sign out, resolve a session, see and edit a
 //! profile, create an admin from the command line.
 
+use crate::error::Refused;
 use tracing::instrument;
 
 use crate::agora::Accounts;
@@ -50,22 +51,6 @@ pub enum LoginError {
     InvalidCredentials,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: i64 },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// Why reading or editing a profile failed.
-#[derive(Debug, thiserror::Error)]
-pub enum ProfileError {
-    #[error(transparent)]
-    Invalid(#[from] Invalid),
-    #[error("sign in required")]
-    SignInRequired,
-    #[error("not found")]
-    NotFound,
-    /// A sanction stops the member (`suspended`).
-    #[error("forbidden: {0}")]
-    Forbidden(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -371,12 +356,9 @@ impl Accounts<'_> {
     }
 
     /// The signed-in member's own account, email included.
-    pub async fn me(self, viewer: &Viewer) -> Result<Member, ProfileError> {
-        let id = viewer.id().ok_or(ProfileError::SignInRequired)?;
-        self.store
-            .member_by_id(id)
-            .await?
-            .ok_or(ProfileError::NotFound)
+    pub async fn me(self, viewer: &Viewer) -> Result<Member, Refused> {
+        let id = viewer.id().ok_or(Refused::SignInRequired)?;
+        self.store.member_by_id(id).await?.ok_or(Refused::NotFound)
     }
 
     /// Edits one's own display name and bio.
@@ -384,9 +366,9 @@ impl Accounts<'_> {
         self,
         viewer: &Viewer,
         update: ProfileUpdate,
-    ) -> Result<Member, ProfileError> {
+    ) -> Result<Member, Refused> {
         if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
-            return Err(ProfileError::Forbidden(code));
+            return Err(Refused::Forbidden(code));
         }
         let me = self.me(viewer).await?;
         let display_name = match &update.display_name {
@@ -435,11 +417,11 @@ impl Accounts<'_> {
     }
 
     /// A member's public profile, counting only posts the viewer may read.
-    pub async fn profile(self, viewer: &Viewer, username: &str) -> Result<Profile, ProfileError> {
+    pub async fn profile(self, viewer: &Viewer, username: &str) -> Result<Profile, Refused> {
         let member = self
             .member_by_name(username)
             .await?
-            .ok_or(ProfileError::NotFound)?;
+            .ok_or(Refused::NotFound)?;
         let visible_post_count = self
             .store
             .count_posts_by(member.id, &scope(viewer, Need::Read))

@@ -6,8 +6,8 @@ use serde::Serialize;
 use tracing::instrument;
 
 use crate::agora::Accounts;
-use crate::error::{Invalid, StoreError};
-use crate::groups::GroupError;
+use crate::error::Refused;
+use crate::error::StoreError;
 use crate::ids::MemberId;
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
@@ -123,22 +123,21 @@ pub struct PostRecord {
 /// Why an export or erasure failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
+    /// The common refusals: sign in, not allowed, a field, the store.
     #[error(transparent)]
-    Invalid(#[from] Invalid),
-    #[error("sign in required")]
-    SignInRequired,
+    Refused(Refused),
     #[error("wrong password")]
     WrongPassword,
-    #[error(transparent)]
-    Group(#[from] GroupError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
+
+crate::error::refusals!(DataError);
 
 impl Accounts<'_> {
     /// The signed-in member's archive.
     pub async fn export_my_data(self, viewer: &Viewer) -> Result<MemberArchive, DataError> {
-        let id = viewer.id().ok_or(DataError::SignInRequired)?;
+        let id = viewer
+            .id()
+            .ok_or(DataError::Refused(Refused::SignInRequired))?;
         let mut archive = self.store.member_archive(id, self.now()).await?;
         archive.consents = self.store.consents_of(id).await?;
         archive.trust = Some(self.trust().trust_report(id).await?);
@@ -154,7 +153,9 @@ impl Accounts<'_> {
         password: &str,
         remove_posts: bool,
     ) -> Result<(), DataError> {
-        let id = viewer.id().ok_or(DataError::SignInRequired)?;
+        let id = viewer
+            .id()
+            .ok_or(DataError::Refused(Refused::SignInRequired))?;
         let member = self
             .store
             .member_by_id(id)
@@ -182,18 +183,18 @@ impl Accounts<'_> {
         remove_posts: bool,
     ) -> Result<(), DataError> {
         match viewer.id() {
-            None => return Err(DataError::SignInRequired),
+            None => return Err(DataError::Refused(Refused::SignInRequired)),
             Some(_) if !viewer.is_admin() => {
-                return Err(GroupError::Forbidden("admins_only").into());
+                return Err(Refused::Forbidden("admins_only").into());
             }
             Some(_) => {}
         }
         let member = self
             .member_by_name(username)
             .await?
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(Refused::NotFound)?;
         if Some(member.id) == viewer.id() {
-            return Err(GroupError::Forbidden("not_yourself").into());
+            return Err(Refused::Forbidden("not_yourself").into());
         }
         let detail = if remove_posts {
             "posts removed"

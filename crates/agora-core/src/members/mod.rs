@@ -9,9 +9,7 @@ mod password;
 pub mod plausibility;
 pub mod session;
 
-pub use account::{
-    LoginError, ProfileError, ProfileUpdate, RegisterError, Registration, SessionFacts,
-};
+pub use account::{LoginError, ProfileUpdate, RegisterError, Registration, SessionFacts};
 pub use email::EmailError;
 pub(crate) use fields::is_forbidden_in_names as is_forbidden_in_text;
 pub use fields::{DisplayName, EmailAddress, Username};

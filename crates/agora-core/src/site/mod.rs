@@ -2,8 +2,8 @@
 //! ordinary members may create groups.
 
 use crate::agora::Site;
+use crate::error::Refused;
 use crate::error::StoreError;
-use crate::groups::GroupError;
 use crate::members::plausibility::RuleSettings;
 use crate::viewer::Viewer;
 
@@ -129,12 +129,12 @@ impl Site<'_> {
         self,
         viewer: &Viewer,
         patch: SiteSettingsPatch,
-    ) -> Result<SiteSettings, GroupError> {
+    ) -> Result<SiteSettings, Refused> {
         if viewer.id().is_none() {
-            return Err(GroupError::SignInRequired);
+            return Err(Refused::SignInRequired);
         }
         if !viewer.is_admin() {
-            return Err(GroupError::Forbidden("admins_only"));
+            return Err(Refused::Forbidden("admins_only"));
         }
         let changed: Vec<&str> = [
             ("name", patch.name.is_some()),

@@ -10,9 +10,9 @@ use serde::Serialize;
 use tracing::instrument;
 
 use crate::agora::Trust;
+use crate::error::Refused;
 use crate::error::{Invalid, StoreError};
 use crate::forum::{ForumError, TopicView};
-use crate::groups::GroupError;
 use crate::ids::{MemberId, TopicId};
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
@@ -160,8 +160,8 @@ impl Trust<'_> {
     }
 
     /// The viewer's own trust: level, record, and what is missing for the next level.
-    pub async fn my_trust(self, viewer: &Viewer) -> Result<TrustReport, GroupError> {
-        let id = viewer.id().ok_or(GroupError::SignInRequired)?;
+    pub async fn my_trust(self, viewer: &Viewer) -> Result<TrustReport, Refused> {
+        let id = viewer.id().ok_or(Refused::SignInRequired)?;
         Ok(self.trust_report(id).await?)
     }
 
@@ -170,13 +170,13 @@ impl Trust<'_> {
         self,
         viewer: &Viewer,
         username: &str,
-    ) -> Result<TrustReport, GroupError> {
+    ) -> Result<TrustReport, Refused> {
         require_admin(viewer)?;
         let member = self
             .accounts()
             .member_by_name(username)
             .await?
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(Refused::NotFound)?;
         Ok(self.trust_report(member.id).await?)
     }
 
@@ -211,7 +211,7 @@ impl Trust<'_> {
         viewer: &Viewer,
         username: &str,
         level: Option<i64>,
-    ) -> Result<TrustReport, GroupError> {
+    ) -> Result<TrustReport, Refused> {
         require_admin(viewer)?;
         let level = level
             .map(|n| {
@@ -228,7 +228,7 @@ impl Trust<'_> {
             .accounts()
             .member_by_name(username)
             .await?
-            .ok_or(GroupError::NotFound)?;
+            .ok_or(Refused::NotFound)?;
         let state = self.store.trust_of(member.id).await?;
         let next = TrustState {
             level: level.unwrap_or(state.level),
@@ -254,11 +254,11 @@ impl Trust<'_> {
     }
 }
 
-fn require_admin(viewer: &Viewer) -> Result<(), GroupError> {
-    viewer.id().ok_or(GroupError::SignInRequired)?;
+fn require_admin(viewer: &Viewer) -> Result<(), Refused> {
+    viewer.id().ok_or(Refused::SignInRequired)?;
     if viewer.is_admin() {
         Ok(())
     } else {
-        Err(GroupError::Forbidden("admins_only"))
+        Err(Refused::Forbidden("admins_only"))
     }
 }

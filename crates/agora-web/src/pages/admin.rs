@@ -228,7 +228,7 @@ pub async fn settings(
         .await
     {
         Ok(_) => Ok(see_other("/admin?notice=saved")),
-        Err(agora_core::groups::GroupError::Invalid(i)) => {
+        Err(agora_core::error::Refused::Invalid(i)) => {
             let mut view = settings_page(&page, &form, may_create, &form.rules_off());
             let e = ApiError::from(i);
             if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {

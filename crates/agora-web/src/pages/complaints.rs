@@ -1,6 +1,7 @@
 //! Legal complaints on the site: the form under every post (guests too), the confirmation link
 //! a guest follows, and the moderators' cases with every step.
 
+use agora_core::error::Refused;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -145,7 +146,7 @@ pub async fn file(
                 ("/", "Back to the community"),
             ))
         }
-        Err(ComplaintError::Invalid(i)) => {
+        Err(ComplaintError::Refused(Refused::Invalid(i))) => {
             let mut view = complaint_page(&page, id, truncate(&post.body_markdown, 300), &form);
             let e = ApiError::from(i);
             if e.field.as_deref() == Some("kind") {
@@ -340,7 +341,9 @@ pub async fn note(
         .await
     {
         Ok(()) => Ok(see_other(&format!("/admin/cases/{id}"))),
-        Err(ComplaintError::Invalid(i)) => case_error(&state, &page, id, i.into()).await,
+        Err(ComplaintError::Refused(Refused::Invalid(i))) => {
+            case_error(&state, &page, id, i.into()).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -360,7 +363,9 @@ pub async fn decide(
         .await
     {
         Ok(_) => Ok(see_other(&format!("/admin/cases/{id}"))),
-        Err(ComplaintError::Invalid(i)) => case_error(&state, &page, id, i.into()).await,
+        Err(ComplaintError::Refused(Refused::Invalid(i))) => {
+            case_error(&state, &page, id, i.into()).await
+        }
         Err(e) => Err(e.into()),
     }
 }

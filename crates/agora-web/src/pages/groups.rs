@@ -1,6 +1,7 @@
 //! The group directory, a group's page (topics, join/request/leave, requests to decide,
 //! invitations), its members, creating a group, and one's invitations.
 
+use agora_core::error::Refused;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -307,7 +308,7 @@ pub async fn invite(
         Err(agora_core::groups::GroupError::AlreadyMember) => {
             (StatusCode::CONFLICT, "invite-member")
         }
-        Err(agora_core::groups::GroupError::NotFound) => {
+        Err(agora_core::groups::GroupError::Refused(Refused::NotFound)) => {
             // The group itself exists for this viewer (checked first), so the member does not.
             state.agora.groups().group(&page.viewer, &slug).await?;
             (StatusCode::UNPROCESSABLE_ENTITY, "invite-unknown")

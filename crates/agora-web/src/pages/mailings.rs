@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
-use agora_core::groups::GroupError;
+use agora_core::error::Refused;
 use agora_core::mailings::{OPT_INS, OptIn};
 
 use crate::error::ApiError;
@@ -223,7 +223,7 @@ pub async fn send(
         .await
     {
         Ok(_) => Ok(see_other("/admin/bulletins?notice=sent")),
-        Err(GroupError::Invalid(i)) => {
+        Err(Refused::Invalid(i)) => {
             let mut view = bulletins_page(&state, &page, &form).await?;
             let e = ApiError::from(i);
             if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {

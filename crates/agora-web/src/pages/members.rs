@@ -181,7 +181,7 @@ pub async fn settings(
         .await
     {
         Ok(me) => Ok(see_other(&format!("/u/{}", me.username))),
-        Err(agora_core::members::ProfileError::Invalid(i)) => {
+        Err(agora_core::error::Refused::Invalid(i)) => {
             let me = state.agora.accounts().me(&page.viewer).await?;
             let mut view = settings_page(&page, &form, &me.email);
             let e = ApiError::from(i);

@@ -1,6 +1,7 @@
 //! Topic pages: compose, read (stable URLs per page of a long topic), reply with quote, edit
 //! with history, delete and restore, pin and lock.
 
+use agora_core::error::Refused;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -157,7 +158,7 @@ pub async fn create(
             view.topic.id.0, view.topic.slug
         ))),
         Ok(Posted::Held) => Ok(see_other(&format!("/g/{slug}?notice=held"))),
-        Err(ForumError::Invalid(i)) => {
+        Err(ForumError::Refused(Refused::Invalid(i))) => {
             let group = state.agora.groups().group(&page.viewer, &slug).await?;
             let mut view = compose_page(&page, &slug, &group.group.name, &form);
             let e = ApiError::from(i);
@@ -503,7 +504,7 @@ pub async fn reply(
                 view.topic.slug
             )))
         }
-        Err(ForumError::Invalid(i)) => {
+        Err(ForumError::Refused(Refused::Invalid(i))) => {
             let view = state
                 .agora
                 .forum()
@@ -679,7 +680,7 @@ pub async fn edit(
             "/t/{}/{}?notice=held",
             before.id.0, before.slug
         ))),
-        Err(ForumError::Invalid(i)) => {
+        Err(ForumError::Refused(Refused::Invalid(i))) => {
             let mut view = edit_page(&page, id, form.title.is_some(), &form);
             let e = ApiError::from(i);
             if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {

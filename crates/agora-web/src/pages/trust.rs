@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
+use agora_core::error::Refused;
 use agora_core::flags::MEMBER_REASONS;
-use agora_core::groups::GroupError;
 use agora_core::site::SiteSettingsPatch;
 use agora_core::trust::TrustLevel;
 
@@ -145,7 +145,7 @@ pub async fn admin_save(
         .await
     {
         Ok(_) => Ok(see_other("/admin/trust?notice=saved")),
-        Err(GroupError::Invalid(i)) => {
+        Err(Refused::Invalid(i)) => {
             let mut view = admin_page(&page, &values);
             let e = ApiError::from(i);
             match view

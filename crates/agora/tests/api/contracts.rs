@@ -287,3 +287,330 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
     })
     .await;
 }
+
+/// The events recorded about `topic`, as consumers read them.
+async fn events_of(app: &TestApp, topic: i64) -> Vec<agora_core::events::Event> {
+    settled(app).await;
+    let all = app
+        .app
+        .store
+        .events_after(0, 10_000)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    all.into_iter()
+        .filter_map(|r| r.event)
+        .filter(|e| e.stream() == format!("topic:{topic}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
+    use agora_core::GroupId;
+    use agora_core::events::Event;
+    use agora_core::forum::{NewPost, NewTopic, PostEdit, TopicFlags, TopicKind};
+    use agora_core::store::ForumStore as _;
+    each_backend(|app| async move {
+        let store = &app.app.store;
+        let fail = |e: agora_core::StoreError| -> ! { panic!("{e}") };
+        let admin = app.register("admin").await;
+        app.register("ana").await;
+        app.create_group(&admin, "club", "public").await;
+        let ana = member_id(&app, "ana").await;
+        let admin_id = member_id(&app, "admin").await;
+        let group = GroupId(
+            app.scalar("SELECT id FROM groups WHERE slug = 'club'")
+                .await,
+        );
+        let at = Timestamp(1_000);
+        let body = |text: &str| (text.to_owned(), format!("<p>{text}</p>"), text.to_owned());
+        let (md, html, text) = body("Opening words.");
+        let (topic, opening) = store
+            .insert_topic(&NewTopic {
+                group_id: group,
+                kind: TopicKind::Discussion,
+                status: TopicKind::Discussion.initial_status().to_owned(),
+                title: "Contract".into(),
+                slug: "contract".into(),
+                tags: Vec::new(),
+                author: ana,
+                body_markdown: md,
+                body_html: html,
+                body_text: text,
+                at,
+                hold: None,
+            })
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let (md, html, text) = body("A reply.");
+        let reply = store
+            .insert_post(&NewPost {
+                topic_id: topic,
+                author: admin_id,
+                body_markdown: md,
+                body_html: html,
+                body_text: text,
+                at,
+                hold: None,
+            })
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(counts(&app, topic.0).await, (1, 1));
+
+        // An edit keeps the text it replaced; hiding and restoring move the counters once each,
+        // however often they are asked; each change records its event in its transaction.
+        let (md, html, text) = body("A better reply.");
+        let edit = PostEdit {
+            post_id: reply,
+            editor: admin_id,
+            body_markdown: md,
+            body_html: html,
+            body_text: text,
+            title: None,
+            tags: None,
+            at,
+            hold: None,
+        };
+        store
+            .edit_post(&edit, &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let revisions = store.revisions(reply).await.unwrap_or_else(|e| fail(e));
+        assert_eq!(revisions.len(), 1);
+        assert_eq!(revisions[0].body_markdown, "A reply.");
+        for _ in 0..2 {
+            store
+                .set_post_deleted(reply, true, admin_id, at, &[])
+                .await
+                .unwrap_or_else(|e| fail(e));
+        }
+        assert_eq!(counts(&app, topic.0).await, (0, 1));
+        // An edit of a hidden post shows nobody anything: no event.
+        store
+            .edit_post(&edit, &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        store
+            .set_post_deleted(reply, false, ana, at, &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(counts(&app, topic.0).await, (1, 1));
+        store
+            .set_topic_flags(
+                topic,
+                TopicFlags {
+                    pinned: Some(true),
+                    locked: None,
+                },
+                at,
+                &[],
+            )
+            .await
+            .unwrap_or_else(|e| fail(e));
+        // The opening post takes its topic along, and the group's count.
+        store
+            .set_post_deleted(opening, true, ana, at, &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(counts(&app, topic.0).await, (1, 0));
+        let (t, p, g) = (topic.0, reply.0, group.0);
+        let (a, b) = (ana.0, admin_id.0);
+        assert_eq!(
+            events_of(&app, t).await,
+            [
+                Event::ItemPublished {
+                    topic: t,
+                    post: opening.0,
+                    group: g,
+                    author: a
+                },
+                Event::ItemPublished {
+                    topic: t,
+                    post: p,
+                    group: g,
+                    author: b
+                },
+                Event::ItemEdited {
+                    topic: t,
+                    post: p,
+                    group: g,
+                    author: b,
+                    by: b
+                },
+                Event::ItemHidden {
+                    topic: t,
+                    post: p,
+                    group: g,
+                    author: b,
+                    by: Some(b)
+                },
+                Event::ItemRestored {
+                    topic: t,
+                    post: p,
+                    group: g,
+                    author: b,
+                    by: Some(a)
+                },
+                Event::TopicChanged { topic: t, group: g },
+                Event::ItemHidden {
+                    topic: t,
+                    post: opening.0,
+                    group: g,
+                    author: a,
+                    by: Some(a)
+                },
+            ]
+        );
+    })
+    .await;
+}
+
+/// A topic's reply count and its group's topic count.
+async fn counts(app: &TestApp, topic: i64) -> (i64, i64) {
+    let replies = format!("SELECT reply_count FROM topics WHERE id = {topic}");
+    let topics = format!(
+        "SELECT g.topic_count FROM groups g JOIN topics t ON t.group_id = g.id WHERE t.id = {topic}"
+    );
+    (app.scalar(&replies).await, app.scalar(&topics).await)
+}
+
+#[tokio::test]
+async fn the_group_store_keeps_memberships_requests_and_invitations_consistent() {
+    use agora_core::events::Event;
+    use agora_core::groups::policy::Relation;
+    use agora_core::groups::{GroupRole, NewGroup, Visibility};
+    use agora_core::store::GroupStore as _;
+    each_backend(|app| async move {
+        let store = &app.app.store;
+        let fail = |e: agora_core::StoreError| -> ! { panic!("{e}") };
+        for name in ["owner", "ana", "ben"] {
+            app.register(name).await;
+        }
+        let (owner, ana, ben) = (
+            member_id(&app, "owner").await,
+            member_id(&app, "ana").await,
+            member_id(&app, "ben").await,
+        );
+        let at = Timestamp(5_000);
+        let new = NewGroup {
+            slug: "club".into(),
+            name: "Club".into(),
+            description: String::new(),
+            visibility: Visibility::Closed,
+            owner,
+            at,
+        };
+        let group = store.insert_group(&new).await.unwrap_or_else(|e| fail(e));
+        // A taken slug is the named conflict, and writes nothing.
+        match store.insert_group(&new).await {
+            Err(agora_core::StoreError::Conflict { constraint }) => {
+                assert_eq!(constraint, "groups_slug");
+            }
+            other => panic!("a second group took the slug: {other:?}"),
+        }
+        assert_eq!(app.count_rows("groups").await, 1);
+        let relation = |who| async move {
+            let (g, r) = store
+                .group_by_id(group, Some(who))
+                .await
+                .unwrap_or_else(|e| fail(e))
+                .unwrap_or_else(|| panic!("the group is gone"));
+            (g.member_count, r)
+        };
+        assert_eq!(
+            relation(owner).await,
+            (1, Relation::Member(GroupRole::Owner)),
+            "the owner is its first member"
+        );
+
+        // A request, asked twice, is one; approving it adds the membership once.
+        for _ in 0..2 {
+            store
+                .insert_request(group, ana, at)
+                .await
+                .unwrap_or_else(|e| fail(e));
+        }
+        let pending = store
+            .pending_requests(group)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(pending.len(), 1);
+        assert_eq!(relation(ana).await, (1, Relation::Requested));
+        let approve = || store.decide_request(group, ana, true, owner, at, &[]);
+        assert!(approve().await.unwrap_or_else(|e| fail(e)));
+        assert!(!approve().await.unwrap_or_else(|e| fail(e)), "decided once");
+        assert_eq!(
+            relation(ana).await,
+            (2, Relation::Member(GroupRole::Member))
+        );
+
+        // An invitation, sent twice, is one; accepting it adds the membership once.
+        let first = store
+            .insert_invitation(group, ben, owner, at)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let second = store
+            .insert_invitation(group, ben, owner, at)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(first, second);
+        assert_eq!(relation(ben).await, (2, Relation::Invited));
+        assert!(
+            store
+                .accept_invitation(first, at)
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+        assert!(
+            !store
+                .accept_invitation(first, at)
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+        assert_eq!(
+            relation(ben).await,
+            (3, Relation::Member(GroupRole::Member))
+        );
+        assert!(
+            !store
+                .add_member(group, ben, GroupRole::Member, at)
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            "already a member"
+        );
+
+        // Leaving counts once.
+        assert!(
+            store
+                .remove_member(group, ben, &[])
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+        assert!(
+            !store
+                .remove_member(group, ben, &[])
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+        assert_eq!(relation(ben).await, (2, Relation::Stranger));
+        assert_eq!(
+            store
+                .count_role(group, GroupRole::Owner)
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            1
+        );
+
+        // The group's creation was recorded with it, once.
+        settled(&app).await;
+        let created: Vec<Event> = store
+            .events_after(0, 10_000)
+            .await
+            .unwrap_or_else(|e| fail(e))
+            .into_iter()
+            .filter_map(|r| r.event)
+            .filter(|e| matches!(e, Event::GroupCreated { .. }))
+            .collect();
+        assert_eq!(created, [Event::GroupCreated { group: group.0 }]);
+    })
+    .await;
+}

@@ -543,6 +543,19 @@ impl TestApp {
         self.count_rows(&format!("{table} WHERE {condition}")).await
     }
 
+    /// The one number `sql` selects.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let query = sqlx::AssertSqlSafe(sql.to_owned());
+        if self.backend == "sqlite" {
+            let mut c = sqlite_connection(&self.database_url).await;
+            sqlx::query_scalar::<_, i64>(query).fetch_one(&mut c).await
+        } else {
+            let mut c = pg_connection(&self.database_url).await;
+            sqlx::query_scalar::<_, i64>(query).fetch_one(&mut c).await
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     pub async fn count_rows(&self, table: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
         if self.backend == "sqlite" {

@@ -262,3 +262,62 @@ async fn the_complaint_and_case_pages_work_for_guests_and_moderators() {
     })
     .await;
 }
+
+/// Every kind's items are posts under the one item rule, so a complaint about an idea or an
+/// accepted answer hides it wherever its kind shows it (the idea board, the answer under its
+/// question, search), and a restoring decision gives it back.
+#[tokio::test]
+async fn a_complaint_about_an_idea_or_an_accepted_answer_hides_it_wherever_its_kind_shows_it() {
+    each_backend(|app| async move {
+        let (admin, moderator, ana, _topic, _post) = setup(&app).await;
+        let ben = app.register("ben").await;
+        app.join(&ben, "club").await;
+        let r = app
+            .post("/api/v1/groups/club/topics", Some(&ana), json!({"title": "Why do spokes snap", "body": "Twice this month.", "kind": "question"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let question = r.body["id"].as_i64().unwrap_or_default();
+        let r = app
+            .post(&format!("/api/v1/topics/{question}/posts"), Some(&ben), json!({"body": "Your wheelbuilder used quokkaspokes, ask for a refund."}))
+            .await;
+        let answer = r.body["id"].as_i64().unwrap_or_default();
+        let r = app.post(&format!("/api/v1/posts/{answer}/accept"), Some(&ana), json!({})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let r = app
+            .post("/api/v1/groups/club/topics", Some(&ben), json!({"title": "Quokkatrack rentals", "body": "Rent wheels by the day.", "kind": "idea"}))
+            .await;
+        let idea = r.body["id"].as_i64().unwrap_or_default();
+        let opening = app.get(&format!("/api/v1/topics/{idea}"), None).await.body["posts"][0]["id"].as_i64().unwrap_or_default();
+
+        for post in [answer, opening] {
+            let r = app.post(&format!("/api/v1/posts/{post}/complaints"), Some(&admin), json!({"kind": "defamation", "statement": STATEMENT, "good_faith": true})).await;
+            assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::CREATED, Some("open")), "{}", r.text);
+        }
+        // The idea is gone for guests: its page, the board, search.
+        assert_eq!(app.get(&format!("/api/v1/topics/{idea}"), None).await.status, StatusCode::NOT_FOUND);
+        let board = app.get("/api/v1/groups/club/topics?kind=idea", None).await;
+        assert!(!board.text.contains("Quokkatrack"), "{}", board.text);
+        let found = app.get("/api/v1/search?q=quokkatrack", None).await;
+        assert!(!found.text.contains("Quokkatrack"), "{}", found.text);
+        // The answer is gone from under its question and from search.
+        let q = app.get(&format!("/api/v1/topics/{question}"), None).await;
+        assert_eq!(q.status, StatusCode::OK, "{}", q.text);
+        assert!(!q.text.contains("quokkaspokes"), "{}", q.text);
+        let found = app.get("/api/v1/search?q=quokkaspokes", None).await;
+        assert!(!found.text.contains("quokkaspokes"), "{}", found.text);
+
+        // Restored: both are back.
+        let cases = app.get("/api/v1/legal-cases", Some(&moderator)).await;
+        for case in cases.body.as_array().cloned().unwrap_or_default() {
+            let id = case["id"].as_i64().unwrap_or_default();
+            if case["post_id"].as_i64().is_some_and(|p| p == answer || p == opening) {
+                let r = app.post(&format!("/api/v1/legal-cases/{id}/decision"), Some(&moderator), json!({"decision": "restore", "reason": "Fair comment."})).await;
+                assert_eq!(r.body["status"], "restored", "{}", r.text);
+            }
+        }
+        assert_eq!(app.get(&format!("/api/v1/topics/{idea}"), None).await.status, StatusCode::OK);
+        let q = app.get(&format!("/api/v1/topics/{question}"), None).await;
+        assert!(q.text.contains("quokkaspokes"), "{}", q.text);
+    })
+    .await;
+}

@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::routes;
 use crate::support::{each_backend, pg_connection, sqlite_connection};
 
 #[tokio::test]
@@ -15,13 +16,13 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
         app.join(&ana, "beta").await;
         app.join(&ben, "beta").await;
         app.post(
-            "/api/v1/groups/beta/requests/ana/approve",
+            &routes::group_request_approve("beta", "ana"),
             Some(&admin),
             json!({}),
         )
         .await;
         app.post(
-            "/api/v1/groups/beta/requests/ben/reject",
+            &routes::group_request_reject("beta", "ben"),
             Some(&admin),
             json!({}),
         )
@@ -29,23 +30,19 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
         let (topic, _) = app
             .create_topic(&ana, "beta", "Firmware 4.3 notes", "Body")
             .await;
-        app.patch(
-            &format!("/api/v1/topics/{topic}"),
-            Some(&admin),
-            json!({"locked": true}),
-        )
-        .await;
+        app.patch(&routes::topic(topic), Some(&admin), json!({"locked": true}))
+            .await;
         app.call(
             axum::http::Method::PUT,
-            "/api/v1/members/ana/role",
+            &routes::member_role("ana"),
             Some(&admin),
             Some(json!({"role": "moderator"})),
         )
         .await;
-        app.patch("/api/v1/site", Some(&admin), json!({"name": "Riders"}))
+        app.patch(&routes::site(), Some(&admin), json!({"name": "Riders"}))
             .await;
 
-        let r = app.get("/api/v1/audit", Some(&ana)).await;
+        let r = app.get(&routes::audit(), Some(&ana)).await;
         assert_eq!(
             r.status,
             StatusCode::OK,
@@ -77,15 +74,15 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
             r.text
         );
         assert_eq!(
-            app.get("/api/v1/audit", Some(&ben)).await.status,
+            app.get(&routes::audit(), Some(&ben)).await.status,
             StatusCode::FORBIDDEN
         );
         assert_eq!(
-            app.get("/api/v1/audit", None).await.status,
+            app.get(&routes::audit(), None).await.status,
             StatusCode::UNAUTHORIZED
         );
         // Everything done to one item, by its reference.
-        let all = app.get("/api/v1/audit", Some(&admin)).await;
+        let all = app.get(&routes::audit(), Some(&admin)).await;
         assert_eq!(
             all.body["entries"][0]["reference"],
             Value::Null,
@@ -147,7 +144,7 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
             .create_topic(&admin, "hush", "Zephyr launch date", "Quiet")
             .await;
         app.patch(
-            &format!("/api/v1/topics/{secret_topic}"),
+            &routes::topic(secret_topic),
             Some(&admin),
             json!({"pinned": true}),
         )
@@ -231,20 +228,14 @@ async fn an_action_whose_audit_entry_fails_is_not_taken() {
             .set_topic_flags(agora_core::TopicId(topic), pinned, broken.at, &[broken])
             .await;
         assert!(r.is_err(), "the broken entry was written");
-        let t = app
-            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
-            .await;
+        let t = app.get(&routes::topic(topic), Some(&admin)).await;
         assert_eq!(
             t.body["pinned"], false,
             "the topic was pinned without its record"
         );
         // Through the API, the pin and its entry land together.
         let r = app
-            .patch(
-                &format!("/api/v1/topics/{topic}"),
-                Some(&admin),
-                json!({"pinned": true}),
-            )
+            .patch(&routes::topic(topic), Some(&admin), json!({"pinned": true}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         let log = app.get("/api/v1/audit?q=topic.pin", Some(&admin)).await;

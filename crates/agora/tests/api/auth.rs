@@ -3,18 +3,19 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{PASSWORD, each_backend, token_of};
 
 #[tokio::test]
 async fn a_member_registers_signs_in_sees_and_edits_their_profile() {
     each_backend(|app| async move {
         let admin = app.register("founder").await;
-        let me = app.get("/api/v1/me", Some(&admin)).await;
+        let me = app.get(&routes::me(), Some(&admin)).await;
         assert_eq!(me.body["role"], "admin", "the first account runs the site");
 
         let r = app
             .post(
-                "/api/v1/auth/register",
+                &routes::auth_register(),
                 None,
                 json!({"username": "Ana_B", "email": "Ana@Example.com", "password": PASSWORD, "display_name": "Ana Bauer"}),
             )
@@ -27,26 +28,26 @@ async fn a_member_registers_signs_in_sees_and_edits_their_profile() {
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
 
         let login = app
-            .post("/api/v1/auth/login", None, json!({"login": "ana@example.com", "password": PASSWORD}))
+            .post(&routes::auth_login(), None, json!({"login": "ana@example.com", "password": PASSWORD}))
             .await;
         assert_eq!(login.status, StatusCode::OK, "{}", login.text);
         let token = token_of(&login);
 
         let edited = app
-            .patch("/api/v1/me", Some(&token), json!({"display_name": "Ana B.", "bio": "Commutes by e-bike."}))
+            .patch(&routes::me(), Some(&token), json!({"display_name": "Ana B.", "bio": "Commutes by e-bike."}))
             .await;
         assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
         assert_eq!(edited.body["display_name"], "Ana B.");
 
-        let public = app.get("/api/v1/members/ana_b", None).await;
+        let public = app.get(&routes::member("ana_b"), None).await;
         assert_eq!(public.status, StatusCode::OK);
         assert_eq!(public.body["bio"], "Commutes by e-bike.");
         assert!(public.body.get("email").is_none(), "email leaked: {}", public.text);
         assert!(!public.text.contains("example.com"), "email leaked: {}", public.text);
 
-        let out = app.post("/api/v1/auth/logout", Some(&token), json!({})).await;
+        let out = app.post(&routes::auth_logout(), Some(&token), json!({})).await;
         assert_eq!(out.status, StatusCode::NO_CONTENT);
-        let after = app.get("/api/v1/me", Some(&token)).await;
+        let after = app.get(&routes::me(), Some(&token)).await;
         assert_eq!((after.status, after.code()), (StatusCode::UNAUTHORIZED, "invalid_token"));
     })
     .await;
@@ -58,7 +59,7 @@ async fn usernames_and_emails_are_unique_regardless_of_case() {
         app.register("mara").await;
         let r = app
             .post(
-                "/api/v1/auth/register",
+                &routes::auth_register(),
                 None,
                 json!({"username": "MARA", "email": "other@example.com", "password": PASSWORD}),
             )
@@ -70,7 +71,7 @@ async fn usernames_and_emails_are_unique_regardless_of_case() {
         assert_eq!(r.body["error"]["field"], "username");
         let r = app
             .post(
-                "/api/v1/auth/register",
+                &routes::auth_register(),
                 None,
                 json!({"username": "mara2", "email": "MARA@example.com", "password": PASSWORD}),
             )
@@ -89,7 +90,7 @@ async fn a_wrong_password_ten_times_is_refused_then_rate_limited_without_reveali
         for _ in 0..10 {
             let r = app
                 .post(
-                    "/api/v1/auth/login",
+                    &routes::auth_login(),
                     None,
                     json!({"login": "ana", "password": "wrong password!"}),
                 )
@@ -118,7 +119,7 @@ async fn a_wrong_password_ten_times_is_refused_then_rate_limited_without_reveali
         // Even the right password waits until the window ends.
         let r = app
             .post(
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 None,
                 json!({"login": "ana", "password": PASSWORD}),
             )
@@ -127,7 +128,7 @@ async fn a_wrong_password_ten_times_is_refused_then_rate_limited_without_reveali
         // An unknown account answers exactly like a wrong password.
         let r = app
             .post(
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 None,
                 json!({"login": "nobody", "password": "wrong password!"}),
             )
@@ -157,7 +158,7 @@ async fn registrations_from_one_address_are_rate_limited() {
         }
         let r = app
             .post(
-                "/api/v1/auth/register",
+                &routes::auth_register(),
                 None,
                 json!({"username": "user9", "email": "u9@example.com", "password": PASSWORD}),
             )
@@ -178,7 +179,7 @@ async fn a_session_cookie_signs_in_pages_and_refuses_cross_site_writes() {
         let token = app.register("ana").await;
         let cookie = format!("agora_session={token}");
         let req = axum::http::Request::builder()
-            .uri("/api/v1/me")
+            .uri(routes::me())
             .header("cookie", &cookie)
             .body(axum::body::Body::empty())
             .unwrap_or_else(|e| panic!("{e}"));
@@ -187,7 +188,7 @@ async fn a_session_cookie_signs_in_pages_and_refuses_cross_site_writes() {
 
         let req = axum::http::Request::builder()
             .method("PATCH")
-            .uri("/api/v1/me")
+            .uri(routes::me())
             .header("cookie", &cookie)
             .header("origin", "https://evil.example")
             .header("content-type", "application/json")
@@ -195,7 +196,7 @@ async fn a_session_cookie_signs_in_pages_and_refuses_cross_site_writes() {
             .unwrap_or_else(|e| panic!("{e}"));
         let r = app.send(req).await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "csrf_failed"));
-        let me = app.get("/api/v1/me", Some(&token)).await;
+        let me = app.get(&routes::me(), Some(&token)).await;
         assert_eq!(me.body["bio"], "");
     })
     .await;
@@ -215,30 +216,30 @@ async fn implausible_registrations_are_refused_politely_by_rule_and_admins_can_t
         ];
         for (mut body, code, field) in cases {
             body["password"] = json!(PASSWORD);
-            let r = app.post("/api/v1/auth/register", None, body.clone()).await;
+            let r = app.post(&routes::auth_register(), None, body.clone()).await;
             assert_eq!((r.status, r.code(), r.body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, code, Some(field)), "{body}: {}", r.text);
             assert!(r.body["error"]["message"].as_str().is_some_and(|m| m.contains("lease") || m.contains("can't")), "polite: {}", r.text);
         }
         assert_eq!(app.count_rows("members").await, 1);
 
         let r = app
-            .patch("/api/v1/site", Some(&admin), json!({"registration_rules": {"off": ["disposable_email"], "extra_names": ["Voltera Support"]}}))
+            .patch(&routes::site(), Some(&admin), json!({"registration_rules": {"off": ["disposable_email"], "extra_names": ["Voltera Support"]}}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["registration_rules"]["off"], json!(["disposable_email"]));
-        assert!(app.get("/api/v1/site", None).await.body["registration_rules"].is_null(), "rules are for admins");
+        assert!(app.get(&routes::site(), None).await.body["registration_rules"].is_null(), "rules are for admins");
         let r = app
-            .post("/api/v1/auth/register", None, json!({"username": "ana", "email": "ana@mailinator.com", "password": PASSWORD}))
+            .post(&routes::auth_register(), None, json!({"username": "ana", "email": "ana@mailinator.com", "password": PASSWORD}))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "the rule is off: {}", r.text);
         let r = app
-            .post("/api/v1/auth/register", None, json!({"username": "vsupport", "display_name": "Voltera support", "email": "vs@example.com", "password": PASSWORD}))
+            .post(&routes::auth_register(), None, json!({"username": "vsupport", "display_name": "Voltera support", "email": "vs@example.com", "password": PASSWORD}))
             .await;
         assert_eq!(r.code(), "fake_name", "an added name: {}", r.text);
-        let r = app.patch("/api/v1/site", Some(&admin), json!({"registration_rules": {"off": ["no_such_rule"]}})).await;
+        let r = app.patch(&routes::site(), Some(&admin), json!({"registration_rules": {"off": ["no_such_rule"]}})).await;
         assert_eq!((r.status, r.code(), r.body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_choice", Some("registration_rules.off")));
-        let read = app.get("/api/v1/site", Some(&admin)).await.body;
-        let r = app.patch("/api/v1/site", Some(&admin), json!({"registration_rules": read["registration_rules"].clone()})).await;
+        let read = app.get(&routes::site(), Some(&admin)).await.body;
+        let r = app.patch(&routes::site(), Some(&admin), json!({"registration_rules": read["registration_rules"].clone()})).await;
         assert_eq!(r.status, StatusCode::OK, "what GET /site reads, PATCH /site takes: {}", r.text);
         assert_eq!(r.body["registration_rules"], read["registration_rules"]);
     })
@@ -251,7 +252,7 @@ async fn several_accounts_from_one_address_within_minutes_are_stopped_unless_the
         let admin = app.register("first").await;
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"registration_rules": {"burst_per_10_min": 2}}),
             )
@@ -264,7 +265,9 @@ async fn several_accounts_from_one_address_within_minutes_are_stopped_unless_the
         app.register("second").await;
         let third =
             json!({"username": "third", "email": "third@example.com", "password": PASSWORD});
-        let r = app.post("/api/v1/auth/register", None, third.clone()).await;
+        let r = app
+            .post(&routes::auth_register(), None, third.clone())
+            .await;
         assert_eq!(
             (r.status, r.code()),
             (StatusCode::TOO_MANY_REQUESTS, "registration_burst")
@@ -278,17 +281,17 @@ async fn several_accounts_from_one_address_within_minutes_are_stopped_unless_the
         // An event where everyone signs up on one Wi-Fi: the admin switches the rule off.
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"registration_rules": {"off": ["registration_burst"]}}),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        let r = app.post("/api/v1/auth/register", None, third).await;
+        let r = app.post(&routes::auth_register(), None, third).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"registration_rules": {"burst_per_10_min": 0}}),
             )

@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 
+use crate::routes;
 use crate::support::{PASSWORD, Reply, TestApp, each_backend};
 
 /// The tables a refused request must leave as they were.
@@ -161,21 +162,21 @@ impl Forum {
     }
 
     fn topics_path(&self) -> String {
-        format!("/api/v1/groups/{}/topics", self.slug)
+        routes::group_topics(&self.slug)
     }
 
     fn reply_path(&self) -> String {
-        format!("/api/v1/topics/{}/posts", self.topic)
+        routes::topic_posts(self.topic)
     }
 
     fn post_path(&self) -> String {
-        format!("/api/v1/posts/{}", self.post)
+        routes::post(self.post)
     }
 
     /// The four JSON-taking writes: (method, path, token).
     fn writes(&self) -> Vec<(&'static str, String, Option<String>)> {
         vec![
-            ("POST", "/api/v1/auth/register".to_owned(), None),
+            ("POST", routes::auth_register(), None),
             ("POST", self.topics_path(), Some(self.admin.clone())),
             ("POST", self.reply_path(), Some(self.admin.clone())),
             ("PATCH", self.post_path(), Some(self.admin.clone())),
@@ -186,7 +187,7 @@ impl Forum {
 /// A body each of [`Forum::writes`] would accept, by path.
 fn valid_body(method: &str, path: &str) -> Value {
     match (method, path) {
-        ("POST", "/api/v1/auth/register") => {
+        ("POST", p) if p == routes::auth_register() => {
             json!({"username": "newcomer", "email": "newcomer@example.com", "password": PASSWORD})
         }
         ("POST", p) if p.ends_with("/topics") => {
@@ -311,7 +312,7 @@ async fn an_array_whose_items_line_up_with_the_fields_is_still_refused() {
         let cases = [
             (
                 "POST",
-                "/api/v1/auth/register".to_owned(),
+                routes::auth_register(),
                 None,
                 json!(["positional", "positional@example.com", PASSWORD]),
             ),
@@ -416,7 +417,7 @@ async fn a_missing_field_is_422_missing_field_naming_it_and_writes_nothing() {
     each_backend(|app| async move {
         let forum = Forum::open(&app).await;
         let admin = Some(forum.admin.as_str());
-        let register = "/api/v1/auth/register".to_owned();
+        let register = routes::auth_register();
         let cases = [
             (
                 register.clone(),
@@ -450,13 +451,13 @@ async fn a_missing_field_is_422_missing_field_naming_it_and_writes_nothing() {
             ),
             (forum.reply_path(), admin, json!({}), "body"),
             (
-                "/api/v1/groups".to_owned(),
+                routes::groups(),
                 admin,
                 json!({"name": "Cargo bikes"}),
                 "visibility",
             ),
             (
-                "/api/v1/groups".to_owned(),
+                routes::groups(),
                 admin,
                 json!({"visibility": "public"}),
                 "name",
@@ -540,7 +541,7 @@ fn wrong_type_cases(
         ),
         (
             "POST",
-            "/api/v1/auth/register".to_owned(),
+            routes::auth_register(),
             None,
             json!({"username": "ana", "email": "ana@example.com", "password": 1_234_567_890}),
             "password",
@@ -741,7 +742,7 @@ async fn a_two_megabyte_body_is_413_payload_too_large_and_writes_nothing() {
                 json!({"title": "Huge", "body": huge}),
             ),
             (
-                "/api/v1/auth/register".to_owned(),
+                routes::auth_register(),
                 None,
                 json!({"username": "huge", "email": "huge@example.com",
                     "password": PASSWORD, "display_name": huge}),
@@ -825,7 +826,7 @@ async fn registration_and_profile_fields_outside_their_rules_are_422_naming_the_
         }
         let before = counts(&app).await;
         for (body, code, field) in cases {
-            let r = app.post("/api/v1/auth/register", None, body.clone()).await;
+            let r = app.post(&routes::auth_register(), None, body.clone()).await;
             let what = format!("registering {body}");
             assert_error(&r, INVALID, code, Some(field), &what);
         }
@@ -849,11 +850,11 @@ async fn registration_and_profile_fields_outside_their_rules_are_422_naming_the_
             (json!({"bio": "b".repeat(1_001)}), "too_long", "bio"),
             (json!({"bio": "nul\u{0}byte"}), "invalid_characters", "bio"),
         ] {
-            let r = app.patch("/api/v1/me", Some(&member), body.clone()).await;
+            let r = app.patch(&routes::me(), Some(&member), body.clone()).await;
             let what = format!("PATCH /me {body}");
             assert_error(&r, INVALID, code, Some(field), &what);
         }
-        let me = app.get("/api/v1/me", Some(&member)).await;
+        let me = app.get(&routes::me(), Some(&member)).await;
         let profile = (me.body["display_name"].as_str(), me.body["bio"].as_str());
         assert_eq!(profile, (Some("founder"), Some("")), "{}", me.text);
     })
@@ -911,19 +912,19 @@ async fn unknown_ids_are_404_not_found_and_write_nothing() {
         let admin = Some(forum.admin.as_str());
         let before = counts(&app).await;
         let reads = [
-            "/api/v1/topics/999999",
-            "/api/v1/posts/999999",
-            "/api/v1/posts/999999/revisions",
+            &routes::topic(999999),
+            &routes::post(999999),
+            &routes::post_revisions(999999),
             "/api/v1/topics/abc",
             "/api/v1/topics/-1",
-            "/api/v1/topics/0",
+            &routes::topic(0),
             "/api/v1/topics/1.5",
             "/api/v1/topics/99999999999999999999999",
             "/api/v1/posts/abc",
-            "/api/v1/groups/no-such-group",
-            "/api/v1/groups/no-such-group/topics",
-            "/api/v1/groups/no-such-group/members",
-            "/api/v1/members/nobody",
+            &routes::group("no-such-group"),
+            &routes::group_topics("no-such-group"),
+            &routes::group_members("no-such-group"),
+            &routes::member("nobody"),
         ];
         for path in reads {
             for token in [None, admin] {
@@ -1133,7 +1134,7 @@ async fn bad_query_strings_are_refused_with_their_codes() {
                 Some("q"),
             ),
             (
-                "/api/v1/search".into(),
+                routes::search(),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "required",
                 Some("q"),
@@ -1195,15 +1196,11 @@ async fn writes_without_a_sign_in_are_401_with_a_bearer_challenge_and_write_noth
                 format!("/api/v1/groups/{}/leave", forum.slug),
                 json!({}),
             ),
-            (
-                "PATCH",
-                "/api/v1/me".to_owned(),
-                json!({"bio": "Anonymous"}),
-            ),
+            ("PATCH", routes::me(), json!({"bio": "Anonymous"})),
             ("PATCH", forum.post_path(), json!({"body": "Vandalised"})),
             (
                 "POST",
-                "/api/v1/groups".to_owned(),
+                routes::groups(),
                 json!({"name": "Cargo bikes", "visibility": "public"}),
             ),
             (
@@ -1234,7 +1231,7 @@ async fn writes_without_a_sign_in_are_401_with_a_bearer_challenge_and_write_noth
             "DELETE post signed out",
         );
         assert_bearer_challenge(&r, "DELETE post signed out");
-        let r = app.get("/api/v1/me", None).await;
+        let r = app.get(&routes::me(), None).await;
         assert_error(
             &r,
             StatusCode::UNAUTHORIZED,
@@ -1266,8 +1263,8 @@ async fn a_bogus_bearer_token_is_401_invalid_token_and_writes_nothing() {
             forum.admin.clone(),
         ];
         let requests = [
-            ("GET", "/api/v1/me".to_owned(), None),
-            ("GET", "/api/v1/groups".to_owned(), None),
+            ("GET", routes::me(), None),
+            ("GET", routes::groups(), None),
             ("GET", format!("/api/v1/topics/{}", forum.topic), None),
             (
                 "POST",
@@ -1279,11 +1276,7 @@ async fn a_bogus_bearer_token_is_401_invalid_token_and_writes_nothing() {
                 forum.topics_path(),
                 Some(json!({"title": "Studded tyres", "body": "Worth it?"})),
             ),
-            (
-                "PATCH",
-                "/api/v1/me".to_owned(),
-                Some(json!({"bio": "Impostor"})),
-            ),
+            ("PATCH", routes::me(), Some(json!({"bio": "Impostor"}))),
         ];
         for authorization in &authorizations {
             for (method, path, body) in &requests {
@@ -1320,7 +1313,7 @@ async fn group_creation_refuses_members_conflicts_and_bad_fields_without_writing
         let before = counts(&app).await;
 
         let cargo = json!({"name": "Cargo bikes", "slug": "cargo-bikes", "visibility": "public"});
-        let r = app.post("/api/v1/groups", Some(&member), cargo).await;
+        let r = app.post(&routes::groups(), Some(&member), cargo).await;
         let what = "a plain member creating a group";
         assert_error(&r, StatusCode::FORBIDDEN, "admins_only", None, what);
 
@@ -1344,13 +1337,13 @@ async fn group_creation_refuses_members_conflicts_and_bad_fields_without_writing
             (group("Rid\u{202E}ers", Some("r-r"), "public"), INVALID, "invalid_characters", "name"),
         ];
         for (body, status, code, field) in cases {
-            let r = app.post("/api/v1/groups", Some(&admin), body.clone()).await;
+            let r = app.post(&routes::groups(), Some(&admin), body.clone()).await;
             assert_error(&r, status, code, Some(field), &format!("creating {body}"));
         }
         assert_eq!(counts(&app).await, before, "a refused group creation wrote something");
 
         // The site still works after the refusals: the taken slug's group is intact.
-        let r = app.get("/api/v1/groups/riders", None).await;
+        let r = app.get(&routes::group("riders"), None).await;
         let shown = (r.status, r.body["name"].as_str());
         assert_eq!(shown, (StatusCode::OK, Some("Group riders")), "{}", r.text);
     })
@@ -1387,11 +1380,11 @@ async fn error_bodies_carry_only_code_message_and_field_and_no_internal_text() {
                 app.post(&forum.reply_path(), None, json!({"body": "hi"}))
                     .await,
             ),
-            ("bogus token", app.get("/api/v1/me", Some("bogus")).await),
+            ("bogus token", app.get(&routes::me(), Some("bogus")).await),
             (
                 "forbidden",
                 app.post(
-                    "/api/v1/groups",
+                    &routes::groups(),
                     Some(&member),
                     json!({"name": "Cargo", "visibility": "public"}),
                 )
@@ -1402,7 +1395,7 @@ async fn error_bodies_carry_only_code_message_and_field_and_no_internal_text() {
                 app.post(&forum.reply_path(), Some(&member), json!({"body": "hi"}))
                     .await,
             ),
-            ("unknown id", app.get("/api/v1/topics/999999", None).await),
+            ("unknown id", app.get(&routes::topic(999999), None).await),
             (
                 "overflowing id",
                 app.get("/api/v1/topics/99999999999999999999999", None)
@@ -1412,7 +1405,7 @@ async fn error_bodies_carry_only_code_message_and_field_and_no_internal_text() {
             (
                 "slug taken",
                 app.post(
-                    "/api/v1/groups",
+                    &routes::groups(),
                     admin,
                     json!({"name": "Riders", "slug": "riders", "visibility": "public"}),
                 )
@@ -1421,7 +1414,7 @@ async fn error_bodies_carry_only_code_message_and_field_and_no_internal_text() {
             (
                 "username taken",
                 app.post(
-                    "/api/v1/auth/register",
+                    &routes::auth_register(),
                     None,
                     json!({"username": "MARA", "email": "m2@example.com", "password": PASSWORD}),
                 )
@@ -1502,9 +1495,9 @@ async fn a_method_a_route_does_not_have_is_answered_with_the_error_envelope() {
         let token = app.register("founder").await;
         let before = counts(&app).await;
         for (method, path) in [
-            ("PUT", "/api/v1/groups"),
-            ("PUT", "/api/v1/me"),
-            ("GET", "/api/v1/auth/register"),
+            ("PUT", &routes::groups()),
+            ("PUT", &routes::me()),
+            ("GET", &routes::auth_register()),
         ] {
             let r = app
                 .send(raw(

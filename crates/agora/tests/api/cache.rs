@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{Reply, each_backend};
 
 fn cache_state(r: &Reply) -> Option<&str> {
@@ -43,14 +44,12 @@ async fn guests_share_a_cached_page_and_members_never_see_it() {
         assert_eq!(member.status, StatusCode::OK);
         assert_eq!(cache_state(&member), None);
         assert_ne!(member.text, first.text, "the member's page is their own");
-        let api = app
-            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
-            .await;
+        let api = app.get(&routes::topic(topic), Some(&admin)).await;
         assert_eq!(cache_state(&api), None);
 
         // The API's public reads are cached for guests too, as JSON.
-        let a = app.get(&format!("/api/v1/topics/{topic}"), None).await;
-        let b = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        let a = app.get(&routes::topic(topic), None).await;
+        let b = app.get(&routes::topic(topic), None).await;
         assert_eq!(
             (cache_state(&a), cache_state(&b)),
             (Some("miss"), Some("hit"))
@@ -81,7 +80,7 @@ async fn a_change_through_this_node_reaches_guests_at_once() {
 
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&admin),
                 json!({"body": "Drip wax, every 300 km."}),
             )
@@ -94,9 +93,7 @@ async fn a_change_through_this_node_reaches_guests_at_once() {
 
         // A moderator removes the reply: no guest is shown it again from memory.
         assert_eq!(cache_state(&app.page(&path, None).await), Some("hit"));
-        let r = app
-            .delete(&format!("/api/v1/posts/{reply}"), Some(&admin))
-            .await;
+        let r = app.delete(&routes::post(reply), Some(&admin)).await;
         assert!(r.status.is_success(), "{}", r.text);
         let gone = app.page(&path, None).await;
         assert!(!gone.text.contains("every 300 km"), "{}", gone.text);
@@ -133,7 +130,7 @@ async fn a_page_too_large_to_keep_is_served_whole() {
             let who = if n % 2 == 0 { &admin } else { &ana };
             let r = app
                 .post(
-                    &format!("/api/v1/topics/{topic}/posts"),
+                    &routes::topic_posts(topic),
                     Some(who),
                     json!({"body": long(n)}),
                 )
@@ -171,8 +168,8 @@ async fn a_members_secret_pages_never_reach_a_guest() {
         let paths = [
             "/g/hideout".to_owned(),
             format!("/t/{topic}/quiet-plans"),
-            format!("/api/v1/topics/{topic}"),
-            "/api/v1/groups/hideout".to_owned(),
+            routes::topic(topic),
+            routes::group("hideout"),
         ];
         for p in &paths {
             let member = if p.starts_with("/api/") {
@@ -188,7 +185,7 @@ async fn a_members_secret_pages_never_reach_a_guest() {
                 assert_eq!(cache_state(&guest), None, "{p}");
             }
         }
-        for p in ["/", "/groups", "/api/v1/groups", "/sitemap.xml"] {
+        for p in ["/", "/groups", &routes::groups(), "/sitemap.xml"] {
             for _ in 0..2 {
                 let guest = app.page(p, None).await;
                 assert!(
@@ -219,7 +216,7 @@ async fn previews_and_signing_in_keep_the_guest_cache_and_a_reply_empties_it() {
         for _ in 0..3 {
             let r = app
                 .post(
-                    "/api/v1/markdown/preview",
+                    &routes::markdown_preview(),
                     Some(&admin),
                     json!({"body": "Studded ones **grip**"}),
                 )
@@ -228,7 +225,7 @@ async fn previews_and_signing_in_keep_the_guest_cache_and_a_reply_empties_it() {
         }
         let r = app
             .post(
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 None,
                 json!({"login": "admin", "password": crate::support::PASSWORD}),
             )
@@ -238,7 +235,7 @@ async fn previews_and_signing_in_keep_the_guest_cache_and_a_reply_empties_it() {
 
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&admin),
                 json!({"body": "Studded ones grip best."}),
             )
@@ -317,7 +314,7 @@ async fn a_change_drops_only_the_pages_that_show_it_on_every_node() {
         for t in [tc, ts] {
             let r = app
                 .post(
-                    &format!("/api/v1/topics/{t}/posts"),
+                    &routes::topic_posts(t),
                     Some(&admin),
                     json!({"body": "Noted, thanks."}),
                 )
@@ -326,7 +323,7 @@ async fn a_change_drops_only_the_pages_that_show_it_on_every_node() {
         }
         let r = app
             .post(
-                "/api/v1/markdown/preview",
+                &routes::markdown_preview(),
                 Some(&admin),
                 json!({"body": "*draft*"}),
             )
@@ -339,7 +336,7 @@ async fn a_change_drops_only_the_pages_that_show_it_on_every_node() {
         // A reply in a public topic drops that topic, its group and the lists.
         let r = app
             .post(
-                &format!("/api/v1/topics/{t1}/posts"),
+                &routes::topic_posts(t1),
                 Some(&ana),
                 json!({"body": "Sealant, twice a year."}),
             )
@@ -369,11 +366,9 @@ async fn a_change_drops_only_the_pages_that_show_it_on_every_node() {
         assert!(shown.contains("twice a year"), "{shown}");
 
         // A moderator hides Ana's topic: gone from both nodes once they read the outbox.
-        let r = app.get(&format!("/api/v1/topics/{t2}"), Some(&admin)).await;
+        let r = app.get(&routes::topic(t2), Some(&admin)).await;
         let opening = r.body["posts"][0]["id"].as_i64().unwrap_or_default();
-        let r = app
-            .delete(&format!("/api/v1/posts/{opening}"), Some(&admin))
-            .await;
+        let r = app.delete(&routes::post(opening), Some(&admin)).await;
         assert!(r.status.is_success(), "{}", r.text);
         other_cache.catch_up(&app.app.agora).await;
         for router in [&app.router, &other] {
@@ -392,7 +387,7 @@ async fn a_change_drops_only_the_pages_that_show_it_on_every_node() {
         // A sanction shows beside the member's posts everywhere: everything goes.
         let r = app
             .post(
-                "/api/v1/members/ana/sanctions",
+                &routes::member_sanctions("ana"),
                 Some(&admin),
                 json!({"kind": "suspension", "reason": "Spam.", "days": 7}),
             )

@@ -18,6 +18,7 @@ use tower::ServiceExt as _;
 use agora_core::ids::TopicId;
 use agora_core::members::{Registration, SessionKind};
 
+use crate::routes;
 use crate::support::{PASSWORD, TestApp, each_backend};
 
 /// Polls a future at most `polls` times; if it has not finished by then, drops it where it
@@ -110,7 +111,7 @@ async fn hang_up_at_every_step(
 async fn next_write_succeeds(app: &TestApp, writer: &str, topic: i64, after: &str) {
     let r = app
         .post(
-            &format!("/api/v1/topics/{topic}/posts"),
+            &routes::topic_posts(topic),
             Some(writer),
             json!({"body": format!("The next write, after: {after}")}),
         )
@@ -217,7 +218,7 @@ async fn a_reply_whose_client_hangs_up_at_any_step_is_whole_or_absent() {
         hang_up_at_every_step(&app, "a reply", &admin, topic, |n| {
             request(
                 "POST",
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&admin),
                 json!({"body": format!("Reply number {n}")}),
             )
@@ -234,7 +235,7 @@ async fn a_topic_whose_client_hangs_up_at_any_step_is_whole_or_absent() {
         hang_up_at_every_step(&app, "a new topic", &admin, topic, |n| {
             request(
                 "POST",
-                "/api/v1/groups/club/topics",
+                &routes::group_topics("club"),
                 Some(&admin),
                 json!({"title": format!("Topic number {n}"), "body": "An opening post."}),
             )
@@ -264,7 +265,7 @@ async fn a_sign_up_whose_client_hangs_up_at_any_step_is_whole_or_absent() {
         hang_up_at_every_step(&app, "a sign-up", &admin, topic, |n| {
             request(
                 "POST",
-                "/api/v1/auth/register",
+                &routes::auth_register(),
                 None,
                 json!({"username": name(n), "email": format!("{}@example.com", name(n)), "password": PASSWORD}),
             )
@@ -292,12 +293,7 @@ async fn a_page_read_whose_client_hangs_up_at_any_step_keeps_the_reading_record_
                 .get(n)
                 .copied()
                 .unwrap_or_else(|| panic!("more than {} tries", topics.len()));
-            request(
-                "GET",
-                &format!("/api/v1/topics/{t}"),
-                Some(&reader),
-                json!({}),
-            )
+            request("GET", &routes::topic(t), Some(&reader), json!({}))
         })
         .await;
     })
@@ -433,23 +429,23 @@ async fn clients_that_hang_up_over_tcp_leave_nothing_half_written() {
         for n in 0..40usize {
             kinds.push(wire(
                 "POST",
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 &bearer(&admin),
                 &json!({"body": format!("Reply over TCP {n}")}).to_string(),
             ));
             kinds.push(wire(
                 "POST",
-                "/api/v1/groups/club/topics",
+                &routes::group_topics("club"),
                 &bearer(&admin),
                 &json!({"title": format!("Topic over TCP {n}"), "body": "Opened and left."}).to_string(),
             ));
             kinds.push(wire(
                 "POST",
-                "/api/v1/auth/register",
+                &routes::auth_register(),
                 "",
                 &json!({"username": name(n + 5_000), "email": format!("{}@example.com", name(n + 5_000)), "password": PASSWORD}).to_string(),
             ));
-            kinds.push(wire("GET", &format!("/api/v1/topics/{topic}"), &bearer(&reader), ""));
+            kinds.push(wire("GET", &routes::topic(topic), &bearer(&reader), ""));
         }
         // Each request is cut at a different byte, or sent whole and left after a different
         // wait; all of them at once, as a burst ends.

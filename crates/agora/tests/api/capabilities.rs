@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::routes;
 use crate::support::each_backend;
 
 fn post_in(topic: &Value, id: i64) -> Value {
@@ -41,7 +42,7 @@ async fn every_offered_action_is_accepted_and_every_other_refused() {
             for action in ["edit", "flag", "delete"] {
                 let r = app
                     .post(
-                        &format!("/api/v1/topics/{topic}/posts"),
+                        &routes::topic_posts(topic),
                         Some(&ana),
                         json!({"body": format!("Every 3,000 km, says {name} before {action}.")}),
                     )
@@ -57,7 +58,7 @@ async fn every_offered_action_is_accepted_and_every_other_refused() {
                 let tried = match action {
                     "edit" => {
                         app.patch(
-                            &format!("/api/v1/posts/{post}"),
+                            &routes::post(post),
                             token,
                             json!({"body": "Every 2,000 km."}),
                         )
@@ -65,13 +66,13 @@ async fn every_offered_action_is_accepted_and_every_other_refused() {
                     }
                     "flag" => {
                         app.post(
-                            &format!("/api/v1/posts/{post}/flags"),
+                            &routes::post_flags(post),
                             token,
                             json!({"reason": "off_topic"}),
                         )
                         .await
                     }
-                    _ => app.delete(&format!("/api/v1/posts/{post}"), token).await,
+                    _ => app.delete(&routes::post(post), token).await,
                 };
                 assert_eq!(
                     tried.status.is_success(),
@@ -104,16 +105,14 @@ async fn a_held_post_is_marked_held_for_moderators_and_absent_for_others() {
         app.join(&nina, "club").await;
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&nina),
                 json!({"body": "My shop: https://shop.example"}),
             )
             .await;
         assert_eq!(r.code(), "held_for_review", "{}", r.text);
 
-        let seen = app
-            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
-            .await;
+        let seen = app.get(&routes::topic(topic), Some(&admin)).await;
         let held = &seen.body["posts"][1];
         assert_eq!(held["state"], "held", "{}", seen.text);
         assert_eq!(held["capabilities"]["read"], true);
@@ -127,7 +126,7 @@ async fn a_held_post_is_marked_held_for_moderators_and_absent_for_others() {
         );
 
         for token in [None, Some(ana.as_str()), Some(nina.as_str())] {
-            let seen = app.get(&format!("/api/v1/topics/{topic}"), token).await;
+            let seen = app.get(&routes::topic(topic), token).await;
             let placeholder = &seen.body["posts"][1];
             assert_eq!(placeholder["capabilities"]["read"], false, "{}", seen.text);
             assert_eq!(placeholder["body_markdown"], "");
@@ -146,15 +145,11 @@ async fn a_held_post_is_marked_held_for_moderators_and_absent_for_others() {
         // Approving it publishes it for everyone.
         let id = held["id"].as_i64().unwrap_or_default();
         let r = app
-            .post(
-                &format!("/api/v1/posts/{id}/restore"),
-                Some(&admin),
-                json!({}),
-            )
+            .post(&routes::post_restore(id), Some(&admin), json!({}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["state"], "published");
-        let seen = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        let seen = app.get(&routes::topic(topic), None).await;
         assert!(seen.text.contains("shop.example"), "{}", seen.text);
     })
     .await;

@@ -3,6 +3,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{PASSWORD, each_backend};
 
 const DAY: i64 = 86_400;
@@ -16,7 +17,7 @@ async fn a_seven_day_suspension_ends_by_itself_after_seven_days() {
         app.join(&ana, "club").await;
         let r = app
             .post(
-                "/api/v1/members/ana/sanctions",
+                &routes::member_sanctions("ana"),
                 Some(&admin),
                 json!({"kind": "suspension", "reason": "Insults in the Rides thread.", "days": 7}),
             )
@@ -26,7 +27,7 @@ async fn a_seven_day_suspension_ends_by_itself_after_seven_days() {
 
         app.clock.advance(7 * DAY - 60);
         let r = app
-            .post("/api/v1/groups/club/topics", Some(&ana), topic.clone())
+            .post(&routes::group_topics("club"), Some(&ana), topic.clone())
             .await;
         assert_eq!(
             (r.status, r.code()),
@@ -34,15 +35,15 @@ async fn a_seven_day_suspension_ends_by_itself_after_seven_days() {
             "a minute before the end: {}",
             r.text
         );
-        let mine = app.get("/api/v1/me/sanctions", Some(&ana)).await;
+        let mine = app.get(&routes::me_sanctions(), Some(&ana)).await;
         assert_eq!(mine.body[0]["active"], true);
 
         app.clock.advance(120);
         let r = app
-            .post("/api/v1/groups/club/topics", Some(&ana), topic)
+            .post(&routes::group_topics("club"), Some(&ana), topic)
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "a minute after: {}", r.text);
-        let mine = app.get("/api/v1/me/sanctions", Some(&ana)).await;
+        let mine = app.get(&routes::me_sanctions(), Some(&ana)).await;
         assert_eq!(mine.body[0]["active"], false, "{}", mine.text);
         let page = app.page("/sanctions", Some(&ana)).await;
         assert!(
@@ -66,7 +67,7 @@ async fn a_session_lasts_while_it_is_used_and_ends_after_thirty_days_unused() {
         let ana = app.register("ana").await;
         for day in [29, 58] {
             app.clock.advance(29 * DAY);
-            let r = app.get("/api/v1/me", Some(&ana)).await;
+            let r = app.get(&routes::me(), Some(&ana)).await;
             assert_eq!(
                 r.status,
                 StatusCode::OK,
@@ -75,7 +76,7 @@ async fn a_session_lasts_while_it_is_used_and_ends_after_thirty_days_unused() {
             );
         }
         app.clock.advance(30 * DAY + 60);
-        let r = app.get("/api/v1/me", Some(&ana)).await;
+        let r = app.get(&routes::me(), Some(&ana)).await;
         assert_eq!(
             (r.status, r.code()),
             (StatusCode::UNAUTHORIZED, "invalid_token"),
@@ -85,7 +86,7 @@ async fn a_session_lasts_while_it_is_used_and_ends_after_thirty_days_unused() {
         let r = app
             .call(
                 Method::POST,
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 None,
                 Some(json!({"login": "ana", "password": PASSWORD})),
             )
@@ -101,15 +102,15 @@ async fn sign_in_reopens_when_the_fifteen_minute_window_is_over() {
         app.register("ana").await;
         let wrong = json!({"login": "ana", "password": "wrong password!"});
         for _ in 0..5 {
-            let r = app.post("/api/v1/auth/login", None, wrong.clone()).await;
+            let r = app.post(&routes::auth_login(), None, wrong.clone()).await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         }
         let right = json!({"login": "ana", "password": PASSWORD});
-        let r = app.post("/api/v1/auth/login", None, right.clone()).await;
+        let r = app.post(&routes::auth_login(), None, right.clone()).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 
         app.clock.advance(14 * 60);
-        let r = app.post("/api/v1/auth/login", None, right.clone()).await;
+        let r = app.post(&routes::auth_login(), None, right.clone()).await;
         assert_eq!(
             r.status,
             StatusCode::TOO_MANY_REQUESTS,
@@ -117,7 +118,7 @@ async fn sign_in_reopens_when_the_fifteen_minute_window_is_over() {
             r.text
         );
         app.clock.advance(61);
-        let r = app.post("/api/v1/auth/login", None, right).await;
+        let r = app.post(&routes::auth_login(), None, right).await;
         assert_eq!(r.status, StatusCode::OK, "after 15: {}", r.text);
     })
     .await;

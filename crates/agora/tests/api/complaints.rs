@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::routes;
 use crate::support::{TestApp, csrf_for, each_backend};
 
 const STATEMENT: &str = "The post claims that I, Petra Vogel, sold stolen bikes. That is untrue and harms my shop's name.";
@@ -15,7 +16,7 @@ async fn setup(app: &TestApp) -> (String, String, String, i64, i64) {
     let moderator = app.register("mod").await;
     app.call(
         axum::http::Method::PUT,
-        "/api/v1/members/mod/role",
+        &routes::member_role("mod"),
         Some(&admin),
         Some(json!({"role": "moderator"})),
     )
@@ -28,7 +29,7 @@ async fn setup(app: &TestApp) -> (String, String, String, i64, i64) {
         .await;
     let r = app
         .post(
-            &format!("/api/v1/topics/{topic}/posts"),
+            &routes::topic_posts(topic),
             Some(&ana),
             json!({"body": "Avoid Vogel's shop, she sells stolen bikes."}),
         )
@@ -45,7 +46,7 @@ fn complaint(email: &str) -> Value {
 async fn a_guests_complaint_is_confirmed_by_mail_hides_the_post_and_every_step_is_recorded() {
     each_backend(|app| async move {
         let (admin, moderator, _ana, _topic, post) = setup(&app).await;
-        let path = format!("/api/v1/posts/{post}/complaints");
+        let path = routes::post_complaints(post);
 
         // Bad input: a clear error naming the field, nothing stored.
         let mut bad = complaint("petra@example.org");
@@ -61,45 +62,45 @@ async fn a_guests_complaint_is_confirmed_by_mail_hides_the_post_and_every_step_i
         kind["kind"] = json!("annoying");
         assert_eq!(app.post(&path, None, kind).await.code(), "invalid_choice");
         assert_eq!(app.count_rows("legal_cases").await, 0);
-        assert_eq!(app.post("/api/v1/posts/999999/complaints", None, complaint("petra@example.org")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.post(&routes::post_complaints(999999), None, complaint("petra@example.org")).await.status, StatusCode::NOT_FOUND);
 
         let r = app.post(&path, None, complaint("petra@example.org")).await;
         assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::CREATED, Some("unconfirmed")), "{}", r.text);
         let reference = r.body["reference"].as_str().unwrap_or_default().to_owned();
         assert!(reference.starts_with("LC-"));
-        assert_eq!(app.get(&format!("/api/v1/posts/{post}"), None).await.status, StatusCode::OK, "shown until confirmed");
+        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::OK, "shown until confirmed");
 
         let token = app.mailed_token("petra@example.org", "/legal/complaints/confirm/").unwrap_or_default();
         assert!(!token.is_empty(), "a confirmation mail");
         let page = app.page(&format!("/legal/complaints/confirm/{token}"), None).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.text.contains(&reference), "{}", page.text);
-        assert_eq!(app.get(&format!("/api/v1/posts/{post}"), None).await.status, StatusCode::NOT_FOUND, "hidden pending review");
-        let again = app.post("/api/v1/complaints/confirm", None, json!({"token": token})).await;
+        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::NOT_FOUND, "hidden pending review");
+        let again = app.post(&routes::complaints_confirm(), None, json!({"token": token})).await;
         assert_eq!((again.status, again.code()), (StatusCode::NOT_FOUND, "invalid_link"));
         assert!(app.mails_to("ana@example.com").iter().any(|m| m.contains("hidden while")), "the author is told");
 
         // The moderators' case; the complainant's address is never shown.
-        let cases = app.get("/api/v1/legal-cases", Some(&moderator)).await;
+        let cases = app.get(&routes::legal_cases(), Some(&moderator)).await;
         assert_eq!((cases.body[0]["reference"].as_str(), cases.body[0]["status"].as_str()), (Some(reference.as_str()), Some("open")), "{}", cases.text);
         assert!(!cases.text.contains("petra@example.org"));
-        assert_eq!(app.get("/api/v1/legal-cases", Some(&_ana)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.get(&routes::legal_cases(), Some(&_ana)).await.status, StatusCode::FORBIDDEN);
         let id = cases.body[0]["id"].as_i64().unwrap_or_default();
-        let r = app.post(&format!("/api/v1/legal-cases/{id}/notes"), Some(&moderator), json!({"note": "Asked ana for her source."})).await;
+        let r = app.post(&routes::legal_case_notes(id), Some(&moderator), json!({"note": "Asked ana for her source."})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-        let r = app.post(&format!("/api/v1/legal-cases/{id}/notes"), Some(&moderator), json!({"note": "Can you send the police report?", "to_complainant": true})).await;
+        let r = app.post(&routes::legal_case_notes(id), Some(&moderator), json!({"note": "Can you send the police report?", "to_complainant": true})).await;
         assert_eq!(r.status, StatusCode::CREATED);
         assert!(app.mails_to("petra@example.org").iter().any(|m| m.contains("Can you send the police report?")));
-        let r = app.post(&format!("/api/v1/legal-cases/{id}/decision"), Some(&moderator), json!({"decision": "shrug", "reason": "x"})).await;
+        let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "shrug", "reason": "x"})).await;
         assert_eq!(r.code(), "invalid_choice");
-        let r = app.post(&format!("/api/v1/legal-cases/{id}/decision"), Some(&moderator), json!({"decision": "restore", "reason": "Ana showed a court record; the claim stands."})).await;
+        let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "restore", "reason": "Ana showed a court record; the claim stands."})).await;
         assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::OK, Some("restored")), "{}", r.text);
-        assert_eq!(app.get(&format!("/api/v1/posts/{post}"), None).await.status, StatusCode::OK, "restored");
+        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::OK, "restored");
         assert!(app.mails_to("petra@example.org").iter().any(|m| m.contains("court record")), "the complainant hears the reason");
-        let r = app.post(&format!("/api/v1/legal-cases/{id}/decision"), Some(&moderator), json!({"decision": "remove", "reason": "Changed my mind"})).await;
+        let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "remove", "reason": "Changed my mind"})).await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "case_not_open"));
 
-        let detail = app.get(&format!("/api/v1/legal-cases/{id}"), Some(&moderator)).await;
+        let detail = app.get(&routes::legal_case(id), Some(&moderator)).await;
         let steps: Vec<&str> = detail.body["events"].as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).collect();
         assert_eq!(steps, ["filed", "confirmed", "opened", "note", "message", "restored"], "{}", detail.text);
         assert!(app.try_sql("UPDATE legal_case_events SET note = 'rewritten'").await.is_err(), "steps cannot be changed");
@@ -115,45 +116,45 @@ async fn a_verified_members_complaint_opens_at_once_and_cases_follow_the_visibil
     each_backend(|app| async move {
         let (admin, moderator, ana, _topic, post) = setup(&app).await;
         let ben = app.register("ben").await;
-        let r = app.post(&format!("/api/v1/posts/{post}/complaints"), Some(&ben), json!({"kind": "defamation", "statement": STATEMENT, "good_faith": true})).await;
+        let r = app.post(&routes::post_complaints(post), Some(&ben), json!({"kind": "defamation", "statement": STATEMENT, "good_faith": true})).await;
         assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::CREATED, Some("open")), "{}", r.text);
-        assert_eq!(app.get(&format!("/api/v1/posts/{post}"), None).await.status, StatusCode::NOT_FOUND);
-        let cases = app.get("/api/v1/legal-cases", Some(&moderator)).await;
+        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::NOT_FOUND);
+        let cases = app.get(&routes::legal_cases(), Some(&moderator)).await;
         assert_eq!(cases.body[0]["complainant_member"], "ben");
         let id = cases.body[0]["id"].as_i64().unwrap_or_default();
-        let r = app.post(&format!("/api/v1/legal-cases/{id}/decision"), Some(&moderator), json!({"decision": "remove", "reason": "Unproven accusation of a crime."})).await;
+        let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "remove", "reason": "Unproven accusation of a crime."})).await;
         assert_eq!(r.body["status"], "removed");
-        assert_eq!(app.get(&format!("/api/v1/posts/{post}"), None).await.status, StatusCode::NOT_FOUND, "stays removed");
-        let export = app.get("/api/v1/me/export", Some(&ben)).await;
+        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::NOT_FOUND, "stays removed");
+        let export = app.get(&routes::me_export(), Some(&ben)).await;
         assert_eq!(export.body["complaints"][0]["status"], "removed", "{}", export.text);
 
         // A post in a secret group: no complaint from outside, and no case for a moderator
         // who may not read the group.
         app.create_group(&admin, "inner", "secret").await;
         let (secret_topic, secret_post) = app.create_topic(&admin, "inner", "Our inner circle", "Private words.").await;
-        let r = app.post(&format!("/api/v1/posts/{secret_post}/complaints"), None, complaint("x@example.org")).await;
+        let r = app.post(&routes::post_complaints(secret_post), None, complaint("x@example.org")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "a secret post does not exist for a guest");
-        let r = app.post(&format!("/api/v1/posts/{secret_post}/complaints"), Some(&ana), json!({"kind": "other", "statement": STATEMENT, "good_faith": true})).await;
+        let r = app.post(&routes::post_complaints(secret_post), Some(&ana), json!({"kind": "other", "statement": STATEMENT, "good_faith": true})).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "nor for a member outside the group");
-        let r = app.post(&format!("/api/v1/posts/{secret_post}/complaints"), Some(&admin), json!({"kind": "privacy", "statement": "This shares my private address, remove it please.", "good_faith": true})).await;
+        let r = app.post(&routes::post_complaints(secret_post), Some(&admin), json!({"kind": "privacy", "statement": "This shares my private address, remove it please.", "good_faith": true})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-        let cases = app.get("/api/v1/legal-cases", Some(&moderator)).await;
+        let cases = app.get(&routes::legal_cases(), Some(&moderator)).await;
         assert!(!cases.text.contains("Our inner circle"), "{}", cases.text);
         assert_eq!(cases.body.as_array().map(Vec::len), Some(1));
-        let all = app.get("/api/v1/legal-cases", Some(&admin)).await;
+        let all = app.get(&routes::legal_cases(), Some(&admin)).await;
         let secret_case = all.body.as_array().into_iter().flatten().find(|c| c["topic_id"] == secret_topic).map(|c| c["id"].clone());
         let secret_case = secret_case.and_then(|v| v.as_i64()).unwrap_or_default();
         assert!(secret_case > 0, "the admin sees it: {}", all.text);
-        assert_eq!(app.get(&format!("/api/v1/legal-cases/{secret_case}"), Some(&moderator)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&routes::legal_case(secret_case), Some(&moderator)).await.status, StatusCode::NOT_FOUND);
 
         // Five complaints an hour from one person.
         for n in 0..4 {
             let (_, p) = app.create_topic(&admin, "club", &format!("Another topic {n}"), "Text.").await;
-            let r = app.post(&format!("/api/v1/posts/{p}/complaints"), Some(&ben), json!({"kind": "other", "statement": STATEMENT, "good_faith": true})).await;
+            let r = app.post(&routes::post_complaints(p), Some(&ben), json!({"kind": "other", "statement": STATEMENT, "good_faith": true})).await;
             assert_eq!(r.status, StatusCode::CREATED, "{n}: {}", r.text);
         }
         let (_, p) = app.create_topic(&admin, "club", "One topic too many", "Text.").await;
-        let r = app.post(&format!("/api/v1/posts/{p}/complaints"), Some(&ben), json!({"kind": "other", "statement": STATEMENT, "good_faith": true})).await;
+        let r = app.post(&routes::post_complaints(p), Some(&ben), json!({"kind": "other", "statement": STATEMENT, "good_faith": true})).await;
         assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
     })
     .await;
@@ -221,7 +222,7 @@ async fn the_complaint_and_case_pages_work_for_guests_and_moderators() {
             .await;
         let list = app.page("/admin/cases", Some(&moderator)).await;
         assert!(list.text.contains(">open</span>"), "{}", list.text);
-        let id = app.get("/api/v1/legal-cases", Some(&moderator)).await.body[0]["id"]
+        let id = app.get(&routes::legal_cases(), Some(&moderator)).await.body[0]["id"]
             .as_i64()
             .unwrap_or_default();
         let case = app
@@ -273,50 +274,50 @@ async fn a_complaint_about_an_idea_or_an_accepted_answer_hides_it_wherever_its_k
         let ben = app.register("ben").await;
         app.join(&ben, "club").await;
         let r = app
-            .post("/api/v1/groups/club/topics", Some(&ana), json!({"title": "Why do spokes snap", "body": "Twice this month.", "kind": "question"}))
+            .post(&routes::group_topics("club"), Some(&ana), json!({"title": "Why do spokes snap", "body": "Twice this month.", "kind": "question"}))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let question = r.body["id"].as_i64().unwrap_or_default();
         let r = app
-            .post(&format!("/api/v1/topics/{question}/posts"), Some(&ben), json!({"body": "Your wheelbuilder used quokkaspokes, ask for a refund."}))
+            .post(&routes::topic_posts(question), Some(&ben), json!({"body": "Your wheelbuilder used quokkaspokes, ask for a refund."}))
             .await;
         let answer = r.body["id"].as_i64().unwrap_or_default();
-        let r = app.post(&format!("/api/v1/posts/{answer}/accept"), Some(&ana), json!({})).await;
+        let r = app.post(&routes::post_accept(answer), Some(&ana), json!({})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         let r = app
-            .post("/api/v1/groups/club/topics", Some(&ben), json!({"title": "Quokkatrack rentals", "body": "Rent wheels by the day.", "kind": "idea"}))
+            .post(&routes::group_topics("club"), Some(&ben), json!({"title": "Quokkatrack rentals", "body": "Rent wheels by the day.", "kind": "idea"}))
             .await;
         let idea = r.body["id"].as_i64().unwrap_or_default();
-        let opening = app.get(&format!("/api/v1/topics/{idea}"), None).await.body["posts"][0]["id"].as_i64().unwrap_or_default();
+        let opening = app.get(&routes::topic(idea), None).await.body["posts"][0]["id"].as_i64().unwrap_or_default();
 
         for post in [answer, opening] {
-            let r = app.post(&format!("/api/v1/posts/{post}/complaints"), Some(&admin), json!({"kind": "defamation", "statement": STATEMENT, "good_faith": true})).await;
+            let r = app.post(&routes::post_complaints(post), Some(&admin), json!({"kind": "defamation", "statement": STATEMENT, "good_faith": true})).await;
             assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::CREATED, Some("open")), "{}", r.text);
         }
         // The idea is gone for guests: its page, the board, search.
-        assert_eq!(app.get(&format!("/api/v1/topics/{idea}"), None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&routes::topic(idea), None).await.status, StatusCode::NOT_FOUND);
         let board = app.get("/api/v1/groups/club/topics?kind=idea", None).await;
         assert!(!board.text.contains("Quokkatrack"), "{}", board.text);
         let found = app.get("/api/v1/search?q=quokkatrack", None).await;
         assert!(!found.text.contains("Quokkatrack"), "{}", found.text);
         // The answer is gone from under its question and from search.
-        let q = app.get(&format!("/api/v1/topics/{question}"), None).await;
+        let q = app.get(&routes::topic(question), None).await;
         assert_eq!(q.status, StatusCode::OK, "{}", q.text);
         assert!(!q.text.contains("quokkaspokes"), "{}", q.text);
         let found = app.get("/api/v1/search?q=quokkaspokes", None).await;
         assert!(!found.text.contains("quokkaspokes"), "{}", found.text);
 
         // Restored: both are back.
-        let cases = app.get("/api/v1/legal-cases", Some(&moderator)).await;
+        let cases = app.get(&routes::legal_cases(), Some(&moderator)).await;
         for case in cases.body.as_array().cloned().unwrap_or_default() {
             let id = case["id"].as_i64().unwrap_or_default();
             if case["post_id"].as_i64().is_some_and(|p| p == answer || p == opening) {
-                let r = app.post(&format!("/api/v1/legal-cases/{id}/decision"), Some(&moderator), json!({"decision": "restore", "reason": "Fair comment."})).await;
+                let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "restore", "reason": "Fair comment."})).await;
                 assert_eq!(r.body["status"], "restored", "{}", r.text);
             }
         }
-        assert_eq!(app.get(&format!("/api/v1/topics/{idea}"), None).await.status, StatusCode::OK);
-        let q = app.get(&format!("/api/v1/topics/{question}"), None).await;
+        assert_eq!(app.get(&routes::topic(idea), None).await.status, StatusCode::OK);
+        let q = app.get(&routes::topic(question), None).await;
         assert!(q.text.contains("quokkaspokes"), "{}", q.text);
     })
     .await;

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use agora_store::copy::{CopyError, Quiet, copy};
 
+use crate::routes;
 use crate::support::{TestApp, drop_postgres_database, empty_postgres_database, postgres_url};
 
 /// A small community with something of most kinds: groups public and secret, topics,
@@ -33,7 +34,7 @@ async fn community(app: &TestApp) -> (String, String, i64) {
     ] {
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(who),
                 json!({"body": body}),
             )
@@ -44,7 +45,7 @@ async fn community(app: &TestApp) -> (String, String, i64) {
         .await;
     let r = app
         .patch(
-            &format!("/api/v1/posts/{first}"),
+            &routes::post(first),
             Some(&ana),
             json!({"body": "Studded or not? Edited once."}),
         )
@@ -52,7 +53,7 @@ async fn community(app: &TestApp) -> (String, String, i64) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = app
         .post(
-            &format!("/api/v1/posts/{first}/flags"),
+            &routes::post_flags(first),
             Some(&bo),
             json!({"reason": "off_topic"}),
         )
@@ -60,17 +61,17 @@ async fn community(app: &TestApp) -> (String, String, i64) {
     assert!(r.status.is_success(), "{}", r.text);
     let r = app
         .post(
-            "/api/v1/members/bodo/sanctions",
+            &routes::member_sanctions("bodo"),
             Some(&admin),
             json!({"kind": "warning", "reason": "Please stay on topic."}),
         )
         .await;
     assert!(r.status.is_success(), "{}", r.text);
-    app.get(&format!("/api/v1/topics/{topic}"), Some(&bo)).await;
+    app.get(&routes::topic(topic), Some(&bo)).await;
     let r = app
         .call(
             Method::PUT,
-            "/api/v1/me/email-preferences",
+            &routes::me_email_preferences(),
             Some(&ana),
             Some(json!({"email_bulletins": true})),
         )
@@ -81,7 +82,7 @@ async fn community(app: &TestApp) -> (String, String, i64) {
 
 /// A member's export, without the time it was made.
 async fn export(app: &TestApp, token: &str) -> Value {
-    let mut e = app.get("/api/v1/me/export", Some(token)).await.body;
+    let mut e = app.get(&routes::me_export(), Some(token)).await.body;
     if let Some(map) = e.as_object_mut() {
         map.remove("exported_at");
     }
@@ -112,7 +113,7 @@ async fn same_community(
             export(source, token).await,
             "{what}: an export differs"
         );
-        let me = target.get("/api/v1/me", Some(token)).await;
+        let me = target.get(&routes::me(), Some(token)).await;
         assert_eq!(
             me.status,
             StatusCode::OK,
@@ -123,20 +124,18 @@ async fn same_community(
     let found = search(target, tokens[0]).await;
     assert_eq!(found.len(), 1, "{what}: search on the copy: {found:?}");
     assert_eq!(found, search(source, tokens[0]).await, "{what}");
-    let t = target
-        .get(&format!("/api/v1/topics/{topic}"), Some(tokens[0]))
-        .await;
+    let t = target.get(&routes::topic(topic), Some(tokens[0])).await;
     assert_eq!(
         t.body,
         source
-            .get(&format!("/api/v1/topics/{topic}"), Some(tokens[0]))
+            .get(&routes::topic(topic), Some(tokens[0]))
             .await
             .body,
         "{what}"
     );
     let r = target
         .post(
-            "/api/v1/groups/riders/topics",
+            &routes::group_topics("riders"),
             Some(tokens[0]),
             json!({"title": "After the move", "body": "A new id."}),
         )

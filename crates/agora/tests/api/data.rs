@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{PASSWORD, each_backend};
 
 #[tokio::test]
@@ -19,28 +20,27 @@ async fn a_member_downloads_everything_agora_holds_about_them() {
             .await;
         let reply = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&admin),
                 json!({"body": "Hip height."}),
             )
             .await;
         let reply = reply.body["id"].as_i64().unwrap_or_default();
-        app.get(&format!("/api/v1/topics/{topic}"), Some(&ana))
-            .await;
+        app.get(&routes::topic(topic), Some(&ana)).await;
         app.post(
-            &format!("/api/v1/posts/{reply}/flags"),
+            &routes::post_flags(reply),
             Some(&ana),
             json!({"reason": "off_topic", "note": "Wrong thread?"}),
         )
         .await;
         app.post(
-            "/api/v1/members/admin/flags",
+            &routes::member_flags("admin"),
             Some(&ana),
             json!({"reason": "other"}),
         )
         .await;
 
-        let r = app.get("/api/v1/me/export", Some(&ana)).await;
+        let r = app.get(&routes::me_export(), Some(&ana)).await;
         assert_eq!(r.status, StatusCode::OK);
         let disposition = r
             .headers
@@ -81,7 +81,7 @@ async fn a_member_downloads_everything_agora_holds_about_them() {
         assert_eq!(a["flags"][1]["target"], "member:admin");
         assert!(a["sanctions"].as_array().is_some_and(Vec::is_empty));
         assert_eq!(
-            app.get("/api/v1/me/export", None).await.status,
+            app.get(&routes::me_export(), None).await.status,
             StatusCode::UNAUTHORIZED
         );
         let page = app.page("/settings/export", Some(&ana)).await;
@@ -103,24 +103,24 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
             .create_topic(&admin, "club", "Introductions", "Say hello")
             .await;
         app.post(
-            &format!("/api/v1/topics/{topic}/posts"),
+            &routes::topic_posts(topic),
             Some(&ana),
             json!({"body": "Hello, I am Ana from Bremen."}),
         )
         .await;
         app.post(
-            &format!("/api/v1/topics/{topic}/posts"),
+            &routes::topic_posts(topic),
             Some(&ben),
             json!({"body": "Ben here, quarantotto."}),
         )
         .await;
-        app.get(&format!("/api/v1/topics/{topic}"), Some(&ana)).await;
+        app.get(&routes::topic(topic), Some(&ana)).await;
         assert_eq!(app.count_rows("topic_reads").await, 1, "ana's reading is recorded");
 
         let r = app
             .call(
                 axum::http::Method::DELETE,
-                "/api/v1/me",
+                &routes::me(),
                 Some(&ana),
                 Some(json!({"password": "wrong password"})),
             )
@@ -132,7 +132,7 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
         let r = app
             .call(
                 axum::http::Method::DELETE,
-                "/api/v1/me",
+                &routes::me(),
                 Some(&ana),
                 Some(json!({"password": PASSWORD})),
             )
@@ -147,23 +147,23 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
         }
 
         assert_eq!(
-            app.get("/api/v1/me", Some(&ana)).await.status,
+            app.get(&routes::me(), Some(&ana)).await.status,
             StatusCode::UNAUTHORIZED,
             "signed out everywhere"
         );
         assert_eq!(
-            app.get("/api/v1/members/ana", None).await.status,
+            app.get(&routes::member("ana"), None).await.status,
             StatusCode::NOT_FOUND
         );
         let r = app
             .post(
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 None,
                 json!({"login": "ana@example.com", "password": PASSWORD}),
             )
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-        let t = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        let t = app.get(&routes::topic(topic), None).await;
         assert_eq!(
             t.body["posts"][1]["author"]["display_name"],
             "a former member"
@@ -174,7 +174,7 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
         );
         assert!(!t.text.contains("\"ana\""), "{}", t.text);
         assert_eq!(
-            app.get("/api/v1/groups/club", None).await.body["member_count"],
+            app.get(&routes::group("club"), None).await.body["member_count"],
             2
         );
         // The name is free again.
@@ -182,7 +182,7 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
 
         let r = app
             .post(
-                "/api/v1/members/ben/erase",
+                &routes::member_erase("ben"),
                 Some(&new_ana),
                 json!({"remove_posts": true}),
             )
@@ -190,14 +190,14 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
         let r = app
             .post(
-                "/api/v1/members/ben/erase",
+                &routes::member_erase("ben"),
                 Some(&admin),
                 json!({"remove_posts": true}),
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         let t = app
-            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
+            .get(&routes::topic(topic), Some(&admin))
             .await;
         assert_eq!(t.body["posts"][2]["deleted"], true);
         assert_eq!(
@@ -233,7 +233,7 @@ async fn the_archive_holds_each_kinds_own_records_and_erasure_settles_them() {
             async move {
                 let r = app
                     .post(
-                        "/api/v1/groups/club/topics",
+                        &routes::group_topics("club"),
                         Some(&token),
                         json!({"title": title, "body": "Details follow.", "kind": kind}),
                     )
@@ -246,7 +246,7 @@ async fn the_archive_holds_each_kinds_own_records_and_erasure_settles_them() {
         let question = topic(ana.clone(), "Which chain oil?", "question").await;
         let answer = app
             .post(
-                &format!("/api/v1/topics/{question}/posts"),
+                &routes::topic_posts(question),
                 Some(&ben),
                 json!({"body": "A dry wax in summer."}),
             )
@@ -255,34 +255,26 @@ async fn the_archive_holds_each_kinds_own_records_and_erasure_settles_them() {
             .as_i64()
             .unwrap_or_default();
         let r = app
-            .post(
-                &format!("/api/v1/posts/{answer}/accept"),
-                Some(&ana),
-                json!({}),
-            )
+            .post(&routes::post_accept(answer), Some(&ana), json!({}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         for token in [&ana, &ben] {
             let r = app
-                .post(
-                    &format!("/api/v1/topics/{idea}/vote"),
-                    Some(token),
-                    json!({}),
-                )
+                .post(&routes::topic_vote(idea), Some(token), json!({}))
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         }
         let r = app
             .call(
                 axum::http::Method::PUT,
-                &format!("/api/v1/topics/{idea}/status"),
+                &routes::topic_status(idea),
                 Some(&admin),
                 Some(json!({"status": "planned", "note": "Next spring."})),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 
-        let a = app.get("/api/v1/me/export", Some(&ana)).await.body;
+        let a = app.get(&routes::me_export(), Some(&ana)).await.body;
         let accepted = &a["kinds"]["question"]["accepted"];
         assert_eq!(accepted[0]["post_id"].as_i64(), Some(answer), "{a}");
         assert_eq!(accepted[0]["best"], true);
@@ -300,7 +292,7 @@ async fn the_archive_holds_each_kinds_own_records_and_erasure_settles_them() {
                 .is_some_and(Vec::is_empty),
             "nobody else's acts"
         );
-        let staff = app.get("/api/v1/me/export", Some(&admin)).await.body;
+        let staff = app.get(&routes::me_export(), Some(&admin)).await.body;
         assert_eq!(
             staff["kinds"]["idea"]["status_changes"][0]["note"],
             "Next spring."
@@ -314,7 +306,7 @@ async fn the_archive_holds_each_kinds_own_records_and_erasure_settles_them() {
         let r = app
             .call(
                 axum::http::Method::DELETE,
-                "/api/v1/me",
+                &routes::me(),
                 Some(&ben),
                 Some(json!({"password": PASSWORD})),
             )
@@ -325,7 +317,7 @@ async fn the_archive_holds_each_kinds_own_records_and_erasure_settles_them() {
         let r = app
             .call(
                 axum::http::Method::DELETE,
-                "/api/v1/me",
+                &routes::me(),
                 Some(&ana),
                 Some(json!({"password": PASSWORD, "remove_posts": true})),
             )
@@ -351,8 +343,5 @@ async fn the_archive_holds_each_kinds_own_records_and_erasure_settles_them() {
 }
 
 async fn votes(app: &crate::support::TestApp, idea: i64) -> Option<i64> {
-    app.get(&format!("/api/v1/topics/{idea}/idea"), None)
-        .await
-        .body["votes"]
-        .as_i64()
+    app.get(&routes::topic_idea(idea), None).await.body["votes"].as_i64()
 }

@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{PASSWORD, each_backend, token_of};
 
 #[tokio::test]
@@ -13,7 +14,7 @@ async fn a_new_member_reads_but_cannot_post_until_following_the_link_in_the_mail
         app.create_group(&admin, "club", "public").await;
         let ana = app.register_unverified("ana").await;
         assert_eq!(
-            app.get("/api/v1/me", Some(&ana)).await.body["email_verified"],
+            app.get(&routes::me(), Some(&ana)).await.body["email_verified"],
             false
         );
 
@@ -32,14 +33,14 @@ async fn a_new_member_reads_but_cannot_post_until_following_the_link_in_the_mail
             "joining is reading"
         );
         assert_eq!(
-            app.get("/api/v1/groups/club/topics", Some(&ana))
+            app.get(&routes::group_topics("club"), Some(&ana))
                 .await
                 .status,
             StatusCode::OK
         );
         let r = app
             .post(
-                "/api/v1/groups/club/topics",
+                &routes::group_topics("club"),
                 Some(&ana),
                 json!({"title": "Hello there", "body": "Hi"}),
             )
@@ -51,7 +52,7 @@ async fn a_new_member_reads_but_cannot_post_until_following_the_link_in_the_mail
         assert_eq!(app.count_rows("topics").await, 0);
 
         let r = app
-            .post("/api/v1/auth/verify/resend", Some(&ana), json!({}))
+            .post(&routes::auth_verify_resend(), Some(&ana), json!({}))
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         assert_eq!(app.mails_to("ana@example.com").len(), 2);
@@ -67,12 +68,12 @@ async fn a_new_member_reads_but_cannot_post_until_following_the_link_in_the_mail
         assert_eq!(again.status, StatusCode::NOT_FOUND, "a link works once");
 
         assert_eq!(
-            app.get("/api/v1/me", Some(&ana)).await.body["email_verified"],
+            app.get(&routes::me(), Some(&ana)).await.body["email_verified"],
             true
         );
         let r = app
             .post(
-                "/api/v1/groups/club/topics",
+                &routes::group_topics("club"),
                 Some(&ana),
                 json!({"title": "Hello there", "body": "Hi"}),
             )
@@ -88,7 +89,11 @@ async fn a_password_reset_by_mail_never_reveals_whether_an_account_exists() {
         let old_session = app.register("ana").await;
         for login in ["ana", "nobody-here", "ANA@example.com"] {
             let r = app
-                .post("/api/v1/auth/password-reset", None, json!({"login": login}))
+                .post(
+                    &routes::auth_password_reset(),
+                    None,
+                    json!({"login": login}),
+                )
                 .await;
             assert_eq!(
                 (r.status, r.text.as_str()),
@@ -112,7 +117,7 @@ async fn a_password_reset_by_mail_never_reveals_whether_an_account_exists() {
             .unwrap_or_default();
         let r = app
             .post(
-                "/api/v1/auth/password-reset/confirm",
+                &routes::auth_password_reset_confirm(),
                 None,
                 json!({"token": token, "password": "short"}),
             )
@@ -123,7 +128,7 @@ async fn a_password_reset_by_mail_never_reveals_whether_an_account_exists() {
         );
         let r = app
             .post(
-                "/api/v1/auth/password-reset/confirm",
+                &routes::auth_password_reset_confirm(),
                 None,
                 json!({"token": token, "password": "a brand new password"}),
             )
@@ -131,7 +136,7 @@ async fn a_password_reset_by_mail_never_reveals_whether_an_account_exists() {
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         let r = app
             .post(
-                "/api/v1/auth/password-reset/confirm",
+                &routes::auth_password_reset_confirm(),
                 None,
                 json!({"token": token, "password": "yet another password"}),
             )
@@ -143,13 +148,13 @@ async fn a_password_reset_by_mail_never_reveals_whether_an_account_exists() {
         );
 
         assert_eq!(
-            app.get("/api/v1/me", Some(&old_session)).await.status,
+            app.get(&routes::me(), Some(&old_session)).await.status,
             StatusCode::UNAUTHORIZED,
             "old sessions end"
         );
         let r = app
             .post(
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 None,
                 json!({"login": "ana", "password": PASSWORD}),
             )
@@ -157,7 +162,7 @@ async fn a_password_reset_by_mail_never_reveals_whether_an_account_exists() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         let r = app
             .post(
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 None,
                 json!({"login": "ana", "password": "a brand new password"}),
             )
@@ -166,14 +171,18 @@ async fn a_password_reset_by_mail_never_reveals_whether_an_account_exists() {
 
         let r = app
             .post(
-                "/api/v1/auth/password-reset",
+                &routes::auth_password_reset(),
                 None,
                 json!({"login": "ana@example.com"}),
             )
             .await;
         assert_eq!(r.status, StatusCode::ACCEPTED, "the third this hour");
         let r = app
-            .post("/api/v1/auth/password-reset", None, json!({"login": "ana"}))
+            .post(
+                &routes::auth_password_reset(),
+                None,
+                json!({"login": "ana"}),
+            )
             .await;
         assert_eq!(
             (r.status, r.code()),
@@ -191,7 +200,7 @@ async fn changing_the_email_address_verifies_the_new_one_before_it_counts() {
         app.register("ben").await;
         let r = app
             .post(
-                "/api/v1/me/email",
+                &routes::me_email(),
                 Some(&ana),
                 json!({"email": "ana@new.example", "password": "wrong password"}),
             )
@@ -206,7 +215,7 @@ async fn changing_the_email_address_verifies_the_new_one_before_it_counts() {
         );
         let r = app
             .post(
-                "/api/v1/me/email",
+                &routes::me_email(),
                 Some(&ana),
                 json!({"email": "ben@example.com", "password": PASSWORD}),
             )
@@ -214,7 +223,7 @@ async fn changing_the_email_address_verifies_the_new_one_before_it_counts() {
         assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "email_taken"));
         let r = app
             .post(
-                "/api/v1/me/email",
+                &routes::me_email(),
                 Some(&ana),
                 json!({"email": "ana@mailinator.com", "password": PASSWORD}),
             )
@@ -223,19 +232,19 @@ async fn changing_the_email_address_verifies_the_new_one_before_it_counts() {
 
         let r = app
             .post(
-                "/api/v1/me/email",
+                &routes::me_email(),
                 Some(&ana),
                 json!({"email": "Ana@New.Example", "password": PASSWORD}),
             )
             .await;
         assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
         assert_eq!(
-            app.get("/api/v1/me", Some(&ana)).await.body["email"],
+            app.get(&routes::me(), Some(&ana)).await.body["email"],
             "ana@example.com",
             "unchanged until confirmed"
         );
         app.verify("ana@new.example").await;
-        let me = app.get("/api/v1/me", Some(&ana)).await;
+        let me = app.get(&routes::me(), Some(&ana)).await;
         assert_eq!(
             (
                 me.body["email"].as_str(),
@@ -245,7 +254,7 @@ async fn changing_the_email_address_verifies_the_new_one_before_it_counts() {
         );
         let r = app
             .post(
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 None,
                 json!({"login": "ana@new.example", "password": PASSWORD}),
             )

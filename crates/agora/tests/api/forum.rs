@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{TestApp, each_backend};
 
 /// An admin, a group "club" (public), and a member "ana" in it.
@@ -20,7 +21,7 @@ async fn a_member_opens_a_topic_and_others_reply_with_sanitised_markdown() {
         let (admin, ana) = club(&app).await;
         let r = app
             .post(
-                "/api/v1/groups/club/topics",
+                &routes::group_topics("club"),
                 Some(&ana),
                 json!({"title": "  Battery range in winter?  ", "body": "It drops **a lot**. <script>alert(1)</script> [x](javascript:alert(1)) https://example.com", "tags": ["Battery", "winter"]}),
             )
@@ -36,14 +37,14 @@ async fn a_member_opens_a_topic_and_others_reply_with_sanitised_markdown() {
         assert!(html.contains("rel=\"nofollow ugc noopener\""), "{html}");
         let topic = r.body["id"].as_i64().unwrap_or_default();
 
-        let reply = app.post(&format!("/api/v1/topics/{topic}/posts"), Some(&admin), json!({"body": "Cold cells hold less charge."})).await;
+        let reply = app.post(&routes::topic_posts(topic), Some(&admin), json!({"body": "Cold cells hold less charge."})).await;
         assert_eq!((reply.status, reply.body["number"].as_i64()), (StatusCode::CREATED, Some(2)));
 
-        let t = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        let t = app.get(&routes::topic(topic), None).await;
         assert_eq!(t.body["reply_count"], 1);
         assert_eq!(t.body["posts"].as_array().map(Vec::len), Some(2));
         assert_eq!(t.body["can_reply"], false, "a guest cannot reply");
-        let g = app.get("/api/v1/groups/club", None).await;
+        let g = app.get(&routes::group("club"), None).await;
         assert_eq!(g.body["topic_count"], 1);
     })
     .await;
@@ -60,7 +61,7 @@ async fn posting_needs_membership_and_a_locked_topic_takes_no_replies_except_fro
 
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ben),
                 json!({"body": "Hi"}),
             )
@@ -71,7 +72,7 @@ async fn posting_needs_membership_and_a_locked_topic_takes_no_replies_except_fro
         );
         let r = app
             .post(
-                "/api/v1/groups/club/topics",
+                &routes::group_topics("club"),
                 Some(&ben),
                 json!({"title": "Hello all", "body": "Hi"}),
             )
@@ -82,11 +83,7 @@ async fn posting_needs_membership_and_a_locked_topic_takes_no_replies_except_fro
         );
 
         let r = app
-            .patch(
-                &format!("/api/v1/topics/{topic}"),
-                Some(&ana),
-                json!({"locked": true}),
-            )
+            .patch(&routes::topic(topic), Some(&ana), json!({"locked": true}))
             .await;
         assert_eq!(
             (r.status, r.code()),
@@ -94,7 +91,7 @@ async fn posting_needs_membership_and_a_locked_topic_takes_no_replies_except_fro
         );
         let r = app
             .patch(
-                &format!("/api/v1/topics/{topic}"),
+                &routes::topic(topic),
                 Some(&admin),
                 json!({"locked": true, "pinned": true}),
             )
@@ -110,7 +107,7 @@ async fn posting_needs_membership_and_a_locked_topic_takes_no_replies_except_fro
 
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ana),
                 json!({"body": "One more"}),
             )
@@ -121,7 +118,7 @@ async fn posting_needs_membership_and_a_locked_topic_takes_no_replies_except_fro
         );
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&admin),
                 json!({"body": "Closing note from the moderators."}),
             )
@@ -129,7 +126,7 @@ async fn posting_needs_membership_and_a_locked_topic_takes_no_replies_except_fro
         assert_eq!(r.status, StatusCode::CREATED);
         assert_eq!(app.count_rows("posts").await, 2);
 
-        let list = app.get("/api/v1/groups/club/topics", None).await;
+        let list = app.get(&routes::group_topics("club"), None).await;
         assert_eq!(list.body["pinned"][0]["id"], topic, "{}", list.text);
         assert_eq!(
             list.body["topics"].as_array().map(Vec::len),
@@ -152,7 +149,7 @@ async fn edits_keep_their_history_and_only_authors_and_moderators_edit() {
 
         let r = app
             .patch(
-                &format!("/api/v1/posts/{post}"),
+                &routes::post(post),
                 Some(&ben),
                 json!({"body": "Vandalised"}),
             )
@@ -161,7 +158,7 @@ async fn edits_keep_their_history_and_only_authors_and_moderators_edit() {
 
         let r = app
             .patch(
-                &format!("/api/v1/posts/{post}"),
+                &routes::post(post),
                 Some(&ana),
                 json!({"body": "Second body", "title": "Second title", "tags": ["routes"]}),
             )
@@ -174,16 +171,14 @@ async fn edits_keep_their_history_and_only_authors_and_moderators_edit() {
         );
         let r = app
             .patch(
-                &format!("/api/v1/posts/{post}"),
+                &routes::post(post),
                 Some(&admin),
                 json!({"body": "Third body"}),
             )
             .await;
         assert_eq!(r.body["revision_count"], 2);
 
-        let revs = app
-            .get(&format!("/api/v1/posts/{post}/revisions"), None)
-            .await;
+        let revs = app.get(&routes::post_revisions(post), None).await;
         let bodies: Vec<&str> = revs
             .body
             .as_array()
@@ -197,7 +192,7 @@ async fn edits_keep_their_history_and_only_authors_and_moderators_edit() {
         assert_eq!(revs.body[0]["title"], "First title");
         assert_eq!(revs.body[1]["replaced_by"]["username"], "admin");
 
-        let t = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        let t = app.get(&routes::topic(topic), None).await;
         assert_eq!(
             (t.body["title"].as_str(), t.body["slug"].as_str()),
             (Some("Second title"), Some("second-title"))
@@ -208,7 +203,7 @@ async fn edits_keep_their_history_and_only_authors_and_moderators_edit() {
 
         let reply = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ben),
                 json!({"body": "A reply"}),
             )
@@ -216,7 +211,7 @@ async fn edits_keep_their_history_and_only_authors_and_moderators_edit() {
         let reply_id = reply.body["id"].as_i64().unwrap_or_default();
         let r = app
             .patch(
-                &format!("/api/v1/posts/{reply_id}"),
+                &routes::post(reply_id),
                 Some(&ben),
                 json!({"title": "Hijack"}),
             )
@@ -238,18 +233,16 @@ async fn deleted_posts_leave_a_placeholder_and_moderators_restore_them() {
             .await;
         let reply = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ana),
                 json!({"body": "Regret this reply"}),
             )
             .await;
         let reply_id = reply.body["id"].as_i64().unwrap_or_default();
 
-        let r = app
-            .delete(&format!("/api/v1/posts/{reply_id}"), Some(&ana))
-            .await;
+        let r = app.delete(&routes::post(reply_id), Some(&ana)).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
-        let t = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        let t = app.get(&routes::topic(topic), None).await;
         assert_eq!(t.body["reply_count"], 0);
         assert_eq!(t.body["posts"][1]["deleted"], true);
         assert_eq!(
@@ -257,25 +250,17 @@ async fn deleted_posts_leave_a_placeholder_and_moderators_restore_them() {
             "a guest sees a placeholder"
         );
         assert_eq!(
-            app.get(&format!("/api/v1/posts/{reply_id}"), None)
-                .await
-                .status,
+            app.get(&routes::post(reply_id), None).await.status,
             StatusCode::NOT_FOUND
         );
-        let t = app
-            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
-            .await;
+        let t = app.get(&routes::topic(topic), Some(&admin)).await;
         assert_eq!(
             t.body["posts"][1]["body_markdown"], "Regret this reply",
             "moderators see it whole"
         );
 
         let r = app
-            .post(
-                &format!("/api/v1/posts/{reply_id}/restore"),
-                Some(&ana),
-                json!({}),
-            )
+            .post(&routes::post_restore(reply_id), Some(&ana), json!({}))
             .await;
         assert_eq!(
             r.status,
@@ -283,60 +268,46 @@ async fn deleted_posts_leave_a_placeholder_and_moderators_restore_them() {
             "a deleted post exists only for moderators"
         );
         let r = app
-            .post(
-                &format!("/api/v1/posts/{reply_id}/restore"),
-                Some(&admin),
-                json!({}),
-            )
+            .post(&routes::post_restore(reply_id), Some(&admin), json!({}))
             .await;
         assert_eq!(
             (r.status, r.body["deleted"].as_bool()),
             (StatusCode::OK, Some(false))
         );
         assert_eq!(
-            app.get(&format!("/api/v1/topics/{topic}"), None).await.body["reply_count"],
+            app.get(&routes::topic(topic), None).await.body["reply_count"],
             1
         );
 
         // Deleting the opening post deletes the topic; a moderator can bring it back.
-        let first = app.get(&format!("/api/v1/topics/{topic}"), None).await.body["posts"][0]["id"]
+        let first = app.get(&routes::topic(topic), None).await.body["posts"][0]["id"]
             .as_i64()
             .unwrap_or_default();
         assert_eq!(
-            app.delete(&format!("/api/v1/posts/{first}"), Some(&ana))
-                .await
-                .status,
+            app.delete(&routes::post(first), Some(&ana)).await.status,
             StatusCode::NO_CONTENT
         );
         assert_eq!(
-            app.get(&format!("/api/v1/topics/{topic}"), None)
-                .await
-                .status,
+            app.get(&routes::topic(topic), None).await.status,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
-            app.get("/api/v1/groups/club", None).await.body["topic_count"],
+            app.get(&routes::group("club"), None).await.body["topic_count"],
             0
         );
-        let listed = app.get("/api/v1/groups/club/topics", Some(&admin)).await;
+        let listed = app.get(&routes::group_topics("club"), Some(&admin)).await;
         assert_eq!(
             listed.body["topics"][0]["deleted"], true,
             "moderators still see it listed"
         );
         assert_eq!(
-            app.post(
-                &format!("/api/v1/posts/{first}/restore"),
-                Some(&admin),
-                json!({})
-            )
-            .await
-            .status,
+            app.post(&routes::post_restore(first), Some(&admin), json!({}))
+                .await
+                .status,
             StatusCode::OK
         );
         assert_eq!(
-            app.get(&format!("/api/v1/topics/{topic}"), None)
-                .await
-                .status,
+            app.get(&routes::topic(topic), None).await.status,
             StatusCode::OK
         );
     })
@@ -354,7 +325,7 @@ async fn topic_lists_page_by_cursor_in_both_orders_without_gaps_or_repeats() {
                 .await;
             for _ in 0..(i % 4) {
                 app.post(
-                    &format!("/api/v1/topics/{id}/posts"),
+                    &routes::topic_posts(id),
                     Some(&ana),
                     json!({"body": "reply"}),
                 )
@@ -422,7 +393,7 @@ async fn a_long_topic_pages_its_posts_by_number() {
             .await;
         for i in 2..=7 {
             app.post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ana),
                 json!({"body": format!("Post {i}")}),
             )
@@ -460,7 +431,7 @@ async fn posting_faster_than_a_person_writes_is_slowed_down() {
         for i in 0..2 {
             let r = app
                 .post(
-                    &format!("/api/v1/topics/{topic}/posts"),
+                    &routes::topic_posts(topic),
                     Some(&ana),
                     json!({"body": format!("Reply {i}")}),
                 )
@@ -469,7 +440,7 @@ async fn posting_faster_than_a_person_writes_is_slowed_down() {
         }
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ana),
                 json!({"body": "One too many"}),
             )
@@ -505,7 +476,7 @@ async fn many_accounts_posting_from_one_address_are_slowed_down_too() {
             app.join(&member, "club").await;
             let r = app
                 .post(
-                    &format!("/api/v1/topics/{topic}/posts"),
+                    &routes::topic_posts(topic),
                     Some(&member),
                     json!({"body": format!("Hello from member {n}")}),
                 )

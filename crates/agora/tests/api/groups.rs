@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::routes;
 use crate::support::each_backend;
 
 #[tokio::test]
@@ -17,7 +18,7 @@ async fn a_member_joins_a_public_group_at_once_and_can_leave() {
             (r.status, r.body["state"].as_str()),
             (StatusCode::OK, Some("member"))
         );
-        let g = app.get("/api/v1/groups/riders", Some(&ana)).await;
+        let g = app.get(&routes::group("riders"), Some(&ana)).await;
         assert_eq!(g.body["member_count"], 2);
         assert_eq!(g.body["membership"], "member");
         assert_eq!(g.body["can_post"], true);
@@ -25,20 +26,20 @@ async fn a_member_joins_a_public_group_at_once_and_can_leave() {
         let again = app.join(&ana, "riders").await;
         assert_eq!(again.body["state"], "member", "joining twice is harmless");
         assert_eq!(
-            app.get("/api/v1/groups/riders", None).await.body["member_count"],
+            app.get(&routes::group("riders"), None).await.body["member_count"],
             2
         );
 
         let r = app
-            .post("/api/v1/groups/riders/leave", Some(&ana), json!({}))
+            .post(&routes::group_leave("riders"), Some(&ana), json!({}))
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         assert_eq!(
-            app.get("/api/v1/groups/riders", None).await.body["member_count"],
+            app.get(&routes::group("riders"), None).await.body["member_count"],
             1
         );
         let r = app
-            .post("/api/v1/groups/riders/leave", Some(&ana), json!({}))
+            .post(&routes::group_leave("riders"), Some(&ana), json!({}))
             .await;
         assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "not_a_member"));
     })
@@ -53,7 +54,7 @@ async fn joining_a_closed_group_waits_for_a_moderator_who_approves_or_rejects() 
         let ana = app.register("ana").await;
         let ben = app.register("ben").await;
         app.patch(
-            "/api/v1/site",
+            &routes::site(),
             Some(&admin),
             json!({"members_may_create_groups": true}),
         )
@@ -63,18 +64,18 @@ async fn joining_a_closed_group_waits_for_a_moderator_who_approves_or_rejects() 
         let r = app.join(&ana, "beta").await;
         assert_eq!(r.body["state"], "pending", "{}", r.text);
         assert_eq!(app.join(&ben, "beta").await.body["state"], "pending");
-        let g = app.get("/api/v1/groups/beta", Some(&ana)).await;
+        let g = app.get(&routes::group("beta"), Some(&ana)).await;
         assert_eq!(
             (g.body["membership"].as_str(), g.body["can_read"].as_bool()),
             (Some("pending"), Some(false))
         );
 
-        let r = app.get("/api/v1/groups/beta/requests", Some(&ana)).await;
+        let r = app.get(&routes::group_requests("beta"), Some(&ana)).await;
         assert_eq!(
             (r.status, r.code()),
             (StatusCode::FORBIDDEN, "moderators_only")
         );
-        let r = app.get("/api/v1/groups/beta/requests", Some(&owner)).await;
+        let r = app.get(&routes::group_requests("beta"), Some(&owner)).await;
         let names: Vec<&str> = r
             .body
             .as_array()
@@ -84,7 +85,7 @@ async fn joining_a_closed_group_waits_for_a_moderator_who_approves_or_rejects() 
 
         let r = app
             .post(
-                "/api/v1/groups/beta/requests/ana/approve",
+                &routes::group_request_approve("beta", "ana"),
                 Some(&owner),
                 json!({}),
             )
@@ -92,7 +93,7 @@ async fn joining_a_closed_group_waits_for_a_moderator_who_approves_or_rejects() 
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         let r = app
             .post(
-                "/api/v1/groups/beta/requests/ben/reject",
+                &routes::group_request_reject("beta", "ben"),
                 Some(&owner),
                 json!({}),
             )
@@ -100,7 +101,7 @@ async fn joining_a_closed_group_waits_for_a_moderator_who_approves_or_rejects() 
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         let r = app
             .post(
-                "/api/v1/groups/beta/requests/ben/approve",
+                &routes::group_request_approve("beta", "ben"),
                 Some(&owner),
                 json!({}),
             )
@@ -111,7 +112,7 @@ async fn joining_a_closed_group_waits_for_a_moderator_who_approves_or_rejects() 
             "a decided request cannot be decided again"
         );
 
-        let g = app.get("/api/v1/groups/beta", Some(&ana)).await;
+        let g = app.get(&routes::group("beta"), Some(&ana)).await;
         assert_eq!(
             (
                 g.body["membership"].as_str(),
@@ -119,9 +120,9 @@ async fn joining_a_closed_group_waits_for_a_moderator_who_approves_or_rejects() 
             ),
             (Some("member"), Some(2))
         );
-        let g = app.get("/api/v1/groups/beta", Some(&ben)).await;
+        let g = app.get(&routes::group("beta"), Some(&ben)).await;
         assert_eq!(g.body["membership"], "none");
-        let t = app.get("/api/v1/groups/beta/topics", Some(&ana)).await;
+        let t = app.get(&routes::group_topics("beta"), Some(&ana)).await;
         assert_eq!(t.status, StatusCode::OK);
     })
     .await;
@@ -144,7 +145,7 @@ async fn a_secret_group_is_joined_only_by_an_accepted_invitation_from_a_member()
         );
         let r = app
             .post(
-                "/api/v1/groups/board/invitations",
+                &routes::group_invitations("board"),
                 Some(&ben),
                 json!({"username": "ana"}),
             )
@@ -157,7 +158,7 @@ async fn a_secret_group_is_joined_only_by_an_accepted_invitation_from_a_member()
 
         let inv = app
             .post(
-                "/api/v1/groups/board/invitations",
+                &routes::group_invitations("board"),
                 Some(&admin),
                 json!({"username": "ana"}),
             )
@@ -166,18 +167,14 @@ async fn a_secret_group_is_joined_only_by_an_accepted_invitation_from_a_member()
         let id = inv.body["id"].as_i64().unwrap_or_default();
 
         let r = app
-            .post(
-                &format!("/api/v1/invitations/{id}/accept"),
-                Some(&ben),
-                json!({}),
-            )
+            .post(&routes::invitation_accept(id), Some(&ben), json!({}))
             .await;
         assert_eq!(
             r.status,
             StatusCode::NOT_FOUND,
             "an invitation is only its invitee's"
         );
-        let mine = app.get("/api/v1/me/invitations", Some(&ana)).await;
+        let mine = app.get(&routes::me_invitations(), Some(&ana)).await;
         assert_eq!(mine.body[0]["group"]["slug"], "board", "{}", mine.text);
         let r = app.join(&ana, "board").await;
         assert_eq!(
@@ -186,11 +183,7 @@ async fn a_secret_group_is_joined_only_by_an_accepted_invitation_from_a_member()
         );
 
         let r = app
-            .post(
-                &format!("/api/v1/invitations/{id}/accept"),
-                Some(&ana),
-                json!({}),
-            )
+            .post(&routes::invitation_accept(id), Some(&ana), json!({}))
             .await;
         assert_eq!(
             (r.status, r.body["membership"].as_str()),
@@ -199,18 +192,14 @@ async fn a_secret_group_is_joined_only_by_an_accepted_invitation_from_a_member()
             r.text
         );
         let r = app
-            .post(
-                &format!("/api/v1/invitations/{id}/accept"),
-                Some(&ana),
-                json!({}),
-            )
+            .post(&routes::invitation_accept(id), Some(&ana), json!({}))
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "accepted once");
 
         // Now a member, ana may invite in turn (any active member of a secret group may).
         let r = app
             .post(
-                "/api/v1/groups/board/invitations",
+                &routes::group_invitations("board"),
                 Some(&ana),
                 json!({"username": "cat"}),
             )
@@ -218,7 +207,7 @@ async fn a_secret_group_is_joined_only_by_an_accepted_invitation_from_a_member()
         assert_eq!(r.status, StatusCode::CREATED);
         let r = app
             .post(
-                "/api/v1/groups/board/invitations",
+                &routes::group_invitations("board"),
                 Some(&ana),
                 json!({"username": "admin"}),
             )
@@ -227,7 +216,7 @@ async fn a_secret_group_is_joined_only_by_an_accepted_invitation_from_a_member()
             (r.status, r.code()),
             (StatusCode::CONFLICT, "already_member")
         );
-        let g = app.get("/api/v1/groups/board", Some(&cat)).await;
+        let g = app.get(&routes::group("board"), Some(&cat)).await;
         assert_eq!(
             (
                 g.status,
@@ -237,7 +226,7 @@ async fn a_secret_group_is_joined_only_by_an_accepted_invitation_from_a_member()
             (StatusCode::OK, Some("invited"), Some(false))
         );
         assert_eq!(
-            app.get("/api/v1/groups/board", Some(&ben)).await.status,
+            app.get(&routes::group("board"), Some(&ben)).await.status,
             StatusCode::NOT_FOUND
         );
     })
@@ -255,19 +244,19 @@ async fn owners_remove_members_and_set_roles_but_the_last_owner_stays() {
         app.join(&ben, "club").await;
 
         let r = app
-            .delete("/api/v1/groups/club/members/ben", Some(&ana))
+            .delete(&routes::group_member("club", "ben"), Some(&ana))
             .await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "owners_only"));
         let r = app
             .call(
                 axum::http::Method::PUT,
-                "/api/v1/groups/club/members/ana/role",
+                &routes::group_member_role("club", "ana"),
                 Some(&admin),
                 Some(json!({"role": "moderator"})),
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-        let members = app.get("/api/v1/groups/club/members", None).await;
+        let members = app.get(&routes::group_members("club"), None).await;
         let roles: Vec<(String, String)> = members.body["members"]
             .as_array()
             .map(|a| {
@@ -291,22 +280,22 @@ async fn owners_remove_members_and_set_roles_but_the_last_owner_stays() {
         );
 
         let r = app
-            .delete("/api/v1/groups/club/members/ben", Some(&admin))
+            .delete(&routes::group_member("club", "ben"), Some(&admin))
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         assert_eq!(
-            app.get("/api/v1/groups/club", None).await.body["member_count"],
+            app.get(&routes::group("club"), None).await.body["member_count"],
             2
         );
 
         let r = app
-            .post("/api/v1/groups/club/leave", Some(&admin), json!({}))
+            .post(&routes::group_leave("club"), Some(&admin), json!({}))
             .await;
         assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "last_owner"));
         let r = app
             .call(
                 axum::http::Method::PUT,
-                "/api/v1/groups/club/members/admin/role",
+                &routes::group_member_role("club", "admin"),
                 Some(&admin),
                 Some(json!({"role": "member"})),
             )
@@ -322,12 +311,12 @@ async fn admins_create_groups_and_a_site_setting_lets_members_create_them() {
         let admin = app.register("admin").await;
         let ana = app.register("ana").await;
         let body = json!({"name": "Night Riders", "visibility": "public"});
-        let r = app.post("/api/v1/groups", Some(&ana), body.clone()).await;
+        let r = app.post(&routes::groups(), Some(&ana), body.clone()).await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
 
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&ana),
                 json!({"members_may_create_groups": true}),
             )
@@ -335,7 +324,7 @@ async fn admins_create_groups_and_a_site_setting_lets_members_create_them() {
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"members_may_create_groups": true, "name": "Riders"}),
             )
@@ -345,7 +334,7 @@ async fn admins_create_groups_and_a_site_setting_lets_members_create_them() {
             (StatusCode::OK, Some("Riders"))
         );
 
-        let r = app.post("/api/v1/groups", Some(&ana), body).await;
+        let r = app.post(&routes::groups(), Some(&ana), body).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         assert_eq!(
             r.body["slug"], "night-riders",

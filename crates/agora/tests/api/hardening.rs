@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{each_backend, urlencode};
 
 #[tokio::test]
@@ -13,23 +14,23 @@ async fn names_with_invisible_or_direction_characters_are_refused_everywhere() {
         app.create_group(&admin, "riders", "public").await;
         for hidden in ["\u{AD}admin", "ad\u{2060}min", "\u{61C}admin", "\u{3164}"] {
             let cases = [
-                ("PATCH", "/api/v1/site", json!({ "name": hidden }), "name"),
-                ("PATCH", "/api/v1/me", json!({ "display_name": hidden }), "display_name"),
+                ("PATCH", &routes::site(), json!({ "name": hidden }), "name"),
+                ("PATCH", &routes::me(), json!({ "display_name": hidden }), "display_name"),
                 (
                     "POST",
-                    "/api/v1/groups",
+                    &routes::groups(),
                     json!({"name": format!("{hidden} club"), "slug": "club", "visibility": "public"}),
                     "name",
                 ),
                 (
                     "POST",
-                    "/api/v1/groups/riders/topics",
+                    &routes::group_topics("riders"),
                     json!({"title": format!("{hidden} news"), "body": "Hi"}),
                     "title",
                 ),
                 (
                     "POST",
-                    "/api/v1/groups/riders/topics",
+                    &routes::group_topics("riders"),
                     json!({"title": "Tagged", "body": "Hi", "tags": [hidden]}),
                     "tags",
                 ),
@@ -46,7 +47,7 @@ async fn names_with_invisible_or_direction_characters_are_refused_everywhere() {
                 );
             }
         }
-        let site = app.get("/api/v1/site", None).await;
+        let site = app.get(&routes::site(), None).await;
         assert_eq!(site.body["name"], "agora", "{}", site.text);
     })
     .await;
@@ -56,7 +57,7 @@ async fn names_with_invisible_or_direction_characters_are_refused_everywhere() {
 async fn a_site_settings_change_with_one_bad_field_stores_none_of_it() {
     each_backend(|app| async move {
         let admin = app.register("founder").await;
-        let before = app.get("/api/v1/site", Some(&admin)).await.body;
+        let before = app.get(&routes::site(), Some(&admin)).await.body;
         for (body, field) in [
             (
                 json!({"name": "Voltera Riders", "goal": "Ride on", "word_filters": "<script>"}),
@@ -71,14 +72,14 @@ async fn a_site_settings_change_with_one_bad_field_stores_none_of_it() {
                 "registration_rules.extra_domains",
             ),
         ] {
-            let r = app.patch("/api/v1/site", Some(&admin), body).await;
+            let r = app.patch(&routes::site(), Some(&admin), body).await;
             assert_eq!(
                 (r.status, r.body["error"]["field"].as_str()),
                 (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
                 "{}",
                 r.text
             );
-            let after = app.get("/api/v1/site", Some(&admin)).await.body;
+            let after = app.get(&routes::site(), Some(&admin)).await.body;
             assert_eq!(after, before, "a refused change stored part of itself");
         }
     })
@@ -98,7 +99,7 @@ async fn a_null_character_is_refused_or_names_nothing_on_both_databases() {
             .await;
         let ben = app
             .post(
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 None,
                 json!({"login": "ben", "password": crate::support::PASSWORD}),
             )
@@ -107,14 +108,14 @@ async fn a_null_character_is_refused_or_names_nothing_on_both_databases() {
         app.join(&ben, "riders").await;
         let reply = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ben),
                 json!({"body": "About 40 km."}),
             )
             .await;
         let ben_post = reply.body["id"].as_i64().unwrap_or_default();
         app.post(
-            &format!("/api/v1/posts/{ben_post}/flags"),
+            &routes::post_flags(ben_post),
             Some(&admin),
             json!({"reason": "spam"}),
         )
@@ -138,7 +139,7 @@ async fn a_null_character_is_refused_or_names_nothing_on_both_databases() {
         let writes = [
             ("/api/v1/groups/riders%00/join", json!({}), 404),
             (
-                "/api/v1/groups/riders/invitations",
+                &routes::group_invitations("riders"),
                 json!({"username": "ben\u{0}"}),
                 404,
             ),
@@ -148,12 +149,12 @@ async fn a_null_character_is_refused_or_names_nothing_on_both_databases() {
                 404,
             ),
             (
-                "/api/v1/members/ben/sanctions",
+                &routes::member_sanctions("ben"),
                 json!({"kind": "warning", "reason": "a\u{0}"}),
                 422,
             ),
             (
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 json!({"login": "ben\u{0}", "password": "x"}),
                 401,
             ),
@@ -164,7 +165,7 @@ async fn a_null_character_is_refused_or_names_nothing_on_both_databases() {
         }
         let r = app
             .post(
-                &format!("/api/v1/posts/{ben_post}/flags/resolve"),
+                &routes::post_flags_resolve(ben_post),
                 Some(&admin),
                 json!({"decision": "dismiss", "reason": "fine\u{0}"}),
             )
@@ -172,7 +173,7 @@ async fn a_null_character_is_refused_or_names_nothing_on_both_databases() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
         let r = app
             .post(
-                "/api/v1/auth/password-reset",
+                &routes::auth_password_reset(),
                 None,
                 json!({"login": "ben\u{0}"}),
             )
@@ -250,7 +251,7 @@ async fn the_guest_forms_check_the_session_token_of_a_signed_in_member() {
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.text);
         }
         assert_eq!(app.count_rows("members").await, 2, "nobody signed up");
-        let me = app.get("/api/v1/me", Some(&admin)).await;
+        let me = app.get(&routes::me(), Some(&admin)).await;
         assert_eq!(
             me.body["username"], "founder",
             "still signed in as the admin"

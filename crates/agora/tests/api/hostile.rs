@@ -38,6 +38,7 @@ use self::forms::{Form, FormSlot};
 use self::inputs::Input;
 use self::operations::{MAX_URI, Operation};
 use self::scene::Scene;
+use crate::routes;
 use crate::support::{Reply, TestApp, each_backend_at_once_with};
 
 /// Inputs per field of an endpoint or form, unless `AGORA_HOSTILE_PER_FIELD` says otherwise.
@@ -92,7 +93,7 @@ async fn no_hostile_input_becomes_a_username_but_a_plain_word() {
             );
             let req = Request::builder()
                 .method(Method::POST)
-                .uri("/api/v1/auth/register")
+                .uri(routes::auth_register())
                 .header("content-type", "application/json")
                 .body(Body::from(body))
                 .unwrap_or_else(|e| panic!("{e}"));
@@ -119,7 +120,7 @@ async fn every_json_body_refuses_a_field_it_does_not_know_and_names_it() {
     each_backend_at_once_with(config(), |app| async move {
         let mut run = Run::new(&app).await;
         run.scene.accept_documents(&app).await;
-        let doc = app.get("/api/v1/openapi.json", None).await.body;
+        let doc = app.get(&routes::openapi_json(), None).await.body;
         let mut checked = 0;
         let mut wrong = Vec::new();
         for op in operations::all(&doc) {
@@ -159,7 +160,7 @@ async fn api(app: &TestApp, shard: usize) {
     let mut run = Run::new(app).await;
     run.scene.accept_documents(app).await;
     run.db.changes().await;
-    let doc = app.get("/api/v1/openapi.json", None).await.body;
+    let doc = app.get(&routes::openapi_json(), None).await.body;
     let operations = operations::all(&doc);
     assert!(operations.len() > 40, "{} operations", operations.len());
     for (i, op) in operations.iter().enumerate() {

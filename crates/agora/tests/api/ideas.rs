@@ -5,6 +5,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::routes;
 use crate::support::{TestApp, csrf_for, each_backend};
 
 const DAY: i64 = 86_400;
@@ -24,7 +25,7 @@ async fn board(app: &TestApp) -> (String, Vec<String>) {
 async fn propose(app: &TestApp, token: &str, title: &str) -> i64 {
     let r = app
         .post(
-            "/api/v1/groups/ideas/topics",
+            &routes::group_topics("ideas"),
             Some(token),
             json!({"title": title, "body": "It would help everyone.", "kind": "idea"}),
         )
@@ -36,20 +37,14 @@ async fn propose(app: &TestApp, token: &str, title: &str) -> i64 {
 
 async fn vote(app: &TestApp, token: &str, idea: i64) -> Value {
     let r = app
-        .post(
-            &format!("/api/v1/topics/{idea}/vote"),
-            Some(token),
-            json!({}),
-        )
+        .post(&routes::topic_vote(idea), Some(token), json!({}))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     r.body
 }
 
 async fn votes(app: &TestApp, idea: i64) -> i64 {
-    app.get(&format!("/api/v1/topics/{idea}/idea"), None)
-        .await
-        .body["votes"]
+    app.get(&routes::topic_idea(idea), None).await.body["votes"]
         .as_i64()
         .unwrap_or(-1)
 }
@@ -80,9 +75,7 @@ async fn members_vote_once_take_it_back_and_boards_sort_by_votes_trending_and_ne
             (Some(4), Some(true)),
             "one vote each"
         );
-        let back = app
-            .delete(&format!("/api/v1/topics/{gpx}/vote"), Some(&m[3]))
-            .await;
+        let back = app.delete(&routes::topic_vote(gpx), Some(&m[3])).await;
         assert_eq!(
             (back.body["votes"].as_i64(), back.body["voted"].as_bool()),
             (Some(3), Some(false))
@@ -104,17 +97,11 @@ async fn members_vote_once_take_it_back_and_boards_sort_by_votes_trending_and_ne
         );
 
         // Guests and members of other groups read but do not vote.
-        let r = app
-            .post(&format!("/api/v1/topics/{gpx}/vote"), None, json!({}))
-            .await;
+        let r = app.post(&routes::topic_vote(gpx), None, json!({})).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         let olga = app.register("olga").await;
         let r = app
-            .post(
-                &format!("/api/v1/topics/{gpx}/vote"),
-                Some(&olga),
-                json!({}),
-            )
+            .post(&routes::topic_vote(gpx), Some(&olga), json!({}))
             .await;
         assert_eq!(
             (r.status, r.code()),
@@ -127,14 +114,10 @@ async fn members_vote_once_take_it_back_and_boards_sort_by_votes_trending_and_ne
             .create_topic(&admin, "ideas", "Board rules", "Be kind.")
             .await;
         let r = app
-            .post(
-                &format!("/api/v1/topics/{talk}/vote"),
-                Some(&m[0]),
-                json!({}),
-            )
+            .post(&routes::topic_vote(talk), Some(&m[0]), json!({}))
             .await;
         assert_eq!(r.code(), "not_votable", "{}", r.text);
-        let t = app.get(&format!("/api/v1/topics/{gpx}"), Some(&m[0])).await;
+        let t = app.get(&routes::topic(gpx), Some(&m[0])).await;
         assert_eq!(t.body["capabilities"]["vote"], true, "{}", t.text);
         // Every vote and withdrawal is an event.
         assert_eq!(
@@ -152,7 +135,7 @@ async fn a_vote_budget_per_trust_level_counts_only_ideas_not_closed() {
         let (admin, m) = board(&app).await;
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"trust": {"idea_votes_per_level": 1}}),
             )
@@ -204,7 +187,7 @@ async fn staff_set_statuses_with_public_notes_and_shipped_ideas_make_the_changel
             async move {
                 app.call(
                     Method::PUT,
-                    &format!("/api/v1/topics/{idea}/status"),
+                    &routes::topic_status(idea),
                     Some(&token),
                     Some(json!({"status": status, "note": note})),
                 )
@@ -258,7 +241,7 @@ async fn staff_set_statuses_with_public_notes_and_shipped_ideas_make_the_changel
             ]
         );
 
-        let log = app.get("/api/v1/groups/ideas/changelog", None).await;
+        let log = app.get(&routes::group_changelog("ideas"), None).await;
         assert_eq!(log.body[0]["id"], idea, "{}", log.text);
         assert_eq!(
             log.body[0]["note"],
@@ -283,7 +266,7 @@ async fn staff_set_statuses_with_public_notes_and_shipped_ideas_make_the_changel
         let r = app
             .call(
                 Method::PUT,
-                "/api/v1/idea-statuses",
+                &routes::idea_statuses(),
                 Some(&m[0]),
                 Some(json!({"statuses": [{"name": "new", "label": "New", "set": "open"}]})),
             )
@@ -292,7 +275,7 @@ async fn staff_set_statuses_with_public_notes_and_shipped_ideas_make_the_changel
         let r = app
             .call(
                 Method::PUT,
-                "/api/v1/idea-statuses",
+                &routes::idea_statuses(),
                 Some(&admin),
                 Some(
                     json!({"statuses": [{"name": "planned", "label": "Planned", "set": "active"}]}),
@@ -303,7 +286,7 @@ async fn staff_set_statuses_with_public_notes_and_shipped_ideas_make_the_changel
         let r = app
             .call(
                 Method::PUT,
-                "/api/v1/idea-statuses",
+                &routes::idea_statuses(),
                 Some(&admin),
                 Some(json!({"statuses": [
                 {"name": "new", "label": "New", "set": "open"},
@@ -313,7 +296,7 @@ async fn staff_set_statuses_with_public_notes_and_shipped_ideas_make_the_changel
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(
-            app.get("/api/v1/idea-statuses", None).await.body[1]["name"],
+            app.get(&routes::idea_statuses(), None).await.body[1]["name"],
             "gathering_feedback"
         );
     })
@@ -335,7 +318,7 @@ async fn merging_moves_every_vote_once_keeps_where_it_came_from_and_undoes_exact
         }
         app.call(
             Method::PUT,
-            &format!("/api/v1/topics/{duplicate}/status"),
+            &routes::topic_status(duplicate),
             Some(&admin),
             Some(json!({"status": "under_review"})),
         )
@@ -343,7 +326,7 @@ async fn merging_moves_every_vote_once_keeps_where_it_came_from_and_undoes_exact
 
         let r = app
             .post(
-                &format!("/api/v1/topics/{duplicate}/merge"),
+                &routes::topic_merge(duplicate),
                 Some(&admin),
                 json!({"into": original}),
             )
@@ -355,9 +338,7 @@ async fn merging_moves_every_vote_once_keeps_where_it_came_from_and_undoes_exact
             "cara's and dan's votes came from the duplicate"
         );
         assert_eq!(r.body["merged_from"], json!([duplicate]));
-        let d = app
-            .get(&format!("/api/v1/topics/{duplicate}/idea"), None)
-            .await;
+        let d = app.get(&routes::topic_idea(duplicate), None).await;
         assert_eq!(
             (
                 d.body["status"].as_str(),
@@ -383,16 +364,12 @@ async fn merging_moves_every_vote_once_keeps_where_it_came_from_and_undoes_exact
             page.text
         );
         let r = app
-            .post(
-                &format!("/api/v1/topics/{duplicate}/vote"),
-                Some(&m[2]),
-                json!({}),
-            )
+            .post(&routes::topic_vote(duplicate), Some(&m[2]), json!({}))
             .await;
         assert_eq!(r.code(), "merged", "{}", r.text);
         let r = app
             .post(
-                &format!("/api/v1/topics/{original}/merge"),
+                &routes::topic_merge(original),
                 Some(&admin),
                 json!({"into": duplicate}),
             )
@@ -401,10 +378,9 @@ async fn merging_moves_every_vote_once_keeps_where_it_came_from_and_undoes_exact
 
         // After the merge cara takes her (moved) vote back; undoing gives the duplicate back
         // exactly the votes that are still there, and its status.
-        app.delete(&format!("/api/v1/topics/{original}/vote"), Some(&m[2]))
-            .await;
+        app.delete(&routes::topic_vote(original), Some(&m[2])).await;
         let r = app
-            .delete(&format!("/api/v1/topics/{duplicate}/merge"), Some(&admin))
+            .delete(&routes::topic_merge(duplicate), Some(&admin))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(
@@ -419,12 +395,8 @@ async fn merging_moves_every_vote_once_keeps_where_it_came_from_and_undoes_exact
             ("ben", &m[1], true, true),
             ("dan", &m[3], false, true),
         ] {
-            let o = app
-                .get(&format!("/api/v1/topics/{original}/idea"), Some(token))
-                .await;
-            let d = app
-                .get(&format!("/api/v1/topics/{duplicate}/idea"), Some(token))
-                .await;
+            let o = app.get(&routes::topic_idea(original), Some(token)).await;
+            let d = app.get(&routes::topic_idea(duplicate), Some(token)).await;
             assert_eq!(
                 (o.body["voted"].as_bool(), d.body["voted"].as_bool()),
                 (Some(on_original), Some(on_duplicate)),
@@ -432,10 +404,10 @@ async fn merging_moves_every_vote_once_keeps_where_it_came_from_and_undoes_exact
             );
         }
         let r = app
-            .delete(&format!("/api/v1/topics/{duplicate}/merge"), Some(&admin))
+            .delete(&routes::topic_merge(duplicate), Some(&admin))
             .await;
         assert_eq!(r.code(), "not_merged");
-        let audit = app.get("/api/v1/audit", Some(&admin)).await;
+        let audit = app.get(&routes::audit(), Some(&admin)).await;
         assert!(
             audit.text.contains("idea.merge") && audit.text.contains("idea.unmerge"),
             "{}",
@@ -511,7 +483,7 @@ async fn the_idea_page_votes_and_staff_merge_from_it_and_secret_boards_stay_secr
         app.create_group(&admin, "inner", "secret").await;
         let r = app
             .post(
-                "/api/v1/groups/inner/topics",
+                &routes::group_topics("inner"),
                 Some(&admin),
                 json!({"title": "Secret roadmap item", "body": "quokkasecret", "kind": "idea"}),
             )
@@ -519,9 +491,9 @@ async fn the_idea_page_votes_and_staff_merge_from_it_and_secret_boards_stay_secr
         let secret = r.body["id"].as_i64().unwrap_or_default();
         for token in [None, Some(m[0].as_str())] {
             for path in [
-                format!("/api/v1/topics/{secret}/idea"),
-                "/api/v1/groups/inner/ideas".into(),
-                "/api/v1/groups/inner/changelog".into(),
+                routes::topic_idea(secret),
+                routes::group_ideas("inner"),
+                routes::group_changelog("inner"),
             ] {
                 assert_eq!(
                     app.get(&path, token).await.status,
@@ -530,7 +502,7 @@ async fn the_idea_page_votes_and_staff_merge_from_it_and_secret_boards_stay_secr
                 );
             }
             let r = app
-                .post(&format!("/api/v1/topics/{secret}/vote"), token, json!({}))
+                .post(&routes::topic_vote(secret), token, json!({}))
                 .await;
             assert!(
                 matches!(r.status, StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED),

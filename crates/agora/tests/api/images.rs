@@ -14,6 +14,7 @@ use axum::routing::get;
 use agora::images::RemoteImages;
 use agora_web::WebConfig;
 
+use crate::routes;
 use crate::support::TestApp;
 
 const PNG: &[u8] = include_bytes!("../../../agora-web/static/favicon-32.png");
@@ -180,7 +181,7 @@ async fn remote_images_are_copied_once_and_what_cannot_be_copied_is_a_link() {
     // The same image in another post is not fetched again.
     let r = app
         .post(
-            &format!("/api/v1/topics/{topic}/posts"),
+            &routes::topic_posts(topic),
             Some(&admin),
             serde_json::json!({"body": format!("Again: ![the C2]({copied})")}),
         )

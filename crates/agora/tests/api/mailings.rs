@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use serde_json::{Value, json};
 
+use crate::routes;
 use crate::support::{TestApp, csrf_for, each_backend};
 
 fn granted(prefs: &Value, subject: &str) -> Option<bool> {
@@ -14,7 +15,7 @@ fn granted(prefs: &Value, subject: &str) -> Option<bool> {
 /// Lets the event worker deliver what was sent; the newest bulletin.
 async fn delivered(app: &TestApp, admin: &str) -> Value {
     app.work().await;
-    app.get("/api/v1/bulletins", Some(admin)).await.body[0].clone()
+    app.get(&routes::bulletins(), Some(admin)).await.body[0].clone()
 }
 
 /// How many mails each address got whose text contains `needle`.
@@ -36,31 +37,31 @@ async fn email_opt_ins_are_off_by_default_and_every_change_is_in_the_ledger() {
     each_backend(|app| async move {
         app.register("admin").await;
         let ana = app.register("ana").await;
-        let prefs = app.get("/api/v1/me/email-preferences", Some(&ana)).await;
+        let prefs = app.get(&routes::me_email_preferences(), Some(&ana)).await;
         assert_eq!(prefs.body.as_array().map(Vec::len), Some(3), "{}", prefs.text);
         for s in ["email_notifications", "email_digests", "email_bulletins"] {
             assert_eq!(granted(&prefs.body, s), Some(false), "{s} is off by default");
         }
-        let r = app.call(Method::PUT, "/api/v1/me/email-preferences", Some(&ana), Some(json!({"email_bulletins": true}))).await;
+        let r = app.call(Method::PUT, &routes::me_email_preferences(), Some(&ana), Some(json!({"email_bulletins": true}))).await;
         assert_eq!((r.status, granted(&r.body, "email_bulletins")), (StatusCode::OK, Some(true)), "{}", r.text);
-        app.call(Method::PUT, "/api/v1/me/email-preferences", Some(&ana), Some(json!({"email_bulletins": true}))).await;
-        let ledger = app.get("/api/v1/me/consents", Some(&ana)).await;
+        app.call(Method::PUT, &routes::me_email_preferences(), Some(&ana), Some(json!({"email_bulletins": true}))).await;
+        let ledger = app.get(&routes::me_consents(), Some(&ana)).await;
         let rows: Vec<&Value> = ledger.body.as_array().into_iter().flatten().filter(|r| r["subject"] == "email_bulletins").collect();
         assert_eq!(rows.len(), 1, "a choice that did not change is not written again: {}", ledger.text);
         assert_eq!(rows[0]["granted"], true);
 
-        let r = app.call(Method::PUT, "/api/v1/me/email-preferences", Some(&ana), Some(json!({"email_spam": true}))).await;
+        let r = app.call(Method::PUT, &routes::me_email_preferences(), Some(&ana), Some(json!({"email_spam": true}))).await;
         assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "unknown_field"));
         assert_eq!(r.body["error"]["field"], "email_spam");
-        assert_eq!(app.get("/api/v1/me/email-preferences", None).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.get(&routes::me_email_preferences(), None).await.status, StatusCode::UNAUTHORIZED);
 
         // Chosen at sign-up.
-        let r = app.post("/api/v1/auth/register", None, json!({"username": "ben", "email": "ben@example.com", "password": crate::support::PASSWORD, "email_opt_ins": ["email_digests"]})).await;
+        let r = app.post(&routes::auth_register(), None, json!({"username": "ben", "email": "ben@example.com", "password": crate::support::PASSWORD, "email_opt_ins": ["email_digests"]})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let ben = crate::support::token_of(&r);
-        let prefs = app.get("/api/v1/me/email-preferences", Some(&ben)).await;
+        let prefs = app.get(&routes::me_email_preferences(), Some(&ben)).await;
         assert_eq!((granted(&prefs.body, "email_digests"), granted(&prefs.body, "email_bulletins")), (Some(true), Some(false)));
-        let r = app.post("/api/v1/auth/register", None, json!({"username": "cat", "email": "cat@example.com", "password": crate::support::PASSWORD, "email_opt_ins": ["everything"]})).await;
+        let r = app.post(&routes::auth_register(), None, json!({"username": "cat", "email": "cat@example.com", "password": crate::support::PASSWORD, "email_opt_ins": ["everything"]})).await;
         assert_eq!((r.status, r.body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("email_opt_ins")));
 
         // The settings page: an unticked box is a no.
@@ -68,7 +69,7 @@ async fn email_opt_ins_are_off_by_default_and_every_change_is_in_the_ledger() {
         assert!(page.text.contains("name=\"email_bulletins\" type=\"checkbox\" value=\"true\" checked"), "{}", page.text);
         let r = app.form("/settings/email-preferences", Some(&ana), &[("csrf", &csrf_for(&ana)), ("email_notifications", "true")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        let prefs = app.get("/api/v1/me/email-preferences", Some(&ana)).await;
+        let prefs = app.get(&routes::me_email_preferences(), Some(&ana)).await;
         assert_eq!((granted(&prefs.body, "email_notifications"), granted(&prefs.body, "email_bulletins")), (Some(true), Some(false)));
     })
     .await;
@@ -80,16 +81,16 @@ async fn a_bulletin_reaches_only_members_who_opted_in_and_unsubscribes_in_one_cl
         let admin = app.register("admin").await;
         let ana = app.register("ana").await;
         app.register("ben").await;
-        app.call(Method::PUT, "/api/v1/me/email-preferences", Some(&ana), Some(json!({"email_bulletins": true}))).await;
+        app.call(Method::PUT, &routes::me_email_preferences(), Some(&ana), Some(json!({"email_bulletins": true}))).await;
         let cat = app.register_unverified("cat").await;
-        app.call(Method::PUT, "/api/v1/me/email-preferences", Some(&cat), Some(json!({"email_bulletins": true}))).await;
+        app.call(Method::PUT, &routes::me_email_preferences(), Some(&cat), Some(json!({"email_bulletins": true}))).await;
 
-        let r = app.post("/api/v1/bulletins", Some(&ana), json!({"subject": "Hi", "body": "Hello"})).await;
+        let r = app.post(&routes::bulletins(), Some(&ana), json!({"subject": "Hi", "body": "Hello"})).await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
-        let r = app.post("/api/v1/bulletins", Some(&admin), json!({"subject": "", "body": "Hello"})).await;
+        let r = app.post(&routes::bulletins(), Some(&admin), json!({"subject": "", "body": "Hello"})).await;
         assert_eq!(r.body["error"]["field"], "subject");
         assert_eq!(app.count_rows("bulletins").await, 0);
-        let r = app.post("/api/v1/bulletins", Some(&admin), json!({"subject": "Spring ride on 12 April", "body": "Join us at the lake. Bring a spare tube."})).await;
+        let r = app.post(&routes::bulletins(), Some(&admin), json!({"subject": "Spring ride on 12 April", "body": "Join us at the lake. Bring a spare tube."})).await;
         assert_eq!((r.status, r.body["recipients"].as_i64()), (StatusCode::ACCEPTED, Some(1)), "{}", r.text);
         let b = delivered(&app, &admin).await;
         assert_eq!(b["sent"], 1);
@@ -107,7 +108,7 @@ async fn a_bulletin_reaches_only_members_who_opted_in_and_unsubscribes_in_one_cl
         let token: String = mail[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
         let page = app.page(&format!("/unsubscribe/{token}"), None).await;
         assert!(page.text.contains("Unsubscribe from bulletins?"), "a link scanner's GET changes nothing: {}", page.text);
-        assert_eq!(granted(&app.get("/api/v1/me/email-preferences", Some(&ana)).await.body, "email_bulletins"), Some(true));
+        assert_eq!(granted(&app.get(&routes::me_email_preferences(), Some(&ana)).await.body, "email_bulletins"), Some(true));
         let last = if token.ends_with('0') { '1' } else { '0' };
         let forged = format!("{}{last}", &token[..token.len() - 1]);
         assert_eq!(app.page(&format!("/unsubscribe/{forged}"), None).await.status, StatusCode::NOT_FOUND);
@@ -121,14 +122,14 @@ async fn a_bulletin_reaches_only_members_who_opted_in_and_unsubscribes_in_one_cl
             .unwrap_or_default();
         let r = app.send(req).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        assert_eq!(granted(&app.get("/api/v1/me/email-preferences", Some(&ana)).await.body, "email_bulletins"), Some(false));
-        let ledger = app.get("/api/v1/me/consents", Some(&ana)).await;
+        assert_eq!(granted(&app.get(&routes::me_email_preferences(), Some(&ana)).await.body, "email_bulletins"), Some(false));
+        let ledger = app.get(&routes::me_consents(), Some(&ana)).await;
         assert_eq!(ledger.body.as_array().and_then(|r| r.last()).map(|r| r["granted"].clone()), Some(json!(false)), "{}", ledger.text);
 
-        let r = app.post("/api/v1/bulletins", Some(&admin), json!({"subject": "Second", "body": "Nobody left."})).await;
+        let r = app.post(&routes::bulletins(), Some(&admin), json!({"subject": "Second", "body": "Nobody left."})).await;
         assert_eq!(r.body["recipients"], 0);
         assert!(app.page("/admin/bulletins", Some(&admin)).await.text.contains("Spring ride on 12 April"));
-        assert_eq!(app.post("/api/v1/unsubscribe", None, json!({"token": forged})).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.post(&routes::unsubscribe(), None, json!({"token": forged})).await.status, StatusCode::NOT_FOUND);
     })
     .await;
 }
@@ -145,10 +146,10 @@ async fn a_bulletin_is_delivered_after_a_restart_and_a_stopped_worker_is_taken_o
         for i in 0..130 {
             let name = format!("rider{i:03}");
             let token = app.register(&name).await;
-            app.call(Method::PUT, "/api/v1/me/email-preferences", Some(&token), Some(json!({"email_bulletins": true}))).await;
+            app.call(Method::PUT, &routes::me_email_preferences(), Some(&token), Some(json!({"email_bulletins": true}))).await;
             members.push(format!("{name}@example.com"));
         }
-        let r = app.post("/api/v1/bulletins", Some(&admin), json!({"subject": "Autumn ride", "body": "Lights on."})).await;
+        let r = app.post(&routes::bulletins(), Some(&admin), json!({"subject": "Autumn ride", "body": "Lights on."})).await;
         assert_eq!((r.status, r.body["recipients"].as_i64()), (StatusCode::ACCEPTED, Some(130)), "{}", r.text);
 
         // The server stops before its worker got to the bulletin.
@@ -188,7 +189,7 @@ async fn a_bulletin_is_delivered_after_a_restart_and_a_stopped_worker_is_taken_o
         let twice: Vec<(&String, &usize)> = counts.iter().filter(|(_, n)| **n > 1).collect();
         assert!(twice.len() <= 1 && twice.iter().all(|(_, n)| **n == 2), "mailed more than once: {twice:?}");
         assert_eq!(counts.len(), 130, "{counts:?}");
-        let b = app.get("/api/v1/bulletins", Some(&admin)).await.body[0].clone();
+        let b = app.get(&routes::bulletins(), Some(&admin)).await.body[0].clone();
         assert_eq!(b["sent"], 130, "{b}");
         assert_eq!(app.work().await, 0, "nothing is left to do");
     })

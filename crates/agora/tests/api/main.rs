@@ -27,6 +27,7 @@ mod pages;
 mod persistence;
 mod proxy;
 mod questions;
+mod routes;
 mod sanctions;
 mod schema;
 mod scope_sql;

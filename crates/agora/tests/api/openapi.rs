@@ -2,12 +2,13 @@
 
 use axum::http::StatusCode;
 
+use crate::routes;
 use crate::support::TestApp;
 
 #[tokio::test]
 async fn the_openapi_document_is_3_1_with_the_error_envelope_and_bearer_security() {
     let app = TestApp::sqlite(Default::default()).await;
-    let r = app.get("/api/v1/openapi.json", None).await;
+    let r = app.get(&routes::openapi_json(), None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.body["openapi"]
@@ -26,7 +27,7 @@ async fn the_openapi_document_is_3_1_with_the_error_envelope_and_bearer_security
 #[tokio::test]
 async fn every_documented_operation_is_routed() {
     let app = TestApp::sqlite(Default::default()).await;
-    let doc = app.get("/api/v1/openapi.json", None).await.body;
+    let doc = app.get(&routes::openapi_json(), None).await.body;
     let mut operations = 0;
     let mut unrouted = Vec::new();
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
@@ -56,7 +57,7 @@ async fn every_documented_operation_is_routed() {
     // The probe tells the router's answer from a handler's.
     let r = app.get("/api/v1/no-such-thing", None).await;
     assert_eq!(r.body["error"]["message"], agora_web::api::NO_ROUTE);
-    let r = app.get("/api/v1/topics/999999", None).await;
+    let r = app.get(&routes::topic(999999), None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_ne!(r.body["error"]["message"], agora_web::api::NO_ROUTE);
 }
@@ -81,7 +82,7 @@ fn no_api_route_is_added_outside_the_document() {
             for (i, _) in squeezed.match_indices(".route(\"/api") {
                 let rest = &squeezed[i + 8..];
                 let route = rest.split('"').next().unwrap_or("");
-                if route != "/api/v1/openapi.json" {
+                if route != routes::openapi_json() {
                     plain.push(format!("{}: {route}", path.display()));
                 }
             }
@@ -145,7 +146,7 @@ fn every_schema_has_a_name_of_its_own() {
 #[tokio::test]
 async fn every_parameter_is_documented_where_the_route_reads_it() {
     let app = TestApp::sqlite(Default::default()).await;
-    let doc = app.get("/api/v1/openapi.json", None).await.body;
+    let doc = app.get(&routes::openapi_json(), None).await.body;
     let mut misplaced = Vec::new();
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {
@@ -162,7 +163,7 @@ async fn every_parameter_is_documented_where_the_route_reads_it() {
         }
     }
     assert!(misplaced.is_empty(), "{misplaced:#?}");
-    let search = &doc["paths"]["/api/v1/search"]["get"]["parameters"];
+    let search = &doc["paths"][&routes::search()]["get"]["parameters"];
     assert!(
         search
             .as_array()

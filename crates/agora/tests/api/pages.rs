@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{TestApp, csrf_for, each_backend};
 
 #[tokio::test]
@@ -12,7 +13,7 @@ async fn every_response_carries_the_security_headers() {
     for path in [
         "/",
         "/signin",
-        "/api/v1/groups",
+        &routes::groups(),
         "/no-such-page",
         "/static/agora.css",
     ] {
@@ -245,7 +246,7 @@ async fn forms_without_the_session_token_or_from_another_site_change_nothing() {
             "a cross-site post with a stolen token"
         );
         assert_eq!(
-            app.get("/api/v1/groups/club", None).await.body["member_count"],
+            app.get(&routes::group("club"), None).await.body["member_count"],
             1
         );
 
@@ -254,7 +255,7 @@ async fn forms_without_the_session_token_or_from_another_site_change_nothing() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(
-            app.get("/api/v1/groups/club", None).await.body["member_count"],
+            app.get(&routes::group("club"), None).await.body["member_count"],
             2
         );
     })
@@ -383,18 +384,14 @@ async fn pages_show_each_viewer_only_what_the_policy_allows() {
             app.create_group(&admin, &slug, kind).await;
             let inv = app
                 .post(
-                    &format!("/api/v1/groups/{slug}/invitations"),
+                    &routes::group_invitations(&slug),
                     Some(&admin),
                     json!({"username": "member"}),
                 )
                 .await;
             let id = inv.body["id"].as_i64().unwrap_or_default();
-            app.post(
-                &format!("/api/v1/invitations/{id}/accept"),
-                Some(&member),
-                json!({}),
-            )
-            .await;
+            app.post(&routes::invitation_accept(id), Some(&member), json!({}))
+                .await;
             let (topic, _) = app
                 .create_topic(
                     &member,
@@ -514,7 +511,7 @@ async fn admins_choose_the_featured_groups_and_secret_ones_stay_hidden_from_gues
         }
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"featured_groups": ["bravo", "hush"]}),
             )
@@ -539,7 +536,7 @@ async fn admins_choose_the_featured_groups_and_secret_ones_stay_hidden_from_gues
 
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"featured_groups": ["Not A Slug!"]}),
             )
@@ -645,9 +642,7 @@ async fn members_flag_posts_from_the_page_and_moderators_resolve_them_from_the_q
                 .contains("Buy now")
         );
         assert_eq!(
-            app.get(&format!("/api/v1/topics/{topic}"), None)
-                .await
-                .status,
+            app.get(&routes::topic(topic), None).await.status,
             StatusCode::OK
         );
     })
@@ -768,7 +763,7 @@ async fn every_page_has_an_icon_and_a_document_page_one_main_heading() {
         }
         let r = app
             .post(
-                "/api/v1/documents/terms",
+                &routes::document("terms"),
                 Some(&admin),
                 json!({"body": "# Terms of use\n\n## Who may join\n\nAnyone kind."}),
             )

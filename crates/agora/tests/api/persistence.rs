@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{PASSWORD, each_backend, token_of};
 
 #[tokio::test]
@@ -16,13 +17,13 @@ async fn restarting_the_server_keeps_everything() {
             .create_topic(&admin, "club", "Kept across restarts", "Durable body")
             .await;
         app.patch(
-            &format!("/api/v1/posts/{post}"),
+            &routes::post(post),
             Some(&admin),
             json!({"body": "Edited durable body"}),
         )
         .await;
         app.patch(
-            "/api/v1/site",
+            &routes::site(),
             Some(&admin),
             json!({"name": "Restart Riders"}),
         )
@@ -31,32 +32,30 @@ async fn restarting_the_server_keeps_everything() {
         let app = app.restart().await;
 
         assert_eq!(
-            app.get("/api/v1/me", Some(&admin)).await.body["username"],
+            app.get(&routes::me(), Some(&admin)).await.body["username"],
             "admin",
             "sessions survive"
         );
         let login = app
             .post(
-                "/api/v1/auth/login",
+                &routes::auth_login(),
                 None,
                 json!({"login": "ana", "password": PASSWORD}),
             )
             .await;
         assert_eq!(login.status, StatusCode::OK);
         let g = app
-            .get("/api/v1/groups/club", Some(&token_of(&login)))
+            .get(&routes::group("club"), Some(&token_of(&login)))
             .await;
         assert_eq!(
             g.body["membership"], "pending",
             "the pending request survives"
         );
-        let t = app
-            .get(&format!("/api/v1/topics/{topic}"), Some(&admin))
-            .await;
+        let t = app.get(&routes::topic(topic), Some(&admin)).await;
         assert_eq!(t.body["posts"][0]["body_markdown"], "Edited durable body");
         assert_eq!(t.body["posts"][0]["revision_count"], 1);
         assert_eq!(
-            app.get("/api/v1/site", None).await.body["name"],
+            app.get(&routes::site(), None).await.body["name"],
             "Restart Riders"
         );
         let s = app.get("/api/v1/search?q=durable", Some(&admin)).await;
@@ -133,9 +132,9 @@ async fn concurrent_writes_are_all_kept_and_a_failing_one_loses_only_its_own_wor
                 use tower::ServiceExt as _;
                 let (path, body, token) = if n % 4 == 3 {
                     // Every fourth registers a taken name: refused, and nothing of it stays.
-                    ("/api/v1/auth/register".to_owned(), json!({"username": "admin", "email": format!("x{n}@example.com"), "password": PASSWORD}), None)
+                    (routes::auth_register(), json!({"username": "admin", "email": format!("x{n}@example.com"), "password": PASSWORD}), None)
                 } else {
-                    (format!("/api/v1/topics/{topic}/posts"), json!({"body": format!("Reply {n}")}), Some(admin))
+                    (routes::topic_posts(topic), json!({"body": format!("Reply {n}")}), Some(admin))
                 };
                 let mut req = axum::http::Request::builder()
                     .method("POST")

@@ -13,6 +13,7 @@ use tower::ServiceExt as _;
 use agora_web::WebConfig;
 use agora_web::client::TrustedProxies;
 
+use crate::routes;
 use crate::support::{PASSWORD, Reply, TestApp, each_backend, urlencode};
 
 /// The application behind a router that trusts 127.0.0.1 as its proxy, with no public
@@ -52,7 +53,7 @@ async fn from(router: &axum::Router, peer: [u8; 4], mut req: Request<Body>) -> R
 fn signup(name: &str, forwarded_for: Option<&str>) -> Request<Body> {
     let mut req = Request::builder()
         .method("POST")
-        .uri("/api/v1/auth/register")
+        .uri(routes::auth_register())
         .header("content-type", "application/json");
     if let Some(f) = forwarded_for {
         req = req.header("x-forwarded-for", f);
@@ -70,7 +71,7 @@ async fn clients_behind_a_trusted_proxy_are_counted_apart_and_a_forged_header_ch
         let admin = app.register("admin").await;
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"registration_rules": {"burst_per_10_min": 2}}),
             )

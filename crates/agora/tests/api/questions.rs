@@ -4,6 +4,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::routes;
 use crate::support::{TestApp, csrf_for, each_backend};
 
 const DAY: i64 = 86_400;
@@ -24,7 +25,7 @@ async fn club(app: &TestApp) -> (String, String, String, String) {
 async fn ask(app: &TestApp, token: &str, group: &str, title: &str, body: &str) -> i64 {
     let r = app
         .post(
-            &format!("/api/v1/groups/{group}/topics"),
+            &routes::group_topics(group),
             Some(token),
             json!({"title": title, "body": body, "kind": "question"}),
         )
@@ -40,7 +41,7 @@ async fn ask(app: &TestApp, token: &str, group: &str, title: &str, body: &str) -
 async fn answer(app: &TestApp, token: &str, topic: i64, body: &str) -> i64 {
     let r = app
         .post(
-            &format!("/api/v1/topics/{topic}/posts"),
+            &routes::topic_posts(topic),
             Some(token),
             json!({"body": body}),
         )
@@ -101,11 +102,7 @@ async fn a_question_is_answered_accepted_and_solved_with_one_best_answer() {
         // The asker accepts ben's answer: the first accepted answer is the best.
         app.clock.advance(DAY);
         let r = app
-            .post(
-                &format!("/api/v1/posts/{by_ben}/accept"),
-                Some(&ana),
-                json!({}),
-            )
+            .post(&routes::post_accept(by_ben), Some(&ana), json!({}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["status"], "solved");
@@ -114,7 +111,7 @@ async fn a_question_is_answered_accepted_and_solved_with_one_best_answer() {
         assert_eq!(r.body["time_to_accepted_answer_secs"], 3_600 + 600 + DAY);
         assert_eq!(listed(&app, "solved").await, [q]);
         assert!(listed(&app, "answered").await.is_empty());
-        let t = app.get(&format!("/api/v1/topics/{q}"), None).await;
+        let t = app.get(&routes::topic(q), None).await;
         assert_eq!(
             (
                 t.body["status"].as_str(),
@@ -125,16 +122,12 @@ async fn a_question_is_answered_accepted_and_solved_with_one_best_answer() {
 
         // Accepting again changes nothing; accepting cara's as best moves the best.
         let again = app
-            .post(
-                &format!("/api/v1/posts/{by_ben}/accept"),
-                Some(&ana),
-                json!({}),
-            )
+            .post(&routes::post_accept(by_ben), Some(&ana), json!({}))
             .await;
         assert_eq!(accepted(&again.body), [(by_ben, true)]);
         let r = app
             .post(
-                &format!("/api/v1/posts/{by_cara}/accept"),
+                &routes::post_accept(by_cara),
                 Some(&ana),
                 json!({"best": true}),
             )
@@ -175,19 +168,15 @@ async fn a_question_is_answered_accepted_and_solved_with_one_best_answer() {
 
         // Taking back the best: the other accepted answer becomes the best; taking that back
         // too opens the question again, but the time to an accepted answer is kept.
-        let r = app
-            .delete(&format!("/api/v1/posts/{by_cara}/accept"), Some(&ana))
-            .await;
+        let r = app.delete(&routes::post_accept(by_cara), Some(&ana)).await;
         assert_eq!(accepted(&r.body), [(by_ben, true)], "{}", r.text);
-        let r = app
-            .delete(&format!("/api/v1/posts/{by_ben}/accept"), Some(&ana))
-            .await;
+        let r = app.delete(&routes::post_accept(by_ben), Some(&ana)).await;
         assert_eq!(
             (r.body["status"].as_str(), accepted(&r.body)),
             (Some("open"), vec![])
         );
         assert_eq!(r.body["time_to_accepted_answer_secs"], 3_600 + 600 + DAY);
-        let t = app.get(&format!("/api/v1/topics/{q}"), None).await;
+        let t = app.get(&routes::topic(q), None).await;
         assert_eq!(t.body["featured_post_id"], Value::Null);
         assert_eq!(listed(&app, "answered").await, [q]);
 
@@ -205,7 +194,7 @@ async fn the_asker_group_moderators_and_site_staff_accept_and_nobody_else() {
         let mod_token = app.register("mona").await;
         app.call(
             Method::PUT,
-            "/api/v1/members/mona/role",
+            &routes::member_role("mona"),
             Some(&admin),
             Some(json!({"role": "moderator"})),
         )
@@ -224,15 +213,9 @@ async fn the_asker_group_moderators_and_site_staff_accept_and_nobody_else() {
             let app = &app;
             async move {
                 let r = app
-                    .post(
-                        &format!("/api/v1/posts/{a}/accept"),
-                        token.as_deref(),
-                        json!({}),
-                    )
+                    .post(&routes::post_accept(a), token.as_deref(), json!({}))
                     .await;
-                let undo = app
-                    .delete(&format!("/api/v1/posts/{a}/accept"), token.as_deref())
-                    .await;
+                let undo = app.delete(&routes::post_accept(a), token.as_deref()).await;
                 (r.status, r.code().to_owned(), undo.status)
             }
         };
@@ -260,7 +243,7 @@ async fn the_asker_group_moderators_and_site_staff_accept_and_nobody_else() {
         // A group moderator who is no site staff.
         app.call(
             Method::PUT,
-            "/api/v1/groups/club/members/cara/role",
+            &routes::group_member_role("club", "cara"),
             Some(&admin),
             Some(json!({"role": "moderator"})),
         )
@@ -268,15 +251,11 @@ async fn the_asker_group_moderators_and_site_staff_accept_and_nobody_else() {
         assert_eq!(try_accept(Some(cara.clone())).await.0, StatusCode::OK);
 
         // The question itself, or a reply in a discussion, is no answer.
-        let opening = app.get(&format!("/api/v1/topics/{q}"), None).await.body["posts"][0]["id"]
+        let opening = app.get(&routes::topic(q), None).await.body["posts"][0]["id"]
             .as_i64()
             .unwrap_or_default();
         let r = app
-            .post(
-                &format!("/api/v1/posts/{opening}/accept"),
-                Some(&ana),
-                json!({}),
-            )
+            .post(&routes::post_accept(opening), Some(&ana), json!({}))
             .await;
         assert_eq!(r.code(), "not_an_answer", "{}", r.text);
         let (talk, _) = app
@@ -284,29 +263,23 @@ async fn the_asker_group_moderators_and_site_staff_accept_and_nobody_else() {
             .await;
         let reply = answer(&app, &ben, talk, "Me!").await;
         let r = app
-            .post(
-                &format!("/api/v1/posts/{reply}/accept"),
-                Some(&ana),
-                json!({}),
-            )
+            .post(&routes::post_accept(reply), Some(&ana), json!({}))
             .await;
         assert_eq!(r.code(), "not_an_answer", "{}", r.text);
         assert_eq!(
-            app.get(&format!("/api/v1/topics/{talk}/question"), None)
-                .await
-                .status,
+            app.get(&routes::topic_question(talk), None).await.status,
             StatusCode::NOT_FOUND
         );
 
         // The answers' capabilities say the same.
-        let t = app.get(&format!("/api/v1/topics/{q}"), Some(&ana)).await;
+        let t = app.get(&routes::topic(q), Some(&ana)).await;
         assert_eq!(t.body["posts"][1]["capabilities"]["accept"], true);
         assert_eq!(t.body["posts"][0]["capabilities"]["accept"], false);
-        let t = app.get(&format!("/api/v1/topics/{q}"), Some(&ben)).await;
+        let t = app.get(&routes::topic(q), Some(&ben)).await;
         assert_eq!(t.body["posts"][1]["capabilities"]["accept"], false);
 
         // Moderators' acceptances are audited; the asker's own are not moderation.
-        let audit = app.get("/api/v1/audit", Some(&admin)).await;
+        let audit = app.get(&routes::audit(), Some(&admin)).await;
         let accepts = audit.body["entries"].as_array().map_or(0, |e| {
             e.iter().filter(|x| x["action"] == "answer.accept").count()
         });
@@ -331,16 +304,12 @@ async fn a_secret_groups_questions_do_not_exist_for_outsiders() {
         )
         .await;
         let a = answer(&app, &admin, q, "Spring, quokkasecret.").await;
-        app.post(
-            &format!("/api/v1/posts/{a}/accept"),
-            Some(&admin),
-            json!({}),
-        )
-        .await;
+        app.post(&routes::post_accept(a), Some(&admin), json!({}))
+            .await;
         for token in [None, Some(ana.as_str()), Some(olga.as_str())] {
             for path in [
-                format!("/api/v1/topics/{q}/question"),
-                "/api/v1/groups/inner/questions".to_owned(),
+                routes::topic_question(q),
+                routes::group_questions("inner"),
                 "/api/v1/groups/inner/questions?list=solved".to_owned(),
             ] {
                 assert_eq!(
@@ -349,9 +318,7 @@ async fn a_secret_groups_questions_do_not_exist_for_outsiders() {
                     "{path}"
                 );
             }
-            let r = app
-                .post(&format!("/api/v1/posts/{a}/accept"), token, json!({}))
-                .await;
+            let r = app.post(&routes::post_accept(a), token, json!({})).await;
             assert!(
                 matches!(r.status, StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED),
                 "{}",
@@ -426,7 +393,7 @@ async fn unanswered_questions_are_listed_after_the_set_days_and_askers_reminded_
         let a = answer(&app, &admin, q, "Start at 2.2 bar.").await;
         let _ = answer(&app, &ben, q, "I ride 2.0.").await;
         assert!(listed(&app, "unanswered").await.is_empty());
-        let r = app.get(&format!("/api/v1/topics/{q}/question"), None).await;
+        let r = app.get(&routes::topic_question(q), None).await;
         assert_eq!(r.body["official"], json!([a]), "{}", r.text);
 
         // Three days after the first answer, the worker reminds the asker, once.
@@ -439,7 +406,7 @@ async fn unanswered_questions_are_listed_after_the_set_days_and_askers_reminded_
         // An admin may turn reminders off.
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"trust": {"question_remind_days": 0}}),
             )

@@ -3,6 +3,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{TestApp, each_backend};
 
 async fn setup(app: &TestApp) -> (String, String, String, i64) {
@@ -10,7 +11,7 @@ async fn setup(app: &TestApp) -> (String, String, String, i64) {
     let moderator = app.register("mod").await;
     app.call(
         Method::PUT,
-        "/api/v1/members/mod/role",
+        &routes::member_role("mod"),
         Some(&admin),
         Some(json!({"role": "moderator"})),
     )
@@ -30,51 +31,51 @@ async fn a_suspended_member_can_do_nothing_but_read_and_appeal() {
     each_backend(|app| async move {
         let (admin, moderator, ana, topic) = setup(&app).await;
         let r = app
-            .post("/api/v1/members/ana/sanctions", Some(&moderator), json!({"kind": "suspension", "reason": "Personal attacks in the Rides thread.", "days": 7}))
+            .post(&routes::member_sanctions("ana"), Some(&moderator), json!({"kind": "suspension", "reason": "Personal attacks in the Rides thread.", "days": 7}))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let sanction = r.body["id"].as_i64().unwrap_or_default();
         assert_eq!(r.body["active"], true);
 
         // Reading works.
-        for path in ["/api/v1/groups", "/api/v1/groups/club/topics", &format!("/api/v1/topics/{topic}"), "/api/v1/me"] {
+        for path in [&routes::groups(), &routes::group_topics("club"), &routes::topic(topic), &routes::me()] {
             assert_eq!(app.get(path, Some(&ana)).await.status, StatusCode::OK, "{path}");
         }
         // Nothing else does.
         let writes = [
-            (Method::POST, "/api/v1/groups/club/topics".to_owned(), json!({"title": "Still here", "body": "Hi"})),
-            (Method::POST, format!("/api/v1/topics/{topic}/posts"), json!({"body": "Hi"})),
-            (Method::POST, "/api/v1/groups/other/join".to_owned(), json!({})),
-            (Method::POST, "/api/v1/groups/club/leave".to_owned(), json!({})),
-            (Method::PATCH, "/api/v1/me".to_owned(), json!({"bio": "new bio"})),
+            (Method::POST, routes::group_topics("club"), json!({"title": "Still here", "body": "Hi"})),
+            (Method::POST, routes::topic_posts(topic), json!({"body": "Hi"})),
+            (Method::POST, routes::group_join("other"), json!({})),
+            (Method::POST, routes::group_leave("club"), json!({})),
+            (Method::PATCH, routes::me(), json!({"bio": "new bio"})),
         ];
         for (method, path, body) in writes {
             let r = app.call(method.clone(), &path, Some(&ana), Some(body)).await;
             assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "suspended"), "{method} {path}: {}", r.text);
         }
-        let first = app.get(&format!("/api/v1/topics/{topic}"), Some(&ana)).await.body["posts"][0]["id"].as_i64().unwrap_or_default();
-        let r = app.patch(&format!("/api/v1/posts/{first}"), Some(&ana), json!({"body": "edited"})).await;
+        let first = app.get(&routes::topic(topic), Some(&ana)).await.body["posts"][0]["id"].as_i64().unwrap_or_default();
+        let r = app.patch(&routes::post(first), Some(&ana), json!({"body": "edited"})).await;
         assert_eq!(r.code(), "suspended");
-        let r = app.delete(&format!("/api/v1/posts/{first}"), Some(&ana)).await;
+        let r = app.delete(&routes::post(first), Some(&ana)).await;
         assert_eq!(r.code(), "suspended");
         assert_eq!(app.count_rows("posts").await, 1);
 
         // She sees why, and appeals.
-        let mine = app.get("/api/v1/me/sanctions", Some(&ana)).await;
+        let mine = app.get(&routes::me_sanctions(), Some(&ana)).await;
         assert_eq!(mine.body[0]["reason"], "Personal attacks in the Rides thread.");
         assert!(mine.body[0]["ends_at"].is_string());
-        let r = app.post(&format!("/api/v1/me/sanctions/{sanction}/appeal"), Some(&ana), json!({"message": "I apologised in the thread."})).await;
+        let r = app.post(&routes::me_sanction_appeal(sanction), Some(&ana), json!({"message": "I apologised in the thread."})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let page = app.page("/", Some(&ana)).await;
         assert!(page.text.contains("/sanctions"), "a banner points to her sanctions");
 
-        let appeals = app.get("/api/v1/appeals", Some(&moderator)).await;
+        let appeals = app.get(&routes::appeals(), Some(&moderator)).await;
         assert_eq!(appeals.body[0]["message"], "I apologised in the thread.");
-        assert_eq!(app.get("/api/v1/appeals", Some(&ana)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.get(&routes::appeals(), Some(&ana)).await.status, StatusCode::FORBIDDEN);
 
-        let r = app.post(&format!("/api/v1/sanctions/{sanction}/lift"), Some(&moderator), json!({})).await;
+        let r = app.post(&routes::sanction_lift(sanction), Some(&moderator), json!({})).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
-        let r = app.post(&format!("/api/v1/topics/{topic}/posts"), Some(&ana), json!({"body": "Thank you."})).await;
+        let r = app.post(&routes::topic_posts(topic), Some(&ana), json!({"body": "Thank you."})).await;
         assert_eq!(r.status, StatusCode::CREATED);
 
         let log = app.get("/api/v1/audit?q=ana", Some(&admin)).await;
@@ -90,7 +91,7 @@ async fn a_silenced_member_reads_and_joins_but_does_not_post_and_a_warning_restr
         let (admin, moderator, ana, topic) = setup(&app).await;
         let r = app
             .post(
-                "/api/v1/members/ana/sanctions",
+                &routes::member_sanctions("ana"),
                 Some(&moderator),
                 json!({"kind": "warning", "reason": "Stay on topic, please."}),
             )
@@ -98,7 +99,7 @@ async fn a_silenced_member_reads_and_joins_but_does_not_post_and_a_warning_restr
         assert_eq!(r.status, StatusCode::CREATED);
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ana),
                 json!({"body": "On topic now."}),
             )
@@ -107,7 +108,7 @@ async fn a_silenced_member_reads_and_joins_but_does_not_post_and_a_warning_restr
 
         let r = app
             .post(
-                "/api/v1/members/ana/sanctions",
+                &routes::member_sanctions("ana"),
                 Some(&moderator),
                 json!({"kind": "silence", "reason": "Flooding.", "days": 1}),
             )
@@ -115,7 +116,7 @@ async fn a_silenced_member_reads_and_joins_but_does_not_post_and_a_warning_restr
         assert_eq!(r.status, StatusCode::CREATED);
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ana),
                 json!({"body": "More."}),
             )
@@ -129,7 +130,7 @@ async fn a_silenced_member_reads_and_joins_but_does_not_post_and_a_warning_restr
 
         let r = app
             .post(
-                "/api/v1/members/ana/sanctions",
+                &routes::member_sanctions("ana"),
                 Some(&moderator),
                 json!({"kind": "silence", "reason": "x"}),
             )
@@ -141,7 +142,7 @@ async fn a_silenced_member_reads_and_joins_but_does_not_post_and_a_warning_restr
         );
         let r = app
             .post(
-                "/api/v1/members/admin/sanctions",
+                &routes::member_sanctions("admin"),
                 Some(&moderator),
                 json!({"kind": "ban", "reason": "x"}),
             )
@@ -153,7 +154,7 @@ async fn a_silenced_member_reads_and_joins_but_does_not_post_and_a_warning_restr
         );
         let r = app
             .post(
-                "/api/v1/members/mod/sanctions",
+                &routes::member_sanctions("mod"),
                 Some(&ana),
                 json!({"kind": "ban", "reason": "x"}),
             )
@@ -179,7 +180,7 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
         let cat = app.register("cat").await;
         let spam = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ana),
                 json!({"body": "Cheap pills at pills.example"}),
             )
@@ -188,7 +189,7 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
 
         let r = app
             .post(
-                &format!("/api/v1/posts/{spam}/flags"),
+                &routes::post_flags(spam),
                 Some(&ana),
                 json!({"reason": "spam"}),
             )
@@ -196,7 +197,7 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "own_post"));
         let r = app
             .post(
-                &format!("/api/v1/posts/{spam}/flags"),
+                &routes::post_flags(spam),
                 Some(&ben),
                 json!({"reason": "nonsense"}),
             )
@@ -207,7 +208,7 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
         );
         let r = app
             .post(
-                &format!("/api/v1/posts/{spam}/flags"),
+                &routes::post_flags(spam),
                 Some(&ben),
                 json!({"reason": "spam", "note": "Link farm"}),
             )
@@ -218,7 +219,7 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
         );
         let r = app
             .post(
-                &format!("/api/v1/posts/{spam}/flags"),
+                &routes::post_flags(spam),
                 Some(&ben),
                 json!({"reason": "spam"}),
             )
@@ -229,18 +230,18 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
         );
         let r = app
             .post(
-                &format!("/api/v1/posts/{spam}/flags"),
+                &routes::post_flags(spam),
                 Some(&cat),
                 json!({"reason": "abuse"}),
             )
             .await;
         assert_eq!(r.body["hidden"], true, "two agreeing members hide it");
         assert_eq!(
-            app.get(&format!("/api/v1/posts/{spam}"), None).await.status,
+            app.get(&routes::post(spam), None).await.status,
             StatusCode::NOT_FOUND
         );
 
-        let queue = app.get("/api/v1/moderation/queue", Some(&moderator)).await;
+        let queue = app.get(&routes::moderation_queue(), Some(&moderator)).await;
         assert_eq!(queue.body[0]["post_id"], spam, "{}", queue.text);
         assert_eq!(
             (
@@ -250,13 +251,15 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
             (Some(2), Some("abuse, spam"))
         );
         assert_eq!(
-            app.get("/api/v1/moderation/queue", Some(&ben)).await.status,
+            app.get(&routes::moderation_queue(), Some(&ben))
+                .await
+                .status,
             StatusCode::FORBIDDEN
         );
 
         let r = app
             .post(
-                &format!("/api/v1/posts/{spam}/flags/resolve"),
+                &routes::post_flags_resolve(spam),
                 Some(&moderator),
                 json!({"decision": "dismiss", "reason": ""}),
             )
@@ -264,14 +267,14 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
         assert_eq!(r.code(), "required", "a decision needs a reason");
         let r = app
             .post(
-                &format!("/api/v1/posts/{spam}/flags/resolve"),
+                &routes::post_flags_resolve(spam),
                 Some(&moderator),
                 json!({"decision": "uphold", "reason": "Spam link."}),
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         assert_eq!(
-            app.get("/api/v1/moderation/queue", Some(&moderator))
+            app.get(&routes::moderation_queue(), Some(&moderator))
                 .await
                 .body
                 .as_array()
@@ -279,7 +282,7 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
             Some(0)
         );
         assert_eq!(
-            app.get(&format!("/api/v1/posts/{spam}"), None).await.status,
+            app.get(&routes::post(spam), None).await.status,
             StatusCode::NOT_FOUND,
             "upheld: stays hidden"
         );
@@ -295,7 +298,7 @@ async fn word_filters_block_hold_for_review_or_replace() {
         let (admin, moderator, ana, topic) = setup(&app).await;
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"word_filters": "ban viagra"}),
             )
@@ -310,7 +313,7 @@ async fn word_filters_block_hold_for_review_or_replace() {
         );
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"word_filters": "block viagra\nhold crypto\nreplace darn => d*rn"}),
             )
@@ -322,14 +325,14 @@ async fn word_filters_block_hold_for_review_or_replace() {
                 .is_some_and(|w| w.contains("hold crypto"))
         );
         assert!(
-            app.get("/api/v1/site", None).await.body["word_filters"].is_null(),
+            app.get(&routes::site(), None).await.body["word_filters"].is_null(),
             "filters are for admins"
         );
 
         let posts_before = app.count_rows("posts").await;
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ana),
                 json!({"body": "Cheap VIAGRA here"}),
             )
@@ -350,7 +353,7 @@ async fn word_filters_block_hold_for_review_or_replace() {
 
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ana),
                 json!({"body": "Darn, that ride was long."}),
             )
@@ -360,7 +363,7 @@ async fn word_filters_block_hold_for_review_or_replace() {
 
         let r = app
             .post(
-                &format!("/api/v1/topics/{topic}/posts"),
+                &routes::topic_posts(topic),
                 Some(&ana),
                 json!({"body": "Pay for your bike in crypto?"}),
             )
@@ -369,9 +372,9 @@ async fn word_filters_block_hold_for_review_or_replace() {
             (r.status, r.code()),
             (StatusCode::ACCEPTED, "held_for_review")
         );
-        let t = app.get(&format!("/api/v1/topics/{topic}"), None).await;
+        let t = app.get(&routes::topic(topic), None).await;
         assert!(!t.text.contains("crypto"), "held posts are not shown");
-        let queue = app.get("/api/v1/moderation/queue", Some(&moderator)).await;
+        let queue = app.get(&routes::moderation_queue(), Some(&moderator)).await;
         assert!(
             queue.text.contains("held by the word filter: crypto"),
             "{}",
@@ -380,14 +383,14 @@ async fn word_filters_block_hold_for_review_or_replace() {
         let held = queue.body[0]["post_id"].as_i64().unwrap_or_default();
         let r = app
             .post(
-                &format!("/api/v1/posts/{held}/flags/resolve"),
+                &routes::post_flags_resolve(held),
                 Some(&moderator),
                 json!({"decision": "dismiss", "reason": "A fair question."}),
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         assert!(
-            app.get(&format!("/api/v1/topics/{topic}"), None)
+            app.get(&routes::topic(topic), None)
                 .await
                 .text
                 .contains("crypto"),

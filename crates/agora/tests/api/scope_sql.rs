@@ -12,6 +12,7 @@ use agora_core::store::GroupStore as _;
 use agora_core::trust::TrustLevel;
 use agora_core::viewer::{Actor, Restriction, SiteRole, Viewer};
 
+use crate::routes;
 use crate::support::{TestApp, each_backend, member_id};
 
 const RELATIONS: [(&str, Relation); 6] = [
@@ -70,7 +71,7 @@ async fn the_sql_scope_admits_exactly_the_groups_the_rule_admits() {
         let r = app
             .call(
                 axum::http::Method::PUT,
-                "/api/v1/members/sam/role",
+                &routes::member_role("sam"),
                 Some(&admin),
                 Some(serde_json::json!({"role": "moderator"})),
             )

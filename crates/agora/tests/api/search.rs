@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::routes;
 use crate::support::each_backend;
 
 #[tokio::test]
@@ -27,7 +28,7 @@ async fn search_finds_topics_and_replies_ranked_with_highlighted_snippets() {
             )
             .await;
         app.post(
-            &format!("/api/v1/topics/{t2}/posts"),
+            &routes::topic_posts(t2),
             Some(&admin),
             json!({"body": "Clean the rotor with <b>alcohol</b>."}),
         )
@@ -86,7 +87,7 @@ async fn search_follows_edits_and_deletions_at_once() {
         );
 
         app.patch(
-            &format!("/api/v1/posts/{post}"),
+            &routes::post(post),
             Some(&admin),
             json!({"body": "A clicking sound at low speed."}),
         )
@@ -104,8 +105,7 @@ async fn search_follows_edits_and_deletions_at_once() {
             Some(1)
         );
 
-        app.delete(&format!("/api/v1/posts/{post}"), Some(&admin))
-            .await;
+        app.delete(&routes::post(post), Some(&admin)).await;
         assert_eq!(
             app.get("/api/v1/search?q=clicking", None).await.body["results"]
                 .as_array()

@@ -2,6 +2,7 @@
 //! driven in-process through the router. Every scenario runs on SQLite, and on PostgreSQL
 //! when `AGORA_TEST_POSTGRES_URL` is set (a server URL; each test gets its own database).
 
+use crate::routes;
 use std::future::Future;
 
 use axum::Router;
@@ -420,7 +421,7 @@ impl TestApp {
     pub async fn register_unverified(&self, username: &str) -> String {
         let r = self
             .post(
-                "/api/v1/auth/register",
+                &routes::auth_register(),
                 None,
                 json!({"username": username, "email": format!("{username}@example.com"), "password": PASSWORD}),
             )
@@ -487,7 +488,7 @@ impl TestApp {
             .mailed_token(email, "/verify/")
             .unwrap_or_else(|| panic!("no verification mail to {email}"));
         let r = self
-            .post("/api/v1/auth/verify", None, json!({"token": link}))
+            .post(&routes::auth_verify(), None, json!({"token": link}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "verifying {email}: {}", r.text);
     }
@@ -496,7 +497,7 @@ impl TestApp {
     pub async fn create_group(&self, token: &str, slug: &str, visibility: &str) -> String {
         let r = self
             .post(
-                "/api/v1/groups",
+                &routes::groups(),
                 Some(token),
                 json!({"name": format!("Group {slug}"), "slug": slug, "description": format!("About {slug}"), "visibility": visibility}),
             )
@@ -515,7 +516,7 @@ impl TestApp {
     ) -> (i64, i64) {
         let r = self
             .post(
-                &format!("/api/v1/groups/{slug}/topics"),
+                &routes::group_topics(slug),
                 Some(token),
                 json!({"title": title, "body": body}),
             )
@@ -529,12 +530,8 @@ impl TestApp {
 
     /// Joins a public group (or requests a closed one) as `token`.
     pub async fn join(&self, token: &str, slug: &str) -> Reply {
-        self.post(
-            &format!("/api/v1/groups/{slug}/join"),
-            Some(token),
-            json!({}),
-        )
-        .await
+        self.post(&routes::group_join(slug), Some(token), json!({}))
+            .await
     }
 
     /// Counts rows of a table, straight from the database.

@@ -4,6 +4,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::routes;
 use crate::support::{TestApp, csrf_for, each_backend};
 
 /// An admin, a moderator, a group `club` with one topic by the admin; returns (admin,
@@ -13,7 +14,7 @@ async fn setup(app: &TestApp) -> (String, String, i64) {
     let moderator = app.register("mod").await;
     app.call(
         Method::PUT,
-        "/api/v1/members/mod/role",
+        &routes::member_role("mod"),
         Some(&admin),
         Some(json!({"role": "moderator"})),
     )
@@ -27,7 +28,7 @@ async fn setup(app: &TestApp) -> (String, String, i64) {
 
 async fn reply(app: &TestApp, token: &str, topic: i64, body: &str) -> crate::support::Reply {
     app.post(
-        &format!("/api/v1/topics/{topic}/posts"),
+        &routes::topic_posts(topic),
         Some(token),
         json!({ "body": body }),
     )
@@ -35,14 +36,14 @@ async fn reply(app: &TestApp, token: &str, topic: i64, body: &str) -> crate::sup
 }
 
 async fn trust(app: &TestApp, token: &str) -> Value {
-    let r = app.get("/api/v1/me/trust", Some(token)).await;
+    let r = app.get(&routes::me_trust(), Some(token)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     r.body
 }
 
 async fn set_knobs(app: &TestApp, admin: &str, knobs: Value) {
     let r = app
-        .patch("/api/v1/site", Some(admin), json!({ "trust": knobs }))
+        .patch(&routes::site(), Some(admin), json!({ "trust": knobs }))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
@@ -65,7 +66,7 @@ async fn a_newcomer_is_limited_until_reading_earns_the_basic_level() {
         }
         let nina = app.register_newcomer("nina").await;
         app.join(&nina, "club").await;
-        let me = app.get("/api/v1/me", Some(&nina)).await;
+        let me = app.get(&routes::me(), Some(&nina)).await;
         assert_eq!(me.body["trust_level"], 0, "{}", me.text);
         let three_links = "I compared the chargers on https://a.example, https://b.example and \
             https://c.example last winter, and the second one kept my battery warmest on long rides.";
@@ -79,13 +80,13 @@ async fn a_newcomer_is_limited_until_reading_earns_the_basic_level() {
         assert_eq!(needs, ["topics entered", "posts read"], "{report}");
 
         for t in &topics {
-            let r = app.get(&format!("/api/v1/topics/{t}"), Some(&nina)).await;
+            let r = app.get(&routes::topic(*t), Some(&nina)).await;
             assert_eq!(r.status, StatusCode::OK);
         }
         let report = trust(&app, &nina).await;
         assert_eq!((report["stats"]["topics_entered"].as_i64(), report["stats"]["posts_read"].as_i64()), (Some(5), Some(30)), "{report}");
         assert_eq!(report["level"], 1, "reading earned the basic level: {report}");
-        assert_eq!(app.get("/api/v1/members/nina", None).await.body["trust_level"], 1);
+        assert_eq!(app.get(&routes::member("nina"), None).await.body["trust_level"], 1);
         let r = reply(&app, &nina, topics[0], three_links).await;
         assert_eq!(r.status, StatusCode::CREATED, "the limit is lifted: {}", r.text);
 
@@ -142,7 +143,7 @@ async fn the_spam_check_holds_link_farms_repeats_and_links_from_brand_new_accoun
             "{}",
             r.text
         );
-        let queue = app.get("/api/v1/moderation/queue", Some(&moderator)).await;
+        let queue = app.get(&routes::moderation_queue(), Some(&moderator)).await;
         assert_eq!(queue.body[0]["held"], true, "{}", queue.text);
         assert_eq!(queue.body[0]["flags"], 0);
         assert!(
@@ -155,20 +156,20 @@ async fn the_spam_check_holds_link_farms_repeats_and_links_from_brand_new_accoun
         );
         let held = queue.body[0]["post_id"].as_i64().unwrap_or_default();
         assert_eq!(
-            app.get(&format!("/api/v1/posts/{held}"), None).await.status,
+            app.get(&routes::post(held), None).await.status,
             StatusCode::NOT_FOUND,
             "hidden until approved"
         );
         let r = app
             .post(
-                &format!("/api/v1/posts/{held}/flags/resolve"),
+                &routes::post_flags_resolve(held),
                 Some(&moderator),
                 json!({"decision": "approve", "reason": "A real shop owner."}),
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         assert_eq!(
-            app.get(&format!("/api/v1/posts/{held}"), None).await.status,
+            app.get(&routes::post(held), None).await.status,
             StatusCode::OK,
             "approved"
         );
@@ -240,18 +241,18 @@ async fn new_members_first_posts_wait_for_approval_when_the_admins_ask() {
         app.join(&nina, "club").await;
         let r = app
             .post(
-                "/api/v1/groups/club/topics",
+                &routes::group_topics("club"),
                 Some(&nina),
                 json!({"title": "Hello from Nina", "body": "First time here."}),
             )
             .await;
         assert_eq!(r.code(), "held_for_review", "{}", r.text);
-        let topics = app.get("/api/v1/groups/club/topics", None).await;
+        let topics = app.get(&routes::group_topics("club"), None).await;
         assert!(
             !topics.text.contains("Hello from Nina"),
             "the held topic is not listed"
         );
-        let queue = app.get("/api/v1/moderation/queue", Some(&moderator)).await;
+        let queue = app.get(&routes::moderation_queue(), Some(&moderator)).await;
         assert!(
             queue.body[0]["notes"]
                 .as_str()
@@ -263,14 +264,14 @@ async fn new_members_first_posts_wait_for_approval_when_the_admins_ask() {
         let held = queue.body[0]["post_id"].as_i64().unwrap_or_default();
         let r = app
             .post(
-                &format!("/api/v1/posts/{held}/flags/resolve"),
+                &routes::post_flags_resolve(held),
                 Some(&moderator),
                 json!({"decision": "approve", "reason": "Welcome!"}),
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         assert!(
-            app.get("/api/v1/groups/club/topics", None)
+            app.get(&routes::group_topics("club"), None)
                 .await
                 .text
                 .contains("Hello from Nina")
@@ -290,16 +291,16 @@ async fn new_members_first_posts_wait_for_approval_when_the_admins_ask() {
             reply(&app, &pia, topic, "Buy followers now").await.code(),
             "held_for_review"
         );
-        let queue = app.get("/api/v1/moderation/queue", Some(&moderator)).await;
+        let queue = app.get(&routes::moderation_queue(), Some(&moderator)).await;
         let held = queue.body[0]["post_id"].as_i64().unwrap_or_default();
         app.post(
-            &format!("/api/v1/posts/{held}/flags/resolve"),
+            &routes::post_flags_resolve(held),
             Some(&moderator),
             json!({"decision": "reject", "reason": "Spam."}),
         )
         .await;
         assert_eq!(
-            app.get(&format!("/api/v1/posts/{held}"), None).await.status,
+            app.get(&routes::post(held), None).await.status,
             StatusCode::NOT_FOUND
         );
         assert_eq!(trust(&app, &pia).await["stats"]["confirmed_flags"], 1);
@@ -365,14 +366,14 @@ async fn confirmed_flags_lower_a_members_level_and_only_trusted_flags_hide_posts
         // Each upheld flag is a confirmed flag; two cost a level.
         for p in &posts {
             app.post(
-                &format!("/api/v1/posts/{p}/flags"),
+                &routes::post_flags(*p),
                 Some(&t1),
                 json!({"reason": "abuse"}),
             )
             .await;
             let r = app
                 .post(
-                    &format!("/api/v1/posts/{p}/flags/resolve"),
+                    &routes::post_flags_resolve(*p),
                     Some(&moderator),
                     json!({"decision": "uphold", "reason": "Personal attacks."}),
                 )
@@ -405,7 +406,7 @@ async fn admins_set_a_level_by_hand_and_it_stays_until_returned_to_activity() {
         let r = app
             .call(
                 Method::PUT,
-                "/api/v1/members/nina/trust",
+                &routes::member_trust("nina"),
                 Some(&admin),
                 Some(json!({"level": 4})),
             )
@@ -423,7 +424,7 @@ async fn admins_set_a_level_by_hand_and_it_stays_until_returned_to_activity() {
         let r = app
             .call(
                 Method::PUT,
-                "/api/v1/members/nina/trust",
+                &routes::member_trust("nina"),
                 Some(&admin),
                 Some(json!({"level": 5})),
             )
@@ -435,14 +436,14 @@ async fn admins_set_a_level_by_hand_and_it_stays_until_returned_to_activity() {
         let r = app
             .call(
                 Method::PUT,
-                "/api/v1/members/nina/trust",
+                &routes::member_trust("nina"),
                 Some(&moderator),
                 Some(json!({"level": 0})),
             )
             .await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
         assert_eq!(
-            app.get("/api/v1/members/nina/trust", Some(&admin))
+            app.get(&routes::member_trust("nina"), Some(&admin))
                 .await
                 .body["level"],
             4
@@ -450,7 +451,7 @@ async fn admins_set_a_level_by_hand_and_it_stays_until_returned_to_activity() {
         let r = app
             .call(
                 Method::PUT,
-                "/api/v1/members/nina/trust",
+                &routes::member_trust("nina"),
                 Some(&admin),
                 Some(json!({"level": null})),
             )
@@ -471,7 +472,7 @@ async fn admins_set_a_level_by_hand_and_it_stays_until_returned_to_activity() {
         // The thresholds are the admins' to tune, with clear errors.
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"trust": {"new_max_links": -1}}),
             )
@@ -486,21 +487,21 @@ async fn admins_set_a_level_by_hand_and_it_stays_until_returned_to_activity() {
         );
         let r = app
             .patch(
-                "/api/v1/site",
+                &routes::site(),
                 Some(&admin),
                 json!({"name": "Renamed", "trust": {"no_such_knob": 1}}),
             )
             .await;
         assert_eq!(r.code(), "invalid_choice");
         assert_ne!(
-            app.get("/api/v1/site", None).await.body["name"],
+            app.get(&routes::site(), None).await.body["name"],
             "Renamed",
             "nothing of a refused change is written"
         );
-        let site = app.get("/api/v1/site", Some(&admin)).await;
+        let site = app.get(&routes::site(), Some(&admin)).await;
         assert_eq!(site.body["trust"]["new_max_links"], 2);
         assert!(
-            app.get("/api/v1/site", None).await.body["trust"].is_null(),
+            app.get(&routes::site(), None).await.body["trust"].is_null(),
             "only admins see the thresholds"
         );
     })
@@ -515,7 +516,7 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
         app.register_newcomer("donald").await;
         let r = app
             .post(
-                "/api/v1/members/donald/flags",
+                &routes::member_flags("donald"),
                 Some(&ana),
                 json!({"reason": "fake", "note": "Not a real name"}),
             )
@@ -523,7 +524,7 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let r = app
             .post(
-                "/api/v1/members/donald/flags",
+                &routes::member_flags("donald"),
                 Some(&ana),
                 json!({"reason": "fake"}),
             )
@@ -531,7 +532,7 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
         assert_eq!(r.status, StatusCode::CREATED, "a second flag adds nothing");
         let r = app
             .post(
-                "/api/v1/members/ana/flags",
+                &routes::member_flags("ana"),
                 Some(&ana),
                 json!({"reason": "spam"}),
             )
@@ -539,7 +540,7 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
         assert_eq!(r.code(), "not_yourself");
         let r = app
             .post(
-                "/api/v1/members/donald/flags",
+                &routes::member_flags("donald"),
                 Some(&ana),
                 json!({"reason": "off_topic"}),
             )
@@ -547,7 +548,7 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
         assert_eq!(r.code(), "invalid_choice");
         let r = app
             .post(
-                "/api/v1/members/nobody/flags",
+                &routes::member_flags("nobody"),
                 Some(&ana),
                 json!({"reason": "spam"}),
             )
@@ -555,7 +556,7 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         let r = app
             .post(
-                "/api/v1/members/donald/flags",
+                &routes::member_flags("donald"),
                 None,
                 json!({"reason": "spam"}),
             )
@@ -563,7 +564,7 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 
         let queue = app
-            .get("/api/v1/moderation/members", Some(&moderator))
+            .get(&routes::moderation_members(), Some(&moderator))
             .await;
         assert_eq!(
             (
@@ -576,7 +577,7 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
             queue.text
         );
         assert_eq!(
-            app.get("/api/v1/moderation/members", Some(&ana))
+            app.get(&routes::moderation_members(), Some(&ana))
                 .await
                 .status,
             StatusCode::FORBIDDEN
@@ -589,7 +590,7 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
 
         let r = app
             .post(
-                "/api/v1/members/donald/flags/resolve",
+                &routes::member_flags_resolve("donald"),
                 Some(&moderator),
                 json!({"decision": "uphold", "reason": ""}),
             )
@@ -597,14 +598,14 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
         assert_eq!(r.code(), "required");
         let r = app
             .post(
-                "/api/v1/members/donald/flags/resolve",
+                &routes::member_flags_resolve("donald"),
                 Some(&moderator),
                 json!({"decision": "uphold", "reason": "Fake account; banned."}),
             )
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         assert_eq!(
-            app.get("/api/v1/moderation/members", Some(&moderator))
+            app.get(&routes::moderation_members(), Some(&moderator))
                 .await
                 .body
                 .as_array()
@@ -664,7 +665,7 @@ async fn trust_pages_show_the_level_and_let_admins_tune_it() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
         assert_eq!(
-            app.get("/api/v1/site", Some(&admin)).await.body["trust"]["new_max_links"],
+            app.get(&routes::site(), Some(&admin)).await.body["trust"]["new_max_links"],
             5
         );
 
@@ -711,11 +712,11 @@ async fn a_published_reply_raises_its_authors_level_through_the_worker() {
             1,
             "the opening post alone"
         );
-        let queue = app.get("/api/v1/moderation/queue", Some(&moderator)).await;
+        let queue = app.get(&routes::moderation_queue(), Some(&moderator)).await;
         let held = queue.body[0]["post_id"].as_i64().unwrap_or_default();
         let r = app
             .post(
-                &format!("/api/v1/posts/{held}/flags/resolve"),
+                &routes::post_flags_resolve(held),
                 Some(&moderator),
                 json!({"decision": "approve", "reason": "Welcome."}),
             )

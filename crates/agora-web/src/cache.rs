@@ -15,8 +15,9 @@
 //! pages and the site-wide lists, and nothing else; a reply in a closed or secret group, a
 //! markdown preview, a flag or a vote in a private board drops nothing. A member's name,
 //! sanctions or erasure and the site's settings drop everything. The node that made a change
-//! reads the outbox before it answers (so its own guests never see the old state after the
-//! change's response), and every node reads it every `FOLLOW_EVERY` for changes made
+//! reads the outbox before it answers, so its own guests never see the old state after the
+//! change's response (unless it keeps no page and renders none: then none can show the old
+//! state, and the read is saved); every node reads it every `FOLLOW_EVERY` for changes made
 //! elsewhere. A page rendered while a change to what it shows was under way is not stored, so
 //! a hidden post never comes back from the cache. Counters no event tells of (a member who
 //! joins a group) lag by at most `guest_cache_secs`. Memory is bounded by `MAX_BYTES`.
@@ -25,7 +26,7 @@
 //! [`GuestReach`]: agora_core::events::GuestReach
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -128,6 +129,12 @@ struct Follower {
     position: tokio::sync::Mutex<Option<(i64, HashSet<i64>)>>,
     /// Set by every request that asks for a reading; the reader reads again while it is set.
     again: AtomicBool,
+    /// Whether the first reading (which finds the position) is done.
+    started: AtomicBool,
+    /// A change was made through this node while no page was kept or rendered, and its
+    /// reading was saved: the first guest page rendered after it reads the outbox first, so
+    /// that the saved events are not taken for news once pages are kept again.
+    behind: AtomicBool,
     /// What a guest may see of each place, as the policy decided (groups and topics do not
     /// change audience; an event that reaches everything resets it).
     reach: Mutex<HashMap<Place, GuestReach>>,
@@ -139,6 +146,8 @@ pub struct GuestCache {
     inner: Arc<Mutex<Inner>>,
     /// Bumped by every drop: a page rendered across one is checked before it is stored.
     generation: Arc<AtomicU64>,
+    /// Guest pages being rendered now, to be stored when done.
+    rendering: Arc<AtomicUsize>,
     follower: Arc<Follower>,
 }
 
@@ -224,6 +233,25 @@ impl GuestCache {
         }
     }
 
+    /// After a change made through this node, before its response: reads the outbox (see
+    /// `catch_up`) unless nothing could show the old state, that is no page is kept and none
+    /// is being rendered (a page rendered from now on sees the change). The follower reads the
+    /// events in its next round all the same; a node whose guests are not reading pays no
+    /// read per write.
+    async fn after_change(&self, agora: &Agora) {
+        let idle = self.follower.started.load(Ordering::SeqCst)
+            && self.rendering.load(Ordering::SeqCst) == 0
+            && self
+                .inner
+                .lock()
+                .is_ok_and(|inner| inner.entries.is_empty());
+        if idle {
+            self.follower.behind.store(true, Ordering::SeqCst);
+        } else {
+            self.catch_up(agora).await;
+        }
+    }
+
     /// Reads the outbox from this node's position and drops what its events reached. If
     /// another reading is under way, asks it to read once more and returns at once.
     pub async fn catch_up(&self, agora: &Agora) {
@@ -235,6 +263,7 @@ impl GuestCache {
                     return;
                 };
                 while follower.again.swap(false, Ordering::SeqCst) {
+                    follower.behind.store(false, Ordering::SeqCst);
                     if let Err(e) = self.read_outbox(agora, &mut position).await {
                         // What changed is unknown: everything may have.
                         tracing::warn!(error = %e, "the guest cache could not read the outbox");
@@ -249,9 +278,9 @@ impl GuestCache {
         }
     }
 
-    /// Acts on the events past `position`: first those readable in order (moving the
-    /// position), then those committed past them (on PostgreSQL, behind a transaction still
-    /// running), remembered so that each is acted on once.
+    /// Acts on the events past `position`: those committed past the ones readable in order
+    /// (on PostgreSQL, behind a transaction still running), remembered so that each is acted
+    /// on once, and those readable in order (moving the position).
     async fn read_outbox(
         &self,
         agora: &Agora,
@@ -262,8 +291,22 @@ impl GuestCache {
             let head = agora.events().head().await?;
             self.drop_shown(None);
             *position = Some((head, HashSet::new()));
+            self.follower.started.store(true, Ordering::SeqCst);
             return Ok(());
         };
+        // The events committed past those readable in order first, then those: an event is
+        // in one reading or the other even if the oldest running transaction ends between
+        // them (read the other way round, one that became readable in order between the two
+        // readings would be in neither until the next round).
+        for recorded in agora.events().fresh_after(*at, FOLLOW_BATCH).await? {
+            if applied.len() >= MAX_REMEMBERED {
+                // Acting on an event twice costs a few pages; remembering forever, memory.
+                applied.clear();
+            }
+            if applied.insert(recorded.id) {
+                self.apply(agora, &recorded).await?;
+            }
+        }
         loop {
             let events = agora.events().after(*at, FOLLOW_BATCH).await?;
             let Some(last) = events.last().map(|r| r.id) else {
@@ -275,15 +318,6 @@ impl GuestCache {
                 }
             }
             *at = last;
-        }
-        for recorded in agora.events().fresh_after(*at, FOLLOW_BATCH).await? {
-            if applied.len() >= MAX_REMEMBERED {
-                // Acting on an event twice costs a few pages; remembering forever, memory.
-                applied.clear();
-            }
-            if applied.insert(recorded.id) {
-                self.apply(agora, &recorded).await?;
-            }
         }
         Ok(())
     }
@@ -357,7 +391,7 @@ pub async fn guest_cache(State(state): State<AppState>, req: Request, next: Next
         if !ttl.is_zero() {
             // Before answering: this node's guests never see the old state after the change's
             // response (this runs to its end even if the client hangs up: `finish.rs`).
-            cache.catch_up(&state.agora).await;
+            cache.after_change(&state.agora).await;
         }
         return res;
     }
@@ -381,6 +415,11 @@ pub async fn guest_cache(State(state): State<AppState>, req: Request, next: Next
         return res;
     }
     metrics::counter!("agora_guest_cache_total", "result" => "miss").increment(1);
+    // Counted from before the generation is read until the page is stored or given up.
+    let rendering = Rendering::start(&cache.rendering);
+    if cache.follower.behind.load(Ordering::SeqCst) {
+        cache.catch_up(&state.agora).await;
+    }
     let generation = cache.generation.load(Ordering::SeqCst);
     let res = next.run(req).await;
     // Only a body of known size small enough to keep is read into memory; a larger one (a
@@ -399,10 +438,27 @@ pub async fn guest_cache(State(state): State<AppState>, req: Request, next: Next
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     cache.put(key, generation, parts.headers.clone(), bytes.clone(), ttl);
+    drop(rendering);
     parts
         .headers
         .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// One guest page being rendered; counted until dropped (also when its request is dropped).
+struct Rendering<'a>(&'a AtomicUsize);
+
+impl<'a> Rendering<'a> {
+    fn start(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Self(count)
+    }
+}
+
+impl Drop for Rendering<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Requests that are not `GET`s yet change nothing a guest sees: a markdown preview (sent at

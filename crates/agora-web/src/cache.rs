@@ -172,14 +172,7 @@ impl GuestCache {
             return;
         }
         if inner.bytes + body.len() > MAX_BYTES {
-            let Inner { entries, bytes, .. } = &mut *inner;
-            entries.retain(|_, e| {
-                let keep = e.stored.elapsed() < ttl;
-                if !keep {
-                    *bytes -= e.body.len();
-                }
-                keep
-            });
+            expire(&mut inner, ttl);
             if inner.bytes + body.len() > MAX_BYTES {
                 return;
             }
@@ -193,6 +186,13 @@ impl GuestCache {
         };
         if let Some(old) = inner.entries.insert(key, entry) {
             inner.bytes -= old.body.len();
+        }
+    }
+
+    /// Lets go of the pages older than `ttl`.
+    fn let_go_of_expired(&self, ttl: Duration) {
+        if let Ok(mut inner) = self.inner.lock() {
+            expire(&mut inner, ttl);
         }
     }
 
@@ -366,14 +366,22 @@ impl GuestCache {
     }
 
     /// Reads the outbox every `FOLLOW_EVERY` until `stop` completes: changes made through
-    /// other nodes (or `agora` commands) reach this node's guests within that time.
-    pub async fn follow(self, agora: Agora, stop: impl std::future::Future<Output = ()>) {
+    /// other nodes (or `agora` commands) reach this node's guests within that time. Pages
+    /// older than `ttl` are let go on the way, so that memory is not held by pages no guest
+    /// will be served (and a node whose guests left saves its reads again).
+    pub async fn follow(
+        self,
+        agora: Agora,
+        ttl: Duration,
+        stop: impl std::future::Future<Output = ()>,
+    ) {
         tokio::pin!(stop);
         loop {
             tokio::select! {
                 () = &mut stop => return,
                 () = self.catch_up(&agora) => {}
             }
+            self.let_go_of_expired(ttl);
             tokio::select! {
                 () = &mut stop => return,
                 () = tokio::time::sleep(FOLLOW_EVERY) => {}
@@ -443,6 +451,18 @@ pub async fn guest_cache(State(state): State<AppState>, req: Request, next: Next
         .headers
         .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Forgets the pages older than `ttl`.
+fn expire(inner: &mut Inner, ttl: Duration) {
+    let Inner { entries, bytes, .. } = inner;
+    entries.retain(|_, e| {
+        let keep = e.stored.elapsed() < ttl;
+        if !keep {
+            *bytes -= e.body.len();
+        }
+        keep
+    });
 }
 
 /// One guest page being rendered; counted until dropped (also when its request is dropped).
@@ -622,5 +642,11 @@ mod tests {
         put("/g/other", start);
         assert!(!kept("/g/other"), "rendered before everything was dropped");
         assert!(cache.get("/t/1/a", Duration::ZERO).is_none());
+
+        // Expired pages are let go of, with their bytes.
+        cache.let_go_of_expired(Duration::ZERO);
+        let inner = cache.inner.lock().unwrap_or_else(|e| e.into_inner());
+        assert!(inner.entries.is_empty());
+        assert_eq!(inner.bytes, 0);
     }
 }

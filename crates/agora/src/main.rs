@@ -356,7 +356,8 @@ async fn serve(
     // Changes made through other nodes reach this node's guests within `FOLLOW_EVERY`.
     let follower = follows.then(|| {
         let agora = app.agora.clone();
-        tokio::spawn(guest_cache.follow(agora, std::future::pending()))
+        let ttl = std::time::Duration::from_secs(settings.guest_cache_secs);
+        tokio::spawn(guest_cache.follow(agora, ttl, std::future::pending()))
     });
     let served = app::serve(listener, router).await;
     if let Some(follower) = follower {

@@ -30,6 +30,20 @@ use crate::viewer::Viewer;
 
 /// The status of an idea merged into another.
 pub const MERGED: &str = "merged";
+/// Ideas in the registry of kinds.
+pub const KIND: crate::kinds::KindSpec = crate::kinds::KindSpec {
+    kind: crate::forum::TopicKind::Idea,
+    initial_status: "new",
+    badges: &[
+        ("planned", "Planned"),
+        ("in_progress", "In progress"),
+        ("shipped", "Shipped"),
+        ("declined", "Declined"),
+        (MERGED, "Merged"),
+    ],
+    badge: "Idea",
+    compose: ("Propose an idea", "Post idea"),
+};
 /// How far back "trending" counts votes, in days.
 pub const TRENDING_DAYS: i64 = 14;
 

@@ -20,6 +20,7 @@ pub mod guard;
 pub mod ideas;
 pub mod ids;
 pub mod items;
+pub mod kinds;
 pub mod mail;
 pub mod mailings;
 pub mod members;

@@ -32,6 +32,15 @@ pub const OPEN: &str = "open";
 /// The status of a question with an accepted answer.
 pub const SOLVED: &str = "solved";
 
+/// Questions in the registry of kinds.
+pub const KIND: crate::kinds::KindSpec = crate::kinds::KindSpec {
+    kind: crate::forum::TopicKind::Question,
+    initial_status: OPEN,
+    badges: &[(SOLVED, "Solved")],
+    badge: "Question",
+    compose: ("Ask a question", "Post question"),
+};
+
 /// An accepted answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Accepted {

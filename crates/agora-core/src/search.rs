@@ -118,7 +118,8 @@ fn operator(token: &str) -> Result<Option<Operator>, Invalid> {
                     "q",
                     "invalid_choice",
                     format!(
-                        "kind:{name} is no kind of topic; try kind:question or kind:discussion."
+                        "kind:{name} is no kind of topic; try {}.",
+                        crate::kinds::open_names("kind:")
                     ),
                 )
             });

@@ -204,7 +204,7 @@ pub async fn restore(from: &Path, url: &str, force: bool) -> Result<Restored, Ba
 async fn held(path: &Path) -> Result<String, BackupError> {
     let mut c = open_read_only(path).await.map_err(sqlx_err)?;
     let mut held = Vec::new();
-    for table in crate::copy::TABLES {
+    for table in crate::copy::tables() {
         let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = $1")
             .bind(table)
             .fetch_one(&mut c)

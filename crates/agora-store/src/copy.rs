@@ -24,9 +24,9 @@ use crate::db::{Arg, Backend, Int};
 /// The settings key that marks a target whose copy has not finished.
 pub const INCOMPLETE: &str = "copy.incomplete";
 
-/// Every table, parents before the tables that refer to them. A test checks that this is
-/// every table of both schemas and that the order respects every foreign key.
-pub const TABLES: &[&str] = &[
+/// The shared tables, parents before the tables that refer to them; every kind's own tables
+/// (`KindData::tables` in `kinds.rs`) go after `post_search`.
+const SHARED: &[&str] = &[
     "members",
     "settings",
     "rate_counters",
@@ -40,13 +40,6 @@ pub const TABLES: &[&str] = &[
     "posts",
     "post_revisions",
     "post_search",
-    "accepted_answers",
-    "questions",
-    "idea_statuses",
-    "idea_votes",
-    "idea_merged_votes",
-    "ideas",
-    "idea_status_changes",
     "email_tokens",
     "audit_log",
     "documents",
@@ -62,6 +55,25 @@ pub const TABLES: &[&str] = &[
     "outbox",
     "outbox_consumers",
 ];
+
+/// Every table, parents before the tables that refer to them: the shared ones, with each
+/// kind's own after posts and search. A test checks that this is every table of both schemas
+/// and that the order respects every foreign key.
+pub fn tables() -> Vec<&'static str> {
+    let after = SHARED
+        .iter()
+        .position(|t| *t == "post_search")
+        .map_or(0, |i| i + 1);
+    let kinds = crate::kinds::KINDS
+        .iter()
+        .flat_map(|k| k.tables.iter().copied());
+    SHARED[..after]
+        .iter()
+        .copied()
+        .chain(kinds)
+        .chain(SHARED[after..].iter().copied())
+        .collect()
+}
 
 /// Rows written by one insert statement, at most (and so one transaction of the target's).
 const BATCH_ROWS: usize = 500;
@@ -177,7 +189,7 @@ pub async fn copy(from: &str, to: &str, progress: &dyn Progress) -> Result<CopyR
     );
     put_setting(&target, INCOMPLETE, Some(&marker)).await?;
     let mut report = CopyReport::default();
-    for &table in TABLES {
+    for table in tables() {
         let total = source
             .count(table)
             .await
@@ -359,7 +371,9 @@ impl Source {
         Ok(rows
             .into_iter()
             .map(|(name, ty)| {
-                let kind = if ty.eq_ignore_ascii_case("INTEGER") {
+                // SQLite's rule: a declared type that contains "INT" stores integers
+                // (`INTEGER`, and `BIGINT` as a later migration wrote).
+                let kind = if ty.to_ascii_uppercase().contains("INT") {
                     Kind::Int
                 } else {
                     Kind::Text
@@ -542,12 +556,12 @@ async fn set_sequences(target: &SqlStore) -> Result<(), StoreError> {
         .pools
         .write(|tx| {
             Box::pin(async move {
-                for table in TABLES {
+                for table in tables() {
                     let has_identity = tx
                         .optional::<Int>(
                             "SELECT 1::bigint FROM information_schema.columns WHERE table_schema = 'public' \
                              AND table_name = $1 AND column_name = 'id' AND is_identity = 'YES'",
-                            &[(*table).into()],
+                            &[table.into()],
                         )
                         .await?
                         .is_some();
@@ -580,7 +594,7 @@ async fn count(target: &SqlStore, table: &str) -> Result<i64, StoreError> {
 /// Refuses a target that holds anything.
 async fn check_empty(target: &SqlStore) -> Result<(), CopyError> {
     let mut held = Vec::new();
-    for &table in TABLES {
+    for table in tables() {
         let n = count(target, table)
             .await
             .map_err(|source| CopyError::Table { table, source })?;

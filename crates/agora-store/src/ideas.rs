@@ -535,6 +535,13 @@ impl From<VoteRecordRow> for agora_core::ideas::IdeaVoteRecord {
 /// Ideas' part in a member's archive and erasure.
 pub(crate) const DATA: crate::kinds::KindData = crate::kinds::KindData {
     kind: "idea",
+    tables: &[
+        "idea_statuses",
+        "idea_votes",
+        "idea_merged_votes",
+        "ideas",
+        "idea_status_changes",
+    ],
     export: |db, member| {
         Box::pin(async move {
             let votes = db

@@ -1,7 +1,8 @@
-//! The kinds of content that keep records of their own about a member beyond their posts
-//! (an idea's votes, a question's acceptances). Each kind's module writes what its records
-//! are in the member's archive and what becomes of them when the member is erased; the archive
-//! and the erasure ask every kind listed here, in their own read and their own transaction.
+//! The kinds of content with tables of their own (an idea's votes, a question's acceptances).
+//! Each kind's store module declares its tables (the copy between databases and the backup
+//! read them), what its records about a member are in the member's archive, and what becomes
+//! of them when the member is erased; the copy, the archive and the erasure ask every kind
+//! listed here, and none of them names a kind.
 
 use agora_core::StoreError;
 
@@ -11,6 +12,9 @@ use crate::db::{Handle, Work};
 pub(crate) struct KindData {
     /// The kind's name: its key under `kinds` in the archive.
     pub kind: &'static str,
+    /// Its tables, parents before the tables that refer to them (they may refer to members,
+    /// groups, topics and posts).
+    pub tables: &'static [&'static str],
     /// The member's records, as the archive shows them.
     pub export: for<'a> fn(&'a mut Handle, i64) -> Work<'a, serde_json::Value>,
     /// Inside the erasure's transaction: what the kind deletes or keeps (the account row stays,

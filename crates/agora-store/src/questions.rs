@@ -262,6 +262,7 @@ struct AcceptanceRow {
 /// Q&A's part in a member's archive and erasure.
 pub(crate) const DATA: crate::kinds::KindData = crate::kinds::KindData {
     kind: "question",
+    tables: &["accepted_answers", "questions"],
     export: |db, member| {
         Box::pin(async move {
             let rows = db

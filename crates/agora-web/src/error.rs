@@ -133,18 +133,7 @@ impl ApiError {
                 "This case is not open: it waits for the complainant's confirmation, or it was decided already."
             }
             "deleted" => "This post is deleted; restore it before editing it.",
-            "not_votable" => "Only an idea takes votes.",
-            "vote_budget" => {
-                "You have used all your votes on open ideas; take one back, or wait until an idea you voted for is closed."
-            }
-            "not_an_answer" => "Only a reply to a question can be accepted as its answer.",
-            "asker_only" => {
-                "Only the member who asked, the group's moderators or site staff can accept an answer."
-            }
-            "not_published" => {
-                "This post is hidden or waiting for review; approve it before accepting it."
-            }
-            _ => "You are not allowed to do this.",
+            _ => crate::kinds::forbidden_message(code).unwrap_or("You are not allowed to do this."),
         };
         Self::new(StatusCode::FORBIDDEN, code, message)
     }

@@ -37,11 +37,7 @@ impl TopicKind {
     /// The status a topic of this kind starts in: what shared lists and search filter on
     /// (`is:open`, `is:solved`) without knowing the kind.
     pub fn initial_status(self) -> &'static str {
-        match self {
-            Self::Question => "open",
-            Self::Idea => "new",
-            _ => "",
-        }
+        crate::kinds::spec(self).map_or("", |k| k.initial_status)
     }
 
     /// Parses a name a client sent; `None` for anything else.

@@ -64,20 +64,17 @@ pub struct NewTopicInput {
     pub kind: Option<String>,
 }
 
-/// The kinds a member may open with `create_topic`; the others come with their own issues.
-const OPEN_KINDS: [TopicKind; 3] = [TopicKind::Discussion, TopicKind::Question, TopicKind::Idea];
-
 fn topic_kind(name: Option<&str>) -> Result<TopicKind, Invalid> {
     let Some(name) = name else {
         return Ok(TopicKind::Discussion);
     };
     TopicKind::from_name(name)
-        .filter(|k| OPEN_KINDS.contains(k))
+        .filter(|k| crate::kinds::is_open(*k))
         .ok_or_else(|| {
             Invalid::new(
                 "kind",
                 "invalid_choice",
-                "A topic is a discussion, a question or an idea.",
+                format!("A topic is a {}.", crate::kinds::open_names("")),
             )
         })
 }

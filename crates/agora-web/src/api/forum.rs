@@ -142,7 +142,10 @@ pub async fn list(
                 Invalid::new(
                     "kind",
                     "invalid_choice",
-                    "Name a kind of topic: discussion, question.",
+                    format!(
+                        "Name a kind of topic: {}.",
+                        agora_core::kinds::open_names("")
+                    ),
                 )
             })
         })

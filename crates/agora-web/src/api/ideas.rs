@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use agora_core::TopicId;
 use agora_core::ideas::{IdeaSort, IdeaStatus, IdeaView, StatusChange, StatusSet};
@@ -14,6 +16,22 @@ use crate::api::dto::TopicSummary;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth};
 use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(tags((name = "ideas", description = "Ideas: votes, statuses, merges and the shipped changelog")))]
+struct IdeasDoc;
+
+/// The routes of this kind, with their OpenAPI description.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(IdeasDoc::openapi())
+        .routes(routes!(list))
+        .routes(routes!(changelog))
+        .routes(routes!(show))
+        .routes(routes!(vote, unvote))
+        .routes(routes!(set_status))
+        .routes(routes!(merge, unmerge))
+        .routes(routes!(statuses, set_statuses))
+}
 
 /// The order and page of a board.
 #[derive(Debug, Deserialize, IntoParams)]

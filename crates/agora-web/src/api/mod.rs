@@ -44,8 +44,6 @@ use crate::state::AppState;
         (name = "members", description = "Accounts and profiles"),
         (name = "groups", description = "Groups, membership, requests and invitations"),
         (name = "forum", description = "Topics and posts"),
-        (name = "questions", description = "Q&A: questions, accepted and official answers"),
-        (name = "ideas", description = "Ideas: votes, statuses, merges and the shipped changelog"),
         (name = "search", description = "Full-text search"),
         (name = "site", description = "Site settings"),
         (name = "moderation", description = "Flags, the moderation queue, sanctions and appeals"),
@@ -68,6 +66,13 @@ impl Modify for BearerAuth {
 
 /// The API routes with their OpenAPI description.
 fn api_routes() -> OpenApiRouter<AppState> {
+    crate::kinds::KINDS
+        .iter()
+        .fold(shared_api_routes(), |r, k| r.merge((k.api)()))
+}
+
+/// The routes every kind shares.
+fn shared_api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
@@ -104,16 +109,6 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(forum::restore_post))
         .routes(routes!(forum::revisions))
-        .routes(routes!(questions::list))
-        .routes(routes!(questions::show))
-        .routes(routes!(questions::accept, questions::unaccept))
-        .routes(routes!(ideas::list))
-        .routes(routes!(ideas::changelog))
-        .routes(routes!(ideas::show))
-        .routes(routes!(ideas::vote, ideas::unvote))
-        .routes(routes!(ideas::set_status))
-        .routes(routes!(ideas::merge, ideas::unmerge))
-        .routes(routes!(ideas::statuses, ideas::set_statuses))
         .routes(routes!(search::search))
         .routes(routes!(site::show, site::update))
         .routes(routes!(preview::preview))

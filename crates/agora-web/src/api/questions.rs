@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use agora_core::PostId;
 use agora_core::TopicId;
@@ -15,6 +17,18 @@ use crate::api::dto::{TopicListResponse, TopicSummary};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth};
 use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(tags((name = "questions", description = "Q&A: questions, accepted and official answers")))]
+struct QuestionsDoc;
+
+/// The routes of this kind, with their OpenAPI description.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(QuestionsDoc::openapi())
+        .routes(routes!(list))
+        .routes(routes!(show))
+        .routes(routes!(accept, unaccept))
+}
 
 /// Which of a group's questions to list.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -87,6 +87,10 @@ struct GroupPage {
     has_previous: bool,
     requests: Vec<RequestRow>,
     notice: Option<&'static str>,
+    /// Every kind's compose link: (its name, the words).
+    kind_compose: Vec<(&'static str, &'static str)>,
+    /// Every kind's lists: (the path after the group's, the label).
+    kind_lists: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,6 +227,14 @@ async fn group_page(
         has_previous: cursor.is_some(),
         requests,
         notice,
+        kind_compose: agora_core::kinds::KINDS
+            .iter()
+            .map(|k| (k.kind.as_str(), k.compose.0))
+            .collect(),
+        kind_lists: crate::kinds::KINDS
+            .iter()
+            .flat_map(|k| k.group_lists.iter().copied())
+            .collect(),
     })
 }
 

@@ -2,8 +2,10 @@
 //! idea's page its votes, status history and the staff's status and merge forms.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use agora_core::TopicId;
@@ -14,8 +16,9 @@ use agora_core::paging::Cursor;
 
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
+use crate::kinds::{KindWeb, TopicPart};
 use crate::pages::view::{Layout, TopicRow, ago};
-use crate::pages::{Page, render, see_other};
+use crate::pages::{Page, fragment, render, see_other};
 use crate::state::AppState;
 
 /// A status change as the idea's page lists it.
@@ -27,34 +30,51 @@ pub(crate) struct ChangeRow {
     pub iso: String,
 }
 
-/// What an idea's page adds to a topic page.
-pub(crate) struct IdeaPart {
-    pub votes: i64,
-    pub voted: bool,
-    pub can_vote: bool,
-    pub status_label: String,
-    pub history: Vec<ChangeRow>,
+/// Ideas on the web.
+pub(crate) const WEB: KindWeb = KindWeb {
+    kind: TopicKind::Idea,
+    api: crate::api::ideas::routes,
+    pages: || {
+        Router::new()
+            .route("/g/{slug}/ideas", get(board))
+            .route("/g/{slug}/changelog", get(changelog))
+            .route("/t/{id}/idea", post(act))
+    },
+    part: |state, page, view| Box::pin(idea_part(state, page, view)),
+    group_lists: &[("ideas", "Ideas")],
+    forbidden: &[
+        ("not_votable", "Only an idea takes votes."),
+        (
+            "vote_budget",
+            "You have used all your votes on open ideas; take one back, or wait until an idea you voted for is closed.",
+        ),
+    ],
+};
+
+/// What an idea adds to its page, under the opening post.
+#[derive(Template)]
+#[template(path = "idea_box.html")]
+struct IdeaBox {
+    /// The topic's id.
+    id: i64,
+    csrf: String,
+    votes: i64,
+    voted: bool,
+    can_vote: bool,
+    status_label: String,
+    history: Vec<ChangeRow>,
     /// Staff see the status and merge forms.
-    pub staff: bool,
+    staff: bool,
     /// (name, label) of every status, for the staff's form.
-    pub statuses: Vec<(String, String)>,
-    pub status: String,
+    statuses: Vec<(String, String)>,
+    status: String,
     /// Ids of ideas merged into this one.
-    pub merged_from: Vec<i64>,
-    /// For a merged idea seen by a member who is not staff: its original's address.
-    pub redirect: Option<String>,
+    merged_from: Vec<i64>,
 }
 
 /// The idea part of a topic's page, for an idea; a merged idea's page leads to its original
 /// (staff stay, to undo the merge).
-pub(crate) async fn idea_part(
-    state: &AppState,
-    page: &Page,
-    view: &TopicView,
-) -> Result<Option<IdeaPart>, ApiError> {
-    if view.topic.kind != TopicKind::Idea {
-        return Ok(None);
-    }
+async fn idea_part(state: &AppState, page: &Page, view: &TopicView) -> Result<TopicPart, ApiError> {
     let idea = state
         .agora
         .ideas()
@@ -68,7 +88,9 @@ pub(crate) async fn idea_part(
         .map(|original| format!("/t/{}", original.0));
     let statuses = state.agora.ideas().idea_statuses().await?;
     let label = |name: &str| status_label(&statuses, name);
-    Ok(Some(IdeaPart {
+    let part = IdeaBox {
+        id: view.topic.id.0,
+        csrf: page.csrf(),
         votes: idea.record.votes,
         voted: idea.record.voted,
         can_vote: view.can.vote && idea.topic.status != MERGED,
@@ -92,8 +114,12 @@ pub(crate) async fn idea_part(
             .collect(),
         status: idea.topic.status.clone(),
         merged_from: idea.record.merged_from.iter().map(|t| t.0).collect(),
+    };
+    Ok(TopicPart {
         redirect,
-    }))
+        below_opening: fragment(&part)?,
+        ..TopicPart::default()
+    })
 }
 
 /// An idea on the board.

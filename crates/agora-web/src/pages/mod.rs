@@ -11,11 +11,11 @@ mod email;
 mod flags;
 mod groups;
 mod home;
-mod ideas;
+pub(crate) mod ideas;
 mod legal;
 mod mailings;
 mod members;
-mod questions;
+pub(crate) mod questions;
 mod sanctions;
 mod search;
 mod seo;
@@ -41,6 +41,13 @@ use self::view::Layout;
 
 /// The pages' routes.
 pub fn routes() -> Router<AppState> {
+    crate::kinds::KINDS
+        .iter()
+        .fold(shared_routes(), |r, k| r.merge((k.pages)()))
+}
+
+/// The pages every kind shares.
+fn shared_routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/about", get(home::about))
@@ -73,10 +80,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/g/{slug}/invite", post(groups::invite))
         .route("/g/{slug}/new", get(topics::compose).post(topics::create))
-        .route("/g/{slug}/questions", get(questions::list))
-        .route("/g/{slug}/ideas", get(ideas::board))
-        .route("/g/{slug}/changelog", get(ideas::changelog))
-        .route("/t/{id}/idea", post(ideas::act))
         .route("/invitations", get(groups::invitations))
         .route("/invitations/{id}/accept", post(groups::accept))
         .route("/t/{id}", get(topics::short_link))
@@ -88,7 +91,6 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{id}/history", get(topics::history))
         .route("/p/{id}/delete", post(topics::delete))
         .route("/p/{id}/restore", post(topics::restore))
-        .route("/p/{id}/accept", post(questions::accept))
         .route("/u/{username}", get(members::profile))
         .route(
             "/settings",
@@ -247,6 +249,18 @@ pub(crate) fn render<T: askama::Template>(template: &T) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// Renders a template into a piece of a page (a kind's part of a topic page); a template error
+/// is a 500.
+pub(crate) fn fragment<T: askama::Template>(
+    template: &T,
+) -> Result<String, crate::error::ApiError> {
+    template.render().map_err(|e| {
+        crate::error::ApiError::internal(&agora_core::StoreError::Other(format!(
+            "template failed: {e}"
+        )))
+    })
 }
 
 #[derive(askama::Template)]

@@ -4,68 +4,126 @@
 use std::collections::{HashMap, HashSet};
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use agora_core::PostId;
 use agora_core::forum::{TopicKind, TopicView};
 use agora_core::groups::policy::Access;
 use agora_core::paging::Cursor;
-use agora_core::questions::{QuestionList, SOLVED};
+use agora_core::questions::QuestionList;
 
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
+use crate::kinds::{KindWeb, TopicPart};
 use crate::pages::topics::post_url;
 use crate::pages::view::{Layout, TopicRow};
-use crate::pages::{Page, render, see_other};
+use crate::pages::{Page, fragment, render, see_other};
 use crate::state::AppState;
 
-/// What a question's page adds to a topic page.
-#[derive(Debug, Default)]
-pub(crate) struct QuestionPart {
-    pub solved: bool,
-    /// The best answer, shown under the question: (author's name, its HTML, its address).
-    pub best: Option<(String, String, String)>,
-    /// Accepted answers, and whether each is the best.
-    pub accepted: HashMap<PostId, bool>,
-    /// Answers by site staff.
-    pub official: HashSet<PostId>,
+/// Questions on the web.
+pub(crate) const WEB: KindWeb = KindWeb {
+    kind: TopicKind::Question,
+    api: crate::api::questions::routes,
+    pages: || {
+        Router::new()
+            .route("/g/{slug}/questions", get(list))
+            .route("/p/{id}/accept", post(accept))
+    },
+    part: |state, page, view| Box::pin(question_part(state, page, view)),
+    group_lists: &[("questions", "Questions")],
+    forbidden: &[
+        (
+            "not_an_answer",
+            "Only a reply to a question can be accepted as its answer.",
+        ),
+        (
+            "asker_only",
+            "Only the member who asked, the group's moderators or site staff can accept an answer.",
+        ),
+        (
+            "not_published",
+            "This post is hidden or waiting for review; approve it before accepting it.",
+        ),
+    ],
+};
+
+/// The best answer, shown under the question.
+#[derive(Template)]
+#[template(path = "best_answer.html")]
+struct BestAnswer {
+    author: String,
+    html: String,
+    url: String,
 }
 
-/// The question part of a topic's page, for a question.
-pub(crate) async fn question_part(
+/// The accept buttons of an answer the viewer may accept.
+#[derive(Template)]
+#[template(path = "accept_form.html")]
+struct AcceptButtons {
+    post: i64,
+    csrf: String,
+    accepted: bool,
+    best: bool,
+}
+
+/// What a question adds to its page: the accepted answers' and staff answers' badges, the
+/// accept buttons, and the best answer under the question.
+async fn question_part(
     state: &AppState,
     page: &Page,
     view: &TopicView,
-) -> Result<Option<QuestionPart>, ApiError> {
-    if view.topic.kind != TopicKind::Question {
-        return Ok(None);
-    }
+) -> Result<TopicPart, ApiError> {
     let q = state
         .agora
         .questions()
         .question(&page.viewer, view.topic.id)
         .await?;
-    let mut part = QuestionPart {
-        solved: q.status == SOLVED,
-        accepted: q.record.accepted.iter().map(|a| (a.post, a.best)).collect(),
-        official: q.record.official.iter().copied().collect(),
-        best: None,
-    };
+    let accepted: HashMap<PostId, bool> =
+        q.record.accepted.iter().map(|a| (a.post, a.best)).collect();
+    let official: HashSet<PostId> = q.record.official.iter().copied().collect();
+    let mut part = TopicPart::default();
+    let csrf = page.csrf();
+    for shown in &view.posts {
+        let p = &shown.item;
+        let mut marks = String::new();
+        match accepted.get(&p.id) {
+            Some(true) => marks.push_str(r#"<span class="badge solved">Best answer</span>"#),
+            Some(false) => marks.push_str(r#"<span class="badge solved">Accepted</span>"#),
+            None => {}
+        }
+        if official.contains(&p.id) {
+            marks.push_str(r#" <span class="badge">Official</span>"#);
+        }
+        if !marks.is_empty() {
+            part.post_marks.insert(p.id.0, marks);
+        }
+        if shown.can.accept {
+            let buttons = AcceptButtons {
+                post: p.id.0,
+                csrf: csrf.clone(),
+                accepted: accepted.contains_key(&p.id),
+                best: accepted.get(&p.id) == Some(&true),
+            };
+            part.post_actions.insert(p.id.0, fragment(&buttons)?);
+        }
+    }
     if let Some(best) = q.record.accepted.iter().find(|a| a.best) {
         let post = state
             .agora
             .forum()
             .read_post(&page.viewer, best.post)
             .await?;
-        part.best = Some((
-            post.item.author.display_name.clone(),
-            post.item.body_html.clone(),
-            post_url(view.topic.id.0, &view.topic.slug, best.number),
-        ));
+        part.below_opening = fragment(&BestAnswer {
+            author: post.item.author.display_name.clone(),
+            html: post.item.body_html.clone(),
+            url: post_url(view.topic.id.0, &view.topic.slug, best.number),
+        })?;
     }
-    Ok(Some(part))
+    Ok(part)
 }
 
 #[derive(Template)]

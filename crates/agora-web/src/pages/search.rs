@@ -9,7 +9,7 @@ use agora_core::search::{SearchError, snippet_html};
 
 use crate::error::ApiError;
 use crate::extract::ApiQuery as Query;
-use crate::pages::view::{Layout, ago, kind_badge};
+use crate::pages::view::{Layout, ago};
 use crate::pages::{Page, render, urlencode};
 use crate::state::AppState;
 
@@ -118,7 +118,7 @@ pub async fn search(
                     iso: h.created_at.to_rfc3339(),
                     ago: ago(h.created_at),
                     snippet_html: snippet_html(&h.snippet),
-                    badge: kind_badge(h.topic_kind, &h.topic_status),
+                    badge: agora_core::kinds::badge(h.topic_kind, &h.topic_status),
                     featured: h.featured.as_ref().map(|(number, excerpt)| {
                         (
                             excerpt.clone(),

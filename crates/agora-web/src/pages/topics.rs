@@ -7,7 +7,9 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
-use agora_core::forum::{ForumError, NewTopicInput, PostEditInput, Posted, TopicFlags, TopicView};
+use agora_core::forum::{
+    ForumError, NewTopicInput, PostEditInput, Posted, TopicFlags, TopicKind, TopicView,
+};
 use agora_core::groups::Visibility;
 use agora_core::groups::policy::Access;
 use agora_core::items::Denied;
@@ -15,10 +17,9 @@ use agora_core::{PostId, TopicId};
 
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
+use crate::kinds::{TopicPart, topic_part};
 use crate::pages::auth::{CsrfOnly, FormPage};
 use crate::pages::context::truncate;
-use crate::pages::ideas::{IdeaPart, idea_part};
-use crate::pages::questions::{QuestionPart, question_part};
 use crate::pages::view::{Field, Layout, ago, attach_error, hue, initial};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
@@ -36,35 +37,21 @@ pub struct ComposeForm {
     body: String,
     #[serde(default)]
     tags: String,
-    /// `question` to ask one, `idea` to propose one; empty for a discussion.
+    /// A kind's name to open one of that kind (`question`); empty for a discussion.
     #[serde(default)]
     kind: String,
 }
 
-/// `?kind=question` or `?kind=idea` on the form for a new topic.
+/// `?kind=question` (any kind's name) on the form for a new topic.
 #[derive(Debug, Deserialize)]
 pub struct ComposeQuery {
     kind: Option<String>,
 }
 
 fn compose_page(page: &Page, slug: &str, group_name: &str, form: &ComposeForm) -> FormPage {
-    let (title, heading, submit) = match form.kind.as_str() {
-        "question" => (
-            "Ask a question",
-            format!("Ask a question in {group_name}"),
-            "Post question",
-        ),
-        "idea" => (
-            "Propose an idea",
-            format!("Propose an idea in {group_name}"),
-            "Post idea",
-        ),
-        _ => (
-            "New topic",
-            format!("New topic in {group_name}"),
-            "Post topic",
-        ),
-    };
+    let spec = TopicKind::from_name(&form.kind).and_then(agora_core::kinds::spec);
+    let (title, submit) = spec.map_or(("New topic", "Post topic"), |k| k.compose);
+    let heading = format!("{title} in {group_name}");
     FormPage {
         layout: page.layout(
             title,
@@ -89,7 +76,7 @@ fn compose_page(page: &Page, slug: &str, group_name: &str, form: &ComposeForm) -
         footer: String::new(),
         form_error: None,
         preview_id: Some("compose-preview"),
-        hidden: if matches!(form.kind.as_str(), "question" | "idea") {
+        hidden: if spec.is_some() {
             vec![("kind", form.kind.clone())]
         } else {
             Vec::new()
@@ -109,12 +96,12 @@ pub async fn compose(
         return Err(ApiError::sign_in_required());
     }
     if let Some(kind) = q.kind.as_deref()
-        && !matches!(kind, "discussion" | "question" | "idea")
+        && !TopicKind::from_name(kind).is_some_and(agora_core::kinds::is_open)
     {
         return Err(agora_core::Invalid::new(
             "kind",
             "invalid_choice",
-            "A topic is a discussion, a question or an idea.",
+            format!("A topic is a {}.", agora_core::kinds::open_names("")),
         )
         .into());
     }
@@ -197,13 +184,10 @@ pub struct PostView {
     can_delete: bool,
     can_restore: bool,
     can_flag: bool,
-    can_accept: bool,
-    /// An accepted answer to the question.
-    accepted: bool,
-    /// The best answer to the question.
-    best: bool,
-    /// An answer by site staff.
-    official: bool,
+    /// What the topic's kind shows beside the author (HTML: an accepted answer's badge).
+    marks: String,
+    /// What the topic's kind offers among the actions (HTML: the accept buttons).
+    kind_actions: String,
 }
 
 #[derive(Template)]
@@ -228,13 +212,10 @@ struct TopicPage {
     can_moderate: bool,
     /// Why the viewer may not reply: `signin`, `join`, `locked`, or a sentence to show.
     reply_blocked: String,
-    /// A question (replies are answers).
-    question: bool,
-    solved: bool,
-    /// The best answer, shown under the question: (author, HTML, address).
-    best_answer: Option<(String, String, String)>,
-    /// For an idea: its votes, status and history.
-    idea: Option<IdeaPart>,
+    /// What its kind and status say, as a badge (`Question`, `Solved`); empty for a discussion.
+    badge: &'static str,
+    /// What its kind shows under the opening post (HTML).
+    below_opening: String,
     reply_draft: String,
     reply_error: Option<String>,
     notice: Option<&'static str>,
@@ -324,29 +305,13 @@ pub async fn show(
         }
         _ => None,
     };
-    let kinds = KindParts::load(&state, &page, &view).await?;
-    if let Some(to) = kinds.idea.as_ref().and_then(|i| i.redirect.as_deref()) {
+    let kinds = topic_part(&state, &page, &view).await?;
+    if let Some(to) = kinds.redirect.as_deref() {
         return Ok(see_other(to));
     }
     Ok(render(&topic_page(
         &page, &view, number, draft, None, notice, kinds,
     )))
-}
-
-/// What a topic's kind adds to its page.
-#[derive(Default)]
-struct KindParts {
-    question: Option<QuestionPart>,
-    idea: Option<IdeaPart>,
-}
-
-impl KindParts {
-    async fn load(state: &AppState, page: &Page, view: &TopicView) -> Result<Self, ApiError> {
-        Ok(Self {
-            question: question_part(state, page, view).await?,
-            idea: idea_part(state, page, view).await?,
-        })
-    }
 }
 
 async fn quote(state: &AppState, page: &Page, post: i64) -> String {
@@ -366,9 +331,8 @@ fn topic_page(
     reply_draft: String,
     reply_error: Option<String>,
     notice: Option<&'static str>,
-    kinds: KindParts,
+    mut kinds: TopicPart,
 ) -> TopicPage {
-    let question = kinds.question.as_ref();
     let t = &view.topic;
     let posts = view
         .posts
@@ -392,10 +356,8 @@ fn topic_page(
                 can_delete: shown.can.delete,
                 can_restore: shown.can.restore,
                 can_flag: shown.can.flag,
-                can_accept: shown.can.accept,
-                accepted: question.is_some_and(|q| q.accepted.contains_key(&p.id)),
-                best: question.is_some_and(|q| q.accepted.get(&p.id) == Some(&true)),
-                official: question.is_some_and(|q| q.official.contains(&p.id)),
+                marks: kinds.post_marks.remove(&p.id.0).unwrap_or_default(),
+                kind_actions: kinds.post_actions.remove(&p.id.0).unwrap_or_default(),
             }
         })
         .collect();
@@ -436,10 +398,8 @@ fn topic_page(
         can_reply: view.can_reply(),
         can_moderate: view.can_moderate(),
         reply_blocked,
-        question: question.is_some(),
-        solved: question.is_some_and(|q| q.solved),
-        best_answer: question.and_then(|q| q.best.clone()),
-        idea: kinds.idea,
+        badge: agora_core::kinds::badge(t.kind, &t.status),
+        below_opening: kinds.below_opening,
         reply_draft,
         reply_error,
         notice,
@@ -511,7 +471,7 @@ pub async fn reply(
                 .topic(&page.viewer, TopicId(id), 1, PAGE_SIZE as u32)
                 .await?;
             let e = ApiError::from(i);
-            let kinds = KindParts::load(&state, &page, &view).await?;
+            let kinds = topic_part(&state, &page, &view).await?;
             let mut res = render(&topic_page(
                 &page,
                 &view,
@@ -874,7 +834,7 @@ pub fn render_sample_topic(posts: usize) -> String {
         String::new(),
         None,
         None,
-        KindParts::default(),
+        TopicPart::default(),
     )
     .render();
     html.unwrap_or_default()

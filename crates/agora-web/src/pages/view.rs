@@ -1,7 +1,7 @@
 //! View models shared by the templates: the layout, rows of lists, form fields, and small
 //! formatting helpers (relative times, avatar colours).
 
-use agora_core::forum::{Topic, TopicInGroup, TopicKind};
+use agora_core::forum::{Topic, TopicInGroup};
 use agora_core::groups::GroupView;
 use agora_core::groups::policy::{Access, Relation};
 use agora_core::time::Timestamp;
@@ -59,27 +59,12 @@ pub struct TopicRow {
     pub badge: &'static str,
 }
 
-/// The badge a topic of `kind` in `status` wears in lists and search results.
-pub fn kind_badge(kind: TopicKind, status: &str) -> &'static str {
-    match (kind, status) {
-        (TopicKind::Question, "solved") => "Solved",
-        (TopicKind::Question, _) => "Question",
-        (TopicKind::Idea, "planned") => "Planned",
-        (TopicKind::Idea, "in_progress") => "In progress",
-        (TopicKind::Idea, "shipped") => "Shipped",
-        (TopicKind::Idea, "declined") => "Declined",
-        (TopicKind::Idea, "merged") => "Merged",
-        (TopicKind::Idea, _) => "Idea",
-        _ => "",
-    }
-}
-
 impl TopicRow {
     pub fn new(t: &Topic, group: Option<(String, String)>) -> Self {
         Self {
             title: t.title.clone(),
             url: format!("/t/{}/{}", t.id.0, t.slug),
-            badge: kind_badge(t.kind, &t.status),
+            badge: agora_core::kinds::badge(t.kind, &t.status),
             pinned: t.pinned,
             locked: t.locked,
             deleted: t.deleted,

@@ -1,0 +1,85 @@
+//! The registry of content kinds beyond the plain discussion: each kind's module declares
+//! what the shared code needs to know of it (that members may open one, the status it starts
+//! in, the badge it wears in lists) as one `KindSpec`, and is listed once in [`KINDS`].
+//! Topic creation, lists, search and pages read this list; none of them names a kind.
+
+use crate::forum::TopicKind;
+
+/// What a kind tells the shared code about itself.
+#[derive(Debug)]
+pub struct KindSpec {
+    pub kind: TopicKind,
+    /// The status a new topic of this kind starts in (`is:open`, `is:new`).
+    pub initial_status: &'static str,
+    /// Its badges by status, in lists, search results and on its page (`solved` → `Solved`).
+    pub badges: &'static [(&'static str, &'static str)],
+    /// The badge for any other status (`Question`).
+    pub badge: &'static str,
+    /// The words for starting one: (the compose page's title, its submit button): ("Ask a
+    /// question", "Post question").
+    pub compose: (&'static str, &'static str),
+}
+
+/// Every kind members may open beside discussions, in the order forms offer them.
+pub const KINDS: &[KindSpec] = &[crate::questions::KIND, crate::ideas::KIND];
+
+/// The registry's entry for `kind`; `None` for a discussion or a kind not built yet.
+pub fn spec(kind: TopicKind) -> Option<&'static KindSpec> {
+    KINDS.iter().find(|k| k.kind == kind)
+}
+
+/// Whether members may open topics of `kind` (discussions, and every registered kind).
+pub fn is_open(kind: TopicKind) -> bool {
+    kind == TopicKind::Discussion || spec(kind).is_some()
+}
+
+/// The badge a topic of `kind` in `status` wears; empty for a discussion.
+pub fn badge(kind: TopicKind, status: &str) -> &'static str {
+    spec(kind).map_or("", |k| {
+        k.badges
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(k.badge, |(_, b)| b)
+    })
+}
+
+/// The names of the kinds members may open, for messages, each after `prefix`:
+/// `discussion, question or idea`.
+pub fn open_names(prefix: &str) -> String {
+    let mut names: Vec<String> = std::iter::once("discussion")
+        .chain(KINDS.iter().map(|k| k.kind.as_str()))
+        .map(|n| format!("{prefix}{n}"))
+        .collect();
+    let last = names.pop().unwrap_or_default();
+    if names.is_empty() {
+        last
+    } else {
+        format!("{} or {last}", names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_listed_once_and_starts_in_a_status_of_its_own() {
+        for (i, k) in KINDS.iter().enumerate() {
+            assert!(KINDS[i + 1..].iter().all(|o| o.kind != k.kind), "{k:?}");
+            assert!(!k.initial_status.is_empty(), "{k:?}");
+            assert!(crate::forum::model::is_status_name(k.initial_status));
+            assert!(!k.badge.is_empty());
+        }
+        assert!(is_open(TopicKind::Discussion));
+        assert!(!is_open(TopicKind::Poll));
+        assert_eq!(badge(TopicKind::Discussion, ""), "");
+        assert_eq!(badge(TopicKind::Question, "solved"), "Solved");
+        assert_eq!(badge(TopicKind::Question, "open"), "Question");
+        assert_eq!(badge(TopicKind::Idea, "shipped"), "Shipped");
+        assert_eq!(open_names(""), "discussion, question or idea");
+        assert_eq!(
+            open_names("kind:"),
+            "kind:discussion, kind:question or kind:idea"
+        );
+    }
+}

@@ -8,7 +8,7 @@ use agora_core::store::AuditStore;
 use agora_core::time::Timestamp;
 
 use crate::SqlStore;
-use crate::db::Handle;
+use crate::db::{Backend, Handle};
 use crate::scope::group_filter;
 use agora_core::groups::policy::Scope;
 
@@ -36,6 +36,45 @@ pub(crate) async fn record(tx: &mut Handle, entries: &[NewAuditEntry]) -> Result
     Ok(())
 }
 
+/// A pattern that finds `query` anywhere in a text, whatever the case of its letters, for
+/// SQLite's `GLOB` or PostgreSQL's `~`: each letter becomes the class of its cases (`[üÜ]`),
+/// everything else stands for itself. Neither database's own folding is used: SQLite's `lower`
+/// and `LIKE` fold ASCII letters only, PostgreSQL's follow the database's locale, so a search
+/// for "über" found "Über" on one database and not on the other.
+fn containing_in_any_case(query: &str, backend: Backend) -> String {
+    fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
+        chars.next().filter(|_| chars.next().is_none())
+    }
+    let mut pattern = String::from(if backend == Backend::Sqlite { "*" } else { "" });
+    for c in query.chars() {
+        let mut cases = vec![c];
+        let lower = single(c.to_lowercase());
+        let upper = single(c.to_uppercase());
+        let other = lower.and_then(|l| single(l.to_uppercase()));
+        for v in [lower, upper, other].into_iter().flatten() {
+            if !cases.contains(&v) {
+                cases.push(v);
+            }
+        }
+        match backend {
+            _ if cases.len() > 1 => {
+                pattern.push('[');
+                pattern.extend(cases);
+                pattern.push(']');
+            }
+            Backend::Sqlite if matches!(c, '*' | '?' | '[') => {
+                pattern.extend(['[', c, ']']);
+            }
+            Backend::Postgres if !c.is_alphanumeric() => pattern.extend(['\\', c]),
+            _ => pattern.push(c),
+        }
+    }
+    if backend == Backend::Sqlite {
+        pattern.push('*');
+    }
+    pattern
+}
+
 #[derive(sqlx::FromRow)]
 struct EntryRow {
     id: i64,
@@ -59,20 +98,17 @@ impl AuditStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let mut db = self.pools.read().await?;
-        // `%`, `_` and `\` in the query match themselves, not any text.
-        let pattern = query.map(|q| {
-            let escaped = q
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        });
+        let backend = db.backend();
+        let pattern = query.map(|q| containing_in_any_case(q, backend));
+        let contains = match backend {
+            Backend::Sqlite => "GLOB",
+            Backend::Postgres => "~",
+        };
         let sql = format!(
             "SELECT id, at, actor_name, action, target, target_kind, target_id, detail FROM audit_log \
-             WHERE id < $1 AND ($5 IS NULL OR (target_kind = $5 AND target_id = $6)) AND ($2 IS NULL OR lower(action) LIKE $2 ESCAPE '\\' \
-               OR lower(target) LIKE $2 ESCAPE '\\' OR lower(actor_name) LIKE $2 ESCAPE '\\' \
-               OR lower(detail) LIKE $2 ESCAPE '\\') \
+             WHERE id < $1 AND ($5 IS NULL OR (target_kind = $5 AND target_id = $6)) AND ($2 IS NULL \
+               OR action {contains} $2 OR target {contains} $2 OR actor_name {contains} $2 \
+               OR detail {contains} $2) \
              AND (group_id IS NULL OR group_id IN (SELECT g.id FROM groups g WHERE {})) \
              ORDER BY id DESC LIMIT $3",
             group_filter(scope, 4)
@@ -103,5 +139,21 @@ impl AuditStore for SqlStore {
                 detail: r.detail,
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Backend, containing_in_any_case};
+
+    #[test]
+    fn a_query_is_matched_in_any_case_and_its_symbols_as_themselves() {
+        let sqlite = |q| containing_in_any_case(q, Backend::Sqlite);
+        let postgres = |q| containing_in_any_case(q, Backend::Postgres);
+        assert_eq!(sqlite("Über 1"), "*[Üü][bB][eE][rR] 1*");
+        assert_eq!(postgres("Über 1"), "[Üü][bB][eE][rR]\\ 1");
+        assert_eq!(sqlite("*?[]%_"), "*[*][?][[]]%_*");
+        assert_eq!(postgres("a.b%_\\"), "[aA]\\.[bB]\\%\\_\\\\");
+        assert_eq!(sqlite("ß"), "*ß*", "no single-letter upper case");
     }
 }

@@ -24,7 +24,7 @@ async fn record(app: &TestApp, n: i64) {
 
 /// Waits until every recorded event is readable (on PostgreSQL, once older transactions of
 /// any test's database have finished).
-async fn settled(app: &TestApp) {
+pub(crate) async fn settled(app: &TestApp) {
     for _ in 0..500 {
         if hidden_events(app).await == 0 {
             return;
@@ -286,6 +286,148 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
         );
     })
     .await;
+}
+
+/// The value of a store call that must succeed.
+pub(crate) fn ok<T>(result: Result<T, agora_core::StoreError>) -> T {
+    result.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every event recorded so far, in order, as consumers read them.
+pub(crate) async fn recorded(app: &TestApp) -> Vec<agora_core::events::Event> {
+    settled(app).await;
+    ok(app.app.store.events_after(0, 10_000).await)
+        .into_iter()
+        .filter_map(|r| r.event)
+        .collect()
+}
+
+/// The audit entry a staff member's action hands to the store method that takes it.
+pub(crate) fn audit_entry(
+    action: &'static str,
+    target: agora_core::audit::Target,
+    group: Option<agora_core::GroupId>,
+    by: agora_core::MemberId,
+    at: Timestamp,
+) -> Vec<agora_core::audit::NewAuditEntry> {
+    vec![agora_core::audit::NewAuditEntry {
+        at,
+        actor: Some(by),
+        actor_name: "admin".into(),
+        action,
+        target,
+        group,
+        detail: String::new(),
+    }]
+}
+
+/// The id of the group `slug`.
+pub(crate) async fn group_id(app: &TestApp, slug: &str) -> agora_core::GroupId {
+    agora_core::GroupId(
+        app.scalar(&format!("SELECT id FROM groups WHERE slug = '{slug}'"))
+            .await,
+    )
+}
+
+/// Opens a topic of `kind` straight through the store: its id and its opening post's.
+pub(crate) async fn open_topic(
+    app: &TestApp,
+    group: agora_core::GroupId,
+    author: agora_core::MemberId,
+    kind: agora_core::forum::TopicKind,
+    title: &str,
+    at: Timestamp,
+) -> (agora_core::TopicId, agora_core::PostId) {
+    use agora_core::store::ForumStore as _;
+    let slug: String = title
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    ok(app
+        .app
+        .store
+        .insert_topic(&agora_core::forum::NewTopic {
+            group_id: group,
+            kind,
+            status: kind.initial_status().to_owned(),
+            title: title.into(),
+            slug,
+            tags: Vec::new(),
+            author,
+            body_markdown: format!("About {title}."),
+            body_html: format!("<p>About {title}.</p>"),
+            body_text: format!("About {title}."),
+            at,
+            hold: None,
+        })
+        .await)
+}
+
+/// Appends a reply straight through the store.
+pub(crate) async fn reply(
+    app: &TestApp,
+    topic: agora_core::TopicId,
+    author: agora_core::MemberId,
+    text: &str,
+    at: Timestamp,
+) -> agora_core::PostId {
+    use agora_core::store::ForumStore as _;
+    ok(app
+        .app
+        .store
+        .insert_post(&agora_core::forum::NewPost {
+            topic_id: topic,
+            author,
+            body_markdown: text.into(),
+            body_html: format!("<p>{text}</p>"),
+            body_text: text.into(),
+            at,
+            hold: None,
+        })
+        .await)
+}
+
+/// A member to insert, unverified, named `username` with the address `email`.
+pub(crate) fn new_member(
+    username: &str,
+    email: &str,
+    at: Timestamp,
+) -> agora_core::members::NewMember {
+    let invalid = |e: agora_core::Invalid| -> ! { panic!("{e:?}") };
+    agora_core::members::NewMember {
+        username: agora_core::members::Username::parse(username).unwrap_or_else(|e| invalid(e)),
+        email: agora_core::members::EmailAddress::parse(email).unwrap_or_else(|e| invalid(e)),
+        display_name: agora_core::members::DisplayName::parse("", username)
+            .unwrap_or_else(|e| invalid(e)),
+        password_hash: "hash".into(),
+        role: agora_core::viewer::SiteRole::Member,
+        at,
+        verified: false,
+    }
+}
+
+/// Groups whose member or topic count, and topics whose reply count, differ from the rows.
+pub(crate) async fn counters_off(app: &TestApp) -> (i64, i64, i64) {
+    (
+        app.count_where(
+            "groups g",
+            "g.member_count <> (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id)",
+        )
+        .await,
+        app.count_where(
+            "groups g",
+            "g.topic_count <> (SELECT COUNT(*) FROM topics t \
+             WHERE t.group_id = g.id AND t.deleted = FALSE)",
+        )
+        .await,
+        app.count_where(
+            "topics t",
+            "t.reply_count <> (SELECT COUNT(*) FROM posts p \
+             WHERE p.topic_id = t.id AND p.number > 1 AND p.deleted = FALSE)",
+        )
+        .await,
+    )
 }
 
 /// The events recorded about `topic`, as consumers read them.

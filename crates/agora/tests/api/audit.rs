@@ -193,7 +193,7 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
             assert!(sqlx::query(update).execute(&mut c).await.is_err());
             assert!(sqlx::query(delete).execute(&mut c).await.is_err());
         }
-        assert_eq!(app.count_rows("audit_log").await, 6);
+        assert_eq!(app.db().count_rows("audit_log").await, 6);
     })
     .await;
 }

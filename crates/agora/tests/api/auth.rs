@@ -77,7 +77,7 @@ async fn usernames_and_emails_are_unique_regardless_of_case() {
             )
             .await;
         assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "email_taken"));
-        assert_eq!(app.count_rows("members").await, 1);
+        assert_eq!(app.db().count_rows("members").await, 1);
     })
     .await;
 }
@@ -138,7 +138,7 @@ async fn a_wrong_password_ten_times_is_refused_then_rate_limited_without_reveali
             (StatusCode::UNAUTHORIZED, "invalid_credentials")
         );
         assert_eq!(
-            app.count_rows("sessions").await,
+            app.db().count_rows("sessions").await,
             1,
             "only the registration's session exists"
         );
@@ -168,7 +168,7 @@ async fn registrations_from_one_address_are_rate_limited() {
             (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
         );
         assert!(r.headers.contains_key("retry-after"));
-        assert_eq!(app.count_rows("members").await, 3);
+        assert_eq!(app.db().count_rows("members").await, 3);
     })
     .await;
 }
@@ -220,7 +220,7 @@ async fn implausible_registrations_are_refused_politely_by_rule_and_admins_can_t
             assert_eq!((r.status, r.code(), r.body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, code, Some(field)), "{body}: {}", r.text);
             assert!(r.body["error"]["message"].as_str().is_some_and(|m| m.contains("lease") || m.contains("can't")), "polite: {}", r.text);
         }
-        assert_eq!(app.count_rows("members").await, 1);
+        assert_eq!(app.db().count_rows("members").await, 1);
 
         let r = app
             .patch(&routes::site(), Some(&admin), json!({"registration_rules": {"off": ["disposable_email"], "extra_names": ["Voltera Support"]}}))

@@ -41,7 +41,7 @@ const CONFLICT: StatusCode = StatusCode::CONFLICT;
 async fn counts(app: &TestApp) -> Vec<(&'static str, i64)> {
     let mut out = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        out.push((*table, app.count_rows(table).await));
+        out.push((*table, app.db().count_rows(table).await));
     }
     out
 }

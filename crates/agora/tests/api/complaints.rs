@@ -61,7 +61,7 @@ async fn a_guests_complaint_is_confirmed_by_mail_hides_the_post_and_every_step_i
         let mut kind = complaint("petra@example.org");
         kind["kind"] = json!("annoying");
         assert_eq!(app.post(&path, None, kind).await.code(), "invalid_choice");
-        assert_eq!(app.count_rows("legal_cases").await, 0);
+        assert_eq!(app.db().count_rows("legal_cases").await, 0);
         assert_eq!(app.post(&routes::post_complaints(999999), None, complaint("petra@example.org")).await.status, StatusCode::NOT_FOUND);
 
         let r = app.post(&path, None, complaint("petra@example.org")).await;
@@ -70,7 +70,7 @@ async fn a_guests_complaint_is_confirmed_by_mail_hides_the_post_and_every_step_i
         assert!(reference.starts_with("LC-"));
         assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::OK, "shown until confirmed");
 
-        let token = app.mailed_token("petra@example.org", "/legal/complaints/confirm/").unwrap_or_default();
+        let token = app.mailbox().mailed_token("petra@example.org", "/legal/complaints/confirm/").unwrap_or_default();
         assert!(!token.is_empty(), "a confirmation mail");
         let page = app.page(&format!("/legal/complaints/confirm/{token}"), None).await;
         assert_eq!(page.status, StatusCode::OK);
@@ -78,7 +78,7 @@ async fn a_guests_complaint_is_confirmed_by_mail_hides_the_post_and_every_step_i
         assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::NOT_FOUND, "hidden pending review");
         let again = app.post(&routes::complaints_confirm(), None, json!({"token": token})).await;
         assert_eq!((again.status, again.code()), (StatusCode::NOT_FOUND, "invalid_link"));
-        assert!(app.mails_to("ana@example.com").iter().any(|m| m.contains("hidden while")), "the author is told");
+        assert!(app.mailbox().mails_to("ana@example.com").iter().any(|m| m.contains("hidden while")), "the author is told");
 
         // The moderators' case; the complainant's address is never shown.
         let cases = app.get(&routes::legal_cases(), Some(&moderator)).await;
@@ -90,21 +90,21 @@ async fn a_guests_complaint_is_confirmed_by_mail_hides_the_post_and_every_step_i
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let r = app.post(&routes::legal_case_notes(id), Some(&moderator), json!({"note": "Can you send the police report?", "to_complainant": true})).await;
         assert_eq!(r.status, StatusCode::CREATED);
-        assert!(app.mails_to("petra@example.org").iter().any(|m| m.contains("Can you send the police report?")));
+        assert!(app.mailbox().mails_to("petra@example.org").iter().any(|m| m.contains("Can you send the police report?")));
         let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "shrug", "reason": "x"})).await;
         assert_eq!(r.code(), "invalid_choice");
         let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "restore", "reason": "Ana showed a court record; the claim stands."})).await;
         assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::OK, Some("restored")), "{}", r.text);
         assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::OK, "restored");
-        assert!(app.mails_to("petra@example.org").iter().any(|m| m.contains("court record")), "the complainant hears the reason");
+        assert!(app.mailbox().mails_to("petra@example.org").iter().any(|m| m.contains("court record")), "the complainant hears the reason");
         let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "remove", "reason": "Changed my mind"})).await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "case_not_open"));
 
         let detail = app.get(&routes::legal_case(id), Some(&moderator)).await;
         let steps: Vec<&str> = detail.body["events"].as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).collect();
         assert_eq!(steps, ["filed", "confirmed", "opened", "note", "message", "restored"], "{}", detail.text);
-        assert!(app.try_sql("UPDATE legal_case_events SET note = 'rewritten'").await.is_err(), "steps cannot be changed");
-        assert!(app.try_sql("DELETE FROM legal_case_events").await.is_err(), "nor deleted");
+        assert!(app.db().try_sql("UPDATE legal_case_events SET note = 'rewritten'").await.is_err(), "steps cannot be changed");
+        assert!(app.db().try_sql("DELETE FROM legal_case_events").await.is_err(), "nor deleted");
         let log = app.get("/api/v1/audit?q=legal.restore", Some(&admin)).await;
         assert_eq!(log.body["entries"][0]["target"], format!("case:{reference}"), "{}", log.text);
     })
@@ -216,6 +216,7 @@ async fn the_complaint_and_case_pages_work_for_guests_and_moderators() {
         assert!(r.text.contains("We mailed you a link"));
 
         let token = app
+            .mailbox()
             .mailed_token("petra@example.org", "/legal/complaints/confirm/")
             .unwrap_or_default();
         app.page(&format!("/legal/complaints/confirm/{token}"), None)

@@ -15,11 +15,12 @@ async fn record(app: &TestApp, n: i64) {
     } else {
         "0"
     };
-    app.execute_sql(&format!(
-        "INSERT INTO outbox (stream, name, payload, at, tx) \
+    app.db()
+        .execute_sql(&format!(
+            "INSERT INTO outbox (stream, name, payload, at, tx) \
          VALUES ('test:{n}', 'contract', '{{\"type\":\"contract\"}}', {n}, {tx})"
-    ))
-    .await;
+        ))
+        .await;
 }
 
 /// Waits until every recorded event is readable (on PostgreSQL, once older transactions of
@@ -271,18 +272,19 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
         );
         // A report names exactly one of a post and a member.
         assert!(
-            app.try_sql(&format!(
-                "INSERT INTO reports (post_id, member_id, by_id, reason, created_at) \
+            app.db()
+                .try_sql(&format!(
+                    "INSERT INTO reports (post_id, member_id, by_id, reason, created_at) \
                  VALUES ({}, {}, {}, 'spam', 1)",
-                match post {
-                    Reported::Post(p) => p.0,
-                    Reported::Member(_) => 0,
-                },
-                cy.0,
-                ana.0
-            ))
-            .await
-            .is_err()
+                    match post {
+                        Reported::Post(p) => p.0,
+                        Reported::Member(_) => 0,
+                    },
+                    cy.0,
+                    ana.0
+                ))
+                .await
+                .is_err()
         );
     })
     .await;
@@ -324,7 +326,8 @@ pub(crate) fn audit_entry(
 /// The id of the group `slug`.
 pub(crate) async fn group_id(app: &TestApp, slug: &str) -> agora_core::GroupId {
     agora_core::GroupId(
-        app.scalar(&format!("SELECT id FROM groups WHERE slug = '{slug}'"))
+        app.db()
+            .scalar(&format!("SELECT id FROM groups WHERE slug = '{slug}'"))
             .await,
     )
 }
@@ -410,23 +413,26 @@ pub(crate) fn new_member(
 /// Groups whose member or topic count, and topics whose reply count, differ from the rows.
 pub(crate) async fn counters_off(app: &TestApp) -> (i64, i64, i64) {
     (
-        app.count_where(
-            "groups g",
-            "g.member_count <> (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id)",
-        )
-        .await,
-        app.count_where(
-            "groups g",
-            "g.topic_count <> (SELECT COUNT(*) FROM topics t \
+        app.db()
+            .count_where(
+                "groups g",
+                "g.member_count <> (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id)",
+            )
+            .await,
+        app.db()
+            .count_where(
+                "groups g",
+                "g.topic_count <> (SELECT COUNT(*) FROM topics t \
              WHERE t.group_id = g.id AND t.deleted = FALSE)",
-        )
-        .await,
-        app.count_where(
-            "topics t",
-            "t.reply_count <> (SELECT COUNT(*) FROM posts p \
+            )
+            .await,
+        app.db()
+            .count_where(
+                "topics t",
+                "t.reply_count <> (SELECT COUNT(*) FROM posts p \
              WHERE p.topic_id = t.id AND p.number > 1 AND p.deleted = FALSE)",
-        )
-        .await,
+            )
+            .await,
     )
 }
 
@@ -460,7 +466,8 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
         let ana = member_id(&app, "ana").await;
         let admin_id = member_id(&app, "admin").await;
         let group = GroupId(
-            app.scalar("SELECT id FROM groups WHERE slug = 'club'")
+            app.db()
+                .scalar("SELECT id FROM groups WHERE slug = 'club'")
                 .await,
         );
         let at = Timestamp(1_000);
@@ -612,7 +619,10 @@ async fn counts(app: &TestApp, topic: i64) -> (i64, i64) {
     let topics = format!(
         "SELECT g.topic_count FROM groups g JOIN topics t ON t.group_id = g.id WHERE t.id = {topic}"
     );
-    (app.scalar(&replies).await, app.scalar(&topics).await)
+    (
+        app.db().scalar(&replies).await,
+        app.db().scalar(&topics).await,
+    )
 }
 
 #[tokio::test]
@@ -649,7 +659,7 @@ async fn the_group_store_keeps_memberships_requests_and_invitations_consistent()
             }
             other => panic!("a second group took the slug: {other:?}"),
         }
-        assert_eq!(app.count_rows("groups").await, 1);
+        assert_eq!(app.db().count_rows("groups").await, 1);
         let relation = |who| async move {
             let (g, r) = store
                 .group_by_id(group, Some(who))

@@ -190,20 +190,28 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
             [step("admin", "note"), step("admin", "removed")]
         );
         assert_eq!(
-            app.count_where("audit_log", "action = 'case.decide'").await,
+            app.db()
+                .count_where("audit_log", "action = 'case.decide'")
+                .await,
             2
         );
         assert_eq!(counters_off(&app).await, (0, 0, 0));
 
         // The steps are a record: the database refuses to change or remove one.
-        let rows = app.count_rows("legal_case_events").await;
+        let rows = app.db().count_rows("legal_case_events").await;
         assert!(
-            app.try_sql("UPDATE legal_case_events SET note = 'x'")
+            app.db()
+                .try_sql("UPDATE legal_case_events SET note = 'x'")
                 .await
                 .is_err()
         );
-        assert!(app.try_sql("DELETE FROM legal_case_events").await.is_err());
-        assert_eq!(app.count_rows("legal_case_events").await, rows);
+        assert!(
+            app.db()
+                .try_sql("DELETE FROM legal_case_events")
+                .await
+                .is_err()
+        );
+        assert_eq!(app.db().count_rows("legal_case_events").await, rows);
     })
     .await;
 }
@@ -348,11 +356,12 @@ async fn the_audit_store_lists_newest_first_searches_ignoring_case_within_scope_
 
         // The log only grows: the database refuses to change or remove an entry.
         assert!(
-            app.try_sql("UPDATE audit_log SET detail = 'x'")
+            app.db()
+                .try_sql("UPDATE audit_log SET detail = 'x'")
                 .await
                 .is_err()
         );
-        assert!(app.try_sql("DELETE FROM audit_log").await.is_err());
+        assert!(app.db().try_sql("DELETE FROM audit_log").await.is_err());
         assert_eq!(
             ok(store.audit_entries(&EVERYTHING, None, None, None, 10).await),
             all
@@ -455,14 +464,15 @@ async fn the_mailing_store_reads_opt_ins_from_the_latest_choice_and_records_bull
             ("admin", 4, 0)
         );
         assert_eq!(
-            app.count_where(
-                "audit_log",
-                &format!(
-                    "target_kind = 'bulletin' AND target_id = {0} AND target = 'bulletin:{0}'",
-                    first.id
+            app.db()
+                .count_where(
+                    "audit_log",
+                    &format!(
+                        "target_kind = 'bulletin' AND target_id = {0} AND target = 'bulletin:{0}'",
+                        first.id
+                    )
                 )
-            )
-            .await,
+                .await,
             1
         );
         let delivery = |id| async move {
@@ -487,7 +497,8 @@ async fn the_mailing_store_reads_opt_ins_from_the_latest_choice_and_records_bull
         assert_eq!(listed(10).await, [second.id, first.id]);
         assert_eq!(listed(1).await, [second.id]);
         assert_eq!(
-            app.count_where("audit_log", "action = 'bulletin.send'")
+            app.db()
+                .count_where("audit_log", "action = 'bulletin.send'")
                 .await,
             2
         );

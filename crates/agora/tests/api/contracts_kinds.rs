@@ -150,6 +150,7 @@ async fn the_question_store_keeps_status_best_answer_and_times_in_step_with_acce
         assert_eq!(view().await.time_to_accepted_answer(), Some(300));
         for action in ["answer.accept", "answer.unaccept"] {
             let written = app
+                .db()
                 .count_where("audit_log", &format!("action = '{action}'"))
                 .await;
             assert_eq!(written, 3, "only changes are audited: {action}");
@@ -431,17 +432,19 @@ async fn the_idea_store_counts_votes_once_merges_and_unmerges_exactly_and_orders
             ],
             "the history keeps the merge and its undoing"
         );
-        assert_eq!(app.count_rows("idea_merged_votes").await, 0);
+        assert_eq!(app.db().count_rows("idea_merged_votes").await, 0);
         assert_eq!(
-            app.count_where(
-                "ideas i",
-                "i.votes <> (SELECT COUNT(*) FROM idea_votes v WHERE v.topic_id = i.topic_id)"
-            )
-            .await,
+            app.db()
+                .count_where(
+                    "ideas i",
+                    "i.votes <> (SELECT COUNT(*) FROM idea_votes v WHERE v.topic_id = i.topic_id)"
+                )
+                .await,
             0
         );
         assert_eq!(
-            app.count_where("audit_log", "action = 'idea.unmerge'")
+            app.db()
+                .count_where("audit_log", "action = 'idea.unmerge'")
                 .await,
             1
         );
@@ -506,7 +509,9 @@ async fn the_idea_store_counts_votes_once_merges_and_unmerges_exactly_and_orders
             ]
         );
         assert_eq!(
-            app.count_where("audit_log", "action = 'idea.status'").await,
+            app.db()
+                .count_where("audit_log", "action = 'idea.status'")
+                .await,
             7
         );
     })

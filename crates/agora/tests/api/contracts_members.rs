@@ -63,7 +63,7 @@ async fn the_member_store_keeps_names_and_addresses_unique_and_sessions_and_coun
         );
         for table in ["consents", "email_tokens", "sessions"] {
             assert_eq!(
-                app.count_rows(table).await,
+                app.db().count_rows(table).await,
                 0,
                 "{table} after a refused sign-up"
             );
@@ -73,12 +73,14 @@ async fn the_member_store_keeps_names_and_addresses_unique_and_sessions_and_coun
             .await);
         assert_eq!(ok(store.count_members().await), 2);
         assert_eq!(
-            app.count_where("consents", &format!("member_id = {}", cyd.0))
+            app.db()
+                .count_where("consents", &format!("member_id = {}", cyd.0))
                 .await,
             2
         );
         assert_eq!(
-            app.count_where("email_tokens", "token_hash = 'verify-c'")
+            app.db()
+                .count_where("email_tokens", "token_hash = 'verify-c'")
                 .await,
             1
         );
@@ -123,7 +125,9 @@ async fn the_member_store_keeps_names_and_addresses_unique_and_sessions_and_coun
             ("Ana L.", "Rides bikes.", SiteRole::Moderator)
         );
         assert_eq!(
-            app.count_where("audit_log", "action = 'member.role'").await,
+            app.db()
+                .count_where("audit_log", "action = 'member.role'")
+                .await,
             1
         );
 
@@ -134,7 +138,8 @@ async fn the_member_store_keeps_names_and_addresses_unique_and_sessions_and_coun
             .await);
         assert!(ok(store.session_actor("s1", at.plus_seconds(7_200)).await).is_some());
         assert_eq!(
-            app.scalar("SELECT expires_at FROM sessions WHERE token_hash = 's1'")
+            app.db()
+                .scalar("SELECT expires_at FROM sessions WHERE token_hash = 's1'")
                 .await,
             at.plus_seconds(day + 7_200).0,
             "slid by the two hours since the last touch"
@@ -206,7 +211,12 @@ async fn the_member_store_keeps_names_and_addresses_unique_and_sessions_and_coun
             (value("site_name"), value("site_tagline")),
             (vec!["Two"], vec!["Hi"])
         );
-        assert_eq!(app.count_where("audit_log", "action = 'settings'").await, 1);
+        assert_eq!(
+            app.db()
+                .count_where("audit_log", "action = 'settings'")
+                .await,
+            1
+        );
         let told: Vec<Event> = recorded(&app)
             .await
             .into_iter()
@@ -280,7 +290,8 @@ async fn the_email_token_store_uses_each_live_token_once_and_for_its_purpose() {
             Some(ben)
         );
         assert_eq!(
-            app.count_where("email_tokens", "token_hash = 'v2' AND used_at IS NULL")
+            app.db()
+                .count_where("email_tokens", "token_hash = 'v2' AND used_at IS NULL")
                 .await,
             1,
             "a refused use leaves the token unused"
@@ -403,7 +414,7 @@ async fn the_member_data_store_exports_a_member_and_erases_them_keeping_counts_e
         // Erased keeping the posts: the account stays, anonymised; what tied it to a person
         // goes, and the groups count one member less.
         let members_of_club = "SELECT member_count FROM groups WHERE slug = 'club'";
-        let club_members = app.scalar(members_of_club).await;
+        let club_members = app.db().scalar(members_of_club).await;
         let audit = audit_entry(
             "member.erase",
             agora_core::audit::Target::erased_member(ana),
@@ -437,22 +448,25 @@ async fn the_member_data_store_exports_a_member_and_erases_them_keeping_counts_e
             ("invitations", "invitee_id"),
         ] {
             let rows = app
+                .db()
                 .count_where(table, &format!("{column} = {}", ana.0))
                 .await;
             assert_eq!(rows, 0, "{table} of the erased member");
         }
-        assert_eq!(app.scalar(members_of_club).await, club_members - 1);
+        assert_eq!(app.db().scalar(members_of_club).await, club_members - 1);
         assert_eq!(
-            app.count_where(
-                "posts",
-                &format!("author_id = {} AND deleted = FALSE", ana.0)
-            )
-            .await,
+            app.db()
+                .count_where(
+                    "posts",
+                    &format!("author_id = {} AND deleted = FALSE", ana.0)
+                )
+                .await,
             2,
             "posts kept"
         );
         assert_eq!(
-            app.count_where("audit_log", "action = 'member.erase'")
+            app.db()
+                .count_where("audit_log", "action = 'member.erase'")
                 .await,
             1
         );
@@ -465,18 +479,20 @@ async fn the_member_data_store_exports_a_member_and_erases_them_keeping_counts_e
         // Erased with the posts: their words go, and every counter still matches the rows.
         ok(store.erase_member(ben, true, at, &[]).await);
         assert_eq!(
-            app.count_where(
-                "posts",
-                &format!(
-                    "author_id = {} AND (deleted = FALSE OR body_markdown <> '')",
-                    ben.0
+            app.db()
+                .count_where(
+                    "posts",
+                    &format!(
+                        "author_id = {} AND (deleted = FALSE OR body_markdown <> '')",
+                        ben.0
+                    )
                 )
-            )
-            .await,
+                .await,
             0
         );
         assert_eq!(
-            app.count_where("topics", &format!("id = {} AND deleted = TRUE", gear.0))
+            app.db()
+                .count_where("topics", &format!("id = {} AND deleted = TRUE", gear.0))
                 .await,
             1,
             "an opening post takes its topic along"
@@ -487,7 +503,8 @@ async fn the_member_data_store_exports_a_member_and_erases_them_keeping_counts_e
             "post_id IN (SELECT id FROM posts WHERE author_id = "
         };
         assert_eq!(
-            app.count_where("post_search", &format!("{unindexed}{})", ben.0))
+            app.db()
+                .count_where("post_search", &format!("{unindexed}{})", ben.0))
                 .await,
             0,
             "out of search"
@@ -535,11 +552,12 @@ async fn the_consent_store_versions_documents_and_only_appends_to_the_ledger() {
             [("privacy".to_owned(), 1), ("terms".to_owned(), 2)]
         );
         assert_eq!(
-            app.count_where(
-                "audit_log",
-                "action = 'document.publish' AND detail = 'version 2'"
-            )
-            .await,
+            app.db()
+                .count_where(
+                    "audit_log",
+                    "action = 'document.publish' AND detail = 'version 2'"
+                )
+                .await,
             1
         );
         let published: Vec<Event> = recorded(&app)
@@ -701,12 +719,14 @@ async fn the_sanction_store_restricts_by_time_until_lifted_and_keeps_appeals() {
         assert!(active_at(51).await.contains(&SanctionKind::Warning));
         assert!(ok(store.sanctions_of(ana).await)[0].lifted);
         assert_eq!(
-            app.count_where("audit_log", "action = 'sanction.lift'")
+            app.db()
+                .count_where("audit_log", "action = 'sanction.lift'")
                 .await,
             1
         );
         assert_eq!(
-            app.count_where("audit_log", "action = 'member.sanction'")
+            app.db()
+                .count_where("audit_log", "action = 'member.sanction'")
                 .await,
             3
         );
@@ -756,7 +776,7 @@ async fn the_sanction_store_restricts_by_time_until_lifted_and_keeps_appeals() {
             store.insert_appeal(999_999, ana, "?", at(5)).await,
             Err(StoreError::Conflict { .. })
         ));
-        assert_eq!(app.count_rows("appeals").await, 2);
+        assert_eq!(app.db().count_rows("appeals").await, 2);
     })
     .await;
 }
@@ -789,6 +809,7 @@ async fn the_trust_store_counts_visits_and_reading_once_and_keeps_levels() {
         let (days, read) = (stats().await.days_visited, stats().await.posts_read);
         assert_eq!(read, 0);
         let today = app
+            .db()
             .scalar(&format!(
                 "SELECT COALESCE(MAX(last_visit_day), 0) + 1 FROM member_activity \
                  WHERE member_id = {}",
@@ -861,7 +882,8 @@ async fn the_trust_store_counts_visits_and_reading_once_and_keeps_levels() {
         let member = ok(store.member_by_id(cyd).await).unwrap_or_else(|| panic!("cyd is gone"));
         assert!(member.trust_locked && member.trust_level == TrustLevel::Regular);
         assert_eq!(
-            app.count_where("audit_log", "action = 'member.trust'")
+            app.db()
+                .count_where("audit_log", "action = 'member.trust'")
                 .await,
             1
         );

@@ -115,7 +115,7 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
         )
         .await;
         app.get(&routes::topic(topic), Some(&ana)).await;
-        assert_eq!(app.count_rows("topic_reads").await, 1, "ana's reading is recorded");
+        assert_eq!(app.db().count_rows("topic_reads").await, 1, "ana's reading is recorded");
 
         let r = app
             .call(
@@ -140,7 +140,7 @@ async fn erasing_an_account_deletes_personal_data_at_once_and_keeps_or_removes_p
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         for table in ["member_activity", "topic_reads"] {
             assert_eq!(
-                app.count_rows(&format!("{table} WHERE member_id = (SELECT id FROM members WHERE display_name = 'a former member')")).await,
+                app.db().count_rows(&format!("{table} WHERE member_id = (SELECT id FROM members WHERE display_name = 'a former member')")).await,
                 0,
                 "{table} is erased"
             );
@@ -325,19 +325,20 @@ async fn the_archive_holds_each_kinds_own_records_and_erasure_settles_them() {
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         assert_eq!(votes(&app, idea).await, Some(1));
         assert_eq!(
-            app.count_where(
-                "idea_votes",
-                "member_id NOT IN (SELECT id FROM members WHERE username LIKE 'former-%')"
-            )
-            .await,
+            app.db()
+                .count_where(
+                    "idea_votes",
+                    "member_id NOT IN (SELECT id FROM members WHERE username LIKE 'former-%')"
+                )
+                .await,
             0
         );
         assert_eq!(
-            app.count_rows("idea_votes").await,
+            app.db().count_rows("idea_votes").await,
             1,
             "ben's vote, kept anonymised"
         );
-        assert_eq!(app.count_rows("accepted_answers").await, 1);
+        assert_eq!(app.db().count_rows("accepted_answers").await, 1);
     })
     .await;
 }

@@ -18,7 +18,7 @@ async fn a_new_member_reads_but_cannot_post_until_following_the_link_in_the_mail
             false
         );
 
-        let mails = app.mails_to("ana@example.com");
+        let mails = app.mailbox().mails_to("ana@example.com");
         assert_eq!(mails.len(), 1);
         assert!(
             mails[0].contains("Subject: Confirm your email address"),
@@ -49,16 +49,17 @@ async fn a_new_member_reads_but_cannot_post_until_following_the_link_in_the_mail
             (r.status, r.code()),
             (StatusCode::FORBIDDEN, "email_unverified")
         );
-        assert_eq!(app.count_rows("topics").await, 0);
+        assert_eq!(app.db().count_rows("topics").await, 0);
 
         let r = app
             .post(&routes::auth_verify_resend(), Some(&ana), json!({}))
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
-        assert_eq!(app.mails_to("ana@example.com").len(), 2);
+        assert_eq!(app.mailbox().mails_to("ana@example.com").len(), 2);
 
         // The page a member lands on from the mail.
         let token = app
+            .mailbox()
             .mailed_token("ana@example.com", "/verify/")
             .unwrap_or_default();
         let page = app.page(&format!("/verify/{token}"), None).await;
@@ -102,6 +103,7 @@ async fn a_password_reset_by_mail_never_reveals_whether_an_account_exists() {
             );
         }
         let resets: Vec<String> = app
+            .mailbox()
             .mails_to("ana@example.com")
             .into_iter()
             .filter(|m| m.contains("Subject: Reset your password"))
@@ -113,6 +115,7 @@ async fn a_password_reset_by_mail_never_reveals_whether_an_account_exists() {
         );
 
         let token = app
+            .mailbox()
             .mailed_token("ana@example.com", "/reset/")
             .unwrap_or_default();
         let r = app

@@ -124,7 +124,7 @@ async fn posting_needs_membership_and_a_locked_topic_takes_no_replies_except_fro
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED);
-        assert_eq!(app.count_rows("posts").await, 2);
+        assert_eq!(app.db().count_rows("posts").await, 2);
 
         let list = app.get(&routes::group_topics("club"), None).await;
         assert_eq!(list.body["pinned"][0]["id"], topic, "{}", list.text);
@@ -451,7 +451,7 @@ async fn posting_faster_than_a_person_writes_is_slowed_down() {
         );
         assert!(r.headers.contains_key("retry-after"));
         assert_eq!(
-            app.count_rows("posts").await,
+            app.db().count_rows("posts").await,
             3,
             "the refused reply was not written"
         );

@@ -250,7 +250,7 @@ async fn the_guest_forms_check_the_session_token_of_a_signed_in_member() {
             let r = app.form(path, Some(&admin), &forged).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.text);
         }
-        assert_eq!(app.count_rows("members").await, 2, "nobody signed up");
+        assert_eq!(app.db().count_rows("members").await, 2, "nobody signed up");
         let me = app.get(&routes::me(), Some(&admin)).await;
         assert_eq!(
             me.body["username"], "founder",
@@ -337,7 +337,7 @@ async fn inviting_someone_who_does_not_exist_from_the_page_is_refused() {
             "{}",
             r.text
         );
-        assert_eq!(app.count_rows("invitations").await, 0);
+        assert_eq!(app.db().count_rows("invitations").await, 0);
         let r = app
             .form(
                 "/g/inner/invite",
@@ -346,7 +346,7 @@ async fn inviting_someone_who_does_not_exist_from_the_page_is_refused() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-        assert_eq!(app.count_rows("invitations").await, 1);
+        assert_eq!(app.db().count_rows("invitations").await, 1);
     })
     .await;
 }

@@ -121,7 +121,8 @@ async fn members_vote_once_take_it_back_and_boards_sort_by_votes_trending_and_ne
         assert_eq!(t.body["capabilities"]["vote"], true, "{}", t.text);
         // Every vote and withdrawal is an event.
         assert_eq!(
-            app.count_where("outbox", "name IN ('idea_voted', 'idea_unvoted')")
+            app.db()
+                .count_where("outbox", "name IN ('idea_voted', 'idea_unvoted')")
                 .await,
             7
         );

@@ -21,7 +21,7 @@ async fn delivered(app: &TestApp, admin: &str) -> Value {
 /// How many mails each address got whose text contains `needle`.
 fn mails_per_address(app: &TestApp, needle: &str) -> std::collections::BTreeMap<String, usize> {
     let mut counts = std::collections::BTreeMap::new();
-    for mail in app.mails_to("@") {
+    for mail in app.mailbox().mails_to("@") {
         if !mail.contains(needle) {
             continue;
         }
@@ -89,19 +89,19 @@ async fn a_bulletin_reaches_only_members_who_opted_in_and_unsubscribes_in_one_cl
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
         let r = app.post(&routes::bulletins(), Some(&admin), json!({"subject": "", "body": "Hello"})).await;
         assert_eq!(r.body["error"]["field"], "subject");
-        assert_eq!(app.count_rows("bulletins").await, 0);
+        assert_eq!(app.db().count_rows("bulletins").await, 0);
         let r = app.post(&routes::bulletins(), Some(&admin), json!({"subject": "Spring ride on 12 April", "body": "Join us at the lake. Bring a spare tube."})).await;
         assert_eq!((r.status, r.body["recipients"].as_i64()), (StatusCode::ACCEPTED, Some(1)), "{}", r.text);
         let b = delivered(&app, &admin).await;
         assert_eq!(b["sent"], 1);
 
-        let mails = app.mails_to("ana@example.com");
+        let mails = app.mailbox().mails_to("ana@example.com");
         let mail = mails.iter().find(|m| m.contains("Spring ride")).cloned().unwrap_or_default();
         assert!(mail.contains("Bring a spare tube."), "{mail}");
         assert!(mail.contains("List-Unsubscribe: <http://agora.test/unsubscribe/"), "{mail}");
         assert!(mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{mail}");
         for other in ["ben@example.com", "cat@example.com", "admin@example.com"] {
-            assert!(!app.mails_to(other).iter().any(|m| m.contains("Spring ride")), "{other} did not opt in or is unverified");
+            assert!(!app.mailbox().mails_to(other).iter().any(|m| m.contains("Spring ride")), "{other} did not opt in or is unverified");
         }
 
         let start = mail.find("/unsubscribe/").unwrap_or(0) + "/unsubscribe/".len();

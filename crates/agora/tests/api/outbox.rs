@@ -47,7 +47,8 @@ async fn an_event_committed_late_with_a_lower_id_is_not_skipped() {
         let consumers = agora_core::events::CONSUMERS.len();
         assert_eq!(app.work().await, 2 * consumers);
         assert_eq!(
-            app.count_where("outbox_consumers", &format!("position = {fast_id}"))
+            app.db()
+                .count_where("outbox_consumers", &format!("position = {fast_id}"))
                 .await,
             i64::try_from(consumers).unwrap_or_default()
         );

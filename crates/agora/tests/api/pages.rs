@@ -68,7 +68,7 @@ async fn signing_up_on_the_page_shows_errors_beside_fields_and_keeps_the_input()
             !r.text.contains("value=\"short\""),
             "a password is never echoed"
         );
-        assert_eq!(app.count_rows("members").await, 0);
+        assert_eq!(app.db().count_rows("members").await, 0);
 
         let r = app
             .form(
@@ -587,7 +587,7 @@ async fn the_sign_up_page_turns_away_bots_that_fill_the_honeypot_or_skip_the_for
             app.form("/signup", None, &forged).await.status,
             StatusCode::UNPROCESSABLE_ENTITY
         );
-        assert_eq!(app.count_rows("members").await, 0);
+        assert_eq!(app.db().count_rows("members").await, 0);
         let mut ok = person.to_vec();
         ok.push(("started", started.as_str()));
         let r = app.form("/signup", None, &ok).await;

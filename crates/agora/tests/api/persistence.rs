@@ -157,8 +157,8 @@ async fn concurrent_writes_are_all_kept_and_a_failing_one_loses_only_its_own_wor
             }
         }
         assert_eq!((created, conflicts), (30, 10));
-        assert_eq!(app.count_rows("posts").await, 31, "every acknowledged reply is stored");
-        assert_eq!(app.count_rows("members").await, 1, "no refused registration left a row");
+        assert_eq!(app.db().count_rows("posts").await, 31, "every acknowledged reply is stored");
+        assert_eq!(app.db().count_rows("members").await, 1, "no refused registration left a row");
         let t = app.get(&format!("/api/v1/topics/{topic}?limit=1"), None).await;
         assert_eq!(t.body["reply_count"], 30, "the counters agree");
     })

@@ -181,7 +181,10 @@ async fn a_question_is_answered_accepted_and_solved_with_one_best_answer() {
         assert_eq!(listed(&app, "answered").await, [q]);
 
         // Every change was recorded as an event, in the transaction that made it.
-        assert_eq!(app.count_where("outbox", "name LIKE 'answer_%'").await, 4);
+        assert_eq!(
+            app.db().count_where("outbox", "name LIKE 'answer_%'").await,
+            4
+        );
     })
     .await;
 }
@@ -358,7 +361,9 @@ async fn a_secret_groups_questions_do_not_exist_for_outsiders() {
 
 async fn reminders(app: &TestApp) -> i64 {
     app.work().await;
-    app.count_where("outbox", "name = 'answer_waiting'").await
+    app.db()
+        .count_where("outbox", "name = 'answer_waiting'")
+        .await
 }
 
 #[tokio::test]

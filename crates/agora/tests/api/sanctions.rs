@@ -58,7 +58,7 @@ async fn a_suspended_member_can_do_nothing_but_read_and_appeal() {
         assert_eq!(r.code(), "suspended");
         let r = app.delete(&routes::post(first), Some(&ana)).await;
         assert_eq!(r.code(), "suspended");
-        assert_eq!(app.count_rows("posts").await, 1);
+        assert_eq!(app.db().count_rows("posts").await, 1);
 
         // She sees why, and appeals.
         let mine = app.get(&routes::me_sanctions(), Some(&ana)).await;
@@ -329,7 +329,7 @@ async fn word_filters_block_hold_for_review_or_replace() {
             "filters are for admins"
         );
 
-        let posts_before = app.count_rows("posts").await;
+        let posts_before = app.db().count_rows("posts").await;
         let r = app
             .post(
                 &routes::topic_posts(topic),
@@ -346,7 +346,7 @@ async fn word_filters_block_hold_for_review_or_replace() {
             )
         );
         assert_eq!(
-            app.count_rows("posts").await,
+            app.db().count_rows("posts").await,
             posts_before,
             "nothing written"
         );

@@ -59,7 +59,7 @@ async fn relate(app: &TestApp, slug: &str, relation: &str) {
              SELECT g.id, m.id, '{role}', 0 {pick}"
         ),
     };
-    app.execute_sql(&sql).await;
+    app.db().execute_sql(&sql).await;
 }
 
 #[tokio::test]

@@ -375,48 +375,6 @@ impl TestApp {
         self.send(req).await
     }
 
-    /// The mails sent to `to`, oldest first, as (headers and body) text with quoted-printable
-    /// soft line breaks undone.
-    pub fn mails_to(&self, to: &str) -> Vec<String> {
-        let dir = self._dir.path().join("outbox");
-        let mut files: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&dir)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-                    .filter_map(|e| {
-                        let modified = e.metadata().and_then(|m| m.modified()).ok()?;
-                        let text = std::fs::read_to_string(e.path()).ok()?;
-                        Some((modified, text.replace("=\r\n", "").replace("=3D", "=")))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        files.sort_by_key(|(t, _)| *t);
-        files
-            .into_iter()
-            .map(|(_, text)| text)
-            .filter(|text| {
-                text.lines()
-                    .any(|l| l.starts_with("To: ") && l.contains(to))
-            })
-            .collect()
-    }
-
-    /// The token of the newest link to `path` (e.g. `/verify/`) mailed to `to`.
-    pub fn mailed_token(&self, to: &str, path: &str) -> Option<String> {
-        let needle = format!("http://agora.test{path}");
-        self.mails_to(to).iter().rev().find_map(|text| {
-            let start = text.find(&needle)? + needle.len();
-            Some(
-                text[start..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                    .collect(),
-            )
-        })
-    }
-
     /// Registers `username` without confirming the address; returns the token.
     pub async fn register_unverified(&self, username: &str) -> String {
         let r = self
@@ -453,38 +411,31 @@ impl TestApp {
         token
     }
 
+    /// The database behind the application, read and written straight (to arrange what time
+    /// would otherwise do, and to check what the application stored).
+    pub fn db(&self) -> Db<'_> {
+        Db(self)
+    }
+
+    /// The mails the application sent (its outbox folder).
+    pub fn mailbox(&self) -> Mailbox<'_> {
+        Mailbox(self)
+    }
+
     /// Sets a member's stored trust level straight in the database, as if earned.
     pub async fn set_trust(&self, username: &str, level: i64) {
-        self.execute_sql(&format!(
-            "UPDATE members SET trust_level = {level}, trust_earned = {level} \
+        self.db()
+            .execute_sql(&format!(
+                "UPDATE members SET trust_level = {level}, trust_earned = {level} \
              WHERE username = '{username}'"
-        ))
-        .await;
-    }
-
-    /// Runs a statement straight on the database (to arrange what time would otherwise do).
-    pub async fn execute_sql(&self, sql: &str) {
-        if let Err(e) = self.try_sql(sql).await {
-            panic!("running {sql:?}: {e}");
-        }
-    }
-
-    /// Runs a statement straight on the database; the database's error, if any.
-    pub async fn try_sql(&self, sql: &str) -> Result<(), String> {
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        if self.backend == "sqlite" {
-            let mut c = sqlite_connection(&self.database_url).await;
-            sqlx::query(sql).execute(&mut c).await.map(|_| ())
-        } else {
-            let mut c = pg_connection(&self.database_url).await;
-            sqlx::query(sql).execute(&mut c).await.map(|_| ())
-        }
-        .map_err(|e| e.to_string())
+            ))
+            .await;
     }
 
     /// Follows the newest verification link mailed to `email`.
     pub async fn verify(&self, email: &str) {
         let link = self
+            .mailbox()
             .mailed_token(email, "/verify/")
             .unwrap_or_else(|| panic!("no verification mail to {email}"));
         let r = self
@@ -533,8 +484,32 @@ impl TestApp {
         self.post(&routes::group_join(slug), Some(token), json!({}))
             .await
     }
+}
 
-    /// Counts rows of a table, straight from the database.
+/// The database behind a test application.
+pub struct Db<'a>(&'a TestApp);
+
+impl Db<'_> {
+    /// Runs a statement straight on the database (to arrange what time would otherwise do).
+    pub async fn execute_sql(&self, sql: &str) {
+        if let Err(e) = self.try_sql(sql).await {
+            panic!("running {sql:?}: {e}");
+        }
+    }
+
+    /// Runs a statement straight on the database; the database's error, if any.
+    pub async fn try_sql(&self, sql: &str) -> Result<(), String> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        if self.0.backend == "sqlite" {
+            let mut c = sqlite_connection(&self.0.database_url).await;
+            sqlx::query(sql).execute(&mut c).await.map(|_| ())
+        } else {
+            let mut c = pg_connection(&self.0.database_url).await;
+            sqlx::query(sql).execute(&mut c).await.map(|_| ())
+        }
+        .map_err(|e| e.to_string())
+    }
+
     /// How many rows of `table` meet `condition` (SQL the test wrote).
     pub async fn count_where(&self, table: &str, condition: &str) -> i64 {
         self.count_rows(&format!("{table} WHERE {condition}")).await
@@ -543,26 +518,74 @@ impl TestApp {
     /// The one number `sql` selects.
     pub async fn scalar(&self, sql: &str) -> i64 {
         let query = sqlx::AssertSqlSafe(sql.to_owned());
-        if self.backend == "sqlite" {
-            let mut c = sqlite_connection(&self.database_url).await;
+        if self.0.backend == "sqlite" {
+            let mut c = sqlite_connection(&self.0.database_url).await;
             sqlx::query_scalar::<_, i64>(query).fetch_one(&mut c).await
         } else {
-            let mut c = pg_connection(&self.database_url).await;
+            let mut c = pg_connection(&self.0.database_url).await;
             sqlx::query_scalar::<_, i64>(query).fetch_one(&mut c).await
         }
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
+    /// How many rows `table` holds.
     pub async fn count_rows(&self, table: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
-        if self.backend == "sqlite" {
-            let mut c = sqlite_connection(&self.database_url).await;
+        if self.0.backend == "sqlite" {
+            let mut c = sqlite_connection(&self.0.database_url).await;
             sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut c).await
         } else {
-            let mut c = pg_connection(&self.database_url).await;
+            let mut c = pg_connection(&self.0.database_url).await;
             sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut c).await
         }
         .unwrap_or_else(|e| panic!("counting {table}: {e}"))
+    }
+}
+
+/// The mails a test application sent.
+pub struct Mailbox<'a>(&'a TestApp);
+
+impl Mailbox<'_> {
+    /// The mails sent to `to`, oldest first, as (headers and body) text with quoted-printable
+    /// soft line breaks undone.
+    pub fn mails_to(&self, to: &str) -> Vec<String> {
+        let dir = self.0._dir.path().join("outbox");
+        let mut files: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .filter_map(|e| {
+                        let modified = e.metadata().and_then(|m| m.modified()).ok()?;
+                        let text = std::fs::read_to_string(e.path()).ok()?;
+                        Some((modified, text.replace("=\r\n", "").replace("=3D", "=")))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort_by_key(|(t, _)| *t);
+        files
+            .into_iter()
+            .map(|(_, text)| text)
+            .filter(|text| {
+                text.lines()
+                    .any(|l| l.starts_with("To: ") && l.contains(to))
+            })
+            .collect()
+    }
+
+    /// The token of the newest link to `path` (e.g. `/verify/`) mailed to `to`.
+    pub fn mailed_token(&self, to: &str, path: &str) -> Option<String> {
+        let needle = format!("http://agora.test{path}");
+        self.mails_to(to).iter().rev().find_map(|text| {
+            let start = text.find(&needle)? + needle.len();
+            Some(
+                text[start..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect(),
+            )
+        })
     }
 }
 
@@ -573,11 +596,12 @@ pub async fn hidden_events(app: &TestApp) -> i64 {
     if app.backend != "postgres" {
         return 0;
     }
-    app.count_where(
-        "outbox",
-        "tx >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-    )
-    .await
+    app.db()
+        .count_where(
+            "outbox",
+            "tx >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+        )
+        .await
 }
 
 /// A registered member's id, from the store.

@@ -108,13 +108,13 @@ async fn newcomers_have_limits_on_images_mentions_and_posts_a_day() {
         assert_eq!(r.code(), "too_many_images", "{}", r.text);
         let r = reply(&app, &nina, topic, "Thanks @admin and @mod!").await;
         assert_eq!(r.code(), "too_many_mentions", "{}", r.text);
-        let posts_before = app.count_rows("posts").await;
+        let posts_before = app.db().count_rows("posts").await;
         assert_eq!(reply(&app, &nina, topic, "Hello everyone").await.status, StatusCode::CREATED);
         assert_eq!(reply(&app, &nina, topic, "Glad to be here").await.status, StatusCode::CREATED);
         let r = reply(&app, &nina, topic, "One more thing").await;
         assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, "newcomer_daily_limit"), "{}", r.text);
         assert!(r.headers.contains_key("retry-after"));
-        assert_eq!(app.count_rows("posts").await, posts_before + 2, "the refused post was not stored");
+        assert_eq!(app.db().count_rows("posts").await, posts_before + 2, "the refused post was not stored");
 
         // A member past the newcomer level has none of these limits.
         let basic = app.register("bob").await;
@@ -708,7 +708,7 @@ async fn a_published_reply_raises_its_authors_level_through_the_worker() {
         assert_eq!(held.code(), "held_for_review", "{}", held.text);
         let published = "name = 'item_published'";
         assert_eq!(
-            app.count_where("outbox", published).await,
+            app.db().count_where("outbox", published).await,
             1,
             "the opening post alone"
         );
@@ -723,11 +723,12 @@ async fn a_published_reply_raises_its_authors_level_through_the_worker() {
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         assert_eq!(
-            app.count_where(
-                "outbox",
-                &format!("{published} AND payload LIKE '%\"post\":{held},%'")
-            )
-            .await,
+            app.db()
+                .count_where(
+                    "outbox",
+                    &format!("{published} AND payload LIKE '%\"post\":{held},%'")
+                )
+                .await,
             1,
             "published on approval"
         );
@@ -746,11 +747,12 @@ async fn a_published_reply_raises_its_authors_level_through_the_worker() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let post = r.body["id"].as_i64().unwrap_or_default();
         assert_eq!(
-            app.count_where(
-                "outbox",
-                &format!("name = 'item_published' AND payload LIKE '%\"post\":{post},%'")
-            )
-            .await,
+            app.db()
+                .count_where(
+                    "outbox",
+                    &format!("name = 'item_published' AND payload LIKE '%\"post\":{post},%'")
+                )
+                .await,
             1,
             "recorded with the reply"
         );

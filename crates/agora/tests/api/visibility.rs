@@ -590,8 +590,8 @@ async fn a_secret_group_answers_every_write_path_like_a_group_that_never_existed
             .body["posts"][1]["id"]
             .as_i64()
             .unwrap_or_default();
-        let posts_before = app.count_rows("posts").await;
-        let events_before = app.count_rows("outbox").await;
+        let posts_before = app.db().count_rows("posts").await;
+        let events_before = app.db().count_rows("outbox").await;
         let writes: Vec<(axum::http::Method, String, Value)> = vec![
             (
                 axum::http::Method::POST,
@@ -698,12 +698,12 @@ async fn a_secret_group_answers_every_write_path_like_a_group_that_never_existed
             );
         }
         assert_eq!(
-            app.count_rows("posts").await,
+            app.db().count_rows("posts").await,
             posts_before,
             "nothing was written"
         );
         assert_eq!(
-            app.count_rows("outbox").await,
+            app.db().count_rows("outbox").await,
             events_before,
             "nothing was recorded"
         );

@@ -140,6 +140,7 @@ impl Scene {
             .await;
         assert!(r.status.is_success(), "reset: {}", r.text);
         let reset_token = app
+            .mailbox()
             .mailed_token("rhea@example.com", "/reset/")
             .unwrap_or_else(|| panic!("no reset mail to rhea"));
         Self {

@@ -1,5 +1,7 @@
 //! The mail transports: SMTP when `smtp_url` is set, otherwise an outbox folder in the data
-//! folder (`mail/outbox/`) where every mail lands as an `.eml` file an operator can open.
+//! folder (`mail/outbox/`) where every mail lands as an `.eml` file an operator can open; and,
+//! for the test suite, a mailbox in memory that keeps each message exactly as the other two
+//! would send it.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +36,41 @@ impl OutboxMailer {
     }
 }
 
+/// Keeps each mail in memory, formatted as the other transports send it (headers, encoding),
+/// in the order they were handed over: what the test suite reads instead of a folder, whose
+/// files' times cannot order mails sent within the same instant.
+pub struct MemoryMailer {
+    from: Mailbox,
+    sent: std::sync::Mutex<Vec<String>>,
+}
+
+impl MemoryMailer {
+    pub fn new(from: Mailbox) -> Self {
+        Self {
+            from,
+            sent: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Every mail sent so far, oldest first, as its full text (headers and body).
+    pub fn sent(&self) -> Vec<String> {
+        self.sent.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+#[async_trait]
+impl Mailer for MemoryMailer {
+    async fn send(&self, mail: Mail) -> Result<(), MailError> {
+        let message = message(&self.from, mail)?;
+        let text = String::from_utf8_lossy(&message.formatted()).into_owned();
+        self.sent
+            .lock()
+            .map_err(|_| MailError("the mailbox is poisoned".into()))?
+            .push(text);
+        Ok(())
+    }
+}
+
 /// Sends through an SMTP server, e.g. `smtps://user:password@mail.example.com:465` or
 /// `smtp://mail.example.com:587?tls=required`.
 pub struct SmtpMailer {
@@ -56,9 +93,17 @@ fn message(from: &Mailbox, mail: Mail) -> Result<Message, MailError> {
         .to
         .parse()
         .map_err(|e| MailError(format!("bad recipient {:?}: {e}", mail.to)))?;
+    // A Message-ID of our own (mail without one is often taken for spam), in the sender's
+    // domain as RFC 5322 suggests.
+    let id = format!(
+        "<{}@{}>",
+        uuid::Uuid::new_v4().simple(),
+        from.email.domain()
+    );
     let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
+        .message_id(Some(id))
         .subject(mail.subject)
         .header(ContentType::TEXT_PLAIN);
     if let Some(url) = mail.unsubscribe_url {

@@ -1,4 +1,4 @@
-//! Mail a member gets: the verification link (read the `.eml` outbox, follow the link),
+//! Mail a member gets: the verification link (read the mail, follow the link),
 //! password reset, and changing the address.
 
 use axum::http::StatusCode;

@@ -29,6 +29,8 @@ pub struct TestApp {
     pub backend: &'static str,
     pub database_url: String,
     pg: Option<(String, String)>,
+    /// What the application mailed (kept across a restart, as an outbox would be).
+    mail: std::sync::Arc<agora::mail::MemoryMailer>,
     _dir: tempfile::TempDir,
 }
 
@@ -111,15 +113,13 @@ pub fn postgres_url() -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
-/// The real outbox transport, writing `.eml` files into the test's folder.
-fn outbox(dir: &std::path::Path) -> std::sync::Arc<dyn agora_core::mail::Mailer> {
+/// The suite's mailer: each mail kept in memory as the real transports format it, in order
+/// (`e2e/smtp.sh` sends through a real SMTP server; the binary's tests use the outbox folder).
+fn mailer() -> std::sync::Arc<agora::mail::MemoryMailer> {
     let from = "agora <noreply@agora.test>"
         .parse()
         .unwrap_or_else(|e| panic!("sender: {e}"));
-    std::sync::Arc::new(
-        agora::mail::OutboxMailer::new(&dir.join("outbox"), from)
-            .unwrap_or_else(|e| panic!("outbox: {e}")),
-    )
+    std::sync::Arc::new(agora::mail::MemoryMailer::new(from))
 }
 
 fn test_config(mut config: AgoraConfig) -> AgoraConfig {
@@ -176,10 +176,11 @@ impl TestApp {
         dir: tempfile::TempDir,
         config: AgoraConfig,
     ) -> Self {
+        let mail = mailer();
         let mut app = app::open(
             &url,
             PasswordHasher::fast_for_tests(),
-            outbox(dir.path()),
+            mail.clone(),
             test_config(config),
         )
         .await
@@ -203,12 +204,12 @@ impl TestApp {
             backend,
             database_url: url,
             pg,
+            mail,
             _dir: dir,
         }
     }
 
-    /// The application on a database that exists already (made by a copy or a restore);
-    /// `dir` holds its mail outbox.
+    /// The application on a database that exists already (made by a copy or a restore).
     pub async fn at(backend: &'static str, url: &str) -> Self {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
         Self::open(backend, url.to_owned(), None, dir, AgoraConfig::default()).await
@@ -220,7 +221,7 @@ impl TestApp {
         let mut app = app::open(
             &self.database_url,
             PasswordHasher::fast_for_tests(),
-            outbox(self._dir.path()),
+            self.mail.clone(),
             test_config(AgoraConfig::default()),
         )
         .await
@@ -549,24 +550,11 @@ impl Mailbox<'_> {
     /// The mails sent to `to`, oldest first, as (headers and body) text with quoted-printable
     /// soft line breaks undone.
     pub fn mails_to(&self, to: &str) -> Vec<String> {
-        let dir = self.0._dir.path().join("outbox");
-        let mut files: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&dir)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-                    .filter_map(|e| {
-                        let modified = e.metadata().and_then(|m| m.modified()).ok()?;
-                        let text = std::fs::read_to_string(e.path()).ok()?;
-                        Some((modified, text.replace("=\r\n", "").replace("=3D", "=")))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        files.sort_by_key(|(t, _)| *t);
-        files
+        self.0
+            .mail
+            .sent()
             .into_iter()
-            .map(|(_, text)| text)
+            .map(|text| text.replace("=\r\n", "").replace("=3D", "="))
             .filter(|text| {
                 text.lines()
                     .any(|l| l.starts_with("To: ") && l.contains(to))

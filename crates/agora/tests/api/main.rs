@@ -14,6 +14,7 @@ mod contracts;
 mod contracts_cases;
 mod contracts_kinds;
 mod contracts_members;
+mod contracts_standing;
 mod copy;
 mod data;
 mod email;

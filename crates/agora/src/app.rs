@@ -60,11 +60,7 @@ impl App {
     /// The router serving this application with `guest_cache`, which `GuestCache::follow`
     /// keeps in step with changes made through other nodes.
     pub fn router_with(&self, web: WebConfig, guest_cache: GuestCache) -> axum::Router {
-        agora_web::router(AppState {
-            agora: self.agora.clone(),
-            config: web,
-            guest_cache,
-        })
+        agora_web::router(AppState::new(self.agora.clone(), web, guest_cache))
     }
 }
 

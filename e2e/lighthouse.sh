@@ -6,6 +6,7 @@
 #
 #   bash e2e/lighthouse.sh [AGORA_BINARY]      (CI: .ci/run; needs `npm ci` in e2e/ first)
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")"
 
 bin="${1:-${AGORA_BIN:-../target/debug/agora}}"
@@ -19,10 +20,7 @@ trap '[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 AGORA_LOG=warn "$bin" --data-dir "$dir/data" serve --demo --listen "127.0.0.1:$port" >"$dir/agora.log" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do
-  curl -fsS "$base/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+wait_for "$base/health"
 topic=$(curl -fsS "$base/g/getting-started" | grep -o 'href="/t/[^"]*"' | head -1 | cut -d'"' -f2)
 [ -n "$topic" ] || { echo "error: no topic found on /g/getting-started" >&2; cat "$dir/agora.log" >&2; exit 1; }
 

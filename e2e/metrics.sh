@@ -8,7 +8,7 @@ set -euo pipefail
 bin="${1:-${AGORA_BIN:-target/debug/agora}}"
 command -v promtool >/dev/null || { echo "error: promtool is not installed (apt-get install prometheus)" >&2; exit 1; }
 dir=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh"
 port=$(free_port)
 metrics_port=$(free_port)
 trap '[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
@@ -16,10 +16,7 @@ trap '[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 AGORA_METRICS_LISTEN="127.0.0.1:$metrics_port" AGORA_LOG=warn \
   "$bin" --data-dir "$dir/data" serve --demo --listen "127.0.0.1:$port" >"$dir/agora.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+wait_for "http://127.0.0.1:$port/health"
 
 # Some traffic of every kind: pages, API reads, a 404, a sign-up, a reply, a guest page twice.
 base="http://127.0.0.1:$port"

@@ -9,7 +9,7 @@ set -euo pipefail
 bin="${1:-${AGORA_BIN:-target/debug/agora}}"
 command -v nginx >/dev/null || { echo "error: nginx is not installed (apt-get install nginx)" >&2; exit 1; }
 dir=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh"
 agora_port=$(free_port)
 proxy_port=$(free_port)
 cleanup() {
@@ -49,10 +49,7 @@ http {
 EOF
 nginx -c "$dir/nginx.conf" -p "$dir/nginx"
 
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$proxy_port/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+wait_for "http://127.0.0.1:$proxy_port/health"
 curl -fsS "http://127.0.0.1:$proxy_port/health" >/dev/null || { cat "$dir/agora.log" "$dir/nginx/error.log" >&2; exit 1; }
 
 # Signs up a new account from source address $1 to port $2 (with extra curl arguments after);

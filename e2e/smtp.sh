@@ -12,7 +12,7 @@ bin="${1:-${AGORA_BIN:-target/debug/agora}}"
 python3 -c 'import aiosmtpd' 2>/dev/null \
   || { echo "error: aiosmtpd is not installed (pip install aiosmtpd, or apt-get install python3-aiosmtpd)" >&2; exit 1; }
 dir=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh"
 port=$(free_port)
 smtp_port=$(free_port)
 trap '[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; [ -n "${smtp_pid:-}" ] && kill "$smtp_pid" 2>/dev/null; rm -rf "$dir"' EXIT
@@ -29,10 +29,7 @@ base="http://127.0.0.1:$port"
 AGORA_SMTP_URL="smtp://127.0.0.1:$smtp_port" AGORA_PUBLIC_URL="$base" AGORA_LOG=warn \
   "$bin" --data-dir "$dir/data" serve --demo --listen "127.0.0.1:$port" >"$dir/agora.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "$base/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+wait_for "$base/health"
 curl -fsS "$base/health" >/dev/null || { cat "$dir/agora.log"; exit 1; }
 
 # A sign-up: agora mails the verification link.

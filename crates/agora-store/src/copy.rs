@@ -24,9 +24,9 @@ use crate::db::{Arg, Backend, Int};
 /// The settings key that marks a target whose copy has not finished.
 pub const INCOMPLETE: &str = "copy.incomplete";
 
-/// The shared tables, parents before the tables that refer to them; every kind's own tables
-/// (`KindData::tables` in `kinds.rs`) go after `post_search`.
-const SHARED: &[&str] = &[
+/// The shared tables a kind's tables may refer to, parents before the tables that refer to
+/// them.
+const BEFORE_KINDS: &[&str] = &[
     "members",
     "settings",
     "rate_counters",
@@ -40,6 +40,10 @@ const SHARED: &[&str] = &[
     "posts",
     "post_revisions",
     "post_search",
+];
+
+/// The shared tables after every kind's own (`KindData::tables` in `kinds.rs`).
+const AFTER_KINDS: &[&str] = &[
     "email_tokens",
     "audit_log",
     "documents",
@@ -60,18 +64,12 @@ const SHARED: &[&str] = &[
 /// kind's own after posts and search. A test checks that this is every table of both schemas
 /// and that the order respects every foreign key.
 pub fn tables() -> Vec<&'static str> {
-    let after = SHARED
+    let kinds = crate::kinds::KINDS.iter().flat_map(|k| k.tables.iter());
+    BEFORE_KINDS
         .iter()
-        .position(|t| *t == "post_search")
-        .map_or(0, |i| i + 1);
-    let kinds = crate::kinds::KINDS
-        .iter()
-        .flat_map(|k| k.tables.iter().copied());
-    SHARED[..after]
-        .iter()
-        .copied()
         .chain(kinds)
-        .chain(SHARED[after..].iter().copied())
+        .chain(AFTER_KINDS)
+        .copied()
         .collect()
 }
 

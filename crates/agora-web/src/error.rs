@@ -162,6 +162,16 @@ impl ApiError {
             );
         }
         tracing::error!(error = %e, "internal error");
+        Self::our_fault()
+    }
+
+    /// A page that could not be rendered: logged in full, reported without detail.
+    pub fn template(e: &askama::Error) -> Self {
+        tracing::error!(error = %e, "template failed");
+        Self::our_fault()
+    }
+
+    fn our_fault() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_error",

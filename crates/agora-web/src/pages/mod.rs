@@ -256,11 +256,9 @@ pub(crate) fn render<T: askama::Template>(template: &T) -> Response {
 pub(crate) fn fragment<T: askama::Template>(
     template: &T,
 ) -> Result<String, crate::error::ApiError> {
-    template.render().map_err(|e| {
-        crate::error::ApiError::internal(&agora_core::StoreError::Other(format!(
-            "template failed: {e}"
-        )))
-    })
+    template
+        .render()
+        .map_err(|e| crate::error::ApiError::template(&e))
 }
 
 #[derive(askama::Template)]

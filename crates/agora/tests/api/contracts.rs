@@ -410,6 +410,21 @@ pub(crate) fn new_member(
     }
 }
 
+/// Stores a new member `username` (address `username@example.com`, in lower case) at `at`.
+pub(crate) async fn insert_member(
+    app: &TestApp,
+    username: &str,
+    at: Timestamp,
+) -> agora_core::MemberId {
+    use agora_core::store::MemberStore as _;
+    let email = format!("{}@example.com", username.to_lowercase());
+    ok(app
+        .app
+        .store
+        .insert_member(&new_member(username, &email, at))
+        .await)
+}
+
 /// Groups whose member or topic count, and topics whose reply count, differ from the rows.
 pub(crate) async fn counters_off(app: &TestApp) -> (i64, i64, i64) {
     (

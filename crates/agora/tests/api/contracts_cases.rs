@@ -13,7 +13,7 @@ use agora_core::time::Timestamp;
 use agora_core::{MemberId, PostId, StoreError, TopicId};
 
 use crate::contracts::{
-    audit_entry, counters_off, group_id, new_member, ok, open_topic, recorded, reply,
+    audit_entry, counters_off, group_id, insert_member, new_member, ok, open_topic, recorded, reply,
 };
 use crate::support::{each_backend, member_id};
 
@@ -224,12 +224,8 @@ async fn the_audit_store_lists_newest_first_searches_ignoring_case_within_scope_
     each_backend(|app| async move {
         let store = &app.app.store;
         let at = Timestamp(1_000_000_000);
-        let admin = ok(store
-            .insert_member(&new_member("admin", "admin@example.com", at))
-            .await);
-        let ana = ok(store
-            .insert_member(&new_member("ana", "ana@example.com", at))
-            .await);
+        let admin = insert_member(&app, "admin", at).await;
+        let ana = insert_member(&app, "ana", at).await;
         let group = |slug: &str, visibility| NewGroup {
             slug: slug.into(),
             name: slug.into(),
@@ -381,9 +377,7 @@ async fn the_mailing_store_reads_opt_ins_from_the_latest_choice_and_records_bull
         let store = &app.app.store;
         let t0 = Timestamp(1_000_000_000);
         let subject = "email_bulletins";
-        let admin = ok(store
-            .insert_member(&new_member("admin", "admin@example.com", t0))
-            .await);
+        let admin = insert_member(&app, "admin", t0).await;
         // Each member's choices for the subject, oldest first.
         let choices: [(&str, bool, &[bool]); 8] = [
             ("ana", true, &[true]),

@@ -11,7 +11,7 @@ use agora_core::viewer::SiteRole;
 use agora_core::{MemberId, StoreError};
 
 use crate::contracts::{
-    audit_entry, counters_off, group_id, new_member, ok, open_topic, recorded, reply,
+    audit_entry, counters_off, group_id, insert_member, new_member, ok, open_topic, recorded, reply,
 };
 use crate::support::{each_backend, member_id};
 
@@ -30,9 +30,7 @@ async fn the_member_store_keeps_names_and_addresses_unique_and_sessions_and_coun
     each_backend(|app| async move {
         let store = &app.app.store;
         let at = Timestamp(1_000_000_000);
-        let ana = ok(store
-            .insert_member(&new_member("Ana", "ana@example.com", at))
-            .await);
+        let ana = insert_member(&app, "Ana", at).await;
         // A taken name (in any case) or address is the named conflict, and writes nothing.
         let taken_name = new_member("aNA", "other@example.com", at);
         assert_eq!(
@@ -242,12 +240,8 @@ async fn the_email_token_store_uses_each_live_token_once_and_for_its_purpose() {
     each_backend(|app| async move {
         let store = &app.app.store;
         let at = Timestamp(1_000_000_000);
-        let ana = ok(store
-            .insert_member(&new_member("ana", "ana@example.com", at))
-            .await);
-        let ben = ok(store
-            .insert_member(&new_member("ben", "ben@example.com", at))
-            .await);
+        let ana = insert_member(&app, "ana", at).await;
+        let ben = insert_member(&app, "ben", at).await;
         let hour = at.plus_seconds(3_600);
         let token = |hash: &'static str, member, purpose: &'static str, email: &'static str| {
             store.insert_email_token(hash, member, purpose, email, at, hour)

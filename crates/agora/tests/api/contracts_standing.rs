@@ -7,21 +7,17 @@ use agora_core::members::SessionKind;
 use agora_core::time::Timestamp;
 use agora_core::{MemberId, StoreError};
 
-use crate::contracts::{audit_entry, group_id, new_member, ok, open_topic, recorded, reply};
+use crate::contracts::{audit_entry, group_id, insert_member, ok, open_topic, recorded, reply};
 use crate::support::{each_backend, member_id};
 
 #[tokio::test]
 async fn the_consent_store_versions_documents_and_only_appends_to_the_ledger() {
-    use agora_core::store::{ConsentStore as _, MemberStore as _};
+    use agora_core::store::ConsentStore as _;
     each_backend(|app| async move {
         let store = &app.app.store;
         let at = Timestamp(1_000_000_000);
-        let admin = ok(store
-            .insert_member(&new_member("admin", "admin@example.com", at))
-            .await);
-        let ana = ok(store
-            .insert_member(&new_member("ana", "ana@example.com", at))
-            .await);
+        let admin = insert_member(&app, "admin", at).await;
+        let ana = insert_member(&app, "ana", at).await;
         let publish = |kind: &'static str, body: &'static str| {
             let audit = audit_entry(
                 "document.publish",

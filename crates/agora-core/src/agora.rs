@@ -56,6 +56,8 @@ pub struct Agora {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) hasher: PasswordHasher,
     pub(crate) mailer: Arc<dyn Mailer>,
+    /// Renders markdown off the async threads, a few bodies at a time.
+    pub(crate) renderer: crate::content::renderer::Renderer,
     /// Copies remote images of posts to our own origin (none by default).
     pub(crate) images: Arc<dyn crate::content::media::ImageFetcher>,
     pub(crate) config: AgoraConfig,
@@ -96,6 +98,7 @@ impl Agora {
             hasher,
             mailer,
             images: Arc::new(crate::content::media::NoFetching),
+            renderer: crate::content::renderer::Renderer::for_this_machine(),
             config,
             clock: Arc::new(crate::time::SystemClock),
             events_recorded: Arc::default(),
@@ -114,6 +117,26 @@ impl Agora {
     ) -> Self {
         self.images = images;
         self
+    }
+
+    /// The same application, rendering markdown with `renderer` (tests bound it tighter).
+    pub fn with_renderer(mut self, renderer: crate::content::renderer::Renderer) -> Self {
+        self.renderer = renderer;
+        self
+    }
+
+    /// Renders a new body (a post, a preview, a document) off the async threads, refusing one
+    /// past the renderer's budget with an error on `field`.
+    pub(crate) async fn render_new(
+        &self,
+        markdown: &str,
+        field: &'static str,
+    ) -> Result<crate::content::markdown::Rendered, crate::error::Refused> {
+        let markdown = markdown.to_owned();
+        self.renderer
+            .run(move || crate::content::markdown::render_checked(&markdown))
+            .await?
+            .map_err(|e| e.invalid(field).into())
     }
 
     /// The same application, telling time by `clock` (tests move it to see things expire).

@@ -60,6 +60,22 @@ impl Consent<'_> {
         self.store.current_documents().await
     }
 
+    /// A published document and its body as HTML for its page, rendered off the async threads.
+    pub async fn rendered_document(self, kind: &str) -> Result<(Document, String), Refused> {
+        let doc = self
+            .documents()
+            .await?
+            .into_iter()
+            .find(|d| d.kind == kind)
+            .ok_or(Refused::NotFound)?;
+        let body = doc.body.clone();
+        let html = self
+            .renderer
+            .run(move || crate::content::markdown::render_document(&body).html)
+            .await?;
+        Ok((doc, html))
+    }
+
     /// Publishes a new version of a document (admins); members accept it at their next visit.
     pub async fn publish_document(
         self,
@@ -83,6 +99,7 @@ impl Consent<'_> {
             )
             .into());
         }
+        crate::content::markdown::check(&body).map_err(|e| e.invalid("body"))?;
         // The store writes the published version into the entry's detail.
         let audit = self.audit_entry(
             viewer,

@@ -61,6 +61,12 @@ pub enum Refused {
     /// Seen but not allowed; the code says why (`admins_only`, `moderators_only`, …).
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// Too many attempts in a while; try again in `retry_after_secs`.
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: i64 },
+    /// Too much work waits already (rendering); try again in a moment.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

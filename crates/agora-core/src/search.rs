@@ -159,7 +159,8 @@ pub struct SearchHit {
     /// What the topic's kind says of it (`solved`…); empty for a discussion.
     pub topic_status: String,
     /// The post number and the opening words of the post the topic's kind shows under it (a
-    /// question's best answer), when there is one and it is not deleted.
+    /// question's best answer), when there is one and it is not deleted: the store gives the
+    /// start of its indexed text (at most 400 characters), the core cuts it to 240 at a word.
     pub featured: Option<(i64, String)>,
 }
 
@@ -280,10 +281,11 @@ mod use_case {
                 .store
                 .search(&query, &scope(viewer, Need::Read), limit, offset)
                 .await?;
-            // The featured post (a best answer) comes as markdown; a result shows its words.
+            // The featured post (a best answer) comes as the opening words the search index
+            // holds of it, rendered when it was written: a search renders nothing.
             for hit in &mut hits {
                 if let Some((_, text)) = &mut hit.featured {
-                    *text = super::excerpt(&crate::content::markdown::render(text).text, 240);
+                    *text = super::excerpt(text, 240);
                 }
             }
             Ok(hits)

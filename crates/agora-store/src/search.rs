@@ -63,14 +63,14 @@ struct HitRow {
     topic_kind: String,
     topic_status: String,
     featured_number: Option<i64>,
-    featured_markdown: Option<String>,
+    featured_text: Option<String>,
 }
 
 const HIT_COLUMNS: &str = "p.id AS post_id, p.number AS post_number, t.id AS topic_id, \
     t.title AS topic_title, t.slug AS topic_slug, g.slug AS group_slug, g.name AS group_name, \
     a.id AS author_id, a.username AS author_username, a.display_name AS author_display_name, \
     p.created_at, t.kind AS topic_kind, t.status AS topic_status, fp.number AS featured_number, \
-    fp.body_markdown AS featured_markdown";
+    (SELECT substr(fs.body, 1, 400) FROM post_search fs WHERE fs.{FEATURED_KEY} = fp.id) AS featured_text";
 
 const HIT_JOINS: &str = "JOIN posts p ON p.id = {KEY} \
     JOIN topics t ON t.id = p.topic_id \
@@ -171,16 +171,18 @@ pub async fn search(
     let sql = match db.backend() {
         Backend::Sqlite => {
             let joins = HIT_JOINS.replace("{KEY}", "post_search.rowid");
+            let columns = HIT_COLUMNS.replace("{FEATURED_KEY}", "rowid");
             format!(
-                "SELECT {HIT_COLUMNS}, snippet(post_search, -1, char(2), char(3), '…', 24) AS snippet \
+                "SELECT {columns}, snippet(post_search, -1, char(2), char(3), '…', 24) AS snippet \
                  FROM post_search {joins} WHERE post_search MATCH $1 AND post_search.rowid IN ({ids}) \
                  AND p.deleted = FALSE AND t.deleted = FALSE"
             )
         }
         Backend::Postgres => {
             let joins = HIT_JOINS.replace("{KEY}", "ps.post_id");
+            let columns = HIT_COLUMNS.replace("{FEATURED_KEY}", "post_id");
             format!(
-                "SELECT {HIT_COLUMNS}, ts_headline('english', \
+                "SELECT {columns}, ts_headline('english', \
                    CASE WHEN ps.title = '' THEN ps.body ELSE ps.title || ' — ' || ps.body END, q, \
                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=35, MinWords=15') AS snippet \
                  FROM post_search ps CROSS JOIN plainto_tsquery('english', $1) q {joins} \
@@ -209,7 +211,7 @@ pub async fn search(
             created_at: Timestamp(r.created_at),
             topic_kind: TopicKind::parse(&r.topic_kind),
             topic_status: r.topic_status,
-            featured: r.featured_number.zip(r.featured_markdown),
+            featured: r.featured_number.zip(r.featured_text),
         })
         .collect())
 }

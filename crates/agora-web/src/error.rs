@@ -290,6 +290,16 @@ impl From<Refused> for ApiError {
             Refused::SignInRequired => Self::sign_in_required(),
             Refused::NotFound => Self::not_found(),
             Refused::Forbidden(code) => Self::forbidden(code),
+            Refused::RateLimited { retry_after_secs } => Self::rate_limited(retry_after_secs),
+            Refused::Busy => {
+                let mut e = Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "The server is busy; try again in a moment.",
+                );
+                e.retry_after_secs = Some(1);
+                e
+            }
             Refused::Store(s) => s.into(),
         }
     }

@@ -18,7 +18,17 @@
         headers: { "content-type": "application/json" },
         credentials: "same-origin",
         body: JSON.stringify({ body: body })
-      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      }).then(function (r) {
+        if (r.status === 429 || r.status === 503) {
+          // Previews are limited a minute: try again when the server says.
+          last = null;
+          clearTimeout(timer);
+          var wait = parseInt(r.headers.get("retry-after") || "5", 10);
+          timer = setTimeout(render, Math.min(Math.max(wait, 1), 60) * 1000);
+          return null;
+        }
+        return r.ok ? r.json() : null;
+      }).then(function (data) {
         if (!data) return;
         target.innerHTML = data.html; // sanitised by the server
         target.hidden = false;
@@ -26,7 +36,7 @@
     }
     area.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(render, 250);
+      timer = setTimeout(render, 400);
     });
     render();
   });

@@ -5,12 +5,19 @@
 //! No page ever loads an image from another host (that host would learn who reads what, and
 //! when): a remote image is shown from its copy on our own origin when one was made (see
 //! `content::media`), and otherwise as a link to it.
+//!
+//! What a body may cost is bounded (`budget`): nesting, table cells and elements per byte, so
+//! rendering stays linear in the input.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use comrak::nodes::NodeValue;
 use comrak::{Arena, Options, format_html, parse_document};
+
+pub mod budget;
+
+pub use budget::TooComplex;
 
 /// A post's body, rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,35 +82,154 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Renders a markdown body to sanitised HTML and plain text; remote images become links.
+/// Renders markdown that was not checked against the budget (stored before it existed, the
+/// demo) to sanitised HTML and plain text, flattening whatever lies past the budget; remote
+/// images become links.
 pub fn render(markdown: &str) -> Rendered {
-    render_below(markdown, 0, &HashMap::new())
+    render_below(markdown, 0, &HashMap::new(), Past::Flatten).unwrap_or_else(|_| plain(markdown))
+}
+
+/// Renders a new body (a post, a preview), refusing one past the budget.
+pub fn render_checked(markdown: &str) -> Result<Rendered, TooComplex> {
+    render_below(markdown, 0, &HashMap::new(), Past::Refuse)
 }
 
 /// Renders a markdown body with each remote image shown from its local copy in `local`
-/// (image address → `/media/…`); a remote image without one becomes a link to it.
+/// (image address → `/media/…`); a remote image without one becomes a link to it. Past the
+/// budget it flattens, as [`render`] does.
 pub fn render_with_images(markdown: &str, local: &HashMap<String, String>) -> Rendered {
-    render_below(markdown, 0, local)
+    render_below(markdown, 0, local, Past::Flatten).unwrap_or_else(|_| plain(markdown))
 }
 
 /// Renders a document shown under a page's own heading (the terms, the netiquette): its
-/// headings start at `<h2>`, so that the page has one `<h1>`.
+/// headings start at `<h2>`, so that the page has one `<h1>`. Past the budget it flattens.
 pub fn render_document(markdown: &str) -> Rendered {
-    render_below(markdown, 1, &HashMap::new())
+    render_below(markdown, 1, &HashMap::new(), Past::Flatten).unwrap_or_else(|_| plain(markdown))
 }
 
-/// Whether an image address is on another host (and so must not be loaded by readers).
+/// Checks text against the budget without rendering it (a parse, linear and cheap: no HTML is
+/// written or cleaned), for settings and documents an admin saves.
+pub fn check(markdown: &str) -> Result<(), TooComplex> {
+    let arena = Arena::new();
+    parse_within(&arena, markdown, Past::Refuse).map(|_| ())
+}
+
+/// Whether an image address is on another host (and so must not be loaded by readers): any
+/// address with a scheme (`https:/x.example/a.png` and `http:x.example` name a host as surely
+/// as `https://x.example/a.png` does), or starting with two slashes, counting a backslash as a
+/// slash and ignoring the tabs and line breaks browsers drop from addresses.
 fn is_remote(url: &str) -> bool {
-    let lower = url.trim_start().to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+    let url: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    if url.starts_with("//") {
+        return true;
+    }
+    let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
+    before_path.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// What the renderer does with a body past the budget.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Past {
+    /// Refuses it.
+    Refuse,
+    /// Renders it flattened: no deeper than the budget, tables as text, or as plain text.
+    Flatten,
+}
+
+/// A body too far past the budget to render even flattened, as escaped plain text.
+fn plain(markdown: &str) -> Rendered {
+    let cut = markdown
+        .char_indices()
+        .take_while(|(i, _)| *i < budget::MAX_INPUT)
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let text = markdown[..cut]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('\0', "\u{FFFD}");
+    Rendered {
+        html: format!("<p>{}</p>", escape(&text)),
+        text,
+        links: 0,
+        images: 0,
+        mentions: 0,
+        remote_images: Vec::new(),
+    }
+}
+
+/// `text` with the characters HTML gives a meaning escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Parses `markdown` within the budget: past it, refused, or flattened as `past` says.
+fn parse_within<'a>(
+    arena: &'a Arena<'a>,
+    markdown: &str,
+    past: Past,
+) -> Result<&'a comrak::nodes::AstNode<'a>, TooComplex> {
+    if markdown.len() > budget::MAX_INPUT {
+        return Err(TooComplex::TooLong {
+            len: markdown.len(),
+        });
+    }
+    let mut options = options();
+    let cells = budget::table_cells(markdown);
+    if cells > budget::MAX_TABLE_CELLS {
+        match past {
+            Past::Refuse => return Err(TooComplex::TableTooLarge { cells }),
+            Past::Flatten => options.extension.table = false,
+        }
+    }
+    let root = parse_document(arena, markdown, &options);
+    let (nodes, depth) = budget::measure(root);
+    if nodes > budget::max_nodes(markdown.len()) {
+        return Err(TooComplex::TooManyElements {
+            nodes,
+            len: markdown.len(),
+        });
+    }
+    if depth > budget::MAX_DEPTH {
+        match past {
+            Past::Refuse => return Err(TooComplex::TooDeep { depth }),
+            Past::Flatten => budget::flatten(arena, root),
+        }
+    }
+    Ok(root)
 }
 
 /// Renders with every heading `offset` levels lower (at most `<h6>`), and remote images from
-/// `local` or as links.
-fn render_below(markdown: &str, offset: u8, local: &HashMap<String, String>) -> Rendered {
-    let options = options();
+/// `local` or as links; what is past the budget is refused or flattened as `past` says.
+fn render_below(
+    markdown: &str,
+    offset: u8,
+    local: &HashMap<String, String>,
+    past: Past,
+) -> Result<Rendered, TooComplex> {
     let arena = Arena::new();
-    let root = parse_document(&arena, markdown, &options);
+    let root = parse_within(&arena, markdown, past)?;
     // Images shown as links still count as images, not as links (newcomers' limits).
     let (mut images, mut shown_as_links) = (0, 0);
     let mut remote: Vec<String> = Vec::new();
@@ -159,13 +285,13 @@ fn render_below(markdown: &str, offset: u8, local: &HashMap<String, String>) -> 
     }
 
     let mut raw = String::with_capacity(markdown.len() * 2);
-    if format_html(root, &options, &mut raw).is_err() {
+    if format_html(root, &options(), &mut raw).is_err() {
         raw.clear();
     }
     // comrak keeps U+0000 in the tree and replaces it only when writing HTML. CommonMark asks
     // for U+FFFD, and PostgreSQL refuses NUL in text, so the search text gets it too.
     let links = links - shown_as_links;
-    Rendered {
+    Ok(Rendered {
         html: CLEANER.clean(&raw).to_string(),
         text: text
             .split_whitespace()
@@ -176,7 +302,7 @@ fn render_below(markdown: &str, offset: u8, local: &HashMap<String, String>) -> 
         images,
         mentions,
         remote_images: remote,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 
 use crate::agora::Forum;
 use crate::content::markdown;
+use crate::error::Refused;
 
 /// How many images of one post are copied; the rest are shown as links.
 pub const MAX_IMAGES_PER_POST: usize = 10;
@@ -40,9 +41,9 @@ impl Forum<'_> {
         self,
         markdown: &str,
         rendered: markdown::Rendered,
-    ) -> markdown::Rendered {
+    ) -> Result<markdown::Rendered, Refused> {
         if rendered.remote_images.is_empty() {
-            return rendered;
+            return Ok(rendered);
         }
         let mut fetching = tokio::task::JoinSet::new();
         for url in rendered
@@ -69,6 +70,9 @@ impl Forum<'_> {
                 Err(e) => tracing::warn!(error = %e, "an image fetch failed"),
             }
         }
-        markdown::render_with_images(markdown, &local)
+        let markdown = markdown.to_owned();
+        self.renderer
+            .run(move || markdown::render_with_images(&markdown, &local))
+            .await
     }
 }

@@ -4,6 +4,7 @@
 mod fields;
 pub(crate) mod model;
 mod posts;
+mod preview;
 mod screen;
 mod topics;
 
@@ -13,4 +14,5 @@ pub use model::{
     TopicFlags, TopicInGroup, TopicKind, TopicSort,
 };
 pub use posts::PostEditInput;
+pub use preview::PREVIEWS_PER_MINUTE;
 pub use topics::{ForumError, NewTopicInput, Posted, TopicListing, TopicView};

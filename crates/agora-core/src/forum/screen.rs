@@ -4,7 +4,7 @@
 //! it is, or saved hidden and queued for the moderators ("held").
 
 use crate::agora::Forum;
-use crate::content::markdown::{self, Rendered};
+use crate::content::markdown::Rendered;
 use crate::error::Invalid;
 use crate::filters::{Verdict, apply};
 use crate::forum::{ForumError, Hold, PostBody, TopicTitle};
@@ -68,7 +68,7 @@ impl Forum<'_> {
         let body = run("body", body)?;
         let title = title.as_deref().map(TopicTitle::parse).transpose()?;
         let body = PostBody::parse(&body)?;
-        let rendered = markdown::render(body.as_str());
+        let rendered = self.render_new(body.as_str(), "body").await?;
         let trust = &settings.trust;
         if actor.trust == TrustLevel::New {
             newcomer_limits(trust, &rendered)?;
@@ -94,7 +94,7 @@ impl Forum<'_> {
             }
         }
         // Past every check that could refuse it: now the remote images are copied.
-        let rendered = self.with_image_copies(body.as_str(), rendered).await;
+        let rendered = self.with_image_copies(body.as_str(), rendered).await?;
         Ok(Screened {
             title,
             body,
@@ -241,6 +241,7 @@ fn normalised(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::markdown;
 
     #[test]
     fn newcomers_get_a_polite_error_naming_the_limit() {

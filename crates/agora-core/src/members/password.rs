@@ -56,7 +56,8 @@ impl Password {
 }
 
 /// Hashes and verifies passwords with argon2id on blocking threads, a few at a time, so that
-/// a burst of sign-ins cannot starve the server of memory or threads.
+/// a burst of sign-ins cannot starve the server of memory or threads; a hash keeps its place
+/// until it is done, even when the request that asked for it is gone.
 #[derive(Clone)]
 pub struct PasswordHasher {
     params: Params,
@@ -88,10 +89,16 @@ impl PasswordHasher {
 
     /// Hashes a password into a PHC string.
     pub async fn hash(&self, password: &Password) -> Result<String, String> {
-        let _permit = self.permits.acquire().await.map_err(|e| e.to_string())?;
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| e.to_string())?;
         let argon2 = self.argon2();
         let pw = password.0.clone();
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             argon2
                 .hash_password(pw.as_bytes())
                 .map(|h: PasswordHash| h.to_string())
@@ -103,13 +110,16 @@ impl PasswordHasher {
 
     /// Whether `password` matches the PHC string `hash`. A malformed hash never matches.
     pub async fn verify(&self, password: &str, hash: &str) -> bool {
-        let Ok(_permit) = self.permits.acquire().await else {
+        let Ok(permit) = self.permits.clone().acquire_owned().await else {
             return false;
         };
         let argon2 = self.argon2();
         let pw = password.to_owned();
         let hash = hash.to_owned();
         tokio::task::spawn_blocking(move || {
+            // The place is held until the hash is computed, even if the caller has gone: a
+            // client that hangs up cannot make more hashes run at once.
+            let _permit = permit;
             PasswordHash::new(&hash)
                 .map(|parsed| argon2.verify_password(pw.as_bytes(), &parsed).is_ok())
                 .unwrap_or(false)

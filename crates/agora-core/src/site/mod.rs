@@ -102,7 +102,12 @@ impl Site<'_> {
                 }
             }
         }
-        s.netiquette_html = crate::content::markdown::render_document(&s.netiquette).html;
+        let netiquette = s.netiquette.clone();
+        s.netiquette_html = self
+            .renderer
+            .run(move || crate::content::markdown::render_document(&netiquette).html)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("rendering the netiquette: {e}")))?;
         Ok(s)
     }
 

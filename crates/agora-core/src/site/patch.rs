@@ -71,6 +71,9 @@ pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>
                     "The name may not contain control, invisible or direction-changing characters.",
                 ));
             }
+            if field == "netiquette" {
+                crate::content::markdown::check(&v).map_err(|e| e.invalid("netiquette"))?;
+            }
             writes.push((field.into(), v));
         }
     }

@@ -6,7 +6,6 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use agora_core::consent::{Acceptance, KINDS};
-use agora_core::content::markdown;
 
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
@@ -30,17 +29,13 @@ pub async fn show(
     page: Page,
     Path(kind): Path<String>,
 ) -> Result<Response, ApiError> {
-    let docs = state.agora.consent().documents().await?;
-    let doc = docs
-        .iter()
-        .find(|d| d.kind == kind)
-        .ok_or_else(ApiError::not_found)?;
+    let (doc, body_html) = state.agora.consent().rendered_document(&kind).await?;
     Ok(render(&Legal {
         layout: page.layout(doc.title(), doc.title(), "about", false),
         title: doc.title(),
         version: doc.version,
         published: date(doc.published_at),
-        body_html: markdown::render_document(&doc.body).html,
+        body_html,
     }))
 }
 

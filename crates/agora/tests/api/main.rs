@@ -31,6 +31,7 @@ mod pages;
 mod persistence;
 mod proxy;
 mod questions;
+mod rendering;
 mod routes;
 mod sanctions;
 mod schema;

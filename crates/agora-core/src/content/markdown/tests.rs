@@ -259,3 +259,129 @@ fn a_remote_image_is_shown_from_its_local_copy_or_as_a_link_never_loaded_from_it
     );
     assert_eq!(copied.remote_images, ["http://example.org/x.png"]);
 }
+
+#[test]
+fn an_image_address_that_names_a_host_in_any_spelling_is_remote() {
+    for url in [
+        "http:evil.example/a.png",
+        "https:/evil.example/a.png",
+        "HTTPS://evil.example/a.png",
+        "//evil.example/a.png",
+        "/\\evil.example/a.png",
+        "ftp://evil.example/a.png",
+        "<\thttps://evil.example/a.png>",
+    ] {
+        let r = render(&format!("![a]({url})"));
+        assert!(
+            !r.html.contains("<img"),
+            "{url} loaded from its host: {}",
+            r.html
+        );
+        assert_eq!(r.remote_images.len(), 1, "{url}: {:?}", r.remote_images);
+    }
+    for url in ["/media/abc.png", "abc.png", "../up.png", "/a:b.png"] {
+        let r = render(&format!("![a]({url})"));
+        assert!(r.html.contains("<img src="), "{url} is ours: {}", r.html);
+        assert!(r.remote_images.is_empty(), "{url}");
+    }
+}
+
+/// How deep `tag` elements nest in `html`.
+fn nesting(html: &str, tag: &str) -> usize {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let (mut depth, mut deepest, mut rest) = (0usize, 0usize, html);
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        if rest.starts_with(&open) {
+            depth += 1;
+            deepest = deepest.max(depth);
+        } else if rest.starts_with(&close) {
+            depth = depth.saturating_sub(1);
+        }
+        rest = &rest[1..];
+    }
+    deepest
+}
+
+#[test]
+fn a_quote_nested_past_the_budget_is_refused_when_new_and_flattened_when_stored() {
+    use super::budget::MAX_DEPTH;
+    let deep = format!("{}deep words", ">".repeat(31_990));
+    let refused = super::render_checked(&deep);
+    assert!(
+        matches!(refused, Err(super::TooComplex::TooDeep { depth }) if depth > MAX_DEPTH),
+        "{refused:?}"
+    );
+    let invalid = refused.err().map(|e| e.invalid("body"));
+    assert_eq!(
+        invalid.as_ref().map(|i| (i.field, i.code)),
+        Some(("body", "too_deeply_nested"))
+    );
+    assert!(invalid.is_some_and(|i| i.message.contains("at most 40")));
+
+    let flat = render(&deep);
+    assert!(nesting(&flat.html, "blockquote") <= MAX_DEPTH);
+    assert!(flat.html.contains("deep words"));
+    assert_eq!(flat.text, "deep words");
+
+    // Within the budget nothing changes: thirty quotes stay thirty.
+    let thirty = format!("{}a quote", "> ".repeat(30));
+    let r = super::render_checked(&thirty).map(|r| r.html);
+    assert_eq!(r.as_deref().map(|h| nesting(h, "blockquote")), Ok(30));
+    assert_eq!(r.map(|h| h == render(&thirty).html), Ok(true));
+}
+
+#[test]
+fn emphasis_nested_past_the_budget_is_flattened_too() {
+    let deep = format!("{}x{}", "*a ".repeat(3_000), " b*".repeat(3_000));
+    assert!(matches!(
+        super::render_checked(&deep),
+        Err(super::TooComplex::TooDeep { .. })
+    ));
+    let flat = render(&deep);
+    assert!(nesting(&flat.html, "em") <= super::budget::MAX_DEPTH);
+    assert!(flat.text.contains('x'));
+}
+
+#[test]
+fn a_table_that_pads_past_the_budget_is_refused_when_new_and_shown_as_text_when_stored() {
+    // 30 KB of markdown that asks for 1,000 columns on each of 9,000 lines.
+    let wide = format!(
+        "{}\n{}\n{}",
+        "|a".repeat(1_000),
+        "|-".repeat(1_000),
+        "|x\n".repeat(9_000)
+    );
+    let refused = super::render_checked(&wide);
+    assert!(
+        matches!(refused, Err(super::TooComplex::TableTooLarge { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        refused.err().map(|e| e.invalid("body").code),
+        Some("table_too_large")
+    );
+    let flat = render(&wide);
+    assert!(!flat.html.contains("<td"), "rendered as a table");
+    assert!(
+        flat.html.len() < 4 * wide.len(),
+        "{} bytes",
+        flat.html.len()
+    );
+
+    let small = "| a | b |\n|---|---|\n| 1 | 2 |\n";
+    assert!(super::render_checked(small).is_ok_and(|r| r.html.contains("<td>2</td>")));
+}
+
+#[test]
+fn text_past_the_renderers_length_is_refused_or_shown_as_plain_text() {
+    let long = "word ".repeat(super::budget::MAX_INPUT / 5 + 10);
+    assert!(matches!(
+        super::render_checked(&long),
+        Err(super::TooComplex::TooLong { .. })
+    ));
+    assert!(super::check(&long).is_err());
+    let r = render(&format!("**{long}"));
+    assert!(r.html.starts_with("<p>**word word"), "{}", &r.html[..40]);
+    assert!(r.html.len() <= super::budget::MAX_INPUT + 16);
+}

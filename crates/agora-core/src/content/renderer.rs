@@ -1,0 +1,151 @@
+//! Rendering markdown off the async threads, a few bodies at a time. A render is CPU work of
+//! up to tens of milliseconds (a 32,000-character post); on the async worker threads, which
+//! are as many as the cores, two renders at once would hold every other request behind them.
+//! Here each render runs on a blocking thread, at most as many at once as the machine has
+//! cores, and a request that finds too many already waiting is told to come back (503) rather
+//! than queued without end. A render, once started, holds its place until it ends, even when
+//! the request that asked for it is gone, so hanging up does not let more run at once.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::Semaphore;
+
+use crate::error::Refused;
+
+/// Renders on blocking threads, a bounded number at a time, with a bounded queue.
+#[derive(Clone)]
+pub struct Renderer {
+    permits: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    max_waiting: usize,
+}
+
+impl Renderer {
+    /// At most `at_once` renders running and `max_waiting` waiting for a turn.
+    pub fn new(at_once: usize, max_waiting: usize) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(at_once.max(1))),
+            waiting: Arc::default(),
+            max_waiting,
+        }
+    }
+
+    /// As many at once as the machine has cores, and 64 waiting per core.
+    pub fn for_this_machine() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Self::new(cores, 64 * cores)
+    }
+
+    /// Runs `work` on a blocking thread when a place is free; `Refused::Busy` when too many
+    /// wait already (or the work panicked, which is logged).
+    pub async fn run<T, F>(&self, work: F) -> Result<T, Refused>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let permit = {
+            let _queued = Queued::join(&self.waiting, self.max_waiting).ok_or(Refused::Busy)?;
+            self.permits
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| Refused::Busy)?
+        };
+        metrics::counter!("agora_renders_total").increment(1);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "a render failed");
+            Refused::Busy
+        })
+    }
+}
+
+/// A place in the queue, given back when dropped (also when the waiting request is dropped).
+struct Queued<'a>(&'a AtomicUsize);
+
+impl<'a> Queued<'a> {
+    fn join(waiting: &'a AtomicUsize, max: usize) -> Option<Self> {
+        let before = waiting.fetch_add(1, Ordering::AcqRel);
+        let queued = Self(waiting);
+        (before < max).then_some(queued)
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_render_holds_its_place_after_its_caller_is_gone() {
+        let renderer = Renderer::new(1, 8);
+        let (started, started_rx) = std::sync::mpsc::channel();
+        let (release, release_rx) = std::sync::mpsc::channel::<()>();
+        let first = {
+            let r = renderer.clone();
+            tokio::spawn(async move {
+                r.run(move || {
+                    let _ = started.send(());
+                    let _ = release_rx.recv();
+                })
+                .await
+            })
+        };
+        assert!(started_rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        // The caller leaves; the render still runs and still holds the only place.
+        first.abort();
+        let _ = first.await;
+        assert_eq!(renderer.permits.available_permits(), 0);
+        let second = renderer.run(|| 7);
+        tokio::pin!(second);
+        assert!(
+            tokio::time::timeout(Duration::from_millis(50), &mut second)
+                .await
+                .is_err(),
+            "a second render ran beside the first"
+        );
+        let _ = release.send(());
+        assert_eq!(second.await.ok(), Some(7));
+    }
+
+    #[tokio::test]
+    async fn too_many_waiting_are_told_to_come_back_and_a_dropped_wait_gives_its_place_back() {
+        let renderer = Renderer::new(1, 1);
+        let (release, release_rx) = std::sync::mpsc::channel::<()>();
+        let (started, started_rx) = std::sync::mpsc::channel();
+        let running = {
+            let r = renderer.clone();
+            tokio::spawn(async move {
+                r.run(move || {
+                    let _ = started.send(());
+                    let _ = release_rx.recv();
+                })
+                .await
+            })
+        };
+        assert!(started_rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        let mut waiting = Box::pin(renderer.run(|| 1));
+        assert!(
+            tokio::time::timeout(Duration::from_millis(20), &mut waiting)
+                .await
+                .is_err()
+        );
+        assert!(matches!(renderer.run(|| 2).await, Err(Refused::Busy)));
+        drop(waiting);
+        assert_eq!(renderer.waiting.load(Ordering::Acquire), 0);
+        let _ = release.send(());
+        assert!(running.await.is_ok());
+        assert_eq!(renderer.run(|| 3).await.ok(), Some(3));
+    }
+}

@@ -176,7 +176,8 @@ pub trait MemberStore: Send + Sync {
     async fn member_by_id(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
     /// Looks a member up by username, ignoring case.
     async fn member_by_username(&self, username: &str) -> Result<Option<Member>, StoreError>;
-    /// Looks up sign-in credentials by username or email, ignoring case.
+    /// Looks up sign-in credentials by username or email, ignoring case: an account whose
+    /// username it is first, then the one that confirmed the address, then the oldest.
     async fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError>;
     async fn update_profile(
         &self,
@@ -232,6 +233,9 @@ pub trait MemberStore: Send + Sync {
         window_floor: Timestamp,
     ) -> Result<Option<WindowCount>, StoreError>;
     async fn clear_counter(&self, key: &str) -> Result<(), StoreError>;
+    /// Gives one hit on `key` back (never below zero), if its window started after
+    /// `window_floor`: an attempt taken before checking that turned out to be no failure.
+    async fn release_counter(&self, key: &str, window_floor: Timestamp) -> Result<(), StoreError>;
 
     /// Every stored site setting as (key, value).
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
@@ -525,7 +529,8 @@ pub trait EmailTokenStore: Send + Sync {
         password_hash: &str,
         now: Timestamp,
     ) -> Result<Option<MemberId>, StoreError>;
-    /// The member with this (lowercase) email address.
+    /// The member with this (lowercase) email address: the one that confirmed it, if any, or
+    /// the oldest of those that have not (unconfirmed accounts may share an address).
     async fn member_by_email(&self, email: &str) -> Result<Option<Member>, StoreError>;
 }
 

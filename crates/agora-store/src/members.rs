@@ -114,6 +114,16 @@ async fn insert_email_token(
     at: Timestamp,
     expires_at: Timestamp,
 ) -> Result<(), StoreError> {
+    if purpose == "verify" {
+        // A link for another address is one the member has moved on from: only the address
+        // asked for last is pending.
+        tx.execute(
+            "UPDATE email_tokens SET used_at = $3 \
+             WHERE member_id = $1 AND purpose = 'verify' AND used_at IS NULL AND email <> $2",
+            &[member.0.into(), email.into(), at.0.into()],
+        )
+        .await?;
+    }
     tx.execute(
         "INSERT INTO email_tokens (token_hash, member_id, purpose, email, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -125,6 +135,22 @@ async fn insert_email_token(
             at.0.into(),
             expires_at.0.into(),
         ],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Marks every live link of `purpose` the member still has used, inside the caller's
+/// transaction.
+async fn revoke_tokens(
+    tx: &mut Handle,
+    member: i64,
+    purpose: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE email_tokens SET used_at = $3 WHERE member_id = $1 AND purpose = $2 AND used_at IS NULL",
+        &[member.into(), purpose.into(), now.0.into()],
     )
     .await
     .map(|_| ())
@@ -205,7 +231,8 @@ impl MemberStore for SqlStore {
         let key = login.to_lowercase();
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, m.password_hash FROM members m \
-             WHERE m.username_key = $1 OR m.email = $1 ORDER BY m.id LIMIT 1"
+             WHERE m.username_key = $1 OR m.email = $1 \
+             ORDER BY m.username_key = $1 DESC, m.email_verified_at IS NULL, m.id LIMIT 1"
         );
         Ok(db
             .optional::<CredentialsRow>(sql, &[(&key).into()])
@@ -435,6 +462,23 @@ impl MemberStore for SqlStore {
             .await
     }
 
+    async fn release_counter(&self, key: &str, window_floor: Timestamp) -> Result<(), StoreError> {
+        let key = key.to_owned();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.execute(
+                        "UPDATE rate_counters SET hits = hits - 1 \
+                         WHERE key = $1 AND hits > 0 AND window_start >= $2",
+                        &[key.as_str().into(), window_floor.0.into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
         let mut db = self.pools.read().await?;
         let rows = db
@@ -480,31 +524,24 @@ struct TokenRow {
     email: String,
 }
 
-const LIVE_TOKEN: &str = "SELECT member_id, email FROM email_tokens \
-    WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3";
-
 impl SqlStore {
-    /// Marks a live token used and returns it, inside the caller's transaction.
+    /// Marks a live token used and returns it, inside the caller's transaction. One statement
+    /// that checks and marks: of two transactions taking the same token, or tokens one of
+    /// which revokes the other, at most one gets it (on PostgreSQL the second waits for the
+    /// first's row lock and then finds the token used).
     async fn take_token(
         tx: &mut crate::db::Handle,
         token_hash: &str,
         purpose: &str,
         now: Timestamp,
     ) -> Result<Option<TokenRow>, StoreError> {
-        let row = tx
-            .optional::<TokenRow>(
-                LIVE_TOKEN,
-                &[token_hash.into(), purpose.into(), now.0.into()],
-            )
-            .await?;
-        if row.is_some() {
-            tx.execute(
-                "UPDATE email_tokens SET used_at = $2 WHERE token_hash = $1",
-                &[token_hash.into(), now.0.into()],
-            )
-            .await?;
-        }
-        Ok(row)
+        tx.optional::<TokenRow>(
+            "UPDATE email_tokens SET used_at = $3 \
+             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
+             RETURNING member_id, email",
+            &[token_hash.into(), purpose.into(), now.0.into()],
+        )
+        .await
     }
 }
 
@@ -544,11 +581,26 @@ impl agora_core::store::EmailTokenStore for SqlStore {
                     let Some(token) = Self::take_token(tx, token_hash, "verify", now).await? else {
                         return Ok(None);
                     };
-                    tx.execute(
-            "UPDATE members SET email = $2, email_verified_at = $3, updated_at = $3 WHERE id = $1",
-            &[token.member_id.into(), (&token.email).into(), now.0.into()],
-        )
-        .await?;
+                    let moved = tx
+                        .execute(
+                            "UPDATE members SET email = $2, email_verified_at = $3, updated_at = $3 \
+                             WHERE id = $1 AND email <> $2",
+                            &[token.member_id.into(), (&token.email).into(), now.0.into()],
+                        )
+                        .await?;
+                    if moved > 0 {
+                        // A new address: every link mailed before, to this address or the old
+                        // one, is void (a reset link in the old mailbox would hand it the account).
+                        revoke_tokens(tx, token.member_id, "verify", now).await?;
+                        revoke_tokens(tx, token.member_id, "reset", now).await?;
+                    } else {
+                        tx.execute(
+                            "UPDATE members SET email_verified_at = $2, updated_at = $2 \
+                             WHERE id = $1 AND email_verified_at IS NULL",
+                            &[token.member_id.into(), now.0.into()],
+                        )
+                        .await?;
+                    }
                     Ok(Some(MemberId(token.member_id)))
                 })
             })
@@ -571,6 +623,8 @@ impl agora_core::store::EmailTokenStore for SqlStore {
                     let Some(token) = Self::take_token(tx, token_hash, "reset", now).await? else {
                         return Ok(None);
                     };
+                    // One reset ends them all: another link in the mailbox no longer works.
+                    revoke_tokens(tx, token.member_id, "reset", now).await?;
                     tx.execute(
                         "UPDATE members SET password_hash = $2, updated_at = $3 WHERE id = $1",
                         &[token.member_id.into(), password_hash.into(), now.0.into()],
@@ -589,7 +643,10 @@ impl agora_core::store::EmailTokenStore for SqlStore {
 
     async fn member_by_email(&self, email: &str) -> Result<Option<Member>, StoreError> {
         let mut db = self.pools.read().await?;
-        let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.email = $1");
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.email = $1 \
+             ORDER BY m.email_verified_at IS NULL, m.id LIMIT 1"
+        );
         let key = email.to_lowercase();
         Ok(db
             .optional::<MemberRow>(sql, &[(&key).into()])

@@ -7,6 +7,7 @@ use tracing::instrument;
 use crate::agora::Accounts;
 use crate::error::{Invalid, StoreError};
 use crate::groups::policy::{Need, scope};
+use crate::members::attempts::Attempt;
 use crate::members::{
     DisplayName, EmailAddress, Member, NewMember, NewSignup, Password, Profile, SessionKind,
     SessionToken, Username,
@@ -173,6 +174,12 @@ impl Accounts<'_> {
             session_kind: kind,
             session_expires_at: now.plus_seconds(self.config.session_days * 86_400),
         };
+        // An address another account confirmed is taken like any other, and the answer is the
+        // same: only the mailbox's owner hears of it, from us.
+        let holder = self
+            .store
+            .member_by_email(signup.member.email.as_str())
+            .await?;
         let id = match self.store.insert_signup(&signup).await {
             Ok(id) => id,
             Err(e) => return Err(taken(e)),
@@ -182,7 +189,13 @@ impl Accounts<'_> {
             .member_by_id(id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        self.mail_verification(&member, &member.email, &link).await;
+        match holder.filter(|h| h.email_verified) {
+            Some(owner) => {
+                self.mail_address_notice(&owner, &member.username, "sign up")
+                    .await?;
+            }
+            None => self.mail_verification(&member, &member.email, &link).await,
+        }
         metrics::counter!("agora_signups_total").increment(1);
         Ok((session, member))
     }
@@ -242,7 +255,8 @@ impl Accounts<'_> {
             .ok_or(StoreError::NotFound)?)
     }
 
-    /// Signs in with a username or email and a password.
+    /// Signs in with a username or email and a password. The attempt is counted before the
+    /// password is checked (see `attempts.rs`).
     #[instrument(skip_all)]
     pub async fn login(
         self,
@@ -251,55 +265,28 @@ impl Accounts<'_> {
         kind: SessionKind,
         client: &str,
     ) -> Result<(SessionToken, Member), LoginError> {
-        let now = self.now();
-        let window = self.config.login_window_secs;
-        let floor = now.plus_seconds(-window);
-        let login_key = format!(
-            "login:{}",
-            login
-                .trim()
-                .replace(|c: char| c.is_control(), "")
-                .to_lowercase()
-        );
-        let client_key = format!("login-client:{client}");
-        for (key, allowed) in [
-            (&login_key, self.config.login_failures_allowed),
-            (&client_key, self.config.login_failures_allowed * 4),
-        ] {
-            if let Some(c) = self.store.read_counter(key, floor).await?
-                && c.hits >= allowed
-            {
-                return Err(LoginError::RateLimited {
-                    retry_after_secs: retry_after(c.window_start, window, now),
-                });
-            }
-        }
-
-        if login.chars().any(char::is_control) {
-            // No username or address holds a control character (and PostgreSQL cannot even
-            // compare a null one): a failure, counted against the client only.
-            self.store.bump_counter(&client_key, now, floor).await?;
-            return Err(LoginError::InvalidCredentials);
-        }
-        let found = self.store.credentials(login.trim()).await?;
-        let ok = match &found {
-            Some(c) => self.hasher.verify(password, &c.password_hash).await,
-            None => {
-                let decoy = self.hasher.decoy_hash().await;
-                let _ = self.hasher.verify(password, &decoy).await;
-                false
-            }
+        // No username or address holds a control character (and PostgreSQL cannot even
+        // compare a null one): such a login names no account, and is counted as one that
+        // names none.
+        let login = login.trim();
+        let found = if login.chars().any(char::is_control) {
+            None
+        } else {
+            self.store.credentials(login).await?
         };
-        match found {
-            Some(c) if ok => {
-                self.store.clear_counter(&login_key).await?;
-                let token = self.open_session(&c.member, kind).await?;
-                Ok((token, c.member))
+        let typed = login.replace(|c: char| c.is_control(), "");
+        match self
+            .attempt_password(found.as_ref(), &typed, password, client)
+            .await?
+        {
+            Attempt::Limited { retry_after_secs } => {
+                Err(LoginError::RateLimited { retry_after_secs })
             }
-            _ => {
-                self.store.bump_counter(&login_key, now, floor).await?;
-                self.store.bump_counter(&client_key, now, floor).await?;
-                Err(LoginError::InvalidCredentials)
+            Attempt::Wrong => Err(LoginError::InvalidCredentials),
+            Attempt::Right => {
+                let member = found.ok_or(LoginError::InvalidCredentials)?.member;
+                let token = self.open_session(&member, kind).await?;
+                Ok((token, member))
             }
         }
     }
@@ -432,5 +419,3 @@ impl Accounts<'_> {
         })
     }
 }
-
-use crate::rate::retry_after;

@@ -9,6 +9,7 @@ use crate::agora::Accounts;
 use crate::error::Refused;
 use crate::error::StoreError;
 use crate::ids::MemberId;
+use crate::members::attempts::Attempt;
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
@@ -166,8 +167,15 @@ impl Accounts<'_> {
             .credentials(&member.username)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if !self.hasher.verify(password, &creds.password_hash).await {
-            return Err(DataError::WrongPassword);
+        match self
+            .attempt_password(Some(&creds), &member.username, password, viewer.client())
+            .await?
+        {
+            Attempt::Right => {}
+            Attempt::Wrong => return Err(DataError::WrongPassword),
+            Attempt::Limited { retry_after_secs } => {
+                return Err(Refused::RateLimited { retry_after_secs }.into());
+            }
         }
         self.store
             .erase_member(id, remove_posts, self.now(), &[])

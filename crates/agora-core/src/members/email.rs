@@ -7,6 +7,7 @@ use tracing::instrument;
 use crate::agora::{Accounts, Agora};
 use crate::error::{Invalid, StoreError};
 use crate::mail::Mail;
+use crate::members::attempts::Attempt;
 use crate::members::{EmailAddress, Member, Password, SessionToken, plausibility};
 use crate::viewer::Viewer;
 
@@ -162,8 +163,12 @@ impl Accounts<'_> {
             return Ok(());
         };
         let member = found.member;
-        self.limit(&format!("reset-member:{}", member.id.0), 3, 3_600)
-            .await?;
+        // Past the account's limit nothing more is mailed, and the answer stays the one an
+        // unknown login gets, so the limit does not tell that the account exists.
+        let key = format!("reset-member:{}", member.id.0);
+        if self.over_limit(&key, 3, 3_600).await?.is_some() {
+            return Ok(());
+        }
         let token = SessionToken::generate();
         let now = self.now();
         self.store
@@ -233,18 +238,64 @@ impl Accounts<'_> {
             .credentials(&member.username)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if !self.hasher.verify(password, &creds.password_hash).await {
-            return Err(EmailError::WrongPassword);
+        match self
+            .attempt_password(Some(&creds), &member.username, password, viewer.client())
+            .await?
+        {
+            Attempt::Right => {}
+            Attempt::Wrong => return Err(EmailError::WrongPassword),
+            Attempt::Limited { retry_after_secs } => {
+                return Err(EmailError::RateLimited { retry_after_secs });
+            }
         }
         let email = EmailAddress::parse(new_email)?;
+        if email.as_str() == member.email {
+            return Err(Invalid::new("email", "unchanged", "That is your address already.").into());
+        }
         let rules = self.site().site_settings().await?.registration_rules;
         plausibility::check(&member.username, "", email.as_str(), &rules)?;
-        if self.store.member_by_email(email.as_str()).await?.is_some() {
-            return Err(EmailError::EmailTaken);
-        }
         self.limit(&format!("verify-mail:{}", id.0), 3, 3_600)
             .await?;
-        self.send_verification(&member, email.as_str()).await?;
+        // An address another account confirmed is answered like any other: its owner hears of
+        // the attempt, and no link is sent that could take it.
+        match self.store.member_by_email(email.as_str()).await? {
+            Some(owner) if owner.email_verified => {
+                self.mail_address_notice(&owner, &member.username, "move their account")
+                    .await?;
+            }
+            _ => self.send_verification(&member, email.as_str()).await?,
+        }
+        Ok(())
+    }
+
+    /// Tells the owner of a confirmed address that someone (`username`) tried to `what` with
+    /// it (sign up, move their account), at most three times a day per address.
+    pub(crate) async fn mail_address_notice(
+        self,
+        owner: &Member,
+        username: &str,
+        what: &str,
+    ) -> Result<(), StoreError> {
+        let key = format!("address-notice:{}", owner.email);
+        if self.over_limit(&key, 3, 86_400).await?.is_some() {
+            return Ok(());
+        }
+        let site = self.site().site_settings().await?.name;
+        let url = &self.config.public_url;
+        self.deliver(Mail {
+            to: owner.email.clone(),
+            subject: format!("Someone tried to use your address at {site}"),
+            text: format!(
+                "Hello {name},\n\nsomeone tried to {what} at {site} as \u{201c}{username}\u{201d} with \
+                 this address. It already belongs to your account {owner}, so it stays yours and \
+                 nothing changes.\n\nIf it was you: sign in as {owner} at {url}/signin, or choose a \
+                 new password at {url}/forgot.\nIf it was not you, ignore this mail.\n\n— {site}\n",
+                name = owner.display_name,
+                owner = owner.username,
+            ),
+            unsubscribe_url: None,
+        })
+        .await;
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! register, sign in, sign out, profile.
 
 mod account;
+mod attempts;
 pub mod data;
 mod email;
 mod fields;

@@ -1,6 +1,7 @@
 //! agora's integration suite: one test binary driving the real application in-process, on
 //! SQLite always and on PostgreSQL when `AGORA_TEST_POSTGRES_URL` is set.
 
+mod attempts;
 mod audit;
 mod auth;
 mod bad_input;
@@ -18,12 +19,14 @@ mod contracts_standing;
 mod copy;
 mod data;
 mod email;
+mod enumeration;
 mod forum;
 mod groups;
 mod hardening;
 mod hostile;
 mod ideas;
 mod images;
+mod links;
 mod mailings;
 mod openapi;
 mod outbox;

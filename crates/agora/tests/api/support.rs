@@ -564,16 +564,24 @@ impl Mailbox<'_> {
 
     /// The token of the newest link to `path` (e.g. `/verify/`) mailed to `to`.
     pub fn mailed_token(&self, to: &str, path: &str) -> Option<String> {
+        self.mailed_tokens(to, path).pop()
+    }
+
+    /// The tokens of every link to `path` mailed to `to`, oldest first.
+    pub fn mailed_tokens(&self, to: &str, path: &str) -> Vec<String> {
         let needle = format!("http://agora.test{path}");
-        self.mails_to(to).iter().rev().find_map(|text| {
-            let start = text.find(&needle)? + needle.len();
-            Some(
-                text[start..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                    .collect(),
-            )
-        })
+        self.mails_to(to)
+            .iter()
+            .filter_map(|text| {
+                let start = text.find(&needle)? + needle.len();
+                Some(
+                    text[start..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect(),
+                )
+            })
+            .collect()
     }
 }
 

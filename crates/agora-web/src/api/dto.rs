@@ -503,7 +503,8 @@ pub struct SiteResponse {
     /// Markdown.
     pub netiquette: String,
     pub members_may_create_groups: bool,
-    /// Slugs of the groups the landing page features (empty: the most popular).
+    /// Slugs of the groups the landing page features that the caller may see (empty: the
+    /// most popular).
     pub featured_groups: Vec<String>,
     /// The registration plausibility rules; shown to admins only.
     pub registration_rules: Option<RulesResponse>,

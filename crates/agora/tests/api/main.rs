@@ -36,6 +36,7 @@ mod sanctions;
 mod schema;
 mod scope_sql;
 mod search;
+mod secret_groups;
 mod support;
 mod trust;
 mod visibility;

@@ -18,6 +18,7 @@ mod contracts_standing;
 mod copy;
 mod data;
 mod email;
+mod flags;
 mod forum;
 mod groups;
 mod hardening;

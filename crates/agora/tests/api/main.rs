@@ -32,6 +32,7 @@ mod pages;
 mod persistence;
 mod proxy;
 mod questions;
+mod redaction;
 mod routes;
 mod sanctions;
 mod schema;

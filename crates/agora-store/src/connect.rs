@@ -10,6 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::SqlStore;
 use crate::db::Pools;
+use crate::files;
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -54,9 +55,7 @@ pub async fn connect(url: &str) -> Result<SqlStore, ConnectError> {
             // the database, outside agora's resident memory.
             .pragma("cache_size", "-4000")
             .pragma("temp_store", "memory");
-        if let Some(dir) = sqlite_dir(url) {
-            let _ = std::fs::create_dir_all(dir);
-        }
+        private_database_files(&options, url);
         // The one write connection belongs to the writer task; it applies the migrations first.
         let mut write = options.connect().await.map_err(open)?;
         sqlx::migrate!("./migrations/sqlite")
@@ -131,10 +130,34 @@ pub(crate) fn sqlite_path(url: &str) -> &str {
     path.split('?').next().unwrap_or(path)
 }
 
-fn sqlite_dir(url: &str) -> Option<&Path> {
-    Path::new(sqlite_path(url))
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
+/// Makes the database file private before SQLite opens it (SQLite gives the `-wal` and
+/// `-shm` files it creates the database file's mode): a new one is created empty with mode
+/// `0600` (in folders created `0700` if missing), an existing one and its `-wal` and `-shm`
+/// are closed to others. A failure is SQLite's to report when it opens the file; a mode that
+/// cannot be changed is logged.
+fn private_database_files(options: &SqliteConnectOptions, url: &str) {
+    let path = options.get_filename();
+    let name = path.to_string_lossy();
+    if name.starts_with("file:") || name == ":memory:" || url.contains("mode=memory") {
+        return;
+    }
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Err(e) = files::create_dirs(dir)
+    {
+        tracing::warn!(folder = %dir.display(), error = %e, "creating the database's folder");
+    }
+    match files::create_private(path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => tracing::warn!(file = %path.display(), error = %e, "creating the database"),
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        if let Err(e) = files::close_to_others(Path::new(&side)) {
+            tracing::warn!(file = %Path::new(&side).display(), error = %e, "closing the database to others");
+        }
+    }
 }
 
 #[cfg(test)]

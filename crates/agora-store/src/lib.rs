@@ -13,6 +13,7 @@ mod data;
 mod db;
 mod error;
 mod events;
+pub mod files;
 mod forum;
 mod groups;
 mod ideas;

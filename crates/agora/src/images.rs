@@ -45,7 +45,8 @@ impl RemoteImages {
     /// A fetcher that fetches only from addresses `allowed` accepts (tests use loopback
     /// addresses of their own as stand-ins for public hosts).
     pub fn with_policy(dir: &Path, allowed: AddressPolicy) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(dir.join("urls"))
+        agora_store::files::private_dir(dir)
+            .and_then(|()| agora_store::files::create_dirs(&dir.join("urls")))
             .with_context(|| format!("creating the media folder {}", dir.display()))?;
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() > MAX_REDIRECTS {

@@ -29,7 +29,7 @@ mod search;
 mod trust;
 mod writer;
 
-pub use connect::{ConnectError, connect};
+pub use connect::{ConnectError, connect, redact};
 pub use db::Backend;
 
 use db::Pools;

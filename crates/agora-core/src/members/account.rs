@@ -120,7 +120,7 @@ impl Accounts<'_> {
         }
 
         if rules.on("registration_burst") {
-            let burst_key = format!("register-burst:{client}");
+            let burst_key = crate::rate::per_address("register-burst", client);
             let burst = rules.burst_per_10_min;
             if let Some(retry_after_secs) = self.over_limit(&burst_key, burst, 600).await? {
                 return Err(RegisterError::Burst { retry_after_secs });
@@ -128,7 +128,7 @@ impl Accounts<'_> {
         }
         let hourly = self.config.registrations_per_hour;
         if let Some(retry_after_secs) = self
-            .over_limit(&format!("register:{client}"), hourly, 3600)
+            .over_limit(&crate::rate::per_address("register", client), hourly, 3600)
             .await?
         {
             return Err(RegisterError::RateLimited { retry_after_secs });
@@ -261,7 +261,7 @@ impl Accounts<'_> {
                 .replace(|c: char| c.is_control(), "")
                 .to_lowercase()
         );
-        let client_key = format!("login-client:{client}");
+        let client_key = crate::rate::per_address("login-client", client);
         for (key, allowed) in [
             (&login_key, self.config.login_failures_allowed),
             (&client_key, self.config.login_failures_allowed * 4),

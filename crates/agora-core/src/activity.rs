@@ -9,6 +9,7 @@ use crate::groups::GroupView;
 use crate::groups::policy::{Need, scope};
 use crate::ids::PostId;
 use crate::members::Member;
+use crate::site::SiteSettings;
 use crate::viewer::{SiteRole, Viewer};
 
 impl Site<'_> {
@@ -34,8 +35,36 @@ impl Site<'_> {
         if chosen.is_empty() {
             return self.popular_groups(viewer, limit).await;
         }
+        self.visible_groups(viewer, chosen.iter().take(limit as usize))
+            .await
+    }
+
+    /// The settings as `viewer` may read them: the featured groups are those of the admins'
+    /// choice the visibility policy lets the viewer see (a slug stored before its group became
+    /// secret, or before a secret group took it, never reaches anyone outside the group).
+    /// Admins read the list as they stored it.
+    pub async fn settings_for(self, viewer: &Viewer) -> Result<SiteSettings, Refused> {
+        let mut settings = self.site_settings().await?;
+        if !viewer.is_admin() {
+            let chosen = std::mem::take(&mut settings.featured_groups);
+            settings.featured_groups = self
+                .visible_groups(viewer, chosen.iter())
+                .await?
+                .into_iter()
+                .map(|g| g.group.slug)
+                .collect();
+        }
+        Ok(settings)
+    }
+
+    /// The groups named by `slugs` that the viewer may see, in that order.
+    async fn visible_groups(
+        self,
+        viewer: &Viewer,
+        slugs: impl Iterator<Item = &String>,
+    ) -> Result<Vec<GroupView>, Refused> {
         let mut out = Vec::new();
-        for slug in chosen.iter().take(limit as usize) {
+        for slug in slugs {
             match self.groups().group(viewer, slug).await {
                 Ok(view) => out.push(view),
                 Err(crate::groups::GroupError::Refused(Refused::NotFound)) => {}

@@ -260,7 +260,7 @@ impl Legal<'_> {
         }
         let key = match viewer.id() {
             Some(id) => format!("complaint:{}", id.0),
-            None => format!("complaint-client:{client}"),
+            None => crate::rate::per_address("complaint-client", client),
         };
         if let Some(retry_after_secs) = self.over_limit(&key, PER_HOUR, 3_600).await? {
             return Err(ComplaintError::RateLimited { retry_after_secs });

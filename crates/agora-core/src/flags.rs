@@ -4,6 +4,11 @@
 //! (word filters, the spam check, new members' first posts) and the flagged members; each is
 //! resolved with a reason (upheld: stays hidden, and counts against the author's trust;
 //! dismissed: shown again).
+//!
+//! A member has at most one open flag on a post or a member: the database holds one open report
+//! per reporter and target (a unique index over the open reports, so two flags sent at once
+//! record one), and a second answers [`FlagError::AlreadyFlagged`]. A member flags at most
+//! [`FLAGS_PER_HOUR`] times an hour.
 
 use serde::Serialize;
 
@@ -13,6 +18,7 @@ use crate::error::Refused;
 use crate::forum::ForumError;
 use crate::groups::policy::{Need, scope};
 use crate::ids::{MemberId, PostId, TopicId};
+use crate::items::Denied;
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
@@ -33,6 +39,47 @@ pub const MEMBER_REASONS: [(&str, &str); 5] = [
     ("fake", "A fake account or an impersonation"),
     ("other", "Something else"),
 ];
+
+/// Flags (on posts and members together) one member may raise in an hour.
+pub const FLAGS_PER_HOUR: i64 = 20;
+
+/// Why flagging failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FlagError {
+    /// The common refusals: the post or member does not exist for this viewer, sign in, not
+    /// allowed (`own_post`, `not_yourself`, …), a field, the store.
+    #[error(transparent)]
+    Refused(Refused),
+    /// The member has an open flag on this post or member already; nothing was counted.
+    #[error("already flagged")]
+    AlreadyFlagged,
+    /// More than [`FLAGS_PER_HOUR`] flags in an hour.
+    #[error("too many flags")]
+    RateLimited { retry_after_secs: i64 },
+}
+
+crate::error::refusals!(FlagError);
+
+impl From<ForumError> for FlagError {
+    /// Reading the post flagged: the forum's own outcomes (a lock, posting limits) do not
+    /// arise there.
+    fn from(e: ForumError) -> Self {
+        match e {
+            ForumError::Refused(r) => Self::Refused(r),
+            _ => Self::Refused(Refused::NotFound),
+        }
+    }
+}
+
+impl From<Denied> for FlagError {
+    fn from(d: Denied) -> Self {
+        Self::Refused(match d {
+            Denied::NotFound | Denied::Locked => Refused::NotFound,
+            Denied::SignInRequired => Refused::SignInRequired,
+            Denied::Forbidden(code) => Refused::Forbidden(code),
+        })
+    }
+}
 
 /// A flagged post in the moderation queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,7 +128,7 @@ impl Moderation<'_> {
         id: PostId,
         reason: &str,
         note: &str,
-    ) -> Result<bool, ForumError> {
+    ) -> Result<bool, FlagError> {
         let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let (post, topic, group) = self.forum().post(viewer, id).await?;
         if !REASONS.iter().any(|(r, _)| *r == reason) {
@@ -99,6 +146,7 @@ impl Moderation<'_> {
             &post.facts(&topic),
             crate::items::Action::Flag,
         )?;
+        self.flag_limit(actor.id).await?;
         let now = self.now();
         let min_level = self.trust().trust_settings().await?[crate::trust::Knob::FlagHideMinLevel];
         let min_level = crate::trust::TrustLevel::from_number(min_level).unwrap_or_default();
@@ -112,7 +160,8 @@ impl Moderation<'_> {
                 min_level,
                 now,
             )
-            .await?;
+            .await?
+            .ok_or(FlagError::AlreadyFlagged)?;
         if agreeing >= self.config.flags_to_hide && !post.deleted {
             let audit = self.audit_entry(
                 viewer,
@@ -250,6 +299,15 @@ fn check_note(note: &str) -> Result<&str, Invalid> {
 }
 
 impl Moderation<'_> {
+    /// Counts one more flag by `member`: more than [`FLAGS_PER_HOUR`] is refused.
+    async fn flag_limit(self, member: MemberId) -> Result<(), FlagError> {
+        let key = format!("flag:{}", member.0);
+        match self.over_limit(&key, FLAGS_PER_HOUR, 3_600).await? {
+            Some(retry_after_secs) => Err(FlagError::RateLimited { retry_after_secs }),
+            None => Ok(()),
+        }
+    }
+
     /// Flags a member (any verified member about another).
     pub async fn flag_member(
         self,
@@ -257,7 +315,7 @@ impl Moderation<'_> {
         username: &str,
         reason: &str,
         note: &str,
-    ) -> Result<(), Refused> {
+    ) -> Result<(), FlagError> {
         let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let member = self
             .accounts()
@@ -274,9 +332,10 @@ impl Moderation<'_> {
         }
         let note = check_note(note)?;
         if member.id == actor.id {
-            return Err(Refused::Forbidden("not_yourself"));
+            return Err(Refused::Forbidden("not_yourself").into());
         }
         crate::guard::Needs::Verified.check(viewer)?;
+        self.flag_limit(actor.id).await?;
         self.store
             .insert_report(
                 Reported::Member(member.id),
@@ -286,7 +345,8 @@ impl Moderation<'_> {
                 crate::trust::TrustLevel::default(),
                 self.now(),
             )
-            .await?;
+            .await?
+            .ok_or(FlagError::AlreadyFlagged)?;
         Ok(())
     }
 

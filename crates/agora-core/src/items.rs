@@ -223,6 +223,14 @@ pub fn decide(
     }
 }
 
+/// Whether `viewer`, reaching an item's audience with `access`, may read the text a
+/// moderator's edit of someone else's item replaced (a redacted revision, and the ones before
+/// it): the moderators of the audience and the site's staff. Every other reader, the author
+/// too, sees that a moderator edited it, not what was taken out.
+pub fn reads_redacted(viewer: &Viewer, access: Access) -> bool {
+    access >= Access::Read && (access >= Access::Moderate || viewer.is_site_moderator())
+}
+
 /// Every action the viewer may take on an item: what pages show as buttons and the API
 /// returns as `capabilities`. Each field is [`decide`] for its action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -392,6 +400,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn redacted_text_is_read_by_the_audiences_moderators_and_site_staff_only() {
+        for (name, v) in viewers() {
+            for access in ACCESS {
+                let staff = name == "site moderator" && access >= Access::Read;
+                assert_eq!(
+                    reads_redacted(&v, access),
+                    access == Access::Moderate || staff,
+                    "{name} at {access:?}"
+                );
+            }
+        }
+        let admin = member(9, SiteRole::Admin, Restriction::None, true);
+        assert!(reads_redacted(&admin, Access::Moderate));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! every post and there to slow down a fast writer, count in this node's memory (with several
 //! nodes, a writer may get the limit once per node), so a reply costs no extra commits.
 
+use std::net::IpAddr;
+
 use crate::agora::Agora;
 use crate::error::StoreError;
 use crate::time::Timestamp;
@@ -48,4 +50,59 @@ impl Agora {
 pub(crate) fn retry_after(start: Timestamp, window: i64, now: Timestamp) -> i64 {
     let end = start.plus_seconds(window);
     ((end.0 - now.0) / 1_000_000).max(1)
+}
+
+/// The key of the limit `scope` (`login-client`, `register-burst`, …) for a request from the
+/// network address `client`, as [`network`] counts it. Every limit per address builds its key
+/// here.
+pub(crate) fn per_address(scope: &str, client: &str) -> String {
+    format!("{scope}:{}", network(client))
+}
+
+/// What limits per address count a client as: an IPv4 address whole; an IPv6 address by its
+/// /64, the network one subscriber (a home, a server) is given, so a client cannot escape a
+/// limit by taking another of its 2^64 addresses; an IPv4-mapped IPv6 address
+/// (`::ffff:a.b.c.d`) as the IPv4 address. Text that is no address (`local`) counts as itself.
+/// Logs keep the full address.
+pub(crate) fn network(client: &str) -> String {
+    match client.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Ok(IpAddr::V6(v6)) => {
+            let prefix = u128::from(v6) & !u128::from(u64::MAX);
+            format!("{}/64", std::net::Ipv6Addr::from(prefix))
+        }
+        Err(_) => client.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64_and_an_ipv4_one_whole() {
+        for (client, counted_as) in [
+            ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+            ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+            ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+            ("::1", "::/64"),
+            ("198.51.100.7", "198.51.100.7"),
+            ("::ffff:198.51.100.7", "198.51.100.7"),
+            ("local", "local"),
+        ] {
+            assert_eq!(network(client), counted_as, "{client}");
+        }
+        assert_eq!(
+            per_address("login-client", "2001:db8:1:2:aaaa::9"),
+            per_address("login-client", "2001:db8:1:2:bbbb::1")
+        );
+        assert_ne!(
+            per_address("login-client", "2001:db8:1:2::1"),
+            per_address("login-client", "2001:db8:1:3::1")
+        );
+        assert_ne!(
+            per_address("login-client", "198.51.100.7"),
+            per_address("login-client", "198.51.100.8")
+        );
+    }
 }

@@ -431,9 +431,11 @@ pub trait CaseStore: Send + Sync {
 /// Reports (flags) on posts and members, one model, and the moderation queues.
 #[async_trait]
 pub trait ModerationStore: Send + Sync {
-    /// Records a member's report (a second open report by the same member on the same post or
-    /// member adds nothing) and returns how many distinct verified members of at least
-    /// `min_level` (or staff) have an open report on it.
+    /// Records a member's report and returns how many distinct verified members of at least
+    /// `min_level` (or staff) have an open report on it; `None`, recording and counting
+    /// nothing, if the member has an open report on the same post or member already. The
+    /// database decides (one open report per reporter and target), so of two reports sent at
+    /// once by the same member one is recorded.
     async fn insert_report(
         &self,
         target: Reported,
@@ -442,7 +444,7 @@ pub trait ModerationStore: Send + Sync {
         note: &str,
         min_level: TrustLevel,
         at: Timestamp,
-    ) -> Result<i64, StoreError>;
+    ) -> Result<Option<i64>, StoreError>;
     /// Posts with open reports (or held by the system) in groups in `scope`, oldest first.
     async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError>;
     /// Members with open reports, oldest report first.

@@ -104,7 +104,8 @@ impl Viewer {
         self
     }
 
-    /// The network address the request came from (`local` when not known).
+    /// The network address the request came from (`local` when not known). A limit per
+    /// address keys on `rate::per_address`, which counts an IPv6 client by its /64.
     pub fn client(&self) -> &str {
         self.client.as_deref().unwrap_or("local")
     }

@@ -4,6 +4,7 @@
 //! a reader, so agora goes on serving (readers and the writer are not blocked in WAL mode).
 //! On PostgreSQL, `pg_dump` and `pg_restore` are the tools; agora does not reinvent them.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use agora_core::StoreError;
 use crate::SqlStore;
 use crate::connect::{ConnectError, sqlite_path};
 use crate::db::Pools;
+use crate::files;
 
 /// What went wrong; the message says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -24,7 +26,9 @@ pub enum BackupError {
         "on PostgreSQL, back up with pg_dump (e.g. `pg_dump --format=custom --file=agora.dump \"$AGORA_DATABASE_URL\"`) and restore with pg_restore; agora's backup and restore are for SQLite"
     )]
     Postgres,
-    #[error("{0} exists already; choose a new file name (a backup never overwrites a file)")]
+    #[error(
+        "{0} exists already (as a file, a folder or a symbolic link); choose a new name: a backup never overwrites or writes through anything"
+    )]
     Exists(PathBuf),
     #[error("{0} is not an agora SQLite backup: {1}")]
     NotABackup(PathBuf, String),
@@ -58,16 +62,23 @@ fn sqlx_err(e: sqlx::Error) -> BackupError {
 }
 
 impl SqlStore {
-    /// Writes a consistent copy of the SQLite database to `to`, a file that must not exist,
-    /// and checks it; returns its size in bytes.
+    /// Writes a consistent copy of the SQLite database to `to`, which must not exist (not even
+    /// as a symbolic link: a backup never writes through one), and checks it; returns its size
+    /// in bytes. The copy is made in a private folder beside `to`, as a file only its owner
+    /// reads (`0600`), checked there, then linked in at `to`, which fails if anything took the
+    /// name meanwhile; the folder is removed.
     pub async fn backup_to(&self, to: &Path) -> Result<u64, BackupError> {
         let Pools::Sqlite { read, .. } = &self.pools else {
             return Err(BackupError::Postgres);
         };
-        if to.exists() {
+        if std::fs::symlink_metadata(to).is_ok() {
             return Err(BackupError::Exists(to.to_owned()));
         }
-        let target = to.to_str().ok_or_else(|| BackupError::Io {
+        let staging = Staging::beside(to)?;
+        let copy = staging.0.join("backup.db");
+        // An empty file of our own: VACUUM INTO writes into an empty file and keeps its mode.
+        files::create_private(&copy).map_err(io(format!("creating {}", copy.display())))?;
+        let target = copy.to_str().ok_or_else(|| BackupError::Io {
             what: format!("{} is not a UTF-8 path", to.display()),
             source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
         })?;
@@ -76,10 +87,66 @@ impl SqlStore {
             .execute(read)
             .await
             .map_err(sqlx_err)?;
-        check_backup(to).await?;
+        check_backup(&copy).await.map_err(|e| match e {
+            BackupError::NotABackup(_, why) => BackupError::NotABackup(to.to_owned(), why),
+            e => e,
+        })?;
+        File::open(&copy)
+            .and_then(|f| f.sync_all())
+            .map_err(io(format!("flushing {}", copy.display())))?;
+        put_in_place(&copy, to)?;
+        drop(staging);
+        if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = File::open(dir).and_then(|d| d.sync_all());
+        }
         Ok(std::fs::metadata(to)
             .map_err(io(format!("reading {}", to.display())))?
             .len())
+    }
+}
+
+/// A private folder beside a backup's target, where the copy is made; removed when dropped.
+struct Staging(PathBuf);
+
+impl Staging {
+    fn beside(to: &Path) -> Result<Self, BackupError> {
+        let parent = to
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = to
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path = parent.join(format!(".{name}.{}-{nanos}.partial", std::process::id()));
+        files::create_private_dir(&path).map_err(io(format!("creating {}", path.display())))?;
+        Ok(Self(path))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Gives the finished copy its name without replacing anything: a hard link fails if `to`
+/// exists in any form. On a file system without hard links, a rename after a last look.
+fn put_in_place(copy: &Path, to: &Path) -> Result<(), BackupError> {
+    match std::fs::hard_link(copy, to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(BackupError::Exists(to.to_owned()))
+        }
+        Err(_) if std::fs::symlink_metadata(to).is_ok() => Err(BackupError::Exists(to.to_owned())),
+        Err(_) => std::fs::rename(copy, to).map_err(io(format!(
+            "moving {} to {}",
+            copy.display(),
+            to.display()
+        ))),
     }
 }
 
@@ -154,14 +221,25 @@ pub async fn restore(from: &Path, url: &str, force: bool) -> Result<Restored, Ba
     let mut staging = path.clone().into_os_string();
     staging.push(".restoring");
     let staging = PathBuf::from(staging);
-    std::fs::copy(from, &staging).map_err(io(format!(
+    // A file only agora's user reads, whatever the backup's own mode (a left-over staging
+    // file from an interrupted restore is replaced).
+    if let Err(e) = std::fs::remove_file(&staging)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(io(format!("removing {}", staging.display()))(e));
+    }
+    let mut source = File::open(from).map_err(io(format!("reading {}", from.display())))?;
+    let mut target =
+        files::create_private(&staging).map_err(io(format!("creating {}", staging.display())))?;
+    std::io::copy(&mut source, &mut target).map_err(io(format!(
         "copying {} to {}",
         from.display(),
         staging.display()
     )))?;
-    std::fs::File::open(&staging)
-        .and_then(|f| f.sync_all())
+    target
+        .sync_all()
         .map_err(io(format!("flushing {}", staging.display())))?;
+    drop(target);
     for suffix in ["-wal", "-shm"] {
         let mut side = path.clone().into_os_string();
         side.push(suffix);

@@ -544,6 +544,8 @@ impl ForumStore for SqlStore {
                     display_name: r.editor_display_name.unwrap_or_default(),
                 },
                 replaced_at: Timestamp(r.replaced_at),
+                redacted: false,
+                withheld: false,
             })
             .collect())
     }

@@ -13,6 +13,7 @@ mod data;
 mod db;
 mod error;
 mod events;
+pub mod files;
 mod forum;
 mod groups;
 mod ideas;
@@ -28,7 +29,7 @@ mod search;
 mod trust;
 mod writer;
 
-pub use connect::{ConnectError, connect};
+pub use connect::{ConnectError, connect, redact};
 pub use db::Backend;
 
 use db::Pools;

@@ -138,7 +138,7 @@ impl ModerationStore for SqlStore {
         note: &str,
         min_level: TrustLevel,
         at: Timestamp,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let reason = reason.to_owned();
         let note = note.to_owned();
         let (column, id) = about(target);
@@ -147,14 +147,20 @@ impl ModerationStore for SqlStore {
                 Box::pin(async move {
                     let reason = reason.as_str();
                     let note = note.as_str();
-                    tx.execute(
-                        format!(
-                            "INSERT INTO reports ({column}, by_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
-                             ON CONFLICT ({column}, by_id) WHERE resolved_at IS NULL DO NOTHING"
-                        ),
-                        &[id.into(), by.0.into(), reason.into(), note.into(), at.0.into()],
-                    )
-                    .await?;
+                    // The unique index over open reports decides: on PostgreSQL a second
+                    // insert waits for the first's transaction, then inserts nothing.
+                    let inserted = tx
+                        .execute(
+                            format!(
+                                "INSERT INTO reports ({column}, by_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
+                                 ON CONFLICT ({column}, by_id) WHERE resolved_at IS NULL DO NOTHING"
+                            ),
+                            &[id.into(), by.0.into(), reason.into(), note.into(), at.0.into()],
+                        )
+                        .await?;
+                    if inserted == 0 {
+                        return Ok(None);
+                    }
                     // Staff count whatever their stored level: they are leaders.
                     let agreeing = tx
                         .one::<Int>(
@@ -167,7 +173,7 @@ impl ModerationStore for SqlStore {
                         )
                         .await?
                         .0;
-                    Ok(agreeing)
+                    Ok(Some(agreeing))
                 })
             })
             .await

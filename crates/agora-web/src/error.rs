@@ -7,7 +7,7 @@
 //! | 401 | not signed in, or a bad token |
 //! | 403 | the thing is visible but the action is not allowed |
 //! | 404 | not found, or not visible to this viewer (a secret group is always 404) |
-//! | 409 | conflict (username, email or slug taken, already a member) |
+//! | 409 | conflict (username or email taken, slug unavailable, already a member, already flagged) |
 //! | 413 | body larger than the limit |
 //! | 422 | a field failed its rules (`field` names it) |
 //! | 429 | rate limited (`Retry-After` says when to try again) |
@@ -309,12 +309,20 @@ impl From<GroupError> for ApiError {
     fn from(e: GroupError) -> Self {
         match e {
             GroupError::Refused(r) => r.into(),
-            GroupError::SlugTaken => Self::new(
+            GroupError::SlugUnavailable => Self::new(
                 StatusCode::CONFLICT,
-                "slug_taken",
-                "A group with that short name exists; choose another.",
+                "slug_unavailable",
+                "That address is not available; choose another.",
             )
             .with_field("slug"),
+            GroupError::RateLimited { retry_after_secs } => {
+                let mut e = Self::rate_limited(retry_after_secs);
+                e.message = format!(
+                    "You have created or tried to create several groups in the last hour; try again in {}.",
+                    human_seconds(retry_after_secs)
+                );
+                e
+            }
             GroupError::AlreadyMember => Self::new(
                 StatusCode::CONFLICT,
                 "already_member",
@@ -420,6 +428,28 @@ impl From<SearchError> for ApiError {
         match e {
             SearchError::Invalid(i) => i.into(),
             SearchError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<agora_core::flags::FlagError> for ApiError {
+    fn from(e: agora_core::flags::FlagError) -> Self {
+        use agora_core::flags::FlagError;
+        match e {
+            FlagError::Refused(r) => r.into(),
+            FlagError::AlreadyFlagged => Self::new(
+                StatusCode::CONFLICT,
+                "already_flagged",
+                "You have flagged this already; the moderators will look at it.",
+            ),
+            FlagError::RateLimited { retry_after_secs } => {
+                let mut e = Self::rate_limited(retry_after_secs);
+                e.message = format!(
+                    "You have flagged a lot in the last hour; flag again in {}.",
+                    human_seconds(retry_after_secs)
+                );
+                e
+            }
         }
     }
 }

@@ -91,7 +91,10 @@ impl Settings {
             || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))
         {
-            bail!("the database URL must start with sqlite: or postgres:// (got {database_url:?})");
+            bail!(
+                "the database URL must start with sqlite: or postgres:// (got {:?})",
+                agora_store::redact(&database_url)
+            );
         }
         let configured_url = over.public_url.or(file.public_url);
         let public_url_set = configured_url.is_some();
@@ -252,6 +255,27 @@ mod tests {
         );
         assert_eq!(s.public_url, "http://127.0.0.1:8080");
         assert_eq!(s.guest_cache_secs, 3);
+    }
+
+    #[test]
+    fn a_database_url_of_an_unknown_scheme_is_refused_without_its_password() {
+        let d = dir("scheme");
+        for url in [
+            "mysql://agora:s3cret@db/agora",
+            "mysql://db/agora?password=s3cret",
+            "agora:s3cret@db/agora",
+        ] {
+            let err = Settings::resolve(Overrides {
+                data_dir: Some(d.clone()),
+                database_url: Some(url.into()),
+                ..Overrides::default()
+            })
+            .err()
+            .map(|e| format!("{e:#} {e:?}"))
+            .unwrap_or_default();
+            assert!(err.contains("must start with sqlite:"), "{url}: {err}");
+            assert!(!err.contains("s3cret"), "{err}");
+        }
     }
 
     #[test]

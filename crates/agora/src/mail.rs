@@ -1,5 +1,6 @@
 //! The mail transports: SMTP when `smtp_url` is set, otherwise an outbox folder in the data
-//! folder (`mail/outbox/`) where every mail lands as an `.eml` file an operator can open; and,
+//! folder (`mail/outbox/`) where every mail lands as an `.eml` file an operator can open (the
+//! folder `0700`, each file `0600`: a mail may hold a live password-reset link); and,
 //! for the test suite, a mailbox in memory that keeps each message exactly as the other two
 //! would send it.
 
@@ -8,23 +9,26 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use agora_core::mail::{Mail, MailError, Mailer};
 
-/// Writes each mail into a folder as an `.eml` file.
+/// Writes each mail into a folder as an `.eml` file (`UUID.eml`, as lettre's file transport
+/// names them) that only agora's user may read.
 pub struct OutboxMailer {
-    transport: AsyncFileTransport<Tokio1Executor>,
     from: Mailbox,
     dir: PathBuf,
 }
 
 impl OutboxMailer {
-    /// An outbox in `dir`, created if missing.
+    /// An outbox in `dir`, created if missing; it and the folders made for it are private
+    /// (`0700`), and an existing one is closed to others.
     pub fn new(dir: &Path, from: Mailbox) -> std::io::Result<Self> {
-        std::fs::create_dir_all(dir)?;
+        agora_store::files::private_dir(dir)?;
+        if let Some(mail) = dir.parent() {
+            agora_store::files::close_to_others(mail)?;
+        }
         Ok(Self {
-            transport: AsyncFileTransport::new(dir),
             from,
             dir: dir.to_owned(),
         })
@@ -126,11 +130,17 @@ fn message(from: &Mailbox, mail: Mail) -> Result<Message, MailError> {
 impl Mailer for OutboxMailer {
     async fn send(&self, mail: Mail) -> Result<(), MailError> {
         let message = message(&self.from, mail)?;
-        self.transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|e| MailError(format!("writing to the outbox: {e}")))
+        let path = self
+            .dir
+            .join(format!("{}.eml", uuid::Uuid::new_v4().hyphenated()));
+        let text = message.formatted();
+        tokio::task::spawn_blocking(move || {
+            use std::io::Write as _;
+            agora_store::files::create_private(&path)?.write_all(&text)
+        })
+        .await
+        .map_err(|e| MailError(format!("writing to the outbox: {e}")))?
+        .map_err(|e| MailError(format!("writing to the outbox: {e}")))
     }
 }
 

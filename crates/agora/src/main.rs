@@ -168,7 +168,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     // Seeding's bulk statements are slow by design; sqlx would print each one whole.
     let quiet_slow_statements = matches!(cli.command, Command::Bench { .. });
     init_tracing(settings.log.as_deref(), quiet_slow_statements);
-    std::fs::create_dir_all(&settings.data_dir)
+    // Private (0700): it holds the database, the outbox's mails and the backups' default place.
+    agora_store::files::private_dir(&settings.data_dir)
         .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
     // These work on whole databases, not on an opened community.
     match &cli.command {

@@ -391,3 +391,225 @@ fn a_copy_killed_half_way_leaves_the_source_untouched_and_the_target_refused() {
     );
     assert_eq!(sha(&source_db), before, "the source changed");
 }
+
+/// A POST of a JSON body over plain HTTP/1.0; the status.
+fn http_post(addr: &str, path: &str, json: &str) -> u16 {
+    use std::io::Read as _;
+    let mut stream =
+        std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to {addr}: {e}"));
+    write!(
+        stream,
+        "POST {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}",
+        json.len()
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .unwrap_or_else(|e| panic!("{e}"));
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The permission bits of `path`.
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path)
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `agora serve` on `data` at a free port; the child and its address once it serves.
+fn serve(data: &std::path::Path) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("AGORA_DATABASE_URL")
+        .env_remove("AGORA_SMTP_URL")
+        .env("AGORA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting agora: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let site = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("agora is serving"))
+        .and_then(|l| {
+            l.split(" at http://")
+                .nth(1)
+                .and_then(|rest| rest.split_whitespace().next())
+                .map(str::to_owned)
+        });
+    let Some(site) = site else {
+        let _ = child.kill();
+        panic!("agora did not say where it serves");
+    };
+    (child, site)
+}
+
+/// The data folder, the database with its -wal and -shm, the outbox with a mail holding a live
+/// password-reset link, and a backup are for agora's own user only (0700 and 0600), whatever
+/// the umask (the test runs under the usual 022).
+#[cfg(unix)]
+#[test]
+fn the_files_agora_makes_are_readable_by_its_own_user_only() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("community").join("data");
+    let args = [
+        "admin",
+        "create",
+        "--username",
+        "mara",
+        "--email",
+        "mara@example.com",
+        "--password-stdin",
+    ];
+    let o = agora(&data, &args, Some("a long enough password\n"));
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(mode(&data), 0o700, "the data folder");
+    assert_eq!(mode(dir.path().join("community").as_path()), 0o700);
+    assert_eq!(mode(&data.join("agora.db")), 0o600, "the database");
+
+    let (mut server, site) = serve(&data);
+    let status = http_post(&site, "/api/v1/auth/password-reset", r#"{"login": "mara"}"#);
+    let outbox = data.join("mail").join("outbox");
+    let mails: Vec<std::path::PathBuf> = std::fs::read_dir(&outbox)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    let modes: Vec<(String, u32)> = ["agora.db", "agora.db-wal", "agora.db-shm"]
+        .iter()
+        .map(|name| (name.to_string(), mode(&data.join(name))))
+        .collect();
+    let backup = dir.path().join("riders.backup");
+    let o = agora(
+        &data,
+        &["backup", "--to", &backup.display().to_string()],
+        None,
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(status, 202);
+    assert_eq!(
+        modes,
+        [
+            ("agora.db".to_owned(), 0o600),
+            ("agora.db-wal".to_owned(), 0o600),
+            ("agora.db-shm".to_owned(), 0o600)
+        ]
+    );
+    assert_eq!(mode(&data.join("mail")), 0o700, "the mail folder");
+    assert_eq!(mode(&outbox), 0o700, "the outbox");
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mail = std::fs::read_to_string(&mails[0]).unwrap_or_default();
+    assert!(mail.contains("/reset/"), "{mail}");
+    assert_eq!(mode(&mails[0]), 0o600, "a mail with a live reset link");
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(mode(&backup), 0o600, "the backup");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .map(|e| {
+            e.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        left.len(),
+        2,
+        "the backup leaves nothing else beside it: {left:?}"
+    );
+
+    // A restore puts a private database in place, whatever the mode of the backup.
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&backup, std::fs::Permissions::from_mode(0o644))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let fresh = dir.path().join("fresh");
+    let o = agora(
+        &fresh,
+        &["restore", "--from", &backup.display().to_string()],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(mode(&fresh), 0o700);
+    assert_eq!(
+        mode(&fresh.join("agora.db")),
+        0o600,
+        "the restored database"
+    );
+}
+
+/// A data folder and database made before (or by hand under a permissive umask) are closed to
+/// others when agora opens them.
+#[cfg(unix)]
+#[test]
+fn an_older_data_folder_is_closed_to_others_when_agora_opens_it() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("data");
+    let o = agora(&data, &["migrate"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    for (path, open) in [(data.clone(), 0o755), (data.join("agora.db"), 0o644)] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(open))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let o = agora(&data, &["migrate"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("agora.db")), 0o600);
+}
+
+/// `agora backup --to PATH` never writes through a symbolic link at PATH, dangling or not.
+#[cfg(unix)]
+#[test]
+fn a_backup_refuses_a_symbolic_link_at_its_target_and_leaves_the_links_target_alone() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("data");
+    let o = agora(&data, &["migrate"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "untouched").unwrap_or_else(|e| panic!("{e}"));
+    let nowhere = dir.path().join("nowhere");
+    let empty = dir.path().join("empty");
+    std::fs::write(&empty, "").unwrap_or_else(|e| panic!("{e}"));
+    for (link, target) in [
+        ("to-a-file.backup", &victim),
+        ("dangling.backup", &nowhere),
+        ("to-an-empty-file.backup", &empty),
+    ] {
+        let link = dir.path().join(link);
+        std::os::unix::fs::symlink(target, &link).unwrap_or_else(|e| panic!("{e}"));
+        let o = agora(
+            &data,
+            &["backup", "--to", &link.display().to_string()],
+            None,
+        );
+        assert!(
+            !o.status.success() && text(&o).contains("exists already"),
+            "{}: {}",
+            link.display(),
+            text(&o)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap_or_default(),
+        "untouched"
+    );
+    assert!(!nowhere.exists(), "the dangling link's target was created");
+    assert_eq!(std::fs::metadata(&empty).map(|m| m.len()).ok(), Some(0));
+    let partial = std::fs::read_dir(dir.path())
+        .map(|e| {
+            e.filter_map(Result::ok)
+                .any(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        })
+        .unwrap_or(true);
+    assert!(!partial, "a staging folder was left behind");
+}

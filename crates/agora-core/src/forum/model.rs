@@ -182,10 +182,20 @@ impl Post {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {
     pub number: i64,
+    /// The topic's title at the time, for an opening post; `None` when withheld.
     pub title: Option<String>,
+    /// Empty when withheld.
     pub body_markdown: String,
+    /// Who replaced this version.
     pub editor: Author,
     pub replaced_at: Timestamp,
+    /// Whether a moderator's edit of someone else's post replaced this version or a later one:
+    /// it may hold what the moderator took out. (The store leaves it false; the forum's
+    /// `revisions` use case sets it.)
+    pub redacted: bool,
+    /// Whether the text of this version (its title and body) is withheld from the viewer: a
+    /// redacted version is read only by the moderators of the post's group and site staff.
+    pub withheld: bool,
 }
 
 /// A topic to insert, with its opening post.

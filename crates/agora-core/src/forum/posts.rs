@@ -8,8 +8,8 @@ use crate::forum::screen::Destination;
 use crate::forum::topics::{ForumError, Posted};
 use crate::forum::{NewPost, Post, PostEdit, Revision, Tags, Topic};
 use crate::groups::GroupView;
-use crate::ids::{PostId, TopicId};
-use crate::items::{Action, Capabilities, Shown, decide};
+use crate::ids::{MemberId, PostId, TopicId};
+use crate::items::{Action, Capabilities, Shown, decide, reads_redacted};
 use crate::viewer::Viewer;
 
 /// An edit as typed: the new body, and for an opening post optionally a new title and tags.
@@ -161,10 +161,17 @@ impl Forum<'_> {
 }
 
 impl Forum<'_> {
-    /// The earlier versions of a post, oldest first.
+    /// The earlier versions of a post, oldest first. What a moderator's edit of someone else's
+    /// post replaced, and every version before it, is redacted: its text is withheld from all
+    /// but the group's moderators and site staff (`items::reads_redacted`).
     pub async fn revisions(self, viewer: &Viewer, id: PostId) -> Result<Vec<Revision>, ForumError> {
-        let (post, _, _) = self.post(viewer, id).await?;
-        Ok(self.store.revisions(post.id).await?)
+        let (post, _, group) = self.post(viewer, id).await?;
+        let revisions = self.store.revisions(post.id).await?;
+        Ok(redact(
+            revisions,
+            post.author.id,
+            reads_redacted(viewer, group.access),
+        ))
     }
 
     /// Deletes a post (its author or a moderator); deleting an opening post deletes the
@@ -223,8 +230,83 @@ impl Forum<'_> {
 
 use crate::error::Invalid;
 
+/// Marks the versions a moderator's edit of `author`'s post replaced, and those before them
+/// (an earlier version may hold the same words), as redacted; withholds their text unless
+/// `may_read` them. A version replaced by an editor who is not the author (or whose account is
+/// gone) counts as a moderator's edit.
+fn redact(mut revisions: Vec<Revision>, author: MemberId, may_read: bool) -> Vec<Revision> {
+    let last_redacting = revisions
+        .iter()
+        .filter(|r| r.editor.id != author)
+        .map(|r| r.number)
+        .max();
+    let Some(last) = last_redacting else {
+        return revisions;
+    };
+    for r in revisions.iter_mut().filter(|r| r.number <= last) {
+        r.redacted = true;
+        if !may_read {
+            r.withheld = true;
+            r.title = None;
+            r.body_markdown.clear();
+        }
+    }
+    revisions
+}
+
 /// A post with the viewer's capabilities on it.
 fn shown(viewer: &Viewer, post: Post, topic: &Topic, group: &GroupView) -> Shown<Post> {
     let can = Capabilities::of(viewer, group.access, &post.facts(topic));
     Shown { item: post, can }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forum::Author;
+    use crate::time::Timestamp;
+
+    fn version(number: i64, editor: i64) -> Revision {
+        Revision {
+            number,
+            title: Some(format!("Title {number}")),
+            body_markdown: format!("Body {number}"),
+            editor: Author {
+                id: MemberId(editor),
+                username: format!("m{editor}"),
+                display_name: format!("M{editor}"),
+            },
+            replaced_at: Timestamp(number),
+            redacted: false,
+            withheld: false,
+        }
+    }
+
+    #[test]
+    fn a_moderators_edit_redacts_what_it_replaced_and_everything_before() {
+        // Author 1 edits twice, a moderator (2) edits, the author edits again.
+        let history = vec![version(1, 1), version(2, 1), version(3, 2), version(4, 1)];
+        let seen = redact(history.clone(), MemberId(1), false);
+        let shown: Vec<(i64, bool, bool, &str)> = seen
+            .iter()
+            .map(|r| (r.number, r.redacted, r.withheld, r.body_markdown.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (1, true, true, ""),
+                (2, true, true, ""),
+                (3, true, true, ""),
+                (4, false, false, "Body 4"),
+            ]
+        );
+        assert!(seen[..3].iter().all(|r| r.title.is_none()));
+
+        let moderator = redact(history.clone(), MemberId(1), true);
+        assert!(moderator[..3].iter().all(|r| r.redacted && !r.withheld));
+        assert_eq!(moderator[2].body_markdown, "Body 3");
+
+        let own_edits = vec![version(1, 1), version(2, 1)];
+        assert_eq!(redact(own_edits.clone(), MemberId(1), false), own_edits);
+    }
 }

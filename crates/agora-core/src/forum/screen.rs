@@ -176,7 +176,10 @@ impl Forum<'_> {
         let per_minute = self.config.posts_per_minute;
         let limits = [
             (format!("post:{}", actor.id.0), per_minute),
-            (format!("post-client:{}", viewer.client()), per_minute * 6),
+            (
+                crate::rate::per_address("post-client", viewer.client()),
+                per_minute * 6,
+            ),
         ];
         for (key, allowed) in limits {
             if let Some(retry_after_secs) = self.over_limit_here(&key, allowed, 60) {

@@ -20,8 +20,13 @@ pub enum GroupError {
     /// viewer, sign in, not allowed (`moderators_only`, `admins_only`, …), a field, the store.
     #[error(transparent)]
     Refused(Refused),
-    #[error("slug taken")]
-    SlugTaken,
+    /// The address is in use. The answer is the same whoever holds it, so it never tells a
+    /// member that a secret group they may not see exists.
+    #[error("slug unavailable")]
+    SlugUnavailable,
+    /// The member created groups (or tried addresses) too fast: [`GROUPS_PER_HOUR`].
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: i64 },
     #[error("already a member")]
     AlreadyMember,
     /// A secret group is joined only by invitation.
@@ -42,7 +47,8 @@ impl From<GroupError> for Refused {
     fn from(e: GroupError) -> Self {
         match e {
             GroupError::Refused(r) => r,
-            GroupError::SlugTaken => Self::Forbidden("slug_taken"),
+            GroupError::SlugUnavailable => Self::Forbidden("slug_unavailable"),
+            GroupError::RateLimited { .. } => Self::Forbidden("rate_limited"),
             GroupError::AlreadyMember => Self::Forbidden("already_member"),
             GroupError::InvitationRequired => Self::Forbidden("invitation_required"),
             GroupError::LastOwner => Self::Forbidden("last_owner"),
@@ -50,6 +56,11 @@ impl From<GroupError> for Refused {
         }
     }
 }
+
+/// Groups a member who is not an admin may create, or try to create, an hour: trying
+/// addresses one after another would otherwise probe which ones are held (by secret groups
+/// too). Admins see every group anyway and are not limited.
+pub const GROUPS_PER_HOUR: i64 = 10;
 
 /// What a person typed to create a group.
 #[derive(Debug, Clone)]
@@ -116,6 +127,17 @@ impl Groups<'_> {
                 )
             })?,
         };
+        if !viewer.is_admin()
+            && let Some(retry_after_secs) = self
+                .over_limit(
+                    &format!("group-create:{}", actor.id.0),
+                    GROUPS_PER_HOUR,
+                    3_600,
+                )
+                .await?
+        {
+            return Err(GroupError::RateLimited { retry_after_secs });
+        }
         let new = NewGroup {
             slug: slug.as_str().to_owned(),
             name,
@@ -126,7 +148,7 @@ impl Groups<'_> {
         };
         match self.store.insert_group(&new).await {
             Ok(_) => {}
-            Err(StoreError::Conflict { .. }) => return Err(GroupError::SlugTaken),
+            Err(StoreError::Conflict { .. }) => return Err(GroupError::SlugUnavailable),
             Err(e) => return Err(e.into()),
         }
         self.group(viewer, slug.as_str()).await

@@ -8,7 +8,7 @@ pub mod policy;
 mod slug;
 
 pub(crate) use directory::visible as directory_visible;
-pub use directory::{GroupError, NewGroupInput};
+pub use directory::{GROUPS_PER_HOUR, GroupError, NewGroupInput};
 pub use membership::JoinOutcome;
 pub use model::{
     Group, GroupMember, GroupRole, GroupView, Invitation, JoinRequest, NewGroup, Visibility,

@@ -121,7 +121,7 @@ impl Accounts<'_> {
         }
 
         if rules.on("registration_burst") {
-            let burst_key = format!("register-burst:{client}");
+            let burst_key = crate::rate::per_address("register-burst", client);
             let burst = rules.burst_per_10_min;
             if let Some(retry_after_secs) = self.over_limit(&burst_key, burst, 600).await? {
                 return Err(RegisterError::Burst { retry_after_secs });
@@ -129,7 +129,7 @@ impl Accounts<'_> {
         }
         let hourly = self.config.registrations_per_hour;
         if let Some(retry_after_secs) = self
-            .over_limit(&format!("register:{client}"), hourly, 3600)
+            .over_limit(&crate::rate::per_address("register", client), hourly, 3600)
             .await?
         {
             return Err(RegisterError::RateLimited { retry_after_secs });

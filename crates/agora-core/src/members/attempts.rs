@@ -39,7 +39,7 @@ impl Accounts<'_> {
             Some(c) => format!("login-member:{}", c.member.id.0),
             None => format!("login:{}", login.trim().to_lowercase()),
         };
-        let client_key = format!("login-client:{client}");
+        let client_key = crate::rate::per_address("login-client", client);
         let allowed = self.config.login_failures_allowed;
         let mut retry_after_secs = None;
         for (key, allowed) in [(&account_key, allowed), (&client_key, allowed * 4)] {

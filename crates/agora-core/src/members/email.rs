@@ -145,7 +145,7 @@ impl Accounts<'_> {
     /// so nobody learns which accounts exist; limited per address and per login.
     #[instrument(skip_all)]
     pub async fn request_password_reset(self, login: &str, client: &str) -> Result<(), EmailError> {
-        self.limit(&format!("reset-client:{client}"), 10, 3_600)
+        self.limit(&crate::rate::per_address("reset-client", client), 10, 3_600)
             .await?;
         let login = login.trim().to_lowercase();
         if login.is_empty() {

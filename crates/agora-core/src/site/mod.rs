@@ -3,7 +3,8 @@
 
 use crate::agora::Site;
 use crate::error::Refused;
-use crate::error::StoreError;
+use crate::error::{Invalid, StoreError};
+use crate::groups::Visibility;
 use crate::members::plausibility::RuleSettings;
 use crate::viewer::Viewer;
 
@@ -111,6 +112,27 @@ impl Site<'_> {
         Ok(s)
     }
 
+    /// Refuses featuring a secret group: the featured list is public (`GET /site`, the
+    /// landing page), and a secret group does not exist for anyone outside it. A slug that names
+    /// no group yet is kept; the readers of the list apply the visibility policy all the same.
+    async fn refuse_secret_features(self, slugs: &str) -> Result<(), Refused> {
+        for slug in slugs.split_whitespace() {
+            if let Some((group, _)) = self.store.group_by_slug(slug, None).await?
+                && group.visibility == Visibility::Secret
+            {
+                return Err(Invalid::new(
+                    "featured_groups",
+                    "secret_group",
+                    format!(
+                        "{slug} is a secret group: only public and closed groups can be featured."
+                    ),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+
     /// A secret for signing form timestamps, made on first use and shared by every node
     /// through the database.
     pub async fn form_secret(self) -> Result<String, StoreError> {
@@ -164,6 +186,9 @@ impl Site<'_> {
         .filter_map(|(name, set)| set.then_some(name))
         .collect();
         let writes = patch::validate(patch)?;
+        if let Some((_, slugs)) = writes.iter().find(|(key, _)| key == "featured_groups") {
+            self.refuse_secret_features(slugs).await?;
+        }
         let audit = self.audit_entry(
             viewer,
             "site.settings",

@@ -406,9 +406,14 @@ pub struct TopicResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionResponse {
     pub number: i64,
-    /// The topic's title at the time, for an opening post.
+    /// The topic's title at the time, for an opening post (null when withheld).
     pub title: Option<String>,
-    pub body_markdown: String,
+    /// The text of the version; null when withheld (`redacted` and the caller does not
+    /// moderate the group).
+    pub body_markdown: Option<String>,
+    /// A moderator's edit of someone else's post replaced this version or a later one: only
+    /// the group's moderators and site staff read its text.
+    pub redacted: bool,
     /// Who replaced this version.
     pub replaced_by: AuthorResponse,
     pub replaced_at: String,
@@ -419,7 +424,8 @@ impl From<&Revision> for RevisionResponse {
         Self {
             number: r.number,
             title: r.title.clone(),
-            body_markdown: r.body_markdown.clone(),
+            body_markdown: (!r.withheld).then(|| r.body_markdown.clone()),
+            redacted: r.redacted,
             replaced_by: (&r.editor).into(),
             replaced_at: r.replaced_at.to_rfc3339(),
         }
@@ -503,7 +509,8 @@ pub struct SiteResponse {
     /// Markdown.
     pub netiquette: String,
     pub members_may_create_groups: bool,
-    /// Slugs of the groups the landing page features (empty: the most popular).
+    /// Slugs of the groups the landing page features that the caller may see (empty: the
+    /// most popular).
     pub featured_groups: Vec<String>,
     /// The registration plausibility rules; shown to admins only.
     pub registration_rules: Option<RulesResponse>,

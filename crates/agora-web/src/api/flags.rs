@@ -58,11 +58,12 @@ pub struct QueueItemResponse {
     pub first_flagged_at: String,
 }
 
-/// Flags a post for the moderators.
+/// Flags a post for the moderators: once per member while the flag is open (409
+/// `already_flagged`), 20 flags an hour (429).
 #[utoipa::path(post, path = "/api/v1/posts/{id}/flags", tag = "moderation", params(("id" = i64, Path)),
     request_body = FlagRequest,
     responses((status = 201, body = FlagResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn flag(
     State(state): State<AppState>,
@@ -158,11 +159,12 @@ pub struct MemberQueueItemResponse {
     pub first_flagged_at: String,
 }
 
-/// Flags a member for the moderators (a spammer, a fake account, abuse).
+/// Flags a member for the moderators (a spammer, a fake account, abuse): once per member
+/// while the flag is open (409 `already_flagged`), 20 flags an hour (429).
 #[utoipa::path(post, path = "/api/v1/members/{username}/flags", tag = "moderation",
     params(("username" = String, Path)), request_body = MemberFlagRequest,
     responses((status = 201), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn flag_member(
     State(state): State<AppState>,

@@ -356,7 +356,8 @@ pub async fn restore_post(
     Ok(Json(PostResponse::from(&post)))
 }
 
-/// The earlier versions of a post, oldest first.
+/// The earlier versions of a post, oldest first. The text a moderator's edit of someone
+/// else's post replaced (`redacted`) is shown to the group's moderators and site staff only.
 #[utoipa::path(get, path = "/api/v1/posts/{id}/revisions", tag = "forum", params(("id" = i64, Path)),
     responses((status = 200, body = [RevisionResponse]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revisions(

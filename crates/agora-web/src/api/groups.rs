@@ -78,10 +78,12 @@ pub async fn list(
     }))
 }
 
-/// Creates a group (admins, or members when the site allows it); the creator owns it.
+/// Creates a group (admins, or members when the site allows it, 10 an hour); the creator owns
+/// it. An address in use is 409 `slug_unavailable`, whoever holds it.
 #[utoipa::path(post, path = "/api/v1/groups", tag = "groups", request_body = CreateGroupRequest,
     responses((status = 201, body = GroupResponse), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,

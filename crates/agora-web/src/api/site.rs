@@ -21,7 +21,8 @@ pub struct SiteRequest {
     pub goal: Option<String>,
     pub netiquette: Option<String>,
     pub members_may_create_groups: Option<bool>,
-    /// Slugs of the groups the landing page features, in order; empty: the most popular.
+    /// Slugs of the groups the landing page features, in order; empty: the most popular. A
+    /// secret group is refused (422 `secret_group`).
     pub featured_groups: Option<Vec<String>>,
     /// The registration plausibility rules; absent parts stay as they are.
     pub registration_rules: Option<RulesRequest>,
@@ -59,13 +60,14 @@ const API_FIELDS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The community's name, goal, netiquette and policies (the registration rules for admins).
+/// The community's name, goal, netiquette and policies (the registration rules for admins);
+/// the featured groups the caller may see.
 #[utoipa::path(get, path = "/api/v1/site", tag = "site", responses((status = 200, body = SiteResponse)))]
 pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<SiteResponse>, ApiError> {
-    let settings = state.agora.site().site_settings().await?;
+    let settings = state.agora.site().settings_for(&auth.viewer).await?;
     Ok(Json(SiteResponse::new(settings, auth.viewer.is_admin())))
 }
 

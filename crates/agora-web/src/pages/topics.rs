@@ -661,6 +661,10 @@ pub struct RevisionView {
     ago: String,
     title: Option<String>,
     body: String,
+    /// A moderator's edit of someone else's post replaced it (or a later version).
+    redacted: bool,
+    /// Its text is for the group's moderators and site staff only.
+    withheld: bool,
 }
 
 #[derive(Template)]
@@ -703,6 +707,8 @@ pub async fn history(
                 ago: ago(r.replaced_at),
                 title: r.title.clone(),
                 body: r.body_markdown.clone(),
+                redacted: r.redacted,
+                withheld: r.withheld,
             })
             .collect(),
     }))

@@ -1322,8 +1322,8 @@ async fn group_creation_refuses_members_conflicts_and_bad_fields_without_writing
         };
         let long_slug = "s".repeat(49);
         let cases = [
-            (group("Riders again", Some("riders"), "public"), CONFLICT, "slug_taken", "slug"),
-            (group("Riders", None, "closed"), CONFLICT, "slug_taken", "slug"),
+            (group("Riders again", Some("riders"), "public"), CONFLICT, "slug_unavailable", "slug"),
+            (group("Riders", None, "closed"), CONFLICT, "slug_unavailable", "slug"),
             (group("Hidden", Some("hidden"), "hidden"), INVALID, "invalid_choice", "visibility"),
             (group("Hidden", Some("hidden"), "Public"), INVALID, "invalid_choice", "visibility"),
             (group("Hidden", Some("hidden"), ""), INVALID, "invalid_choice", "visibility"),
@@ -1403,7 +1403,7 @@ async fn error_bodies_carry_only_code_message_and_field_and_no_internal_text() {
             ),
             ("unknown route", app.get("/api/v1/nope", None).await),
             (
-                "slug taken",
+                "slug unavailable",
                 app.post(
                     &routes::groups(),
                     admin,

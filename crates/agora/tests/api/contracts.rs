@@ -181,24 +181,32 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
             .insert_report(post, ana, "spam", "", member, at)
             .await
             .unwrap_or_else(|e| fail(e));
-        assert_eq!(n, 0, "ana is below the member level");
+        assert_eq!(n, Some(0), "ana is below the member level");
         let n = store
             .insert_report(post, ben, "spam", "ads", member, at)
             .await
             .unwrap_or_else(|e| fail(e));
-        assert_eq!(n, 1);
+        assert_eq!(n, Some(1));
         let n = store
             .insert_report(post, ben, "abuse", "again", member, at)
             .await
             .unwrap_or_else(|e| fail(e));
-        assert_eq!(n, 1, "a second open report by ben adds nothing");
+        assert_eq!(n, None, "a second open report by ben records and counts nothing");
         assert_eq!(
             store
                 .insert_report(post, ana, "spam", "", TrustLevel::New, at)
                 .await
                 .unwrap_or_else(|e| fail(e)),
-            2,
-            "from the lowest level both count"
+            None,
+            "ana's report is open already"
+        );
+        assert_eq!(
+            store
+                .insert_report(post, cy, "spam", "", TrustLevel::New, at)
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            Some(3),
+            "from the lowest level all three count"
         );
         // A report on a member is the same model, apart from the post's.
         store
@@ -219,7 +227,7 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
             .unwrap_or_else(|e| fail(e));
         assert_eq!(
             (queue.len(), queue[0].flags, queue[0].reasons.as_str()),
-            (1, 2, "spam")
+            (1, 3, "spam")
         );
         let members = store
             .member_flag_queue(10)
@@ -239,7 +247,7 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
             .resolve_reports(post, ana, false, "fine", at, &[])
             .await
             .unwrap_or_else(|e| fail(e));
-        assert_eq!(closed, 2);
+        assert_eq!(closed, 3);
         assert_eq!(
             store
                 .resolve_reports(post, ana, false, "fine", at, &[])
@@ -270,6 +278,22 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
                 .unwrap_or_else(|e| fail(e)),
             1
         );
+        // Once resolved, a member reports again; while open, a second report of theirs on the
+        // same post or member records nothing, and the database itself refuses it.
+        for target in [post, Reported::Member(cy)] {
+            let report = || store.insert_report(target, ben, "spam", "again", member, at);
+            assert_eq!(report().await.unwrap_or_else(|e| fail(e)), Some(1));
+            assert_eq!(report().await.unwrap_or_else(|e| fail(e)), None);
+            let (column, id) = match target {
+                Reported::Post(p) => ("post_id", p.0),
+                Reported::Member(m) => ("member_id", m.0),
+            };
+            let twice = format!(
+                "INSERT INTO reports ({column}, by_id, reason, created_at) VALUES ({id}, {}, 'spam', 2)",
+                ben.0
+            );
+            assert!(app.db().try_sql(&twice).await.is_err(), "{twice}");
+        }
         // A report names exactly one of a post and a member.
         assert!(
             app.db()

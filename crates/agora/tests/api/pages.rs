@@ -502,53 +502,6 @@ async fn a_page_that_needs_a_sign_in_sends_guests_to_sign_in_and_back() {
     );
 }
 
-#[tokio::test]
-async fn admins_choose_the_featured_groups_and_secret_ones_stay_hidden_from_guests() {
-    each_backend(|app| async move {
-        let admin = app.register("admin").await;
-        for (slug, kind) in [("alpha", "public"), ("bravo", "public"), ("hush", "secret")] {
-            app.create_group(&admin, slug, kind).await;
-        }
-        let r = app
-            .patch(
-                &routes::site(),
-                Some(&admin),
-                json!({"featured_groups": ["bravo", "hush"]}),
-            )
-            .await;
-        assert_eq!(
-            r.body["featured_groups"],
-            json!(["bravo", "hush"]),
-            "{}",
-            r.text
-        );
-        let landing = app.page("/", None).await.text;
-        let featured = landing.split("id=\"featured-h\"").nth(1).unwrap_or("");
-        assert!(
-            featured.contains("/g/bravo") && !featured.contains("/g/alpha"),
-            "{featured}"
-        );
-        assert!(
-            !landing.contains("hush"),
-            "a secret group is featured only to those who may see it"
-        );
-        assert!(app.page("/", Some(&admin)).await.text.contains("/g/hush"));
-
-        let r = app
-            .patch(
-                &routes::site(),
-                Some(&admin),
-                json!({"featured_groups": ["Not A Slug!"]}),
-            )
-            .await;
-        assert_eq!(
-            (r.status, r.body["error"]["field"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("featured_groups"))
-        );
-    })
-    .await;
-}
-
 /// The signed timestamp the sign-up form carries.
 async fn signup_stamp(app: &TestApp) -> String {
     let page = app.page("/signup", None).await.text;

@@ -27,9 +27,13 @@ fn behind_proxy(app: &TestApp) -> axum::Router {
 }
 
 /// Sends `req` as if it came from `peer` over TCP.
-async fn from(router: &axum::Router, peer: [u8; 4], mut req: Request<Body>) -> Reply {
+async fn from(
+    router: &axum::Router,
+    peer: impl Into<std::net::IpAddr>,
+    mut req: Request<Body>,
+) -> Reply {
     req.extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from((peer, 51_000))));
+        .insert(ConnectInfo(SocketAddr::new(peer.into(), 51_000)));
     let res = router
         .clone()
         .oneshot(req)
@@ -121,6 +125,91 @@ async fn clients_behind_a_trusted_proxy_are_counted_apart_and_a_forged_header_ch
                 r.text
             );
         }
+    })
+    .await;
+}
+
+fn ip(text: &str) -> std::net::IpAddr {
+    text.parse()
+        .unwrap_or_else(|e| panic!("{text} is not an address: {e}"))
+}
+
+/// Limits per address count an IPv6 client by its /64 (whoever holds one holds 2^64
+/// addresses), and an IPv4-mapped address as the IPv4 address, directly or behind a proxy.
+#[tokio::test]
+async fn addresses_of_one_ipv6_64_share_a_limit_and_other_64s_have_their_own() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let r = app
+            .patch(
+                &routes::site(),
+                Some(&admin),
+                json!({"registration_rules": {"burst_per_10_min": 2}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let router = behind_proxy(&app);
+        let signups = [
+            ("alba", "2001:db8:1:2::1", StatusCode::CREATED),
+            (
+                "bruno",
+                "2001:db8:1:2:ffff:ffff:ffff:fffe",
+                StatusCode::CREATED,
+            ),
+            (
+                "carla",
+                "2001:db8:1:2:abcd::7",
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+            ("dario", "2001:db8:1:3::1", StatusCode::CREATED),
+            ("elena", "198.51.100.7", StatusCode::CREATED),
+            ("fabio", "::ffff:198.51.100.7", StatusCode::CREATED),
+            ("gina", "::ffff:c633:6407", StatusCode::TOO_MANY_REQUESTS),
+            ("hugo", "198.51.100.8", StatusCode::CREATED),
+        ];
+        for (name, client, expected) in signups {
+            let r = from(&router, ip(client), signup(name, None)).await;
+            assert_eq!(r.status, expected, "{name} from {client}: {}", r.text);
+        }
+        // Behind the proxy, the forwarded client's /64 counts.
+        let r = from(
+            &router,
+            [127, 0, 0, 1],
+            signup("ines", Some("[2001:db8:1:2::99]:4711")),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+
+        // Sign-in failures per address (20 in 15 minutes): spread over one /64, then another.
+        let login = |name: String| {
+            Request::builder()
+                .method("POST")
+                .uri(routes::auth_login())
+                .header("content-type", "application/json")
+                .body(Body::from(
+                    json!({"login": name, "password": "not the password"}).to_string(),
+                ))
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        for n in 0..20 {
+            let client = ip(&format!("2001:db8:5:6::{:x}", n + 1));
+            let r = from(&router, client, login(format!("nobody{n}"))).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNAUTHORIZED,
+                "failure {n}: {}",
+                r.text
+            );
+        }
+        let r = from(&router, ip("2001:db8:5:6:9::1"), login("nobody99".into())).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+        let r = from(&router, ip("2001:db8:5:7::1"), login("nobody99".into())).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "another /64: {}",
+            r.text
+        );
     })
     .await;
 }

@@ -225,7 +225,8 @@ async fn agreeing_flags_hide_a_post_until_a_moderator_resolves_them_with_a_reaso
             )
             .await;
         assert_eq!(
-            r.body["hidden"], false,
+            (r.status, r.code()),
+            (StatusCode::CONFLICT, "already_flagged"),
             "one member's second flag does not count twice"
         );
         let r = app

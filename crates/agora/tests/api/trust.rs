@@ -529,7 +529,11 @@ async fn members_flag_a_member_and_moderators_resolve_it_with_a_reason() {
                 json!({"reason": "fake"}),
             )
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "a second flag adds nothing");
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::CONFLICT, "already_flagged"),
+            "a second flag adds nothing"
+        );
         let r = app
             .post(
                 &routes::member_flags("ana"),

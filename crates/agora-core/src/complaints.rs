@@ -1,10 +1,13 @@
 //! Legal complaints about a post (defamation, copyright, privacy): anyone who can read the post,
-//! guests included, files one; the post is hidden pending review as soon as the complaint is
-//! confirmed (at once for a verified member, after the link mailed to a guest is followed);
-//! moderators review the case, note every step and decide: the post stays removed or is
-//! restored. Every step is an event of the case that nobody can change, and the complainant
-//! and the post's author are told by mail. Email addresses are never shown: agora mails the
-//! complainant itself.
+//! guests included (the defamed are rarely members), files one; a sanctioned member may not.
+//! A confirmed complaint (at once for a verified member, after a guest follows the mailed link
+//! and confirms on the page it opens) opens a case that goes first in the moderators' queue,
+//! to be decided within [`REVIEW_SECS`]. It does not hide the post by itself: moderators decide
+//! (the post is removed, or stays), unless the site hides complaints of that kind at once
+//! (`complaints_hide_at_once`, e.g. copyright notices). Every step is an event of the case that
+//! nobody can change, and the complainant and (when the post is hidden) its author are told by
+//! mail. Email addresses are never shown: agora mails the complainant itself. Complaints are
+//! limited per member, per network address and per mail address.
 
 use crate::error::Refused;
 use serde::Serialize;
@@ -36,8 +39,12 @@ pub const KINDS: [(&str, &str); 4] = [
 
 /// How long a guest has to follow the confirmation link, in seconds.
 const CONFIRM_SECS: i64 = 3 * 86_400;
-/// Complaints one person or address may file per hour.
+/// How long moderators have to decide a confirmed complaint, in seconds (two days).
+pub const REVIEW_SECS: i64 = 2 * 86_400;
+/// Complaints one member or network address may file per hour.
 const PER_HOUR: i64 = 5;
+/// Complaints one mail address may file per day.
+const PER_MAIL_PER_DAY: i64 = 10;
 
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,11 +52,12 @@ const PER_HOUR: i64 = 5;
 pub enum CaseStatus {
     /// Filed by a guest who has not followed the confirmation link yet; the post is shown.
     Unconfirmed,
-    /// Under review; the post is hidden.
+    /// Under review: first in the moderators' queue until `due_at`; the post is hidden only if
+    /// complaints of its kind hide at once (`post_hidden`).
     Open,
-    /// Decided: the post stays removed.
+    /// Decided: the complaint was upheld and the post is removed.
     Removed,
-    /// Decided: the complaint was not upheld and the post is shown again.
+    /// Decided: the complaint was not upheld; the post stays (or is shown again).
     Restored,
 }
 
@@ -90,6 +98,10 @@ pub struct LegalCase {
     pub post_excerpt: String,
     pub created_at: Timestamp,
     pub decided_at: Option<Timestamp>,
+    /// When moderators should have decided an open case by.
+    pub due_at: Option<Timestamp>,
+    /// Whether the case hid its post (at once, or by upholding it).
+    pub post_hidden: bool,
 }
 
 /// One step of a case.
@@ -115,9 +127,13 @@ pub struct NewCase {
     pub kind: String,
     pub statement: String,
     /// For a guest: the hash of the token in the confirmation link. `None` opens the case at
-    /// once, hiding the post in the same transaction.
+    /// once.
     pub confirm_hash: Option<String>,
+    /// Whether opening the case hides the post (the site hides complaints of its kind at once).
+    pub hide_at_once: bool,
     pub at: Timestamp,
+    /// When an opened case should be decided by.
+    pub due_at: Timestamp,
 }
 
 /// What a complainant typed.
@@ -201,6 +217,24 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// A name on one line: no line breaks or other control characters, nothing invisible or
+/// direction-changing (it is written into mails sent from the site's address).
+fn one_line(field: &'static str, value: &str, min: usize, max: usize) -> Result<String, Invalid> {
+    let v = value.trim();
+    let n = v.chars().count();
+    if n < min || n > max || v.chars().any(crate::members::is_forbidden_in_text) {
+        return Err(Invalid::new(
+            field,
+            "invalid_name",
+            format!(
+                "Your name needs {min} to {max} characters on one line, without control or \
+                 invisible characters."
+            ),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
 fn reference() -> String {
     let raw = SessionToken::generate().0;
     let code: String = raw
@@ -214,7 +248,8 @@ fn reference() -> String {
 
 impl Legal<'_> {
     /// Files a legal complaint about a post the viewer may read. A verified member's complaint
-    /// opens the case and hides the post at once; a guest's waits for the mailed link.
+    /// opens the case at once; a guest's (or an unverified member's) waits for the mailed link.
+    /// A sanctioned member is refused.
     #[instrument(skip_all, fields(post = %post))]
     pub async fn file_complaint(
         self,
@@ -223,6 +258,9 @@ impl Legal<'_> {
         post: PostId,
         input: ComplaintInput,
     ) -> Result<Filed, ComplaintError> {
+        if let Some(code) = crate::guard::Needs::Unsilenced.sanctioned(viewer) {
+            return Err(ComplaintError::Refused(Refused::Forbidden(code)));
+        }
         let (post, _, _) = self.forum().post(viewer, post).await?;
         if post.deleted {
             return Err(ComplaintError::Refused(Refused::NotFound));
@@ -246,7 +284,7 @@ impl Legal<'_> {
         let (name, email) = match &member {
             Some(m) => (m.display_name.clone(), m.email.clone()),
             None => (
-                text("name", &input.name, 2, 100, "Your name")?,
+                one_line("name", &input.name, 2, 100)?,
                 EmailAddress::parse(&input.email)?.as_str().to_owned(),
             ),
         };
@@ -258,15 +296,27 @@ impl Legal<'_> {
             )
             .into());
         }
-        let key = match viewer.id() {
-            Some(id) => format!("complaint:{}", id.0),
-            None => crate::rate::per_address("complaint-client", client),
-        };
-        if let Some(retry_after_secs) = self.over_limit(&key, PER_HOUR, 3_600).await? {
-            return Err(ComplaintError::RateLimited { retry_after_secs });
+        // A member is limited as a member, a guest by the network address; both by the mail
+        // address the complaint is answered at.
+        let mut keys = vec![(format!("complaint-mail:{email}"), PER_MAIL_PER_DAY, 86_400)];
+        keys.push(match viewer.id() {
+            Some(id) => (format!("complaint:{}", id.0), PER_HOUR, 3_600),
+            None => (
+                crate::rate::per_address("complaint-client", client),
+                PER_HOUR,
+                3_600,
+            ),
+        });
+        for (key, allowed, window) in keys {
+            if let Some(retry_after_secs) = self.over_limit(&key, allowed, window).await? {
+                return Err(ComplaintError::RateLimited { retry_after_secs });
+            }
         }
         let verified = member.as_ref().is_some_and(|m| m.email_verified);
         let token = (!verified).then(SessionToken::generate);
+        let site = self.site().site_settings().await?;
+        let hide_at_once = site.complaints_hide_at_once.iter().any(|k| k == kind);
+        let now = self.now();
         let new = NewCase {
             reference: reference(),
             post: post.id,
@@ -276,10 +326,12 @@ impl Legal<'_> {
             kind: kind.to_owned(),
             statement,
             confirm_hash: token.as_ref().map(SessionToken::hash),
-            at: self.now(),
+            hide_at_once,
+            at: now,
+            due_at: now.plus_seconds(REVIEW_SECS),
         };
         let case = self.store.insert_case(&new).await?;
-        let site = self.site().site_settings().await?.name;
+        let site = site.name;
         match token {
             Some(token) => {
                 let link = format!(
@@ -291,9 +343,10 @@ impl Legal<'_> {
                     subject: format!("Confirm your complaint {} to {site}", case.reference),
                     text: format!(
                         "Hello {name},\n\nyou filed a complaint ({kind}) about a post at {site}. To confirm it, \
-                         follow this link within three days:\n\n{link}\n\nOnce you do, the post is hidden \
-                         while our moderators review it, and we write to you with the outcome. If you did \
-                         not file this complaint, ignore this mail and nothing happens.\n\n— {site}\n",
+                         open this link within three days and confirm on the page it shows:\n\n{link}\n\n\
+                         Once you do, our moderators review it within two days, and we write to you with \
+                         the outcome. If you did not file this complaint, ignore this mail and nothing \
+                         happens.\n\n— {site}\n",
                         name = new.name,
                     ),
                     unsubscribe_url: None,
@@ -308,14 +361,23 @@ impl Legal<'_> {
         })
     }
 
-    /// Confirms a guest's complaint with the token from the mail: the case opens and the post
-    /// is hidden pending review.
+    /// Confirms a guest's complaint with the token from the mail (a POST from the page the
+    /// link opens, never the opening itself: mail scanners open links): the case opens, first
+    /// in the moderators' queue; the post is hidden now only if complaints of its kind hide at
+    /// once.
     pub async fn confirm_complaint(self, token: &str) -> Result<Filed, ComplaintError> {
         let hash = crate::members::session::hash_token(token.trim());
         let now = self.now();
+        let hide = self.site().site_settings().await?.complaints_hide_at_once;
         let (case, email) = self
             .store
-            .confirm_case(&hash, now, now.plus_seconds(-CONFIRM_SECS))
+            .confirm_case(
+                &hash,
+                now,
+                now.plus_seconds(-CONFIRM_SECS),
+                now.plus_seconds(REVIEW_SECS),
+                &hide,
+            )
             .await?
             .ok_or(ComplaintError::InvalidToken)?;
         self.case_opened(&case, &email).await;
@@ -325,7 +387,7 @@ impl Legal<'_> {
         })
     }
 
-    /// Tells the complainant and the author that a case opened and the post is hidden.
+    /// Tells the complainant that a case opened (and the author, if the post is hidden).
     async fn case_opened(self, case: &LegalCase, complainant_email: &str) {
         let site = self
             .site()
@@ -337,15 +399,23 @@ impl Legal<'_> {
             to: complainant_email.to_owned(),
             subject: format!("Your complaint {} to {site}", case.reference),
             text: format!(
-                "Hello {name},\n\nthank you: your complaint {reference} is open. The post is hidden while \
-                 our moderators review it, and we write to you with the outcome. Quote the reference \
-                 if you write to us.\n\n— {site}\n",
+                "Hello {name},\n\nthank you: your complaint {reference} is open. {hidden}Our moderators \
+                 review it within two days, and we write to you with the outcome. Quote the \
+                 reference if you write to us.\n\n— {site}\n",
                 name = case.complainant_name,
                 reference = case.reference,
+                hidden = if case.post_hidden {
+                    "The post is hidden while they do. "
+                } else {
+                    ""
+                },
             ),
             unsubscribe_url: None,
         })
         .await;
+        if !case.post_hidden {
+            return;
+        }
         self.mail_author(
             case,
             "Your post is hidden while a complaint is reviewed",
@@ -477,9 +547,10 @@ impl Legal<'_> {
         Ok(())
     }
 
-    /// Decides an open case: `remove` keeps the post hidden, `restore` shows it again. The
-    /// reason is kept as a step of the case, logged, and mailed to the complainant and the
-    /// author.
+    /// Decides an open case: `remove` upholds the complaint and hides the post, `restore` does
+    /// not and leaves the post shown (showing it again if the case hid it). The reason is kept
+    /// as a step of the case, logged, and mailed to the complainant, and to the author when
+    /// the post is or was hidden.
     pub async fn decide_case(
         self,
         viewer: &Viewer,
@@ -535,16 +606,19 @@ impl Legal<'_> {
         {
             return Err(ComplaintError::Refused(Refused::Forbidden("case_not_open")));
         }
-        let (outcome, author_text) = if status == CaseStatus::Removed {
-            (
-                "the moderators upheld your complaint: the post stays removed.",
-                "the moderators reviewed the complaint about your post and decided that it stays removed.",
-            )
-        } else {
-            (
+        let (outcome, author_text) = match (status, case.post_hidden) {
+            (CaseStatus::Removed, _) => (
+                "the moderators upheld your complaint: the post is removed.",
+                "the moderators reviewed a legal complaint about your post and decided to remove it.",
+            ),
+            (_, true) => (
                 "the moderators did not uphold your complaint: the post is shown again.",
                 "the moderators reviewed the complaint about your post and restored it.",
-            )
+            ),
+            (_, false) => (
+                "the moderators did not uphold your complaint: the post stays.",
+                "",
+            ),
         };
         self.mail_complainant(
             &case,
@@ -552,12 +626,14 @@ impl Legal<'_> {
             &format!("{outcome}\n\nTheir reason: {reason}"),
         )
         .await?;
-        self.mail_author(
-            &case,
-            "A decision on the complaint about your post",
-            &format!("{author_text}\n\nTheir reason: {reason}"),
-        )
-        .await;
+        if !author_text.is_empty() {
+            self.mail_author(
+                &case,
+                "A decision on the complaint about your post",
+                &format!("{author_text}\n\nTheir reason: {reason}"),
+            )
+            .await;
+        }
         let (case, _) = self
             .store
             .case(case.id)

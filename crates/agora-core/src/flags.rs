@@ -100,6 +100,17 @@ pub struct QueueItem {
     /// posts): resolving it approves or rejects the post.
     pub held: bool,
     pub first_flagged_at: Timestamp,
+    /// An open legal complaint about the post, to decide by its time: such posts come first.
+    pub legal_case: Option<QueuedCase>,
+}
+
+/// The open legal complaint about a post in the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueuedCase {
+    pub id: i64,
+    pub reference: String,
+    pub kind: String,
+    pub due_at: Timestamp,
 }
 
 /// What a report is about: one model for posts and members.

@@ -383,15 +383,19 @@ pub trait MailingStore: Send + Sync {
 #[async_trait]
 pub trait CaseStore: Send + Sync {
     /// Stores a complaint with its `filed` step. Without a confirmation hash the case opens at
-    /// once: the post is hidden and the `opened` step written, in the same transaction.
+    /// once, due at `due_at`, with the `opened` step (and the post hidden if `hide_at_once`),
+    /// in the same transaction.
     async fn insert_case(&self, case: &NewCase) -> Result<LegalCase, StoreError>;
-    /// Opens the unconfirmed case behind a confirmation hash filed after `filed_after`, hiding
-    /// the post, in one transaction; the case and the complainant's address.
+    /// Opens the unconfirmed case behind a confirmation hash filed after `filed_after`, due at
+    /// `due_at`, hiding the post if the case's kind is in `hide_kinds`, in one transaction; the
+    /// case and the complainant's address. Of two confirmations of one case, one opens it.
     async fn confirm_case(
         &self,
         confirm_hash: &str,
         now: Timestamp,
         filed_after: Timestamp,
+        due_at: Timestamp,
+        hide_kinds: &[String],
     ) -> Result<Option<(LegalCase, String)>, StoreError>;
     /// Cases about posts in groups in `scope` (and cases whose post is gone), open first, then
     /// newest.
@@ -410,8 +414,9 @@ pub trait CaseStore: Send + Sync {
         note: &str,
         at: Timestamp,
     ) -> Result<(), StoreError>;
-    /// Decides an open case (`Removed` keeps the post hidden, `Restored` shows it again) with
-    /// its step, in one transaction; whether the case was open.
+    /// Decides an open case with its step, in one transaction: `Removed` hides the post,
+    /// `Restored` shows it again if the case hid it (never what its author deleted); whether
+    /// the case was open.
     #[expect(
         clippy::too_many_arguments,
         reason = "the decision's parts are each one value; a struct for one call adds nothing"
@@ -445,7 +450,8 @@ pub trait ModerationStore: Send + Sync {
         min_level: TrustLevel,
         at: Timestamp,
     ) -> Result<Option<i64>, StoreError>;
-    /// Posts with open reports (or held by the system) in groups in `scope`, oldest first.
+    /// Posts with open reports (or held by the system) or an open legal complaint, in groups in
+    /// `scope`: those with a complaint first, the soonest due first, then the oldest report.
     async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError>;
     /// Members with open reports, oldest report first.
     async fn member_flag_queue(&self, limit: u32) -> Result<Vec<MemberQueueItem>, StoreError>;

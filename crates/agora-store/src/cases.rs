@@ -18,7 +18,7 @@ use crate::scope::group_filter;
 const CASE_COLUMNS: &str = "c.id, c.reference, c.status, c.kind, c.statement, c.complainant_name, \
     cm.username AS complainant_member, c.post_id, t.id AS topic_id, COALESCE(t.title, '') AS topic_title, \
     p.group_id, COALESCE(a.username, '') AS post_author, COALESCE(p.body_markdown, '') AS post_excerpt, \
-    c.created_at, c.decided_at";
+    c.created_at, c.decided_at, c.due_at, c.hid_post";
 
 const CASE_FROM: &str = "legal_cases c LEFT JOIN posts p ON p.id = c.post_id \
     LEFT JOIN topics t ON t.id = p.topic_id LEFT JOIN members a ON a.id = p.author_id \
@@ -41,6 +41,8 @@ struct CaseRow {
     post_excerpt: String,
     created_at: i64,
     decided_at: Option<i64>,
+    due_at: Option<i64>,
+    hid_post: bool,
 }
 
 impl From<CaseRow> for LegalCase {
@@ -61,6 +63,8 @@ impl From<CaseRow> for LegalCase {
             post_excerpt: r.post_excerpt.chars().take(500).collect(),
             created_at: Timestamp(r.created_at),
             decided_at: r.decided_at.map(Timestamp),
+            due_at: r.due_at.map(Timestamp),
+            post_hidden: r.hid_post,
         }
     }
 }
@@ -79,6 +83,7 @@ struct Pending {
     post_id: Option<i64>,
     complainant_id: Option<i64>,
     complainant_email: String,
+    kind: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -111,27 +116,47 @@ async fn event(
     Ok(())
 }
 
-/// Opens a case: hides its post and writes the step, inside the caller's transaction.
+/// Opens a case, due at `due_at`, and writes the step; hides its post if `hide`, inside the
+/// caller's transaction.
 async fn open(
     tx: &mut Handle,
     case: i64,
     post: Option<i64>,
     by: Option<MemberId>,
     at: Timestamp,
+    due_at: Timestamp,
+    hide: bool,
 ) -> Result<(), StoreError> {
-    if let Some(post) = post {
-        mark_deleted(tx, PostId(post), true, by, at, false).await?;
-    }
-    event(
-        tx,
-        case,
-        None,
-        "system",
-        "opened",
-        "The post is hidden pending review.",
-        at,
+    tx.execute(
+        "UPDATE legal_cases SET due_at = $2 WHERE id = $1",
+        &[case.into(), due_at.0.into()],
     )
-    .await
+    .await?;
+    let note = match post {
+        Some(post) if hide => {
+            hide_post(tx, case, post, by, at).await?;
+            "The post is hidden pending review (the site hides complaints of this kind at once)."
+        }
+        _ => "First in the moderators' queue; the post stays up until they decide.",
+    };
+    event(tx, case, None, "system", "opened", note, at).await
+}
+
+/// Hides a case's post and notes that the case hid it, inside the caller's transaction.
+async fn hide_post(
+    tx: &mut Handle,
+    case: i64,
+    post: i64,
+    by: Option<MemberId>,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    mark_deleted(tx, PostId(post), true, by, at, false).await?;
+    tx.execute(
+        "UPDATE legal_cases SET hid_post = TRUE WHERE id = $1",
+        &[case.into()],
+    )
+    .await?;
+    Ok(())
 }
 
 async fn load(db: &mut Handle, id: i64) -> Result<Option<LegalCase>, StoreError> {
@@ -186,7 +211,8 @@ impl CaseStore for SqlStore {
                     )
                     .await?;
                     if status == CaseStatus::Open {
-                        open(tx, id, Some(c.post.0), c.complainant, c.at).await?;
+                        let post = Some(c.post.0);
+                        open(tx, id, post, c.complainant, c.at, c.due_at, c.hide_at_once).await?;
                     }
                     let case = load(tx, id).await?.ok_or(StoreError::NotFound)?;
                     Ok(case)
@@ -200,27 +226,27 @@ impl CaseStore for SqlStore {
         confirm_hash: &str,
         now: Timestamp,
         filed_after: Timestamp,
+        due_at: Timestamp,
+        hide_kinds: &[String],
     ) -> Result<Option<(LegalCase, String)>, StoreError> {
         let confirm_hash = confirm_hash.to_owned();
+        let hide_kinds = hide_kinds.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
-                    let confirm_hash = confirm_hash.as_str();
+                    // One statement that checks and opens: of two confirmations at once, one
+                    // finds the case unconfirmed.
                     let Some(p) = tx
-            .optional::<Pending>(
-                "SELECT id, post_id, complainant_id, complainant_email FROM legal_cases \
-                 WHERE confirm_hash = $1 AND status = 'unconfirmed' AND created_at > $2",
-                &[confirm_hash.into(), filed_after.0.into()],
-            )
-            .await?
-        else {
-            return Ok(None);
-        };
-                    tx.execute(
-                        "UPDATE legal_cases SET status = 'open', confirm_hash = NULL WHERE id = $1",
-                        &[p.id.into()],
-                    )
-                    .await?;
+                        .optional::<Pending>(
+                            "UPDATE legal_cases SET status = 'open', confirm_hash = NULL \
+                             WHERE confirm_hash = $1 AND status = 'unconfirmed' AND created_at > $2 \
+                             RETURNING id, post_id, complainant_id, complainant_email, kind",
+                            &[confirm_hash.as_str().into(), filed_after.0.into()],
+                        )
+                        .await?
+                    else {
+                        return Ok(None);
+                    };
                     event(
                         tx,
                         p.id,
@@ -231,7 +257,9 @@ impl CaseStore for SqlStore {
                         now,
                     )
                     .await?;
-                    open(tx, p.id, p.post_id, p.complainant_id.map(MemberId), now).await?;
+                    let hide = hide_kinds.contains(&p.kind);
+                    let by = p.complainant_id.map(MemberId);
+                    open(tx, p.id, p.post_id, by, now, due_at, hide).await?;
                     let case = load(tx, p.id).await?.ok_or(StoreError::NotFound)?;
                     Ok(Some((case, p.complainant_email)))
                 })
@@ -244,7 +272,8 @@ impl CaseStore for SqlStore {
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM {CASE_FROM} \
              WHERE (p.group_id IS NULL OR p.group_id IN (SELECT g.id FROM groups g WHERE {})) \
-             ORDER BY CASE c.status WHEN 'open' THEN 0 WHEN 'unconfirmed' THEN 1 ELSE 2 END, c.id DESC LIMIT $2",
+             ORDER BY CASE c.status WHEN 'open' THEN 0 WHEN 'unconfirmed' THEN 1 ELSE 2 END, \
+             CASE WHEN c.status = 'open' THEN c.due_at END, c.id DESC LIMIT $2",
             group_filter(scope, 1)
         );
         let rows = db
@@ -351,10 +380,16 @@ impl CaseStore for SqlStore {
                         at,
                     )
                     .await?;
-                    if status == CaseStatus::Restored
-                        && let Some(post) = load(tx, case).await?.and_then(|c| c.post_id)
-                    {
-                        mark_deleted(tx, post, false, Some(actor), at, false).await?;
+                    let decided = load(tx, case).await?;
+                    match (status, decided.and_then(|c| c.post_id.map(|p| (p, c.post_hidden)))) {
+                        (CaseStatus::Removed, Some((post, false))) => {
+                            hide_post(tx, case, post.0, Some(actor), at).await?;
+                        }
+                        // Shown again only what the case hid, never what its author deleted.
+                        (CaseStatus::Restored, Some((post, true))) => {
+                            mark_deleted(tx, post, false, Some(actor), at, false).await?;
+                        }
+                        _ => {}
                     }
                     crate::audit::record(tx, &audit).await?;
                     Ok(true)

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use agora_core::audit::NewAuditEntry;
 use agora_core::events::Event;
-use agora_core::flags::{MemberQueueItem, QueueItem, Reported};
+use agora_core::flags::{MemberQueueItem, QueueItem, QueuedCase, Reported};
 use agora_core::forum::Hold;
 use agora_core::groups::policy::Scope;
 use agora_core::store::ModerationStore;
@@ -98,6 +98,10 @@ struct QueueRow {
     flags: i64,
     held: i64,
     first_flagged_at: i64,
+    case_id: Option<i64>,
+    case_reference: Option<String>,
+    case_kind: Option<String>,
+    case_due_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -186,11 +190,16 @@ impl ModerationStore for SqlStore {
              a.username AS author, p.body_markdown AS excerpt, p.deleted AS hidden, \
              (SELECT COUNT(*) FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL AND f.source = 'member') AS flags, \
              (SELECT COUNT(*) FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL AND f.source = 'system') AS held, \
-             (SELECT MIN(f.created_at) FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL) AS first_flagged_at \
+             COALESCE((SELECT MIN(f.created_at) FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL), \
+               lc.created_at) AS first_flagged_at, \
+             lc.id AS case_id, lc.reference AS case_reference, lc.kind AS case_kind, lc.due_at AS case_due_at \
              FROM posts p JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
              JOIN members a ON a.id = p.author_id \
-             WHERE p.id IN (SELECT f.post_id FROM reports f WHERE f.resolved_at IS NULL) AND {} \
-             ORDER BY first_flagged_at LIMIT $2",
+             LEFT JOIN legal_cases lc ON lc.id = (SELECT c.id FROM legal_cases c \
+               WHERE c.post_id = p.id AND c.status = 'open' ORDER BY c.due_at, c.id LIMIT 1) \
+             WHERE (p.id IN (SELECT f.post_id FROM reports f WHERE f.resolved_at IS NULL) \
+               OR p.id IN (SELECT c.post_id FROM legal_cases c WHERE c.status = 'open')) AND {} \
+             ORDER BY CASE WHEN lc.id IS NULL THEN 1 ELSE 0 END, lc.due_at, first_flagged_at LIMIT $2",
             group_filter(scope, 1)
         );
         let rows = db
@@ -218,6 +227,15 @@ impl ModerationStore for SqlStore {
                 hidden: r.hidden,
                 held: r.held > 0,
                 first_flagged_at: Timestamp(r.first_flagged_at),
+                legal_case: match (r.case_id, r.case_reference, r.case_kind, r.case_due_at) {
+                    (Some(id), Some(reference), Some(kind), Some(due_at)) => Some(QueuedCase {
+                        id,
+                        reference,
+                        kind,
+                        due_at: Timestamp(due_at),
+                    }),
+                    _ => None,
+                },
             });
         }
         Ok(out)

@@ -26,9 +26,7 @@ use crate::ApiError;
 /// Whether a request may change something: every method but `GET` and `HEAD`, and the links
 /// in mails that confirm something by being opened (a confirmation commits, then mails).
 pub(crate) fn may_change(method: &Method, path: &str) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD)
-        || path.starts_with("/verify/")
-        || path.starts_with("/legal/complaints/confirm/")
+    !matches!(*method, Method::GET | Method::HEAD) || path.starts_with("/verify/")
 }
 
 /// Runs the rest of the router for a request that may change something on a task of its

@@ -31,6 +31,9 @@ pub struct SiteSettings {
     pub word_filters_text: String,
     /// The trust levels' thresholds, newcomer limits and spam checks.
     pub trust: crate::trust::TrustSettings,
+    /// The kinds of legal complaint (`complaints::KINDS`) whose post is hidden as soon as the
+    /// complaint is confirmed; others wait for a moderator's decision. None by default.
+    pub complaints_hide_at_once: Vec<String>,
 }
 
 impl Default for SiteSettings {
@@ -48,6 +51,7 @@ impl Default for SiteSettings {
             word_filters: Vec::new(),
             word_filters_text: String::new(),
             trust: crate::trust::TrustSettings::default(),
+            complaints_hide_at_once: Vec::new(),
         }
     }
 }
@@ -76,6 +80,10 @@ impl Site<'_> {
                 "goal" => s.goal = value,
                 "netiquette" => s.netiquette = value,
                 "members_may_create_groups" => s.members_may_create_groups = value == "true",
+                "complaints_hide_at_once" => {
+                    s.complaints_hide_at_once =
+                        value.split_whitespace().map(str::to_owned).collect();
+                }
                 "featured_groups" => {
                     s.featured_groups = value.split_whitespace().map(str::to_owned).collect();
                 }

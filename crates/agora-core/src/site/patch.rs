@@ -26,6 +26,8 @@ pub struct SiteSettingsPatch {
     pub word_filters: Option<String>,
     /// Trust knobs to change, by key (see `trust::KNOBS`), as typed.
     pub trust: Vec<(String, String)>,
+    /// The kinds of legal complaint that hide their post as soon as they are confirmed.
+    pub complaints_hide_at_once: Option<Vec<String>>,
 }
 
 /// The most new accounts a site may allow from one address in ten minutes.
@@ -43,6 +45,28 @@ pub(super) fn lines(value: &str) -> Vec<String> {
         })
         .filter(|l| !l.is_empty())
         .collect()
+}
+
+/// Kinds of legal complaint, checked against `complaints::KINDS`, as stored (space-separated).
+fn complaint_kinds(kinds: &[String]) -> Result<String, Invalid> {
+    let mut out: Vec<&str> = Vec::new();
+    for kind in kinds {
+        let known = crate::complaints::KINDS
+            .iter()
+            .find(|(k, _)| *k == kind.trim())
+            .map(|(k, _)| *k)
+            .ok_or_else(|| {
+                Invalid::new(
+                    "complaints_hide_at_once",
+                    "invalid_choice",
+                    "Choose among defamation, copyright, privacy and other.",
+                )
+            })?;
+        if !out.contains(&known) {
+            out.push(known);
+        }
+    }
+    Ok(out.join(" "))
 }
 
 /// Checks every field of `patch` and returns the settings to write, as (key, value).
@@ -76,6 +100,9 @@ pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>
             }
             writes.push((field.into(), v));
         }
+    }
+    if let Some(kinds) = &patch.complaints_hide_at_once {
+        writes.push(("complaints_hide_at_once".into(), complaint_kinds(kinds)?));
     }
     if let Some(raw) = &patch.featured_groups {
         writes.push(("featured_groups".into(), featured_groups(raw)?));

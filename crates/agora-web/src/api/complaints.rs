@@ -38,7 +38,8 @@ pub struct ComplaintRequest {
 pub struct FiledResponse {
     /// Quote it when you write to the community.
     pub reference: String,
-    /// `open` (the post is hidden pending review) or `unconfirmed` (follow the link we mailed).
+    /// `open` (first in the moderators' queue) or `unconfirmed` (open the link we mailed and
+    /// confirm).
     pub status: &'static str,
 }
 
@@ -77,6 +78,11 @@ pub struct CaseResponse {
     pub post_excerpt: String,
     pub created_at: String,
     pub decided_at: Option<String>,
+    /// When the moderators should decide an open case by (two days after it opened).
+    pub due_at: Option<String>,
+    /// Whether the case hid the post: at once (the site hides complaints of this kind at
+    /// once) or by upholding the complaint.
+    pub post_hidden: bool,
 }
 
 impl From<&LegalCase> for CaseResponse {
@@ -96,6 +102,8 @@ impl From<&LegalCase> for CaseResponse {
             post_excerpt: c.post_excerpt.clone(),
             created_at: c.created_at.to_rfc3339(),
             decided_at: c.decided_at.map(|d| d.to_rfc3339()),
+            due_at: c.due_at.map(|d| d.to_rfc3339()),
+            post_hidden: c.post_hidden,
         }
     }
 }

@@ -519,6 +519,9 @@ pub struct SiteResponse {
     /// Trust levels' thresholds, newcomer limits and spam checks by key; shown to admins only.
     #[schema(value_type = Option<Object>)]
     pub trust: Option<std::collections::BTreeMap<&'static str, i64>>,
+    /// The kinds of legal complaint whose post is hidden as soon as the complaint is
+    /// confirmed (others wait for a moderator); shown to admins only.
+    pub complaints_hide_at_once: Option<Vec<String>>,
 }
 
 /// How registrations are checked for plausibility.
@@ -554,6 +557,7 @@ impl SiteResponse {
             }),
             word_filters: admin.then_some(filters),
             trust: admin.then(|| s.trust.entries().map(|(k, v)| (k.key, v)).collect()),
+            complaints_hide_at_once: admin.then_some(s.complaints_hide_at_once),
         }
     }
 }

@@ -56,6 +56,20 @@ pub struct QueueItemResponse {
     /// (or `approve`) publishes it, `uphold` (or `reject`) keeps it hidden.
     pub held: bool,
     pub first_flagged_at: String,
+    /// An open legal complaint about the post (decide it at `/api/v1/legal-cases/{id}`);
+    /// posts with one come first, the soonest due first.
+    pub legal_case: Option<QueuedCaseResponse>,
+}
+
+/// The open legal complaint about a post in the queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueuedCaseResponse {
+    pub id: i64,
+    pub reference: String,
+    /// `defamation`, `copyright`, `privacy` or `other`.
+    pub kind: String,
+    /// When the moderators should have decided it by.
+    pub due_at: String,
 }
 
 /// Flags a post for the moderators: once per member while the flag is open (409
@@ -79,7 +93,8 @@ pub async fn flag(
     Ok((StatusCode::CREATED, Json(FlagResponse { hidden })))
 }
 
-/// Flagged posts awaiting a decision, in groups the moderator may read.
+/// Posts awaiting a decision (flagged, held, or under a legal complaint: those first), in
+/// groups the moderator may read.
 #[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "moderation",
     responses((status = 200, body = [QueueItemResponse]), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -108,6 +123,12 @@ pub async fn queue(
                 hidden: i.hidden,
                 held: i.held,
                 first_flagged_at: i.first_flagged_at.to_rfc3339(),
+                legal_case: i.legal_case.map(|c| QueuedCaseResponse {
+                    id: c.id,
+                    reference: c.reference,
+                    kind: c.kind,
+                    due_at: c.due_at.to_rfc3339(),
+                }),
             })
             .collect(),
     ))

@@ -32,6 +32,9 @@ pub struct SiteRequest {
     /// `trust` in the response, and docs/moderation.md), e.g. `{"new_max_links": 3}`.
     #[schema(value_type = Option<Object>)]
     pub trust: Option<std::collections::BTreeMap<String, i64>>,
+    /// The kinds of legal complaint (`defamation`, `copyright`, `privacy`, `other`) whose
+    /// post is hidden as soon as the complaint is confirmed; others wait for a moderator.
+    pub complaints_hide_at_once: Option<Vec<String>>,
 }
 
 /// Changes to the registration rules, in the shape `GET /site` reads them.
@@ -104,6 +107,7 @@ pub async fn update(
             .into_iter()
             .map(|(k, v)| (k, v.to_string()))
             .collect(),
+        complaints_hide_at_once: req.complaints_hide_at_once,
     };
     let settings = state
         .agora

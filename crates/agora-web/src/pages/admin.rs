@@ -35,6 +35,8 @@ struct Settings {
     members_may_create_groups: bool,
     rules: Vec<RuleRow>,
     rule_fields: Vec<Field>,
+    /// (kind, what the form says, hidden at once)
+    complaint_kinds: Vec<(&'static str, &'static str, bool)>,
     notice: Option<&'static str>,
     form_error: Option<String>,
 }
@@ -66,9 +68,27 @@ pub struct SettingsForm {
     registration_burst_per_10_min: String,
     #[serde(default)]
     word_filters: String,
+    hide_defamation: Option<String>,
+    hide_copyright: Option<String>,
+    hide_privacy: Option<String>,
+    hide_other: Option<String>,
 }
 
 impl SettingsForm {
+    /// The kinds of legal complaint whose box is ticked.
+    fn hide_at_once(&self) -> Vec<String> {
+        [
+            ("defamation", &self.hide_defamation),
+            ("copyright", &self.hide_copyright),
+            ("privacy", &self.hide_privacy),
+            ("other", &self.hide_other),
+        ]
+        .into_iter()
+        .filter(|(_, on)| on.is_some())
+        .map(|(kind, _)| kind.to_owned())
+        .collect()
+    }
+
     /// The codes of the rules whose box is not ticked.
     fn rules_off(&self) -> Vec<&'static str> {
         [
@@ -156,6 +176,10 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str
                 .optional()
                 .hint("One rule per line: block WORD (refused), hold WORD (hidden until a moderator looks), replace WORD => NEW."),
         ],
+        complaint_kinds: agora_core::complaints::KINDS
+            .iter()
+            .map(|(kind, label)| (*kind, *label, form.hide_at_once().iter().any(|k| k == kind)))
+            .collect(),
         notice: None,
         form_error: None,
     }
@@ -181,6 +205,19 @@ pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<R
         rule_registration_burst: None,
         registration_burst_per_10_min: page.site.registration_rules.burst_per_10_min.to_string(),
         word_filters: page.site.word_filters_text.clone(),
+        hide_defamation: None,
+        hide_copyright: None,
+        hide_privacy: None,
+        hide_other: None,
+    };
+    let hidden = &page.site.complaints_hide_at_once;
+    let ticked = |kind: &str| hidden.iter().any(|k| k == kind).then(|| "on".to_owned());
+    let form = SettingsForm {
+        hide_defamation: ticked("defamation"),
+        hide_copyright: ticked("copyright"),
+        hide_privacy: ticked("privacy"),
+        hide_other: ticked("other"),
+        ..form
     };
     let off: Vec<&str> = page
         .site
@@ -220,6 +257,7 @@ pub async fn settings(
         ),
         word_filters: Some(form.word_filters.clone()),
         trust: Vec::new(),
+        complaints_hide_at_once: Some(form.hide_at_once()),
     };
     match state
         .agora

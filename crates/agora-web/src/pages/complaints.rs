@@ -131,11 +131,11 @@ pub async fn file(
         Ok(filed) => {
             let text = match filed.status {
                 CaseStatus::Unconfirmed => format!(
-                    "Thank you. We mailed you a link: follow it to confirm your complaint {}, and the post is hidden while our moderators review it.",
+                    "Thank you. We mailed you a link: open it to confirm your complaint {}, and our moderators review the post within two days.",
                     filed.reference
                 ),
                 _ => format!(
-                    "Thank you: your complaint {} is open and the post is hidden while our moderators review it. We write to you with the outcome.",
+                    "Thank you: your complaint {} is open. Our moderators review the post within two days, and we write to you with the outcome.",
                     filed.reference
                 ),
             };
@@ -164,15 +164,44 @@ pub async fn file(
     }
 }
 
-/// `/legal/complaints/confirm/{token}`: the link in a guest's mail.
+#[derive(Template)]
+#[template(path = "complaint_confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+    token: String,
+}
+
+/// `/legal/complaints/confirm/{token}`: the link in a guest's mail opens a page that asks;
+/// opening it confirms nothing (mail scanners open links).
+pub async fn confirm_form(page: Page, Path(token): Path<String>) -> Result<Response, ApiError> {
+    Ok(render(&ConfirmPage {
+        layout: page.layout(
+            "Confirm your complaint",
+            "Confirm a legal complaint.",
+            "",
+            true,
+        ),
+        token,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The page's button: confirms the complaint.
 pub async fn confirm(
     State(state): State<AppState>,
     page: Page,
     Path(token): Path<String>,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
     let filed = state.agora.legal().confirm_complaint(&token).await?;
     let text = format!(
-        "Thank you: your complaint {} is open and the post is hidden while our moderators review it. We write to you with the outcome.",
+        "Thank you: your complaint {} is open. Our moderators review the post within two days, and we write to you with the outcome.",
         filed.reference
     );
     Ok(message(
@@ -245,6 +274,9 @@ struct CasePage {
     topic_title: String,
     post_author: String,
     post_excerpt: String,
+    /// When an open case should be decided by: (shown, ISO, overdue).
+    due: Option<(String, String, bool)>,
+    post_hidden: bool,
     /// (iso time, shown time, actor, action, note)
     events: Vec<(String, String, String, String, String)>,
     form_error: Option<String>,
@@ -275,6 +307,11 @@ async fn case_page(state: &AppState, page: &Page, id: i64) -> Result<CasePage, A
         topic_title: c.topic_title,
         post_author: c.post_author,
         post_excerpt: c.post_excerpt,
+        due: c
+            .due_at
+            .filter(|_| c.status == CaseStatus::Open)
+            .map(|d| (date(d), d.to_rfc3339(), d < state.agora.now())),
+        post_hidden: c.post_hidden,
         events: events
             .into_iter()
             .map(|e| (e.at.to_rfc3339(), date(e.at), e.actor, e.action, e.note))

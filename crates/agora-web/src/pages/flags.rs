@@ -91,6 +91,8 @@ pub struct QueueRow {
     notes: String,
     hidden: bool,
     held: bool,
+    /// (case id, reference, kind, due date, due time ISO, overdue)
+    legal_case: Option<(i64, String, String, String, String, bool)>,
 }
 
 #[derive(Template)]
@@ -128,6 +130,18 @@ pub async fn queue(State(state): State<AppState>, page: Page) -> Result<Response
                 notes: i.notes,
                 hidden: i.hidden,
                 held: i.held,
+                legal_case: i.legal_case.map(|c| {
+                    let overdue = c.due_at < state.agora.now();
+                    let due = crate::pages::view::date(c.due_at);
+                    (
+                        c.id,
+                        c.reference,
+                        c.kind,
+                        due,
+                        c.due_at.to_rfc3339(),
+                        overdue,
+                    )
+                }),
             })
             .collect(),
     }))

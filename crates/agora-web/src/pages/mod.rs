@@ -137,7 +137,7 @@ fn shared_routes() -> Router<AppState> {
         )
         .route(
             "/legal/complaints/confirm/{token}",
-            get(complaints::confirm),
+            get(complaints::confirm_form).post(complaints::confirm),
         )
         .route("/settings/trust", get(trust::mine))
         .route(

@@ -1,5 +1,7 @@
-//! Legal complaints: filed by anyone who can read a post, confirmed by mail for guests, the
-//! post hidden pending review, every step of the case recorded, and a decision with a reason.
+//! Legal complaints: filed by anyone who can read a post, confirmed by mail for guests, first
+//! in the moderators' queue, the post hidden by their decision (or at once for the kinds the
+//! site says), every step of the case recorded, and a decision with a reason. The attacks on
+//! this path are in `complaints_review.rs`.
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -74,11 +76,14 @@ async fn a_guests_complaint_is_confirmed_by_mail_hides_the_post_and_every_step_i
         assert!(!token.is_empty(), "a confirmation mail");
         let page = app.page(&format!("/legal/complaints/confirm/{token}"), None).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.text.contains(&reference), "{}", page.text);
-        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::NOT_FOUND, "hidden pending review");
+        assert!(page.text.contains("Confirm the complaint"), "opening the link asks: {}", page.text);
+        let r = app.form(&format!("/legal/complaints/confirm/{token}"), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert!(r.text.contains(&reference), "{}", r.text);
+        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::OK, "shown until the moderators decide");
         let again = app.post(&routes::complaints_confirm(), None, json!({"token": token})).await;
         assert_eq!((again.status, again.code()), (StatusCode::NOT_FOUND, "invalid_link"));
-        assert!(app.mailbox().mails_to("ana@example.com").iter().any(|m| m.contains("hidden while")), "the author is told");
+        assert!(!app.mailbox().mails_to("ana@example.com").iter().any(|m| m.contains("complaint")), "nothing is hidden, so the author is not told yet");
 
         // The moderators' case; the complainant's address is never shown.
         let cases = app.get(&routes::legal_cases(), Some(&moderator)).await;
@@ -95,7 +100,7 @@ async fn a_guests_complaint_is_confirmed_by_mail_hides_the_post_and_every_step_i
         assert_eq!(r.code(), "invalid_choice");
         let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "restore", "reason": "Ana showed a court record; the claim stands."})).await;
         assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::OK, Some("restored")), "{}", r.text);
-        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::OK, "restored");
+        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::OK, "not upheld: the post stays");
         assert!(app.mailbox().mails_to("petra@example.org").iter().any(|m| m.contains("court record")), "the complainant hears the reason");
         let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "remove", "reason": "Changed my mind"})).await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "case_not_open"));
@@ -118,13 +123,14 @@ async fn a_verified_members_complaint_opens_at_once_and_cases_follow_the_visibil
         let ben = app.register("ben").await;
         let r = app.post(&routes::post_complaints(post), Some(&ben), json!({"kind": "defamation", "statement": STATEMENT, "good_faith": true})).await;
         assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::CREATED, Some("open")), "{}", r.text);
-        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::OK, "up until decided");
         let cases = app.get(&routes::legal_cases(), Some(&moderator)).await;
         assert_eq!(cases.body[0]["complainant_member"], "ben");
         let id = cases.body[0]["id"].as_i64().unwrap_or_default();
         let r = app.post(&routes::legal_case_decision(id), Some(&moderator), json!({"decision": "remove", "reason": "Unproven accusation of a crime."})).await;
         assert_eq!(r.body["status"], "removed");
-        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::NOT_FOUND, "stays removed");
+        assert_eq!(app.get(&routes::post(post), None).await.status, StatusCode::NOT_FOUND, "upheld: removed");
+        assert!(app.mailbox().mails_to("ana@example.com").iter().any(|m| m.contains("decided to remove it")), "the author is told");
         let export = app.get(&routes::me_export(), Some(&ben)).await;
         assert_eq!(export.body["complaints"][0]["status"], "removed", "{}", export.text);
 
@@ -219,8 +225,10 @@ async fn the_complaint_and_case_pages_work_for_guests_and_moderators() {
             .mailbox()
             .mailed_token("petra@example.org", "/legal/complaints/confirm/")
             .unwrap_or_default();
-        app.page(&format!("/legal/complaints/confirm/{token}"), None)
+        let r = app
+            .form(&format!("/legal/complaints/confirm/{token}"), None, &[])
             .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         let list = app.page("/admin/cases", Some(&moderator)).await;
         assert!(list.text.contains(">open</span>"), "{}", list.text);
         let id = app.get(&routes::legal_cases(), Some(&moderator)).await.body[0]["id"]
@@ -267,7 +275,8 @@ async fn the_complaint_and_case_pages_work_for_guests_and_moderators() {
 
 /// Every kind's items are posts under the one item rule, so a complaint about an idea or an
 /// accepted answer hides it wherever its kind shows it (the idea board, the answer under its
-/// question, search), and a restoring decision gives it back.
+/// question, search), when the site hides complaints of its kind at once, and a decision not
+/// to uphold it gives it back.
 #[tokio::test]
 async fn a_complaint_about_an_idea_or_an_accepted_answer_hides_it_wherever_its_kind_shows_it() {
     each_backend(|app| async move {
@@ -290,6 +299,8 @@ async fn a_complaint_about_an_idea_or_an_accepted_answer_hides_it_wherever_its_k
             .await;
         let idea = r.body["id"].as_i64().unwrap_or_default();
         let opening = app.get(&routes::topic(idea), None).await.body["posts"][0]["id"].as_i64().unwrap_or_default();
+        let r = app.patch(&routes::site(), Some(&admin), json!({"complaints_hide_at_once": ["defamation"]})).await;
+        assert_eq!(r.body["complaints_hide_at_once"], json!(["defamation"]), "{}", r.text);
 
         for post in [answer, opening] {
             let r = app.post(&routes::post_complaints(post), Some(&admin), json!({"kind": "defamation", "statement": STATEMENT, "good_faith": true})).await;

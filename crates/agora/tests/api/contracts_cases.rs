@@ -67,7 +67,9 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
             kind: "copyright".into(),
             statement: "It is mine.".into(),
             confirm_hash: confirm.map(str::to_owned),
+            hide_at_once: false,
             at,
+            due_at: at.plus_seconds(agora_core::complaints::REVIEW_SECS),
         };
         let deleted = |post: PostId| async move {
             ok(store.post(post).await)
@@ -83,7 +85,7 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
         };
         let step = |actor: &str, action: &str| (actor.to_owned(), action.to_owned());
 
-        // A member's complaint opens at once: the post is hidden with it.
+        // A member's complaint opens at once, due in two days; the post stays up.
         let a = ok(store
             .insert_case(&case("LC-A", answer, Some(ben), None, at(1)))
             .await);
@@ -91,8 +93,12 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
             (a.status, a.post_id, a.topic_id, a.group_id),
             (CaseStatus::Open, Some(answer), Some(rules), Some(club))
         );
+        assert_eq!(
+            (a.due_at, a.post_hidden),
+            (Some(at(1 + agora_core::complaints::REVIEW_SECS)), false)
+        );
         assert_eq!(a.complainant_member.as_deref(), Some("ben"));
-        assert!(deleted(answer).await);
+        assert!(!deleted(answer).await);
         assert_eq!(
             steps(a.id).await,
             [step("complainant", "filed"), step("system", "opened")]
@@ -107,21 +113,27 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
         assert_eq!(b.status, CaseStatus::Unconfirmed);
         assert!(!deleted(hidden).await);
         assert_eq!(steps(b.id).await, [step("complainant", "filed")]);
-        assert!(ok(store.confirm_case("nope", at(60), t0).await).is_none());
+        // Confirmed, due then; its kind is one the site hides at once, so the post is hidden.
+        let hide = ["copyright".to_owned()];
+        let confirm = |hash: &'static str, secs, after| {
+            store.confirm_case(hash, at(secs), after, at(secs + 1_000), &hide)
+        };
+        assert!(ok(confirm("nope", 60, t0).await).is_none());
         assert!(
-            ok(store.confirm_case("hash-c", at(60), at(3)).await).is_none(),
+            ok(confirm("hash-c", 60, at(3)).await).is_none(),
             "filed before the time asked"
         );
-        let (confirmed, email) = ok(store.confirm_case("hash-b", at(60), t0).await)
+        let (confirmed, email) = ok(confirm("hash-b", 60, t0).await)
             .unwrap_or_else(|| panic!("case B was not confirmed"));
         assert_eq!(
             (confirmed.status, email.as_str()),
             (CaseStatus::Open, "lc-b@example.com")
         );
-        assert!(
-            ok(store.confirm_case("hash-b", at(61), t0).await).is_none(),
-            "once"
+        assert_eq!(
+            (confirmed.due_at, confirmed.post_hidden),
+            (Some(at(1_060)), true)
         );
+        assert!(ok(confirm("hash-b", 61, t0).await).is_none(), "once");
         assert!(deleted(hidden).await);
         assert_eq!(
             steps(b.id).await,
@@ -132,14 +144,19 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
             ]
         );
 
-        // Open cases first, then newest; a case about a group out of scope is not listed.
+        // Open cases first, the soonest due first, then the newest; a case about a group out of
+        // scope is not listed.
         let listed = |scope| async move {
             ok(store.cases(scope, 10).await)
                 .into_iter()
                 .map(|c| c.id)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(listed(&EVERYTHING).await, [b.id, a.id, c.id]);
+        assert_eq!(
+            listed(&EVERYTHING).await,
+            [b.id, a.id, c.id],
+            "B is due sooner"
+        );
         assert_eq!(listed(&PUBLIC).await, [a.id, c.id]);
         assert_eq!(
             ok(store.case_email(a.id).await).as_deref(),
@@ -172,9 +189,12 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
             !decide(a.id, CaseStatus::Restored, 81).await,
             "decided already"
         );
-        assert!(deleted(answer).await, "removed stays hidden");
+        assert!(deleted(answer).await, "upheld: removed");
         assert!(decide(b.id, CaseStatus::Restored, 82).await);
-        assert!(!deleted(hidden).await, "restored is shown again");
+        assert!(
+            !deleted(hidden).await,
+            "not upheld: what the case hid is shown again"
+        );
         assert!(
             !decide(c.id, CaseStatus::Removed, 83).await,
             "not confirmed: not open"

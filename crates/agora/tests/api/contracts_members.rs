@@ -31,15 +31,25 @@ async fn the_member_store_keeps_names_and_addresses_unique_and_sessions_and_coun
         let store = &app.app.store;
         let at = Timestamp(1_000_000_000);
         let ana = insert_member(&app, "Ana", at).await;
-        // A taken name (in any case) or address is the named conflict, and writes nothing.
+        // A taken name (in any case) is the named conflict, and writes nothing; so is an
+        // address another account confirmed, for an account that comes confirmed.
         let taken_name = new_member("aNA", "other@example.com", at);
         assert_eq!(
             conflict(store.insert_member(&taken_name).await),
             "members_username"
         );
-        let taken_address = new_member("bob", "ana@example.com", at);
+        app.db()
+            .execute_sql(&format!(
+                "UPDATE members SET email_verified_at = 1 WHERE id = {}",
+                ana.0
+            ))
+            .await;
+        let confirmed_too = NewMember {
+            verified: true,
+            ..new_member("bob", "ana@example.com", at)
+        };
         assert_eq!(
-            conflict(store.insert_member(&taken_address).await),
+            conflict(store.insert_member(&confirmed_too).await),
             "members_email"
         );
         assert_eq!(ok(store.count_members().await), 1);
@@ -54,10 +64,10 @@ async fn the_member_store_keeps_names_and_addresses_unique_and_sessions_and_coun
             session_kind: SessionKind::Web,
             session_expires_at: at.plus_seconds(86_400),
         };
-        let refused = signup(new_member("cyd", "ANA@example.com", at), "x");
+        let refused = signup(new_member("ANA", "cyd@example.com", at), "x");
         assert_eq!(
             conflict(store.insert_signup(&refused).await),
-            "members_email"
+            "members_username"
         );
         for table in ["consents", "email_tokens", "sessions"] {
             assert_eq!(
@@ -98,6 +108,23 @@ async fn the_member_store_keeps_names_and_addresses_unique_and_sessions_and_coun
         assert_eq!(page.iter().map(|m| m.id).collect::<Vec<_>>(), [ana]);
         let rest = ok(store.list_members(Some(ana), 10).await);
         assert_eq!(rest.iter().map(|m| m.id).collect::<Vec<_>>(), [cyd]);
+        // Unconfirmed accounts may share an address another confirmed; signing in by the
+        // address finds the one that confirmed it, by name the one so named.
+        let dee = ok(store
+            .insert_signup(&signup(new_member("dee", "ana@example.com", at), "d"))
+            .await);
+        let by_address = ok(store.credentials("ANA@example.com").await);
+        assert_eq!(by_address.map(|c| c.member.id), Some(ana));
+        let by_email = ok(agora_core::store::EmailTokenStore::member_by_email(
+            &**store,
+            "ana@example.com",
+        )
+        .await);
+        assert_eq!(by_email.map(|m| m.id), Some(ana));
+        assert_eq!(
+            ok(store.credentials("dee").await).map(|c| c.member.id),
+            Some(dee)
+        );
 
         // A profile and a role change are told to consumers; the role's audit entry with it.
         ok(store
@@ -246,9 +273,18 @@ async fn the_email_token_store_uses_each_live_token_once_and_for_its_purpose() {
         let token = |hash: &'static str, member, purpose: &'static str, email: &'static str| {
             store.insert_email_token(hash, member, purpose, email, at, hour)
         };
+        let cat = insert_member(&app, "cat", at).await;
+        app.db()
+            .execute_sql(&format!(
+                "UPDATE members SET email_verified_at = 1 WHERE id = {}",
+                ben.0
+            ))
+            .await;
+        // Asking for another address voids the link to the one asked for before.
+        ok(token("v0", ana, "verify", "ana.old@example.com").await);
         ok(token("v1", ana, "verify", "ana.new@example.com").await);
-        ok(token("v2", ana, "verify", "ben@example.com").await);
-        ok(token("r1", ana, "reset", "ana@example.com").await);
+        ok(token("v2", cat, "verify", "ben@example.com").await);
+        ok(token("r0", ana, "reset", "ana@example.com").await);
         ok(token("r2", ben, "reset", "ben@example.com").await);
         let soon = at.plus_seconds(600);
 
@@ -265,16 +301,23 @@ async fn the_email_token_store_uses_each_live_token_once_and_for_its_purpose() {
             None,
             "a verify token"
         );
-        // Used once: the address becomes the token's, confirmed.
+        assert_eq!(ok(store.confirm_email("v0", soon).await), None, "voided");
+        // Used once: the address becomes the token's, confirmed, and every link mailed before
+        // (the reset link in the old mailbox too) is void.
         assert_eq!(ok(store.confirm_email("v1", soon).await), Some(ana));
         assert_eq!(ok(store.confirm_email("v1", soon).await), None, "used");
+        assert_eq!(
+            ok(store.reset_password("r0", "x", soon).await),
+            None,
+            "voided"
+        );
         let member = ok(store.member_by_email("ANA.NEW@example.com").await);
         assert_eq!(
             member.map(|m| (m.id, m.email_verified)),
             Some((ana, true)),
             "found by the new address, ignoring case"
         );
-        // An address another member holds is the conflict, and the whole use rolls back.
+        // An address another member confirmed is the conflict, and the whole use rolls back.
         assert_eq!(
             conflict(store.confirm_email("v2", soon).await),
             "members_email"
@@ -291,7 +334,10 @@ async fn the_email_token_store_uses_each_live_token_once_and_for_its_purpose() {
             "a refused use leaves the token unused"
         );
 
-        // A reset sets the password and ends every session of that member only, once.
+        // A reset sets the password and ends every session of that member only, once; it
+        // voids the member's other reset links.
+        ok(token("r1", ana, "reset", "ana.new@example.com").await);
+        ok(token("r3", ana, "reset", "ana.new@example.com").await);
         for (hash, member) in [("a1", ana), ("a2", ana), ("b1", ben)] {
             ok(store
                 .insert_session(hash, member, SessionKind::Web, at, hour)
@@ -310,6 +356,11 @@ async fn the_email_token_store_uses_each_live_token_once_and_for_its_purpose() {
             ok(store.reset_password("r1", "newer", soon).await),
             None,
             "used"
+        );
+        assert_eq!(
+            ok(store.reset_password("r3", "newer", soon).await),
+            None,
+            "voided by the other"
         );
         let password = |login: &'static str| async move {
             ok(store.credentials(login).await)

@@ -10,6 +10,7 @@ mod cancel;
 mod capabilities;
 mod clock;
 mod complaints;
+mod complaints_review;
 mod consent;
 mod contracts;
 mod contracts_cases;

@@ -27,7 +27,7 @@ fn behind_proxy(app: &TestApp) -> axum::Router {
 }
 
 /// Sends `req` as if it came from `peer` over TCP.
-async fn from(
+pub(crate) async fn from(
     router: &axum::Router,
     peer: impl Into<std::net::IpAddr>,
     mut req: Request<Body>,

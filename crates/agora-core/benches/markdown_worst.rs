@@ -26,8 +26,8 @@ fn bench(c: &mut Criterion) {
             format!("{}a", ">".repeat(31_990)),
         ),
         (
-            "quotes nested to the budget, then prose",
-            format!("{}{}", "> ".repeat(38), prose(31_924)),
+            "quotes nested 36 deep (within the budget), then prose",
+            format!("{}{}", "> ".repeat(36), prose(31_928)),
         ),
         (
             "emphasis nested 5,000 deep",
@@ -62,6 +62,28 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // The same attacks through comrak and ammonia as the renderer called them before the
+    // budget: what one request cost then.
+    let mut before = c.benchmark_group("markdown before the budget (comrak and ammonia alone)");
+    before.sample_size(10);
+    before.measurement_time(std::time::Duration::from_secs(20));
+    for (name, input) in cases.iter().filter(|(name, _)| name.contains("attack")) {
+        before.bench_function(*name, |b| b.iter(|| unbounded(black_box(input))));
+    }
+    before.finish();
+}
+
+/// Markdown to clean HTML as `content::markdown` did before it measured a body first.
+fn unbounded(markdown: &str) -> usize {
+    let mut options = comrak::Options::default();
+    options.extension.strikethrough = true;
+    options.extension.table = true;
+    options.extension.autolink = true;
+    options.extension.tasklist = true;
+    options.render.escape = true;
+    let html = comrak::markdown_to_html(markdown, &options);
+    ammonia::clean(&html).len()
 }
 
 criterion_group!(benches, bench);

@@ -72,6 +72,17 @@ pub fn dangers(html: &str) -> Vec<String> {
     found
 }
 
+/// Whether an address, as a browser reads it, leaves our origin: a scheme, or two leading
+/// slashes (a backslash counts as one).
+fn names_a_host(url: &str) -> bool {
+    let url = url.replace('\\', "/");
+    url.starts_with("//")
+        || url
+            .split(['/', '?', '#'])
+            .next()
+            .is_some_and(|head| head.contains(':'))
+}
+
 fn check(name: &str, attributes: &[(String, String)]) -> Vec<String> {
     let mut problems = Vec::new();
     let attr = |n: &str| {
@@ -90,6 +101,9 @@ fn check(name: &str, attributes: &[(String, String)]) -> Vec<String> {
                 && !attr("href").is_some_and(|h| h.starts_with("/static/")) =>
         {
             problems.push("a link to a foreign resource".to_owned());
+        }
+        "img" if attr("src").is_some_and(|src| names_a_host(&url_text(src))) => {
+            problems.push("an image loaded from another host".to_owned());
         }
         n if FORBIDDEN_ELEMENTS.contains(&n) => problems.push(format!("a <{n}> element")),
         _ => {}
@@ -241,6 +255,9 @@ fn the_scanner_finds_what_would_run_and_passes_escaped_text() {
         "<div style=\"background:url(javascript:alert(1))\">",
         "<base href=\"https://evil.example/\">",
         "<script src=\"https://evil.example/x.js\"></script>",
+        "<img src=\"http:evil.example/a.png\">",
+        "<img src=\"/\\evil.example/a.png\">",
+        "<img src=\"//evil.example/a.png\">",
     ] {
         assert!(!dangers(bad).is_empty(), "missed {bad}");
     }
@@ -250,6 +267,7 @@ fn the_scanner_finds_what_would_run_and_passes_escaped_text() {
         "<textarea>&lt;img src=x onerror=alert(1)&gt;</textarea>",
         "<a href=\"https://example.com/?q=javascript:\" rel=\"nofollow\">x</a>",
         "<script src=\"/static/agora.js?v=1\" defer></script>",
+        "<img src=\"/media/1f2e.png\" alt=\"a\">",
         "<p>1 < 2 and onerror=alert(1) as text</p>",
         "<!-- <script>alert(1)</script> -->",
     ] {

@@ -12,15 +12,15 @@
 //! - **bounded output**: the HTML is at most 24 bytes per input byte, plus 4 KiB;
 //! - **bounded nesting**: no element of the HTML nests deeper than the budget's `MAX_DEPTH`
 //!   (plus the few levels a list item's paragraph adds);
-//! - **linear time**: each render ends within 20 ms plus 40 µs per input byte (1.3 s for a
-//!   whole post: a hundred times what a post of that size takes, and a tenth of what the nested
-//!   quote took before the budget), so any superlinear construct fails long before a person
-//!   would notice a slow page;
+//! - **linear time**, in the thread's CPU time (so a busy machine does not count): rendering the
+//!   whole input costs at most 8 times what a quarter of it costs, plus 30 ms (linear work is 4
+//!   times, quadratic 16), and at most 20 ms plus 40 µs per input byte (1.3 s for a whole post,
+//!   a thousand times what one takes in a release build);
 //! - refusing is never slower than rendering: `render_checked` refuses before writing HTML.
 
 #![no_main]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use agora_core::content::markdown::{budget, render, render_checked};
 use agora_fuzz::html;
@@ -39,7 +39,24 @@ fuzz_target!(|data: &[u8]| {
     };
     let (prefix, unit) = (String::from_utf8_lossy(prefix), String::from_utf8_lossy(unit));
     let times = (usize::from(high) << 8 | usize::from(low)).max(1);
-    let mut markdown = prefix.into_owned();
+    let markdown = build(&prefix, &unit, times);
+    let quarter = build(&prefix, &unit, times / 4);
+
+    let (checked, took) = cpu(|| render_checked(&markdown));
+    let (_, took_quarter) = cpu(|| render_checked(&quarter));
+    check_time(took, took_quarter, &markdown, "render_checked");
+    if let Ok(r) = &checked {
+        check_html(&r.html, &markdown);
+    }
+    let (stored, took) = cpu(|| render(&markdown));
+    let (_, took_quarter) = cpu(|| render(&quarter));
+    check_time(took, took_quarter, &markdown, "render");
+    check_html(&stored.html, &markdown);
+});
+
+/// The prefix, then the unit `times` times, cut at a post's length.
+fn build(prefix: &str, unit: &str, times: usize) -> String {
+    let mut markdown = prefix.to_owned();
     if !unit.is_empty() {
         markdown.push_str(&unit.repeat(times.min(MAX_CHARS / unit.len() + 1)));
     }
@@ -48,24 +65,34 @@ fuzz_target!(|data: &[u8]| {
         .nth(MAX_CHARS)
         .map_or(markdown.len(), |(i, _)| i);
     markdown.truncate(cut);
+    markdown
+}
 
-    let started = Instant::now();
-    let checked = render_checked(&markdown);
-    check_time(started.elapsed(), &markdown, "render_checked");
-    if let Ok(r) = &checked {
-        check_html(&r.html, &markdown);
-    }
-    let started = Instant::now();
-    let stored = render(&markdown);
-    check_time(started.elapsed(), &markdown, "render");
-    check_html(&stored.html, &markdown);
-});
+/// What `work` returns and the CPU time this thread spent on it.
+fn cpu<T>(work: impl FnOnce() -> T) -> (T, Duration) {
+    let start = thread_cpu_time();
+    let out = work();
+    (out, thread_cpu_time().saturating_sub(start))
+}
 
-fn check_time(took: Duration, markdown: &str, what: &str) {
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec into the valid one it is given.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime failed");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+fn check_time(took: Duration, took_quarter: Duration, markdown: &str, what: &str) {
+    let linear = took_quarter * 8 + Duration::from_millis(30);
     let allowed = Duration::from_millis(20) + Duration::from_micros(40) * markdown.len() as u32;
     assert!(
-        took <= allowed,
-        "{what} took {took:?} for {} bytes (allowed {allowed:?}): {:?}",
+        took <= linear && took <= allowed,
+        "{what} took {took:?} of CPU for {} bytes, {took_quarter:?} for a quarter of them \
+         (allowed {linear:?} and {allowed:?}): {:?}",
         markdown.len(),
         markdown.chars().take(120).collect::<String>()
     );

@@ -1,6 +1,7 @@
 //! Password attempts. Every path that checks a password (signing in, changing the address,
-//! erasing the account) takes the attempt before it checks: the counters are raised first, each
-//! by one statement, and an attempt past the limit is refused without looking at the password.
+//! erasing the account) takes the attempt before it checks: the account's counter is raised
+//! first, then the address's, each by one statement, and an attempt past either limit is
+//! refused without looking at the password.
 //! So a hundred guesses sent at once are counted before any is answered, and five are checked,
 //! not a hundred. Failures are counted per account, whatever names it (the username or the
 //! address, in any case), and per client address; a right password clears the account's count
@@ -41,17 +42,17 @@ impl Accounts<'_> {
         };
         let client_key = crate::rate::per_address("login-client", client);
         let allowed = self.config.login_failures_allowed;
-        let mut retry_after_secs = None;
-        for (key, allowed) in [(&account_key, allowed), (&client_key, allowed * 4)] {
-            let count = self.store.bump_counter(key, now, floor).await?;
-            if count.hits > allowed {
-                let wait = crate::rate::retry_after(count.window_start, window, now);
-                retry_after_secs = Some(retry_after_secs.map_or(wait, |w: i64| w.max(wait)));
-            }
+        // The account's count first: an attempt past it is refused without touching the
+        // address's count (it was not checked, so it is no failure from there). Then the
+        // address's: an attempt past that gives the account its attempt back.
+        let account = self.store.bump_counter(&account_key, now, floor).await?;
+        if account.hits > allowed {
+            return Ok(limited(account.window_start, window, now));
         }
-        if let Some(retry_after_secs) = retry_after_secs {
-            metrics::counter!("agora_password_attempts_total", "result" => "limited").increment(1);
-            return Ok(Attempt::Limited { retry_after_secs });
+        let address = self.store.bump_counter(&client_key, now, floor).await?;
+        if address.hits > allowed * 4 {
+            self.store.release_counter(&account_key, floor).await?;
+            return Ok(limited(address.window_start, window, now));
         }
         let right = match found {
             Some(c) => self.hasher.verify(password, &c.password_hash).await,
@@ -69,5 +70,13 @@ impl Accounts<'_> {
         self.store.clear_counter(&account_key).await?;
         self.store.release_counter(&client_key, floor).await?;
         Ok(Attempt::Right)
+    }
+}
+
+/// An attempt refused by a count whose window started at `start`.
+fn limited(start: crate::time::Timestamp, window: i64, now: crate::time::Timestamp) -> Attempt {
+    metrics::counter!("agora_password_attempts_total", "result" => "limited").increment(1);
+    Attempt::Limited {
+        retry_after_secs: crate::rate::retry_after(start, window, now),
     }
 }

@@ -37,7 +37,10 @@ fuzz_target!(|data: &[u8]| {
         Some(at) => (&rest[..at], &rest[at + 1..]),
         None => (&rest[..0], rest),
     };
-    let (prefix, unit) = (String::from_utf8_lossy(prefix), String::from_utf8_lossy(unit));
+    let (prefix, unit) = (
+        String::from_utf8_lossy(prefix),
+        String::from_utf8_lossy(unit),
+    );
     let times = (usize::from(high) << 8 | usize::from(low)).max(1);
     let markdown = build(&prefix, &unit, times);
     let quarter = build(&prefix, &unit, times / 4);

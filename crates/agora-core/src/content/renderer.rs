@@ -87,7 +87,8 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    #[tokio::test]
+    // Two worker threads: the test waits for the render to start with a blocking receive.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_render_holds_its_place_after_its_caller_is_gone() {
         let renderer = Renderer::new(1, 8);
         let (started, started_rx) = std::sync::mpsc::channel();
@@ -119,7 +120,7 @@ mod tests {
         assert_eq!(second.await.ok(), Some(7));
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn too_many_waiting_are_told_to_come_back_and_a_dropped_wait_gives_its_place_back() {
         let renderer = Renderer::new(1, 1);
         let (release, release_rx) = std::sync::mpsc::channel::<()>();

@@ -60,7 +60,8 @@ impl Consent<'_> {
         self.store.current_documents().await
     }
 
-    /// A published document and its body as HTML for its page, rendered off the async threads.
+    /// A published document and its body as HTML for its page: rendered off the async threads
+    /// once per version, then kept.
     pub async fn rendered_document(self, kind: &str) -> Result<(Document, String), Refused> {
         let doc = self
             .documents()
@@ -68,12 +69,8 @@ impl Consent<'_> {
             .into_iter()
             .find(|d| d.kind == kind)
             .ok_or(Refused::NotFound)?;
-        let body = doc.body.clone();
-        let html = self
-            .renderer
-            .run(move || crate::content::markdown::render_document(&body).html)
-            .await?;
-        Ok((doc, html))
+        let html = self.renderer.document(&doc.body).await?;
+        Ok((doc, html.to_string()))
     }
 
     /// Publishes a new version of a document (admins); members accept it at their next visit.

@@ -50,7 +50,8 @@ pub enum FlagError {
     /// allowed (`own_post`, `not_yourself`, …), a field, the store.
     #[error(transparent)]
     Refused(Refused),
-    /// The member has an open flag on this post or member already; nothing was counted.
+    /// The member has an open flag on this post or member already; nothing was recorded (the
+    /// attempt counts towards the hourly limit).
     #[error("already flagged")]
     AlreadyFlagged,
     /// More than [`FLAGS_PER_HOUR`] flags in an hour.

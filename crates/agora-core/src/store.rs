@@ -176,8 +176,9 @@ pub trait MemberStore: Send + Sync {
     async fn member_by_id(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
     /// Looks a member up by username, ignoring case.
     async fn member_by_username(&self, username: &str) -> Result<Option<Member>, StoreError>;
-    /// Looks up sign-in credentials by username or email, ignoring case: an account whose
-    /// username it is first, then the one that confirmed the address, then the oldest.
+    /// Looks up sign-in credentials by username, or by an address its account confirmed,
+    /// ignoring case (an unconfirmed address may be shared, and signing in by it would tell
+    /// whether another account confirmed it).
     async fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError>;
     async fn update_profile(
         &self,

@@ -142,7 +142,9 @@ async fn open(
     event(tx, case, None, "system", "opened", note, at).await
 }
 
-/// Hides a case's post and notes that the case hid it, inside the caller's transaction.
+/// Hides a case's post, inside the caller's transaction, and notes that the case hid it when
+/// it was shown until then (a post its author deleted, or another case hid, is not this
+/// case's to show again).
 async fn hide_post(
     tx: &mut Handle,
     case: i64,
@@ -150,12 +152,13 @@ async fn hide_post(
     by: Option<MemberId>,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    mark_deleted(tx, PostId(post), true, by, at, false).await?;
-    tx.execute(
-        "UPDATE legal_cases SET hid_post = TRUE WHERE id = $1",
-        &[case.into()],
-    )
-    .await?;
+    if mark_deleted(tx, PostId(post), true, by, at, false).await? {
+        tx.execute(
+            "UPDATE legal_cases SET hid_post = TRUE WHERE id = $1",
+            &[case.into()],
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -46,7 +46,7 @@ async fn write_tags(tx: &mut Handle, topic: i64, tags: &[String]) -> Result<(), 
 /// Soft-deletes or restores a post inside a transaction (an opening post takes its topic
 /// along), keeping the counters in step, and records `ItemHidden` or `ItemRestored` unless
 /// `quiet` (a post held before it was ever published, or approved, which is published).
-/// Nothing happens if it already is so.
+/// Nothing happens if it already is so; whether it changed.
 pub(crate) async fn mark_deleted(
     tx: &mut Handle,
     id: PostId,
@@ -54,7 +54,7 @@ pub(crate) async fn mark_deleted(
     by: Option<MemberId>,
     at: Timestamp,
     quiet: bool,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let current = tx
         .one::<PostState>(
             "SELECT topic_id, group_id, author_id, number, deleted, body_markdown, revision_count \
@@ -63,7 +63,7 @@ pub(crate) async fn mark_deleted(
         )
         .await?;
     if current.deleted == deleted {
-        return Ok(());
+        return Ok(false);
     }
     tx.execute(
         "UPDATE posts SET deleted = $2, deleted_at = $3, deleted_by = $4 WHERE id = $1",
@@ -96,7 +96,7 @@ pub(crate) async fn mark_deleted(
         .await?;
     }
     if quiet {
-        return Ok(());
+        return Ok(true);
     }
     let (topic, post, group, author) =
         (current.topic_id, id.0, current.group_id, current.author_id);
@@ -118,7 +118,8 @@ pub(crate) async fn mark_deleted(
             by,
         }
     };
-    crate::events::record(tx, at, &[event]).await
+    crate::events::record(tx, at, &[event]).await?;
+    Ok(true)
 }
 
 #[derive(sqlx::FromRow)]

@@ -231,8 +231,8 @@ impl MemberStore for SqlStore {
         let key = login.to_lowercase();
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, m.password_hash FROM members m \
-             WHERE m.username_key = $1 OR m.email = $1 \
-             ORDER BY m.username_key = $1 DESC, m.email_verified_at IS NULL, m.id LIMIT 1"
+             WHERE m.username_key = $1 OR (m.email = $1 AND m.email_verified_at IS NOT NULL) \
+             ORDER BY m.username_key = $1 DESC, m.id LIMIT 1"
         );
         Ok(db
             .optional::<CredentialsRow>(sql, &[(&key).into()])

@@ -57,7 +57,8 @@ pub(crate) async fn hold_in(
         ],
     )
     .await?;
-    mark_deleted(tx, post, true, Some(author), at, !was_published).await
+    mark_deleted(tx, post, true, Some(author), at, !was_published).await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

@@ -492,10 +492,9 @@ const CHANGE_NOTHING_PUBLIC: &[&str] = &[
 ];
 
 /// A request that may change what guests see: every method but `GET` and `HEAD` (except the
-/// few that change nothing public), and the links in mails that confirm something by being
-/// opened.
+/// few that change nothing public).
 fn changes_things(method: &Method, path: &str) -> bool {
-    crate::finish::may_change(method, path) && !CHANGE_NOTHING_PUBLIC.contains(&path)
+    crate::finish::may_change(method) && !CHANGE_NOTHING_PUBLIC.contains(&path)
 }
 
 /// No session cookie and no bearer token: a guest, like every other guest.

@@ -23,16 +23,16 @@ use tracing::Instrument as _;
 
 use crate::ApiError;
 
-/// Whether a request may change something: every method but `GET` and `HEAD`, and the links
-/// in mails that confirm something by being opened (a confirmation commits, then mails).
-pub(crate) fn may_change(method: &Method, path: &str) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD) || path.starts_with("/verify/")
+/// Whether a request may change something: every method but `GET` and `HEAD` (a link in a
+/// mail opens a page that asks, and its button posts).
+pub(crate) fn may_change(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD)
 }
 
 /// Runs the rest of the router for a request that may change something on a task of its
 /// own, and waits for its answer.
 pub async fn run_to_end(req: Request, next: Next) -> Response {
-    if !may_change(req.method(), req.uri().path()) {
+    if !may_change(req.method()) {
         return next.run(req).await;
     }
     let work = next.run(req).instrument(tracing::Span::current());

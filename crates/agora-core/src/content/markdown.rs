@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use comrak::nodes::NodeValue;
-use comrak::{Arena, Options, format_html, parse_document};
+use comrak::{Arena, Options, format_html, try_parse_document};
 
 pub mod budget;
 
@@ -168,6 +168,11 @@ fn plain(markdown: &str) -> Rendered {
     }
 }
 
+/// `markdown` shown as escaped plain text in one paragraph (no rendering).
+pub fn plain_html(markdown: &str) -> String {
+    plain(markdown).html
+}
+
 /// `text` with the characters HTML gives a meaning escaped.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -195,6 +200,14 @@ fn parse_within<'a>(
             len: markdown.len(),
         });
     }
+    // A lone carriage return ends a line for the parser: the budget reads lines as it does.
+    let unified;
+    let markdown = if markdown.contains('\r') {
+        unified = markdown.replace("\r\n", "\n").replace('\r', "\n");
+        unified.as_str()
+    } else {
+        markdown
+    };
     let mut options = options();
     let cells = budget::table_cells(markdown);
     if cells > budget::MAX_TABLE_CELLS {
@@ -203,7 +216,20 @@ fn parse_within<'a>(
             Past::Flatten => options.extension.table = false,
         }
     }
-    let root = parse_document(arena, markdown, &options);
+    // The parser stops once it has taken more steps (lines, inlines, nodes) than text of this
+    // length can ask for without amplification, whatever construct the reading of lines missed.
+    let steps = std::cell::Cell::new(0usize);
+    let most = budget::max_steps(markdown.len());
+    let past_budget = || {
+        steps.set(steps.get() + 256);
+        steps.get() > most
+    };
+    let Ok(root) = try_parse_document(arena, markdown, &options, &past_budget) else {
+        return Err(TooComplex::TooManyElements {
+            nodes: steps.get(),
+            len: markdown.len(),
+        });
+    };
     let (nodes, depth) = budget::measure(root);
     if nodes > budget::max_nodes(markdown.len()) {
         return Err(TooComplex::TooManyElements {

@@ -6,8 +6,10 @@
 //! than queued without end. A render, once started, holds its place until it ends, even when
 //! the request that asked for it is gone, so hanging up does not let more run at once.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
 
@@ -19,7 +21,13 @@ pub struct Renderer {
     permits: Arc<Semaphore>,
     waiting: Arc<AtomicUsize>,
     max_waiting: usize,
+    /// Documents rendered before (the terms, the netiquette), by their text: read on every
+    /// page that shows them, changed by admins a few times a year.
+    documents: Arc<Mutex<HashMap<u64, Arc<str>>>>,
 }
+
+/// How many rendered documents are kept (a few kinds, a few versions of each).
+const DOCUMENTS_KEPT: usize = 64;
 
 impl Renderer {
     /// At most `at_once` renders running and `max_waiting` waiting for a turn.
@@ -28,6 +36,7 @@ impl Renderer {
             permits: Arc::new(Semaphore::new(at_once.max(1))),
             waiting: Arc::default(),
             max_waiting,
+            documents: Arc::default(),
         }
     }
 
@@ -62,6 +71,37 @@ impl Renderer {
             tracing::error!(error = %e, "a render failed");
             Refused::Busy
         })
+    }
+}
+
+impl Renderer {
+    /// A document's HTML (`markdown::render_document`: headings below the page's own),
+    /// rendered in the pool the first time this text is asked for and then kept, so that
+    /// reading a document renders nothing.
+    pub async fn document(&self, text: &str) -> Result<Arc<str>, Refused> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut hasher);
+        let key = hasher.finish();
+        if let Some(html) = self
+            .documents
+            .lock()
+            .ok()
+            .and_then(|d| d.get(&key).cloned())
+        {
+            return Ok(html);
+        }
+        let text = text.to_owned();
+        let html: Arc<str> = self
+            .run(move || crate::content::markdown::render_document(&text).html)
+            .await?
+            .into();
+        if let Ok(mut kept) = self.documents.lock() {
+            if kept.len() >= DOCUMENTS_KEPT {
+                kept.clear();
+            }
+            kept.insert(key, html.clone());
+        }
+        Ok(html)
     }
 }
 
@@ -118,6 +158,47 @@ mod tests {
         );
         let _ = release.send(());
         assert_eq!(second.await.ok(), Some(7));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_document_is_rendered_once_and_then_read_without_the_pool() {
+        // One place, nobody may wait: a second render while one runs is refused.
+        let renderer = Renderer::new(1, 0);
+        assert!(matches!(
+            renderer.document("# Terms").await,
+            Err(Refused::Busy)
+        ));
+        let renderer = Renderer::new(1, 1);
+        let first = renderer.document("# Terms\n\nBe kind.").await;
+        assert!(
+            first.as_deref().is_ok_and(|h| h.contains("<h2>Terms</h2>")),
+            "{first:?}"
+        );
+        let (started, started_rx) = std::sync::mpsc::channel();
+        let (release, release_rx) = std::sync::mpsc::channel::<()>();
+        let busy = {
+            let r = renderer.clone();
+            tokio::spawn(async move {
+                r.run(move || {
+                    let _ = started.send(());
+                    let _ = release_rx.recv();
+                })
+                .await
+            })
+        };
+        assert!(started_rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        // The pool is taken, yet the kept document is read at once.
+        let again = tokio::time::timeout(
+            Duration::from_secs(5),
+            renderer.document("# Terms\n\nBe kind."),
+        )
+        .await;
+        assert_eq!(
+            again.ok().and_then(Result::ok).map(|h| h.to_string()),
+            first.ok().map(|h| h.to_string())
+        );
+        let _ = release.send(());
+        assert!(busy.await.is_ok());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -266,17 +266,17 @@ impl Accounts<'_> {
         client: &str,
     ) -> Result<(SessionToken, Member), LoginError> {
         // No username or address holds a control character (and PostgreSQL cannot even
-        // compare a null one): such a login names no account, and is counted as one that
-        // names none.
+        // compare a null one): such a login names no account, and is counted against the
+        // address only (under no login that a real one could share, which would tell whether
+        // that one names an account).
         let login = login.trim();
-        let found = if login.chars().any(char::is_control) {
-            None
+        let (found, typed) = if login.chars().any(char::is_control) {
+            (None, None)
         } else {
-            self.store.credentials(login).await?
+            (self.store.credentials(login).await?, Some(login))
         };
-        let typed = login.replace(|c: char| c.is_control(), "");
         match self
-            .attempt_password(found.as_ref(), &typed, password, client)
+            .attempt_password(found.as_ref(), typed, password, client)
             .await?
         {
             Attempt::Limited { retry_after_secs } => {

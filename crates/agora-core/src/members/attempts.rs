@@ -25,33 +25,39 @@ pub(crate) enum Attempt {
 
 impl Accounts<'_> {
     /// Checks `password` against the account `found` (none: a login that names no account,
-    /// counted under `login` so that the answer is the same), from `client`.
+    /// counted under the `login` typed so that the answer is the same; no login either: one no
+    /// account can have, counted against the address only), from `client`.
     pub(crate) async fn attempt_password(
         self,
         found: Option<&Credentials>,
-        login: &str,
+        login: Option<&str>,
         password: &str,
         client: &str,
     ) -> Result<Attempt, StoreError> {
         let now = self.now();
         let window = self.config.login_window_secs;
         let floor = now.plus_seconds(-window);
-        let account_key = match found {
-            Some(c) => format!("login-member:{}", c.member.id.0),
-            None => format!("login:{}", login.trim().to_lowercase()),
+        let account_key = match (found, login) {
+            (Some(c), _) => Some(format!("login-member:{}", c.member.id.0)),
+            (None, Some(login)) => Some(format!("login:{}", login.trim().to_lowercase())),
+            (None, None) => None,
         };
         let client_key = crate::rate::per_address("login-client", client);
         let allowed = self.config.login_failures_allowed;
         // The account's count first: an attempt past it is refused without touching the
         // address's count (it was not checked, so it is no failure from there). Then the
         // address's: an attempt past that gives the account its attempt back.
-        let account = self.store.bump_counter(&account_key, now, floor).await?;
-        if account.hits > allowed {
-            return Ok(limited(account.window_start, window, now));
+        if let Some(key) = &account_key {
+            let account = self.store.bump_counter(key, now, floor).await?;
+            if account.hits > allowed {
+                return Ok(limited(account.window_start, window, now));
+            }
         }
         let address = self.store.bump_counter(&client_key, now, floor).await?;
         if address.hits > allowed * 4 {
-            self.store.release_counter(&account_key, floor).await?;
+            if let Some(key) = &account_key {
+                self.store.release_counter(key, floor).await?;
+            }
             return Ok(limited(address.window_start, window, now));
         }
         let right = match found {
@@ -67,7 +73,9 @@ impl Accounts<'_> {
             metrics::counter!("agora_password_attempts_total", "result" => "wrong").increment(1);
             return Ok(Attempt::Wrong);
         }
-        self.store.clear_counter(&account_key).await?;
+        if let Some(key) = &account_key {
+            self.store.clear_counter(key).await?;
+        }
         self.store.release_counter(&client_key, floor).await?;
         Ok(Attempt::Right)
     }

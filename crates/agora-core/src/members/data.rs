@@ -168,7 +168,7 @@ impl Accounts<'_> {
             .await?
             .ok_or(StoreError::NotFound)?;
         match self
-            .attempt_password(Some(&creds), &member.username, password, viewer.client())
+            .attempt_password(Some(&creds), None, password, viewer.client())
             .await?
         {
             Attempt::Right => {}

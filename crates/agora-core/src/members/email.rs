@@ -137,7 +137,15 @@ impl Accounts<'_> {
         }
         self.limit(&format!("verify-mail:{}", id.0), 3, 3_600)
             .await?;
-        self.send_verification(&member, &member.email).await?;
+        // An address another account confirmed gets no link that could take it, again: its
+        // owner hears of the attempt instead.
+        match self.store.member_by_email(&member.email).await? {
+            Some(owner) if owner.email_verified && owner.id != member.id => {
+                self.mail_address_notice(&owner, &member.username, "sign up")
+                    .await?;
+            }
+            _ => self.send_verification(&member, &member.email).await?,
+        }
         Ok(())
     }
 
@@ -239,7 +247,7 @@ impl Accounts<'_> {
             .await?
             .ok_or(StoreError::NotFound)?;
         match self
-            .attempt_password(Some(&creds), &member.username, password, viewer.client())
+            .attempt_password(Some(&creds), None, password, viewer.client())
             .await?
         {
             Attempt::Right => {}

@@ -111,12 +111,12 @@ impl Site<'_> {
                 }
             }
         }
-        let netiquette = s.netiquette.clone();
-        s.netiquette_html = self
-            .renderer
-            .run(move || crate::content::markdown::render_document(&netiquette).html)
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("rendering the netiquette: {e}")))?;
+        // Rendered once per text and kept; when the pool is too busy to render a new one,
+        // pages show it as plain text for the moment rather than fail.
+        s.netiquette_html = match self.renderer.document(&s.netiquette).await {
+            Ok(html) => html.to_string(),
+            Err(_) => crate::content::markdown::plain_html(&s.netiquette),
+        };
         Ok(s)
     }
 

@@ -46,11 +46,12 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// Creates an account and signs it in.
+/// Creates an account and signs it in. An address another account confirmed is answered like
+/// any other (its owner is told instead, and no link that could confirm it is sent).
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
     responses(
         (status = 201, body = AuthResponse, description = "Registered and signed in; also sets the session cookie"),
-        (status = 409, body = ErrorBody, description = "username_taken or email_taken"),
+        (status = 409, body = ErrorBody, description = "username_taken"),
         (status = 422, body = ErrorBody, description = "A field failed its rules"),
         (status = 429, body = ErrorBody, description = "Too many registrations from this address"),
     ))]
@@ -127,7 +128,8 @@ pub struct TokenRequest {
 }
 
 /// Confirms an email address with the token from the verification mail (the link in it
-/// points to the page `/verify/{token}`, which does the same).
+/// opens the page `/verify/{token}`, whose button does the same); 409 `email_taken` when
+/// another account confirmed the address first.
 #[utoipa::path(post, path = "/api/v1/auth/verify", tag = "auth", request_body = TokenRequest,
     responses((status = 200, body = MeResponse), (status = 404, body = ErrorBody, description = "invalid_link"),
         (status = 409, body = ErrorBody, description = "email_taken")))]

@@ -164,24 +164,23 @@ pub async fn file(
     }
 }
 
-#[derive(Template)]
-#[template(path = "complaint_confirm.html")]
-struct ConfirmPage {
-    layout: Layout,
-    token: String,
-}
-
 /// `/legal/complaints/confirm/{token}`: the link in a guest's mail opens a page that asks;
 /// opening it confirms nothing (mail scanners open links).
 pub async fn confirm_form(page: Page, Path(token): Path<String>) -> Result<Response, ApiError> {
-    Ok(render(&ConfirmPage {
+    Ok(render(&crate::pages::view::ConfirmLink {
         layout: page.layout(
             "Confirm your complaint",
             "Confirm a legal complaint.",
             "",
             true,
         ),
-        token,
+        heading: "Confirm your complaint",
+        text: "You filed a legal complaint about a post and we mailed you this link to make sure \
+               the address is yours. Confirm it, and our moderators review the post within two \
+               days; we write to you with the outcome.",
+        otherwise: "If you did not file a complaint, close this page and nothing happens.",
+        action: format!("/legal/complaints/confirm/{token}"),
+        button: "Confirm the complaint",
     }))
 }
 

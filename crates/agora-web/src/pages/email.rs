@@ -37,11 +37,30 @@ pub(crate) fn message(page: &Page, heading: &str, text: &str, link: (&str, &str)
 }
 
 /// `/verify/{token}`: the link in the verification mail.
+pub async fn verify_form(page: Page, Path(token): Path<String>) -> Result<Response, ApiError> {
+    Ok(render(&crate::pages::view::ConfirmLink {
+        layout: page.layout(
+            "Confirm your address",
+            "Confirm your email address.",
+            "",
+            true,
+        ),
+        heading: "Confirm your address",
+        text: "Confirm that this address is yours, and it becomes your account's address.",
+        otherwise: "If you did not ask for this, close this page and nothing happens.",
+        action: format!("/verify/{token}"),
+        button: "Confirm my address",
+    }))
+}
+
+/// The confirmation page's button: confirms the address.
 pub async fn verify(
     State(state): State<AppState>,
     page: Page,
     Path(token): Path<String>,
+    Form(form): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
+    page.check_csrf(&form.csrf)?;
     let member = state.agora.accounts().confirm_email(&token).await?;
     let text = format!(
         "Thank you, {}: your address {} is confirmed and you can post.",

@@ -55,7 +55,10 @@ fn shared_routes() -> Router<AppState> {
         .route("/signin", get(auth::signin_form).post(auth::signin))
         .route("/signout", post(auth::signout))
         .route("/verify/resend", post(email::resend))
-        .route("/verify/{token}", get(email::verify))
+        .route(
+            "/verify/{token}",
+            get(email::verify_form).post(email::verify),
+        )
         .route("/forgot", get(email::forgot_form).post(email::forgot))
         .route("/reset/{token}", get(email::reset_form).post(email::reset))
         .route(

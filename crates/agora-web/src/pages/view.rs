@@ -263,3 +263,16 @@ mod tests {
         assert!(hue("someone") < 12);
     }
 }
+
+/// A page a mailed link opens, asking before it acts: mail scanners open links, so opening one
+/// must change nothing; the button posts to `action`.
+#[derive(askama::Template)]
+#[template(path = "confirm_link.html")]
+pub struct ConfirmLink {
+    pub layout: Layout,
+    pub heading: &'static str,
+    pub text: &'static str,
+    pub otherwise: &'static str,
+    pub action: String,
+    pub button: &'static str,
+}

@@ -27,6 +27,13 @@ async fn a_member_registers_signs_in_sees_and_edits_their_profile() {
         let cookie = r.headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("");
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
 
+        // By the address only once it is confirmed (an unconfirmed address may be shared, and
+        // signing in by it would tell whether another account confirmed it); by name at once.
+        let login = app
+            .post(&routes::auth_login(), None, json!({"login": "ana@example.com", "password": PASSWORD}))
+            .await;
+        assert_eq!(login.status, StatusCode::UNAUTHORIZED, "{}", login.text);
+        app.verify("ana@example.com").await;
         let login = app
             .post(&routes::auth_login(), None, json!({"login": "ana@example.com", "password": PASSWORD}))
             .await;

@@ -262,6 +262,50 @@ async fn the_site_may_hide_complaints_of_a_kind_at_once_and_a_decision_shows_onl
             app.get(&routes::post(reply), None).await.status,
             StatusCode::NOT_FOUND
         );
+
+        // A guest's copyright complaint (a kind hidden at once) confirmed after the author
+        // deleted the reply: the case hid nothing, so not upholding it shows nothing again.
+        let r = app
+            .post(
+                &routes::topic_posts(topic),
+                Some(&ana),
+                json!({"body": "A photo I took."}),
+            )
+            .await;
+        let photo = r.body["id"].as_i64().unwrap_or_default();
+        let mut guest = by_guest("Petra Vogel", "petra@example.org");
+        guest["kind"] = json!("copyright");
+        let r = app.post(&routes::post_complaints(photo), None, guest).await;
+        assert_eq!(r.body["status"], "unconfirmed", "{}", r.text);
+        let r = app.delete(&routes::post(photo), Some(&ana)).await;
+        assert!(r.status.is_success(), "{}", r.text);
+        let token = app
+            .mailbox()
+            .mailed_token("petra@example.org", "/legal/complaints/confirm/")
+            .unwrap_or_default();
+        let r = app
+            .post(
+                &routes::complaints_confirm(),
+                None,
+                json!({ "token": token }),
+            )
+            .await;
+        assert_eq!(r.body["status"], "open", "{}", r.text);
+        let case = app.get(&routes::legal_cases(), Some(&admin)).await.body[0].clone();
+        assert_eq!(case["post_hidden"], false, "{case}");
+        let id = case["id"].as_i64().unwrap_or_default();
+        let r = app
+            .post(
+                &routes::legal_case_decision(id),
+                Some(&admin),
+                json!({"decision": "restore", "reason": "Own photo."}),
+            )
+            .await;
+        assert_eq!(r.body["status"], "restored", "{}", r.text);
+        assert_eq!(
+            app.get(&routes::post(photo), None).await.status,
+            StatusCode::NOT_FOUND
+        );
     })
     .await;
 }

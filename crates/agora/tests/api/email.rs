@@ -62,10 +62,18 @@ async fn a_new_member_reads_but_cannot_post_until_following_the_link_in_the_mail
             .mailbox()
             .mailed_token("ana@example.com", "/verify/")
             .unwrap_or_default();
+        // Opening it (as a mail scanner would) only asks; the button confirms.
         let page = app.page(&format!("/verify/{token}"), None).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains("Confirm my address"), "{}", page.text);
+        assert_eq!(
+            app.get(&routes::me(), Some(&ana)).await.body["email_verified"],
+            false
+        );
+        let page = app.form(&format!("/verify/{token}"), None, &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
         assert!(page.text.contains("confirmed"), "{}", page.text);
-        let again = app.page(&format!("/verify/{token}"), None).await;
+        let again = app.form(&format!("/verify/{token}"), None, &[]).await;
         assert_eq!(again.status, StatusCode::NOT_FOUND, "a link works once");
 
         assert_eq!(

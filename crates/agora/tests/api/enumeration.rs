@@ -70,6 +70,56 @@ async fn a_sign_up_answers_the_same_whether_the_address_has_an_account() {
             notice.contains("carl") && !notice.contains("/verify/"),
             "{notice}"
         );
+        // Signing in by the address typed at sign-up tells nothing either: an address signs in
+        // only once confirmed, so bob (a fresh address) and dora (ana's, with her own
+        // password) both fail alike, and both get in by name.
+        let own = "dora's own password";
+        let r = app
+            .post(
+                &routes::auth_register(),
+                None,
+                json!({"username": "dora", "email": "ana@example.com", "password": own}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let login_path = routes::auth_login();
+        let by_address = |login: &'static str, password: &'static str| {
+            app.post(
+                &login_path,
+                None,
+                json!({"login": login, "password": password}),
+            )
+        };
+        let (bob_by_address, dora_by_address) = (
+            by_address("bob@example.com", PASSWORD).await,
+            by_address("ana@example.com", own).await,
+        );
+        assert_eq!(
+            bob_by_address.status,
+            StatusCode::UNAUTHORIZED,
+            "{}",
+            bob_by_address.text
+        );
+        assert_eq!(bob_by_address.text, dora_by_address.text);
+        assert_eq!(by_address("bob", PASSWORD).await.status, StatusCode::OK);
+        assert_eq!(by_address("dora", own).await.status, StatusCode::OK);
+        // Asking for the link again sends none to Ana's address either: she hears of it.
+        let before = app.mailbox().mails_to("ana@example.com").len();
+        let r = app
+            .post(
+                &routes::auth_verify_resend(),
+                Some(&token_of(&known)),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        let to_ana = app.mailbox().mails_to("ana@example.com");
+        assert_eq!(to_ana.len(), before + 1);
+        let last = to_ana.last().cloned().unwrap_or_default();
+        assert!(
+            last.contains("Someone tried to use your address") && !last.contains("/verify/"),
+            "{last}"
+        );
         // Signing in by the address still reaches Ana's account.
         let r = app
             .post(
@@ -168,6 +218,37 @@ async fn a_password_reset_past_an_accounts_limit_answers_as_for_no_account() {
             .filter(|m| m.contains("Subject: Reset your password"))
             .count();
         assert_eq!(resets, 3, "three an hour are mailed, the rest silently not");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_login_with_a_control_character_tells_nothing_about_the_address_without_it() {
+    each_backend(|app| async move {
+        app.register("ana").await;
+        // Five wrong passwords by an address, then one by the same address with a control
+        // character: the answer is the same whether or not the address has an account.
+        let mut answers = Vec::new();
+        for address in ["ana@example.com", "nobody@example.com"] {
+            for _ in 0..5 {
+                app.post(
+                    &routes::auth_login(),
+                    None,
+                    json!({"login": address, "password": "not the password"}),
+                )
+                .await;
+            }
+            let r = app
+                .post(
+                    &routes::auth_login(),
+                    None,
+                    json!({"login": format!("{address}\u{7}"), "password": "not the password"}),
+                )
+                .await;
+            answers.push((r.status, r.code().to_owned()));
+        }
+        assert_eq!(answers[0], answers[1], "{answers:?}");
+        assert_eq!(answers[0].0, StatusCode::UNAUTHORIZED);
     })
     .await;
 }

@@ -87,6 +87,12 @@ pub(super) fn max_nodes(len: usize) -> usize {
     len.saturating_mul(4).saturating_add(1_000)
 }
 
+/// How many steps the parser may take for a body of `len` bytes (it counts lines, inlines and
+/// nodes): eight a byte, far above what any text writes without amplification.
+pub(super) fn max_steps(len: usize) -> usize {
+    len.saturating_mul(8).saturating_add(20_000)
+}
+
 /// An upper bound of the table cells `markdown` can make, read from its lines before parsing:
 /// from each line that can be a table's delimiter row (`|---|:-:|`, possibly inside quotes or
 /// indented), every line up to the next blank one counts as a row of that many cells. Lines
@@ -112,14 +118,15 @@ pub(super) fn table_cells(markdown: &str) -> usize {
 }
 
 /// The number of columns if `line` can be a table's delimiter row: only pipes, dashes, colons
-/// and spaces, at least one pipe and one dash.
+/// and the spaces the parser takes there (space, tab, vertical tab, form feed), at least one
+/// pipe and one dash.
 fn delimiter_columns(line: &str) -> Option<usize> {
     let line = line.trim();
     let is_delimiter = line.contains('|')
         && line.contains('-')
         && line
             .chars()
-            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'));
+            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t' | '\x0b' | '\x0c'));
     is_delimiter.then(|| line.trim_matches('|').split('|').count())
 }
 

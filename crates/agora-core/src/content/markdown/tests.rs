@@ -385,3 +385,36 @@ fn text_past_the_renderers_length_is_refused_or_shown_as_plain_text() {
     assert!(r.html.starts_with("<p>**word word"), "{}", &r.html[..40]);
     assert!(r.html.len() <= super::budget::MAX_INPUT + 16);
 }
+
+#[test]
+fn a_table_padded_through_lone_carriage_returns_or_odd_spaces_is_refused_too() {
+    // Lines ended by a lone \r (the parser's line ending too), and a delimiter row spaced with
+    // vertical tabs and form feeds: each pads 1,000 columns on every later line.
+    let by_cr = format!(
+        "{}\r{}\r{}",
+        "|a".repeat(1_000),
+        "|-".repeat(1_000),
+        "|x\r".repeat(9_000)
+    );
+    let odd_spaces = format!(
+        "{}\n{}\n{}",
+        "|a".repeat(1_000),
+        "|\u{b}-\u{c}".repeat(1_000),
+        "|x\n".repeat(9_000)
+    );
+    for body in [by_cr, odd_spaces] {
+        let refused = super::render_checked(&body);
+        assert!(
+            matches!(
+                refused,
+                Err(super::TooComplex::TableTooLarge { .. }
+                    | super::TooComplex::TooManyElements { .. })
+            ),
+            "{:?}",
+            refused.map(|r| r.html.len())
+        );
+        let stored = render(&body);
+        assert!(!stored.html.contains("<td"), "rendered as a table");
+        assert!(stored.html.len() < 4 * body.len());
+    }
+}

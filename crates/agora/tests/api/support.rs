@@ -254,10 +254,13 @@ impl TestApp {
     /// Like [`TestApp::work`], as the worker named `holder`. On PostgreSQL an event becomes
     /// readable once every transaction older than its own has finished, in any database of
     /// the server (the tests run side by side): the worker goes round again until no event is
-    /// waiting for that.
+    /// waiting for that. The waiting events are counted *before* each round: counted after
+    /// it, an event that became readable between the round's look and the count was in
+    /// neither, and the worker stopped with it unread (a bulletin test saw that under load).
     pub async fn work_as(&self, holder: &str) -> usize {
         let mut handled = 0;
         for _ in 0..500 {
+            let waiting = hidden_events(self).await;
             let round = self
                 .app
                 .agora
@@ -266,7 +269,6 @@ impl TestApp {
                 .await
                 .unwrap_or_else(|e| panic!("the event worker failed: {e}"));
             handled += round;
-            let waiting = hidden_events(self).await;
             if round == 0 && waiting == 0 {
                 break;
             }

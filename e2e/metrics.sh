@@ -18,7 +18,8 @@ AGORA_METRICS_LISTEN="127.0.0.1:$metrics_port" AGORA_LOG=warn \
 pid=$!
 wait_for "http://127.0.0.1:$port/health"
 
-# Some traffic of every kind: pages, API reads, a 404, a sign-up, a reply, a guest page twice.
+# Some traffic of every kind: pages, API reads, a 404, a sign-up, a wrong password, a reply, a
+# guest page twice.
 base="http://127.0.0.1:$port"
 curl -fsS "$base/" >/dev/null
 curl -fsS "$base/groups" >/dev/null
@@ -27,6 +28,8 @@ curl -sS -o /dev/null "$base/api/v1/topics/999999"
 curl -sS -o /dev/null -H 'content-type: application/json' \
   -d '{"username":"metricsreader","email":"metrics.reader@example.com","password":"correct horse battery","accept_documents":true}' \
   "$base/api/v1/auth/register"
+curl -sS -o /dev/null -H 'content-type: application/json' -d '{"login":"mara","password":"not the password"}' \
+  "$base/api/v1/auth/login"
 token=$(curl -fsS -H 'content-type: application/json' -d '{"login":"mara","password":"voltera-demo-2026"}' \
   "$base/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 topic=$(curl -fsS "$base/api/v1/groups" | python3 -c 'import json,sys; print(json.load(sys.stdin)["groups"][0]["slug"])')

@@ -100,6 +100,14 @@ fn describe() {
         "agora_mail_total",
         "Mail handed to the transport (SMTP or the outbox folder), by result."
     );
+    describe_counter!(
+        "agora_renders_total",
+        "Markdown rendered on the blocking pool (posts, previews, documents)."
+    );
+    describe_counter!(
+        "agora_password_attempts_total",
+        "Password checks refused or failed: limited (not checked) or wrong."
+    );
 }
 
 /// The metrics listener's router: `GET /metrics` in the Prometheus text format.

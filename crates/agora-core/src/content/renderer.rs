@@ -127,23 +127,32 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    // Two worker threads: the test waits for the render to start with a blocking receive.
+    /// Starts a render that holds its place until the sender is used or dropped, and waits
+    /// until it runs (with a blocking receive: the tests run on two worker threads).
+    fn occupy(
+        renderer: &Renderer,
+    ) -> (
+        tokio::task::JoinHandle<Result<(), Refused>>,
+        std::sync::mpsc::Sender<()>,
+    ) {
+        let (started, started_rx) = std::sync::mpsc::channel();
+        let (release, release_rx) = std::sync::mpsc::channel::<()>();
+        let r = renderer.clone();
+        let running = tokio::spawn(async move {
+            r.run(move || {
+                let _ = started.send(());
+                let _ = release_rx.recv();
+            })
+            .await
+        });
+        assert!(started_rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        (running, release)
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_render_holds_its_place_after_its_caller_is_gone() {
         let renderer = Renderer::new(1, 8);
-        let (started, started_rx) = std::sync::mpsc::channel();
-        let (release, release_rx) = std::sync::mpsc::channel::<()>();
-        let first = {
-            let r = renderer.clone();
-            tokio::spawn(async move {
-                r.run(move || {
-                    let _ = started.send(());
-                    let _ = release_rx.recv();
-                })
-                .await
-            })
-        };
-        assert!(started_rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        let (first, release) = occupy(&renderer);
         // The caller leaves; the render still runs and still holds the only place.
         first.abort();
         let _ = first.await;
@@ -162,7 +171,8 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_document_is_rendered_once_and_then_read_without_the_pool() {
-        // One place, nobody may wait: a second render while one runs is refused.
+        // A pool where nobody may queue refuses every render (each queues, however briefly,
+        // for its place).
         let renderer = Renderer::new(1, 0);
         assert!(matches!(
             renderer.document("# Terms").await,
@@ -174,19 +184,7 @@ mod tests {
             first.as_deref().is_ok_and(|h| h.contains("<h2>Terms</h2>")),
             "{first:?}"
         );
-        let (started, started_rx) = std::sync::mpsc::channel();
-        let (release, release_rx) = std::sync::mpsc::channel::<()>();
-        let busy = {
-            let r = renderer.clone();
-            tokio::spawn(async move {
-                r.run(move || {
-                    let _ = started.send(());
-                    let _ = release_rx.recv();
-                })
-                .await
-            })
-        };
-        assert!(started_rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        let (busy, release) = occupy(&renderer);
         // The pool is taken, yet the kept document is read at once.
         let again = tokio::time::timeout(
             Duration::from_secs(5),
@@ -204,19 +202,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn too_many_waiting_are_told_to_come_back_and_a_dropped_wait_gives_its_place_back() {
         let renderer = Renderer::new(1, 1);
-        let (release, release_rx) = std::sync::mpsc::channel::<()>();
-        let (started, started_rx) = std::sync::mpsc::channel();
-        let running = {
-            let r = renderer.clone();
-            tokio::spawn(async move {
-                r.run(move || {
-                    let _ = started.send(());
-                    let _ = release_rx.recv();
-                })
-                .await
-            })
-        };
-        assert!(started_rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        let (running, release) = occupy(&renderer);
         let mut waiting = Box::pin(renderer.run(|| 1));
         assert!(
             tokio::time::timeout(Duration::from_millis(20), &mut waiting)

@@ -176,10 +176,13 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str
                 .optional()
                 .hint("One rule per line: block WORD (refused), hold WORD (hidden until a moderator looks), replace WORD => NEW."),
         ],
-        complaint_kinds: agora_core::complaints::KINDS
-            .iter()
-            .map(|(kind, label)| (*kind, *label, form.hide_at_once().iter().any(|k| k == kind)))
-            .collect(),
+        complaint_kinds: {
+            let hidden = form.hide_at_once();
+            agora_core::complaints::KINDS
+                .iter()
+                .map(|(kind, label)| (*kind, *label, hidden.iter().any(|k| k == kind)))
+                .collect()
+        },
         notice: None,
         form_error: None,
     }
@@ -188,6 +191,8 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str
 /// `/admin`: the settings form.
 pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<Response, ApiError> {
     require_admin(&page)?;
+    let hidden = &page.site.complaints_hide_at_once;
+    let ticked = |kind: &str| hidden.iter().any(|k| k == kind).then(|| "on".to_owned());
     let form = SettingsForm {
         csrf: String::new(),
         name: page.site.name.clone(),
@@ -205,19 +210,10 @@ pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<R
         rule_registration_burst: None,
         registration_burst_per_10_min: page.site.registration_rules.burst_per_10_min.to_string(),
         word_filters: page.site.word_filters_text.clone(),
-        hide_defamation: None,
-        hide_copyright: None,
-        hide_privacy: None,
-        hide_other: None,
-    };
-    let hidden = &page.site.complaints_hide_at_once;
-    let ticked = |kind: &str| hidden.iter().any(|k| k == kind).then(|| "on".to_owned());
-    let form = SettingsForm {
         hide_defamation: ticked("defamation"),
         hide_copyright: ticked("copyright"),
         hide_privacy: ticked("privacy"),
         hide_other: ticked("other"),
-        ..form
     };
     let off: Vec<&str> = page
         .site

@@ -40,6 +40,24 @@ async fn setup(app: &TestApp) -> (String, i64, i64) {
     (admin, topic, opening)
 }
 
+/// Decides the first case of the list (open cases come first, the soonest due first).
+async fn decide_first_case(
+    app: &TestApp,
+    admin: &str,
+    decision: &str,
+    reason: &str,
+) -> crate::support::Reply {
+    let id = app.get(&routes::legal_cases(), Some(admin)).await.body[0]["id"]
+        .as_i64()
+        .unwrap_or_default();
+    app.post(
+        &routes::legal_case_decision(id),
+        Some(admin),
+        json!({ "decision": decision, "reason": reason }),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_newcomers_complaint_about_an_opening_post_hides_nothing_and_goes_first_in_the_queue() {
     each_backend(|app| async move {
@@ -207,16 +225,7 @@ async fn the_site_may_hide_complaints_of_a_kind_at_once_and_a_decision_shows_onl
                 .any(|m| m.contains("hidden while our moderators review")),
             "the author is told"
         );
-        let id = app.get(&routes::legal_cases(), Some(&admin)).await.body[0]["id"]
-            .as_i64()
-            .unwrap_or_default();
-        let r = app
-            .post(
-                &routes::legal_case_decision(id),
-                Some(&admin),
-                json!({"decision": "restore", "reason": "Quoted with a source."}),
-            )
-            .await;
+        let r = decide_first_case(&app, &admin, "restore", "Quoted with a source.").await;
         assert_eq!(r.body["status"], "restored", "{}", r.text);
         assert_eq!(
             app.get(&routes::topic(topic), None).await.status,
@@ -247,16 +256,7 @@ async fn the_site_may_hide_complaints_of_a_kind_at_once_and_a_decision_shows_onl
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let r = app.delete(&routes::post(reply), Some(&ana)).await;
         assert!(r.status.is_success(), "{}", r.text);
-        let id = app.get(&routes::legal_cases(), Some(&admin)).await.body[0]["id"]
-            .as_i64()
-            .unwrap_or_default();
-        let r = app
-            .post(
-                &routes::legal_case_decision(id),
-                Some(&admin),
-                json!({"decision": "restore", "reason": "Opinion."}),
-            )
-            .await;
+        let r = decide_first_case(&app, &admin, "restore", "Opinion.").await;
         assert_eq!(r.body["status"], "restored", "{}", r.text);
         assert_eq!(
             app.get(&routes::post(reply), None).await.status,
@@ -293,14 +293,7 @@ async fn the_site_may_hide_complaints_of_a_kind_at_once_and_a_decision_shows_onl
         assert_eq!(r.body["status"], "open", "{}", r.text);
         let case = app.get(&routes::legal_cases(), Some(&admin)).await.body[0].clone();
         assert_eq!(case["post_hidden"], false, "{case}");
-        let id = case["id"].as_i64().unwrap_or_default();
-        let r = app
-            .post(
-                &routes::legal_case_decision(id),
-                Some(&admin),
-                json!({"decision": "restore", "reason": "Own photo."}),
-            )
-            .await;
+        let r = decide_first_case(&app, &admin, "restore", "Own photo.").await;
         assert_eq!(r.body["status"], "restored", "{}", r.text);
         assert_eq!(
             app.get(&routes::post(photo), None).await.status,
@@ -434,6 +427,48 @@ async fn complaints_are_limited_per_network_address_and_per_mail_address() {
             r.text
         );
         assert_eq!(app.db().count_rows("legal_cases").await, 14);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_complaint_in_a_secret_group_reaches_no_moderator_outside_it() {
+    each_backend(|app| async move {
+        let (admin, _, _) = setup(&app).await;
+        let moderator = app.register("mod").await;
+        let r = app
+            .call(
+                axum::http::Method::PUT,
+                &routes::member_role("mod"),
+                Some(&admin),
+                Some(json!({"role": "moderator"})),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        app.create_group(&admin, "vault", "secret").await;
+        let (_, secret) = app
+            .create_topic(&admin, "vault", "Inner plans", "Not for outsiders.")
+            .await;
+        let r = app
+            .post(&routes::post_complaints(secret), Some(&admin), by_member())
+            .await;
+        assert_eq!(r.body["status"], "open", "{}", r.text);
+        // The admin sees it first in the queue; the moderator outside the group sees nothing
+        // of it, in the queue (API and page) or the cases.
+        let queue = app.get(&routes::moderation_queue(), Some(&admin)).await;
+        assert_eq!(queue.body[0]["post_id"], secret, "{}", queue.text);
+        let queue = app.get(&routes::moderation_queue(), Some(&moderator)).await;
+        assert_eq!(
+            queue.body.as_array().map(Vec::len),
+            Some(0),
+            "{}",
+            queue.text
+        );
+        let page = app.page("/admin/queue", Some(&moderator)).await;
+        assert!(page.text.contains("No post waits"), "{}", page.text);
+        assert!(!page.text.contains("Inner plans") && !page.text.contains("decide by"));
+        let cases = app.get(&routes::legal_cases(), Some(&moderator)).await;
+        assert!(!cases.text.contains("Inner plans"), "{}", cases.text);
     })
     .await;
 }

@@ -172,7 +172,7 @@ impl Site<'_> {
     }
 }
 
-fn require_admin(viewer: &Viewer) -> Result<(), Refused> {
+pub(crate) fn require_admin(viewer: &Viewer) -> Result<(), Refused> {
     match viewer.id() {
         None => Err(Refused::SignInRequired),
         Some(_) if !viewer.is_admin() => Err(Refused::Forbidden("admins_only")),

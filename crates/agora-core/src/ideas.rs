@@ -22,7 +22,7 @@ use crate::forum::{ForumError, Topic, TopicKind};
 use crate::groups::GroupView;
 use crate::groups::policy::Access;
 use crate::ids::{GroupId, MemberId, TopicId};
-use crate::items::{Action, decide};
+use crate::items::{Action, Denied, decide};
 use crate::paging::{Cursor, Page};
 use crate::time::Timestamp;
 use crate::trust::Knob;
@@ -171,6 +171,8 @@ pub enum Voted {
     Already,
     /// The member's budget of votes on open ideas is spent.
     OverBudget,
+    /// The idea was merged before the vote reached it.
+    Merged,
 }
 
 /// A vote or its withdrawal, to store with its event.
@@ -257,7 +259,9 @@ pub trait IdeaStore: Send + Sync {
     async fn set_idea_status(&self, change: &IdeaChange) -> Result<bool, StoreError>;
     /// Merges `change.topic` into the original named by `change.to`: moves its votes (one per
     /// member), remembering where each came from, and marks it merged.
-    async fn merge_idea(&self, change: &IdeaChange, original: TopicId) -> Result<(), StoreError>;
+    /// `false`, and nothing changed, if under the store's locks the duplicate or the original
+    /// turned out merged already, or ideas merged into the duplicate.
+    async fn merge_idea(&self, change: &IdeaChange, original: TopicId) -> Result<bool, StoreError>;
     /// Undoes the merge of `change.topic`: its votes go back, its status is what it was.
     /// `false` if it is not merged.
     async fn unmerge_idea(&self, change: &IdeaChange) -> Result<bool, StoreError>;
@@ -489,6 +493,7 @@ impl Ideas<'_> {
             }
             Voted::Counted => self.events_recorded.notify_one(),
             Voted::Already => {}
+            Voted::Merged => return Err(self.merged(topic.id).await),
         }
         self.idea(viewer, id).await
     }
@@ -523,11 +528,21 @@ impl Ideas<'_> {
             .ok_or(ForumError::Refused(Refused::SignInRequired))?
             .clone();
         let (topic, group) = self.forum().readable_topic(viewer, id).await?;
-        decide(viewer, group.access, &topic.facts(), Action::Vote)?;
-        if topic.status == MERGED {
-            return Err(ForumError::Refused(Refused::Forbidden("merged")));
+        match decide(viewer, group.access, &topic.facts(), Action::Vote) {
+            Err(Denied::Forbidden("merged")) => Err(self.merged(topic.id).await),
+            Err(denied) => Err(denied.into()),
+            Ok(()) => Ok((actor, topic)),
         }
-        Ok((actor, topic))
+    }
+
+    /// The refusal of an action on a merged idea, naming the original it went into.
+    async fn merged(self, id: TopicId) -> ForumError {
+        match self.store.idea_record(id, None).await {
+            Ok(record) => ForumError::Merged {
+                into: record.merged_into,
+            },
+            Err(e) => e.into(),
+        }
     }
 
     /// Checks that the viewer is staff for the idea: a site moderator or the group's
@@ -561,8 +576,8 @@ impl Ideas<'_> {
         note: &str,
     ) -> Result<IdeaView, ForumError> {
         let (topic, group) = self.staff_idea(viewer, id).await?;
-        if topic.status == MERGED {
-            return Err(ForumError::Refused(Refused::Forbidden("merged")));
+        if topic.facts().merged {
+            return Err(self.merged(topic.id).await);
         }
         let statuses = self.idea_statuses().await?;
         if !statuses.iter().any(|s| s.name == status) {
@@ -669,7 +684,14 @@ impl Ideas<'_> {
                 original: orig.id.0,
             }],
         };
-        self.store.merge_idea(&change, orig.id).await?;
+        if !self.store.merge_idea(&change, orig.id).await? {
+            return Err(Invalid::new(
+                "into",
+                "invalid_choice",
+                "One of these ideas was merged meanwhile: reload the board and try again.",
+            )
+            .into());
+        }
         self.events_recorded.notify_one();
         self.idea(viewer, orig.id).await
     }

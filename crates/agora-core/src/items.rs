@@ -49,6 +49,9 @@ pub struct ItemFacts {
     pub asker: Option<MemberId>,
     /// Whether members vote on it (an idea's opening post).
     pub votable: bool,
+    /// Whether it was merged into another item (a duplicate idea): its votes moved there, and
+    /// it takes no more.
+    pub merged: bool,
 }
 
 /// Something a viewer may try to do with an item.
@@ -190,6 +193,8 @@ pub fn decide(
         Action::Vote => {
             if !item.votable {
                 Err(Denied::Forbidden("not_votable"))
+            } else if item.merged {
+                Err(Denied::Forbidden("merged"))
             } else if access < Access::Participate {
                 Err(Denied::Forbidden("join_required"))
             } else if !published {
@@ -358,10 +363,18 @@ mod tests {
                         opening,
                         asker,
                         votable: opening && asker.is_none(),
+                        merged: false,
                     });
                 }
             }
         }
+        // And every idea again, merged into another.
+        let merged: Vec<ItemFacts> = out
+            .iter()
+            .filter(|i| i.votable)
+            .map(|i| ItemFacts { merged: true, ..*i })
+            .collect();
+        out.extend(merged);
         out
     }
 
@@ -379,6 +392,28 @@ mod tests {
                                 "{name} may {action:?} what they cannot read: {item:?} at {access:?}"
                             );
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_merged_idea_takes_no_vote_from_anyone_and_says_why() {
+        for (name, v) in viewers() {
+            for access in ACCESS {
+                for item in items().into_iter().filter(|i| i.merged) {
+                    assert!(!Capabilities::of(&v, access, &item).vote, "{name}");
+                    let before = ItemFacts {
+                        merged: false,
+                        ..item
+                    };
+                    if decide(&v, access, &before, Action::Vote).is_ok() {
+                        assert_eq!(
+                            decide(&v, access, &item, Action::Vote),
+                            Err(Denied::Forbidden("merged")),
+                            "{name} at {access:?}"
+                        );
                     }
                 }
             }

@@ -196,6 +196,12 @@ pub trait MemberStore: Send + Sync {
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError>;
     async fn count_members(&self) -> Result<i64, StoreError>;
+    /// The members matching a manager's filter, in its order, one page of `filter.limit`
+    /// from `filter.query.offset`, and how many match in all.
+    async fn roster(
+        &self,
+        filter: &crate::site::roster::RosterFilter,
+    ) -> Result<(Vec<crate::site::roster::RosterRow>, i64), StoreError>;
     /// Members in order of sign-up, for the admin's list.
     async fn list_members(
         &self,
@@ -543,6 +549,16 @@ pub trait EmailTokenStore: Send + Sync {
     async fn member_by_email(&self, email: &str) -> Result<Option<Member>, StoreError>;
 }
 
+/// What became of a change to a membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleChange {
+    Done,
+    /// The member does not belong to the group.
+    NotAMember,
+    /// The member is the group's last owner: someone else must own it first.
+    LastOwner,
+}
+
 /// Groups, memberships, join requests and invitations.
 #[async_trait]
 pub trait GroupStore: Send + Sync {
@@ -591,21 +607,24 @@ pub trait GroupStore: Send + Sync {
         role: GroupRole,
         at: Timestamp,
     ) -> Result<bool, StoreError>;
-    /// Removes a membership. Returns whether there was one (and only then is `audit`
-    /// written).
+    /// Removes a membership, unless it is the group's last owner's (checked in the same
+    /// transaction, under the group's lock, so two owners leaving at once leave one). `audit`
+    /// is written only when the membership went.
     async fn remove_member(
         &self,
         group: GroupId,
         member: MemberId,
         audit: &[NewAuditEntry],
-    ) -> Result<bool, StoreError>;
+    ) -> Result<RoleChange, StoreError>;
+    /// Sets a member's role, unless that takes the group's last owner away (checked as
+    /// `remove_member` does).
     async fn set_group_role(
         &self,
         group: GroupId,
         member: MemberId,
         role: GroupRole,
         audit: &[NewAuditEntry],
-    ) -> Result<bool, StoreError>;
+    ) -> Result<RoleChange, StoreError>;
     async fn count_role(&self, group: GroupId, role: GroupRole) -> Result<i64, StoreError>;
     async fn members_of(
         &self,

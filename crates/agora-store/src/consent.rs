@@ -78,6 +78,8 @@ impl ConsentStore for SqlStore {
                 Box::pin(async move {
                     let kind = kind.as_str();
                     let body = body.as_str();
+                    // Two publications at once get consecutive versions, not one conflict.
+                    tx.lock_key(&format!("document:{kind}")).await?;
                     let next = tx
                         .one::<Int>(
                             "SELECT COALESCE(MAX(version), 0) + 1 FROM documents WHERE kind = $1",

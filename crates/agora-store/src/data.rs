@@ -13,7 +13,7 @@ use agora_core::time::Timestamp;
 use agora_core::{MemberId, StoreError};
 
 use crate::SqlStore;
-use crate::db::Backend;
+use crate::db::{Backend, Int};
 use crate::rows::{MEMBER_COLUMNS, MemberRow};
 
 #[derive(sqlx::FromRow)]
@@ -256,14 +256,22 @@ impl MemberDataStore for SqlStore {
                     let id = member.0;
                     let name = erased_username(member);
                     let email = format!("{name}@erased.invalid");
-                    tx.execute(
-                        "UPDATE groups SET member_count = member_count - 1 \
-                         WHERE id IN (SELECT group_id FROM group_members WHERE member_id = $1)",
-                        &[id.into()],
-                    )
-                    .await?;
+                    // Each membership this transaction removes takes one off its group's
+                    // count; one a concurrent leave removed first is not counted twice.
+                    let left = tx
+                        .all::<Int>(
+                            "DELETE FROM group_members WHERE member_id = $1 RETURNING group_id",
+                            &[id.into()],
+                        )
+                        .await?;
+                    for group in left {
+                        tx.execute(
+                            "UPDATE groups SET member_count = member_count - 1 WHERE id = $1",
+                            &[group.0.into()],
+                        )
+                        .await?;
+                    }
                     for sql in [
-                        "DELETE FROM group_members WHERE member_id = $1",
                         "DELETE FROM join_requests WHERE member_id = $1",
                         "DELETE FROM invitations WHERE invitee_id = $1",
                         "DELETE FROM sessions WHERE member_id = $1",
@@ -281,6 +289,15 @@ impl MemberDataStore for SqlStore {
                         (k.erase)(tx, id, remove_posts).await?;
                     }
                     if remove_posts {
+                        // The member's posts are locked before they are counted, so a
+                        // moderator deleting one of them meanwhile is counted once.
+                        if tx.backend() == Backend::Postgres {
+                            tx.execute(
+                                "SELECT id FROM posts WHERE author_id = $1 ORDER BY id FOR UPDATE",
+                                &[id.into()],
+                            )
+                            .await?;
+                        }
                         let unindex = match tx.backend() {
                             Backend::Sqlite => {
                                 "DELETE FROM post_search WHERE rowid IN (SELECT id FROM posts WHERE author_id = $1)"

@@ -332,6 +332,53 @@ impl Handle {
     ) -> Result<T, StoreError> {
         self.optional(sql, args).await?.ok_or(StoreError::NotFound)
     }
+
+    /// Serialises the write transactions that change what hangs on one row: on PostgreSQL the
+    /// row is locked until this transaction ends, so a second transaction that locks it waits,
+    /// and every statement it runs afterwards sees what the first committed (READ COMMITTED
+    /// takes a fresh snapshot per statement). A check-then-write (a count compared with a
+    /// limit, the last owner of a group, the next revision number) calls this first. On
+    /// SQLite there is one writer, so nothing overlaps and nothing is done. A missing row
+    /// locks nothing and is not an error: the statements after it find it missing too.
+    pub async fn lock_row(&mut self, table: LockTable, id: i64) -> Result<(), StoreError> {
+        if self.backend() == Backend::Postgres {
+            let sql = format!("SELECT id FROM {} WHERE id = $1 FOR UPDATE", table.name());
+            self.optional::<Int>(sql, &[id.into()]).await?;
+        }
+        Ok(())
+    }
+
+    /// Serialises the write transactions that name the same `key` when there is no row to
+    /// lock (a member's vote budget across ideas, the next version of a document kind): a
+    /// transaction-scoped advisory lock on PostgreSQL, nothing on SQLite's single writer.
+    pub async fn lock_key(&mut self, key: &str) -> Result<(), StoreError> {
+        if self.backend() == Backend::Postgres {
+            self.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[key.into()])
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The tables whose rows a write transaction may lock (`Handle::lock_row`), named here so
+/// that no table name is formatted into SQL from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockTable {
+    Groups,
+    Topics,
+    Posts,
+    Members,
+}
+
+impl LockTable {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Groups => "groups",
+            Self::Topics => "topics",
+            Self::Posts => "posts",
+            Self::Members => "members",
+        }
+    }
 }
 
 /// `($1, $2), ($3, $4), …`: the placeholders of a multi-row insert of `rows` rows of

@@ -19,7 +19,7 @@ use agora_core::time::Timestamp;
 use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 
 use crate::SqlStore;
-use crate::db::{Arg, Backend, Handle, Int};
+use crate::db::{Arg, Backend, Handle, Int, LockTable};
 use crate::moderation::hold_in;
 use crate::rows::{
     POST_COLUMNS, PostRow, TOPIC_COLUMNS, TOPIC_IN_GROUP_COLUMNS, TopicInGroupRow, TopicRow,
@@ -55,6 +55,9 @@ pub(crate) async fn mark_deleted(
     at: Timestamp,
     quiet: bool,
 ) -> Result<bool, StoreError> {
+    // Two deletions of one post at once: the second waits, finds it deleted, and counts
+    // nothing.
+    tx.lock_row(LockTable::Posts, id.0).await?;
     let current = tx
         .one::<PostState>(
             "SELECT topic_id, group_id, author_id, number, deleted, body_markdown, revision_count \
@@ -438,6 +441,9 @@ impl ForumStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
+                    // Two edits at once: the second waits, then keeps the first's text as the
+                    // revision it replaces, under the next number.
+                    tx.lock_row(LockTable::Posts, e.post_id.0).await?;
                     let current = tx
                         .one::<PostState>(
                             "SELECT topic_id, group_id, author_id, number, deleted, body_markdown, revision_count \

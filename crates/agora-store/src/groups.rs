@@ -8,12 +8,12 @@ use agora_core::events::Event;
 use agora_core::groups::policy::{Relation, Scope};
 use agora_core::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
 use agora_core::paging::NameCursor;
-use agora_core::store::GroupStore;
+use agora_core::store::{GroupStore, RoleChange};
 use agora_core::time::Timestamp;
 use agora_core::{GroupId, InvitationId, MemberId, StoreError};
 
 use crate::SqlStore;
-use crate::db::{Handle, Int};
+use crate::db::{Handle, Int, LockTable};
 use crate::rows::{GROUP_COLUMNS, GroupRow};
 use crate::scope::group_filter;
 
@@ -96,6 +96,47 @@ async fn add_membership(
     )
     .await?;
     Ok(added > 0)
+}
+
+/// Whether `member` may leave the group (`role` None) or take `role` in it without leaving
+/// it ownerless. Locks the group first, so that changes to its owners run one at a time and
+/// each sees the owners the one before it left.
+async fn keeps_an_owner(
+    tx: &mut Handle,
+    group: GroupId,
+    member: MemberId,
+    role: Option<GroupRole>,
+) -> Result<RoleChange, StoreError> {
+    tx.lock_row(LockTable::Groups, group.0).await?;
+    let Some(current) = tx
+        .optional::<RoleRow>(
+            "SELECT role FROM group_members WHERE group_id = $1 AND member_id = $2",
+            &[group.0.into(), member.0.into()],
+        )
+        .await?
+    else {
+        return Ok(RoleChange::NotAMember);
+    };
+    if current.role != GroupRole::Owner.as_str() || role == Some(GroupRole::Owner) {
+        return Ok(RoleChange::Done);
+    }
+    let owners = tx
+        .one::<Int>(
+            "SELECT COUNT(*) FROM group_members WHERE group_id = $1 AND role = $2",
+            &[group.0.into(), GroupRole::Owner.as_str().into()],
+        )
+        .await?
+        .0;
+    Ok(if owners > 1 {
+        RoleChange::Done
+    } else {
+        RoleChange::LastOwner
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct RoleRow {
+    role: String,
 }
 
 #[async_trait]
@@ -267,26 +308,31 @@ impl GroupStore for SqlStore {
         group: GroupId,
         member: MemberId,
         audit: &[NewAuditEntry],
-    ) -> Result<bool, StoreError> {
+    ) -> Result<RoleChange, StoreError> {
         let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
+                    let change = keeps_an_owner(tx, group, member, None).await?;
+                    if change != RoleChange::Done {
+                        return Ok(change);
+                    }
                     let removed = tx
                         .execute(
                             "DELETE FROM group_members WHERE group_id = $1 AND member_id = $2",
                             &[group.0.into(), member.0.into()],
                         )
                         .await?;
-                    if removed > 0 {
-                        tx.execute(
-                            "UPDATE groups SET member_count = member_count - 1 WHERE id = $1",
-                            &[group.0.into()],
-                        )
-                        .await?;
-                        crate::audit::record(tx, &audit).await?;
+                    if removed == 0 {
+                        return Ok(RoleChange::NotAMember);
                     }
-                    Ok(removed > 0)
+                    tx.execute(
+                        "UPDATE groups SET member_count = member_count - 1 WHERE id = $1",
+                        &[group.0.into()],
+                    )
+                    .await?;
+                    crate::audit::record(tx, &audit).await?;
+                    Ok(RoleChange::Done)
                 })
             })
             .await
@@ -298,21 +344,27 @@ impl GroupStore for SqlStore {
         member: MemberId,
         role: GroupRole,
         audit: &[NewAuditEntry],
-    ) -> Result<bool, StoreError> {
+    ) -> Result<RoleChange, StoreError> {
         let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
-                    let n = tx
-            .execute(
-                "UPDATE group_members SET role = $3 WHERE group_id = $1 AND member_id = $2",
-                &[group.0.into(), member.0.into(), role.as_str().into()],
-            )
-            .await?;
-                    if n > 0 {
-                        crate::audit::record(tx, &audit).await?;
+                    let change = keeps_an_owner(tx, group, member, Some(role)).await?;
+                    if change != RoleChange::Done {
+                        return Ok(change);
                     }
-                    Ok(n > 0)
+                    if tx
+                        .execute(
+                            "UPDATE group_members SET role = $3 WHERE group_id = $1 AND member_id = $2",
+                            &[group.0.into(), member.0.into(), role.as_str().into()],
+                        )
+                        .await?
+                        == 0
+                    {
+                        return Ok(RoleChange::NotAMember);
+                    }
+                    crate::audit::record(tx, &audit).await?;
+                    Ok(RoleChange::Done)
                 })
             })
             .await

@@ -14,7 +14,7 @@ use agora_core::time::Timestamp;
 use agora_core::{GroupId, MemberId, StoreError, TopicId};
 
 use crate::SqlStore;
-use crate::db::{Arg, Handle, Int};
+use crate::db::{Arg, Handle, Int, LockTable};
 use crate::rows::{TOPIC_COLUMNS, TopicRow};
 
 #[derive(sqlx::FromRow)]
@@ -74,7 +74,32 @@ struct Text {
     value: String,
 }
 
-/// Counts an idea's votes again (exact whatever moved).
+/// Adds `delta` to an idea's vote count in one statement, so that concurrent votes on
+/// PostgreSQL each add theirs to what the other committed (the row is locked by the update).
+async fn add_votes(tx: &mut Handle, topic: TopicId, delta: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO ideas (topic_id, votes) VALUES ($1, $2)          ON CONFLICT (topic_id) DO UPDATE SET votes = ideas.votes + excluded.votes",
+        &[topic.0.into(), delta.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Locks the ideas whose votes a transaction moves, in id order (so two merges never wait
+/// for each other), before it reads or counts them; every vote, withdrawal, merge and undo
+/// on an idea takes its lock first (see `Handle::lock_row`).
+async fn lock_ideas(tx: &mut Handle, ideas: &[TopicId]) -> Result<(), StoreError> {
+    let mut ids: Vec<i64> = ideas.iter().map(|t| t.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        tx.lock_row(LockTable::Topics, id).await?;
+    }
+    Ok(())
+}
+
+/// Counts an idea's votes again (exact whatever moved), for a transaction that holds the
+/// idea's lock (`lock_ideas`): merges and their undoing move many votes at once.
 async fn recount(tx: &mut Handle, topic: TopicId) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO ideas (topic_id, votes) VALUES ($1, \
@@ -228,17 +253,13 @@ impl IdeaStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
-                    let had = tx
-                        .one::<Int>(
-                            "SELECT COUNT(*) FROM idea_votes WHERE topic_id = $1 AND member_id = $2",
-                            &[c.topic.0.into(), c.member.0.into()],
-                        )
-                        .await?
-                        .0;
-                    if had > 0 {
-                        return Ok(Voted::Already);
+                    lock_ideas(tx, &[c.topic]).await?;
+                    if status_of(tx, c.topic).await? == MERGED {
+                        return Ok(Voted::Merged);
                     }
                     if let Some(budget) = c.budget {
+                        // One member's votes are counted against their budget one at a time.
+                        tx.lock_key(&format!("idea-budget:{}", c.member.0)).await?;
                         // Votes held on ideas not closed.
                         let mut args: Vec<Arg<'_>> = vec![c.member.0.into()];
                         let mut closed = Vec::new();
@@ -265,12 +286,17 @@ impl IdeaStore for SqlStore {
                             return Ok(Voted::OverBudget);
                         }
                     }
-                    tx.execute(
-                        "INSERT INTO idea_votes (topic_id, member_id, voted_at) VALUES ($1, $2, $3)",
-                        &[c.topic.0.into(), c.member.0.into(), c.at.0.into()],
-                    )
-                    .await?;
-                    recount(tx, c.topic).await?;
+                    let cast = tx
+                        .execute(
+                            "INSERT INTO idea_votes (topic_id, member_id, voted_at) VALUES ($1, $2, $3) \
+                             ON CONFLICT (topic_id, member_id) DO NOTHING",
+                            &[c.topic.0.into(), c.member.0.into(), c.at.0.into()],
+                        )
+                        .await?;
+                    if cast == 0 {
+                        return Ok(Voted::Already);
+                    }
+                    add_votes(tx, c.topic, 1).await?;
                     crate::events::record(tx, c.at, &c.events).await?;
                     Ok(Voted::Counted)
                 })
@@ -283,6 +309,7 @@ impl IdeaStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
+                    lock_ideas(tx, &[c.topic]).await?;
                     let removed = tx
                         .execute(
                             "DELETE FROM idea_votes WHERE topic_id = $1 AND member_id = $2",
@@ -292,7 +319,7 @@ impl IdeaStore for SqlStore {
                     if removed == 0 {
                         return Ok(false);
                     }
-                    recount(tx, c.topic).await?;
+                    add_votes(tx, c.topic, -1).await?;
                     crate::events::record(tx, c.at, &c.events).await?;
                     Ok(true)
                 })
@@ -305,8 +332,10 @@ impl IdeaStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
+                    lock_ideas(tx, &[c.topic]).await?;
                     let from = status_of(tx, c.topic).await?;
-                    if from == c.to {
+                    // A merge that came first decides: a merged idea keeps its status.
+                    if from == c.to || from == MERGED {
                         return Ok(false);
                     }
                     tx.execute(
@@ -323,13 +352,26 @@ impl IdeaStore for SqlStore {
             .await
     }
 
-    async fn merge_idea(&self, change: &IdeaChange, original: TopicId) -> Result<(), StoreError> {
+    async fn merge_idea(&self, change: &IdeaChange, original: TopicId) -> Result<bool, StoreError> {
         let c = change.clone();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
                     let dup = c.topic;
+                    lock_ideas(tx, &[dup, original]).await?;
                     let from = status_of(tx, dup).await?;
+                    // What the core checked before, checked again under the locks.
+                    let merged_from = tx
+                        .one::<Int>(
+                            "SELECT COUNT(*) FROM ideas WHERE merged_into = $1",
+                            &[dup.0.into()],
+                        )
+                        .await?
+                        .0;
+                    if from == MERGED || status_of(tx, original).await? == MERGED || merged_from > 0
+                    {
+                        return Ok(false);
+                    }
                     // A voter on both keeps one vote, on the original; their vote on the
                     // duplicate is set aside to be given back if the merge is undone.
                     tx.execute(
@@ -367,7 +409,7 @@ impl IdeaStore for SqlStore {
                     keep_change(tx, dup, &from, MERGED, &c.note, c.by, c.at).await?;
                     crate::audit::record(tx, &c.audit).await?;
                     crate::events::record(tx, c.at, &c.events).await?;
-                    Ok(())
+                    Ok(true)
                 })
             })
             .await
@@ -389,6 +431,18 @@ impl IdeaStore for SqlStore {
                     else {
                         return Ok(false);
                     };
+                    lock_ideas(tx, &[dup, original]).await?;
+                    // Undone meanwhile by someone else: nothing left to undo.
+                    if tx
+                        .optional::<Int>(
+                            "SELECT merged_into FROM ideas WHERE topic_id = $1 AND merged_into = $2",
+                            &[dup.0.into(), original.0.into()],
+                        )
+                        .await?
+                        .is_none()
+                    {
+                        return Ok(false);
+                    }
                     let before = tx
                         .one::<Text>(
                             "SELECT COALESCE(status_before_merge, 'new') AS value FROM ideas WHERE topic_id = $1",
@@ -596,6 +650,8 @@ pub(crate) const DATA: crate::kinds::KindData = crate::kinds::KindData {
                     &[member.into()],
                 )
                 .await?;
+            let topics: Vec<TopicId> = voted.iter().map(|t| TopicId(t.0)).collect();
+            lock_ideas(tx, &topics).await?;
             tx.execute(
                 "DELETE FROM idea_votes WHERE member_id = $1",
                 &[member.into()],

@@ -22,6 +22,7 @@ mod mailings;
 mod members;
 mod moderation;
 mod questions;
+mod roster;
 mod rows;
 mod sanctions;
 mod scope;

@@ -304,6 +304,13 @@ impl MemberStore for SqlStore {
         Ok(db.one::<Int>("SELECT COUNT(*) FROM members", &[]).await?.0)
     }
 
+    async fn roster(
+        &self,
+        filter: &agora_core::site::roster::RosterFilter,
+    ) -> Result<(Vec<agora_core::site::roster::RosterRow>, i64), StoreError> {
+        crate::roster::roster(self, filter).await
+    }
+
     async fn list_members(
         &self,
         after: Option<MemberId>,

@@ -14,7 +14,7 @@ use agora_core::trust::TrustLevel;
 use agora_core::{MemberId, PostId, StoreError, TopicId};
 
 use crate::SqlStore;
-use crate::db::{Handle, Int};
+use crate::db::{Handle, Int, LockTable};
 use crate::forum::mark_deleted;
 use crate::scope::group_filter;
 
@@ -152,6 +152,13 @@ impl ModerationStore for SqlStore {
                 Box::pin(async move {
                     let reason = reason.as_str();
                     let note = note.as_str();
+                    // Reports on one post (or member) are counted one at a time, so the
+                    // report that reaches the threshold sees every report before it.
+                    let table = match target {
+                        Reported::Post(_) => LockTable::Posts,
+                        Reported::Member(_) => LockTable::Members,
+                    };
+                    tx.lock_row(table, id).await?;
                     // The unique index over open reports decides: on PostgreSQL a second
                     // insert waits for the first's transaction, then inserts nothing.
                     let inserted = tx

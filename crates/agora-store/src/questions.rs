@@ -12,7 +12,7 @@ use agora_core::time::Timestamp;
 use agora_core::{MemberId, PostId, StoreError, TopicId};
 
 use crate::SqlStore;
-use crate::db::Handle;
+use crate::db::{Handle, LockTable};
 
 #[derive(sqlx::FromRow)]
 struct AcceptedRow {
@@ -120,6 +120,9 @@ impl QuestionStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
+                    // One change to a question's answers at a time: the best is chosen from
+                    // what the others committed.
+                    tx.lock_row(LockTable::Topics, a.topic.0).await?;
                     let inserted = tx
                         .execute(
                             "INSERT INTO accepted_answers (post_id, topic_id, best, accepted_by, accepted_at) \
@@ -172,6 +175,7 @@ impl QuestionStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
+                    tx.lock_row(LockTable::Topics, a.topic.0).await?;
                     let removed = tx
                         .execute(
                             "DELETE FROM accepted_answers WHERE post_id = $1 AND topic_id = $2",

@@ -128,30 +128,29 @@ impl TrustStore for SqlStore {
                             return Ok(false);
                         }
                     };
-                    let last_read_at = tx
-                        .optional::<Int>(
-                            "SELECT last_read_at FROM member_activity WHERE member_id = $1",
-                            &[member.0.into()],
-                        )
-                        .await?
-                        .map_or(0, |r| r.0);
-                    let seconds = if last_read_at == 0 {
-                        FIRST_READ_SECONDS
-                    } else {
-                        ((at.0 - last_read_at) / 1_000_000).clamp(0, MAX_READ_SECONDS)
-                    };
+                    // The reading time since the member's last read is worked out in the
+                    // statement, from the row as it stands when the statement runs: two
+                    // reads at once on PostgreSQL count the time between them once.
+                    let gap = "(excluded.last_read_at - member_activity.last_read_at) / 1000000";
                     tx.execute(
-                        "INSERT INTO member_activity (member_id, topics_entered, posts_read, read_seconds, last_read_at) \
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (member_id) DO UPDATE SET \
-                         topics_entered = member_activity.topics_entered + excluded.topics_entered, \
-                         posts_read = member_activity.posts_read + excluded.posts_read, \
-                         read_seconds = member_activity.read_seconds + excluded.read_seconds, \
-                         last_read_at = excluded.last_read_at",
+                        format!(
+                            "INSERT INTO member_activity (member_id, topics_entered, posts_read, read_seconds, last_read_at) \
+                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (member_id) DO UPDATE SET \
+                             topics_entered = member_activity.topics_entered + excluded.topics_entered, \
+                             posts_read = member_activity.posts_read + excluded.posts_read, \
+                             read_seconds = member_activity.read_seconds + CASE \
+                               WHEN member_activity.last_read_at = 0 THEN excluded.read_seconds \
+                               WHEN {gap} < 0 THEN 0 \
+                               WHEN {gap} > {MAX_READ_SECONDS} THEN {MAX_READ_SECONDS} \
+                               ELSE {gap} END, \
+                             last_read_at = CASE WHEN excluded.last_read_at > member_activity.last_read_at \
+                               THEN excluded.last_read_at ELSE member_activity.last_read_at END"
+                        ),
                         &[
                             member.0.into(),
                             entered.into(),
                             newly_read.into(),
-                            seconds.into(),
+                            FIRST_READ_SECONDS.into(),
                             at.0.into(),
                         ],
                     )

@@ -351,6 +351,19 @@ impl From<ForumError> for ApiError {
     fn from(e: ForumError) -> Self {
         match e {
             ForumError::Refused(r) => r.into(),
+            ForumError::Merged { into } => Self::new(
+                StatusCode::FORBIDDEN,
+                "merged",
+                match into {
+                    Some(t) => format!(
+                        "This idea was merged into another idea, /t/{}: its votes moved there. Vote on that one.",
+                        t.0
+                    ),
+                    None => {
+                        "This idea was merged into another idea and takes no more votes.".into()
+                    }
+                },
+            ),
             ForumError::Locked => Self::new(
                 StatusCode::FORBIDDEN,
                 "topic_locked",

@@ -20,6 +20,8 @@ use agora_core::viewer::SiteRole;
 
 use crate::app::App;
 
+mod moderation;
+
 /// The password of every demo account.
 pub const PASSWORD: &str = "voltera-demo-2026";
 
@@ -190,6 +192,8 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
     }
 
     let (mut topics, mut replies) = (0, 0);
+    let mut loaded: HashMap<String, (agora_core::GroupId, Vec<agora_core::TopicId>)> =
+        HashMap::new();
     for g in &data.groups {
         let Some(visibility) = Visibility::parse(&g.visibility) else {
             bail!("the demo group {} has an unknown visibility", g.slug);
@@ -229,13 +233,14 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
                 )
                 .await?;
         }
-        let owner = id_of(&g.owner)?;
+        let owner = (id_of(&g.owner)?, g.owner.as_str());
         let mut ids = Vec::new();
         for t in &g.topics {
             ids.push(load_topic(app, group, t, &id_of, now, owner).await?);
             topics += 1;
             replies += t.replies.len();
         }
+        loaded.insert(g.slug.clone(), (group, ids.clone()));
         for (t, &id) in g.topics.iter().zip(&ids) {
             if let Some(index) = t.merged_into {
                 let original = *ids
@@ -248,9 +253,16 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
                             topic: id,
                             to: agora_core::ideas::MERGED.into(),
                             note: format!("Merged into topic:{original}"),
-                            by: owner,
+                            by: owner.0,
                             at: now.plus_seconds(-86_400),
-                            audit: Vec::new(),
+                            audit: vec![staff_entry(
+                                owner,
+                                now.plus_seconds(-86_400),
+                                "idea.merge",
+                                agora_core::audit::Target::topic(id, &t.title),
+                                group,
+                                format!("into topic:{original}"),
+                            )],
                             events: Vec::new(),
                         },
                         original,
@@ -259,12 +271,50 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
             }
         }
     }
+    let topic_of = |slug: &str, index: usize| {
+        loaded
+            .get(slug)
+            .and_then(|(g, ts)| ts.get(index).map(|t| (*g, *t)))
+            .with_context(|| format!("the demo has no topic {index} in {slug}"))
+    };
+    let (more_members, more_replies) = moderation::stage(
+        app,
+        moderation::Stage {
+            now,
+            password_hash: &hash,
+            busy_topic: topic_of("getting-started", 1)?,
+            ride_topic: topic_of("rides-and-routes", 0)?,
+            flaggers: [id_of("frida_k")?, id_of("dan_commutes")?],
+            complainant: (id_of("nora_h")?, "nora_h"),
+        },
+    )
+    .await?;
     Ok(Loaded::Fresh(
-        data.members.len(),
+        data.members.len() + more_members,
         data.groups.len(),
         topics,
-        replies,
+        replies + more_replies,
     ))
+}
+
+/// An audit entry for what a group's owner did while the demo was loaded.
+fn staff_entry(
+    (id, name): (MemberId, &str),
+    at: Timestamp,
+    action: &'static str,
+    target: agora_core::audit::Target,
+    group: agora_core::GroupId,
+    detail: String,
+) -> agora_core::audit::NewAuditEntry {
+    agora_core::audit::NewAuditEntry {
+        at,
+        actor: Some(id),
+        actor_name: name.to_owned(),
+        action,
+        target,
+        group: Some(group),
+        detail,
+    }
 }
 
 async fn load_topic(
@@ -273,7 +323,7 @@ async fn load_topic(
     t: &DemoTopic,
     id_of: &impl Fn(&str) -> anyhow::Result<MemberId>,
     now: Timestamp,
-    staff: MemberId,
+    staff: (MemberId, &str),
 ) -> anyhow::Result<agora_core::TopicId> {
     let store: std::sync::Arc<dyn agora_core::store::Store> = app.store.clone();
     let opened = now.plus_seconds(-t.days_ago * 86_400);
@@ -334,6 +384,21 @@ async fn load_topic(
             .await?;
     }
     if t.pinned || t.locked {
+        let done = [(t.pinned, "topic.pin"), (t.locked, "topic.lock")];
+        let audit: Vec<_> = done
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, action)| {
+                staff_entry(
+                    staff,
+                    opened.plus_seconds(3_600).min(now),
+                    action,
+                    agora_core::audit::Target::topic(topic, &t.title),
+                    group,
+                    String::new(),
+                )
+            })
+            .collect();
         store
             .set_topic_flags(
                 topic,
@@ -342,7 +407,7 @@ async fn load_topic(
                     locked: Some(t.locked),
                 },
                 opened,
-                &[],
+                &audit,
             )
             .await?;
     }
@@ -365,9 +430,16 @@ async fn load_topic(
                 topic,
                 to: status.clone(),
                 note: t.status_note.clone().unwrap_or_default(),
-                by: staff,
+                by: staff.0,
                 at: opened.plus_seconds(t.days_ago * 86_400 / 2).min(now),
-                audit: Vec::new(),
+                audit: vec![staff_entry(
+                    staff,
+                    opened.plus_seconds(t.days_ago * 86_400 / 2).min(now),
+                    "idea.status",
+                    agora_core::audit::Target::topic(topic, &t.title),
+                    group,
+                    status.clone(),
+                )],
                 events: Vec::new(),
             })
             .await?;

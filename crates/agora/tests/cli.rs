@@ -138,7 +138,7 @@ fn the_demo_loads_once() {
     let o = agora(dir.path(), &["demo"], None);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
-        text(&o).contains("32 members, 10 groups, 49 topics, 190 replies"),
+        text(&o).contains("34 members, 10 groups, 49 topics, 193 replies"),
         "{}",
         text(&o)
     );
@@ -313,7 +313,7 @@ fn backup_while_serving_and_restore_when_stopped() {
     let fresh = dir.path().join("fresh");
     let o = agora(&fresh, &restore[..3], None);
     assert!(
-        o.status.success() && text(&o).contains("32 members"),
+        o.status.success() && text(&o).contains("34 members"),
         "{}",
         text(&o)
     );

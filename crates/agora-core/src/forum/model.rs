@@ -132,6 +132,7 @@ impl Topic {
             opening: true,
             asker: None,
             votable: self.kind == TopicKind::Idea,
+            merged: self.status == crate::ideas::MERGED,
         }
     }
 }
@@ -165,6 +166,7 @@ impl Post {
             opening: self.number == 1,
             asker: (topic.kind == TopicKind::Question).then_some(topic.author.id),
             votable: self.number == 1 && topic.kind == TopicKind::Idea,
+            merged: self.number == 1 && topic.status == crate::ideas::MERGED,
         }
     }
 

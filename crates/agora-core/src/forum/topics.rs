@@ -30,6 +30,10 @@ pub enum ForumError {
     /// A new member posted as many posts as newcomers may in a day.
     #[error("newcomer daily limit")]
     NewcomerDailyLimit { per_day: i64, retry_after_secs: i64 },
+    /// The idea was merged into another (`into`, when it is still known): votes and statuses
+    /// go there.
+    #[error("merged")]
+    Merged { into: Option<crate::ids::TopicId> },
 }
 
 crate::error::refusals!(ForumError);

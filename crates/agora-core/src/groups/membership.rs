@@ -10,6 +10,7 @@ use crate::groups::directory::{GroupError, visible};
 use crate::groups::policy::{Access, Relation};
 use crate::groups::{GroupMember, GroupRole, GroupView, Invitation, JoinRequest, Visibility};
 use crate::ids::{InvitationId, MemberId};
+use crate::store::RoleChange;
 use crate::viewer::Viewer;
 
 /// What joining did.
@@ -53,24 +54,14 @@ impl Groups<'_> {
     pub async fn leave(self, viewer: &Viewer, slug: &str) -> Result<(), GroupError> {
         let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let view = self.group(viewer, slug).await?;
-        match view.relation {
-            Relation::Member(GroupRole::Owner) => {
-                if self
-                    .store
-                    .count_role(view.group.id, GroupRole::Owner)
-                    .await?
-                    <= 1
-                {
-                    return Err(GroupError::LastOwner);
-                }
-            }
-            Relation::Member(_) => {}
-            _ => return Err(GroupError::NotAMember),
+        if !matches!(view.relation, Relation::Member(_)) {
+            return Err(GroupError::NotAMember);
         }
-        self.store
-            .remove_member(view.group.id, actor.id, &[])
-            .await?;
-        Ok(())
+        role_changed(
+            self.store
+                .remove_member(view.group.id, actor.id, &[])
+                .await?,
+        )
     }
 
     /// A group's members, for those who may read the group.
@@ -234,21 +225,6 @@ impl Groups<'_> {
             });
         }
         let member = self.member_named(username).await?;
-        let target = self.store.group_by_id(view.group.id, Some(member)).await?;
-        match target.map(|(_, r)| r) {
-            Some(Relation::Member(GroupRole::Owner)) => {
-                if self
-                    .store
-                    .count_role(view.group.id, GroupRole::Owner)
-                    .await?
-                    <= 1
-                {
-                    return Err(GroupError::LastOwner);
-                }
-            }
-            Some(Relation::Member(_)) => {}
-            _ => return Err(GroupError::NotAMember),
-        }
         let target = crate::audit::Target::member_in(member, username, &view.group.slug);
         let audit = self.audit_entry(
             viewer,
@@ -257,10 +233,11 @@ impl Groups<'_> {
             Some(view.group.id),
             String::new(),
         );
-        self.store
-            .remove_member(view.group.id, member, &audit)
-            .await?;
-        Ok(())
+        role_changed(
+            self.store
+                .remove_member(view.group.id, member, &audit)
+                .await?,
+        )
     }
 
     /// Sets a member's role in a group (owners and admins).
@@ -279,19 +256,6 @@ impl Groups<'_> {
             return Err(GroupError::Refused(Refused::Forbidden("owners_only")));
         }
         let member = self.member_named(username).await?;
-        if role != GroupRole::Owner
-            && matches!(
-                self.store.group_by_id(view.group.id, Some(member)).await?,
-                Some((_, Relation::Member(GroupRole::Owner)))
-            )
-            && self
-                .store
-                .count_role(view.group.id, GroupRole::Owner)
-                .await?
-                <= 1
-        {
-            return Err(GroupError::LastOwner);
-        }
         let target = crate::audit::Target::member_in(member, username, &view.group.slug);
         let audit = self.audit_entry(
             viewer,
@@ -300,14 +264,11 @@ impl Groups<'_> {
             Some(view.group.id),
             role.as_str().to_owned(),
         );
-        if !self
-            .store
-            .set_group_role(view.group.id, member, role, &audit)
-            .await?
-        {
-            return Err(GroupError::NotAMember);
-        }
-        Ok(())
+        role_changed(
+            self.store
+                .set_group_role(view.group.id, member, role, &audit)
+                .await?,
+        )
     }
 
     /// The group, if the viewer may read its content; `Forbidden` if they only see it.
@@ -338,5 +299,14 @@ impl Groups<'_> {
             .await?
             .ok_or(GroupError::Refused(Refused::NotFound))?
             .id)
+    }
+}
+
+/// A membership change's outcome as the use case answers it.
+fn role_changed(change: RoleChange) -> Result<(), GroupError> {
+    match change {
+        RoleChange::Done => Ok(()),
+        RoleChange::NotAMember => Err(GroupError::NotAMember),
+        RoleChange::LastOwner => Err(GroupError::LastOwner),
     }
 }

@@ -9,6 +9,7 @@ use crate::members::plausibility::RuleSettings;
 use crate::viewer::Viewer;
 
 mod patch;
+pub mod roster;
 
 pub use patch::SiteSettingsPatch;
 use patch::lines;

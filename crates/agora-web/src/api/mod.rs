@@ -12,6 +12,7 @@ pub mod mailings;
 pub mod members;
 pub mod preview;
 pub mod questions;
+pub mod roster;
 pub mod sanctions;
 pub mod search;
 pub mod site;
@@ -141,6 +142,8 @@ fn shared_api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(trust::mine))
         .routes(routes!(trust::of_member, trust::set))
         .routes(routes!(members::set_site_role))
+        .routes(routes!(roster::list))
+        .routes(routes!(roster::export))
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
-use agora_core::MemberId;
 use agora_core::members::plausibility::RULES;
 use agora_core::paging::NameCursor;
 use agora_core::site::SiteSettingsPatch;
@@ -14,7 +13,7 @@ use agora_core::viewer::SiteRole;
 
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
-use crate::pages::view::{Field, GroupCard, Layout, attach_error, date};
+use crate::pages::view::{Field, GroupCard, Layout, attach_error};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
 
@@ -42,32 +41,26 @@ struct Settings {
 }
 
 #[derive(Debug, Default, Deserialize)]
+/// The settings form. Each text field is optional: a field the request does not carry keeps
+/// its setting (a form built by hand, or an older copy of the page, erases nothing it lacks).
 pub struct SettingsForm {
     #[serde(default)]
     csrf: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    goal: String,
-    #[serde(default)]
-    netiquette: String,
-    #[serde(default)]
-    featured_groups: String,
+    name: Option<String>,
+    goal: Option<String>,
+    netiquette: Option<String>,
+    featured_groups: Option<String>,
     members_may_create_groups: Option<String>,
-    #[serde(default)]
-    rules_extra_names: String,
-    #[serde(default)]
-    rules_extra_domains: String,
+    rules_extra_names: Option<String>,
+    rules_extra_domains: Option<String>,
     rule_fake_name: Option<String>,
     rule_keyboard_mash: Option<String>,
     rule_name_is_email: Option<String>,
     rule_name_is_url: Option<String>,
     rule_disposable_email: Option<String>,
     rule_registration_burst: Option<String>,
-    #[serde(default)]
-    registration_burst_per_10_min: String,
-    #[serde(default)]
-    word_filters: String,
+    registration_burst_per_10_min: Option<String>,
+    word_filters: Option<String>,
     hide_defamation: Option<String>,
     hide_copyright: Option<String>,
     hide_privacy: Option<String>,
@@ -116,7 +109,6 @@ pub struct RuleRow {
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
     notice: Option<String>,
-    after: Option<i64>,
     cursor: Option<String>,
 }
 
@@ -125,19 +117,27 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str
         layout: page.layout("Admin", "Site settings.", "admin", true),
         tab: "settings",
         fields: vec![
-            Field::new("name", "Community name", "text", form.name.as_str()),
-            Field::new("goal", "Goal", "textarea", form.goal.as_str())
+            Field::new("name", "Community name", "text", form.name.as_deref().unwrap_or_default()),
+            Field::new("goal", "Goal", "textarea", form.goal.as_deref().unwrap_or_default())
                 .optional()
                 .hint("One or two sentences on the landing page: what the community is for."),
             Field::new(
                 "netiquette",
                 "Netiquette",
                 "textarea",
-                form.netiquette.as_str(),
+                form.netiquette.as_deref().unwrap_or_default(),
             )
             .optional()
             .preview("netiquette-preview")
             .hint("Markdown. Summarised on the landing page, shown whole on /about."),
+            Field::new(
+                "featured_groups",
+                "Featured groups",
+                "text",
+                form.featured_groups.as_deref().unwrap_or_default(),
+            )
+            .optional()
+            .hint("The addresses (slugs) of public or closed groups to show first on the landing page, separated by commas, e.g. getting-started, rides."),
         ],
         members_may_create_groups: may_create,
         rules: RULES
@@ -153,14 +153,14 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str
                 "registration_burst_per_10_min",
                 "New accounts from one network address in ten minutes",
                 "number",
-                form.registration_burst_per_10_min.as_str(),
+                form.registration_burst_per_10_min.as_deref().unwrap_or_default(),
             )
             .hint("Rule registration_burst. Raise it for an event where many people sign up on one Wi-Fi; behind a reverse proxy, set trusted_proxies (see the README) so that each person counts on their own."),
             Field::new(
                 "rules_extra_names",
                 "More names to refuse",
                 "textarea",
-                form.rules_extra_names.as_str(),
+                form.rules_extra_names.as_deref().unwrap_or_default(),
             )
             .optional()
             .hint("One per line, e.g. the names of your products or people often impersonated."),
@@ -168,11 +168,11 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str
                 "rules_extra_domains",
                 "More mail domains to refuse",
                 "textarea",
-                form.rules_extra_domains.as_str(),
+                form.rules_extra_domains.as_deref().unwrap_or_default(),
             )
             .optional()
             .hint("One per line; subdomains are refused too."),
-            Field::new("word_filters", "Word filters", "textarea", form.word_filters.as_str())
+            Field::new("word_filters", "Word filters", "textarea", form.word_filters.as_deref().unwrap_or_default())
                 .optional()
                 .hint("One rule per line: block WORD (refused), hold WORD (hidden until a moderator looks), replace WORD => NEW."),
         ],
@@ -195,21 +195,23 @@ pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<R
     let ticked = |kind: &str| hidden.iter().any(|k| k == kind).then(|| "on".to_owned());
     let form = SettingsForm {
         csrf: String::new(),
-        name: page.site.name.clone(),
-        goal: page.site.goal.clone(),
-        netiquette: page.site.netiquette.clone(),
-        featured_groups: page.site.featured_groups.join(", "),
+        name: Some(page.site.name.clone()),
+        goal: Some(page.site.goal.clone()),
+        netiquette: Some(page.site.netiquette.clone()),
+        featured_groups: Some(page.site.featured_groups.join(", ")),
         members_may_create_groups: None,
-        rules_extra_names: page.site.registration_rules.extra_names.join("\n"),
-        rules_extra_domains: page.site.registration_rules.extra_domains.join("\n"),
+        rules_extra_names: Some(page.site.registration_rules.extra_names.join("\n")),
+        rules_extra_domains: Some(page.site.registration_rules.extra_domains.join("\n")),
         rule_fake_name: None,
         rule_keyboard_mash: None,
         rule_name_is_email: None,
         rule_name_is_url: None,
         rule_disposable_email: None,
         rule_registration_burst: None,
-        registration_burst_per_10_min: page.site.registration_rules.burst_per_10_min.to_string(),
-        word_filters: page.site.word_filters_text.clone(),
+        registration_burst_per_10_min: Some(
+            page.site.registration_rules.burst_per_10_min.to_string(),
+        ),
+        word_filters: Some(page.site.word_filters_text.clone()),
         hide_defamation: ticked("defamation"),
         hide_copyright: ticked("copyright"),
         hide_privacy: ticked("privacy"),
@@ -236,22 +238,20 @@ pub async fn settings(
     page.check_csrf(&form.csrf)?;
     let may_create = form.members_may_create_groups.as_deref() == Some("true");
     let patch = SiteSettingsPatch {
-        name: Some(form.name.clone()),
-        goal: Some(form.goal.clone()),
-        netiquette: Some(form.netiquette.clone()),
-        featured_groups: Some(form.featured_groups.clone()),
+        name: form.name.clone(),
+        goal: form.goal.clone(),
+        netiquette: form.netiquette.clone(),
+        featured_groups: form.featured_groups.clone(),
         members_may_create_groups: Some(may_create),
         rules_off: Some(form.rules_off().join(" ")),
-        rules_extra_names: Some(form.rules_extra_names.clone()),
-        rules_extra_domains: Some(form.rules_extra_domains.clone()),
+        rules_extra_names: form.rules_extra_names.clone(),
+        rules_extra_domains: form.rules_extra_domains.clone(),
         // Not a number: 0, which the settings refuse with the field's own message.
-        registration_burst_per_10_min: Some(
-            form.registration_burst_per_10_min
-                .trim()
-                .parse()
-                .unwrap_or(0),
-        ),
-        word_filters: Some(form.word_filters.clone()),
+        registration_burst_per_10_min: form
+            .registration_burst_per_10_min
+            .as_deref()
+            .map(|n| n.trim().parse().unwrap_or(0)),
+        word_filters: form.word_filters.clone(),
         trust: Vec::new(),
         complaints_hide_at_once: Some(form.hide_at_once()),
     };
@@ -274,76 +274,6 @@ pub async fn settings(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-pub struct MemberRow {
-    username: String,
-    display_name: String,
-    role: &'static str,
-    joined: String,
-    joined_iso: String,
-    is_me: bool,
-    trust_level: i64,
-    trust_locked: bool,
-}
-
-#[derive(Template)]
-#[template(path = "admin_members.html")]
-struct Members {
-    layout: Layout,
-    tab: &'static str,
-    total: i64,
-    members: Vec<MemberRow>,
-    next_cursor: Option<i64>,
-    notice: Option<&'static str>,
-    levels: Vec<(i64, &'static str)>,
-}
-
-/// `/admin/members`: members in order of sign-up, with their roles.
-pub async fn members(
-    State(state): State<AppState>,
-    page: Page,
-    Query(q): Query<NoticeQuery>,
-) -> Result<Response, ApiError> {
-    require_admin(&page)?;
-    let mut rows = state
-        .agora
-        .site()
-        .admin_members(&page.viewer, q.after.map(MemberId), 101)
-        .await?;
-    let next = (rows.len() > 100).then(|| {
-        rows.truncate(100);
-        rows.last().map(|m| m.id.0)
-    });
-    let total = state.agora.site().member_count().await?;
-    Ok(render(&Members {
-        layout: page.layout("Admin: members", "Members.", "admin", true),
-        tab: "members",
-        total,
-        members: rows
-            .iter()
-            .map(|m| MemberRow {
-                username: m.username.clone(),
-                display_name: m.display_name.clone(),
-                role: m.role.as_str(),
-                joined: date(m.created_at),
-                joined_iso: m.created_at.to_rfc3339(),
-                is_me: page.viewer.id() == Some(m.id),
-                trust_level: m.trust().number(),
-                trust_locked: m.trust_locked,
-            })
-            .collect(),
-        next_cursor: next.flatten(),
-        notice: match q.notice.as_deref() {
-            Some("role") => Some("Role changed."),
-            Some("trust") => Some("Trust level changed."),
-            _ => None,
-        },
-        levels: agora_core::trust::TrustLevel::ALL
-            .iter()
-            .map(|l| (l.number(), l.name()))
-            .collect(),
-    }))
 }
 
 #[derive(Debug, Deserialize)]

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use agora_core::TopicId;
 use agora_core::forum::{TopicKind, TopicView};
 use agora_core::groups::Visibility;
-use agora_core::ideas::{IdeaSort, MERGED, status_label};
+use agora_core::ideas::{IdeaSort, status_label};
 use agora_core::paging::Cursor;
 
 use crate::error::ApiError;
@@ -93,7 +93,7 @@ async fn idea_part(state: &AppState, page: &Page, view: &TopicView) -> Result<To
         csrf: page.csrf(),
         votes: idea.record.votes,
         voted: idea.record.voted,
-        can_vote: view.can.vote && idea.topic.status != MERGED,
+        can_vote: view.can.vote,
         status_label: label(&idea.topic.status),
         history: idea
             .record

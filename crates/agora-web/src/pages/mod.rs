@@ -3,6 +3,7 @@
 //! same `ApiError` and are rendered as HTML pages by [`html_errors`].
 
 mod admin;
+mod admin_members;
 mod auth;
 mod complaints;
 mod context;
@@ -103,7 +104,8 @@ fn shared_routes() -> Router<AppState> {
         .route("/sanctions", get(sanctions::show))
         .route("/sanctions/{id}/appeal", post(sanctions::appeal))
         .route("/admin", get(admin::settings_form).post(admin::settings))
-        .route("/admin/members", get(admin::members))
+        .route("/admin/members", get(admin_members::members))
+        .route("/admin/members.csv", get(admin_members::export))
         .route("/admin/members/{username}/role", post(admin::set_role))
         .route("/admin/groups", get(admin::groups))
         .route("/admin/audit", get(admin::audit))

@@ -3,6 +3,7 @@
 //! the application).
 
 use agora_core::store::EventStore as _;
+use agora_core::store::RoleChange;
 use agora_core::time::Timestamp;
 
 use crate::support::{TestApp, each_backend, hidden_events, member_id};
@@ -770,17 +771,19 @@ async fn the_group_store_keeps_memberships_requests_and_invitations_consistent()
         );
 
         // Leaving counts once.
-        assert!(
+        assert_eq!(
             store
                 .remove_member(group, ben, &[])
                 .await
-                .unwrap_or_else(|e| fail(e))
+                .unwrap_or_else(|e| fail(e)),
+            RoleChange::Done
         );
-        assert!(
-            !store
+        assert_eq!(
+            store
                 .remove_member(group, ben, &[])
                 .await
-                .unwrap_or_else(|e| fail(e))
+                .unwrap_or_else(|e| fail(e)),
+            RoleChange::NotAMember
         );
         assert_eq!(relation(ben).await, (2, Relation::Stranger));
         assert_eq!(

@@ -368,6 +368,40 @@ async fn merging_moves_every_vote_once_keeps_where_it_came_from_and_undoes_exact
             .post(&routes::topic_vote(duplicate), Some(&m[2]), json!({}))
             .await;
         assert_eq!(r.code(), "merged", "{}", r.text);
+        // The refusal says where the votes went, and the capabilities agree with it for
+        // everyone, staff included, in the topic's API answer and on its page.
+        assert!(
+            r.body["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains(&format!("/t/{original}")),
+            "{}",
+            r.text
+        );
+        for token in [&m[0], &m[2], &admin] {
+            let t = app.get(&routes::topic(duplicate), Some(token)).await;
+            assert_eq!(t.body["capabilities"]["vote"], false, "{}", t.text);
+            let post = &t.body["posts"][0]["capabilities"]["vote"];
+            assert!(post.is_null() || post == &json!(false), "{}", t.text);
+        }
+        let staff_page = app.page(&format!("/t/{duplicate}/x"), Some(&admin)).await;
+        let staff_page = match staff_page.header("location") {
+            Some(to) => app.page(to, Some(&admin)).await,
+            None => staff_page,
+        };
+        assert!(
+            !staff_page.text.contains("value=\"vote\""),
+            "a merged idea's page offers no vote"
+        );
+        let r = app
+            .call(
+                Method::PUT,
+                &routes::topic_status(duplicate),
+                Some(&admin),
+                Some(json!({"status": "planned", "note": "Soon."})),
+            )
+            .await;
+        assert_eq!(r.code(), "merged", "{}", r.text);
         let r = app
             .post(
                 &routes::topic_merge(original),

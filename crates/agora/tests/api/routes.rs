@@ -48,6 +48,8 @@ macro_rules! routes {
 }
 
 routes! {
+    admin_members() => "/api/v1/admin/members";
+    admin_members_csv() => "/api/v1/admin/members.csv";
     appeals() => "/api/v1/appeals";
     audit() => "/api/v1/audit";
     auth_login() => "/api/v1/auth/login";

@@ -100,6 +100,11 @@ const NOT_ITEM_READS: &[(&str, &str)] = &[
     ("/api/v1/members/{username}/trust", "site staff only"),
     ("/api/v1/site", "site settings"),
     ("/api/v1/audit", "site staff only"),
+    ("/api/v1/admin/members", "admins only: members, not items"),
+    (
+        "/api/v1/admin/members.csv",
+        "admins only: members, not items",
+    ),
     ("/api/v1/documents", "the site's public documents"),
     ("/api/v1/moderation/queue", "site staff only"),
     ("/api/v1/moderation/members", "site staff only"),

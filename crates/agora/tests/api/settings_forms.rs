@@ -77,12 +77,12 @@ fn submitted(page: &str, action: &str) -> Vec<(String, String)> {
                     fields.push((name, value));
                 }
             }
-        } else if tag.starts_with("<textarea") {
-            if let Some(name) = attribute(tag, "name") {
-                let body = &rest[end + 1..];
-                let text = body.split("</textarea>").next().unwrap_or("");
-                fields.push((name, unescape(text)));
-            }
+        } else if tag.starts_with("<textarea")
+            && let Some(name) = attribute(tag, "name")
+        {
+            let body = &rest[end + 1..];
+            let text = body.split("</textarea>").next().unwrap_or("");
+            fields.push((name, unescape(text)));
         }
         rest = &rest[end + 1..];
     }

@@ -15,7 +15,9 @@ use crate::forum::{
     TopicInGroup, TopicSort,
 };
 use crate::groups::policy::{Relation, Scope};
-use crate::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
+use crate::groups::{
+    Group, GroupChange, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup,
+};
 use crate::ids::{GroupId, InvitationId, MemberId, PostId, TopicId};
 use crate::mailings::{Bulletin, Recipient};
 use crate::members::data::MemberArchive;
@@ -565,6 +567,23 @@ pub trait GroupStore: Send + Sync {
     /// Inserts a group with its owner as first member. A taken slug is `Conflict` with
     /// constraint `groups_slug`.
     async fn insert_group(&self, group: &NewGroup) -> Result<GroupId, StoreError>;
+    /// Changes a group's own fields (name, description, visibility, archived), with `audit`,
+    /// and records `GroupChanged`; `what` says what changed (`edited`, `archived`…).
+    async fn update_group(
+        &self,
+        change: &GroupChange,
+        what: &str,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError>;
+    /// Deletes a group: gone for everyone, its address freed, its rows kept for what must
+    /// outlive it (legal cases, the audit log).
+    async fn delete_group(
+        &self,
+        id: GroupId,
+        by: MemberId,
+        at: Timestamp,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError>;
     /// A group and how `viewer` stands to it.
     async fn group_by_slug(
         &self,
@@ -727,7 +746,7 @@ pub trait ForumStore: Send + Sync {
         &self,
         id: PostId,
         deleted: bool,
-        by: MemberId,
+        by: Option<MemberId>,
         at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError>;
@@ -744,8 +763,12 @@ pub trait ForumStore: Send + Sync {
     async fn latest_topics(
         &self,
         scope: &Scope,
+        filter: &crate::forum::LatestFilter,
         limit: u32,
     ) -> Result<Vec<TopicInGroup>, StoreError>;
+    /// The tags of the topics in `scope`, with how many topics carry each, most used first.
+    async fn tag_counts(&self, scope: &Scope, limit: u32)
+    -> Result<Vec<(String, i64)>, StoreError>;
     /// Visible posts by `member` in groups in `scope`, newest first, before post `before`.
     async fn posts_by(
         &self,

@@ -133,6 +133,12 @@ impl ApiError {
                 "This case is not open: it waits for the complainant's confirmation, or it was decided already."
             }
             "deleted" => "This post is deleted; restore it before editing it.",
+            "archived" => {
+                "This group is archived: it is read-only, and takes no new topics, votes or members."
+            }
+            "awaiting_moderator" => {
+                "This post waits for a moderator's decision; until then only you and the moderators see it, and it cannot be changed."
+            }
             _ => crate::kinds::forbidden_message(code).unwrap_or("You are not allowed to do this."),
         };
         Self::new(StatusCode::FORBIDDEN, code, message)
@@ -342,6 +348,11 @@ impl From<GroupError> for ApiError {
                 StatusCode::CONFLICT,
                 "not_a_member",
                 "That member does not belong to the group.",
+            ),
+            GroupError::NotArchived => Self::new(
+                StatusCode::CONFLICT,
+                "not_archived",
+                "Archive the group first: only an archived group can be deleted.",
             ),
         }
     }

@@ -18,6 +18,7 @@ mod state;
 
 pub use cache::{CACHE_HEADER, GuestCache};
 pub use error::{ApiError, ErrorBody};
+pub use finish::InFlight;
 #[doc(hidden)]
 pub use pages::render_sample_topic;
 pub use state::{AppState, WebConfig};
@@ -61,7 +62,10 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         // Below this, a request that changes something runs to its end even if its client
         // hangs up.
-        .layer(axum::middleware::from_fn(finish::run_to_end))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            finish::run_to_end,
+        ))
         // Who the client is: the peer, or behind a trusted proxy whom it forwards for.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -23,7 +23,7 @@ pub struct Page {
     invitations: i64,
     pending_documents: usize,
     path: String,
-    public_url: String,
+    pub(crate) public_url: String,
 }
 
 impl Page {
@@ -171,6 +171,21 @@ impl Page {
             asset_version: crate::pages::asset_version(),
             section,
             query: String::new(),
+            logo_url: self.site.logo_url.clone(),
+            social_image: match self.site.social_image_url.as_str() {
+                "" => String::new(),
+                path => format!("{}{path}", self.public_url),
+            },
+            brand_css: match self.site.accent_color.trim_start_matches('#') {
+                "" => String::new(),
+                hex => format!("/static/brand.css?c={hex}"),
+            },
+            json_ld: String::new(),
+            documents: agora_core::consent::KINDS
+                .iter()
+                .filter(|(kind, _)| self.site.published_documents.iter().any(|d| d == kind))
+                .map(|(kind, title)| (*kind, *title))
+                .collect(),
         }
     }
 }

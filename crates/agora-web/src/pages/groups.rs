@@ -29,11 +29,13 @@ struct Directory {
     groups: Vec<GroupCard>,
     next_cursor: Option<String>,
     can_create: bool,
+    notice: Option<&'static str>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct CursorQuery {
     cursor: Option<String>,
+    notice: Option<String>,
 }
 
 /// `/groups`: every group the viewer may see.
@@ -57,10 +59,18 @@ pub async fn directory(
             "groups",
             false,
         ),
-        groups: groups.iter().map(GroupCard::from).collect(),
+        groups: open_first(&groups),
         next_cursor: next.map(|c| c.encode()),
         can_create,
+        notice: (q.notice.as_deref() == Some("deleted")).then_some("The group was deleted."),
     }))
+}
+
+/// The groups of a page, those the viewer may read first (for a guest: the public ones), each
+/// part by name as the store gave them.
+fn open_first(groups: &[agora_core::groups::GroupView]) -> Vec<GroupCard> {
+    let (open, shut): (Vec<_>, Vec<_>) = groups.iter().partition(|g| g.access >= Access::Read);
+    open.into_iter().chain(shut).map(GroupCard::from).collect()
 }
 
 pub struct RequestRow {
@@ -80,6 +90,8 @@ struct GroupPage {
     can_read: bool,
     can_post: bool,
     can_invite: bool,
+    /// Owners and site admins: the settings link.
+    can_edit: bool,
     sort: &'static str,
     pinned: Vec<TopicRow>,
     topics: Vec<TopicRow>,
@@ -113,6 +125,7 @@ fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "rejected" => "Request rejected.",
         "removed" => "Member removed.",
         "last-owner" => "A group needs an owner: make someone else an owner before you leave.",
+        "saved" => "The group's settings are saved.",
         _ => return None,
     })
 }
@@ -214,8 +227,11 @@ async fn group_page(
         g: GroupCard::from(&view),
         membership,
         can_read,
-        can_post: view.access >= Access::Participate,
+        // An archived group takes new topics from its moderators only.
+        can_post: view.access >= Access::Participate
+            && (view.group.archived_at.is_none() || view.access >= Access::Moderate),
         can_invite,
+        can_edit: view.can_edit,
         sort: if sort == TopicSort::Replies {
             "replies"
         } else {

@@ -144,7 +144,14 @@ pub async fn create(
             "/t/{}/{}",
             view.topic.id.0, view.topic.slug
         ))),
-        Ok(Posted::Held) => Ok(see_other(&format!("/g/{slug}?notice=held"))),
+        Ok(Posted::Held { topic, .. }) => {
+            // Its author reads it while it waits; the page says so.
+            let view = state.agora.forum().topic(&page.viewer, topic, 1, 1).await?;
+            Ok(see_other(&format!(
+                "/t/{}/{}?notice=held",
+                topic.0, view.topic.slug
+            )))
+        }
         Err(ForumError::Refused(Refused::Invalid(i))) => {
             let group = state.agora.groups().group(&page.viewer, &slug).await?;
             let mut view = compose_page(&page, &slug, &group.group.name, &form);
@@ -179,7 +186,12 @@ pub struct PostView {
     revision_count: i64,
     body_html: String,
     deleted: bool,
-    held: bool,
+    /// `published`, `held`, `hidden` or `deleted` (the item's state).
+    state: &'static str,
+    /// Whether the viewer wrote it (to tell them why a held or hidden post is not shown).
+    own: bool,
+    /// Whether the viewer moderates it.
+    moderates: bool,
     can_edit: bool,
     can_delete: bool,
     can_restore: bool,
@@ -203,6 +215,7 @@ struct TopicPage {
     pinned: bool,
     locked: bool,
     deleted: bool,
+    topic_state: &'static str,
     reply_count: i64,
     post_count: i64,
     posts: Vec<PostView>,
@@ -309,9 +322,26 @@ pub async fn show(
     if let Some(to) = kinds.redirect.as_deref() {
         return Ok(see_other(to));
     }
-    Ok(render(&topic_page(
-        &page, &view, number, draft, None, notice, kinds,
-    )))
+    // A question's accepted answer for search engines, when it is not on this page.
+    let accepted = match view.topic.featured_post {
+        Some(best) if view.topic.kind == TopicKind::Question && number == 1 => {
+            match view.posts.iter().find(|s| s.item.id == best) {
+                Some(shown) => Some(shown.item.clone()),
+                None => state
+                    .agora
+                    .forum()
+                    .post(&page.viewer, best)
+                    .await
+                    .ok()
+                    .map(|(post, _, _)| post),
+            }
+        }
+        _ => None,
+    };
+    let mut html = topic_page(&page, &view, number, draft, None, notice, kinds);
+    html.layout.json_ld =
+        crate::pages::structured::topic_json_ld(&page.public_url, &view, number, accepted.as_ref());
+    Ok(render(&html))
 }
 
 async fn quote(state: &AppState, page: &Page, post: i64) -> String {
@@ -334,6 +364,7 @@ fn topic_page(
     mut kinds: TopicPart,
 ) -> TopicPage {
     let t = &view.topic;
+    let viewer_id = page.viewer.id();
     let posts = view
         .posts
         .iter()
@@ -351,7 +382,9 @@ fn topic_page(
                 revision_count: p.revision_count,
                 body_html: p.body_html.clone(),
                 deleted: p.deleted,
-                held: p.held,
+                state: p.state().as_str(),
+                own: viewer_id == Some(p.author.id),
+                moderates: shown.can.moderate,
                 can_edit: shown.can.edit,
                 can_delete: shown.can.delete,
                 can_restore: shown.can.restore,
@@ -390,6 +423,7 @@ fn topic_page(
         pinned: t.pinned,
         locked: t.locked,
         deleted: t.deleted,
+        topic_state: t.facts().state.as_str(),
         reply_count: t.reply_count,
         post_count: t.post_count,
         posts,
@@ -407,7 +441,7 @@ fn topic_page(
 }
 
 /// Text of sanitised HTML, for meta descriptions.
-fn strip_tags(html: &str) -> String {
+pub(crate) fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {
@@ -421,11 +455,13 @@ fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
+    // `&amp;` last: `&amp;lt;` is the text `&lt;`, not `<`.
+    out.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
 }
 
 #[derive(Debug, Deserialize)]
@@ -453,15 +489,12 @@ pub async fn reply(
         Ok(Posted::Published((post, topic))) => {
             Ok(see_other(&post_url(id, &topic.slug, post.item.number)))
         }
-        Ok(Posted::Held) => {
-            let view = state
-                .agora
-                .forum()
-                .topic(&page.viewer, TopicId(id), 1, 1)
-                .await?;
+        Ok(Posted::Held { post, .. }) => {
+            let (held, topic, _) = state.agora.forum().post(&page.viewer, post).await?;
+            let page = page_of(held.number);
             Ok(see_other(&format!(
-                "/t/{id}/{}?notice=held",
-                view.topic.slug
+                "/t/{id}/{}?page={page}&notice=held#post-{}",
+                topic.slug, held.number
             )))
         }
         Err(ForumError::Refused(Refused::Invalid(i))) => {
@@ -636,7 +669,7 @@ pub async fn edit(
                 post.item.number,
             )))
         }
-        Ok(Posted::Held) => Ok(see_other(&format!(
+        Ok(Posted::Held { .. }) => Ok(see_other(&format!(
             "/t/{}/{}?notice=held",
             before.id.0, before.slug
         ))),
@@ -798,6 +831,8 @@ pub fn render_sample_topic(posts: usize) -> String {
             last_activity_at: at,
             status: String::new(),
             featured_post: None,
+            held: false,
+            hidden: false,
         },
         GroupView {
             group: Group {
@@ -810,9 +845,11 @@ pub fn render_sample_topic(posts: usize) -> String {
                 topic_count: 3_400,
                 created_at: at,
                 last_activity_at: at,
+                archived_at: None,
             },
             relation: Relation::Stranger,
             access: Access::Read,
+            can_edit: false,
         },
         (0..posts)
             .map(|n| Post {
@@ -828,6 +865,7 @@ pub fn render_sample_topic(posts: usize) -> String {
                 revision_count: 0,
                 deleted: false,
                 held: false,
+                hidden: false,
             })
             .collect(),
         None,

@@ -84,6 +84,8 @@ const NOT_ITEM_READS: &[(&str, &str)] = &[
         "moderators only: checked below",
     ),
     ("/api/v1/search", "checked below by what it finds"),
+    ("/api/v1/latest", "checked in latest.rs by what it lists"),
+    ("/api/v1/tags", "checked in latest.rs by what it counts"),
     (
         "/api/v1/members/{username}",
         "a profile: checked below by what it counts and lists",

@@ -350,7 +350,12 @@ test("a guest reports a post as unlawful, confirms by mail, and a moderator deci
 
 const mainPages = [
   ["landing", "/", null],
+  ["latest", "/latest", null],
+  ["tags", "/tags", null],
+  ["tag", "/tags/firmware", null],
+  ["api-guide", "/api", null],
   ["groups", "/groups", null],
+  ["group-settings", "/g/getting-started/settings", "mara"],
   ["group", "/g/getting-started", null],
   ["topic", "/t/1/x", null],
   ["questions", "/g/getting-started/questions?list=solved", null],

@@ -1,0 +1,54 @@
+//! What a reader meets on the pages beside the posts themselves: excerpts in words rather than
+//! markup, a profile's posts by time and its bio first, one label and one date format for an
+//! idea, a best answer shown in full once, and every sign-up error at once.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::routes;
+use crate::support::{TestApp, each_backend};
+
+/// A public group `forum` with `admin` (its owner) and `ana` in it; their tokens.
+async fn forum(app: &TestApp) -> (String, String) {
+    let admin = app.register("admin").await;
+    app.create_group(&admin, "forum", "public").await;
+    let ana = app.register("ana").await;
+    app.join(&ana, "forum").await;
+    (admin, ana)
+}
+
+const MARKED_UP: &str = "Range held at **96%** of the *way*, see [the log](https://x.example/log).";
+const AS_TEXT: &str = "Range held at 96% of the way, see the log.";
+
+#[tokio::test]
+async fn excerpts_on_profiles_and_the_flag_and_complaint_pages_show_words_not_markup() {
+    each_backend(|app| async move {
+        let (admin, ana) = forum(&app).await;
+        let (_, post) = app
+            .create_topic(&ana, "forum", "A long ride", MARKED_UP)
+            .await;
+        for (path, token) in [
+            ("/u/ana".to_owned(), Some(&admin)),
+            (format!("/p/{post}/flag"), Some(&admin)),
+            (format!("/p/{post}/complaint"), None),
+        ] {
+            let r = app.page(&path, token.map(String::as_str)).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
+            assert!(r.text.contains(AS_TEXT), "{path}: {}", r.text);
+            assert!(!r.text.contains("**96%**"), "{path} shows markdown");
+        }
+
+        // The moderators' queue quotes the flagged post in words too.
+        let r = app
+            .post(
+                &routes::post_flags(post),
+                Some(&admin),
+                json!({"reason": "off_topic"}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        let r = app.page("/admin/queue", Some(&admin)).await;
+        assert!(r.text.contains(AS_TEXT), "{}", r.text);
+    })
+    .await;
+}

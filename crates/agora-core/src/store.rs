@@ -746,7 +746,8 @@ pub trait ForumStore: Send + Sync {
         scope: &Scope,
         limit: u32,
     ) -> Result<Vec<TopicInGroup>, StoreError>;
-    /// Visible posts by `member` in groups in `scope`, newest first, before post `before`.
+    /// Visible posts by `member` in groups in `scope`, newest first (by when they were written),
+    /// after post `before` in that order.
     async fn posts_by(
         &self,
         member: MemberId,

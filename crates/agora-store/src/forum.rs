@@ -635,8 +635,10 @@ impl ForumStore for SqlStore {
              g.slug AS group_slug, g.name AS group_name \
              FROM posts p JOIN members a ON a.id = p.author_id JOIN topics t ON t.id = p.topic_id \
              JOIN groups g ON g.id = p.group_id \
-             WHERE p.author_id = $2 AND p.id < $3 AND p.deleted = FALSE AND t.deleted = FALSE AND {} \
-             ORDER BY p.id DESC LIMIT $4",
+             LEFT JOIN posts b ON b.id = $3 \
+             WHERE p.author_id = $2 AND p.deleted = FALSE AND t.deleted = FALSE AND {} \
+             AND (b.id IS NULL OR p.created_at < b.created_at OR (p.created_at = b.created_at AND p.id < b.id)) \
+             ORDER BY p.created_at DESC, p.id DESC LIMIT $4",
             group_filter(scope, 1)
         );
         #[derive(sqlx::FromRow)]
@@ -654,7 +656,7 @@ impl ForumStore for SqlStore {
                 &[
                     scope.member.map(|m| m.0).into(),
                     member.0.into(),
-                    before.map_or(i64::MAX, |b| b.0).into(),
+                    before.map_or(0, |b| b.0).into(),
                     i64::from(limit).into(),
                 ],
             )

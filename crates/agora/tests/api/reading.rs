@@ -52,3 +52,47 @@ async fn excerpts_on_profiles_and_the_flag_and_complaint_pages_show_words_not_ma
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_profile_lists_posts_by_when_they_were_written_and_puts_the_bio_first() {
+    each_backend(|app| async move {
+        let (_, ana) = forum(&app).await;
+        app.patch(
+            &routes::me(),
+            Some(&ana),
+            json!({"bio": "Commutes by e-bike all year."}),
+        )
+        .await;
+        let (_, older) = app
+            .create_topic(&ana, "forum", "Written first", "The first one.")
+            .await;
+        let (_, newer) = app
+            .create_topic(&ana, "forum", "Written second", "The second one.")
+            .await;
+        // An imported post: the higher id was written earlier.
+        app.db()
+            .execute_sql(&format!(
+                "UPDATE posts SET created_at = created_at - 86400000000 WHERE id = {newer}"
+            ))
+            .await;
+        assert!(newer > older);
+
+        let r = app.page("/u/ana", None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let first = r.text.find("Written first");
+        let second = r.text.find("Written second");
+        assert!(
+            first.is_some() && second.is_some() && first < second,
+            "the post written last comes first: {}",
+            r.text
+        );
+        let bio = r.text.find("Commutes by e-bike all year.");
+        let posts = r.text.find("Recent posts");
+        assert!(
+            bio.is_some() && bio < posts,
+            "the bio comes before the posts in the page, so a phone shows it first: {}",
+            r.text
+        );
+    })
+    .await;
+}

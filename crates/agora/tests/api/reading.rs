@@ -96,3 +96,66 @@ async fn a_profile_lists_posts_by_when_they_were_written_and_puts_the_bio_first(
     })
     .await;
 }
+
+#[tokio::test]
+async fn sign_up_shows_every_fields_error_at_once_in_the_page_and_the_api() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let r = app
+            .post(
+                &routes::document("terms"),
+                Some(&admin),
+                json!({"body": "# Terms\n\nBe nice."}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let wrong = [
+            ("username", "a"),
+            ("email", "not an address"),
+            ("password", "short"),
+        ];
+
+        let r = app
+            .post(
+                &routes::auth_register(),
+                None,
+                json!({"username": "a", "email": "not an address", "password": "short"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert_eq!(
+            r.body["error"]["field"], "username",
+            "the first stays first"
+        );
+        let fields: Vec<&str> = r.body["error"]["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            ["username", "email", "password", "accept_documents"],
+            "{}",
+            r.text
+        );
+
+        let page = app.page("/signup", None).await.text;
+        let needle = "name=\"started\" value=\"";
+        let at = page.find(needle).map_or(0, |i| i + needle.len());
+        let started: String = page[at..].chars().take_while(|c| *c != '"').collect();
+        let mut form = wrong.to_vec();
+        form.push(("started", &started));
+        let r = app.form("/signup", None, &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        for field in ["username", "email", "password", "accept_documents"] {
+            assert!(
+                r.text.contains(&format!("id=\"{field}-error\"")),
+                "{field} has no error beside it: {}",
+                r.text
+            );
+        }
+        assert_eq!(app.db().count_rows("members").await, 1);
+    })
+    .await;
+}

@@ -164,6 +164,7 @@ pub async fn list(
         [agora_core::trust::Knob::QuestionUnansweredDays];
     let title = format!("Questions in {}", group.group.name);
     let view = QuestionsPage {
+    let labels = state.agora.ideas().status_labels().await?;
         layout: page.layout(
             &title,
             &format!("Questions and answers in {}.", group.group.name),
@@ -179,7 +180,7 @@ pub async fn list(
             .topics
             .items
             .iter()
-            .map(|t| TopicRow::new(t, None))
+            .map(|t| TopicRow::new(t, None, &labels))
             .collect(),
         next_cursor: listing.topics.next.map(Cursor::encode),
         unanswered_days: days,

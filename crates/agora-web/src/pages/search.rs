@@ -23,8 +23,8 @@ pub struct ResultRow {
     iso: String,
     ago: String,
     snippet_html: String,
-    /// A badge: `Solved`, `Question`, or empty.
-    badge: &'static str,
+    /// A badge: `Solved`, `Question`, an idea's status, or empty.
+    badge: String,
     /// The best answer's opening words and address, for a solved question.
     featured: Option<(String, String)>,
 }
@@ -106,6 +106,7 @@ pub async fn search(
                 }
                 (n, o) => format!("Results {} to {}.", o + 1, o as usize + n),
             };
+            let labels = state.agora.ideas().status_labels().await?;
             view.results = hits
                 .iter()
                 .map(|h| ResultRow {
@@ -118,7 +119,7 @@ pub async fn search(
                     iso: h.created_at.to_rfc3339(),
                     ago: ago(h.created_at),
                     snippet_html: snippet_html(&h.snippet),
-                    badge: agora_core::kinds::badge(h.topic_kind, &h.topic_status),
+                    badge: labels.badge(h.topic_kind, &h.topic_status),
                     featured: h.featured.as_ref().map(|(number, excerpt)| {
                         (
                             excerpt.clone(),

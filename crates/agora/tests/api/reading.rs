@@ -159,3 +159,121 @@ async fn sign_up_shows_every_fields_error_at_once_in_the_page_and_the_api() {
     })
     .await;
 }
+
+/// The words of every `<time>` in `html`.
+fn times(html: &str) -> Vec<&str> {
+    html.split("<time datetime=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('>'))
+        .filter_map(|(_, rest)| rest.split_once("</time>"))
+        .map(|(words, _)| words)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_idea_wears_one_label_everywhere_and_its_history_names_people_and_links_merges() {
+    each_backend(|app| async move {
+        let (admin, ana) = forum(&app).await;
+        app.patch(
+            &routes::me(),
+            Some(&admin),
+            json!({"display_name": "Mara Keller"}),
+        )
+        .await;
+        let propose = |title: &'static str| {
+            let app = &app;
+            let ana = ana.clone();
+            async move {
+                let r = app
+                    .post(
+                        &routes::group_topics("forum"),
+                        Some(&ana),
+                        json!({"title": title, "body": "It would help.", "kind": "idea"}),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+                (
+                    r.body["id"].as_i64().unwrap_or_default(),
+                    r.body["slug"].as_str().unwrap_or_default().to_owned(),
+                )
+            }
+        };
+        let (idea, slug) = propose("Walk assist up to 6 km/h").await;
+        let r = app
+            .call(
+                axum::http::Method::PUT,
+                &routes::topic_status(idea),
+                Some(&admin),
+                Some(json!({"status": "under_review", "note": "Looking into it."})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+        let label = "<span class=\"badge\">Under review</span>";
+        for path in [
+            format!("/t/{idea}/{slug}"),
+            "/g/forum".to_owned(),
+            "/".to_owned(),
+        ] {
+            let r = app.page(&path, Some(&ana)).await;
+            assert!(r.text.contains(label), "{path}: {}", r.text);
+            assert!(!r.text.contains(">Idea</span>"), "{path} says Idea too");
+        }
+        let board = app.page("/g/forum/ideas", Some(&ana)).await;
+        assert!(
+            board.text.contains(">Under review</span>"),
+            "{}",
+            board.text
+        );
+
+        let page = app.page(&format!("/t/{idea}/{slug}"), Some(&ana)).await;
+        assert!(
+            page.text.contains("<a href=\"/u/admin\">Mara Keller</a>"),
+            "the history names people as every page does: {}",
+            page.text
+        );
+
+        // A duplicate merged into it: its staff view links the original by its title.
+        let (duplicate, dup_slug) = propose("Walk assist for pushing uphill").await;
+        let r = app
+            .post(
+                &routes::topic_merge(duplicate),
+                Some(&admin),
+                json!({"into": idea}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let staff = app
+            .page(&format!("/t/{duplicate}/{dup_slug}"), Some(&admin))
+            .await;
+        assert_eq!(staff.status, StatusCode::OK, "{}", staff.text);
+        assert!(
+            staff.text.contains(&format!(
+                "Merged into <a href=\"/t/{idea}/{slug}\">Walk assist up to 6 km/h</a>"
+            )),
+            "{}",
+            staff.text
+        );
+
+        // The changelog: a breadcrumb that does not repeat itself, dates as every page has them.
+        app.call(
+            axum::http::Method::PUT,
+            &routes::topic_status(idea),
+            Some(&admin),
+            Some(json!({"status": "shipped", "note": "In 4.3."})),
+        )
+        .await;
+        let log = app.page("/g/forum/changelog", Some(&ana)).await;
+        assert!(log.text.contains(">Idea board</a></nav>"), "{}", log.text);
+        let dates = times(&log.text);
+        assert!(!dates.is_empty(), "{}", log.text);
+        for d in dates {
+            let words: Vec<&str> = d.split(' ').collect();
+            assert!(
+                words.len() == 3 && words[1].len() == 3 && !d.contains('-'),
+                "{d:?} is not written as \"2 Oct 2026\""
+            );
+        }
+    })
+    .await;
+}

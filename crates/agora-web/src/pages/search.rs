@@ -25,8 +25,11 @@ pub struct ResultRow {
     snippet_html: String,
     /// A badge: `Solved`, `Question`, an idea's status, or empty.
     badge: String,
-    /// The best answer's opening words and address, for a solved question.
+    /// The best answer's opening words and address, for a solved question, when the result
+    /// is another post of it.
     featured: Option<(String, String)>,
+    /// The result is the question's best answer itself (its words are the snippet already).
+    is_best: bool,
 }
 
 #[derive(Template)]
@@ -120,12 +123,24 @@ pub async fn search(
                     ago: ago(h.created_at),
                     snippet_html: snippet_html(&h.snippet),
                     badge: labels.badge(h.topic_kind, &h.topic_status),
-                    featured: h.featured.as_ref().map(|(number, excerpt)| {
-                        (
-                            excerpt.clone(),
-                            crate::pages::topics::post_url(h.topic_id.0, &h.topic_slug, *number),
-                        )
-                    }),
+                    is_best: h
+                        .featured
+                        .as_ref()
+                        .is_some_and(|(number, _)| *number == h.post_number),
+                    featured: h
+                        .featured
+                        .as_ref()
+                        .filter(|(number, _)| *number != h.post_number)
+                        .map(|(number, excerpt)| {
+                            (
+                                excerpt.clone(),
+                                crate::pages::topics::post_url(
+                                    h.topic_id.0,
+                                    &h.topic_slug,
+                                    *number,
+                                ),
+                            )
+                        }),
                 })
                 .collect();
             // Results that found something are a page worth finding (like a tag page); a

@@ -277,3 +277,54 @@ async fn an_idea_wears_one_label_everywhere_and_its_history_names_people_and_lin
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_best_answer_is_shown_in_full_once_and_search_does_not_repeat_it() {
+    each_backend(|app| async move {
+        let (admin, ana) = forum(&app).await;
+        let r = app
+            .post(
+                &routes::group_topics("forum"),
+                Some(&ana),
+                json!({"title": "Range in winter", "body": "Why does my range drop?", "kind": "question"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let (question, slug) = (
+            r.body["id"].as_i64().unwrap_or_default(),
+            r.body["slug"].as_str().unwrap_or_default().to_owned(),
+        );
+        let long = format!(
+            "{} Keep the quokkabattery indoors overnight.",
+            "Cold cells hold less charge than warm ones do. ".repeat(8)
+        );
+        let r = app
+            .post(&routes::topic_posts(question), Some(&admin), json!({"body": long}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let best = r.body["id"].as_i64().unwrap_or_default();
+        let r = app
+            .post(&routes::post_accept(best), Some(&ana), json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+        let page = app.page(&format!("/t/{question}/{slug}"), None).await;
+        assert_eq!(
+            page.text.matches("Keep the quokkabattery indoors overnight.").count(),
+            1,
+            "the answer in full once, in the thread: {}",
+            page.text
+        );
+        assert!(page.text.contains("Jump to the answer"), "{}", page.text);
+
+        let found = app.page("/search?q=quokkabattery", None).await;
+        assert_eq!(found.status, StatusCode::OK, "{}", found.text);
+        assert!(found.text.contains("Best answer</span>"), "{}", found.text);
+        assert!(
+            !found.text.contains("Accepted answer</a>:"),
+            "the result is the answer; its box would repeat it: {}",
+            found.text
+        );
+    })
+    .await;
+}

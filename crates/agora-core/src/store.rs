@@ -769,7 +769,8 @@ pub trait ForumStore: Send + Sync {
     /// The tags of the topics in `scope`, with how many topics carry each, most used first.
     async fn tag_counts(&self, scope: &Scope, limit: u32)
     -> Result<Vec<(String, i64)>, StoreError>;
-    /// Visible posts by `member` in groups in `scope`, newest first, before post `before`.
+    /// Visible posts by `member` in groups in `scope`, newest first (by when they were written),
+    /// after post `before` in that order.
     async fn posts_by(
         &self,
         member: MemberId,

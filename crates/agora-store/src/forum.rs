@@ -689,8 +689,10 @@ impl ForumStore for SqlStore {
              g.slug AS group_slug, g.name AS group_name \
              FROM posts p JOIN members a ON a.id = p.author_id JOIN topics t ON t.id = p.topic_id \
              JOIN groups g ON g.id = p.group_id \
-             WHERE p.author_id = $2 AND p.id < $3 AND {} AND {} \
-             ORDER BY p.id DESC LIMIT $4",
+             LEFT JOIN posts b ON b.id = $3 \
+             WHERE p.author_id = $2 AND {} AND {} \
+             AND (b.id IS NULL OR p.created_at < b.created_at OR (p.created_at = b.created_at AND p.id < b.id)) \
+             ORDER BY p.created_at DESC, p.id DESC LIMIT $4",
             shown_to(scope, member),
             group_filter(scope, 1)
         );
@@ -709,7 +711,7 @@ impl ForumStore for SqlStore {
                 &[
                     scope.member.map(|m| m.0).into(),
                     member.0.into(),
-                    before.map_or(i64::MAX, |b| b.0).into(),
+                    before.map_or(0, |b| b.0).into(),
                     i64::from(limit).into(),
                 ],
             )

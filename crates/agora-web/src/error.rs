@@ -38,6 +38,8 @@ pub struct ApiError {
     /// (`registration_rules.off[0]`).
     pub field: Option<Cow<'static, str>>,
     pub retry_after_secs: Option<i64>,
+    /// When several fields are at fault: each of them, this error's own first.
+    pub fields: Vec<FieldError>,
 }
 
 /// The error envelope.
@@ -57,6 +59,28 @@ pub struct ErrorDetail {
     /// null.
     #[schema(value_type = Option<String>)]
     pub field: Option<Cow<'static, str>>,
+    /// Present when several fields are at fault (a sign-up with a bad name and a short
+    /// password): every one of them, the first being the error itself.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// One field at fault, when several are.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    pub code: &'static str,
+    pub message: String,
+    pub field: &'static str,
+}
+
+impl From<Invalid> for FieldError {
+    fn from(i: Invalid) -> Self {
+        Self {
+            code: i.code,
+            message: i.message,
+            field: i.field,
+        }
+    }
 }
 
 impl ApiError {
@@ -68,6 +92,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             retry_after_secs: None,
+            fields: Vec::new(),
         }
     }
 
@@ -212,6 +237,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 field: self.field,
+                errors: self.fields,
             },
         };
         let mut res = (self.status, Json(body)).into_response();
@@ -248,6 +274,24 @@ impl From<RegisterError> for ApiError {
     fn from(e: RegisterError) -> Self {
         match e {
             RegisterError::Invalid(i) => i.into(),
+            RegisterError::Fields(all) => {
+                let fields: Vec<FieldError> = all.into_iter().map(FieldError::from).collect();
+                let mut e = fields.first().map_or_else(
+                    || {
+                        Self::new(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            "invalid",
+                            "Check the form.",
+                        )
+                    },
+                    |f| {
+                        Self::new(StatusCode::UNPROCESSABLE_ENTITY, f.code, f.message.clone())
+                            .with_field(f.field)
+                    },
+                );
+                e.fields = fields;
+                e
+            }
             RegisterError::UsernameTaken => Self::new(
                 StatusCode::CONFLICT,
                 "username_taken",

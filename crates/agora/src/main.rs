@@ -405,6 +405,11 @@ fn describe_register_error(e: agora_core::members::RegisterError) -> String {
     use agora_core::members::RegisterError;
     match e {
         RegisterError::Invalid(i) => format!("{}: {}", i.field, i.message),
+        RegisterError::Fields(all) => all
+            .iter()
+            .map(|i| format!("{}: {}", i.field, i.message))
+            .collect::<Vec<_>>()
+            .join("; "),
         RegisterError::UsernameTaken => "that username is taken".into(),
         RegisterError::EmailTaken => "an account with that email exists".into(),
         RegisterError::RateLimited { .. } | RegisterError::Burst { .. } => {

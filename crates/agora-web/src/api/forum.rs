@@ -109,6 +109,7 @@ fn held(topic: TopicId, post: PostId) -> Response {
             message: "Thank you: your post waits for a moderator's look before others see it."
                 .into(),
             field: None,
+            errors: Vec::new(),
         },
         state: "held",
         topic_id: topic.0,

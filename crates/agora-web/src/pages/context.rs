@@ -199,15 +199,10 @@ fn session_token(cookies: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// At most `max` characters, cut at a word boundary with an ellipsis.
+/// Plain text at most `max` characters long, cut at a word boundary with an ellipsis (for
+/// markdown, `agora_core::content::markdown::excerpt`).
 pub(crate) fn truncate(s: &str, max: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
+    agora_core::search::excerpt(s, max)
 }
 
 /// `token` (16 bytes as 32 hex digits) masked: the 16-byte pad, then the token XOR the pad,

@@ -174,17 +174,18 @@ async fn group_page(
                 &TopicFilter::default(),
             )
             .await?;
+        let labels = state.agora.ideas().status_labels().await?;
         (
             listing
                 .pinned
                 .iter()
-                .map(|t| TopicRow::new(t, None))
+                .map(|t| TopicRow::new(t, None, &labels))
                 .collect(),
             listing
                 .topics
                 .items
                 .iter()
-                .map(|t| TopicRow::new(t, None))
+                .map(|t| TopicRow::new(t, None, &labels))
                 .collect(),
             listing.topics.next.map(Cursor::encode),
         )

@@ -83,6 +83,7 @@ async fn list(
     if topics.is_empty() && (before.is_some() || tag.is_some()) {
         return Err(ApiError::not_found());
     }
+    let labels = state.agora.ideas().status_labels().await?;
     let base = match tag {
         Some(t) => format!("/tags/{}", urlencoding(t)),
         None => "/latest".to_owned(),
@@ -101,7 +102,10 @@ async fn list(
         layout: page.layout(&heading, &description, "latest", before.is_some()),
         heading,
         tag: tag.map(str::to_owned),
-        topics: topics.iter().map(TopicRow::in_group).collect(),
+        topics: topics
+            .iter()
+            .map(|t| TopicRow::in_group(t, &labels))
+            .collect(),
         more: next.map(|c| format!("{base}?cursor={}", c.encode())),
         first_page: before.is_none(),
     }))

@@ -23,10 +23,13 @@ pub struct ResultRow {
     iso: String,
     ago: String,
     snippet_html: String,
-    /// A badge: `Solved`, `Question`, or empty.
-    badge: &'static str,
-    /// The best answer's opening words and address, for a solved question.
+    /// A badge: `Solved`, `Question`, an idea's status, or empty.
+    badge: String,
+    /// The best answer's opening words and address, for a solved question, when the result
+    /// is another post of it.
     featured: Option<(String, String)>,
+    /// The result is the question's best answer itself (its words are the snippet already).
+    is_best: bool,
 }
 
 #[derive(Template)]
@@ -106,6 +109,7 @@ pub async fn search(
                 }
                 (n, o) => format!("Results {} to {}.", o + 1, o as usize + n),
             };
+            let labels = state.agora.ideas().status_labels().await?;
             view.results = hits
                 .iter()
                 .map(|h| ResultRow {
@@ -118,13 +122,25 @@ pub async fn search(
                     iso: h.created_at.to_rfc3339(),
                     ago: ago(h.created_at),
                     snippet_html: snippet_html(&h.snippet),
-                    badge: agora_core::kinds::badge(h.topic_kind, &h.topic_status),
-                    featured: h.featured.as_ref().map(|(number, excerpt)| {
-                        (
-                            excerpt.clone(),
-                            crate::pages::topics::post_url(h.topic_id.0, &h.topic_slug, *number),
-                        )
-                    }),
+                    badge: labels.badge(h.topic_kind, &h.topic_status),
+                    is_best: h
+                        .featured
+                        .as_ref()
+                        .is_some_and(|(number, _)| *number == h.post_number),
+                    featured: h
+                        .featured
+                        .as_ref()
+                        .filter(|(number, _)| *number != h.post_number)
+                        .map(|(number, excerpt)| {
+                            (
+                                excerpt.clone(),
+                                crate::pages::topics::post_url(
+                                    h.topic_id.0,
+                                    &h.topic_slug,
+                                    *number,
+                                ),
+                            )
+                        }),
                 })
                 .collect();
             // Results that found something are a page worth finding (like a tag page); a

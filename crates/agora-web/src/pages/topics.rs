@@ -225,8 +225,9 @@ struct TopicPage {
     can_moderate: bool,
     /// Why the viewer may not reply: `signin`, `join`, `locked`, or a sentence to show.
     reply_blocked: String,
-    /// What its kind and status say, as a badge (`Question`, `Solved`); empty for a discussion.
-    badge: &'static str,
+    /// What its kind and status say, as a badge (`Question`, `Solved`, an idea's status); empty
+    /// for a discussion.
+    badge: String,
     /// What its kind shows under the opening post (HTML).
     below_opening: String,
     reply_draft: String,
@@ -432,7 +433,10 @@ fn topic_page(
         can_reply: view.can_reply(),
         can_moderate: view.can_moderate(),
         reply_blocked,
-        badge: agora_core::kinds::badge(t.kind, &t.status),
+        badge: kinds
+            .badge
+            .take()
+            .unwrap_or_else(|| agora_core::kinds::badge(t.kind, &t.status).to_owned()),
         below_opening: kinds.below_opening,
         reply_draft,
         reply_error,

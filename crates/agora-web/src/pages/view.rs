@@ -4,6 +4,7 @@
 use agora_core::forum::{Topic, TopicInGroup};
 use agora_core::groups::GroupView;
 use agora_core::groups::policy::{Access, Relation};
+use agora_core::kinds::StatusLabels;
 use agora_core::time::Timestamp;
 
 /// What the base template needs on every page.
@@ -64,9 +65,9 @@ pub struct TopicRow {
     pub activity_ago: String,
     pub tags: Vec<String>,
     pub replies: i64,
-    /// What the topic's kind and status say, as a badge (`Question`, `Solved`); empty for a
-    /// discussion.
-    pub badge: &'static str,
+    /// What the topic's kind and status say, as a badge (`Question`, `Solved`, an idea's
+    /// status); empty for a discussion.
+    pub badge: String,
     /// Site-wide lists: who wrote the newest post (username, display name), when someone
     /// replied after the author.
     pub last_poster: Option<(String, String)>,
@@ -75,11 +76,12 @@ pub struct TopicRow {
 }
 
 impl TopicRow {
-    pub fn new(t: &Topic, group: Option<(String, String)>) -> Self {
+    /// The row of `t`, its badge worded by `labels`.
+    pub fn new(t: &Topic, group: Option<(String, String)>, labels: &StatusLabels) -> Self {
         Self {
             title: t.title.clone(),
             url: format!("/t/{}/{}", t.id.0, t.slug),
-            badge: agora_core::kinds::badge(t.kind, &t.status),
+            badge: labels.badge(t.kind, &t.status),
             pinned: t.pinned,
             locked: t.locked,
             deleted: t.deleted,
@@ -97,8 +99,12 @@ impl TopicRow {
         }
     }
 
-    pub fn in_group(t: &TopicInGroup) -> Self {
-        let mut row = Self::new(&t.topic, Some((t.group_slug.clone(), t.group_name.clone())));
+    pub fn in_group(t: &TopicInGroup, labels: &StatusLabels) -> Self {
+        let mut row = Self::new(
+            &t.topic,
+            Some((t.group_slug.clone(), t.group_name.clone())),
+            labels,
+        );
         row.last_poster = (t.topic.reply_count > 0).then(|| {
             (
                 t.last_poster.username.clone(),

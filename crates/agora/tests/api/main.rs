@@ -41,6 +41,7 @@ mod pages;
 mod persistence;
 mod proxy;
 mod questions;
+mod reading;
 mod redaction;
 mod rendering;
 mod roster;

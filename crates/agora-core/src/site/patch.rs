@@ -58,10 +58,17 @@ fn image_address(field: &'static str, raw: &str) -> Result<String, Invalid> {
             "An address may not contain spaces, quotes or angle brackets.",
         ));
     }
-    let local = v.starts_with('/') && !v.starts_with("//");
+    // A copy in the media store: `/media/` and a name of lowercase letters, digits and dots.
+    let local = v.strip_prefix("/media/").is_some_and(|name| {
+        name.contains('.')
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.')
+    });
     if !local && !v.starts_with("https://") {
         return Err(bad(
-            "Give a path on this site (/media/…) or an https:// address.",
+            "Give an image in this site's media (/media/…) or an https:// address.",
         ));
     }
     Ok(v.to_owned())

@@ -35,6 +35,7 @@ mod mailings;
 mod openapi;
 mod outbox;
 mod pages;
+mod paging;
 mod persistence;
 mod proxy;
 mod questions;

@@ -103,25 +103,45 @@ struct Ranked {
     matches: i64,
     /// How many posts the window held.
     seen: i64,
-    /// Its topic's place in the results, from 1.
-    pos: i64,
     /// How many topics the window held.
     found: i64,
 }
 
-/// Keeps each topic's best post of the window `w` (columns `id`, `topic`, `rank`), numbers the
-/// topics best first, and returns one page of them. The last topic always comes too, so that
-/// a page past the end still learns the total. Bound: `${limit}` and `${offset}`.
-fn per_topic(better: &str, limit: usize, offset: usize) -> String {
+#[derive(sqlx::FromRow)]
+struct Counted {
+    seen: i64,
+    found: i64,
+}
+
+/// One page of topics from the window `w` (columns `id`, `topic`, `rank`, better first in the
+/// order `better` gives): each topic by its best post, with how many of its posts matched and
+/// the window's totals. Bound: `${limit}` and `${offset}`. SQLite keeps each topic's best row
+/// with an aggregate (its `MIN` takes the other columns from the row holding the minimum,
+/// ascending being better there), which costs about half of numbering rows with window
+/// functions; PostgreSQL with `DISTINCT ON`.
+fn per_topic(backend: Backend, better: &str, limit: usize, offset: usize) -> String {
+    let best = match backend {
+        Backend::Sqlite => {
+            "best AS (SELECT id, MIN(rank) AS rank, COUNT(*) AS matches FROM w GROUP BY topic)"
+                .to_owned()
+        }
+        Backend::Postgres => format!(
+            "best AS (SELECT DISTINCT ON (topic) id, rank, COUNT(*) OVER (PARTITION BY topic) AS matches \
+             FROM w ORDER BY topic, rank {better}, id DESC)"
+        ),
+    };
     format!(
-        "best AS (SELECT id, rank, COUNT(*) OVER (PARTITION BY topic) AS matches, \
-           ROW_NUMBER() OVER (PARTITION BY topic ORDER BY rank {better}, id DESC) AS nth, \
-           COUNT(*) OVER () AS seen FROM w), \
-         ranked AS (SELECT id, matches, seen, \
-           ROW_NUMBER() OVER (ORDER BY rank {better}, id DESC) AS pos, COUNT(*) OVER () AS found \
-           FROM best WHERE nth = 1) \
-         SELECT id, matches, seen, pos, found FROM ranked \
-         WHERE (pos > ${offset} AND pos <= ${offset} + ${limit}) OR pos = found"
+        "{best} SELECT id, matches, CAST(SUM(matches) OVER () AS BIGINT) AS seen, \
+         COUNT(*) OVER () AS found FROM best ORDER BY rank {better}, id DESC LIMIT ${limit} OFFSET ${offset}"
+    )
+}
+
+/// The window's totals alone, for a page past the end (which has no row to carry them).
+/// Every placeholder the page binds is named, as the page's arguments are bound to it.
+fn totals(limit: usize, offset: usize) -> String {
+    format!(
+        "SELECT COUNT(*) AS seen, COUNT(DISTINCT topic) AS found FROM w \
+         WHERE ${limit} >= 0 AND ${offset} >= 0"
     )
 }
 
@@ -174,7 +194,7 @@ pub async fn search(
             .join(" "),
         Backend::Postgres => query.terms().join(" "),
     };
-    let ranked_sql = if words {
+    let (ranked_sql, totals_sql) = if words {
         // Placeholders $1 to $5 are bound below; the narrowing's values follow them.
         let mut narrowing_args = vec![Arg::Int(None); 5];
         let narrow = narrowing(query, "p.author_id", &mut narrowing_args);
@@ -185,15 +205,14 @@ pub async fn search(
             i64::from(window).into(),
         ]);
         args.extend(narrowing_args.into_iter().skip(5));
-        match db.backend() {
+        let window_sql = match db.backend() {
             Backend::Sqlite => format!(
                 "WITH w AS (SELECT post_search.rowid AS id, p.topic_id AS topic, \
                    bm25(post_search, 4.0, 1.0) AS rank \
                  FROM post_search JOIN posts p ON p.id = post_search.rowid \
                  JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
                  WHERE post_search MATCH $2 AND p.deleted = FALSE AND t.deleted = FALSE AND {filter}{narrow} \
-                 ORDER BY post_search.rowid DESC LIMIT $5), {}",
-                per_topic("", 3, 4)
+                 ORDER BY post_search.rowid DESC LIMIT $5)"
             ),
             Backend::Postgres => format!(
                 "WITH w AS (SELECT ps.post_id AS id, p.topic_id AS topic, ts_rank(ps.document, q) AS rank \
@@ -201,10 +220,17 @@ pub async fn search(
                  JOIN posts p ON p.id = ps.post_id JOIN topics t ON t.id = p.topic_id \
                  JOIN groups g ON g.id = p.group_id \
                  WHERE ps.document @@ q AND p.deleted = FALSE AND t.deleted = FALSE AND {filter}{narrow} \
-                 ORDER BY ps.post_id DESC LIMIT $5), {}",
-                per_topic("DESC", 3, 4)
+                 ORDER BY ps.post_id DESC LIMIT $5)"
             ),
-        }
+        };
+        let better = match db.backend() {
+            Backend::Sqlite => "",
+            Backend::Postgres => "DESC",
+        };
+        (
+            format!("{window_sql}, {}", per_topic(db.backend(), better, 3, 4)),
+            format!("{window_sql} {}", totals(3, 4)),
+        )
     } else {
         let mut narrowing_args = vec![Arg::Int(None); 4];
         let narrow = narrowing(query, "t.author_id", &mut narrowing_args);
@@ -216,26 +242,32 @@ pub async fn search(
         args.extend(narrowing_args.into_iter().skip(4));
         // Newest first: ids are given in the order topics are opened, and the opening post's
         // id with its topic's, so the topic's id is its rank.
-        format!(
+        let window_sql = format!(
             "WITH w AS (SELECT p.id AS id, t.id AS topic, -t.id AS rank \
              FROM topics t JOIN groups g ON g.id = t.group_id \
              JOIN posts p ON p.topic_id = t.id AND p.number = 1 \
              WHERE t.deleted = FALSE AND p.deleted = FALSE AND {filter}{narrow} \
-             ORDER BY t.id DESC LIMIT $4), {}",
-            per_topic("", 2, 3)
+             ORDER BY t.id DESC LIMIT $4)"
+        );
+        (
+            format!("{window_sql}, {}", per_topic(db.backend(), "", 2, 3)),
+            format!("{window_sql} {}", totals(2, 3)),
         )
     };
-    let ranked: Vec<Ranked> = db.all::<Ranked>(ranked_sql, &args).await?;
-    let (total, seen) = ranked.first().map_or((0, 0), |r| (r.found, r.seen));
+    let page: Vec<Ranked> = db.all::<Ranked>(ranked_sql, &args).await?;
+    let (total, seen) = match page.first() {
+        Some(r) => (r.found, r.seen),
+        None if offset > 0 => {
+            let c = db.one::<Counted>(totals_sql, &args).await?;
+            (c.found, c.seen)
+        }
+        None => (0, 0),
+    };
     let results = |hits| SearchResults {
         hits,
         total: u32::try_from(total).unwrap_or(u32::MAX),
         exact: seen < i64::from(window),
     };
-    let page: Vec<&Ranked> = ranked
-        .iter()
-        .filter(|r| r.pos > i64::from(offset) && r.pos <= i64::from(offset) + i64::from(limit))
-        .collect();
     if page.is_empty() {
         return Ok(results(Vec::new()));
     }
@@ -289,12 +321,12 @@ pub async fn search(
         }
     };
     let mut rows = db.all::<HitRow>(sql, &args).await?;
-    let place = |id: i64| page.iter().find(|r| r.id == id).map(|r| (r.pos, r.matches));
+    let place = |id: i64| page.iter().position(|r| r.id == id);
     rows.sort_by_key(|r| place(r.post_id));
     Ok(results(
         rows.into_iter()
             .map(|r| {
-                let matches = place(r.post_id).map_or(1, |(_, m)| m);
+                let matches = place(r.post_id).map_or(1, |i| page[i].matches);
                 SearchHit {
                     topic_id: TopicId(r.topic_id),
                     topic_title: r.topic_title,

@@ -254,12 +254,16 @@ pub async fn search(
             format!("{window_sql} {}", totals(2, 3)),
         )
     };
-    let page: Vec<Ranked> = db.all::<Ranked>(ranked_sql, &args).await?;
+    let page: Vec<Ranked> = db
+        .all_planned_each_time::<Ranked>(ranked_sql, &args)
+        .await?;
     let (total, seen) = match page.first() {
         Some(r) => (r.found, r.seen),
         None if offset > 0 => {
-            let c = db.one::<Counted>(totals_sql, &args).await?;
-            (c.found, c.seen)
+            let c = db
+                .all_planned_each_time::<Counted>(totals_sql, &args)
+                .await?;
+            c.first().map_or((0, 0), |c| (c.found, c.seen))
         }
         None => (0, 0),
     };

@@ -24,7 +24,7 @@ use crate::members::data::MemberArchive;
 use crate::members::{Credentials, Member, NewMember, NewSignup, SessionKind};
 use crate::paging::{Cursor, NameCursor};
 use crate::sanctions::{Appeal, NewSanction, Sanction};
-use crate::search::{SearchHit, SearchQuery};
+use crate::search::{SearchQuery, SearchResults};
 use crate::time::Timestamp;
 use crate::trust::{TrustLevel, TrustState, TrustStats};
 use crate::viewer::{Actor, SiteRole};
@@ -751,14 +751,17 @@ pub trait ForumStore: Send + Sync {
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError>;
 
-    /// Posts matching `query` in groups in `scope`, best first.
+    /// Topics with posts matching `query` in groups in `scope`, one hit per topic (its best
+    /// match), best first; for a query of operators alone, the topics they narrow to, newest
+    /// first. `offset` and `limit` count topics; the total comes with the page, even a page
+    /// past the end.
     async fn search(
         &self,
         query: &SearchQuery,
         scope: &Scope,
         limit: u32,
         offset: u32,
-    ) -> Result<Vec<SearchHit>, StoreError>;
+    ) -> Result<SearchResults, StoreError>;
     /// The most recently active topics across the groups in `scope`.
     async fn latest_topics(
         &self,

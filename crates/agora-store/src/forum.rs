@@ -13,7 +13,7 @@ use agora_core::forum::{
 use agora_core::groups::Group;
 use agora_core::groups::policy::{Relation, Scope};
 use agora_core::paging::Cursor;
-use agora_core::search::{SearchHit, SearchQuery};
+use agora_core::search::{SearchQuery, SearchResults};
 use agora_core::store::ForumStore;
 use agora_core::time::Timestamp;
 use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
@@ -582,7 +582,7 @@ impl ForumStore for SqlStore {
         scope: &Scope,
         limit: u32,
         offset: u32,
-    ) -> Result<Vec<SearchHit>, StoreError> {
+    ) -> Result<SearchResults, StoreError> {
         let mut db = self.pools.read().await?;
         crate::search::search(&mut db, query, scope, limit, offset).await
     }

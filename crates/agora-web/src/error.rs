@@ -120,6 +120,16 @@ impl ApiError {
         )
     }
 
+    /// A page number, offset or cursor past the end of its list: 404, as a page that does
+    /// not exist.
+    pub fn past_the_end() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "past_the_end",
+            "This list has no page this far; go back to its first page.",
+        )
+    }
+
     pub fn sign_in_required() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
@@ -223,6 +233,7 @@ fn human_seconds(s: i64) -> String {
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
     pub status: StatusCode,
+    pub code: &'static str,
     pub message: String,
 }
 
@@ -230,6 +241,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let info = ErrorInfo {
             status: self.status,
+            code: self.code,
             message: self.message.clone(),
         };
         let body = ErrorBody {

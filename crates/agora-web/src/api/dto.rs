@@ -442,7 +442,7 @@ impl From<&Revision> for RevisionResponse {
     }
 }
 
-/// One search result.
+/// One search result: a topic, shown by its best-matching post.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchHitResponse {
     pub topic_id: i64,
@@ -456,12 +456,14 @@ pub struct SearchHitResponse {
     pub snippet_html: String,
     pub created_at: String,
     pub url: String,
-    /// `discussion` or `question`.
+    /// `discussion`, `question` or `idea`.
     pub topic_kind: &'static str,
     /// What the topic's kind says of it (`open`, `solved`); empty for a discussion.
     pub topic_status: String,
     /// The post shown under the topic (a question's best answer), if any.
     pub featured: Option<FeaturedResponse>,
+    /// How many other posts of the topic matched (0 for a search of operators alone).
+    pub more_matches: u32,
 }
 
 /// The post a topic's kind shows under it in results (a question's best answer).
@@ -499,16 +501,22 @@ impl From<&SearchHit> for SearchHitResponse {
                     excerpt: excerpt.clone(),
                     url: format!("/t/{}/{}#post-{number}", h.topic_id.0, h.topic_slug),
                 }),
+            more_matches: h.more_matches,
         }
     }
 }
 
-/// Search results.
+/// Search results: one per topic.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
     pub results: Vec<SearchHitResponse>,
     /// Pass as `offset` for more; null when there are no more.
     pub next_offset: Option<u32>,
+    /// The topics found in all (an offset past them gives an empty page and this total).
+    pub total: u32,
+    /// Whether `total` is exact; when false there are at least that many (a very common
+    /// word's oldest matches, or more than 1,000 topics for operators alone, are not counted).
+    pub total_exact: bool,
 }
 
 /// The site's settings.

@@ -357,6 +357,9 @@ pub async fn groups(
         .groups()
         .list_groups(&page.viewer, after.as_ref(), 100)
         .await?;
+    if after.is_some() && groups.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
     Ok(render(&Groups {
         layout: page.layout("Admin: groups", "Groups.", "admin", true),
         tab: "groups",
@@ -405,14 +408,18 @@ pub async fn audit(
 ) -> Result<Response, ApiError> {
     let query = q.q.unwrap_or_default();
     let target = q.target.unwrap_or_default();
-    let entries = state
+    // One more than a page, only to know whether an older page follows.
+    let mut entries = state
         .agora
         .moderation()
-        .audit_log(&page.viewer, Some(&query), Some(&target), q.before, 50)
+        .audit_log(&page.viewer, Some(&query), Some(&target), q.before, 51)
         .await?;
-    let next_before = (entries.len() == 50)
-        .then(|| entries.last().map(|e| e.id))
-        .flatten();
+    if q.before.is_some() && entries.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
+    let more = entries.len() > 50;
+    entries.truncate(50);
+    let next_before = more.then(|| entries.last().map(|e| e.id)).flatten();
     Ok(render(&Audit {
         layout: page.layout("Admin: audit log", "The audit log.", "admin", true),
         tab: "audit",

@@ -50,6 +50,9 @@ pub async fn directory(
         .groups()
         .list_groups(&page.viewer, after.as_ref(), 48)
         .await?;
+    if after.is_some() && groups.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
     let can_create = page.viewer.is_admin()
         || (page.viewer.id().is_some() && page.site.members_may_create_groups);
     Ok(render(&Directory {
@@ -174,6 +177,9 @@ async fn group_page(
                 &TopicFilter::default(),
             )
             .await?;
+        if cursor.is_some() && listing.topics.items.is_empty() {
+            return Err(ApiError::past_the_end());
+        }
         let labels = state.agora.ideas().status_labels().await?;
         (
             listing
@@ -391,6 +397,9 @@ pub async fn members(
         .groups()
         .group_members(&page.viewer, &slug, after, 101)
         .await?;
+    if after.is_some() && rows.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
     let next = (rows.len() > 100).then(|| {
         rows.truncate(100);
         rows.last().map(|m| m.member_id.0.to_string())

@@ -197,6 +197,9 @@ pub async fn board(
         .ideas()
         .list(&page.viewer, &slug, sort, cursor, 30)
         .await?;
+    if cursor.is_some() && board.ideas.items.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
     let group = &board.group.group;
     let labels = state.agora.ideas().status_labels().await?;
     let view = IdeasPage {

@@ -349,6 +349,7 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
     }
     let page = Page::for_error(&state, cookie.as_ref()).await;
     let (heading, message) = match info.status.as_u16() {
+        404 if info.code == "past_the_end" => ("Past the end", info.message.clone()),
         404 => (
             "Page not found",
             "There is nothing here, or you may not see it. Check the address, or look around the groups.".to_owned(),

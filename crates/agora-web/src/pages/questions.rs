@@ -160,6 +160,9 @@ pub async fn list(
         .questions()
         .list(&page.viewer, &slug, list, cursor, 30)
         .await?;
+    if cursor.is_some() && listing.topics.items.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
     let group = &listing.group;
     let days = state.agora.trust().trust_settings().await?
         [agora_core::trust::Knob::QuestionUnansweredDays];

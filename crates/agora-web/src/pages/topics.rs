@@ -266,6 +266,11 @@ pub async fn post_link(
     Ok(see_other(&post_url(topic.id.0, &topic.slug, post.number)))
 }
 
+/// How many pages a topic of `post_count` posts has (one, even when empty).
+fn pages(post_count: i64) -> i64 {
+    ((post_count + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
+}
+
 /// The page of a topic that shows post `number`.
 pub(crate) fn page_of(number: i64) -> i64 {
     (number - 1) / PAGE_SIZE + 1
@@ -302,6 +307,9 @@ pub async fn show(
             "/t/{id}/{}?page={number}",
             view.topic.slug
         )));
+    }
+    if number > pages(view.topic.post_count) {
+        return Err(ApiError::past_the_end());
     }
     let draft = match q.quote {
         Some(post) => quote(&state, &page, post).await,
@@ -429,7 +437,7 @@ fn topic_page(
         post_count: t.post_count,
         posts,
         page: number,
-        pages: ((t.post_count + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        pages: pages(t.post_count),
         can_reply: view.can_reply(),
         can_moderate: view.can_moderate(),
         reply_blocked,

@@ -38,6 +38,7 @@ mod moderation_record;
 mod openapi;
 mod outbox;
 mod pages;
+mod paging;
 mod persistence;
 mod proxy;
 mod questions;

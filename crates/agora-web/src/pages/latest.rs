@@ -79,8 +79,11 @@ async fn list(
         Err(agora_core::error::Refused::Invalid(_)) => return Err(ApiError::not_found()),
         Err(e) => return Err(e.into()),
     };
-    // A page past the last, or a tag no readable topic carries, is not a page.
-    if topics.is_empty() && (before.is_some() || tag.is_some()) {
+    // A page past the last is not a page, nor is a tag no readable topic carries.
+    if topics.is_empty() && before.is_some() {
+        return Err(ApiError::past_the_end());
+    }
+    if topics.is_empty() && tag.is_some() {
         return Err(ApiError::not_found());
     }
     let labels = state.agora.ideas().status_labels().await?;

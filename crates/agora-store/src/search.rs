@@ -275,24 +275,35 @@ pub async fn search(
     if page.is_empty() {
         return Ok(results(Vec::new()));
     }
+    Ok(results(
+        details(db, &page, words.then_some(match_arg.as_str())).await?,
+    ))
+}
+
+/// The details and snippets of one page of ranked posts, in its order: snippets around the
+/// words `matching` (as bound to the ranking), or the start of the post for operators alone.
+async fn details(
+    db: &mut Handle,
+    page: &[Ranked],
+    matching: Option<&str>,
+) -> Result<Vec<SearchHit>, StoreError> {
     // The ids are numbers the database gave; they are written into the SQL as such.
     let ids = page
         .iter()
         .map(|r| r.id.to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    let (sql, args): (String, Vec<Arg<'_>>) = match (db.backend(), words) {
+    let (sql, args): (String, Vec<Arg<'_>>) = match (db.backend(), matching) {
         (Backend::Sqlite, _) => {
             let joins = HIT_JOINS.replace("{KEY}", "post_search.rowid");
             let columns = HIT_COLUMNS.replace("{FEATURED_KEY}", "rowid");
-            let (snippet, matching, args) = if words {
-                (
+            let (snippet, matching, args) = match matching {
+                Some(m) => (
                     "snippet(post_search, -1, char(2), char(3), '…', 24)",
                     "post_search MATCH $1 AND ",
-                    vec![(&match_arg).into()],
-                )
-            } else {
-                ("substr(post_search.body, 1, 400)", "", Vec::new())
+                    vec![m.into()],
+                ),
+                None => ("substr(post_search.body, 1, 400)", "", Vec::new()),
             };
             let sql = format!(
                 "SELECT {columns}, {snippet} AS snippet \
@@ -301,7 +312,7 @@ pub async fn search(
             );
             (sql, args)
         }
-        (Backend::Postgres, true) => {
+        (Backend::Postgres, Some(m)) => {
             let joins = HIT_JOINS.replace("{KEY}", "ps.post_id");
             let columns = HIT_COLUMNS.replace("{FEATURED_KEY}", "post_id");
             let sql = format!(
@@ -311,9 +322,9 @@ pub async fn search(
                  FROM post_search ps CROSS JOIN plainto_tsquery('english', $1) q {joins} \
                  WHERE ps.post_id IN ({ids}) AND p.deleted = FALSE AND t.deleted = FALSE"
             );
-            (sql, vec![(&match_arg).into()])
+            (sql, vec![m.into()])
         }
-        (Backend::Postgres, false) => {
+        (Backend::Postgres, None) => {
             let joins = HIT_JOINS.replace("{KEY}", "ps.post_id");
             let columns = HIT_COLUMNS.replace("{FEATURED_KEY}", "post_id");
             let sql = format!(
@@ -327,33 +338,32 @@ pub async fn search(
     let mut rows = db.all::<HitRow>(sql, &args).await?;
     let place = |id: i64| page.iter().position(|r| r.id == id);
     rows.sort_by_key(|r| place(r.post_id));
-    Ok(results(
-        rows.into_iter()
-            .map(|r| {
-                let matches = place(r.post_id).map_or(1, |i| page[i].matches);
-                SearchHit {
-                    topic_id: TopicId(r.topic_id),
-                    topic_title: r.topic_title,
-                    topic_slug: r.topic_slug,
-                    post_id: PostId(r.post_id),
-                    post_number: r.post_number,
-                    group_slug: r.group_slug,
-                    group_name: r.group_name,
-                    author: Author {
-                        id: MemberId(r.author_id),
-                        username: r.author_username,
-                        display_name: r.author_display_name,
-                    },
-                    snippet: r.snippet,
-                    created_at: Timestamp(r.created_at),
-                    topic_kind: TopicKind::parse(&r.topic_kind),
-                    topic_status: r.topic_status,
-                    featured: r.featured_number.zip(r.featured_text),
-                    more_matches: u32::try_from(matches - 1).unwrap_or(0),
-                }
-            })
-            .collect(),
-    ))
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let matches = place(r.post_id).map_or(1, |i| page[i].matches);
+            SearchHit {
+                topic_id: TopicId(r.topic_id),
+                topic_title: r.topic_title,
+                topic_slug: r.topic_slug,
+                post_id: PostId(r.post_id),
+                post_number: r.post_number,
+                group_slug: r.group_slug,
+                group_name: r.group_name,
+                author: Author {
+                    id: MemberId(r.author_id),
+                    username: r.author_username,
+                    display_name: r.author_display_name,
+                },
+                snippet: r.snippet,
+                created_at: Timestamp(r.created_at),
+                topic_kind: TopicKind::parse(&r.topic_kind),
+                topic_status: r.topic_status,
+                featured: r.featured_number.zip(r.featured_text),
+                more_matches: u32::try_from(matches - 1).unwrap_or(0),
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

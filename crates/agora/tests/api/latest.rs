@@ -112,6 +112,11 @@ async fn the_latest_list_pages_through_what_the_viewer_may_read() {
         );
         // The page: rows with the last poster and readers, a "more" link, and a page past the
         // last is not found.
+        // Ana opens a topic: one reader (members who opened it; none is not shown).
+        assert_eq!(
+            app.get(&routes::topic(new), Some(&ana)).await.status,
+            StatusCode::OK
+        );
         let page = app.page("/latest", None).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
@@ -119,11 +124,13 @@ async fn the_latest_list_pages_through_what_the_viewer_may_read() {
             "{}",
             page.text
         );
-        assert!(
-            page.text.contains("readers") || page.text.contains("reader"),
+        assert_eq!(
+            page.text.matches("1 reader</span>").count(),
+            1,
             "{}",
             page.text
         );
+        assert!(!page.text.contains("0 readers"), "{}", page.text);
         assert!(!page.text.contains("Launch plans"));
         assert_eq!(
             app.page(&format!("/latest?cursor={cursor}"), None)

@@ -49,6 +49,7 @@ pub trait Store:
     + EventStore
     + crate::questions::QuestionStore
     + crate::ideas::IdeaStore
+    + crate::content::uploads::MediaStore
     + crate::agora::AccountsPort
     + crate::agora::GroupsPort
     + crate::agora::ForumPort
@@ -61,6 +62,7 @@ pub trait Store:
     + crate::agora::QuestionsPort
     + crate::agora::IdeasPort
     + crate::agora::EventsPort
+    + crate::agora::MediaPort
     + Send
     + Sync
 {
@@ -82,6 +84,7 @@ impl<T> Store for T where
         + EventStore
         + crate::questions::QuestionStore
         + crate::ideas::IdeaStore
+        + crate::content::uploads::MediaStore
         + Send
         + Sync
 {

@@ -50,4 +50,5 @@ mod secret_groups;
 mod settings_forms;
 mod support;
 mod trust;
+mod uploads;
 mod visibility;

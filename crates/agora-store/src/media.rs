@@ -119,6 +119,31 @@ impl MediaStore for SqlStore {
         Ok(rows.into_iter().map(|r| r.name).collect())
     }
 
+    async fn avatar_files_of(
+        &self,
+        members: &[MemberId],
+    ) -> Result<Vec<(MemberId, String)>, StoreError> {
+        if members.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=members.len()).map(|i| format!("${i}")).collect();
+        let args: Vec<crate::db::Arg<'_>> = members.iter().map(|m| m.0.into()).collect();
+        let mut db = self.pools.read().await?;
+        let rows = db
+            .all::<OwnedNameRow>(
+                format!(
+                    "SELECT owner_id, name FROM media WHERE purpose = 'avatar' AND owner_id IN ({})",
+                    placeholders.join(", ")
+                ),
+                &args,
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (MemberId(r.owner_id), r.name))
+            .collect())
+    }
+
     async fn media_of(
         &self,
         member: MemberId,
@@ -137,5 +162,11 @@ impl MediaStore for SqlStore {
 
 #[derive(sqlx::FromRow)]
 struct NameRow {
+    name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct OwnedNameRow {
+    owner_id: i64,
     name: String,
 }

@@ -114,6 +114,11 @@ pub trait MediaStore: Send + Sync {
     ) -> Result<Vec<String>, StoreError>;
     /// The names of the member's avatar's files, smallest first; empty without one.
     async fn avatar_files(&self, member: MemberId) -> Result<Vec<String>, StoreError>;
+    /// The names of the avatar files of each of `members` who has one, as (member, name).
+    async fn avatar_files_of(
+        &self,
+        members: &[MemberId],
+    ) -> Result<Vec<(MemberId, String)>, StoreError>;
     /// Every file the member uploaded, with the slug of its group, oldest first.
     async fn media_of(
         &self,
@@ -265,16 +270,25 @@ impl Media<'_> {
 
     /// A member's avatar, if they have one.
     pub async fn avatar_of(self, member: MemberId) -> Result<Option<Avatar>, StoreError> {
-        let mut files = self.store.avatar_files(member).await?;
-        // `STEM-48.png`, `STEM-96.png`, `STEM-192.png`: smallest first.
-        files.sort_by_key(|n| {
-            n.rsplit_once('-')
-                .and_then(|(_, s)| s.split('.').next())
-                .and_then(|s| s.parse::<u32>().ok())
-        });
-        Ok((files.len() == images::AVATAR_SIZES.len()).then(|| Avatar {
-            urls: files.iter().map(|n| format!("/media/{n}")).collect(),
-        }))
+        Ok(avatar_from(self.store.avatar_files(member).await?))
+    }
+
+    /// The avatars of those of `members` who have one (the authors on a page), in one read.
+    pub async fn avatars_of(
+        self,
+        members: &[MemberId],
+    ) -> Result<std::collections::HashMap<MemberId, Avatar>, StoreError> {
+        let mut members = members.to_vec();
+        members.sort_by_key(|m| m.0);
+        members.dedup();
+        let mut files: std::collections::HashMap<MemberId, Vec<String>> = Default::default();
+        for (member, name) in self.store.avatar_files_of(&members).await? {
+            files.entry(member).or_default().push(name);
+        }
+        Ok(files
+            .into_iter()
+            .filter_map(|(member, names)| Some((member, avatar_from(names)?)))
+            .collect())
     }
 
     /// Uploads an image for posts in the group `slug`, where the viewer may post: checked,
@@ -432,6 +446,19 @@ impl Media<'_> {
             self.media_files.discard(name).await;
         }
     }
+}
+
+/// An avatar from the names of its files (`STEM-48.png`, `STEM-96.png`, `STEM-192.png`, in
+/// any order); none unless every size is there.
+fn avatar_from(mut files: Vec<String>) -> Option<Avatar> {
+    files.sort_by_key(|n| {
+        n.rsplit_once('-')
+            .and_then(|(_, s)| s.split('.').next())
+            .and_then(|s| s.parse::<u32>().ok())
+    });
+    (files.len() == images::AVATAR_SIZES.len()).then(|| Avatar {
+        urls: files.iter().map(|n| format!("/media/{n}")).collect(),
+    })
 }
 
 fn group_refusal(e: crate::groups::GroupError) -> Refused {

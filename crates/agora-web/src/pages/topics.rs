@@ -253,6 +253,8 @@ pub struct PostView {
     display_name: String,
     initial: String,
     hue: u8,
+    /// The author's avatar (96 pixels), if they have one.
+    avatar: Option<String>,
     created_iso: String,
     created_ago: String,
     revision_count: i64,
@@ -388,9 +390,13 @@ pub async fn show(
     if let Some(to) = kinds.redirect.as_deref() {
         return Ok(see_other(to));
     }
-    Ok(render(&topic_page(
-        &page, &view, number, draft, None, notice, kinds,
-    )))
+    let mut shown = topic_page(&page, &view, number, draft, None, notice, kinds);
+    let authors: Vec<_> = view.posts.iter().map(|p| p.item.author.id).collect();
+    let avatars = state.agora.media().avatars_of(&authors).await?;
+    for (post, p) in shown.posts.iter_mut().zip(&view.posts) {
+        post.avatar = avatars.get(&p.item.author.id).map(|a| a.url(96).to_owned());
+    }
+    Ok(render(&shown))
 }
 
 async fn quote(state: &AppState, page: &Page, post: i64) -> String {
@@ -425,6 +431,7 @@ fn topic_page(
                 display_name: p.author.display_name.clone(),
                 initial: initial(&p.author.display_name, &p.author.username),
                 hue: hue(&p.author.username),
+                avatar: None,
                 created_iso: p.created_at.to_rfc3339(),
                 created_ago: ago(p.created_at),
                 revision_count: p.revision_count,

@@ -301,8 +301,10 @@ async fn an_avatar_is_three_squares_without_metadata_and_goes_with_its_member() 
     each_backend(|app| async move {
         let media = tempdir();
         let app = with_media(app, media.path());
-        let _admin = app.register("admin").await;
+        let admin = app.register("admin").await;
         let frida = app.register("frida").await;
+        app.create_group(&admin, "riders", "public").await;
+        app.join(&frida, "riders").await;
         let photo = jpeg_with_exif(300, 200);
         assert!(contains(&photo, SECRET) && contains(&photo, b"Exif"));
 
@@ -328,6 +330,15 @@ async fn an_avatar_is_three_squares_without_metadata_and_goes_with_its_member() 
         }
         let profile = app.page("/u/frida", None).await;
         assert!(profile.text.contains(&urls[2]), "the profile shows it");
+        let (topic, _) = app
+            .create_topic(&frida, "riders", "My new avatar", "Hello")
+            .await;
+        let page = app.page(&format!("/t/{topic}/my-new-avatar"), None).await;
+        assert!(
+            page.text
+                .contains(&format!("<img class=\"avatar\" src=\"{}\"", urls[1])),
+            "her posts show it"
+        );
 
         // Another avatar replaces it; the old files go.
         let png = picture(image::ImageFormat::Png, 120, 160);

@@ -719,3 +719,27 @@ async fn without_javascript_the_composer_and_the_avatar_form_upload_a_file() {
             .contains("src=\"/media/")
     );
 }
+
+#[tokio::test]
+async fn uploads_are_counted_like_posts() {
+    let config = agora_core::AgoraConfig {
+        posts_per_minute: 2,
+        ..Default::default()
+    };
+    crate::support::each_backend_with(config, |app| async move {
+        let media = tempdir();
+        let app = with_media(app, media.path());
+        let admin = app.register("admin").await;
+        app.create_group(&admin, "riders", "public").await;
+        let png = picture(image::ImageFormat::Png, 8, 8);
+        let path = routes::group_uploads("riders");
+        for _ in 0..2 {
+            let r = upload(&app, &path, &admin, "image/png", &png).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let r = upload(&app, &routes::me_avatar(), &admin, "image/png", &png).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
+        assert!(!r.header("retry-after").is_empty());
+    })
+    .await;
+}

@@ -1,8 +1,9 @@
 // agora's end-to-end tests: the real binary on the demo community, driven in Debian's
 // Chromium. A prospect lands, signs up, joins a public group, asks to join a closed one,
 // posts a topic, replies and searches; a moderator approves, pins and locks. Screenshots of
-// the main pages at phone and desktop widths go to e2e/screenshots/; axe-core checks each
-// main page for serious or critical accessibility violations.
+// the main pages and every admin page at phone and desktop widths go to e2e/screenshots/,
+// each checked to be no wider than the window; axe-core checks each of them for serious or
+// critical accessibility violations.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -101,14 +102,23 @@ async function axe(page) {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
 }
 
+/**
+ * Saves the page at phone and desktop widths; returns what was wider than the window (the
+ * page scrolls sideways), as "name at 390px: 747px".
+ */
 async function screenshot(name, url, login) {
+  const wide = [];
   for (const [label, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
     const page = await newPage(viewport);
     if (login) await signIn(page, login);
-    await page.goto(`${base}${url}`);
+    const response = await page.goto(`${base}${url}`);
+    assert.ok(response.status() < 500, `${url}: ${response.status()}`);
+    const [width, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    if (width > inner) wide.push(`${name} at ${viewport.width}px: ${width}px`);
     await page.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
     await page.context().close();
   }
+  return wide;
 }
 
 const unique = `trailbrake${Date.now() % 100000}`;
@@ -350,7 +360,12 @@ test("a guest reports a post as unlawful, confirms by mail, and a moderator deci
 
 const mainPages = [
   ["landing", "/", null],
+  ["latest", "/latest", null],
+  ["tags", "/tags", null],
+  ["tag", "/tags/firmware", null],
+  ["api-guide", "/api", null],
   ["groups", "/groups", null],
+  ["group-settings", "/g/getting-started/settings", "mara"],
   ["group", "/g/getting-started", null],
   ["topic", "/t/1/x", null],
   ["questions", "/g/getting-started/questions?list=solved", null],
@@ -364,12 +379,17 @@ const mainPages = [
   ["signin", "/signin", null],
   ["signup", "/signup", null],
   ["compose", "/g/getting-started/new", "frida_k"],
+  // Every admin page, signed in as the site's admin.
   ["admin", "/admin", "mara"],
   ["admin-members", "/admin/members", "mara"],
+  ["admin-groups", "/admin/groups", "mara"],
   ["admin-queue", "/admin/queue", "mara"],
-  ["admin-trust", "/admin/trust", "mara"],
   ["admin-cases", "/admin/cases", "mara"],
+  ["admin-case", "/admin/cases/1", "mara"],
+  ["admin-trust", "/admin/trust", "mara"],
+  ["admin-documents", "/admin/documents", "mara"],
   ["admin-bulletins", "/admin/bulletins", "mara"],
+  ["admin-audit", "/admin/audit", "mara"],
   ["my-trust", "/settings/trust", "frida_k"],
   ["mail-preferences", "/settings/email-preferences", "frida_k"],
   ["flag-member", "/u/mara/flag", "frida_k"],
@@ -396,10 +416,12 @@ test("the main pages have no serious or critical accessibility violations", asyn
   assert.deepEqual(failures, []);
 });
 
-test("screenshots of the main pages at phone and desktop widths", async () => {
+test("screenshots of the main pages at phone and desktop widths, none wider than the window", async () => {
+  const wide = [];
   for (const [name, url, login] of mainPages) {
-    await screenshot(name, url, login);
+    wide.push(...await screenshot(name, url, login));
   }
   const files = fs.readdirSync(shots).filter((f) => f.endsWith(".png"));
   assert.ok(files.length >= mainPages.length * 2, `${files.length} screenshots`);
+  assert.deepEqual(wide, [], "pages that scroll sideways");
 });

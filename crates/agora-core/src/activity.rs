@@ -4,11 +4,12 @@
 use crate::agora::Site;
 use crate::error::Refused;
 use crate::error::StoreError;
-use crate::forum::{PostInTopic, TopicInGroup};
+use crate::forum::{LatestFilter, PostInTopic, Tags, TopicInGroup};
 use crate::groups::GroupView;
 use crate::groups::policy::{Need, scope};
 use crate::ids::PostId;
 use crate::members::Member;
+use crate::paging::Cursor;
 use crate::site::SiteSettings;
 use crate::viewer::{SiteRole, Viewer};
 
@@ -20,7 +21,52 @@ impl Site<'_> {
         limit: u32,
     ) -> Result<Vec<TopicInGroup>, StoreError> {
         self.store
-            .latest_topics(&scope(viewer, Need::Read), limit)
+            .latest_topics(&scope(viewer, Need::Read), &LatestFilter::default(), limit)
+            .await
+    }
+
+    /// One page of the site-wide latest list (`/latest`, or a tag's list): the topics the
+    /// viewer may read, latest activity first, and the cursor of the next page. A tag that
+    /// cannot be one is `Invalid` (field `tag`).
+    pub async fn latest(
+        self,
+        viewer: &Viewer,
+        tag: Option<&str>,
+        before: Option<Cursor>,
+        limit: u32,
+    ) -> Result<(Vec<TopicInGroup>, Option<Cursor>), Refused> {
+        let tag = match tag {
+            Some(raw) => {
+                let tags = Tags::parse(&[raw.to_owned()]).map_err(|mut e| {
+                    e.field = "tag";
+                    e
+                })?;
+                tags.into_vec().into_iter().next()
+            }
+            None => None,
+        };
+        let filter = LatestFilter { tag, before };
+        let mut rows = self
+            .store
+            .latest_topics(&scope(viewer, Need::Read), &filter, limit + 1)
+            .await?;
+        let next = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(|t| Cursor {
+                key: t.topic.last_activity_at.0,
+                id: t.topic.id.0,
+            })
+        } else {
+            None
+        };
+        Ok((rows, next))
+    }
+
+    /// The tags of the topics the viewer may read, most used first, with their counts (a
+    /// secret group's topics count only for its members).
+    pub async fn tags(self, viewer: &Viewer, limit: u32) -> Result<Vec<(String, i64)>, StoreError> {
+        self.store
+            .tag_counts(&scope(viewer, Need::Read), limit)
             .await
     }
 

@@ -226,7 +226,7 @@ bounded_modules! {
     Forum => forum, ForumPort: ForumStore + MemberStore + TrustStore;
     /// The site: its settings and the site-wide lists (latest activity, popular groups, the
     /// member directory). In `site/` and `activity.rs`.
-    Site => site, SitePort: MemberStore + GroupStore + ForumStore;
+    Site => site, SitePort: MemberStore + GroupStore + ForumStore + ConsentStore;
     /// Moderation: flags on posts and members, sanctions and appeals, the audit log. In
     /// `flags.rs`, `sanctions.rs` and `audit.rs`.
     Moderation => moderation, ModerationPort: ModerationStore + SanctionStore + AuditStore

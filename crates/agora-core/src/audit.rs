@@ -31,6 +31,10 @@ impl Target {
     pub fn topic(id: crate::ids::TopicId, title: &str) -> Self {
         Self::with("topic", id.0, format!("topic:{} {title}", id.0))
     }
+    /// A group, by its address.
+    pub fn group(id: GroupId, slug: &str) -> Self {
+        Self::with("group", id.0, format!("group:{slug}"))
+    }
     /// A member, by name.
     pub fn member(id: MemberId, username: &str) -> Self {
         Self::with("member", id.0, format!("member:{username}"))
@@ -160,6 +164,26 @@ impl Agora {
             })
             .into_iter()
             .collect()
+    }
+
+    /// The entry for something the system did on its own (a post hidden when enough flags
+    /// agreed): no member is its actor, and the log names `system`.
+    pub(crate) fn system_entry(
+        &self,
+        action: &'static str,
+        target: Target,
+        group: Option<GroupId>,
+        detail: String,
+    ) -> NewAuditEntry {
+        NewAuditEntry {
+            at: self.now(),
+            actor: None,
+            actor_name: "system".into(),
+            action,
+            target,
+            group,
+            detail,
+        }
     }
 }
 

@@ -109,6 +109,10 @@ impl Consent<'_> {
             .store
             .publish_document(kind, &body, actor.id, self.now(), &audit)
             .await?;
+        // The settings name the documents published (the footer links them).
+        if let Ok(mut guard) = self.settings_cache.write() {
+            *guard = None;
+        }
         Ok(doc)
     }
 

@@ -61,6 +61,9 @@ pub enum Event {
     TopicChanged { topic: i64, group: i64 },
     /// A group was created.
     GroupCreated { group: i64 },
+    /// A group was edited (`edited`: its name, description or visibility), archived,
+    /// unarchived or deleted, by `by`. Who may see it, and what, may have changed everywhere.
+    GroupChanged { group: i64, by: i64, what: String },
     /// What others see of a member changed: their profile, their site role, or their erasure
     /// (which may take their posts along).
     MemberChanged { member: i64 },
@@ -104,7 +107,9 @@ impl Event {
     pub fn stream(&self) -> String {
         match self {
             Event::BulletinSent { bulletin } => format!("bulletin:{bulletin}"),
-            Event::GroupCreated { group } => format!("group:{group}"),
+            Event::GroupCreated { group } | Event::GroupChanged { group, .. } => {
+                format!("group:{group}")
+            }
             Event::MemberChanged { member }
             | Event::MemberSanctioned { member, .. }
             | Event::SanctionLifted { member, .. } => format!("member:{member}"),
@@ -136,6 +141,7 @@ impl Event {
             Event::ItemRestored { .. } => "item_restored",
             Event::TopicChanged { .. } => "topic_changed",
             Event::GroupCreated { .. } => "group_created",
+            Event::GroupChanged { .. } => "group_changed",
             Event::MemberChanged { .. } => "member_changed",
             Event::MemberSanctioned { .. } => "member_sanctioned",
             Event::SanctionLifted { .. } => "sanction_lifted",
@@ -187,6 +193,7 @@ impl Event {
             Event::MemberChanged { .. }
             | Event::MemberSanctioned { .. }
             | Event::SanctionLifted { .. }
+            | Event::GroupChanged { .. }
             | Event::SiteChanged { .. } => vec![Place::Everywhere],
             Event::BulletinSent { .. } | Event::AnswerWaiting { .. } => Vec::new(),
         }

@@ -96,7 +96,10 @@ pub struct QueueItem {
     pub reasons: String,
     /// What the flaggers wrote, and why the system held it.
     pub notes: String,
+    /// Whether readers do not see it (held, hidden by flags, or deleted).
     pub hidden: bool,
+    /// The post's state, in the words `GET /posts/{id}` uses.
+    pub state: crate::items::ItemState,
     /// Whether the system held the post (a word filter, the spam check, a new member's first
     /// posts): resolving it approves or rejects the post.
     pub held: bool,
@@ -175,15 +178,16 @@ impl Moderation<'_> {
             .await?
             .ok_or(FlagError::AlreadyFlagged)?;
         if agreeing >= self.config.flags_to_hide && !post.deleted {
-            let audit = self.audit_entry(
-                viewer,
+            // The system hides it, not the member whose flag tipped the count: the log and
+            // the post's `deleted_by` name no member.
+            let audit = [self.system_entry(
                 "post.auto_hide",
                 crate::audit::Target::post(post.id, &post.author.username),
                 Some(group.group.id),
-                format!("{agreeing} flags"),
-            );
+                format!("{agreeing} agreeing flags"),
+            )];
             self.store
-                .set_post_deleted(post.id, true, actor.id, now, &audit)
+                .set_post_deleted(post.id, true, None, now, &audit)
                 .await?;
             return Ok(true);
         }

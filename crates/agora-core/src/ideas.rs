@@ -91,10 +91,15 @@ pub struct IdeaStatus {
 /// The label of status `name` in `statuses`, or the name itself made readable (a status that
 /// left the list, or `merged`).
 pub fn status_label(statuses: &[IdeaStatus], name: &str) -> String {
-    statuses
-        .iter()
-        .find(|s| s.name == name)
-        .map_or_else(|| name.replace('_', " "), |s| s.label.clone())
+    statuses.iter().find(|s| s.name == name).map_or_else(
+        || {
+            KIND.badges
+                .iter()
+                .find(|(s, _)| *s == name)
+                .map_or_else(|| name.replace('_', " "), |(_, b)| (*b).to_owned())
+        },
+        |s| s.label.clone(),
+    )
 }
 
 /// A change of an idea's status, with the note staff wrote for everyone.
@@ -103,7 +108,10 @@ pub struct StatusChange {
     pub from: String,
     pub to: String,
     pub note: String,
+    /// The username of who changed it; `None` once they erased their account.
     pub by: Option<String>,
+    /// Their display name, as pages show them.
+    pub by_display_name: Option<String>,
     pub at: Timestamp,
 }
 
@@ -361,6 +369,17 @@ pub fn default_statuses() -> Vec<IdeaStatus> {
 }
 
 impl Ideas<'_> {
+    /// The labels of the statuses ideas move through, for badges: the admins' names.
+    pub async fn status_labels(self) -> Result<crate::kinds::StatusLabels, StoreError> {
+        Ok(crate::kinds::StatusLabels::new(
+            self.idea_statuses()
+                .await?
+                .into_iter()
+                .map(|s| (crate::forum::TopicKind::Idea, s.name, s.label))
+                .collect(),
+        ))
+    }
+
     /// The statuses ideas move through: the admins' list, or the defaults.
     pub async fn idea_statuses(self) -> Result<Vec<IdeaStatus>, StoreError> {
         let stored = self.store.stored_idea_statuses().await?;

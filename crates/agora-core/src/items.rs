@@ -22,9 +22,12 @@ use crate::viewer::Viewer;
 pub enum ItemState {
     /// Everyone who reads the audience reads it.
     Published,
-    /// Saved, and waiting for a moderator (a word filter, the spam check, enough flags):
-    /// only moderators read it.
+    /// Saved and held by the system for a moderator's approval (a word filter, the spam
+    /// check, a new member's first posts): moderators and its author read it.
     Held,
+    /// Hidden after members flagged it, until a moderator decides: moderators and its author
+    /// read it.
+    Hidden,
     /// Deleted by its author or a moderator: a placeholder for others, whole for moderators.
     Deleted,
 }
@@ -33,6 +36,21 @@ impl ItemState {
     /// Whether others than moderators read it.
     pub fn is_published(self) -> bool {
         self == Self::Published
+    }
+
+    /// Whether a moderator's decision is awaited (held or hidden).
+    pub fn awaits_moderator(self) -> bool {
+        matches!(self, Self::Held | Self::Hidden)
+    }
+
+    /// The word the API and the pages use: `published`, `held`, `hidden` or `deleted`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Published => "published",
+            Self::Held => "held",
+            Self::Hidden => "hidden",
+            Self::Deleted => "deleted",
+        }
     }
 }
 
@@ -120,13 +138,22 @@ pub fn decide(
     }
     let moderator = access >= Access::Moderate;
     let published = item.state.is_published();
+    // Its author reads an item waiting for a moderator, and learns why it is not shown.
+    let authors_own = item.state.awaits_moderator() && viewer.id() == Some(item.author);
     if action == Action::Read {
-        return if published || moderator {
+        return if published || moderator || authors_own {
             Ok(())
         } else {
             Err(Denied::NotFound)
         };
     }
+    // What a viewer who is no moderator may not do with an unpublished item: its author is
+    // told it waits for a moderator; anyone else does not see it.
+    let unpublished = if authors_own {
+        Denied::Forbidden("awaiting_moderator")
+    } else {
+        Denied::NotFound
+    };
     // The guard's part (signed in, not sanctioned for this action); the rest is the item's.
     let needs = if matches!(action, Action::Reply | Action::Edit) {
         Needs::Unsilenced
@@ -141,7 +168,7 @@ pub fn decide(
             if access < Access::Participate {
                 Err(Denied::Forbidden("join_required"))
             } else if !published && !moderator {
-                Err(Denied::NotFound)
+                Err(unpublished)
             } else if item.locked && !moderator {
                 Err(Denied::Locked)
             } else if !actor.verified {
@@ -152,7 +179,7 @@ pub fn decide(
         }
         Action::Edit => {
             if !published && !moderator {
-                Err(Denied::NotFound)
+                Err(unpublished)
             } else if !(moderator || (mine && access >= Access::Participate)) {
                 Err(Denied::Forbidden("author_only"))
             } else if item.locked && !moderator {
@@ -167,7 +194,7 @@ pub fn decide(
         }
         Action::Delete => {
             if !published && !moderator {
-                Err(Denied::NotFound)
+                Err(unpublished)
             } else if !mine && !moderator {
                 Err(Denied::Forbidden("author_only"))
             } else {
@@ -183,7 +210,7 @@ pub fn decide(
         }
         Action::Flag => {
             if !published && !moderator {
-                Err(Denied::NotFound)
+                Err(unpublished)
             } else if mine {
                 Err(Denied::Forbidden("own_post"))
             } else {
@@ -195,13 +222,16 @@ pub fn decide(
                 Err(Denied::Forbidden("not_votable"))
             } else if item.merged {
                 Err(Denied::Forbidden("merged"))
+            } else if item.locked && !moderator {
+                // A locked topic (or an archived group's) takes no more votes.
+                Err(Denied::Locked)
             } else if access < Access::Participate {
                 Err(Denied::Forbidden("join_required"))
             } else if !published {
                 Err(if moderator {
                     Denied::Forbidden("not_published")
                 } else {
-                    Denied::NotFound
+                    unpublished
                 })
             } else if !actor.verified {
                 Err(Denied::Forbidden("email_unverified"))
@@ -217,7 +247,7 @@ pub fn decide(
                 Err(if moderator {
                     Denied::Forbidden("not_published")
                 } else {
-                    Denied::NotFound
+                    unpublished
                 })
             } else if asker != actor.id && !moderator && !viewer.is_site_moderator() {
                 Err(Denied::Forbidden("asker_only"))
@@ -353,7 +383,12 @@ mod tests {
 
     fn items() -> Vec<ItemFacts> {
         let mut out = Vec::new();
-        for state in [ItemState::Published, ItemState::Held, ItemState::Deleted] {
+        for state in [
+            ItemState::Published,
+            ItemState::Held,
+            ItemState::Hidden,
+            ItemState::Deleted,
+        ] {
             for locked in [false, true] {
                 for (opening, asker) in [(true, None), (false, None), (false, Some(MemberId(2)))] {
                     out.push(ItemFacts {
@@ -454,15 +489,29 @@ mod tests {
     }
 
     #[test]
-    fn held_and_deleted_items_are_read_by_moderators_only() {
+    fn deleted_items_are_read_by_moderators_and_held_or_hidden_ones_by_their_author_too() {
         for (name, v) in viewers() {
             for item in items().into_iter().filter(|i| !i.state.is_published()) {
-                assert_eq!(
-                    decide(&v, Access::Participate, &item, Action::Read),
-                    Err(Denied::NotFound),
-                    "{name}"
-                );
+                let author = v.id() == Some(item.author) && item.state.awaits_moderator();
+                let read = decide(&v, Access::Participate, &item, Action::Read);
+                assert_eq!(read.is_ok(), author, "{name} {item:?}");
                 assert_eq!(decide(&v, Access::Moderate, &item, Action::Read), Ok(()));
+                if author {
+                    // They read it, and every other action says why it is refused.
+                    let caps = Capabilities::of(&v, Access::Participate, &item);
+                    assert!(
+                        caps.read && !caps.edit && !caps.reply && !caps.flag,
+                        "{item:?}"
+                    );
+                    if v.actor()
+                        .is_some_and(|a| a.verified && a.restriction == Restriction::None)
+                    {
+                        assert_eq!(
+                            decide(&v, Access::Participate, &item, Action::Edit),
+                            Err(Denied::Forbidden("awaiting_moderator"))
+                        );
+                    }
+                }
             }
         }
     }

@@ -33,7 +33,30 @@ pub fn is_open(kind: TopicKind) -> bool {
     kind == TopicKind::Discussion || spec(kind).is_some()
 }
 
-/// The badge a topic of `kind` in `status` wears; empty for a discussion.
+/// The labels a site gives its kinds' statuses (admins name the statuses of ideas), by kind:
+/// what a topic's badge says wherever it is shown, so that a list, the topic's page and its
+/// board say the same word.
+#[derive(Debug, Clone, Default)]
+pub struct StatusLabels(Vec<(TopicKind, String, String)>);
+
+impl StatusLabels {
+    /// Labels as (kind, status, label).
+    pub fn new(labels: Vec<(TopicKind, String, String)>) -> Self {
+        Self(labels)
+    }
+
+    /// The badge of a topic of `kind` in `status`: the site's label for the status, or else
+    /// the kind's own badge ([`badge`]); empty for a discussion.
+    pub fn badge(&self, kind: TopicKind, status: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, s, _)| *k == kind && s == status)
+            .map_or_else(|| badge(kind, status).to_owned(), |(_, _, l)| l.clone())
+    }
+}
+
+/// The badge a topic of `kind` in `status` wears when the site names no label for the status;
+/// empty for a discussion.
 pub fn badge(kind: TopicKind, status: &str) -> &'static str {
     spec(kind).map_or("", |k| {
         k.badges
@@ -76,6 +99,20 @@ mod tests {
         assert_eq!(badge(TopicKind::Question, "solved"), "Solved");
         assert_eq!(badge(TopicKind::Question, "open"), "Question");
         assert_eq!(badge(TopicKind::Idea, "shipped"), "Shipped");
+        let labels = StatusLabels::new(vec![(
+            TopicKind::Idea,
+            "under_review".into(),
+            "Under review".into(),
+        )]);
+        assert_eq!(
+            labels.badge(TopicKind::Idea, "under_review"),
+            "Under review"
+        );
+        assert_eq!(
+            labels.badge(TopicKind::Question, "under_review"),
+            "Question"
+        );
+        assert_eq!(labels.badge(TopicKind::Idea, "merged"), "Merged");
         assert_eq!(open_names(""), "discussion, question or idea");
         assert_eq!(
             open_names("kind:"),

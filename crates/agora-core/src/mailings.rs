@@ -1,7 +1,7 @@
-//! Mail a member chose to get: the opt-ins (notifications, digests, bulletins), each off until
-//! the member switches it on and recorded in the consent ledger like an acceptance; a
-//! one-click unsubscribe link in every such mail; and bulletins, the community's newsletter,
-//! which admins send to the members who opted in.
+//! Mail a member chose to get: the opt-ins (bulletins, for now), each off until the member
+//! switches it on and recorded in the consent ledger like an acceptance; a one-click
+//! unsubscribe link in every such mail; and bulletins, the community's newsletter, which
+//! admins send to the members who opted in.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -16,24 +16,17 @@ use crate::mail::Mail;
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
-/// The kinds of mail a member opts into: (ledger subject, name, what it is).
-pub const OPT_INS: [(&str, &str, &str); 3] = [
-    (
-        "email_notifications",
-        "Notifications",
-        "Mail when someone replies to you, mentions you or writes to you.",
-    ),
-    (
-        "email_digests",
-        "Digests",
-        "A summary of what happened in your groups while you were away.",
-    ),
-    (
-        "email_bulletins",
-        "Bulletins",
-        "The community's newsletter: news, events and surveys.",
-    ),
-];
+/// The kinds of mail a member opts into: (ledger subject, name, what it is). Only mail agora
+/// sends is offered: notification and digest mail come with the issues that send them.
+pub const OPT_INS: [(&str, &str, &str); 1] = [(
+    "email_bulletins",
+    "Bulletins",
+    "The community's newsletter: news, events and surveys.",
+)];
+
+/// The kinds of mail an unsubscribe link names, by their place here. Links already mailed
+/// name bulletins by 2, so the list keeps its order; the first two are offered by none.
+const LINK_KINDS: [&str; 3] = ["email_notifications", "email_digests", "email_bulletins"];
 
 /// A member's choice for one kind of mail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,7 +69,8 @@ pub(crate) fn check_subjects(field: &'static str, subjects: &[String]) -> Result
             field,
             "invalid_choice",
             format!(
-                "{bad:?} is not a kind of mail; choose from email_notifications, email_digests, email_bulletins."
+                "{bad:?} is not a kind of mail agora sends; choose from {}.",
+                OPT_INS.map(|(s, _, _)| s).join(", ")
             ),
         )),
         None => Ok(()),
@@ -146,10 +140,10 @@ impl Mailings<'_> {
         subject: &str,
     ) -> Result<String, StoreError> {
         let secret = self.site().form_secret().await?;
-        let index = OPT_INS
+        let index = LINK_KINDS
             .iter()
-            .position(|(s, _, _)| *s == subject)
-            .unwrap_or(0);
+            .position(|s| *s == subject)
+            .unwrap_or(LINK_KINDS.len());
         Ok(format!(
             "{}/unsubscribe/{}-{index}-{}",
             self.config.public_url,
@@ -167,8 +161,10 @@ impl Mailings<'_> {
             .map(MemberId);
         let index = parts.next().and_then(|p| p.parse::<usize>().ok());
         let sig = parts.next().unwrap_or_default();
-        let (Some(member), Some((subject, _, _))) = (member, index.and_then(|i| OPT_INS.get(i)))
-        else {
+        let subject = index
+            .and_then(|i| LINK_KINDS.get(i))
+            .and_then(|kind| OPT_INS.iter().find(|(s, _, _)| s == kind));
+        let (Some(member), Some((subject, _, _))) = (member, subject) else {
             return Err(Refused::NotFound);
         };
         let secret = self.site().form_secret().await?;
@@ -345,5 +341,9 @@ mod tests {
             check_subjects("x", &["spam".into()]).map_err(|e| e.code),
             Err("invalid_choice")
         );
+        // Nothing sends notification or digest mail yet: no member may be offered them.
+        for unsent in ["email_notifications", "email_digests"] {
+            assert!(check_subjects("x", &[unsent.into()]).is_err(), "{unsent}");
+        }
     }
 }

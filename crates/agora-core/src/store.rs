@@ -15,14 +15,16 @@ use crate::forum::{
     TopicInGroup, TopicSort,
 };
 use crate::groups::policy::{Relation, Scope};
-use crate::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
+use crate::groups::{
+    Group, GroupChange, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup,
+};
 use crate::ids::{GroupId, InvitationId, MemberId, PostId, TopicId};
 use crate::mailings::{Bulletin, Recipient};
 use crate::members::data::MemberArchive;
 use crate::members::{Credentials, Member, NewMember, NewSignup, SessionKind};
 use crate::paging::{Cursor, NameCursor};
 use crate::sanctions::{Appeal, NewSanction, Sanction};
-use crate::search::{SearchHit, SearchQuery};
+use crate::search::{SearchQuery, SearchResults};
 use crate::time::Timestamp;
 use crate::trust::{TrustLevel, TrustState, TrustStats};
 use crate::viewer::{Actor, SiteRole};
@@ -568,6 +570,23 @@ pub trait GroupStore: Send + Sync {
     /// Inserts a group with its owner as first member. A taken slug is `Conflict` with
     /// constraint `groups_slug`.
     async fn insert_group(&self, group: &NewGroup) -> Result<GroupId, StoreError>;
+    /// Changes a group's own fields (name, description, visibility, archived), with `audit`,
+    /// and records `GroupChanged`; `what` says what changed (`edited`, `archived`…).
+    async fn update_group(
+        &self,
+        change: &GroupChange,
+        what: &str,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError>;
+    /// Deletes a group: gone for everyone, its address freed, its rows kept for what must
+    /// outlive it (legal cases, the audit log).
+    async fn delete_group(
+        &self,
+        id: GroupId,
+        by: MemberId,
+        at: Timestamp,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError>;
     /// A group and how `viewer` stands to it.
     async fn group_by_slug(
         &self,
@@ -730,26 +749,34 @@ pub trait ForumStore: Send + Sync {
         &self,
         id: PostId,
         deleted: bool,
-        by: MemberId,
+        by: Option<MemberId>,
         at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError>;
 
-    /// Posts matching `query` in groups in `scope`, best first.
+    /// Topics with posts matching `query` in groups in `scope`, one hit per topic (its best
+    /// match), best first; for a query of operators alone, the topics they narrow to, newest
+    /// first. `offset` and `limit` count topics; the total comes with the page, even a page
+    /// past the end.
     async fn search(
         &self,
         query: &SearchQuery,
         scope: &Scope,
         limit: u32,
         offset: u32,
-    ) -> Result<Vec<SearchHit>, StoreError>;
+    ) -> Result<SearchResults, StoreError>;
     /// The most recently active topics across the groups in `scope`.
     async fn latest_topics(
         &self,
         scope: &Scope,
+        filter: &crate::forum::LatestFilter,
         limit: u32,
     ) -> Result<Vec<TopicInGroup>, StoreError>;
-    /// Visible posts by `member` in groups in `scope`, newest first, before post `before`.
+    /// The tags of the topics in `scope`, with how many topics carry each, most used first.
+    async fn tag_counts(&self, scope: &Scope, limit: u32)
+    -> Result<Vec<(String, i64)>, StoreError>;
+    /// Visible posts by `member` in groups in `scope`, newest first (by when they were written),
+    /// after post `before` in that order.
     async fn posts_by(
         &self,
         member: MemberId,

@@ -9,7 +9,7 @@ use agora_core::time::Timestamp;
 
 use crate::SqlStore;
 use crate::db::{Backend, Handle};
-use crate::scope::group_filter;
+use crate::scope::group_filter_keeping_deleted;
 use agora_core::groups::policy::Scope;
 
 /// Writes audit entries inside the caller's transaction: the record of an action commits
@@ -111,7 +111,7 @@ impl AuditStore for SqlStore {
                OR detail {contains} $2) \
              AND (group_id IS NULL OR group_id IN (SELECT g.id FROM groups g WHERE {})) \
              ORDER BY id DESC LIMIT $3",
-            group_filter(scope, 4)
+            group_filter_keeping_deleted(scope, 4)
         );
         let rows = db
             .all::<EntryRow>(

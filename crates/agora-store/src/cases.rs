@@ -12,7 +12,7 @@ use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 use crate::SqlStore;
 use crate::db::{Handle, Int};
 use crate::forum::mark_deleted;
-use crate::scope::group_filter;
+use crate::scope::group_filter_keeping_deleted;
 
 /// Columns of [`CaseRow`], for `legal_cases c` with its post, topic and complainant.
 const CASE_COLUMNS: &str = "c.id, c.reference, c.status, c.kind, c.statement, c.complainant_name, \
@@ -277,7 +277,7 @@ impl CaseStore for SqlStore {
              WHERE (p.group_id IS NULL OR p.group_id IN (SELECT g.id FROM groups g WHERE {})) \
              ORDER BY CASE c.status WHEN 'open' THEN 0 WHEN 'unconfirmed' THEN 1 ELSE 2 END, \
              CASE WHEN c.status = 'open' THEN c.due_at END, c.id DESC LIMIT $2",
-            group_filter(scope, 1)
+            group_filter_keeping_deleted(scope, 1)
         );
         let rows = db
             .all::<CaseRow>(

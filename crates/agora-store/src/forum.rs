@@ -7,13 +7,13 @@ use agora_core::events::Event;
 
 use agora_core::audit::NewAuditEntry;
 use agora_core::forum::{
-    Author, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFilter,
-    TopicFlags, TopicInGroup, TopicSort,
+    Author, LatestFilter, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic,
+    TopicFilter, TopicFlags, TopicInGroup, TopicSort,
 };
 use agora_core::groups::Group;
 use agora_core::groups::policy::{Relation, Scope};
 use agora_core::paging::Cursor;
-use agora_core::search::{SearchHit, SearchQuery};
+use agora_core::search::{SearchQuery, SearchResults};
 use agora_core::store::ForumStore;
 use agora_core::time::Timestamp;
 use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
@@ -231,7 +231,7 @@ impl ForumStore for SqlStore {
         let mut db = self.pools.read().await?;
         let sql = format!(
             "SELECT {TOPIC_IN_GROUP_COLUMNS} FROM topics t JOIN members a ON a.id = t.author_id \
-             JOIN groups g ON g.id = t.group_id WHERE t.id = $2"
+             JOIN groups g ON g.id = t.group_id WHERE t.id = $2 AND g.deleted_at IS NULL"
         );
         Ok(db
             .optional::<TopicInGroupRow>(sql, &[viewer.map(|v| v.0).into(), id.0.into()])
@@ -561,7 +561,7 @@ impl ForumStore for SqlStore {
         &self,
         id: PostId,
         deleted: bool,
-        by: MemberId,
+        by: Option<MemberId>,
         at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError> {
@@ -569,7 +569,7 @@ impl ForumStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
-                    mark_deleted(tx, id, deleted, Some(by), at, false).await?;
+                    mark_deleted(tx, id, deleted, by, at, false).await?;
                     crate::audit::record(tx, &audit).await
                 })
             })
@@ -582,7 +582,7 @@ impl ForumStore for SqlStore {
         scope: &Scope,
         limit: u32,
         offset: u32,
-    ) -> Result<Vec<SearchHit>, StoreError> {
+    ) -> Result<SearchResults, StoreError> {
         let mut db = self.pools.read().await?;
         crate::search::search(&mut db, query, scope, limit, offset).await
     }
@@ -590,13 +590,25 @@ impl ForumStore for SqlStore {
     async fn latest_topics(
         &self,
         scope: &Scope,
+        filter: &LatestFilter,
         limit: u32,
     ) -> Result<Vec<TopicInGroup>, StoreError> {
         let mut db = self.pools.read().await?;
+        // The newest published post's author, and how many members opened the topic, per row
+        // of a page: each an indexed lookup.
         let sql = format!(
-            "SELECT {TOPIC_COLUMNS}, g.slug AS group_slug, g.name AS group_name \
+            "SELECT {TOPIC_COLUMNS}, g.slug AS group_slug, g.name AS group_name, \
+             COALESCE(la.id, a.id) AS last_id, COALESCE(la.username, a.username) AS last_username, \
+             COALESCE(la.display_name, a.display_name) AS last_display_name, \
+             (SELECT COUNT(*) FROM topic_reads r WHERE r.topic_id = t.id) AS readers \
              FROM topics t JOIN members a ON a.id = t.author_id JOIN groups g ON g.id = t.group_id \
-             WHERE t.deleted = FALSE AND {} ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $2",
+             LEFT JOIN posts lp ON lp.id = (SELECT p2.id FROM posts p2 \
+               WHERE p2.topic_id = t.id AND p2.deleted = FALSE ORDER BY p2.number DESC LIMIT 1) \
+             LEFT JOIN members la ON la.id = lp.author_id \
+             WHERE t.deleted = FALSE AND {} \
+             AND ($3 IS NULL OR t.id IN (SELECT tt.topic_id FROM topic_tags tt WHERE tt.tag = $3)) \
+             AND ($4 IS NULL OR t.last_activity_at < $4 OR (t.last_activity_at = $4 AND t.id < $5)) \
+             ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $2",
             group_filter(scope, 1)
         );
         #[derive(sqlx::FromRow)]
@@ -605,11 +617,21 @@ impl ForumStore for SqlStore {
             topic: TopicRow,
             group_slug: String,
             group_name: String,
+            last_id: i64,
+            last_username: String,
+            last_display_name: String,
+            readers: i64,
         }
         let rows = db
             .all::<Row>(
                 sql,
-                &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
+                &[
+                    scope.member.map(|m| m.0).into(),
+                    i64::from(limit).into(),
+                    filter.tag.as_deref().into(),
+                    filter.before.map(|c| c.key).into(),
+                    filter.before.map(|c| c.id).into(),
+                ],
             )
             .await?;
         Ok(rows
@@ -618,8 +640,40 @@ impl ForumStore for SqlStore {
                 topic: r.topic.into(),
                 group_slug: r.group_slug,
                 group_name: r.group_name,
+                last_poster: Author {
+                    id: MemberId(r.last_id),
+                    username: r.last_username,
+                    display_name: r.last_display_name,
+                },
+                readers: r.readers,
             })
             .collect())
+    }
+
+    async fn tag_counts(
+        &self,
+        scope: &Scope,
+        limit: u32,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "SELECT tt.tag AS tag, COUNT(*) AS topics FROM topic_tags tt \
+             JOIN topics t ON t.id = tt.topic_id JOIN groups g ON g.id = t.group_id \
+             WHERE t.deleted = FALSE AND {} GROUP BY tt.tag ORDER BY COUNT(*) DESC, tt.tag LIMIT $2",
+            group_filter(scope, 1)
+        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            tag: String,
+            topics: i64,
+        }
+        let rows = db
+            .all::<Row>(
+                sql,
+                &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.tag, r.topics)).collect())
     }
 
     async fn posts_by(
@@ -635,8 +689,11 @@ impl ForumStore for SqlStore {
              g.slug AS group_slug, g.name AS group_name \
              FROM posts p JOIN members a ON a.id = p.author_id JOIN topics t ON t.id = p.topic_id \
              JOIN groups g ON g.id = p.group_id \
-             WHERE p.author_id = $2 AND p.id < $3 AND p.deleted = FALSE AND t.deleted = FALSE AND {} \
-             ORDER BY p.id DESC LIMIT $4",
+             LEFT JOIN posts b ON b.id = $3 \
+             WHERE p.author_id = $2 AND {} AND {} \
+             AND (b.id IS NULL OR p.created_at < b.created_at OR (p.created_at = b.created_at AND p.id < b.id)) \
+             ORDER BY p.created_at DESC, p.id DESC LIMIT $4",
+            shown_to(scope, member),
             group_filter(scope, 1)
         );
         #[derive(sqlx::FromRow)]
@@ -654,7 +711,7 @@ impl ForumStore for SqlStore {
                 &[
                     scope.member.map(|m| m.0).into(),
                     member.0.into(),
-                    before.map_or(i64::MAX, |b| b.0).into(),
+                    before.map_or(0, |b| b.0).into(),
                     i64::from(limit).into(),
                 ],
             )
@@ -675,13 +732,26 @@ impl ForumStore for SqlStore {
         let mut db = self.pools.read().await?;
         let sql = format!(
             "SELECT COUNT(*) FROM posts p JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
-             WHERE p.author_id = $2 AND p.deleted = FALSE AND t.deleted = FALSE AND {}",
+             WHERE p.author_id = $2 AND {} AND {}",
+            shown_to(scope, member),
             group_filter(scope, 1)
         );
         Ok(db
             .one::<Int>(sql, &[scope.member.map(|m| m.0).into(), member.0.into()])
             .await?
             .0)
+    }
+}
+
+/// Which of `member`'s posts `p` (in topic `t`) a viewer with `scope` is shown: the published
+/// ones, and to the member themselves also those waiting for a moderator (held by the system,
+/// or hidden by flags: an open report), which they read where they wrote them.
+fn shown_to(scope: &Scope, member: MemberId) -> &'static str {
+    if scope.member == Some(member) {
+        "((p.deleted = FALSE AND t.deleted = FALSE) OR EXISTS (SELECT 1 FROM reports f \
+         WHERE f.post_id = p.id AND f.resolved_at IS NULL))"
+    } else {
+        "(p.deleted = FALSE AND t.deleted = FALSE)"
     }
 }
 

@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use agora_core::audit::NewAuditEntry;
 use agora_core::events::Event;
 use agora_core::groups::policy::{Relation, Scope};
-use agora_core::groups::{Group, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup};
+use agora_core::groups::{
+    Group, GroupChange, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup,
+};
 use agora_core::paging::NameCursor;
 use agora_core::store::{GroupStore, RoleChange};
 use agora_core::time::Timestamp;
@@ -171,13 +173,108 @@ impl GroupStore for SqlStore {
             .await
     }
 
+    async fn update_group(
+        &self,
+        change: &GroupChange,
+        what: &str,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError> {
+        let (change, what, audit) = (change.clone(), what.to_owned(), audit.to_vec());
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let c = &change;
+                    tx.execute(
+                        "UPDATE groups SET name = COALESCE($2, name), \
+                         description = COALESCE($3, description), \
+                         visibility = COALESCE($4, visibility) WHERE id = $1",
+                        &[
+                            c.id.0.into(),
+                            c.name.as_deref().into(),
+                            c.description.as_deref().into(),
+                            c.visibility.map(|v| v.as_str()).into(),
+                        ],
+                    )
+                    .await?;
+                    match c.archived {
+                        Some(true) => {
+                            tx.execute(
+                                "UPDATE groups SET archived_at = $2 WHERE id = $1 AND archived_at IS NULL",
+                                &[c.id.0.into(), c.at.0.into()],
+                            )
+                            .await?;
+                        }
+                        Some(false) => {
+                            tx.execute(
+                                "UPDATE groups SET archived_at = NULL WHERE id = $1",
+                                &[c.id.0.into()],
+                            )
+                            .await?;
+                        }
+                        None => {}
+                    }
+                    crate::audit::record(tx, &audit).await?;
+                    let changed = Event::GroupChanged {
+                        group: c.id.0,
+                        by: c.by.0,
+                        what,
+                    };
+                    crate::events::record(tx, c.at, &[changed]).await
+                })
+            })
+            .await
+    }
+
+    async fn delete_group(
+        &self,
+        id: GroupId,
+        by: MemberId,
+        at: Timestamp,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), StoreError> {
+        let audit = audit.to_vec();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    // The address is freed (a deleted group's slug gets its id appended, which
+                    // no typed slug can name); pending requests and invitations end with it.
+                    tx.execute(
+                        "UPDATE groups SET deleted_at = $2, slug = slug || '~' || CAST(id AS TEXT) \
+                         WHERE id = $1 AND deleted_at IS NULL",
+                        &[id.0.into(), at.0.into()],
+                    )
+                    .await?;
+                    tx.execute(
+                        "UPDATE join_requests SET state = 'withdrawn' WHERE group_id = $1 AND state = 'pending'",
+                        &[id.0.into()],
+                    )
+                    .await?;
+                    tx.execute(
+                        "UPDATE invitations SET state = 'revoked' WHERE group_id = $1 AND state = 'pending'",
+                        &[id.0.into()],
+                    )
+                    .await?;
+                    crate::audit::record(tx, &audit).await?;
+                    let changed = Event::GroupChanged {
+                        group: id.0,
+                        by: by.0,
+                        what: "deleted".into(),
+                    };
+                    crate::events::record(tx, at, &[changed]).await
+                })
+            })
+            .await
+    }
+
     async fn group_by_slug(
         &self,
         slug: &str,
         viewer: Option<MemberId>,
     ) -> Result<Option<(Group, Relation)>, StoreError> {
         let mut db = self.pools.read().await?;
-        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.slug = $2");
+        let sql = format!(
+            "SELECT {GROUP_COLUMNS} FROM groups g WHERE g.slug = $2 AND g.deleted_at IS NULL"
+        );
         let row = db
             .optional::<GroupRow>(sql, &[viewer.map(|v| v.0).into(), slug.into()])
             .await?;
@@ -190,7 +287,9 @@ impl GroupStore for SqlStore {
         viewer: Option<MemberId>,
     ) -> Result<Option<(Group, Relation)>, StoreError> {
         let mut db = self.pools.read().await?;
-        let sql = format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.id = $2");
+        let sql = format!(
+            "SELECT {GROUP_COLUMNS} FROM groups g WHERE g.id = $2 AND g.deleted_at IS NULL"
+        );
         let row = db
             .optional::<GroupRow>(sql, &[viewer.map(|v| v.0).into(), id.0.into()])
             .await?;

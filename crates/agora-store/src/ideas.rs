@@ -30,6 +30,7 @@ struct ChangeRow {
     to_status: String,
     note: String,
     by_name: Option<String>,
+    by_display_name: Option<String>,
     at: i64,
 }
 
@@ -40,6 +41,7 @@ impl From<ChangeRow> for StatusChange {
             to: r.to_status,
             note: r.note,
             by: r.by_name,
+            by_display_name: r.by_display_name,
             at: Timestamp(r.at),
         }
     }
@@ -214,7 +216,7 @@ impl IdeaStore for SqlStore {
             .await?;
         let history = db
             .all::<ChangeRow>(
-                "SELECT c.from_status, c.to_status, c.note, m.username AS by_name, c.at \
+                "SELECT c.from_status, c.to_status, c.note, m.username AS by_name, m.display_name AS by_display_name, c.at \
                  FROM idea_status_changes c LEFT JOIN members m ON m.id = c.by_id \
                  WHERE c.topic_id = $1 ORDER BY c.id",
                 &[topic.0.into()],
@@ -539,7 +541,7 @@ impl IdeaStore for SqlStore {
     ) -> Result<Vec<(Topic, StatusChange)>, StoreError> {
         let mut db = self.pools.read().await?;
         let sql = format!(
-            "SELECT {TOPIC_COLUMNS}, c.from_status, c.to_status, c.note, m.username AS by_name, c.at \
+            "SELECT {TOPIC_COLUMNS}, c.from_status, c.to_status, c.note, m.username AS by_name, m.display_name AS by_display_name, c.at \
              FROM topics t JOIN members a ON a.id = t.author_id \
              JOIN idea_status_changes c ON c.id = (SELECT MAX(c2.id) FROM idea_status_changes c2 \
                  WHERE c2.topic_id = t.id AND c2.to_status = 'shipped') \

@@ -8,6 +8,7 @@ use agora_core::events::Event;
 use agora_core::flags::{MemberQueueItem, QueueItem, QueuedCase, Reported};
 use agora_core::forum::Hold;
 use agora_core::groups::policy::Scope;
+use agora_core::items::ItemState;
 use agora_core::store::ModerationStore;
 use agora_core::time::Timestamp;
 use agora_core::trust::TrustLevel;
@@ -233,6 +234,12 @@ impl ModerationStore for SqlStore {
                 reasons,
                 notes,
                 hidden: r.hidden,
+                state: match (r.hidden, r.held > 0, r.flags > 0) {
+                    (false, _, _) => ItemState::Published,
+                    (true, true, _) => ItemState::Held,
+                    (true, false, true) => ItemState::Hidden,
+                    (true, false, false) => ItemState::Deleted,
+                },
                 held: r.held > 0,
                 first_flagged_at: Timestamp(r.first_flagged_at),
                 legal_case: match (r.case_id, r.case_reference, r.case_kind, r.case_due_at) {

@@ -57,7 +57,7 @@ macro_rules! relation_columns {
 
 pub const GROUP_COLUMNS: &str = concat!(
     "g.id, g.slug, g.name, g.description, g.visibility, \
-     g.member_count, g.topic_count, g.created_at, g.last_activity_at, ",
+     g.member_count, g.topic_count, g.created_at, g.last_activity_at, g.archived_at, ",
     relation_columns!()
 );
 
@@ -72,6 +72,7 @@ pub struct GroupRow {
     pub topic_count: i64,
     pub created_at: i64,
     pub last_activity_at: i64,
+    pub archived_at: Option<i64>,
     pub my_role: Option<String>,
     pub requested: bool,
     pub invited: bool,
@@ -97,6 +98,7 @@ impl GroupRow {
             topic_count: self.topic_count,
             created_at: Timestamp(self.created_at),
             last_activity_at: Timestamp(self.last_activity_at),
+            archived_at: self.archived_at.map(Timestamp),
         };
         (group, relation)
     }
@@ -109,7 +111,13 @@ macro_rules! topic_columns {
         "t.id, t.group_id, t.kind, t.title, t.slug, t.author_id, \
          a.username AS author_username, a.display_name AS author_display_name, t.tags, t.pinned, \
          t.locked, t.deleted, t.reply_count, t.post_count, t.created_at, t.last_activity_at, \
-         t.status, t.featured_post_id"
+         t.status, t.featured_post_id, \
+         (t.deleted AND EXISTS (SELECT 1 FROM posts op JOIN reports f ON f.post_id = op.id \
+           WHERE op.topic_id = t.id AND op.number = 1 AND f.resolved_at IS NULL \
+           AND f.source = 'system')) AS held, \
+         (t.deleted AND EXISTS (SELECT 1 FROM posts op JOIN reports f ON f.post_id = op.id \
+           WHERE op.topic_id = t.id AND op.number = 1 AND f.resolved_at IS NULL \
+           AND f.source <> 'system')) AS hidden"
     };
 }
 
@@ -135,6 +143,8 @@ pub struct TopicRow {
     pub last_activity_at: i64,
     pub status: String,
     pub featured_post_id: Option<i64>,
+    pub held: bool,
+    pub hidden: bool,
 }
 
 /// [`TOPIC_COLUMNS`] and the topic's group `g` with the viewer bound to `$1`, for
@@ -144,7 +154,7 @@ pub const TOPIC_IN_GROUP_COLUMNS: &str = concat!(
     ", g.slug AS g_slug, g.name AS g_name, g.description AS g_description, \
      g.visibility AS g_visibility, g.member_count AS g_member_count, \
      g.topic_count AS g_topic_count, g.created_at AS g_created_at, \
-     g.last_activity_at AS g_last_activity_at, ",
+     g.last_activity_at AS g_last_activity_at, g.archived_at AS g_archived_at, ",
     relation_columns!()
 );
 
@@ -160,6 +170,7 @@ pub struct TopicInGroupRow {
     pub g_topic_count: i64,
     pub g_created_at: i64,
     pub g_last_activity_at: i64,
+    pub g_archived_at: Option<i64>,
     pub my_role: Option<String>,
     pub requested: bool,
     pub invited: bool,
@@ -177,6 +188,7 @@ impl TopicInGroupRow {
             topic_count: self.g_topic_count,
             created_at: self.g_created_at,
             last_activity_at: self.g_last_activity_at,
+            archived_at: self.g_archived_at,
             my_role: self.my_role,
             requested: self.requested,
             invited: self.invited,
@@ -209,6 +221,8 @@ impl From<TopicRow> for Topic {
             last_activity_at: Timestamp(r.last_activity_at),
             status: r.status,
             featured_post: r.featured_post_id.map(PostId),
+            held: r.held,
+            hidden: r.hidden,
         }
     }
 }
@@ -217,7 +231,10 @@ impl From<TopicRow> for Topic {
 pub const POST_COLUMNS: &str = "p.id, p.topic_id, p.group_id, p.number, p.author_id, \
     a.username AS author_username, a.display_name AS author_display_name, p.body_markdown, \
     p.body_html, p.created_at, p.edited_at, p.revision_count, p.deleted, \
-    (p.deleted AND EXISTS (SELECT 1 FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL)) AS held";
+    (p.deleted AND EXISTS (SELECT 1 FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL \
+      AND f.source = 'system')) AS held, \
+    (p.deleted AND EXISTS (SELECT 1 FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL \
+      AND f.source <> 'system')) AS hidden";
 
 #[derive(sqlx::FromRow)]
 pub struct PostRow {
@@ -235,6 +252,7 @@ pub struct PostRow {
     pub revision_count: i64,
     pub deleted: bool,
     pub held: bool,
+    pub hidden: bool,
 }
 
 impl From<PostRow> for Post {
@@ -256,6 +274,7 @@ impl From<PostRow> for Post {
             revision_count: r.revision_count,
             deleted: r.deleted,
             held: r.held,
+            hidden: r.hidden,
         }
     }
 }

@@ -7,8 +7,18 @@ use agora_core::groups::policy::Scope;
 /// A `WHERE` fragment admitting the groups in `scope`, for a groups table aliased `g`.
 /// `param` is the placeholder number the viewer's id is bound to (bind `scope.member`; for a
 /// guest it is NULL and the membership test admits nothing). The placeholder is always
-/// used, so callers bind the same arguments whoever is looking.
+/// used, so callers bind the same arguments whoever is looking. A deleted group is in no
+/// scope.
 pub fn group_filter(scope: &Scope, param: usize) -> String {
+    format!(
+        "(g.deleted_at IS NULL AND {})",
+        group_filter_keeping_deleted(scope, param)
+    )
+}
+
+/// [`group_filter`], deleted groups included: for the records that outlive a group (the audit
+/// log, legal cases), never for its content.
+pub fn group_filter_keeping_deleted(scope: &Scope, param: usize) -> String {
     if scope.everything {
         return format!("(TRUE OR ${param} IS NULL)");
     }
@@ -48,7 +58,9 @@ mod tests {
         };
         let sql = group_filter(&s, 3);
         assert!(
-            sql.starts_with("(g.visibility IN ('public') OR g.id IN (SELECT"),
+            sql.starts_with(
+                "(g.deleted_at IS NULL AND (g.visibility IN ('public') OR g.id IN (SELECT"
+            ),
             "{sql}"
         );
         assert!(!sql.contains("invitations"));

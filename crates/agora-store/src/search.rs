@@ -1,10 +1,10 @@
 //! Full-text search on each backend's native engine, behind one method: SQLite FTS5 ranked by
-//! bm25, PostgreSQL tsvector ranked by ts_rank. The index is written in the same transaction
-//! as the post it mirrors.
+//! bm25, PostgreSQL tsvector ranked by ts_rank, one result per topic (its best post). The
+//! index is written in the same transaction as the post it mirrors.
 
 use agora_core::forum::{Author, TopicKind};
 use agora_core::groups::policy::Scope;
-use agora_core::search::{SearchHit, SearchQuery};
+use agora_core::search::{MAX_OFFSET, SearchHit, SearchQuery, SearchResults};
 use agora_core::time::Timestamp;
 use agora_core::{MemberId, PostId, StoreError, TopicId};
 
@@ -88,7 +88,9 @@ const HIT_JOINS: &str = "JOIN posts p ON p.id = {KEY} \
 /// grows with each word (FTS5's bm25 reads each word's positions in every post it ranks).
 pub const RANK_WINDOW: u32 = 500;
 
-/// How many of the newest matches a search of `words` words ranks, for a page ending at `end`.
+/// How many of the newest matches a search of `words` words ranks, for a page ending at `end`
+/// (a count of topics: a topic needs at least one match, so the page is reached whenever the
+/// window holds that many topics).
 pub fn rank_window(words: usize, end: u32) -> u32 {
     let words = u32::try_from(words.max(1)).unwrap_or(u32::MAX);
     (RANK_WINDOW / words).max(end)
@@ -97,121 +99,269 @@ pub fn rank_window(words: usize, end: u32) -> u32 {
 #[derive(sqlx::FromRow)]
 struct Ranked {
     id: i64,
+    /// How many posts of its topic matched.
+    matches: i64,
+    /// How many posts the window held.
+    seen: i64,
+    /// How many topics the window held.
+    found: i64,
 }
 
-/// Runs a search restricted to the groups in `scope`: first the ids of one page, ranked within
-/// the newest matches the viewer may read, then their details and snippets.
+#[derive(sqlx::FromRow)]
+struct Counted {
+    seen: i64,
+    found: i64,
+}
+
+/// One page of topics from the window `w` (columns `id`, `topic`, `rank`, better first in the
+/// order `better` gives): each topic by its best post, with how many of its posts matched and
+/// the window's totals. Bound: `${limit}` and `${offset}`. SQLite keeps each topic's best row
+/// with an aggregate (its `MIN` takes the other columns from the row holding the minimum,
+/// ascending being better there), which costs about half of numbering rows with window
+/// functions; PostgreSQL with `DISTINCT ON`.
+fn per_topic(backend: Backend, better: &str, limit: usize, offset: usize) -> String {
+    let best = match backend {
+        Backend::Sqlite => {
+            "best AS (SELECT id, MIN(rank) AS rank, COUNT(*) AS matches FROM w GROUP BY topic)"
+                .to_owned()
+        }
+        Backend::Postgres => format!(
+            "best AS (SELECT DISTINCT ON (topic) id, rank, COUNT(*) OVER (PARTITION BY topic) AS matches \
+             FROM w ORDER BY topic, rank {better}, id DESC)"
+        ),
+    };
+    format!(
+        "{best} SELECT id, matches, CAST(SUM(matches) OVER () AS BIGINT) AS seen, \
+         COUNT(*) OVER () AS found FROM best ORDER BY rank {better}, id DESC LIMIT ${limit} OFFSET ${offset}"
+    )
+}
+
+/// The window's totals alone, for a page past the end (which has no row to carry them).
+/// Every placeholder the page binds is named, as the page's arguments are bound to it.
+fn totals(limit: usize, offset: usize) -> String {
+    format!(
+        "SELECT COUNT(*) AS seen, COUNT(DISTINCT topic) AS found FROM w \
+         WHERE ${limit} >= 0 AND ${offset} >= 0"
+    )
+}
+
+/// The narrowing of a search's operators, as SQL on `t`, `g` and `author_column`, with its
+/// values pushed onto `args`.
+fn narrowing<'a>(query: &'a SearchQuery, author_column: &str, args: &mut Vec<Arg<'a>>) -> String {
+    let mut narrow = topic_narrowing(query.filter(), args);
+    if let Some(slug) = query.group() {
+        args.push(slug.into());
+        narrow.push_str(&format!(" AND g.slug = ${}", args.len()));
+    }
+    if let Some(author) = query.author() {
+        args.push(author.into());
+        narrow.push_str(&format!(
+            " AND {author_column} = (SELECT m.id FROM members m WHERE m.username_key = ${})",
+            args.len()
+        ));
+    }
+    narrow
+}
+
+/// Runs a search restricted to the groups in `scope`: first the ids of one page of topics,
+/// each by its best post ranked within the newest matches the viewer may read, then their
+/// details and snippets. A search of operators alone lists topics' opening posts, newest
+/// first.
 pub async fn search(
     db: &mut Handle,
     query: &SearchQuery,
     scope: &Scope,
     limit: u32,
     offset: u32,
-) -> Result<Vec<SearchHit>, StoreError> {
+) -> Result<SearchResults, StoreError> {
     let filter = group_filter(scope, 1);
-    let window = rank_window(query.terms().len(), offset.saturating_add(limit));
+    let words = !query.terms().is_empty();
+    let window = if words {
+        rank_window(query.terms().len(), offset.saturating_add(limit))
+    } else {
+        // Operators alone are counted as deep as a search pages, and one more to know
+        // whether there are more.
+        MAX_OFFSET + limit + 1
+    };
     let mut args: Vec<Arg<'_>> = vec![scope.member.map(|m| m.0).into()];
-    // Placeholders $1 to $5 are bound below; the narrowing's values follow them.
-    let mut narrowing_args = vec![Arg::Int(None); 5];
-    let narrow = topic_narrowing(query.filter(), &mut narrowing_args);
-    let (ranked_sql, match_arg) = match db.backend() {
-        Backend::Sqlite => {
-            let sql = format!(
-                "SELECT id FROM (SELECT post_search.rowid AS id, bm25(post_search, 4.0, 1.0) AS rank \
+    let match_arg = match db.backend() {
+        // Every term quoted: the words carry no FTS5 syntax, so nothing typed can reach it.
+        Backend::Sqlite => query
+            .terms()
+            .iter()
+            .map(|t| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Backend::Postgres => query.terms().join(" "),
+    };
+    let (ranked_sql, totals_sql) = if words {
+        // Placeholders $1 to $5 are bound below; the narrowing's values follow them.
+        let mut narrowing_args = vec![Arg::Int(None); 5];
+        let narrow = narrowing(query, "p.author_id", &mut narrowing_args);
+        args.extend::<[Arg<'_>; 4]>([
+            (&match_arg).into(),
+            i64::from(limit).into(),
+            i64::from(offset).into(),
+            i64::from(window).into(),
+        ]);
+        args.extend(narrowing_args.into_iter().skip(5));
+        let window_sql = match db.backend() {
+            Backend::Sqlite => format!(
+                "WITH w AS (SELECT post_search.rowid AS id, p.topic_id AS topic, \
+                   bm25(post_search, 4.0, 1.0) AS rank \
                  FROM post_search JOIN posts p ON p.id = post_search.rowid \
                  JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
                  WHERE post_search MATCH $2 AND p.deleted = FALSE AND t.deleted = FALSE AND {filter}{narrow} \
-                 ORDER BY post_search.rowid DESC LIMIT $5) \
-                 ORDER BY rank, id DESC LIMIT $3 OFFSET $4"
-            );
-            // Every term quoted: the words carry no FTS5 syntax, so nothing typed can reach it.
-            let expr = query
-                .terms()
-                .iter()
-                .map(|t| format!("\"{t}\""))
-                .collect::<Vec<_>>()
-                .join(" ");
-            (sql, expr)
-        }
-        Backend::Postgres => {
-            let sql = format!(
-                "SELECT id FROM (SELECT ps.post_id AS id, ts_rank(ps.document, q) AS rank \
+                 ORDER BY post_search.rowid DESC LIMIT $5)"
+            ),
+            Backend::Postgres => format!(
+                "WITH w AS (SELECT ps.post_id AS id, p.topic_id AS topic, ts_rank(ps.document, q) AS rank \
                  FROM post_search ps CROSS JOIN plainto_tsquery('english', $2) q \
                  JOIN posts p ON p.id = ps.post_id JOIN topics t ON t.id = p.topic_id \
                  JOIN groups g ON g.id = p.group_id \
                  WHERE ps.document @@ q AND p.deleted = FALSE AND t.deleted = FALSE AND {filter}{narrow} \
-                 ORDER BY ps.post_id DESC LIMIT $5) w \
-                 ORDER BY rank DESC, id DESC LIMIT $3 OFFSET $4"
-            );
-            (sql, query.terms().join(" "))
-        }
+                 ORDER BY ps.post_id DESC LIMIT $5)"
+            ),
+        };
+        let better = match db.backend() {
+            Backend::Sqlite => "",
+            Backend::Postgres => "DESC",
+        };
+        (
+            format!("{window_sql}, {}", per_topic(db.backend(), better, 3, 4)),
+            format!("{window_sql} {}", totals(3, 4)),
+        )
+    } else {
+        let mut narrowing_args = vec![Arg::Int(None); 4];
+        let narrow = narrowing(query, "t.author_id", &mut narrowing_args);
+        args.extend::<[Arg<'_>; 3]>([
+            i64::from(limit).into(),
+            i64::from(offset).into(),
+            i64::from(window).into(),
+        ]);
+        args.extend(narrowing_args.into_iter().skip(4));
+        // Newest first: ids are given in the order topics are opened, and the opening post's
+        // id with its topic's, so the topic's id is its rank.
+        let window_sql = format!(
+            "WITH w AS (SELECT p.id AS id, t.id AS topic, -t.id AS rank \
+             FROM topics t JOIN groups g ON g.id = t.group_id \
+             JOIN posts p ON p.topic_id = t.id AND p.number = 1 \
+             WHERE t.deleted = FALSE AND p.deleted = FALSE AND {filter}{narrow} \
+             ORDER BY t.id DESC LIMIT $4)"
+        );
+        (
+            format!("{window_sql}, {}", per_topic(db.backend(), "", 2, 3)),
+            format!("{window_sql} {}", totals(2, 3)),
+        )
     };
-    args.extend::<[Arg<'_>; 4]>([
-        (&match_arg).into(),
-        i64::from(limit).into(),
-        i64::from(offset).into(),
-        i64::from(window).into(),
-    ]);
-    args.extend(narrowing_args.into_iter().skip(5));
-    let ranked: Vec<i64> = db
-        .all::<Ranked>(ranked_sql, &args)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    if ranked.is_empty() {
-        return Ok(Vec::new());
+    let page: Vec<Ranked> = db
+        .all_planned_each_time::<Ranked>(ranked_sql, &args)
+        .await?;
+    let (total, seen) = match page.first() {
+        Some(r) => (r.found, r.seen),
+        None if offset > 0 => {
+            let c = db
+                .all_planned_each_time::<Counted>(totals_sql, &args)
+                .await?;
+            c.first().map_or((0, 0), |c| (c.found, c.seen))
+        }
+        None => (0, 0),
+    };
+    let results = |hits| SearchResults {
+        hits,
+        total: u32::try_from(total).unwrap_or(u32::MAX),
+        exact: seen < i64::from(window),
+    };
+    if page.is_empty() {
+        return Ok(results(Vec::new()));
     }
+    Ok(results(
+        details(db, &page, words.then_some(match_arg.as_str())).await?,
+    ))
+}
+
+/// The details and snippets of one page of ranked posts, in its order: snippets around the
+/// words `matching` (as bound to the ranking), or the start of the post for operators alone.
+async fn details(
+    db: &mut Handle,
+    page: &[Ranked],
+    matching: Option<&str>,
+) -> Result<Vec<SearchHit>, StoreError> {
     // The ids are numbers the database gave; they are written into the SQL as such.
-    let ids = ranked
+    let ids = page
         .iter()
-        .map(i64::to_string)
+        .map(|r| r.id.to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = match db.backend() {
-        Backend::Sqlite => {
+    let (sql, args): (String, Vec<Arg<'_>>) = match (db.backend(), matching) {
+        (Backend::Sqlite, _) => {
             let joins = HIT_JOINS.replace("{KEY}", "post_search.rowid");
             let columns = HIT_COLUMNS.replace("{FEATURED_KEY}", "rowid");
-            format!(
-                "SELECT {columns}, snippet(post_search, -1, char(2), char(3), '…', 24) AS snippet \
-                 FROM post_search {joins} WHERE post_search MATCH $1 AND post_search.rowid IN ({ids}) \
+            let (snippet, matching, args) = match matching {
+                Some(m) => (
+                    "snippet(post_search, -1, char(2), char(3), '…', 24)",
+                    "post_search MATCH $1 AND ",
+                    vec![m.into()],
+                ),
+                None => ("substr(post_search.body, 1, 400)", "", Vec::new()),
+            };
+            let sql = format!(
+                "SELECT {columns}, {snippet} AS snippet \
+                 FROM post_search {joins} WHERE {matching}post_search.rowid IN ({ids}) \
                  AND p.deleted = FALSE AND t.deleted = FALSE"
-            )
+            );
+            (sql, args)
         }
-        Backend::Postgres => {
+        (Backend::Postgres, Some(m)) => {
             let joins = HIT_JOINS.replace("{KEY}", "ps.post_id");
             let columns = HIT_COLUMNS.replace("{FEATURED_KEY}", "post_id");
-            format!(
+            let sql = format!(
                 "SELECT {columns}, ts_headline('english', \
                    CASE WHEN ps.title = '' THEN ps.body ELSE ps.title || ' — ' || ps.body END, q, \
                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=35, MinWords=15') AS snippet \
                  FROM post_search ps CROSS JOIN plainto_tsquery('english', $1) q {joins} \
                  WHERE ps.post_id IN ({ids}) AND p.deleted = FALSE AND t.deleted = FALSE"
-            )
+            );
+            (sql, vec![m.into()])
+        }
+        (Backend::Postgres, None) => {
+            let joins = HIT_JOINS.replace("{KEY}", "ps.post_id");
+            let columns = HIT_COLUMNS.replace("{FEATURED_KEY}", "post_id");
+            let sql = format!(
+                "SELECT {columns}, substr(ps.body, 1, 400) AS snippet \
+                 FROM post_search ps {joins} \
+                 WHERE ps.post_id IN ({ids}) AND p.deleted = FALSE AND t.deleted = FALSE"
+            );
+            (sql, Vec::new())
         }
     };
-    let mut rows = db.all::<HitRow>(sql, &[(&match_arg).into()]).await?;
-    rows.sort_by_key(|r| ranked.iter().position(|id| *id == r.post_id));
+    let mut rows = db.all::<HitRow>(sql, &args).await?;
+    let place = |id: i64| page.iter().position(|r| r.id == id);
+    rows.sort_by_key(|r| place(r.post_id));
     Ok(rows
         .into_iter()
-        .map(|r| SearchHit {
-            topic_id: TopicId(r.topic_id),
-            topic_title: r.topic_title,
-            topic_slug: r.topic_slug,
-            post_id: PostId(r.post_id),
-            post_number: r.post_number,
-            group_slug: r.group_slug,
-            group_name: r.group_name,
-            author: Author {
-                id: MemberId(r.author_id),
-                username: r.author_username,
-                display_name: r.author_display_name,
-            },
-            snippet: r.snippet,
-            created_at: Timestamp(r.created_at),
-            topic_kind: TopicKind::parse(&r.topic_kind),
-            topic_status: r.topic_status,
-            featured: r.featured_number.zip(r.featured_text),
+        .map(|r| {
+            let matches = place(r.post_id).map_or(1, |i| page[i].matches);
+            SearchHit {
+                topic_id: TopicId(r.topic_id),
+                topic_title: r.topic_title,
+                topic_slug: r.topic_slug,
+                post_id: PostId(r.post_id),
+                post_number: r.post_number,
+                group_slug: r.group_slug,
+                group_name: r.group_name,
+                author: Author {
+                    id: MemberId(r.author_id),
+                    username: r.author_username,
+                    display_name: r.author_display_name,
+                },
+                snippet: r.snippet,
+                created_at: Timestamp(r.created_at),
+                topic_kind: TopicKind::parse(&r.topic_kind),
+                topic_status: r.topic_status,
+                featured: r.featured_number.zip(r.featured_text),
+                more_matches: u32::try_from(matches - 1).unwrap_or(0),
+            }
         })
         .collect())
 }

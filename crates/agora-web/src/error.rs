@@ -38,6 +38,8 @@ pub struct ApiError {
     /// (`registration_rules.off[0]`).
     pub field: Option<Cow<'static, str>>,
     pub retry_after_secs: Option<i64>,
+    /// When several fields are at fault: each of them, this error's own first.
+    pub fields: Vec<FieldError>,
 }
 
 /// The error envelope.
@@ -57,6 +59,28 @@ pub struct ErrorDetail {
     /// null.
     #[schema(value_type = Option<String>)]
     pub field: Option<Cow<'static, str>>,
+    /// Present when several fields are at fault (a sign-up with a bad name and a short
+    /// password): every one of them, the first being the error itself.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// One field at fault, when several are.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    pub code: &'static str,
+    pub message: String,
+    pub field: &'static str,
+}
+
+impl From<Invalid> for FieldError {
+    fn from(i: Invalid) -> Self {
+        Self {
+            code: i.code,
+            message: i.message,
+            field: i.field,
+        }
+    }
 }
 
 impl ApiError {
@@ -68,6 +92,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             retry_after_secs: None,
+            fields: Vec::new(),
         }
     }
 
@@ -92,6 +117,16 @@ impl ApiError {
             StatusCode::NOT_FOUND,
             "not_found",
             "There is nothing here, or you may not see it.",
+        )
+    }
+
+    /// A page number, offset or cursor past the end of its list: 404, as a page that does
+    /// not exist.
+    pub fn past_the_end() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "past_the_end",
+            "This list has no page this far; go back to its first page.",
         )
     }
 
@@ -133,6 +168,12 @@ impl ApiError {
                 "This case is not open: it waits for the complainant's confirmation, or it was decided already."
             }
             "deleted" => "This post is deleted; restore it before editing it.",
+            "archived" => {
+                "This group is archived: it is read-only, and takes no new topics, votes or members."
+            }
+            "awaiting_moderator" => {
+                "This post waits for a moderator's decision; until then only you and the moderators see it, and it cannot be changed."
+            }
             _ => crate::kinds::forbidden_message(code).unwrap_or("You are not allowed to do this."),
         };
         Self::new(StatusCode::FORBIDDEN, code, message)
@@ -192,6 +233,7 @@ fn human_seconds(s: i64) -> String {
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
     pub status: StatusCode,
+    pub code: &'static str,
     pub message: String,
 }
 
@@ -199,6 +241,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let info = ErrorInfo {
             status: self.status,
+            code: self.code,
             message: self.message.clone(),
         };
         let body = ErrorBody {
@@ -206,6 +249,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 field: self.field,
+                errors: self.fields,
             },
         };
         let mut res = (self.status, Json(body)).into_response();
@@ -248,6 +292,24 @@ impl From<RegisterError> for ApiError {
     fn from(e: RegisterError) -> Self {
         match e {
             RegisterError::Invalid(i) => i.into(),
+            RegisterError::Fields(all) => {
+                let fields: Vec<FieldError> = all.into_iter().map(FieldError::from).collect();
+                let mut e = fields.first().map_or_else(
+                    || {
+                        Self::new(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            "invalid",
+                            "Check the form.",
+                        )
+                    },
+                    |f| {
+                        Self::new(StatusCode::UNPROCESSABLE_ENTITY, f.code, f.message.clone())
+                            .with_field(f.field)
+                    },
+                );
+                e.fields = fields;
+                e
+            }
             RegisterError::UsernameTaken => Self::new(
                 StatusCode::CONFLICT,
                 "username_taken",
@@ -348,6 +410,11 @@ impl From<GroupError> for ApiError {
                 StatusCode::CONFLICT,
                 "not_a_member",
                 "That member does not belong to the group.",
+            ),
+            GroupError::NotArchived => Self::new(
+                StatusCode::CONFLICT,
+                "not_archived",
+                "Archive the group first: only an archived group can be deleted.",
             ),
         }
     }

@@ -49,6 +49,9 @@ pub(crate) struct TopicPart {
     pub post_actions: HashMap<i64, String>,
     /// Under the opening post (an idea's votes and status; a question's best answer).
     pub below_opening: String,
+    /// The topic's badge in the page's head, when the site words it (an idea's status, as
+    /// its board and the lists say it); otherwise the kind's own badge.
+    pub badge: Option<String>,
 }
 
 /// The part of a topic page that the topic's kind adds; empty for a discussion.

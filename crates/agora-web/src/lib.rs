@@ -19,6 +19,7 @@ mod upload;
 
 pub use cache::{CACHE_HEADER, GuestCache};
 pub use error::{ApiError, ErrorBody};
+pub use finish::InFlight;
 #[doc(hidden)]
 pub use pages::render_sample_topic;
 pub use state::{AppState, WebConfig};
@@ -62,7 +63,10 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         // Below this, a request that changes something runs to its end even if its client
         // hangs up.
-        .layer(axum::middleware::from_fn(finish::run_to_end))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            finish::run_to_end,
+        ))
         // Who the client is: the peer, or behind a trusted proxy whom it forwards for.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -50,6 +50,8 @@ pub struct Shared {
     pub config: WebConfig,
     /// This node's guest cache.
     pub guest_cache: crate::cache::GuestCache,
+    /// The requests that may change something, still running.
+    pub in_flight: crate::finish::InFlight,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             agora,
             config,
             guest_cache,
+            in_flight: crate::finish::InFlight::default(),
         }))
     }
 }

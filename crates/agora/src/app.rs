@@ -60,19 +60,56 @@ impl App {
     /// The router serving this application with `guest_cache`, which `GuestCache::follow`
     /// keeps in step with changes made through other nodes.
     pub fn router_with(&self, web: WebConfig, guest_cache: GuestCache) -> axum::Router {
-        agora_web::router(AppState::new(self.agora.clone(), web, guest_cache))
+        self.serving(web, guest_cache).0
+    }
+
+    /// The router, and the count of its requests that may change something still running
+    /// (what [`finish`] waits for before the store closes).
+    pub fn serving(
+        &self,
+        web: WebConfig,
+        guest_cache: GuestCache,
+    ) -> (axum::Router, agora_web::InFlight) {
+        let state = AppState::new(self.agora.clone(), web, guest_cache);
+        let in_flight = state.in_flight.clone();
+        (agora_web::router(state), in_flight)
     }
 }
 
-/// Serves `router` on `listener` until Ctrl-C or SIGTERM, then lets running requests finish.
-pub async fn serve(listener: TcpListener, router: axum::Router) -> anyhow::Result<()> {
+/// Serves `router` on `listener` until `shutdown` completes (Ctrl-C or SIGTERM: see
+/// [`shutdown_signal`]), then lets running requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .context("serving HTTP")
+}
+
+/// How long a stopping server waits for the writes still running (their clients may have
+/// left) before it closes the store anyway.
+pub const SETTLE_WRITES: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// After serving stopped: waits for every request that may change something and is still
+/// running (up to `bound`), then closes the store, which finishes every write handed to it.
+/// Returns how many requests were still running when the bound passed (0 normally).
+pub async fn finish(
+    store: &agora_store::SqlStore,
+    in_flight: &agora_web::InFlight,
+    bound: std::time::Duration,
+) -> usize {
+    let left = in_flight.settle(bound).await;
+    if left > 0 {
+        tracing::warn!(left, "closing the store with requests still running");
+    }
+    store.close().await;
+    left
 }
 
 /// How often a worker looks for events recorded by other processes.

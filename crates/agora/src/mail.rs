@@ -130,13 +130,25 @@ fn message(from: &Mailbox, mail: Mail) -> Result<Message, MailError> {
 impl Mailer for OutboxMailer {
     async fn send(&self, mail: Mail) -> Result<(), MailError> {
         let message = message(&self.from, mail)?;
-        let path = self
-            .dir
-            .join(format!("{}.eml", uuid::Uuid::new_v4().hyphenated()));
+        let name = uuid::Uuid::new_v4().hyphenated().to_string();
+        // Written whole under a hidden temporary name, then renamed: whoever reads the folder
+        // (an operator, a script that forwards `.eml` files) never catches half a mail.
+        let partial = self.dir.join(format!(".{name}.partial"));
+        let path = self.dir.join(format!("{name}.eml"));
         let text = message.formatted();
         tokio::task::spawn_blocking(move || {
             use std::io::Write as _;
-            agora_store::files::create_private(&path)?.write_all(&text)
+            let written = agora_store::files::create_private(&partial).and_then(|mut file| {
+                file.write_all(&text)?;
+                file.sync_all()
+            });
+            match written.and_then(|()| std::fs::rename(&partial, &path)) {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    let _ = std::fs::remove_file(&partial);
+                    Err(e)
+                }
+            }
         })
         .await
         .map_err(|e| MailError(format!("writing to the outbox: {e}")))?
@@ -153,5 +165,73 @@ impl Mailer for SmtpMailer {
             .await
             .map(|_| ())
             .map_err(|e| MailError(format!("SMTP: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader listing the outbox while large mails are written never finds an `.eml` file
+    /// shorter than it ends up: no half-written mail is ever visible under its final name.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_reader_never_catches_half_a_mail() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let outbox = dir.path().join("outbox");
+        let from: Mailbox = "agora <agora@example.com>"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mailer = OutboxMailer::new(&outbox, from).unwrap_or_else(|e| panic!("{e}"));
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let (outbox, done) = (outbox.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut shortest = std::collections::HashMap::<PathBuf, usize>::new();
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    for entry in std::fs::read_dir(&outbox).into_iter().flatten().flatten() {
+                        let path = entry.path();
+                        if path.extension().is_some_and(|e| e == "eml") {
+                            let len = std::fs::read(&path).map(|b| b.len()).unwrap_or(0);
+                            let least = shortest.entry(path).or_insert(len);
+                            *least = (*least).min(len);
+                        }
+                    }
+                }
+                shortest
+            })
+        };
+        // A long body: written in more than one write call, so a reader can land between them.
+        let body = "a line of a long bulletin\r\n".repeat(40_000);
+        for n in 0..40 {
+            mailer
+                .send(Mail {
+                    to: "ana@example.com".into(),
+                    subject: format!("Bulletin {n}"),
+                    text: body.clone(),
+                    unsubscribe_url: None,
+                })
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        let shortest = reader
+            .join()
+            .unwrap_or_else(|_| panic!("the reader panicked"));
+        assert!(!shortest.is_empty(), "the reader saw no mail at all");
+        let half: Vec<(usize, u64)> = shortest
+            .iter()
+            .filter_map(|(path, least)| {
+                let whole = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                (*least as u64 != whole).then_some((*least, whole))
+            })
+            .collect();
+        assert!(half.is_empty(), "half-written mails were read: {half:?}");
+        let names: Vec<String> = std::fs::read_dir(&outbox)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 40, "{names:?}");
+        assert!(names.iter().all(|n| n.ends_with(".eml")), "{names:?}");
     }
 }

@@ -325,7 +325,7 @@ async fn serve(
     let addr = listener.local_addr()?;
     let guest_cache = agora_web::GuestCache::default();
     let follows = settings.guest_cache_secs > 0;
-    let router = app.router_with(
+    let (router, in_flight) = app.serving(
         WebConfig {
             public_url: settings.public_url.clone(),
             public_url_set: settings.public_url_set,
@@ -362,15 +362,24 @@ async fn serve(
         let ttl = std::time::Duration::from_secs(settings.guest_cache_secs);
         tokio::spawn(guest_cache.follow(agora, ttl, std::future::pending()))
     });
-    let served = app::serve(listener, router).await;
+    let served = app::serve(listener, router, app::shutdown_signal()).await;
     if let Some(follower) = follower {
         follower.abort();
     }
+    // Writes still running (their clients may have left) finish before the worker and the
+    // store stop: SIGTERM drops no write that was accepted.
+    let left = in_flight.settle(app::SETTLE_WRITES).await;
     let _ = stop.send(());
     if let Some(worker) = worker {
         let _ = worker.await;
     }
-    app.store.close().await;
+    app::finish(&app.store, &in_flight, std::time::Duration::ZERO).await;
+    if left > 0 {
+        eprintln!(
+            "stopped with {left} requests still running after {:?}",
+            app::SETTLE_WRITES
+        );
+    }
     served
 }
 
@@ -398,6 +407,11 @@ fn describe_register_error(e: agora_core::members::RegisterError) -> String {
     use agora_core::members::RegisterError;
     match e {
         RegisterError::Invalid(i) => format!("{}: {}", i.field, i.message),
+        RegisterError::Fields(all) => all
+            .iter()
+            .map(|i| format!("{}: {}", i.field, i.message))
+            .collect::<Vec<_>>()
+            .join("; "),
         RegisterError::UsernameTaken => "that username is taken".into(),
         RegisterError::EmailTaken => "an account with that email exists".into(),
         RegisterError::RateLimited { .. } | RegisterError::Burst { .. } => {

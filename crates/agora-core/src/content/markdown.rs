@@ -168,6 +168,41 @@ fn plain(markdown: &str) -> Rendered {
     }
 }
 
+/// The opening words of `markdown` without its markup (the text search indexes: `**96%**`
+/// reads `96%`), cut at a word to at most `max` characters with an ellipsis: an excerpt for
+/// where the whole post is too much. Parses only; writes and cleans no HTML.
+pub fn excerpt(markdown: &str, max: usize) -> String {
+    let arena = Arena::new();
+    let text = match parse_within(&arena, markdown, Past::Flatten) {
+        Ok(root) => {
+            let mut text = String::with_capacity(markdown.len());
+            for node in root.descendants() {
+                push_words(&node.data.borrow().value, &mut text);
+            }
+            text.replace('\0', "\u{FFFD}")
+        }
+        Err(_) => plain(markdown).text,
+    };
+    crate::search::excerpt(&text, max)
+}
+
+/// Adds what a node says to `text`: its words, code as written, a space where a block or a
+/// line ends.
+fn push_words(value: &NodeValue, text: &mut String) {
+    match value {
+        NodeValue::Text(t) => text.push_str(t),
+        NodeValue::Code(c) => text.push_str(&c.literal),
+        NodeValue::CodeBlock(c) => text.push_str(&c.literal),
+        NodeValue::SoftBreak
+        | NodeValue::LineBreak
+        | NodeValue::Paragraph
+        | NodeValue::Heading(_)
+        | NodeValue::Item(_)
+        | NodeValue::TableCell => text.push(' '),
+        _ => {}
+    }
+}
+
 /// `markdown` shown as escaped plain text in one paragraph (no rendering).
 pub fn plain_html(markdown: &str) -> String {
     plain(markdown).html
@@ -292,22 +327,13 @@ fn render_below(
     let mut text = String::with_capacity(markdown.len());
     let (mut links, mut mentions) = (0, 0);
     for node in root.descendants() {
-        match &node.data.borrow().value {
+        let value = &node.data.borrow().value;
+        match value {
             NodeValue::Link(_) => links += 1,
-            NodeValue::Text(t) => {
-                mentions += count_mentions(t);
-                text.push_str(t);
-            }
-            NodeValue::Code(c) => text.push_str(&c.literal),
-            NodeValue::CodeBlock(c) => text.push_str(&c.literal),
-            NodeValue::SoftBreak
-            | NodeValue::LineBreak
-            | NodeValue::Paragraph
-            | NodeValue::Heading(_)
-            | NodeValue::Item(_)
-            | NodeValue::TableCell => text.push(' '),
+            NodeValue::Text(t) => mentions += count_mentions(t),
             _ => {}
         }
+        push_words(value, &mut text);
     }
 
     let mut raw = String::with_capacity(markdown.len() * 2);

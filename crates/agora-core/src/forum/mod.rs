@@ -10,8 +10,8 @@ mod topics;
 
 pub use fields::{PostBody, Tags, TopicTitle};
 pub use model::{
-    Author, Hold, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFilter,
-    TopicFlags, TopicInGroup, TopicKind, TopicSort,
+    Author, Hold, LatestFilter, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic,
+    TopicFilter, TopicFlags, TopicInGroup, TopicKind, TopicSort,
 };
 pub use posts::PostEditInput;
 pub use preview::PREVIEWS_PER_MINUTE;

@@ -100,6 +100,10 @@ pub struct Topic {
     pub status: String,
     /// The post its kind shows under it in lists and search (a question's best answer).
     pub featured_post: Option<PostId>,
+    /// Its opening post is held by the system for a moderator's approval.
+    pub held: bool,
+    /// Its opening post is hidden by members' flags until a moderator decides.
+    pub hidden: bool,
 }
 
 /// Whether `s` can be a status: 1–32 lowercase ASCII letters or underscores.
@@ -123,10 +127,11 @@ impl Topic {
     pub fn facts(&self) -> ItemFacts {
         ItemFacts {
             author: self.author.id,
-            state: if self.deleted {
-                ItemState::Deleted
-            } else {
-                ItemState::Published
+            state: match (self.deleted, self.held, self.hidden) {
+                (false, _, _) => ItemState::Published,
+                (true, true, _) => ItemState::Held,
+                (true, false, true) => ItemState::Hidden,
+                (true, false, false) => ItemState::Deleted,
             },
             locked: self.locked,
             opening: true,
@@ -151,9 +156,11 @@ pub struct Post {
     pub edited_at: Option<Timestamp>,
     pub revision_count: i64,
     pub deleted: bool,
-    /// Deleted while a flag on it is open: hidden by the system or by members' flags until a
-    /// moderator looks.
+    /// Held by the system (a word filter, the spam check, a new member's first posts) until a
+    /// moderator approves it.
     pub held: bool,
+    /// Hidden by members' flags until a moderator decides.
+    pub hidden: bool,
 }
 
 impl Post {
@@ -172,10 +179,11 @@ impl Post {
 
     /// Where the post stands, for the item rule.
     pub fn state(&self) -> ItemState {
-        match (self.deleted, self.held) {
-            (false, _) => ItemState::Published,
-            (true, true) => ItemState::Held,
-            (true, false) => ItemState::Deleted,
+        match (self.deleted, self.held, self.hidden) {
+            (false, _, _) => ItemState::Published,
+            (true, true, _) => ItemState::Held,
+            (true, false, true) => ItemState::Hidden,
+            (true, false, false) => ItemState::Deleted,
         }
     }
 }
@@ -268,6 +276,18 @@ pub struct TopicInGroup {
     pub topic: Topic,
     pub group_slug: String,
     pub group_name: String,
+    /// Who wrote its newest published post (its author when no one replied).
+    pub last_poster: Author,
+    /// How many members have opened it (the reading record; guests are not counted).
+    pub readers: i64,
+}
+
+/// Which topics a site-wide list shows: all the viewer may read, or those with a tag; one
+/// page after `before` (latest activity first).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LatestFilter {
+    pub tag: Option<String>,
+    pub before: Option<crate::paging::Cursor>,
 }
 
 /// A post with where it was written, for a member's activity.

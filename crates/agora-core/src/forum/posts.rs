@@ -58,7 +58,10 @@ impl Forum<'_> {
             .await?;
         metrics::counter!("agora_posts_total", "kind" => "reply", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);
         if screened.hold.is_some() {
-            return Ok(Posted::Held);
+            return Ok(Posted::Held {
+                topic: topic.id,
+                post: id,
+            });
         }
         let post = self
             .store
@@ -156,7 +159,10 @@ impl Forum<'_> {
             )
             .await?;
         if screened.hold.is_some() {
-            return Ok(Posted::Held);
+            return Ok(Posted::Held {
+                topic: topic.id,
+                post: post.id,
+            });
         }
         let post = self
             .store
@@ -202,7 +208,7 @@ impl Forum<'_> {
             )
         };
         self.store
-            .set_post_deleted(post.id, true, actor.id, self.now(), &audit)
+            .set_post_deleted(post.id, true, Some(actor.id), self.now(), &audit)
             .await?;
         Ok(())
     }
@@ -224,7 +230,7 @@ impl Forum<'_> {
             String::new(),
         );
         self.store
-            .set_post_deleted(post.id, false, actor.id, self.now(), &audit)
+            .set_post_deleted(post.id, false, Some(actor.id), self.now(), &audit)
             .await?;
         let post = self
             .store

@@ -9,7 +9,7 @@ use crate::forum::screen::Destination;
 use crate::forum::{NewTopic, Post, Tags, Topic, TopicFilter, TopicFlags, TopicKind, TopicSort};
 use crate::groups::policy::Access;
 use crate::groups::{GroupError, GroupView};
-use crate::ids::TopicId;
+use crate::ids::{PostId, TopicId};
 use crate::items::{Action, Capabilities, Denied, Shown, decide};
 use crate::paging::{Cursor, Page};
 use crate::viewer::Viewer;
@@ -55,7 +55,12 @@ impl From<GroupError> for ForumError {
 #[derive(Debug, Clone)]
 pub enum Posted<T> {
     Published(T),
-    Held,
+    /// Held: where it was saved, so that its author finds it (they read it; no one else but
+    /// the moderators does).
+    Held {
+        topic: TopicId,
+        post: PostId,
+    },
 }
 
 /// What a person typed to open a topic.
@@ -175,6 +180,10 @@ impl Forum<'_> {
         if group.access < Access::Participate {
             return Err(ForumError::Refused(Refused::Forbidden("join_required")));
         }
+        // An archived group is read-only; its moderators may still leave a closing note.
+        if group.group.archived_at.is_some() && group.access < Access::Moderate {
+            return Err(ForumError::Refused(Refused::Forbidden("archived")));
+        }
         crate::guard::Needs::Verified.check(viewer)?;
         let screened = self
             .screen(
@@ -205,10 +214,10 @@ impl Forum<'_> {
             at: self.now(),
             hold: screened.hold.clone(),
         };
-        let (id, _) = self.store.insert_topic(&new).await?;
+        let (id, post) = self.store.insert_topic(&new).await?;
         metrics::counter!("agora_posts_total", "kind" => "topic", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);
         if screened.hold.is_some() {
-            return Ok(Posted::Held);
+            return Ok(Posted::Held { topic: id, post });
         }
         Ok(Posted::Published(self.topic(viewer, id, 1, 50).await?))
     }
@@ -331,11 +340,13 @@ impl Forum<'_> {
         viewer: &Viewer,
         id: TopicId,
     ) -> Result<(Topic, GroupView), ForumError> {
-        let (topic, group, relation) = self
+        let (mut topic, group, relation) = self
             .store
             .topic_in_group(id, viewer.id())
             .await?
             .ok_or(ForumError::Refused(Refused::NotFound))?;
+        // Every topic of an archived group is locked: read-only but for its moderators.
+        topic.locked |= group.archived_at.is_some();
         let slug = group.slug.clone();
         let view = crate::groups::directory_visible(viewer, group, relation)?;
         decide(viewer, view.access, &topic.facts(), Action::Read)?;

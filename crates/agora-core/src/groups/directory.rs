@@ -37,6 +37,9 @@ pub enum GroupError {
     LastOwner,
     #[error("not a member")]
     NotAMember,
+    /// A group is deleted only once archived.
+    #[error("not archived")]
+    NotArchived,
 }
 
 crate::error::refusals!(GroupError);
@@ -53,6 +56,7 @@ impl From<GroupError> for Refused {
             GroupError::InvitationRequired => Self::Forbidden("invitation_required"),
             GroupError::LastOwner => Self::Forbidden("last_owner"),
             GroupError::NotAMember => Self::Forbidden("not_a_member"),
+            GroupError::NotArchived => Self::Forbidden("not_archived"),
         }
     }
 }
@@ -84,39 +88,9 @@ impl Groups<'_> {
         if !viewer.is_admin() && !self.site().site_settings().await?.members_may_create_groups {
             return Err(GroupError::Refused(Refused::Forbidden("admins_only")));
         }
-        let name: String = input.name.trim().nfc().collect();
-        if name.chars().count() < 2 || name.chars().count() > 80 {
-            return Err(Invalid::new(
-                "name",
-                "invalid_length",
-                "A group's name must be 2 to 80 characters long.",
-            )
-            .into());
-        }
-        if name.chars().any(is_forbidden_in_text) {
-            return Err(Invalid::new(
-                "name",
-                "invalid_characters",
-                "A group's name may not contain control, invisible or direction-changing characters.",
-            )
-            .into());
-        }
-        let description = input.description.trim().replace("\r\n", "\n");
-        if description.chars().count() > 2_000 || description.contains('\0') {
-            return Err(Invalid::new(
-                "description",
-                "too_long",
-                "A description may be at most 2,000 characters long.",
-            )
-            .into());
-        }
-        let visibility = Visibility::parse(&input.visibility).ok_or_else(|| {
-            Invalid::new(
-                "visibility",
-                "invalid_choice",
-                "Choose public, closed or secret.",
-            )
-        })?;
+        let name = group_name(&input.name)?;
+        let description = group_description(&input.description)?;
+        let visibility = group_visibility(&input.visibility)?;
         let slug = match input.slug.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => GroupSlug::parse(s)?,
             _ => GroupSlug::from_name(&name).ok_or_else(|| {
@@ -209,6 +183,50 @@ impl Groups<'_> {
     }
 }
 
+/// A group's name as typed, checked and normalised.
+pub(super) fn group_name(raw: &str) -> Result<String, Invalid> {
+    let name: String = raw.trim().nfc().collect();
+    if name.chars().count() < 2 || name.chars().count() > 80 {
+        return Err(Invalid::new(
+            "name",
+            "invalid_length",
+            "A group's name must be 2 to 80 characters long.",
+        ));
+    }
+    if name.chars().any(is_forbidden_in_text) {
+        return Err(Invalid::new(
+            "name",
+            "invalid_characters",
+            "A group's name may not contain control, invisible or direction-changing characters.",
+        ));
+    }
+    Ok(name)
+}
+
+/// A group's description as typed, checked.
+pub(super) fn group_description(raw: &str) -> Result<String, Invalid> {
+    let description = raw.trim().replace("\r\n", "\n");
+    if description.chars().count() > 2_000 || description.contains('\0') {
+        return Err(Invalid::new(
+            "description",
+            "too_long",
+            "A description may be at most 2,000 characters long.",
+        ));
+    }
+    Ok(description)
+}
+
+/// A group's kind as typed.
+pub(super) fn group_visibility(raw: &str) -> Result<Visibility, Invalid> {
+    Visibility::parse(raw).ok_or_else(|| {
+        Invalid::new(
+            "visibility",
+            "invalid_choice",
+            "Choose public, closed or secret.",
+        )
+    })
+}
+
 /// Applies the policy to a group fetched for `viewer`.
 pub(crate) fn visible(
     viewer: &Viewer,
@@ -219,9 +237,13 @@ pub(crate) fn visible(
     if access == Access::Hidden {
         return Err(GroupError::Refused(Refused::NotFound));
     }
+    let can_edit = viewer.is_admin()
+        || (viewer.id().is_some()
+            && matches!(relation, Relation::Member(crate::groups::GroupRole::Owner)));
     Ok(GroupView {
         group,
         relation,
         access,
+        can_edit,
     })
 }

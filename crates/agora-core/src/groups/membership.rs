@@ -33,6 +33,10 @@ impl Groups<'_> {
         match (view.relation, view.group.visibility) {
             (Relation::Member(_), _) => Ok(JoinOutcome::Member),
             (Relation::Requested, _) => Ok(JoinOutcome::Pending),
+            // An archived group takes no new members (a secret one stays unseen).
+            (_, Visibility::Public | Visibility::Closed) if view.group.archived_at.is_some() => {
+                Err(GroupError::Refused(Refused::Forbidden("archived")))
+            }
             (_, Visibility::Public) => {
                 self.store
                     .add_member(view.group.id, actor.id, GroupRole::Member, self.now())

@@ -84,6 +84,22 @@ pub struct Group {
     pub topic_count: i64,
     pub created_at: Timestamp,
     pub last_activity_at: Timestamp,
+    /// When it was archived: read-only since (every topic locked, no new topics, votes or
+    /// members); `None` while active.
+    pub archived_at: Option<Timestamp>,
+}
+
+/// A change to a group's own fields; `None` keeps a field as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupChange {
+    pub id: GroupId,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub visibility: Option<Visibility>,
+    /// `Some(true)` archives it, `Some(false)` makes it active again.
+    pub archived: Option<bool>,
+    pub by: MemberId,
+    pub at: Timestamp,
 }
 
 /// A group together with the viewer's relation to it and the access the policy grants.
@@ -92,6 +108,9 @@ pub struct GroupView {
     pub group: Group,
     pub relation: Relation,
     pub access: Access,
+    /// Whether the viewer may edit, archive or make the group active again: its owners and
+    /// site admins.
+    pub can_edit: bool,
 }
 
 /// A group to insert.

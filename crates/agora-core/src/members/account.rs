@@ -32,6 +32,9 @@ pub struct Registration {
 pub enum RegisterError {
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// Several fields fail their rules: each once, in the order of the form.
+    #[error("{} fields are invalid", .0.len())]
+    Fields(Vec<Invalid>),
     #[error("username taken")]
     UsernameTaken,
     #[error("email taken")]
@@ -76,6 +79,17 @@ pub struct ProfileUpdate {
 /// Longest bio accepted.
 const BIO_MAX: usize = 1_000;
 
+impl RegisterError {
+    /// The refusal for the fields in `wrong`: one, or several.
+    fn from_fields(mut wrong: Vec<Invalid>) -> Self {
+        if wrong.len() > 1 {
+            Self::Fields(wrong)
+        } else {
+            wrong.pop().map_or(Self::Fields(Vec::new()), Self::Invalid)
+        }
+    }
+}
+
 /// A conflict on a member's unique columns, as the person sees it.
 fn taken(e: StoreError) -> RegisterError {
     match e {
@@ -96,28 +110,47 @@ impl Accounts<'_> {
         kind: SessionKind,
         client: &str,
     ) -> Result<(SessionToken, Member), RegisterError> {
-        let username = Username::parse(&form.username)?;
-        let email = EmailAddress::parse(&form.email)?;
-        let password = Password::parse_new(&form.password)?;
-        let display_name = DisplayName::parse(&form.display_name, username.as_str())?;
+        // Every field is checked before any answer, so the person fixes them all at once.
+        let mut wrong = Vec::new();
+        let username = Username::parse(&form.username).map_err(|e| wrong.push(e));
+        let email = EmailAddress::parse(&form.email).map_err(|e| wrong.push(e));
+        let password = Password::parse_new(&form.password).map_err(|e| wrong.push(e));
+        let fallback = username
+            .as_ref()
+            .map_or(form.username.trim(), |u| u.as_str());
+        let display_name =
+            DisplayName::parse(&form.display_name, fallback).map_err(|e| wrong.push(e));
         let rules = self.site().site_settings().await?.registration_rules;
-        crate::members::plausibility::check(
-            username.as_str(),
-            &form.display_name,
-            email.as_str(),
-            &rules,
-        )?;
-
-        crate::mailings::check_subjects("email_opt_ins", &form.email_opt_ins)?;
+        if let (Ok(username), Ok(email)) = (&username, &email)
+            && let Err(e) = crate::members::plausibility::check(
+                username.as_str(),
+                &form.display_name,
+                email.as_str(),
+                &rules,
+            )
+            && !wrong.iter().any(|w: &Invalid| w.field == e.field)
+        {
+            wrong.push(e);
+        }
+        if let Err(e) = crate::mailings::check_subjects("email_opt_ins", &form.email_opt_ins) {
+            wrong.push(e);
+        }
         let documents = self.store.current_documents().await?;
         if !documents.is_empty() && !form.accept_documents {
             let titles: Vec<&str> = documents.iter().map(|d| d.title()).collect();
-            return Err(Invalid::new(
+            wrong.push(Invalid::new(
                 "accept_documents",
                 "documents_not_accepted",
                 format!("Please read and accept the {} to join.", titles.join(", ")),
-            )
-            .into());
+            ));
+        }
+        let (Ok(username), Ok(email), Ok(password), Ok(display_name)) =
+            (username, email, password, display_name)
+        else {
+            return Err(RegisterError::from_fields(wrong));
+        };
+        if !wrong.is_empty() {
+            return Err(RegisterError::from_fields(wrong));
         }
 
         if rules.on("registration_burst") {

@@ -35,6 +35,16 @@ pub struct SiteSettings {
     /// The kinds of legal complaint (`complaints::KINDS`) whose post is hidden as soon as the
     /// complaint is confirmed; others wait for a moderator's decision. None by default.
     pub complaints_hide_at_once: Vec<String>,
+    /// The brand: the logo (a path on this site, `/media/NAME`), empty for the initial.
+    pub logo_url: String,
+    /// The accent colour, `#rrggbb`; empty for agora's green.
+    pub accent_color: String,
+    /// The image social networks show for the site's links (`og:image`), a path on this site;
+    /// empty for none.
+    pub social_image_url: String,
+    /// The kinds of legal document with a published version (`netiquette`, `terms`,
+    /// `privacy`): the footer links them.
+    pub published_documents: Vec<String>,
 }
 
 impl Default for SiteSettings {
@@ -53,6 +63,10 @@ impl Default for SiteSettings {
             word_filters_text: String::new(),
             trust: crate::trust::TrustSettings::default(),
             complaints_hide_at_once: Vec::new(),
+            logo_url: String::new(),
+            accent_color: String::new(),
+            social_image_url: String::new(),
+            published_documents: Vec::new(),
         }
     }
 }
@@ -103,6 +117,9 @@ impl Site<'_> {
                     s.word_filters = crate::filters::parse(&value).unwrap_or_default();
                     s.word_filters_text = value;
                 }
+                "logo_url" => s.logo_url = value,
+                "accent_color" => s.accent_color = value,
+                "social_image_url" => s.social_image_url = value,
                 key => {
                     if let Some(knob) = key.strip_prefix("trust.")
                         && let Ok(n) = value.parse()
@@ -112,6 +129,13 @@ impl Site<'_> {
                 }
             }
         }
+        s.published_documents = self
+            .store
+            .current_documents()
+            .await?
+            .into_iter()
+            .map(|d| d.kind)
+            .collect();
         // Rendered once per text and kept; when the pool is too busy to render a new one,
         // pages show it as plain text for the moment rather than fail.
         s.netiquette_html = match self.renderer.document(&s.netiquette).await {
@@ -190,11 +214,27 @@ impl Site<'_> {
             ),
             ("word_filters", patch.word_filters.is_some()),
             ("trust", !patch.trust.is_empty()),
+            ("logo_url", patch.logo_url.is_some()),
+            ("accent_color", patch.accent_color.is_some()),
+            ("social_image_url", patch.social_image_url.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
         .collect();
-        let writes = patch::validate(patch)?;
+        let mut writes = patch::validate(patch)?;
+        // A brand image at another host is copied here first: the pages show only images of
+        // their own origin.
+        for (key, value) in &mut writes {
+            if (key == "logo_url" || key == "social_image_url") && value.starts_with("https://") {
+                *value = self.images.localize(value, None).await.map_err(|why| {
+                    Invalid::new(
+                        if key == "logo_url" { "logo_url" } else { "social_image_url" },
+                        "invalid_image",
+                        format!("The image could not be copied to this site: {why}. Upload it, or give another address."),
+                    )
+                })?;
+            }
+        }
         if let Some((_, slugs)) = writes.iter().find(|(key, _)| key == "featured_groups") {
             self.refuse_secret_features(slugs).await?;
         }

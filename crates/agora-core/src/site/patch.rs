@@ -28,6 +28,75 @@ pub struct SiteSettingsPatch {
     pub trust: Vec<(String, String)>,
     /// The kinds of legal complaint that hide their post as soon as they are confirmed.
     pub complaints_hide_at_once: Option<Vec<String>>,
+    /// The logo: a path on this site (`/media/NAME`) or an `https://` address (copied here);
+    /// empty for none.
+    pub logo_url: Option<String>,
+    /// The accent colour, `#rrggbb` or `#rgb`; empty for agora's own.
+    pub accent_color: Option<String>,
+    /// The image shown for the site's links on social networks, as the logo.
+    pub social_image_url: Option<String>,
+}
+
+/// A brand image's address as typed: empty, a path on this site, or an `https://` address.
+fn image_address(field: &'static str, raw: &str) -> Result<String, Invalid> {
+    let v = raw.trim();
+    let bad = |why: &str| Invalid::new(field, "invalid_format", why.to_owned());
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    if v.chars().count() > 500 {
+        return Err(Invalid::new(
+            field,
+            "too_long",
+            "An address may be at most 500 characters long.",
+        ));
+    }
+    if v.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
+    {
+        return Err(bad(
+            "An address may not contain spaces, quotes or angle brackets.",
+        ));
+    }
+    // A copy in the media store: `/media/` and a name of lowercase letters, digits and dots.
+    let local = v.strip_prefix("/media/").is_some_and(|name| {
+        name.contains('.')
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.')
+    });
+    if !local && !v.starts_with("https://") {
+        return Err(bad(
+            "Give an image in this site's media (/media/…) or an https:// address.",
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// An accent colour as typed: empty, `#rgb` or `#rrggbb` (stored as `#rrggbb`, lowercase).
+fn accent(raw: &str) -> Result<String, Invalid> {
+    let v = raw.trim().to_ascii_lowercase();
+    if v.is_empty() {
+        return Ok(v);
+    }
+    let hex = v.strip_prefix('#').unwrap_or("");
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) || !matches!(hex.len(), 3 | 6) {
+        return Err(Invalid::new(
+            "accent_color",
+            "invalid_format",
+            "Give a colour as #rrggbb, e.g. #0b6e4f.",
+        ));
+    }
+    Ok(if hex.len() == 3 {
+        hex.chars().fold(String::from("#"), |mut s, c| {
+            s.push(c);
+            s.push(c);
+            s
+        })
+    } else {
+        v
+    })
 }
 
 /// The most new accounts a site may allow from one address in ten minutes.
@@ -100,6 +169,18 @@ pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>
             }
             writes.push((field.into(), v));
         }
+    }
+    if let Some(raw) = &patch.logo_url {
+        writes.push(("logo_url".into(), image_address("logo_url", raw)?));
+    }
+    if let Some(raw) = &patch.social_image_url {
+        writes.push((
+            "social_image_url".into(),
+            image_address("social_image_url", raw)?,
+        ));
+    }
+    if let Some(raw) = &patch.accent_color {
+        writes.push(("accent_color".into(), accent(raw)?));
     }
     if let Some(kinds) = &patch.complaints_hide_at_once {
         writes.push(("complaints_hide_at_once".into(), complaint_kinds(kinds)?));

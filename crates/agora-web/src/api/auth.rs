@@ -31,8 +31,8 @@ pub struct RegisterRequest {
     /// and accepts their current versions.
     #[serde(default)]
     pub accept_documents: bool,
-    /// Kinds of mail to get: any of `email_notifications`, `email_digests`,
-    /// `email_bulletins`. None unless asked; recorded in the consent ledger.
+    /// Kinds of mail to get: `email_bulletins` (the only kind agora sends so far). None unless
+    /// asked; recorded in the consent ledger.
     #[serde(default)]
     pub email_opt_ins: Vec<String>,
 }

@@ -119,7 +119,11 @@ pub struct GroupResponse {
     pub can_read: bool,
     pub can_post: bool,
     pub can_moderate: bool,
+    /// Whether the viewer may edit it (its owners and site admins: `PATCH /groups/{slug}`).
+    pub can_edit: bool,
     pub last_activity_at: String,
+    /// When it was archived (read-only since); null while active.
+    pub archived_at: Option<String>,
 }
 
 impl From<&GroupView> for GroupResponse {
@@ -142,7 +146,9 @@ impl From<&GroupView> for GroupResponse {
             can_read,
             can_post: v.access >= Access::Participate,
             can_moderate: v.access >= Access::Moderate,
+            can_edit: v.can_edit,
             last_activity_at: g.last_activity_at.to_rfc3339(),
+            archived_at: g.archived_at.map(|t| t.to_rfc3339()),
         }
     }
 }
@@ -259,7 +265,7 @@ pub struct TopicSummary {
     pub id: i64,
     pub title: String,
     pub slug: String,
-    /// `discussion` or `question` (other kinds follow: idea, wiki, article, event, poll).
+    /// `discussion`, `question` or `idea`.
     pub kind: &'static str,
     /// What its kind says of it: a question is `open` or `solved`; empty for a discussion.
     pub status: String,
@@ -360,8 +366,12 @@ pub struct PostResponse {
     pub created_at: String,
     pub edited_at: Option<String>,
     pub revision_count: i64,
+    /// Whether it was deleted (by its author or a moderator); a held or hidden post is not
+    /// deleted, it waits for a moderator (`state`).
     pub deleted: bool,
-    /// `published`, `held` (waiting for a moderator) or `deleted`.
+    /// `published`; `held` (held by the system until a moderator approves it); `hidden`
+    /// (hidden after members flagged it, until a moderator decides); or `deleted`. A held or
+    /// hidden post is read only by moderators and its author.
     #[schema(value_type = String)]
     pub state: ItemState,
     /// What the viewer may do with this post.
@@ -381,7 +391,7 @@ impl From<&Shown<Post>> for PostResponse {
             created_at: p.created_at.to_rfc3339(),
             edited_at: p.edited_at.map(|t| t.to_rfc3339()),
             revision_count: p.revision_count,
-            deleted: p.deleted,
+            deleted: p.state() == ItemState::Deleted,
             state: p.state(),
             capabilities: (&shown.can).into(),
         }
@@ -432,7 +442,7 @@ impl From<&Revision> for RevisionResponse {
     }
 }
 
-/// One search result.
+/// One search result: a topic, shown by its best-matching post.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchHitResponse {
     pub topic_id: i64,
@@ -446,12 +456,14 @@ pub struct SearchHitResponse {
     pub snippet_html: String,
     pub created_at: String,
     pub url: String,
-    /// `discussion` or `question`.
+    /// `discussion`, `question` or `idea`.
     pub topic_kind: &'static str,
     /// What the topic's kind says of it (`open`, `solved`); empty for a discussion.
     pub topic_status: String,
     /// The post shown under the topic (a question's best answer), if any.
     pub featured: Option<FeaturedResponse>,
+    /// How many other posts of the topic matched (0 for a search of operators alone).
+    pub more_matches: u32,
 }
 
 /// The post a topic's kind shows under it in results (a question's best answer).
@@ -489,16 +501,22 @@ impl From<&SearchHit> for SearchHitResponse {
                     excerpt: excerpt.clone(),
                     url: format!("/t/{}/{}#post-{number}", h.topic_id.0, h.topic_slug),
                 }),
+            more_matches: h.more_matches,
         }
     }
 }
 
-/// Search results.
+/// Search results: one per topic.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
     pub results: Vec<SearchHitResponse>,
     /// Pass as `offset` for more; null when there are no more.
     pub next_offset: Option<u32>,
+    /// The topics found in all (an offset past them gives an empty page and this total).
+    pub total: u32,
+    /// Whether `total` is exact; when false there are at least that many (a very common
+    /// word's oldest matches, or more than 1,000 topics for operators alone, are not counted).
+    pub total_exact: bool,
 }
 
 /// The site's settings.
@@ -522,6 +540,12 @@ pub struct SiteResponse {
     /// The kinds of legal complaint whose post is hidden as soon as the complaint is
     /// confirmed (others wait for a moderator); shown to admins only.
     pub complaints_hide_at_once: Option<Vec<String>>,
+    /// The logo, a path on this site; empty for the site's initial.
+    pub logo_url: String,
+    /// The accent colour, `#rrggbb`; empty for agora's own.
+    pub accent_color: String,
+    /// The image social networks show for the site's links (`og:image`); empty for none.
+    pub social_image_url: String,
 }
 
 /// How registrations are checked for plausibility.
@@ -558,6 +582,9 @@ impl SiteResponse {
             word_filters: admin.then_some(filters),
             trust: admin.then(|| s.trust.entries().map(|(k, v)| (k.key, v)).collect()),
             complaints_hide_at_once: admin.then_some(s.complaints_hide_at_once),
+            logo_url: s.logo_url,
+            accent_color: s.accent_color,
+            social_image_url: s.social_image_url,
         }
     }
 }

@@ -51,7 +51,12 @@ pub struct QueueItemResponse {
     pub reasons: String,
     /// What the flaggers wrote (and why the system held the post).
     pub notes: String,
+    /// Whether readers do not see the post (held, hidden by flags, or deleted).
     pub hidden: bool,
+    /// The post's state as `GET /posts/{id}` gives it: `published` (flagged, still shown),
+    /// `held` (held by the system), `hidden` (hidden by members' flags) or `deleted` (hidden
+    /// under a legal complaint, or deleted).
+    pub state: String,
     /// Held by the system (word filter, spam check, a new member's first posts): `dismiss`
     /// (or `approve`) publishes it, `uphold` (or `reject`) keeps it hidden.
     pub held: bool,
@@ -121,6 +126,7 @@ pub async fn queue(
                 reasons: i.reasons,
                 notes: i.notes,
                 hidden: i.hidden,
+                state: i.state.as_str().to_owned(),
                 held: i.held,
                 first_flagged_at: i.first_flagged_at.to_rfc3339(),
                 legal_case: i.legal_case.map(|c| QueuedCaseResponse {

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use agora_core::forum::{
@@ -17,7 +17,7 @@ use agora_core::{Invalid, PostId, TopicId};
 use crate::api::dto::{
     PostResponse, RevisionResponse, TopicListResponse, TopicResponse, TopicSummary,
 };
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth};
 use crate::state::AppState;
 
@@ -60,7 +60,7 @@ pub struct CreateTopicRequest {
     /// Up to 5 tags.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// `discussion` (the default) or `question`.
+    /// `discussion` (the default), `question` or `idea` (a group's ideas board).
     pub kind: Option<String>,
 }
 
@@ -89,15 +89,33 @@ pub struct TopicFlagsRequest {
     pub locked: Option<bool>,
 }
 
-/// 202: the post is saved and waits for a moderator. The body is the envelope clients know
-/// (`held_for_review`), though holding is a success, not an error.
-fn held() -> Response {
-    ApiError::new(
-        StatusCode::ACCEPTED,
-        "held_for_review",
-        "Thank you: your post waits for a moderator's look before others see it.",
-    )
-    .into_response()
+/// 202: the post is saved and waits for a moderator. The body keeps the envelope clients
+/// know (`error.code` is `held_for_review`, though holding is a success, not an error) and
+/// says where the post was saved: its author reads it at `/api/v1/posts/{post_id}` (state
+/// `held`), no one else but the moderators does until it is approved.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldBody {
+    pub error: ErrorDetail,
+    /// Always `held`.
+    pub state: &'static str,
+    pub topic_id: i64,
+    pub post_id: i64,
+}
+
+fn held(topic: TopicId, post: PostId) -> Response {
+    let body = HeldBody {
+        error: ErrorDetail {
+            code: "held_for_review",
+            message: "Thank you: your post waits for a moderator's look before others see it."
+                .into(),
+            field: None,
+            errors: Vec::new(),
+        },
+        state: "held",
+        topic_id: topic.0,
+        post_id: post.0,
+    };
+    (StatusCode::ACCEPTED, Json(body)).into_response()
 }
 
 fn topic_response(v: &TopicView) -> TopicResponse {
@@ -181,8 +199,11 @@ pub async fn list(
 /// Opens a topic (members of the group).
 #[utoipa::path(post, path = "/api/v1/groups/{slug}/topics", tag = "forum",
     params(("slug" = String, Path)), request_body = CreateTopicRequest,
-    responses((status = 201, body = TopicResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = TopicResponse),
+        (status = 202, body = HeldBody, description = "held_for_review: saved, waiting for a moderator"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "rate_limited: posting too fast (Retry-After)")),
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,
@@ -205,7 +226,7 @@ pub async fn create(
         Posted::Published(view) => {
             Ok((StatusCode::CREATED, Json(topic_response(&view))).into_response())
         }
-        Posted::Held => Ok(held()),
+        Posted::Held { topic, post } => Ok(held(topic, post)),
     }
 }
 
@@ -254,9 +275,12 @@ pub async fn update(
 /// Replies to a topic (members of its group; locked topics only moderators).
 #[utoipa::path(post, path = "/api/v1/topics/{id}/posts", tag = "forum",
     params(("id" = i64, Path)), request_body = ReplyRequest,
-    responses((status = 201, body = PostResponse), (status = 401, body = ErrorBody),
+    responses((status = 201, body = PostResponse),
+        (status = 202, body = HeldBody, description = "held_for_review: saved, waiting for a moderator"),
+        (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "join_required or topic_locked"),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "rate_limited: posting too fast (Retry-After)")),
     security(("bearer" = [])))]
 pub async fn reply(
     State(state): State<AppState>,
@@ -273,7 +297,7 @@ pub async fn reply(
         Posted::Published((post, _)) => {
             Ok((StatusCode::CREATED, Json(PostResponse::from(&post))).into_response())
         }
-        Posted::Held => Ok(held()),
+        Posted::Held { topic, post } => Ok(held(topic, post)),
     }
 }
 
@@ -296,7 +320,9 @@ pub async fn show_post(
 /// Edits a post; the previous version is kept (see `/revisions`).
 #[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "forum",
     params(("id" = i64, Path)), request_body = EditPostRequest,
-    responses((status = 200, body = PostResponse), (status = 403, body = ErrorBody),
+    responses((status = 200, body = PostResponse),
+        (status = 202, body = HeldBody, description = "held_for_review: the edit is held for a moderator"),
+        (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn edit_post(
@@ -317,7 +343,7 @@ pub async fn edit_post(
         .await?
     {
         Posted::Published(post) => Ok(Json(PostResponse::from(&post)).into_response()),
-        Posted::Held => Ok(held()),
+        Posted::Held { topic, post } => Ok(held(topic, post)),
     }
 }
 

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use agora_core::groups::{GroupRole, JoinOutcome, NewGroupInput};
+use agora_core::groups::{GroupEdit, GroupRole, JoinOutcome, NewGroupInput};
 use agora_core::paging::{NameCursor, page_size};
 use agora_core::{Invalid, InvitationId, MemberId};
 
@@ -39,6 +39,32 @@ pub struct CreateGroupRequest {
     pub description: String,
     /// `public`, `closed` or `secret`.
     pub visibility: String,
+}
+
+/// Changes to a group; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditGroupRequest {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// `public`, `closed` or `secret`. Public: everyone, guests too, reads everything in it,
+    /// including what was posted while it was closed or secret; closed: everyone sees it
+    /// exists, members read; secret: it disappears for everyone who is not a member or invited.
+    pub visibility: Option<String>,
+    /// `true` archives it (read-only: every topic locked, no new topics, votes or members;
+    /// its moderators may still write), `false` makes it active again.
+    pub archived: Option<bool>,
+}
+
+/// Deleting a group.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteGroupRequest {
+    /// The group's address, repeated: a deletion cannot be undone.
+    pub confirm: String,
+    /// Why, for the audit log (up to 500 characters).
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// Whom to invite.
@@ -114,6 +140,57 @@ pub async fn show(
 ) -> Result<Json<GroupResponse>, ApiError> {
     let view = state.agora.groups().group(&auth.viewer, &slug).await?;
     Ok(Json(GroupResponse::from(&view)))
+}
+
+/// Edits a group: name, description, visibility, archived (its owners and site admins;
+/// audited).
+#[utoipa::path(patch, path = "/api/v1/groups/{slug}", tag = "groups", params(("slug" = String, Path)),
+    request_body = EditGroupRequest,
+    responses((status = 200, body = GroupResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "owners_only"), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(req): ApiJson<EditGroupRequest>,
+) -> Result<Json<GroupResponse>, ApiError> {
+    let edit = GroupEdit {
+        name: req.name,
+        description: req.description,
+        visibility: req.visibility,
+        archived: req.archived,
+    };
+    let view = state
+        .agora
+        .groups()
+        .edit_group(&auth.viewer, &slug, edit)
+        .await?;
+    Ok(Json(GroupResponse::from(&view)))
+}
+
+/// Deletes an archived group (site admins; audited). It is gone for everyone at once and its
+/// address is free again; legal cases about its posts and the audit log keep what they hold.
+#[utoipa::path(delete, path = "/api/v1/groups/{slug}", tag = "groups", params(("slug" = String, Path)),
+    request_body = DeleteGroupRequest,
+    responses((status = 204), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "admins_only"), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "not_archived: archive it first"),
+        (status = 422, body = ErrorBody, description = "confirm does not repeat the address")),
+    security(("bearer" = [])))]
+pub async fn delete(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(req): ApiJson<DeleteGroupRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .agora
+        .groups()
+        .delete_group(&auth.viewer, &slug, &req.confirm, &req.reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Joins a public group, or asks to join a closed one.

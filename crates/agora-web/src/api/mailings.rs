@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// One kind of mail and whether the member gets it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OptInResponse {
-    /// `email_notifications`, `email_digests` or `email_bulletins`.
+    /// `email_bulletins` (the only mail members opt into so far).
     pub subject: &'static str,
     pub name: &'static str,
     pub description: &'static str,
@@ -105,10 +105,6 @@ pub async fn preferences(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreferencesRequest {
-    /// Mail when someone replies to you, mentions you or writes to you.
-    pub email_notifications: Option<bool>,
-    /// A summary of what happened in your groups while you were away.
-    pub email_digests: Option<bool>,
     /// The community's newsletter: news, events and surveys.
     pub email_bulletins: Option<bool>,
 }
@@ -124,14 +120,10 @@ pub async fn set_preferences(
     auth: Auth,
     ApiJson(req): ApiJson<PreferencesRequest>,
 ) -> Result<Json<Vec<OptInResponse>>, ApiError> {
-    let choices: Vec<(String, bool)> = [
-        ("email_notifications", req.email_notifications),
-        ("email_digests", req.email_digests),
-        ("email_bulletins", req.email_bulletins),
-    ]
-    .into_iter()
-    .filter_map(|(subject, on)| on.map(|on| (subject.to_owned(), on)))
-    .collect();
+    let choices: Vec<(String, bool)> = [("email_bulletins", req.email_bulletins)]
+        .into_iter()
+        .filter_map(|(subject, on)| on.map(|on| (subject.to_owned(), on)))
+        .collect();
     let rows = state
         .agora
         .mailings()

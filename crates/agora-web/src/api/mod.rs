@@ -8,6 +8,7 @@ pub mod flags;
 pub mod forum;
 pub mod groups;
 pub mod ideas;
+pub mod latest;
 pub mod mailings;
 pub mod media;
 pub mod members;
@@ -90,7 +91,7 @@ fn shared_api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(members::my_invitations))
         .routes(routes!(members::profile))
         .routes(routes!(groups::list, groups::create))
-        .routes(routes!(groups::show))
+        .routes(routes!(groups::show, groups::update, groups::delete))
         .routes(routes!(groups::join))
         .routes(routes!(groups::leave))
         .routes(routes!(groups::members))
@@ -112,6 +113,8 @@ fn shared_api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(forum::restore_post))
         .routes(routes!(forum::revisions))
         .routes(routes!(search::search))
+        .routes(routes!(latest::latest))
+        .routes(routes!(latest::tags))
         .routes(routes!(site::show, site::update))
         .routes(routes!(preview::preview))
         .routes(routes!(site::audit))

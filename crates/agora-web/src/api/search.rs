@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use agora_core::paging::page_size;
+use agora_core::search::{MAX_OFFSET, SearchControls};
 
 use crate::api::dto::{SearchHitResponse, SearchResponse};
 use crate::error::{ApiError, ErrorBody};
@@ -16,16 +17,19 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQueryParams {
-    /// Words to find (up to 200 characters); every word must match.
+    /// Words to find (up to 200 characters); every word must match. Operators narrow:
+    /// `kind:question`, `is:solved` (or any state), `group:SLUG`, `author:USERNAME`; operators
+    /// alone list what they match, newest first.
     pub q: Option<String>,
-    /// 1–100, default 30.
+    /// Topics per page, 1–100, default 30.
     pub limit: Option<u32>,
-    /// From a previous response's `next_offset`.
+    /// Topics to skip, at most 1,000: from a previous response's `next_offset`.
     pub offset: Option<u32>,
 }
 
-/// Searches topics and replies, ranked, with highlighted snippets; only groups the viewer
-/// may read are searched.
+/// Searches topics and replies, ranked, with highlighted snippets, one result per topic (its
+/// best-matching post); only groups the viewer may read are searched. An offset past the end
+/// gives an empty page with the total.
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchQueryParams),
     responses((status = 200, body = SearchResponse), (status = 422, body = ErrorBody)))]
 pub async fn search(
@@ -35,13 +39,22 @@ pub async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     let limit = page_size(p.limit)?;
     let offset = p.offset.unwrap_or(0);
-    let hits = state
+    let found = state
         .agora
-        .search(&auth.viewer, p.q.as_deref().unwrap_or(""), limit, offset)
+        .search(
+            &auth.viewer,
+            p.q.as_deref().unwrap_or(""),
+            &SearchControls::default(),
+            limit,
+            offset,
+        )
         .await?;
-    let next_offset = (hits.len() == limit as usize).then_some(offset + limit);
+    let end = offset.saturating_add(limit);
+    let next_offset = (end < found.total && end <= MAX_OFFSET).then_some(end);
     Ok(Json(SearchResponse {
-        results: hits.iter().map(SearchHitResponse::from).collect(),
+        results: found.hits.iter().map(SearchHitResponse::from).collect(),
         next_offset,
+        total: found.total,
+        total_exact: found.exact,
     }))
 }

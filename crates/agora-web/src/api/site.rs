@@ -35,6 +35,13 @@ pub struct SiteRequest {
     /// The kinds of legal complaint (`defamation`, `copyright`, `privacy`, `other`) whose
     /// post is hidden as soon as the complaint is confirmed; others wait for a moderator.
     pub complaints_hide_at_once: Option<Vec<String>>,
+    /// The logo: a path on this site (`/media/NAME`), or an `https://` address, which is
+    /// copied here (the pages show only their own origin's images); empty for none.
+    pub logo_url: Option<String>,
+    /// The accent colour, `#rrggbb` or `#rgb`; empty for agora's own.
+    pub accent_color: Option<String>,
+    /// The image shown for the site's links on social networks (`og:image`), as the logo.
+    pub social_image_url: Option<String>,
 }
 
 /// Changes to the registration rules, in the shape `GET /site` reads them.
@@ -108,6 +115,9 @@ pub async fn update(
             .map(|(k, v)| (k, v.to_string()))
             .collect(),
         complaints_hide_at_once: req.complaints_hide_at_once,
+        logo_url: req.logo_url,
+        accent_color: req.accent_color,
+        social_image_url: req.social_image_url,
     };
     let settings = state
         .agora

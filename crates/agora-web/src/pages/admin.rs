@@ -50,6 +50,9 @@ pub struct SettingsForm {
     goal: Option<String>,
     netiquette: Option<String>,
     featured_groups: Option<String>,
+    logo_url: Option<String>,
+    accent_color: Option<String>,
+    social_image_url: Option<String>,
     members_may_create_groups: Option<String>,
     rules_extra_names: Option<String>,
     rules_extra_domains: Option<String>,
@@ -138,6 +141,25 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str
             )
             .optional()
             .hint("The addresses (slugs) of public or closed groups to show first on the landing page, separated by commas, e.g. getting-started, rides."),
+            Field::new("logo_url", "Logo", "text", form.logo_url.as_deref().unwrap_or_default())
+                .optional()
+                .hint("A square image shown beside the name: a path on this site (/media/…) or an https:// address, which is copied here. Empty: the name's initial."),
+            Field::new(
+                "accent_color",
+                "Accent colour",
+                "text",
+                form.accent_color.as_deref().unwrap_or_default(),
+            )
+            .optional()
+            .hint("Buttons and links, as #rrggbb (e.g. #0b6e4f). Empty: agora's green."),
+            Field::new(
+                "social_image_url",
+                "Social image",
+                "text",
+                form.social_image_url.as_deref().unwrap_or_default(),
+            )
+            .optional()
+            .hint("The picture social networks show with links to the site (og:image), 1200×630 at best; as the logo."),
         ],
         members_may_create_groups: may_create,
         rules: RULES
@@ -199,6 +221,9 @@ pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<R
         goal: Some(page.site.goal.clone()),
         netiquette: Some(page.site.netiquette.clone()),
         featured_groups: Some(page.site.featured_groups.join(", ")),
+        logo_url: Some(page.site.logo_url.clone()),
+        accent_color: Some(page.site.accent_color.clone()),
+        social_image_url: Some(page.site.social_image_url.clone()),
         members_may_create_groups: None,
         rules_extra_names: Some(page.site.registration_rules.extra_names.join("\n")),
         rules_extra_domains: Some(page.site.registration_rules.extra_domains.join("\n")),
@@ -254,6 +279,9 @@ pub async fn settings(
         word_filters: form.word_filters.clone(),
         trust: Vec::new(),
         complaints_hide_at_once: Some(form.hide_at_once()),
+        logo_url: form.logo_url.clone(),
+        accent_color: form.accent_color.clone(),
+        social_image_url: form.social_image_url.clone(),
     };
     match state
         .agora
@@ -329,6 +357,9 @@ pub async fn groups(
         .groups()
         .list_groups(&page.viewer, after.as_ref(), 100)
         .await?;
+    if after.is_some() && groups.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
     Ok(render(&Groups {
         layout: page.layout("Admin: groups", "Groups.", "admin", true),
         tab: "groups",
@@ -377,14 +408,18 @@ pub async fn audit(
 ) -> Result<Response, ApiError> {
     let query = q.q.unwrap_or_default();
     let target = q.target.unwrap_or_default();
-    let entries = state
+    // One more than a page, only to know whether an older page follows.
+    let mut entries = state
         .agora
         .moderation()
-        .audit_log(&page.viewer, Some(&query), Some(&target), q.before, 50)
+        .audit_log(&page.viewer, Some(&query), Some(&target), q.before, 51)
         .await?;
-    let next_before = (entries.len() == 50)
-        .then(|| entries.last().map(|e| e.id))
-        .flatten();
+    if q.before.is_some() && entries.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
+    let more = entries.len() > 50;
+    entries.truncate(50);
+    let next_before = more.then(|| entries.last().map(|e| e.id)).flatten();
     Ok(render(&Audit {
         layout: page.layout("Admin: audit log", "The audit log.", "admin", true),
         tab: "audit",

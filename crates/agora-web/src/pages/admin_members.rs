@@ -86,6 +86,9 @@ pub async fn members(
         Err(invalid) => (None, Some(invalid.message)),
     };
     let offset = params.offset.unwrap_or(0);
+    if offset > 0 && roster.as_ref().is_some_and(|r| r.rows.is_empty()) {
+        return Err(ApiError::past_the_end());
+    }
     let response = roster.as_ref().map(|r| RosterResponse::new(r, offset));
     let qs = params.query_string();
     let link = |offset: u32| {

@@ -242,8 +242,21 @@ pub async fn signup(
             }
             let docs = state.agora.consent().documents().await?;
             let mut view = signup_page(&page, &form, form.started.clone(), &docs);
-            if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
-                view.form_error = Some(e.message.clone());
+            // Every field at fault shows its error at once.
+            let mut unplaced = Vec::new();
+            if e.fields.is_empty() {
+                if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
+                    unplaced.push(e.message.clone());
+                }
+            } else {
+                for f in &e.fields {
+                    if !attach_error(&mut view.fields, Some(f.field), &f.message) {
+                        unplaced.push(f.message.clone());
+                    }
+                }
+            }
+            if !unplaced.is_empty() {
+                view.form_error = Some(unplaced.join(" "));
             }
             let mut res = render(&view);
             *res.status_mut() = e.status;

@@ -13,11 +13,11 @@ use agora_core::complaints::{CaseStatus, ComplaintError, ComplaintInput, KINDS};
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
 use crate::extract::{ApiForm as Form, ApiPath as Path};
-use crate::pages::context::truncate;
 use crate::pages::email::message;
 use crate::pages::view::{Field, Layout, attach_error, date};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
+use agora_core::content::markdown::excerpt;
 
 #[derive(Template)]
 #[template(path = "complaint.html")]
@@ -100,7 +100,7 @@ pub async fn form(
     Ok(render(&complaint_page(
         &page,
         id,
-        truncate(&post.body_markdown, 300),
+        excerpt(&post.body_markdown, 300),
         &ComplaintForm::default(),
     )))
 }
@@ -147,7 +147,7 @@ pub async fn file(
             ))
         }
         Err(ComplaintError::Refused(Refused::Invalid(i))) => {
-            let mut view = complaint_page(&page, id, truncate(&post.body_markdown, 300), &form);
+            let mut view = complaint_page(&page, id, excerpt(&post.body_markdown, 300), &form);
             let e = ApiError::from(i);
             if e.field.as_deref() == Some("kind") {
                 view.kind_error = Some(e.message.clone());
@@ -305,7 +305,7 @@ async fn case_page(state: &AppState, page: &Page, id: i64) -> Result<CasePage, A
         post_id: c.post_id.map(|p| p.0),
         topic_title: c.topic_title,
         post_author: c.post_author,
-        post_excerpt: c.post_excerpt,
+        post_excerpt: excerpt(&c.post_excerpt, 500),
         due: c
             .due_at
             .filter(|_| c.status == CaseStatus::Open)

@@ -23,7 +23,7 @@ pub struct Page {
     invitations: i64,
     pending_documents: usize,
     path: String,
-    public_url: String,
+    pub(crate) public_url: String,
 }
 
 impl Page {
@@ -171,6 +171,21 @@ impl Page {
             asset_version: crate::pages::asset_version(),
             section,
             query: String::new(),
+            logo_url: self.site.logo_url.clone(),
+            social_image: match self.site.social_image_url.as_str() {
+                "" => String::new(),
+                path => format!("{}{path}", self.public_url),
+            },
+            brand_css: match self.site.accent_color.trim_start_matches('#') {
+                "" => String::new(),
+                hex => format!("/static/brand.css?c={hex}"),
+            },
+            json_ld: String::new(),
+            documents: agora_core::consent::KINDS
+                .iter()
+                .filter(|(kind, _)| self.site.published_documents.iter().any(|d| d == kind))
+                .map(|(kind, title)| (*kind, *title))
+                .collect(),
         }
     }
 }
@@ -184,15 +199,10 @@ fn session_token(cookies: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// At most `max` characters, cut at a word boundary with an ellipsis.
+/// Plain text at most `max` characters long, cut at a word boundary with an ellipsis (for
+/// markdown, `agora_core::content::markdown::excerpt`).
 pub(crate) fn truncate(s: &str, max: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
+    agora_core::search::excerpt(s, max)
 }
 
 /// `token` (16 bytes as 32 hex digits) masked: the 16-byte pad, then the token XOR the pad,

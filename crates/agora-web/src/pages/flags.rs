@@ -10,10 +10,10 @@ use agora_core::flags::REASONS;
 
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path};
-use crate::pages::context::truncate;
 use crate::pages::view::Layout;
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
+use agora_core::content::markdown::excerpt;
 
 #[derive(Template)]
 #[template(path = "flag.html")]
@@ -42,7 +42,7 @@ pub async fn form(
             true,
         ),
         id,
-        excerpt: truncate(&post.body_markdown, 300),
+        excerpt: excerpt(&post.body_markdown, 300),
         reasons: REASONS.to_vec(),
     }))
 }
@@ -124,7 +124,7 @@ pub async fn queue(State(state): State<AppState>, page: Page) -> Result<Response
                 topic_title: i.topic_title,
                 group: i.group_slug,
                 author: i.author,
-                excerpt: i.excerpt,
+                excerpt: excerpt(&i.excerpt, 300),
                 flags: i.flags,
                 reasons: i.reasons,
                 notes: i.notes,

@@ -29,11 +29,13 @@ struct Directory {
     groups: Vec<GroupCard>,
     next_cursor: Option<String>,
     can_create: bool,
+    notice: Option<&'static str>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct CursorQuery {
     cursor: Option<String>,
+    notice: Option<String>,
 }
 
 /// `/groups`: every group the viewer may see.
@@ -48,6 +50,9 @@ pub async fn directory(
         .groups()
         .list_groups(&page.viewer, after.as_ref(), 48)
         .await?;
+    if after.is_some() && groups.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
     let can_create = page.viewer.is_admin()
         || (page.viewer.id().is_some() && page.site.members_may_create_groups);
     Ok(render(&Directory {
@@ -57,10 +62,18 @@ pub async fn directory(
             "groups",
             false,
         ),
-        groups: groups.iter().map(GroupCard::from).collect(),
+        groups: open_first(&groups),
         next_cursor: next.map(|c| c.encode()),
         can_create,
+        notice: (q.notice.as_deref() == Some("deleted")).then_some("The group was deleted."),
     }))
+}
+
+/// The groups of a page, those the viewer may read first (for a guest: the public ones), each
+/// part by name as the store gave them.
+fn open_first(groups: &[agora_core::groups::GroupView]) -> Vec<GroupCard> {
+    let (open, shut): (Vec<_>, Vec<_>) = groups.iter().partition(|g| g.access >= Access::Read);
+    open.into_iter().chain(shut).map(GroupCard::from).collect()
 }
 
 pub struct RequestRow {
@@ -80,6 +93,8 @@ struct GroupPage {
     can_read: bool,
     can_post: bool,
     can_invite: bool,
+    /// Owners and site admins: the settings link.
+    can_edit: bool,
     sort: &'static str,
     pinned: Vec<TopicRow>,
     topics: Vec<TopicRow>,
@@ -113,6 +128,7 @@ fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "rejected" => "Request rejected.",
         "removed" => "Member removed.",
         "last-owner" => "A group needs an owner: make someone else an owner before you leave.",
+        "saved" => "The group's settings are saved.",
         _ => return None,
     })
 }
@@ -161,17 +177,21 @@ async fn group_page(
                 &TopicFilter::default(),
             )
             .await?;
+        if cursor.is_some() && listing.topics.items.is_empty() {
+            return Err(ApiError::past_the_end());
+        }
+        let labels = state.agora.ideas().status_labels().await?;
         (
             listing
                 .pinned
                 .iter()
-                .map(|t| TopicRow::new(t, None))
+                .map(|t| TopicRow::new(t, None, &labels))
                 .collect(),
             listing
                 .topics
                 .items
                 .iter()
-                .map(|t| TopicRow::new(t, None))
+                .map(|t| TopicRow::new(t, None, &labels))
                 .collect(),
             listing.topics.next.map(Cursor::encode),
         )
@@ -214,8 +234,11 @@ async fn group_page(
         g: GroupCard::from(&view),
         membership,
         can_read,
-        can_post: view.access >= Access::Participate,
+        // An archived group takes new topics from its moderators only.
+        can_post: view.access >= Access::Participate
+            && (view.group.archived_at.is_none() || view.access >= Access::Moderate),
         can_invite,
+        can_edit: view.can_edit,
         sort: if sort == TopicSort::Replies {
             "replies"
         } else {
@@ -374,6 +397,9 @@ pub async fn members(
         .groups()
         .group_members(&page.viewer, &slug, after, 101)
         .await?;
+    if after.is_some() && rows.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
     let next = (rows.len() > 100).then(|| {
         rows.truncate(100);
         rows.last().map(|m| m.member_id.0.to_string())

@@ -28,6 +28,7 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Result<Response,
     let featured = state.agora.site().featured_groups(&page.viewer, 6).await?;
     let group_count = state.agora.site().count_groups(&page.viewer).await?;
     let member_count = state.agora.site().member_count().await?;
+    let labels = state.agora.ideas().status_labels().await?;
     let description = page.site.goal.clone();
     Ok(render(&Home {
         layout: page.layout("Home", &description, "home", false),
@@ -36,7 +37,10 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Result<Response,
         member_count,
         group_count,
         featured: featured.iter().map(GroupCard::from).collect(),
-        latest: latest.iter().map(TopicRow::in_group).collect(),
+        latest: latest
+            .iter()
+            .map(|t| TopicRow::in_group(t, &labels))
+            .collect(),
     }))
 }
 

@@ -17,7 +17,7 @@ use agora_core::paging::Cursor;
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::kinds::{KindWeb, TopicPart};
-use crate::pages::view::{Layout, TopicRow, ago};
+use crate::pages::view::{Layout, TopicRow, ago, date};
 use crate::pages::{Page, fragment, render, see_other};
 use crate::state::AppState;
 
@@ -25,7 +25,12 @@ use crate::state::AppState;
 pub(crate) struct ChangeRow {
     pub to_label: String,
     pub note: String,
+    /// Who changed it: their display name, and username for the link to their profile
+    /// (`None` once they erased their account).
     pub by: String,
+    pub by_username: Option<String>,
+    /// For a merge: the original's address and title, when the viewer may read it.
+    pub merged_into: Option<(String, String)>,
     pub ago: String,
     pub iso: String,
 }
@@ -88,6 +93,22 @@ async fn idea_part(state: &AppState, page: &Page, view: &TopicView) -> Result<To
         .map(|original| format!("/t/{}", original.0));
     let statuses = state.agora.ideas().idea_statuses().await?;
     let label = |name: &str| status_label(&statuses, name);
+    let mut history = Vec::with_capacity(idea.record.history.len());
+    for c in &idea.record.history {
+        history.push(ChangeRow {
+            to_label: label(&c.to),
+            merged_into: merge_target(state, page, c).await,
+            note: c.note.clone(),
+            by: c
+                .by_display_name
+                .clone()
+                .or_else(|| c.by.clone())
+                .unwrap_or_else(|| "a former member".into()),
+            by_username: c.by.clone(),
+            ago: ago(c.at),
+            iso: c.at.to_rfc3339(),
+        });
+    }
     let part = IdeaBox {
         id: view.topic.id.0,
         csrf: page.csrf(),
@@ -95,18 +116,7 @@ async fn idea_part(state: &AppState, page: &Page, view: &TopicView) -> Result<To
         voted: idea.record.voted,
         can_vote: view.can.vote,
         status_label: label(&idea.topic.status),
-        history: idea
-            .record
-            .history
-            .iter()
-            .map(|c| ChangeRow {
-                to_label: label(&c.to),
-                note: c.note.clone(),
-                by: c.by.clone().unwrap_or_else(|| "a former member".into()),
-                ago: ago(c.at),
-                iso: c.at.to_rfc3339(),
-            })
-            .collect(),
+        history,
         staff,
         statuses: statuses
             .iter()
@@ -117,9 +127,35 @@ async fn idea_part(state: &AppState, page: &Page, view: &TopicView) -> Result<To
     };
     Ok(TopicPart {
         redirect,
+        badge: Some(part.status_label.clone()),
         below_opening: fragment(&part)?,
         ..TopicPart::default()
     })
+}
+
+/// For a merge in an idea's history, the original it went into (its address and title), read
+/// from the change's note (`Merged into topic:22`) when the viewer may read it.
+async fn merge_target(
+    state: &AppState,
+    page: &Page,
+    change: &agora_core::ideas::StatusChange,
+) -> Option<(String, String)> {
+    if change.to != agora_core::ideas::MERGED {
+        return None;
+    }
+    let id = change
+        .note
+        .strip_prefix("Merged into topic:")?
+        .parse::<i64>()
+        .ok()?;
+    let view = state
+        .agora
+        .forum()
+        .topic(&page.viewer, TopicId(id), 1, 1)
+        .await
+        .ok()?;
+    let t = &view.topic;
+    Some((format!("/t/{}/{}", t.id.0, t.slug), t.title.clone()))
 }
 
 /// An idea on the board.
@@ -161,8 +197,11 @@ pub async fn board(
         .ideas()
         .list(&page.viewer, &slug, sort, cursor, 30)
         .await?;
+    if cursor.is_some() && board.ideas.items.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
     let group = &board.group.group;
-    let label = |name: &str| status_label(&board.statuses, name);
+    let labels = state.agora.ideas().status_labels().await?;
     let view = IdeasPage {
         layout: page.layout(
             &format!("Ideas in {}", group.name),
@@ -178,10 +217,13 @@ pub async fn board(
             .ideas
             .items
             .iter()
-            .map(|i| IdeaRow {
-                row: TopicRow::new(&i.topic, None),
-                votes: i.votes,
-                status_label: label(&i.topic.status),
+            .map(|i| {
+                let row = TopicRow::new(&i.topic, None, &labels);
+                IdeaRow {
+                    votes: i.votes,
+                    status_label: row.badge.clone(),
+                    row,
+                }
             })
             .collect(),
         next_cursor: board.ideas.next.map(Cursor::encode),
@@ -234,7 +276,7 @@ pub async fn changelog(
                 url: format!("/t/{}/{}", t.id.0, t.slug),
                 note: c.note.clone(),
                 iso: c.at.to_rfc3339(),
-                date: c.at.to_datetime().date().to_string(),
+                date: date(c.at),
             })
             .collect(),
     };

@@ -10,10 +10,10 @@ use agora_core::members::ProfileUpdate;
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::auth::FormPage;
-use crate::pages::context::truncate;
 use crate::pages::view::{Field, Layout, ago, attach_error, date, hue, initial};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
+use agora_core::content::markdown::excerpt;
 
 pub struct ActivityRow {
     url: String,
@@ -109,7 +109,7 @@ pub async fn profile(
                 group_name: p.group_name.clone(),
                 iso: p.post.created_at.to_rfc3339(),
                 ago: ago(p.post.created_at),
-                excerpt: truncate(&p.post.body_markdown, 200),
+                excerpt: excerpt(&p.post.body_markdown, 200),
             })
             .collect(),
         is_me: page.viewer.id() == Some(m.id),

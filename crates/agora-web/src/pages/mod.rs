@@ -4,6 +4,7 @@
 
 mod admin;
 mod admin_members;
+mod api_docs;
 mod auth;
 mod avatar;
 mod complaints;
@@ -11,9 +12,11 @@ mod context;
 mod data;
 mod email;
 mod flags;
+mod group_settings;
 mod groups;
 mod home;
 pub(crate) mod ideas;
+mod latest;
 mod legal;
 mod mailings;
 mod members;
@@ -21,6 +24,7 @@ pub(crate) mod questions;
 mod sanctions;
 mod search;
 mod seo;
+mod structured;
 mod topics;
 mod trust;
 mod view;
@@ -53,6 +57,7 @@ fn shared_routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/about", get(home::about))
+        .route("/api", get(api_docs::show))
         .route("/signup", get(auth::signup_form).post(auth::signup))
         .route("/signin", get(auth::signin_form).post(auth::signin))
         .route("/signout", post(auth::signout))
@@ -82,6 +87,11 @@ fn shared_routes() -> Router<AppState> {
         .route("/g/{slug}/join", post(groups::join))
         .route("/g/{slug}/leave", post(groups::leave))
         .route("/g/{slug}/members", get(groups::members))
+        .route(
+            "/g/{slug}/settings",
+            get(group_settings::form).post(group_settings::save),
+        )
+        .route("/g/{slug}/delete", post(group_settings::delete))
         .route(
             "/g/{slug}/members/{username}/remove",
             post(groups::remove_member),
@@ -121,6 +131,9 @@ fn shared_routes() -> Router<AppState> {
             get(members::settings_form).post(members::settings),
         )
         .route("/search", get(search::search))
+        .route("/latest", get(latest::latest))
+        .route("/tags", get(latest::tags))
+        .route("/tags/{tag}", get(latest::tag))
         .route("/sanctions", get(sanctions::show))
         .route("/sanctions/{id}/appeal", post(sanctions::appeal))
         .route("/admin", get(admin::settings_form).post(admin::settings))
@@ -178,6 +191,7 @@ fn shared_routes() -> Router<AppState> {
         .route("/robots.txt", get(seo::robots))
         .route("/static/agora.css", get(stylesheet))
         .route("/static/agora.js", get(script))
+        .route("/static/brand.css", get(brand_css))
         .route("/static/favicon.svg", get(favicon_svg))
         .route("/static/favicon-32.png", get(favicon_png))
         // Browsers ask for it whether a page links it or not.
@@ -276,6 +290,43 @@ async fn stylesheet() -> Response {
     asset(CSS, "text/css; charset=utf-8")
 }
 
+#[derive(serde::Deserialize)]
+struct BrandQuery {
+    c: Option<String>,
+}
+
+/// `/static/brand.css?c=RRGGBB`: the site's accent colour over the stylesheet's, in light and
+/// dark, with text on it black or white, whichever reads better. The colour is in the address,
+/// so a change is a new address and each can be cached for good.
+async fn brand_css(axum::extract::Query(q): axum::extract::Query<BrandQuery>) -> Response {
+    let hex = q.c.unwrap_or_default();
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return crate::ApiError::not_found().into_response();
+    }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance =
+        0.2126 * linear(channel(0)) + 0.7152 * linear(channel(2)) + 0.0722 * linear(channel(4));
+    // Contrast against white is (1.05) / (L + 0.05), against black (L + 0.05) / 0.05.
+    let text = if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 {
+        "#ffffff"
+    } else {
+        "#111111"
+    };
+    let css = format!(
+        ":root {{ --accent: #{hex}; --accent-text: {text}; }}\n\
+         @media (prefers-color-scheme: dark) {{ :root {{ --accent: #{hex}; --accent-text: {text}; }} }}\n"
+    );
+    asset(css, "text/css; charset=utf-8")
+}
+
 async fn script() -> Response {
     asset(JS, "text/javascript; charset=utf-8")
 }
@@ -341,6 +392,7 @@ pub async fn html_errors(State(state): State<AppState>, req: Request, next: Next
     }
     let page = Page::for_error(&state, cookie.as_ref()).await;
     let (heading, message) = match info.status.as_u16() {
+        404 if info.code == "past_the_end" => ("Past the end", info.message.clone()),
         404 => (
             "Page not found",
             "There is nothing here, or you may not see it. Check the address, or look around the groups.".to_owned(),

@@ -51,12 +51,13 @@ pub(crate) const WEB: KindWeb = KindWeb {
     ],
 };
 
-/// The best answer, shown under the question.
+/// The best answer under the question: its opening words and a link to it in the thread,
+/// where it is shown in full (once).
 #[derive(Template)]
 #[template(path = "best_answer.html")]
 struct BestAnswer {
     author: String,
-    html: String,
+    excerpt: String,
     url: String,
 }
 
@@ -119,7 +120,7 @@ async fn question_part(
             .await?;
         part.below_opening = fragment(&BestAnswer {
             author: post.item.author.display_name.clone(),
-            html: post.item.body_html.clone(),
+            excerpt: agora_core::content::markdown::excerpt(&post.item.body_markdown, 240),
             url: post_url(view.topic.id.0, &view.topic.slug, best.number),
         })?;
     }
@@ -159,10 +160,14 @@ pub async fn list(
         .questions()
         .list(&page.viewer, &slug, list, cursor, 30)
         .await?;
+    if cursor.is_some() && listing.topics.items.is_empty() {
+        return Err(ApiError::past_the_end());
+    }
     let group = &listing.group;
     let days = state.agora.trust().trust_settings().await?
         [agora_core::trust::Knob::QuestionUnansweredDays];
     let title = format!("Questions in {}", group.group.name);
+    let labels = state.agora.ideas().status_labels().await?;
     let view = QuestionsPage {
         layout: page.layout(
             &title,
@@ -179,7 +184,7 @@ pub async fn list(
             .topics
             .items
             .iter()
-            .map(|t| TopicRow::new(t, None))
+            .map(|t| TopicRow::new(t, None, &labels))
             .collect(),
         next_cursor: listing.topics.next.map(Cursor::encode),
         unanswered_days: days,

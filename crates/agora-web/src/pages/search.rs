@@ -1,11 +1,16 @@
-//! `/search?q=`: results with highlighted snippets, only from what the viewer may read.
+//! `/search?q=`: one result per topic with highlighted snippets, only from what the viewer may
+//! read, and the filters as form controls (a plain GET form: they work without JavaScript).
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
-use agora_core::search::{SearchError, snippet_html};
+use agora_core::kinds::StatusLabels;
+use agora_core::search::{
+    MAX_OFFSET, SearchControls, SearchError, SearchQuery as Parsed, SearchResults, snippet_html,
+    states,
+};
 
 use crate::error::ApiError;
 use crate::extract::ApiQuery as Query;
@@ -23,10 +28,22 @@ pub struct ResultRow {
     iso: String,
     ago: String,
     snippet_html: String,
-    /// A badge: `Solved`, `Question`, or empty.
-    badge: &'static str,
-    /// The best answer's opening words and address, for a solved question.
+    /// A badge: `Solved`, `Question`, an idea's status, or empty.
+    badge: String,
+    /// The best answer's opening words and address, for a solved question, when the result
+    /// is another post of it.
     featured: Option<(String, String)>,
+    /// The result is the question's best answer itself (its words are the snippet already).
+    is_best: bool,
+    /// "3 more matches in this topic", or empty.
+    more: String,
+}
+
+/// One choice of a select: its value, its label, whether it is chosen.
+pub struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
 }
 
 #[derive(Template)]
@@ -34,105 +51,242 @@ pub struct ResultRow {
 struct SearchPage {
     layout: Layout,
     query: String,
-    query_url: String,
     count_text: String,
     error: Option<String>,
+    /// The control at fault (`q`, `kind`, `is`, `group`, `author`).
+    error_field: &'static str,
+    kinds: Vec<Choice>,
+    states: Vec<Choice>,
+    group: String,
+    author: String,
     results: Vec<ResultRow>,
-    previous_offset: Option<u32>,
-    next_offset: Option<u32>,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct SearchQuery {
     q: Option<String>,
+    kind: Option<String>,
+    is: Option<String>,
+    group: Option<String>,
+    author: Option<String>,
     offset: Option<u32>,
 }
 
 const PER_PAGE: u32 = 20;
 
-/// Runs a search; an empty query shows the form.
-/// The words a search looked for, space-separated, if it looked for every word typed.
-fn searched_words(raw: &str) -> Option<String> {
-    let parsed = agora_core::search::SearchQuery::parse(raw).ok()?;
+/// The words a search looked for, space-separated, if it looked for every word typed and
+/// nothing narrowed it.
+fn searched_words(raw: &str, controls: &SearchControls) -> Option<String> {
+    let parsed = Parsed::parse_with(raw, controls).ok()?;
     let typed: Vec<String> = raw
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    (typed == parsed.terms()).then(|| parsed.terms().join(" "))
+    (!parsed.is_narrowed() && typed == parsed.terms()).then(|| parsed.terms().join(" "))
 }
 
+/// The address of this search at `offset`, with the controls as sent.
+fn address(query: &str, controls: &SearchControls, offset: u32) -> String {
+    let mut url = format!("/search?q={}", urlencode(query));
+    for (name, value) in [
+        ("kind", &controls.kind),
+        ("is", &controls.is),
+        ("group", &controls.group),
+        ("author", &controls.author),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            url.push_str(&format!("&{name}={}", urlencode(v)));
+        }
+    }
+    if offset > 0 {
+        url.push_str(&format!("&offset={offset}"));
+    }
+    url
+}
+
+/// What the page says of the results: how many topics, and which are shown.
+fn count_text(found: &SearchResults, offset: u32) -> String {
+    let shown = u32::try_from(found.hits.len()).unwrap_or(u32::MAX);
+    let total = if found.exact {
+        found.total.to_string()
+    } else {
+        format!("at least {}", found.total)
+    };
+    match (found.total, shown) {
+        (0, _) => "Nothing found. Try other words or fewer filters.".into(),
+        (1, _) if found.exact => "1 topic found.".into(),
+        (n, s) if found.exact && offset == 0 && s == n => format!("{n} topics found."),
+        (_, s) => format!(
+            "Topics {} to {} of {total}.",
+            offset + 1,
+            offset.saturating_add(s)
+        ),
+    }
+}
+
+fn row(h: &agora_core::search::SearchHit, labels: &StatusLabels) -> ResultRow {
+    ResultRow {
+        url: crate::pages::topics::post_url(h.topic_id.0, &h.topic_slug, h.post_number),
+        topic_title: h.topic_title.clone(),
+        group_slug: h.group_slug.clone(),
+        group_name: h.group_name.clone(),
+        username: h.author.username.clone(),
+        display_name: h.author.display_name.clone(),
+        iso: h.created_at.to_rfc3339(),
+        ago: ago(h.created_at),
+        snippet_html: snippet_html(&h.snippet),
+        badge: labels.badge(h.topic_kind, &h.topic_status),
+        is_best: h
+            .featured
+            .as_ref()
+            .is_some_and(|(number, _)| *number == h.post_number),
+        featured: h
+            .featured
+            .as_ref()
+            .filter(|(number, _)| *number != h.post_number)
+            .map(|(number, excerpt)| {
+                (
+                    excerpt.clone(),
+                    crate::pages::topics::post_url(h.topic_id.0, &h.topic_slug, *number),
+                )
+            }),
+        more: match h.more_matches {
+            0 => String::new(),
+            1 => "1 more match in this topic".into(),
+            n => format!("{n} more matches in this topic"),
+        },
+    }
+}
+
+/// The controls as the search understood them (a typed `is:solved` selects "solved"), or as
+/// sent when the search was refused.
+fn controls_view(view: &mut SearchPage, parsed: Option<&Parsed>, sent: &SearchControls) {
+    let kind = parsed.map_or_else(
+        || sent.kind.clone().unwrap_or_default(),
+        |p| {
+            p.filter()
+                .kind
+                .map(|k| k.as_str().to_owned())
+                .unwrap_or_default()
+        },
+    );
+    let state = parsed.map_or_else(
+        || sent.is.clone().unwrap_or_default(),
+        |p| p.state().unwrap_or_default(),
+    );
+    let names = std::iter::once("discussion")
+        .chain(agora_core::kinds::KINDS.iter().map(|k| k.kind.as_str()));
+    view.kinds = names
+        .map(|name| Choice {
+            value: name.to_owned(),
+            label: agora_core::kinds::spec(agora_core::forum::TopicKind::parse(name))
+                .map_or("Discussions".to_owned(), |k| format!("{}s", k.badge)),
+            selected: name == kind,
+        })
+        .collect();
+    view.states = states()
+        .into_iter()
+        .map(|(value, label)| Choice {
+            selected: value == state,
+            value,
+            label,
+        })
+        .collect();
+    view.group = parsed.map_or_else(
+        || sent.group.clone().unwrap_or_default(),
+        |p| p.group().unwrap_or_default().to_owned(),
+    );
+    view.author = parsed.map_or_else(
+        || sent.author.clone().unwrap_or_default(),
+        |p| p.author().unwrap_or_default().to_owned(),
+    );
+}
+
+/// Runs a search; an empty query without filters shows the form. A page past the last
+/// result is not found.
 pub async fn search(
     State(state): State<AppState>,
     page: Page,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, ApiError> {
     let query = q.q.unwrap_or_default();
-    let offset = q.offset.unwrap_or(0).min(1_000);
+    let controls = SearchControls {
+        kind: q.kind,
+        is: q.is,
+        group: q.group,
+        author: q.author,
+    };
+    let offset = q.offset.unwrap_or(0);
+    if offset > MAX_OFFSET {
+        return Err(ApiError::past_the_end());
+    }
+    let blank = query.trim().is_empty()
+        && [
+            &controls.kind,
+            &controls.is,
+            &controls.group,
+            &controls.author,
+        ]
+        .iter()
+        .all(|c| c.as_deref().is_none_or(|v| v.trim().is_empty()));
     let mut view = SearchPage {
         layout: page.layout(
-            if query.is_empty() {
-                "Search"
-            } else {
-                "Search results"
-            },
+            if blank { "Search" } else { "Search results" },
             "Search the community.",
             "search",
             true,
         ),
-        query_url: urlencode(&query),
         query: query.clone(),
         count_text: String::new(),
         error: None,
+        error_field: "",
+        kinds: Vec::new(),
+        states: Vec::new(),
+        group: String::new(),
+        author: String::new(),
         results: Vec::new(),
-        previous_offset: (offset > 0).then(|| offset.saturating_sub(PER_PAGE)),
-        next_offset: None,
+        previous: None,
+        next: None,
     };
     view.layout.query = query.clone();
-    if query.trim().is_empty() {
+    if blank {
+        controls_view(&mut view, None, &controls);
         return Ok(render(&view));
     }
     match state
         .agora
-        .search(&page.viewer, &query, PER_PAGE, offset)
+        .search(&page.viewer, &query, &controls, PER_PAGE, offset)
         .await
     {
-        Ok(hits) => {
-            view.next_offset = (hits.len() == PER_PAGE as usize).then_some(offset + PER_PAGE);
-            view.count_text = match (hits.len(), offset) {
-                (0, 0) => "Nothing found. Try other words.".into(),
-                (n, 0) if n < PER_PAGE as usize => {
-                    format!("{n} result{}.", if n == 1 { "" } else { "s" })
-                }
-                (n, o) => format!("Results {} to {}.", o + 1, o as usize + n),
-            };
-            view.results = hits
-                .iter()
-                .map(|h| ResultRow {
-                    url: crate::pages::topics::post_url(h.topic_id.0, &h.topic_slug, h.post_number),
-                    topic_title: h.topic_title.clone(),
-                    group_slug: h.group_slug.clone(),
-                    group_name: h.group_name.clone(),
-                    username: h.author.username.clone(),
-                    display_name: h.author.display_name.clone(),
-                    iso: h.created_at.to_rfc3339(),
-                    ago: ago(h.created_at),
-                    snippet_html: snippet_html(&h.snippet),
-                    badge: agora_core::kinds::badge(h.topic_kind, &h.topic_status),
-                    featured: h.featured.as_ref().map(|(number, excerpt)| {
-                        (
-                            excerpt.clone(),
-                            crate::pages::topics::post_url(h.topic_id.0, &h.topic_slug, *number),
-                        )
-                    }),
-                })
-                .collect();
+        Ok(found) => {
+            if found.hits.is_empty() && offset > 0 {
+                return Err(ApiError::past_the_end());
+            }
+            controls_view(
+                &mut view,
+                Parsed::parse_with(&query, &controls).ok().as_ref(),
+                &controls,
+            );
+            view.count_text = count_text(&found, offset);
+            let end = offset.saturating_add(PER_PAGE);
+            view.next =
+                (end < found.total && end <= MAX_OFFSET).then(|| address(&query, &controls, end));
+            view.previous =
+                (offset > 0).then(|| address(&query, &controls, offset.saturating_sub(PER_PAGE)));
+            let labels = state.agora.ideas().status_labels().await?;
+            view.results = found.hits.iter().map(|h| row(h, &labels)).collect();
             // Results that found something are a page worth finding (like a tag page); a
             // query that found nothing stays out of search engines, so a link to a made-up
             // query cannot put a page of ours with its words in the title into their index.
-            // Nor can one whose words the search partly ignored (past the eighth, say): the
-            // page is indexable only as the words searched for, and its address is theirs.
-            if let Some(words) = searched_words(&query).filter(|_| !view.results.is_empty()) {
+            // Nor can one whose words the search partly ignored (past the eighth, say), or
+            // one narrowed by filters: the page is indexable only as the words searched for,
+            // and its address is theirs.
+            if let Some(words) =
+                searched_words(&query, &controls).filter(|_| !view.results.is_empty())
+            {
                 view.layout.noindex = false;
                 view.layout.canonical = format!(
                     "{}/search?q={}{}",
@@ -148,6 +302,14 @@ pub async fn search(
             Ok(render(&view))
         }
         Err(SearchError::Invalid(i)) => {
+            controls_view(&mut view, None, &controls);
+            view.error_field = match i.field {
+                "kind" => "kind",
+                "is" => "is",
+                "group" => "group",
+                "author" => "author",
+                _ => "q",
+            };
             view.error = Some(i.message);
             let mut res = render(&view);
             *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;

@@ -223,7 +223,14 @@ async fn open_topic(
             "/t/{}/{}",
             view.topic.id.0, view.topic.slug
         ))),
-        Ok(Posted::Held) => Ok(see_other(&format!("/g/{slug}?notice=held"))),
+        Ok(Posted::Held { topic, .. }) => {
+            // Its author reads it while it waits; the page says so.
+            let view = state.agora.forum().topic(&page.viewer, topic, 1, 1).await?;
+            Ok(see_other(&format!(
+                "/t/{}/{}?notice=held",
+                topic.0, view.topic.slug
+            )))
+        }
         Err(ForumError::Refused(Refused::Invalid(i))) => {
             let group = state.agora.groups().group(&page.viewer, &slug).await?;
             let mut view = compose_page(page, &slug, &group.group.name, &form);
@@ -260,7 +267,12 @@ pub struct PostView {
     revision_count: i64,
     body_html: String,
     deleted: bool,
-    held: bool,
+    /// `published`, `held`, `hidden` or `deleted` (the item's state).
+    state: &'static str,
+    /// Whether the viewer wrote it (to tell them why a held or hidden post is not shown).
+    own: bool,
+    /// Whether the viewer moderates it.
+    moderates: bool,
     can_edit: bool,
     can_delete: bool,
     can_restore: bool,
@@ -284,6 +296,7 @@ struct TopicPage {
     pinned: bool,
     locked: bool,
     deleted: bool,
+    topic_state: &'static str,
     reply_count: i64,
     post_count: i64,
     posts: Vec<PostView>,
@@ -293,8 +306,9 @@ struct TopicPage {
     can_moderate: bool,
     /// Why the viewer may not reply: `signin`, `join`, `locked`, or a sentence to show.
     reply_blocked: String,
-    /// What its kind and status say, as a badge (`Question`, `Solved`); empty for a discussion.
-    badge: &'static str,
+    /// What its kind and status say, as a badge (`Question`, `Solved`, an idea's status); empty
+    /// for a discussion.
+    badge: String,
     /// What its kind shows under the opening post (HTML).
     below_opening: String,
     reply_draft: String,
@@ -331,6 +345,11 @@ pub async fn post_link(
 ) -> Result<Response, ApiError> {
     let (post, topic, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
     Ok(see_other(&post_url(topic.id.0, &topic.slug, post.number)))
+}
+
+/// How many pages a topic of `post_count` posts has (one, even when empty).
+fn pages(post_count: i64) -> i64 {
+    ((post_count + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
 }
 
 /// The page of a topic that shows post `number`.
@@ -370,6 +389,9 @@ pub async fn show(
             view.topic.slug
         )));
     }
+    if number > pages(view.topic.post_count) {
+        return Err(ApiError::past_the_end());
+    }
     let draft = match q.quote {
         Some(post) => quote(&state, &page, post).await,
         None => String::new(),
@@ -390,13 +412,31 @@ pub async fn show(
     if let Some(to) = kinds.redirect.as_deref() {
         return Ok(see_other(to));
     }
-    let mut shown = topic_page(&page, &view, number, draft, None, notice, kinds);
+    // A question's accepted answer for search engines, when it is not on this page.
+    let accepted = match view.topic.featured_post {
+        Some(best) if view.topic.kind == TopicKind::Question && number == 1 => {
+            match view.posts.iter().find(|s| s.item.id == best) {
+                Some(shown) => Some(shown.item.clone()),
+                None => state
+                    .agora
+                    .forum()
+                    .post(&page.viewer, best)
+                    .await
+                    .ok()
+                    .map(|(post, _, _)| post),
+            }
+        }
+        _ => None,
+    };
+    let mut html = topic_page(&page, &view, number, draft, None, notice, kinds);
     let authors: Vec<_> = view.posts.iter().map(|p| p.item.author.id).collect();
     let avatars = state.agora.media().avatars_of(&authors).await?;
-    for (post, p) in shown.posts.iter_mut().zip(&view.posts) {
+    for (post, p) in html.posts.iter_mut().zip(&view.posts) {
         post.avatar = avatars.get(&p.item.author.id).map(|a| a.url(96).to_owned());
     }
-    Ok(render(&shown))
+    html.layout.json_ld =
+        crate::pages::structured::topic_json_ld(&page.public_url, &view, number, accepted.as_ref());
+    Ok(render(&html))
 }
 
 async fn quote(state: &AppState, page: &Page, post: i64) -> String {
@@ -419,6 +459,7 @@ fn topic_page(
     mut kinds: TopicPart,
 ) -> TopicPage {
     let t = &view.topic;
+    let viewer_id = page.viewer.id();
     let posts = view
         .posts
         .iter()
@@ -437,7 +478,9 @@ fn topic_page(
                 revision_count: p.revision_count,
                 body_html: p.body_html.clone(),
                 deleted: p.deleted,
-                held: p.held,
+                state: p.state().as_str(),
+                own: viewer_id == Some(p.author.id),
+                moderates: shown.can.moderate,
                 can_edit: shown.can.edit,
                 can_delete: shown.can.delete,
                 can_restore: shown.can.restore,
@@ -476,15 +519,19 @@ fn topic_page(
         pinned: t.pinned,
         locked: t.locked,
         deleted: t.deleted,
+        topic_state: t.facts().state.as_str(),
         reply_count: t.reply_count,
         post_count: t.post_count,
         posts,
         page: number,
-        pages: ((t.post_count + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        pages: pages(t.post_count),
         can_reply: view.can_reply(),
         can_moderate: view.can_moderate(),
         reply_blocked,
-        badge: agora_core::kinds::badge(t.kind, &t.status),
+        badge: kinds
+            .badge
+            .take()
+            .unwrap_or_else(|| agora_core::kinds::badge(t.kind, &t.status).to_owned()),
         below_opening: kinds.below_opening,
         reply_draft,
         reply_error,
@@ -493,7 +540,7 @@ fn topic_page(
 }
 
 /// Text of sanitised HTML, for meta descriptions.
-fn strip_tags(html: &str) -> String {
+pub(crate) fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {
@@ -507,11 +554,13 @@ fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
+    // `&amp;` last: `&amp;lt;` is the text `&lt;`, not `<`.
+    out.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
 }
 
 #[derive(Debug, Deserialize)]
@@ -583,15 +632,12 @@ async fn post_reply(
         Ok(Posted::Published((post, topic))) => {
             Ok(see_other(&post_url(id, &topic.slug, post.item.number)))
         }
-        Ok(Posted::Held) => {
-            let view = state
-                .agora
-                .forum()
-                .topic(&page.viewer, TopicId(id), 1, 1)
-                .await?;
+        Ok(Posted::Held { post, .. }) => {
+            let (held, topic, _) = state.agora.forum().post(&page.viewer, post).await?;
+            let page = page_of(held.number);
             Ok(see_other(&format!(
-                "/t/{id}/{}?notice=held",
-                view.topic.slug
+                "/t/{id}/{}?page={page}&notice=held#post-{}",
+                topic.slug, held.number
             )))
         }
         Err(ForumError::Refused(Refused::Invalid(i))) => {
@@ -817,7 +863,7 @@ async fn save_edit(
                 post.item.number,
             )))
         }
-        Ok(Posted::Held) => Ok(see_other(&format!(
+        Ok(Posted::Held { .. }) => Ok(see_other(&format!(
             "/t/{}/{}?notice=held",
             before.id.0, before.slug
         ))),
@@ -980,6 +1026,8 @@ pub fn render_sample_topic(posts: usize) -> String {
             last_activity_at: at,
             status: String::new(),
             featured_post: None,
+            held: false,
+            hidden: false,
         },
         GroupView {
             group: Group {
@@ -992,9 +1040,11 @@ pub fn render_sample_topic(posts: usize) -> String {
                 topic_count: 3_400,
                 created_at: at,
                 last_activity_at: at,
+                archived_at: None,
             },
             relation: Relation::Stranger,
             access: Access::Read,
+            can_edit: false,
         },
         (0..posts)
             .map(|n| Post {
@@ -1010,6 +1060,7 @@ pub fn render_sample_topic(posts: usize) -> String {
                 revision_count: 0,
                 deleted: false,
                 held: false,
+                hidden: false,
             })
             .collect(),
         None,

@@ -4,6 +4,7 @@
 use agora_core::forum::{Topic, TopicInGroup};
 use agora_core::groups::GroupView;
 use agora_core::groups::policy::{Access, Relation};
+use agora_core::kinds::StatusLabels;
 use agora_core::time::Timestamp;
 
 /// What the base template needs on every page.
@@ -19,6 +20,16 @@ pub struct Layout {
     pub asset_version: &'static str,
     pub section: &'static str,
     pub query: String,
+    /// The site's logo (a path on this site), or empty for its initial.
+    pub logo_url: String,
+    /// The social image's absolute address, or empty.
+    pub social_image: String,
+    /// The accent colour's stylesheet address (`/static/brand.css?c=…`), or empty.
+    pub brand_css: String,
+    /// (kind, title) of the legal documents published, for the footer.
+    pub documents: Vec<(&'static str, &'static str)>,
+    /// Structured data for search engines (JSON-LD, escaped for a script element), or empty.
+    pub json_ld: String,
 }
 
 /// The signed-in member in the header.
@@ -54,17 +65,23 @@ pub struct TopicRow {
     pub activity_ago: String,
     pub tags: Vec<String>,
     pub replies: i64,
-    /// What the topic's kind and status say, as a badge (`Question`, `Solved`); empty for a
-    /// discussion.
-    pub badge: &'static str,
+    /// What the topic's kind and status say, as a badge (`Question`, `Solved`, an idea's
+    /// status); empty for a discussion.
+    pub badge: String,
+    /// Site-wide lists: who wrote the newest post (username, display name), when someone
+    /// replied after the author.
+    pub last_poster: Option<(String, String)>,
+    /// Site-wide lists: how many members opened it.
+    pub readers: Option<i64>,
 }
 
 impl TopicRow {
-    pub fn new(t: &Topic, group: Option<(String, String)>) -> Self {
+    /// The row of `t`, its badge worded by `labels`.
+    pub fn new(t: &Topic, group: Option<(String, String)>, labels: &StatusLabels) -> Self {
         Self {
             title: t.title.clone(),
             url: format!("/t/{}/{}", t.id.0, t.slug),
-            badge: agora_core::kinds::badge(t.kind, &t.status),
+            badge: labels.badge(t.kind, &t.status),
             pinned: t.pinned,
             locked: t.locked,
             deleted: t.deleted,
@@ -77,11 +94,25 @@ impl TopicRow {
             activity_ago: ago(t.last_activity_at),
             tags: t.tags.clone(),
             replies: t.reply_count,
+            last_poster: None,
+            readers: None,
         }
     }
 
-    pub fn in_group(t: &TopicInGroup) -> Self {
-        Self::new(&t.topic, Some((t.group_slug.clone(), t.group_name.clone())))
+    pub fn in_group(t: &TopicInGroup, labels: &StatusLabels) -> Self {
+        let mut row = Self::new(
+            &t.topic,
+            Some((t.group_slug.clone(), t.group_name.clone())),
+            labels,
+        );
+        row.last_poster = (t.topic.reply_count > 0).then(|| {
+            (
+                t.last_poster.username.clone(),
+                t.last_poster.display_name.clone(),
+            )
+        });
+        row.readers = Some(t.readers);
+        row
     }
 }
 
@@ -96,6 +127,8 @@ pub struct GroupCard {
     /// The viewer's standing, in words, or empty.
     pub membership: String,
     pub activity: String,
+    /// Read-only since it was archived.
+    pub archived: bool,
 }
 
 impl From<&GroupView> for GroupCard {
@@ -115,6 +148,7 @@ impl From<&GroupView> for GroupCard {
                 Relation::Member(role) => format!("You are {}", article(role.as_str())),
             },
             activity: ago(g.last_activity_at),
+            archived: g.archived_at.is_some(),
         }
     }
 }

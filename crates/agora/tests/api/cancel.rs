@@ -471,3 +471,89 @@ async fn clients_that_hang_up_over_tcp_leave_nothing_half_written() {
     })
     .await;
 }
+
+/// Shutdown (issue 21, defect 16): a reply whose client left while the database was busy is
+/// still running when serving stops. The stopping server waits for it before it closes the
+/// store, so it lands; closing at once refused it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stopping_server_finishes_the_writes_whose_clients_left() {
+    each_backend(|app| async move {
+        let (admin, topic) = arrange(&app).await;
+        let (router, in_flight) = app.app.serving(
+            agora_web::WebConfig::new("http://agora.test"),
+            agora_web::GuestCache::default(),
+        );
+        // Another connection holds the posts table, so the reply waits inside the store.
+        let release = hold_writes(&app).await;
+        let call = router.oneshot(request(
+            "POST",
+            &routes::topic_posts(topic),
+            Some(&admin),
+            json!({"body": "Written while the server stops."}),
+        ));
+        // The client leaves while its reply waits.
+        let left = tokio::time::timeout(std::time::Duration::from_millis(300), call).await;
+        assert!(left.is_err(), "the reply did not wait for the held table");
+        assert_eq!(in_flight.running(), 1, "the reply is not running any more");
+        // Serving stopped: finish while the table is still held, and let it go a little later.
+        let finishing = agora::app::finish(
+            &app.app.store,
+            &in_flight,
+            std::time::Duration::from_secs(30),
+        );
+        let releasing = async {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            release
+                .send(())
+                .unwrap_or_else(|()| panic!("the holder left"));
+        };
+        let (still_running, ()) = tokio::join!(finishing, releasing);
+        assert_eq!(still_running, 0);
+        let app = app.restart().await;
+        let landed = scalar(
+            &app,
+            "SELECT COUNT(*) FROM posts WHERE body_markdown = 'Written while the server stops.'",
+        )
+        .await;
+        assert_eq!(
+            landed, 1,
+            "the reply was lost at shutdown on {}",
+            app.backend
+        );
+    })
+    .await;
+}
+
+/// Holds every write to the posts table from another connection until told to let go.
+async fn hold_writes(app: &TestApp) -> tokio::sync::oneshot::Sender<()> {
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    let (held, holding) = tokio::sync::oneshot::channel::<()>();
+    let (backend, url) = (app.backend, app.database_url.clone());
+    tokio::spawn(async move {
+        if backend == "sqlite" {
+            let mut c = crate::support::sqlite_connection(&url).await;
+            let lock = sqlx::query("BEGIN IMMEDIATE").execute(&mut c).await;
+            lock.unwrap_or_else(|e| panic!("{e}"));
+            let _ = held.send(());
+            let _ = released.await;
+            let end = sqlx::query("COMMIT").execute(&mut c).await;
+            end.unwrap_or_else(|e| panic!("{e}"));
+        } else {
+            let mut c = crate::support::pg_connection(&url).await;
+            let lock = sqlx::query("BEGIN").execute(&mut c).await;
+            lock.unwrap_or_else(|e| panic!("{e}"));
+            let lock = sqlx::query("LOCK TABLE posts IN EXCLUSIVE MODE")
+                .execute(&mut c)
+                .await;
+            lock.unwrap_or_else(|e| panic!("{e}"));
+            let _ = held.send(());
+            let _ = released.await;
+            let end = sqlx::query("COMMIT").execute(&mut c).await;
+            end.unwrap_or_else(|e| panic!("{e}"));
+        }
+    });
+    holding
+        .await
+        .unwrap_or_else(|_| panic!("the holder failed"));
+    release
+}

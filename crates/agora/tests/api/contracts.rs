@@ -568,7 +568,7 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
         assert_eq!(revisions[0].body_markdown, "A reply.");
         for _ in 0..2 {
             store
-                .set_post_deleted(reply, true, admin_id, at, &[])
+                .set_post_deleted(reply, true, Some(admin_id), at, &[])
                 .await
                 .unwrap_or_else(|e| fail(e));
         }
@@ -579,7 +579,7 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
             .await
             .unwrap_or_else(|e| fail(e));
         store
-            .set_post_deleted(reply, false, ana, at, &[])
+            .set_post_deleted(reply, false, Some(ana), at, &[])
             .await
             .unwrap_or_else(|e| fail(e));
         assert_eq!(counts(&app, topic.0).await, (1, 1));
@@ -597,7 +597,7 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
             .unwrap_or_else(|e| fail(e));
         // The opening post takes its topic along, and the group's count.
         store
-            .set_post_deleted(opening, true, ana, at, &[])
+            .set_post_deleted(opening, true, Some(ana), at, &[])
             .await
             .unwrap_or_else(|e| fail(e));
         assert_eq!(counts(&app, topic.0).await, (1, 0));

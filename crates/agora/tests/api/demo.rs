@@ -67,3 +67,59 @@ async fn the_demo_has_moderation_work_to_show() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_demo_names_the_buttons_the_pages_show() {
+    each_backend(|app| async move {
+        agora::demo::load(&app.app)
+            .await
+            .unwrap_or_else(|e| panic!("loading the demo: {e:#}"));
+        let r = app
+            .post(
+                &routes::auth_login(),
+                None,
+                json!({"login": "frida_k", "password": "voltera-demo-2026"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let frida = token_of(&r);
+
+        // The welcome post tells how ideas work: with the button an idea's page has.
+        let welcome = app.get(&routes::topic(1), Some(&frida)).await;
+        let body = welcome.body["posts"][0]["body_markdown"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(!body.contains("Vote with replies"), "{body}");
+        let ideas = app.get(&routes::group_ideas("ideas"), Some(&frida)).await;
+        let open = ideas.body["ideas"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|i| i["status"] == "new" || i["status"] == "under_review")
+            .and_then(|i| i["id"].as_i64())
+            .unwrap_or_else(|| panic!("an open idea: {}", ideas.text));
+        let page = app.page(&format!("/t/{open}"), Some(&frida)).await;
+        let page = app
+            .page(page.header("location").unwrap_or_default(), Some(&frida))
+            .await;
+        assert!(
+            page.text.contains(">Vote for this idea</button>")
+                || page.text.contains(">Take my vote back</button>"),
+            "{}",
+            page.text
+        );
+        assert!(body.contains("**Vote for this idea**"), "{body}");
+
+        // The netiquette sends members to the link every post has.
+        let site = app.get(&routes::site(), Some(&frida)).await;
+        let netiquette = site.body["netiquette"].as_str().unwrap_or_default();
+        assert!(!netiquette.contains("report button"), "{netiquette}");
+        let topic = app.page("/t/1", Some(&frida)).await;
+        let topic = app
+            .page(topic.header("location").unwrap_or_default(), Some(&frida))
+            .await;
+        assert!(topic.text.contains(">Flag</a>"), "{}", topic.text);
+        assert!(netiquette.contains("**Flag**"), "{netiquette}");
+    })
+    .await;
+}

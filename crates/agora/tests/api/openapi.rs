@@ -79,7 +79,7 @@ fn no_api_route_is_added_outside_the_document() {
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             let squeezed: String = text.split_whitespace().collect();
-            for (i, _) in squeezed.match_indices(".route(\"/api") {
+            for (i, _) in squeezed.match_indices(".route(\"/api/") {
                 let rest = &squeezed[i + 8..];
                 let route = rest.split('"').next().unwrap_or("");
                 if route != routes::openapi_json() {

@@ -81,6 +81,7 @@ routes! {
     group_uploads(slug: &str) => "/api/v1/groups/{slug}/uploads";
     idea_statuses() => "/api/v1/idea-statuses";
     invitation_accept(id: i64) => "/api/v1/invitations/{id}/accept";
+    latest() => "/api/v1/latest";
     legal_cases() => "/api/v1/legal-cases";
     legal_case(id: i64) => "/api/v1/legal-cases/{id}";
     legal_case_decision(id: i64) => "/api/v1/legal-cases/{id}/decision";
@@ -117,6 +118,7 @@ routes! {
     post_revisions(id: i64) => "/api/v1/posts/{id}/revisions";
     sanction_lift(id: i64) => "/api/v1/sanctions/{id}/lift";
     search() => "/api/v1/search";
+    tags() => "/api/v1/tags";
     site() => "/api/v1/site";
     topic(id: i64) => "/api/v1/topics/{id}";
     topic_idea(id: i64) => "/api/v1/topics/{id}/idea";

@@ -1,6 +1,6 @@
 //! The renderer against ordinary markdown and a list of known XSS payloads.
 
-use super::{render, render_document};
+use super::{excerpt, render, render_document};
 
 #[test]
 fn renders_github_flavoured_markdown() {
@@ -417,4 +417,20 @@ fn a_table_padded_through_lone_carriage_returns_or_odd_spaces_is_refused_too() {
         assert!(!stored.html.contains("<td"), "rendered as a table");
         assert!(stored.html.len() < 4 * body.len());
     }
+}
+
+#[test]
+fn an_excerpt_shows_the_words_not_the_markup() {
+    assert_eq!(
+        excerpt(
+            "The range was **96%** of the *way*, see [the log](https://x.example).",
+            200
+        ),
+        "The range was 96% of the way, see the log."
+    );
+    assert_eq!(excerpt("# Title\n\n- one\n- two", 200), "Title one two");
+    assert_eq!(
+        excerpt("a **bold** word and more words", 12),
+        "a bold word…"
+    );
 }

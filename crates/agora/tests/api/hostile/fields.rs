@@ -101,8 +101,6 @@ const RULES: &[Rule] = &[
     Rule("subject", "/bulletins", "News number {n}", Kind::Name),
     Rule("level", "/trust", "3", Kind::Structured),
     Rule("email_bulletins", "", "true", Kind::Bool),
-    Rule("email_digests", "", "true", Kind::Bool),
-    Rule("email_notifications", "", "true", Kind::Bool),
     Rule("q", "", "winter", Kind::Text),
     Rule("accept_documents", "", "true", Kind::Bool),
     Rule("remove_posts", "", "false", Kind::Bool),

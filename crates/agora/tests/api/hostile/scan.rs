@@ -66,7 +66,21 @@ pub fn dangers(html: &str) -> Vec<String> {
         }
         if name == "script" {
             // A script's content is code, not markup: continue after it.
-            at = find_ignore_case(&html[at..], "</script").map_or(html.len(), |end| at + end);
+            let end = find_ignore_case(&html[at..], "</script").map_or(html.len(), |end| at + end);
+            // A data block may hold no `<` at all (ours escapes it as \u003c): nothing in it can
+            // end the element early or start one.
+            let kind = attributes
+                .iter()
+                .find(|(k, _)| k == "type")
+                .map(|(_, v)| v.as_str());
+            let src = attributes
+                .iter()
+                .find(|(k, _)| k == "src")
+                .map(|(_, v)| v.as_str());
+            if is_data_block(kind, src) && html[at..end].trim_start_matches('>').contains('<') {
+                found.push(format!("markup inside structured data: {context:?}"));
+            }
+            at = end;
         }
     }
     found
@@ -83,6 +97,11 @@ fn names_a_host(url: &str) -> bool {
             .is_some_and(|head| head.contains(':'))
 }
 
+/// Whether a script element is JSON-LD data, not code.
+fn is_data_block(kind: Option<&str>, src: Option<&str>) -> bool {
+    src.is_none() && kind.is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+}
+
 fn check(name: &str, attributes: &[(String, String)]) -> Vec<String> {
     let mut problems = Vec::new();
     let attr = |n: &str| {
@@ -92,6 +111,9 @@ fn check(name: &str, attributes: &[(String, String)]) -> Vec<String> {
             .map(|(_, v)| v.as_str())
     };
     match name {
+        // Structured data for search engines is a data block no browser runs; what it holds is
+        // checked by `dangers`.
+        "script" if is_data_block(attr("type"), attr("src")) => {}
         "script" if !attr("src").is_some_and(|s| s.starts_with("/static/")) => {
             problems.push("a script element".to_owned());
         }

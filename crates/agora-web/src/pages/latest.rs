@@ -1,0 +1,142 @@
+//! Site-wide lists: `/latest` (every group the viewer may read, latest activity first, with
+//! a "more" link), `/tags` (the tags in use) and `/tags/{tag}` (the latest with one tag).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+
+use agora_core::paging::Cursor;
+
+use crate::error::ApiError;
+use crate::extract::{ApiPath as Path, ApiQuery as Query};
+use crate::pages::view::{Layout, TopicRow};
+use crate::pages::{Page, render};
+use crate::state::AppState;
+
+/// Topics a page of `/latest` shows.
+const PAGE: u32 = 30;
+
+#[derive(Template)]
+#[template(path = "latest.html")]
+struct LatestPage {
+    layout: Layout,
+    heading: String,
+    /// The tag whose list this is, if any.
+    tag: Option<String>,
+    topics: Vec<TopicRow>,
+    /// The address of the next page, if there is one.
+    more: Option<String>,
+    first_page: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tags.html")]
+struct TagsPage {
+    layout: Layout,
+    tags: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MoreQuery {
+    cursor: Option<String>,
+}
+
+/// `/latest`.
+pub async fn latest(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<MoreQuery>,
+) -> Result<Response, ApiError> {
+    list(&state, &page, None, q.cursor.as_deref()).await
+}
+
+/// `/tags/{tag}`.
+pub async fn tag(
+    State(state): State<AppState>,
+    page: Page,
+    Path(tag): Path<String>,
+    Query(q): Query<MoreQuery>,
+) -> Result<Response, ApiError> {
+    list(&state, &page, Some(&tag), q.cursor.as_deref()).await
+}
+
+async fn list(
+    state: &AppState,
+    page: &Page,
+    tag: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<Response, ApiError> {
+    let before = cursor.map(Cursor::decode).transpose()?;
+    let (topics, next) = match state
+        .agora
+        .site()
+        .latest(&page.viewer, tag, before, PAGE)
+        .await
+    {
+        Ok(found) => found,
+        // No such tag can exist: nothing to list here.
+        Err(agora_core::error::Refused::Invalid(_)) => return Err(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    // A page past the last is not a page, nor is a tag no readable topic carries.
+    if topics.is_empty() && before.is_some() {
+        return Err(ApiError::past_the_end());
+    }
+    if topics.is_empty() && tag.is_some() {
+        return Err(ApiError::not_found());
+    }
+    let labels = state.agora.ideas().status_labels().await?;
+    let base = match tag {
+        Some(t) => format!("/tags/{}", urlencoding(t)),
+        None => "/latest".to_owned(),
+    };
+    let (heading, description) = match tag {
+        Some(t) => (
+            format!("#{t}"),
+            format!("The latest conversations tagged {t} in {}.", page.site.name),
+        ),
+        None => (
+            "Latest".to_owned(),
+            format!("The latest conversations in {}.", page.site.name),
+        ),
+    };
+    Ok(render(&LatestPage {
+        layout: page.layout(&heading, &description, "latest", before.is_some()),
+        heading,
+        tag: tag.map(str::to_owned),
+        topics: topics
+            .iter()
+            .map(|t| TopicRow::in_group(t, &labels))
+            .collect(),
+        more: next.map(|c| format!("{base}?cursor={}", c.encode())),
+        first_page: before.is_none(),
+    }))
+}
+
+/// `/tags`.
+pub async fn tags(State(state): State<AppState>, page: Page) -> Result<Response, ApiError> {
+    let tags = state.agora.site().tags(&page.viewer, 200).await?;
+    Ok(render(&TagsPage {
+        layout: page.layout(
+            "Tags",
+            &format!("The tags of the conversations in {}.", page.site.name),
+            "latest",
+            false,
+        ),
+        tags,
+    }))
+}
+
+/// `s` for a path segment: letters, digits and dashes as they are, the rest percent-encoded.
+fn urlencoding(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -4,6 +4,7 @@
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::content::uploads::MediaStore;
 use crate::ideas::IdeaStore;
 use crate::mail::Mailer;
 use crate::members::PasswordHasher;
@@ -60,6 +61,8 @@ pub struct Agora {
     pub(crate) renderer: crate::content::renderer::Renderer,
     /// Copies remote images of posts to our own origin (none by default).
     pub(crate) images: Arc<dyn crate::content::media::ImageFetcher>,
+    /// Keeps uploaded images in the media folder (none by default: uploads are refused).
+    pub(crate) media_files: Arc<dyn crate::content::uploads::MediaFiles>,
     pub(crate) config: AgoraConfig,
     /// Wakes this process's event worker when a use case recorded an event.
     pub(crate) events_recorded: Arc<tokio::sync::Notify>,
@@ -98,6 +101,7 @@ impl Agora {
             hasher,
             mailer,
             images: Arc::new(crate::content::media::NoFetching),
+            media_files: Arc::new(crate::content::uploads::NoMediaFiles),
             renderer: crate::content::renderer::Renderer::for_this_machine(),
             config,
             clock: Arc::new(crate::time::SystemClock),
@@ -116,6 +120,12 @@ impl Agora {
         images: Arc<dyn crate::content::media::ImageFetcher>,
     ) -> Self {
         self.images = images;
+        self
+    }
+
+    /// The same application, keeping uploaded images with `files`.
+    pub fn with_media_files(mut self, files: Arc<dyn crate::content::uploads::MediaFiles>) -> Self {
+        self.media_files = files;
         self
     }
 
@@ -235,4 +245,7 @@ bounded_modules! {
     Ideas => ideas, IdeasPort: IdeaStore;
     /// The event worker: consumers of the outbox and what is due by time. In `events.rs`.
     Events => events, EventsPort: EventStore + GroupStore + ForumStore;
+    /// Uploaded images (avatars, images for posts) and who may see each file of the media
+    /// folder. In `content/uploads.rs`.
+    Media => media, MediaPort: MediaStore + GroupStore;
 }

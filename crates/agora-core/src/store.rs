@@ -51,6 +51,7 @@ pub trait Store:
     + EventStore
     + crate::questions::QuestionStore
     + crate::ideas::IdeaStore
+    + crate::content::uploads::MediaStore
     + crate::agora::AccountsPort
     + crate::agora::GroupsPort
     + crate::agora::ForumPort
@@ -63,6 +64,7 @@ pub trait Store:
     + crate::agora::QuestionsPort
     + crate::agora::IdeasPort
     + crate::agora::EventsPort
+    + crate::agora::MediaPort
     + Send
     + Sync
 {
@@ -84,6 +86,7 @@ impl<T> Store for T where
         + EventStore
         + crate::questions::QuestionStore
         + crate::ideas::IdeaStore
+        + crate::content::uploads::MediaStore
         + Send
         + Sync
 {

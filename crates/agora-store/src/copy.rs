@@ -58,6 +58,7 @@ const AFTER_KINDS: &[&str] = &[
     "bulletins",
     "outbox",
     "outbox_consumers",
+    "media",
 ];
 
 /// Every table, parents before the tables that refer to them: the shared ones, with each

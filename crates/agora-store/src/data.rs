@@ -239,6 +239,7 @@ impl MemberDataStore for SqlStore {
                 })
                 .collect(),
             consents: Vec::new(),
+            media: Vec::new(),
         })
     }
 
@@ -279,6 +280,9 @@ impl MemberDataStore for SqlStore {
                         "DELETE FROM member_activity WHERE member_id = $1",
                         "DELETE FROM topic_reads WHERE member_id = $1",
                         "DELETE FROM reports WHERE by_id = $1 OR member_id = $1",
+                        // The avatar goes; images in posts go with the posts (below) or stay
+                        // with them, no longer linked to the account.
+                        "DELETE FROM media WHERE owner_id = $1 AND purpose = 'avatar'",
                         // A legal case is a record the community may need to defend itself: it stays,
                         // no longer linked to the account.
                         "UPDATE legal_cases SET complainant_id = NULL WHERE complainant_id = $1",
@@ -339,6 +343,14 @@ impl MemberDataStore for SqlStore {
                             "UPDATE posts SET body_markdown = '', body_html = '', deleted = TRUE, \
                              deleted_at = COALESCE(deleted_at, $2) WHERE author_id = $1",
                             &[id.into(), at.0.into()],
+                        )
+                        .await?;
+                        tx.execute("DELETE FROM media WHERE owner_id = $1", &[id.into()])
+                            .await?;
+                    } else {
+                        tx.execute(
+                            "UPDATE media SET owner_id = NULL WHERE owner_id = $1",
+                            &[id.into()],
                         )
                         .await?;
                     }

@@ -19,6 +19,7 @@ mod groups;
 mod ideas;
 mod kinds;
 mod mailings;
+mod media;
 mod members;
 mod moderation;
 mod questions;

@@ -8,7 +8,7 @@
 //! | 403 | the thing is visible but the action is not allowed |
 //! | 404 | not found, or not visible to this viewer (a secret group is always 404) |
 //! | 409 | conflict (username or email taken, slug unavailable, already a member, already flagged) |
-//! | 413 | body larger than the limit |
+//! | 413 | body larger than the limit, or an uploaded file larger than the site allows |
 //! | 422 | a field failed its rules (`field` names it) |
 //! | 429 | rate limited (`Retry-After` says when to try again) |
 //! | 500/503 | our fault; logged with the request id, no detail in the body |
@@ -269,7 +269,13 @@ impl IntoResponse for ApiError {
 
 impl From<Invalid> for ApiError {
     fn from(i: Invalid) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, i.code, i.message).with_field(i.field)
+        // A file over the site's limit is the one field refused for its size alone.
+        let status = if i.code == "file_too_large" {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Self::new(status, i.code, i.message).with_field(i.field)
     }
 }
 

@@ -15,6 +15,7 @@ mod measure;
 mod pages;
 mod security;
 mod state;
+mod upload;
 
 pub use cache::{CACHE_HEADER, GuestCache};
 pub use error::{ApiError, ErrorBody};

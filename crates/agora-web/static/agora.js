@@ -61,6 +61,67 @@
     });
   });
 
+  // Images into a post: drop or paste a file on the text, or choose one; it is uploaded to
+  // <textarea data-upload="API URL"> and its markdown inserted where the cursor is. Without
+  // JavaScript the file field's own button sends the form with the file.
+  function uploadInto(area, file) {
+    var status = area.parentNode.querySelector(".upload label");
+    var placeholder = "![Uploading " + file.name.replace(/[\[\]]/g, "") + "…]()";
+    insertAt(area, placeholder);
+    fetch(area.getAttribute("data-upload"), {
+      method: "POST",
+      headers: { "content-type": file.type || "application/octet-stream" },
+      credentials: "same-origin",
+      body: file
+    }).then(function (r) {
+      return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+    }).then(function (res) {
+      var text = res.ok ? res.data.markdown : "";
+      area.value = area.value.replace(placeholder, text);
+      if (!res.ok && status) status.textContent = res.data.error ? res.data.error.message : "The image could not be uploaded.";
+      area.dispatchEvent(new Event("input"));
+    }).catch(function () {
+      area.value = area.value.replace(placeholder, "");
+      if (status) status.textContent = "The image could not be uploaded.";
+    });
+  }
+  function insertAt(area, text) {
+    var at = typeof area.selectionStart === "number" ? area.selectionStart : area.value.length;
+    var before = area.value.slice(0, at);
+    var gap = before && !/\n$/.test(before) ? "\n" : "";
+    area.value = before + gap + text + "\n" + area.value.slice(at);
+  }
+  document.querySelectorAll("textarea[data-upload]").forEach(function (area) {
+    function images(list) {
+      return Array.prototype.filter.call(list || [], function (f) { return /^image\//.test(f.type); });
+    }
+    area.addEventListener("dragover", function (e) { e.preventDefault(); area.classList.add("dropping"); });
+    area.addEventListener("dragleave", function () { area.classList.remove("dropping"); });
+    area.addEventListener("drop", function (e) {
+      area.classList.remove("dropping");
+      var files = images(e.dataTransfer && e.dataTransfer.files);
+      if (!files.length) return;
+      e.preventDefault();
+      files.forEach(function (f) { uploadInto(area, f); });
+    });
+    area.addEventListener("paste", function (e) {
+      var files = images(e.clipboardData && e.clipboardData.files);
+      if (!files.length) return;
+      e.preventDefault();
+      files.forEach(function (f) { uploadInto(area, f); });
+    });
+  });
+  document.querySelectorAll("input[data-upload-into]").forEach(function (input) {
+    var area = document.getElementById(input.getAttribute("data-upload-into"));
+    if (!area || !area.getAttribute("data-upload")) return;
+    var button = input.parentNode.querySelector("button[formaction]");
+    if (button) button.hidden = true;
+    input.addEventListener("change", function () {
+      Array.prototype.forEach.call(input.files, function (f) { uploadInto(area, f); });
+      input.value = "";
+    });
+  });
+
   // Ask before destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (e) {

@@ -1,6 +1,6 @@
 //! Copies of remote images on our own origin: fetched once when a post is saved, kept in the
 //! data folder (`DATA/media/`), served as `/media/NAME` (agora-web), so that no reader's
-//! browser ever asks another host for an image.
+//! browser ever asks another host for an image. The same folder keeps uploaded images.
 //!
 //! Fetching arbitrary addresses on a member's behalf must not become a way into the server's
 //! own network: only public addresses are fetched — checked after DNS resolution (a name that
@@ -19,6 +19,7 @@ use futures_util::StreamExt as _;
 use sha2::{Digest as _, Sha256};
 
 use agora_core::content::media::ImageFetcher;
+use agora_core::content::uploads::MediaFiles;
 
 /// The largest image copied.
 const MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -77,15 +78,15 @@ impl RemoteImages {
         })
     }
 
-    /// Where the copy of `url` is recorded: a file named for the address's hash, holding the
-    /// copy's name.
-    fn record_of(&self, url: &str) -> PathBuf {
+    /// Where the copy of `url` for an audience (`salt`, none for everyone) is recorded: a
+    /// file named for the hash of both, holding the copy's name.
+    fn record_of(&self, url: &str, salt: Option<&str>) -> PathBuf {
         self.dir
             .join("urls")
-            .join(hex(&Sha256::digest(url.as_bytes())))
+            .join(hex(&salted(salt).chain_update(url.as_bytes()).finalize()))
     }
 
-    async fn fetch(&self, url: &str) -> Result<String, String> {
+    async fn fetch(&self, url: &str, salt: Option<&str>) -> Result<String, String> {
         let parsed = url::Url::parse(url).map_err(|_| "not a valid address".to_owned())?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err("only http and https images are copied".into());
@@ -127,11 +128,12 @@ impl RemoteImages {
         if sniff(&bytes) != Some(ext) {
             return Err(format!("its bytes are not the {declared} it claims to be"));
         }
-        let name = format!("{}.{ext}", &hex(&Sha256::digest(&bytes))[..32]);
+        let digest = salted(salt).chain_update(&bytes).finalize();
+        let name = format!("{}.{ext}", &hex(&digest)[..32]);
         self.store(&name, &bytes)
             .await
             .map_err(|e| format!("could not keep it: {e}"))?;
-        tokio::fs::write(self.record_of(url), &name)
+        tokio::fs::write(self.record_of(url, salt), &name)
             .await
             .map_err(|e| format!("could not keep it: {e}"))?;
         Ok(format!("/media/{name}"))
@@ -154,16 +156,47 @@ impl RemoteImages {
 
 #[async_trait]
 impl ImageFetcher for RemoteImages {
-    async fn localize(&self, url: &str) -> Result<String, String> {
-        if let Ok(name) = tokio::fs::read_to_string(self.record_of(url)).await
+    async fn localize(&self, url: &str, salt: Option<&str>) -> Result<String, String> {
+        if let Ok(name) = tokio::fs::read_to_string(self.record_of(url, salt)).await
             && tokio::fs::try_exists(self.dir.join(&name))
                 .await
                 .unwrap_or(false)
         {
             return Ok(format!("/media/{name}"));
         }
-        self.fetch(url).await
+        self.fetch(url, salt).await
     }
+}
+
+/// The same folder keeps uploaded images (avatars, images for posts).
+#[async_trait]
+impl MediaFiles for RemoteImages {
+    async fn keep(&self, name: &str, bytes: &[u8]) -> Result<(), String> {
+        self.store(name, bytes).await.map_err(|e| e.to_string())
+    }
+
+    async fn discard(&self, name: &str) {
+        // Only names the media folder makes: no separators, no way out of it.
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            return;
+        }
+        if let Err(e) = tokio::fs::remove_file(self.dir.join(name)).await
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(name, error = %e, "a media file could not be removed");
+        }
+    }
+}
+
+/// A hash that starts with an audience's salt: a copy for a closed or secret group is named
+/// apart from the same image's public copy. Public copies keep the names they always had.
+fn salted(salt: Option<&str>) -> Sha256 {
+    let mut hash = Sha256::new();
+    if let Some(salt) = salt {
+        hash.update(salt.as_bytes());
+        hash.update([0]);
+    }
+    hash
 }
 
 /// Resolves names like the system does, keeping only the addresses the policy allows: a name

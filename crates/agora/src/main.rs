@@ -193,11 +193,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     )
     .await?;
     // Remote images in posts are copied to the data folder and served from our origin.
-    let images = agora::images::RemoteImages::new(&settings.media_dir())?;
+    // Uploaded images are kept in the same folder.
+    let images = std::sync::Arc::new(agora::images::RemoteImages::new(&settings.media_dir())?);
     app.agora = app
         .agora
         .clone()
-        .with_image_fetcher(std::sync::Arc::new(images));
+        .with_image_fetcher(images.clone())
+        .with_media_files(images);
 
     match cli.command {
         Command::Migrate => {

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use crate::agora::Forum;
 use crate::content::markdown;
 use crate::error::Refused;
+use crate::ids::GroupId;
 
 /// How many images of one post are copied; the rest are shown as links.
 pub const MAX_IMAGES_PER_POST: usize = 10;
@@ -20,8 +21,10 @@ pub const MAX_IMAGES_PER_POST: usize = 10;
 pub trait ImageFetcher: Send + Sync {
     /// The local address (`/media/NAME`) of a copy of the image at `url`, made now or
     /// before; an error says why there can be none (a private address, too large, not an
-    /// image, unreachable).
-    async fn localize(&self, url: &str) -> Result<String, String>;
+    /// image, unreachable). With an audience's `salt` (a closed or secret group's), the copy
+    /// is that audience's own, under a name of its own: the same image in a public post is
+    /// another file.
+    async fn localize(&self, url: &str, salt: Option<&str>) -> Result<String, String>;
 }
 
 /// Copies nothing: every remote image is shown as a link.
@@ -29,22 +32,26 @@ pub struct NoFetching;
 
 #[async_trait]
 impl ImageFetcher for NoFetching {
-    async fn localize(&self, _: &str) -> Result<String, String> {
+    async fn localize(&self, _: &str, _: Option<&str>) -> Result<String, String> {
         Err("remote images are not copied here".into())
     }
 }
 
 impl Forum<'_> {
     /// `rendered` (of `markdown`) again with copies of its remote images (at most
-    /// [`MAX_IMAGES_PER_POST`], fetched side by side); as it is if it has none.
+    /// [`MAX_IMAGES_PER_POST`], fetched side by side); as it is if it has none. For a post of
+    /// a closed or secret group (`private_to`), the copies are that group's own and recorded
+    /// as such, so they are served only to its readers.
     pub(crate) async fn with_image_copies(
         self,
         markdown: &str,
         rendered: markdown::Rendered,
+        private_to: Option<GroupId>,
     ) -> Result<markdown::Rendered, Refused> {
         if rendered.remote_images.is_empty() {
             return Ok(rendered);
         }
+        let salt = private_to.map(crate::content::uploads::audience_salt);
         let mut fetching = tokio::task::JoinSet::new();
         for url in rendered
             .remote_images
@@ -53,8 +60,9 @@ impl Forum<'_> {
             .cloned()
         {
             let fetcher: Arc<dyn ImageFetcher> = self.images.clone();
+            let salt = salt.clone();
             fetching.spawn(async move {
-                let copy = fetcher.localize(&url).await;
+                let copy = fetcher.localize(&url, salt.as_deref()).await;
                 (url, copy)
             });
         }
@@ -69,6 +77,14 @@ impl Forum<'_> {
                 }
                 Err(e) => tracing::warn!(error = %e, "an image fetch failed"),
             }
+        }
+        if let Some(group) = private_to {
+            let names: Vec<String> = local
+                .values()
+                .filter_map(|u| u.strip_prefix("/media/"))
+                .map(str::to_owned)
+                .collect();
+            self.media().record_copies(group, &names).await?;
         }
         let markdown = markdown.to_owned();
         self.renderer

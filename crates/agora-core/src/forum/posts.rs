@@ -34,7 +34,13 @@ impl Forum<'_> {
         let (topic, group) = self.readable_topic(viewer, topic_id).await?;
         decide(viewer, group.access, &topic.facts(), Action::Reply)?;
         let screened = self
-            .screen(actor, None, body, Destination::Reply(topic.id))
+            .screen(
+                actor,
+                &group.group,
+                None,
+                body,
+                Destination::Reply(topic.id),
+            )
             .await?;
         self.guard(viewer, crate::guard::Needs::Posting).await?;
         self.posting_limit(viewer, actor).await?;
@@ -113,6 +119,7 @@ impl Forum<'_> {
         let screened = self
             .screen(
                 actor,
+                &group.group,
                 input.title.as_deref(),
                 input.body.as_deref().unwrap_or(&post.body_markdown),
                 Destination::Edit(topic.id),

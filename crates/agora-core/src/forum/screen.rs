@@ -8,6 +8,7 @@ use crate::content::markdown::Rendered;
 use crate::error::Invalid;
 use crate::filters::{Verdict, apply};
 use crate::forum::{ForumError, Hold, PostBody, TopicTitle};
+use crate::groups::{Group, Visibility};
 use crate::ids::TopicId;
 use crate::time::Timestamp;
 use crate::trust::{Knob, TrustLevel, TrustSettings};
@@ -32,10 +33,11 @@ pub(crate) enum Destination {
 }
 
 impl Forum<'_> {
-    /// Screens a post by `actor` (see the module's documentation).
+    /// Screens a post by `actor` for `group` (see the module's documentation).
     pub(crate) async fn screen(
         self,
         actor: &Actor,
+        group: &Group,
         title: Option<&str>,
         body: &str,
         destination: Destination,
@@ -94,7 +96,10 @@ impl Forum<'_> {
             }
         }
         // Past every check that could refuse it: now the remote images are copied.
-        let rendered = self.with_image_copies(body.as_str(), rendered).await?;
+        let private_to = (group.visibility != Visibility::Public).then_some(group.id);
+        let rendered = self
+            .with_image_copies(body.as_str(), rendered, private_to)
+            .await?;
         Ok(Screened {
             title,
             body,

@@ -188,6 +188,7 @@ impl Forum<'_> {
         let screened = self
             .screen(
                 actor,
+                &group.group,
                 Some(&input.title),
                 &input.body,
                 Destination::NewTopic,

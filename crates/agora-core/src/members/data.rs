@@ -35,6 +35,8 @@ pub struct MemberArchive {
     pub sanctions: Vec<crate::sanctions::Sanction>,
     /// Legal complaints the member filed.
     pub complaints: Vec<ComplaintRecord>,
+    /// The member's avatar (each size) and the images they uploaded for posts.
+    pub media: Vec<crate::content::uploads::MediaExport>,
     /// What each kind of content keeps about the member beyond their posts, by kind: an
     /// idea's votes and status notes, a question's acceptances.
     pub kinds: std::collections::BTreeMap<String, serde_json::Value>,
@@ -143,6 +145,7 @@ impl Accounts<'_> {
         archive.consents = self.store.consents_of(id).await?;
         archive.trust = Some(self.trust().trust_report(id).await?);
         archive.sanctions = self.store.sanctions_of(id).await?;
+        archive.media = self.media().export(id).await?;
         Ok(archive)
     }
 
@@ -177,9 +180,11 @@ impl Accounts<'_> {
                 return Err(Refused::RateLimited { retry_after_secs }.into());
             }
         }
+        let files = self.media().erased_files(id, remove_posts).await?;
         self.store
             .erase_member(id, remove_posts, self.now(), &[])
             .await?;
+        self.media().discard(&files).await;
         Ok(())
     }
 
@@ -216,9 +221,11 @@ impl Accounts<'_> {
             None,
             detail.into(),
         );
+        let files = self.media().erased_files(member.id, remove_posts).await?;
         self.store
             .erase_member(member.id, remove_posts, self.now(), &audit)
             .await?;
+        self.media().discard(&files).await;
         Ok(())
     }
 }

@@ -226,7 +226,7 @@ impl Site<'_> {
         // their own origin.
         for (key, value) in &mut writes {
             if (key == "logo_url" || key == "social_image_url") && value.starts_with("https://") {
-                *value = self.images.localize(value).await.map_err(|why| {
+                *value = self.images.localize(value, None).await.map_err(|why| {
                     Invalid::new(
                         if key == "logo_url" { "logo_url" } else { "social_image_url" },
                         "invalid_image",

@@ -109,6 +109,9 @@ pub enum Knob {
     QuestionUnansweredDays,
     QuestionRemindDays,
     IdeaVotesPerLevel,
+    UploadMaxKib,
+    AvatarMaxKib,
+    UploadMaxSide,
 }
 
 /// A knob's name in settings and the API, what admins read, its default and largest value.
@@ -138,7 +141,7 @@ const fn info(
 }
 
 /// Every knob, in the order the admin page shows them. Defaults follow Discourse's.
-pub const KNOBS: [KnobInfo; 27] = [
+pub const KNOBS: [KnobInfo; 30] = [
     info(
         Knob::Tl1TopicsEntered,
         "tl1_topics_entered",
@@ -328,7 +331,31 @@ pub const KNOBS: [KnobInfo; 27] = [
         0,
         1_000,
     ),
+    info(
+        Knob::UploadMaxKib,
+        "upload_max_kib",
+        "Uploads: the largest image a member may upload for a post, in KiB (0: no uploads)",
+        4_096,
+        MAX_UPLOAD_KIB,
+    ),
+    info(
+        Knob::AvatarMaxKib,
+        "avatar_max_kib",
+        "Uploads: the largest avatar image a member may upload, in KiB (0: no avatars)",
+        2_048,
+        MAX_UPLOAD_KIB,
+    ),
+    info(
+        Knob::UploadMaxSide,
+        "upload_max_side",
+        "Uploads: images in posts are scaled down to at most this many pixels a side",
+        2_048,
+        8_192,
+    ),
 ];
+
+/// The largest upload any setting allows, in KiB (the web layer reads no more of a body).
+pub const MAX_UPLOAD_KIB: i64 = 16 * 1024;
 
 /// The trust rules as the admins set them.
 #[derive(Debug, Clone, PartialEq, Eq)]

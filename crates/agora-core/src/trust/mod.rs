@@ -4,7 +4,9 @@
 
 mod level;
 
-pub use level::{KNOBS, Knob, KnobInfo, PostShape, TrustLevel, TrustSettings, TrustStats};
+pub use level::{
+    KNOBS, Knob, KnobInfo, MAX_UPLOAD_KIB, PostShape, TrustLevel, TrustSettings, TrustStats,
+};
 
 use serde::Serialize;
 use tracing::instrument;

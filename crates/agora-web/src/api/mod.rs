@@ -10,6 +10,7 @@ pub mod groups;
 pub mod ideas;
 pub mod latest;
 pub mod mailings;
+pub mod media;
 pub mod members;
 pub mod preview;
 pub mod questions;
@@ -147,6 +148,7 @@ fn shared_api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(members::set_site_role))
         .routes(routes!(roster::list))
         .routes(routes!(roster::export))
+        .merge(media::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

@@ -19,7 +19,7 @@ pub struct Page {
     pub viewer: Viewer,
     pub token: Option<String>,
     pub site: SiteSettings,
-    display_name: String,
+    pub(crate) display_name: String,
     invitations: i64,
     pending_documents: usize,
     path: String,

@@ -33,6 +33,8 @@ struct Profile {
     display_name: String,
     initial: String,
     hue: u8,
+    /// The avatar's largest size, if the member has one.
+    avatar: Option<String>,
     role: &'static str,
     bio: String,
     joined: String,
@@ -71,6 +73,7 @@ pub async fn profile(
         .site()
         .member_posts(&page.viewer, &username, None, 20)
         .await?;
+    let avatar = state.agora.media().avatar_of(m.id).await?;
     let description = if m.bio.is_empty() {
         format!("{} on {}", m.display_name, page.site.name)
     } else {
@@ -82,6 +85,7 @@ pub async fn profile(
         display_name: m.display_name.clone(),
         initial: initial(&m.display_name, &m.username),
         hue: hue(&m.username),
+        avatar: avatar.map(|a| a.url(192).to_owned()),
         role: m.role.as_str(),
         trust_level: m.trust().number(),
         trust_name: m.trust().name(),
@@ -141,7 +145,7 @@ fn settings_page(page: &Page, form: &SettingsForm, email: &str) -> FormPage {
                 .hint("Up to 1,000 characters, shown on your profile."),
         ],
         submit: "Save",
-        footer: "<a href=\"/settings/trust\">Your trust level</a> · <a href=\"/settings/email-preferences\">Mail you get</a> · <a href=\"/settings/email\">Change your email address</a> · <a href=\"/forgot\">Change your password</a> · <a href=\"/settings/export\">Download your data</a> · <a href=\"/settings/erase\">Erase your account</a>".into(),
+        footer: "<a href=\"/settings/avatar\">Your avatar</a> · <a href=\"/settings/trust\">Your trust level</a> · <a href=\"/settings/email-preferences\">Mail you get</a> · <a href=\"/settings/email\">Change your email address</a> · <a href=\"/forgot\">Change your password</a> · <a href=\"/settings/export\">Download your data</a> · <a href=\"/settings/erase\">Erase your account</a>".into(),
         form_error: None,
         preview_id: None,
         hidden: Vec::new(),

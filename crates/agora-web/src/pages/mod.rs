@@ -6,6 +6,7 @@ mod admin;
 mod admin_members;
 mod api_docs;
 mod auth;
+mod avatar;
 mod complaints;
 mod context;
 mod data;
@@ -71,6 +72,13 @@ fn shared_routes() -> Router<AppState> {
             "/settings/email",
             get(email::change_form).post(email::change),
         )
+        .route(
+            "/settings/avatar",
+            get(avatar::form)
+                .post(avatar::upload)
+                .layer(crate::upload::body_limit()),
+        )
+        .route("/settings/avatar/remove", post(avatar::remove))
         .route("/settings/export", get(data::export))
         .route("/settings/erase", get(data::erase_form).post(data::erase))
         .route("/groups", get(groups::directory))
@@ -94,14 +102,26 @@ fn shared_routes() -> Router<AppState> {
         )
         .route("/g/{slug}/invite", post(groups::invite))
         .route("/g/{slug}/new", get(topics::compose).post(topics::create))
+        .route(
+            "/g/{slug}/new/upload",
+            post(topics::compose_upload).layer(crate::upload::body_limit()),
+        )
         .route("/invitations", get(groups::invitations))
         .route("/invitations/{id}/accept", post(groups::accept))
         .route("/t/{id}", get(topics::short_link))
         .route("/t/{id}/{slug}", get(topics::show))
         .route("/t/{id}/reply", post(topics::reply))
+        .route(
+            "/t/{id}/reply/upload",
+            post(topics::reply_upload).layer(crate::upload::body_limit()),
+        )
         .route("/t/{id}/moderate", post(topics::moderate))
         .route("/p/{id}", get(topics::post_link))
         .route("/p/{id}/edit", get(topics::edit_form).post(topics::edit))
+        .route(
+            "/p/{id}/edit/upload",
+            post(topics::edit_upload).layer(crate::upload::body_limit()),
+        )
         .route("/p/{id}/history", get(topics::history))
         .route("/p/{id}/delete", post(topics::delete))
         .route("/p/{id}/restore", post(topics::restore))
@@ -179,37 +199,60 @@ fn shared_routes() -> Router<AppState> {
         .route("/media/{name}", get(media))
 }
 
-/// A copy of a remote image (see `agora_core::content::media`): named by its content, so
-/// cached for a year; only names the fetcher makes are looked up.
+/// A file of the media folder: a copy of a remote image or an uploaded image, named by its
+/// content (see `agora_core::content::uploads`). A public one is cached for a year by anyone;
+/// one recorded for a closed or secret group is served only to those who may read the group
+/// (`Cache-Control: private`), is 403 to others who see the group, and 404 where the group is
+/// secret to them, as a missing name is. Only names the media folder makes are looked up.
 async fn media(
     State(state): State<AppState>,
+    auth: crate::extract::Auth,
     axum::extract::Path(name): axum::extract::Path<String>,
 ) -> Response {
     let Some(dir) = &state.config.media_dir else {
         return crate::ApiError::not_found().into_response();
     };
-    let Some((stem, ext)) = name.split_once('.') else {
+    let Some(content_type) = media_type(&name) else {
         return crate::ApiError::not_found().into_response();
     };
+    let reach = match state.agora.media().reach(&auth.viewer, &name).await {
+        Ok(reach) => reach,
+        Err(e) => return crate::ApiError::from(e).into_response(),
+    };
+    match tokio::fs::read(dir.join(&name)).await {
+        Ok(bytes) => {
+            let mut res = asset(bytes, content_type);
+            if reach == agora_core::content::uploads::Reach::Private {
+                res.headers_mut().insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, max-age=600"),
+                );
+            }
+            res
+        }
+        Err(_) => crate::ApiError::not_found().into_response(),
+    }
+}
+
+/// The type of a name the media folder makes (32 lowercase hexadecimal digits, an avatar's
+/// size, an image extension), or none.
+fn media_type(name: &str) -> Option<&'static str> {
+    let (stem, ext) = name.split_once('.')?;
     let content_type = match ext {
         "png" => "image/png",
         "jpg" => "image/jpeg",
         "gif" => "image/gif",
         "webp" => "image/webp",
         "avif" => "image/avif",
-        _ => return crate::ApiError::not_found().into_response(),
+        _ => return None,
     };
-    if stem.len() != 32
-        || !stem
+    let (hash, size) = stem.split_once('-').unwrap_or((stem, ""));
+    let hex = hash.len() == 32
+        && hash
             .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-    {
-        return crate::ApiError::not_found().into_response();
-    }
-    match tokio::fs::read(dir.join(&name)).await {
-        Ok(bytes) => asset(bytes, content_type),
-        Err(_) => crate::ApiError::not_found().into_response(),
-    }
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    let sized = size.is_empty() || matches!(size, "48" | "96" | "192");
+    (hex && sized).then_some(content_type)
 }
 
 const CSS: &str = include_str!("../../static/agora.css");

@@ -20,9 +20,10 @@ use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::kinds::{TopicPart, topic_part};
 use crate::pages::auth::{CsrfOnly, FormPage};
 use crate::pages::context::truncate;
-use crate::pages::view::{Field, Layout, ago, attach_error, hue, initial};
+use crate::pages::view::{Field, ImageUpload, Layout, ago, attach_error, hue, initial};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
+use crate::upload::UploadForm;
 
 /// Posts per page of a topic.
 const PAGE_SIZE: i64 = 20;
@@ -67,6 +68,10 @@ fn compose_page(page: &Page, slug: &str, group_name: &str, form: &ComposeForm) -
                 .hint("3–150 characters: what is it about?"),
             Field::new("body", "Message", "textarea", form.body.as_str())
                 .preview("compose-preview")
+                .upload(ImageUpload::for_group(
+                    slug,
+                    format!("/g/{slug}/new/upload"),
+                ))
                 .hint("Markdown: **bold**, _italic_, [links](https://…), lists, > quotes, `code`."),
             Field::new("tags", "Tags", "text", form.tags.as_str())
                 .optional()
@@ -128,6 +133,80 @@ pub async fn create(
     Form(form): Form<ComposeForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
+    open_topic(&state, &page, &slug, form).await
+}
+
+/// The composer sent with its file ("Upload image", without JavaScript): the image is
+/// uploaded for the group and its markdown added to the draft, which comes back to be
+/// finished. Sent without a file (Enter in the title), it is the ordinary submission.
+pub async fn compose_upload(
+    State(state): State<AppState>,
+    page: Page,
+    Path(slug): Path<String>,
+    upload: UploadForm,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&upload.text("csrf"))?;
+    let mut form = ComposeForm {
+        csrf: String::new(),
+        title: upload.text("title"),
+        body: upload.text("body"),
+        tags: upload.text("tags"),
+        kind: upload.text("kind"),
+    };
+    if upload.file.is_empty() {
+        return open_topic(&state, &page, &slug, form).await;
+    }
+    let group = state.agora.groups().group(&page.viewer, &slug).await?;
+    let added = add_upload(&state, &page, &slug, upload.file, &mut form.body).await?;
+    let mut view = compose_page(&page, &slug, &group.group.name, &form);
+    let mut status = axum::http::StatusCode::OK;
+    if let Err(e) = added {
+        status = e.status;
+        view.form_error = Some(e.message);
+    }
+    let mut res = render(&view);
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// Uploads `file` for the group `slug` and appends its markdown to `draft`; a refusal the
+/// member can fix (the file's type or size) is returned inside, to be shown with the draft.
+async fn add_upload(
+    state: &AppState,
+    page: &Page,
+    slug: &str,
+    file: Vec<u8>,
+    draft: &mut String,
+) -> Result<Result<(), ApiError>, ApiError> {
+    match state.agora.media().upload(&page.viewer, slug, file).await {
+        Ok(upload) => {
+            let trimmed = draft.trim_end().len();
+            draft.truncate(trimmed);
+            if !draft.is_empty() {
+                draft.push_str("\n\n");
+            }
+            draft.push_str(&upload.markdown);
+            draft.push('\n');
+            Ok(Ok(()))
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.field.is_some() || e.status == axum::http::StatusCode::TOO_MANY_REQUESTS {
+                Ok(Err(e))
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+async fn open_topic(
+    state: &AppState,
+    page: &Page,
+    slug: &str,
+    form: ComposeForm,
+) -> Result<Response, ApiError> {
+    let slug = slug.to_owned();
     let input = NewTopicInput {
         title: form.title.clone(),
         body: form.body.clone(),
@@ -154,7 +233,7 @@ pub async fn create(
         }
         Err(ForumError::Refused(Refused::Invalid(i))) => {
             let group = state.agora.groups().group(&page.viewer, &slug).await?;
-            let mut view = compose_page(&page, &slug, &group.group.name, &form);
+            let mut view = compose_page(page, &slug, &group.group.name, &form);
             let e = ApiError::from(i);
             if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
                 view.form_error = Some(e.message.clone());
@@ -181,6 +260,8 @@ pub struct PostView {
     display_name: String,
     initial: String,
     hue: u8,
+    /// The author's avatar (96 pixels), if they have one.
+    avatar: Option<String>,
     created_iso: String,
     created_ago: String,
     revision_count: i64,
@@ -348,6 +429,11 @@ pub async fn show(
         _ => None,
     };
     let mut html = topic_page(&page, &view, number, draft, None, notice, kinds);
+    let authors: Vec<_> = view.posts.iter().map(|p| p.item.author.id).collect();
+    let avatars = state.agora.media().avatars_of(&authors).await?;
+    for (post, p) in html.posts.iter_mut().zip(&view.posts) {
+        post.avatar = avatars.get(&p.item.author.id).map(|a| a.url(96).to_owned());
+    }
     html.layout.json_ld =
         crate::pages::structured::topic_json_ld(&page.public_url, &view, number, accepted.as_ref());
     Ok(render(&html))
@@ -386,6 +472,7 @@ fn topic_page(
                 display_name: p.author.display_name.clone(),
                 initial: initial(&p.author.display_name, &p.author.username),
                 hue: hue(&p.author.username),
+                avatar: None,
                 created_iso: p.created_at.to_rfc3339(),
                 created_ago: ago(p.created_at),
                 revision_count: p.revision_count,
@@ -492,6 +579,50 @@ pub async fn reply(
     Form(form): Form<ReplyForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
+    post_reply(&state, &page, id, form).await
+}
+
+/// The reply form sent with its file ("Upload image", without JavaScript): the image is
+/// uploaded for the topic's group and its markdown added to the draft, shown again to be
+/// finished. Sent without a file, it is the ordinary reply.
+pub async fn reply_upload(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    upload: UploadForm,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&upload.text("csrf"))?;
+    let mut body = upload.text("body");
+    if upload.file.is_empty() {
+        let form = ReplyForm {
+            csrf: String::new(),
+            body,
+        };
+        return post_reply(&state, &page, id, form).await;
+    }
+    let view = state
+        .agora
+        .forum()
+        .topic(&page.viewer, TopicId(id), 1, PAGE_SIZE as u32)
+        .await?;
+    let slug = view.group.group.slug.clone();
+    let added = add_upload(&state, &page, &slug, upload.file, &mut body).await?;
+    let kinds = topic_part(&state, &page, &view).await?;
+    let (status, error) = match added {
+        Ok(()) => (axum::http::StatusCode::OK, None),
+        Err(e) => (e.status, Some(e.message)),
+    };
+    let mut res = render(&topic_page(&page, &view, 1, body, error, None, kinds));
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+async fn post_reply(
+    state: &AppState,
+    page: &Page,
+    id: i64,
+    form: ReplyForm,
+) -> Result<Response, ApiError> {
     match state
         .agora
         .forum()
@@ -516,9 +647,9 @@ pub async fn reply(
                 .topic(&page.viewer, TopicId(id), 1, PAGE_SIZE as u32)
                 .await?;
             let e = ApiError::from(i);
-            let kinds = topic_part(&state, &page, &view).await?;
+            let kinds = topic_part(state, page, &view).await?;
             let mut res = render(&topic_page(
-                &page,
+                page,
                 &view,
                 1,
                 form.body,
@@ -593,7 +724,7 @@ pub struct EditForm {
     tags: Option<String>,
 }
 
-fn edit_page(page: &Page, id: i64, opening: bool, form: &EditForm) -> FormPage {
+fn edit_page(page: &Page, id: i64, slug: &str, opening: bool, form: &EditForm) -> FormPage {
     let mut fields = Vec::new();
     if opening {
         fields.push(Field::new(
@@ -604,7 +735,9 @@ fn edit_page(page: &Page, id: i64, opening: bool, form: &EditForm) -> FormPage {
         ));
     }
     fields.push(
-        Field::new("body", "Message", "textarea", form.body.as_str()).preview("edit-preview"),
+        Field::new("body", "Message", "textarea", form.body.as_str())
+            .preview("edit-preview")
+            .upload(ImageUpload::for_group(slug, format!("/p/{id}/edit/upload"))),
     );
     if opening {
         fields.push(
@@ -642,7 +775,7 @@ pub async fn edit_form(
     if page.viewer.id().is_none() {
         return Err(ApiError::sign_in_required());
     }
-    let (post, topic, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
+    let (post, topic, group) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
     let opening = post.number == 1;
     let form = EditForm {
         csrf: String::new(),
@@ -650,7 +783,13 @@ pub async fn edit_form(
         body: post.body_markdown.clone(),
         tags: opening.then(|| topic.tags.join(", ")),
     };
-    Ok(render(&edit_page(&page, id, opening, &form)))
+    Ok(render(&edit_page(
+        &page,
+        id,
+        &group.group.slug,
+        opening,
+        &form,
+    )))
 }
 
 /// Saves an edit.
@@ -661,12 +800,55 @@ pub async fn edit(
     Form(form): Form<EditForm>,
 ) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
+    save_edit(&state, &page, id, form).await
+}
+
+/// The edit form sent with its file ("Upload image", without JavaScript): the image is
+/// uploaded for the post's group and its markdown added to the text, shown again to be saved.
+/// Sent without a file, it is the ordinary save.
+pub async fn edit_upload(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    upload: UploadForm,
+) -> Result<Response, ApiError> {
+    page.check_csrf(&upload.text("csrf"))?;
+    let (post, _, group) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
+    let opening = post.number == 1;
+    let mut form = EditForm {
+        csrf: String::new(),
+        title: opening.then(|| upload.text("title")),
+        body: upload.text("body"),
+        tags: opening.then(|| upload.text("tags")),
+    };
+    if upload.file.is_empty() {
+        return save_edit(&state, &page, id, form).await;
+    }
+    let slug = group.group.slug;
+    let added = add_upload(&state, &page, &slug, upload.file, &mut form.body).await?;
+    let mut view = edit_page(&page, id, &slug, opening, &form);
+    let mut status = axum::http::StatusCode::OK;
+    if let Err(e) = added {
+        status = e.status;
+        view.form_error = Some(e.message);
+    }
+    let mut res = render(&view);
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+async fn save_edit(
+    state: &AppState,
+    page: &Page,
+    id: i64,
+    form: EditForm,
+) -> Result<Response, ApiError> {
     let input = PostEditInput {
         body: Some(form.body.clone()),
         title: form.title.clone(),
         tags: form.tags.as_deref().map(split_tags),
     };
-    let (_, before, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
+    let (_, before, group) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
     match state
         .agora
         .forum()
@@ -686,7 +868,8 @@ pub async fn edit(
             before.id.0, before.slug
         ))),
         Err(ForumError::Refused(Refused::Invalid(i))) => {
-            let mut view = edit_page(&page, id, form.title.is_some(), &form);
+            let slug = &group.group.slug;
+            let mut view = edit_page(page, id, slug, form.title.is_some(), &form);
             let e = ApiError::from(i);
             if !attach_error(&mut view.fields, e.field.as_deref(), &e.message) {
                 view.form_error = Some(e.message.clone());

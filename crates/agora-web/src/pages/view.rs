@@ -174,6 +174,27 @@ pub struct Field {
     pub error: Option<String>,
     /// For a textarea: the id of the element its markdown preview renders into.
     pub preview: Option<&'static str>,
+    /// For a textarea: where an image file is uploaded into it (see [`ImageUpload`]).
+    pub upload: Option<ImageUpload>,
+}
+
+/// Where a composer's images go: without JavaScript, the form is sent with its file to
+/// `action`, which keeps the draft and adds the image's markdown; with it, a dropped or chosen
+/// file is sent to the API's `api` and the markdown inserted where the cursor is.
+#[derive(Debug, Clone)]
+pub struct ImageUpload {
+    pub action: String,
+    pub api: String,
+}
+
+impl ImageUpload {
+    /// The upload of a composer for the group `slug`, whose form is sent to `action`.
+    pub fn for_group(slug: &str, action: String) -> Self {
+        Self {
+            action,
+            api: format!("/api/v1/groups/{slug}/uploads"),
+        }
+    }
 }
 
 impl Field {
@@ -193,6 +214,7 @@ impl Field {
             hint: String::new(),
             error: None,
             preview: None,
+            upload: None,
         }
     }
 
@@ -213,6 +235,11 @@ impl Field {
 
     pub fn preview(mut self, id: &'static str) -> Self {
         self.preview = Some(id);
+        self
+    }
+
+    pub fn upload(mut self, upload: ImageUpload) -> Self {
+        self.upload = Some(upload);
         self
     }
 }

@@ -20,7 +20,7 @@ use crate::support::TestApp;
 const PNG: &[u8] = include_bytes!("../../../agora-web/static/favicon-32.png");
 
 /// Serves images on `ip`; counts every request.
-async fn image_host(
+pub(crate) async fn image_host(
     ip: [u8; 4],
     hits: Arc<AtomicUsize>,
     private: Option<SocketAddr>,
@@ -78,7 +78,7 @@ async fn image_host(
 }
 
 /// Tests stand 127.0.0.2 in for the public internet; everything else is private.
-fn only_127_0_0_2(ip: std::net::IpAddr) -> bool {
+pub(crate) fn only_127_0_0_2(ip: std::net::IpAddr) -> bool {
     ip == std::net::IpAddr::from([127, 0, 0, 2])
 }
 

@@ -56,4 +56,5 @@ mod settings_forms;
 mod structured;
 mod support;
 mod trust;
+mod uploads;
 mod visibility;

@@ -603,7 +603,7 @@ async fn members_flag_posts_from_the_page_and_moderators_resolve_them_from_the_q
 }
 
 /// A page with its form tokens blanked.
-fn without_form_tokens(page: &str) -> String {
+pub(crate) fn without_form_tokens(page: &str) -> String {
     let needle = "name=\"csrf\" value=\"";
     let mut out = String::with_capacity(page.len());
     let mut rest = page;

@@ -78,6 +78,7 @@ routes! {
     group_request_approve(slug: &str, username: &str) => "/api/v1/groups/{slug}/requests/{username}/approve";
     group_request_reject(slug: &str, username: &str) => "/api/v1/groups/{slug}/requests/{username}/reject";
     group_topics(slug: &str) => "/api/v1/groups/{slug}/topics";
+    group_uploads(slug: &str) => "/api/v1/groups/{slug}/uploads";
     idea_statuses() => "/api/v1/idea-statuses";
     invitation_accept(id: i64) => "/api/v1/invitations/{id}/accept";
     latest() => "/api/v1/latest";
@@ -87,6 +88,7 @@ routes! {
     legal_case_notes(id: i64) => "/api/v1/legal-cases/{id}/notes";
     markdown_preview() => "/api/v1/markdown/preview";
     me() => "/api/v1/me";
+    me_avatar() => "/api/v1/me/avatar";
     me_consents() => "/api/v1/me/consents";
     me_documents() => "/api/v1/me/documents";
     me_email() => "/api/v1/me/email";

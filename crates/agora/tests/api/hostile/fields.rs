@@ -125,6 +125,9 @@ const RULES: &[Rule] = &[
     Rule("notice", "", "", Kind::Text),
     // Page forms: the honeypot stays empty; the rest keep the value the page gave them.
     Rule("website", "", "", Kind::Structured),
+    // A composer's file field: in a form sent as a urlencoded body a browser sends only the
+    // file's name, which the handlers ignore (files arrive as multipart, see `uploads.rs`).
+    Rule("file", "", "", Kind::Text),
 ];
 
 /// A field as the suite fills and judges it.

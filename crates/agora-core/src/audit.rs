@@ -215,6 +215,16 @@ impl Moderation<'_> {
             .into());
         }
         let query = query.map(str::trim).filter(|q| !q.is_empty());
+        // Far longer than any action, name or reason searched for; and the pattern the store
+        // builds from it (every letter in both cases) stays within what SQLite matches.
+        if query.is_some_and(|q| q.chars().count() > 200) {
+            return Err(crate::Invalid::new(
+                "q",
+                "too_long",
+                "Search the log for at most 200 characters.",
+            )
+            .into());
+        }
         if query.is_some_and(|q| q.chars().any(char::is_control)) {
             return Err(crate::Invalid::new(
                 "q",

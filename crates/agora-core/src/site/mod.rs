@@ -230,7 +230,7 @@ impl Site<'_> {
                     Invalid::new(
                         if key == "logo_url" { "logo_url" } else { "social_image_url" },
                         "invalid_image",
-                        format!("The image could not be copied to this site: {why}. Upload it, or give another address."),
+                        format!("The image could not be copied to this site: {why}. Give the address of a PNG, JPEG or WebP image that answers, or a copy already in this site's media (/media/…)."),
                     )
                 })?;
             }

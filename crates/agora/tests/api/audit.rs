@@ -66,6 +66,23 @@ async fn moderator_and_admin_actions_are_logged_searchable_and_never_editable() 
         assert_eq!(r.body["entries"][0]["actor"], "admin");
         assert_eq!(r.body["entries"][1]["detail"], "moderator");
 
+        // A search far longer than anything logged is refused, not a 500 (SQLite's pattern
+        // limit), on the page and in the API.
+        let long = "b".repeat(32_001);
+        let r = app
+            .get(&format!("/api/v1/audit?q={long}"), Some(&admin))
+            .await;
+        assert_eq!(
+            (r.status, r.body["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("q")),
+            "{}",
+            r.text
+        );
+        let page = app
+            .page(&format!("/admin/audit?q={long}"), Some(&admin))
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+
         let r = app.get("/api/v1/audit?q=BEN", Some(&admin)).await;
         assert_eq!(
             r.body["entries"].as_array().map(Vec::len),

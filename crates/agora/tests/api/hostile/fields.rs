@@ -60,6 +60,8 @@ const RULES: &[Rule] = &[
     Rule("title", "", "Studded tyres {n}", Kind::Name),
     Rule("body", "", "Worth it on ice?", Kind::Text),
     Rule("tags", "", "winter", Kind::Name),
+    // A query parameter of the site-wide list: a tag as typed (nothing is stored).
+    Rule("tag", "", "", Kind::Name),
     Rule("bio", "", "I ride all year.", Kind::Text),
     Rule("goal", "", "A place for riders.", Kind::Text),
     Rule("netiquette", "", "Be kind.", Kind::Text),

@@ -391,6 +391,7 @@ const mainPages = [
   ["admin-bulletins", "/admin/bulletins", "mara"],
   ["admin-audit", "/admin/audit", "mara"],
   ["my-trust", "/settings/trust", "frida_k"],
+  ["avatar", "/settings/avatar", "frida_k"],
   ["mail-preferences", "/settings/email-preferences", "frida_k"],
   ["flag-member", "/u/mara/flag", "frida_k"],
   ["complaint", "/p/1/complaint", null],

@@ -473,15 +473,17 @@ impl Legal<'_> {
             .await?
             .ok_or(ComplaintError::Refused(Refused::NotFound))?;
         if let Some(group) = case.group_id {
-            let (g, relation) = self
-                .store
-                .group_by_id(group, viewer.id())
-                .await?
-                .ok_or(ComplaintError::Refused(Refused::NotFound))?;
-            let view = crate::groups::directory_visible(viewer, g, relation)
-                .map_err(|_| ComplaintError::Refused(Refused::NotFound))?;
-            if view.access < crate::groups::policy::Access::Read {
-                return Err(ComplaintError::Refused(Refused::NotFound));
+            match self.store.group_by_id(group, viewer.id()).await? {
+                Some((g, relation)) => {
+                    let view = crate::groups::directory_visible(viewer, g, relation)
+                        .map_err(|_| ComplaintError::Refused(Refused::NotFound))?;
+                    if view.access < crate::groups::policy::Access::Read {
+                        return Err(ComplaintError::Refused(Refused::NotFound));
+                    }
+                }
+                // The group was deleted: its cases outlive it, with the site's admins.
+                None if viewer.is_admin() => {}
+                None => return Err(ComplaintError::Refused(Refused::NotFound)),
             }
         }
         Ok((case, events))

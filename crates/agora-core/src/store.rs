@@ -578,15 +578,16 @@ pub trait GroupStore: Send + Sync {
         what: &str,
         audit: &[NewAuditEntry],
     ) -> Result<(), StoreError>;
-    /// Deletes a group: gone for everyone, its address freed, its rows kept for what must
-    /// outlive it (legal cases, the audit log).
+    /// Deletes an archived group: gone for everyone, its address freed, its rows kept for
+    /// what must outlive it (legal cases, the audit log). False, and nothing written, when it
+    /// is not archived (made active again meanwhile) or deleted already.
     async fn delete_group(
         &self,
         id: GroupId,
         by: MemberId,
         at: Timestamp,
         audit: &[NewAuditEntry],
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
     /// A group and how `viewer` stands to it.
     async fn group_by_slug(
         &self,

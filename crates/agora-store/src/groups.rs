@@ -231,19 +231,25 @@ impl GroupStore for SqlStore {
         by: MemberId,
         at: Timestamp,
         audit: &[NewAuditEntry],
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
                     // The address is freed (a deleted group's slug gets its id appended, which
                     // no typed slug can name); pending requests and invitations end with it.
-                    tx.execute(
-                        "UPDATE groups SET deleted_at = $2, slug = slug || '~' || CAST(id AS TEXT) \
-                         WHERE id = $1 AND deleted_at IS NULL",
-                        &[id.0.into(), at.0.into()],
-                    )
-                    .await?;
+                    // Checked in the statement: a group made active again, or deleted by a
+                    // simultaneous request, is left as it is.
+                    let deleted = tx
+                        .execute(
+                            "UPDATE groups SET deleted_at = $2, slug = slug || '~' || CAST(id AS TEXT) \
+                             WHERE id = $1 AND deleted_at IS NULL AND archived_at IS NOT NULL",
+                            &[id.0.into(), at.0.into()],
+                        )
+                        .await?;
+                    if deleted == 0 {
+                        return Ok(false);
+                    }
                     tx.execute(
                         "UPDATE join_requests SET state = 'withdrawn' WHERE group_id = $1 AND state = 'pending'",
                         &[id.0.into()],
@@ -260,7 +266,8 @@ impl GroupStore for SqlStore {
                         by: by.0,
                         what: "deleted".into(),
                     };
-                    crate::events::record(tx, at, &[changed]).await
+                    crate::events::record(tx, at, &[changed]).await?;
+                    Ok(true)
                 })
             })
             .await

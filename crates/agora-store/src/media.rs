@@ -8,7 +8,7 @@ use agora_core::time::Timestamp;
 use agora_core::{GroupId, MemberId, StoreError};
 
 use crate::SqlStore;
-use crate::db::Handle;
+use crate::db::{Handle, LockTable};
 
 #[derive(sqlx::FromRow)]
 struct MediaRow {
@@ -93,6 +93,8 @@ impl MediaStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
+                    // Two uploads at once: the second waits, and replaces the first's.
+                    tx.lock_row(LockTable::Members, member.0).await?;
                     let old = tx
                         .all::<NameRow>(
                             "DELETE FROM media WHERE owner_id = $1 AND purpose = 'avatar' \

@@ -162,8 +162,11 @@ pub struct Upload {
 /// How a file may be served to the viewer who asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
-    /// To anyone: cacheable by anyone.
+    /// To anyone, for good (a copy of a remote image, an avatar): cacheable by anyone.
     Public,
+    /// To anyone while its group is public: cacheable briefly, since the group may be closed,
+    /// made secret or deleted.
+    PublicForNow,
     /// To this viewer only (they may read its group): `Cache-Control: private`.
     Private,
 }
@@ -378,7 +381,7 @@ impl Media<'_> {
             return Err(Refused::Forbidden("members_only"));
         }
         Ok(if view.group.visibility == Visibility::Public {
-            Reach::Public
+            Reach::PublicForNow
         } else {
             Reach::Private
         })

@@ -154,9 +154,13 @@ impl Groups<'_> {
                 if reason.is_empty() { "" } else { ": " }
             ),
         );
-        self.store
+        if !self
+            .store
             .delete_group(g.id, actor.id, self.now(), &audit)
-            .await?;
+            .await?
+        {
+            return Err(GroupError::NotArchived);
+        }
         Ok(())
     }
 

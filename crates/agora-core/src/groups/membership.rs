@@ -108,6 +108,10 @@ impl Groups<'_> {
         if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
             return Err(GroupError::Refused(Refused::Forbidden(code)));
         }
+        // An archived group takes no new members (a request may still be turned down).
+        if approve && view.group.archived_at.is_some() {
+            return Err(GroupError::Refused(Refused::Forbidden("archived")));
+        }
         let action = if approve {
             "request.approve"
         } else {
@@ -181,6 +185,15 @@ impl Groups<'_> {
             .await?
             .filter(|i| i.invitee == me && i.state == "pending")
             .ok_or(GroupError::Refused(Refused::NotFound))?;
+        let (group, relation) = self
+            .store
+            .group_by_id(invitation.group_id, Some(me))
+            .await?
+            .ok_or(GroupError::Refused(Refused::NotFound))?;
+        if group.archived_at.is_some() {
+            visible(viewer, group, relation)?;
+            return Err(GroupError::Refused(Refused::Forbidden("archived")));
+        }
         self.store.accept_invitation(id, self.now()).await?;
         let (group, relation) = self
             .store

@@ -222,11 +222,14 @@ async fn media(
     match tokio::fs::read(dir.join(&name)).await {
         Ok(bytes) => {
             let mut res = asset(bytes, content_type);
-            if reach == agora_core::content::uploads::Reach::Private {
-                res.headers_mut().insert(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, max-age=600"),
-                );
+            let brief = match reach {
+                agora_core::content::uploads::Reach::Public => None,
+                agora_core::content::uploads::Reach::PublicForNow => Some("public, max-age=300"),
+                agora_core::content::uploads::Reach::Private => Some("private, max-age=600"),
+            };
+            if let Some(value) = brief {
+                res.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
             }
             res
         }

@@ -307,6 +307,32 @@ async fn an_archived_group_is_read_only_until_it_is_active_again() {
             "{}",
             r.text
         );
+        // Nor through an invitation sent before it was archived.
+        let invited = app.register("ines").await;
+        let r = app
+            .post(
+                &routes::group_invitations("club"),
+                Some(&owner),
+                json!({"username": "ines"}),
+            )
+            .await;
+        assert!(
+            r.status.is_success() || r.code() == "archived",
+            "{}",
+            r.text
+        );
+        if r.status.is_success() {
+            let id = r.body["id"].as_i64().unwrap_or_default();
+            let r = app
+                .post(&routes::invitation_accept(id), Some(&invited), json!({}))
+                .await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::FORBIDDEN, "archived"),
+                "{}",
+                r.text
+            );
+        }
         let shown = app.get(&routes::topic(topic), Some(&member)).await;
         assert_eq!(shown.body["capabilities"]["reply"], false, "{}", shown.text);
         let page = app.page("/g/club", Some(&member)).await;
@@ -378,11 +404,27 @@ async fn only_a_site_admin_deletes_a_group_and_what_the_law_needs_is_kept() {
         // The legal case and its post stay, and the audit log says who deleted what and why.
         let cases = app.get(&routes::legal_cases(), Some(&admin)).await;
         assert_eq!(cases.body.as_array().map(Vec::len), Some(1), "{}", cases.text);
+        // The admins still open and decide it.
+        let case = cases.body[0]["id"].as_i64().unwrap_or_default();
+        let open = app.get(&routes::legal_case(case), Some(&admin)).await;
+        assert_eq!(open.status, StatusCode::OK, "{}", open.text);
+        let decided = app
+            .post(&routes::legal_case_decision(case), Some(&admin), json!({"decision": "remove", "reason": "Unproven accusation of a theft."}))
+            .await;
+        assert_eq!(decided.body["status"], "removed", "{}", decided.text);
+        // Deleting it again is refused, and recorded once.
+        let again = delete(admin.clone(), json!({"confirm": "club"})).await;
+        assert_eq!(again.status, StatusCode::NOT_FOUND, "{}", again.text);
         assert_eq!(app.db().count_where("posts", &format!("id = {post}")).await, 1);
         let log = app.get(&routes::audit(), Some(&admin)).await;
-        let entry = &log.body["entries"][0];
-        assert_eq!(entry["action"], "group.delete", "{}", log.text);
-        assert!(entry["detail"].as_str().unwrap_or_default().contains("Spam ring"), "{}", log.text);
+        let deletions: Vec<&serde_json::Value> = log.body["entries"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["action"] == "group.delete")
+            .collect();
+        assert_eq!(deletions.len(), 1, "{}", log.text);
+        assert!(deletions[0]["detail"].as_str().unwrap_or_default().contains("Spam ring"), "{}", log.text);
         // The address is free again.
         app.create_group(&admin, "club", "public").await;
         let fresh = app.get(&routes::group("club"), None).await;

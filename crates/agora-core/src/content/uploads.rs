@@ -313,6 +313,11 @@ impl Media<'_> {
         if group.access < Access::Participate {
             return Err(Refused::Forbidden("join_required"));
         }
+        // An archived group takes no new posts but its moderators' closing notes: no uploads
+        // either, but theirs.
+        if group.group.archived_at.is_some() && group.access < Access::Moderate {
+            return Err(Refused::Forbidden("archived"));
+        }
         if bytes.is_empty() {
             return Err(images::no_file("file").into());
         }

@@ -743,3 +743,31 @@ async fn uploads_are_counted_like_posts() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_archived_group_takes_uploads_from_its_moderators_only() {
+    each_backend(|app| async move {
+        let media = tempdir();
+        let app = with_media(app, media.path());
+        let admin = app.register("admin").await;
+        let member = app.register("mia").await;
+        app.create_group(&admin, "old-club", "public").await;
+        app.join(&member, "old-club").await;
+        let r = app
+            .patch(
+                &routes::group("old-club"),
+                Some(&admin),
+                serde_json::json!({"archived": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let png = picture(image::ImageFormat::Png, 20, 20);
+        let path = routes::group_uploads("old-club");
+        let refused = upload(&app, &path, &member, "image/png", &png).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
+        assert_eq!(refused.json()["error"]["code"], "archived");
+        let closing = upload(&app, &path, &admin, "image/png", &png).await;
+        assert_eq!(closing.status, StatusCode::CREATED, "{}", closing.text());
+    })
+    .await;
+}

@@ -286,20 +286,7 @@ impl Handle {
         sql: impl Into<Sql>,
         args: &[Arg<'_>],
     ) -> Result<Vec<T>, StoreError> {
-        let sql = AssertSqlSafe(sql.into());
-        let result = match self.conn() {
-            Conn::Sqlite(c) => {
-                bind_as(sqlx::query_as::<Sqlite, T>(sql), args)
-                    .fetch_all(c)
-                    .await
-            }
-            Conn::Postgres(c) => {
-                bind_as(sqlx::query_as::<Postgres, T>(sql), args)
-                    .fetch_all(c)
-                    .await
-            }
-        };
-        result.map_err(crate::error::from_sqlx)
+        self.fetch_all(sql, args, true).await
     }
 
     /// Runs a query whose best plan depends on its values, and decodes every row. On
@@ -312,6 +299,16 @@ impl Handle {
         sql: impl Into<Sql>,
         args: &[Arg<'_>],
     ) -> Result<Vec<T>, StoreError> {
+        self.fetch_all(sql, args, false).await
+    }
+
+    /// Every row of a query; `prepared` keeps PostgreSQL's prepared statement for the next run.
+    async fn fetch_all<T: AnyRow>(
+        &mut self,
+        sql: impl Into<Sql>,
+        args: &[Arg<'_>],
+        prepared: bool,
+    ) -> Result<Vec<T>, StoreError> {
         let sql = AssertSqlSafe(sql.into());
         let result = match self.conn() {
             Conn::Sqlite(c) => {
@@ -320,9 +317,12 @@ impl Handle {
                     .await
             }
             Conn::Postgres(c) => {
-                bind_as(sqlx::query_as::<Postgres, T>(sql).persistent(false), args)
-                    .fetch_all(c)
-                    .await
+                bind_as(
+                    sqlx::query_as::<Postgres, T>(sql).persistent(prepared),
+                    args,
+                )
+                .fetch_all(c)
+                .await
             }
         };
         result.map_err(crate::error::from_sqlx)

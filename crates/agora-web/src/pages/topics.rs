@@ -159,14 +159,25 @@ pub async fn compose_upload(
     let group = state.agora.groups().group(&page.viewer, &slug).await?;
     let added = add_upload(&state, &page, &slug, upload.file, &mut form.body).await?;
     let mut view = compose_page(&page, &slug, &group.group.name, &form);
-    let mut status = axum::http::StatusCode::OK;
-    if let Err(e) = added {
-        status = e.status;
-        view.form_error = Some(e.message);
-    }
+    let status = shown_refusal(added, &mut view.form_error);
     let mut res = render(&view);
     *res.status_mut() = status;
     Ok(res)
+}
+
+/// The status of a form page shown again after an upload: 200, or the refusal's, whose
+/// message goes to `form_error`.
+fn shown_refusal(
+    added: Result<(), ApiError>,
+    form_error: &mut Option<String>,
+) -> axum::http::StatusCode {
+    match added {
+        Ok(()) => axum::http::StatusCode::OK,
+        Err(e) => {
+            *form_error = Some(e.message);
+            e.status
+        }
+    }
 }
 
 /// Uploads `file` for the group `slug` and appends its markdown to `draft`; a refusal the
@@ -827,11 +838,7 @@ pub async fn edit_upload(
     let slug = group.group.slug;
     let added = add_upload(&state, &page, &slug, upload.file, &mut form.body).await?;
     let mut view = edit_page(&page, id, &slug, opening, &form);
-    let mut status = axum::http::StatusCode::OK;
-    if let Err(e) = added {
-        status = e.status;
-        view.form_error = Some(e.message);
-    }
+    let status = shown_refusal(added, &mut view.form_error);
     let mut res = render(&view);
     *res.status_mut() = status;
     Ok(res)

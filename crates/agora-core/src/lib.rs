@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod agora;
+pub mod audience;
 pub mod audit;
 pub mod complaints;
 pub mod consent;

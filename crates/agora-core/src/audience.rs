@@ -1,0 +1,331 @@
+//! Audiences: who an item is for. Every item lives in exactly one audience — a group, a
+//! conversation between named members, the whole site, or its staff — and [`reach`] is the one
+//! rule that says how far a viewer reaches into it. The item rule ([`crate::items::decide`])
+//! takes that reach and adds the item's own facts.
+//!
+//! A list, count or search that draws from many audiences is filtered by an
+//! [`AudienceScope`], which the store turns into SQL (`agora-store/src/scope.rs`); the unit
+//! tests prove the scope admits exactly what [`reach`] lets the viewer read.
+//!
+//! The rules beside the group policy's ([`crate::groups::policy`]):
+//! - a **conversation** is read by its current participants and nobody else: not a former
+//!   participant, not a site admin, not a site moderator. Staff see a reported message and the
+//!   few before it through the report, never the conversation;
+//! - the **site** audience is everyone (guests too) or every signed-in member; its staff
+//!   moderate it;
+//! - the **staff** audience is the site's admins and moderators, and does not exist for anyone
+//!   else.
+
+use serde::Serialize;
+
+use crate::groups::Visibility;
+use crate::groups::policy::{Access, Need, Relation, Scope, access as group_access, scope};
+use crate::ids::MemberId;
+use crate::viewer::Viewer;
+
+/// What kind of audience an item lives in, as the store writes it (`audience_kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AudienceKind {
+    Group,
+    Conversation,
+    Site,
+    Staff,
+}
+
+impl AudienceKind {
+    pub const ALL: [AudienceKind; 4] = [Self::Group, Self::Conversation, Self::Site, Self::Staff];
+
+    /// The word the store and the API use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Group => "group",
+            Self::Conversation => "conversation",
+            Self::Site => "site",
+            Self::Staff => "staff",
+        }
+    }
+
+    /// The kind named `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Which audience: its kind and, for a group or a conversation, its id (0 for the site and
+/// its staff, of which there is one each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct AudienceRef {
+    pub kind: AudienceKind,
+    pub id: i64,
+}
+
+impl AudienceRef {
+    pub fn group(id: crate::ids::GroupId) -> Self {
+        Self {
+            kind: AudienceKind::Group,
+            id: id.0,
+        }
+    }
+
+    pub fn conversation(id: i64) -> Self {
+        Self {
+            kind: AudienceKind::Conversation,
+            id,
+        }
+    }
+
+    pub const SITE: Self = Self {
+        kind: AudienceKind::Site,
+        id: 0,
+    };
+
+    pub const STAFF: Self = Self {
+        kind: AudienceKind::Staff,
+        id: 0,
+    };
+}
+
+/// How a viewer stands to a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Participation {
+    /// Takes part now.
+    Participant,
+    /// Took part, and left or was removed: reads nothing of it any more.
+    Former,
+    /// Never took part (or a guest).
+    Outsider,
+}
+
+/// An audience with what the rule needs to know of the viewer's tie to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A group, of this visibility, to which the viewer stands in `relation`.
+    Group {
+        visibility: Visibility,
+        relation: Relation,
+    },
+    /// A conversation between named members.
+    Conversation { participation: Participation },
+    /// The whole site: everyone, or (`members_only`) every signed-in member.
+    Site { members_only: bool },
+    /// The site's admins and moderators.
+    Staff,
+}
+
+/// How far `viewer` reaches into `audience`: the one rule every item, list and page asks.
+pub fn reach(viewer: &Viewer, audience: Audience) -> Access {
+    match audience {
+        Audience::Group {
+            visibility,
+            relation,
+        } => group_access(viewer, visibility, relation),
+        // Nobody's role opens a conversation: only taking part in it does.
+        Audience::Conversation { participation } => match (viewer.id(), participation) {
+            (Some(_), Participation::Participant) => Access::Participate,
+            _ => Access::Hidden,
+        },
+        Audience::Site { members_only } => {
+            if viewer.is_site_moderator() {
+                Access::Moderate
+            } else if viewer.id().is_some() {
+                Access::Participate
+            } else if members_only {
+                Access::Hidden
+            } else {
+                Access::Read
+            }
+        }
+        Audience::Staff => {
+            if viewer.is_site_moderator() {
+                Access::Moderate
+            } else {
+                Access::Hidden
+            }
+        }
+    }
+}
+
+/// The audiences a list, count or search may draw from for one viewer, in a form the store
+/// turns into a `WHERE` over an item's (`audience_kind`, `audience_id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudienceScope {
+    /// The groups, as the group policy scopes them.
+    pub groups: Scope,
+    /// The member whose current conversations are in scope (none for a guest).
+    pub participant: Option<MemberId>,
+    /// Whether the site's members-only audience is in scope (signed in).
+    pub site_members: bool,
+    /// Whether the staff audience is in scope.
+    pub staff: bool,
+}
+
+/// The audiences from which `viewer` may be shown what `need` requires.
+pub fn audience_scope(viewer: &Viewer, need: Need) -> AudienceScope {
+    AudienceScope {
+        groups: scope(viewer, need),
+        participant: viewer.id(),
+        site_members: viewer.id().is_some(),
+        staff: viewer.is_site_moderator(),
+    }
+}
+
+impl AudienceScope {
+    /// Whether an item of `audience` is in the scope. The store's SQL implements exactly this.
+    pub fn admits(&self, audience: Audience) -> bool {
+        match audience {
+            Audience::Group {
+                visibility,
+                relation,
+            } => self.groups.admits(visibility, relation),
+            Audience::Conversation { participation } => {
+                self.participant.is_some() && participation == Participation::Participant
+            }
+            Audience::Site { members_only } => !members_only || self.site_members,
+            Audience::Staff => self.staff,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::groups::GroupRole;
+    use crate::viewer::{Actor, Restriction, SiteRole};
+
+    fn signed_in(role: SiteRole) -> Viewer {
+        Viewer::member(Actor {
+            id: MemberId(7),
+            username: "ana".into(),
+            role,
+            verified: true,
+            restriction: Restriction::None,
+            trust: crate::trust::TrustLevel::Basic,
+        })
+    }
+
+    fn viewers() -> Vec<(&'static str, Viewer)> {
+        vec![
+            ("guest", Viewer::guest()),
+            ("member", signed_in(SiteRole::Member)),
+            ("site moderator", signed_in(SiteRole::Moderator)),
+            ("admin", signed_in(SiteRole::Admin)),
+        ]
+    }
+
+    fn audiences() -> Vec<Audience> {
+        let mut all = Vec::new();
+        for visibility in Visibility::ALL {
+            for relation in [
+                Relation::Stranger,
+                Relation::Requested,
+                Relation::Invited,
+                Relation::Member(GroupRole::Member),
+                Relation::Member(GroupRole::Moderator),
+                Relation::Member(GroupRole::Owner),
+            ] {
+                all.push(Audience::Group {
+                    visibility,
+                    relation,
+                });
+            }
+        }
+        for participation in [
+            Participation::Participant,
+            Participation::Former,
+            Participation::Outsider,
+        ] {
+            all.push(Audience::Conversation { participation });
+        }
+        all.push(Audience::Site { members_only: true });
+        all.push(Audience::Site {
+            members_only: false,
+        });
+        all.push(Audience::Staff);
+        all
+    }
+
+    #[test]
+    fn no_role_reads_a_conversation_it_is_not_in() {
+        for (name, v) in viewers() {
+            for p in [Participation::Former, Participation::Outsider] {
+                let a = reach(&v, Audience::Conversation { participation: p });
+                assert_eq!(a, Access::Hidden, "{name} {p:?}");
+            }
+        }
+        let member = signed_in(SiteRole::Member);
+        let a = reach(
+            &member,
+            Audience::Conversation {
+                participation: Participation::Participant,
+            },
+        );
+        assert_eq!(a, Access::Participate);
+        // Even a participant who is an admin only participates: nobody moderates a
+        // conversation from inside it.
+        let admin = signed_in(SiteRole::Admin);
+        let a = reach(
+            &admin,
+            Audience::Conversation {
+                participation: Participation::Participant,
+            },
+        );
+        assert_eq!(a, Access::Participate);
+    }
+
+    #[test]
+    fn a_guest_cannot_borrow_a_participation() {
+        let a = reach(
+            &Viewer::guest(),
+            Audience::Conversation {
+                participation: Participation::Participant,
+            },
+        );
+        assert_eq!(a, Access::Hidden);
+    }
+
+    #[test]
+    fn the_staff_audience_does_not_exist_for_members() {
+        assert_eq!(
+            reach(&signed_in(SiteRole::Member), Audience::Staff),
+            Access::Hidden
+        );
+        assert_eq!(reach(&Viewer::guest(), Audience::Staff), Access::Hidden);
+        assert_eq!(
+            reach(&signed_in(SiteRole::Moderator), Audience::Staff),
+            Access::Moderate
+        );
+    }
+
+    #[test]
+    fn the_scope_admits_exactly_what_the_rule_lets_read() {
+        for (name, v) in viewers() {
+            for need in [Need::Read, Need::Listed] {
+                let s = audience_scope(&v, need);
+                for audience in audiences() {
+                    // What the store sees of a guest: no relation, no participation.
+                    let seen = match (v.id(), audience) {
+                        (None, Audience::Group { visibility, .. }) => Audience::Group {
+                            visibility,
+                            relation: Relation::Stranger,
+                        },
+                        (None, Audience::Conversation { .. }) => Audience::Conversation {
+                            participation: Participation::Outsider,
+                        },
+                        _ => audience,
+                    };
+                    let want = match need {
+                        Need::Read => Access::Read,
+                        Need::Listed => Access::Listed,
+                    };
+                    assert_eq!(
+                        s.admits(seen),
+                        reach(&v, audience) >= want,
+                        "{name} {need:?} {audience:?}"
+                    );
+                }
+            }
+        }
+    }
+}

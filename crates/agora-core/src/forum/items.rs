@@ -1,0 +1,58 @@
+//! Posts as items: the forum's declaration in the registry of item kinds
+//! ([`crate::items::refs::SOURCES`]), through which reports, reactions, bookmarks and the other
+//! shared services reach a post of any topic kind without naming it.
+
+use async_trait::async_trait;
+
+use crate::agora::Agora;
+use crate::audience::AudienceRef;
+use crate::error::Refused;
+use crate::ids::PostId;
+use crate::items::refs::{ItemKind, ItemRef, ItemSeen, ItemSource};
+use crate::viewer::Viewer;
+
+/// The word references use for a post.
+pub const POST: ItemKind = ItemKind::new("post");
+
+/// The forum's item source.
+pub struct Posts;
+
+/// The one instance the registry lists.
+pub static POSTS: Posts = Posts;
+
+/// A post's reference.
+pub fn post_ref(id: PostId) -> ItemRef {
+    ItemRef::new(POST, id.0)
+}
+
+#[async_trait]
+impl ItemSource for Posts {
+    fn kind(&self) -> ItemKind {
+        POST
+    }
+
+    async fn seen(&self, agora: &Agora, viewer: &Viewer, id: i64) -> Result<ItemSeen, Refused> {
+        let (post, topic, group) =
+            agora
+                .forum()
+                .post(viewer, PostId(id))
+                .await
+                .map_err(|e| match e {
+                    super::ForumError::Refused(r) => r,
+                    _ => Refused::NotFound,
+                })?;
+        Ok(ItemSeen {
+            item: post_ref(post.id),
+            audience: AudienceRef::group(group.group.id),
+            access: group.access,
+            facts: post.facts(&topic),
+            title: topic.title.clone(),
+            excerpt: crate::content::markdown::excerpt(&post.body_markdown, 200),
+            author: post.author.id,
+            author_name: post.author.username.clone(),
+            created_at: post.created_at,
+            container: topic.id.0,
+            position: post.number,
+        })
+    }
+}

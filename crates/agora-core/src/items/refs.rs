@@ -1,0 +1,125 @@
+//! Item references: every piece of content a member can write is named by its kind and id,
+//! `(kind, id)`, so the services that work on any item (reports, legal complaints, the audit
+//! log, reactions, bookmarks, search) store and accept one reference and never a column per
+//! kind. A kind makes its items reachable by declaring an [`ItemSource`] in its own folder and
+//! listing it once in [`SOURCES`]; the shared services resolve a reference through it, which
+//! applies the kind's audience and the item rule, and so never learn the kind.
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+use crate::agora::Agora;
+use crate::audience::AudienceRef;
+use crate::error::Refused;
+use crate::groups::policy::Access;
+use crate::ids::MemberId;
+use crate::items::{Action, Denied, ItemFacts, decide};
+use crate::time::Timestamp;
+use crate::viewer::Viewer;
+
+/// The kind of an item, as references name it (`post`, `message`): a word a kind declares for
+/// itself in its own folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct ItemKind(&'static str);
+
+impl ItemKind {
+    /// A kind's word; used once, in the kind's own module.
+    pub const fn new(word: &'static str) -> Self {
+        Self(word)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// The registered kind named `s`, if any.
+    pub fn parse(s: &str) -> Option<Self> {
+        SOURCES.iter().map(|k| k.kind()).find(|k| k.0 == s)
+    }
+}
+
+impl std::fmt::Display for ItemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// One item, by kind and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ItemRef {
+    pub kind: ItemKind,
+    pub id: i64,
+}
+
+impl ItemRef {
+    pub fn new(kind: ItemKind, id: i64) -> Self {
+        Self { kind, id }
+    }
+
+    /// The reference named by a kind's word and an id, if the kind is registered.
+    pub fn parse(kind: &str, id: i64) -> Option<Self> {
+        ItemKind::parse(kind).map(|kind| Self { kind, id })
+    }
+}
+
+impl std::fmt::Display for ItemRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.kind, self.id)
+    }
+}
+
+/// An item as one viewer may see it: where it lives, how far the viewer reaches there, what the
+/// item rule needs, and what a list of mixed items shows of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemSeen {
+    pub item: ItemRef,
+    pub audience: AudienceRef,
+    /// The viewer's reach into the audience.
+    pub access: Access,
+    pub facts: ItemFacts,
+    /// What it belongs to, for lists: a topic's title, a conversation's subject.
+    pub title: String,
+    /// Its opening words, as plain text.
+    pub excerpt: String,
+    pub author: MemberId,
+    pub author_name: String,
+    pub created_at: Timestamp,
+    /// Where it sits: its container (a topic, a conversation) and its number there; the web
+    /// layer's registry of kinds makes a link from these.
+    pub container: i64,
+    pub position: i64,
+}
+
+impl ItemSeen {
+    /// Whether the viewer may take `action` on it.
+    pub fn allows(&self, viewer: &Viewer, action: Action) -> Result<(), Denied> {
+        decide(viewer, self.access, &self.facts, action)
+    }
+}
+
+/// What a kind declares so that every shared service can reach its items.
+#[async_trait]
+pub trait ItemSource: Send + Sync {
+    /// The word references use for this kind.
+    fn kind(&self) -> ItemKind;
+
+    /// The item `id` as `viewer` may see it: `Refused::NotFound` when it does not exist for
+    /// them (whether it exists at all is never told), after the kind's audience and the item
+    /// rule's `Read`.
+    async fn seen(&self, agora: &Agora, viewer: &Viewer, id: i64) -> Result<ItemSeen, Refused>;
+}
+
+/// Every kind of item, one line each.
+pub static SOURCES: &[&dyn ItemSource] = &[&crate::forum::items::POSTS];
+
+impl Agora {
+    /// The item `r` as `viewer` may see it, through its kind's declaration.
+    pub async fn seen_item(&self, viewer: &Viewer, r: ItemRef) -> Result<ItemSeen, Refused> {
+        let source = SOURCES
+            .iter()
+            .find(|s| s.kind() == r.kind)
+            .ok_or(Refused::NotFound)?;
+        source.seen(self, viewer, r.id).await
+    }
+}

@@ -8,6 +8,7 @@ use crate::content::uploads::MediaStore;
 use crate::ideas::IdeaStore;
 use crate::mail::Mailer;
 use crate::members::PasswordHasher;
+use crate::messages::MessageStore;
 use crate::questions::QuestionStore;
 use crate::site::SiteSettings;
 use crate::store::{
@@ -248,4 +249,6 @@ bounded_modules! {
     /// Uploaded images (avatars, images for posts) and who may see each file of the media
     /// folder. In `content/uploads.rs`.
     Media => media, MediaPort: MediaStore + GroupStore;
+    /// Private messages: conversations, requests, blocks. In `messages/`.
+    Messages => messages, MessagesPort: MessageStore + MemberStore;
 }

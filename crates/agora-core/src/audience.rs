@@ -92,6 +92,8 @@ impl AudienceRef {
 pub enum Participation {
     /// Takes part now.
     Participant,
+    /// Was written to and has not accepted yet: reads, does not reply.
+    Requested,
     /// Took part, and left or was removed: reads nothing of it any more.
     Former,
     /// Never took part (or a guest).
@@ -124,6 +126,7 @@ pub fn reach(viewer: &Viewer, audience: Audience) -> Access {
         // Nobody's role opens a conversation: only taking part in it does.
         Audience::Conversation { participation } => match (viewer.id(), participation) {
             (Some(_), Participation::Participant) => Access::Participate,
+            (Some(_), Participation::Requested) => Access::Read,
             _ => Access::Hidden,
         },
         Audience::Site { members_only } => {
@@ -180,7 +183,11 @@ impl AudienceScope {
                 relation,
             } => self.groups.admits(visibility, relation),
             Audience::Conversation { participation } => {
-                self.participant.is_some() && participation == Participation::Participant
+                self.participant.is_some()
+                    && matches!(
+                        participation,
+                        Participation::Participant | Participation::Requested
+                    )
             }
             Audience::Site { members_only } => !members_only || self.site_members,
             Audience::Staff => self.staff,
@@ -233,6 +240,7 @@ mod tests {
         }
         for participation in [
             Participation::Participant,
+            Participation::Requested,
             Participation::Former,
             Participation::Outsider,
         ] {

@@ -31,6 +31,10 @@ impl Target {
     pub fn topic(id: crate::ids::TopicId, title: &str) -> Self {
         Self::with("topic", id.0, format!("topic:{} {title}", id.0))
     }
+    /// Any item, by its reference (`message:12`), with what the log shows of it.
+    pub fn item(r: crate::items::refs::ItemRef, label: String) -> Self {
+        Self::with(r.kind.as_str(), r.id, label)
+    }
     /// A group, by its address.
     pub fn group(id: GroupId, slug: &str) -> Self {
         Self::with("group", id.0, format!("group:{slug}"))

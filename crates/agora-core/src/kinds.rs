@@ -23,6 +23,9 @@ pub struct KindSpec {
 /// Every kind members may open beside discussions, in the order forms offer them.
 pub const KINDS: &[KindSpec] = &[crate::questions::KIND, crate::ideas::KIND];
 
+/// The settings each kind declares in its own folder, one line per kind.
+pub const SETTINGS: &[&[crate::trust::KnobInfo]] = &[crate::messages::SETTINGS];
+
 /// The registry's entry for `kind`; `None` for a discussion or a kind not built yet.
 pub fn spec(kind: TopicKind) -> Option<&'static KindSpec> {
     KINDS.iter().find(|k| k.kind == kind)

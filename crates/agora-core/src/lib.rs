@@ -25,6 +25,7 @@ pub mod kinds;
 pub mod mail;
 pub mod mailings;
 pub mod members;
+pub mod messages;
 pub mod paging;
 pub mod questions;
 mod rate;

@@ -52,6 +52,7 @@ pub trait Store:
     + crate::questions::QuestionStore
     + crate::ideas::IdeaStore
     + crate::content::uploads::MediaStore
+    + crate::messages::MessageStore
     + crate::agora::AccountsPort
     + crate::agora::GroupsPort
     + crate::agora::ForumPort
@@ -65,6 +66,7 @@ pub trait Store:
     + crate::agora::IdeasPort
     + crate::agora::EventsPort
     + crate::agora::MediaPort
+    + crate::agora::MessagesPort
     + Send
     + Sync
 {
@@ -87,6 +89,7 @@ impl<T> Store for T where
         + crate::questions::QuestionStore
         + crate::ideas::IdeaStore
         + crate::content::uploads::MediaStore
+        + crate::messages::MessageStore
         + Send
         + Sync
 {

@@ -24,7 +24,11 @@ pub(crate) struct KindData {
 }
 
 /// Every kind with records of its own.
-pub(crate) const KINDS: &[KindData] = &[crate::questions::DATA, crate::ideas::DATA];
+pub(crate) const KINDS: &[KindData] = &[
+    crate::questions::DATA,
+    crate::ideas::DATA,
+    crate::messages::DATA,
+];
 
 /// Serialises a kind's records for the archive.
 pub(crate) fn to_json<T: serde::Serialize>(records: &T) -> Result<serde_json::Value, StoreError> {

@@ -111,7 +111,7 @@ pub trait ItemSource: Send + Sync {
 }
 
 /// Every kind of item, one line each.
-pub static SOURCES: &[&dyn ItemSource] = &[&crate::forum::items::POSTS];
+pub static SOURCES: &[&dyn ItemSource] = &[&crate::forum::items::POSTS, &crate::messages::MESSAGES];
 
 impl Agora {
     /// The item `r` as `viewer` may see it, through its kind's declaration.

@@ -112,6 +112,9 @@ pub enum Knob {
     UploadMaxKib,
     AvatarMaxKib,
     UploadMaxSide,
+    /// A setting a kind declares in its own folder (listed in `crate::kinds::SETTINGS`), read
+    /// by its key with [`TrustSettings::get`].
+    Declared,
 }
 
 /// A knob's name in settings and the API, what admins read, its default and largest value.
@@ -122,6 +125,20 @@ pub struct KnobInfo {
     pub label: &'static str,
     pub default: i64,
     pub max: i64,
+}
+
+impl KnobInfo {
+    /// A setting a kind declares in its own folder.
+    pub const fn declared(key: &'static str, label: &'static str, default: i64, max: i64) -> Self {
+        info(Knob::Declared, key, label, default, max)
+    }
+}
+
+/// Every setting the kinds declare, after the shared ones.
+fn declared() -> impl Iterator<Item = KnobInfo> {
+    crate::kinds::SETTINGS
+        .iter()
+        .flat_map(|s| s.iter().copied())
 }
 
 const fn info(
@@ -361,12 +378,15 @@ pub const MAX_UPLOAD_KIB: i64 = 16 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustSettings {
     values: [i64; KNOBS.len()],
+    /// The kinds' settings, in the order of [`declared`].
+    declared: Vec<i64>,
 }
 
 impl Default for TrustSettings {
     fn default() -> Self {
         Self {
             values: KNOBS.map(|k| k.default),
+            declared: declared().map(|k| k.default).collect(),
         }
     }
 }
@@ -383,15 +403,33 @@ impl TrustSettings {
     /// Sets the knob named `key`; `None` if there is no such knob or the value is outside
     /// `0..=max`.
     pub fn set(&mut self, key: &str, value: i64) -> Option<()> {
-        let i = KNOBS.iter().position(|k| k.key == key)?;
-        (0..=KNOBS[i].max)
+        if let Some(i) = KNOBS.iter().position(|k| k.key == key) {
+            return (0..=KNOBS[i].max)
+                .contains(&value)
+                .then(|| self.values[i] = value);
+        }
+        let (i, k) = declared().enumerate().find(|(_, k)| k.key == key)?;
+        (0..=k.max)
             .contains(&value)
-            .then(|| self.values[i] = value)
+            .then(|| self.declared[i] = value)
     }
 
-    /// Every knob with its current value.
+    /// The value of a setting a kind declares, by its key (its default if no kind declares it:
+    /// a kind reads only its own keys).
+    pub fn get(&self, key: &str) -> i64 {
+        declared()
+            .zip(self.declared.iter().copied())
+            .find(|(k, _)| k.key == key)
+            .map_or(0, |(_, v)| v)
+    }
+
+    /// Every knob with its current value, the kinds' after the shared ones.
     pub fn entries(&self) -> impl Iterator<Item = (KnobInfo, i64)> + '_ {
-        KNOBS.iter().copied().zip(self.values.iter().copied())
+        KNOBS
+            .iter()
+            .copied()
+            .zip(self.values.iter().copied())
+            .chain(declared().zip(self.declared.iter().copied()))
     }
 
     /// The level `stats` earn by activity alone (at most `Regular`; `Leader` is given by

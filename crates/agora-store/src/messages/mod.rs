@@ -1,0 +1,416 @@
+//! Private messages on both databases: conversations, their participants and messages, blocks.
+//! Reads here; each change, one transaction, in `write.rs`; the member's archive and erasure in
+//! `data.rs`.
+
+mod data;
+mod rows;
+mod write;
+
+use async_trait::async_trait;
+
+use agora_core::MemberId;
+use agora_core::StoreError;
+use agora_core::messages::{
+    Block, BlockKind, Conversation, ConversationId, InboxBox, InboxEntry, Message, MessageId,
+    MessageRevision, MessageStore, NewConversation, NewParticipant, Participant, ParticipantState,
+};
+use agora_core::paging::Cursor;
+use agora_core::time::Timestamp;
+
+use crate::SqlStore;
+use crate::db::{Arg, Int};
+pub(crate) use data::DATA;
+use rows::{
+    BlockListRow, BlockRow, CONVERSATION_COLUMNS, ConversationRow, CountsRow, InboxRow,
+    MESSAGE_COLUMNS, MessageRow, PARTICIPANT_COLUMNS, ParticipantRow, RevisionRow, WithRow,
+    placeholders,
+};
+
+#[async_trait]
+impl MessageStore for SqlStore {
+    async fn have_talked(&self, a: MemberId, b: MemberId) -> Result<bool, StoreError> {
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .optional::<Int>(
+                "SELECT 1 FROM conversation_members x JOIN conversation_members y \
+                 ON y.conversation_id = x.conversation_id \
+                 WHERE x.member_id = $1 AND y.member_id = $2 \
+                 AND x.state IN ('active', 'left') AND y.state IN ('active', 'left') LIMIT 1",
+                &[a.0.into(), b.0.into()],
+            )
+            .await?
+            .is_some())
+    }
+
+    async fn blocks_between(
+        &self,
+        member: MemberId,
+        others: &[MemberId],
+    ) -> Result<Vec<(MemberId, bool)>, StoreError> {
+        if others.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = placeholders(2, others.len());
+        let sql = format!(
+            "SELECT member_id, other_id FROM member_blocks WHERE kind = 'block' AND \
+             ((member_id = $1 AND other_id IN ({list})) OR (other_id = $1 AND member_id IN ({list})))"
+        );
+        let mut args: Vec<Arg> = vec![member.0.into()];
+        args.extend(others.iter().map(|o| Arg::from(o.0)));
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .all::<BlockRow>(sql, &args)
+            .await?
+            .into_iter()
+            .map(|r| {
+                if r.member_id == member.0 {
+                    (MemberId(r.other_id), true)
+                } else {
+                    (MemberId(r.member_id), false)
+                }
+            })
+            .collect())
+    }
+
+    async fn start_conversation(
+        &self,
+        new: NewConversation,
+    ) -> Result<(ConversationId, MessageId), StoreError> {
+        self.pools
+            .write(move |tx| Box::pin(async move { write::start(tx, &new).await }))
+            .await
+    }
+
+    async fn conversation(
+        &self,
+        id: ConversationId,
+        member: MemberId,
+    ) -> Result<Option<(Conversation, Option<Participant>)>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let Some(c) = db
+            .optional::<ConversationRow>(
+                format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = $1"),
+                &[id.0.into()],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let me = db
+            .optional::<ParticipantRow>(
+                format!(
+                    "SELECT {PARTICIPANT_COLUMNS} FROM conversation_members cm \
+                     JOIN members m ON m.id = cm.member_id \
+                     WHERE cm.conversation_id = $1 AND cm.member_id = $2"
+                ),
+                &[id.0.into(), member.0.into()],
+            )
+            .await?;
+        Ok(Some((c.into(), me.map(Into::into))))
+    }
+
+    async fn participants(&self, id: ConversationId) -> Result<Vec<Participant>, StoreError> {
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .all::<ParticipantRow>(
+                format!(
+                    "SELECT {PARTICIPANT_COLUMNS} FROM conversation_members cm \
+                     JOIN members m ON m.id = cm.member_id \
+                     WHERE cm.conversation_id = $1 ORDER BY cm.joined_at, cm.member_id"
+                ),
+                &[id.0.into()],
+            )
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    async fn messages(
+        &self,
+        id: ConversationId,
+        from_seq: i64,
+        to_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        let mut db = self.pools.read().await?;
+        write::messages(&mut db, id, from_seq, to_seq, limit).await
+    }
+
+    async fn audited_slice(
+        &self,
+        id: ConversationId,
+        from_seq: i64,
+        to_seq: i64,
+        audit: &[agora_core::audit::NewAuditEntry],
+    ) -> Result<Vec<Message>, StoreError> {
+        let audit = audit.to_vec();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    crate::audit::record(tx, &audit).await?;
+                    let n = u32::try_from(to_seq - from_seq + 1).unwrap_or(0);
+                    write::messages(tx, id, from_seq, to_seq, n).await
+                })
+            })
+            .await
+    }
+
+    async fn message(&self, id: MessageId) -> Result<Option<Message>, StoreError> {
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .optional::<MessageRow>(
+                format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM messages ms JOIN members m ON m.id = ms.author_id \
+                     WHERE ms.id = $1"
+                ),
+                &[id.0.into()],
+            )
+            .await?
+            .map(Into::into))
+    }
+
+    async fn send_message(
+        &self,
+        id: ConversationId,
+        author: MemberId,
+        body_markdown: &str,
+        body_html: &str,
+        at: Timestamp,
+    ) -> Result<Message, StoreError> {
+        let (md, html) = (body_markdown.to_owned(), body_html.to_owned());
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move { write::send(tx, id, author, &md, &html, at).await })
+            })
+            .await
+    }
+
+    async fn edit_message(
+        &self,
+        id: MessageId,
+        body_markdown: &str,
+        body_html: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (md, html) = (body_markdown.to_owned(), body_html.to_owned());
+        self.pools
+            .write(move |tx| Box::pin(async move { write::edit(tx, id, &md, &html, at).await }))
+            .await
+    }
+
+    async fn delete_message(&self, id: MessageId, at: Timestamp) -> Result<(), StoreError> {
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.execute(
+                        "UPDATE messages SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL",
+                        &[id.0.into(), at.0.into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    async fn message_revisions(&self, id: MessageId) -> Result<Vec<MessageRevision>, StoreError> {
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .all::<RevisionRow>(
+                "SELECT body_markdown, replaced_at FROM message_revisions \
+                 WHERE message_id = $1 ORDER BY id",
+                &[id.0.into()],
+            )
+            .await?
+            .into_iter()
+            .map(|r| MessageRevision {
+                body_markdown: r.body_markdown,
+                replaced_at: Timestamp(r.replaced_at),
+            })
+            .collect())
+    }
+
+    async fn mark_read(
+        &self,
+        id: ConversationId,
+        member: MemberId,
+        seq: i64,
+    ) -> Result<(), StoreError> {
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    // Never backwards: two pages read at once leave the further mark.
+                    tx.execute(
+                        "UPDATE conversation_members SET last_read = $3 \
+                         WHERE conversation_id = $1 AND member_id = $2 AND last_read < $3",
+                        &[id.0.into(), member.0.into(), seq.into()],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    async fn set_participant_state(
+        &self,
+        id: ConversationId,
+        member: MemberId,
+        state: ParticipantState,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move { write::set_state(tx, id, member, state, at).await })
+            })
+            .await
+    }
+
+    async fn add_participants(
+        &self,
+        id: ConversationId,
+        added_by: MemberId,
+        members: &[NewParticipant],
+        history_from: i64,
+        max: i64,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let members = members.to_vec();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    write::add(tx, id, added_by, &members, history_from, max, at).await
+                })
+            })
+            .await
+    }
+
+    async fn inbox(
+        &self,
+        member: MemberId,
+        inbox: InboxBox,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Vec<InboxEntry>, StoreError> {
+        let state = match inbox {
+            InboxBox::Inbox => "active",
+            InboxBox::Requests => "requested",
+        };
+        let (key, last) = after.map_or((i64::MAX, i64::MAX), |c| (c.key, c.id));
+        let mut db = self.pools.read().await?;
+        let rows = db
+            .all::<InboxRow>(
+                format!(
+                    "SELECT {CONVERSATION_COLUMNS}, cm.last_read FROM conversation_members cm \
+                     JOIN conversations c ON c.id = cm.conversation_id \
+                     WHERE cm.member_id = $1 AND cm.state = $2 \
+                     AND (cm.last_message_at < $3 OR (cm.last_message_at = $3 AND cm.conversation_id < $4)) \
+                     ORDER BY cm.last_message_at DESC, cm.conversation_id DESC LIMIT $5"
+                ),
+                &[
+                    member.0.into(),
+                    state.into(),
+                    key.into(),
+                    last.into(),
+                    i64::from(limit).into(),
+                ],
+            )
+            .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.conversation.id()).collect();
+        let sql = format!(
+            "SELECT cm.conversation_id, m.username FROM conversation_members cm \
+             JOIN members m ON m.id = cm.member_id \
+             WHERE cm.member_id <> $1 AND cm.state IN ('active', 'requested') \
+             AND cm.conversation_id IN ({}) ORDER BY cm.joined_at, cm.member_id",
+            placeholders(2, ids.len())
+        );
+        let mut args: Vec<Arg> = vec![member.0.into()];
+        args.extend(ids.iter().map(|i| Arg::from(*i)));
+        let with = db.all::<WithRow>(sql, &args).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let conversation: Conversation = r.conversation.into();
+                InboxEntry {
+                    with: with
+                        .iter()
+                        .filter(|w| w.conversation_id == conversation.id.0)
+                        .map(|w| w.username.clone())
+                        .collect(),
+                    unread: (conversation.last_seq - r.last_read).max(0),
+                    conversation,
+                }
+            })
+            .collect())
+    }
+
+    async fn unread_counts(&self, member: MemberId) -> Result<(i64, i64), StoreError> {
+        let mut db = self.pools.read().await?;
+        let r = db
+            .one::<CountsRow>(
+                "SELECT COALESCE(SUM(CASE WHEN cm.state = 'active' AND c.last_seq > cm.last_read \
+                 THEN 1 ELSE 0 END), 0) AS unread, \
+                 COALESCE(SUM(CASE WHEN cm.state = 'requested' THEN 1 ELSE 0 END), 0) AS requests \
+                 FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id \
+                 WHERE cm.member_id = $1 AND cm.state IN ('active', 'requested')",
+                &[member.0.into()],
+            )
+            .await?;
+        Ok((r.unread, r.requests))
+    }
+
+    async fn conversations_started(
+        &self,
+        member: MemberId,
+        since: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .one::<Int>(
+                "SELECT COUNT(*) FROM conversations WHERE started_by = $1 AND created_at >= $2",
+                &[member.0.into(), since.0.into()],
+            )
+            .await?
+            .0)
+    }
+
+    async fn set_block(
+        &self,
+        member: MemberId,
+        other: MemberId,
+        kind: BlockKind,
+        on: bool,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move { write::set_block(tx, member, other, kind, on, at).await })
+            })
+            .await
+    }
+
+    async fn blocks(&self, member: MemberId) -> Result<Vec<Block>, StoreError> {
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .all::<BlockListRow>(
+                "SELECT b.other_id, m.username, m.display_name, b.kind, b.created_at \
+                 FROM member_blocks b JOIN members m ON m.id = b.other_id \
+                 WHERE b.member_id = $1 ORDER BY m.username, b.kind",
+                &[member.0.into()],
+            )
+            .await?
+            .into_iter()
+            .map(|r| Block {
+                member: MemberId(r.other_id),
+                username: r.username,
+                display_name: r.display_name,
+                kind: BlockKind::parse(&r.kind).unwrap_or(BlockKind::Ignore),
+                since: Timestamp(r.created_at),
+            })
+            .collect())
+    }
+}

@@ -540,6 +540,28 @@ impl From<agora_core::flags::FlagError> for ApiError {
     }
 }
 
+impl From<agora_core::messages::MessageError> for ApiError {
+    fn from(e: agora_core::messages::MessageError) -> Self {
+        use agora_core::messages::MessageError;
+        match e {
+            MessageError::Refused(r) => r.into(),
+            MessageError::DailyLimit {
+                allowed,
+                retry_after_secs,
+            } => {
+                let mut e = Self::rate_limited(retry_after_secs);
+                e.code = "new_conversations_limit";
+                e.message = format!(
+                    "New members may start {allowed} conversations a day. Reply in the ones you \
+                     have, or start another in {}; the limit lifts as you take part.",
+                    human_seconds(retry_after_secs)
+                );
+                e
+            }
+        }
+    }
+}
+
 impl From<agora_core::complaints::ComplaintError> for ApiError {
     fn from(e: agora_core::complaints::ComplaintError) -> Self {
         use agora_core::complaints::ComplaintError;

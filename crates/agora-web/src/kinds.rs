@@ -71,9 +71,13 @@ pub(crate) fn forbidden_message(code: &str) -> Option<&'static str> {
     KINDS
         .iter()
         .flat_map(|k| k.forbidden.iter())
+        .chain(ITEM_FORBIDDEN.iter().flat_map(|f| f.iter()))
         .find(|(c, _)| *c == code)
         .map(|(_, m)| *m)
 }
+
+/// The messages of the refusal codes of kinds that are not topics, one line per kind.
+pub(crate) const ITEM_FORBIDDEN: &[&[(&str, &str)]] = &[crate::api::messages::FORBIDDEN];
 
 #[cfg(test)]
 mod tests {

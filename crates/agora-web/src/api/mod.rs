@@ -12,6 +12,7 @@ pub mod latest;
 pub mod mailings;
 pub mod media;
 pub mod members;
+pub mod messages;
 pub mod preview;
 pub mod questions;
 pub mod roster;
@@ -149,6 +150,7 @@ fn shared_api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(roster::list))
         .routes(routes!(roster::export))
         .merge(media::routes())
+        .merge(messages::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

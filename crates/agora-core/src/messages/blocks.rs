@@ -56,8 +56,8 @@ impl Messages<'_> {
     ) -> Result<(), Refused> {
         let actor = self.guard(viewer, Needs::SignedIn).await?;
         let other = self
-            .store
-            .member_by_username(username)
+            .accounts()
+            .member_by_name(username)
             .await?
             .ok_or(Refused::NotFound)?;
         if other.id == actor.id {

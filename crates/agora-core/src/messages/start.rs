@@ -77,7 +77,7 @@ impl Messages<'_> {
         }
         let subject = subject(&input.subject)?;
         let body = PostBody::parse(&input.body)?;
-        let others = self.recipients(actor.id, &input.to).await?;
+        let others = self.recipients(actor.id, &input.to, "to").await?;
         let settings = self.site().site_settings().await?.trust;
         let max = settings.get("messages_max_participants");
         if others.len() as i64 + 1 > max {
@@ -123,6 +123,7 @@ impl Messages<'_> {
         self,
         me: MemberId,
         names: &[String],
+        field: &'static str,
     ) -> Result<Vec<MemberId>, MessageError> {
         let mut ids = Vec::new();
         for raw in names {
@@ -130,9 +131,9 @@ impl Messages<'_> {
             if name.is_empty() {
                 continue;
             }
-            let member = self.store.member_by_username(name).await?.ok_or_else(|| {
+            let member = self.accounts().member_by_name(name).await?.ok_or_else(|| {
                 Invalid::new(
-                    "to",
+                    field,
                     "unknown_member",
                     format!("There is no member named {name}; check the spelling."),
                 )
@@ -143,7 +144,7 @@ impl Messages<'_> {
         }
         if ids.is_empty() {
             return Err(Invalid::new(
-                "to",
+                field,
                 "required",
                 "Name at least one other member to write to.",
             )

@@ -226,7 +226,7 @@ pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>
         writes.push(("word_filters".into(), raw.trim().to_owned()));
     }
     for (key, raw) in &patch.trust {
-        let Some(info) = crate::trust::KNOBS.iter().find(|k| k.key == key) else {
+        let Some(info) = crate::trust::knob_info(key) else {
             return Err(Invalid::new(
                 "trust",
                 "invalid_choice",

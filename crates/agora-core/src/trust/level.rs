@@ -141,6 +141,15 @@ fn declared() -> impl Iterator<Item = KnobInfo> {
         .flat_map(|s| s.iter().copied())
 }
 
+/// The knob or declared setting named `key`.
+pub fn knob_info(key: &str) -> Option<KnobInfo> {
+    KNOBS
+        .iter()
+        .copied()
+        .chain(declared())
+        .find(|k| k.key == key)
+}
+
 const fn info(
     knob: Knob,
     key: &'static str,

@@ -6,6 +6,7 @@ mod level;
 
 pub use level::{
     KNOBS, Knob, KnobInfo, MAX_UPLOAD_KIB, PostShape, TrustLevel, TrustSettings, TrustStats,
+    knob_info,
 };
 
 use serde::Serialize;

@@ -115,6 +115,19 @@ const NOT_ITEM_READS: &[(&str, &str)] = &[
     ("/api/v1/legal-cases/{id}", "site staff only"),
     ("/api/v1/bulletins", "admins only"),
     ("/api/v1/idea-statuses", "the site's list of statuses"),
+    (
+        "/api/v1/conversations",
+        "the viewer's own inbox: checked in messages.rs by what it lists",
+    ),
+    (
+        "/api/v1/conversations/{id}",
+        "a conversation: messages.rs's matrix of participants and others",
+    ),
+    (
+        "/api/v1/messages/{id}/revisions",
+        "a message: messages.rs's matrix of participants and others",
+    ),
+    ("/api/v1/blocks", "the viewer's own blocks"),
 ];
 
 /// The address of an item read path for a group kind's content, from its OpenAPI template.

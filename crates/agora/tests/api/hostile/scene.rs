@@ -37,6 +37,10 @@ pub struct Scene {
     pub case: i64,
     /// A password-reset token mailed to `rhea`.
     pub reset_token: String,
+    /// A conversation the admin started with the member, who accepted it.
+    pub conversation: i64,
+    /// The admin's first message in it.
+    pub message: i64,
 }
 
 impl Scene {
@@ -125,6 +129,25 @@ impl Scene {
             .unwrap_or_else(|| panic!("no legal case: {}", cases.text));
         let r = app
             .post(
+                "/api/v1/conversations",
+                Some(&admin),
+                json!({"to": ["ben"], "subject": "Your reply", "body": "Thanks for the range figures."}),
+            )
+            .await;
+        let conversation = id_of(&r.body, "conversation", &r.text);
+        let message = r.body["messages"][0]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no message: {}", r.text));
+        let r = app
+            .post(
+                &format!("/api/v1/conversations/{conversation}/accept"),
+                Some(&member),
+                json!({}),
+            )
+            .await;
+        assert!(r.status.is_success(), "accept: {}", r.text);
+        let r = app
+            .post(
                 "/api/v1/documents/netiquette",
                 Some(&admin),
                 json!({"body": "Be kind."}),
@@ -155,6 +178,8 @@ impl Scene {
             sanction,
             case,
             reset_token,
+            conversation,
+            message,
         }
     }
 
@@ -197,6 +222,8 @@ impl Scene {
             ("invitations", _) => self.invitation.to_string(),
             ("sanctions", _) => self.sanction.to_string(),
             ("legal-cases", _) => self.case.to_string(),
+            ("conversations", _) => self.conversation.to_string(),
+            ("messages", _) => self.message.to_string(),
             _ => panic!(
                 "the suite has no value for {{{name}}} in {route}: add one to Scene::path_value"
             ),

@@ -11,12 +11,14 @@
 //! - `read.rs`: the inbox, a conversation, read marks and unread counts;
 //! - `blocks.rs`: blocking and ignoring members;
 //! - `items.rs`: messages as items (reports, reactions, bookmarks reach them through it);
+//! - `search.rs`: messages found by their participants' search;
 //! - `store.rs`: what the kind needs of the database.
 
 mod blocks;
 mod items;
 mod read;
 mod roster;
+mod search;
 mod send;
 mod start;
 mod store;
@@ -32,6 +34,7 @@ pub use blocks::{Block, BlockKind};
 pub use items::{MESSAGE, MESSAGES, message_ref};
 pub use read::{ConversationPage, InboxBox, InboxEntry, InboxPage};
 pub use roster::Answer;
+pub use search::SEARCH;
 pub use start::StartInput;
 pub use store::{MessageStore, NewConversation, NewParticipant};
 

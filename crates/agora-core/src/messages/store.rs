@@ -173,6 +173,15 @@ pub trait MessageStore: Send + Sync {
         at: Timestamp,
     ) -> Result<(), StoreError>;
 
+    /// Up to `limit` messages holding every one of `terms` (ignoring case) that `member` may
+    /// read, newest first, with their conversation's subject.
+    async fn search_messages(
+        &self,
+        member: MemberId,
+        terms: &[String],
+        limit: u32,
+    ) -> Result<Vec<(String, Message)>, StoreError>;
+
     /// The members `member` blocks or ignores.
     async fn blocks(&self, member: MemberId) -> Result<Vec<Block>, StoreError>;
 }

@@ -1,6 +1,7 @@
 //! Full-text search over what the viewer may read: the query as typed, the topics found, and
 //! the snippet highlighting that turns the store's markers into safe HTML.
 
+pub mod items;
 mod query;
 
 pub use query::{SearchControls, SearchQuery, states};

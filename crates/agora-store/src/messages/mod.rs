@@ -21,9 +21,9 @@ use crate::SqlStore;
 use crate::db::{Arg, Int};
 pub(crate) use data::DATA;
 use rows::{
-    BlockListRow, BlockRow, CONVERSATION_COLUMNS, ConversationRow, CountsRow, InboxRow,
+    BlockListRow, BlockRow, CONVERSATION_COLUMNS, ConversationRow, CountsRow, FoundRow, InboxRow,
     MESSAGE_COLUMNS, MessageRow, PARTICIPANT_COLUMNS, ParticipantRow, RevisionRow, WithRow,
-    placeholders,
+    contains_pattern, placeholders,
 };
 
 #[async_trait]
@@ -391,6 +391,42 @@ impl MessageStore for SqlStore {
                 Box::pin(async move { write::set_block(tx, member, other, kind, on, at).await })
             })
             .await
+    }
+
+    async fn search_messages(
+        &self,
+        member: MemberId,
+        terms: &[String],
+        limit: u32,
+    ) -> Result<Vec<(String, Message)>, StoreError> {
+        // A scan of the member's own readable messages: bounded by what one member has, and
+        // never of anyone else's conversations.
+        let patterns: Vec<String> = terms.iter().take(8).map(|t| contains_pattern(t)).collect();
+        if patterns.is_empty() {
+            return Ok(Vec::new());
+        }
+        let words: Vec<String> = (0..patterns.len())
+            .map(|i| format!("LOWER(ms.body_markdown) LIKE ${} ESCAPE '\\'", i + 3))
+            .collect();
+        let sql = format!(
+            "SELECT c.subject, {MESSAGE_COLUMNS} FROM conversation_members cm \
+             JOIN messages ms ON ms.conversation_id = cm.conversation_id \
+             AND ms.seq >= cm.history_from AND ms.deleted_at IS NULL \
+             JOIN conversations c ON c.id = cm.conversation_id \
+             JOIN members m ON m.id = ms.author_id \
+             WHERE cm.member_id = $1 AND cm.state IN ('active', 'requested') AND {} \
+             ORDER BY ms.created_at DESC, ms.id DESC LIMIT $2",
+            words.join(" AND ")
+        );
+        let mut args: Vec<Arg> = vec![member.0.into(), i64::from(limit).into()];
+        args.extend(patterns.iter().map(|p| Arg::from(p.as_str())));
+        let mut db = self.pools.read().await?;
+        Ok(db
+            .all::<FoundRow>(sql, &args)
+            .await?
+            .into_iter()
+            .map(|r| (r.subject, r.message.into()))
+            .collect())
     }
 
     async fn blocks(&self, member: MemberId) -> Result<Vec<Block>, StoreError> {

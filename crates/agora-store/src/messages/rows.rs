@@ -158,3 +158,24 @@ pub(super) fn placeholders(from: usize, n: usize) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// A message found by search, with its conversation's subject.
+#[derive(sqlx::FromRow)]
+pub(super) struct FoundRow {
+    pub subject: String,
+    #[sqlx(flatten)]
+    pub message: MessageRow,
+}
+
+/// `term` as a `LIKE` pattern that finds it anywhere (its `%`, `_` and `\` escaped with `\`).
+pub(super) fn contains_pattern(term: &str) -> String {
+    let mut p = String::from("%");
+    for c in term.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}

@@ -517,6 +517,39 @@ pub struct SearchResponse {
     /// Whether `total` is exact; when false there are at least that many (a very common
     /// word's oldest matches, or more than 1,000 topics for operators alone, are not counted).
     pub total_exact: bool,
+    /// What the words find beyond the forum in the viewer's own audiences (their private
+    /// messages), newest first: on the first page only, and only for a signed-in viewer.
+    pub items: Vec<ItemHitResponse>,
+}
+
+/// An item found beyond the forum.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemHitResponse {
+    /// Its kind (`message`).
+    pub kind: String,
+    pub id: i64,
+    /// What it belongs to (a conversation's subject).
+    pub title: String,
+    /// The matched words marked with `<mark>`, escaped.
+    pub snippet_html: String,
+    pub author: String,
+    pub created_at: String,
+    /// Where to read it on the site.
+    pub url: String,
+}
+
+impl From<&agora_core::search::items::ItemHit> for ItemHitResponse {
+    fn from(h: &agora_core::search::items::ItemHit) -> Self {
+        Self {
+            kind: h.item.kind.as_str().into(),
+            id: h.item.id,
+            title: h.title.clone(),
+            snippet_html: agora_core::search::snippet_html(&h.snippet),
+            author: h.author.clone(),
+            created_at: h.created_at.to_rfc3339(),
+            url: crate::kinds::item_link(h.item.kind.as_str(), h.container, h.position),
+        }
+    }
 }
 
 /// The site's settings.

@@ -51,6 +51,11 @@ pub(crate) const FORBIDDEN: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where a message is read: its conversation's page, at the message.
+pub(crate) fn link(conversation: i64, seq: i64) -> String {
+    format!("/messages/{conversation}#m{seq}")
+}
+
 /// The routes of private messages, with their OpenAPI description.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(MessagesDoc::openapi())

@@ -28,7 +28,8 @@ pub struct SearchQueryParams {
 }
 
 /// Searches topics and replies, ranked, with highlighted snippets, one result per topic (its
-/// best-matching post); only groups the viewer may read are searched. An offset past the end
+/// best-matching post); only groups the viewer may read are searched. A signed-in viewer's
+/// private messages that hold every word come in `items`. An offset past the end
 /// gives an empty page with the total.
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchQueryParams),
     responses((status = 200, body = SearchResponse), (status = 422, body = ErrorBody)))]
@@ -49,6 +50,14 @@ pub async fn search(
             offset,
         )
         .await?;
+    let items = if offset == 0 {
+        state
+            .agora
+            .search_items(&auth.viewer, p.q.as_deref().unwrap_or(""), 10)
+            .await?
+    } else {
+        Vec::new()
+    };
     let end = offset.saturating_add(limit);
     let next_offset = (end < found.total && end <= MAX_OFFSET).then_some(end);
     Ok(Json(SearchResponse {
@@ -56,5 +65,6 @@ pub async fn search(
         next_offset,
         total: found.total,
         total_exact: found.exact,
+        items: items.iter().map(Into::into).collect(),
     }))
 }

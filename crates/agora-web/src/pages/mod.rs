@@ -25,7 +25,7 @@ mod sanctions;
 mod search;
 mod seo;
 mod structured;
-mod topics;
+pub(crate) mod topics;
 mod trust;
 mod view;
 

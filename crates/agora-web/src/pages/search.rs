@@ -60,8 +60,20 @@ struct SearchPage {
     group: String,
     author: String,
     results: Vec<ResultRow>,
+    /// What the words found in the viewer's private messages (first page only).
+    items: Vec<ItemRow>,
     previous: Option<String>,
     next: Option<String>,
+}
+
+/// An item found beyond the forum (a private message), as the page lists it.
+pub struct ItemRow {
+    url: String,
+    title: String,
+    author: String,
+    iso: String,
+    ago: String,
+    snippet_html: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -248,6 +260,7 @@ pub async fn search(
         group: String::new(),
         author: String::new(),
         results: Vec::new(),
+        items: Vec::new(),
         previous: None,
         next: None,
     };
@@ -264,6 +277,22 @@ pub async fn search(
         Ok(found) => {
             if found.hits.is_empty() && offset > 0 {
                 return Err(ApiError::past_the_end());
+            }
+            if offset == 0 {
+                view.items = state
+                    .agora
+                    .search_items(&page.viewer, &query, 5)
+                    .await?
+                    .iter()
+                    .map(|h| ItemRow {
+                        url: crate::kinds::item_link(h.item.kind.as_str(), h.container, h.position),
+                        title: h.title.clone(),
+                        author: h.author.clone(),
+                        iso: h.created_at.to_rfc3339(),
+                        ago: ago(h.created_at),
+                        snippet_html: agora_core::search::snippet_html(&h.snippet),
+                    })
+                    .collect();
             }
             controls_view(
                 &mut view,

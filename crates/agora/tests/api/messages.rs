@@ -754,3 +754,95 @@ async fn simultaneous_messages_get_numbers_one_each_and_the_count_holds() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn messages_are_found_by_their_participants_search_and_by_no_one_else() {
+    each_backend(|app| async move {
+        let (admin, sitemod, ana, ben, cara) = people(&app).await;
+        let dan = app.register("dan").await;
+        let c = start(
+            &app,
+            &ana,
+            &["ben", "dan"],
+            "The quokka trail starts at the marker",
+        )
+        .await;
+        let conversation = id(&c);
+        accept(&app, &ben, conversation).await;
+        let gone = send(&app, &ana, conversation, "A quokka note I take back").await;
+        let r = app.delete(&routes::message(id(&gone)), Some(&ana)).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        let found = |r: &Value| -> Vec<(String, i64)> {
+            r["items"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|i| {
+                            (
+                                i["kind"].as_str().unwrap_or("").to_owned(),
+                                i["id"].as_i64().unwrap_or(0),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let first = c["messages"][0]["id"].as_i64().unwrap_or_default();
+        for (who, token) in [("ana", &ana), ("ben", &ben), ("dan, asked", &dan)] {
+            let r = app.get("/api/v1/search?q=quokka", Some(token)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            assert_eq!(
+                found(&r.body),
+                vec![("message".to_owned(), first)],
+                "{who}: {}",
+                r.text
+            );
+            assert!(
+                r.body["items"][0]["snippet_html"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("<mark>quokka</mark>"),
+                "{}",
+                r.text
+            );
+            assert_eq!(
+                r.body["items"][0]["url"],
+                format!("/messages/{conversation}#m1")
+            );
+        }
+        let r = app
+            .post(
+                &routes::conversation_leave(conversation),
+                Some(&dan),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        for (who, token) in [
+            ("dan, gone", Some(&dan)),
+            ("admin", Some(&admin)),
+            ("site moderator", Some(&sitemod)),
+            ("cara", Some(&cara)),
+            ("guest", None),
+        ] {
+            let r = app
+                .get("/api/v1/search?q=quokka", token.map(String::as_str))
+                .await;
+            assert_eq!(found(&r.body), vec![], "{who}: {}", r.text);
+            let page = app
+                .page("/search?q=quokka", token.map(String::as_str))
+                .await;
+            assert!(
+                !page.text.contains("quokka trail"),
+                "{who} saw it on the search page"
+            );
+        }
+        let page = app.page("/search?q=quokka", Some(&ben)).await;
+        assert!(
+            page.text.contains("In your messages") && page.text.contains("<mark>quokka</mark>"),
+            "{}",
+            page.text
+        );
+    })
+    .await;
+}

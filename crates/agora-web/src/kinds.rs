@@ -84,8 +84,11 @@ pub(crate) fn item_link(kind: &str, container: i64, position: i64) -> String {
         .map_or_else(|| "/".to_owned(), |(_, link)| link(container, position))
 }
 
+/// How an item kind makes a link from its container and its number there.
+type ItemLink = fn(i64, i64) -> String;
+
 /// Each item kind's link, one line per kind.
-const ITEM_LINKS: &[(&str, fn(i64, i64) -> String)] = &[
+const ITEM_LINKS: &[(&str, ItemLink)] = &[
     ("post", |topic, number| {
         let page = crate::pages::topics::page_of(number);
         format!("/t/{topic}?page={page}#post-{number}")

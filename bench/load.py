@@ -205,6 +205,29 @@ def warm_files(args, data_dir, db_url):
     log(f"read the database into the file cache in {time.monotonic() - t0:.1f} s")
 
 
+def private_messages(base, token):
+    """The member's conversations for S6: 40 in the inbox, the latest with 50 messages; made
+    once through the API and found again on later runs of the same data."""
+    auth = {"Authorization": f"Bearer {token}", "content-type": "application/json"}
+    s, body = http("GET", base + "/api/v1/conversations", headers=auth)
+    assert s == 200, body
+    listed = json.loads(body)["conversations"]
+    if len(listed) < 30:
+        for n in range(40):
+            to = ["bench_admin"] if n % 2 else ["bench_mod"]
+            s, body = http("POST", base + "/api/v1/conversations", json.dumps(
+                {"to": to, "subject": f"Question number {n} about my order",
+                 "body": f"Hello, this is about order {n}. Could you have a look?"}), auth)
+            assert s == 201, body
+            last = json.loads(body)["id"]
+        for n in range(49):
+            s, body = http("POST", f"{base}/api/v1/conversations/{last}/messages", json.dumps(
+                {"body": f"One more detail, number {n}: the **parcel** arrived *late*."}), auth)
+            assert s == 201, body
+        return last
+    return listed[0]["id"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
@@ -278,6 +301,8 @@ def main():
             cursor, pages = nxt, pages + 1
         deep = f"/g/general?cursor={urllib.parse.quote(cursor)}" if cursor else "/g/general"
         results["deep_page"] = pages
+        conversation = private_messages(base, token)
+        bearer = {"Authorization": f"Bearer {token}"}
         c = args.conns
         plan = [
             ("S0 /health (R)", lua_paths(["/health"]), {}),
@@ -293,6 +318,13 @@ def main():
             ("S2 group page 1, member", lua_paths(["/g/general"], headers=cookie), {}),
             (f"S2 group page {pages}, member", lua_paths([deep], headers=cookie), {}),
             ("S5 landing page, member", lua_paths(["/"], headers=cookie), {}),
+            # Private messages: the member's inbox (40 conversations) and one conversation of
+            # 50 messages, as pages and as JSON; never cached, always rendered per member.
+            ("S6 inbox, member", lua_paths(["/messages"], headers=cookie), {}),
+            ("S6 inbox, JSON, member", lua_paths(["/api/v1/conversations"], headers=bearer), {}),
+            ("S6 conversation page, member", lua_paths([f"/messages/{conversation}"], headers=cookie), {}),
+            ("S6 conversation, JSON, member",
+             lua_paths([f"/api/v1/conversations/{conversation}"], headers=bearer), {}),
         ]
         for name, script, _ in plan:
             if not want(name):

@@ -13,6 +13,16 @@ use crate::guard::Needs;
 use crate::viewer::Viewer;
 
 impl Messages<'_> {
+    /// Counts one more message (or new conversation) by the member: as many a minute as the
+    /// site allows posts, counted on this node, then 429.
+    pub(super) fn pace(self, member: crate::ids::MemberId) -> Result<(), MessageError> {
+        let key = format!("message:{}", member.0);
+        match self.over_limit_here(&key, self.config.posts_per_minute, 60) {
+            Some(retry_after_secs) => Err(Refused::RateLimited { retry_after_secs }.into()),
+            None => Ok(()),
+        }
+    }
+
     /// Writes a message in the conversation.
     #[instrument(skip_all, fields(conversation = %id))]
     pub async fn send(
@@ -27,6 +37,7 @@ impl Messages<'_> {
             return Err(Refused::Forbidden("accept_first").into());
         }
         let body = PostBody::parse(body)?;
+        self.pace(actor.id)?;
         let rendered = self.render_new(body.as_str(), "body").await?;
         let message = self
             .store

@@ -97,6 +97,7 @@ impl Messages<'_> {
             self.landing(viewer, actor.trust, &others, &settings)
                 .await?
         };
+        self.pace(actor.id)?;
         let rendered = self.render_new(body.as_str(), "body").await?;
         let (id, _) = self
             .store

@@ -846,3 +846,34 @@ async fn messages_are_found_by_their_participants_search_and_by_no_one_else() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn messages_are_paced_like_posts() {
+    let config = agora_core::AgoraConfig {
+        posts_per_minute: 2,
+        ..agora_core::AgoraConfig::default()
+    };
+    crate::support::each_backend_with(config, |app| async move {
+        let (_, _, ana, ben, _) = people(&app).await;
+        let c = start(&app, &ana, &["ben"], "One").await;
+        accept(&app, &ben, id(&c)).await;
+        send(&app, &ana, id(&c), "Two").await;
+        let r = app
+            .post(
+                &routes::conversation_messages(id(&c)),
+                Some(&ana),
+                json!({"body": "Three"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            "{}",
+            r.text
+        );
+        assert!(r.header("retry-after").is_some());
+        // Ben has his own pace.
+        send(&app, &ben, id(&c), "Hi").await;
+    })
+    .await;
+}

@@ -43,6 +43,8 @@ pub const KIND: crate::kinds::KindSpec = crate::kinds::KindSpec {
     ],
     badge: "Idea",
     compose: ("Propose an idea", "Post idea"),
+    done: &[],
+    featured: ("", ""),
 };
 /// How far back "trending" counts votes, in days.
 pub const TRENDING_DAYS: i64 = 14;

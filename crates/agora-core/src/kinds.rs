@@ -18,6 +18,11 @@ pub struct KindSpec {
     /// The words for starting one: (the compose page's title, its submit button): ("Ask a
     /// question", "Post question").
     pub compose: (&'static str, &'static str),
+    /// The statuses in which it is settled (a question `solved`): its badge is shown as done.
+    pub done: &'static [&'static str],
+    /// What its featured post is called, beside another result of the topic and on the post
+    /// itself: ("Accepted answer", "Best answer"); empty for a kind that features none.
+    pub featured: (&'static str, &'static str),
 }
 
 /// Every kind members may open beside discussions, in the order forms offer them.
@@ -67,6 +72,17 @@ pub fn badge(kind: TopicKind, status: &str) -> &'static str {
             .find(|(s, _)| *s == status)
             .map_or(k.badge, |(_, b)| b)
     })
+}
+
+/// Whether a topic of `kind` in `status` is settled (its badge shown as done).
+pub fn is_done(kind: TopicKind, status: &str) -> bool {
+    spec(kind).is_some_and(|k| k.done.contains(&status))
+}
+
+/// What the featured post of a topic of `kind` is called: (beside another result, on the post
+/// itself).
+pub fn featured_words(kind: TopicKind) -> (&'static str, &'static str) {
+    spec(kind).map_or(("", ""), |k| k.featured)
 }
 
 /// The names of the kinds members may open, for messages, each after `prefix`:

@@ -39,6 +39,8 @@ pub const KIND: crate::kinds::KindSpec = crate::kinds::KindSpec {
     badges: &[(SOLVED, "Solved")],
     badge: "Question",
     compose: ("Ask a question", "Post question"),
+    done: &[SOLVED],
+    featured: ("Accepted answer", "Best answer"),
 };
 
 /// An accepted answer.

@@ -30,6 +30,10 @@ pub struct ResultRow {
     snippet_html: String,
     /// A badge: `Solved`, `Question`, an idea's status, or empty.
     badge: String,
+    /// Whether the badge says the topic is settled.
+    badge_done: bool,
+    /// What the kind calls its featured post: (beside this result, on this result).
+    featured_words: (&'static str, &'static str),
     /// The best answer's opening words and address, for a solved question, when the result
     /// is another post of it.
     featured: Option<(String, String)>,
@@ -151,6 +155,8 @@ fn row(h: &agora_core::search::SearchHit, labels: &StatusLabels) -> ResultRow {
         ago: ago(h.created_at),
         snippet_html: snippet_html(&h.snippet),
         badge: labels.badge(h.topic_kind, &h.topic_status),
+        badge_done: agora_core::kinds::is_done(h.topic_kind, &h.topic_status),
+        featured_words: agora_core::kinds::featured_words(h.topic_kind),
         is_best: h
             .featured
             .as_ref()

@@ -320,6 +320,8 @@ struct TopicPage {
     /// What its kind and status say, as a badge (`Question`, `Solved`, an idea's status); empty
     /// for a discussion.
     badge: String,
+    /// Whether the badge says the topic is settled (a solved question).
+    badge_done: bool,
     /// What its kind shows under the opening post (HTML).
     below_opening: String,
     reply_draft: String,
@@ -539,6 +541,7 @@ fn topic_page(
         can_reply: view.can_reply(),
         can_moderate: view.can_moderate(),
         reply_blocked,
+        badge_done: agora_core::kinds::is_done(t.kind, &t.status),
         badge: kinds
             .badge
             .take()

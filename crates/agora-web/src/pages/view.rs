@@ -68,6 +68,8 @@ pub struct TopicRow {
     /// What the topic's kind and status say, as a badge (`Question`, `Solved`, an idea's
     /// status); empty for a discussion.
     pub badge: String,
+    /// Whether the badge says the topic is settled (a solved question).
+    pub badge_done: bool,
     /// Site-wide lists: who wrote the newest post (username, display name), when someone
     /// replied after the author.
     pub last_poster: Option<(String, String)>,
@@ -82,6 +84,7 @@ impl TopicRow {
             title: t.title.clone(),
             url: format!("/t/{}/{}", t.id.0, t.slug),
             badge: labels.badge(t.kind, &t.status),
+            badge_done: agora_core::kinds::is_done(t.kind, &t.status),
             pinned: t.pinned,
             locked: t.locked,
             deleted: t.deleted,

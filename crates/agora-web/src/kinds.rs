@@ -33,6 +33,8 @@ pub(crate) struct KindWeb {
     pub group_lists: &'static [(&'static str, &'static str)],
     /// The messages of its own refusal codes (`vote_budget`).
     pub forbidden: &'static [(&'static str, &'static str)],
+    /// Its styles, served after the shared stylesheet's.
+    pub css: &'static str,
 }
 
 /// Every kind with web modules; the same kinds as `agora_core::kinds::KINDS`.

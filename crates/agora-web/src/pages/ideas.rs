@@ -54,6 +54,7 @@ pub(crate) const WEB: KindWeb = KindWeb {
             "You have used all your votes on open ideas; take one back, or wait until an idea you voted for is closed.",
         ),
     ],
+    css: include_str!("../../static/ideas.css"),
 };
 
 /// What an idea adds to its page, under the opening post.

@@ -259,6 +259,13 @@ fn media_type(name: &str) -> Option<&'static str> {
 }
 
 const CSS: &str = include_str!("../../static/agora.css");
+
+/// The stylesheet: the shared styles, then each kind's.
+static STYLESHEET: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::kinds::KINDS
+        .iter()
+        .fold(CSS.to_owned(), |css, k| css + k.css)
+});
 const JS: &str = include_str!("../../static/agora.js");
 const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
 const FAVICON_PNG: &[u8] = include_bytes!("../../static/favicon-32.png");
@@ -268,7 +275,10 @@ pub(crate) fn asset_version() -> &'static str {
     static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         // FNV-1a over every file: changes whenever one does.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let files = CSS.bytes().chain(JS.bytes()).chain(FAVICON_SVG.bytes());
+        let files = STYLESHEET
+            .bytes()
+            .chain(JS.bytes())
+            .chain(FAVICON_SVG.bytes());
         for b in files.chain(FAVICON_PNG.iter().copied()) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -290,7 +300,7 @@ fn asset(body: impl IntoResponse, content_type: &'static str) -> Response {
 }
 
 async fn stylesheet() -> Response {
-    asset(CSS, "text/css; charset=utf-8")
+    asset(STYLESHEET.as_str(), "text/css; charset=utf-8")
 }
 
 #[derive(serde::Deserialize)]

@@ -49,6 +49,7 @@ pub(crate) const WEB: KindWeb = KindWeb {
             "This post is hidden or waiting for review; approve it before accepting it.",
         ),
     ],
+    css: include_str!("../../static/questions.css"),
 };
 
 /// The best answer under the question: its opening words and a link to it in the thread,

@@ -400,7 +400,8 @@ impl Events<'_> {
     }
 
     /// Looks, at most once a minute per node, for what is due by time alone and records its
-    /// events: answers that waited too long for acceptance. Recording is conditional in the
+    /// events: each kind's periodic jobs (`kinds::JOBS`: answers that waited too long for
+    /// acceptance). Recording is conditional in the
     /// store, so workers on several nodes record each reminder once.
     async fn sweep(self) -> Result<(), StoreError> {
         let now = self.now();
@@ -413,9 +414,14 @@ impl Events<'_> {
             }
             *last = Some(now);
         }
-        let reminded = self.questions().remind_askers().await?;
-        if reminded > 0 {
-            self.events_recorded.notify_one();
+        // Each kind's job on its own: one that fails is logged and tried again next minute,
+        // and stops no other.
+        for job in crate::kinds::JOBS {
+            match (job.run)(&self).await {
+                Ok(0) => {}
+                Ok(_) => self.events_recorded.notify_one(),
+                Err(e) => tracing::warn!(job = job.name, error = %e, "periodic job failed"),
+            }
         }
         Ok(())
     }

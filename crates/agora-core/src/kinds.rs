@@ -28,6 +28,22 @@ pub struct KindSpec {
 /// Every kind members may open beside discussions, in the order forms offer them.
 pub const KINDS: &[KindSpec] = &[crate::questions::KIND, crate::ideas::KIND];
 
+/// Work a kind has the worker do once a minute (what is due by time alone), declared in its own
+/// folder: it returns how many events it recorded.
+pub struct PeriodicJob {
+    /// What it does, for the logs.
+    pub name: &'static str,
+    pub run: for<'a> fn(&'a crate::agora::Agora) -> JobFuture<'a>,
+}
+
+/// A periodic job's run: how many events it recorded.
+pub type JobFuture<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<usize, crate::error::StoreError>> + Send + 'a>,
+>;
+
+/// Every kind's periodic work, one line per kind.
+pub const JOBS: &[PeriodicJob] = &[crate::questions::REMINDERS];
+
 /// The settings each kind declares in its own folder, one line per kind.
 pub const SETTINGS: &[&[crate::trust::KnobInfo]] = &[crate::messages::SETTINGS];
 

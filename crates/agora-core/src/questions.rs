@@ -43,6 +43,12 @@ pub const KIND: crate::kinds::KindSpec = crate::kinds::KindSpec {
     featured: ("Accepted answer", "Best answer"),
 };
 
+/// The worker's reminders to askers who let an answer wait.
+pub const REMINDERS: crate::kinds::PeriodicJob = crate::kinds::PeriodicJob {
+    name: "question reminders",
+    run: |agora| Box::pin(async move { agora.questions().remind_askers().await }),
+};
+
 /// An accepted answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Accepted {

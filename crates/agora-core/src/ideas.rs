@@ -25,12 +25,19 @@ use crate::ids::{GroupId, MemberId, TopicId};
 use crate::items::{Action, Denied, decide};
 use crate::paging::{Cursor, Page};
 use crate::time::Timestamp;
-use crate::trust::Knob;
 use crate::viewer::Viewer;
 
 /// The status of an idea merged into another.
 pub const MERGED: &str = "merged";
 /// Ideas in the registry of kinds.
+/// The ideas' settings, edited with the others on the admin's trust page.
+pub const SETTINGS: &[crate::trust::KnobInfo] = &[crate::trust::KnobInfo::declared(
+    "idea_votes_per_level",
+    "Ideas: votes a member may hold on ideas not closed, times their trust level + 1 (0: no limit)",
+    0,
+    1_000,
+)];
+
 pub const KIND: crate::kinds::KindSpec = crate::kinds::KindSpec {
     kind: crate::forum::TopicKind::Idea,
     initial_status: "new",
@@ -487,7 +494,11 @@ impl Ideas<'_> {
     /// Votes for an idea (members of its group; within the budget of their trust level).
     pub async fn vote(self, viewer: &Viewer, id: TopicId) -> Result<IdeaView, ForumError> {
         let (actor, topic) = self.votable(viewer, id).await?;
-        let per_level = self.trust().trust_settings().await?[Knob::IdeaVotesPerLevel];
+        let per_level = self
+            .trust()
+            .trust_settings()
+            .await?
+            .get("idea_votes_per_level");
         let budget = (per_level > 0 && !viewer.is_site_moderator())
             .then(|| per_level * (actor.trust.number() + 1));
         let closed = self

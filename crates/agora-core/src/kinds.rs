@@ -45,7 +45,11 @@ pub type JobFuture<'a> = std::pin::Pin<
 pub const JOBS: &[PeriodicJob] = &[crate::questions::REMINDERS];
 
 /// The settings each kind declares in its own folder, one line per kind.
-pub const SETTINGS: &[&[crate::trust::KnobInfo]] = &[crate::messages::SETTINGS];
+pub const SETTINGS: &[&[crate::trust::KnobInfo]] = &[
+    crate::questions::SETTINGS,
+    crate::ideas::SETTINGS,
+    crate::messages::SETTINGS,
+];
 
 /// The registry's entry for `kind`; `None` for a discussion or a kind not built yet.
 pub fn spec(kind: TopicKind) -> Option<&'static KindSpec> {

@@ -24,7 +24,6 @@ use crate::ids::{MemberId, PostId, TopicId};
 use crate::items::{Action, decide};
 use crate::paging::Cursor;
 use crate::time::Timestamp;
-use crate::trust::Knob;
 use crate::viewer::Viewer;
 
 /// The status of a question no answer was accepted on.
@@ -42,6 +41,22 @@ pub const KIND: crate::kinds::KindSpec = crate::kinds::KindSpec {
     done: &[SOLVED],
     featured: ("Accepted answer", "Best answer"),
 };
+
+/// Q&A's settings, edited with the others on the admin's trust page.
+pub const SETTINGS: &[crate::trust::KnobInfo] = &[
+    crate::trust::KnobInfo::declared(
+        "question_unanswered_days",
+        "Questions: days without an answer before one is listed as unanswered",
+        2,
+        365,
+    ),
+    crate::trust::KnobInfo::declared(
+        "question_remind_days",
+        "Questions: days an answer may wait before the asker is reminded to accept one (0: never)",
+        3,
+        365,
+    ),
+];
 
 /// The worker's reminders to askers who let an answer wait.
 pub const REMINDERS: crate::kinds::PeriodicJob = crate::kinds::PeriodicJob {
@@ -223,7 +238,11 @@ impl Questions<'_> {
         cursor: Option<Cursor>,
         limit: u32,
     ) -> Result<TopicListing, ForumError> {
-        let days = self.trust().trust_settings().await?[Knob::QuestionUnansweredDays];
+        let days = self
+            .trust()
+            .trust_settings()
+            .await?
+            .get("question_unanswered_days");
         let mut filter = TopicFilter {
             kind: Some(TopicKind::Question),
             ..TopicFilter::default()
@@ -343,7 +362,11 @@ impl Questions<'_> {
     /// Records a reminder for each asker who let an answer wait the set number of days; how
     /// many were recorded. Run by the worker.
     pub(crate) async fn remind_askers(self) -> Result<usize, StoreError> {
-        let days = self.trust().trust_settings().await?[Knob::QuestionRemindDays];
+        let days = self
+            .trust()
+            .trust_settings()
+            .await?
+            .get("question_remind_days");
         if days <= 0 {
             return Ok(0);
         }

@@ -106,9 +106,6 @@ pub enum Knob {
     SpamLinkPercent,
     SpamRepeatHours,
     SpamNewAccountHours,
-    QuestionUnansweredDays,
-    QuestionRemindDays,
-    IdeaVotesPerLevel,
     UploadMaxKib,
     AvatarMaxKib,
     UploadMaxSide,
@@ -167,7 +164,7 @@ const fn info(
 }
 
 /// Every knob, in the order the admin page shows them. Defaults follow Discourse's.
-pub const KNOBS: [KnobInfo; 30] = [
+pub const KNOBS: [KnobInfo; 27] = [
     info(
         Knob::Tl1TopicsEntered,
         "tl1_topics_entered",
@@ -335,27 +332,6 @@ pub const KNOBS: [KnobInfo; 30] = [
         "Spam check: hold links from new members whose account is younger than hours (0: off)",
         24,
         8_760,
-    ),
-    info(
-        Knob::QuestionUnansweredDays,
-        "question_unanswered_days",
-        "Questions: days without an answer before one is listed as unanswered",
-        2,
-        365,
-    ),
-    info(
-        Knob::QuestionRemindDays,
-        "question_remind_days",
-        "Questions: days an answer may wait before the asker is reminded to accept one (0: never)",
-        3,
-        365,
-    ),
-    info(
-        Knob::IdeaVotesPerLevel,
-        "idea_votes_per_level",
-        "Ideas: votes a member may hold on ideas not closed, times their trust level + 1 (0: no limit)",
-        0,
-        1_000,
     ),
     info(
         Knob::UploadMaxKib,

@@ -165,8 +165,12 @@ pub async fn list(
         return Err(ApiError::past_the_end());
     }
     let group = &listing.group;
-    let days = state.agora.trust().trust_settings().await?
-        [agora_core::trust::Knob::QuestionUnansweredDays];
+    let days = state
+        .agora
+        .trust()
+        .trust_settings()
+        .await?
+        .get("question_unanswered_days");
     let title = format!("Questions in {}", group.group.name);
     let labels = state.agora.ideas().status_labels().await?;
     let view = QuestionsPage {

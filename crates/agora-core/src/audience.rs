@@ -150,6 +150,20 @@ pub fn reach(viewer: &Viewer, audience: Audience) -> Access {
     }
 }
 
+/// Whether `viewer` speaks for the site to a member: a moderation message, marked as such,
+/// which no block or message request stands in the way of (the site's staff).
+pub fn speaks_for_the_site(viewer: &Viewer) -> bool {
+    viewer.is_site_moderator()
+}
+
+/// Whether `viewer` handles what members report in an audience of this kind that is not a
+/// group (a group's reports go to its moderators too, by their reach): a conversation's,
+/// the site's and the staff audience's reports go to the site's staff, and only they see
+/// the reported slice of a conversation.
+pub fn handles_reports_outside_groups(viewer: &Viewer) -> bool {
+    viewer.is_site_moderator()
+}
+
 /// The audiences a list, count or search may draw from for one viewer, in a form the store
 /// turns into a `WHERE` over an item's (`audience_kind`, `audience_id`).
 #[derive(Debug, Clone, PartialEq, Eq)]

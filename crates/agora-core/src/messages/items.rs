@@ -95,7 +95,7 @@ impl Messages<'_> {
         viewer: &Viewer,
         id: MessageId,
     ) -> Result<Vec<Message>, Refused> {
-        if !viewer.is_site_moderator() {
+        if !crate::audience::handles_reports_outside_groups(viewer) {
             return Err(Refused::NotFound);
         }
         let message = self.store.message(id).await?.ok_or(Refused::NotFound)?;

@@ -57,7 +57,7 @@ impl Messages<'_> {
         }
         let others = self.recipients(actor.id, names, "usernames").await?;
         let settings = self.site().site_settings().await?.trust;
-        let landing = if conversation.moderation && viewer.is_site_moderator() {
+        let landing = if conversation.moderation && crate::audience::speaks_for_the_site(viewer) {
             others
                 .iter()
                 .map(|m| (*m, ParticipantState::Active))

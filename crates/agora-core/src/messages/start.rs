@@ -72,7 +72,7 @@ impl Messages<'_> {
         input: StartInput,
     ) -> Result<ConversationId, MessageError> {
         let actor = self.guard(viewer, Needs::Posting).await?;
-        if input.moderation && !viewer.is_site_moderator() {
+        if input.moderation && !crate::audience::speaks_for_the_site(viewer) {
             return Err(Refused::Forbidden("staff_only").into());
         }
         let subject = subject(&input.subject)?;

@@ -4,11 +4,13 @@
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::bookmarks::BookmarkStore;
 use crate::content::uploads::MediaStore;
 use crate::ideas::IdeaStore;
 use crate::mail::Mailer;
 use crate::members::PasswordHasher;
 use crate::questions::QuestionStore;
+use crate::reactions::ReactionStore;
 use crate::site::SiteSettings;
 use crate::store::{
     AuditStore, CaseStore, ConsentStore, EmailTokenStore, EventStore, ForumStore, GroupStore,
@@ -248,4 +250,9 @@ bounded_modules! {
     /// Uploaded images (avatars, images for posts) and who may see each file of the media
     /// folder. In `content/uploads.rs`.
     Media => media, MediaPort: MediaStore + GroupStore;
+    /// Reactions on every item: the like and the site's emoji, counts, who reacted. In
+    /// `reactions/`.
+    Reactions => reactions, ReactionsPort: ReactionStore;
+    /// Bookmarks on every item, with reminders and notes. In `bookmarks.rs`.
+    Bookmarks => bookmarks, BookmarksPort: BookmarkStore;
 }

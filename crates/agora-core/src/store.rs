@@ -52,6 +52,8 @@ pub trait Store:
     + crate::questions::QuestionStore
     + crate::ideas::IdeaStore
     + crate::content::uploads::MediaStore
+    + crate::reactions::ReactionStore
+    + crate::bookmarks::BookmarkStore
     + crate::agora::AccountsPort
     + crate::agora::GroupsPort
     + crate::agora::ForumPort
@@ -65,6 +67,8 @@ pub trait Store:
     + crate::agora::IdeasPort
     + crate::agora::EventsPort
     + crate::agora::MediaPort
+    + crate::agora::ReactionsPort
+    + crate::agora::BookmarksPort
     + Send
     + Sync
 {
@@ -87,6 +91,8 @@ impl<T> Store for T where
         + crate::questions::QuestionStore
         + crate::ideas::IdeaStore
         + crate::content::uploads::MediaStore
+        + crate::reactions::ReactionStore
+        + crate::bookmarks::BookmarkStore
         + Send
         + Sync
 {

@@ -4,6 +4,7 @@
 
 mod audit;
 pub mod backup;
+mod bookmarks;
 pub mod bulk;
 mod cases;
 mod connect;
@@ -17,12 +18,14 @@ pub mod files;
 mod forum;
 mod groups;
 mod ideas;
+mod item_refs;
 mod kinds;
 mod mailings;
 mod media;
 mod members;
 mod moderation;
 mod questions;
+mod reactions;
 mod roster;
 mod rows;
 mod sanctions;

@@ -333,6 +333,8 @@ pub struct CapabilitiesResponse {
     pub accept: bool,
     /// Vote for it (an idea; members of its group).
     pub vote: bool,
+    /// React to it (whoever reads it, but not its author).
+    pub react: bool,
 }
 
 impl From<&Capabilities> for CapabilitiesResponse {
@@ -347,6 +349,7 @@ impl From<&Capabilities> for CapabilitiesResponse {
             moderate: c.moderate,
             accept: c.accept,
             vote: c.vote,
+            react: c.react,
         }
     }
 }
@@ -376,6 +379,8 @@ pub struct PostResponse {
     pub state: ItemState,
     /// What the viewer may do with this post.
     pub capabilities: CapabilitiesResponse,
+    /// Its reactions, per emoji (the site's set in its order), with the viewer's own marked.
+    pub reactions: Vec<crate::api::reactions::ReactionCountResponse>,
 }
 
 impl From<&Shown<Post>> for PostResponse {
@@ -394,6 +399,7 @@ impl From<&Shown<Post>> for PostResponse {
             deleted: p.state() == ItemState::Deleted,
             state: p.state(),
             capabilities: (&shown.can).into(),
+            reactions: Vec::new(),
         }
     }
 }
@@ -546,6 +552,8 @@ pub struct SiteResponse {
     pub accent_color: String,
     /// The image social networks show for the site's links (`og:image`); empty for none.
     pub social_image_url: String,
+    /// The emoji members react with; the first is the like.
+    pub reactions: Vec<String>,
 }
 
 /// How registrations are checked for plausibility.
@@ -585,6 +593,7 @@ impl SiteResponse {
             logo_url: s.logo_url,
             accent_color: s.accent_color,
             social_image_url: s.social_image_url,
+            reactions: s.reactions,
         }
     }
 }

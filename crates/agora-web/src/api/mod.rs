@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and the OpenAPI 3.1 document generated from its handlers.
 
 pub mod auth;
+pub mod bookmarks;
 pub mod complaints;
 pub mod documents;
 pub mod dto;
@@ -14,6 +15,7 @@ pub mod media;
 pub mod members;
 pub mod preview;
 pub mod questions;
+pub mod reactions;
 pub mod roster;
 pub mod sanctions;
 pub mod search;
@@ -149,6 +151,8 @@ fn shared_api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(roster::list))
         .routes(routes!(roster::export))
         .merge(media::routes())
+        .merge(reactions::routes())
+        .merge(bookmarks::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

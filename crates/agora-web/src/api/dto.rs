@@ -379,7 +379,9 @@ pub struct PostResponse {
     pub state: ItemState,
     /// What the viewer may do with this post.
     pub capabilities: CapabilitiesResponse,
-    /// Its reactions, per emoji (the site's set in its order), with the viewer's own marked.
+    /// Its reactions, per emoji (the site's set in its order), with the viewer's own marked:
+    /// in a topic's posts and `GET /posts/{id}`; empty in the answers to writes (a new post
+    /// has none; read it again, or `GET /items/post/{id}/reactions`, after an edit).
     pub reactions: Vec<crate::api::reactions::ReactionCountResponse>,
 }
 

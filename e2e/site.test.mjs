@@ -368,6 +368,11 @@ const mainPages = [
   ["group-settings", "/g/getting-started/settings", "mara"],
   ["group", "/g/getting-started", null],
   ["topic", "/t/1/x", null],
+  // The welcome topic carries the demo's reactions: their buttons as a member sees them.
+  ["topic-reactions", "/t/1/x", "frida_k"],
+  ["who-reacted", "/items/post/1/reactions", null],
+  ["bookmarks", "/bookmarks", "frida_k"],
+  ["bookmark", "/items/post/1/bookmark", "frida_k"],
   ["questions", "/g/getting-started/questions?list=solved", null],
   ["question", "/t/16/x", "oskar_b"],
   ["search-solved", "/search?q=firmware%20is%3Asolved", null],

@@ -4,12 +4,14 @@
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::bookmarks::BookmarkStore;
 use crate::content::uploads::MediaStore;
 use crate::ideas::IdeaStore;
 use crate::mail::Mailer;
 use crate::members::PasswordHasher;
 use crate::messages::MessageStore;
 use crate::questions::QuestionStore;
+use crate::reactions::ReactionStore;
 use crate::site::SiteSettings;
 use crate::store::{
     AuditStore, CaseStore, ConsentStore, EmailTokenStore, EventStore, ForumStore, GroupStore,
@@ -251,4 +253,9 @@ bounded_modules! {
     Media => media, MediaPort: MediaStore + GroupStore;
     /// Private messages: conversations, requests, blocks. In `messages/`.
     Messages => messages, MessagesPort: MessageStore + MemberStore;
+    /// Reactions on every item: the like and the site's emoji, counts, who reacted. In
+    /// `reactions/`.
+    Reactions => reactions, ReactionsPort: ReactionStore;
+    /// Bookmarks on every item, with reminders and notes. In `bookmarks.rs`.
+    Bookmarks => bookmarks, BookmarksPort: BookmarkStore;
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Agora;
 use crate::error::StoreError;
+use crate::items::refs::ItemRef;
 use crate::time::Timestamp;
 
 /// Something that happened, as consumers read it.
@@ -100,6 +101,23 @@ pub enum Event {
     IdeaMerged { duplicate: i64, original: i64 },
     /// A merge was undone.
     IdeaUnmerged { duplicate: i64 },
+    /// A member reacted to an item (`by` to `author`'s item), with one emoji of the site's set.
+    /// `places` are where the item shows, as its kind said when the reaction was given.
+    ReactionGiven {
+        item: ItemRef,
+        emoji: String,
+        by: i64,
+        author: i64,
+        places: Vec<Place>,
+    },
+    /// A member took a reaction back.
+    ReactionTaken {
+        item: ItemRef,
+        emoji: String,
+        by: i64,
+        author: i64,
+        places: Vec<Place>,
+    },
 }
 
 impl Event {
@@ -128,6 +146,9 @@ impl Event {
             Event::IdeaMerged { duplicate, .. } | Event::IdeaUnmerged { duplicate } => {
                 format!("topic:{duplicate}")
             }
+            Event::ReactionGiven { item, .. } | Event::ReactionTaken { item, .. } => {
+                format!("item:{item}")
+            }
         }
     }
 
@@ -154,6 +175,8 @@ impl Event {
             Event::IdeaStatusChanged { .. } => "idea_status_changed",
             Event::IdeaMerged { .. } => "idea_merged",
             Event::IdeaUnmerged { .. } => "idea_unmerged",
+            Event::ReactionGiven { .. } => "reaction_given",
+            Event::ReactionTaken { .. } => "reaction_taken",
         }
     }
 
@@ -196,6 +219,9 @@ impl Event {
             | Event::GroupChanged { .. }
             | Event::SiteChanged { .. } => vec![Place::Everywhere],
             Event::BulletinSent { .. } | Event::AnswerWaiting { .. } => Vec::new(),
+            Event::ReactionGiven { places, .. } | Event::ReactionTaken { places, .. } => {
+                places.clone()
+            }
         }
     }
 
@@ -206,7 +232,8 @@ impl Event {
 }
 
 /// Where a change happened (see [`Event::places`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "place", rename_all = "snake_case")]
 pub enum Place {
     /// In a group: one of its items when `topic` is set, else the group itself (new).
     Group { group: i64, topic: Option<i64> },
@@ -511,5 +538,30 @@ mod tests {
         assert_eq!(back.event, Some(event));
         let unknown = Recorded::parse(2, Timestamp(0), "later".into(), r#"{"type":"later"}"#);
         assert_eq!(unknown.event, None);
+    }
+
+    #[test]
+    fn a_reaction_names_its_item_and_where_it_shows() {
+        let event = Event::ReactionGiven {
+            item: crate::forum::items::post_ref(crate::ids::PostId(9)),
+            emoji: "👍".into(),
+            by: 2,
+            author: 3,
+            places: vec![Place::Topic { topic: 4 }],
+        };
+        assert_eq!(
+            event.to_json(),
+            r#"{"type":"reaction_given","item":{"kind":"post","id":9},"emoji":"👍","by":2,"author":3,"places":[{"place":"topic","topic":4}]}"#
+        );
+        let back = Recorded::parse(1, Timestamp(0), event.name().into(), &event.to_json());
+        assert_eq!(back.event, Some(event.clone()));
+        assert_eq!(event.places(), vec![Place::Topic { topic: 4 }]);
+        assert_eq!(event.stream(), "item:post/9");
+        // A kind this version does not know makes the event unknown, not a wrong one.
+        let later = r#"{"type":"reaction_given","item":{"kind":"hologram","id":9},"emoji":"👍","by":2,"author":3,"places":[]}"#;
+        assert_eq!(
+            Recorded::parse(2, Timestamp(0), "reaction_given".into(), later).event,
+            None
+        );
     }
 }

@@ -53,6 +53,8 @@ pub trait Store:
     + crate::ideas::IdeaStore
     + crate::content::uploads::MediaStore
     + crate::messages::MessageStore
+    + crate::reactions::ReactionStore
+    + crate::bookmarks::BookmarkStore
     + crate::agora::AccountsPort
     + crate::agora::GroupsPort
     + crate::agora::ForumPort
@@ -67,6 +69,8 @@ pub trait Store:
     + crate::agora::EventsPort
     + crate::agora::MediaPort
     + crate::agora::MessagesPort
+    + crate::agora::ReactionsPort
+    + crate::agora::BookmarksPort
     + Send
     + Sync
 {
@@ -90,6 +94,8 @@ impl<T> Store for T where
         + crate::ideas::IdeaStore
         + crate::content::uploads::MediaStore
         + crate::messages::MessageStore
+        + crate::reactions::ReactionStore
+        + crate::bookmarks::BookmarkStore
         + Send
         + Sync
 {

@@ -23,11 +23,14 @@ pub(crate) struct KindData {
     pub erase: for<'a> fn(&'a mut Handle, i64, bool) -> Work<'a, ()>,
 }
 
-/// Every kind with records of its own.
+/// Every kind with records of its own, and the services on items (reactions, bookmarks),
+/// whose records take part in the copy, the archive and the erasure alike.
 pub(crate) const KINDS: &[KindData] = &[
     crate::questions::DATA,
     crate::ideas::DATA,
     crate::messages::DATA,
+    crate::reactions::DATA,
+    crate::bookmarks::DATA,
 ];
 
 /// Serialises a kind's records for the archive.

@@ -4,6 +4,7 @@
 
 mod audit;
 pub mod backup;
+mod bookmarks;
 pub mod bulk;
 mod cases;
 mod connect;
@@ -17,6 +18,7 @@ pub mod files;
 mod forum;
 mod groups;
 mod ideas;
+mod item_refs;
 mod kinds;
 mod mailings;
 mod media;
@@ -24,6 +26,7 @@ mod members;
 mod messages;
 mod moderation;
 mod questions;
+mod reactions;
 mod roster;
 mod rows;
 mod sanctions;

@@ -157,6 +157,8 @@ impl ApiError {
                 "You are silenced for now and cannot post. See why, and appeal, on your profile page."
             }
             "own_post" => "You cannot flag your own post; edit or delete it instead.",
+            "own_item" => "You cannot react to what you wrote yourself.",
+            "topic_locked" => "This topic is locked; it takes no more replies, edits or reactions.",
             "appeal_limit" => "You have sent three appeals today; the moderators will read them.",
             "documents_not_accepted" => {
                 "Please read and accept the updated netiquette, terms or privacy policy first."

@@ -78,26 +78,6 @@ pub(crate) fn forbidden_message(code: &str) -> Option<&'static str> {
         .map(|(_, m)| *m)
 }
 
-/// Where an item of `kind` is read on the site, from its container and its number there.
-pub(crate) fn item_link(kind: &str, container: i64, position: i64) -> String {
-    ITEM_LINKS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or_else(|| "/".to_owned(), |(_, link)| link(container, position))
-}
-
-/// How an item kind makes a link from its container and its number there.
-type ItemLink = fn(i64, i64) -> String;
-
-/// Each item kind's link, one line per kind.
-const ITEM_LINKS: &[(&str, ItemLink)] = &[
-    ("post", |topic, number| {
-        let page = crate::pages::topics::page_of(number);
-        format!("/t/{topic}?page={page}#post-{number}")
-    }),
-    ("message", crate::api::messages::link),
-];
-
 /// The messages of the refusal codes of kinds that are not topics, one line per kind.
 pub(crate) const ITEM_FORBIDDEN: &[&[(&str, &str)]] = &[crate::api::messages::FORBIDDEN];
 

@@ -10,6 +10,7 @@ pub mod client;
 mod error;
 mod extract;
 mod finish;
+mod item_links;
 mod kinds;
 mod measure;
 mod pages;

@@ -100,6 +100,29 @@ struct DemoTopic {
     /// For a duplicate idea: the topic (by index in its group) it is merged into.
     #[serde(default)]
     merged_into: Option<usize>,
+    /// Reactions on its posts.
+    #[serde(default)]
+    reactions: Vec<DemoReaction>,
+    /// Bookmarks on its posts.
+    #[serde(default)]
+    bookmarks: Vec<DemoBookmark>,
+}
+
+/// A reaction on a post of a demo topic: `post` 0 is the opening post, `n` the nth reply.
+#[derive(Deserialize)]
+struct DemoReaction {
+    post: usize,
+    by: String,
+    emoji: String,
+}
+
+/// A bookmark on a post of a demo topic, with a reminder `remind_days` from now.
+#[derive(Deserialize)]
+struct DemoBookmark {
+    post: usize,
+    by: String,
+    note: String,
+    remind_days: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -334,7 +357,7 @@ async fn load_topic(
         Some(name) => TopicKind::from_name(name)
             .ok_or_else(|| anyhow::anyhow!("demo topic {:?}: unknown kind {name}", t.title))?,
     };
-    let (topic, _) = store
+    let (topic, opening) = store
         .insert_topic(&NewTopic {
             group_id: group,
             kind,
@@ -424,6 +447,10 @@ async fn load_topic(
             })
             .await?;
     }
+    let posts: Vec<(agora_core::PostId, Timestamp)> = std::iter::once((opening, opened))
+        .chain(replies.iter().copied())
+        .collect();
+    load_reactions(&store, t, &posts, id_of, now).await?;
     if let Some(status) = &t.status {
         store
             .set_idea_status(&IdeaChange {
@@ -445,4 +472,46 @@ async fn load_topic(
             .await?;
     }
     Ok(topic)
+}
+
+/// A demo topic's reactions and bookmarks, on its posts (`posts[0]` the opening one).
+async fn load_reactions(
+    store: &std::sync::Arc<dyn agora_core::store::Store>,
+    t: &DemoTopic,
+    posts: &[(agora_core::PostId, Timestamp)],
+    id_of: &impl Fn(&str) -> anyhow::Result<MemberId>,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let post = |n: usize| {
+        posts
+            .get(n)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("demo topic {:?}: no post {n}", t.title))
+    };
+    for (n, r) in t.reactions.iter().enumerate() {
+        let (id, at) = post(r.post)?;
+        let hours = i64::try_from(n).unwrap_or(0) * 2 + 1;
+        store
+            .add_reaction(&agora_core::reactions::ReactionChange {
+                item: agora_core::forum::items::post_ref(id),
+                member: id_of(&r.by)?,
+                emoji: r.emoji.clone(),
+                at: at.plus_seconds(hours * 3_600).min(now),
+                events: Vec::new(),
+            })
+            .await?;
+    }
+    for b in &t.bookmarks {
+        let (id, at) = post(b.post)?;
+        store
+            .put_bookmark(&agora_core::bookmarks::NewBookmark {
+                member: id_of(&b.by)?,
+                item: agora_core::forum::items::post_ref(id),
+                at: at.plus_seconds(86_400).min(now),
+                remind_at: b.remind_days.map(|d| now.plus_seconds(d * 86_400)),
+                note: b.note.clone(),
+            })
+            .await?;
+    }
+    Ok(())
 }

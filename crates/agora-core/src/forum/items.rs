@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use crate::agora::Agora;
 use crate::audience::AudienceRef;
 use crate::error::Refused;
+use crate::events::Place;
 use crate::ids::PostId;
 use crate::items::refs::{ItemKind, ItemRef, ItemSeen, ItemSource};
 use crate::viewer::Viewer;
@@ -54,5 +55,12 @@ impl ItemSource for Posts {
             container: topic.id.0,
             position: post.number,
         })
+    }
+
+    /// A post shows on its topic's pages (the topic's group looked up by the guest cache).
+    fn places(&self, seen: &ItemSeen) -> Vec<Place> {
+        vec![Place::Topic {
+            topic: seen.container,
+        }]
     }
 }

@@ -16,6 +16,7 @@ use crate::guard::Needs;
 use crate::ids::MemberId;
 use crate::viewer::Viewer;
 
+mod readable;
 pub mod refs;
 
 /// Where an item stands.
@@ -95,11 +96,13 @@ pub enum Action {
     Accept,
     /// Vote for it (an idea), or take the vote back.
     Vote,
+    /// React to it (a like or another emoji of the site's set), or take the reaction back.
+    React,
 }
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Self::Read,
         Self::Reply,
         Self::Edit,
@@ -109,6 +112,7 @@ impl Action {
         Self::Moderate,
         Self::Accept,
         Self::Vote,
+        Self::React,
     ];
 }
 
@@ -164,6 +168,22 @@ pub fn decide(
     };
     let actor = needs.check(viewer)?;
     let mine = item.author == actor.id;
+    // What a moderator is told of an unpublished item they may not vote on, accept or react to.
+    let not_published = if moderator {
+        Denied::Forbidden("not_published")
+    } else {
+        unpublished
+    };
+    // What writing into the item's topic asks last: open (or a moderator), a confirmed address.
+    let writable = || {
+        if item.locked && !moderator {
+            Err(Denied::Locked)
+        } else if !actor.verified {
+            Err(Denied::Forbidden("email_unverified"))
+        } else {
+            Ok(())
+        }
+    };
     match action {
         Action::Read => Ok(()),
         Action::Reply => {
@@ -171,12 +191,8 @@ pub fn decide(
                 Err(Denied::Forbidden("join_required"))
             } else if !published && !moderator {
                 Err(unpublished)
-            } else if item.locked && !moderator {
-                Err(Denied::Locked)
-            } else if !actor.verified {
-                Err(Denied::Forbidden("email_unverified"))
             } else {
-                Ok(())
+                writable()
             }
         }
         Action::Edit => {
@@ -230,15 +246,23 @@ pub fn decide(
             } else if access < Access::Participate {
                 Err(Denied::Forbidden("join_required"))
             } else if !published {
-                Err(if moderator {
-                    Denied::Forbidden("not_published")
-                } else {
-                    unpublished
-                })
+                Err(not_published)
             } else if !actor.verified {
                 Err(Denied::Forbidden("email_unverified"))
             } else {
                 Ok(())
+            }
+        }
+        // As Discourse's likes: whoever reads the item may react to it (a reader of a public
+        // group need not join), but not to their own item, not to one unpublished, and not in
+        // a locked topic (as votes: an archived group locks every topic).
+        Action::React => {
+            if !published {
+                Err(not_published)
+            } else if mine {
+                Err(Denied::Forbidden("own_item"))
+            } else {
+                writable()
             }
         }
         Action::Accept => {
@@ -246,11 +270,7 @@ pub fn decide(
                 return Err(Denied::Forbidden("not_an_answer"));
             };
             if !published {
-                Err(if moderator {
-                    Denied::Forbidden("not_published")
-                } else {
-                    unpublished
-                })
+                Err(not_published)
             } else if asker != actor.id && !moderator && !viewer.is_site_moderator() {
                 Err(Denied::Forbidden("asker_only"))
             } else {
@@ -281,6 +301,7 @@ pub struct Capabilities {
     pub moderate: bool,
     pub accept: bool,
     pub vote: bool,
+    pub react: bool,
 }
 
 impl Capabilities {
@@ -298,6 +319,7 @@ impl Capabilities {
             moderate: may(Action::Moderate),
             accept: may(Action::Accept),
             vote: may(Action::Vote),
+            react: may(Action::React),
         }
     }
 
@@ -313,6 +335,7 @@ impl Capabilities {
             Action::Moderate => self.moderate,
             Action::Accept => self.accept,
             Action::Vote => self.vote,
+            Action::React => self.react,
         }
     }
 }

@@ -6,11 +6,12 @@
 //! applies the kind's audience and the item rule, and so never learn the kind.
 
 use async_trait::async_trait;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::agora::Agora;
-use crate::audience::AudienceRef;
+use crate::audience::{AudienceKind, AudienceRef};
 use crate::error::Refused;
+use crate::events::Place;
 use crate::groups::policy::Access;
 use crate::ids::MemberId;
 use crate::items::{Action, Denied, ItemFacts, decide};
@@ -39,6 +40,15 @@ impl ItemKind {
     }
 }
 
+/// A kind read back (an event's payload) is one this version knows; an unknown one fails, and
+/// the event holding it is skipped as unknown.
+impl<'de> Deserialize<'de> for ItemKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(d)?;
+        Self::parse(&word).ok_or_else(|| serde::de::Error::custom(format!("no item kind {word:?}")))
+    }
+}
+
 impl std::fmt::Display for ItemKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.0)
@@ -46,7 +56,7 @@ impl std::fmt::Display for ItemKind {
 }
 
 /// One item, by kind and id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ItemRef {
     pub kind: ItemKind,
     pub id: i64,
@@ -108,6 +118,21 @@ pub trait ItemSource: Send + Sync {
     /// them (whether it exists at all is never told), after the kind's audience and the item
     /// rule's `Read`.
     async fn seen(&self, agora: &Agora, viewer: &Viewer, id: i64) -> Result<ItemSeen, Refused>;
+
+    /// Where a change to the item (a reaction) shows, for those who keep copies of pages (the
+    /// guest cache, through [`crate::events::Event::places`]). By default its group's pages,
+    /// the whole site for a site-wide item, and nowhere for a conversation or the staff, which
+    /// no guest sees; a kind whose items show on a page of their own says so.
+    fn places(&self, seen: &ItemSeen) -> Vec<Place> {
+        match seen.audience.kind {
+            AudienceKind::Group => vec![Place::Group {
+                group: seen.audience.id,
+                topic: None,
+            }],
+            AudienceKind::Site => vec![Place::Everywhere],
+            AudienceKind::Conversation | AudienceKind::Staff => Vec::new(),
+        }
+    }
 }
 
 /// Every kind of item, one line each.
@@ -121,5 +146,14 @@ impl Agora {
             .find(|s| s.kind() == r.kind)
             .ok_or(Refused::NotFound)?;
         source.seen(self, viewer, r.id).await
+    }
+
+    /// Where a change to the item `seen` shows, as its kind says.
+    pub fn item_places(&self, seen: &ItemSeen) -> Vec<Place> {
+        SOURCES
+            .iter()
+            .find(|s| s.kind() == seen.item.kind)
+            .map(|s| s.places(seen))
+            .unwrap_or_default()
     }
 }

@@ -289,3 +289,35 @@ fn buttons_are_only_offered_where_they_change_something() {
         assert_eq!(caps.flag, item.state == ItemState::Published);
     }
 }
+
+#[test]
+fn readers_react_to_what_others_wrote_and_never_to_their_own() {
+    let post = items()[1];
+    for (name, v) in viewers() {
+        for access in [Access::Read, Access::Participate, Access::Moderate] {
+            // Reading is enough, as Discourse's likes: a reader of a public group need not
+            // join to like a post.
+            let want = !matches!(name, "guest" | "author" | "unverified" | "suspended");
+            assert_eq!(
+                Capabilities::of(&v, access, &post).react,
+                want,
+                "{name} at {access:?}"
+            );
+        }
+    }
+    let author = &viewers()[1].1;
+    assert_eq!(
+        decide(author, Access::Participate, &post, Action::React),
+        Err(Denied::Forbidden("own_item"))
+    );
+    let other = &viewers()[3].1;
+    let locked = items()[4];
+    assert_eq!(
+        decide(other, Access::Participate, &locked, Action::React),
+        Err(Denied::Locked)
+    );
+    assert_eq!(
+        decide(other, Access::Listed, &post, Action::React),
+        Err(Denied::Forbidden("members_only"))
+    );
+}

@@ -45,6 +45,8 @@ pub struct SiteSettings {
     /// The kinds of legal document with a published version (`netiquette`, `terms`,
     /// `privacy`): the footer links them.
     pub published_documents: Vec<String>,
+    /// The emoji members react with, the like first (`reactions::emoji`).
+    pub reactions: Vec<String>,
 }
 
 impl Default for SiteSettings {
@@ -67,6 +69,7 @@ impl Default for SiteSettings {
             accent_color: String::new(),
             social_image_url: String::new(),
             published_documents: Vec::new(),
+            reactions: crate::reactions::emoji::default_set(),
         }
     }
 }
@@ -120,6 +123,9 @@ impl Site<'_> {
                 "logo_url" => s.logo_url = value,
                 "accent_color" => s.accent_color = value,
                 "social_image_url" => s.social_image_url = value,
+                "reactions" => {
+                    s.reactions = value.split_whitespace().map(str::to_owned).collect();
+                }
                 key => {
                     if let Some(knob) = key.strip_prefix("trust.")
                         && let Ok(n) = value.parse()
@@ -217,6 +223,7 @@ impl Site<'_> {
             ("logo_url", patch.logo_url.is_some()),
             ("accent_color", patch.accent_color.is_some()),
             ("social_image_url", patch.social_image_url.is_some()),
+            ("reactions", patch.reactions.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))

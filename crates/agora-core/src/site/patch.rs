@@ -35,6 +35,8 @@ pub struct SiteSettingsPatch {
     pub accent_color: Option<String>,
     /// The image shown for the site's links on social networks, as the logo.
     pub social_image_url: Option<String>,
+    /// The emoji members react with, separated by spaces or commas, the like first.
+    pub reactions: Option<String>,
 }
 
 /// A brand image's address as typed: empty, a path on this site, or an `https://` address.
@@ -260,6 +262,10 @@ pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>
             ));
         }
         writes.push(("registration_burst_per_10_min".into(), n.to_string()));
+    }
+    if let Some(raw) = &patch.reactions {
+        let set = crate::reactions::emoji::parse_set(raw)?;
+        writes.push(("reactions".into(), set.join(" ")));
     }
     if let Some(b) = patch.members_may_create_groups {
         writes.push(("members_may_create_groups".into(), b.to_string()));

@@ -333,6 +333,8 @@ pub struct CapabilitiesResponse {
     pub accept: bool,
     /// Vote for it (an idea; members of its group).
     pub vote: bool,
+    /// React to it (whoever reads it, but not its author).
+    pub react: bool,
 }
 
 impl From<&Capabilities> for CapabilitiesResponse {
@@ -347,6 +349,7 @@ impl From<&Capabilities> for CapabilitiesResponse {
             moderate: c.moderate,
             accept: c.accept,
             vote: c.vote,
+            react: c.react,
         }
     }
 }
@@ -376,6 +379,10 @@ pub struct PostResponse {
     pub state: ItemState,
     /// What the viewer may do with this post.
     pub capabilities: CapabilitiesResponse,
+    /// Its reactions, per emoji (the site's set in its order), with the viewer's own marked:
+    /// in a topic's posts and `GET /posts/{id}`; empty in the answers to writes (a new post
+    /// has none; read it again, or `GET /items/post/{id}/reactions`, after an edit).
+    pub reactions: Vec<crate::api::reactions::ReactionCountResponse>,
 }
 
 impl From<&Shown<Post>> for PostResponse {
@@ -394,6 +401,7 @@ impl From<&Shown<Post>> for PostResponse {
             deleted: p.state() == ItemState::Deleted,
             state: p.state(),
             capabilities: (&shown.can).into(),
+            reactions: Vec::new(),
         }
     }
 }
@@ -547,7 +555,7 @@ impl From<&agora_core::search::items::ItemHit> for ItemHitResponse {
             snippet_html: agora_core::search::snippet_html(&h.snippet),
             author: h.author.clone(),
             created_at: h.created_at.to_rfc3339(),
-            url: crate::kinds::item_link(h.item.kind.as_str(), h.container, h.position),
+            url: crate::item_links::link_to(h.item, h.container, h.position),
         }
     }
 }
@@ -579,6 +587,8 @@ pub struct SiteResponse {
     pub accent_color: String,
     /// The image social networks show for the site's links (`og:image`); empty for none.
     pub social_image_url: String,
+    /// The emoji members react with; the first is the like.
+    pub reactions: Vec<String>,
 }
 
 /// How registrations are checked for plausibility.
@@ -618,6 +628,7 @@ impl SiteResponse {
             logo_url: s.logo_url,
             accent_color: s.accent_color,
             social_image_url: s.social_image_url,
+            reactions: s.reactions,
         }
     }
 }

@@ -246,7 +246,9 @@ pub async fn show(
         .trust()
         .read_topic(&auth.viewer, TopicId(id), post_number(q.from)?, limit)
         .await?;
-    Ok(Json(topic_response(&view)))
+    let mut topic = topic_response(&view);
+    crate::api::reactions::fill(&state, &auth.viewer, &mut topic.posts).await?;
+    Ok(Json(topic))
 }
 
 /// Pins, unpins, locks or unlocks a topic (the group's moderators).
@@ -314,7 +316,10 @@ pub async fn show_post(
         .forum()
         .read_post(&auth.viewer, PostId(id))
         .await?;
-    Ok(Json(PostResponse::from(&post)))
+    let mut post = [PostResponse::from(&post)];
+    crate::api::reactions::fill(&state, &auth.viewer, &mut post).await?;
+    let [post] = post;
+    Ok(Json(post))
 }
 
 /// Edits a post; the previous version is kept (see `/revisions`).

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and the OpenAPI 3.1 document generated from its handlers.
 
 pub mod auth;
+pub mod bookmarks;
 pub mod complaints;
 pub mod documents;
 pub mod dto;
@@ -15,6 +16,7 @@ pub mod members;
 pub mod messages;
 pub mod preview;
 pub mod questions;
+pub mod reactions;
 pub mod roster;
 pub mod sanctions;
 pub mod search;
@@ -151,6 +153,8 @@ fn shared_api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(roster::export))
         .merge(media::routes())
         .merge(messages::routes())
+        .merge(reactions::routes())
+        .merge(bookmarks::routes())
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

@@ -42,6 +42,9 @@ pub struct SiteRequest {
     pub accent_color: Option<String>,
     /// The image shown for the site's links on social networks (`og:image`), as the logo.
     pub social_image_url: Option<String>,
+    /// The emoji members react with, 1 to 12 single emoji, the like first (422 naming
+    /// `reactions` otherwise).
+    pub reactions: Option<Vec<String>>,
 }
 
 /// Changes to the registration rules, in the shape `GET /site` reads them.
@@ -118,6 +121,7 @@ pub async fn update(
         logo_url: req.logo_url,
         accent_color: req.accent_color,
         social_image_url: req.social_image_url,
+        reactions: req.reactions.map(|r| r.join(" ")),
     };
     let settings = state
         .agora

@@ -53,6 +53,7 @@ pub struct SettingsForm {
     logo_url: Option<String>,
     accent_color: Option<String>,
     social_image_url: Option<String>,
+    reactions: Option<String>,
     members_may_create_groups: Option<String>,
     rules_extra_names: Option<String>,
     rules_extra_domains: Option<String>,
@@ -160,6 +161,8 @@ fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str
             )
             .optional()
             .hint("The picture social networks show with links to the site (og:image), 1200×630 at best; as the logo."),
+            Field::new("reactions", "Reactions", "text", form.reactions.as_deref().unwrap_or_default())
+                .hint("The emoji members react with, separated by spaces, 1 to 12; the first is the like, e.g. ❤️ 👍 😄 🎉 🤔 👀."),
         ],
         members_may_create_groups: may_create,
         rules: RULES
@@ -224,6 +227,7 @@ pub async fn settings_form(page: Page, Query(q): Query<NoticeQuery>) -> Result<R
         logo_url: Some(page.site.logo_url.clone()),
         accent_color: Some(page.site.accent_color.clone()),
         social_image_url: Some(page.site.social_image_url.clone()),
+        reactions: Some(page.site.reactions.join(" ")),
         members_may_create_groups: None,
         rules_extra_names: Some(page.site.registration_rules.extra_names.join("\n")),
         rules_extra_domains: Some(page.site.registration_rules.extra_domains.join("\n")),
@@ -282,6 +286,7 @@ pub async fn settings(
         logo_url: form.logo_url.clone(),
         accent_color: form.accent_color.clone(),
         social_image_url: form.social_image_url.clone(),
+        reactions: form.reactions.clone(),
     };
     match state
         .agora

@@ -7,6 +7,7 @@ mod admin_members;
 mod api_docs;
 mod auth;
 mod avatar;
+mod bookmarks;
 mod complaints;
 mod context;
 mod data;
@@ -21,6 +22,7 @@ mod legal;
 mod mailings;
 mod members;
 pub(crate) mod questions;
+mod reactions;
 mod sanctions;
 mod search;
 mod seo;
@@ -125,6 +127,13 @@ fn shared_routes() -> Router<AppState> {
         .route("/p/{id}/history", get(topics::history))
         .route("/p/{id}/delete", post(topics::delete))
         .route("/p/{id}/restore", post(topics::restore))
+        .route("/items/{kind}/{id}/react", post(reactions::react))
+        .route("/items/{kind}/{id}/reactions", get(reactions::who))
+        .route(
+            "/items/{kind}/{id}/bookmark",
+            get(bookmarks::show).post(bookmarks::save),
+        )
+        .route("/bookmarks", get(bookmarks::list))
         .route("/u/{username}", get(members::profile))
         .route(
             "/settings",

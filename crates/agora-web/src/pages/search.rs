@@ -291,7 +291,7 @@ pub async fn search(
                     .await?
                     .iter()
                     .map(|h| ItemRow {
-                        url: crate::kinds::item_link(h.item.kind.as_str(), h.container, h.position),
+                        url: crate::item_links::link_to(h.item, h.container, h.position),
                         title: h.title.clone(),
                         author: h.author.clone(),
                         iso: h.created_at.to_rfc3339(),

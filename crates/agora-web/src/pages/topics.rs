@@ -292,6 +292,8 @@ pub struct PostView {
     marks: String,
     /// What the topic's kind offers among the actions (HTML: the accept buttons).
     kind_actions: String,
+    /// Its reactions and bookmark button (HTML).
+    reactions: String,
 }
 
 #[derive(Template)]
@@ -444,8 +446,10 @@ pub async fn show(
     let mut html = topic_page(&page, &view, number, draft, None, notice, kinds);
     let authors: Vec<_> = view.posts.iter().map(|p| p.item.author.id).collect();
     let avatars = state.agora.media().avatars_of(&authors).await?;
+    let mut bars = crate::pages::reactions::bars(&state, &page, &view).await?;
     for (post, p) in html.posts.iter_mut().zip(&view.posts) {
         post.avatar = avatars.get(&p.item.author.id).map(|a| a.url(96).to_owned());
+        post.reactions = bars.remove(&p.item.id.0).unwrap_or_default();
     }
     html.layout.json_ld =
         crate::pages::structured::topic_json_ld(&page.public_url, &view, number, accepted.as_ref());
@@ -500,6 +504,7 @@ fn topic_page(
                 can_flag: shown.can.flag,
                 marks: kinds.post_marks.remove(&p.id.0).unwrap_or_default(),
                 kind_actions: kinds.post_actions.remove(&p.id.0).unwrap_or_default(),
+                reactions: String::new(),
             }
         })
         .collect();

@@ -39,7 +39,7 @@ async fn every_offered_action_is_accepted_and_every_other_refused() {
         ];
         let mut offered = 0;
         for (name, token) in viewers {
-            for action in ["edit", "flag", "delete"] {
+            for action in ["edit", "flag", "delete", "react"] {
                 let r = app
                     .post(
                         &routes::topic_posts(topic),
@@ -72,6 +72,14 @@ async fn every_offered_action_is_accepted_and_every_other_refused() {
                         )
                         .await
                     }
+                    "react" => {
+                        app.post(
+                            &routes::item_reactions("post", post),
+                            token,
+                            json!({"emoji": "👍"}),
+                        )
+                        .await
+                    }
                     _ => app.delete(&routes::post(post), token).await,
                 };
                 assert_eq!(
@@ -85,8 +93,8 @@ async fn every_offered_action_is_accepted_and_every_other_refused() {
             }
         }
         // author: edit, delete; member, outsider (a reader of a public group) and the
-        // unverified: flag; admin: all three.
-        assert_eq!(offered, 8);
+        // unverified: flag; member, outsider and admin: react; admin: edit, flag, delete.
+        assert_eq!(offered, 11);
     })
     .await;
 }

@@ -16,7 +16,7 @@ use crate::contracts::{audit_entry, group_id, ok, open_topic, recorded, reply};
 use crate::support::{TestApp, each_backend, member_id, pg_connection, sqlite_connection};
 
 /// Registers `names` (the first is the site's admin), and a public group `club` of the admin.
-async fn community(app: &TestApp, names: &[&str]) -> (Vec<MemberId>, GroupId) {
+pub(crate) async fn community(app: &TestApp, names: &[&str]) -> (Vec<MemberId>, GroupId) {
     let admin = app.register(names[0]).await;
     for name in &names[1..] {
         app.register(name).await;

@@ -103,6 +103,73 @@ async fn simultaneous_idea_votes_and_withdrawals_are_all_counted() {
     .await;
 }
 
+/// A post's count of one emoji as the API shows it, as kept, and as the rows count it.
+async fn reactions_of(app: &TestApp, post: i64, emoji: &str) -> (i64, i64, i64) {
+    let who = app.get(&routes::item_reactions("post", post), None).await;
+    let api = who.body["reactions"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["emoji"] == emoji))
+        .map_or(0, |c| c["count"].as_i64().unwrap_or(-1));
+    let kept = app
+        .db()
+        .scalar(&format!(
+            "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM reaction_counts WHERE item_id = {post} AND emoji = '{emoji}'"
+        ))
+        .await;
+    let rows = app
+        .db()
+        .count_where(
+            "reactions",
+            &format!("item_id = {post} AND emoji = '{emoji}'"),
+        )
+        .await;
+    (api, kept, rows)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_reactions_and_withdrawals_are_all_counted() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        app.create_group(&admin, "club", "public").await;
+        let (_, liked) = app
+            .create_topic(&admin, "club", "Spring ride", "Who comes along?")
+            .await;
+        let fans = crowd(&app, "fan", 20, "club").await;
+        let path = routes::item_reactions("post", liked);
+        let like = json!({"emoji": "❤️"});
+
+        let answers = join_all(
+            fans.iter()
+                .map(|t| post(&app, path.clone(), t, like.clone())),
+        )
+        .await;
+        assert_eq!(statuses(&answers), [200; 20], "{answers:?}");
+        assert_eq!(reactions_of(&app, liked, "❤️").await, (20, 20, 20));
+
+        // Ten take their like back while every one likes again, twice at once: whatever order
+        // they land in, the count is the rows.
+        let back = fans[..10]
+            .iter()
+            .map(|t| delete(&app, format!("{path}?emoji=%E2%9D%A4%EF%B8%8F"), t));
+        let again = fans
+            .iter()
+            .chain(fans.iter())
+            .map(|t| post(&app, path.clone(), t, like.clone()));
+        let (back, again) = tokio::join!(join_all(back), join_all(again));
+        assert!(
+            back.iter()
+                .chain(again.iter())
+                .all(|r| r.status == StatusCode::OK)
+        );
+        let (api, kept, rows) = reactions_of(&app, liked, "❤️").await;
+        assert_eq!((api, kept), (rows, rows));
+        assert!(rows >= 10, "{rows}");
+        let topic = app.get(&routes::post(liked), None).await;
+        assert_eq!(topic.body["reactions"][0]["count"], rows, "{}", topic.text);
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_vote_budget_holds_against_votes_cast_at_once() {
     each_backend(|app| async move {

@@ -68,21 +68,26 @@ async fn the_demo_has_moderation_work_to_show() {
     .await;
 }
 
+/// Loads the demo and signs in as `username`; the token.
+async fn demo_member(app: &crate::support::TestApp, username: &str) -> String {
+    agora::demo::load(&app.app)
+        .await
+        .unwrap_or_else(|e| panic!("loading the demo: {e:#}"));
+    let r = app
+        .post(
+            &routes::auth_login(),
+            None,
+            json!({"login": username, "password": "voltera-demo-2026"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    token_of(&r)
+}
+
 #[tokio::test]
 async fn the_demo_names_the_buttons_the_pages_show() {
     each_backend(|app| async move {
-        agora::demo::load(&app.app)
-            .await
-            .unwrap_or_else(|e| panic!("loading the demo: {e:#}"));
-        let r = app
-            .post(
-                &routes::auth_login(),
-                None,
-                json!({"login": "frida_k", "password": "voltera-demo-2026"}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        let frida = token_of(&r);
+        let frida = demo_member(&app, "frida_k").await;
 
         // The welcome post tells how ideas work: with the button an idea's page has.
         let welcome = app.get(&routes::topic(1), Some(&frida)).await;
@@ -120,6 +125,30 @@ async fn the_demo_names_the_buttons_the_pages_show() {
             .await;
         assert!(topic.text.contains(">Flag</a>"), "{}", topic.text);
         assert!(netiquette.contains("**Flag**"), "{netiquette}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_shows_reactions_and_a_bookmark() {
+    each_backend(|app| async move {
+        let frida = demo_member(&app, "frida_k").await;
+        let welcome = app.get(&routes::topic(1), Some(&frida)).await;
+        let opening = &welcome.body["posts"][0];
+        assert_eq!(opening["reactions"][0]["emoji"], "❤️", "{}", welcome.text);
+        assert_eq!(opening["reactions"][0]["count"], 3);
+        assert_eq!(opening["reactions"][0]["mine"], true, "frida liked it");
+        let marks = app.get(&routes::bookmarks(), Some(&frida)).await;
+        assert_eq!(
+            marks.body["bookmarks"][0]["title"], "Welcome to Voltera Riders — start here",
+            "{}",
+            marks.text
+        );
+        let page = app.page("/t/1/x", Some(&frida)).await;
+        let page = app
+            .page(page.header("location").unwrap_or_default(), Some(&frida))
+            .await;
+        assert!(page.text.contains("aria-pressed=\"true\""), "{}", page.text);
     })
     .await;
 }

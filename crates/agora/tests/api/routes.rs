@@ -59,6 +59,7 @@ routes! {
     auth_register() => "/api/v1/auth/register";
     auth_verify() => "/api/v1/auth/verify";
     auth_verify_resend() => "/api/v1/auth/verify/resend";
+    bookmarks() => "/api/v1/bookmarks";
     bulletins() => "/api/v1/bulletins";
     complaints_confirm() => "/api/v1/complaints/confirm";
     blocks() => "/api/v1/blocks";
@@ -94,6 +95,8 @@ routes! {
     group_uploads(slug: &str) => "/api/v1/groups/{slug}/uploads";
     idea_statuses() => "/api/v1/idea-statuses";
     invitation_accept(id: i64) => "/api/v1/invitations/{id}/accept";
+    item_bookmark(kind: &str, id: i64) => "/api/v1/items/{kind}/{id}/bookmark";
+    item_reactions(kind: &str, id: i64) => "/api/v1/items/{kind}/{id}/reactions";
     latest() => "/api/v1/latest";
     legal_cases() => "/api/v1/legal-cases";
     legal_case(id: i64) => "/api/v1/legal-cases/{id}";

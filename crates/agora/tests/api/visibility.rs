@@ -128,6 +128,10 @@ const NOT_ITEM_READS: &[(&str, &str)] = &[
         "a message: messages.rs's matrix of participants and others",
     ),
     ("/api/v1/blocks", "the viewer's own blocks"),
+    (
+        "/api/v1/bookmarks",
+        "the viewer's own bookmarks: an item they can no longer read leaves the list (bookmarks.rs)",
+    ),
 ];
 
 /// The address of an item read path for a group kind's content, from its OpenAPI template.
@@ -147,7 +151,21 @@ fn item_path(template: &str, slug: &str, ids: (i64, i64, i64, i64)) -> Option<St
     if let Some(rest) = template.strip_prefix("/api/v1/posts/{id}") {
         return Some(format!("/api/v1/posts/{post}{rest}"));
     }
+    if let Some(rest) = template.strip_prefix("/api/v1/items/{kind}/{id}") {
+        return Some(format!("/api/v1/items/post/{post}{rest}"));
+    }
     None
+}
+
+/// The status a content read path must answer. A path that names an item by its reference
+/// (`/api/v1/items/{kind}/{id}/…`) says nothing of an item the viewer cannot read: a closed
+/// group's post is, to an outsider, the 404 of an item that does not exist.
+fn path_status(path: &str, kind: &str, viewer: &str) -> StatusCode {
+    if path.starts_with("/api/v1/items/") && !reads(kind, viewer) {
+        StatusCode::NOT_FOUND
+    } else {
+        content_status(kind, viewer)
+    }
 }
 
 async fn build(app: &TestApp) -> World {
@@ -342,7 +360,7 @@ async fn every_read_path_shows_each_viewer_exactly_what_the_policy_allows() {
             item_templates.push(template.clone());
         }
         assert!(item_templates.len() >= 10, "{item_templates:?}");
-        for kind_path in ["/api/v1/topics/{id}/question", "/api/v1/topics/{id}/idea", "/api/v1/groups/{slug}/ideas"] {
+        for kind_path in ["/api/v1/topics/{id}/question", "/api/v1/topics/{id}/idea", "/api/v1/groups/{slug}/ideas", "/api/v1/items/{kind}/{id}/reactions"] {
             assert!(item_templates.iter().any(|t| t == kind_path), "{kind_path} is in the matrix");
         }
         for (template, _) in NOT_ITEM_READS {
@@ -473,7 +491,7 @@ async fn every_read_path_shows_each_viewer_exactly_what_the_policy_allows() {
                 for path in &content_paths {
                     let r = app.get(path, token).await;
                     seen_text.push_str(&r.text);
-                    let want = content_status(kind, viewer);
+                    let want = path_status(path, kind, viewer);
                     check(
                         r.status == want,
                         format!("{cell}: GET {path} = {} (want {want})", r.status),
@@ -700,6 +718,26 @@ async fn a_secret_group_answers_every_write_path_like_a_group_that_never_existed
             (
                 axum::http::Method::POST,
                 format!("/api/v1/posts/{post}/restore"),
+                json!({}),
+            ),
+            (
+                axum::http::Method::POST,
+                format!("/api/v1/items/post/{post}/reactions"),
+                json!({"emoji": "👍"}),
+            ),
+            (
+                axum::http::Method::DELETE,
+                format!("/api/v1/items/post/{post}/reactions?emoji=%F0%9F%91%8D"),
+                json!({}),
+            ),
+            (
+                axum::http::Method::PUT,
+                format!("/api/v1/items/post/{post}/bookmark"),
+                json!({"note": "later"}),
+            ),
+            (
+                axum::http::Method::DELETE,
+                format!("/api/v1/items/post/{post}/bookmark"),
                 json!({}),
             ),
         ];

@@ -49,7 +49,7 @@ pub(crate) const FORBIDDEN: &[(&str, &str)] = &[
 ];
 
 /// Where a message is read: its conversation's page, at the message.
-pub(crate) fn link(conversation: i64, seq: i64) -> String {
+pub(crate) fn link(_id: i64, conversation: i64, seq: i64) -> String {
     format!("/messages/{conversation}#m{seq}")
 }
 

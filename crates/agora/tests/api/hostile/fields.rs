@@ -89,7 +89,19 @@ const RULES: &[Rule] = &[
     Rule("reason", "/admin/queue", "Checked: fine.", Kind::Text),
     Rule("reason", "/sanctions", "Please stay on topic.", Kind::Text),
     Rule("reason", "", "spam", Kind::Structured),
+    // A bookmark's note: one line, refused with control or invisible characters.
+    Rule("note", "/bookmark", "For the trip.", Kind::Name),
     Rule("note", "", "Looks like an advert.", Kind::Text),
+    // A reaction: one emoji of the site's set (the like is its first) to give; any single
+    // emoji (one that left the set) to take back or to list who reacted with it. Shown as text.
+    Rule("emoji", "", "👍", Kind::Text),
+    Rule("add", "/react", "👍", Kind::Text),
+    Rule("remove", "/react", "", Kind::Text),
+    // The site's set of reaction emoji, separated by spaces.
+    Rule("reactions", "", "❤️ 👍 🎉", Kind::Text),
+    // A bookmark's reminder: RFC 3339 in the API, a datetime-local field on the pages.
+    Rule("remind_at", "", "", Kind::Structured),
+    Rule("back", "/bookmark", "list", Kind::Structured),
     Rule("decision", "", "dismiss", Kind::Structured),
     Rule("message", "", "I think this was a mistake.", Kind::Text),
     Rule(

@@ -452,7 +452,7 @@ async fn the_member_data_store_exports_a_member_and_erases_them_keeping_counts_e
         assert_eq!(archive.posts.len(), 2);
         assert_eq!(
             archive.kinds.keys().collect::<Vec<_>>(),
-            ["bookmarks", "idea", "question", "reactions"],
+            ["bookmarks", "idea", "message", "question", "reactions"],
             "every kind with records of its own, and every service on items, has its part"
         );
 

@@ -4,11 +4,18 @@
 //! spread over three years, posts get ids in the order they were written. Everything is
 //! drawn from one seeded generator, so the same options give the same community.
 
+mod manifest;
+mod random;
+#[cfg(test)]
+mod tests;
+mod text;
+
+pub use manifest::{Manifest, SeedOptions, SeedReport};
+
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
-use serde::Serialize;
 
 use agora_core::content::markdown;
 use agora_core::forum::TopicTitle;
@@ -19,134 +26,11 @@ use agora_store::bulk::{BulkGroup, BulkMember, BulkMembership, BulkPost, BulkTop
 
 use crate::app::App;
 use crate::bench::words::Vocabulary;
+use random::{Rng, Zipf, shuffle};
+use text::{FIRST, LAST, SUBJECTS, body, capitalised, title};
 
 /// The password of every benchmark account.
 pub const PASSWORD: &str = "bench-password-2026";
-
-/// What to build.
-#[derive(Debug, Clone, Copy)]
-pub struct SeedOptions {
-    pub posts: u64,
-    pub seed: u64,
-}
-
-/// What was built, and how fast.
-#[derive(Debug, Clone, Serialize)]
-pub struct SeedReport {
-    pub members: usize,
-    pub groups: usize,
-    pub memberships: usize,
-    pub topics: usize,
-    pub posts: usize,
-    pub seconds: f64,
-    /// Rows written per second, all tables together (search entries included).
-    pub rows_per_second: f64,
-    pub post_seconds: f64,
-}
-
-/// What the load benchmark needs to know about the community it drives.
-#[derive(Debug, Clone, Serialize)]
-pub struct Manifest {
-    pub posts: usize,
-    pub password: &'static str,
-    /// A member of the big public group and of several secret groups.
-    pub member: String,
-    pub admin: String,
-    /// The public group with the most topics.
-    pub big_group: String,
-    pub big_group_topics: usize,
-    /// `ID/SLUG` of topics with at least 50 replies.
-    pub topics_50: Vec<String>,
-    /// Topic ids in the big group, to reply to.
-    pub reply_topics: Vec<i64>,
-    /// Search terms by how many posts hold them.
-    pub rare_terms: Vec<String>,
-    pub mid_terms: Vec<String>,
-    pub common_terms: Vec<String>,
-    /// Posts holding each listed term.
-    pub term_posts: HashMap<String, u32>,
-}
-
-/// SplitMix64: small, fast and reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn between(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-}
-
-/// Zipf-distributed indices `0..n` (index 0 the most likely).
-struct Zipf(Vec<f64>);
-
-impl Zipf {
-    fn new(n: usize, exponent: f64) -> Self {
-        let mut total = 0.0;
-        Self(
-            (1..=n.max(1))
-                .map(|r| {
-                    total += 1.0 / (r as f64).powf(exponent);
-                    total
-                })
-                .collect(),
-        )
-    }
-
-    fn draw(&self, rng: &mut Rng) -> usize {
-        let total = self.0.last().copied().unwrap_or(1.0);
-        let target = rng.unit() * total;
-        self.0
-            .partition_point(|c| *c < target)
-            .min(self.0.len() - 1)
-    }
-}
-
-const FIRST: [&str; 24] = [
-    "anna", "ben", "clara", "david", "elif", "farid", "greta", "hugo", "ines", "jonas", "kofi",
-    "lena", "mateo", "nora", "oskar", "priya", "quinn", "rosa", "sami", "tara", "ugo", "vera",
-    "wen", "yusuf",
-];
-const LAST: [&str; 12] = [
-    "Berg", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ito", "Jansen", "Kowalski",
-    "Larsen", "Moreau",
-];
-const SUBJECTS: [&str; 16] = [
-    "Commuters",
-    "Trail Riders",
-    "Cargo Bikes",
-    "Battery Care",
-    "Repairs",
-    "Touring",
-    "Families",
-    "Dealers",
-    "City Riders",
-    "Mountain",
-    "Winter Riding",
-    "Firmware",
-    "Accessories",
-    "Racing",
-    "Beginners",
-    "Product Ideas",
-];
 
 const SPAN_SECS: i64 = 3 * 365 * 86_400;
 
@@ -157,59 +41,6 @@ struct Stub {
     topic: u32,
     number: u32,
     author: u32,
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-fn sentence(rng: &mut Rng, vocab: &Vocabulary, words: usize) -> String {
-    let mut out: Vec<String> = Vec::with_capacity(words);
-    for i in 0..words {
-        let w = vocab.draw(rng.unit());
-        if i > 0 && rng.below(40) == 0 {
-            out.push(format!("**{w}**"));
-        } else {
-            out.push(w.to_owned());
-        }
-    }
-    let mut s = capitalised(&out.join(" "));
-    s.push(if rng.below(5) == 0 { '?' } else { '.' });
-    s
-}
-
-fn body(rng: &mut Rng, vocab: &Vocabulary) -> String {
-    let paragraphs = rng.between(1, 3);
-    (0..paragraphs)
-        .map(|_| {
-            (0..rng.between(1, 4))
-                .map(|_| {
-                    let n = rng.between(6, 16);
-                    sentence(rng, vocab, n)
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n\n")
-}
-
-fn title(rng: &mut Rng, vocab: &Vocabulary) -> String {
-    let n = rng.between(4, 9);
-    let start = Vocabulary::first_content_rank();
-    let mut words: Vec<String> = (0..n).map(|_| vocab.draw(rng.unit()).to_owned()).collect();
-    // Titles name a subject: one content word at least.
-    let content = vocab.word(start + Zipf::new(300, 1.0).draw(rng));
-    words[0] = content.to_owned();
-    let mut t = capitalised(&words.join(" "));
-    if rng.below(2) == 0 {
-        t.push('?');
-    }
-    t
 }
 
 /// Builds the community and loads it. The database must have no members yet.
@@ -563,32 +394,4 @@ pub async fn seed(app: &App, opts: SeedOptions) -> anyhow::Result<(SeedReport, M
         post_seconds,
     };
     Ok((report, manifest))
-}
-
-fn shuffle<T>(v: &mut [T], rng: &mut Rng) {
-    for i in (1..v.len()).rev() {
-        v.swap(i, rng.below(i + 1));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_generator_is_reproducible_and_zipf_favours_the_first() {
-        let (mut a, mut b) = (Rng(7), Rng(7));
-        assert_eq!(a.next_u64(), b.next_u64());
-        let z = Zipf::new(1_000, 1.0);
-        let mut first = 0;
-        for _ in 0..10_000 {
-            if z.draw(&mut a) == 0 {
-                first += 1;
-            }
-        }
-        assert!(first > 800 && first < 2_000, "{first}");
-        let vocab = Vocabulary::new(2_000, 1.0);
-        let t = title(&mut a, &vocab);
-        assert!(TopicTitle::parse(&t).is_ok(), "{t}");
-    }
 }

@@ -1,18 +1,16 @@
-//! Use cases of an account: register, sign in, sign out, resolve a session, see and edit a
-//! profile, create an admin from the command line.
+//! Registering: the sign-up form checked whole, the limits on sign-ups from one address, and
+//! the member, consents, confirmation link and first session written together; and creating
+//! an account with a site role from the command line.
 
-use crate::error::Refused;
 use tracing::instrument;
 
 use crate::agora::Accounts;
 use crate::error::{Invalid, StoreError};
-use crate::groups::policy::{Need, scope};
-use crate::members::attempts::Attempt;
 use crate::members::{
-    DisplayName, EmailAddress, Member, NewMember, NewSignup, Password, Profile, SessionKind,
-    SessionToken, Username,
+    DisplayName, EmailAddress, Member, NewMember, NewSignup, Password, SessionKind, SessionToken,
+    Username,
 };
-use crate::viewer::{SiteRole, Viewer};
+use crate::viewer::SiteRole;
 
 /// What a person typed into the sign-up form.
 #[derive(Debug, Clone)]
@@ -47,37 +45,6 @@ pub enum RegisterError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
-
-/// Why a sign-in failed. Deliberately does not say whether the account exists.
-#[derive(Debug, thiserror::Error)]
-pub enum LoginError {
-    #[error("invalid credentials")]
-    InvalidCredentials,
-    #[error("too many attempts")]
-    RateLimited { retry_after_secs: i64 },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// What a page's header shows a signed-in member about themselves.
-#[derive(Debug, Clone, Default)]
-pub struct SessionFacts {
-    pub display_name: String,
-    /// Invitations waiting for an answer.
-    pub invitations: i64,
-    /// Current site documents not yet accepted.
-    pub pending_documents: i64,
-}
-
-/// Changes to one's own profile; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct ProfileUpdate {
-    pub display_name: Option<String>,
-    pub bio: Option<String>,
-}
-
-/// Longest bio accepted.
-const BIO_MAX: usize = 1_000;
 
 impl RegisterError {
     /// The refusal for the fields in `wrong`: one, or several.
@@ -286,169 +253,5 @@ impl Accounts<'_> {
             .member_by_id(id)
             .await?
             .ok_or(StoreError::NotFound)?)
-    }
-
-    /// Signs in with a username or email and a password. The attempt is counted before the
-    /// password is checked (see `attempts.rs`).
-    #[instrument(skip_all)]
-    pub async fn login(
-        self,
-        login: &str,
-        password: &str,
-        kind: SessionKind,
-        client: &str,
-    ) -> Result<(SessionToken, Member), LoginError> {
-        // No username or address holds a control character (and PostgreSQL cannot even
-        // compare a null one): such a login names no account, and is counted against the
-        // address only (under no login that a real one could share, which would tell whether
-        // that one names an account).
-        let login = login.trim();
-        let (found, typed) = if login.chars().any(char::is_control) {
-            (None, None)
-        } else {
-            (self.store.credentials(login).await?, Some(login))
-        };
-        match self
-            .attempt_password(found.as_ref(), typed, password, client)
-            .await?
-        {
-            Attempt::Limited { retry_after_secs } => {
-                Err(LoginError::RateLimited { retry_after_secs })
-            }
-            Attempt::Wrong => Err(LoginError::InvalidCredentials),
-            Attempt::Right => {
-                let member = found.ok_or(LoginError::InvalidCredentials)?.member;
-                let token = self.open_session(&member, kind).await?;
-                Ok((token, member))
-            }
-        }
-    }
-
-    async fn open_session(
-        self,
-        member: &Member,
-        kind: SessionKind,
-    ) -> Result<SessionToken, StoreError> {
-        let token = SessionToken::generate();
-        let now = self.now();
-        let expires = now.plus_seconds(self.config.session_days * 86_400);
-        self.store
-            .insert_session(&token.hash(), member.id, kind, now, expires)
-            .await?;
-        Ok(token)
-    }
-
-    /// Ends the session behind a token.
-    pub async fn logout(self, token: &str) -> Result<(), StoreError> {
-        self.store
-            .delete_session(&crate::members::session::hash_token(token))
-            .await
-    }
-
-    /// The viewer behind a session token; an unknown or expired token is a guest.
-    pub async fn viewer_for_token(self, token: &str) -> Result<Viewer, StoreError> {
-        Ok(self.session_view(token).await?.0)
-    }
-
-    /// Like [`Agora::viewer_for_token`], with what a page's header shows the member about
-    /// themselves (their name, invitations waiting, documents to accept), all from one query.
-    pub async fn session_view(
-        self,
-        token: &str,
-    ) -> Result<(Viewer, Option<SessionFacts>), StoreError> {
-        let hash = crate::members::session::hash_token(token);
-        let Some(session) = self.store.session_actor(&hash, self.now()).await? else {
-            return Ok((Viewer::guest(), None));
-        };
-        let mut actor = session.actor;
-        self.trust()
-            .record_visit(actor.id, session.last_visit_day)
-            .await;
-        if actor.role != crate::viewer::SiteRole::Member {
-            actor.trust = crate::trust::TrustLevel::Leader;
-        }
-        let facts = SessionFacts {
-            display_name: session.display_name,
-            invitations: session.invitations,
-            pending_documents: session.pending_documents,
-        };
-        Ok((Viewer::member(actor), Some(facts)))
-    }
-
-    /// The signed-in member's own account, email included.
-    pub async fn me(self, viewer: &Viewer) -> Result<Member, Refused> {
-        let id = viewer.id().ok_or(Refused::SignInRequired)?;
-        self.store.member_by_id(id).await?.ok_or(Refused::NotFound)
-    }
-
-    /// Edits one's own display name and bio.
-    pub async fn update_profile(
-        self,
-        viewer: &Viewer,
-        update: ProfileUpdate,
-    ) -> Result<Member, Refused> {
-        if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
-            return Err(Refused::Forbidden(code));
-        }
-        let me = self.me(viewer).await?;
-        let display_name = match &update.display_name {
-            Some(d) => DisplayName::parse(d, &me.username)?.as_str().to_owned(),
-            None => me.display_name.clone(),
-        };
-        let bio = match update.bio {
-            Some(b) => {
-                let b = b.trim().replace("\r\n", "\n");
-                if b.chars().count() > BIO_MAX {
-                    return Err(Invalid::new(
-                        "bio",
-                        "too_long",
-                        format!("A bio may be at most {BIO_MAX} characters long."),
-                    )
-                    .into());
-                }
-                if b.contains('\0') {
-                    return Err(Invalid::new(
-                        "bio",
-                        "invalid_characters",
-                        "A bio may not contain null characters.",
-                    )
-                    .into());
-                }
-                b
-            }
-            None => me.bio.clone(),
-        };
-        self.store
-            .update_profile(me.id, &display_name, &bio, self.now())
-            .await?;
-        self.me(viewer).await
-    }
-
-    /// The member called `username`, in any case. Text that is not a username as typed names
-    /// no one (and never reaches the database: PostgreSQL refuses a null character even in
-    /// a lookup).
-    pub(crate) async fn member_by_name(self, username: &str) -> Result<Option<Member>, StoreError> {
-        match Username::parse(username) {
-            Ok(name) if name.as_str() == username => {
-                self.store.member_by_username(&name.canonical()).await
-            }
-            _ => Ok(None),
-        }
-    }
-
-    /// A member's public profile, counting only posts the viewer may read.
-    pub async fn profile(self, viewer: &Viewer, username: &str) -> Result<Profile, Refused> {
-        let member = self
-            .member_by_name(username)
-            .await?
-            .ok_or(Refused::NotFound)?;
-        let visible_post_count = self
-            .store
-            .count_posts_by(member.id, &scope(viewer, Need::Read))
-            .await?;
-        Ok(Profile {
-            member,
-            visible_post_count,
-        })
     }
 }

@@ -1,0 +1,66 @@
+//! Who may have a file of the media folder, and how it may be cached; and recording the
+//! copies of remote images made for a closed or secret group's post.
+
+use super::{MediaRecord, Purpose, Reach, group_refusal};
+use crate::agora::Media;
+use crate::error::{Refused, StoreError};
+use crate::groups::Visibility;
+use crate::groups::policy::Access;
+use crate::ids::GroupId;
+use crate::viewer::Viewer;
+
+impl Media<'_> {
+    /// Whether the viewer may have the file `name`, and how it may be cached. A file with no
+    /// row is public (copies of remote images in public posts), and so is an avatar; one
+    /// recorded for a group is for those who may read it: `Forbidden` to others who see the
+    /// group, `NotFound` (as for a missing name) where the group is secret to them or was
+    /// deleted.
+    pub async fn reach(self, viewer: &Viewer, name: &str) -> Result<Reach, Refused> {
+        let Some(record) = self.store.media_record(name).await? else {
+            return Ok(Reach::Public);
+        };
+        let group = match (record.purpose, record.group) {
+            (Purpose::Avatar, _) => return Ok(Reach::Public),
+            (_, Some(group)) => group,
+            // The group was deleted: what was only its readers' is no one's now.
+            (_, None) => return Err(Refused::NotFound),
+        };
+        let (group, relation) = self
+            .store
+            .group_by_id(group, viewer.id())
+            .await?
+            .ok_or(Refused::NotFound)?;
+        let view =
+            crate::groups::directory_visible(viewer, group, relation).map_err(group_refusal)?;
+        if view.access < Access::Read {
+            return Err(Refused::Forbidden("members_only"));
+        }
+        Ok(if view.group.visibility == Visibility::Public {
+            Reach::PublicForNow
+        } else {
+            Reach::Private
+        })
+    }
+
+    /// Records the copies of remote images made for a post of a closed or secret group, so
+    /// that they are served only to its readers.
+    pub(crate) async fn record_copies(
+        self,
+        group: GroupId,
+        names: &[String],
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let rows: Vec<MediaRecord> = names
+            .iter()
+            .map(|name| MediaRecord {
+                name: name.clone(),
+                purpose: Purpose::Copy,
+                owner: None,
+                group: Some(group),
+                bytes: 0,
+                created_at: now,
+            })
+            .collect();
+        self.store.record_media(&rows).await
+    }
+}

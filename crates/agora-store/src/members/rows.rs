@@ -1,0 +1,56 @@
+//! The rows `MemberStore` reads (credentials, a session with its header, a rate counter, a
+//! setting) and the one query a session's page header costs.
+
+use std::sync::LazyLock;
+
+use crate::rows::MemberRow;
+
+#[derive(sqlx::FromRow)]
+pub(super) struct CredentialsRow {
+    #[sqlx(flatten)]
+    pub(super) member: MemberRow,
+    pub(super) password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SessionRow {
+    pub(super) id: i64,
+    pub(super) username: String,
+    pub(super) role: String,
+    pub(super) verified: bool,
+    pub(super) restriction: Option<i64>,
+    pub(super) trust_level: i64,
+    pub(super) last_visit_day: Option<i64>,
+    pub(super) last_seen_at: i64,
+    pub(super) display_name: String,
+    pub(super) invitations: i64,
+    pub(super) pending_documents: i64,
+}
+
+/// A session's member with what a page's header shows them about themselves, in one query.
+pub(super) static SESSION_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT m.id, m.username, m.role, m.email_verified_at IS NOT NULL AS verified, \
+         (SELECT CAST(MAX(CASE x.kind WHEN 'silence' THEN 1 WHEN 'warning' THEN 0 ELSE 2 END) AS BIGINT) \
+          FROM sanctions x WHERE x.member_id = m.id AND x.lifted_at IS NULL AND x.starts_at <= $2 \
+          AND (x.ends_at IS NULL OR x.ends_at > $2)) AS restriction, \
+         m.trust_level, ma.last_visit_day, s.last_seen_at, m.display_name, \
+         (SELECT COUNT(*) FROM invitations i WHERE i.invitee_id = m.id AND i.state = 'pending') AS invitations, \
+         ({}) AS pending_documents \
+         FROM sessions s JOIN members m ON m.id = s.member_id \
+         LEFT JOIN member_activity ma ON ma.member_id = m.id WHERE s.token_hash = $1 AND s.expires_at > $2",
+        crate::consent::count_unaccepted_by("m.id")
+    )
+});
+
+#[derive(sqlx::FromRow)]
+pub(super) struct CounterRow {
+    pub(super) hits: i64,
+    pub(super) window_start: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SettingRow {
+    pub(super) key: String,
+    pub(super) value: String,
+}

@@ -10,6 +10,7 @@ pub mod client;
 mod error;
 mod extract;
 mod finish;
+mod items;
 mod kinds;
 mod measure;
 mod pages;

@@ -17,6 +17,7 @@ use crate::ids::MemberId;
 use crate::viewer::Viewer;
 
 pub mod refs;
+pub mod reported;
 
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -45,6 +45,8 @@ mod questions;
 mod reading;
 mod redaction;
 mod rendering;
+mod reports;
+mod reports_kind;
 mod roster;
 mod routes;
 mod sanctions;

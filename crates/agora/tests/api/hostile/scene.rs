@@ -190,7 +190,11 @@ impl Scene {
             (_, "slug") if route.contains("/requests") => self.closed.to_owned(),
             (_, "slug") => self.group.to_owned(),
             (_, "username") => "ben".to_owned(),
+            // An item's reference: a reply, which the scene has flagged, or the disputed post.
+            (_, "kind") if route.contains("/items/") => "post".to_owned(),
             (_, "kind") => "netiquette".to_owned(),
+            ("{kind}", _) if route.contains("/complaints") => self.post.to_string(),
+            ("{kind}", _) => self.reply.to_string(),
             ("topics", _) => self.topic.to_string(),
             ("posts", _) if route.contains("/flags") => self.reply.to_string(),
             ("posts", _) => self.post.to_string(),

@@ -85,6 +85,9 @@ pub struct Agora {
     /// When this node's worker last looked for what is due by time (answers waiting for
     /// acceptance), by the application's clock.
     pub(crate) last_sweep: Arc<std::sync::Mutex<Option<crate::time::Timestamp>>>,
+    /// Every kind of item the shared services reach: [`crate::items::refs::SOURCES`], and a
+    /// kind a test adds (`with_item_source`).
+    pub(crate) item_sources: Arc<[&'static dyn crate::items::refs::ItemSource]>,
 }
 
 /// How long cached site settings are used before they are read again. A change made on this
@@ -114,6 +117,7 @@ impl Agora {
             local_counters: Arc::default(),
             member_count_cache: Arc::default(),
             last_sweep: Arc::default(),
+            item_sources: crate::items::refs::SOURCES.into(),
         }
     }
 
@@ -230,12 +234,14 @@ bounded_modules! {
     /// The site: its settings and the site-wide lists (latest activity, popular groups, the
     /// member directory). In `site/` and `activity.rs`.
     Site => site, SitePort: MemberStore + GroupStore + ForumStore + ConsentStore;
-    /// Moderation: flags on posts and members, sanctions and appeals, the audit log. In
-    /// `flags.rs`, `sanctions.rs` and `audit.rs`.
+    /// Moderation: reports on items of every kind and on members, sanctions and appeals, the
+    /// audit log. In `flags/`, `sanctions.rs` and `audit.rs`; items are reached through their
+    /// kinds' declarations (`Agora::seen_item`), never their tables.
     Moderation => moderation, ModerationPort: ModerationStore + SanctionStore + AuditStore
-        + ForumStore + GroupStore;
-    /// Legal complaints (notice and action) and their cases. In `complaints.rs`.
-    Legal => legal, LegalPort: CaseStore + ForumStore + GroupStore + MemberStore;
+        + GroupStore;
+    /// Legal complaints (notice and action) about items of every kind, and their cases. In
+    /// `complaints/`.
+    Legal => legal, LegalPort: CaseStore + GroupStore + MemberStore;
     /// Trust levels: the activity they are computed from, their settings, recounts. In `trust/`.
     Trust => trust, TrustPort: TrustStore + MemberStore;
     /// Versioned documents and the consent ledger. In `consent.rs`.

@@ -15,12 +15,20 @@
 //!   moderate it;
 //! - the **staff** audience is the site's admins and moderators, and does not exist for anyone
 //!   else.
+//!
+//! Reports (flags) and legal complaints are routed by the reported item's audience
+//! ([`decides_reports`], [`decides_cases`]; [`ReportScope`] for the queue's SQL): a group's
+//! items to that group's moderators and owners and to the site's staff who read the group; a
+//! conversation's, the site's and the staff's items to the site's staff only. Seeing a report
+//! is not reading the audience: a moderator sees of a reported message only what its kind
+//! shows (`items::refs::ItemSource::reported`).
 
 use serde::Serialize;
 
-use crate::groups::Visibility;
 use crate::groups::policy::{Access, Need, Relation, Scope, access as group_access, scope};
+use crate::groups::{GroupRole, Visibility};
 use crate::ids::MemberId;
+use crate::items::Denied;
 use crate::viewer::Viewer;
 
 /// What kind of audience an item lives in, as the store writes it (`audience_kind`).
@@ -84,6 +92,20 @@ impl AudienceRef {
         kind: AudienceKind::Staff,
         id: 0,
     };
+
+    /// The audience a store wrote as its kind's word and id (none if either is missing or the
+    /// word is not an audience's).
+    pub fn stored(kind: Option<&str>, id: Option<i64>) -> Option<Self> {
+        Some(Self {
+            kind: AudienceKind::parse(kind?)?,
+            id: id?,
+        })
+    }
+
+    /// The group, if this is a group's audience.
+    pub fn group_id(self) -> Option<crate::ids::GroupId> {
+        (self.kind == AudienceKind::Group).then_some(crate::ids::GroupId(self.id))
+    }
 }
 
 /// How a viewer stands to a conversation.
@@ -209,10 +231,128 @@ impl AudienceScope {
     }
 }
 
+/// The audience an item lives in as reports are routed by it: a group with the viewer's relation
+/// to it, or one of the audiences beyond groups, of which only the kind matters (nobody's tie
+/// to a conversation or the site changes who decides its reports).
+pub fn routed(kind: AudienceKind, group: Option<(Visibility, Relation)>) -> Option<Audience> {
+    match kind {
+        AudienceKind::Group => group.map(|(visibility, relation)| Audience::Group {
+            visibility,
+            relation,
+        }),
+        AudienceKind::Conversation => Some(Audience::Conversation {
+            participation: Participation::Outsider,
+        }),
+        AudienceKind::Site => Some(Audience::Site { members_only: true }),
+        AudienceKind::Staff => Some(Audience::Staff),
+    }
+}
+
+/// Whether `viewer` sees and decides the reports (flags) on an item of `audience`: a group's
+/// moderators and owners and the site's admins, and the site's moderators where they read the
+/// group; for a conversation, the site or its staff, the site's admins and moderators only,
+/// though they read none of a conversation. `None` is a deleted group, whose reports nobody
+/// works through.
+pub fn decides_reports(viewer: &Viewer, audience: Option<Audience>) -> bool {
+    match audience {
+        Some(a @ Audience::Group { .. }) => {
+            let access = reach(viewer, a);
+            access == Access::Moderate || (viewer.is_site_moderator() && access >= Access::Read)
+        }
+        Some(_) => viewer.is_site_moderator(),
+        None => false,
+    }
+}
+
+/// Whether `viewer` sees and decides the legal complaints about an item of `audience`: the
+/// site's staff who decide its reports (group moderators do not take legal decisions); a
+/// deleted group's cases (`None`) stay with the admins.
+pub fn decides_cases(viewer: &Viewer, audience: Option<Audience>) -> bool {
+    match audience {
+        None => viewer.is_admin(),
+        Some(_) => viewer.is_site_moderator() && decides_reports(viewer, audience),
+    }
+}
+
+/// The reports a viewer works through, in a form the store turns into a `WHERE` over a report's
+/// (`audience_kind`, `audience_id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportScope {
+    /// The groups whose items' reports the viewer decides as the site's staff (those they
+    /// read); none for a member who is not staff.
+    pub staff_groups: Option<Scope>,
+    /// The member whose moderated (and owned) groups' reports are in, for the queue.
+    pub moderator: Option<MemberId>,
+    /// Whether the reports on items beyond groups (conversations, the site, its staff) are in.
+    pub beyond_groups: bool,
+    /// Whether a deleted group's items are in (the admins' legal cases).
+    pub deleted_groups: bool,
+}
+
+impl ReportScope {
+    /// The viewer the scope is for, whose id the store binds.
+    pub fn viewer(&self) -> Option<MemberId> {
+        self.moderator
+            .or_else(|| self.staff_groups.as_ref().and_then(|s| s.member))
+    }
+
+    /// Whether a report on an item of `audience` is in the scope. The store's SQL implements
+    /// exactly this.
+    pub fn admits(&self, audience: Option<Audience>) -> bool {
+        match audience {
+            Some(Audience::Group {
+                visibility,
+                relation,
+            }) => {
+                self.staff_groups
+                    .as_ref()
+                    .is_some_and(|s| s.admits(visibility, relation))
+                    || (self.moderator.is_some()
+                        && matches!(
+                            relation,
+                            Relation::Member(GroupRole::Owner | GroupRole::Moderator)
+                        ))
+            }
+            Some(_) => self.beyond_groups,
+            None => self.deleted_groups,
+        }
+    }
+}
+
+/// The reports `viewer` works through: what [`decides_reports`] admits. A member who is not
+/// staff and `moderates_a_group` not is refused (`moderators_only`) before anything is read.
+pub fn report_desk(viewer: &Viewer, moderates_a_group: bool) -> Result<ReportScope, Denied> {
+    let id = viewer.id().ok_or(Denied::SignInRequired)?;
+    let staff = viewer.is_site_moderator();
+    if !staff && !moderates_a_group {
+        return Err(Denied::Forbidden("moderators_only"));
+    }
+    Ok(ReportScope {
+        staff_groups: staff.then(|| scope(viewer, Need::Read)),
+        moderator: Some(id),
+        beyond_groups: staff,
+        deleted_groups: false,
+    })
+}
+
+/// What only the site's staff work through: the legal cases (what [`decides_cases`] admits),
+/// the flagged members and the audit log.
+pub fn staff_desk(viewer: &Viewer) -> Result<ReportScope, Denied> {
+    viewer.id().ok_or(Denied::SignInRequired)?;
+    if !viewer.is_site_moderator() {
+        return Err(Denied::Forbidden("moderators_only"));
+    }
+    Ok(ReportScope {
+        staff_groups: Some(scope(viewer, Need::Read)),
+        moderator: None,
+        beyond_groups: true,
+        deleted_groups: viewer.is_admin(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::groups::GroupRole;
     use crate::viewer::{Actor, Restriction, SiteRole};
 
     fn signed_in(role: SiteRole) -> Viewer {
@@ -349,5 +489,67 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_report_desks_admit_exactly_whom_the_rule_routes_to() {
+        let mut all: Vec<Option<Audience>> = audiences().into_iter().map(Some).collect();
+        all.push(None);
+        for (name, v) in viewers() {
+            for moderates in [false, true] {
+                if let Ok(desk) = report_desk(&v, moderates) {
+                    for &a in &all {
+                        assert_eq!(desk.admits(a), decides_reports(&v, a), "{name} {a:?}");
+                    }
+                }
+            }
+            if let Ok(desk) = staff_desk(&v) {
+                for &a in &all {
+                    assert_eq!(desk.admits(a), decides_cases(&v, a), "{name} cases {a:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reports_beyond_groups_reach_the_site_staff_only() {
+        let beyond = [
+            AudienceKind::Conversation,
+            AudienceKind::Site,
+            AudienceKind::Staff,
+        ];
+        for kind in beyond {
+            let a = routed(kind, None);
+            assert!(
+                !decides_reports(&signed_in(SiteRole::Member), a),
+                "{kind:?}"
+            );
+            assert!(!decides_reports(&Viewer::guest(), a), "{kind:?}");
+            assert!(
+                decides_reports(&signed_in(SiteRole::Moderator), a),
+                "{kind:?}"
+            );
+            assert!(decides_reports(&signed_in(SiteRole::Admin), a), "{kind:?}");
+        }
+        // A group's moderator decides their group's reports, and no other group's.
+        let member = signed_in(SiteRole::Member);
+        let theirs = routed(
+            AudienceKind::Group,
+            Some((Visibility::Public, Relation::Member(GroupRole::Moderator))),
+        );
+        let other = routed(
+            AudienceKind::Group,
+            Some((Visibility::Public, Relation::Member(GroupRole::Member))),
+        );
+        assert!(decides_reports(&member, theirs));
+        assert!(!decides_reports(&member, other));
+        assert_eq!(
+            report_desk(&member, false),
+            Err(Denied::Forbidden("moderators_only"))
+        );
+        assert_eq!(
+            staff_desk(&member),
+            Err(Denied::Forbidden("moderators_only"))
+        );
     }
 }

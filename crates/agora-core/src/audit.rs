@@ -5,15 +5,19 @@
 use crate::agora::{Agora, Moderation};
 use crate::error::Refused;
 use crate::ids::{GroupId, MemberId};
+use crate::items::refs::ItemRef;
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
 /// What an audited action was done to: a reference to one item, member, group or record,
 /// which the log can be filtered by (`?target=post:12` lists everything done to that post),
-/// and the words the log shows for it.
+/// and the words the log shows for it. An item of any kind is named by its reference
+/// ([`Target::item`]: its kind's word and its id, `message:7`), so a new kind's items are
+/// audited and filtered by with no change here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    /// `post`, `topic`, `member`, `group`, `sanction`, `case`, `document` or `bulletin`.
+    /// An item's kind (`post`, `message`…), or `topic`, `member`, `group`, `sanction`,
+    /// `case`, `document`, `site` or `bulletin`.
     pub kind: &'static str,
     /// The row's id; none for what is named rather than numbered (a document kind), or for a
     /// bulletin until the store writes it.
@@ -23,17 +27,22 @@ pub struct Target {
 }
 
 impl Target {
-    /// A post, with its author.
-    pub fn post(id: crate::ids::PostId, author: &str) -> Self {
-        Self::with("post", id.0, format!("post:{} by {author}", id.0))
+    /// An item of any kind, by reference, with its author: `message:7 by ana`.
+    pub fn item(item: ItemRef, author: &str) -> Self {
+        Self::with(
+            item.kind.as_str(),
+            item.id,
+            format!("{}:{} by {author}", item.kind, item.id),
+        )
     }
+    /// A post, with its author (`post:12 by ana`).
+    pub fn post(id: crate::ids::PostId, author: &str) -> Self {
+        Self::item(crate::forum::items::post_ref(id), author)
+    }
+
     /// A topic, with its title.
     pub fn topic(id: crate::ids::TopicId, title: &str) -> Self {
         Self::with("topic", id.0, format!("topic:{} {title}", id.0))
-    }
-    /// Any item, by its reference (`message:12`), with what the log shows of it.
-    pub fn item(r: crate::items::refs::ItemRef, label: String) -> Self {
-        Self::with(r.kind.as_str(), r.id, label)
     }
     /// A group, by its address.
     pub fn group(id: GroupId, slug: &str) -> Self {
@@ -92,8 +101,13 @@ impl Target {
     }
 }
 
-/// Reads a `?target=` filter: `KIND:ID` (`post:12`, `member:7`).
-pub fn parse_target(s: &str) -> Result<(String, i64), crate::Invalid> {
+/// Reads a `?target=` filter: `KIND:ID` (`post:12`, `member:7`, `message:3`), where the kind
+/// is a record's (`topic`, `member`, `group`, `sanction`, `case`, `bulletin`) or an item's
+/// that `is_item_kind` knows.
+pub fn parse_target(
+    s: &str,
+    is_item_kind: impl Fn(&str) -> bool,
+) -> Result<(String, i64), crate::Invalid> {
     let bad = || {
         crate::Invalid::new(
             "target",
@@ -102,10 +116,8 @@ pub fn parse_target(s: &str) -> Result<(String, i64), crate::Invalid> {
         )
     };
     let (kind, id) = s.trim().split_once(':').ok_or_else(bad)?;
-    let known = [
-        "post", "topic", "member", "group", "sanction", "case", "bulletin",
-    ];
-    if !known.contains(&kind) {
+    let records = ["topic", "member", "group", "sanction", "case", "bulletin"];
+    if !records.contains(&kind) && !is_item_kind(kind) {
         return Err(bad());
     }
     let id = id.parse::<i64>().ok().filter(|i| *i > 0).ok_or_else(bad)?;
@@ -203,13 +215,7 @@ impl Moderation<'_> {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, Refused> {
-        match viewer.id() {
-            None => return Err(Refused::SignInRequired),
-            Some(_) if !viewer.is_site_moderator() => {
-                return Err(Refused::Forbidden("moderators_only"));
-            }
-            Some(_) => {}
-        }
+        crate::audience::staff_desk(viewer).map_err(crate::flags::refused)?;
         if before.is_some_and(|b| b < 1) {
             return Err(crate::Invalid::new(
                 "before",
@@ -240,7 +246,7 @@ impl Moderation<'_> {
         let target = target
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(parse_target)
+            .map(|t| parse_target(t, |k| self.item_kind(k).is_some()))
             .transpose()?;
         // A site moderator is not told what happened in groups they may not read.
         let scope = crate::groups::policy::scope(viewer, crate::groups::policy::Need::Read);

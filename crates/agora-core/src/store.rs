@@ -5,11 +5,12 @@
 
 use async_trait::async_trait;
 
+use crate::audience::ReportScope;
 use crate::audit::{AuditEntry, NewAuditEntry};
 use crate::complaints::{CaseEvent, CaseStatus, LegalCase, NewCase};
 use crate::consent::{ConsentRecord, Document};
 use crate::error::StoreError;
-use crate::flags::{MemberQueueItem, QueueItem, Reported};
+use crate::flags::{MemberQueueItem, NewReport, OpenReports, Reported};
 use crate::forum::{
     NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFilter, TopicFlags,
     TopicInGroup, TopicSort,
@@ -19,6 +20,7 @@ use crate::groups::{
     Group, GroupChange, GroupMember, GroupRole, Invitation, JoinRequest, NewGroup,
 };
 use crate::ids::{GroupId, InvitationId, MemberId, PostId, TopicId};
+use crate::items::refs::StoredRef;
 use crate::mailings::{Bulletin, Recipient};
 use crate::members::data::MemberArchive;
 use crate::members::{Credentials, Member, NewMember, NewSignup, SessionKind};
@@ -26,7 +28,7 @@ use crate::paging::{Cursor, NameCursor};
 use crate::sanctions::{Appeal, NewSanction, Sanction};
 use crate::search::{SearchQuery, SearchResults};
 use crate::time::Timestamp;
-use crate::trust::{TrustLevel, TrustState, TrustStats};
+use crate::trust::{TrustState, TrustStats};
 use crate::viewer::{Actor, SiteRole};
 
 // Every method that records a moderator's or admin's action takes the audit entries for it,
@@ -404,11 +406,11 @@ pub trait MailingStore: Send + Sync {
 #[async_trait]
 pub trait CaseStore: Send + Sync {
     /// Stores a complaint with its `filed` step. Without a confirmation hash the case opens at
-    /// once, due at `due_at`, with the `opened` step (and the post hidden if `hide_at_once`),
-    /// in the same transaction.
+    /// once, due at `due_at`, with the `opened` step (and the item hidden if `hide_at_once` and
+    /// its kind hides items), in the same transaction.
     async fn insert_case(&self, case: &NewCase) -> Result<LegalCase, StoreError>;
     /// Opens the unconfirmed case behind a confirmation hash filed after `filed_after`, due at
-    /// `due_at`, hiding the post if the case's kind is in `hide_kinds`, in one transaction; the
+    /// `due_at`, hiding the item if the case's kind is in `hide_kinds`, in one transaction; the
     /// case and the complainant's address. Of two confirmations of one case, one opens it.
     async fn confirm_case(
         &self,
@@ -418,9 +420,9 @@ pub trait CaseStore: Send + Sync {
         due_at: Timestamp,
         hide_kinds: &[String],
     ) -> Result<Option<(LegalCase, String)>, StoreError>;
-    /// Cases about posts in groups in `scope` (and cases whose post is gone), open first, then
-    /// newest.
-    async fn cases(&self, scope: &Scope, limit: u32) -> Result<Vec<LegalCase>, StoreError>;
+    /// Cases about items whose audience is in `scope` (and cases whose item is gone), open
+    /// first, then newest.
+    async fn cases(&self, scope: &ReportScope, limit: u32) -> Result<Vec<LegalCase>, StoreError>;
     /// A case and its steps, oldest first.
     async fn case(&self, id: i64) -> Result<Option<(LegalCase, Vec<CaseEvent>)>, StoreError>;
     /// Where agora writes to a case's complainant.
@@ -435,9 +437,9 @@ pub trait CaseStore: Send + Sync {
         note: &str,
         at: Timestamp,
     ) -> Result<(), StoreError>;
-    /// Decides an open case with its step, in one transaction: `Removed` hides the post,
+    /// Decides an open case with its step, in one transaction: `Removed` hides the item,
     /// `Restored` shows it again if the case hid it (never what its author deleted); whether
-    /// the case was open.
+    /// the case was open. Only a kind that hides items (the store's registry) is hidden.
     #[expect(
         clippy::too_many_arguments,
         reason = "the decision's parts are each one value; a struct for one call adds nothing"
@@ -454,31 +456,38 @@ pub trait CaseStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 }
 
-/// Reports (flags) on posts and members, one model, and the moderation queues.
+/// Reports (flags) on items of every kind and on members, one model, and the moderation queues.
 #[async_trait]
 pub trait ModerationStore: Send + Sync {
     /// Records a member's report and returns how many distinct verified members of at least
     /// `min_level` (or staff) have an open report on it; `None`, recording and counting
-    /// nothing, if the member has an open report on the same post or member already. The
+    /// nothing, if the member has an open report on the same item or member already. The
     /// database decides (one open report per reporter and target), so of two reports sent at
     /// once by the same member one is recorded.
-    async fn insert_report(
+    async fn insert_report(&self, report: &NewReport) -> Result<Option<i64>, StoreError>;
+    /// Hides an item enough members flagged, with its audit entry, in one transaction, if its
+    /// kind hides items and it is shown; whether it was hidden now.
+    async fn hide_flagged(
         &self,
-        target: Reported,
-        by: MemberId,
-        reason: &str,
-        note: &str,
-        min_level: TrustLevel,
+        item: &StoredRef,
         at: Timestamp,
-    ) -> Result<Option<i64>, StoreError>;
-    /// Posts with open reports (or held by the system) or an open legal complaint, in groups in
-    /// `scope`: those with a complaint first, the soonest due first, then the oldest report.
-    async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError>;
+        audit: &[NewAuditEntry],
+    ) -> Result<bool, StoreError>;
+    /// Items with open reports (or held by the system) or an open legal complaint, whose
+    /// audience is in `scope`: those with a complaint first, the soonest due first, then the
+    /// oldest report.
+    async fn report_queue(
+        &self,
+        scope: &ReportScope,
+        limit: u32,
+    ) -> Result<Vec<OpenReports>, StoreError>;
+    /// One item's open reports (or its open legal complaint), if it has any.
+    async fn open_reports(&self, item: &StoredRef) -> Result<Option<OpenReports>, StoreError>;
     /// Members with open reports, oldest report first.
     async fn member_flag_queue(&self, limit: u32) -> Result<Vec<MemberQueueItem>, StoreError>;
-    /// Resolves the open reports on a post or member; for a post, in the same transaction,
-    /// hides it (`upheld`) or shows it again. Returns how many reports there were (none:
-    /// nothing changes).
+    /// Resolves the open reports on an item or member; for an item whose kind hides items, in
+    /// the same transaction, hides it (`upheld`) or shows it again (publishing what the system
+    /// held). Returns how many reports there were (none: nothing changes).
     async fn resolve_reports(
         &self,
         target: Reported,

@@ -2,27 +2,26 @@
 
 use async_trait::async_trait;
 
+use agora_core::audience::{AudienceRef, ReportScope};
 use agora_core::audit::NewAuditEntry;
 use agora_core::complaints::{CaseEvent, CaseStatus, LegalCase, NewCase};
-use agora_core::groups::policy::Scope;
+use agora_core::items::refs::StoredRef;
 use agora_core::store::CaseStore;
 use agora_core::time::Timestamp;
-use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
+use agora_core::{MemberId, StoreError};
 
 use crate::SqlStore;
 use crate::db::{Handle, Int};
-use crate::forum::mark_deleted;
-use crate::scope::group_filter_keeping_deleted;
+use crate::items::{Hiding, set_hidden};
+use crate::scope::report_filter;
 
-/// Columns of [`CaseRow`], for `legal_cases c` with its post, topic and complainant.
+/// Columns of [`CaseRow`], for `legal_cases c` with its complainant. The item is named by
+/// reference; what a moderator sees of it is its kind's.
 const CASE_COLUMNS: &str = "c.id, c.reference, c.status, c.kind, c.statement, c.complainant_name, \
-    cm.username AS complainant_member, c.post_id, t.id AS topic_id, COALESCE(t.title, '') AS topic_title, \
-    p.group_id, COALESCE(a.username, '') AS post_author, COALESCE(p.body_markdown, '') AS post_excerpt, \
-    c.created_at, c.decided_at, c.due_at, c.hid_post";
+    cm.username AS complainant_member, c.item_kind, c.item_id, c.audience_kind, c.audience_id, \
+    c.item_author_id, c.created_at, c.decided_at, c.due_at, c.hid_item";
 
-const CASE_FROM: &str = "legal_cases c LEFT JOIN posts p ON p.id = c.post_id \
-    LEFT JOIN topics t ON t.id = p.topic_id LEFT JOIN members a ON a.id = p.author_id \
-    LEFT JOIN members cm ON cm.id = c.complainant_id";
+const CASE_FROM: &str = "legal_cases c LEFT JOIN members cm ON cm.id = c.complainant_id";
 
 #[derive(sqlx::FromRow)]
 struct CaseRow {
@@ -33,16 +32,15 @@ struct CaseRow {
     statement: String,
     complainant_name: String,
     complainant_member: Option<String>,
-    post_id: Option<i64>,
-    topic_id: Option<i64>,
-    topic_title: String,
-    group_id: Option<i64>,
-    post_author: String,
-    post_excerpt: String,
+    item_kind: Option<String>,
+    item_id: Option<i64>,
+    audience_kind: Option<String>,
+    audience_id: Option<i64>,
+    item_author_id: Option<i64>,
     created_at: i64,
     decided_at: Option<i64>,
     due_at: Option<i64>,
-    hid_post: bool,
+    hid_item: bool,
 }
 
 impl From<CaseRow> for LegalCase {
@@ -55,16 +53,16 @@ impl From<CaseRow> for LegalCase {
             statement: r.statement,
             complainant_name: r.complainant_name,
             complainant_member: r.complainant_member,
-            post_id: r.post_id.map(PostId),
-            topic_id: r.topic_id.map(TopicId),
-            topic_title: r.topic_title,
-            group_id: r.group_id.map(GroupId),
-            post_author: r.post_author,
-            post_excerpt: r.post_excerpt.chars().take(500).collect(),
+            item: match (r.item_kind, r.item_id) {
+                (Some(kind), Some(id)) => Some(StoredRef { kind, id }),
+                _ => None,
+            },
+            audience: AudienceRef::stored(r.audience_kind.as_deref(), r.audience_id),
+            item_author: r.item_author_id.map(MemberId),
             created_at: Timestamp(r.created_at),
             decided_at: r.decided_at.map(Timestamp),
             due_at: r.due_at.map(Timestamp),
-            post_hidden: r.hid_post,
+            item_hidden: r.hid_item,
         }
     }
 }
@@ -80,7 +78,8 @@ struct EventRow {
 #[derive(sqlx::FromRow)]
 struct Pending {
     id: i64,
-    post_id: Option<i64>,
+    item_kind: Option<String>,
+    item_id: Option<i64>,
     complainant_id: Option<i64>,
     complainant_email: String,
     kind: String,
@@ -116,12 +115,12 @@ async fn event(
     Ok(())
 }
 
-/// Opens a case, due at `due_at`, and writes the step; hides its post if `hide`, inside the
-/// caller's transaction.
+/// Opens a case, due at `due_at`, and writes the step; hides its item if `hide` (and its kind
+/// hides items), inside the caller's transaction.
 async fn open(
     tx: &mut Handle,
     case: i64,
-    post: Option<i64>,
+    item: Option<&StoredRef>,
     by: Option<MemberId>,
     at: Timestamp,
     due_at: Timestamp,
@@ -132,34 +131,46 @@ async fn open(
         &[case.into(), due_at.0.into()],
     )
     .await?;
-    let note = match post {
-        Some(post) if hide => {
-            hide_post(tx, case, post, by, at).await?;
-            "The post is hidden pending review (the site hides complaints of this kind at once)."
-        }
-        _ => "First in the moderators' queue; the post stays up until they decide.",
+    let note = match item {
+        Some(item) if hide && hide_item(tx, case, item, by, at).await? => format!(
+            "The {} is hidden pending review (the site hides complaints of this kind at once).",
+            item.kind
+        ),
+        Some(item) => format!(
+            "First in the moderators' queue; the {} stays up until they decide.",
+            item.kind
+        ),
+        None => "First in the moderators' queue.".to_owned(),
     };
+    let note = note.as_str();
     event(tx, case, None, "system", "opened", note, at).await
 }
 
-/// Hides a case's post, inside the caller's transaction, and notes that the case hid it when
-/// it was shown until then (a post its author deleted, or another case hid, is not this
-/// case's to show again).
-async fn hide_post(
+/// Hides a case's item, inside the caller's transaction, and notes that the case hid it when
+/// it was shown until then (an item its author deleted, or another case hid, is not this
+/// case's to show again); whether it hid it.
+async fn hide_item(
     tx: &mut Handle,
     case: i64,
-    post: i64,
+    item: &StoredRef,
     by: Option<MemberId>,
     at: Timestamp,
-) -> Result<(), StoreError> {
-    if mark_deleted(tx, PostId(post), true, by, at, false).await? {
+) -> Result<bool, StoreError> {
+    let hiding = Hiding {
+        hidden: true,
+        by,
+        at,
+        approved: false,
+    };
+    let hid = set_hidden(tx, &item.kind, item.id, hiding).await?;
+    if hid {
         tx.execute(
-            "UPDATE legal_cases SET hid_post = TRUE WHERE id = $1",
+            "UPDATE legal_cases SET hid_item = TRUE WHERE id = $1",
             &[case.into()],
         )
         .await?;
     }
-    Ok(())
+    Ok(hid)
 }
 
 async fn load(db: &mut Handle, id: i64) -> Result<Option<LegalCase>, StoreError> {
@@ -185,12 +196,17 @@ impl CaseStore for SqlStore {
                     };
                     let id = tx
                         .one::<Int>(
-                            "INSERT INTO legal_cases (reference, post_id, status, kind, statement, complainant_id, \
+                            "INSERT INTO legal_cases (reference, item_kind, item_id, audience_kind, \
+                             audience_id, item_author_id, status, kind, statement, complainant_id, \
                              complainant_name, complainant_email, confirm_hash, created_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
                             &[
                                 (&c.reference).into(),
-                                c.post.0.into(),
+                                c.item.kind.as_str().into(),
+                                c.item.id.into(),
+                                c.audience.kind.as_str().into(),
+                                c.audience.id.into(),
+                                c.author.0.into(),
                                 status.as_str().into(),
                                 (&c.kind).into(),
                                 (&c.statement).into(),
@@ -214,8 +230,8 @@ impl CaseStore for SqlStore {
                     )
                     .await?;
                     if status == CaseStatus::Open {
-                        let post = Some(c.post.0);
-                        open(tx, id, post, c.complainant, c.at, c.due_at, c.hide_at_once).await?;
+                        let item = Some(&c.item);
+                        open(tx, id, item, c.complainant, c.at, c.due_at, c.hide_at_once).await?;
                     }
                     let case = load(tx, id).await?.ok_or(StoreError::NotFound)?;
                     Ok(case)
@@ -243,7 +259,7 @@ impl CaseStore for SqlStore {
                         .optional::<Pending>(
                             "UPDATE legal_cases SET status = 'open', confirm_hash = NULL \
                              WHERE confirm_hash = $1 AND status = 'unconfirmed' AND created_at > $2 \
-                             RETURNING id, post_id, complainant_id, complainant_email, kind",
+                             RETURNING id, item_kind, item_id, complainant_id, complainant_email, kind",
                             &[confirm_hash.as_str().into(), filed_after.0.into()],
                         )
                         .await?
@@ -262,7 +278,11 @@ impl CaseStore for SqlStore {
                     .await?;
                     let hide = hide_kinds.contains(&p.kind);
                     let by = p.complainant_id.map(MemberId);
-                    open(tx, p.id, p.post_id, by, now, due_at, hide).await?;
+                    let item = match (p.item_kind, p.item_id) {
+                        (Some(kind), Some(id)) => Some(StoredRef { kind, id }),
+                        _ => None,
+                    };
+                    open(tx, p.id, item.as_ref(), by, now, due_at, hide).await?;
                     let case = load(tx, p.id).await?.ok_or(StoreError::NotFound)?;
                     Ok(Some((case, p.complainant_email)))
                 })
@@ -270,19 +290,18 @@ impl CaseStore for SqlStore {
             .await
     }
 
-    async fn cases(&self, scope: &Scope, limit: u32) -> Result<Vec<LegalCase>, StoreError> {
+    async fn cases(&self, scope: &ReportScope, limit: u32) -> Result<Vec<LegalCase>, StoreError> {
         let mut db = self.pools.read().await?;
         let sql = format!(
-            "SELECT {CASE_COLUMNS} FROM {CASE_FROM} \
-             WHERE (p.group_id IS NULL OR p.group_id IN (SELECT g.id FROM groups g WHERE {})) \
+            "SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE {} \
              ORDER BY CASE c.status WHEN 'open' THEN 0 WHEN 'unconfirmed' THEN 1 ELSE 2 END, \
              CASE WHEN c.status = 'open' THEN c.due_at END, c.id DESC LIMIT $2",
-            group_filter_keeping_deleted(scope, 1)
+            report_filter(scope, "c", 1)
         );
         let rows = db
             .all::<CaseRow>(
                 sql,
-                &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
+                &[scope.viewer().map(|m| m.0).into(), i64::from(limit).into()],
             )
             .await?;
         Ok(rows.into_iter().map(LegalCase::from).collect())
@@ -384,13 +403,19 @@ impl CaseStore for SqlStore {
                     )
                     .await?;
                     let decided = load(tx, case).await?;
-                    match (status, decided.and_then(|c| c.post_id.map(|p| (p, c.post_hidden)))) {
-                        (CaseStatus::Removed, Some((post, false))) => {
-                            hide_post(tx, case, post.0, Some(actor), at).await?;
+                    match (status, decided.and_then(|c| c.item.map(|i| (i, c.item_hidden)))) {
+                        (CaseStatus::Removed, Some((item, false))) => {
+                            hide_item(tx, case, &item, Some(actor), at).await?;
                         }
                         // Shown again only what the case hid, never what its author deleted.
-                        (CaseStatus::Restored, Some((post, true))) => {
-                            mark_deleted(tx, post, false, Some(actor), at, false).await?;
+                        (CaseStatus::Restored, Some((item, true))) => {
+                            let hiding = Hiding {
+                                hidden: false,
+                                by: Some(actor),
+                                at,
+                                approved: false,
+                            };
+                            set_hidden(tx, &item.kind, item.id, hiding).await?;
                         }
                         _ => {}
                     }

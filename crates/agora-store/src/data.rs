@@ -130,7 +130,7 @@ impl MemberDataStore for SqlStore {
             .await?;
         let flags = db
             .all::<FlagRow>(
-                "SELECT CASE WHEN f.post_id IS NOT NULL THEN 'post:' || CAST(f.post_id AS TEXT) \
+                "SELECT CASE WHEN f.item_kind IS NOT NULL THEN f.item_kind || ':' || CAST(f.item_id AS TEXT) \
                  ELSE 'member:' || m.username END AS target, f.reason, f.note, f.created_at, f.resolution \
                  FROM reports f LEFT JOIN members m ON m.id = f.member_id \
                  WHERE f.by_id = $1 AND f.source = 'member' ORDER BY f.created_at, f.id",

@@ -20,7 +20,7 @@ use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 
 use crate::SqlStore;
 use crate::db::{Arg, Backend, Handle, Int, LockTable};
-use crate::moderation::hold_in;
+use crate::forum_items::hold_in;
 use crate::rows::{
     POST_COLUMNS, PostRow, TOPIC_COLUMNS, TOPIC_IN_GROUP_COLUMNS, TopicInGroupRow, TopicRow,
 };
@@ -749,7 +749,7 @@ impl ForumStore for SqlStore {
 fn shown_to(scope: &Scope, member: MemberId) -> &'static str {
     if scope.member == Some(member) {
         "((p.deleted = FALSE AND t.deleted = FALSE) OR EXISTS (SELECT 1 FROM reports f \
-         WHERE f.post_id = p.id AND f.resolved_at IS NULL))"
+         WHERE f.item_kind = 'post' AND f.item_id = p.id AND f.resolved_at IS NULL))"
     } else {
         "(p.deleted = FALSE AND t.deleted = FALSE)"
     }

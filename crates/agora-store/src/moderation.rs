@@ -1,65 +1,38 @@
-//! `ModerationStore`: flags on posts and members, posts held by the system, and the queue
-//! moderators work through.
+//! `ModerationStore`: reports on items of every kind and on members, and the queue moderators
+//! work through. A report names its item by reference (`item_kind`, `item_id`) and keeps the
+//! item's audience, by which the queue is filtered (`scope::report_filter`); hiding an item
+//! and showing it again is its kind's (`items.rs`).
 
 use async_trait::async_trait;
 
+use agora_core::audience::{AudienceRef, ReportScope};
 use agora_core::audit::NewAuditEntry;
-use agora_core::events::Event;
-use agora_core::flags::{MemberQueueItem, QueueItem, QueuedCase, Reported};
-use agora_core::forum::Hold;
-use agora_core::groups::policy::Scope;
-use agora_core::items::ItemState;
+use agora_core::flags::{MemberQueueItem, NewReport, OpenReports, QueuedCase, Reported};
+use agora_core::items::refs::StoredRef;
 use agora_core::store::ModerationStore;
 use agora_core::time::Timestamp;
-use agora_core::trust::TrustLevel;
-use agora_core::{MemberId, PostId, StoreError, TopicId};
+use agora_core::{MemberId, StoreError};
 
 use crate::SqlStore;
-use crate::db::{Handle, Int, LockTable};
-use crate::forum::mark_deleted;
-use crate::scope::group_filter;
+use crate::db::{Arg, Handle, Int};
+use crate::items::{Hiding, set_hidden};
+use crate::scope::report_filter;
 
-/// Hides a post the system held and queues it for the moderators, inside the transaction
-/// that wrote it; `was_published` if its audience saw it before (an edit held for review), so
-/// that its hiding is recorded.
-pub(crate) async fn hold_in(
-    tx: &mut Handle,
-    post: PostId,
-    author: MemberId,
-    hold: &Hold,
-    at: Timestamp,
-    was_published: bool,
-) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO reports (post_id, by_id, reason, note, created_at, source) \
-         VALUES ($1, $2, $3, $4, $5, 'system') \
-         ON CONFLICT (post_id, by_id) WHERE resolved_at IS NULL DO NOTHING",
-        &[
-            post.0.into(),
-            author.0.into(),
-            hold.reason.into(),
-            (&hold.note).into(),
-            at.0.into(),
-        ],
-    )
-    .await?;
-    // The audit log's record of the hold, in the same transaction as the post it holds.
-    let target = format!("post:{}", post.0);
-    tx.execute(
-        "INSERT INTO audit_log (at, actor_id, actor_name, action, target, group_id, detail, \
-         target_kind, target_id) \
-         SELECT $1, m.id, m.username, 'post.held', $2, NULL, $3, 'post', $5 FROM members m WHERE m.id = $4",
-        &[
-            at.0.into(),
-            (&target).into(),
-            (&hold.note).into(),
-            author.0.into(),
-            post.0.into(),
-        ],
-    )
-    .await?;
-    mark_deleted(tx, post, true, Some(author), at, !was_published).await?;
-    Ok(())
+/// The `WHERE` condition naming one report's subject in a reports table aliased `f`, with its
+/// arguments from `$first`; and the key that serialises reports on it.
+fn subject<'a>(target: Reported, first: usize) -> (String, Vec<Arg<'a>>, String) {
+    match target {
+        Reported::Item(r) => (
+            format!("f.item_kind = ${first} AND f.item_id = ${}", first + 1),
+            vec![Arg::from(r.kind.as_str()), r.id.into()],
+            format!("report:{}:{}", r.kind, r.id),
+        ),
+        Reported::Member(m) => (
+            format!("f.member_id = ${first}"),
+            vec![m.0.into()],
+            format!("report:member:{}", m.0),
+        ),
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -67,20 +40,20 @@ struct Text {
     value: String,
 }
 
-/// The distinct values of `column` among the open reports on one post or member (`key`),
-/// joined by `sep`.
+/// The distinct values of `column` among the open reports on one subject (`on`, a condition
+/// on `f` with `args`), joined by `sep`.
 async fn distinct_open(
     db: &mut Handle,
-    key: &'static str,
+    on: &str,
+    args: &[Arg<'_>],
     column: &'static str,
-    id: i64,
     sep: &str,
 ) -> Result<String, StoreError> {
     let sql = format!(
-        "SELECT DISTINCT {column} AS value FROM reports \
-         WHERE {key} = $1 AND resolved_at IS NULL AND {column} <> '' ORDER BY value"
+        "SELECT DISTINCT f.{column} AS value FROM reports f \
+         WHERE {on} AND f.resolved_at IS NULL AND f.{column} <> '' ORDER BY value"
     );
-    let rows = db.all::<Text>(sql, &[id.into()]).await?;
+    let rows = db.all::<Text>(sql, args).await?;
     Ok(rows
         .into_iter()
         .map(|t| t.value)
@@ -90,13 +63,12 @@ async fn distinct_open(
 
 #[derive(sqlx::FromRow)]
 struct QueueRow {
-    post_id: i64,
-    topic_id: i64,
-    topic_title: String,
-    group_slug: String,
-    author: String,
-    excerpt: String,
-    hidden: bool,
+    item_kind: String,
+    item_id: i64,
+    audience_kind: Option<String>,
+    audience_id: Option<i64>,
+    author_id: Option<i64>,
+    author_name: Option<String>,
     flags: i64,
     held: i64,
     first_flagged_at: i64,
@@ -106,11 +78,65 @@ struct QueueRow {
     case_due_at: Option<i64>,
 }
 
-#[derive(sqlx::FromRow)]
-struct PublishedRow {
-    topic_id: i64,
-    group_id: i64,
-    author_id: i64,
+/// The items with open reports or an open legal case (`k`), with their counts and the case
+/// that goes first, under `condition` on `k`.
+fn open_items(condition: &str) -> String {
+    format!(
+        "SELECT k.item_kind, k.item_id, k.audience_kind, k.audience_id, \
+         k.item_author_id AS author_id, a.username AS author_name, \
+         (SELECT COUNT(*) FROM reports f WHERE f.item_kind = k.item_kind AND f.item_id = k.item_id \
+           AND f.resolved_at IS NULL AND f.source = 'member') AS flags, \
+         (SELECT COUNT(*) FROM reports f WHERE f.item_kind = k.item_kind AND f.item_id = k.item_id \
+           AND f.resolved_at IS NULL AND f.source = 'system') AS held, \
+         COALESCE((SELECT MIN(f.created_at) FROM reports f WHERE f.item_kind = k.item_kind \
+           AND f.item_id = k.item_id AND f.resolved_at IS NULL), lc.created_at) AS first_flagged_at, \
+         lc.id AS case_id, lc.reference AS case_reference, lc.kind AS case_kind, lc.due_at AS case_due_at \
+         FROM (SELECT item_kind, item_id, audience_kind, audience_id, item_author_id FROM reports \
+               WHERE resolved_at IS NULL AND item_kind IS NOT NULL \
+               UNION SELECT item_kind, item_id, audience_kind, audience_id, item_author_id FROM legal_cases \
+               WHERE status = 'open' AND item_kind IS NOT NULL) k \
+         LEFT JOIN members a ON a.id = k.item_author_id \
+         LEFT JOIN legal_cases lc ON lc.id = (SELECT c.id FROM legal_cases c \
+           WHERE c.item_kind = k.item_kind AND c.item_id = k.item_id AND c.status = 'open' \
+           ORDER BY c.due_at, c.id LIMIT 1) \
+         WHERE {condition} \
+         ORDER BY CASE WHEN lc.id IS NULL THEN 1 ELSE 0 END, lc.due_at, first_flagged_at, \
+         k.item_kind, k.item_id"
+    )
+}
+
+/// A row of [`open_items`] with its reasons and notes.
+async fn open_reports_of(db: &mut Handle, r: QueueRow) -> Result<OpenReports, StoreError> {
+    let item = StoredRef {
+        kind: r.item_kind,
+        id: r.item_id,
+    };
+    let audience = AudienceRef::stored(r.audience_kind.as_deref(), r.audience_id);
+    // Read with the kind's word as it is stored: no registered kind is needed.
+    let on = "f.item_kind = $1 AND f.item_id = $2";
+    let args = [Arg::from(item.kind.as_str()), item.id.into()];
+    let reasons = distinct_open(db, on, &args, "reason", ", ").await?;
+    let notes = distinct_open(db, on, &args, "note", "; ").await?;
+    Ok(OpenReports {
+        audience,
+        author: r.author_id.map(MemberId),
+        author_name: r.author_name.unwrap_or_default(),
+        flags: r.flags,
+        held: r.held > 0,
+        reasons,
+        notes,
+        first_flagged_at: Timestamp(r.first_flagged_at),
+        legal_case: match (r.case_id, r.case_reference, r.case_kind, r.case_due_at) {
+            (Some(id), Some(reference), Some(kind), Some(due_at)) => Some(QueuedCase {
+                id,
+                reference,
+                kind,
+                due_at: Timestamp(due_at),
+            }),
+            _ => None,
+        },
+        item,
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -122,67 +148,70 @@ struct MemberQueueRow {
     first_flagged_at: i64,
 }
 
-/// The column a report on `target` names it in, and its id.
-fn about(target: Reported) -> (&'static str, i64) {
-    match target {
-        Reported::Post(p) => ("post_id", p.0),
-        Reported::Member(m) => ("member_id", m.0),
-    }
-}
-
 fn resolution(upheld: bool) -> &'static str {
     if upheld { "upheld" } else { "dismissed" }
 }
 
 #[async_trait]
 impl ModerationStore for SqlStore {
-    async fn insert_report(
-        &self,
-        target: Reported,
-        by: MemberId,
-        reason: &str,
-        note: &str,
-        min_level: TrustLevel,
-        at: Timestamp,
-    ) -> Result<Option<i64>, StoreError> {
-        let reason = reason.to_owned();
-        let note = note.to_owned();
-        let (column, id) = about(target);
+    async fn insert_report(&self, report: &NewReport) -> Result<Option<i64>, StoreError> {
+        let r = report.clone();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
-                    let reason = reason.as_str();
-                    let note = note.as_str();
-                    // Reports on one post (or member) are counted one at a time, so the
+                    let (on, args, key) = subject(r.target, 1);
+                    // Reports on one item (or member) are counted one at a time, so the
                     // report that reaches the threshold sees every report before it.
-                    let table = match target {
-                        Reported::Post(_) => LockTable::Posts,
-                        Reported::Member(_) => LockTable::Members,
+                    tx.lock_key(&key).await?;
+                    let (kind, id, member, conflict) = match r.target {
+                        Reported::Item(i) => (
+                            Some(i.kind.as_str()),
+                            Some(i.id),
+                            None,
+                            "item_kind, item_id, by_id",
+                        ),
+                        Reported::Member(m) => (None, None, Some(m.0), "member_id, by_id"),
                     };
-                    tx.lock_row(table, id).await?;
                     // The unique index over open reports decides: on PostgreSQL a second
                     // insert waits for the first's transaction, then inserts nothing.
                     let inserted = tx
                         .execute(
                             format!(
-                                "INSERT INTO reports ({column}, by_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5) \
-                                 ON CONFLICT ({column}, by_id) WHERE resolved_at IS NULL DO NOTHING"
+                                "INSERT INTO reports (item_kind, item_id, member_id, audience_kind, \
+                                 audience_id, item_author_id, by_id, reason, note, created_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                                 ON CONFLICT ({conflict}) WHERE resolved_at IS NULL DO NOTHING"
                             ),
-                            &[id.into(), by.0.into(), reason.into(), note.into(), at.0.into()],
+                            &[
+                                kind.into(),
+                                id.into(),
+                                member.into(),
+                                r.audience.map(|a| a.kind.as_str()).into(),
+                                r.audience.map(|a| a.id).into(),
+                                r.author.map(|a| a.0).into(),
+                                r.by.0.into(),
+                                r.reason.as_str().into(),
+                                r.note.as_str().into(),
+                                r.at.0.into(),
+                            ],
                         )
                         .await?;
                     if inserted == 0 {
                         return Ok(None);
                     }
                     // Staff count whatever their stored level: they are leaders.
+                    let level = args.len() + 1;
+                    let mut args = args;
+                    args.push(r.min_level.number().into());
                     let agreeing = tx
                         .one::<Int>(
                             format!(
                                 "SELECT COUNT(*) FROM reports f JOIN members m ON m.id = f.by_id \
-                                 WHERE f.{column} = $1 AND f.resolved_at IS NULL AND f.source = 'member' \
-                                 AND m.email_verified_at IS NOT NULL AND (m.trust_level >= $2 OR m.role <> 'member')"
+                                 WHERE {on} AND f.resolved_at IS NULL AND f.source = 'member' \
+                                 AND m.email_verified_at IS NOT NULL \
+                                 AND (m.trust_level >= ${level} OR m.role <> 'member')"
                             ),
-                            &[id.into(), min_level.number().into()],
+                            &args,
                         )
                         .await?
                         .0;
@@ -192,68 +221,66 @@ impl ModerationStore for SqlStore {
             .await
     }
 
-    async fn flag_queue(&self, scope: &Scope, limit: u32) -> Result<Vec<QueueItem>, StoreError> {
+    async fn hide_flagged(
+        &self,
+        item: &StoredRef,
+        at: Timestamp,
+        audit: &[NewAuditEntry],
+    ) -> Result<bool, StoreError> {
+        let item = item.clone();
+        let audit = audit.to_vec();
+        self.pools
+            .write(move |tx| {
+                Box::pin(async move {
+                    let hiding = Hiding {
+                        hidden: true,
+                        by: None,
+                        at,
+                        approved: false,
+                    };
+                    let hidden = set_hidden(tx, &item.kind, item.id, hiding).await?;
+                    if hidden {
+                        crate::audit::record(tx, &audit).await?;
+                    }
+                    Ok(hidden)
+                })
+            })
+            .await
+    }
+
+    async fn report_queue(
+        &self,
+        scope: &ReportScope,
+        limit: u32,
+    ) -> Result<Vec<OpenReports>, StoreError> {
         let mut db = self.pools.read().await?;
-        let sql = format!(
-            "SELECT p.id AS post_id, t.id AS topic_id, t.title AS topic_title, g.slug AS group_slug, \
-             a.username AS author, p.body_markdown AS excerpt, p.deleted AS hidden, \
-             (SELECT COUNT(*) FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL AND f.source = 'member') AS flags, \
-             (SELECT COUNT(*) FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL AND f.source = 'system') AS held, \
-             COALESCE((SELECT MIN(f.created_at) FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL), \
-               lc.created_at) AS first_flagged_at, \
-             lc.id AS case_id, lc.reference AS case_reference, lc.kind AS case_kind, lc.due_at AS case_due_at \
-             FROM posts p JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
-             JOIN members a ON a.id = p.author_id \
-             LEFT JOIN legal_cases lc ON lc.id = (SELECT c.id FROM legal_cases c \
-               WHERE c.post_id = p.id AND c.status = 'open' ORDER BY c.due_at, c.id LIMIT 1) \
-             WHERE (p.id IN (SELECT f.post_id FROM reports f WHERE f.resolved_at IS NULL) \
-               OR p.id IN (SELECT c.post_id FROM legal_cases c WHERE c.status = 'open')) AND {} \
-             ORDER BY CASE WHEN lc.id IS NULL THEN 1 ELSE 0 END, lc.due_at, first_flagged_at LIMIT $2",
-            group_filter(scope, 1)
-        );
+        let sql = format!("{} LIMIT $2", open_items(&report_filter(scope, "k", 1)));
         let rows = db
             .all::<QueueRow>(
                 sql,
-                &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
+                &[scope.viewer().map(|m| m.0).into(), i64::from(limit).into()],
             )
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let reasons = distinct_open(&mut db, "post_id", "reason", r.post_id, ", ");
-            let reasons = reasons.await?;
-            let notes = distinct_open(&mut db, "post_id", "note", r.post_id, "; ");
-            let notes = notes.await?;
-            out.push(QueueItem {
-                post_id: PostId(r.post_id),
-                topic_id: TopicId(r.topic_id),
-                topic_title: r.topic_title,
-                group_slug: r.group_slug,
-                author: r.author,
-                excerpt: r.excerpt.chars().take(300).collect(),
-                flags: r.flags,
-                reasons,
-                notes,
-                hidden: r.hidden,
-                state: match (r.hidden, r.held > 0, r.flags > 0) {
-                    (false, _, _) => ItemState::Published,
-                    (true, true, _) => ItemState::Held,
-                    (true, false, true) => ItemState::Hidden,
-                    (true, false, false) => ItemState::Deleted,
-                },
-                held: r.held > 0,
-                first_flagged_at: Timestamp(r.first_flagged_at),
-                legal_case: match (r.case_id, r.case_reference, r.case_kind, r.case_due_at) {
-                    (Some(id), Some(reference), Some(kind), Some(due_at)) => Some(QueuedCase {
-                        id,
-                        reference,
-                        kind,
-                        due_at: Timestamp(due_at),
-                    }),
-                    _ => None,
-                },
-            });
+            out.push(open_reports_of(&mut db, r).await?);
         }
         Ok(out)
+    }
+
+    async fn open_reports(&self, item: &StoredRef) -> Result<Option<OpenReports>, StoreError> {
+        let mut db = self.pools.read().await?;
+        let sql = format!(
+            "{} LIMIT 1",
+            open_items("k.item_kind = $1 AND k.item_id = $2")
+        );
+        let row = db
+            .optional::<QueueRow>(sql, &[item.kind.as_str().into(), item.id.into()])
+            .await?;
+        match row {
+            Some(r) => Ok(Some(open_reports_of(&mut db, r).await?)),
+            None => Ok(None),
+        }
     }
 
     async fn resolve_reports(
@@ -267,54 +294,57 @@ impl ModerationStore for SqlStore {
     ) -> Result<u64, StoreError> {
         let audit = audit.to_vec();
         let reason = reason.to_owned();
-        let (column, id) = about(target);
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
-                    let reason = reason.as_str();
-                    // A post the system held and a moderator approves is published now.
-                    let approved = match target {
-                        Reported::Post(post) if !upheld => tx
-                            .optional::<PublishedRow>(
-                                "SELECT p.topic_id, p.group_id, p.author_id FROM posts p \
-                                 WHERE p.id = $1 AND EXISTS (SELECT 1 FROM reports f WHERE f.post_id = p.id \
-                                 AND f.resolved_at IS NULL AND f.source = 'system')",
-                                &[post.0.into()],
+                    let (on, mut args, _) = subject(target, 1);
+                    // An item the system held and a moderator approves is published now.
+                    let held = !upheld
+                        && matches!(target, Reported::Item(_))
+                        && tx
+                            .optional::<Int>(
+                                format!(
+                                    "SELECT f.id FROM reports f WHERE {on} AND f.resolved_at IS NULL \
+                                     AND f.source = 'system' LIMIT 1"
+                                ),
+                                &args,
                             )
                             .await?
-                            .map(|r| Event::ItemPublished {
-                                topic: r.topic_id,
-                                post: post.0,
-                                group: r.group_id,
-                                author: r.author_id,
-                            }),
-                        _ => None,
-                    };
-                    let n = tx
+                            .is_some();
+                    let n = args.len();
+                    args.extend::<[Arg<'_>; 4]>([
+                        by.0.into(),
+                        at.0.into(),
+                        resolution(upheld).into(),
+                        reason.as_str().into(),
+                    ]);
+                    let resolved = tx
                         .execute(
                             format!(
-                                "UPDATE reports SET resolved_at = $3, resolved_by = $2, resolution = $4, \
-                                 resolution_reason = $5 WHERE {column} = $1 AND resolved_at IS NULL"
+                                "UPDATE reports AS f SET resolved_by = ${}, resolved_at = ${}, \
+                                 resolution = ${}, resolution_reason = ${} \
+                                 WHERE {on} AND f.resolved_at IS NULL",
+                                n + 1,
+                                n + 2,
+                                n + 3,
+                                n + 4,
                             ),
-                            &[
-                                id.into(),
-                                by.0.into(),
-                                at.0.into(),
-                                resolution(upheld).into(),
-                                reason.into(),
-                            ],
+                            &args,
                         )
                         .await?;
-                    if n > 0 {
-                        if let Reported::Post(post) = target {
-                            mark_deleted(tx, post, upheld, Some(by), at, approved.is_some()).await?;
+                    if resolved > 0 {
+                        if let Reported::Item(item) = target {
+                            let hiding = Hiding {
+                                hidden: upheld,
+                                by: Some(by),
+                                at,
+                                approved: held,
+                            };
+                            set_hidden(tx, item.kind.as_str(), item.id, hiding).await?;
                         }
                         crate::audit::record(tx, &audit).await?;
-                        if let Some(published) = approved {
-                            crate::events::record(tx, at, &[published]).await?;
-                        }
                     }
-                    Ok(n)
+                    Ok(resolved)
                 })
             })
             .await
@@ -334,10 +364,9 @@ impl ModerationStore for SqlStore {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let reasons = distinct_open(&mut db, "member_id", "reason", r.member_id, ", ");
-            let reasons = reasons.await?;
-            let notes = distinct_open(&mut db, "member_id", "note", r.member_id, "; ");
-            let notes = notes.await?;
+            let (on, args, _) = subject(Reported::Member(MemberId(r.member_id)), 1);
+            let reasons = distinct_open(&mut db, &on, &args, "reason", ", ").await?;
+            let notes = distinct_open(&mut db, &on, &args, "note", "; ").await?;
             out.push(MemberQueueItem {
                 username: r.username,
                 display_name: r.display_name,

@@ -112,10 +112,10 @@ macro_rules! topic_columns {
          a.username AS author_username, a.display_name AS author_display_name, t.tags, t.pinned, \
          t.locked, t.deleted, t.reply_count, t.post_count, t.created_at, t.last_activity_at, \
          t.status, t.featured_post_id, \
-         (t.deleted AND EXISTS (SELECT 1 FROM posts op JOIN reports f ON f.post_id = op.id \
+         (t.deleted AND EXISTS (SELECT 1 FROM posts op JOIN reports f ON f.item_kind = 'post' AND f.item_id = op.id \
            WHERE op.topic_id = t.id AND op.number = 1 AND f.resolved_at IS NULL \
            AND f.source = 'system')) AS held, \
-         (t.deleted AND EXISTS (SELECT 1 FROM posts op JOIN reports f ON f.post_id = op.id \
+         (t.deleted AND EXISTS (SELECT 1 FROM posts op JOIN reports f ON f.item_kind = 'post' AND f.item_id = op.id \
            WHERE op.topic_id = t.id AND op.number = 1 AND f.resolved_at IS NULL \
            AND f.source <> 'system')) AS hidden"
     };
@@ -231,9 +231,9 @@ impl From<TopicRow> for Topic {
 pub const POST_COLUMNS: &str = "p.id, p.topic_id, p.group_id, p.number, p.author_id, \
     a.username AS author_username, a.display_name AS author_display_name, p.body_markdown, \
     p.body_html, p.created_at, p.edited_at, p.revision_count, p.deleted, \
-    (p.deleted AND EXISTS (SELECT 1 FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL \
+    (p.deleted AND EXISTS (SELECT 1 FROM reports f WHERE f.item_kind = 'post' AND f.item_id = p.id AND f.resolved_at IS NULL \
       AND f.source = 'system')) AS held, \
-    (p.deleted AND EXISTS (SELECT 1 FROM reports f WHERE f.post_id = p.id AND f.resolved_at IS NULL \
+    (p.deleted AND EXISTS (SELECT 1 FROM reports f WHERE f.item_kind = 'post' AND f.item_id = p.id AND f.resolved_at IS NULL \
       AND f.source <> 'system')) AS hidden";
 
 #[derive(sqlx::FromRow)]

@@ -2,6 +2,7 @@
 //! uses. It implements exactly `Scope::admits` (agora-core's policy module), which its tests
 //! check against the single-item rule.
 
+use agora_core::audience::ReportScope;
 use agora_core::groups::policy::Scope;
 
 /// A `WHERE` fragment admitting the groups in `scope`, for a groups table aliased `g`.
@@ -40,6 +41,42 @@ pub fn group_filter_keeping_deleted(scope: &Scope, param: usize) -> String {
         ));
     }
     format!("({})", parts.join(" OR "))
+}
+
+/// A `WHERE` fragment admitting the reports (or legal cases) in `scope`, for rows aliased
+/// `alias` with an item's `audience_kind` and `audience_id`; it implements exactly
+/// `ReportScope::admits`. `param` is the placeholder the viewer's id is bound to (bind
+/// `ReportScope::viewer`); it is always used. A row whose item is gone (no audience) is the
+/// site's staff's.
+pub fn report_filter(scope: &ReportScope, alias: &str, param: usize) -> String {
+    let mut groups = Vec::new();
+    if let Some(staff) = &scope.staff_groups {
+        let readable = if scope.deleted_groups {
+            group_filter_keeping_deleted(staff, param)
+        } else {
+            group_filter(staff, param)
+        };
+        groups.push(format!(
+            "{alias}.audience_id IN (SELECT g.id FROM groups g WHERE {readable})"
+        ));
+    }
+    if scope.moderator.is_some() {
+        groups.push(format!(
+            "{alias}.audience_id IN (SELECT gm.group_id FROM group_members gm \
+             JOIN groups g ON g.id = gm.group_id WHERE gm.member_id = ${param} \
+             AND gm.role IN ('owner', 'moderator') AND g.deleted_at IS NULL)"
+        ));
+    }
+    let groups = if groups.is_empty() {
+        "FALSE".to_owned()
+    } else {
+        groups.join(" OR ")
+    };
+    let beyond = if scope.beyond_groups { "TRUE" } else { "FALSE" };
+    format!(
+        "((${param} IS NULL OR TRUE) AND (({alias}.audience_kind = 'group' AND ({groups})) \
+         OR (({alias}.audience_kind IS NULL OR {alias}.audience_kind <> 'group') AND {beyond})))"
+    )
 }
 
 #[cfg(test)]

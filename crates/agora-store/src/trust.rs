@@ -176,8 +176,8 @@ impl TrustStore for SqlStore {
                  (SELECT COUNT(DISTINCT p.topic_id) FROM posts p JOIN topics t ON t.id = p.topic_id \
                   WHERE p.author_id = m.id AND p.number > 1 AND p.deleted = FALSE AND t.author_id <> m.id) AS topics_replied, \
                  (SELECT COUNT(*) FROM posts p WHERE p.author_id = m.id AND p.deleted = FALSE) AS posts_written, \
-                 (SELECT COUNT(DISTINCT f.post_id) FROM reports f JOIN posts p ON p.id = f.post_id \
-                  WHERE p.author_id = m.id AND f.resolution = 'upheld' AND f.resolved_at >= $2) AS confirmed_flags \
+                 (SELECT COUNT(DISTINCT f.item_kind || ':' || CAST(f.item_id AS TEXT)) FROM reports f \
+                  WHERE f.item_author_id = m.id AND f.resolution = 'upheld' AND f.resolved_at >= $2) AS confirmed_flags \
                  FROM members m LEFT JOIN member_activity a ON a.member_id = m.id WHERE m.id = $1",
                 &[member.0.into(), flags_since.0.into()],
             )

@@ -25,13 +25,15 @@ pub(crate) fn link(seen: &ItemSeen) -> String {
 
 /// The address of the page that shows `item`, which sits at `position` in `container`.
 pub(crate) fn link_to(item: ItemRef, container: i64, position: i64) -> String {
+    lookup(item, container, position).unwrap_or_else(|| "/".to_owned())
+}
+
+/// The address of the page that shows `item`, if its kind has one.
+pub(crate) fn lookup(item: ItemRef, container: i64, position: i64) -> Option<String> {
     LINKS
         .iter()
         .find(|(kind, _)| *kind == item.kind)
-        .map_or_else(
-            || "/".to_owned(),
-            |(_, to)| to(item.id, container, position),
-        )
+        .map(|(_, to)| to(item.id, container, position))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod finish;
 mod item_links;
+mod items;
 mod kinds;
 mod measure;
 mod pages;

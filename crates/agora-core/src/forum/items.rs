@@ -10,6 +10,7 @@ use crate::error::Refused;
 use crate::events::Place;
 use crate::ids::PostId;
 use crate::items::refs::{ItemKind, ItemRef, ItemSeen, ItemSource};
+use crate::items::reported::{ContextEntry, Look, ReportedItem};
 use crate::viewer::Viewer;
 
 /// The word references use for a post.
@@ -62,5 +63,49 @@ impl ItemSource for Posts {
         vec![Place::Topic {
             topic: seen.container,
         }]
+    }
+
+    /// A post shows a moderator itself, with its topic's title and its group's address, in a
+    /// list and on its report's page alike: the moderators of its group read the rest.
+    async fn reported(
+        &self,
+        agora: &Agora,
+        moderator: &Viewer,
+        id: i64,
+        _look: Look,
+    ) -> Result<ReportedItem, Refused> {
+        let store = agora.forum().store;
+        let post = store.post(PostId(id)).await?.ok_or(Refused::NotFound)?;
+        // A deleted group's posts keep their record (legal cases) without their topic's words.
+        let (title, place, state) = match store
+            .topic_in_group(post.topic_id, moderator.id())
+            .await?
+        {
+            Some((topic, group, _)) => (topic.title.clone(), group.slug, post.facts(&topic).state),
+            None => (String::new(), String::new(), post.state()),
+        };
+        let item = post_ref(post.id);
+        Ok(ReportedItem {
+            item,
+            audience: AudienceRef::group(post.group_id),
+            place,
+            title,
+            author: post.author.id,
+            author_name: post.author.username.clone(),
+            state,
+            container: post.topic_id.0,
+            position: post.number,
+            context: vec![ContextEntry {
+                item,
+                author_name: post.author.username,
+                body: post.body_markdown,
+                created_at: post.created_at,
+                reported: true,
+            }],
+        })
+    }
+
+    fn auto_hide_action(&self) -> &'static str {
+        "post.auto_hide"
     }
 }

@@ -18,6 +18,7 @@ use crate::viewer::Viewer;
 
 mod readable;
 pub mod refs;
+pub mod reported;
 
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -14,6 +14,7 @@ use crate::error::Refused;
 use crate::events::Place;
 use crate::groups::policy::Access;
 use crate::ids::MemberId;
+use crate::items::reported::{Look, ReportedItem};
 use crate::items::{Action, Denied, ItemFacts, decide};
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
@@ -133,18 +134,62 @@ pub trait ItemSource: Send + Sync {
             AudienceKind::Conversation | AudienceKind::Staff => Vec::new(),
         }
     }
+
+    /// What `moderator` is shown of the reported item `id`: in a list ([`Look::Line`]: the
+    /// item alone) or on its report's page ([`Look::Whole`]: with what the kind shows around
+    /// it). The shared services call it only for a moderator the policy lets decide the item's
+    /// reports ([`crate::audience::decides_reports`]), whatever their reach into the item's
+    /// audience; a kind whose items are private shows the least it can and records each look
+    /// in the audit log. `Refused::NotFound` when the item is gone.
+    async fn reported(
+        &self,
+        agora: &Agora,
+        moderator: &Viewer,
+        id: i64,
+        look: Look,
+    ) -> Result<ReportedItem, Refused>;
+
+    /// The audit log's word for the system hiding an item of this kind after enough members
+    /// flagged it.
+    fn auto_hide_action(&self) -> &'static str {
+        "item.auto_hide"
+    }
 }
 
 /// Every kind of item, one line each.
 pub static SOURCES: &[&dyn ItemSource] = &[&crate::forum::items::POSTS, &crate::messages::MESSAGES];
 
 impl Agora {
+    /// The same application, knowing one more kind of item besides [`SOURCES`] (a kind a test
+    /// declares for itself).
+    pub fn with_item_source(mut self, source: &'static dyn ItemSource) -> Self {
+        let mut sources = self.item_sources.to_vec();
+        sources.push(source);
+        self.item_sources = sources.into();
+        self
+    }
+
+    /// The declaration of `kind`, if this application knows it.
+    pub(crate) fn item_source(&self, kind: ItemKind) -> Option<&'static dyn ItemSource> {
+        self.item_sources.iter().copied().find(|s| s.kind() == kind)
+    }
+
+    /// The kind of item named `word`, if this application knows it.
+    pub fn item_kind(&self, word: &str) -> Option<ItemKind> {
+        self.item_sources
+            .iter()
+            .map(|s| s.kind())
+            .find(|k| k.as_str() == word)
+    }
+
+    /// The reference named by a kind's word and an id, if the application knows the kind.
+    pub fn item_ref(&self, word: &str, id: i64) -> Option<ItemRef> {
+        self.item_kind(word).map(|kind| ItemRef { kind, id })
+    }
+
     /// The item `r` as `viewer` may see it, through its kind's declaration.
     pub async fn seen_item(&self, viewer: &Viewer, r: ItemRef) -> Result<ItemSeen, Refused> {
-        let source = SOURCES
-            .iter()
-            .find(|s| s.kind() == r.kind)
-            .ok_or(Refused::NotFound)?;
+        let source = self.item_source(r.kind).ok_or(Refused::NotFound)?;
         source.seen(self, viewer, r.id).await
     }
 
@@ -155,5 +200,34 @@ impl Agora {
             .find(|s| s.kind() == seen.item.kind)
             .map(|s| s.places(seen))
             .unwrap_or_default()
+    }
+
+    /// The reported item `r` as its kind shows it to `moderator`; the caller has asked the
+    /// policy whether they decide its reports.
+    pub(crate) async fn reported_item(
+        &self,
+        moderator: &Viewer,
+        r: ItemRef,
+        look: Look,
+    ) -> Result<ReportedItem, Refused> {
+        let source = self.item_source(r.kind).ok_or(Refused::NotFound)?;
+        source.reported(self, moderator, r.id, look).await
+    }
+}
+
+/// A reference as the store keeps it: the kind's word as text, which [`Agora::item_ref`]
+/// reads back when the kind is known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct StoredRef {
+    pub kind: String,
+    pub id: i64,
+}
+
+impl From<ItemRef> for StoredRef {
+    fn from(r: ItemRef) -> Self {
+        Self {
+            kind: r.kind.as_str().to_owned(),
+            id: r.id,
+        }
     }
 }

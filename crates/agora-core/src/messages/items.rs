@@ -9,6 +9,7 @@ use crate::agora::{Agora, Messages};
 use crate::audience::AudienceRef;
 use crate::error::Refused;
 use crate::items::refs::{ItemKind, ItemRef, ItemSeen, ItemSource};
+use crate::items::reported::{ContextEntry, Look, ReportedItem};
 use crate::items::{ItemFacts, ItemState};
 use crate::viewer::Viewer;
 
@@ -76,6 +77,19 @@ impl ItemSource for MessageItems {
             position: message.seq,
         })
     }
+
+    async fn reported(
+        &self,
+        agora: &Agora,
+        moderator: &Viewer,
+        id: i64,
+        look: Look,
+    ) -> Result<ReportedItem, Refused> {
+        agora
+            .messages()
+            .reported(moderator, MessageId(id), look)
+            .await
+    }
 }
 
 fn refused(e: super::MessageError) -> Refused {
@@ -86,27 +100,29 @@ fn refused(e: super::MessageError) -> Refused {
 }
 
 impl Messages<'_> {
-    /// What the site's staff see of a reported message: the message and up to
-    /// [`REPORT_CONTEXT`] before it, never the rest of the conversation; every look is an audit
-    /// entry naming the moderator and the conversation. `reported` says the message is the
-    /// subject of a report; the caller (the reports' service) has checked that.
-    pub async fn report_slice(
+    /// What the site's staff see of a reported message: in a list the message alone; on its
+    /// report's page the message and up to [`REPORT_CONTEXT`] before it, never the rest of the
+    /// conversation. Every look is an audit entry naming the moderator, the message and the
+    /// conversation, written in the transaction that reads the messages. The reports' service
+    /// has asked the policy whether the viewer decides the message's reports.
+    pub(crate) async fn reported(
         self,
-        viewer: &Viewer,
+        moderator: &Viewer,
         id: MessageId,
-    ) -> Result<Vec<Message>, Refused> {
-        if !crate::audience::handles_reports_outside_groups(viewer) {
+        look: Look,
+    ) -> Result<ReportedItem, Refused> {
+        if !crate::audience::handles_reports_outside_groups(moderator) {
             return Err(Refused::NotFound);
         }
         let message = self.store.message(id).await?.ok_or(Refused::NotFound)?;
-        let from = (message.seq - REPORT_CONTEXT).max(1);
+        let from = match look {
+            Look::Line => message.seq,
+            Look::Whole => (message.seq - REPORT_CONTEXT).max(1),
+        };
         let entry = self.audit_entry(
-            viewer,
+            moderator,
             "message.report_viewed",
-            crate::audit::Target::item(
-                message_ref(id),
-                format!("message:{id} in conversation:{}", message.conversation),
-            ),
+            crate::audit::Target::item(message_ref(id), &message.author_username),
             None,
             format!(
                 "conversation {}, messages {from} to {}",
@@ -117,6 +133,32 @@ impl Messages<'_> {
             .store
             .audited_slice(message.conversation, from, message.seq, &entry)
             .await?;
-        Ok(slice)
+        let subject = self
+            .store
+            .conversation(message.conversation, message.author)
+            .await?
+            .map(|(c, _)| c.subject)
+            .unwrap_or_default();
+        Ok(ReportedItem {
+            item: message_ref(id),
+            audience: AudienceRef::conversation(message.conversation.0),
+            place: "a private conversation".into(),
+            title: subject,
+            author: message.author,
+            author_name: message.author_username.clone(),
+            state: facts(&message).state,
+            container: message.conversation.0,
+            position: message.seq,
+            context: slice
+                .into_iter()
+                .map(|m| ContextEntry {
+                    item: message_ref(m.id),
+                    reported: m.id == id,
+                    author_name: m.author_username,
+                    body: m.body_markdown,
+                    created_at: m.created_at,
+                })
+                .collect(),
+        })
     }
 }

@@ -1,5 +1,5 @@
-//! Legal complaints about posts (anyone who can read the post, guests too) and the cases the
-//! moderators review.
+//! Legal complaints about items of every kind (anyone who can read the item, guests too) and
+//! the cases the moderators review.
 
 use axum::Json;
 use axum::extract::State;
@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use agora_core::PostId;
-use agora_core::complaints::{CaseEvent, ComplaintInput, Filed, LegalCase};
+use agora_core::complaints::{CaseEvent, CaseView, ComplaintInput, Filed};
+use agora_core::forum::items::{POST, post_ref};
+use agora_core::items::refs::ItemRef;
 
+use crate::api::flags::{ItemRefResponse, item_ref};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, Auth, ClientAddr};
 use crate::state::AppState;
@@ -71,22 +74,32 @@ pub struct CaseResponse {
     pub complainant_name: String,
     /// The complainant's username, when a member filed it.
     pub complainant_member: Option<String>,
+    /// What the complaint is about, by reference (none if it is gone).
+    pub item: Option<ItemRefResponse>,
+    /// For a post, its id; none for other kinds.
     pub post_id: Option<i64>,
+    /// For a post, its topic.
     pub topic_id: Option<i64>,
+    /// What the item belongs to: a topic's title, a conversation's subject.
     pub topic_title: String,
+    /// The item's author.
     pub post_author: String,
+    /// The item's words (up to 500 characters), as its kind shows them to a moderator.
     pub post_excerpt: String,
     pub created_at: String,
     pub decided_at: Option<String>,
     /// When the moderators should decide an open case by (two days after it opened).
     pub due_at: Option<String>,
-    /// Whether the case hid the post: at once (the site hides complaints of this kind at
+    /// Whether the case hid the item: at once (the site hides complaints of this kind at
     /// once) or by upholding the complaint.
     pub post_hidden: bool,
 }
 
-impl From<&LegalCase> for CaseResponse {
-    fn from(c: &LegalCase) -> Self {
+impl From<&CaseView> for CaseResponse {
+    fn from(v: &CaseView) -> Self {
+        let c = &v.case;
+        let item: Option<ItemRef> = v.item.as_ref().map(|i| i.item);
+        let post = item.filter(|i| i.kind == POST).map(|i| i.id);
         Self {
             id: c.id,
             reference: c.reference.clone(),
@@ -95,15 +108,20 @@ impl From<&LegalCase> for CaseResponse {
             statement: c.statement.clone(),
             complainant_name: c.complainant_name.clone(),
             complainant_member: c.complainant_member.clone(),
-            post_id: c.post_id.map(|p| p.0),
-            topic_id: c.topic_id.map(|t| t.0),
-            topic_title: c.topic_title.clone(),
-            post_author: c.post_author.clone(),
-            post_excerpt: c.post_excerpt.clone(),
+            item: item.map(ItemRefResponse::from),
+            post_id: post,
+            topic_id: v
+                .item
+                .as_ref()
+                .filter(|_| post.is_some())
+                .map(|i| i.container),
+            topic_title: v.title().to_owned(),
+            post_author: v.author_name().to_owned(),
+            post_excerpt: v.body().chars().take(500).collect(),
             created_at: c.created_at.to_rfc3339(),
             decided_at: c.decided_at.map(|d| d.to_rfc3339()),
             due_at: c.due_at.map(|d| d.to_rfc3339()),
-            post_hidden: c.post_hidden,
+            post_hidden: c.item_hidden,
         }
     }
 }
@@ -151,14 +169,15 @@ pub struct CaseNoteRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseDecisionRequest {
-    /// `remove` (the post stays hidden) or `restore` (it is shown again).
+    /// `remove` (the item stays hidden) or `restore` (it is shown again).
     pub decision: String,
     /// Mailed to the complainant and the author, and kept in the case and the audit log.
     pub reason: String,
 }
 
 /// Files a legal complaint about a post you can read; no account needed. A verified member's
-/// complaint hides the post at once; a guest's once they follow the link we mail.
+/// complaint opens a case at once; a guest's once they follow the link we mail. The same as
+/// `POST /api/v1/items/post/{id}/complaints`.
 #[utoipa::path(post, path = "/api/v1/posts/{id}/complaints", tag = "moderation",
     params(("id" = i64, Path)), request_body = ComplaintRequest,
     responses((status = 201, body = FiledResponse), (status = 404, body = ErrorBody),
@@ -170,6 +189,17 @@ pub async fn file(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ComplaintRequest>,
 ) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
+    file_about(&state, &auth, &client, post_ref(PostId(id)), req).await
+}
+
+/// Files the complaint about `item`.
+async fn file_about(
+    state: &AppState,
+    auth: &Auth,
+    client: &str,
+    item: ItemRef,
+    req: ComplaintRequest,
+) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
     let input = ComplaintInput {
         name: req.name,
         email: req.email,
@@ -180,9 +210,27 @@ pub async fn file(
     let filed = state
         .agora
         .legal()
-        .file_complaint(&auth.viewer, &client, PostId(id), input)
+        .file_complaint(&auth.viewer, client, item, input)
         .await?;
     Ok((StatusCode::CREATED, Json(filed.into())))
+}
+
+/// Files a legal complaint about an item of any kind you can read (a post, a message…); no
+/// account needed. A verified member's complaint opens a case at once; a guest's once they
+/// follow the link we mail.
+#[utoipa::path(post, path = "/api/v1/items/{kind}/{id}/complaints", tag = "moderation",
+    params(("kind" = String, Path), ("id" = i64, Path)), request_body = ComplaintRequest,
+    responses((status = 201, body = FiledResponse), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn file_item(
+    State(state): State<AppState>,
+    auth: Auth,
+    ClientAddr(client): ClientAddr,
+    ApiPath((kind, id)): ApiPath<(String, i64)>,
+    ApiJson(req): ApiJson<ComplaintRequest>,
+) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
+    let item = item_ref(&state, &kind, id)?;
+    file_about(&state, &auth, &client, item, req).await
 }
 
 /// Confirms a guest's complaint with the token from the mail; the post is hidden pending review.
@@ -203,7 +251,8 @@ pub async fn confirm(
     ))
 }
 
-/// Legal cases about posts in groups you may read, open ones first (site moderators).
+/// Legal cases about items you decide complaints about, open ones first (the site's staff: a
+/// group's items where they read the group, every audience beyond groups).
 #[utoipa::path(get, path = "/api/v1/legal-cases", tag = "moderation",
     responses((status = 200, body = [CaseResponse]), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 use agora_core::PostId;
 use agora_core::complaints::{CaseStatus, ComplaintError, ComplaintInput, KINDS};
+use agora_core::forum::items::post_ref;
+use agora_core::items::refs::ItemRef;
 
 use crate::error::ApiError;
 use crate::extract::ClientAddr;
@@ -23,7 +25,11 @@ use agora_core::content::markdown::excerpt;
 #[template(path = "complaint.html")]
 struct ComplaintPage {
     layout: Layout,
-    id: i64,
+    /// What the item is called (its kind's word), where the form posts, and where the item
+    /// is flagged instead.
+    noun: String,
+    action: String,
+    flag: String,
     excerpt: String,
     guest: bool,
     guest_fields: Vec<Field>,
@@ -49,15 +55,49 @@ pub struct ComplaintForm {
     good_faith: Option<String>,
 }
 
-fn complaint_page(page: &Page, id: i64, excerpt: String, form: &ComplaintForm) -> ComplaintPage {
+/// Where an item's complaint form posts and where the item is flagged instead: a post's at
+/// `/p/{id}`, any item's at `/items/{kind}/{id}`.
+struct Addresses {
+    item: ItemRef,
+    action: String,
+    flag: String,
+}
+
+impl Addresses {
+    fn post(id: i64) -> Self {
+        Self {
+            item: post_ref(PostId(id)),
+            action: format!("/p/{id}/complaint"),
+            flag: format!("/p/{id}/flag"),
+        }
+    }
+
+    fn item(state: &AppState, kind: &str, id: i64) -> Result<Self, ApiError> {
+        Ok(Self {
+            item: crate::pages::flags::item_ref(state, kind, id)?,
+            action: format!("/items/{kind}/{id}/complaint"),
+            flag: format!("/items/{kind}/{id}/report"),
+        })
+    }
+}
+
+fn complaint_page(
+    page: &Page,
+    at: &Addresses,
+    excerpt: String,
+    form: &ComplaintForm,
+) -> ComplaintPage {
+    let noun = at.item.kind.as_str();
     ComplaintPage {
         layout: page.layout(
             "Report a legal problem",
-            "Report a legal problem with a post.",
+            &format!("Report a legal problem with a {noun}."),
             "",
             true,
         ),
-        id,
+        noun: noun.to_owned(),
+        action: at.action.clone(),
+        flag: at.flag.clone(),
         excerpt,
         guest: page.viewer.id().is_none(),
         guest_fields: vec![
@@ -72,7 +112,7 @@ fn complaint_page(page: &Page, id: i64, excerpt: String, form: &ComplaintForm) -
         fields: vec![
             Field::new(
                 "statement",
-                "What is unlawful about the post, and why?",
+                "What is unlawful about it, and why?",
                 "textarea",
                 form.statement.as_str(),
             )
@@ -90,22 +130,36 @@ fn complaint_page(page: &Page, id: i64, excerpt: String, form: &ComplaintForm) -
     }
 }
 
+/// The form for the item at `at`.
+async fn show_form(state: &AppState, page: &Page, at: Addresses) -> Result<Response, ApiError> {
+    let seen = state.agora.seen_item(&page.viewer, at.item).await?;
+    Ok(render(&complaint_page(
+        page,
+        &at,
+        seen.excerpt,
+        &ComplaintForm::default(),
+    )))
+}
+
 /// `/p/{id}/complaint`: the form.
 pub async fn form(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let (post, _, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
-    Ok(render(&complaint_page(
-        &page,
-        id,
-        excerpt(&post.body_markdown, 300),
-        &ComplaintForm::default(),
-    )))
+    show_form(&state, &page, Addresses::post(id)).await
 }
 
-/// Files the complaint; a field that fails its rules is shown beside the field.
+/// `/items/{kind}/{id}/complaint`: the form for an item of any kind.
+pub async fn item_form(
+    State(state): State<AppState>,
+    page: Page,
+    Path((kind, id)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    show_form(&state, &page, Addresses::item(&state, &kind, id)?).await
+}
+
+/// Files the complaint about a post; a field that fails its rules is shown beside the field.
 pub async fn file(
     State(state): State<AppState>,
     page: Page,
@@ -113,8 +167,30 @@ pub async fn file(
     Path(id): Path<i64>,
     Form(form): Form<ComplaintForm>,
 ) -> Result<Response, ApiError> {
+    file_at(&state, &page, &client, Addresses::post(id), form).await
+}
+
+/// Files the complaint about an item of any kind.
+pub async fn item_file(
+    State(state): State<AppState>,
+    page: Page,
+    ClientAddr(client): ClientAddr,
+    Path((kind, id)): Path<(String, i64)>,
+    Form(form): Form<ComplaintForm>,
+) -> Result<Response, ApiError> {
+    let at = Addresses::item(&state, &kind, id)?;
+    file_at(&state, &page, &client, at, form).await
+}
+
+async fn file_at(
+    state: &AppState,
+    page: &Page,
+    client: &str,
+    at: Addresses,
+    form: ComplaintForm,
+) -> Result<Response, ApiError> {
     page.check_csrf(&form.csrf)?;
-    let (post, _, _) = state.agora.forum().post(&page.viewer, PostId(id)).await?;
+    let seen = state.agora.seen_item(&page.viewer, at.item).await?;
     let input = ComplaintInput {
         name: form.name.clone(),
         email: form.email.clone(),
@@ -122,32 +198,33 @@ pub async fn file(
         statement: form.statement.clone(),
         good_faith: form.good_faith.as_deref() == Some("true"),
     };
+    let noun = at.item.kind.as_str();
     match state
         .agora
         .legal()
-        .file_complaint(&page.viewer, &client, post.id, input)
+        .file_complaint(&page.viewer, client, at.item, input)
         .await
     {
         Ok(filed) => {
             let text = match filed.status {
                 CaseStatus::Unconfirmed => format!(
-                    "Thank you. We mailed you a link: open it to confirm your complaint {}, and our moderators review the post within two days.",
+                    "Thank you. We mailed you a link: open it to confirm your complaint {}, and our moderators review the {noun} within two days.",
                     filed.reference
                 ),
                 _ => format!(
-                    "Thank you: your complaint {} is open. Our moderators review the post within two days, and we write to you with the outcome.",
+                    "Thank you: your complaint {} is open. Our moderators review the {noun} within two days, and we write to you with the outcome.",
                     filed.reference
                 ),
             };
             Ok(message(
-                &page,
+                page,
                 "Complaint filed",
                 &text,
                 ("/", "Back to the community"),
             ))
         }
         Err(ComplaintError::Refused(Refused::Invalid(i))) => {
-            let mut view = complaint_page(&page, id, excerpt(&post.body_markdown, 300), &form);
+            let mut view = complaint_page(page, &at, seen.excerpt, &form);
             let e = ApiError::from(i);
             if e.field.as_deref() == Some("kind") {
                 view.kind_error = Some(e.message.clone());
@@ -216,6 +293,8 @@ pub struct CaseRow {
     reference: String,
     status: &'static str,
     kind: String,
+    /// The item's kind, what it belongs to and its author, as its kind shows them.
+    noun: String,
     topic_title: String,
     post_author: String,
     filed: String,
@@ -243,15 +322,16 @@ pub async fn cases(State(state): State<AppState>, page: Page) -> Result<Response
         tab: "cases",
         cases: cases
             .into_iter()
-            .map(|c| CaseRow {
-                id: c.id,
-                reference: c.reference,
-                status: c.status.as_str(),
-                kind: c.kind,
-                topic_title: c.topic_title,
-                post_author: c.post_author,
-                filed: date(c.created_at),
-                filed_iso: c.created_at.to_rfc3339(),
+            .map(|v| CaseRow {
+                noun: v.case.noun().to_owned(),
+                topic_title: v.title().to_owned(),
+                post_author: v.author_name().to_owned(),
+                id: v.case.id,
+                reference: v.case.reference,
+                status: v.case.status.as_str(),
+                kind: v.case.kind,
+                filed: date(v.case.created_at),
+                filed_iso: v.case.created_at.to_rfc3339(),
             })
             .collect(),
     }))
@@ -269,7 +349,10 @@ struct CasePage {
     kind: String,
     complainant: String,
     statement: String,
-    post_id: Option<i64>,
+    /// The item's kind, its page (if its kind has one and it is still there), what it belongs
+    /// to, its author and its words, as its kind shows them to a moderator.
+    noun: String,
+    item: Option<Option<String>>,
     topic_title: String,
     post_author: String,
     post_excerpt: String,
@@ -282,7 +365,18 @@ struct CasePage {
 }
 
 async fn case_page(state: &AppState, page: &Page, id: i64) -> Result<CasePage, ApiError> {
-    let (c, events) = state.agora.legal().legal_case(&page.viewer, id).await?;
+    let (v, events) = state.agora.legal().legal_case(&page.viewer, id).await?;
+    let item = v.item.as_ref().map(|i| {
+        crate::items::link(crate::items::Place {
+            item: i.item,
+            container: i.container,
+            position: i.position,
+        })
+    });
+    let (topic_title, post_author) = (v.title().to_owned(), v.author_name().to_owned());
+    let post_excerpt = excerpt(v.body(), 500);
+    let noun = v.case.noun().to_owned();
+    let c = v.case;
     let complainant = match &c.complainant_member {
         Some(u) => format!("{} (@{u}, a member)", c.complainant_name),
         None => format!("{} (a guest; agora writes to them)", c.complainant_name),
@@ -302,15 +396,16 @@ async fn case_page(state: &AppState, page: &Page, id: i64) -> Result<CasePage, A
         kind: c.kind,
         complainant,
         statement: c.statement,
-        post_id: c.post_id.map(|p| p.0),
-        topic_title: c.topic_title,
-        post_author: c.post_author,
-        post_excerpt: excerpt(&c.post_excerpt, 500),
+        noun,
+        item,
+        topic_title,
+        post_author,
+        post_excerpt,
         due: c
             .due_at
             .filter(|_| c.status == CaseStatus::Open)
             .map(|d| (date(d), d.to_rfc3339(), d < state.agora.now())),
-        post_hidden: c.post_hidden,
+        post_hidden: c.item_hidden,
         events: events
             .into_iter()
             .map(|e| (e.at.to_rfc3339(), date(e.at), e.actor, e.action, e.note))

@@ -154,6 +154,10 @@ fn shared_routes() -> Router<AppState> {
         .route("/admin/queue", get(flags::queue))
         .route("/admin/queue/{id}", post(flags::resolve))
         .route(
+            "/admin/queue/{kind}/{id}",
+            get(flags::report).post(flags::resolve_item),
+        )
+        .route(
             "/admin/queue/members/{username}",
             post(flags::resolve_member),
         )
@@ -192,6 +196,15 @@ fn shared_routes() -> Router<AppState> {
             get(trust::flag_form).post(trust::flag),
         )
         .route("/p/{id}/flag", get(flags::form).post(flags::flag))
+        .route("/items/{kind}/{id}", get(flags::item_link))
+        .route(
+            "/items/{kind}/{id}/report",
+            get(flags::item_form).post(flags::item_flag),
+        )
+        .route(
+            "/items/{kind}/{id}/complaint",
+            get(complaints::item_form).post(complaints::item_file),
+        )
         .route("/admin/documents", get(legal::admin))
         .route("/admin/documents/{kind}", post(legal::publish))
         .route("/legal/accept", get(legal::accept_form).post(legal::accept))

@@ -5,9 +5,11 @@
 //! statuses is written where the demo's topics are loaded.)
 
 use agora_core::MemberId;
+use agora_core::audience::AudienceRef;
 use agora_core::complaints::NewCase;
 use agora_core::content::markdown;
-use agora_core::flags::Reported;
+use agora_core::flags::{NewReport, Reported};
+use agora_core::forum::items::post_ref;
 use agora_core::forum::{Hold, NewPost};
 use agora_core::members::{DisplayName, EmailAddress, NewMember, Username};
 use agora_core::time::Timestamp;
@@ -70,28 +72,34 @@ pub async fn stage(app: &App, s: Stage<'_>) -> anyhow::Result<(usize, usize)> {
             hold: None,
         })
         .await?;
+    let report = |target, by, note: &str, hours_ago: i64| NewReport {
+        target,
+        audience: matches!(target, Reported::Item(_)).then(|| AudienceRef::group(s.busy_topic.0)),
+        author: matches!(target, Reported::Item(_)).then_some(spammer),
+        by,
+        reason: "spam".into(),
+        note: note.to_owned(),
+        min_level: TrustLevel::Basic,
+        at: s.now.plus_seconds(-hours_ago * 3_600),
+    };
     for (n, by) in s.flaggers.iter().enumerate() {
         let hours = 4 - i64::try_from(n).unwrap_or(0);
         store
-            .insert_report(
-                Reported::Post(spam),
+            .insert_report(&report(
+                Reported::Item(post_ref(spam)),
                 *by,
-                "spam",
                 "An advert for a shop that is not Voltera's.",
-                TrustLevel::Basic,
-                s.now.plus_seconds(-hours * 3_600),
-            )
+                hours,
+            ))
             .await?;
     }
     store
-        .insert_report(
+        .insert_report(&report(
             Reported::Member(spammer),
             s.flaggers[0],
-            "spam",
             "Joined two days ago and only posts adverts.",
-            TrustLevel::Basic,
-            s.now.plus_seconds(-4 * 3_600),
-        )
+            4,
+        ))
         .await?;
 
     // A newcomer's first reply, held until a moderator approves it.
@@ -152,7 +160,9 @@ pub async fn stage(app: &App, s: Stage<'_>) -> anyhow::Result<(usize, usize)> {
     store
         .insert_case(&NewCase {
             reference: "LC-DEMO-0001".into(),
-            post: exposed,
+            item: post_ref(exposed).into(),
+            audience: AudienceRef::group(s.ride_topic.0),
+            author: s.flaggers[1],
             complainant: Some(complainant),
             name: complainant_name.to_owned(),
             email: format!("{complainant_name}@riders.example"),

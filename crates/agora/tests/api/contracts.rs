@@ -152,12 +152,15 @@ async fn the_event_store_keeps_order_positions_and_leases() {
 }
 
 #[tokio::test]
-async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
-    use agora_core::flags::Reported;
-    use agora_core::groups::policy::{Need, scope};
+async fn the_moderation_store_keeps_one_report_model_for_items_and_members() {
+    use agora_core::audience::{AudienceRef, report_desk};
+    use agora_core::flags::{NewReport, Reported};
+    use agora_core::forum::items::post_ref;
+    use agora_core::items::refs::StoredRef;
     use agora_core::store::ModerationStore as _;
     use agora_core::trust::TrustLevel;
-    use agora_core::{PostId, Viewer};
+    use agora_core::viewer::{Actor, Restriction, SiteRole};
+    use agora_core::{MemberId, PostId, Viewer};
     each_backend(|app| async move {
         let store = &app.app.store;
         let fail = |e: agora_core::StoreError| -> ! { panic!("{e}") };
@@ -168,34 +171,48 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
         app.set_trust("ben", 2).await;
         app.create_group(&admin, "club", "public").await;
         let (_, post) = app.create_topic(&admin, "club", "Rules", "Be kind.").await;
-        let post = Reported::Post(PostId(post));
+        let group = group_id(&app, "club").await;
+        let item = post_ref(PostId(post));
+        let post = Reported::Item(item);
         let (ana, ben, cy) = (
             member_id(&app, "ana").await,
             member_id(&app, "ben").await,
             member_id(&app, "cyd").await,
         );
+        let author = member_id(&app, "admin").await;
         let at = Timestamp(1);
         let member = TrustLevel::Member;
+        let report = |target: Reported, by: MemberId, reason: &str, note: &str, level| NewReport {
+            target,
+            audience: matches!(target, Reported::Item(_))
+                .then(|| AudienceRef::group(group)),
+            author: matches!(target, Reported::Item(_)).then_some(author),
+            by,
+            reason: reason.to_owned(),
+            note: note.to_owned(),
+            min_level: level,
+            at,
+        };
 
         // Agreeing reporters are counted once each, from the level asked for.
         let n = store
-            .insert_report(post, ana, "spam", "", member, at)
+            .insert_report(&report(post, ana, "spam", "", member))
             .await
             .unwrap_or_else(|e| fail(e));
         assert_eq!(n, Some(0), "ana is below the member level");
         let n = store
-            .insert_report(post, ben, "spam", "ads", member, at)
+            .insert_report(&report(post, ben, "spam", "ads", member))
             .await
             .unwrap_or_else(|e| fail(e));
         assert_eq!(n, Some(1));
         let n = store
-            .insert_report(post, ben, "abuse", "again", member, at)
+            .insert_report(&report(post, ben, "abuse", "again", member))
             .await
             .unwrap_or_else(|e| fail(e));
         assert_eq!(n, None, "a second open report by ben records and counts nothing");
         assert_eq!(
             store
-                .insert_report(post, ana, "spam", "", TrustLevel::New, at)
+                .insert_report(&report(post, ana, "spam", "", TrustLevel::New))
                 .await
                 .unwrap_or_else(|e| fail(e)),
             None,
@@ -203,32 +220,62 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
         );
         assert_eq!(
             store
-                .insert_report(post, cy, "spam", "", TrustLevel::New, at)
+                .insert_report(&report(post, cy, "spam", "", TrustLevel::New))
                 .await
                 .unwrap_or_else(|e| fail(e)),
             Some(3),
             "from the lowest level all three count"
         );
-        // A report on a member is the same model, apart from the post's.
+        // A report on a member is the same model, apart from the item's.
         store
-            .insert_report(
+            .insert_report(&report(
                 Reported::Member(cy),
                 ana,
                 "fake",
                 "bot",
                 TrustLevel::New,
-                at,
-            )
+            ))
             .await
             .unwrap_or_else(|e| fail(e));
-        let everything = scope(&Viewer::guest(), Need::Read);
+        // The queue of a site moderator who reads the public group.
+        let moderator = Viewer::member(Actor {
+            id: ana,
+            username: "ana".into(),
+            role: SiteRole::Moderator,
+            verified: true,
+            restriction: Restriction::None,
+            trust: TrustLevel::Basic,
+        });
+        let desk = report_desk(&moderator, false).unwrap_or_else(|d| panic!("{d:?}"));
         let queue = store
-            .flag_queue(&everything, 10)
+            .report_queue(&desk, 10)
             .await
             .unwrap_or_else(|e| fail(e));
         assert_eq!(
-            (queue.len(), queue[0].flags, queue[0].reasons.as_str()),
-            (1, 3, "spam")
+            (
+                queue.len(),
+                queue[0].flags,
+                queue[0].reasons.as_str(),
+                &queue[0].item,
+                queue[0].audience,
+                queue[0].author,
+            ),
+            (
+                1,
+                3,
+                "spam",
+                &StoredRef::from(item),
+                Some(AudienceRef::group(group)),
+                Some(author),
+            )
+        );
+        assert_eq!(
+            store
+                .open_reports(&StoredRef::from(item))
+                .await
+                .unwrap_or_else(|e| fail(e))
+                .map(|o| o.flags),
+            Some(3)
         );
         let members = store
             .member_flag_queue(10)
@@ -259,10 +306,17 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
         );
         assert!(
             store
-                .flag_queue(&everything, 10)
+                .report_queue(&desk, 10)
                 .await
                 .unwrap_or_else(|e| fail(e))
                 .is_empty()
+        );
+        assert_eq!(
+            store
+                .open_reports(&StoredRef::from(item))
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            None
         );
         assert_eq!(
             store
@@ -280,37 +334,43 @@ async fn the_moderation_store_keeps_one_report_model_for_posts_and_members() {
             1
         );
         // Once resolved, a member reports again; while open, a second report of theirs on the
-        // same post or member records nothing, and the database itself refuses it.
+        // same item or member records nothing, and the database itself refuses it.
         for target in [post, Reported::Member(cy)] {
-            let report = || store.insert_report(target, ben, "spam", "again", member, at);
-            assert_eq!(report().await.unwrap_or_else(|e| fail(e)), Some(1));
-            assert_eq!(report().await.unwrap_or_else(|e| fail(e)), None);
-            let (column, id) = match target {
-                Reported::Post(p) => ("post_id", p.0),
-                Reported::Member(m) => ("member_id", m.0),
+            let again = report(target, ben, "spam", "again", member);
+            let first = store.insert_report(&again).await;
+            assert_eq!(first.unwrap_or_else(|e| fail(e)), Some(1));
+            let second = store.insert_report(&again).await;
+            assert_eq!(second.unwrap_or_else(|e| fail(e)), None);
+            let (columns, values) = match target {
+                Reported::Item(i) => ("item_kind, item_id", format!("'{}', {}", i.kind, i.id)),
+                Reported::Member(m) => ("member_id", m.0.to_string()),
             };
             let twice = format!(
-                "INSERT INTO reports ({column}, by_id, reason, created_at) VALUES ({id}, {}, 'spam', 2)",
+                "INSERT INTO reports ({columns}, by_id, reason, created_at) VALUES ({values}, {}, 'spam', 2)",
                 ben.0
             );
             assert!(app.db().try_sql(&twice).await.is_err(), "{twice}");
         }
-        // A report names exactly one of a post and a member.
-        assert!(
-            app.db()
-                .try_sql(&format!(
-                    "INSERT INTO reports (post_id, member_id, by_id, reason, created_at) \
-                 VALUES ({}, {}, {}, 'spam', 1)",
-                    match post {
-                        Reported::Post(p) => p.0,
-                        Reported::Member(_) => 0,
-                    },
-                    cy.0,
-                    ana.0
-                ))
-                .await
-                .is_err()
-        );
+        // A report names exactly one of an item and a member, and an item has an id.
+        for (columns, values) in [
+            ("item_kind, item_id, member_id", format!("'post', {}, {}", item.id, cy.0)),
+            ("item_kind", "'post'".to_owned()),
+            ("item_id", item.id.to_string()),
+        ] {
+            let wrong = format!(
+                "INSERT INTO reports ({columns}, by_id, reason, created_at) VALUES ({values}, {}, 'spam', 1)",
+                ana.0
+            );
+            assert!(app.db().try_sql(&wrong).await.is_err(), "{wrong}");
+        }
+        // Any kind's word is a reference: no constraint names the kinds.
+        app.db()
+            .execute_sql(&format!(
+                "INSERT INTO reports (item_kind, item_id, by_id, reason, created_at) \
+                 VALUES ('note', 7, {}, 'spam', 1)",
+                ana.0
+            ))
+            .await;
     })
     .await;
 }

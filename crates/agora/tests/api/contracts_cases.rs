@@ -5,12 +5,15 @@
 //! and event). Each is checked on the SQL store directly, on SQLite always and on PostgreSQL
 //! when configured.
 
+use agora_core::audience::{AudienceRef, ReportScope};
 use agora_core::audit::Target;
 use agora_core::events::Event;
+use agora_core::forum::items::post_ref;
 use agora_core::groups::Visibility;
 use agora_core::groups::policy::Scope;
+use agora_core::items::refs::StoredRef;
 use agora_core::time::Timestamp;
-use agora_core::{MemberId, PostId, StoreError, TopicId};
+use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 
 use crate::contracts::{
     audit_entry, counters_off, group_id, insert_member, new_member, ok, open_topic, recorded, reply,
@@ -58,9 +61,15 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
         let answer = reply(&app, rules, ana, "A quote from a book.", t0).await;
         let (secret, _) = open_topic(&app, vault, admin, discussion, "Secret", t0).await;
         let hidden = reply(&app, secret, ana, "A leaked letter.", t0).await;
-        let case = |reference: &str, post, complainant, confirm: Option<&str>, at| NewCase {
+        let case = |reference: &str,
+                    (post, group, author): (PostId, GroupId, MemberId),
+                    complainant,
+                    confirm: Option<&str>,
+                    at| NewCase {
             reference: reference.into(),
-            post,
+            item: post_ref(post).into(),
+            audience: AudienceRef::group(group),
+            author,
             complainant,
             name: "Someone".into(),
             email: format!("{}@example.com", reference.to_lowercase()),
@@ -87,14 +96,19 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
 
         // A member's complaint opens at once, due in two days; the post stays up.
         let a = ok(store
-            .insert_case(&case("LC-A", answer, Some(ben), None, at(1)))
+            .insert_case(&case("LC-A", (answer, club, ana), Some(ben), None, at(1)))
             .await);
         assert_eq!(
-            (a.status, a.post_id, a.topic_id, a.group_id),
-            (CaseStatus::Open, Some(answer), Some(rules), Some(club))
+            (a.status, a.item, a.audience, a.item_author),
+            (
+                CaseStatus::Open,
+                Some(StoredRef::from(post_ref(answer))),
+                Some(AudienceRef::group(club)),
+                Some(ana)
+            )
         );
         assert_eq!(
-            (a.due_at, a.post_hidden),
+            (a.due_at, a.item_hidden),
             (Some(at(1 + agora_core::complaints::REVIEW_SECS)), false)
         );
         assert_eq!(a.complainant_member.as_deref(), Some("ben"));
@@ -105,10 +119,22 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
         );
         // A guest's waits for its confirmation, the post still shown; an old one expires.
         let b = ok(store
-            .insert_case(&case("LC-B", hidden, None, Some("hash-b"), at(2)))
+            .insert_case(&case(
+                "LC-B",
+                (hidden, vault, ana),
+                None,
+                Some("hash-b"),
+                at(2),
+            ))
             .await);
         let c = ok(store
-            .insert_case(&case("LC-C", opening, None, Some("hash-c"), at(3)))
+            .insert_case(&case(
+                "LC-C",
+                (opening, club, admin),
+                None,
+                Some("hash-c"),
+                at(3),
+            ))
             .await);
         assert_eq!(b.status, CaseStatus::Unconfirmed);
         assert!(!deleted(hidden).await);
@@ -130,7 +156,7 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
             (CaseStatus::Open, "lc-b@example.com")
         );
         assert_eq!(
-            (confirmed.due_at, confirmed.post_hidden),
+            (confirmed.due_at, confirmed.item_hidden),
             (Some(at(1_060)), true)
         );
         assert!(ok(confirm("hash-b", 61, t0).await).is_none(), "once");
@@ -152,12 +178,19 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
                 .map(|c| c.id)
                 .collect::<Vec<_>>()
         };
+        let staff = |groups| ReportScope {
+            staff_groups: Some(groups),
+            moderator: None,
+            beyond_groups: true,
+            deleted_groups: false,
+        };
+        let (everything, public) = (staff(EVERYTHING), staff(PUBLIC));
         assert_eq!(
-            listed(&EVERYTHING).await,
+            listed(&everything).await,
             [b.id, a.id, c.id],
             "B is due sooner"
         );
-        assert_eq!(listed(&PUBLIC).await, [a.id, c.id]);
+        assert_eq!(listed(&public).await, [a.id, c.id]);
         assert_eq!(
             ok(store.case_email(a.id).await).as_deref(),
             Some("lc-a@example.com")

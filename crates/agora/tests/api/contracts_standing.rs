@@ -337,19 +337,21 @@ async fn the_trust_store_counts_visits_and_reading_once_and_keeps_levels() {
         );
 
         // A flag upheld on their post counts from when it was upheld, and hides the post.
+        let first = Reported::Item(agora_core::forum::items::post_ref(first));
         ok(store
-            .insert_report(
-                Reported::Post(first),
-                admin,
-                "spam",
-                "",
-                TrustLevel::New,
-                t0,
-            )
+            .insert_report(&agora_core::flags::NewReport {
+                target: first,
+                audience: Some(agora_core::audience::AudienceRef::group(club)),
+                author: Some(cyd),
+                by: admin,
+                reason: "spam".into(),
+                note: String::new(),
+                min_level: TrustLevel::New,
+                at: t0,
+            })
             .await);
         let upheld_at = t0.plus_seconds(100);
-        let resolved =
-            store.resolve_reports(Reported::Post(first), admin, true, "spam", upheld_at, &[]);
+        let resolved = store.resolve_reports(first, admin, true, "spam", upheld_at, &[]);
         assert_eq!(ok(resolved.await), 1);
         let flags = |since| async move { ok(store.trust_stats(cyd, since).await) };
         assert_eq!(flags(upheld_at).await.confirmed_flags, 1);

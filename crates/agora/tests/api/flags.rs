@@ -83,7 +83,12 @@ async fn a_member_flags_a_post_or_a_member_once_while_the_flag_is_open() {
             again.text
         );
         assert_eq!(
-            open_reports(&app, &format!("post_id = {post}"), "ben").await,
+            open_reports(
+                &app,
+                &format!("item_kind = 'post' AND item_id = {post}"),
+                "ben"
+            )
+            .await,
             1
         );
         let queue = app.get(&routes::moderation_queue(), Some(&admin)).await;
@@ -141,7 +146,12 @@ async fn simultaneous_flags_by_one_member_record_one_flag_and_count_it_once() {
                 .all(|r| r.code() == "already_flagged")
         );
         assert_eq!(
-            open_reports(&app, &format!("post_id = {post}"), "ben").await,
+            open_reports(
+                &app,
+                &format!("item_kind = 'post' AND item_id = {post}"),
+                "ben"
+            )
+            .await,
             1
         );
         // One member's eight flags never reach the three it takes to hide a post.
@@ -186,7 +196,12 @@ async fn a_member_flags_at_most_twenty_times_an_hour() {
         );
         assert!(r.header("retry-after").is_some_and(|s| s != "0"));
         assert_eq!(
-            open_reports(&app, &format!("post_id = {}", posts[20]), "ben").await,
+            open_reports(
+                &app,
+                &format!("item_kind = 'post' AND item_id = {}", posts[20]),
+                "ben"
+            )
+            .await,
             0
         );
         // Flags on members count in the same limit; another member has a limit of their own.

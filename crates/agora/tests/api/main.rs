@@ -49,6 +49,8 @@ mod reactions;
 mod reading;
 mod redaction;
 mod rendering;
+mod reports;
+mod reports_kind;
 mod roster;
 mod routes;
 mod sanctions;

@@ -877,3 +877,143 @@ async fn messages_are_paced_like_posts() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_reported_message_shows_the_staff_it_and_five_before_never_more_and_each_look_is_audited()
+{
+    each_backend(|app| async move {
+        let (admin, sitemod, ana, ben, cara) = people(&app).await;
+        let c = start(&app, &ana, &["ben"], "Message 1").await;
+        let conversation = id(&c);
+        accept(&app, &ben, conversation).await;
+        let mut ids = vec![c["messages"][0]["id"].as_i64().unwrap_or_default()];
+        for n in 2..=9 {
+            let token = if n % 2 == 0 { &ben } else { &ana };
+            ids.push(id(&send(&app, token, conversation, &format!("Message {n}")).await));
+        }
+        // Message 8 is Ben's: Ana reports it.
+        let reported = ids[7];
+        let path = format!("/api/v1/items/message/{reported}");
+        for (who, token) in [("cara", &cara), ("admin", &admin)] {
+            let r = app
+                .post(&format!("{path}/report"), Some(token), json!({"reason": "abuse"}))
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} cannot report what they cannot read: {}", r.text);
+        }
+        let r = app
+            .post(&format!("{path}/report"), Some(&ana), json!({"reason": "abuse", "note": "Threatening"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        // A group's moderator who is not staff does not see it; the site's staff do.
+        app.create_group(&admin, "cafe", "public").await;
+        app.join(&cara, "cafe").await;
+        let r = app
+            .call(Method::PUT, &routes::group_member_role("cafe", "cara"), Some(&admin), Some(json!({"role": "moderator"})))
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        let r = app.get(&format!("{path}/reports"), Some(&cara)).await;
+        assert!(r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN, "{}", r.text);
+        for (who, token) in [("site moderator", &sitemod), ("admin", &admin)] {
+            let r = app.get(&format!("{path}/reports"), Some(token)).await;
+            assert_eq!(r.status, StatusCode::OK, "{who}: {}", r.text);
+            let bodies: Vec<&str> = r.body["context"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|e| e["body"].as_str()).collect())
+                .unwrap_or_default();
+            assert_eq!(
+                bodies,
+                ["Message 3", "Message 4", "Message 5", "Message 6", "Message 7", "Message 8"],
+                "{who}: {}",
+                r.text
+            );
+            assert!(!r.text.contains("Message 9") && !r.text.contains("Message 2\""), "{}", r.text);
+            // The conversation itself stays closed to them.
+            let r = app.get(&routes::conversation(conversation), Some(token)).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND);
+        }
+        let looks = app
+            .db()
+            .count_where(
+                "audit_log",
+                &format!("action = 'message.report_viewed' AND target_kind = 'message' AND target_id = {reported} AND detail LIKE 'conversation {conversation},%'"),
+            )
+            .await;
+        assert!(looks >= 2, "each look is an audit entry: {looks}");
+        let r = app.get("/api/v1/moderation/queue", Some(&sitemod)).await;
+        assert!(r.text.contains(&format!("\"id\":{reported}")), "the queue lists it: {}", r.text);
+        assert!(!r.text.contains("Message 7"), "a line in the queue shows the message alone: {}", r.text);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_message_takes_reactions_and_bookmarks_from_its_participants_only() {
+    each_backend(|app| async move {
+        let (admin, _, ana, ben, cara) = people(&app).await;
+        let c = start(&app, &ana, &["ben"], "Lunch?").await;
+        accept(&app, &ben, id(&c)).await;
+        let first = c["messages"][0]["id"].as_i64().unwrap_or_default();
+        let item = format!("/api/v1/items/message/{first}");
+        let like = json!({"emoji": "❤️"});
+        let r = app
+            .post(&format!("{item}/reactions"), Some(&ben), like.clone())
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        let r = app
+            .post(&format!("{item}/reactions"), Some(&ana), like.clone())
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "not on one's own: {}",
+            r.text
+        );
+        let r = app.get(&format!("{item}/reactions"), Some(&ana)).await;
+        assert!(
+            r.status.is_success() && r.text.contains("ben"),
+            "{}",
+            r.text
+        );
+        for token in [&cara, &admin] {
+            let missing = app
+                .get("/api/v1/items/message/999999/reactions", Some(token))
+                .await;
+            let r = app.get(&format!("{item}/reactions"), Some(token)).await;
+            assert_eq!((r.status, &r.text), (missing.status, &missing.text));
+            let r = app
+                .post(&format!("{item}/reactions"), Some(token), like.clone())
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+            let r = app
+                .call(
+                    Method::PUT,
+                    &format!("{item}/bookmark"),
+                    Some(token),
+                    Some(json!({})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+        }
+        let r = app
+            .call(
+                Method::PUT,
+                &format!("{item}/bookmark"),
+                Some(&ben),
+                Some(json!({})),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        let r = app.get("/api/v1/bookmarks", Some(&ben)).await;
+        assert!(
+            r.text.contains(&format!("/messages/{}#m1", id(&c))),
+            "{}",
+            r.text
+        );
+        // Ben leaves: his bookmark no longer shows, and says nothing of the message.
+        app.post(&routes::conversation_leave(id(&c)), Some(&ben), json!({}))
+            .await;
+        let r = app.get("/api/v1/bookmarks", Some(&ben)).await;
+        assert!(!r.text.contains("Lunch"), "{}", r.text);
+    })
+    .await;
+}

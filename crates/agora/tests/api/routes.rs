@@ -94,6 +94,10 @@ routes! {
     group_topics(slug: &str) => "/api/v1/groups/{slug}/topics";
     group_uploads(slug: &str) => "/api/v1/groups/{slug}/uploads";
     idea_statuses() => "/api/v1/idea-statuses";
+    item_complaints(kind: &str, id: i64) => "/api/v1/items/{kind}/{id}/complaints";
+    item_report(kind: &str, id: i64) => "/api/v1/items/{kind}/{id}/report";
+    item_reports(kind: &str, id: i64) => "/api/v1/items/{kind}/{id}/reports";
+    item_reports_resolve(kind: &str, id: i64) => "/api/v1/items/{kind}/{id}/reports/resolve";
     invitation_accept(id: i64) => "/api/v1/invitations/{id}/accept";
     item_bookmark(kind: &str, id: i64) => "/api/v1/items/{kind}/{id}/bookmark";
     item_reactions(kind: &str, id: i64) => "/api/v1/items/{kind}/{id}/reactions";

@@ -235,6 +235,16 @@ impl TestApp {
         }
     }
 
+    /// The same application, knowing one more kind of item (a kind a test declares for itself).
+    pub fn with_item_source(
+        mut self,
+        source: &'static dyn agora_core::items::refs::ItemSource,
+    ) -> Self {
+        self.app.agora = self.app.agora.clone().with_item_source(source);
+        self.router = self.app.router(WebConfig::new("http://agora.test"));
+        self
+    }
+
     /// The same application behind a router that keeps public pages for guests `secs` seconds
     /// (the tests run with the guest cache off unless they ask for it).
     pub fn with_guest_cache(self, secs: u64) -> Self {

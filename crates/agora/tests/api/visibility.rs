@@ -108,7 +108,14 @@ const NOT_ITEM_READS: &[(&str, &str)] = &[
         "admins only: members, not items",
     ),
     ("/api/v1/documents", "the site's public documents"),
-    ("/api/v1/moderation/queue", "site staff only"),
+    (
+        "/api/v1/moderation/queue",
+        "those who decide reports only, routed by audience: reports.rs",
+    ),
+    (
+        "/api/v1/items/{kind}/{id}/reports",
+        "those who decide the item's reports only, routed by audience: reports.rs",
+    ),
     ("/api/v1/moderation/members", "site staff only"),
     ("/api/v1/appeals", "site staff only"),
     ("/api/v1/legal-cases", "site staff only"),

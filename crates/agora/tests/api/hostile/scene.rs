@@ -215,9 +215,11 @@ impl Scene {
             (_, "slug") if route.contains("/requests") => self.closed.to_owned(),
             (_, "slug") => self.group.to_owned(),
             (_, "username") => "ben".to_owned(),
-            ("items", "kind") => "post".to_owned(),
+            // An item's reference: the member's reply (the admin reacts to it and has flagged
+            // it), or for a complaint the admin's post.
+            (_, "kind") if route.contains("/items/") => "post".to_owned(),
             (_, "kind") => "netiquette".to_owned(),
-            // An item by its reference: the member's reply (the admin reacts to it).
+            ("{kind}", _) if route.contains("/complaints") => self.post.to_string(),
             ("{kind}", _) => self.reply.to_string(),
             ("topics", _) => self.topic.to_string(),
             ("posts", _) if route.contains("/flags") => self.reply.to_string(),

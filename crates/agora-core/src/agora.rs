@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::content::uploads::MediaStore;
+use crate::forum::mentions::MentionStore;
 use crate::ideas::IdeaStore;
 use crate::mail::Mailer;
 use crate::members::PasswordHasher;
@@ -223,7 +224,7 @@ bounded_modules! {
     Groups => groups, GroupsPort: GroupStore;
     /// The forum, which every kind of content builds on: topics, posts, edits, deletion, the
     /// screening of new posts and image copies. In `forum/` and `content/media.rs`.
-    Forum => forum, ForumPort: ForumStore + MemberStore + TrustStore;
+    Forum => forum, ForumPort: ForumStore + MemberStore + TrustStore + MentionStore;
     /// The site: its settings and the site-wide lists (latest activity, popular groups, the
     /// member directory). In `site/` and `activity.rs`.
     Site => site, SitePort: MemberStore + GroupStore + ForumStore + ConsentStore;

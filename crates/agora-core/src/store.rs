@@ -52,6 +52,7 @@ pub trait Store:
     + crate::questions::QuestionStore
     + crate::ideas::IdeaStore
     + crate::content::uploads::MediaStore
+    + crate::forum::mentions::MentionStore
     + crate::agora::AccountsPort
     + crate::agora::GroupsPort
     + crate::agora::ForumPort
@@ -87,6 +88,7 @@ impl<T> Store for T where
         + crate::questions::QuestionStore
         + crate::ideas::IdeaStore
         + crate::content::uploads::MediaStore
+        + crate::forum::mentions::MentionStore
         + Send
         + Sync
 {

@@ -20,6 +20,7 @@ use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 
 use crate::SqlStore;
 use crate::db::{Arg, Backend, Handle, Int, LockTable};
+use crate::mentions::{remember, tell};
 use crate::moderation::hold_in;
 use crate::rows::{
     POST_COLUMNS, PostRow, TOPIC_COLUMNS, TOPIC_IN_GROUP_COLUMNS, TopicInGroupRow, TopicRow,
@@ -78,6 +79,10 @@ pub(crate) async fn mark_deleted(
         ],
     )
     .await?;
+    if !deleted {
+        // Given back to its audience: who it mentioned while it was away is told now.
+        tell(tx, id, at).await?;
+    }
     let delta: i64 = if deleted { -1 } else { 1 };
     if current.number == 1 {
         tx.execute(
@@ -217,6 +222,8 @@ impl ForumStore for SqlStore {
                             crate::events::record(tx, t.at, &[published]).await?;
                         }
                     }
+                    let published = t.hold.is_none();
+                    remember(tx, PostId(post), t.author, &t.mentions, t.at, published).await?;
                     Ok((TopicId(topic), PostId(post)))
                 })
             })
@@ -398,6 +405,8 @@ impl ForumStore for SqlStore {
                             crate::events::record(tx, p.at, &[published]).await?;
                         }
                     }
+                    let published = p.hold.is_none();
+                    remember(tx, PostId(id), p.author, &p.mentions, p.at, published).await?;
                     Ok(PostId(id))
                 })
             })
@@ -522,6 +531,10 @@ impl ForumStore for SqlStore {
                         }
                         None => {}
                     }
+                    // Those it mentioned before are not told again; a hidden post tells the
+                    // others when it is given back.
+                    let published = e.hold.is_none() && !current.deleted;
+                    remember(tx, e.post_id, e.editor, &e.mentions, e.at, published).await?;
                     crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })

@@ -21,6 +21,7 @@ mod kinds;
 mod mailings;
 mod media;
 mod members;
+mod mentions;
 mod moderation;
 mod questions;
 mod roster;

@@ -2,6 +2,7 @@
 //! list, read, edit, delete and moderate them.
 
 mod fields;
+pub mod mentions;
 pub(crate) mod model;
 mod posts;
 mod preview;

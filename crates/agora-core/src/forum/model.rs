@@ -225,6 +225,9 @@ pub struct NewTopic {
     pub at: Timestamp,
     /// Saved hidden and queued for the moderators, in the same transaction.
     pub hold: Option<Hold>,
+    /// The members its mentions name who may read it, not its writer: each is told once per
+    /// post (`MemberMentioned`), when it is published.
+    pub mentions: Vec<MemberId>,
 }
 
 /// Why a post is saved hidden and queued for the moderators: the flag reason it is queued
@@ -246,6 +249,9 @@ pub struct NewPost {
     pub at: Timestamp,
     /// Saved hidden and queued for the moderators, in the same transaction.
     pub hold: Option<Hold>,
+    /// The members its mentions name who may read it, not its writer: each is told once per
+    /// post (`MemberMentioned`), when it is published.
+    pub mentions: Vec<MemberId>,
 }
 
 /// A new version of a post (and of its topic's title and tags, for an opening post).
@@ -261,6 +267,9 @@ pub struct PostEdit {
     pub at: Timestamp,
     /// Hidden and queued for the moderators, in the same transaction.
     pub hold: Option<Hold>,
+    /// The members its mentions name who may read it, not its writer: each is told once per
+    /// post (`MemberMentioned`), when it is published.
+    pub mentions: Vec<MemberId>,
 }
 
 /// Moderator changes to a topic; `None` leaves a flag as it is.

@@ -213,6 +213,7 @@ impl Forum<'_> {
             body_text: screened.rendered.text,
             at: self.now(),
             hold: screened.hold.clone(),
+            mentions: screened.mentions,
         };
         let (id, post) = self.store.insert_topic(&new).await?;
         metrics::counter!("agora_posts_total", "kind" => "topic", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);

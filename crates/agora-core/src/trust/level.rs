@@ -100,6 +100,7 @@ pub enum Knob {
     NewMaxLinks,
     NewMaxImages,
     NewMaxMentions,
+    MaxMentions,
     NewPostsPerDay,
     NewPostsHeld,
     FlagHideMinLevel,
@@ -141,7 +142,7 @@ const fn info(
 }
 
 /// Every knob, in the order the admin page shows them. Defaults follow Discourse's.
-pub const KNOBS: [KnobInfo; 30] = [
+pub const KNOBS: [KnobInfo; 31] = [
     info(
         Knob::Tl1TopicsEntered,
         "tl1_topics_entered",
@@ -266,6 +267,13 @@ pub const KNOBS: [KnobInfo; 30] = [
         "new_max_mentions",
         "New members: @mentions per post",
         2,
+        1_000,
+    ),
+    info(
+        Knob::MaxMentions,
+        "max_mentions",
+        "Everyone: members one post may @mention",
+        10,
         1_000,
     ),
     info(

@@ -68,6 +68,7 @@ pub async fn stage(app: &App, s: Stage<'_>) -> anyhow::Result<(usize, usize)> {
             body_text: rendered.text,
             at: s.now.plus_seconds(-5 * 3_600),
             hold: None,
+            mentions: Vec::new(),
         })
         .await?;
     for (n, by) in s.flaggers.iter().enumerate() {
@@ -130,6 +131,7 @@ pub async fn stage(app: &App, s: Stage<'_>) -> anyhow::Result<(usize, usize)> {
                 reason: "other",
                 note: "a new member's first posts wait for approval".into(),
             }),
+            mentions: Vec::new(),
         })
         .await?;
 
@@ -147,6 +149,7 @@ pub async fn stage(app: &App, s: Stage<'_>) -> anyhow::Result<(usize, usize)> {
             body_text: rendered.text,
             at: s.now.plus_seconds(-30 * 3_600),
             hold: None,
+            mentions: Vec::new(),
         })
         .await?;
     store

@@ -388,6 +388,7 @@ pub(crate) async fn open_topic(
             body_text: format!("About {title}."),
             at,
             hold: None,
+            mentions: Vec::new(),
         })
         .await)
 }
@@ -412,6 +413,7 @@ pub(crate) async fn reply(
             body_text: text.into(),
             at,
             hold: None,
+            mentions: Vec::new(),
         })
         .await)
 }
@@ -527,6 +529,7 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
                 body_text: text,
                 at,
                 hold: None,
+                mentions: Vec::new(),
             })
             .await
             .unwrap_or_else(|e| fail(e));
@@ -540,6 +543,7 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
                 body_text: text,
                 at,
                 hold: None,
+                mentions: Vec::new(),
             })
             .await
             .unwrap_or_else(|e| fail(e));
@@ -558,6 +562,7 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
             tags: None,
             at,
             hold: None,
+            mentions: Vec::new(),
         };
         store
             .edit_post(&edit, &[])

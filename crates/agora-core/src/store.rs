@@ -53,6 +53,7 @@ pub trait Store:
     + crate::ideas::IdeaStore
     + crate::content::uploads::MediaStore
     + crate::forum::mentions::MentionStore
+    + crate::forum::sorts::TopStore
     + crate::agora::AccountsPort
     + crate::agora::GroupsPort
     + crate::agora::ForumPort
@@ -89,6 +90,7 @@ impl<T> Store for T where
         + crate::ideas::IdeaStore
         + crate::content::uploads::MediaStore
         + crate::forum::mentions::MentionStore
+        + crate::forum::sorts::TopStore
         + Send
         + Sync
 {

@@ -29,6 +29,7 @@ mod rows;
 mod sanctions;
 mod scope;
 mod search;
+mod topic_sorts;
 mod trust;
 mod writer;
 

@@ -24,6 +24,7 @@ pub(crate) mod questions;
 mod sanctions;
 mod search;
 mod seo;
+mod sorts;
 mod structured;
 mod topics;
 mod trust;

@@ -56,6 +56,7 @@ mod secret_groups;
 mod settings_forms;
 mod structured;
 mod support;
+mod topic_sorts;
 mod trust;
 mod uploads;
 mod visibility;

@@ -39,7 +39,7 @@ async fn id(app: &TestApp, username: &str) -> i64 {
 }
 
 /// Makes `username` a member of the closed or secret group `slug` (owned by `owner`).
-async fn admit(app: &TestApp, owner: &str, slug: &str, username: &str, token: &str) {
+pub(crate) async fn admit(app: &TestApp, owner: &str, slug: &str, username: &str, token: &str) {
     let invited = app
         .post(
             &routes::group_invitations(slug),

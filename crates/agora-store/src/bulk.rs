@@ -321,10 +321,13 @@ impl SqlStore {
             .write(|tx| {
                 Box::pin(async move {
                     tx.execute(
-                        "UPDATE topics SET first_reply_at = (SELECT MIN(p.created_at) FROM posts p \
+                        // The first such reply by number (posts are numbered as they are
+                        // written): a walk of the topic's posts in order, which PostgreSQL
+                        // without statistics yet would not pick for a MIN(created_at).
+                        "UPDATE topics SET first_reply_at = (SELECT p.created_at FROM posts p \
                          WHERE p.topic_id = topics.id AND p.number > 1 \
-                         AND p.author_id <> topics.author_id AND p.deleted = FALSE) \
-                         WHERE first_reply_at IS NULL",
+                         AND p.author_id <> topics.author_id AND p.deleted = FALSE \
+                         ORDER BY p.number LIMIT 1) WHERE first_reply_at IS NULL",
                         &[],
                     )
                     .await

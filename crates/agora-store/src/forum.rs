@@ -612,7 +612,14 @@ impl ForumStore for SqlStore {
     ) -> Result<Vec<TopicInGroup>, StoreError> {
         let mut db = self.pools.read().await?;
         let (key, order) = topic_order(filter.sort);
-        let rows = site_topics(&mut db, scope, filter, limit, "topics t", key, order, None).await?;
+        let order = SiteOrder {
+            source: "topics t",
+            key,
+            id: "t.id",
+            narrow: order,
+            since: None,
+        };
+        let rows = site_topics(&mut db, scope, filter, limit, order).await?;
         Ok(rows.into_iter().map(|(t, _)| t).collect())
     }
 
@@ -721,25 +728,35 @@ fn shown_to(scope: &Scope, member: MemberId) -> &'static str {
     }
 }
 
-/// `AND …` conditions on a topics table aliased `t` for the fields of `filter` that are set,
-/// binding their values after `args`. Only the filters asked for are written, so an unfiltered
-/// list or search keeps its plan.
+/// The order of a site-wide list, as SQL: the rows topics are drawn from (`t` is the topic),
+/// the key they are ordered by (highest first, then the highest topic `id`, as the source
+/// names it), what the order narrows them to (`AND …`), and the start of the period the source
+/// reads, if any (bound to `$6`).
+pub(crate) struct SiteOrder<'a> {
+    pub source: &'a str,
+    pub key: &'a str,
+    pub id: &'a str,
+    pub narrow: &'a str,
+    pub since: Option<Timestamp>,
+}
+
 /// One page of the topics of the groups in `scope` (`filter.tag` narrows; `filter.before`
-/// is the cursor), each with its `key`: drawn from `source` (`topics t`, or a ranking joined to
-/// it; `since`, if any, is bound to `$6` for it), narrowed by `order`, highest key first. Each
-/// row also carries its newest published post's author and how many members opened it, each
-/// an indexed lookup.
-#[allow(clippy::too_many_arguments)]
+/// is the cursor) in `order`, each with its key. Each row also carries its newest published
+/// post's author and how many members opened it, each an indexed lookup.
 pub(crate) async fn site_topics(
     db: &mut Handle,
     scope: &Scope,
     filter: &LatestFilter,
     limit: u32,
-    source: &str,
-    key: &str,
-    order: &str,
-    since: Option<Timestamp>,
+    order: SiteOrder<'_>,
 ) -> Result<Vec<(TopicInGroup, i64)>, StoreError> {
+    let SiteOrder {
+        source,
+        key,
+        id,
+        narrow: order,
+        since,
+    } = order;
     // The page is chosen first (ids and keys), then dressed: a source in no index's order
     // (a period's ranking) looks up the rest for the page's rows only.
     let sql = format!(
@@ -748,12 +765,12 @@ pub(crate) async fn site_topics(
          COALESCE(la.display_name, a.display_name) AS last_display_name, \
          (SELECT COUNT(*) FROM topic_reads r WHERE r.topic_id = t.id) AS readers, \
          page.sort_key AS sort_key \
-         FROM (SELECT t.id AS topic_id, {key} AS sort_key FROM {source} \
+         FROM (SELECT {id} AS topic_id, {key} AS sort_key FROM {source} \
            JOIN groups g ON g.id = t.group_id \
            WHERE t.deleted = FALSE AND {} \
            AND ($3 IS NULL OR t.id IN (SELECT tt.topic_id FROM topic_tags tt WHERE tt.tag = $3)) \
-           AND ($4 IS NULL OR {key} < $4 OR ({key} = $4 AND t.id < $5)){order} \
-           ORDER BY {key} DESC, t.id DESC LIMIT $2) page \
+           AND ($4 IS NULL OR {key} < $4 OR ({key} = $4 AND {id} < $5)){order} \
+           ORDER BY {key} DESC, {id} DESC LIMIT $2) page \
          JOIN topics t ON t.id = page.topic_id \
          JOIN members a ON a.id = t.author_id JOIN groups g ON g.id = t.group_id \
          LEFT JOIN posts lp ON lp.id = (SELECT p2.id FROM posts p2 \
@@ -834,6 +851,9 @@ pub(crate) fn group_list_args<'a>(
     ]
 }
 
+/// `AND …` conditions on a topics table aliased `t` for the fields of `filter` that are set,
+/// binding their values after `args`. Only the filters asked for are written, so an unfiltered
+/// list or search keeps its plan.
 pub(crate) fn topic_narrowing<'a>(filter: &'a TopicFilter, args: &mut Vec<Arg<'a>>) -> String {
     let mut narrow = String::new();
     if let Some(kind) = filter.kind {

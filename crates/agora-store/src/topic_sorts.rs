@@ -11,7 +11,7 @@ use agora_core::time::Timestamp;
 use agora_core::{GroupId, StoreError};
 
 use crate::SqlStore;
-use crate::forum::{group_list_args, site_topics, topic_narrowing};
+use crate::forum::{SiteOrder, group_list_args, site_topics, topic_narrowing};
 use crate::rows::{TOPIC_COLUMNS, TopicRow};
 
 /// The most posts a period's score reads: its newest. A period with more (a year of a busy
@@ -20,14 +20,19 @@ use crate::rows::{TOPIC_COLUMNS, TopicRow};
 /// year of many, hold fewer.
 const SCORED_POSTS: u32 = 20_000;
 
-/// What ranks topics in a `Top` list: the rows to draw topics from (`t` is the topic) and
-/// their score. **The score is the topic's replies in the period**: those written since the
-/// time bound to `$since` (the published ones; a held reply counts once approved), or, for all
-/// time (`since` is `None`), its reply count. Reactions given in the period add here.
-/// `group`, if given, is the placeholder of the one group whose posts are read.
-fn score(since: Option<usize>, group: Option<usize>) -> (String, &'static str) {
+/// What ranks topics in a `Top` list: the rows to draw topics from (`t` is the topic), their
+/// score, and the topic's id among them. **The score is the topic's replies in the period**:
+/// those written since the time bound to `$since` (the published ones; a held reply counts
+/// once approved), or, for all time (`since` is `None`), its reply count. Reactions given in
+/// the period add here. `group`, if given, is the placeholder of the one group whose posts are
+/// read.
+fn score(since: Option<usize>, group: Option<usize>) -> Ranking {
     let Some(since) = since else {
-        return ("topics t".to_owned(), "t.reply_count");
+        return Ranking {
+            source: "topics t".to_owned(),
+            key: "t.reply_count",
+            id: "t.id",
+        };
     };
     let in_group = group.map_or(String::new(), |g| format!(" AND p.group_id = ${g}"));
     let source = format!(
@@ -35,9 +40,25 @@ fn score(since: Option<usize>, group: Option<usize>) -> (String, &'static str) {
          FROM (SELECT p.topic_id, p.number FROM posts p \
            WHERE p.created_at >= ${since} AND p.deleted = FALSE{in_group} \
            ORDER BY p.created_at DESC LIMIT {SCORED_POSTS}) r \
-         GROUP BY r.topic_id) s JOIN topics t ON t.id = s.topic_id"
+         GROUP BY r.topic_id ORDER BY score DESC, r.topic_id DESC) s \
+         JOIN topics t ON t.id = s.topic_id"
     );
-    (source, "s.score")
+    // Ranked in order, and the page ordered by the ranking's own columns: PostgreSQL looks the
+    // ranked topics up one by one until the page is full, rather than reading every topic to
+    // join them (which its estimate of the ranked rows, with no statistics, made look cheaper:
+    // 60–140 ms instead of 2–15 on the seed).
+    Ranking {
+        source,
+        key: "s.score",
+        id: "s.topic_id",
+    }
+}
+
+/// A ranking as SQL (see [`score`]).
+struct Ranking {
+    source: String,
+    key: &'static str,
+    id: &'static str,
 }
 
 #[derive(sqlx::FromRow)]
@@ -63,14 +84,14 @@ impl TopStore for SqlStore {
         if let Some(since) = since {
             args.push(since.0.into());
         }
-        let (source, key) = score(since.map(|_| 6), Some(1));
+        let Ranking { source, key, id } = score(since.map(|_| 6), Some(1));
         let narrow = topic_narrowing(filter, &mut args);
         let sql = format!(
             "SELECT {TOPIC_COLUMNS}, {key} AS sort_key FROM {source} \
              JOIN members a ON a.id = t.author_id \
              WHERE t.group_id = $1 AND (t.deleted = FALSE OR $2) \
-             AND ({key}, t.id) < ($3, $4){narrow} \
-             ORDER BY {key} DESC, t.id DESC LIMIT $5"
+             AND ({key}, {id}) < ($3, $4){narrow} \
+             ORDER BY {key} DESC, {id} DESC LIMIT $5"
         );
         let rows = db.all::<Ranked>(sql, &args).await?;
         Ok(rows
@@ -89,7 +110,14 @@ impl TopStore for SqlStore {
         let mut db = self.pools.read().await?;
         // The scope filters the topics; the score reads every group's posts of the period
         // (a topic's score comes from its own posts, in its own group).
-        let (source, key) = score(since.map(|_| 6), None);
-        site_topics(&mut db, scope, filter, limit, &source, key, "", since).await
+        let ranking = score(since.map(|_| 6), None);
+        let order = SiteOrder {
+            source: &ranking.source,
+            key: ranking.key,
+            id: ranking.id,
+            narrow: "",
+            since,
+        };
+        site_topics(&mut db, scope, filter, limit, order).await
     }
 }

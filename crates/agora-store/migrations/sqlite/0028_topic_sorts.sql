@@ -1,10 +1,11 @@
--- Top lists rank topics by the replies written in a period: the period's posts, newest first,
--- read from this index alone (a group's list narrows them by group_id within it). Measured on
--- the benchmark's seed (1,000,000 posts over three years, SQLite): a year's top list of the
--- biggest group took 0.5–1 s reading the table, 35 ms with this index (docs/performance.md).
+-- Top lists rank topics by the replies written in a period: the period's posts, newest first
+-- (at most 20,000 of them), read from this index alone; a group's list narrows them by group_id
+-- within it. On the benchmark's seed (1,000,000 posts over three years) a top list read the
+-- whole posts table without it: 0.4–1 s on SQLite; with it 2–65 ms on SQLite and 1–15 ms on
+-- PostgreSQL for every period (docs/performance.md, "Top and unanswered").
 CREATE INDEX posts_recent ON posts (created_at, group_id, topic_id, number, deleted);
 -- Top of all time across groups: reply count first (a group's list has topics_replies). Without
--- it the site-wide list sorted every readable topic: 0.9 s on the seed; 2 ms with it.
+-- it the site-wide list sorted every readable topic: 0.9 s on the seed (SQLite), 1–4 ms with it.
 CREATE INDEX topics_top ON topics (reply_count DESC, id DESC);
 -- Unanswered lists: topics no one but their author replied to, newest first, in a group and
 -- across groups. Partial: a topic leaves them at its first reply from someone else.

@@ -361,12 +361,14 @@ test("a guest reports a post as unlawful, confirms by mail, and a moderator deci
 const mainPages = [
   ["landing", "/", null],
   ["latest", "/latest", null],
+  ["latest-top", "/latest?sort=top&period=all", null],
   ["tags", "/tags", null],
   ["tag", "/tags/firmware", null],
   ["api-guide", "/api", null],
   ["groups", "/groups", null],
   ["group-settings", "/g/getting-started/settings", "mara"],
   ["group", "/g/getting-started", null],
+  ["group-unanswered", "/g/getting-started?sort=unanswered", null],
   ["topic", "/t/1/x", null],
   // The welcome topic carries the demo's reactions: their buttons as a member sees them.
   ["topic-reactions", "/t/1/x", "frida_k"],

@@ -2,14 +2,14 @@
 //! and the admin's lists. Each draws only from the groups the viewer's scope admits.
 
 use crate::agora::Site;
-use crate::error::Refused;
 use crate::error::StoreError;
-use crate::forum::{LatestFilter, PostInTopic, Tags, TopicInGroup};
+use crate::error::{Invalid, Refused};
+use crate::forum::{LatestFilter, PostInTopic, Tags, TopicInGroup, TopicSort};
 use crate::groups::GroupView;
 use crate::groups::policy::{Need, scope};
 use crate::ids::PostId;
 use crate::members::Member;
-use crate::paging::Cursor;
+use crate::paging::{Cursor, Page};
 use crate::site::SiteSettings;
 use crate::viewer::{SiteRole, Viewer};
 
@@ -26,12 +26,14 @@ impl Site<'_> {
     }
 
     /// One page of the site-wide latest list (`/latest`, or a tag's list): the topics the
-    /// viewer may read, latest activity first, and the cursor of the next page. A tag that
-    /// cannot be one is `Invalid` (field `tag`).
+    /// viewer may read in `sort` order (latest activity, top over a period, or unanswered),
+    /// and the cursor of the next page. A tag that cannot be one is `Invalid` (field `tag`),
+    /// as is the order by replies (field `sort`), which only a group's list has.
     pub async fn latest(
         self,
         viewer: &Viewer,
         tag: Option<&str>,
+        sort: TopicSort,
         before: Option<Cursor>,
         limit: u32,
     ) -> Result<(Vec<TopicInGroup>, Option<Cursor>), Refused> {
@@ -45,21 +47,39 @@ impl Site<'_> {
             }
             None => None,
         };
-        let filter = LatestFilter { tag, before };
-        let mut rows = self
-            .store
-            .latest_topics(&scope(viewer, Need::Read), &filter, limit + 1)
-            .await?;
-        let next = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|t| Cursor {
-                key: t.topic.last_activity_at.0,
-                id: t.topic.id.0,
-            })
-        } else {
-            None
+        let scope = scope(viewer, Need::Read);
+        let filter = LatestFilter { tag, before, sort };
+        let rows = match sort {
+            TopicSort::Replies => {
+                return Err(Invalid::new(
+                    "sort",
+                    "invalid_choice",
+                    "Sort the latest list by latest, top or unanswered.",
+                )
+                .into());
+            }
+            TopicSort::Top(period) => {
+                let since = period.since(self.now());
+                self.store
+                    .top_latest(&scope, since, &filter, limit + 1)
+                    .await?
+            }
+            TopicSort::Latest | TopicSort::Unanswered => self
+                .store
+                .latest_topics(&scope, &filter, limit + 1)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    let key = sort.key(&t.topic);
+                    (t, key)
+                })
+                .collect(),
         };
-        Ok((rows, next))
+        let page = Page::from_overfetch(rows, limit, |(t, key)| Cursor {
+            key: *key,
+            id: t.topic.id.0,
+        });
+        Ok((page.items.into_iter().map(|(t, _)| t).collect(), page.next))
     }
 
     /// The tags of the topics the viewer may read, most used first, with their counts (a

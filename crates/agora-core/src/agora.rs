@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use crate::bookmarks::BookmarkStore;
 use crate::content::uploads::MediaStore;
+use crate::forum::mentions::MentionStore;
+use crate::forum::sorts::TopStore;
 use crate::ideas::IdeaStore;
 use crate::mail::Mailer;
 use crate::members::PasswordHasher;
@@ -230,10 +232,10 @@ bounded_modules! {
     Groups => groups, GroupsPort: GroupStore;
     /// The forum, which every kind of content builds on: topics, posts, edits, deletion, the
     /// screening of new posts and image copies. In `forum/` and `content/media.rs`.
-    Forum => forum, ForumPort: ForumStore + MemberStore + TrustStore;
+    Forum => forum, ForumPort: ForumStore + MemberStore + TrustStore + MentionStore + TopStore;
     /// The site: its settings and the site-wide lists (latest activity, popular groups, the
     /// member directory). In `site/` and `activity.rs`.
-    Site => site, SitePort: MemberStore + GroupStore + ForumStore + ConsentStore;
+    Site => site, SitePort: MemberStore + GroupStore + ForumStore + ConsentStore + TopStore;
     /// Moderation: reports on items of every kind and on members, sanctions and appeals, the
     /// audit log. In `flags/`, `sanctions.rs` and `audit.rs`; items are reached through their
     /// kinds' declarations (`Agora::seen_item`), never their tables.

@@ -58,6 +58,17 @@ pub enum Event {
         author: i64,
         by: Option<i64>,
     },
+    /// A post mentioned `member` by name (`@name`), written or edited in by `by`, and the
+    /// member may read it: recorded once per post and member, when the post is published (a
+    /// held post's when it is approved), never for the writer themself. Read by notifications
+    /// to come.
+    MemberMentioned {
+        member: i64,
+        by: i64,
+        topic: i64,
+        post: i64,
+        group: i64,
+    },
     /// A topic was pinned or unpinned, locked or unlocked.
     TopicChanged { topic: i64, group: i64 },
     /// A group was created.
@@ -136,6 +147,7 @@ impl Event {
             | Event::ItemEdited { topic, .. }
             | Event::ItemHidden { topic, .. }
             | Event::ItemRestored { topic, .. }
+            | Event::MemberMentioned { topic, .. }
             | Event::TopicChanged { topic, .. }
             | Event::AnswerAccepted { topic, .. }
             | Event::AnswerUnaccepted { topic, .. }
@@ -160,6 +172,7 @@ impl Event {
             Event::ItemEdited { .. } => "item_edited",
             Event::ItemHidden { .. } => "item_hidden",
             Event::ItemRestored { .. } => "item_restored",
+            Event::MemberMentioned { .. } => "member_mentioned",
             Event::TopicChanged { .. } => "topic_changed",
             Event::GroupCreated { .. } => "group_created",
             Event::GroupChanged { .. } => "group_changed",
@@ -189,6 +202,7 @@ impl Event {
             | Event::ItemEdited { topic, group, .. }
             | Event::ItemHidden { topic, group, .. }
             | Event::ItemRestored { topic, group, .. }
+            | Event::MemberMentioned { topic, group, .. }
             | Event::TopicChanged { topic, group } => vec![Place::Group {
                 group: *group,
                 topic: Some(*topic),
@@ -562,6 +576,25 @@ mod tests {
         assert_eq!(
             Recorded::parse(2, Timestamp(0), "reaction_given".into(), later).event,
             None
+        );
+    }
+
+    #[test]
+    fn a_mention_is_stored_with_who_was_mentioned_by_whom_and_where() {
+        let event = Event::MemberMentioned {
+            member: 4,
+            by: 2,
+            topic: 9,
+            post: 31,
+            group: 3,
+        };
+        assert_eq!(
+            event.to_json(),
+            r#"{"type":"member_mentioned","member":4,"by":2,"topic":9,"post":31,"group":3}"#
+        );
+        assert_eq!(
+            (event.name(), event.stream().as_str()),
+            ("member_mentioned", "topic:9")
         );
     }
 }

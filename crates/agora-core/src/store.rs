@@ -57,6 +57,8 @@ pub trait Store:
     + crate::messages::MessageStore
     + crate::reactions::ReactionStore
     + crate::bookmarks::BookmarkStore
+    + crate::forum::mentions::MentionStore
+    + crate::forum::sorts::TopStore
     + crate::agora::AccountsPort
     + crate::agora::GroupsPort
     + crate::agora::ForumPort
@@ -98,6 +100,8 @@ impl<T> Store for T where
         + crate::messages::MessageStore
         + crate::reactions::ReactionStore
         + crate::bookmarks::BookmarkStore
+        + crate::forum::mentions::MentionStore
+        + crate::forum::sorts::TopStore
         + Send
         + Sync
 {

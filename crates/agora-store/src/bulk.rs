@@ -313,9 +313,28 @@ impl SqlStore {
             .await
     }
 
-    /// After a bulk load: identity counters past the loaded ids and a vacuum (PostgreSQL),
-    /// fresh planner statistics (both).
+    /// After a bulk load: when each topic was first replied to by someone other than its
+    /// author (what a reply written one by one records: unanswered lists read it), identity
+    /// counters past the loaded ids and a vacuum (PostgreSQL), fresh planner statistics (both).
     pub async fn bulk_finish(&self) -> Result<(), StoreError> {
+        self.pools
+            .write(|tx| {
+                Box::pin(async move {
+                    tx.execute(
+                        // The first such reply by number (posts are numbered as they are
+                        // written): a walk of the topic's posts in order, which PostgreSQL
+                        // without statistics yet would not pick for a MIN(created_at).
+                        "UPDATE topics SET first_reply_at = (SELECT p.created_at FROM posts p \
+                         WHERE p.topic_id = topics.id AND p.number > 1 \
+                         AND p.author_id <> topics.author_id AND p.deleted = FALSE \
+                         ORDER BY p.number LIMIT 1) WHERE first_reply_at IS NULL",
+                        &[],
+                    )
+                    .await
+                    .map(|_| ())
+                })
+            })
+            .await?;
         if self.pools.backend() == Backend::Postgres {
             self.pools
                 .write(|tx| {

@@ -59,6 +59,7 @@ const AFTER_KINDS: &[&str] = &[
     "outbox",
     "outbox_consumers",
     "media",
+    "post_mentions",
 ];
 
 /// Every table, parents before the tables that refer to them: the shared ones, with each

@@ -21,6 +21,7 @@ use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 use crate::SqlStore;
 use crate::db::{Arg, Backend, Handle, Int, LockTable};
 use crate::forum_items::hold_in;
+use crate::mentions::{remember, tell};
 use crate::rows::{
     POST_COLUMNS, PostRow, TOPIC_COLUMNS, TOPIC_IN_GROUP_COLUMNS, TopicInGroupRow, TopicRow,
 };
@@ -78,6 +79,10 @@ pub(crate) async fn mark_deleted(
         ],
     )
     .await?;
+    if !deleted {
+        // Given back to its audience: who it mentioned while it was away is told now.
+        tell(tx, id, at).await?;
+    }
     let delta: i64 = if deleted { -1 } else { 1 };
     if current.number == 1 {
         tx.execute(
@@ -92,9 +97,18 @@ pub(crate) async fn mark_deleted(
         )
         .await?;
     } else {
+        // A reply by someone other than the topic's author that comes back (approved, or
+        // restored) answers the topic, if nothing had yet.
         tx.execute(
-            "UPDATE topics SET reply_count = reply_count + $2 WHERE id = $1",
-            &[current.topic_id.into(), delta.into()],
+            "UPDATE topics SET reply_count = reply_count + $2, first_reply_at = CASE \
+             WHEN $2 > 0 AND first_reply_at IS NULL AND author_id <> $3 THEN $4 \
+             ELSE first_reply_at END WHERE id = $1",
+            &[
+                current.topic_id.into(),
+                delta.into(),
+                current.author_id.into(),
+                at.0.into(),
+            ],
         )
         .await?;
     }
@@ -217,6 +231,8 @@ impl ForumStore for SqlStore {
                             crate::events::record(tx, t.at, &[published]).await?;
                         }
                     }
+                    let published = t.hold.is_none();
+                    remember(tx, PostId(post), t.author, &t.mentions, t.at, published).await?;
                     Ok((TopicId(topic), PostId(post)))
                 })
             })
@@ -249,25 +265,20 @@ impl ForumStore for SqlStore {
         filter: &TopicFilter,
     ) -> Result<Vec<Topic>, StoreError> {
         let mut db = self.pools.read().await?;
-        let key = match sort {
-            TopicSort::Latest => "t.last_activity_at",
-            TopicSort::Replies => "t.reply_count",
-        };
-        let (k, id) = after.map_or((i64::MAX, i64::MAX), |c| (c.key, c.id));
-        let mut args: Vec<Arg<'_>> = vec![
-            group.0.into(),
-            with_deleted.into(),
-            k.into(),
-            id.into(),
-            i64::from(limit).into(),
-        ];
+        let (key, order) = topic_order(sort);
+        let mut args = group_list_args(group, with_deleted, after, limit);
         let narrow = topic_narrowing(filter, &mut args);
+        let pinned = if sort.pins_first() {
+            " AND t.pinned = FALSE"
+        } else {
+            ""
+        };
         // The row-value comparison continues exactly after the cursor and seeks the
         // (group_id, key, id) index, so a deep page costs what the first one does.
         let sql = format!(
             "SELECT {TOPIC_COLUMNS} FROM topics t JOIN members a ON a.id = t.author_id \
-             WHERE t.group_id = $1 AND t.pinned = FALSE AND (t.deleted = FALSE OR $2) \
-             AND ({key}, t.id) < ($3, $4){narrow} \
+             WHERE t.group_id = $1{pinned} AND (t.deleted = FALSE OR $2) \
+             AND ({key}, t.id) < ($3, $4){order}{narrow} \
              ORDER BY {key} DESC, t.id DESC LIMIT $5"
         );
         let rows = db.all::<TopicRow>(sql, &args).await?;
@@ -398,6 +409,8 @@ impl ForumStore for SqlStore {
                             crate::events::record(tx, p.at, &[published]).await?;
                         }
                     }
+                    let published = p.hold.is_none();
+                    remember(tx, PostId(id), p.author, &p.mentions, p.at, published).await?;
                     Ok(PostId(id))
                 })
             })
@@ -522,6 +535,10 @@ impl ForumStore for SqlStore {
                         }
                         None => {}
                     }
+                    // Those it mentioned before are not told again; a hidden post tells the
+                    // others when it is given back.
+                    let published = e.hold.is_none() && !current.deleted;
+                    remember(tx, e.post_id, e.editor, &e.mentions, e.at, published).await?;
                     crate::audit::record(tx, &audit).await?;
                     Ok(())
                 })
@@ -594,60 +611,16 @@ impl ForumStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<TopicInGroup>, StoreError> {
         let mut db = self.pools.read().await?;
-        // The newest published post's author, and how many members opened the topic, per row
-        // of a page: each an indexed lookup.
-        let sql = format!(
-            "SELECT {TOPIC_COLUMNS}, g.slug AS group_slug, g.name AS group_name, \
-             COALESCE(la.id, a.id) AS last_id, COALESCE(la.username, a.username) AS last_username, \
-             COALESCE(la.display_name, a.display_name) AS last_display_name, \
-             (SELECT COUNT(*) FROM topic_reads r WHERE r.topic_id = t.id) AS readers \
-             FROM topics t JOIN members a ON a.id = t.author_id JOIN groups g ON g.id = t.group_id \
-             LEFT JOIN posts lp ON lp.id = (SELECT p2.id FROM posts p2 \
-               WHERE p2.topic_id = t.id AND p2.deleted = FALSE ORDER BY p2.number DESC LIMIT 1) \
-             LEFT JOIN members la ON la.id = lp.author_id \
-             WHERE t.deleted = FALSE AND {} \
-             AND ($3 IS NULL OR t.id IN (SELECT tt.topic_id FROM topic_tags tt WHERE tt.tag = $3)) \
-             AND ($4 IS NULL OR t.last_activity_at < $4 OR (t.last_activity_at = $4 AND t.id < $5)) \
-             ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $2",
-            group_filter(scope, 1)
-        );
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            #[sqlx(flatten)]
-            topic: TopicRow,
-            group_slug: String,
-            group_name: String,
-            last_id: i64,
-            last_username: String,
-            last_display_name: String,
-            readers: i64,
-        }
-        let rows = db
-            .all::<Row>(
-                sql,
-                &[
-                    scope.member.map(|m| m.0).into(),
-                    i64::from(limit).into(),
-                    filter.tag.as_deref().into(),
-                    filter.before.map(|c| c.key).into(),
-                    filter.before.map(|c| c.id).into(),
-                ],
-            )
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| TopicInGroup {
-                topic: r.topic.into(),
-                group_slug: r.group_slug,
-                group_name: r.group_name,
-                last_poster: Author {
-                    id: MemberId(r.last_id),
-                    username: r.last_username,
-                    display_name: r.last_display_name,
-                },
-                readers: r.readers,
-            })
-            .collect())
+        let (key, order) = topic_order(filter.sort);
+        let order = SiteOrder {
+            source: "topics t",
+            key,
+            id: "t.id",
+            narrow: order,
+            since: None,
+        };
+        let rows = site_topics(&mut db, scope, filter, limit, order).await?;
+        Ok(rows.into_iter().map(|(t, _)| t).collect())
     }
 
     async fn tag_counts(
@@ -753,6 +726,129 @@ fn shown_to(scope: &Scope, member: MemberId) -> &'static str {
     } else {
         "(p.deleted = FALSE AND t.deleted = FALSE)"
     }
+}
+
+/// The order of a site-wide list, as SQL: the rows topics are drawn from (`t` is the topic),
+/// the key they are ordered by (highest first, then the highest topic `id`, as the source
+/// names it), what the order narrows them to (`AND …`), and the start of the period the source
+/// reads, if any (bound to `$6`).
+pub(crate) struct SiteOrder<'a> {
+    pub source: &'a str,
+    pub key: &'a str,
+    pub id: &'a str,
+    pub narrow: &'a str,
+    pub since: Option<Timestamp>,
+}
+
+/// One page of the topics of the groups in `scope` (`filter.tag` narrows; `filter.before`
+/// is the cursor) in `order`, each with its key. Each row also carries its newest published
+/// post's author and how many members opened it, each an indexed lookup.
+pub(crate) async fn site_topics(
+    db: &mut Handle,
+    scope: &Scope,
+    filter: &LatestFilter,
+    limit: u32,
+    order: SiteOrder<'_>,
+) -> Result<Vec<(TopicInGroup, i64)>, StoreError> {
+    let SiteOrder {
+        source,
+        key,
+        id,
+        narrow: order,
+        since,
+    } = order;
+    // The page is chosen first (ids and keys), then dressed: a source in no index's order
+    // (a period's ranking) looks up the rest for the page's rows only.
+    let sql = format!(
+        "SELECT {TOPIC_COLUMNS}, g.slug AS group_slug, g.name AS group_name, \
+         COALESCE(la.id, a.id) AS last_id, COALESCE(la.username, a.username) AS last_username, \
+         COALESCE(la.display_name, a.display_name) AS last_display_name, \
+         (SELECT COUNT(*) FROM topic_reads r WHERE r.topic_id = t.id) AS readers, \
+         page.sort_key AS sort_key \
+         FROM (SELECT {id} AS topic_id, {key} AS sort_key FROM {source} \
+           JOIN groups g ON g.id = t.group_id \
+           WHERE t.deleted = FALSE AND {} \
+           AND ($3 IS NULL OR t.id IN (SELECT tt.topic_id FROM topic_tags tt WHERE tt.tag = $3)) \
+           AND ($4 IS NULL OR {key} < $4 OR ({key} = $4 AND {id} < $5)){order} \
+           ORDER BY {key} DESC, {id} DESC LIMIT $2) page \
+         JOIN topics t ON t.id = page.topic_id \
+         JOIN members a ON a.id = t.author_id JOIN groups g ON g.id = t.group_id \
+         LEFT JOIN posts lp ON lp.id = (SELECT p2.id FROM posts p2 \
+           WHERE p2.topic_id = t.id AND p2.deleted = FALSE ORDER BY p2.number DESC LIMIT 1) \
+         LEFT JOIN members la ON la.id = lp.author_id \
+         ORDER BY page.sort_key DESC, t.id DESC",
+        group_filter(scope, 1)
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        topic: TopicRow,
+        group_slug: String,
+        group_name: String,
+        last_id: i64,
+        last_username: String,
+        last_display_name: String,
+        readers: i64,
+        sort_key: i64,
+    }
+    let mut args: Vec<Arg<'_>> = vec![
+        scope.member.map(|m| m.0).into(),
+        i64::from(limit).into(),
+        filter.tag.as_deref().into(),
+        filter.before.map(|c| c.key).into(),
+        filter.before.map(|c| c.id).into(),
+    ];
+    if let Some(since) = since {
+        args.push(since.0.into());
+    }
+    let rows = db.all::<Row>(sql, &args).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let topic = TopicInGroup {
+                topic: r.topic.into(),
+                group_slug: r.group_slug,
+                group_name: r.group_name,
+                last_poster: Author {
+                    id: MemberId(r.last_id),
+                    username: r.last_username,
+                    display_name: r.last_display_name,
+                },
+                readers: r.readers,
+            };
+            (topic, r.sort_key)
+        })
+        .collect())
+}
+
+/// The column a list in `sort` order is keyed by, and what that order narrows the list to
+/// (an unanswered list: topics no one but their author replied to). `Top` is ranked by
+/// `topic_sorts`; here it reads as all time.
+fn topic_order(sort: TopicSort) -> (&'static str, &'static str) {
+    match sort {
+        TopicSort::Latest => ("t.last_activity_at", ""),
+        TopicSort::Replies | TopicSort::Top(_) => ("t.reply_count", ""),
+        TopicSort::Unanswered => ("t.created_at", " AND t.first_reply_at IS NULL"),
+    }
+}
+
+/// The first arguments of a group's topic list: the group (`$1`), whether deleted topics show
+/// (`$2`), the cursor's key and id (`$3`, `$4`; past the top of the list when there is none)
+/// and the page's size (`$5`).
+pub(crate) fn group_list_args<'a>(
+    group: GroupId,
+    with_deleted: bool,
+    after: Option<Cursor>,
+    limit: u32,
+) -> Vec<Arg<'a>> {
+    let (k, id) = after.map_or((i64::MAX, i64::MAX), |c| (c.key, c.id));
+    vec![
+        group.0.into(),
+        with_deleted.into(),
+        k.into(),
+        id.into(),
+        i64::from(limit).into(),
+    ]
 }
 
 /// `AND …` conditions on a topics table aliased `t` for the fields of `filter` that are set,

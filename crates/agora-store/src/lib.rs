@@ -25,6 +25,7 @@ mod kinds;
 mod mailings;
 mod media;
 mod members;
+mod mentions;
 mod messages;
 mod moderation;
 mod questions;
@@ -34,6 +35,7 @@ mod rows;
 mod sanctions;
 mod scope;
 mod search;
+mod topic_sorts;
 mod trust;
 mod writer;
 

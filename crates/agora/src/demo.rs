@@ -371,6 +371,7 @@ async fn load_topic(
             body_text: body.text,
             at: opened,
             hold: None,
+            mentions: Vec::new(),
         })
         .await?;
     let mut replies = Vec::new();
@@ -386,6 +387,7 @@ async fn load_topic(
                 body_text: rendered.text,
                 at,
                 hold: None,
+                mentions: Vec::new(),
             })
             .await?;
         replies.push((id, at));

@@ -16,6 +16,7 @@ use comrak::nodes::NodeValue;
 use comrak::{Arena, Options, format_html, try_parse_document};
 
 pub mod budget;
+mod mentions;
 
 pub use budget::TooComplex;
 
@@ -30,8 +31,9 @@ pub struct Rendered {
     pub links: usize,
     /// Images in the post.
     pub images: usize,
-    /// `@name` mentions in the post's text (not in code).
-    pub mentions: usize,
+    /// The names its `@name` mentions name (not in code, nor in a link's words), canonical
+    /// (lowercase) and each once, whether or not a member has the name.
+    pub mentioned: Vec<String>,
     /// The addresses of remote images shown as links (no local copy was given), each once.
     pub remote_images: Vec<String>,
 }
@@ -41,24 +43,6 @@ impl Rendered {
     pub fn words(&self) -> usize {
         self.text.split_whitespace().count()
     }
-}
-
-/// `@name` mentions in a run of text: an `@` at the start or after a space or opening
-/// punctuation, followed by a letter or digit.
-fn count_mentions(text: &str) -> usize {
-    let mut count = 0;
-    let mut previous = ' ';
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '@'
-            && (previous.is_whitespace() || matches!(previous, '(' | '[' | '"' | '\''))
-            && chars.peek().is_some_and(|n| n.is_ascii_alphanumeric())
-        {
-            count += 1;
-        }
-        previous = c;
-    }
-    count
 }
 
 fn options() -> Options<'static> {
@@ -82,29 +66,40 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+/// What only the store knows when a body is saved, for rendering it: the local copies of its
+/// remote images and the members its mentions name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Known {
+    /// Image address → the local copy's `/media/…` address.
+    pub images: HashMap<String, String>,
+    /// A mentioned name, canonical (lowercase) → the member's username as stored.
+    pub members: HashMap<String, String>,
+}
+
 /// Renders markdown that was not checked against the budget (stored before it existed, the
 /// demo) to sanitised HTML and plain text, flattening whatever lies past the budget; remote
-/// images become links.
+/// images become links, mentions stay text.
 pub fn render(markdown: &str) -> Rendered {
-    render_below(markdown, 0, &HashMap::new(), Past::Flatten).unwrap_or_else(|_| plain(markdown))
+    render_known(markdown, &Known::default())
 }
 
 /// Renders a new body (a post, a preview), refusing one past the budget.
 pub fn render_checked(markdown: &str) -> Result<Rendered, TooComplex> {
-    render_below(markdown, 0, &HashMap::new(), Past::Refuse)
+    render_below(markdown, 0, &Known::default(), Past::Refuse)
 }
 
-/// Renders a markdown body with each remote image shown from its local copy in `local`
-/// (image address → `/media/…`); a remote image without one becomes a link to it. Past the
-/// budget it flattens, as [`render`] does.
-pub fn render_with_images(markdown: &str, local: &HashMap<String, String>) -> Rendered {
-    render_below(markdown, 0, local, Past::Flatten).unwrap_or_else(|_| plain(markdown))
+/// Renders a markdown body with each remote image shown from its local copy in `known`; a
+/// remote image without one becomes a link to it. A mention of a member in `known` links to
+/// their profile (`/u/{username}`); any other stays text. Past the budget it flattens, as
+/// [`render`] does.
+pub fn render_known(markdown: &str, known: &Known) -> Rendered {
+    render_below(markdown, 0, known, Past::Flatten).unwrap_or_else(|_| plain(markdown))
 }
 
 /// Renders a document shown under a page's own heading (the terms, the netiquette): its
 /// headings start at `<h2>`, so that the page has one `<h1>`. Past the budget it flattens.
 pub fn render_document(markdown: &str) -> Rendered {
-    render_below(markdown, 1, &HashMap::new(), Past::Flatten).unwrap_or_else(|_| plain(markdown))
+    render_below(markdown, 1, &Known::default(), Past::Flatten).unwrap_or_else(|_| plain(markdown))
 }
 
 /// Checks text against the budget without rendering it (a parse, linear and cheap: no HTML is
@@ -163,7 +158,7 @@ fn plain(markdown: &str) -> Rendered {
         text,
         links: 0,
         images: 0,
-        mentions: 0,
+        mentioned: Vec::new(),
         remote_images: Vec::new(),
     }
 }
@@ -281,12 +276,13 @@ fn parse_within<'a>(
     Ok(root)
 }
 
-/// Renders with every heading `offset` levels lower (at most `<h6>`), and remote images from
-/// `local` or as links; what is past the budget is refused or flattened as `past` says.
+/// Renders with every heading `offset` levels lower (at most `<h6>`), remote images from
+/// `known` or as links, and mentions of `known` members as links; what is past the budget is
+/// refused or flattened as `past` says.
 fn render_below(
     markdown: &str,
     offset: u8,
-    local: &HashMap<String, String>,
+    known: &Known,
     past: Past,
 ) -> Result<Rendered, TooComplex> {
     let arena = Arena::new();
@@ -303,7 +299,7 @@ fn render_below(
                 if !is_remote(&link.url) {
                     continue;
                 }
-                match local.get(&link.url) {
+                match known.images.get(&link.url) {
                     Some(copy) => link.url.clone_from(copy),
                     None => {
                         shown_as_links += 1;
@@ -324,14 +320,16 @@ fn render_below(
         }
     }
 
+    // Mentions are found, and counted, before they become links (which are not counted as
+    // links: newcomers' limits count links to elsewhere).
+    let mentioned = mentions::mentioned(root);
+    let mention_links = mentions::link(&arena, root, &known.members);
     let mut text = String::with_capacity(markdown.len());
-    let (mut links, mut mentions) = (0, 0);
+    let mut links = 0;
     for node in root.descendants() {
         let value = &node.data.borrow().value;
-        match value {
-            NodeValue::Link(_) => links += 1,
-            NodeValue::Text(t) => mentions += count_mentions(t),
-            _ => {}
+        if let NodeValue::Link(_) = value {
+            links += 1;
         }
         push_words(value, &mut text);
     }
@@ -342,7 +340,7 @@ fn render_below(
     }
     // comrak keeps U+0000 in the tree and replaces it only when writing HTML. CommonMark asks
     // for U+FFFD, and PostgreSQL refuses NUL in text, so the search text gets it too.
-    let links = links - shown_as_links;
+    let links = links - shown_as_links - mention_links;
     Ok(Rendered {
         html: CLEANER.clean(&raw).to_string(),
         text: text
@@ -352,7 +350,7 @@ fn render_below(
             .replace('\0', "\u{FFFD}"),
         links,
         images,
-        mentions,
+        mentioned,
         remote_images: remote,
     })
 }

@@ -39,17 +39,40 @@ impl ImageFetcher for NoFetching {
 
 impl Forum<'_> {
     /// `rendered` (of `markdown`) again with copies of its remote images (at most
-    /// [`MAX_IMAGES_PER_POST`], fetched side by side); as it is if it has none. For a post of
+    /// [`MAX_IMAGES_PER_POST`], fetched side by side) and its mentions of `members` (canonical
+    /// name → username) as links to their profiles; as it is if it has neither. For a post of
     /// a closed or secret group (`private_to`), the copies are that group's own and recorded
     /// as such, so they are served only to its readers.
-    pub(crate) async fn with_image_copies(
+    pub(crate) async fn with_links(
         self,
         markdown: &str,
         rendered: markdown::Rendered,
         private_to: Option<GroupId>,
+        members: HashMap<String, String>,
     ) -> Result<markdown::Rendered, Refused> {
-        if rendered.remote_images.is_empty() {
+        if rendered.remote_images.is_empty() && members.is_empty() {
             return Ok(rendered);
+        }
+        let known = markdown::Known {
+            images: self.image_copies(&rendered, private_to).await?,
+            members,
+        };
+        let markdown = markdown.to_owned();
+        self.renderer
+            .run(move || markdown::render_known(&markdown, &known))
+            .await
+    }
+
+    /// Local copies of the remote images of `rendered` (image address → `/media/…`), those
+    /// that could be made.
+    async fn image_copies(
+        self,
+        rendered: &markdown::Rendered,
+        private_to: Option<GroupId>,
+    ) -> Result<HashMap<String, String>, Refused> {
+        let mut local = HashMap::new();
+        if rendered.remote_images.is_empty() {
+            return Ok(local);
         }
         let salt = private_to.map(crate::content::uploads::audience_salt);
         let mut fetching = tokio::task::JoinSet::new();
@@ -66,7 +89,6 @@ impl Forum<'_> {
                 (url, copy)
             });
         }
-        let mut local = HashMap::new();
         while let Some(done) = fetching.join_next().await {
             match done {
                 Ok((url, Ok(copy))) => {
@@ -86,9 +108,6 @@ impl Forum<'_> {
                 .collect();
             self.media().record_copies(group, &names).await?;
         }
-        let markdown = markdown.to_owned();
-        self.renderer
-            .run(move || markdown::render_with_images(&markdown, &local))
-            .await
+        Ok(local)
     }
 }

@@ -60,7 +60,7 @@ impl TopicKind {
     }
 }
 
-/// How a topic list is ordered.
+/// How a topic list is ordered (`forum/sorts.rs` parses it and says what each ranks by).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TopicSort {
@@ -69,6 +69,21 @@ pub enum TopicSort {
     Latest,
     /// Most replies first.
     Replies,
+    /// The most taken-part-in first over a period: replies written in it (reactions to come).
+    Top(Period),
+    /// Topics no one but their author has replied to, newest first.
+    Unanswered,
+}
+
+/// How far back a `Top` list looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Year,
+    All,
 }
 
 /// A member as shown beside what they wrote.
@@ -225,6 +240,9 @@ pub struct NewTopic {
     pub at: Timestamp,
     /// Saved hidden and queued for the moderators, in the same transaction.
     pub hold: Option<Hold>,
+    /// The members its mentions name who may read it, not its writer: each is told once per
+    /// post (`MemberMentioned`), when it is published.
+    pub mentions: Vec<MemberId>,
 }
 
 /// Why a post is saved hidden and queued for the moderators: the flag reason it is queued
@@ -246,6 +264,9 @@ pub struct NewPost {
     pub at: Timestamp,
     /// Saved hidden and queued for the moderators, in the same transaction.
     pub hold: Option<Hold>,
+    /// The members its mentions name who may read it, not its writer: each is told once per
+    /// post (`MemberMentioned`), when it is published.
+    pub mentions: Vec<MemberId>,
 }
 
 /// A new version of a post (and of its topic's title and tags, for an opening post).
@@ -261,6 +282,9 @@ pub struct PostEdit {
     pub at: Timestamp,
     /// Hidden and queued for the moderators, in the same transaction.
     pub hold: Option<Hold>,
+    /// The members its mentions name who may read it, not its writer: each is told once per
+    /// post (`MemberMentioned`), when it is published.
+    pub mentions: Vec<MemberId>,
 }
 
 /// Moderator changes to a topic; `None` leaves a flag as it is.
@@ -283,11 +307,13 @@ pub struct TopicInGroup {
 }
 
 /// Which topics a site-wide list shows: all the viewer may read, or those with a tag; one
-/// page after `before` (latest activity first).
+/// page after `before` in `sort` order (`Latest` or `Unanswered`; `Top` is ranked by
+/// `TopStore::top_latest`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LatestFilter {
     pub tag: Option<String>,
     pub before: Option<crate::paging::Cursor>,
+    pub sort: TopicSort,
 }
 
 /// A post with where it was written, for a member's activity.

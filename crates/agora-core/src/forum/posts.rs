@@ -54,6 +54,7 @@ impl Forum<'_> {
                 body_text: screened.rendered.text,
                 at: self.now(),
                 hold: screened.hold.clone(),
+                mentions: screened.mentions,
             })
             .await?;
         metrics::counter!("agora_posts_total", "kind" => "reply", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);
@@ -154,6 +155,7 @@ impl Forum<'_> {
                     tags,
                     at: self.now(),
                     hold: screened.hold.clone(),
+                    mentions: screened.mentions,
                 },
                 &audit,
             )

@@ -213,6 +213,7 @@ impl Forum<'_> {
             body_text: screened.rendered.text,
             at: self.now(),
             hold: screened.hold.clone(),
+            mentions: screened.mentions,
         };
         let (id, post) = self.store.insert_topic(&new).await?;
         metrics::counter!("agora_posts_total", "kind" => "topic", "held" => if screened.hold.is_some() { "true" } else { "false" }).increment(1);
@@ -222,7 +223,8 @@ impl Forum<'_> {
         Ok(Posted::Published(self.topic(viewer, id, 1, 50).await?))
     }
 
-    /// A group's topics in `sort` order; pinned topics come first on the first page.
+    /// A group's topics in `sort` order; pinned topics come first on the first page of a list
+    /// by latest activity or replies.
     pub async fn topics(
         self,
         viewer: &Viewer,
@@ -244,32 +246,39 @@ impl Forum<'_> {
         }
         let group = self.groups().readable_group(viewer, slug).await?;
         let with_deleted = group.access >= Access::Moderate;
-        // Pinned topics lead the unfiltered list only.
-        let pinned = if cursor.is_none() && *filter == TopicFilter::default() {
-            self.store
-                .pinned_topics(group.group.id, with_deleted)
-                .await?
+        let id = group.group.id;
+        // Pinned topics lead the unfiltered list by latest or replies only.
+        let pinned = if cursor.is_none() && *filter == TopicFilter::default() && sort.pins_first() {
+            self.store.pinned_topics(id, with_deleted).await?
         } else {
             Vec::new()
         };
-        let rows = self
-            .store
-            .list_topics(
-                group.group.id,
-                sort,
-                cursor,
-                limit + 1,
-                with_deleted,
-                filter,
-            )
-            .await?;
-        let topics = Page::from_overfetch(rows, limit, |t| Cursor {
-            key: match sort {
-                TopicSort::Latest => t.last_activity_at.0,
-                TopicSort::Replies => t.reply_count,
-            },
+        let rows = match sort {
+            TopicSort::Top(period) => {
+                let since = period.since(self.now());
+                self.store
+                    .top_topics(id, since, cursor, limit + 1, with_deleted, filter)
+                    .await?
+            }
+            _ => self
+                .store
+                .list_topics(id, sort, cursor, limit + 1, with_deleted, filter)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    let key = sort.key(&t);
+                    (t, key)
+                })
+                .collect(),
+        };
+        let page = Page::from_overfetch(rows, limit, |(t, key)| Cursor {
+            key: *key,
             id: t.id.0,
         });
+        let topics = Page {
+            items: page.items.into_iter().map(|(t, _)| t).collect(),
+            next: page.next,
+        };
         Ok(TopicListing {
             group,
             pinned,

@@ -100,6 +100,7 @@ pub enum Knob {
     NewMaxLinks,
     NewMaxImages,
     NewMaxMentions,
+    MaxMentions,
     NewPostsPerDay,
     NewPostsHeld,
     FlagHideMinLevel,
@@ -164,7 +165,7 @@ const fn info(
 }
 
 /// Every knob, in the order the admin page shows them. Defaults follow Discourse's.
-pub const KNOBS: [KnobInfo; 27] = [
+pub const KNOBS: [KnobInfo; 28] = [
     info(
         Knob::Tl1TopicsEntered,
         "tl1_topics_entered",
@@ -289,6 +290,13 @@ pub const KNOBS: [KnobInfo; 27] = [
         "new_max_mentions",
         "New members: @mentions per post",
         2,
+        1_000,
+    ),
+    info(
+        Knob::MaxMentions,
+        "max_mentions",
+        "Everyone: members one post may @mention",
+        10,
         1_000,
     ),
     info(

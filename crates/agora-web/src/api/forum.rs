@@ -25,8 +25,13 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TopicListQuery {
-    /// `latest` (default: most recent activity first) or `replies` (most replies first).
+    /// `latest` (default: most recent activity first), `replies` (most replies first), `top`
+    /// (most replies written in `period` first; pinned topics ranked among the rest) or
+    /// `unanswered` (topics no one but their author replied to, newest first).
     pub sort: Option<String>,
+    /// With `sort=top`: `day`, `week` (default), `month`, `year` or `all` (the last 24 hours,
+    /// 7, 30 or 365 days, or ever). Ignored by the other orders.
+    pub period: Option<String>,
     /// From a previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// 1–100, default 30.
@@ -129,8 +134,8 @@ fn topic_response(v: &TopicView) -> TopicResponse {
     }
 }
 
-/// A group's topics: pinned first (first page), then by latest activity or by replies, paged
-/// by cursor so that any page costs the same.
+/// A group's topics by latest activity (pinned first, on the first page), by replies, top
+/// over a period, or unanswered; paged by cursor so that any page costs the same.
 #[utoipa::path(get, path = "/api/v1/groups/{slug}/topics", tag = "forum",
     params(("slug" = String, Path), TopicListQuery),
     responses((status = 200, body = TopicListResponse), (status = 403, body = ErrorBody),
@@ -141,15 +146,7 @@ pub async fn list(
     ApiPath(slug): ApiPath<String>,
     ApiQuery(q): ApiQuery<TopicListQuery>,
 ) -> Result<Json<TopicListResponse>, ApiError> {
-    let sort = match q.sort.as_deref() {
-        None | Some("latest") => TopicSort::Latest,
-        Some("replies") => TopicSort::Replies,
-        Some(_) => {
-            return Err(
-                Invalid::new("sort", "invalid_choice", "Sort by latest or replies.").into(),
-            );
-        }
-    };
+    let sort = TopicSort::parse(q.sort.as_deref(), q.period.as_deref())?;
     let limit = page_size(q.limit)?;
     let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let kind = q

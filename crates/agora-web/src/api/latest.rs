@@ -6,6 +6,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use agora_core::forum::TopicSort;
 use agora_core::paging::{Cursor, page_size};
 
 use crate::api::dto::{AuthorResponse, TopicSummary};
@@ -19,6 +20,13 @@ use crate::state::AppState;
 pub struct LatestQuery {
     /// Only topics with this tag.
     pub tag: Option<String>,
+    /// `latest` (default: most recent activity first), `top` (most replies written in
+    /// `period` first) or `unanswered` (topics no one but their author replied to, newest
+    /// first).
+    pub sort: Option<String>,
+    /// With `sort=top`: `day`, `week` (default), `month`, `year` or `all`. Ignored by the
+    /// other orders.
+    pub period: Option<String>,
     /// From a previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// 1–100, default 30.
@@ -60,8 +68,8 @@ pub struct TagsResponse {
     pub tags: Vec<TagCount>,
 }
 
-/// The latest topics across every group the viewer may read, latest activity first; `tag`
-/// narrows to one tag.
+/// The topics of every group the viewer may read: latest activity first, top over a period,
+/// or unanswered; `tag` narrows to one tag.
 #[utoipa::path(get, path = "/api/v1/latest", tag = "forum", params(LatestQuery),
     responses((status = 200, body = LatestResponse), (status = 422, body = ErrorBody)))]
 pub async fn latest(
@@ -69,12 +77,13 @@ pub async fn latest(
     auth: Auth,
     ApiQuery(q): ApiQuery<LatestQuery>,
 ) -> Result<Json<LatestResponse>, ApiError> {
+    let sort = TopicSort::parse(q.sort.as_deref(), q.period.as_deref())?;
     let limit = page_size(q.limit)?;
     let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let (topics, next) = state
         .agora
         .site()
-        .latest(&auth.viewer, q.tag.as_deref(), before, limit)
+        .latest(&auth.viewer, q.tag.as_deref(), sort, before, limit)
         .await?;
     Ok(Json(LatestResponse {
         topics: topics

@@ -6,10 +6,12 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
+use agora_core::forum::TopicSort;
 use agora_core::paging::Cursor;
 
 use crate::error::ApiError;
 use crate::extract::{ApiPath as Path, ApiQuery as Query};
+use crate::pages::sorts::SortControls;
 use crate::pages::view::{Layout, TopicRow};
 use crate::pages::{Page, render};
 use crate::state::AppState;
@@ -28,7 +30,16 @@ struct LatestPage {
     /// The address of the next page, if there is one.
     more: Option<String>,
     first_page: bool,
+    /// The list's order: its links, the period form, its pages' addresses.
+    controls: SortControls,
 }
+
+/// The orders the site-wide lists offer.
+const SORTS: &[(&str, &str)] = &[
+    ("latest", "Latest"),
+    ("top", "Top"),
+    ("unanswered", "Unanswered"),
+];
 
 #[derive(Template)]
 #[template(path = "tags.html")]
@@ -39,6 +50,8 @@ struct TagsPage {
 
 #[derive(Debug, Deserialize)]
 pub struct MoreQuery {
+    sort: Option<String>,
+    period: Option<String>,
     cursor: Option<String>,
 }
 
@@ -48,7 +61,7 @@ pub async fn latest(
     page: Page,
     Query(q): Query<MoreQuery>,
 ) -> Result<Response, ApiError> {
-    list(&state, &page, None, q.cursor.as_deref()).await
+    list(&state, &page, None, &q).await
 }
 
 /// `/tags/{tag}`.
@@ -58,20 +71,21 @@ pub async fn tag(
     Path(tag): Path<String>,
     Query(q): Query<MoreQuery>,
 ) -> Result<Response, ApiError> {
-    list(&state, &page, Some(&tag), q.cursor.as_deref()).await
+    list(&state, &page, Some(&tag), &q).await
 }
 
 async fn list(
     state: &AppState,
     page: &Page,
     tag: Option<&str>,
-    cursor: Option<&str>,
+    q: &MoreQuery,
 ) -> Result<Response, ApiError> {
-    let before = cursor.map(Cursor::decode).transpose()?;
+    let sort = TopicSort::parse(q.sort.as_deref(), q.period.as_deref())?;
+    let before = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let (topics, next) = match state
         .agora
         .site()
-        .latest(&page.viewer, tag, before, PAGE)
+        .latest(&page.viewer, tag, sort, before, PAGE)
         .await
     {
         Ok(found) => found,
@@ -83,7 +97,7 @@ async fn list(
     if topics.is_empty() && before.is_some() {
         return Err(ApiError::past_the_end());
     }
-    if topics.is_empty() && tag.is_some() {
+    if topics.is_empty() && tag.is_some() && sort == TopicSort::Latest {
         return Err(ApiError::not_found());
     }
     let labels = state.agora.ideas().status_labels().await?;
@@ -91,16 +105,29 @@ async fn list(
         Some(t) => format!("/tags/{}", urlencoding(t)),
         None => "/latest".to_owned(),
     };
+    let which = match sort {
+        TopicSort::Top(_) => "most replied-to",
+        TopicSort::Unanswered => "unanswered",
+        _ => "latest",
+    };
     let (heading, description) = match tag {
         Some(t) => (
             format!("#{t}"),
-            format!("The latest conversations tagged {t} in {}.", page.site.name),
+            format!(
+                "The {which} conversations tagged {t} in {}.",
+                page.site.name
+            ),
         ),
         None => (
-            "Latest".to_owned(),
-            format!("The latest conversations in {}.", page.site.name),
+            SORTS
+                .iter()
+                .find(|(name, _)| *name == sort.name())
+                .map_or("Latest", |(_, label)| label)
+                .to_owned(),
+            format!("The {which} conversations in {}.", page.site.name),
         ),
     };
+    let controls = SortControls::new(&base, sort, SORTS);
     Ok(render(&LatestPage {
         layout: page.layout(&heading, &description, "latest", before.is_some()),
         heading,
@@ -109,8 +136,9 @@ async fn list(
             .iter()
             .map(|t| TopicRow::in_group(t, &labels))
             .collect(),
-        more: next.map(|c| format!("{base}?cursor={}", c.encode())),
+        more: next.map(|c| controls.next(&c.encode())),
         first_page: before.is_none(),
+        controls,
     }))
 }
 

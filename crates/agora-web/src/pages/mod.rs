@@ -26,6 +26,7 @@ mod reactions;
 mod sanctions;
 mod search;
 mod seo;
+mod sorts;
 mod structured;
 pub(crate) mod topics;
 mod trust;

@@ -70,6 +70,7 @@ pub async fn stage(app: &App, s: Stage<'_>) -> anyhow::Result<(usize, usize)> {
             body_text: rendered.text,
             at: s.now.plus_seconds(-5 * 3_600),
             hold: None,
+            mentions: Vec::new(),
         })
         .await?;
     let report = |target, by, note: &str, hours_ago: i64| NewReport {
@@ -138,6 +139,7 @@ pub async fn stage(app: &App, s: Stage<'_>) -> anyhow::Result<(usize, usize)> {
                 reason: "other",
                 note: "a new member's first posts wait for approval".into(),
             }),
+            mentions: Vec::new(),
         })
         .await?;
 
@@ -155,6 +157,7 @@ pub async fn stage(app: &App, s: Stage<'_>) -> anyhow::Result<(usize, usize)> {
             body_text: rendered.text,
             at: s.now.plus_seconds(-30 * 3_600),
             hold: None,
+            mentions: Vec::new(),
         })
         .await?;
     store

@@ -448,6 +448,7 @@ pub(crate) async fn open_topic(
             body_text: format!("About {title}."),
             at,
             hold: None,
+            mentions: Vec::new(),
         })
         .await)
 }
@@ -472,6 +473,7 @@ pub(crate) async fn reply(
             body_text: text.into(),
             at,
             hold: None,
+            mentions: Vec::new(),
         })
         .await)
 }
@@ -587,6 +589,7 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
                 body_text: text,
                 at,
                 hold: None,
+                mentions: Vec::new(),
             })
             .await
             .unwrap_or_else(|e| fail(e));
@@ -600,6 +603,7 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
                 body_text: text,
                 at,
                 hold: None,
+                mentions: Vec::new(),
             })
             .await
             .unwrap_or_else(|e| fail(e));
@@ -618,6 +622,7 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
             tags: None,
             at,
             hold: None,
+            mentions: Vec::new(),
         };
         store
             .edit_post(&edit, &[])

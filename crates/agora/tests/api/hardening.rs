@@ -306,7 +306,12 @@ async fn numbers_and_orders_out_of_their_range_are_refused() {
         }
         let r = app.page("/g/riders?sort=%3Cscript%3E", None).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-        assert!(r.text.contains("Sort by latest or replies."), "{}", r.text);
+        assert!(
+            r.text
+                .contains("Sort by latest, replies, top or unanswered."),
+            "{}",
+            r.text
+        );
         assert_eq!(
             app.page("/g/riders?sort=replies", None).await.status,
             StatusCode::OK

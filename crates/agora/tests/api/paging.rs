@@ -80,6 +80,26 @@ async fn every_paged_list_answers_a_page_past_its_end_with_not_found() {
                 "/g/club?sort=replies",
             ),
             (
+                format!("/g/club?sort=top&period=week&cursor={oldest}"),
+                "/g/club?sort=top&period=week",
+            ),
+            (
+                format!("/g/club?sort=top&period=all&cursor={oldest}"),
+                "/g/club?sort=top&period=all",
+            ),
+            (
+                format!("/g/club?sort=unanswered&cursor={oldest}"),
+                "/g/club?sort=unanswered",
+            ),
+            (
+                format!("/latest?sort=top&period=year&cursor={oldest}"),
+                "/latest?sort=top&period=year",
+            ),
+            (
+                format!("/latest?sort=unanswered&cursor={oldest}"),
+                "/latest?sort=unanswered",
+            ),
+            (
                 format!("/g/club/questions?cursor={oldest}"),
                 "/g/club/questions",
             ),
@@ -109,6 +129,16 @@ async fn every_paged_list_answers_a_page_past_its_end_with_not_found() {
         for (past, items, next) in [
             (
                 format!("/api/v1/groups/club/topics?cursor={oldest}"),
+                "topics",
+                "next_cursor",
+            ),
+            (
+                format!("/api/v1/groups/club/topics?sort=top&period=month&cursor={oldest}"),
+                "topics",
+                "next_cursor",
+            ),
+            (
+                format!("/api/v1/latest?sort=unanswered&cursor={oldest}"),
                 "topics",
                 "next_cursor",
             ),

@@ -26,7 +26,12 @@ async fn setup(app: &TestApp) -> (String, String, i64) {
     (admin, moderator, topic)
 }
 
-async fn reply(app: &TestApp, token: &str, topic: i64, body: &str) -> crate::support::Reply {
+pub(crate) async fn reply(
+    app: &TestApp,
+    token: &str,
+    topic: i64,
+    body: &str,
+) -> crate::support::Reply {
     app.post(
         &routes::topic_posts(topic),
         Some(token),

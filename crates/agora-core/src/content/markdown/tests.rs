@@ -34,8 +34,34 @@ fn links_images_and_mentions_are_counted_outside_code() {
         "Hi @mara and (@frida_k), see [docs](https://a.example) and https://b.example\n\n\
          ![pic](https://c.example/x.png) mail me@example.org `@not_me` 50@ @ alone",
     );
-    assert_eq!((r.links, r.images, r.mentions), (3, 1, 2), "{r:?}");
+    assert_eq!((r.links, r.images), (3, 1), "{r:?}");
+    assert_eq!(r.mentioned, ["mara", "frida_k"]);
     assert_eq!(render("just words here").words(), 3);
+}
+
+#[test]
+fn a_mention_of_a_member_links_to_their_profile_and_others_stay_text() {
+    let known = super::Known {
+        members: [("ana".to_owned(), "Ana".to_owned())].into(),
+        ..Default::default()
+    };
+    let r = super::render_known(
+        "Thanks @ANA and @nobody! `@ana` [@ana](https://x.example) @ana",
+        &known,
+    );
+    assert_eq!(
+        r.html
+            .matches(r#"<a href="/u/Ana" rel="nofollow ugc noopener">"#)
+            .count(),
+        2,
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains(">@ANA</a> and @nobody!"), "{}", r.html);
+    assert!(r.html.contains("<code>@ana</code>"), "{}", r.html);
+    assert_eq!(r.links, 1, "a mention is not a link to elsewhere");
+    assert_eq!(r.mentioned, ["ana", "nobody"]);
+    assert_eq!(r.text, "Thanks @ANA and @nobody! @ana @ana @ana");
 }
 
 #[test]
@@ -62,12 +88,18 @@ const PAYLOADS: &str = include_str!("xss_payloads.txt");
 #[test]
 fn no_known_xss_payload_survives() {
     let mut checked = 0;
+    // Each payload alone, and among mentions of a member (which become links).
+    let known = super::Known {
+        members: [("ana".to_owned(), "ana".to_owned())].into(),
+        ..Default::default()
+    };
     for payload in PAYLOADS
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .flat_map(|l| [l.to_owned(), format!("@ana {l} (@ana")])
     {
         let payload = payload.replace("\\n", "\n");
-        let html = render(&payload).html;
+        let html = super::render_known(&payload, &known).html;
         checked += 1;
         for tag in live_tags(&html) {
             assert!(
@@ -240,7 +272,11 @@ fn a_remote_image_is_shown_from_its_local_copy_or_as_a_link_never_loaded_from_it
         "https://example.com/c2.jpg".to_owned(),
         "/media/1f2e.jpg".to_owned(),
     );
-    let copied = super::render_with_images(md, &local);
+    let known = super::Known {
+        images: local,
+        ..Default::default()
+    };
+    let copied = super::render_known(md, &known);
     assert!(
         copied
             .html

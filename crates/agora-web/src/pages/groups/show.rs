@@ -9,8 +9,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use agora_core::Invalid;
 use agora_core::forum::{TopicFilter, TopicSort};
+
+use crate::pages::sorts::SortControls;
 use agora_core::groups::Visibility;
 use agora_core::groups::policy::{Access, Relation};
 use agora_core::paging::Cursor;
@@ -41,7 +42,8 @@ struct GroupPage {
     can_invite: bool,
     /// Owners and site admins: the settings link.
     can_edit: bool,
-    sort: &'static str,
+    /// The list's order: its links, the period form, its pages' addresses.
+    controls: SortControls,
     pinned: Vec<TopicRow>,
     topics: Vec<TopicRow>,
     next_cursor: Option<String>,
@@ -57,6 +59,7 @@ struct GroupPage {
 #[derive(Debug, Deserialize)]
 pub struct GroupQuery {
     sort: Option<String>,
+    period: Option<String>,
     cursor: Option<String>,
     notice: Option<String>,
 }
@@ -79,7 +82,16 @@ fn notice_text(code: Option<&str>) -> Option<&'static str> {
     })
 }
 
-/// `/g/{slug}`: a group and its topics (pinned first, then by latest activity or replies).
+/// The orders a group's list offers.
+const GROUP_SORTS: &[(&str, &str)] = &[
+    ("latest", "Latest"),
+    ("replies", "Most replies"),
+    ("top", "Top"),
+    ("unanswered", "Unanswered"),
+];
+
+/// `/g/{slug}`: a group and its topics (pinned first, then by latest activity or replies; or
+/// top over a period, or unanswered).
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
@@ -99,15 +111,7 @@ async fn group_page(
 ) -> Result<GroupPage, ApiError> {
     let slug = slug.to_owned();
     let view = state.agora.groups().group(&page.viewer, &slug).await?;
-    let sort = match q.sort.as_deref() {
-        None | Some("latest") => TopicSort::Latest,
-        Some("replies") => TopicSort::Replies,
-        Some(_) => {
-            return Err(
-                Invalid::new("sort", "invalid_choice", "Sort by latest or replies.").into(),
-            );
-        }
-    };
+    let sort = TopicSort::parse(q.sort.as_deref(), q.period.as_deref())?;
     let cursor = q.cursor.as_deref().map(Cursor::decode).transpose()?;
     let can_read = view.access >= Access::Read;
     let (pinned, topics, next) = if can_read {
@@ -185,11 +189,7 @@ async fn group_page(
             && (view.group.archived_at.is_none() || view.access >= Access::Moderate),
         can_invite,
         can_edit: view.can_edit,
-        sort: if sort == TopicSort::Replies {
-            "replies"
-        } else {
-            "latest"
-        },
+        controls: SortControls::new(&format!("/g/{slug}"), sort, GROUP_SORTS),
         pinned,
         topics,
         next_cursor: next,
@@ -243,6 +243,7 @@ pub async fn invite(
     };
     let query = GroupQuery {
         sort: None,
+        period: None,
         cursor: None,
         notice: None,
     };

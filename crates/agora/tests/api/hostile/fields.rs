@@ -130,6 +130,7 @@ const RULES: &[Rule] = &[
     // Query parameters: absent unless they are the field under test.
     Rule("cursor", "", "", Kind::Structured),
     Rule("sort", "", "", Kind::Structured),
+    Rule("period", "", "", Kind::Structured),
     Rule("status", "", "", Kind::Structured),
     Rule("replied", "", "", Kind::Bool),
     Rule("limit", "", "", Kind::Number),

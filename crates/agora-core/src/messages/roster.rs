@@ -55,7 +55,7 @@ impl Messages<'_> {
         if access < Access::Participate {
             return Err(Refused::Forbidden("accept_first").into());
         }
-        let others = self.recipients(actor.id, names).await?;
+        let others = self.recipients(actor.id, names, "usernames").await?;
         let settings = self.site().site_settings().await?.trust;
         let landing = if conversation.moderation && viewer.is_site_moderator() {
             others

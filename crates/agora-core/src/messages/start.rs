@@ -18,6 +18,7 @@ use crate::error::{Invalid, Refused};
 use crate::forum::PostBody;
 use crate::guard::Needs;
 use crate::ids::MemberId;
+use crate::members::Username;
 use crate::trust::TrustLevel;
 use crate::viewer::Viewer;
 
@@ -77,7 +78,7 @@ impl Messages<'_> {
         }
         let subject = subject(&input.subject)?;
         let body = PostBody::parse(&input.body)?;
-        let others = self.recipients(actor.id, &input.to).await?;
+        let others = self.recipients(actor.id, &input.to, "to").await?;
         let settings = self.site().site_settings().await?.trust;
         let max = settings.get("messages_max_participants");
         if others.len() as i64 + 1 > max {
@@ -118,11 +119,12 @@ impl Messages<'_> {
     }
 
     /// The members named, each once, without the one writing; an unknown name is an error
-    /// naming it.
+    /// naming it, on `field` (the request's name for the list).
     pub(super) async fn recipients(
         self,
         me: MemberId,
         names: &[String],
+        field: &'static str,
     ) -> Result<Vec<MemberId>, MessageError> {
         let mut ids = Vec::new();
         for raw in names {
@@ -130,20 +132,27 @@ impl Messages<'_> {
             if name.is_empty() {
                 continue;
             }
-            let member = self.store.member_by_username(name).await?.ok_or_else(|| {
+            let unknown = || {
                 Invalid::new(
-                    "to",
+                    field,
                     "unknown_member",
                     format!("There is no member named {name}; check the spelling."),
                 )
-            })?;
+            };
+            // Only what can be a username is looked up (PostgreSQL refuses a NUL in a string).
+            let name = Username::parse(name).map_err(|_| unknown())?;
+            let member = self
+                .store
+                .member_by_username(name.as_str())
+                .await?
+                .ok_or_else(unknown)?;
             if member.id != me && !ids.contains(&member.id) {
                 ids.push(member.id);
             }
         }
         if ids.is_empty() {
             return Err(Invalid::new(
-                "to",
+                field,
                 "required",
                 "Name at least one other member to write to.",
             )

@@ -226,7 +226,11 @@ pub(super) fn validate(patch: SiteSettingsPatch) -> Result<Vec<(String, String)>
         writes.push(("word_filters".into(), raw.trim().to_owned()));
     }
     for (key, raw) in &patch.trust {
-        let Some(info) = crate::trust::KNOBS.iter().find(|k| k.key == key) else {
+        // The shared knobs and those the kinds declare (`kinds::SETTINGS`).
+        let mut knobs = crate::trust::KNOBS
+            .iter()
+            .chain(crate::kinds::SETTINGS.iter().flat_map(|s| s.iter()));
+        let Some(info) = knobs.find(|k| k.key == key) else {
             return Err(Invalid::new(
                 "trust",
                 "invalid_choice",

@@ -32,7 +32,8 @@ impl MessageStore for SqlStore {
         let mut db = self.pools.read().await?;
         Ok(db
             .optional::<Int>(
-                "SELECT 1 FROM conversation_members x JOIN conversation_members y \
+                // A column, not the literal 1: PostgreSQL's literal is a 4-byte integer.
+                "SELECT x.conversation_id FROM conversation_members x JOIN conversation_members y \
                  ON y.conversation_id = x.conversation_id \
                  WHERE x.member_id = $1 AND y.member_id = $2 \
                  AND x.state IN ('active', 'left') AND y.state IN ('active', 'left') LIMIT 1",

@@ -20,6 +20,7 @@ mod latest;
 mod legal;
 mod mailings;
 mod members;
+mod messages;
 pub(crate) mod questions;
 mod sanctions;
 mod search;
@@ -49,7 +50,9 @@ use self::view::Layout;
 pub fn routes() -> Router<AppState> {
     crate::kinds::KINDS
         .iter()
-        .fold(shared_routes(), |r, k| r.merge((k.pages)()))
+        .fold(shared_routes().merge(messages::routes()), |r, k| {
+            r.merge((k.pages)())
+        })
 }
 
 /// The pages every kind shares.

@@ -292,6 +292,8 @@ pub struct PostView {
     marks: String,
     /// What the topic's kind offers among the actions (HTML: the accept buttons).
     kind_actions: String,
+    /// Written by a member the viewer ignores: collapsed.
+    ignored: bool,
 }
 
 #[derive(Template)]
@@ -439,7 +441,8 @@ pub async fn show(
         }
         _ => None,
     };
-    let mut html = topic_page(&page, &view, number, draft, None, notice, kinds);
+    let ignored = state.agora.messages().ignored_by(page.viewer.id()).await?;
+    let mut html = topic_page(&page, &view, number, draft, None, notice, kinds, &ignored);
     let authors: Vec<_> = view.posts.iter().map(|p| p.item.author.id).collect();
     let avatars = state.agora.media().avatars_of(&authors).await?;
     for (post, p) in html.posts.iter_mut().zip(&view.posts) {
@@ -460,6 +463,10 @@ async fn quote(state: &AppState, page: &Page, post: i64) -> String {
     }
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "what one topic page shows, each from its own source"
+)]
 fn topic_page(
     page: &Page,
     view: &TopicView,
@@ -468,6 +475,7 @@ fn topic_page(
     reply_error: Option<String>,
     notice: Option<&'static str>,
     mut kinds: TopicPart,
+    ignored: &[agora_core::MemberId],
 ) -> TopicPage {
     let t = &view.topic;
     let viewer_id = page.viewer.id();
@@ -498,6 +506,7 @@ fn topic_page(
                 can_flag: shown.can.flag,
                 marks: kinds.post_marks.remove(&p.id.0).unwrap_or_default(),
                 kind_actions: kinds.post_actions.remove(&p.id.0).unwrap_or_default(),
+                ignored: ignored.contains(&p.author.id),
             }
         })
         .collect();
@@ -623,7 +632,10 @@ pub async fn reply_upload(
         Ok(()) => (axum::http::StatusCode::OK, None),
         Err(e) => (e.status, Some(e.message)),
     };
-    let mut res = render(&topic_page(&page, &view, 1, body, error, None, kinds));
+    let ignored = state.agora.messages().ignored_by(page.viewer.id()).await?;
+    let mut res = render(&topic_page(
+        &page, &view, 1, body, error, None, kinds, &ignored,
+    ));
     *res.status_mut() = status;
     Ok(res)
 }
@@ -659,6 +671,7 @@ async fn post_reply(
                 .await?;
             let e = ApiError::from(i);
             let kinds = topic_part(state, page, &view).await?;
+            let ignored = state.agora.messages().ignored_by(page.viewer.id()).await?;
             let mut res = render(&topic_page(
                 page,
                 &view,
@@ -667,6 +680,7 @@ async fn post_reply(
                 Some(e.message.clone()),
                 None,
                 kinds,
+                &ignored,
             ));
             *res.status_mut() = e.status;
             Ok(res)
@@ -1081,6 +1095,7 @@ pub fn render_sample_topic(posts: usize) -> String {
         None,
         None,
         TopicPart::default(),
+        &[],
     )
     .render();
     html.unwrap_or_default()

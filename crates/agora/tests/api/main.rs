@@ -34,6 +34,7 @@ mod images;
 mod latest;
 mod links;
 mod mailings;
+mod message_pages;
 mod moderation_record;
 mod openapi;
 mod outbox;

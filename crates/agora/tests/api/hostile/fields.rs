@@ -101,6 +101,13 @@ const RULES: &[Rule] = &[
     Rule("good_faith", "", "true", Kind::Bool),
     Rule("to_complainant", "", "false", Kind::Bool),
     Rule("subject", "/bulletins", "News number {n}", Kind::Name),
+    // Private messages: a conversation's subject, whom it is to, members added to it.
+    Rule("subject", "", "Winter tyres {n}", Kind::Name),
+    Rule("to", "", "ben", Kind::Words),
+    Rule("usernames", "", "rhea", Kind::Words),
+    Rule("history", "", "false", Kind::Bool),
+    Rule("moderation", "", "false", Kind::Bool),
+    Rule("seq", "", "1", Kind::Number),
     Rule("level", "/trust", "3", Kind::Structured),
     Rule("email_bulletins", "", "true", Kind::Bool),
     Rule("q", "", "winter", Kind::Text),

@@ -1,6 +1,7 @@
 // agora's end-to-end tests: the real binary on the demo community, driven in Debian's
 // Chromium. A prospect lands, signs up, joins a public group, asks to join a closed one,
-// posts a topic, replies and searches; a moderator approves, pins and locks. Screenshots of
+// posts a topic, replies and searches; a moderator approves, pins and locks; a member writes
+// privately to another, whose request it is until accepted. Screenshots of
 // the main pages and every admin page at phone and desktop widths go to e2e/screenshots/,
 // each checked to be no wider than the window; axe-core checks each of them for serious or
 // critical accessibility violations.
@@ -358,6 +359,43 @@ test("a guest reports a post as unlawful, confirms by mail, and a moderator deci
   await mod.context().close();
 });
 
+test("a member writes privately to another, who accepts the request and replies; the writer sees it counted unread", async () => {
+  const writer = await newPage();
+  await signIn(writer, "oskar_b");
+  await writer.goto(`${base}/u/greta_s`);
+  await Promise.all([writer.waitForNavigation(), writer.click("a:has-text('Send a message')")]);
+  assert.equal(await writer.inputValue("#to"), "greta_s", "the profile's link fills in whom to");
+  await writer.fill("#subject", `Saturday loop ${unique}`);
+  await writer.fill("#body", "Joining the **Berlin Riders** loop on Saturday?");
+  await Promise.all([writer.waitForNavigation(), writer.click("button.primary:has-text('Send')")]);
+  const conversation = new URL(writer.url()).pathname;
+  assert.match(conversation, /^\/messages\/\d+$/);
+  assert.ok(await writer.isVisible(".people li:has-text('Greta Schmidt') .badge:has-text('not accepted')"),
+    "she has not accepted yet, and he is not told more");
+
+  const reader = await newPage();
+  await signIn(reader, "greta_s");
+  await reader.goto(`${base}/messages`);
+  assert.ok(!(await reader.isVisible(`text=Saturday loop ${unique}`)), "a request is not in the inbox");
+  await Promise.all([reader.waitForNavigation(), reader.click("a:has-text('Requests (1)')")]);
+  assert.ok(await reader.isVisible("text=Joining the Berlin Riders loop"), "the opening words");
+  await Promise.all([reader.waitForNavigation(), reader.click(`button[aria-label="Accept: Saturday loop ${unique}"]`)]);
+  assert.equal(new URL(reader.url()).pathname, conversation);
+  assert.ok(await reader.isVisible("text=Accepted: the conversation is in your messages"));
+  await reader.fill("#reply-body", `Count me in, ${unique}!`);
+  await Promise.all([reader.waitForNavigation(), reader.click("#reply button.primary")]);
+  assert.ok(await reader.isVisible(`text=Count me in, ${unique}!`));
+  await reader.context().close();
+
+  await writer.goto(`${base}/latest`);
+  assert.equal((await writer.textContent(".nav a[href='/messages'] .badge")).trim(), "1 unread", "the header counts it");
+  await Promise.all([writer.waitForNavigation(), writer.click(".nav a[href='/messages']")]);
+  await Promise.all([writer.waitForNavigation(), writer.click(`a:has-text("Saturday loop ${unique}")`)]);
+  assert.ok(await writer.isVisible(`text=Count me in, ${unique}!`));
+  assert.equal(await writer.$(".nav a[href='/messages'] .badge"), null, "read, no longer counted");
+  await writer.context().close();
+});
+
 const mainPages = [
   ["landing", "/", null],
   ["latest", "/latest", null],
@@ -402,6 +440,13 @@ const mainPages = [
   ["mail-preferences", "/settings/email-preferences", "frida_k"],
   ["flag-member", "/u/mara/flag", "frida_k"],
   ["complaint", "/p/1/complaint", null],
+  // Private messages: frida_k has an unread conversation and a request waiting.
+  ["messages", "/messages", "frida_k"],
+  ["message-requests", "/messages/requests", "frida_k"],
+  ["message-request", "/messages/3", "frida_k"],
+  ["conversation", "/messages/2", "ola_nilsen"],
+  ["new-message", "/messages/new?to=dan_commutes", "frida_k"],
+  ["blocks", "/settings/blocks", "frida_k"],
   ["not-found", "/g/launch-team-k2", null],
 ];
 

@@ -20,6 +20,7 @@ use agora_core::viewer::SiteRole;
 
 use crate::app::App;
 
+mod conversations;
 mod moderation;
 
 /// The password of every demo account.
@@ -36,6 +37,8 @@ struct Community {
     site: Site,
     members: Vec<DemoMember>,
     groups: Vec<DemoGroup>,
+    #[serde(default)]
+    conversations: Vec<conversations::DemoConversation>,
 }
 
 #[derive(Deserialize)]
@@ -312,6 +315,7 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
         },
     )
     .await?;
+    conversations::load(&store, &data.conversations, &id_of, now).await?;
     Ok(Loaded::Fresh(
         data.members.len() + more_members,
         data.groups.len(),

@@ -9,6 +9,7 @@ use crate::agora::Messages;
 use crate::error::Refused;
 use crate::guard::Needs;
 use crate::ids::MemberId;
+use crate::members::Username;
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
 
@@ -55,9 +56,11 @@ impl Messages<'_> {
         on: bool,
     ) -> Result<(), Refused> {
         let actor = self.guard(viewer, Needs::SignedIn).await?;
+        // Only what can be a username is looked up (PostgreSQL refuses a NUL in a string).
+        let username = Username::parse(username).map_err(|_| Refused::NotFound)?;
         let other = self
-            .accounts()
-            .member_by_name(username)
+            .store
+            .member_by_username(username.as_str())
             .await?
             .ok_or(Refused::NotFound)?;
         if other.id == actor.id {

@@ -132,9 +132,10 @@ impl Messages<'_> {
         before: Option<i64>,
     ) -> Result<ConversationPage, MessageError> {
         let (conversation, me, access) = self.readable(viewer, id).await?;
+        // Any number a client sends is a place in the conversation (none before the first).
         let to_seq = before
-            .map_or(conversation.last_seq, |b| b - 1)
-            .min(conversation.last_seq);
+            .map_or(conversation.last_seq, |b| b.saturating_sub(1))
+            .clamp(0, conversation.last_seq.max(0));
         let from_seq = me.history_from.max(to_seq - i64::from(PAGE) + 1).max(1);
         let messages = self.store.messages(id, from_seq, to_seq, PAGE).await?;
         let participants = self.store.participants(id).await?;

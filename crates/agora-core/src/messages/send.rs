@@ -60,6 +60,12 @@ impl Messages<'_> {
         Ok((message, access, me.history_from))
     }
 
+    /// One message, to a reader of its conversation (a member added without the earlier
+    /// history does not read the messages before they joined).
+    pub async fn message(self, viewer: &Viewer, id: MessageId) -> Result<Message, MessageError> {
+        Ok(self.readable_message(viewer, id).await?.0)
+    }
+
     /// Replaces the text of one of the viewer's own messages.
     #[instrument(skip_all, fields(message = %id))]
     pub async fn edit(

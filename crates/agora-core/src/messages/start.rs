@@ -18,6 +18,7 @@ use crate::error::{Invalid, Refused};
 use crate::forum::PostBody;
 use crate::guard::Needs;
 use crate::ids::MemberId;
+use crate::members::Username;
 use crate::trust::TrustLevel;
 use crate::viewer::Viewer;
 
@@ -119,7 +120,7 @@ impl Messages<'_> {
     }
 
     /// The members named, each once, without the one writing; an unknown name is an error
-    /// naming it.
+    /// naming it, on `field` (the request's name for the list).
     pub(super) async fn recipients(
         self,
         me: MemberId,
@@ -132,13 +133,20 @@ impl Messages<'_> {
             if name.is_empty() {
                 continue;
             }
-            let member = self.accounts().member_by_name(name).await?.ok_or_else(|| {
+            let unknown = || {
                 Invalid::new(
                     field,
                     "unknown_member",
                     format!("There is no member named {name}; check the spelling."),
                 )
-            })?;
+            };
+            // Only what can be a username is looked up (PostgreSQL refuses a NUL in a string).
+            let name = Username::parse(name).map_err(|_| unknown())?;
+            let member = self
+                .store
+                .member_by_username(name.as_str())
+                .await?
+                .ok_or_else(unknown)?;
             if member.id != me && !ids.contains(&member.id) {
                 ids.push(member.id);
             }

@@ -32,6 +32,7 @@ impl MessageStore for SqlStore {
         let mut db = self.pools.read().await?;
         Ok(db
             .optional::<Int>(
+                // A column, not the literal 1: PostgreSQL's literal is a 4-byte integer.
                 "SELECT x.conversation_id FROM conversation_members x JOIN conversation_members y \
                  ON y.conversation_id = x.conversation_id \
                  WHERE x.member_id = $1 AND y.member_id = $2 \

@@ -245,7 +245,8 @@ pub(super) async fn add(
             .await?;
         let present = tx
             .optional::<Int>(
-                "SELECT member_id FROM conversation_members WHERE conversation_id = $1 AND member_id = $2",
+                "SELECT member_id FROM conversation_members \
+                 WHERE conversation_id = $1 AND member_id = $2",
                 &[id.0.into(), p.member.0.into()],
             )
             .await?

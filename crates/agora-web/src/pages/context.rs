@@ -21,6 +21,8 @@ pub struct Page {
     pub site: SiteSettings,
     pub(crate) display_name: String,
     invitations: i64,
+    /// Conversations with messages the viewer has not read (the header's count).
+    unread_messages: i64,
     pending_documents: usize,
     path: String,
     pub(crate) public_url: String,
@@ -61,6 +63,7 @@ impl Page {
             site: SiteSettings::default(),
             display_name: String::new(),
             invitations: 0,
+            unread_messages: 0,
             pending_documents: 0,
             path: "/t/7/battery-range-in-winter".into(),
             public_url: "https://community.example".into(),
@@ -75,12 +78,16 @@ impl Page {
             None => (Viewer::guest(), None),
         };
         let facts = facts.unwrap_or_default();
+        // The header's count of unread conversations: one query, for members only (a guest's
+        // pages, the only ones the guest cache keeps, never show one).
+        let (unread_messages, _) = state.agora.messages().unread(&viewer).await?;
         Ok(Self {
             token: token.filter(|_| viewer.id().is_some()),
             viewer,
             site: state.agora.site().site_settings().await?,
             display_name: facts.display_name,
             invitations: facts.invitations,
+            unread_messages,
             pending_documents: usize::try_from(facts.pending_documents).unwrap_or(0),
             path: String::new(),
             public_url: state.config.public_url.clone(),
@@ -97,11 +104,18 @@ impl Page {
                 site: SiteSettings::default(),
                 display_name: String::new(),
                 invitations: 0,
+                unread_messages: 0,
                 pending_documents: 0,
                 path: String::new(),
                 public_url: state.config.public_url.clone(),
             },
         }
+    }
+
+    /// The page itself read the last unread messages of a conversation (the header, counted
+    /// before, counts one fewer).
+    pub(crate) fn read_conversation(&mut self) {
+        self.unread_messages = (self.unread_messages - 1).max(0);
     }
 
     /// The CSRF token of this session (32 hex digits), or none for a guest.
@@ -158,6 +172,7 @@ impl Page {
                 agora_core::viewer::Restriction::None => "",
             },
             invitations: self.invitations,
+            unread_messages: self.unread_messages,
         });
         Layout {
             site_initial: crate::pages::view::initial(&self.site.name, "a"),

@@ -44,6 +44,11 @@ struct Profile {
     posts: Vec<ActivityRow>,
     is_me: bool,
     can_flag: bool,
+    /// Whether the viewer may block or ignore them (a signed-in member, not on a staff
+    /// member's profile: the staff cannot be blocked), and whether they do.
+    can_block: bool,
+    blocked: bool,
+    ignored: bool,
     trust_level: i64,
     trust_name: &'static str,
     notice: Option<&'static str>,
@@ -74,6 +79,14 @@ pub async fn profile(
         .member_posts(&page.viewer, &username, None, 20)
         .await?;
     let avatar = state.agora.media().avatar_of(m.id).await?;
+    let other = page.viewer.id().is_some_and(|me| me != m.id);
+    let can_block = other && m.role == agora_core::viewer::SiteRole::Member;
+    let blocks = if can_block {
+        state.agora.messages().blocks(&page.viewer).await?
+    } else {
+        Vec::new()
+    };
+    let set = |kind| blocks.iter().any(|b| b.member == m.id && b.kind == kind);
     let description = if m.bio.is_empty() {
         format!("{} on {}", m.display_name, page.site.name)
     } else {
@@ -89,9 +102,15 @@ pub async fn profile(
         role: m.role.as_str(),
         trust_level: m.trust().number(),
         trust_name: m.trust().name(),
-        can_flag: page.viewer.id().is_some_and(|me| me != m.id),
-        notice: (q.notice.as_deref() == Some("flagged"))
-            .then_some("Thank you: the moderators will look at it."),
+        can_flag: other,
+        can_block,
+        blocked: set(agora_core::messages::BlockKind::Block),
+        ignored: set(agora_core::messages::BlockKind::Ignore),
+        notice: match q.notice.as_deref() {
+            Some("flagged") => Some("Thank you: the moderators will look at it."),
+            Some(n) => crate::pages::messages::profile_notice(n),
+            None => None,
+        },
         bio: m.bio.clone(),
         joined: date(m.created_at),
         joined_iso: m.created_at.to_rfc3339(),
@@ -145,7 +164,7 @@ fn settings_page(page: &Page, form: &SettingsForm, email: &str) -> FormPage {
                 .hint("Up to 1,000 characters, shown on your profile."),
         ],
         submit: "Save",
-        footer: "<a href=\"/settings/avatar\">Your avatar</a> · <a href=\"/settings/trust\">Your trust level</a> · <a href=\"/settings/email-preferences\">Mail you get</a> · <a href=\"/settings/email\">Change your email address</a> · <a href=\"/forgot\">Change your password</a> · <a href=\"/settings/export\">Download your data</a> · <a href=\"/settings/erase\">Erase your account</a>".into(),
+        footer: "<a href=\"/settings/avatar\">Your avatar</a> · <a href=\"/settings/trust\">Your trust level</a> · <a href=\"/settings/blocks\">Blocked and ignored members</a> · <a href=\"/settings/email-preferences\">Mail you get</a> · <a href=\"/settings/email\">Change your email address</a> · <a href=\"/forgot\">Change your password</a> · <a href=\"/settings/export\">Download your data</a> · <a href=\"/settings/erase\">Erase your account</a>".into(),
         form_error: None,
         preview_id: None,
         hidden: Vec::new(),

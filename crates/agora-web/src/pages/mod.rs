@@ -21,6 +21,7 @@ mod latest;
 mod legal;
 mod mailings;
 mod members;
+mod messages;
 pub(crate) mod questions;
 mod reactions;
 mod sanctions;
@@ -52,7 +53,9 @@ use self::view::Layout;
 pub fn routes() -> Router<AppState> {
     crate::kinds::KINDS
         .iter()
-        .fold(shared_routes(), |r, k| r.merge((k.pages)()))
+        .fold(shared_routes().merge(messages::routes()), |r, k| {
+            r.merge((k.pages)())
+        })
 }
 
 /// The pages every kind shares.

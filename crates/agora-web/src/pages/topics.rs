@@ -294,6 +294,8 @@ pub struct PostView {
     kind_actions: String,
     /// Its reactions and bookmark button (HTML).
     reactions: String,
+    /// Written by a member the viewer ignores: collapsed.
+    ignored: bool,
 }
 
 #[derive(Template)]
@@ -443,7 +445,8 @@ pub async fn show(
         }
         _ => None,
     };
-    let mut html = topic_page(&page, &view, number, draft, None, notice, kinds);
+    let ignored = state.agora.messages().ignored_by(page.viewer.id()).await?;
+    let mut html = topic_page(&page, &view, number, draft, None, notice, kinds, &ignored);
     let authors: Vec<_> = view.posts.iter().map(|p| p.item.author.id).collect();
     let avatars = state.agora.media().avatars_of(&authors).await?;
     let mut bars = crate::pages::reactions::bars(&state, &page, &view).await?;
@@ -466,6 +469,10 @@ async fn quote(state: &AppState, page: &Page, post: i64) -> String {
     }
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "what one topic page shows, each from its own source"
+)]
 fn topic_page(
     page: &Page,
     view: &TopicView,
@@ -474,6 +481,7 @@ fn topic_page(
     reply_error: Option<String>,
     notice: Option<&'static str>,
     mut kinds: TopicPart,
+    ignored: &[agora_core::MemberId],
 ) -> TopicPage {
     let t = &view.topic;
     let viewer_id = page.viewer.id();
@@ -505,6 +513,7 @@ fn topic_page(
                 marks: kinds.post_marks.remove(&p.id.0).unwrap_or_default(),
                 kind_actions: kinds.post_actions.remove(&p.id.0).unwrap_or_default(),
                 reactions: String::new(),
+                ignored: ignored.contains(&p.author.id),
             }
         })
         .collect();
@@ -631,7 +640,10 @@ pub async fn reply_upload(
         Ok(()) => (axum::http::StatusCode::OK, None),
         Err(e) => (e.status, Some(e.message)),
     };
-    let mut res = render(&topic_page(&page, &view, 1, body, error, None, kinds));
+    let ignored = state.agora.messages().ignored_by(page.viewer.id()).await?;
+    let mut res = render(&topic_page(
+        &page, &view, 1, body, error, None, kinds, &ignored,
+    ));
     *res.status_mut() = status;
     Ok(res)
 }
@@ -667,6 +679,7 @@ async fn post_reply(
                 .await?;
             let e = ApiError::from(i);
             let kinds = topic_part(state, page, &view).await?;
+            let ignored = state.agora.messages().ignored_by(page.viewer.id()).await?;
             let mut res = render(&topic_page(
                 page,
                 &view,
@@ -675,6 +688,7 @@ async fn post_reply(
                 Some(e.message.clone()),
                 None,
                 kinds,
+                &ignored,
             ));
             *res.status_mut() = e.status;
             Ok(res)
@@ -1089,6 +1103,7 @@ pub fn render_sample_topic(posts: usize) -> String {
         None,
         None,
         TopicPart::default(),
+        &[],
     )
     .render();
     html.unwrap_or_default()

@@ -40,6 +40,8 @@ pub struct NavViewer {
     pub hue: u8,
     pub is_admin: bool,
     pub invitations: i64,
+    /// Conversations with messages the member has not read.
+    pub unread_messages: i64,
     /// Whether the member has confirmed their email address.
     pub verified: bool,
     /// Current documents the member has not accepted.

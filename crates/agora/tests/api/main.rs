@@ -37,6 +37,7 @@ mod latest;
 mod links;
 mod mailings;
 mod mentions;
+mod message_pages;
 mod messages;
 mod moderation_record;
 mod openapi;

@@ -1,7 +1,9 @@
 //! The community the hostile inputs are sent at: an admin who founded a public group with a
 //! topic, a member with a reply there (flagged, and warned once), a closed group he asked
 //! to join, a secret group he is invited to, a published netiquette, and a password-reset
-//! link waiting in a third member's mail. Every route then has something real to act on,
+//! link waiting in a third member's mail, a conversation between the admin and the member (a
+//! message of each) and a request waiting for the admin from the third member. Every route
+//! then has something real to act on,
 //! so a hostile value meets the rules of its field rather than a missing thing.
 
 use serde_json::json;
@@ -37,9 +39,9 @@ pub struct Scene {
     pub case: i64,
     /// A password-reset token mailed to `rhea`.
     pub reset_token: String,
-    /// A conversation the admin started with the member, who accepted it.
+    /// A conversation the admin started with the member, who accepted and replied.
     pub conversation: i64,
-    /// The admin's first message in it.
+    /// The member's reply in it.
     pub message: i64,
 }
 
@@ -59,7 +61,7 @@ impl Scene {
     pub async fn build(app: &TestApp) -> Self {
         let admin = app.register("founder").await;
         let member = app.register("ben").await;
-        app.register("rhea").await;
+        let rhea = app.register("rhea").await;
         let group = "riders";
         app.create_group(&admin, group, "public").await;
         let closed = "workshop";
@@ -127,25 +129,7 @@ impl Scene {
         let case = cases.body[0]["id"]
             .as_i64()
             .unwrap_or_else(|| panic!("no legal case: {}", cases.text));
-        let r = app
-            .post(
-                "/api/v1/conversations",
-                Some(&admin),
-                json!({"to": ["ben"], "subject": "Your reply", "body": "Thanks for the range figures."}),
-            )
-            .await;
-        let conversation = id_of(&r.body, "conversation", &r.text);
-        let message = r.body["messages"][0]["id"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("no message: {}", r.text));
-        let r = app
-            .post(
-                &format!("/api/v1/conversations/{conversation}/accept"),
-                Some(&member),
-                json!({}),
-            )
-            .await;
-        assert!(r.status.is_success(), "accept: {}", r.text);
+        let (conversation, message) = converse(app, &admin, &member, &rhea).await;
         let r = app
             .post(
                 "/api/v1/documents/netiquette",
@@ -268,4 +252,43 @@ fn id_of(body: &serde_json::Value, what: &str, text: &str) -> i64 {
     body["id"]
         .as_i64()
         .unwrap_or_else(|| panic!("{what}: no id in {text}"))
+}
+
+/// The admin writes to the member, who accepts and replies; `rhea`, who never talked with the
+/// admin, writes to the admin, whose request it stays. Returns the conversation and the
+/// member's reply.
+async fn converse(app: &TestApp, admin: &str, member: &str, rhea: &str) -> (i64, i64) {
+    let r = app
+        .post(
+            "/api/v1/conversations",
+            Some(admin),
+            json!({"to": ["ben"], "subject": "Winter tyres", "body": "Which ones do you run?"}),
+        )
+        .await;
+    let conversation = id_of(&r.body, "conversation", &r.text);
+    let r = app
+        .post(
+            &format!("/api/v1/conversations/{conversation}/accept"),
+            Some(member),
+            json!({}),
+        )
+        .await;
+    assert!(r.status.is_success(), "accept: {}", r.text);
+    let r = app
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            Some(member),
+            json!({"body": "Studded, 42 mm."}),
+        )
+        .await;
+    let message = id_of(&r.body, "message", &r.text);
+    let r = app
+        .post(
+            "/api/v1/conversations",
+            Some(rhea),
+            json!({"to": ["founder"], "subject": "A question", "body": "May I ask you something?"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "request: {}", r.text);
+    (conversation, message)
 }

@@ -109,7 +109,8 @@ struct Waiting {
 /// Inside the transaction that publishes `post` (written, approved or restored): records a
 /// `MemberMentioned` for each member it mentioned who was not told yet and may read it now
 /// (the group policy asked again: they may have left a closed group while the post waited
-/// for approval), and marks every waiting mention as dealt with.
+/// for approval), unless they ignore or block its writer, and marks every waiting mention as
+/// dealt with.
 pub(crate) async fn tell(tx: &mut Handle, post: PostId, at: Timestamp) -> Result<(), StoreError> {
     let waiting = tx
         .all::<Waiting>(
@@ -119,6 +120,8 @@ pub(crate) async fn tell(tx: &mut Handle, post: PostId, at: Timestamp) -> Result
              JOIN members m ON m.id = pm.member_id \
              LEFT JOIN group_members gm ON gm.group_id = p.group_id AND gm.member_id = pm.member_id \
              WHERE pm.post_id = $1 AND pm.told_at IS NULL AND g.deleted_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM member_blocks b \
+               WHERE b.member_id = pm.member_id AND b.other_id = pm.by_id) \
              ORDER BY pm.member_id",
             &[post.0.into()],
         )

@@ -1017,3 +1017,44 @@ async fn a_message_takes_reactions_and_bookmarks_from_its_participants_only() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_member_who_ignores_or_blocks_another_is_not_told_of_their_mentions() {
+    each_backend(|app| async move {
+        let (admin, _, ana, ben, cara) = people(&app).await;
+        app.create_group(&admin, "club", "public").await;
+        for t in [&ana, &ben, &cara] {
+            app.join(t, "club").await;
+        }
+        let r = app
+            .call(Method::PUT, &routes::member_ignore("ben"), Some(&ana), None)
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        let r = app
+            .call(Method::PUT, &routes::member_block("ben"), Some(&cara), None)
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        app.register("dan").await;
+        app.create_topic(&ben, "club", "Ride", "Hello @ana, @cara and @dan.")
+            .await;
+        let told = |name: &'static str| {
+            let app = &app;
+            async move {
+                app.db()
+                    .count_where(
+                        "outbox",
+                        &format!(
+                            "name = 'member_mentioned' AND payload LIKE '%\"member\":{}%'",
+                            crate::support::member_id(app, name).await.0
+                        ),
+                    )
+                    .await
+            }
+        };
+        assert_eq!(
+            (told("ana").await, told("cara").await, told("dan").await),
+            (0, 0, 1)
+        );
+    })
+    .await;
+}

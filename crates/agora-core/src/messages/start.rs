@@ -43,6 +43,13 @@ pub(super) fn subject(raw: &str) -> Result<String, Invalid> {
             "Give the conversation a subject.",
         ));
     }
+    if s.chars().any(crate::members::is_forbidden_in_text) {
+        return Err(Invalid::new(
+            "subject",
+            "invalid_characters",
+            "A subject may not contain control, invisible or direction-changing characters.",
+        ));
+    }
     if s.chars().count() > SUBJECT_MAX {
         return Err(Invalid::new(
             "subject",

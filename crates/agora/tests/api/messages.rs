@@ -1058,3 +1058,30 @@ async fn a_member_who_ignores_or_blocks_another_is_not_told_of_their_mentions() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_subject_holds_no_control_or_invisible_character() {
+    each_backend(|app| async move {
+        let (_, _, ana, _, _) = people(&app).await;
+        for subject in ["mara\0x", "a\u{202e}b", "tab\there"] {
+            let r = app
+                .post(
+                    &routes::conversations(),
+                    Some(&ana),
+                    json!({"to": ["ben"], "subject": subject, "body": "Hi"}),
+                )
+                .await;
+            assert_eq!(
+                (r.status, r.code(), r.body["error"]["field"].as_str()),
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_characters",
+                    Some("subject")
+                ),
+                "{subject:?}: {}",
+                r.text
+            );
+        }
+    })
+    .await;
+}

@@ -52,7 +52,7 @@ fn compose_page(page: &Page, form: &ComposeForm) -> FormPage {
             .preview("compose-preview")
             .hint("Markdown: **bold**, _italic_, [links](https://…), lists, > quotes, `code`."),
     ];
-    if page.viewer.is_site_moderator() {
+    if agora_core::audience::speaks_for_the_site(&page.viewer) {
         fields.push(
             Field::new(
                 "moderation",

@@ -18,6 +18,7 @@ mod contracts_cases;
 mod contracts_items;
 mod contracts_kinds;
 mod contracts_members;
+mod contracts_messages;
 mod contracts_standing;
 mod copy;
 mod counters;

@@ -225,7 +225,7 @@ test("a member asks a question, another answers, the asker accepts it and search
   await asker.goto(`${base}/g/getting-started/questions?list=solved`);
   assert.ok(await asker.isVisible(`a:has-text("Which charger for ${unique}?")`));
   await asker.goto(`${base}/search?q=${unique}%20is%3Asolved`);
-  assert.ok(await asker.isVisible(".accepted:has-text('4 A fast charger')"), "the accepted answer in search");
+  assert.ok(await asker.isVisible(".featured:has-text('4 A fast charger')"), "the accepted answer in search");
   await asker.context().close();
 });
 

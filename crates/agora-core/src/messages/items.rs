@@ -54,13 +54,10 @@ impl ItemSource for MessageItems {
     }
 
     async fn seen(&self, agora: &Agora, viewer: &Viewer, id: i64) -> Result<ItemSeen, Refused> {
-        let messages = agora.messages();
-        let (message, access, _) = messages
+        // One lookup of the conversation: the message's read check returns it.
+        let (message, access, conversation) = agora
+            .messages()
             .readable_message(viewer, MessageId(id))
-            .await
-            .map_err(refused)?;
-        let (conversation, _, _) = messages
-            .readable(viewer, message.conversation)
             .await
             .map_err(refused)?;
         Ok(ItemSeen {

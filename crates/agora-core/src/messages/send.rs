@@ -51,13 +51,13 @@ impl Messages<'_> {
         self,
         viewer: &Viewer,
         id: MessageId,
-    ) -> Result<(Message, Access, i64), MessageError> {
+    ) -> Result<(Message, Access, super::Conversation), MessageError> {
         let message = self.store.message(id).await?.ok_or(Refused::NotFound)?;
-        let (_, me, access) = self.readable(viewer, message.conversation).await?;
+        let (conversation, me, access) = self.readable(viewer, message.conversation).await?;
         if message.seq < me.history_from {
             return Err(Refused::NotFound.into());
         }
-        Ok((message, access, me.history_from))
+        Ok((message, access, conversation))
     }
 
     /// One message, to a reader of its conversation (a member added without the earlier

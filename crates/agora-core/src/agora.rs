@@ -8,11 +8,9 @@ use crate::bookmarks::BookmarkStore;
 use crate::content::uploads::MediaStore;
 use crate::forum::mentions::MentionStore;
 use crate::forum::sorts::TopStore;
-use crate::ideas::IdeaStore;
 use crate::mail::Mailer;
 use crate::members::PasswordHasher;
-use crate::messages::MessageStore;
-use crate::questions::QuestionStore;
+use crate::members::blocks::BlockStore;
 use crate::reactions::ReactionStore;
 use crate::site::SiteSettings;
 use crate::store::{
@@ -87,9 +85,9 @@ pub struct Agora {
     /// When this node's worker last looked for what is due by time (answers waiting for
     /// acceptance), by the application's clock.
     pub(crate) last_sweep: Arc<std::sync::Mutex<Option<crate::time::Timestamp>>>,
-    /// Every kind of item the shared services reach: [`crate::items::refs::SOURCES`], and a
-    /// kind a test adds (`with_item_source`).
-    pub(crate) item_sources: Arc<[&'static dyn crate::items::refs::ItemSource]>,
+    /// The kinds this application knows: [`crate::kinds::ALL`], and a kind a test adds
+    /// (`with_kind`).
+    pub(crate) kinds: Arc<[&'static crate::kinds::Kind]>,
 }
 
 /// How long cached site settings are used before they are read again. A change made on this
@@ -119,8 +117,18 @@ impl Agora {
             local_counters: Arc::default(),
             member_count_cache: Arc::default(),
             last_sweep: Arc::default(),
-            item_sources: crate::items::refs::SOURCES.into(),
+            kinds: crate::kinds::ALL.into(),
         }
+    }
+
+    /// The same application, knowing one more kind besides [`crate::kinds::ALL`] (a kind a
+    /// test declares for itself): its items are reported, reacted to, bookmarked and found
+    /// through the shared services like every other kind's.
+    pub fn with_kind(mut self, kind: &'static crate::kinds::Kind) -> Self {
+        let mut kinds = self.kinds.to_vec();
+        kinds.push(kind);
+        self.kinds = kinds.into();
+        self
     }
 
     /// The same application, copying the remote images of posts with `images`.
@@ -194,14 +202,14 @@ macro_rules! bounded_modules {
             $(#[$doc])*
             #[derive(Clone, Copy)]
             pub struct $name<'a> {
-                app: &'a Agora,
+                app: &'a $crate::agora::Agora,
                 /// The store traits this module uses.
                 pub(crate) store: &'a dyn $port,
             }
 
             impl std::ops::Deref for $name<'_> {
-                type Target = Agora;
-                fn deref(&self) -> &Agora {
+                type Target = $crate::agora::Agora;
+                fn deref(&self) -> &$crate::agora::Agora {
                     self.app
                 }
             }
@@ -211,7 +219,7 @@ macro_rules! bounded_modules {
             impl<T: $first $(+ $rest)* + Send + Sync + ?Sized> $port for T {}
         )*
 
-        impl Agora {
+        impl $crate::agora::Agora {
             $(
                 $(#[$doc])*
                 pub fn $accessor(&self) -> $name<'_> {
@@ -222,11 +230,13 @@ macro_rules! bounded_modules {
     };
 }
 
+pub(crate) use bounded_modules;
+
 bounded_modules! {
     /// Accounts: registration, sessions, profiles, email addresses and passwords, and a member's
     /// data (export and erasure). In `members/`.
     Accounts => accounts, AccountsPort: MemberStore + EmailTokenStore + MemberDataStore
-        + ConsentStore + SanctionStore + ForumStore;
+        + ConsentStore + SanctionStore + ForumStore + BlockStore;
     /// Groups: creating and listing them, membership, join requests, invitations and roles; the
     /// group policy's reach (`readable_group`). In `groups/`.
     Groups => groups, GroupsPort: GroupStore;
@@ -250,17 +260,11 @@ bounded_modules! {
     Consent => consent, ConsentPort: ConsentStore;
     /// Mailings: email preferences, opt-ins, bulletins, unsubscribing. In `mailings.rs`.
     Mailings => mailings, MailingsPort: MailingStore + ConsentStore;
-    /// Q&A: accepted answers and question lists. In `questions.rs`.
-    Questions => questions, QuestionsPort: QuestionStore;
-    /// Ideas: votes, statuses, merges and the changelog. In `ideas.rs`.
-    Ideas => ideas, IdeasPort: IdeaStore;
     /// The event worker: consumers of the outbox and what is due by time. In `events.rs`.
     Events => events, EventsPort: EventStore + GroupStore + ForumStore;
     /// Uploaded images (avatars, images for posts) and who may see each file of the media
     /// folder. In `content/uploads.rs`.
     Media => media, MediaPort: MediaStore + GroupStore;
-    /// Private messages: conversations, requests, blocks. In `messages/`.
-    Messages => messages, MessagesPort: MessageStore + MemberStore;
     /// Reactions on every item: the like and the site's emoji, counts, who reacted. In
     /// `reactions/`.
     Reactions => reactions, ReactionsPort: ReactionStore;

@@ -441,7 +441,7 @@ impl Events<'_> {
     }
 
     /// Looks, at most once a minute per node, for what is due by time alone and records its
-    /// events: each kind's periodic jobs (`kinds::JOBS`: answers that waited too long for
+    /// events: each kind's periodic jobs (`kinds::jobs()`: answers that waited too long for
     /// acceptance). Recording is conditional in the
     /// store, so workers on several nodes record each reminder once.
     async fn sweep(self) -> Result<(), StoreError> {
@@ -457,7 +457,7 @@ impl Events<'_> {
         }
         // Each kind's job on its own: one that fails is logged and tried again next minute,
         // and stops no other.
-        for job in crate::kinds::JOBS {
+        for job in crate::kinds::jobs() {
             match (job.run)(&self).await {
                 Ok(0) => {}
                 Ok(_) => self.events_recorded.notify_one(),

@@ -51,10 +51,9 @@ pub trait Store:
     + MailingStore
     + HealthStore
     + EventStore
-    + crate::questions::QuestionStore
-    + crate::ideas::IdeaStore
     + crate::content::uploads::MediaStore
-    + crate::messages::MessageStore
+    + crate::members::blocks::BlockStore
+    + crate::kinds::KindStores
     + crate::reactions::ReactionStore
     + crate::bookmarks::BookmarkStore
     + crate::forum::mentions::MentionStore
@@ -68,11 +67,8 @@ pub trait Store:
     + crate::agora::TrustPort
     + crate::agora::ConsentPort
     + crate::agora::MailingsPort
-    + crate::agora::QuestionsPort
-    + crate::agora::IdeasPort
     + crate::agora::EventsPort
     + crate::agora::MediaPort
-    + crate::agora::MessagesPort
     + crate::agora::ReactionsPort
     + crate::agora::BookmarksPort
     + Send
@@ -94,10 +90,9 @@ impl<T> Store for T where
         + MailingStore
         + HealthStore
         + EventStore
-        + crate::questions::QuestionStore
-        + crate::ideas::IdeaStore
         + crate::content::uploads::MediaStore
-        + crate::messages::MessageStore
+        + crate::members::blocks::BlockStore
+        + crate::kinds::KindStores
         + crate::reactions::ReactionStore
         + crate::bookmarks::BookmarkStore
         + crate::forum::mentions::MentionStore

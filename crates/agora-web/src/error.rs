@@ -223,7 +223,7 @@ impl ApiError {
     }
 }
 
-fn human_seconds(s: i64) -> String {
+pub(crate) fn human_seconds(s: i64) -> String {
     if s < 90 {
         format!("{s} seconds")
     } else {
@@ -534,28 +534,6 @@ impl From<agora_core::flags::FlagError> for ApiError {
                 let mut e = Self::rate_limited(retry_after_secs);
                 e.message = format!(
                     "You have flagged a lot in the last hour; flag again in {}.",
-                    human_seconds(retry_after_secs)
-                );
-                e
-            }
-        }
-    }
-}
-
-impl From<agora_core::messages::MessageError> for ApiError {
-    fn from(e: agora_core::messages::MessageError) -> Self {
-        use agora_core::messages::MessageError;
-        match e {
-            MessageError::Refused(r) => r.into(),
-            MessageError::DailyLimit {
-                allowed,
-                retry_after_secs,
-            } => {
-                let mut e = Self::rate_limited(retry_after_secs);
-                e.code = "new_conversations_limit";
-                e.message = format!(
-                    "New members may start {allowed} conversations a day. Reply in the ones you \
-                     have, or start another in {}; the limit lifts as you take part.",
                     human_seconds(retry_after_secs)
                 );
                 e

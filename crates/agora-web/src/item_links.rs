@@ -1,7 +1,7 @@
-//! The registry of item links: for each kind of item (`agora_core::items::refs::SOURCES`), the
-//! page that shows one, made from what the item's kind said of it (`ItemSeen`). The services
-//! on any item (bookmarks, who reacted) link their items through it and name no kind; a new
-//! kind adds one line.
+//! Item links: for each kind of item, the page that shows one (a post's, or the one its kind
+//! declares as `KindWeb::item_page`), made from what the item's kind said of it (`ItemSeen`).
+//! The services on any item (bookmarks, who reacted) link their items through it and name no
+//! kind.
 
 use agora_core::items::refs::{ItemKind, ItemRef, ItemSeen};
 
@@ -9,14 +9,18 @@ use agora_core::items::refs::{ItemKind, ItemRef, ItemSeen};
 /// container and its number there.
 type Link = (ItemKind, fn(i64, i64, i64) -> String);
 
-/// Every kind of item with a page, one line each.
-const LINKS: &[Link] = &[
-    // The permalink leads to the post's page of its topic, at the post.
-    (agora_core::forum::items::POST, |id, _, _| {
-        format!("/p/{id}")
-    }),
-    (agora_core::messages::MESSAGE, crate::api::messages::link),
-];
+/// A post's permalink, which leads to the post's page of its topic, at the post.
+const POST: Link = (agora_core::forum::items::POST, |id, _, _| {
+    format!("/p/{id}")
+});
+
+/// Every kind of item with a page.
+fn links() -> impl Iterator<Item = Link> {
+    let kinds = crate::kinds::KINDS
+        .iter()
+        .filter_map(|k| k.item_page.as_ref());
+    std::iter::once(POST).chain(kinds.map(|p| (p.kind, p.link)))
+}
 
 /// The address of the page that shows `seen`; the home page for a kind without one.
 pub(crate) fn link(seen: &ItemSeen) -> String {
@@ -30,8 +34,7 @@ pub(crate) fn link_to(item: ItemRef, container: i64, position: i64) -> String {
 
 /// The address of the page that shows `item`, if its kind has one.
 pub(crate) fn lookup(item: ItemRef, container: i64, position: i64) -> Option<String> {
-    LINKS
-        .iter()
+    links()
         .find(|(kind, _)| *kind == item.kind)
         .map(|(_, to)| to(item.id, container, position))
 }
@@ -40,11 +43,11 @@ pub(crate) fn lookup(item: ItemRef, container: i64, position: i64) -> Option<Str
 mod tests {
     #[test]
     fn every_kind_of_item_has_a_page() {
-        for source in agora_core::items::refs::SOURCES {
+        let items = agora_core::kinds::ALL.iter().filter_map(|k| k.items);
+        for kind in items.map(|i| i.kind()) {
             assert!(
-                super::LINKS.iter().any(|(kind, _)| *kind == source.kind()),
-                "no link for items of kind {}",
-                source.kind()
+                super::links().any(|(k, _)| k == kind),
+                "no link for items of kind {kind}"
             );
         }
     }

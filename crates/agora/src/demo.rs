@@ -12,15 +12,14 @@ use agora_core::MemberId;
 use agora_core::content::markdown;
 use agora_core::forum::{NewPost, NewTopic, TopicFlags, TopicKind, TopicTitle};
 use agora_core::groups::{GroupRole, NewGroup, Visibility};
-use agora_core::ideas::{IdeaChange, VoteChange};
+use agora_core::kinds::ideas::{IdeaChange, VoteChange};
+use agora_core::kinds::questions::Acceptance;
 use agora_core::members::{DisplayName, EmailAddress, NewMember, Password, Username};
-use agora_core::questions::Acceptance;
 use agora_core::time::Timestamp;
 use agora_core::viewer::SiteRole;
 
 use crate::app::App;
 
-mod conversations;
 mod moderation;
 
 /// The password of every demo account.
@@ -37,8 +36,9 @@ struct Community {
     site: Site,
     members: Vec<DemoMember>,
     groups: Vec<DemoGroup>,
+    /// Each kind's part, by the kind's name (`message`: private conversations).
     #[serde(default)]
-    conversations: Vec<conversations::DemoConversation>,
+    kinds: HashMap<String, serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -277,7 +277,7 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
                     .merge_idea(
                         &IdeaChange {
                             topic: id,
-                            to: agora_core::ideas::MERGED.into(),
+                            to: agora_core::kinds::ideas::MERGED.into(),
                             note: format!("Merged into topic:{original}"),
                             by: owner.0,
                             at: now.plus_seconds(-86_400),
@@ -315,7 +315,16 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
         },
     )
     .await?;
-    conversations::load(&store, &data.conversations, &id_of, now).await?;
+    let demo = agora_core::kinds::DemoContext {
+        store: &*store,
+        members: &ids,
+        now,
+    };
+    for kind in agora_core::kinds::ALL {
+        if let (Some(load), Some(part)) = (kind.demo, data.kinds.get(kind.name)) {
+            load(demo, part).await.map_err(anyhow::Error::msg)?;
+        }
+    }
     Ok(Loaded::Fresh(
         data.members.len() + more_members,
         data.groups.len(),

@@ -1,5 +1,5 @@
-//! Posts as items: the forum's declaration in the registry of item kinds
-//! ([`crate::items::refs::SOURCES`]), through which reports, reactions, bookmarks and the other
+//! Posts as items: the forum's declaration of its items (beside each kind's `Kind::items`),
+//! through which reports, reactions, bookmarks and the other
 //! shared services reach a post of any topic kind without naming it.
 
 use async_trait::async_trait;

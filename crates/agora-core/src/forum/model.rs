@@ -152,7 +152,7 @@ impl Topic {
             opening: true,
             asker: None,
             votable: self.kind == TopicKind::Idea,
-            merged: self.status == crate::ideas::MERGED,
+            merged: self.status == crate::kinds::ideas::MERGED,
         }
     }
 }
@@ -188,7 +188,7 @@ impl Post {
             opening: self.number == 1,
             asker: (topic.kind == TopicKind::Question).then_some(topic.author.id),
             votable: self.number == 1 && topic.kind == TopicKind::Idea,
-            merged: self.number == 1 && topic.status == crate::ideas::MERGED,
+            merged: self.number == 1 && topic.status == crate::kinds::ideas::MERGED,
         }
     }
 

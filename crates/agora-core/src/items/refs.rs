@@ -1,8 +1,8 @@
 //! Item references: every piece of content a member can write is named by its kind and id,
 //! `(kind, id)`, so the services that work on any item (reports, legal complaints, the audit
 //! log, reactions, bookmarks, search) store and accept one reference and never a column per
-//! kind. A kind makes its items reachable by declaring an [`ItemSource`] in its own folder and
-//! listing it once in [`SOURCES`]; the shared services resolve a reference through it, which
+//! kind. A kind makes its items reachable by declaring an [`ItemSource`] in its own folder, as
+//! its `Kind::items` ([`crate::kinds`]); the shared services resolve a reference through it, which
 //! applies the kind's audience and the item rule, and so never learn the kind.
 
 use async_trait::async_trait;
@@ -37,7 +37,14 @@ impl ItemKind {
 
     /// The registered kind named `s`, if any.
     pub fn parse(s: &str) -> Option<Self> {
-        SOURCES.iter().map(|k| k.kind()).find(|k| k.0 == s)
+        std::iter::once(crate::forum::items::POSTS.kind())
+            .chain(
+                crate::kinds::ALL
+                    .iter()
+                    .filter_map(|k| k.items)
+                    .map(|i| i.kind()),
+            )
+            .find(|k| k.0 == s)
     }
 }
 
@@ -156,28 +163,22 @@ pub trait ItemSource: Send + Sync {
     }
 }
 
-/// Every kind of item, one line each.
-pub static SOURCES: &[&dyn ItemSource] = &[&crate::forum::items::POSTS, &crate::messages::MESSAGES];
-
 impl Agora {
-    /// The same application, knowing one more kind of item besides [`SOURCES`] (a kind a test
-    /// declares for itself).
-    pub fn with_item_source(mut self, source: &'static dyn ItemSource) -> Self {
-        let mut sources = self.item_sources.to_vec();
-        sources.push(source);
-        self.item_sources = sources.into();
-        self
+    /// Every kind of item the shared services reach: posts, and each registered kind's items
+    /// (`Kind::items`).
+    pub(crate) fn item_sources(&self) -> impl Iterator<Item = &'static dyn ItemSource> + '_ {
+        std::iter::once(&crate::forum::items::POSTS as &'static dyn ItemSource)
+            .chain(self.kinds.iter().filter_map(|k| k.items))
     }
 
     /// The declaration of `kind`, if this application knows it.
     pub(crate) fn item_source(&self, kind: ItemKind) -> Option<&'static dyn ItemSource> {
-        self.item_sources.iter().copied().find(|s| s.kind() == kind)
+        self.item_sources().find(|s| s.kind() == kind)
     }
 
     /// The kind of item named `word`, if this application knows it.
     pub fn item_kind(&self, word: &str) -> Option<ItemKind> {
-        self.item_sources
-            .iter()
+        self.item_sources()
             .map(|s| s.kind())
             .find(|k| k.as_str() == word)
     }
@@ -195,9 +196,7 @@ impl Agora {
 
     /// Where a change to the item `seen` shows, as its kind says.
     pub fn item_places(&self, seen: &ItemSeen) -> Vec<Place> {
-        SOURCES
-            .iter()
-            .find(|s| s.kind() == seen.item.kind)
+        self.item_source(seen.item.kind)
             .map(|s| s.places(seen))
             .unwrap_or_default()
     }

@@ -3,6 +3,7 @@
 
 mod account;
 mod attempts;
+pub mod blocks;
 pub mod data;
 mod email;
 mod fields;

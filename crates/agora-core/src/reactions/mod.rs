@@ -1,6 +1,6 @@
 //! Reactions: a like, and a small set of other emoji the site's admins choose, on every item a
-//! viewer may read (posts of every topic kind, and any kind registered in
-//! [`crate::items::refs::SOURCES`]). A member reacts to others' items, never to their own; each
+//! viewer may read (posts of every topic kind, and any kind that declares its
+//! items in [`crate::kinds`]). A member reacts to others' items, never to their own; each
 //! emoji once per member and item; taking it back is as easy. Counts are kept per item and
 //! emoji, moved by the change's own rows; who reacted is listed to whoever may read the item,
 //! and to nobody else (they get the 404 of an item that does not exist). Every reaction given

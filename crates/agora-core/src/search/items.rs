@@ -1,5 +1,5 @@
 //! Search beyond the forum: a kind whose items are not topics (private messages now) declares a
-//! [`SearchSource`] in its own folder and lists it once in [`SOURCES`]; the search service asks
+//! [`SearchSource`] in its own folder as its `Kind::search` ([`crate::kinds`]); the search service asks
 //! each source for what the viewer's words find in the viewer's own audiences, and every hit is
 //! checked again through the kind's item rule ([`Agora::seen_item`]) before it is shown, so a
 //! source that returned too much still shows nothing the viewer may not read.
@@ -39,9 +39,6 @@ pub trait SearchSource: Send + Sync {
         limit: u32,
     ) -> Result<Vec<ItemHit>, StoreError>;
 }
-
-/// Every kind searched beside the forum, one line each.
-pub static SOURCES: &[&dyn SearchSource] = &[&crate::messages::SEARCH];
 
 /// `text` cut to about `max` characters around the first of `terms` found in it, with the
 /// matches of every term marked.
@@ -113,7 +110,7 @@ impl Agora {
             return Ok(Vec::new());
         }
         let mut hits = Vec::new();
-        for source in SOURCES {
+        for source in self.kinds.iter().filter_map(|k| k.search) {
             for hit in source.search(self, viewer, query.terms(), limit).await? {
                 if self.seen_item(viewer, hit.item).await.is_ok() {
                     hits.push(hit);

@@ -185,7 +185,7 @@ pub fn states() -> Vec<(String, String)> {
         ("unanswered".to_owned(), "No replies yet".to_owned()),
         ("answered".to_owned(), "Replied to".to_owned()),
     ];
-    for k in crate::kinds::KINDS {
+    for k in crate::kinds::topic_kinds() {
         let kind = k.kind.as_str();
         let first = std::iter::once((k.initial_status, k.badge));
         for (status, label) in first.chain(k.badges.iter().copied()) {

@@ -110,7 +110,7 @@ pub enum Knob {
     UploadMaxKib,
     AvatarMaxKib,
     UploadMaxSide,
-    /// A setting a kind declares in its own folder (listed in `crate::kinds::SETTINGS`), read
+    /// A setting a kind declares in its own folder (its `Kind::settings`, [`crate::kinds::settings`]), read
     /// by its key with [`TrustSettings::get`].
     Declared,
 }
@@ -134,9 +134,7 @@ impl KnobInfo {
 
 /// Every setting the kinds declare, after the shared ones.
 fn declared() -> impl Iterator<Item = KnobInfo> {
-    crate::kinds::SETTINGS
-        .iter()
-        .flat_map(|s| s.iter().copied())
+    crate::kinds::settings().copied()
 }
 
 /// The knob or declared setting named `key`.

@@ -77,6 +77,14 @@ impl<T> AnyRow for T where
 {
 }
 
+/// `$from, $from+1, …`: `n` placeholders from number `from`.
+pub fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `($1, $2), ($3, $4), …`: the placeholders of a multi-row insert of `rows` rows of
 /// `columns` values each.
 pub fn value_rows(rows: usize, columns: usize) -> String {

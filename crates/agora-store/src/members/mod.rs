@@ -1,5 +1,6 @@
 //! `MemberStore`: members, sessions, settings and rate counters.
 
+mod blocks;
 mod email_tokens;
 mod inserts;
 mod rows;

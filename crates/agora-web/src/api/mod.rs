@@ -8,14 +8,11 @@ pub mod dto;
 pub mod flags;
 pub mod forum;
 pub mod groups;
-pub mod ideas;
 pub mod latest;
 pub mod mailings;
 pub mod media;
 pub mod members;
-pub mod messages;
 pub mod preview;
-pub mod questions;
 pub mod reactions;
 pub mod roster;
 pub mod sanctions;
@@ -156,7 +153,6 @@ fn shared_api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(roster::list))
         .routes(routes!(roster::export))
         .merge(media::routes())
-        .merge(messages::routes())
         .merge(reactions::routes())
         .merge(bookmarks::routes())
 }

@@ -11,7 +11,7 @@ use agora_core::site::SiteSettings;
 
 use crate::error::ApiError;
 use crate::extract::SESSION_COOKIE;
-use crate::pages::view::{Layout, NavViewer};
+use crate::pages::view::{Layout, NavLink, NavViewer};
 use crate::state::AppState;
 
 /// A page request's context.
@@ -21,8 +21,9 @@ pub struct Page {
     pub site: SiteSettings,
     pub(crate) display_name: String,
     invitations: i64,
-    /// Conversations with messages the viewer has not read (the header's count).
-    unread_messages: i64,
+    /// The counts beside the kinds' links in the header (unread conversations), by the link's
+    /// section, in the order of the registry of kinds.
+    nav_counts: Vec<(&'static str, i64)>,
     pending_documents: usize,
     path: String,
     pub(crate) public_url: String,
@@ -63,7 +64,7 @@ impl Page {
             site: SiteSettings::default(),
             display_name: String::new(),
             invitations: 0,
-            unread_messages: 0,
+            nav_counts: Vec::new(),
             pending_documents: 0,
             path: "/t/7/battery-range-in-winter".into(),
             public_url: "https://community.example".into(),
@@ -78,16 +79,22 @@ impl Page {
             None => (Viewer::guest(), None),
         };
         let facts = facts.unwrap_or_default();
-        // The header's count of unread conversations: one query, for members only (a guest's
-        // pages, the only ones the guest cache keeps, never show one).
-        let (unread_messages, _) = state.agora.messages().unread(&viewer).await?;
+        // The counts beside the kinds' links in the header (unread conversations): one query
+        // each, for members only (a guest's pages, the only ones the guest cache keeps, never
+        // show one).
+        let mut nav_counts = Vec::new();
+        if viewer.id().is_some() {
+            for nav in crate::kinds::KINDS.iter().filter_map(|k| k.nav.as_ref()) {
+                nav_counts.push((nav.section, (nav.count)(state, &viewer).await?));
+            }
+        }
         Ok(Self {
             token: token.filter(|_| viewer.id().is_some()),
             viewer,
             site: state.agora.site().site_settings().await?,
             display_name: facts.display_name,
             invitations: facts.invitations,
-            unread_messages,
+            nav_counts,
             pending_documents: usize::try_from(facts.pending_documents).unwrap_or(0),
             path: String::new(),
             public_url: state.config.public_url.clone(),
@@ -104,7 +111,7 @@ impl Page {
                 site: SiteSettings::default(),
                 display_name: String::new(),
                 invitations: 0,
-                unread_messages: 0,
+                nav_counts: Vec::new(),
                 pending_documents: 0,
                 path: String::new(),
                 public_url: state.config.public_url.clone(),
@@ -112,10 +119,14 @@ impl Page {
         }
     }
 
-    /// The page itself read the last unread messages of a conversation (the header, counted
-    /// before, counts one fewer).
-    pub(crate) fn read_conversation(&mut self) {
-        self.unread_messages = (self.unread_messages - 1).max(0);
+    /// The page itself read what one of the header's counts counted (the last unread messages
+    /// of a conversation): the header link of `section`, counted before, counts one fewer.
+    pub(crate) fn read_one(&mut self, section: &str) {
+        for (s, n) in &mut self.nav_counts {
+            if *s == section {
+                *n = (*n - 1).max(0);
+            }
+        }
     }
 
     /// The CSRF token of this session (32 hex digits), or none for a guest.
@@ -172,7 +183,20 @@ impl Page {
                 agora_core::viewer::Restriction::None => "",
             },
             invitations: self.invitations,
-            unread_messages: self.unread_messages,
+            links: crate::kinds::KINDS
+                .iter()
+                .filter_map(|k| k.nav.as_ref())
+                .map(|n| NavLink {
+                    label: n.label,
+                    href: n.href,
+                    section: n.section,
+                    count: self
+                        .nav_counts
+                        .iter()
+                        .find(|(s, _)| *s == n.section)
+                        .map_or(0, |(_, c)| *c),
+                })
+                .collect(),
         });
         Layout {
             site_initial: crate::pages::view::initial(&self.site.name, "a"),

@@ -44,6 +44,8 @@ struct Profile {
     posts: Vec<ActivityRow>,
     is_me: bool,
     can_flag: bool,
+    /// The kinds' actions on another member's profile: (label, address).
+    actions: Vec<(&'static str, String)>,
     /// Whether the viewer may block or ignore them (a signed-in member, not on a staff
     /// member's profile: the staff cannot be blocked), and whether they do.
     can_block: bool,
@@ -82,7 +84,7 @@ pub async fn profile(
     let other = page.viewer.id().is_some_and(|me| me != m.id);
     let can_block = other && m.role == agora_core::viewer::SiteRole::Member;
     let blocks = if can_block {
-        state.agora.messages().blocks(&page.viewer).await?
+        state.agora.accounts().blocks(&page.viewer).await?
     } else {
         Vec::new()
     };
@@ -103,12 +105,17 @@ pub async fn profile(
         trust_level: m.trust().number(),
         trust_name: m.trust().name(),
         can_flag: other,
+        actions: crate::kinds::KINDS
+            .iter()
+            .filter_map(|k| k.profile_action)
+            .map(|(label, to)| (label, to(&m.username)))
+            .collect(),
         can_block,
-        blocked: set(agora_core::messages::BlockKind::Block),
-        ignored: set(agora_core::messages::BlockKind::Ignore),
+        blocked: set(agora_core::members::blocks::BlockKind::Block),
+        ignored: set(agora_core::members::blocks::BlockKind::Ignore),
         notice: match q.notice.as_deref() {
             Some("flagged") => Some("Thank you: the moderators will look at it."),
-            Some(n) => crate::pages::messages::profile_notice(n),
+            Some(n) => profile_notice(n),
             None => None,
         },
         bio: m.bio.clone(),
@@ -215,4 +222,19 @@ pub async fn settings(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The notice a profile shows after one of its buttons.
+fn profile_notice(notice: &str) -> Option<&'static str> {
+    Some(match notice {
+        "block" => {
+            "Blocked. Neither of you can start a conversation with the other, and conversations they are in are hidden from you. They are not told."
+        }
+        "unblock" => "Unblocked.",
+        "ignore" => {
+            "Ignored. Their posts and messages are collapsed for you, behind a line you can open. They are not told."
+        }
+        "unignore" => "You no longer ignore them.",
+        _ => return None,
+    })
 }

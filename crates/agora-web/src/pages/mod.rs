@@ -2,36 +2,33 @@
 //! without JavaScript. Pages call the same `Agora` use cases as the API; errors travel as the
 //! same `ApiError` and are rendered as HTML pages by [`html_errors`].
 
-mod admin;
-mod admin_members;
-mod api_docs;
-mod auth;
-mod avatar;
-mod bookmarks;
-mod complaints;
-mod context;
-mod data;
-mod email;
-mod flags;
-mod group_settings;
-mod groups;
-mod home;
-pub(crate) mod ideas;
-mod latest;
-mod legal;
-mod mailings;
-mod members;
-mod messages;
-pub(crate) mod questions;
-mod reactions;
-mod sanctions;
-mod search;
-mod seo;
-mod sorts;
-mod structured;
+pub(crate) mod admin;
+pub(crate) mod admin_members;
+pub(crate) mod api_docs;
+pub(crate) mod auth;
+pub(crate) mod avatar;
+pub(crate) mod bookmarks;
+pub(crate) mod complaints;
+pub(crate) mod context;
+pub(crate) mod data;
+pub(crate) mod email;
+pub(crate) mod flags;
+pub(crate) mod group_settings;
+pub(crate) mod groups;
+pub(crate) mod home;
+pub(crate) mod latest;
+pub(crate) mod legal;
+pub(crate) mod mailings;
+pub(crate) mod members;
+pub(crate) mod reactions;
+pub(crate) mod sanctions;
+pub(crate) mod search;
+pub(crate) mod seo;
+pub(crate) mod sorts;
+pub(crate) mod structured;
 pub(crate) mod topics;
-mod trust;
-mod view;
+pub(crate) mod trust;
+pub(crate) mod view;
 
 pub use context::Page;
 #[doc(hidden)]
@@ -53,9 +50,7 @@ use self::view::Layout;
 pub fn routes() -> Router<AppState> {
     crate::kinds::KINDS
         .iter()
-        .fold(shared_routes().merge(messages::routes()), |r, k| {
-            r.merge((k.pages)())
-        })
+        .fold(shared_routes(), |r, k| r.merge((k.pages)()))
 }
 
 /// The pages every kind shares.

@@ -64,8 +64,9 @@ struct SearchPage {
     group: String,
     author: String,
     results: Vec<ResultRow>,
-    /// What the words found in the viewer's private messages (first page only).
-    items: Vec<ItemRow>,
+    /// What the words found beyond the forum (the viewer's private messages), under each
+    /// kind's heading (first page only).
+    items: Vec<(&'static str, Vec<ItemRow>)>,
     previous: Option<String>,
     next: Option<String>,
 }
@@ -196,7 +197,7 @@ fn controls_view(view: &mut SearchPage, parsed: Option<&Parsed>, sent: &SearchCo
         |p| p.state().unwrap_or_default(),
     );
     let names = std::iter::once("discussion")
-        .chain(agora_core::kinds::KINDS.iter().map(|k| k.kind.as_str()));
+        .chain(agora_core::kinds::topic_kinds().map(|k| k.kind.as_str()));
     view.kinds = names
         .map(|name| Choice {
             value: name.to_owned(),
@@ -285,20 +286,27 @@ pub async fn search(
                 return Err(ApiError::past_the_end());
             }
             if offset == 0 {
-                view.items = state
-                    .agora
-                    .search_items(&page.viewer, &query, 5)
-                    .await?
+                let hits = state.agora.search_items(&page.viewer, &query, 5).await?;
+                for kind in crate::kinds::KINDS
                     .iter()
-                    .map(|h| ItemRow {
-                        url: crate::item_links::link_to(h.item, h.container, h.position),
-                        title: h.title.clone(),
-                        author: h.author.clone(),
-                        iso: h.created_at.to_rfc3339(),
-                        ago: ago(h.created_at),
-                        snippet_html: agora_core::search::snippet_html(&h.snippet),
-                    })
-                    .collect();
+                    .filter_map(|k| k.item_page.as_ref())
+                {
+                    let rows: Vec<ItemRow> = hits
+                        .iter()
+                        .filter(|h| h.item.kind == kind.kind)
+                        .map(|h| ItemRow {
+                            url: crate::item_links::link_to(h.item, h.container, h.position),
+                            title: h.title.clone(),
+                            author: h.author.clone(),
+                            iso: h.created_at.to_rfc3339(),
+                            ago: ago(h.created_at),
+                            snippet_html: agora_core::search::snippet_html(&h.snippet),
+                        })
+                        .collect();
+                    if !rows.is_empty() {
+                        view.items.push((kind.found_in, rows));
+                    }
+                }
             }
             controls_view(
                 &mut view,

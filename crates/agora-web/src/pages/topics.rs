@@ -445,7 +445,7 @@ pub async fn show(
         }
         _ => None,
     };
-    let ignored = state.agora.messages().ignored_by(page.viewer.id()).await?;
+    let ignored = state.agora.accounts().ignored_by(page.viewer.id()).await?;
     let mut html = topic_page(&page, &view, number, draft, None, notice, kinds, &ignored);
     let authors: Vec<_> = view.posts.iter().map(|p| p.item.author.id).collect();
     let avatars = state.agora.media().avatars_of(&authors).await?;
@@ -640,7 +640,7 @@ pub async fn reply_upload(
         Ok(()) => (axum::http::StatusCode::OK, None),
         Err(e) => (e.status, Some(e.message)),
     };
-    let ignored = state.agora.messages().ignored_by(page.viewer.id()).await?;
+    let ignored = state.agora.accounts().ignored_by(page.viewer.id()).await?;
     let mut res = render(&topic_page(
         &page, &view, 1, body, error, None, kinds, &ignored,
     ));
@@ -679,7 +679,7 @@ async fn post_reply(
                 .await?;
             let e = ApiError::from(i);
             let kinds = topic_part(state, page, &view).await?;
-            let ignored = state.agora.messages().ignored_by(page.viewer.id()).await?;
+            let ignored = state.agora.accounts().ignored_by(page.viewer.id()).await?;
             let mut res = render(&topic_page(
                 page,
                 &view,

@@ -40,14 +40,24 @@ pub struct NavViewer {
     pub hue: u8,
     pub is_admin: bool,
     pub invitations: i64,
-    /// Conversations with messages the member has not read.
-    pub unread_messages: i64,
+    /// The kinds' links in the header (Messages), with the member's counts.
+    pub links: Vec<NavLink>,
     /// Whether the member has confirmed their email address.
     pub verified: bool,
     /// Current documents the member has not accepted.
     pub pending_documents: usize,
     /// `suspended` or `silenced` while a sanction is in force; empty otherwise.
     pub restriction: &'static str,
+}
+
+/// A kind's link in the header, for members.
+pub struct NavLink {
+    pub label: &'static str,
+    pub href: &'static str,
+    /// The layout's section that marks it as the current page.
+    pub section: &'static str,
+    /// What waits there for the member (unread conversations); 0 shows none.
+    pub count: i64,
 }
 
 /// One topic in a list.

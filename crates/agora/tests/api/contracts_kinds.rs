@@ -31,7 +31,7 @@ pub(crate) async fn community(app: &TestApp, names: &[&str]) -> (Vec<MemberId>, 
 
 #[tokio::test]
 async fn the_question_store_keeps_status_best_answer_and_times_in_step_with_acceptances() {
-    use agora_core::questions::{Acceptance, QuestionStore as _, QuestionView, Waiting};
+    use agora_core::kinds::questions::{Acceptance, QuestionStore as _, QuestionView, Waiting};
     use agora_core::store::ForumStore as _;
     each_backend(|app| async move {
         let store = &app.app.store;
@@ -229,7 +229,7 @@ async fn vote_rows(app: &TestApp) -> Vec<(i64, i64, i64, Option<i64>)> {
 
 #[tokio::test]
 async fn the_idea_store_counts_votes_once_merges_and_unmerges_exactly_and_orders_boards() {
-    use agora_core::ideas::{
+    use agora_core::kinds::ideas::{
         IdeaChange, IdeaSort, IdeaStatus, IdeaStore as _, StatusSet, VoteChange, Voted,
         default_statuses,
     };

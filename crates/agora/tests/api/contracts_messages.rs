@@ -9,9 +9,10 @@
 
 use agora_core::MemberId;
 use agora_core::audit::{NewAuditEntry, Target};
-use agora_core::messages::{
-    BlockKind, InboxBox, MessageStore as _, NewConversation, NewParticipant, ParticipantState,
+use agora_core::kinds::messages::{
+    InboxBox, MessageStore as _, NewConversation, NewParticipant, ParticipantState,
 };
+use agora_core::members::blocks::{BlockKind, BlockStore as _};
 use agora_core::paging::Cursor;
 use agora_core::time::Timestamp;
 
@@ -37,6 +38,7 @@ fn conversation(
         body_markdown: "First".into(),
         body_html: "<p>First</p>".into(),
         at,
+        daily_limit: None,
     }
 }
 
@@ -146,7 +148,7 @@ async fn the_message_store_numbers_reads_and_lists_conversations_as_promised() {
             actor: Some(m[0]),
             actor_name: "admin".into(),
             action: "message.report_viewed",
-            target: Target::item(agora_core::messages::message_ref(first), "ana"),
+            target: Target::item(agora_core::kinds::messages::message_ref(first), "ana"),
             group: None,
             detail: String::new(),
         };

@@ -1085,3 +1085,52 @@ async fn a_subject_holds_no_control_or_invisible_character() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_new_members_daily_conversations_hold_when_they_start_many_at_once() {
+    each_backend(|app| async move {
+        let (admin, _, _, _, _) = people(&app).await;
+        let nina = app.register_newcomer("nina").await;
+        let r = app
+            .patch(
+                &routes::site(),
+                Some(&admin),
+                json!({"trust": {"messages_strangers_min_level": 0, "messages_new_per_day": 3}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let tries = join_all((0..12).map(|n| {
+            let (app, nina) = (&app, &nina);
+            async move {
+                let to = ["ana", "ben", "cara"][n % 3];
+                app.post(
+                    &routes::conversations(),
+                    Some(nina),
+                    json!({"to": [to], "subject": format!("Hello {n}"), "body": "Hello!"}),
+                )
+                .await
+            }
+        }))
+        .await;
+        let started = tries
+            .iter()
+            .filter(|r| r.status == StatusCode::CREATED)
+            .count();
+        assert_eq!(started, 3, "exactly the limit starts");
+        for r in tries.iter().filter(|r| r.status != StatusCode::CREATED) {
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::TOO_MANY_REQUESTS, "new_conversations_limit"),
+                "{}",
+                r.text
+            );
+        }
+        let mine = inbox(&app, &nina, "inbox").await;
+        assert_eq!(
+            mine["conversations"].as_array().map(Vec::len),
+            Some(3),
+            "{mine}"
+        );
+    })
+    .await;
+}

@@ -1,10 +1,11 @@
 //! A kind of item declared by this test alone, in this file: notes, each written by a member for
 //! the whole site or for a conversation between named members. Nothing in the shared services
-//! (reports, the moderation queue, a report's page, legal complaints, the audit log) knows of
-//! it: it is reachable because it declares an `ItemSource`, as every kind does in its own
-//! folder, and the application is told of it (`with_item_source`) as `SOURCES` lists the
-//! built-in kinds. What a moderator sees of a note is the kind's: the note and the one before
-//! it in the same audience, never the rest.
+//! (reports, the moderation queue, a report's page, legal complaints, the audit log, reactions,
+//! bookmarks, search) knows of it: it is reachable because it declares itself as a `Kind` with
+//! an `ItemSource` and a `SearchSource`, as every kind does in its own folder, and the
+//! application is told of it (`with_kind`) as `agora_core::kinds::ALL` lists the built-in
+//! kinds. What a moderator sees of a note is the kind's: the note and the one before it in the
+//! same audience, never the rest.
 
 use std::sync::Mutex;
 
@@ -17,6 +18,8 @@ use agora_core::error::Refused;
 use agora_core::items::refs::{ItemKind, ItemRef, ItemSeen, ItemSource};
 use agora_core::items::reported::{ContextEntry, Look, ReportedItem};
 use agora_core::items::{Action, ItemFacts, ItemState, decide};
+use agora_core::kinds::Kind;
+use agora_core::search::items::{ItemHit, SearchSource, mark};
 use agora_core::time::Timestamp;
 use agora_core::{Agora, MemberId, Viewer};
 
@@ -171,10 +174,53 @@ impl ItemSource for Notes {
     }
 }
 
+#[async_trait]
+impl SearchSource for Notes {
+    async fn search(
+        &self,
+        _agora: &Agora,
+        viewer: &Viewer,
+        terms: &[String],
+        limit: u32,
+    ) -> Result<Vec<ItemHit>, agora_core::StoreError> {
+        let notes = self.notes.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut hits = Vec::new();
+        for (i, note) in notes.into_iter().enumerate().rev() {
+            let lower = note.body.to_lowercase();
+            let (audience, _) = audience_of(&note.place, viewer);
+            if terms.iter().all(|t| lower.contains(t.as_str()))
+                && reach(viewer, audience) >= agora_core::groups::policy::Access::Read
+            {
+                let id = i64::try_from(i + 1).unwrap_or_default();
+                hits.push(ItemHit {
+                    item: ItemRef::new(NOTE, id),
+                    title: "Notes".into(),
+                    snippet: mark(&note.body, terms, 200),
+                    author: note.author_name,
+                    created_at: note.at,
+                    container: 1,
+                    position: id,
+                });
+            }
+        }
+        hits.truncate(limit as usize);
+        Ok(hits)
+    }
+}
+
 /// The application with the note kind, and the kind.
 pub async fn with_notes(app: TestApp) -> (TestApp, &'static Notes) {
     let notes = Notes::leaked();
-    (app.with_item_source(notes), notes)
+    let kind: &'static Kind = Box::leak(Box::new(Kind {
+        name: "note",
+        topic: None,
+        settings: &[],
+        jobs: &[],
+        items: Some(notes),
+        search: Some(notes),
+        demo: None,
+    }));
+    (app.with_kind(kind), notes)
 }
 
 #[tokio::test]
@@ -344,6 +390,140 @@ async fn a_new_kind_declared_in_its_folder_is_reportable_with_no_change_to_the_s
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["status"], "removed", "{}", r.text);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_new_kind_declared_in_its_folder_is_reactable_bookmarkable_and_searchable_with_no_change_to_the_shared_services()
+ {
+    each_backend(|app| async move {
+        let (app, notes) = with_notes(app).await;
+        let admin = app.register("admin").await;
+        let cara = app.register("cara").await;
+        let dan = app.register("dan").await;
+        let eve = app.register("eve").await;
+        let (cara_id, dan_id) = (member_id(&app, "cara").await, member_id(&app, "dan").await);
+        let between = notes.write(
+            (cara_id, "cara"),
+            Place::Conversation(vec![cara_id, dan_id]),
+            "Wombatwords for the two of us.",
+        );
+        let everyone = notes.write((cara_id, "cara"), Place::Site, "Wombatwords for the site.");
+        let item = |id: i64| format!("/api/v1/items/note/{id}");
+        let like = json!({"emoji": "❤️"});
+
+        // A reader reacts through the one endpoint every kind shares; the author may not, and
+        // for everyone outside its audience the note does not exist.
+        let r = app
+            .post(
+                &format!("{}/reactions", item(between)),
+                Some(&dan),
+                like.clone(),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        let r = app
+            .post(
+                &format!("{}/reactions", item(between)),
+                Some(&cara),
+                like.clone(),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "not on one's own: {}",
+            r.text
+        );
+        let r = app
+            .get(&format!("{}/reactions", item(between)), Some(&cara))
+            .await;
+        assert!(
+            r.status.is_success() && r.text.contains("dan"),
+            "{}",
+            r.text
+        );
+        let missing = app
+            .get(&format!("{}/reactions", item(999)), Some(&eve))
+            .await;
+        for token in [&eve, &admin] {
+            let r = app
+                .get(&format!("{}/reactions", item(between)), Some(token))
+                .await;
+            assert_eq!((r.status, &r.text), (missing.status, &missing.text));
+            let r = app
+                .post(
+                    &format!("{}/reactions", item(between)),
+                    Some(token),
+                    like.clone(),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+            let r = app
+                .call(
+                    axum::http::Method::PUT,
+                    &format!("{}/bookmark", item(between)),
+                    Some(token),
+                    Some(json!({})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+        }
+        // Eve reads the site's note, and reacts to it.
+        let r = app
+            .post(
+                &format!("{}/reactions", item(everyone)),
+                Some(&eve),
+                like.clone(),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+
+        // A reader bookmarks it and finds it on their bookmarks.
+        let r = app
+            .call(
+                axum::http::Method::PUT,
+                &format!("{}/bookmark", item(between)),
+                Some(&dan),
+                Some(json!({})),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        let r = app.get("/api/v1/bookmarks", Some(&dan)).await;
+        assert!(r.text.contains("Wombatwords for the two"), "{}", r.text);
+
+        // Search finds each note for whoever may read it, and only for them.
+        let found = |token: Option<String>| {
+            let app = &app;
+            async move {
+                let r = app
+                    .get("/api/v1/search?q=wombatwords", token.as_deref())
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+                let mut ids: Vec<(String, i64)> = r.body["items"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|i| {
+                                let kind = i["kind"].as_str().unwrap_or("").to_owned();
+                                (kind, i["id"].as_i64().unwrap_or(0))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                ids.sort();
+                ids
+            }
+        };
+        let note = |id: i64| ("note".to_owned(), id);
+        assert_eq!(
+            found(Some(dan.clone())).await,
+            vec![note(between), note(everyone)]
+        );
+        assert_eq!(found(Some(eve.clone())).await, vec![note(everyone)]);
+        assert_eq!(found(Some(admin.clone())).await, vec![note(everyone)]);
+        assert_eq!(found(None).await, Vec::<(String, i64)>::new());
     })
     .await;
 }

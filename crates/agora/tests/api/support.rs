@@ -235,12 +235,9 @@ impl TestApp {
         }
     }
 
-    /// The same application, knowing one more kind of item (a kind a test declares for itself).
-    pub fn with_item_source(
-        mut self,
-        source: &'static dyn agora_core::items::refs::ItemSource,
-    ) -> Self {
-        self.app.agora = self.app.agora.clone().with_item_source(source);
+    /// The same application, knowing one more kind (a kind a test declares for itself).
+    pub fn with_kind(mut self, kind: &'static agora_core::kinds::Kind) -> Self {
+        self.app.agora = self.app.agora.clone().with_kind(kind);
         self.router = self.app.router(WebConfig::new("http://agora.test"));
         self
     }

@@ -196,12 +196,10 @@ async fn group_page(
         has_previous: cursor.is_some(),
         requests,
         notice,
-        kind_compose: agora_core::kinds::KINDS
-            .iter()
+        kind_compose: agora_core::kinds::topic_kinds()
             .map(|k| (k.kind.as_str(), k.compose.0))
             .collect(),
-        kind_lists: crate::kinds::KINDS
-            .iter()
+        kind_lists: crate::kinds::topic_kinds()
             .flat_map(|k| k.group_lists.iter().copied())
             .collect(),
     })

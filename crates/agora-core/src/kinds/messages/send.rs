@@ -1,0 +1,119 @@
+//! Writing in a conversation: a reply (any participant who took part, not one it was only
+//! requested of), an edit of one's own message with the version it replaces kept, a deletion
+//! of one's own message.
+
+use tracing::instrument;
+
+use super::{ConversationId, Message, MessageError, MessageId, MessageRevision};
+use super::Messages;
+use crate::error::Refused;
+use crate::forum::PostBody;
+use crate::groups::policy::Access;
+use crate::guard::Needs;
+use crate::viewer::Viewer;
+
+impl Messages<'_> {
+    /// Counts one more message (or new conversation) by the member: as many a minute as the
+    /// site allows posts, counted on this node, then 429.
+    pub(super) fn pace(self, member: crate::ids::MemberId) -> Result<(), MessageError> {
+        let key = format!("message:{}", member.0);
+        match self.over_limit_here(&key, self.config.posts_per_minute, 60) {
+            Some(retry_after_secs) => Err(Refused::RateLimited { retry_after_secs }.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes a message in the conversation.
+    #[instrument(skip_all, fields(conversation = %id))]
+    pub async fn send(
+        self,
+        viewer: &Viewer,
+        id: ConversationId,
+        body: &str,
+    ) -> Result<Message, MessageError> {
+        let actor = self.guard(viewer, Needs::Posting).await?;
+        let (_, _, access) = self.readable(viewer, id).await?;
+        if access < Access::Participate {
+            return Err(Refused::Forbidden("accept_first").into());
+        }
+        let body = PostBody::parse(body)?;
+        self.pace(actor.id)?;
+        let rendered = self.render_new(body.as_str(), "body").await?;
+        let message = self
+            .store
+            .send_message(id, actor.id, body.as_str(), &rendered.html, self.now())
+            .await?;
+        Ok(message)
+    }
+
+    /// A message the viewer may read, with its conversation's reach.
+    pub(crate) async fn readable_message(
+        self,
+        viewer: &Viewer,
+        id: MessageId,
+    ) -> Result<(Message, Access, super::Conversation), MessageError> {
+        let message = self.store.message(id).await?.ok_or(Refused::NotFound)?;
+        let (conversation, me, access) = self.readable(viewer, message.conversation).await?;
+        if message.seq < me.history_from {
+            return Err(Refused::NotFound.into());
+        }
+        Ok((message, access, conversation))
+    }
+
+    /// One message, to a reader of its conversation (a member added without the earlier
+    /// history does not read the messages before they joined).
+    pub async fn message(self, viewer: &Viewer, id: MessageId) -> Result<Message, MessageError> {
+        Ok(self.readable_message(viewer, id).await?.0)
+    }
+
+    /// Replaces the text of one of the viewer's own messages.
+    #[instrument(skip_all, fields(message = %id))]
+    pub async fn edit(
+        self,
+        viewer: &Viewer,
+        id: MessageId,
+        body: &str,
+    ) -> Result<Message, MessageError> {
+        let actor = self.guard(viewer, Needs::Posting).await?;
+        let (message, access, _) = self.readable_message(viewer, id).await?;
+        if message.author != actor.id {
+            return Err(Refused::Forbidden("author_only").into());
+        }
+        if message.deleted {
+            return Err(Refused::Forbidden("deleted").into());
+        }
+        if access < Access::Participate {
+            return Err(Refused::Forbidden("accept_first").into());
+        }
+        let body = PostBody::parse(body)?;
+        let rendered = self.render_new(body.as_str(), "body").await?;
+        self.store
+            .edit_message(id, body.as_str(), &rendered.html, self.now())
+            .await?;
+        let (message, _, _) = self.readable_message(viewer, id).await?;
+        Ok(message)
+    }
+
+    /// Deletes one of the viewer's own messages: the others see that it was deleted.
+    pub async fn delete(self, viewer: &Viewer, id: MessageId) -> Result<(), MessageError> {
+        let actor = self.guard(viewer, Needs::Active).await?;
+        let (message, _, _) = self.readable_message(viewer, id).await?;
+        if message.author != actor.id {
+            return Err(Refused::Forbidden("author_only").into());
+        }
+        if !message.deleted {
+            self.store.delete_message(id, self.now()).await?;
+        }
+        Ok(())
+    }
+
+    /// The versions an edit replaced, oldest first, to the conversation's readers.
+    pub async fn revisions(
+        self,
+        viewer: &Viewer,
+        id: MessageId,
+    ) -> Result<Vec<MessageRevision>, MessageError> {
+        self.readable_message(viewer, id).await?;
+        Ok(self.store.message_revisions(id).await?)
+    }
+}

@@ -1,0 +1,234 @@
+//! The registry of kinds: every kind of content beyond the plain discussion lives in a folder
+//! of its own here (its use cases, its store trait, its settings, its periodic jobs, how its
+//! items are reached and found) and declares what the shared code needs to know of it as one
+//! [`Kind`]. It is registered with one line in [`kinds!`] below; topic creation, lists,
+//! search, reports, reactions, bookmarks, the worker and the trust settings read [`ALL`], and
+//! none of them names a kind.
+
+use crate::forum::TopicKind;
+
+/// What a kind tells the shared code about itself, declared as `KIND` in its folder.
+pub struct Kind {
+    /// Its name (`question`, `message`).
+    pub name: &'static str,
+    /// For a kind of topic: what topic creation, lists and pages need of it.
+    pub topic: Option<KindSpec>,
+    /// The settings it declares, edited with the others on the admin's trust page.
+    pub settings: &'static [crate::trust::KnobInfo],
+    /// The work it has the worker do once a minute.
+    pub jobs: &'static [PeriodicJob],
+    /// How reports, reactions, bookmarks and complaints reach its items, for a kind whose items
+    /// are not posts.
+    pub items: Option<&'static dyn crate::items::refs::ItemSource>,
+    /// How search finds its items, for a kind whose items are not posts.
+    pub search: Option<&'static dyn crate::search::items::SearchSource>,
+    /// Its part of the demo community: loads what the demo's data holds for it (under
+    /// `kinds.<name>`), returning how many records it wrote.
+    pub demo: Option<DemoLoad>,
+}
+
+/// A kind's loader of its part of the demo community.
+pub type DemoLoad = for<'a> fn(DemoContext<'a>, &'a serde_json::Value) -> DemoFuture<'a>;
+
+/// What a kind's demo loader is given: the store to write through (as the use cases would
+/// have written), the demo's members by username and the demo's clock.
+#[derive(Clone, Copy)]
+pub struct DemoContext<'a> {
+    pub store: &'a dyn crate::store::Store,
+    pub members: &'a std::collections::HashMap<String, crate::ids::MemberId>,
+    pub now: crate::time::Timestamp,
+}
+
+impl DemoContext<'_> {
+    /// The demo member named `username`.
+    pub fn member(&self, username: &str) -> Result<crate::ids::MemberId, String> {
+        self.members
+            .get(username)
+            .copied()
+            .ok_or_else(|| format!("the demo data names an unknown member {username:?}"))
+    }
+}
+
+/// A demo loader's run: how many records it wrote.
+pub type DemoFuture<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, String>> + Send + 'a>>;
+
+/// Declares the kinds: for each, its folder (`pub mod`), its entry in [`ALL`] (the folder's
+/// `KIND`) and its port (the store traits its use cases use), which the whole store must
+/// offer ([`KindStores`]). One line per kind.
+macro_rules! kinds {
+    ($($kind:ident: $port:ident,)*) => {
+        $(pub mod $kind;)*
+
+        /// Every kind, in the order forms offer them.
+        pub static ALL: &[&Kind] = &[$(&$kind::KIND),*];
+
+        /// What the kinds need of the store: each kind's port (part of [`crate::store::Store`]).
+        pub trait KindStores: $($kind::$port +)* Send + Sync {}
+        impl<T: $($kind::$port +)* Send + Sync + ?Sized> KindStores for T {}
+    };
+}
+
+kinds! {
+    questions: QuestionsPort,
+    ideas: IdeasPort,
+    messages: MessagesPort,
+}
+
+/// What a kind of topic tells topic creation, lists, search and pages.
+#[derive(Debug)]
+pub struct KindSpec {
+    pub kind: TopicKind,
+    /// The status a new topic of this kind starts in (`is:open`, `is:new`).
+    pub initial_status: &'static str,
+    /// Its badges by status, in lists, search results and on its page (`solved` → `Solved`).
+    pub badges: &'static [(&'static str, &'static str)],
+    /// The badge for any other status (`Question`).
+    pub badge: &'static str,
+    /// The words for starting one: (the compose page's title, its submit button): ("Ask a
+    /// question", "Post question").
+    pub compose: (&'static str, &'static str),
+    /// The statuses in which it is settled (a question `solved`): its badge is shown as done.
+    pub done: &'static [&'static str],
+    /// What its featured post is called, beside another result of the topic and on the post
+    /// itself: ("Accepted answer", "Best answer"); empty for a kind that features none.
+    pub featured: (&'static str, &'static str),
+}
+
+/// Every kind of topic members may open beside discussions, in the order forms offer them.
+pub fn topic_kinds() -> impl Iterator<Item = &'static KindSpec> {
+    ALL.iter().filter_map(|k| k.topic.as_ref())
+}
+
+/// Work a kind has the worker do once a minute (what is due by time alone), declared in its own
+/// folder: it returns how many events it recorded.
+pub struct PeriodicJob {
+    /// What it does, for the logs.
+    pub name: &'static str,
+    pub run: for<'a> fn(&'a crate::agora::Agora) -> JobFuture<'a>,
+}
+
+/// A periodic job's run: how many events it recorded.
+pub type JobFuture<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<usize, crate::error::StoreError>> + Send + 'a>,
+>;
+
+/// Every kind's periodic work.
+pub fn jobs() -> impl Iterator<Item = &'static PeriodicJob> {
+    ALL.iter().flat_map(|k| k.jobs.iter())
+}
+
+/// Every kind's settings.
+pub fn settings() -> impl Iterator<Item = &'static crate::trust::KnobInfo> {
+    ALL.iter().flat_map(|k| k.settings.iter())
+}
+
+/// The registry's entry for `kind`; `None` for a discussion or a kind not built yet.
+pub fn spec(kind: TopicKind) -> Option<&'static KindSpec> {
+    topic_kinds().find(|k| k.kind == kind)
+}
+
+/// Whether members may open topics of `kind` (discussions, and every registered kind).
+pub fn is_open(kind: TopicKind) -> bool {
+    kind == TopicKind::Discussion || spec(kind).is_some()
+}
+
+/// The labels a site gives its kinds' statuses (admins name the statuses of ideas), by kind:
+/// what a topic's badge says wherever it is shown, so that a list, the topic's page and its
+/// board say the same word.
+#[derive(Debug, Clone, Default)]
+pub struct StatusLabels(Vec<(TopicKind, String, String)>);
+
+impl StatusLabels {
+    /// Labels as (kind, status, label).
+    pub fn new(labels: Vec<(TopicKind, String, String)>) -> Self {
+        Self(labels)
+    }
+
+    /// The badge of a topic of `kind` in `status`: the site's label for the status, or else
+    /// the kind's own badge ([`badge`]); empty for a discussion.
+    pub fn badge(&self, kind: TopicKind, status: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, s, _)| *k == kind && s == status)
+            .map_or_else(|| badge(kind, status).to_owned(), |(_, _, l)| l.clone())
+    }
+}
+
+/// The badge a topic of `kind` in `status` wears when the site names no label for the status;
+/// empty for a discussion.
+pub fn badge(kind: TopicKind, status: &str) -> &'static str {
+    spec(kind).map_or("", |k| {
+        k.badges
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(k.badge, |(_, b)| b)
+    })
+}
+
+/// Whether a topic of `kind` in `status` is settled (its badge shown as done).
+pub fn is_done(kind: TopicKind, status: &str) -> bool {
+    spec(kind).is_some_and(|k| k.done.contains(&status))
+}
+
+/// What the featured post of a topic of `kind` is called: (beside another result, on the post
+/// itself).
+pub fn featured_words(kind: TopicKind) -> (&'static str, &'static str) {
+    spec(kind).map_or(("", ""), |k| k.featured)
+}
+
+/// The names of the kinds members may open, for messages, each after `prefix`:
+/// `discussion, question or idea`.
+pub fn open_names(prefix: &str) -> String {
+    let mut names: Vec<String> = std::iter::once("discussion")
+        .chain(topic_kinds().map(|k| k.kind.as_str()))
+        .map(|n| format!("{prefix}{n}"))
+        .collect();
+    let last = names.pop().unwrap_or_default();
+    if names.is_empty() {
+        last
+    } else {
+        format!("{} or {last}", names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_listed_once_and_starts_in_a_status_of_its_own() {
+        let kinds: Vec<_> = topic_kinds().collect();
+        for (i, k) in kinds.iter().enumerate() {
+            assert!(kinds[i + 1..].iter().all(|o| o.kind != k.kind), "{k:?}");
+            assert!(!k.initial_status.is_empty(), "{k:?}");
+            assert!(crate::forum::model::is_status_name(k.initial_status));
+            assert!(!k.badge.is_empty());
+        }
+        assert!(is_open(TopicKind::Discussion));
+        assert!(!is_open(TopicKind::Poll));
+        assert_eq!(badge(TopicKind::Discussion, ""), "");
+        assert_eq!(badge(TopicKind::Question, "solved"), "Solved");
+        assert_eq!(badge(TopicKind::Question, "open"), "Question");
+        assert_eq!(badge(TopicKind::Idea, "shipped"), "Shipped");
+        let labels = StatusLabels::new(vec![(
+            TopicKind::Idea,
+            "under_review".into(),
+            "Under review".into(),
+        )]);
+        assert_eq!(
+            labels.badge(TopicKind::Idea, "under_review"),
+            "Under review"
+        );
+        assert_eq!(
+            labels.badge(TopicKind::Question, "under_review"),
+            "Question"
+        );
+        assert_eq!(labels.badge(TopicKind::Idea, "merged"), "Merged");
+        assert_eq!(open_names(""), "discussion, question or idea");
+        assert_eq!(
+            open_names("kind:"),
+            "kind:discussion, kind:question or kind:idea"
+        );
+    }
+}

@@ -125,6 +125,9 @@ impl Agora {
     /// test declares for itself): its items are reported, reacted to, bookmarked and found
     /// through the shared services like every other kind's.
     pub fn with_kind(mut self, kind: &'static crate::kinds::Kind) -> Self {
+        if let Some(items) = kind.items {
+            items.kind().learn();
+        }
         let mut kinds = self.kinds.to_vec();
         kinds.push(kind);
         self.kinds = kinds.into();

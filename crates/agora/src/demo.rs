@@ -366,7 +366,7 @@ async fn load_topic(
     let title = TopicTitle::parse(&t.title)?;
     let body = markdown::render(&t.body);
     let kind = match t.kind.as_deref() {
-        None => TopicKind::Discussion,
+        None => TopicKind::DISCUSSION,
         Some(name) => TopicKind::from_name(name)
             .ok_or_else(|| anyhow::anyhow!("demo topic {:?}: unknown kind {name}", t.title))?,
     };

@@ -3,35 +3,27 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{GroupId, MemberId, PostId, TopicId};
-use crate::items::{ItemFacts, ItemState};
+use crate::items::{ItemFacts, ItemState, TopicFacts};
 use crate::time::Timestamp;
 
-/// What a topic is. Every kind shares topics, posts, visibility and search; a kind adds its
-/// own details in tables of its own (an event's date, a poll's options, an idea's status).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TopicKind {
-    Discussion,
-    Question,
-    Idea,
-    Wiki,
-    Article,
-    Event,
-    Poll,
-}
+/// What a topic is: a discussion, or a kind registered in [`crate::kinds`] (a question, an
+/// idea), named by the word stored in `topics.kind`. Every kind shares topics, posts,
+/// visibility and search; a kind adds its own details in tables of its own (an idea's status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TopicKind(&'static str);
 
 impl TopicKind {
+    /// A plain discussion, the kind every forum has.
+    pub const DISCUSSION: Self = Self("discussion");
+
+    /// The kind named `word` (for a kind's own declaration, `TopicKind::new("question")`).
+    pub const fn new(word: &'static str) -> Self {
+        Self(word)
+    }
+
     /// The name stored and shown.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Discussion => "discussion",
-            Self::Question => "question",
-            Self::Idea => "idea",
-            Self::Wiki => "wiki",
-            Self::Article => "article",
-            Self::Event => "event",
-            Self::Poll => "poll",
-        }
+        self.0
     }
 
     /// The status a topic of this kind starts in: what shared lists and search filter on
@@ -40,23 +32,31 @@ impl TopicKind {
         crate::kinds::spec(self).map_or("", |k| k.initial_status)
     }
 
-    /// Parses a name a client sent; `None` for anything else.
+    /// The kind a client named, if it is a discussion or a registered kind; `None` for
+    /// anything else.
     pub fn from_name(s: &str) -> Option<Self> {
-        let kind = Self::parse(s);
-        (kind.as_str() == s).then_some(kind)
+        std::iter::once(Self::DISCUSSION)
+            .chain(crate::kinds::topic_kinds().map(|k| k.kind))
+            .find(|k| k.0 == s)
     }
 
     /// Parses a stored name; unknown names read as discussions.
     pub fn parse(s: &str) -> Self {
-        match s {
-            "question" => Self::Question,
-            "idea" => Self::Idea,
-            "wiki" => Self::Wiki,
-            "article" => Self::Article,
-            "event" => Self::Event,
-            "poll" => Self::Poll,
-            _ => Self::Discussion,
-        }
+        Self::from_name(s).unwrap_or(Self::DISCUSSION)
+    }
+}
+
+impl Serialize for TopicKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+/// A kind read back is one this version knows; an unknown one reads as a discussion, as a
+/// stored name does.
+impl<'de> Deserialize<'de> for TopicKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Self::parse(&String::deserialize(d)?))
     }
 }
 
@@ -150,9 +150,16 @@ impl Topic {
             },
             locked: self.locked,
             opening: true,
-            asker: None,
-            votable: self.kind == TopicKind::Idea,
-            merged: self.status == crate::kinds::ideas::MERGED,
+            topic: Some(self.topic_facts()),
+        }
+    }
+
+    /// What the kinds' actions may need to know of the topic.
+    pub fn topic_facts(&self) -> TopicFacts {
+        TopicFacts {
+            kind: self.kind,
+            author: self.author.id,
+            closed: crate::kinds::is_closed(self.kind, &self.status),
         }
     }
 }
@@ -186,9 +193,7 @@ impl Post {
             state: self.state(),
             locked: topic.locked,
             opening: self.number == 1,
-            asker: (topic.kind == TopicKind::Question).then_some(topic.author.id),
-            votable: self.number == 1 && topic.kind == TopicKind::Idea,
-            merged: self.number == 1 && topic.status == crate::kinds::ideas::MERGED,
+            topic: Some(topic.topic_facts()),
         }
     }
 

@@ -75,7 +75,7 @@ pub struct NewTopicInput {
 
 fn topic_kind(name: Option<&str>) -> Result<TopicKind, Invalid> {
     let Some(name) = name else {
-        return Ok(TopicKind::Discussion);
+        return Ok(TopicKind::DISCUSSION);
     };
     TopicKind::from_name(name)
         .filter(|k| crate::kinds::is_open(*k))

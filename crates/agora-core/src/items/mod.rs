@@ -1,20 +1,23 @@
 //! Items: what a viewer may do with one piece of content, decided once.
 //!
-//! Every piece of content (a topic's opening post, a reply, and the kinds built on topics:
-//! questions and their answers, ideas) is an item with an author and a state. The group
+//! Every piece of content (a topic's opening post, a reply, a private message, and whatever a
+//! kind declares) is an item with an author and a state. The group
 //! policy ([`crate::groups::policy::access`]) says how far the viewer reaches into the item's
 //! audience; [`decide`] adds the item's state, its author and the viewer's sanctions and says
 //! whether one action is allowed, and why not. [`Capabilities`] is the same rule asked for
 //! every action at once: pages and API responses render it instead of deciding again, and the
 //! use cases call [`decide`] before they act, so a button is shown exactly when its action
-//! would be accepted.
+//! would be accepted. The shared actions are here; a kind declares its own ([`KindAction`]:
+//! accepting an answer, voting for an idea) with their rule in its folder, and the rule here
+//! asks them after what every action shares, so it names no kind.
 
 use serde::Serialize;
 
+use crate::forum::TopicKind;
 use crate::groups::policy::Access;
 use crate::guard::Needs;
 use crate::ids::MemberId;
-use crate::viewer::Viewer;
+use crate::viewer::{Actor, Viewer};
 
 mod readable;
 pub mod refs;
@@ -67,13 +70,19 @@ pub struct ItemFacts {
     pub locked: bool,
     /// Whether it opens its topic (a question, an idea), not a reply to one.
     pub opening: bool,
-    /// For an answer to a question: who asked. The asker accepts answers.
-    pub asker: Option<MemberId>,
-    /// Whether members vote on it (an idea's opening post).
-    pub votable: bool,
-    /// Whether it was merged into another item (a duplicate idea): its votes moved there, and
-    /// it takes no more.
-    pub merged: bool,
+    /// For an item of a topic (a post): the topic's facts, which the kinds' actions read.
+    pub topic: Option<TopicFacts>,
+}
+
+/// What a kind's action may need to know of the topic an item belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicFacts {
+    pub kind: TopicKind,
+    /// Who opened it (a question's asker).
+    pub author: MemberId,
+    /// Whether its status closes it to its kind's actions (a merged idea: its votes moved to
+    /// the original, and it takes no more).
+    pub closed: bool,
 }
 
 /// Something a viewer may try to do with an item.
@@ -93,17 +102,15 @@ pub enum Action {
     Flag,
     /// Pin, lock, approve, delete others' content.
     Moderate,
-    /// Accept it as an answer to the question it replies to.
-    Accept,
-    /// Vote for it (an idea), or take the vote back.
-    Vote,
     /// React to it (a like or another emoji of the site's set), or take the reaction back.
     React,
+    /// An action a kind declares (accepting an answer, voting for an idea).
+    Kind(&'static KindAction),
 }
 
 impl Action {
-    /// Every action, for tables and tests.
-    pub const ALL: [Action; 10] = [
+    /// The actions every item shares.
+    pub const SHARED: [Action; 8] = [
         Self::Read,
         Self::Reply,
         Self::Edit,
@@ -111,10 +118,52 @@ impl Action {
         Self::Restore,
         Self::Flag,
         Self::Moderate,
-        Self::Accept,
-        Self::Vote,
         Self::React,
     ];
+
+    /// Every action, the kinds' after the shared ones, for tables and tests.
+    pub fn all() -> impl Iterator<Item = Action> {
+        Self::SHARED
+            .into_iter()
+            .chain(crate::kinds::actions().map(Action::Kind))
+    }
+}
+
+/// An action a kind declares in its folder, with its rule. The shared rule has already
+/// answered for what every action asks (the viewer reads the item, is signed in and not
+/// suspended); the kind's rule says the rest.
+pub struct KindAction {
+    /// Its name: the capability's key in the API (`accept`, `vote`).
+    pub name: &'static str,
+    pub rule: fn(&Asked<'_>) -> Result<(), Denied>,
+}
+
+impl PartialEq for KindAction {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for KindAction {}
+
+impl std::fmt::Debug for KindAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// What a kind's rule is asked with.
+pub struct Asked<'a> {
+    pub viewer: &'a Viewer,
+    /// The signed-in member acting, not suspended.
+    pub actor: &'a Actor,
+    pub access: Access,
+    pub item: &'a ItemFacts,
+    /// Whether the viewer moderates the item's audience.
+    pub moderator: bool,
+    /// What to answer for an item that is not published: moderators are told so; anyone
+    /// else, its author included, as the shared actions answer.
+    pub not_published: Denied,
 }
 
 /// Why an action is refused; the web layer maps each to its documented status and code.
@@ -169,7 +218,8 @@ pub fn decide(
     };
     let actor = needs.check(viewer)?;
     let mine = item.author == actor.id;
-    // What a moderator is told of an unpublished item they may not vote on, accept or react to.
+    // What a moderator is told of an unpublished item they may not react to (or take a kind's
+    // action on).
     let not_published = if moderator {
         Denied::Forbidden("not_published")
     } else {
@@ -236,24 +286,6 @@ pub fn decide(
                 Ok(())
             }
         }
-        Action::Vote => {
-            if !item.votable {
-                Err(Denied::Forbidden("not_votable"))
-            } else if item.merged {
-                Err(Denied::Forbidden("merged"))
-            } else if item.locked && !moderator {
-                // A locked topic (or an archived group's) takes no more votes.
-                Err(Denied::Locked)
-            } else if access < Access::Participate {
-                Err(Denied::Forbidden("join_required"))
-            } else if !published {
-                Err(not_published)
-            } else if !actor.verified {
-                Err(Denied::Forbidden("email_unverified"))
-            } else {
-                Ok(())
-            }
-        }
         // As Discourse's likes: whoever reads the item may react to it (a reader of a public
         // group need not join), but not to their own item, not to one unpublished, and not in
         // a locked topic (as votes: an archived group locks every topic).
@@ -266,18 +298,14 @@ pub fn decide(
                 writable()
             }
         }
-        Action::Accept => {
-            let Some(asker) = item.asker.filter(|_| !item.opening) else {
-                return Err(Denied::Forbidden("not_an_answer"));
-            };
-            if !published {
-                Err(not_published)
-            } else if asker != actor.id && !moderator && !viewer.is_site_moderator() {
-                Err(Denied::Forbidden("asker_only"))
-            } else {
-                Ok(())
-            }
-        }
+        Action::Kind(kind) => (kind.rule)(&Asked {
+            viewer,
+            actor,
+            access,
+            item,
+            moderator,
+            not_published,
+        }),
     }
 }
 
@@ -300,9 +328,42 @@ pub struct Capabilities {
     pub restore: bool,
     pub flag: bool,
     pub moderate: bool,
-    pub accept: bool,
-    pub vote: bool,
     pub react: bool,
+    /// The kinds' actions allowed, by name (`accept`, `vote`).
+    #[serde(flatten)]
+    pub kinds: KindCapabilities,
+}
+
+/// The kinds' actions a viewer may take on an item: one bit per action of
+/// [`crate::kinds::actions`], in order, written out by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KindCapabilities(u64);
+
+impl KindCapabilities {
+    /// Whether the kind's action named `name` is allowed.
+    pub fn may(&self, name: &str) -> bool {
+        crate::kinds::actions()
+            .position(|a| a.name == name)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+
+    /// Every kind's action by name, with whether it is allowed.
+    pub fn each(&self) -> impl Iterator<Item = (&'static str, bool)> + '_ {
+        crate::kinds::actions()
+            .enumerate()
+            .map(|(i, a)| (a.name, self.0 & (1 << i) != 0))
+    }
+}
+
+impl Serialize for KindCapabilities {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for (name, allowed) in self.each() {
+            map.serialize_entry(name, &allowed)?;
+        }
+        map.end()
+    }
 }
 
 impl Capabilities {
@@ -318,10 +379,19 @@ impl Capabilities {
             restore: may(Action::Restore) && item.state != ItemState::Published,
             flag: may(Action::Flag) && item.state == ItemState::Published,
             moderate: may(Action::Moderate),
-            accept: may(Action::Accept),
-            vote: may(Action::Vote),
             react: may(Action::React),
+            kinds: KindCapabilities(
+                crate::kinds::actions()
+                    .enumerate()
+                    .filter(|(_, a)| may(Action::Kind(a)))
+                    .fold(0, |bits, (i, _)| bits | (1 << i)),
+            ),
         }
+    }
+
+    /// Whether the kind's action named `name` is allowed (`accept`, `vote`).
+    pub fn may(&self, name: &str) -> bool {
+        self.kinds.may(name)
     }
 
     /// Whether the field for `action` is set.
@@ -334,9 +404,8 @@ impl Capabilities {
             Action::Restore => self.restore,
             Action::Flag => self.flag,
             Action::Moderate => self.moderate,
-            Action::Accept => self.accept,
-            Action::Vote => self.vote,
             Action::React => self.react,
+            Action::Kind(a) => self.kinds.may(a.name),
         }
     }
 }

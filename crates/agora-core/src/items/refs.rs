@@ -35,8 +35,10 @@ impl ItemKind {
         self.0
     }
 
-    /// The registered kind named `s`, if any.
+    /// The registered kind named `s`, if any: posts, a kind of the registry, or one an
+    /// application learnt when it was built (`Agora::with_kind`).
     pub fn parse(s: &str) -> Option<Self> {
+        let learnt = LEARNT.read().unwrap_or_else(|e| e.into_inner());
         std::iter::once(crate::forum::items::POSTS.kind())
             .chain(
                 crate::kinds::ALL
@@ -44,7 +46,18 @@ impl ItemKind {
                     .filter_map(|k| k.items)
                     .map(|i| i.kind()),
             )
+            .chain(learnt.iter().map(|w| Self(w)))
             .find(|k| k.0 == s)
+    }
+
+    /// Makes the word of a kind declared outside the registry (a kind a test declares for
+    /// itself) one that references read back; its items stay reachable only through the
+    /// application that knows the kind.
+    pub(crate) fn learn(self) {
+        let mut learnt = LEARNT.write().unwrap_or_else(|e| e.into_inner());
+        if !learnt.contains(&self.0) {
+            learnt.push(self.0);
+        }
     }
 }
 
@@ -80,6 +93,9 @@ impl ItemRef {
         ItemKind::parse(kind).map(|kind| Self { kind, id })
     }
 }
+
+/// The words of item kinds learnt at run time ([`ItemKind::learn`]).
+static LEARNT: std::sync::RwLock<Vec<&'static str>> = std::sync::RwLock::new(Vec::new());
 
 impl std::fmt::Display for ItemRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -1,4 +1,6 @@
 use super::*;
+use crate::kinds::ideas::IDEA;
+use crate::kinds::questions::QUESTION;
 use crate::trust::TrustLevel;
 use crate::viewer::{Actor, Restriction, SiteRole};
 
@@ -64,15 +66,22 @@ fn items() -> Vec<ItemFacts> {
         ItemState::Deleted,
     ] {
         for locked in [false, true] {
-            for (opening, asker) in [(true, None), (false, None), (false, Some(MemberId(2)))] {
+            // An idea, a reply in a discussion, an answer to member 2's question.
+            for (opening, kind, asker) in [
+                (true, IDEA, 1),
+                (false, TopicKind::DISCUSSION, 1),
+                (false, QUESTION, 2),
+            ] {
                 out.push(ItemFacts {
                     author: MemberId(1),
                     state,
                     locked,
                     opening,
-                    asker,
-                    votable: opening && asker.is_none(),
-                    merged: false,
+                    topic: Some(TopicFacts {
+                        kind,
+                        author: MemberId(asker),
+                        closed: false,
+                    }),
                 });
             }
         }
@@ -80,12 +89,30 @@ fn items() -> Vec<ItemFacts> {
     // And every idea again, merged into another.
     let merged: Vec<ItemFacts> = out
         .iter()
-        .filter(|i| i.votable)
-        .map(|i| ItemFacts { merged: true, ..*i })
+        .filter(|i| votable(i))
+        .map(|i| closed(i, true))
         .collect();
     out.extend(merged);
     out
 }
+
+fn votable(item: &ItemFacts) -> bool {
+    item.opening && item.topic.is_some_and(|t| t.kind == IDEA)
+}
+
+fn merged(item: &ItemFacts) -> bool {
+    item.topic.is_some_and(|t| t.closed)
+}
+
+fn closed(item: &ItemFacts, closed: bool) -> ItemFacts {
+    ItemFacts {
+        topic: item.topic.map(|t| TopicFacts { closed, ..t }),
+        ..*item
+    }
+}
+
+const VOTE: Action = Action::Kind(&crate::kinds::ideas::VOTE);
+const ACCEPT: Action = Action::Kind(&crate::kinds::questions::ACCEPT);
 
 #[test]
 fn nothing_is_allowed_on_what_the_viewer_cannot_read() {
@@ -93,7 +120,7 @@ fn nothing_is_allowed_on_what_the_viewer_cannot_read() {
         for access in ACCESS {
             for item in items() {
                 let read = decide(&v, access, &item, Action::Read).is_ok();
-                for action in Action::ALL {
+                for action in Action::all() {
                     let caps = Capabilities::of(&v, access, &item);
                     if caps.allows(action) && action != Action::Restore {
                         assert!(
@@ -111,15 +138,12 @@ fn nothing_is_allowed_on_what_the_viewer_cannot_read() {
 fn a_merged_idea_takes_no_vote_from_anyone_and_says_why() {
     for (name, v) in viewers() {
         for access in ACCESS {
-            for item in items().into_iter().filter(|i| i.merged) {
-                assert!(!Capabilities::of(&v, access, &item).vote, "{name}");
-                let before = ItemFacts {
-                    merged: false,
-                    ..item
-                };
-                if decide(&v, access, &before, Action::Vote).is_ok() {
+            for item in items().into_iter().filter(merged) {
+                assert!(!Capabilities::of(&v, access, &item).may("vote"), "{name}");
+                let before = closed(&item, false);
+                if decide(&v, access, &before, VOTE).is_ok() {
                     assert_eq!(
-                        decide(&v, access, &item, Action::Vote),
+                        decide(&v, access, &item, VOTE),
                         Err(Denied::Forbidden("merged")),
                         "{name} at {access:?}"
                     );
@@ -133,7 +157,7 @@ fn a_merged_idea_takes_no_vote_from_anyone_and_says_why() {
 fn hidden_audiences_hide_and_listed_ones_refuse() {
     let item = items()[0];
     for (_, v) in viewers() {
-        for action in Action::ALL {
+        for action in Action::all() {
             assert_eq!(
                 decide(&v, Access::Hidden, &item, action),
                 Err(Denied::NotFound)
@@ -200,7 +224,7 @@ fn sanctions_stop_writing_and_suspension_stops_everything_but_reading() {
         Err(Denied::Forbidden("silenced"))
     );
     assert!(decide(silenced, Access::Participate, &item, Action::Flag).is_ok());
-    for action in Action::ALL {
+    for action in Action::all() {
         let want = if action == Action::Read {
             Ok(())
         } else {
@@ -234,7 +258,10 @@ fn authors_edit_open_topics_and_moderators_any() {
 #[test]
 fn answers_are_accepted_by_the_asker_group_moderators_and_site_staff() {
     let answer = items()[2];
-    assert_eq!(answer.asker, Some(MemberId(2)));
+    assert_eq!(
+        answer.topic.map(|t| (t.kind, t.author)),
+        Some((QUESTION, MemberId(2)))
+    );
     for (name, v) in viewers() {
         for access in [Access::Read, Access::Participate, Access::Moderate] {
             let want = match name {
@@ -243,7 +270,7 @@ fn answers_are_accepted_by_the_asker_group_moderators_and_site_staff() {
                 _ => access == Access::Moderate,
             };
             assert_eq!(
-                Capabilities::of(&v, access, &answer).accept,
+                Capabilities::of(&v, access, &answer).may("accept"),
                 want,
                 "{name} at {access:?}"
             );
@@ -252,7 +279,7 @@ fn answers_are_accepted_by_the_asker_group_moderators_and_site_staff() {
     // A reply in a discussion, or a question itself, is no answer.
     let asker = &viewers()[2].1;
     assert_eq!(
-        decide(asker, Access::Moderate, &items()[1], Action::Accept),
+        decide(asker, Access::Moderate, &items()[1], ACCEPT),
         Err(Denied::Forbidden("not_an_answer"))
     );
 }
@@ -260,13 +287,13 @@ fn answers_are_accepted_by_the_asker_group_moderators_and_site_staff() {
 #[test]
 fn members_vote_on_published_ideas_and_readers_do_not() {
     let idea = items()[0];
-    assert!(idea.votable);
+    assert!(votable(&idea));
     for (name, v) in viewers() {
         for access in [Access::Read, Access::Participate, Access::Moderate] {
             let want = access >= Access::Participate
                 && !matches!(name, "guest" | "unverified" | "suspended");
             assert_eq!(
-                Capabilities::of(&v, access, &idea).vote,
+                Capabilities::of(&v, access, &idea).may("vote"),
                 want,
                 "{name} at {access:?}"
             );
@@ -274,7 +301,7 @@ fn members_vote_on_published_ideas_and_readers_do_not() {
     }
     let reply = items()[1];
     assert_eq!(
-        decide(&viewers()[1].1, Access::Participate, &reply, Action::Vote),
+        decide(&viewers()[1].1, Access::Participate, &reply, VOTE),
         Err(Denied::Forbidden("not_votable"))
     );
 }

@@ -13,6 +13,11 @@ pub struct Kind {
     pub name: &'static str,
     /// For a kind of topic: what topic creation, lists and pages need of it.
     pub topic: Option<KindSpec>,
+    /// Its own actions on items (accepting an answer), each with its rule, asked by the item
+    /// rule after what every action shares.
+    pub actions: &'static [&'static crate::items::KindAction],
+    /// Its events, recorded in the outbox beside the shared ones.
+    pub events: &'static [&'static crate::events::KindEventSpec],
     /// The settings it declares, edited with the others on the admin's trust page.
     pub settings: &'static [crate::trust::KnobInfo],
     /// The work it has the worker do once a minute.
@@ -22,9 +27,37 @@ pub struct Kind {
     pub items: Option<&'static dyn crate::items::refs::ItemSource>,
     /// How search finds its items, for a kind whose items are not posts.
     pub search: Option<&'static dyn crate::search::items::SearchSource>,
+    /// The labels the site gives its statuses (admins name the statuses of ideas), for
+    /// badges wherever a topic of the kind is shown.
+    pub status_labels: Option<LabelsLoad>,
     /// Its part of the demo community: loads what the demo's data holds for it (under
     /// `kinds.<name>`), returning how many records it wrote.
     pub demo: Option<DemoLoad>,
+}
+
+/// A kind's loader of the labels the site gives its statuses: (kind, status, label).
+pub type LabelsLoad = for<'a> fn(&'a crate::agora::Agora) -> LabelsFuture<'a>;
+
+/// What loading a kind's status labels takes.
+pub type LabelsFuture<'a> = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = Result<Vec<(TopicKind, String, String)>, crate::error::StoreError>,
+            > + Send
+            + 'a,
+    >,
+>;
+
+impl crate::agora::Agora {
+    /// The labels the site gives the statuses of every kind, for badges in lists, search
+    /// results and topic pages.
+    pub async fn status_labels(&self) -> Result<StatusLabels, crate::error::StoreError> {
+        let mut labels = Vec::new();
+        for load in ALL.iter().filter_map(|k| k.status_labels) {
+            labels.extend(load(self).await?);
+        }
+        Ok(StatusLabels::new(labels))
+    }
 }
 
 /// A kind's loader of its part of the demo community.
@@ -93,6 +126,11 @@ pub struct KindSpec {
     /// What its featured post is called, beside another result of the topic and on the post
     /// itself: ("Accepted answer", "Best answer"); empty for a kind that features none.
     pub featured: (&'static str, &'static str),
+    /// Whether its replies answer it and its featured post is the accepted answer (search
+    /// engines are told it is a question and its answers).
+    pub answered: bool,
+    /// The statuses that close it to its kind's actions (a merged idea takes no votes).
+    pub closed: &'static [&'static str],
 }
 
 /// Every kind of topic members may open beside discussions, in the order forms offer them.
@@ -113,6 +151,16 @@ pub type JobFuture<'a> = std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<usize, crate::error::StoreError>> + Send + 'a>,
 >;
 
+/// Every kind's actions on items, in the order of the registry.
+pub fn actions() -> impl Iterator<Item = &'static crate::items::KindAction> {
+    ALL.iter().flat_map(|k| k.actions.iter().copied())
+}
+
+/// Every kind's events, in the order of the registry.
+pub fn events() -> impl Iterator<Item = &'static crate::events::KindEventSpec> {
+    ALL.iter().flat_map(|k| k.events.iter().copied())
+}
+
 /// Every kind's periodic work.
 pub fn jobs() -> impl Iterator<Item = &'static PeriodicJob> {
     ALL.iter().flat_map(|k| k.jobs.iter())
@@ -130,7 +178,7 @@ pub fn spec(kind: TopicKind) -> Option<&'static KindSpec> {
 
 /// Whether members may open topics of `kind` (discussions, and every registered kind).
 pub fn is_open(kind: TopicKind) -> bool {
-    kind == TopicKind::Discussion || spec(kind).is_some()
+    kind == TopicKind::DISCUSSION || spec(kind).is_some()
 }
 
 /// The labels a site gives its kinds' statuses (admins name the statuses of ideas), by kind:
@@ -164,6 +212,16 @@ pub fn badge(kind: TopicKind, status: &str) -> &'static str {
             .find(|(s, _)| *s == status)
             .map_or(k.badge, |(_, b)| b)
     })
+}
+
+/// Whether a topic of `kind` in `status` is closed to its kind's actions.
+pub fn is_closed(kind: TopicKind, status: &str) -> bool {
+    spec(kind).is_some_and(|k| k.closed.contains(&status))
+}
+
+/// Whether a topic of `kind` is answered by its replies (a question).
+pub fn is_answered(kind: TopicKind) -> bool {
+    spec(kind).is_some_and(|k| k.answered)
 }
 
 /// Whether a topic of `kind` in `status` is settled (its badge shown as done).
@@ -205,26 +263,23 @@ mod tests {
             assert!(crate::forum::model::is_status_name(k.initial_status));
             assert!(!k.badge.is_empty());
         }
-        assert!(is_open(TopicKind::Discussion));
-        assert!(!is_open(TopicKind::Poll));
-        assert_eq!(badge(TopicKind::Discussion, ""), "");
-        assert_eq!(badge(TopicKind::Question, "solved"), "Solved");
-        assert_eq!(badge(TopicKind::Question, "open"), "Question");
-        assert_eq!(badge(TopicKind::Idea, "shipped"), "Shipped");
+        assert!(is_open(TopicKind::DISCUSSION));
+        assert!(!is_open(TopicKind::new("poll")));
+        assert_eq!(badge(TopicKind::DISCUSSION, ""), "");
+        assert_eq!(badge(questions::QUESTION, "solved"), "Solved");
+        assert_eq!(badge(questions::QUESTION, "open"), "Question");
+        assert_eq!(badge(ideas::IDEA, "shipped"), "Shipped");
         let labels = StatusLabels::new(vec![(
-            TopicKind::Idea,
+            ideas::IDEA,
             "under_review".into(),
             "Under review".into(),
         )]);
+        assert_eq!(labels.badge(ideas::IDEA, "under_review"), "Under review");
         assert_eq!(
-            labels.badge(TopicKind::Idea, "under_review"),
-            "Under review"
-        );
-        assert_eq!(
-            labels.badge(TopicKind::Question, "under_review"),
+            labels.badge(questions::QUESTION, "under_review"),
             "Question"
         );
-        assert_eq!(labels.badge(TopicKind::Idea, "merged"), "Merged");
+        assert_eq!(labels.badge(ideas::IDEA, "merged"), "Merged");
         assert_eq!(open_names(""), "discussion, question or idea");
         assert_eq!(
             open_names("kind:"),

@@ -294,7 +294,7 @@ mod tests {
         let q = parsed("battery IS:Solved kind:question");
         assert_eq!(q.terms(), ["battery"]);
         assert_eq!(q.filter().status.as_deref(), Some("solved"));
-        assert_eq!(q.filter().kind, Some(TopicKind::Question));
+        assert_eq!(q.filter().kind, Some(crate::kinds::questions::QUESTION));
         assert_eq!(q.canonical(), "battery kind:question is:solved");
         let q = parsed("is:unanswered range");
         assert_eq!(q.filter().replied, Some(false));

@@ -329,12 +329,14 @@ pub struct CapabilitiesResponse {
     pub restore: bool,
     pub flag: bool,
     pub moderate: bool,
-    /// Accept it as an answer (the asker, the group's moderators, site staff).
-    pub accept: bool,
-    /// Vote for it (an idea; members of its group).
-    pub vote: bool,
     /// React to it (whoever reads it, but not its author).
     pub react: bool,
+    /// Each kind's own actions by name, beside the shared ones: `accept` (accept it as an
+    /// answer: the asker, the group's moderators, site staff) and `vote` (vote for an idea:
+    /// members of its group).
+    #[serde(flatten)]
+    #[schema(additional_properties)]
+    pub kinds: std::collections::BTreeMap<&'static str, bool>,
 }
 
 impl From<&Capabilities> for CapabilitiesResponse {
@@ -347,9 +349,8 @@ impl From<&Capabilities> for CapabilitiesResponse {
             restore: c.restore,
             flag: c.flag,
             moderate: c.moderate,
-            accept: c.accept,
-            vote: c.vote,
             react: c.react,
+            kinds: c.kinds.each().collect(),
         }
     }
 }

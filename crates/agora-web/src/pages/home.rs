@@ -28,7 +28,7 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Result<Response,
     let featured = state.agora.site().featured_groups(&page.viewer, 6).await?;
     let group_count = state.agora.site().count_groups(&page.viewer).await?;
     let member_count = state.agora.site().member_count().await?;
-    let labels = state.agora.ideas().status_labels().await?;
+    let labels = state.agora.status_labels().await?;
     let description = page.site.goal.clone();
     Ok(render(&Home {
         layout: page.layout("Home", &description, "home", false),

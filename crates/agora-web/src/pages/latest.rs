@@ -100,7 +100,7 @@ async fn list(
     if topics.is_empty() && tag.is_some() && sort == TopicSort::Latest {
         return Err(ApiError::not_found());
     }
-    let labels = state.agora.ideas().status_labels().await?;
+    let labels = state.agora.status_labels().await?;
     let base = match tag {
         Some(t) => format!("/tags/{}", urlencoding(t)),
         None => "/latest".to_owned(),

@@ -319,7 +319,7 @@ pub async fn search(
                 (end < found.total && end <= MAX_OFFSET).then(|| address(&query, &controls, end));
             view.previous =
                 (offset > 0).then(|| address(&query, &controls, offset.saturating_sub(PER_PAGE)));
-            let labels = state.agora.ideas().status_labels().await?;
+            let labels = state.agora.status_labels().await?;
             view.results = found.hits.iter().map(|h| row(h, &labels)).collect();
             // Results that found something are a page worth finding (like a tag page); a
             // query that found nothing stays out of search engines, so a link to a made-up

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use agora_core::forum::{Post, TopicKind, TopicView};
+use agora_core::forum::{Post, TopicView};
 use agora_core::groups::Visibility;
 
 /// The JSON-LD of a topic page, ready to sit inside `<script type="application/ld+json">`
@@ -39,7 +39,7 @@ pub fn topic_json_ld(
     };
     let post_url = |p: &Post| format!("{url}?page={}#post-{}", (p.number - 1) / 20 + 1, p.number);
     let replies = shown.iter().filter(|p| p.number > 1);
-    let data = if t.kind == TopicKind::Question {
+    let data = if agora_core::kinds::is_answered(t.kind) {
         let answer = |p: &Post| {
             json!({
                 "@type": "Answer",

@@ -429,9 +429,10 @@ pub async fn show(
     if let Some(to) = kinds.redirect.as_deref() {
         return Ok(see_other(to));
     }
-    // A question's accepted answer for search engines, when it is not on this page.
+    // An answered kind's accepted answer (a question's) for search engines, when it is not on
+    // this page.
     let accepted = match view.topic.featured_post {
-        Some(best) if view.topic.kind == TopicKind::Question && number == 1 => {
+        Some(best) if agora_core::kinds::is_answered(view.topic.kind) && number == 1 => {
             match view.posts.iter().find(|s| s.item.id == best) {
                 Some(shown) => Some(shown.item.clone()),
                 None => state
@@ -1041,7 +1042,7 @@ pub fn render_sample_topic(posts: usize) -> String {
         Topic {
             id: TopicId(7),
             group_id: GroupId(1),
-            kind: TopicKind::Discussion,
+            kind: TopicKind::DISCUSSION,
             title: "Battery range in winter".into(),
             slug: "battery-range-in-winter".into(),
             author: author(0),

@@ -578,8 +578,8 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
         let (topic, opening) = store
             .insert_topic(&NewTopic {
                 group_id: group,
-                kind: TopicKind::Discussion,
-                status: TopicKind::Discussion.initial_status().to_owned(),
+                kind: TopicKind::DISCUSSION,
+                status: TopicKind::DISCUSSION.initial_status().to_owned(),
                 title: "Contract".into(),
                 slug: "contract".into(),
                 tags: Vec::new(),

@@ -54,7 +54,7 @@ async fn the_case_store_opens_hides_and_decides_each_case_once_with_append_only_
         );
         let t0 = Timestamp(1_000_000_000);
         let at = |secs| t0.plus_seconds(secs);
-        let discussion = agora_core::forum::TopicKind::Discussion;
+        let discussion = agora_core::forum::TopicKind::DISCUSSION;
         let club = group_id(&app, "club").await;
         let vault = group_id(&app, "vault").await;
         let (rules, opening) = open_topic(&app, club, admin, discussion, "Rules", t0).await;

@@ -23,7 +23,7 @@ use crate::support::{TestApp, each_backend};
 async fn scene(app: &TestApp, names: &[&str]) -> (Vec<MemberId>, [ItemRef; 2]) {
     let (ids, club) = crate::contracts_kinds::community(app, names).await;
     let t0 = Timestamp(1_000_000_000);
-    let (topic, first) = open_topic(app, club, ids[0], TopicKind::Discussion, "Tyres", t0).await;
+    let (topic, first) = open_topic(app, club, ids[0], TopicKind::DISCUSSION, "Tyres", t0).await;
     let second = reply(app, topic, ids[0], "Tubeless.", t0.plus_seconds(1)).await;
     (ids, [post_ref(first), post_ref(second)])
 }

@@ -7,8 +7,8 @@
 //! when configured.
 
 use agora_core::audit::Target;
-use agora_core::events::Event;
-use agora_core::forum::TopicKind;
+use agora_core::events::{Event, KindEvent};
+use agora_core::kinds::{ideas, questions};
 use agora_core::time::Timestamp;
 use agora_core::{GroupId, MemberId, PostId, TopicId};
 
@@ -39,7 +39,15 @@ async fn the_question_store_keeps_status_best_answer_and_times_in_step_with_acce
         let (admin, asker, ana, ben) = (m[0], m[1], m[2], m[3]);
         let t0 = Timestamp(1_000_000_000);
         let at = |secs| t0.plus_seconds(secs);
-        let (q, _) = open_topic(&app, club, asker, TopicKind::Question, "Flat tyre?", t0).await;
+        let (q, _) = open_topic(
+            &app,
+            club,
+            asker,
+            agora_core::kinds::questions::QUESTION,
+            "Flat tyre?",
+            t0,
+        )
+        .await;
         reply(&app, q, asker, "More detail: it is the back one.", at(10)).await;
         let first = reply(&app, q, ana, "Patch it.", at(60)).await;
         let second = reply(&app, q, ben, "Replace the tube.", at(120)).await;
@@ -81,18 +89,10 @@ async fn the_question_store_keeps_status_best_answer_and_times_in_step_with_acce
 
         let change = |post: PostId, best: bool, by: MemberId, secs: i64, accept: bool| {
             let (action, event) = if accept {
-                let event = Event::AnswerAccepted {
-                    topic: q.0,
-                    post: post.0,
-                    by: by.0,
-                };
+                let event = questions::accepted(&questions::ACCEPTED, q, post, by);
                 ("answer.accept", event)
             } else {
-                let event = Event::AnswerUnaccepted {
-                    topic: q.0,
-                    post: post.0,
-                    by: by.0,
-                };
+                let event = questions::accepted(&questions::UNACCEPTED, q, post, by);
                 ("answer.unaccept", event)
             };
             let a = Acceptance {
@@ -158,11 +158,10 @@ async fn the_question_store_keeps_status_best_answer_and_times_in_step_with_acce
 
         // An open question answered long ago reminds its asker once.
         assert_eq!(ok(store.answers_waiting(at(1_000), 10).await), [waiting]);
-        let reminder = Event::AnswerWaiting {
-            topic: q.0,
-            post: first.0,
-            asker: asker.0,
-        };
+        let reminder = Event::Kind(KindEvent::new(
+            &questions::WAITING,
+            serde_json::json!({"topic": q.0, "post": first.0, "asker": asker.0}),
+        ));
         assert!(ok(store.remind_asker(waiting, at(1_000), &reminder).await));
         assert!(!ok(store.remind_asker(waiting, at(1_001), &reminder).await));
         assert!(ok(store.answers_waiting(at(2_000), 10).await).is_empty());
@@ -177,25 +176,11 @@ async fn the_question_store_keeps_status_best_answer_and_times_in_step_with_acce
         let told: Vec<Event> = recorded(&app)
             .await
             .into_iter()
-            .filter(|e| {
-                matches!(
-                    e,
-                    Event::AnswerAccepted { .. }
-                        | Event::AnswerUnaccepted { .. }
-                        | Event::AnswerWaiting { .. }
-                )
-            })
+            .filter(|e| e.name().starts_with("answer_"))
             .collect();
-        let accepted = |post: PostId, by: MemberId| Event::AnswerAccepted {
-            topic: q.0,
-            post: post.0,
-            by: by.0,
-        };
-        let unaccepted = |post: PostId| Event::AnswerUnaccepted {
-            topic: q.0,
-            post: post.0,
-            by: admin.0,
-        };
+        let accepted =
+            |post: PostId, by: MemberId| questions::accepted(&questions::ACCEPTED, q, post, by);
+        let unaccepted = |post: PostId| questions::accepted(&questions::UNACCEPTED, q, post, admin);
         assert_eq!(
             told,
             [
@@ -245,9 +230,16 @@ async fn the_idea_store_counts_votes_once_merges_and_unmerges_exactly_and_orders
         let idea = |title: &'static str, n: i64| {
             let app = &app;
             async move {
-                open_topic(app, board, ana, TopicKind::Idea, title, t0.plus_seconds(n))
-                    .await
-                    .0
+                open_topic(
+                    app,
+                    board,
+                    ana,
+                    agora_core::kinds::ideas::IDEA,
+                    title,
+                    t0.plus_seconds(n),
+                )
+                .await
+                .0
             }
         };
         let original = idea("Dark mode", 0).await;
@@ -263,10 +255,10 @@ async fn the_idea_store_counts_votes_once_merges_and_unmerges_exactly_and_orders
             at,
             budget,
             closed: vec!["shipped".into(), "declined".into()],
-            events: vec![Event::IdeaVoted {
-                topic: topic.0,
-                member: member.0,
-            }],
+            events: vec![Event::Kind(KindEvent::new(
+                &ideas::VOTED,
+                serde_json::json!({"topic": topic.0, "member": member.0}),
+            ))],
         };
         let vote = |member, topic, at| async move {
             ok(store.vote(&change(member, topic, at, None)).await)
@@ -360,10 +352,10 @@ async fn the_idea_store_counts_votes_once_merges_and_unmerges_exactly_and_orders
                 admin,
                 day(22),
             ),
-            events: vec![Event::IdeaMerged {
-                duplicate: duplicate.0,
-                original: original.0,
-            }],
+            events: vec![Event::Kind(KindEvent::new(
+                &ideas::MERGED_INTO,
+                serde_json::json!({"duplicate": duplicate.0, "original": original.0}),
+            ))],
         };
         ok(store.merge_idea(&merge, original).await);
         let (o, d) = (record(original, None).await, record(duplicate, None).await);
@@ -397,9 +389,10 @@ async fn the_idea_store_counts_votes_once_merges_and_unmerges_exactly_and_orders
                 admin,
                 day(26),
             ),
-            events: vec![Event::IdeaUnmerged {
-                duplicate: duplicate.0,
-            }],
+            events: vec![Event::Kind(KindEvent::new(
+                &ideas::UNMERGED,
+                serde_json::json!({"duplicate": duplicate.0}),
+            ))],
             ..merge.clone()
         };
         assert!(ok(store.unmerge_idea(&undo).await));
@@ -451,7 +444,7 @@ async fn the_idea_store_counts_votes_once_merges_and_unmerges_exactly_and_orders
         let merges: Vec<Event> = recorded(&app)
             .await
             .into_iter()
-            .filter(|e| matches!(e, Event::IdeaMerged { .. } | Event::IdeaUnmerged { .. }))
+            .filter(|e| matches!(e.name(), "idea_merged" | "idea_unmerged"))
             .collect();
         assert_eq!(merges, [merge.events[0].clone(), undo.events[0].clone()]);
 

@@ -407,7 +407,7 @@ async fn the_member_data_store_exports_a_member_and_erases_them_keeping_counts_e
         );
         let club = group_id(&app, "club").await;
         let at = Timestamp(1_000_000_000);
-        let discussion = agora_core::forum::TopicKind::Discussion;
+        let discussion = agora_core::forum::TopicKind::DISCUSSION;
         let (rides, _) = open_topic(&app, club, ana, discussion, "Rides", at).await;
         let (rules, _) = open_topic(&app, club, admin, discussion, "Rules", at).await;
         let (gear, _) = open_topic(&app, club, ben, discussion, "Gear", at).await;

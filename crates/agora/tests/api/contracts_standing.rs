@@ -286,7 +286,7 @@ async fn the_trust_store_counts_visits_and_reading_once_and_keeps_levels() {
         let (admin, cyd) = (member_id(&app, "admin").await, member_id(&app, "cyd").await);
         let club = group_id(&app, "club").await;
         let t0 = Timestamp(1_000_000_000);
-        let discussion = agora_core::forum::TopicKind::Discussion;
+        let discussion = agora_core::forum::TopicKind::DISCUSSION;
         let (rules, _) = open_topic(&app, club, admin, discussion, "Rules", t0).await;
         for n in 2..=5 {
             reply(&app, rules, admin, &format!("Rule {n}."), t0).await;

@@ -122,9 +122,7 @@ impl ItemSource for Notes {
             state: ItemState::Published,
             locked: false,
             opening: true,
-            asker: None,
-            votable: false,
-            merged: false,
+            topic: None,
         };
         decide(viewer, access, &facts, Action::Read).map_err(|_| Refused::NotFound)?;
         Ok(ItemSeen {
@@ -214,10 +212,13 @@ pub async fn with_notes(app: TestApp) -> (TestApp, &'static Notes) {
     let kind: &'static Kind = Box::leak(Box::new(Kind {
         name: "note",
         topic: None,
+        actions: &[],
+        events: &[],
         settings: &[],
         jobs: &[],
         items: Some(notes),
         search: Some(notes),
+        status_labels: None,
         demo: None,
     }));
     (app.with_kind(kind), notes)

@@ -47,7 +47,7 @@ impl Ideas<'_> {
     /// An idea's votes, status, history and merges, if the viewer may read it.
     pub async fn idea(self, viewer: &Viewer, id: TopicId) -> Result<IdeaView, ForumError> {
         let (topic, _) = self.forum().readable_topic(viewer, id).await?;
-        if topic.kind != TopicKind::Idea {
+        if topic.kind != super::IDEA {
             return Err(ForumError::Refused(Refused::NotFound));
         }
         let record = self.store.idea_record(topic.id, viewer.id()).await?;

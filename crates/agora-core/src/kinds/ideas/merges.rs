@@ -1,5 +1,6 @@
 //! Merging a duplicate idea into another (its votes move once per member) and undoing it.
 
+use serde_json::json;
 use super::*;
 
 impl Ideas<'_> {
@@ -42,13 +43,14 @@ impl Ideas<'_> {
             )
             .into());
         }
+        let by = viewer
+            .id()
+            .ok_or(ForumError::Refused(Refused::SignInRequired))?;
         let change = IdeaChange {
             topic: dup.id,
             to: MERGED.into(),
             note: format!("Merged into topic:{}", orig.id),
-            by: viewer
-                .id()
-                .ok_or(ForumError::Refused(Refused::SignInRequired))?,
+            by,
             at: self.now(),
             audit: self.audit_entry(
                 viewer,
@@ -57,10 +59,10 @@ impl Ideas<'_> {
                 Some(group.group.id),
                 format!("into topic:{}", orig.id),
             ),
-            events: vec![Event::IdeaMerged {
-                duplicate: dup.id.0,
-                original: orig.id.0,
-            }],
+            events: vec![super::event(
+                &super::MERGED_INTO,
+                json!({"duplicate": dup.id.0, "original": orig.id.0, "by": by.0}),
+            )],
         };
         if !self.store.merge_idea(&change, orig.id).await? {
             return Err(Invalid::new(
@@ -81,13 +83,14 @@ impl Ideas<'_> {
         duplicate: TopicId,
     ) -> Result<IdeaView, ForumError> {
         let (dup, group) = self.staff_idea(viewer, duplicate).await?;
+        let by = viewer
+            .id()
+            .ok_or(ForumError::Refused(Refused::SignInRequired))?;
         let change = IdeaChange {
             topic: dup.id,
             to: String::new(),
             note: String::new(),
-            by: viewer
-                .id()
-                .ok_or(ForumError::Refused(Refused::SignInRequired))?,
+            by,
             at: self.now(),
             audit: self.audit_entry(
                 viewer,
@@ -96,9 +99,10 @@ impl Ideas<'_> {
                 Some(group.group.id),
                 String::new(),
             ),
-            events: vec![Event::IdeaUnmerged {
-                duplicate: dup.id.0,
-            }],
+            events: vec![super::event(
+                &super::UNMERGED,
+                json!({"duplicate": dup.id.0, "by": by.0}),
+            )],
         };
         if !self.store.unmerge_idea(&change).await? {
             return Err(Invalid::new("topic", "not_merged", "This idea is not merged.").into());

@@ -8,7 +8,7 @@
 //! leads to its original. Shipped ideas make a board's public changelog.
 //!
 //! The status is the topic's status, so lists, search (`is:planned`) and badges follow without
-//! knowing ideas; who may vote is the item rule ([`crate::items::Action::Vote`]).
+//! knowing ideas; who may vote is the item rule ([`VOTE`], a kind action the item rule asks).
 
 use crate::error::Refused;
 use async_trait::async_trait;
@@ -16,12 +16,12 @@ use serde::Serialize;
 
 use crate::audit::NewAuditEntry;
 use crate::error::{Invalid, StoreError};
-use crate::events::Event;
-use crate::forum::{ForumError, Topic, TopicKind};
+use crate::events::{Event, KindEvent, KindEventSpec};
+use crate::forum::{ForumError, Topic};
 use crate::groups::GroupView;
 use crate::groups::policy::Access;
 use crate::ids::{GroupId, MemberId, TopicId};
-use crate::items::{Action, Denied, decide};
+use crate::items::{Action, Denied, KindAction, decide};
 use crate::paging::{Cursor, Page};
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
@@ -33,6 +33,73 @@ crate::agora::bounded_modules! {
 
 /// The status of an idea merged into another.
 pub const MERGED: &str = "merged";
+/// Voting for an idea (or taking the vote back): the members who take part in its audience,
+/// on its opening post while it is published, not merged and not locked.
+pub static VOTE: KindAction = KindAction {
+    name: "vote",
+    rule: |a| {
+        let idea = a.item.topic.filter(|t| t.kind == IDEA && a.item.opening);
+        let Some(idea) = idea else {
+            return Err(Denied::Forbidden("not_votable"));
+        };
+        if idea.closed {
+            Err(Denied::Forbidden("merged"))
+        } else if a.item.locked && !a.moderator {
+            // A locked topic (or an archived group's) takes no more votes.
+            Err(Denied::Locked)
+        } else if a.access < Access::Participate {
+            Err(Denied::Forbidden("join_required"))
+        } else if !a.item.state.is_published() {
+            Err(a.not_published)
+        } else if !a.actor.verified {
+            Err(Denied::Forbidden("email_unverified"))
+        } else {
+            Ok(())
+        }
+    },
+};
+
+/// A member voted for an idea: `topic`, `member`.
+pub static VOTED: KindEventSpec = KindEventSpec {
+    name: "idea_voted",
+    topics: &["topic"],
+    shown: true,
+};
+
+/// A member took their vote back: `topic`, `member`.
+pub static UNVOTED: KindEventSpec = KindEventSpec {
+    name: "idea_unvoted",
+    topics: &["topic"],
+    shown: true,
+};
+
+/// Staff moved an idea to another status: `topic`, `from`, `to`, `by`.
+pub static STATUS_CHANGED: KindEventSpec = KindEventSpec {
+    name: "idea_status_changed",
+    topics: &["topic"],
+    shown: true,
+};
+
+/// A duplicate idea was merged into its original (`duplicate`, `original`, `by`): the
+/// original's page and count change with the duplicate's.
+pub static MERGED_INTO: KindEventSpec = KindEventSpec {
+    name: "idea_merged",
+    topics: &["duplicate", "original"],
+    shown: true,
+};
+
+/// A merge was undone: `duplicate`, `by`.
+pub static UNMERGED: KindEventSpec = KindEventSpec {
+    name: "idea_unmerged",
+    topics: &["duplicate"],
+    shown: true,
+};
+
+/// An event of ideas with its fields.
+fn event(spec: &'static KindEventSpec, fields: serde_json::Value) -> Event {
+    Event::Kind(KindEvent::new(spec, fields))
+}
+
 /// Ideas in the registry of kinds.
 /// The ideas' settings, edited with the others on the admin's trust page.
 pub const SETTINGS: &[crate::trust::KnobInfo] = &[crate::trust::KnobInfo::declared(
@@ -42,19 +109,26 @@ pub const SETTINGS: &[crate::trust::KnobInfo] = &[crate::trust::KnobInfo::declar
     1_000,
 )];
 
+/// An idea: a topic members vote for, moved through statuses by staff.
+pub const IDEA: crate::forum::TopicKind = crate::forum::TopicKind::new("idea");
+
+/// Ideas in the registry of kinds.
 pub static KIND: crate::kinds::Kind = crate::kinds::Kind {
     name: "idea",
     topic: Some(TOPIC),
+    actions: &[&VOTE],
+    events: &[&VOTED, &UNVOTED, &STATUS_CHANGED, &MERGED_INTO, &UNMERGED],
     settings: SETTINGS,
     jobs: &[],
     items: None,
     search: None,
+    status_labels: Some(|agora| Box::pin(agora.ideas().status_labels())),
     demo: None,
 };
 
 /// What topic creation, lists and pages need of ideas.
 const TOPIC: crate::kinds::KindSpec = crate::kinds::KindSpec {
-    kind: crate::forum::TopicKind::Idea,
+    kind: IDEA,
     initial_status: "new",
     badges: &[
         ("planned", "Planned"),
@@ -67,6 +141,8 @@ const TOPIC: crate::kinds::KindSpec = crate::kinds::KindSpec {
     compose: ("Propose an idea", "Post idea"),
     done: &[],
     featured: ("", ""),
+    answered: false,
+    closed: &[MERGED],
 };
 /// How far back "trending" counts votes, in days.
 pub const TRENDING_DAYS: i64 = 14;

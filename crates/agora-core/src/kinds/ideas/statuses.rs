@@ -1,18 +1,21 @@
 //! An idea's statuses: the site's list of them, their labels, and a moderator's change of one
 //! idea's status with its note.
 
+use serde_json::json;
 use super::*;
 
 impl Ideas<'_> {
-    /// The labels of the statuses ideas move through, for badges: the admins' names.
-    pub async fn status_labels(self) -> Result<crate::kinds::StatusLabels, StoreError> {
-        Ok(crate::kinds::StatusLabels::new(
-            self.idea_statuses()
-                .await?
-                .into_iter()
-                .map(|s| (crate::forum::TopicKind::Idea, s.name, s.label))
-                .collect(),
-        ))
+    /// The labels of the statuses ideas move through, for badges: the admins' names, as
+    /// (kind, status, label).
+    pub async fn status_labels(
+        self,
+    ) -> Result<Vec<(crate::forum::TopicKind, String, String)>, StoreError> {
+        Ok(self
+            .idea_statuses()
+            .await?
+            .into_iter()
+            .map(|s| (super::IDEA, s.name, s.label))
+            .collect())
     }
 
     /// The statuses ideas move through: the admins' list, or the defaults.
@@ -66,7 +69,7 @@ impl Ideas<'_> {
         note: &str,
     ) -> Result<IdeaView, ForumError> {
         let (topic, group) = self.staff_idea(viewer, id).await?;
-        if topic.facts().merged {
+        if topic.topic_facts().closed {
             return Err(self.merged(topic.id).await);
         }
         let statuses = self.idea_statuses().await?;
@@ -88,13 +91,14 @@ impl Ideas<'_> {
             )
             .into());
         }
+        let by = viewer
+            .id()
+            .ok_or(ForumError::Refused(Refused::SignInRequired))?;
         let change = IdeaChange {
             topic: topic.id,
             to: status.to_owned(),
             note: note.to_owned(),
-            by: viewer
-                .id()
-                .ok_or(ForumError::Refused(Refused::SignInRequired))?,
+            by,
             at: self.now(),
             audit: self.audit_entry(
                 viewer,
@@ -103,11 +107,10 @@ impl Ideas<'_> {
                 Some(group.group.id),
                 format!("{} → {status}", topic.status),
             ),
-            events: vec![Event::IdeaStatusChanged {
-                topic: topic.id.0,
-                from: topic.status.clone(),
-                to: status.to_owned(),
-            }],
+            events: vec![super::event(
+                &super::STATUS_CHANGED,
+                json!({"topic": topic.id.0, "from": topic.status, "to": status, "by": by.0}),
+            )],
         };
         if self.store.set_idea_status(&change).await? {
             self.events_recorded.notify_one();

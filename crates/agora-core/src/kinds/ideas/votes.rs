@@ -1,6 +1,7 @@
 //! Votes: one per member and idea, taken back at will, within the site's budget; who may vote
 //! and who acts as the ideas' staff.
 
+use serde_json::json;
 use super::*;
 
 impl Ideas<'_> {
@@ -27,10 +28,10 @@ impl Ideas<'_> {
             at: self.now(),
             budget,
             closed,
-            events: vec![Event::IdeaVoted {
-                topic: topic.id.0,
-                member: actor.id.0,
-            }],
+            events: vec![super::event(
+                &super::VOTED,
+                json!({"topic": topic.id.0, "member": actor.id.0}),
+            )],
         };
         match self.store.vote(&change).await? {
             Voted::OverBudget => {
@@ -52,10 +53,10 @@ impl Ideas<'_> {
             at: self.now(),
             budget: None,
             closed: Vec::new(),
-            events: vec![Event::IdeaUnvoted {
-                topic: topic.id.0,
-                member: actor.id.0,
-            }],
+            events: vec![super::event(
+                &super::UNVOTED,
+                json!({"topic": topic.id.0, "member": actor.id.0}),
+            )],
         };
         if self.store.unvote(&change).await? {
             self.events_recorded.notify_one();
@@ -73,7 +74,7 @@ impl Ideas<'_> {
             .ok_or(ForumError::Refused(Refused::SignInRequired))?
             .clone();
         let (topic, group) = self.forum().readable_topic(viewer, id).await?;
-        match decide(viewer, group.access, &topic.facts(), Action::Vote) {
+        match decide(viewer, group.access, &topic.facts(), Action::Kind(&super::VOTE)) {
             Err(Denied::Forbidden("merged")) => Err(self.merged(topic.id).await),
             Err(denied) => Err(denied.into()),
             Ok(()) => Ok((actor, topic)),
@@ -101,7 +102,7 @@ impl Ideas<'_> {
             .actor()
             .ok_or(ForumError::Refused(Refused::SignInRequired))?;
         let (topic, group) = self.forum().readable_topic(viewer, id).await?;
-        if topic.kind != TopicKind::Idea {
+        if topic.kind != super::IDEA {
             return Err(ForumError::Refused(Refused::NotFound));
         }
         if !viewer.is_site_moderator() {

@@ -42,9 +42,7 @@ pub fn facts(message: &Message) -> ItemFacts {
         },
         locked: false,
         opening: message.seq == 1,
-        asker: None,
-        votable: false,
-        merged: false,
+        topic: None,
     }
 }
 

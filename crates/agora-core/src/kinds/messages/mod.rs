@@ -178,10 +178,13 @@ crate::error::refusals!(MessageError);
 pub static KIND: crate::kinds::Kind = crate::kinds::Kind {
     name: "message",
     topic: None,
+    actions: &[],
+    events: &[],
     settings: SETTINGS,
     jobs: &[],
     items: Some(&MESSAGES),
     search: Some(&SEARCH),
+    status_labels: None,
     demo: Some(|demo, data| Box::pin(demo::load(demo, data))),
 };
 

@@ -8,7 +8,7 @@
 //! question.
 //!
 //! Everything shared comes from the core: who may accept is the item rule
-//! ([`crate::items::Action::Accept`]), lists and search filter on the topic's status, and the
+//! ([`ACCEPT`], a kind action the item rule asks), lists and search filter on the topic's status, and the
 //! best answer is shown through the featured post.
 
 use crate::error::Refused;
@@ -17,10 +17,10 @@ use serde::Serialize;
 
 use crate::audit::NewAuditEntry;
 use crate::error::{Invalid, StoreError};
-use crate::events::Event;
-use crate::forum::{ForumError, TopicFilter, TopicKind, TopicListing, TopicSort};
+use crate::events::{Event, KindEvent, KindEventSpec};
+use crate::forum::{ForumError, TopicFilter, TopicListing, TopicSort};
 use crate::ids::{MemberId, PostId, TopicId};
-use crate::items::{Action, decide};
+use crate::items::{Action, Denied, KindAction, decide};
 use crate::paging::Cursor;
 use crate::time::Timestamp;
 use crate::viewer::Viewer;
@@ -35,26 +35,88 @@ pub const OPEN: &str = "open";
 /// The status of a question with an accepted answer.
 pub const SOLVED: &str = "solved";
 
+/// A question: a topic whose replies answer it.
+pub const QUESTION: crate::forum::TopicKind = crate::forum::TopicKind::new("question");
+
+/// Accepting an answer: the asker, the audience's moderators and the site's moderators accept
+/// a published reply to a question.
+pub static ACCEPT: KindAction = KindAction {
+    name: "accept",
+    rule: |a| {
+        let asker = a
+            .item
+            .topic
+            .filter(|t| t.kind == QUESTION && !a.item.opening)
+            .map(|t| t.author);
+        let Some(asker) = asker else {
+            return Err(Denied::Forbidden("not_an_answer"));
+        };
+        if !a.item.state.is_published() {
+            Err(a.not_published)
+        } else if asker != a.actor.id && !a.moderator && !a.viewer.is_site_moderator() {
+            Err(Denied::Forbidden("asker_only"))
+        } else {
+            Ok(())
+        }
+    },
+};
+
+/// An answer to a question was accepted (by the asker, a moderator or staff): `topic`, `post`,
+/// `by`.
+pub static ACCEPTED: KindEventSpec = KindEventSpec {
+    name: "answer_accepted",
+    topics: &["topic"],
+    shown: true,
+};
+
+/// An accepted answer was taken back: `topic`, `post`, `by`.
+pub static UNACCEPTED: KindEventSpec = KindEventSpec {
+    name: "answer_unaccepted",
+    topics: &["topic"],
+    shown: true,
+};
+
+/// An answer has waited the set number of days without the asker accepting any: the asker is
+/// to be reminded, once (`topic`, `post`, `asker`; the notifications issue delivers it).
+pub static WAITING: KindEventSpec = KindEventSpec {
+    name: "answer_waiting",
+    topics: &["topic"],
+    shown: false,
+};
+
+/// The event `spec` (accepted or taken back) of `post` in `topic`, by `by`.
+pub fn accepted(spec: &'static KindEventSpec, topic: TopicId, post: PostId, by: MemberId) -> Event {
+    Event::Kind(KindEvent::new(
+        spec,
+        serde_json::json!({"topic": topic.0, "post": post.0, "by": by.0}),
+    ))
+}
+
 /// Questions in the registry of kinds.
 pub static KIND: crate::kinds::Kind = crate::kinds::Kind {
     name: "question",
     topic: Some(TOPIC),
+    actions: &[&ACCEPT],
+    events: &[&ACCEPTED, &UNACCEPTED, &WAITING],
     settings: SETTINGS,
     jobs: &[REMINDERS],
     items: None,
     search: None,
+    status_labels: None,
     demo: None,
 };
 
 /// What topic creation, lists and pages need of questions.
 const TOPIC: crate::kinds::KindSpec = crate::kinds::KindSpec {
-    kind: crate::forum::TopicKind::Question,
+    kind: QUESTION,
     initial_status: OPEN,
     badges: &[(SOLVED, "Solved")],
     badge: "Question",
     compose: ("Ask a question", "Post question"),
     done: &[SOLVED],
     featured: ("Accepted answer", "Best answer"),
+    answered: true,
+    closed: &[],
 };
 
 /// Q&A's settings, edited with the others on the admin's trust page.
@@ -259,7 +321,7 @@ impl Questions<'_> {
             .await?
             .get("question_unanswered_days");
         let mut filter = TopicFilter {
-            kind: Some(TopicKind::Question),
+            kind: Some(QUESTION),
             ..TopicFilter::default()
         };
         match list {
@@ -282,7 +344,7 @@ impl Questions<'_> {
     /// A question's accepted answers, official answers and times, if the viewer may read it.
     pub async fn question(self, viewer: &Viewer, id: TopicId) -> Result<QuestionView, ForumError> {
         let (topic, _) = self.forum().readable_topic(viewer, id).await?;
-        if topic.kind != TopicKind::Question {
+        if topic.kind != QUESTION {
             return Err(ForumError::Refused(Refused::NotFound));
         }
         Ok(QuestionView {
@@ -323,23 +385,15 @@ impl Questions<'_> {
             .actor()
             .ok_or(ForumError::Refused(Refused::SignInRequired))?;
         let (post, topic, group) = self.forum().post(viewer, id).await?;
-        decide(viewer, group.access, &post.facts(&topic), Action::Accept)?;
+        decide(viewer, group.access, &post.facts(&topic), Action::Kind(&ACCEPT))?;
         let (action, event) = match best {
             Some(_) => (
                 "answer.accept",
-                Event::AnswerAccepted {
-                    topic: topic.id.0,
-                    post: post.id.0,
-                    by: actor.id.0,
-                },
+                accepted(&ACCEPTED, topic.id, post.id, actor.id),
             ),
             None => (
                 "answer.unaccept",
-                Event::AnswerUnaccepted {
-                    topic: topic.id.0,
-                    post: post.id.0,
-                    by: actor.id.0,
-                },
+                accepted(&UNACCEPTED, topic.id, post.id, actor.id),
             ),
         };
         // The asker accepting an answer to their own question is no moderation; anyone
@@ -392,11 +446,14 @@ impl Questions<'_> {
             .answers_waiting(now.plus_seconds(-days * 86_400), 100)
             .await?
         {
-            let event = Event::AnswerWaiting {
-                topic: waiting.topic.0,
-                post: waiting.post.0,
-                asker: waiting.asker.0,
-            };
+            let event = Event::Kind(KindEvent::new(
+                &WAITING,
+                serde_json::json!({
+                    "topic": waiting.topic.0,
+                    "post": waiting.post.0,
+                    "asker": waiting.asker.0,
+                }),
+            ));
             if self.store.remind_asker(waiting, now, &event).await? {
                 reminded += 1;
             }

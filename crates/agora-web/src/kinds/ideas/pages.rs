@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use agora_core::TopicId;
-use agora_core::forum::{TopicKind, TopicView};
+use agora_core::forum::TopicView;
 use agora_core::groups::Visibility;
 use agora_core::kinds::ideas::{IdeaSort, status_label};
 use agora_core::paging::Cursor;
@@ -46,7 +46,7 @@ pub(crate) const WEB: KindWeb = KindWeb {
             .route("/t/{id}/idea", post(act))
     },
     topic: Some(TopicWeb {
-        kind: TopicKind::Idea,
+        kind: agora_core::kinds::ideas::IDEA,
         part: |state, page, view| Box::pin(idea_part(state, page, view)),
         group_lists: &[("ideas", "Ideas")],
     }),
@@ -65,7 +65,7 @@ pub(crate) const WEB: KindWeb = KindWeb {
 
 /// What an idea adds to its page, under the opening post.
 #[derive(Template)]
-#[template(path = "idea_box.html")]
+#[template(path = "ideas/idea_box.html")]
 struct IdeaBox {
     /// The topic's id.
     id: i64,
@@ -121,7 +121,7 @@ async fn idea_part(state: &AppState, page: &Page, view: &TopicView) -> Result<To
         csrf: page.csrf(),
         votes: idea.record.votes,
         voted: idea.record.voted,
-        can_vote: view.can.vote,
+        can_vote: view.can.may("vote"),
         status_label: label(&idea.topic.status),
         history,
         staff,
@@ -173,7 +173,7 @@ struct IdeaRow {
 }
 
 #[derive(Template)]
-#[template(path = "ideas.html")]
+#[template(path = "ideas/board.html")]
 struct IdeasPage {
     layout: Layout,
     slug: String,
@@ -208,7 +208,7 @@ pub async fn board(
         return Err(ApiError::past_the_end());
     }
     let group = &board.group.group;
-    let labels = state.agora.ideas().status_labels().await?;
+    let labels = state.agora.status_labels().await?;
     let view = IdeasPage {
         layout: page.layout(
             &format!("Ideas in {}", group.name),
@@ -247,7 +247,7 @@ struct ShippedRow {
 }
 
 #[derive(Template)]
-#[template(path = "changelog.html")]
+#[template(path = "ideas/changelog.html")]
 struct ChangelogPage {
     layout: Layout,
     slug: String,

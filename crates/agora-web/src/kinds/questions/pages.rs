@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use agora_core::PostId;
-use agora_core::forum::{TopicKind, TopicView};
+use agora_core::forum::TopicView;
 use agora_core::groups::policy::Access;
 use agora_core::paging::Cursor;
 use agora_core::kinds::questions::QuestionList;
@@ -34,7 +34,7 @@ pub(crate) const WEB: KindWeb = KindWeb {
             .route("/p/{id}/accept", post(accept))
     },
     topic: Some(TopicWeb {
-        kind: TopicKind::Question,
+        kind: agora_core::kinds::questions::QUESTION,
         part: |state, page, view| Box::pin(question_part(state, page, view)),
         group_lists: &[("questions", "Questions")],
     }),
@@ -61,7 +61,7 @@ pub(crate) const WEB: KindWeb = KindWeb {
 /// The best answer under the question: its opening words and a link to it in the thread,
 /// where it is shown in full (once).
 #[derive(Template)]
-#[template(path = "best_answer.html")]
+#[template(path = "questions/best_answer.html")]
 struct BestAnswer {
     author: String,
     excerpt: String,
@@ -70,7 +70,7 @@ struct BestAnswer {
 
 /// The accept buttons of an answer the viewer may accept.
 #[derive(Template)]
-#[template(path = "accept_form.html")]
+#[template(path = "questions/accept_form.html")]
 struct AcceptButtons {
     post: i64,
     csrf: String,
@@ -109,7 +109,7 @@ async fn question_part(
         if !marks.is_empty() {
             part.post_marks.insert(p.id.0, marks);
         }
-        if shown.can.accept {
+        if shown.can.may("accept") {
             let buttons = AcceptButtons {
                 post: p.id.0,
                 csrf: csrf.clone(),
@@ -135,7 +135,7 @@ async fn question_part(
 }
 
 #[derive(Template)]
-#[template(path = "questions.html")]
+#[template(path = "questions/list.html")]
 struct QuestionsPage {
     layout: Layout,
     slug: String,
@@ -178,7 +178,7 @@ pub async fn list(
         .await?
         .get("question_unanswered_days");
     let title = format!("Questions in {}", group.group.name);
-    let labels = state.agora.ideas().status_labels().await?;
+    let labels = state.agora.status_labels().await?;
     let view = QuestionsPage {
         layout: page.layout(
             &title,

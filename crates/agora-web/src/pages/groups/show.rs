@@ -130,7 +130,7 @@ async fn group_page(
         if cursor.is_some() && listing.topics.items.is_empty() {
             return Err(ApiError::past_the_end());
         }
-        let labels = state.agora.ideas().status_labels().await?;
+        let labels = state.agora.status_labels().await?;
         (
             listing
                 .pinned

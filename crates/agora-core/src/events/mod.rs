@@ -17,7 +17,11 @@ use serde::{Deserialize, Serialize};
 use crate::Agora;
 use crate::error::StoreError;
 use crate::items::refs::ItemRef;
+
+mod kind;
+
 use crate::time::Timestamp;
+pub use kind::{KindEvent, KindEventSpec};
 
 /// Something that happened, as consumers read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,27 +95,6 @@ pub enum Event {
     SiteChanged { what: String },
     /// An admin sent a bulletin: its mails are to be delivered to the members who opted in.
     BulletinSent { bulletin: i64 },
-    /// An answer to a question was accepted (by the asker, a moderator or staff).
-    AnswerAccepted { topic: i64, post: i64, by: i64 },
-    /// An accepted answer was taken back.
-    AnswerUnaccepted { topic: i64, post: i64, by: i64 },
-    /// An answer has waited the set number of days without the asker accepting any: the
-    /// asker is to be reminded, once (the notifications issue delivers it).
-    AnswerWaiting { topic: i64, post: i64, asker: i64 },
-    /// A member voted for an idea.
-    IdeaVoted { topic: i64, member: i64 },
-    /// A member took their vote back.
-    IdeaUnvoted { topic: i64, member: i64 },
-    /// Staff moved an idea to another status.
-    IdeaStatusChanged {
-        topic: i64,
-        from: String,
-        to: String,
-    },
-    /// A duplicate idea was merged into its original.
-    IdeaMerged { duplicate: i64, original: i64 },
-    /// A merge was undone.
-    IdeaUnmerged { duplicate: i64 },
     /// A member reacted to an item (`by` to `author`'s item), with one emoji of the site's set.
     /// `places` are where the item shows, as its kind said when the reaction was given.
     ReactionGiven {
@@ -129,6 +112,10 @@ pub enum Event {
         author: i64,
         places: Vec<Place>,
     },
+    /// An event a kind declares in its folder (an answer accepted, an idea voted for), stored
+    /// as its kind shapes it.
+    #[serde(untagged)]
+    Kind(KindEvent),
 }
 
 impl Event {
@@ -148,16 +135,8 @@ impl Event {
             | Event::ItemHidden { topic, .. }
             | Event::ItemRestored { topic, .. }
             | Event::MemberMentioned { topic, .. }
-            | Event::TopicChanged { topic, .. }
-            | Event::AnswerAccepted { topic, .. }
-            | Event::AnswerUnaccepted { topic, .. }
-            | Event::AnswerWaiting { topic, .. }
-            | Event::IdeaVoted { topic, .. }
-            | Event::IdeaUnvoted { topic, .. }
-            | Event::IdeaStatusChanged { topic, .. } => format!("topic:{topic}"),
-            Event::IdeaMerged { duplicate, .. } | Event::IdeaUnmerged { duplicate } => {
-                format!("topic:{duplicate}")
-            }
+            | Event::TopicChanged { topic, .. } => format!("topic:{topic}"),
+            Event::Kind(e) => e.stream(),
             Event::ReactionGiven { item, .. } | Event::ReactionTaken { item, .. } => {
                 format!("item:{item}")
             }
@@ -180,14 +159,7 @@ impl Event {
             Event::MemberSanctioned { .. } => "member_sanctioned",
             Event::SanctionLifted { .. } => "sanction_lifted",
             Event::SiteChanged { .. } => "site_changed",
-            Event::AnswerAccepted { .. } => "answer_accepted",
-            Event::AnswerUnaccepted { .. } => "answer_unaccepted",
-            Event::AnswerWaiting { .. } => "answer_waiting",
-            Event::IdeaVoted { .. } => "idea_voted",
-            Event::IdeaUnvoted { .. } => "idea_unvoted",
-            Event::IdeaStatusChanged { .. } => "idea_status_changed",
-            Event::IdeaMerged { .. } => "idea_merged",
-            Event::IdeaUnmerged { .. } => "idea_unmerged",
+            Event::Kind(e) => e.name(),
             Event::ReactionGiven { .. } => "reaction_given",
             Event::ReactionTaken { .. } => "reaction_taken",
         }
@@ -211,28 +183,13 @@ impl Event {
                 group: *group,
                 topic: None,
             }],
-            Event::AnswerAccepted { topic, .. }
-            | Event::AnswerUnaccepted { topic, .. }
-            | Event::IdeaVoted { topic, .. }
-            | Event::IdeaUnvoted { topic, .. }
-            | Event::IdeaStatusChanged { topic, .. }
-            | Event::IdeaUnmerged {
-                duplicate: topic, ..
-            } => vec![Place::Topic { topic: *topic }],
-            // The original's page and count change with the duplicate's.
-            Event::IdeaMerged {
-                duplicate,
-                original,
-            } => vec![
-                Place::Topic { topic: *duplicate },
-                Place::Topic { topic: *original },
-            ],
+            Event::Kind(e) => e.places(),
             Event::MemberChanged { .. }
             | Event::MemberSanctioned { .. }
             | Event::SanctionLifted { .. }
             | Event::GroupChanged { .. }
             | Event::SiteChanged { .. } => vec![Place::Everywhere],
-            Event::BulletinSent { .. } | Event::AnswerWaiting { .. } => Vec::new(),
+            Event::BulletinSent { .. } => Vec::new(),
             Event::ReactionGiven { places, .. } | Event::ReactionTaken { places, .. } => {
                 places.clone()
             }

@@ -1,6 +1,9 @@
 //! The demo community: Voltera Riders, the customer community of a fictional e-bike maker,
 //! loaded from `demo/community.json` into an empty database. Every demo account has the
 //! password [`PASSWORD`].
+//! The site, its members, documents and groups are loaded here; each group's topics in
+//! `demo/topics.rs`, moderation at work in `demo/moderation.rs`; each kind's part (private
+//! conversations) by the kind's own loader (`agora_core::kinds::Kind::demo`).
 
 use agora_core::trust::{TrustLevel, TrustState};
 use std::collections::HashMap;
@@ -9,11 +12,8 @@ use anyhow::{Context as _, bail};
 use serde::Deserialize;
 
 use agora_core::MemberId;
-use agora_core::content::markdown;
-use agora_core::forum::{NewPost, NewTopic, TopicFlags, TopicKind, TopicTitle};
 use agora_core::groups::{GroupRole, NewGroup, Visibility};
-use agora_core::kinds::ideas::{IdeaChange, VoteChange};
-use agora_core::kinds::questions::Acceptance;
+use agora_core::kinds::ideas::IdeaChange;
 use agora_core::members::{DisplayName, EmailAddress, NewMember, Password, Username};
 use agora_core::time::Timestamp;
 use agora_core::viewer::SiteRole;
@@ -21,6 +21,9 @@ use agora_core::viewer::SiteRole;
 use crate::app::App;
 
 mod moderation;
+mod topics;
+
+use topics::{DemoTopic, load_topic, staff_entry};
 
 /// The password of every demo account.
 pub const PASSWORD: &str = "voltera-demo-2026";
@@ -75,64 +78,6 @@ struct DemoGroup {
     pending: Vec<String>,
     invited: Vec<String>,
     topics: Vec<DemoTopic>,
-}
-
-#[derive(Deserialize)]
-struct DemoTopic {
-    title: String,
-    author: String,
-    tags: Vec<String>,
-    body: String,
-    pinned: bool,
-    locked: bool,
-    days_ago: i64,
-    replies: Vec<DemoReply>,
-    /// `discussion` when absent, or `question`.
-    #[serde(default)]
-    kind: Option<String>,
-    /// For a question: the replies (by index) its asker accepted, the first the best.
-    #[serde(default)]
-    accepted: Vec<usize>,
-    /// For an idea: who voted for it, its status and the staff's note.
-    #[serde(default)]
-    votes: Vec<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    status_note: Option<String>,
-    /// For a duplicate idea: the topic (by index in its group) it is merged into.
-    #[serde(default)]
-    merged_into: Option<usize>,
-    /// Reactions on its posts.
-    #[serde(default)]
-    reactions: Vec<DemoReaction>,
-    /// Bookmarks on its posts.
-    #[serde(default)]
-    bookmarks: Vec<DemoBookmark>,
-}
-
-/// A reaction on a post of a demo topic: `post` 0 is the opening post, `n` the nth reply.
-#[derive(Deserialize)]
-struct DemoReaction {
-    post: usize,
-    by: String,
-    emoji: String,
-}
-
-/// A bookmark on a post of a demo topic, with a reminder `remind_days` from now.
-#[derive(Deserialize)]
-struct DemoBookmark {
-    post: usize,
-    by: String,
-    note: String,
-    remind_days: Option<i64>,
-}
-
-#[derive(Deserialize)]
-struct DemoReply {
-    author: String,
-    body: String,
-    hours_later: i64,
 }
 
 /// What loading did.
@@ -331,202 +276,4 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
         topics,
         replies + more_replies,
     ))
-}
-
-/// An audit entry for what a group's owner did while the demo was loaded.
-fn staff_entry(
-    (id, name): (MemberId, &str),
-    at: Timestamp,
-    action: &'static str,
-    target: agora_core::audit::Target,
-    group: agora_core::GroupId,
-    detail: String,
-) -> agora_core::audit::NewAuditEntry {
-    agora_core::audit::NewAuditEntry {
-        at,
-        actor: Some(id),
-        actor_name: name.to_owned(),
-        action,
-        target,
-        group: Some(group),
-        detail,
-    }
-}
-
-async fn load_topic(
-    app: &App,
-    group: agora_core::GroupId,
-    t: &DemoTopic,
-    id_of: &impl Fn(&str) -> anyhow::Result<MemberId>,
-    now: Timestamp,
-    staff: (MemberId, &str),
-) -> anyhow::Result<agora_core::TopicId> {
-    let store: std::sync::Arc<dyn agora_core::store::Store> = app.store.clone();
-    let opened = now.plus_seconds(-t.days_ago * 86_400);
-    let title = TopicTitle::parse(&t.title)?;
-    let body = markdown::render(&t.body);
-    let kind = match t.kind.as_deref() {
-        None => TopicKind::DISCUSSION,
-        Some(name) => TopicKind::from_name(name)
-            .ok_or_else(|| anyhow::anyhow!("demo topic {:?}: unknown kind {name}", t.title))?,
-    };
-    let (topic, opening) = store
-        .insert_topic(&NewTopic {
-            group_id: group,
-            kind,
-            status: kind.initial_status().to_owned(),
-            slug: title.slug(),
-            title: title.as_str().to_owned(),
-            tags: t.tags.clone(),
-            author: id_of(&t.author)?,
-            body_markdown: t.body.clone(),
-            body_html: body.html,
-            body_text: body.text,
-            at: opened,
-            hold: None,
-            mentions: Vec::new(),
-        })
-        .await?;
-    let mut replies = Vec::new();
-    for r in &t.replies {
-        let rendered = markdown::render(&r.body);
-        let at = opened.plus_seconds(r.hours_later * 3_600).min(now);
-        let id = store
-            .insert_post(&NewPost {
-                topic_id: topic,
-                author: id_of(&r.author)?,
-                body_markdown: r.body.clone(),
-                body_html: rendered.html,
-                body_text: rendered.text,
-                at,
-                hold: None,
-                mentions: Vec::new(),
-            })
-            .await?;
-        replies.push((id, at));
-    }
-    for (n, &index) in t.accepted.iter().enumerate() {
-        let &(post, answered) = replies.get(index).ok_or_else(|| {
-            anyhow::anyhow!("demo topic {:?}: no reply {index} to accept", t.title)
-        })?;
-        store
-            .accept_answer(&Acceptance {
-                topic,
-                post,
-                best: n == 0,
-                by: id_of(&t.author)?,
-                at: answered.plus_seconds(3_600).min(now),
-                audit: Vec::new(),
-                events: Vec::new(),
-            })
-            .await?;
-    }
-    if t.pinned || t.locked {
-        let done = [(t.pinned, "topic.pin"), (t.locked, "topic.lock")];
-        let audit: Vec<_> = done
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, action)| {
-                staff_entry(
-                    staff,
-                    opened.plus_seconds(3_600).min(now),
-                    action,
-                    agora_core::audit::Target::topic(topic, &t.title),
-                    group,
-                    String::new(),
-                )
-            })
-            .collect();
-        store
-            .set_topic_flags(
-                topic,
-                TopicFlags {
-                    pinned: Some(t.pinned),
-                    locked: Some(t.locked),
-                },
-                opened,
-                &audit,
-            )
-            .await?;
-    }
-    for (n, name) in t.votes.iter().enumerate() {
-        let hours = i64::try_from(n).unwrap_or(0) * 7 + 1;
-        store
-            .vote(&VoteChange {
-                topic,
-                member: id_of(name)?,
-                at: opened.plus_seconds(hours * 3_600).min(now),
-                budget: None,
-                closed: Vec::new(),
-                events: Vec::new(),
-            })
-            .await?;
-    }
-    let posts: Vec<(agora_core::PostId, Timestamp)> = std::iter::once((opening, opened))
-        .chain(replies.iter().copied())
-        .collect();
-    load_reactions(&store, t, &posts, id_of, now).await?;
-    if let Some(status) = &t.status {
-        store
-            .set_idea_status(&IdeaChange {
-                topic,
-                to: status.clone(),
-                note: t.status_note.clone().unwrap_or_default(),
-                by: staff.0,
-                at: opened.plus_seconds(t.days_ago * 86_400 / 2).min(now),
-                audit: vec![staff_entry(
-                    staff,
-                    opened.plus_seconds(t.days_ago * 86_400 / 2).min(now),
-                    "idea.status",
-                    agora_core::audit::Target::topic(topic, &t.title),
-                    group,
-                    status.clone(),
-                )],
-                events: Vec::new(),
-            })
-            .await?;
-    }
-    Ok(topic)
-}
-
-/// A demo topic's reactions and bookmarks, on its posts (`posts[0]` the opening one).
-async fn load_reactions(
-    store: &std::sync::Arc<dyn agora_core::store::Store>,
-    t: &DemoTopic,
-    posts: &[(agora_core::PostId, Timestamp)],
-    id_of: &impl Fn(&str) -> anyhow::Result<MemberId>,
-    now: Timestamp,
-) -> anyhow::Result<()> {
-    let post = |n: usize| {
-        posts
-            .get(n)
-            .copied()
-            .ok_or_else(|| anyhow::anyhow!("demo topic {:?}: no post {n}", t.title))
-    };
-    for (n, r) in t.reactions.iter().enumerate() {
-        let (id, at) = post(r.post)?;
-        let hours = i64::try_from(n).unwrap_or(0) * 2 + 1;
-        store
-            .add_reaction(&agora_core::reactions::ReactionChange {
-                item: agora_core::forum::items::post_ref(id),
-                member: id_of(&r.by)?,
-                emoji: r.emoji.clone(),
-                at: at.plus_seconds(hours * 3_600).min(now),
-                events: Vec::new(),
-            })
-            .await?;
-    }
-    for b in &t.bookmarks {
-        let (id, at) = post(b.post)?;
-        store
-            .put_bookmark(&agora_core::bookmarks::NewBookmark {
-                member: id_of(&b.by)?,
-                item: agora_core::forum::items::post_ref(id),
-                at: at.plus_seconds(86_400).min(now),
-                remind_at: b.remind_days.map(|d| now.plus_seconds(d * 86_400)),
-                note: b.note.clone(),
-            })
-            .await?;
-    }
-    Ok(())
 }

@@ -50,7 +50,7 @@ pub(crate) struct KindWeb {
     /// Its link in the site's header, for members.
     pub nav: Option<Nav>,
     /// Its action on another member's profile: (the label, the address from the username).
-    pub profile_action: Option<(&'static str, fn(&str) -> String)>,
+    pub profile_action: Option<ProfileAction>,
     /// The messages of its own refusal codes (`vote_budget`).
     pub forbidden: &'static [(&'static str, &'static str)],
     /// Its styles, served after the shared stylesheet's.
@@ -66,6 +66,9 @@ pub(crate) struct ItemPage {
     /// The heading of its hits on the search page ("In your messages").
     pub found_in: &'static str,
 }
+
+/// A kind's action on another member's profile: (the label, the address from the username).
+pub(crate) type ProfileAction = (&'static str, fn(&str) -> String);
 
 /// What a kind of topic adds to the pages of topics and groups.
 pub(crate) struct TopicWeb {

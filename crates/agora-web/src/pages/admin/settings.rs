@@ -1,5 +1,4 @@
-//! The admin pages: site settings (name, goal, netiquette, who may create groups), members
-//! with their roles, and every group.
+//! The site's settings: the form and saving it.
 
 use askama::Template;
 use axum::extract::State;
@@ -7,23 +6,14 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use agora_core::members::plausibility::RULES;
-use agora_core::paging::NameCursor;
 use agora_core::site::SiteSettingsPatch;
-use agora_core::viewer::SiteRole;
 
+use super::{NoticeQuery, require_admin};
 use crate::error::ApiError;
-use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
-use crate::pages::view::{Field, GroupCard, Layout, attach_error};
+use crate::extract::{ApiForm as Form, ApiQuery as Query};
+use crate::pages::view::{Field, Layout, attach_error};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
-
-pub(crate) fn require_admin(page: &Page) -> Result<(), ApiError> {
-    match page.viewer.id() {
-        None => Err(ApiError::sign_in_required()),
-        Some(_) if !page.viewer.is_admin() => Err(ApiError::forbidden("admins_only")),
-        Some(_) => Ok(()),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "admin.html")]
@@ -108,12 +98,6 @@ pub struct RuleRow {
     code: &'static str,
     description: &'static str,
     on: bool,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-    cursor: Option<String>,
 }
 
 fn settings_page(page: &Page, form: &SettingsForm, may_create: bool, off: &[&str]) -> Settings {
@@ -307,143 +291,4 @@ pub async fn settings(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RoleForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    role: String,
-}
-
-/// Changes a member's site role.
-pub async fn set_role(
-    State(state): State<AppState>,
-    page: Page,
-    Path(username): Path<String>,
-    Form(form): Form<RoleForm>,
-) -> Result<Response, ApiError> {
-    page.check_csrf(&form.csrf)?;
-    let role = SiteRole::parse(&form.role).ok_or_else(|| {
-        agora_core::Invalid::new(
-            "role",
-            "invalid_choice",
-            "Choose member, moderator or admin.",
-        )
-    })?;
-    state
-        .agora
-        .site()
-        .set_site_role(&page.viewer, &username, role)
-        .await?;
-    Ok(see_other("/admin/members?notice=role"))
-}
-
-#[derive(Template)]
-#[template(path = "admin_groups.html")]
-struct Groups {
-    layout: Layout,
-    tab: &'static str,
-    groups: Vec<GroupCard>,
-    next_cursor: Option<String>,
-}
-
-/// `/admin/groups`: every group, secret ones included.
-pub async fn groups(
-    State(state): State<AppState>,
-    page: Page,
-    Query(q): Query<NoticeQuery>,
-) -> Result<Response, ApiError> {
-    require_admin(&page)?;
-    let after = q.cursor.as_deref().map(NameCursor::decode).transpose()?;
-    let (groups, next) = state
-        .agora
-        .groups()
-        .list_groups(&page.viewer, after.as_ref(), 100)
-        .await?;
-    if after.is_some() && groups.is_empty() {
-        return Err(ApiError::past_the_end());
-    }
-    Ok(render(&Groups {
-        layout: page.layout("Admin: groups", "Groups.", "admin", true),
-        tab: "groups",
-        groups: groups.iter().map(GroupCard::from).collect(),
-        next_cursor: next.map(|c| c.encode()),
-    }))
-}
-
-pub struct AuditRow {
-    iso: String,
-    when: String,
-    actor: String,
-    action: String,
-    target: String,
-    /// `post:12`: links to everything done to it.
-    reference: Option<String>,
-    detail: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin_audit.html")]
-struct Audit {
-    layout: Layout,
-    tab: &'static str,
-    query: String,
-    query_url: String,
-    /// Only entries about this reference (`post:12`), if given.
-    target: String,
-    target_url: String,
-    entries: Vec<AuditRow>,
-    next_before: Option<i64>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct AuditQuery {
-    q: Option<String>,
-    target: Option<String>,
-    before: Option<i64>,
-}
-
-/// `/admin/audit`: the audit log, searchable (admins and site moderators).
-pub async fn audit(
-    State(state): State<AppState>,
-    page: Page,
-    Query(q): Query<AuditQuery>,
-) -> Result<Response, ApiError> {
-    let query = q.q.unwrap_or_default();
-    let target = q.target.unwrap_or_default();
-    // One more than a page, only to know whether an older page follows.
-    let mut entries = state
-        .agora
-        .moderation()
-        .audit_log(&page.viewer, Some(&query), Some(&target), q.before, 51)
-        .await?;
-    if q.before.is_some() && entries.is_empty() {
-        return Err(ApiError::past_the_end());
-    }
-    let more = entries.len() > 50;
-    entries.truncate(50);
-    let next_before = more.then(|| entries.last().map(|e| e.id)).flatten();
-    Ok(render(&Audit {
-        layout: page.layout("Admin: audit log", "The audit log.", "admin", true),
-        tab: "audit",
-        query_url: crate::pages::urlencode(&query),
-        query,
-        target_url: crate::pages::urlencode(&target),
-        target,
-        entries: entries
-            .into_iter()
-            .map(|e| AuditRow {
-                iso: e.at.to_rfc3339(),
-                when: crate::pages::view::ago(e.at),
-                actor: e.actor_name,
-                action: e.action,
-                reference: e.target_id.map(|id| format!("{}:{id}", e.target_kind)),
-                target: e.target,
-                detail: e.detail,
-            })
-            .collect(),
-        next_before,
-    }))
 }

@@ -1,4 +1,8 @@
-//! `CaseStore`: legal complaints, the cases they open, and their append-only steps.
+//! `CaseStore`: legal complaints, the cases they open, and their append-only steps. Reads,
+//! steps and decisions here; filing and confirming a complaint, which opens its case, in
+//! `file.rs`.
+
+mod file;
 
 use async_trait::async_trait;
 
@@ -10,8 +14,9 @@ use agora_core::store::CaseStore;
 use agora_core::time::Timestamp;
 use agora_core::{MemberId, StoreError};
 
+use self::file::hide_item;
 use crate::SqlStore;
-use crate::db::{Handle, Int};
+use crate::db::Handle;
 use crate::items::{Hiding, set_hidden};
 use crate::scope::report_filter;
 
@@ -76,16 +81,6 @@ struct EventRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct Pending {
-    id: i64,
-    item_kind: Option<String>,
-    item_id: Option<i64>,
-    complainant_id: Option<i64>,
-    complainant_email: String,
-    kind: String,
-}
-
-#[derive(sqlx::FromRow)]
 struct Email {
     complainant_email: String,
 }
@@ -115,64 +110,6 @@ async fn event(
     Ok(())
 }
 
-/// Opens a case, due at `due_at`, and writes the step; hides its item if `hide` (and its kind
-/// hides items), inside the caller's transaction.
-async fn open(
-    tx: &mut Handle,
-    case: i64,
-    item: Option<&StoredRef>,
-    by: Option<MemberId>,
-    at: Timestamp,
-    due_at: Timestamp,
-    hide: bool,
-) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE legal_cases SET due_at = $2 WHERE id = $1",
-        &[case.into(), due_at.0.into()],
-    )
-    .await?;
-    let note = match item {
-        Some(item) if hide && hide_item(tx, case, item, by, at).await? => format!(
-            "The {} is hidden pending review (the site hides complaints of this kind at once).",
-            item.kind
-        ),
-        Some(item) => format!(
-            "First in the moderators' queue; the {} stays up until they decide.",
-            item.kind
-        ),
-        None => "First in the moderators' queue.".to_owned(),
-    };
-    let note = note.as_str();
-    event(tx, case, None, "system", "opened", note, at).await
-}
-
-/// Hides a case's item, inside the caller's transaction, and notes that the case hid it when
-/// it was shown until then (an item its author deleted, or another case hid, is not this
-/// case's to show again); whether it hid it.
-async fn hide_item(
-    tx: &mut Handle,
-    case: i64,
-    item: &StoredRef,
-    by: Option<MemberId>,
-    at: Timestamp,
-) -> Result<bool, StoreError> {
-    let hiding = Hiding {
-        hidden: true,
-        by,
-        at,
-        approved: false,
-    };
-    let hid = set_hidden(tx, &item.kind, item.id, hiding).await?;
-    if hid {
-        tx.execute(
-            "UPDATE legal_cases SET hid_item = TRUE WHERE id = $1",
-            &[case.into()],
-        )
-        .await?;
-    }
-    Ok(hid)
-}
-
 async fn load(db: &mut Handle, id: i64) -> Result<Option<LegalCase>, StoreError> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE c.id = $1");
     Ok(db
@@ -186,57 +123,7 @@ impl CaseStore for SqlStore {
     async fn insert_case(&self, c: &NewCase) -> Result<LegalCase, StoreError> {
         let c = c.clone();
         self.pools
-            .write(move |tx| {
-                Box::pin(async move {
-                    let c = &c;
-                    let status = if c.confirm_hash.is_some() {
-                        CaseStatus::Unconfirmed
-                    } else {
-                        CaseStatus::Open
-                    };
-                    let id = tx
-                        .one::<Int>(
-                            "INSERT INTO legal_cases (reference, item_kind, item_id, audience_kind, \
-                             audience_id, item_author_id, status, kind, statement, complainant_id, \
-                             complainant_name, complainant_email, confirm_hash, created_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-                            &[
-                                (&c.reference).into(),
-                                c.item.kind.as_str().into(),
-                                c.item.id.into(),
-                                c.audience.kind.as_str().into(),
-                                c.audience.id.into(),
-                                c.author.0.into(),
-                                status.as_str().into(),
-                                (&c.kind).into(),
-                                (&c.statement).into(),
-                                c.complainant.map(|m| m.0).into(),
-                                (&c.name).into(),
-                                (&c.email).into(),
-                                c.confirm_hash.as_deref().into(),
-                                c.at.0.into(),
-                            ],
-                        )
-                        .await?
-                        .0;
-                    event(
-                        tx,
-                        id,
-                        c.complainant,
-                        "complainant",
-                        "filed",
-                        &format!("{} complaint filed", c.kind),
-                        c.at,
-                    )
-                    .await?;
-                    if status == CaseStatus::Open {
-                        let item = Some(&c.item);
-                        open(tx, id, item, c.complainant, c.at, c.due_at, c.hide_at_once).await?;
-                    }
-                    let case = load(tx, id).await?.ok_or(StoreError::NotFound)?;
-                    Ok(case)
-                })
-            })
+            .write(move |tx| Box::pin(async move { file::insert(tx, &c).await }))
             .await
     }
 
@@ -253,38 +140,7 @@ impl CaseStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
-                    // One statement that checks and opens: of two confirmations at once, one
-                    // finds the case unconfirmed.
-                    let Some(p) = tx
-                        .optional::<Pending>(
-                            "UPDATE legal_cases SET status = 'open', confirm_hash = NULL \
-                             WHERE confirm_hash = $1 AND status = 'unconfirmed' AND created_at > $2 \
-                             RETURNING id, item_kind, item_id, complainant_id, complainant_email, kind",
-                            &[confirm_hash.as_str().into(), filed_after.0.into()],
-                        )
-                        .await?
-                    else {
-                        return Ok(None);
-                    };
-                    event(
-                        tx,
-                        p.id,
-                        None,
-                        "complainant",
-                        "confirmed",
-                        "The complainant confirmed their address.",
-                        now,
-                    )
-                    .await?;
-                    let hide = hide_kinds.contains(&p.kind);
-                    let by = p.complainant_id.map(MemberId);
-                    let item = match (p.item_kind, p.item_id) {
-                        (Some(kind), Some(id)) => Some(StoredRef { kind, id }),
-                        _ => None,
-                    };
-                    open(tx, p.id, item.as_ref(), by, now, due_at, hide).await?;
-                    let case = load(tx, p.id).await?.ok_or(StoreError::NotFound)?;
-                    Ok(Some((case, p.complainant_email)))
+                    file::confirm(tx, &confirm_hash, now, filed_after, due_at, &hide_kinds).await
                 })
             })
             .await

@@ -239,6 +239,8 @@ def main():
     ap.add_argument("--data", help="where the seeded data lives (kept for later runs)")
     ap.add_argument("--pg-url", default=os.environ.get("AGORA_TEST_POSTGRES_URL",
                                                         "postgres://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument("--pg-db", help="the PostgreSQL database's name (default agora_bench_<posts>; "
+                                    "give each build its own to compare them)")
     ap.add_argument("--reseed", action="store_true", help="seed again even if data exists")
     ap.add_argument("--warmup", type=int, default=3, help="unmeasured seconds before each scenario")
     ap.add_argument("--no-build", action="store_true")
@@ -269,7 +271,7 @@ def main():
     db_url = None
     if args.backend == "postgres":
         base = args.pg_url.rsplit("/", 1)[0]
-        db_url = f"{base}/agora_bench_{args.posts}"
+        db_url = f"{base}/{args.pg_db or f'agora_bench_{args.posts}'}"
     manifest, seeded = seed(args, cache, db_url)
 
     results = {"backend": args.backend, "posts": args.posts, "secs": args.secs,

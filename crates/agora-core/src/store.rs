@@ -177,6 +177,9 @@ pub struct SessionActor {
     pub invitations: i64,
     /// Current versions of the site's documents the member has not accepted.
     pub pending_documents: i64,
+    /// What the member has waiting at each kind's link in the header (unread conversations),
+    /// by the kind's name, for the kinds whose store counts one.
+    pub header_counts: Vec<(&'static str, i64)>,
 }
 
 /// Members, sessions, site settings and rate-limit counters.

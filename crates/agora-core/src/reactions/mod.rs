@@ -11,6 +11,7 @@
 //! here names a kind.
 
 pub mod emoji;
+pub mod shown;
 
 use std::collections::HashMap;
 
@@ -82,6 +83,13 @@ pub trait ReactionStore: Send + Sync {
         items: &[ItemRef],
         viewer: Option<MemberId>,
     ) -> Result<Vec<(ItemRef, ReactionCount)>, StoreError>;
+    /// What a page shows `viewer` beside `items` (their reactions, the viewer's bookmarks
+    /// among them, the members the viewer ignores), in one query.
+    async fn shown(
+        &self,
+        items: &[ItemRef],
+        viewer: Option<MemberId>,
+    ) -> Result<shown::ShownRows, StoreError>;
     /// Who reacted to `item` (with `emoji` only, if given), the latest first, after `after`.
     async fn reactors(
         &self,
@@ -112,7 +120,7 @@ pub struct WhoReacted {
 
 /// Orders an item's counts: the site's set in its order, then emoji that left the set (their
 /// reactions stay, and may be taken back), most given first.
-fn in_set_order(set: &[String], mut counts: Vec<ReactionCount>) -> Vec<ReactionCount> {
+pub(crate) fn in_set_order(set: &[String], mut counts: Vec<ReactionCount>) -> Vec<ReactionCount> {
     let rank = |e: &str| set.iter().position(|s| s == e).unwrap_or(set.len());
     counts.sort_by(|a, b| {
         rank(&a.emoji)

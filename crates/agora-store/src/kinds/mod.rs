@@ -22,6 +22,18 @@ pub(crate) struct KindData {
     /// anonymised, so what is kept names "a former member"). `remove_contributions` is the
     /// member's choice to have their posts' words removed too.
     pub erase: for<'a> fn(&'a mut Handle, i64, bool) -> Work<'a, ()>,
+    /// What the member has waiting at the kind's link in the site's header (unread
+    /// conversations): a scalar SQL subquery over the member `m.id`, read inside the one query
+    /// a session's page header costs (`members/rows.rs`), so a count costs no round trip.
+    pub header_count: Option<&'static str>,
+}
+
+/// The kinds that count something for the site's header, with their subqueries, in the
+/// order of the registry: the session's query selects each as `header_count_<n>`.
+pub(crate) fn header_counts() -> impl Iterator<Item = (&'static str, &'static str)> {
+    KINDS
+        .iter()
+        .filter_map(|k| k.header_count.map(|sql| (k.kind, sql)))
 }
 
 /// Declares the kinds' stores: for each, its folder (`mod`) and its records' part in the copy,

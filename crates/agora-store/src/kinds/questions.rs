@@ -293,4 +293,5 @@ pub(crate) const DATA: crate::kinds::KindData = crate::kinds::KindData {
     },
     // An acceptance is part of the question's state: it stays, by the anonymised account.
     erase: |_, _, _| Box::pin(async { Ok(()) }),
+    header_count: None,
 };

@@ -247,6 +247,7 @@ impl MemberStore for SqlStore {
             display_name: row.display_name,
             invitations: row.invitations,
             pending_documents: row.pending_documents,
+            header_counts: row.header_counts.0,
         }))
     }
 

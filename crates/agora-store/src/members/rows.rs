@@ -25,7 +25,35 @@ pub(super) struct SessionRow {
     pub(super) display_name: String,
     pub(super) invitations: i64,
     pub(super) pending_documents: i64,
+    #[sqlx(flatten)]
+    pub(super) header_counts: HeaderCounts,
 }
+
+/// The kinds' counts for the site's header (`header_count_<n>`, in the order of
+/// [`crate::kinds::header_counts`]), by kind.
+pub(super) struct HeaderCounts(pub(super) Vec<(&'static str, i64)>);
+
+macro_rules! header_counts_from {
+    ($row:ty) => {
+        impl<'r> sqlx::FromRow<'r, $row> for HeaderCounts {
+            fn from_row(row: &'r $row) -> Result<Self, sqlx::Error> {
+                use sqlx::Row;
+                crate::kinds::header_counts()
+                    .enumerate()
+                    .map(|(n, (kind, _))| {
+                        Ok((
+                            kind,
+                            row.try_get::<i64, _>(format!("header_count_{n}").as_str())?,
+                        ))
+                    })
+                    .collect::<Result<_, _>>()
+                    .map(Self)
+            }
+        }
+    };
+}
+header_counts_from!(sqlx::sqlite::SqliteRow);
+header_counts_from!(sqlx::postgres::PgRow);
 
 /// A session's member with what a page's header shows them about themselves, in one query.
 pub(super) static SESSION_SQL: LazyLock<String> = LazyLock::new(|| {
@@ -36,10 +64,14 @@ pub(super) static SESSION_SQL: LazyLock<String> = LazyLock::new(|| {
           AND (x.ends_at IS NULL OR x.ends_at > $2)) AS restriction, \
          m.trust_level, ma.last_visit_day, s.last_seen_at, m.display_name, \
          (SELECT COUNT(*) FROM invitations i WHERE i.invitee_id = m.id AND i.state = 'pending') AS invitations, \
-         ({}) AS pending_documents \
+         ({}) AS pending_documents{} \
          FROM sessions s JOIN members m ON m.id = s.member_id \
          LEFT JOIN member_activity ma ON ma.member_id = m.id WHERE s.token_hash = $1 AND s.expires_at > $2",
-        crate::consent::count_unaccepted_by("m.id")
+        crate::consent::count_unaccepted_by("m.id"),
+        crate::kinds::header_counts()
+            .enumerate()
+            .map(|(n, (_, sql))| format!(", ({sql}) AS header_count_{n}"))
+            .collect::<String>()
     )
 });
 

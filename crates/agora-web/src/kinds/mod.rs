@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 
-use agora_core::Viewer;
 use agora_core::forum::{TopicKind, TopicView};
 use agora_core::items::refs::ItemKind;
 use axum::Router;
@@ -24,20 +23,11 @@ use crate::state::AppState;
 pub(crate) type PartFuture<'a> =
     Pin<Box<dyn Future<Output = Result<TopicPart, ApiError>> + Send + 'a>>;
 
-/// What a count in the site's header takes to load.
-pub(crate) type CountFuture<'a> = Pin<Box<dyn Future<Output = Result<i64, ApiError>> + Send + 'a>>;
-
 /// One kind on the web.
 pub(crate) struct KindWeb {
-    /// Its name, as the core's registry says it (`agora_core::kinds::Kind::name`); a test
-    /// checks that the web and the core list the same kinds.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "read by the test that matches the core's registry"
-        )
-    )]
+    /// Its name, as the core's registry says it (`agora_core::kinds::Kind::name`, the word its
+    /// store's header count is keyed by); a test checks that the web and the core list the same
+    /// kinds.
     pub name: &'static str,
     /// Its API routes, with their OpenAPI description and tag.
     pub api: fn() -> OpenApiRouter<AppState>,
@@ -79,15 +69,14 @@ pub(crate) struct TopicWeb {
     pub group_lists: &'static [(&'static str, &'static str)],
 }
 
-/// A kind's link in the site's header, with the count a member has waiting there (unread
-/// conversations).
+/// A kind's link in the site's header. The count a member has waiting there (unread
+/// conversations) is the one the kind's store declares (`header_count` in agora-store's
+/// `kinds/`), read with the session in the page's first query; 0 shows none.
 pub(crate) struct Nav {
     pub label: &'static str,
     pub href: &'static str,
     /// The layout's section that marks it as the current page.
     pub section: &'static str,
-    /// The member's count (0 shows none).
-    pub count: for<'a> fn(&'a AppState, &'a Viewer) -> CountFuture<'a>,
 }
 
 /// Declares the kinds on the web: for each, its folder (`mod`) and its entry in [`KINDS`] (the

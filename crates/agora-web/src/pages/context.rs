@@ -79,15 +79,19 @@ impl Page {
             None => (Viewer::guest(), None),
         };
         let facts = facts.unwrap_or_default();
-        // The counts beside the kinds' links in the header (unread conversations): one query
-        // each, for members only (a guest's pages, the only ones the guest cache keeps, never
-        // show one).
-        let mut nav_counts = Vec::new();
-        if viewer.id().is_some() {
-            for nav in crate::kinds::KINDS.iter().filter_map(|k| k.nav.as_ref()) {
-                nav_counts.push((nav.section, (nav.count)(state, &viewer).await?));
-            }
-        }
+        // The counts beside the kinds' links in the header (unread conversations), read with
+        // the session, by the link's section.
+        let nav_counts = crate::kinds::KINDS
+            .iter()
+            .filter_map(|k| {
+                let nav = k.nav.as_ref()?;
+                let count = facts
+                    .header_counts
+                    .iter()
+                    .find(|(kind, _)| *kind == k.name)?;
+                Some((nav.section, count.1))
+            })
+            .collect();
         Ok(Self {
             token: token.filter(|_| viewer.id().is_some()),
             viewer,

@@ -4,7 +4,7 @@
 //! JavaScript: a button says what it does (`add` or `remove` an emoji), so sending it twice
 //! changes nothing more.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::State;
@@ -16,6 +16,7 @@ use agora_core::forum::items::post_ref;
 use agora_core::items::refs::ItemRef;
 use agora_core::paging::{Cursor, page_size};
 use agora_core::reactions::ReactionCount;
+use agora_core::reactions::shown::Shown;
 
 use crate::api::reactions::item;
 use crate::error::ApiError;
@@ -53,35 +54,41 @@ struct Bar {
     bookmarked: bool,
 }
 
-/// The bar of each readable post of a topic page, by post id: two queries for the page (the
-/// counts, the viewer's bookmarks), not one per post.
-pub(crate) async fn bars(
+/// What a topic page shows its viewer beside its posts (reactions, bookmarks, the members
+/// the viewer ignores): one query for the page, not one per post or per part.
+pub(crate) async fn shown(
     state: &AppState,
     page: &Page,
     view: &TopicView,
+) -> Result<Shown, ApiError> {
+    let items: Vec<ItemRef> = view
+        .posts
+        .iter()
+        .filter(|p| p.can.read && !p.item.deleted)
+        .map(|p| post_ref(p.item.id))
+        .collect();
+    Ok(state.agora.reactions().shown(&page.viewer, &items).await?)
+}
+
+/// The bar of each readable post of a topic page, by post id, from what [`shown`] read.
+pub(crate) fn bars(
+    page: &Page,
+    view: &TopicView,
+    shown: &mut Shown,
 ) -> Result<HashMap<i64, String>, ApiError> {
-    let shown: Vec<(i64, ItemRef, bool)> = view
+    let posts: Vec<(i64, ItemRef, bool)> = view
         .posts
         .iter()
         .filter(|p| p.can.read && !p.item.deleted)
         .map(|p| (p.item.id.0, post_ref(p.item.id), p.can.react))
         .collect();
-    let items: Vec<ItemRef> = shown.iter().map(|(_, r, _)| *r).collect();
-    let viewer = &page.viewer;
-    let mut tally = state.agora.reactions().tally(viewer, &items).await?;
-    let marked: HashSet<ItemRef> = state
-        .agora
-        .bookmarks()
-        .marked(viewer, &items)
-        .await?
-        .into_iter()
-        .collect();
     let set = &page.site.reactions;
     let csrf = page.csrf();
     let mut out = HashMap::new();
-    for (id, r, can_react) in shown {
-        let counts = tally.remove(&r).unwrap_or_default();
-        let bar = bar(r, set, counts, can_react, &csrf, page, marked.contains(&r));
+    for (id, r, can_react) in posts {
+        let counts = shown.reactions.remove(&r).unwrap_or_default();
+        let bookmarked = shown.bookmarked.contains(&r);
+        let bar = bar(r, set, counts, can_react, &csrf, page, bookmarked);
         // Nothing to show a guest under a post nobody reacted to.
         if bar.can_react || bar.any || bar.signed_in {
             out.insert(id, fragment(&bar)?);

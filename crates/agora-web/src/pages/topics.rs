@@ -446,11 +446,20 @@ pub async fn show(
         }
         _ => None,
     };
-    let ignored = state.agora.accounts().ignored_by(page.viewer.id()).await?;
-    let mut html = topic_page(&page, &view, number, draft, None, notice, kinds, &ignored);
+    let mut shown = crate::pages::reactions::shown(&state, &page, &view).await?;
+    let mut html = topic_page(
+        &page,
+        &view,
+        number,
+        draft,
+        None,
+        notice,
+        kinds,
+        &shown.ignored,
+    );
     let authors: Vec<_> = view.posts.iter().map(|p| p.item.author.id).collect();
     let avatars = state.agora.media().avatars_of(&authors).await?;
-    let mut bars = crate::pages::reactions::bars(&state, &page, &view).await?;
+    let mut bars = crate::pages::reactions::bars(&page, &view, &mut shown)?;
     for (post, p) in html.posts.iter_mut().zip(&view.posts) {
         post.avatar = avatars.get(&p.item.author.id).map(|a| a.url(96).to_owned());
         post.reactions = bars.remove(&p.item.id.0).unwrap_or_default();

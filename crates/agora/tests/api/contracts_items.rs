@@ -1,7 +1,8 @@
 //! Storage contracts of the services on any item: the `ReactionStore` (one reaction per
 //! member, item and emoji; a count moved once per change, with the change's event; the counts
 //! of many items in one call with the viewer's own marked; who reacted, the latest first, in
-//! pages) and the `BookmarkStore` (one bookmark per member and item, replaced in place; which
+//! pages; what a page shows beside its items — counts, bookmarks, ignores — in one read) and
+//! the `BookmarkStore` (one bookmark per member and item, replaced in place; which
 //! of many items are bookmarked; due reminders first, then the newest, in pages). Checked on
 //! the SQL store directly, on SQLite always and on PostgreSQL when configured.
 
@@ -10,6 +11,8 @@ use agora_core::events::{Event, Place};
 use agora_core::forum::TopicKind;
 use agora_core::forum::items::post_ref;
 use agora_core::items::refs::ItemRef;
+use agora_core::kinds::messages::MessageStore as _;
+use agora_core::members::blocks::BlockKind;
 use agora_core::paging::Cursor;
 use agora_core::reactions::{ReactionChange, ReactionCount, ReactionStore as _};
 use agora_core::time::Timestamp;
@@ -123,6 +126,71 @@ async fn the_reaction_store_counts_each_reaction_once_and_lists_who_reacted() {
             ok(store.reactors(second, Some("🎉"), None, 10).await).len(),
             1
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn what_a_page_shows_beside_its_items_is_read_at_once_with_the_same_figures_as_each_part() {
+    each_backend(|app| async move {
+        let store = &app.app.store;
+        let (m, [first, second]) = scene(&app, &["admin", "ana", "ben", "cleo"]).await;
+        let (admin, ana, ben, cleo) = (m[0], m[1], m[2], m[3]);
+        assert!(ok(store.add_reaction(&change(first, ana, "❤️", 1)).await));
+        assert!(ok(store.add_reaction(&change(first, ben, "❤️", 2)).await));
+        assert!(ok(store.add_reaction(&change(second, cleo, "🎉", 3)).await));
+        ok(store
+            .put_bookmark(&NewBookmark {
+                member: ben,
+                item: second,
+                at: Timestamp(2_000_000_100),
+                remind_at: None,
+                note: String::new(),
+            })
+            .await);
+        let t0 = Timestamp(2_000_000_200);
+        ok(store
+            .set_block(ben, cleo, BlockKind::Ignore, true, t0)
+            .await);
+        ok(store
+            .set_block(ben, admin, BlockKind::Block, true, t0)
+            .await);
+        ok(store
+            .set_block(ana, cleo, BlockKind::Ignore, true, t0)
+            .await);
+
+        let mut shown = ok(store.shown(&[first, second], Some(ben)).await);
+        shown
+            .counts
+            .sort_by(|a, b| (a.0, &a.1.emoji).cmp(&(b.0, &b.1.emoji)));
+        let mut counts = ok(store.reaction_counts(&[first, second], Some(ben)).await);
+        counts.sort_by(|a, b| (a.0, &a.1.emoji).cmp(&(b.0, &b.1.emoji)));
+        assert_eq!(shown.counts, counts, "the same counts as the counts alone");
+        assert_eq!(
+            shown.counts,
+            [
+                (first, count("❤️", 2, true)),
+                (second, count("🎉", 1, false))
+            ]
+        );
+        assert_eq!(
+            shown.bookmarked,
+            [second],
+            "ben's bookmark, of the items asked"
+        );
+        assert_eq!(
+            shown.ignored,
+            [cleo],
+            "ben ignores cleo; a block is not an ignore, and ana's ignores are hers"
+        );
+
+        // A guest: the counts only; no items: the viewer's ignores still.
+        let guest = ok(store.shown(&[second], None).await);
+        assert_eq!(guest.counts, [(second, count("🎉", 1, false))]);
+        assert!(guest.bookmarked.is_empty() && guest.ignored.is_empty());
+        let none = ok(store.shown(&[], Some(ana)).await);
+        assert!(none.counts.is_empty() && none.bookmarked.is_empty());
+        assert_eq!(none.ignored, [cleo]);
     })
     .await;
 }

@@ -28,6 +28,8 @@ pub struct SessionFacts {
     pub invitations: i64,
     /// Current site documents not yet accepted.
     pub pending_documents: i64,
+    /// What waits at each kind's header link (unread conversations), by the kind's name.
+    pub header_counts: Vec<(&'static str, i64)>,
 }
 
 impl Accounts<'_> {
@@ -94,7 +96,8 @@ impl Accounts<'_> {
     }
 
     /// Like [`Agora::viewer_for_token`], with what a page's header shows the member about
-    /// themselves (their name, invitations waiting, documents to accept), all from one query.
+    /// themselves (their name, invitations waiting, documents to accept, the kinds' header
+    /// counts), all from one query.
     pub async fn session_view(
         self,
         token: &str,
@@ -114,6 +117,7 @@ impl Accounts<'_> {
             display_name: session.display_name,
             invitations: session.invitations,
             pending_documents: session.pending_documents,
+            header_counts: session.header_counts,
         };
         Ok((Viewer::member(actor), Some(facts)))
     }

@@ -118,4 +118,5 @@ pub(crate) const DATA: crate::kinds::KindData = crate::kinds::KindData {
             Ok(())
         })
     },
+    header_count: None,
 };

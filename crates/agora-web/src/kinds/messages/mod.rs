@@ -23,9 +23,6 @@ pub(crate) const WEB: KindWeb = KindWeb {
         label: "Messages",
         href: "/messages",
         section: "messages",
-        count: |state, viewer| {
-            Box::pin(async move { Ok(state.agora.messages().unread(viewer).await?.0) })
-        },
     }),
     profile_action: Some(("Send a message", |username| {
         format!("/messages/new?to={username}")

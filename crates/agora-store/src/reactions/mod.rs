@@ -2,6 +2,8 @@
 //! moved by a delta in the statement of each change (so simultaneous reactions on PostgreSQL
 //! each add theirs to what the others committed), with the change's event in its transaction.
 
+mod shown;
+
 use async_trait::async_trait;
 
 use agora_core::StoreError;
@@ -151,6 +153,15 @@ impl ReactionStore for SqlStore {
             .collect())
     }
 
+    async fn shown(
+        &self,
+        items: &[ItemRef],
+        viewer: Option<agora_core::MemberId>,
+    ) -> Result<agora_core::reactions::shown::ShownRows, StoreError> {
+        let mut db = self.pools.read().await?;
+        shown::shown(&mut db, items, viewer).await
+    }
+
     async fn reactors(
         &self,
         item: ItemRef,
@@ -229,4 +240,5 @@ pub(crate) const DATA: crate::kinds::KindData = crate::kinds::KindData {
             Ok(())
         })
     },
+    header_count: None,
 };

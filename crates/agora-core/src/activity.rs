@@ -111,7 +111,7 @@ impl Site<'_> {
     /// Admins read the list as they stored it.
     pub async fn settings_for(self, viewer: &Viewer) -> Result<SiteSettings, Refused> {
         let mut settings = self.site_settings().await?;
-        if !viewer.is_admin() {
+        if !crate::audience::holds(viewer, crate::audience::Duty::RunSite) {
             let chosen = std::mem::take(&mut settings.featured_groups);
             settings.featured_groups = self
                 .visible_groups(viewer, chosen.iter())
@@ -239,9 +239,5 @@ impl Site<'_> {
 }
 
 pub(crate) fn require_admin(viewer: &Viewer) -> Result<(), Refused> {
-    match viewer.id() {
-        None => Err(Refused::SignInRequired),
-        Some(_) if !viewer.is_admin() => Err(Refused::Forbidden("admins_only")),
-        Some(_) => Ok(()),
-    }
+    crate::audience::require(viewer, crate::audience::Duty::RunSite).map(|_| ())
 }

@@ -80,10 +80,8 @@ impl Consent<'_> {
         kind: &str,
         body: &str,
     ) -> Result<Document, Refused> {
+        crate::audience::require(viewer, crate::audience::Duty::RunSite)?;
         let actor = viewer.actor().ok_or(Refused::SignInRequired)?;
-        if !viewer.is_admin() {
-            return Err(Refused::Forbidden("admins_only"));
-        }
         if !KINDS.iter().any(|(k, _)| *k == kind) {
             return Err(Refused::NotFound);
         }
@@ -173,12 +171,7 @@ impl Consent<'_> {
         viewer: &Viewer,
         username: &str,
     ) -> Result<Vec<ConsentRecord>, Refused> {
-        if viewer.id().is_none() {
-            return Err(Refused::SignInRequired);
-        }
-        if !viewer.is_admin() {
-            return Err(Refused::Forbidden("admins_only"));
-        }
+        crate::audience::require(viewer, crate::audience::Duty::RunSite)?;
         let member = self
             .accounts()
             .member_by_name(username)

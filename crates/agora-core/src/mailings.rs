@@ -312,12 +312,7 @@ impl Mailings<'_> {
 }
 
 fn require_admin(viewer: &Viewer) -> Result<MemberId, Refused> {
-    let id = viewer.id().ok_or(Refused::SignInRequired)?;
-    if viewer.is_admin() {
-        Ok(id)
-    } else {
-        Err(Refused::Forbidden("admins_only"))
-    }
+    crate::audience::require(viewer, crate::audience::Duty::RunSite)
 }
 
 #[cfg(test)]

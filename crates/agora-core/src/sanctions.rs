@@ -248,9 +248,5 @@ impl Moderation<'_> {
 }
 
 fn require_site_moderator(viewer: &Viewer) -> Result<MemberId, Refused> {
-    let id = viewer.id().ok_or(Refused::SignInRequired)?;
-    if !viewer.is_site_moderator() {
-        return Err(Refused::Forbidden("moderators_only"));
-    }
-    Ok(id)
+    crate::audience::require(viewer, crate::audience::Duty::SanctionMembers)
 }

@@ -23,6 +23,8 @@
 //! is not reading the audience: a moderator sees of a reported message only what its kind
 //! shows (`items::refs::ItemSource::reported`).
 
+pub mod duties;
+
 use serde::Serialize;
 
 use crate::groups::policy::{Access, Need, Relation, Scope, access as group_access, scope};
@@ -30,6 +32,8 @@ use crate::groups::{GroupRole, Visibility};
 use crate::ids::MemberId;
 use crate::items::Denied;
 use crate::viewer::Viewer;
+
+pub use duties::{Duty, holds, in_staff, oversees, require};
 
 /// What kind of audience an item lives in, as the store writes it (`audience_kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -198,3 +198,77 @@ fn reports_beyond_groups_reach_the_site_staff_only() {
         Err(Denied::Forbidden("moderators_only"))
     );
 }
+
+#[test]
+fn the_staffs_duties_are_held_by_their_roles_and_refused_to_everyone_else_by_name() {
+    use crate::error::Refused;
+    let expected = [
+        // (viewer, runs the site, sanctions members)
+        ("guest", false, false),
+        ("member", false, false),
+        ("site moderator", false, true),
+        ("admin", true, true),
+    ];
+    for ((name, viewer), (_, runs, sanctions)) in viewers().into_iter().zip(expected) {
+        assert_eq!(holds(&viewer, Duty::RunSite), runs, "{name}");
+        assert_eq!(holds(&viewer, Duty::SanctionMembers), sanctions, "{name}");
+        assert_eq!(
+            in_staff(&viewer),
+            sanctions,
+            "{name}: the staff are who sanction"
+        );
+        for (duty, held, code) in [
+            (Duty::RunSite, runs, "admins_only"),
+            (Duty::SanctionMembers, sanctions, "moderators_only"),
+        ] {
+            match require(&viewer, duty) {
+                Ok(id) => assert!(held && Some(id) == viewer.id(), "{name} {duty:?}"),
+                Err(Refused::SignInRequired) => assert!(viewer.id().is_none(), "{name}"),
+                Err(Refused::Forbidden(c)) => assert!(!held && c == code, "{name} {duty:?}"),
+                Err(e) => panic!("{name} {duty:?}: {e}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn an_audience_is_overseen_by_its_moderators_and_by_the_staff_where_they_read() {
+    for (name, viewer) in viewers() {
+        for access in [
+            Access::Hidden,
+            Access::Listed,
+            Access::Read,
+            Access::Participate,
+            Access::Moderate,
+        ] {
+            let staff = name == "site moderator" || name == "admin";
+            assert_eq!(
+                oversees(&viewer, access),
+                access == Access::Moderate || (staff && access >= Access::Read),
+                "{name} {access:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_group_is_managed_by_its_owners_and_the_admins_only() {
+    use crate::groups::policy::manages;
+    for (name, viewer) in viewers() {
+        for relation in [
+            Relation::Stranger,
+            Relation::Requested,
+            Relation::Invited,
+            Relation::Member(GroupRole::Member),
+            Relation::Member(GroupRole::Moderator),
+            Relation::Member(GroupRole::Owner),
+        ] {
+            let owner = relation == Relation::Member(GroupRole::Owner) && name != "guest";
+            assert_eq!(
+                manages(&viewer, relation),
+                name == "admin" || owner,
+                "{name} {relation:?}"
+            );
+        }
+    }
+}

@@ -85,7 +85,8 @@ impl Groups<'_> {
         input: NewGroupInput,
     ) -> Result<GroupView, GroupError> {
         let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
-        if !viewer.is_admin() && !self.site().site_settings().await?.members_may_create_groups {
+        let runs_site = crate::audience::holds(viewer, crate::audience::Duty::RunSite);
+        if !runs_site && !self.site().site_settings().await?.members_may_create_groups {
             return Err(GroupError::Refused(Refused::Forbidden("admins_only")));
         }
         let name = group_name(&input.name)?;
@@ -101,7 +102,7 @@ impl Groups<'_> {
                 )
             })?,
         };
-        if !viewer.is_admin()
+        if !runs_site
             && let Some(retry_after_secs) = self
                 .over_limit(
                     &format!("group-create:{}", actor.id.0),
@@ -237,9 +238,7 @@ pub(crate) fn visible(
     if access == Access::Hidden {
         return Err(GroupError::Refused(Refused::NotFound));
     }
-    let can_edit = viewer.is_admin()
-        || (viewer.id().is_some()
-            && matches!(relation, Relation::Member(crate::groups::GroupRole::Owner)));
+    let can_edit = crate::groups::policy::manages(viewer, relation);
     Ok(GroupView {
         group,
         relation,

@@ -110,7 +110,7 @@ impl Groups<'_> {
     ) -> Result<(), GroupError> {
         let actor = self.guard(viewer, crate::guard::Needs::Active).await?;
         let view = self.group(viewer, slug).await?;
-        if !viewer.is_admin() {
+        if !crate::audience::holds(viewer, crate::audience::Duty::RunSite) {
             return Err(GroupError::Refused(Refused::Forbidden("admins_only")));
         }
         // Two steps apart: a group is archived (read-only, and undone with one click) before

@@ -233,8 +233,7 @@ impl Groups<'_> {
             return Err(GroupError::Refused(Refused::Forbidden(code)));
         }
         let view = self.group(viewer, slug).await?;
-        let is_owner = matches!(view.relation, Relation::Member(GroupRole::Owner));
-        if !is_owner && !viewer.is_admin() {
+        if !crate::groups::policy::manages(viewer, view.relation) {
             return Err(if view.access >= Access::Read {
                 GroupError::Refused(Refused::Forbidden("owners_only"))
             } else {
@@ -269,7 +268,7 @@ impl Groups<'_> {
             return Err(GroupError::Refused(Refused::Forbidden(code)));
         }
         let view = self.group(viewer, slug).await?;
-        if !matches!(view.relation, Relation::Member(GroupRole::Owner)) && !viewer.is_admin() {
+        if !crate::groups::policy::manages(viewer, view.relation) {
             return Err(GroupError::Refused(Refused::Forbidden("owners_only")));
         }
         let member = self.member_named(username).await?;

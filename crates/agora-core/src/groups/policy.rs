@@ -72,6 +72,13 @@ pub fn access(viewer: &Viewer, visibility: Visibility, relation: Relation) -> Ac
     }
 }
 
+/// Whether `viewer`, standing in `relation` to a group, manages it (its settings, its roster,
+/// its members' roles): its owners, and the site's admins, who run the site.
+pub fn manages(viewer: &Viewer, relation: Relation) -> bool {
+    crate::audience::holds(viewer, crate::audience::Duty::RunSite)
+        || (viewer.id().is_some() && matches!(relation, Relation::Member(GroupRole::Owner)))
+}
+
 /// The level a list, count or search needs of each group it draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {

@@ -195,13 +195,7 @@ impl Accounts<'_> {
         username: &str,
         remove_posts: bool,
     ) -> Result<(), DataError> {
-        match viewer.id() {
-            None => return Err(DataError::Refused(Refused::SignInRequired)),
-            Some(_) if !viewer.is_admin() => {
-                return Err(Refused::Forbidden("admins_only").into());
-            }
-            Some(_) => {}
-        }
+        crate::audience::require(viewer, crate::audience::Duty::RunSite)?;
         let member = self
             .member_by_name(username)
             .await?

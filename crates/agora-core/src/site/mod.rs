@@ -196,12 +196,7 @@ impl Site<'_> {
         viewer: &Viewer,
         patch: SiteSettingsPatch,
     ) -> Result<SiteSettings, Refused> {
-        if viewer.id().is_none() {
-            return Err(Refused::SignInRequired);
-        }
-        if !viewer.is_admin() {
-            return Err(Refused::Forbidden("admins_only"));
-        }
+        crate::audience::require(viewer, crate::audience::Duty::RunSite)?;
         let changed: Vec<&str> = [
             ("name", patch.name.is_some()),
             ("goal", patch.goal.is_some()),

@@ -258,10 +258,5 @@ impl Trust<'_> {
 }
 
 fn require_admin(viewer: &Viewer) -> Result<(), Refused> {
-    viewer.id().ok_or(Refused::SignInRequired)?;
-    if viewer.is_admin() {
-        Ok(())
-    } else {
-        Err(Refused::Forbidden("admins_only"))
-    }
+    crate::audience::require(viewer, crate::audience::Duty::RunSite).map(|_| ())
 }

@@ -81,7 +81,10 @@ pub async fn show(
     auth: Auth,
 ) -> Result<Json<SiteResponse>, ApiError> {
     let settings = state.agora.site().settings_for(&auth.viewer).await?;
-    Ok(Json(SiteResponse::new(settings, auth.viewer.is_admin())))
+    Ok(Json(SiteResponse::new(
+        settings,
+        agora_core::audience::holds(&auth.viewer, agora_core::audience::Duty::RunSite),
+    )))
 }
 
 /// Changes the settings (admins).

@@ -178,7 +178,10 @@ impl Page {
             display_name: self.display_name.clone(),
             initial: crate::pages::view::initial(&self.display_name, &a.username),
             hue: crate::pages::view::hue(&a.username),
-            is_admin: self.viewer.is_admin(),
+            is_admin: agora_core::audience::holds(
+                &self.viewer,
+                agora_core::audience::Duty::RunSite,
+            ),
             verified: a.verified,
             pending_documents: self.pending_documents,
             restriction: match a.restriction {

@@ -109,7 +109,7 @@ fn settings_page(page: &Page, view: &GroupView, form: &SettingsForm) -> Settings
         archived: form.archived.is_some(),
         confirm_visibility: None,
         form_error: None,
-        can_delete: page.viewer.is_admin(),
+        can_delete: agora_core::audience::holds(&page.viewer, agora_core::audience::Duty::RunSite),
         is_archived: g.archived_at.is_some(),
         delete_error: None,
     }

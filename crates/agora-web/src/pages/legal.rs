@@ -134,11 +134,7 @@ pub async fn admin(
     page: Page,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, ApiError> {
-    match page.viewer.id() {
-        None => return Err(ApiError::sign_in_required()),
-        Some(_) if !page.viewer.is_admin() => return Err(ApiError::forbidden("admins_only")),
-        Some(_) => {}
-    }
+    agora_core::audience::require(&page.viewer, agora_core::audience::Duty::RunSite)?;
     let current = state.agora.consent().documents().await?;
     Ok(render(&AdminDocuments {
         layout: page.layout("Admin: documents", "Documents.", "admin", true),

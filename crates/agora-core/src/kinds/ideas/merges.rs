@@ -113,6 +113,6 @@ impl Ideas<'_> {
 
     /// Whether `access` lets the viewer see the board's staff controls.
     pub fn idea_staff(viewer: &Viewer, access: Access) -> bool {
-        viewer.is_site_moderator() || access >= Access::Moderate
+        crate::audience::oversees(viewer, access)
     }
 }

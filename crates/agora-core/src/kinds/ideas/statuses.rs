@@ -34,12 +34,8 @@ impl Ideas<'_> {
         viewer: &Viewer,
         statuses: Vec<IdeaStatus>,
     ) -> Result<Vec<IdeaStatus>, ForumError> {
-        viewer
-            .actor()
-            .ok_or(ForumError::Refused(Refused::SignInRequired))?;
-        if !viewer.is_admin() {
-            return Err(ForumError::Refused(Refused::Forbidden("admins_only")));
-        }
+        crate::audience::require(viewer, crate::audience::Duty::RunSite)
+            .map_err(ForumError::Refused)?;
         let statuses: Vec<IdeaStatus> = statuses
             .into_iter()
             .map(|s| IdeaStatus {

@@ -13,7 +13,7 @@ impl Ideas<'_> {
             .trust_settings()
             .await?
             .get("idea_votes_per_level");
-        let budget = (per_level > 0 && !viewer.is_site_moderator())
+        let budget = (per_level > 0 && !crate::audience::in_staff(viewer))
             .then(|| per_level * (actor.trust.number() + 1));
         let closed = self
             .idea_statuses()
@@ -105,7 +105,7 @@ impl Ideas<'_> {
         if topic.kind != super::IDEA {
             return Err(ForumError::Refused(Refused::NotFound));
         }
-        if !viewer.is_site_moderator() {
+        if !crate::audience::in_staff(viewer) {
             decide(viewer, group.access, &topic.facts(), Action::Moderate)?;
         } else if let Some(code) = crate::guard::Needs::Active.sanctioned(viewer) {
             return Err(ForumError::Refused(Refused::Forbidden(code)));

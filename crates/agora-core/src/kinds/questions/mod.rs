@@ -53,7 +53,7 @@ pub static ACCEPT: KindAction = KindAction {
         };
         if !a.item.state.is_published() {
             Err(a.not_published)
-        } else if asker != a.actor.id && !a.moderator && !a.viewer.is_site_moderator() {
+        } else if asker != a.actor.id && !a.moderator && !crate::audience::in_staff(a.viewer) {
             Err(Denied::Forbidden("asker_only"))
         } else {
             Ok(())

@@ -24,11 +24,8 @@ use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
 
 pub(crate) fn require_admin(page: &Page) -> Result<(), ApiError> {
-    match page.viewer.id() {
-        None => Err(ApiError::sign_in_required()),
-        Some(_) if !page.viewer.is_admin() => Err(ApiError::forbidden("admins_only")),
-        Some(_) => Ok(()),
-    }
+    agora_core::audience::require(&page.viewer, agora_core::audience::Duty::RunSite)?;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,8 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 use agora_core::MemberId;
-use agora_core::groups::policy::Relation;
-use agora_core::groups::{GroupRole, Visibility};
+use agora_core::groups::Visibility;
 
 use super::CursorQuery;
 use crate::error::ApiError;
@@ -59,8 +58,7 @@ pub async fn members(
         rows.truncate(100);
         rows.last().map(|m| m.member_id.0.to_string())
     });
-    let can_manage =
-        matches!(view.relation, Relation::Member(GroupRole::Owner)) || page.viewer.is_admin();
+    let can_manage = agora_core::groups::policy::manages(&page.viewer, view.relation);
     let noindex = view.group.visibility != Visibility::Public;
     Ok(render(&Members {
         layout: page.layout(

@@ -59,7 +59,7 @@ pub async fn directory(
     if after.is_some() && groups.is_empty() {
         return Err(ApiError::past_the_end());
     }
-    let can_create = page.viewer.is_admin()
+    let can_create = agora_core::audience::holds(&page.viewer, agora_core::audience::Duty::RunSite)
         || (page.viewer.id().is_some() && page.site.members_may_create_groups);
     Ok(render(&Directory {
         layout: page.layout(

@@ -1,7 +1,7 @@
 //! The one guard for what an action asks of the member taking it: signed in, not suspended,
 //! not silenced, a confirmed email address, the current documents accepted. A use case names
 //! what it needs (`self.guard(viewer, Needs::Active)`) instead of writing the checks out; the
-//! item rule (`items.rs`) asks the same guard before adding what depends on the item.
+//! item rule (`items/decide.rs`) asks the same guard before adding what depends on the item.
 
 use crate::agora::Agora;
 use crate::error::StoreError;

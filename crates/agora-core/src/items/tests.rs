@@ -1,8 +1,9 @@
 use super::*;
+use crate::groups::policy::Access;
 use crate::kinds::ideas::IDEA;
 use crate::kinds::questions::QUESTION;
 use crate::trust::TrustLevel;
-use crate::viewer::{Actor, Restriction, SiteRole};
+use crate::viewer::{Actor, Restriction, SiteRole, Viewer};
 
 fn member(id: i64, role: SiteRole, restriction: Restriction, verified: bool) -> Viewer {
     Viewer::member(Actor {

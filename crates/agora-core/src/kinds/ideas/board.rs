@@ -1,6 +1,82 @@
-//! The ideas' boards: a group's ideas by votes, trend or age, the shipped changelog, one idea.
+//! The ideas' boards: a group's ideas by votes, trend or age, the shipped changelog, one idea;
+//! and what a board and an idea's page show of them (their order, votes and record).
 
 use super::*;
+
+/// How far back "trending" counts votes, in days.
+pub const TRENDING_DAYS: i64 = 14;
+
+/// What is kept of an idea beyond its topic.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IdeaRecord {
+    pub votes: i64,
+    /// Whether the viewer voted for it.
+    pub voted: bool,
+    /// Votes it holds that were cast on ideas merged into it.
+    pub merged_votes: i64,
+    pub history: Vec<StatusChange>,
+    /// The original it was merged into.
+    pub merged_into: Option<TopicId>,
+    /// Ideas merged into it.
+    pub merged_from: Vec<TopicId>,
+}
+
+/// An idea in a board's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdeaSummary {
+    pub topic: Topic,
+    pub votes: i64,
+    /// Votes in the last [`TRENDING_DAYS`].
+    pub recent_votes: i64,
+}
+
+/// How a board is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdeaSort {
+    #[default]
+    Votes,
+    Trending,
+    Newest,
+}
+
+impl IdeaSort {
+    pub fn parse(s: Option<&str>) -> Result<Self, Invalid> {
+        match s {
+            None | Some("votes") => Ok(Self::Votes),
+            Some("trending") => Ok(Self::Trending),
+            Some("newest") => Ok(Self::Newest),
+            Some(_) => Err(Invalid::new(
+                "sort",
+                "invalid_choice",
+                "Sort ideas by votes, trending or newest.",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Votes => "votes",
+            Self::Trending => "trending",
+            Self::Newest => "newest",
+        }
+    }
+}
+
+/// An idea as its page and the API show it.
+#[derive(Debug, Clone)]
+pub struct IdeaView {
+    pub topic: Topic,
+    pub record: IdeaRecord,
+    pub status: Option<IdeaStatus>,
+}
+
+/// A board's page of ideas.
+#[derive(Debug, Clone)]
+pub struct IdeaBoard {
+    pub group: GroupView,
+    pub ideas: Page<IdeaSummary>,
+    pub statuses: Vec<IdeaStatus>,
+}
 
 impl Ideas<'_> {
     /// A group's ideas.

@@ -1,7 +1,23 @@
-//! Merging a duplicate idea into another (its votes move once per member) and undoing it.
+//! Merging a duplicate idea into another (its votes move once per member) and undoing it, with
+//! their events.
 
 use serde_json::json;
 use super::*;
+
+/// A duplicate idea was merged into its original (`duplicate`, `original`, `by`): the
+/// original's page and count change with the duplicate's.
+pub static MERGED_INTO: KindEventSpec = KindEventSpec {
+    name: "idea_merged",
+    topics: &["duplicate", "original"],
+    shown: true,
+};
+
+/// A merge was undone: `duplicate`, `by`.
+pub static UNMERGED: KindEventSpec = KindEventSpec {
+    name: "idea_unmerged",
+    topics: &["duplicate"],
+    shown: true,
+};
 
 impl Ideas<'_> {
     /// Merges a duplicate idea into its original (staff of both).

@@ -1,4 +1,5 @@
 use super::*;
+use super::statuses::check_statuses;
 
 fn status(name: &str, set: StatusSet) -> IdeaStatus {
     IdeaStatus {

@@ -1,8 +1,49 @@
 //! Votes: one per member and idea, taken back at will, within the site's budget; who may vote
-//! and who acts as the ideas' staff.
+//! (the kind's action, [`VOTE`]) and who acts as the ideas' staff; the votes' events.
 
 use serde_json::json;
 use super::*;
+
+/// Voting for an idea (or taking the vote back): the members who take part in its audience,
+/// on its opening post while it is published, not merged and not locked.
+pub static VOTE: KindAction = KindAction {
+    name: "vote",
+    rule: |a| {
+        let idea = a.item.topic.filter(|t| t.kind == IDEA && a.item.opening);
+        let Some(idea) = idea else {
+            return Err(Denied::Forbidden("not_votable"));
+        };
+        if idea.closed {
+            Err(Denied::Forbidden("merged"))
+        } else if a.item.locked && !a.moderator {
+            // A locked topic (or an archived group's) takes no more votes.
+            Err(Denied::Locked)
+        } else if a.access < Access::Participate {
+            Err(Denied::Forbidden("join_required"))
+        } else if !a.item.state.is_published() {
+            Err(a.not_published)
+        } else if !a.actor.verified {
+            Err(Denied::Forbidden("email_unverified"))
+        } else {
+            Ok(())
+        }
+    },
+};
+
+/// A member voted for an idea: `topic`, `member`.
+pub static VOTED: KindEventSpec = KindEventSpec {
+    name: "idea_voted",
+    topics: &["topic"],
+    shown: true,
+};
+
+/// A member took their vote back: `topic`, `member`.
+pub static UNVOTED: KindEventSpec = KindEventSpec {
+    name: "idea_unvoted",
+    topics: &["topic"],
+    shown: true,
+};
+
 
 impl Ideas<'_> {
     /// Votes for an idea (members of its group; within the budget of their trust level).

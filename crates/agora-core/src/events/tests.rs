@@ -1,0 +1,56 @@
+use super::*;
+use crate::time::Timestamp;
+
+#[test]
+fn an_event_reads_back_as_it_was_stored_and_an_unknown_one_as_none() {
+    let event = Event::BulletinSent { bulletin: 7 };
+    assert_eq!(event.to_json(), r#"{"type":"bulletin_sent","bulletin":7}"#);
+    let back = Recorded::parse(1, Timestamp(0), event.name().into(), &event.to_json());
+    assert_eq!(back.event, Some(event));
+    let unknown = Recorded::parse(2, Timestamp(0), "later".into(), r#"{"type":"later"}"#);
+    assert_eq!(unknown.event, None);
+}
+
+#[test]
+fn a_reaction_names_its_item_and_where_it_shows() {
+    let event = Event::ReactionGiven {
+        item: crate::forum::items::post_ref(crate::ids::PostId(9)),
+        emoji: "👍".into(),
+        by: 2,
+        author: 3,
+        places: vec![Place::Topic { topic: 4 }],
+    };
+    assert_eq!(
+        event.to_json(),
+        r#"{"type":"reaction_given","item":{"kind":"post","id":9},"emoji":"👍","by":2,"author":3,"places":[{"place":"topic","topic":4}]}"#
+    );
+    let back = Recorded::parse(1, Timestamp(0), event.name().into(), &event.to_json());
+    assert_eq!(back.event, Some(event.clone()));
+    assert_eq!(event.places(), vec![Place::Topic { topic: 4 }]);
+    assert_eq!(event.stream(), "item:post/9");
+    // A kind this version does not know makes the event unknown, not a wrong one.
+    let later = r#"{"type":"reaction_given","item":{"kind":"hologram","id":9},"emoji":"👍","by":2,"author":3,"places":[]}"#;
+    assert_eq!(
+        Recorded::parse(2, Timestamp(0), "reaction_given".into(), later).event,
+        None
+    );
+}
+
+#[test]
+fn a_mention_is_stored_with_who_was_mentioned_by_whom_and_where() {
+    let event = Event::MemberMentioned {
+        member: 4,
+        by: 2,
+        topic: 9,
+        post: 31,
+        group: 3,
+    };
+    assert_eq!(
+        event.to_json(),
+        r#"{"type":"member_mentioned","member":4,"by":2,"topic":9,"post":31,"group":3}"#
+    );
+    assert_eq!(
+        (event.name(), event.stream().as_str()),
+        ("member_mentioned", "topic:9")
+    );
+}

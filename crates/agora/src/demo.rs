@@ -13,7 +13,6 @@ use serde::Deserialize;
 
 use agora_core::MemberId;
 use agora_core::groups::{GroupRole, NewGroup, Visibility};
-use agora_core::kinds::ideas::IdeaChange;
 use agora_core::members::{DisplayName, EmailAddress, NewMember, Password, Username};
 use agora_core::time::Timestamp;
 use agora_core::viewer::SiteRole;
@@ -23,7 +22,7 @@ use crate::app::App;
 mod moderation;
 mod topics;
 
-use topics::{DemoTopic, load_topic, staff_entry};
+use topics::{DemoTopic, load_kinds_parts, load_topic};
 
 /// The password of every demo account.
 pub const PASSWORD: &str = "voltera-demo-2026";
@@ -205,42 +204,22 @@ pub async fn load(app: &App) -> anyhow::Result<Loaded> {
                 .await?;
         }
         let owner = (id_of(&g.owner)?, g.owner.as_str());
-        let mut ids = Vec::new();
+        let mut in_group = Vec::new();
         for t in &g.topics {
-            ids.push(load_topic(app, group, t, &id_of, now, owner).await?);
+            in_group.push(load_topic(app, group, t, &id_of, now, owner).await?);
             topics += 1;
             replies += t.replies.len();
         }
-        loaded.insert(g.slug.clone(), (group, ids.clone()));
-        for (t, &id) in g.topics.iter().zip(&ids) {
-            if let Some(index) = t.merged_into {
-                let original = *ids
-                    .get(index)
-                    .ok_or_else(|| anyhow::anyhow!("demo topic {:?}: no topic {index}", t.title))?;
-                let store: std::sync::Arc<dyn agora_core::store::Store> = app.store.clone();
-                store
-                    .merge_idea(
-                        &IdeaChange {
-                            topic: id,
-                            to: agora_core::kinds::ideas::MERGED.into(),
-                            note: format!("Merged into topic:{original}"),
-                            by: owner.0,
-                            at: now.plus_seconds(-86_400),
-                            audit: vec![staff_entry(
-                                owner,
-                                now.plus_seconds(-86_400),
-                                "idea.merge",
-                                agora_core::audit::Target::topic(id, &t.title),
-                                group,
-                                format!("into topic:{original}"),
-                            )],
-                            events: Vec::new(),
-                        },
-                        original,
-                    )
-                    .await?;
-            }
-        }
+        let demo = agora_core::kinds::DemoContext {
+            store: &*store,
+            members: &ids,
+            now,
+        };
+        load_kinds_parts(group, &g.topics, &in_group, owner, demo).await?;
+        loaded.insert(
+            g.slug.clone(),
+            (group, in_group.iter().map(|l| l.topic).collect()),
+        );
     }
     let topic_of = |slug: &str, index: usize| {
         loaded

@@ -131,6 +131,57 @@ pub struct KindSpec {
     pub answered: bool,
     /// The statuses that close it to its kind's actions (a merged idea takes no votes).
     pub closed: &'static [&'static str],
+    /// Its loader of what its demo topics carry beyond a discussion's (a question's accepted
+    /// answers, an idea's votes, status and merge).
+    pub demo: Option<DemoTopicLoad>,
+}
+
+/// A kind's loader of one of its demo topics' own part.
+pub type DemoTopicLoad = for<'a> fn(DemoContext<'a>, DemoTopic<'a>) -> DemoFuture<'a>;
+
+/// A demo topic as the shared loader wrote it, given to its kind's loader once every topic of
+/// its group is in (a merge names another by its place in the group).
+#[derive(Clone, Copy)]
+pub struct DemoTopic<'a> {
+    pub group: crate::ids::GroupId,
+    pub topic: crate::ids::TopicId,
+    pub title: &'a str,
+    pub author: crate::ids::MemberId,
+    pub opened: crate::time::Timestamp,
+    /// Its replies, in order, with when each was written.
+    pub replies: &'a [(crate::ids::PostId, crate::time::Timestamp)],
+    /// Who stands for the group's staff (its owner): their id and username, for the audit.
+    pub staff: (crate::ids::MemberId, &'a str),
+    /// The topics of its group, in the demo data's order.
+    pub siblings: &'a [crate::ids::TopicId],
+    /// The topic as the demo data says it; the kind reads its own fields.
+    pub data: &'a serde_json::Value,
+}
+
+impl DemoTopic<'_> {
+    /// An audit entry for what the group's staff did to the topic while the demo was loaded.
+    pub fn staff_entry(
+        &self,
+        at: crate::time::Timestamp,
+        action: &'static str,
+        detail: String,
+    ) -> crate::audit::NewAuditEntry {
+        crate::audit::NewAuditEntry {
+            at,
+            actor: Some(self.staff.0),
+            actor_name: self.staff.1.to_owned(),
+            action,
+            target: crate::audit::Target::topic(self.topic, self.title),
+            group: Some(self.group),
+            detail,
+        }
+    }
+
+    /// The kind's own fields of the topic's data, or what is wrong with them.
+    pub fn fields<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        serde_json::from_value(self.data.clone())
+            .map_err(|e| format!("demo topic {:?}: {e}", self.title))
+    }
 }
 
 /// Every kind of topic members may open beside discussions, in the order forms offer them.

@@ -6,8 +6,6 @@ use serde::Deserialize;
 use agora_core::MemberId;
 use agora_core::content::markdown;
 use agora_core::forum::{NewPost, NewTopic, TopicFlags, TopicKind, TopicTitle};
-use agora_core::kinds::ideas::{IdeaChange, VoteChange};
-use agora_core::kinds::questions::Acceptance;
 use agora_core::time::Timestamp;
 
 use crate::app::App;
@@ -22,28 +20,28 @@ pub(super) struct DemoTopic {
     locked: bool,
     days_ago: i64,
     pub(super) replies: Vec<DemoReply>,
-    /// `discussion` when absent, or `question`.
+    /// `discussion` when absent, or a kind's name (`question`, `idea`).
     #[serde(default)]
     kind: Option<String>,
-    /// For a question: the replies (by index) its asker accepted, the first the best.
-    #[serde(default)]
-    accepted: Vec<usize>,
-    /// For an idea: who voted for it, its status and the staff's note.
-    #[serde(default)]
-    votes: Vec<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    status_note: Option<String>,
-    /// For a duplicate idea: the topic (by index in its group) it is merged into.
-    #[serde(default)]
-    pub(super) merged_into: Option<usize>,
     /// Reactions on its posts.
     #[serde(default)]
     reactions: Vec<DemoReaction>,
     /// Bookmarks on its posts.
     #[serde(default)]
     bookmarks: Vec<DemoBookmark>,
+    /// The rest, its kind's own (a question's accepted answers, an idea's votes), read by the
+    /// kind's loader (`agora_core::kinds::KindSpec::demo`).
+    #[serde(flatten)]
+    pub(super) own: serde_json::Value,
+}
+
+/// A demo topic as loaded: its id, kind, opening and replies, for its kind's loader.
+pub(super) struct Loaded {
+    pub(super) topic: agora_core::TopicId,
+    kind: TopicKind,
+    author: MemberId,
+    opened: Timestamp,
+    replies: Vec<(agora_core::PostId, Timestamp)>,
 }
 
 /// A reaction on a post of a demo topic: `post` 0 is the opening post, `n` the nth reply.
@@ -71,7 +69,7 @@ pub(super) struct DemoReply {
 }
 
 /// An audit entry for what a group's owner did while the demo was loaded.
-pub(super) fn staff_entry(
+fn staff_entry(
     (id, name): (MemberId, &str),
     at: Timestamp,
     action: &'static str,
@@ -97,7 +95,7 @@ pub(super) async fn load_topic(
     id_of: &impl Fn(&str) -> anyhow::Result<MemberId>,
     now: Timestamp,
     staff: (MemberId, &str),
-) -> anyhow::Result<agora_core::TopicId> {
+) -> anyhow::Result<Loaded> {
     let store: std::sync::Arc<dyn agora_core::store::Store> = app.store.clone();
     let opened = now.plus_seconds(-t.days_ago * 86_400);
     let title = TopicTitle::parse(&t.title)?;
@@ -142,22 +140,6 @@ pub(super) async fn load_topic(
             .await?;
         replies.push((id, at));
     }
-    for (n, &index) in t.accepted.iter().enumerate() {
-        let &(post, answered) = replies.get(index).ok_or_else(|| {
-            anyhow::anyhow!("demo topic {:?}: no reply {index} to accept", t.title)
-        })?;
-        store
-            .accept_answer(&Acceptance {
-                topic,
-                post,
-                best: n == 0,
-                by: id_of(&t.author)?,
-                at: answered.plus_seconds(3_600).min(now),
-                audit: Vec::new(),
-                events: Vec::new(),
-            })
-            .await?;
-    }
     if t.pinned || t.locked {
         let done = [(t.pinned, "topic.pin"), (t.locked, "topic.lock")];
         let audit: Vec<_> = done
@@ -186,44 +168,47 @@ pub(super) async fn load_topic(
             )
             .await?;
     }
-    for (n, name) in t.votes.iter().enumerate() {
-        let hours = i64::try_from(n).unwrap_or(0) * 7 + 1;
-        store
-            .vote(&VoteChange {
-                topic,
-                member: id_of(name)?,
-                at: opened.plus_seconds(hours * 3_600).min(now),
-                budget: None,
-                closed: Vec::new(),
-                events: Vec::new(),
-            })
-            .await?;
-    }
     let posts: Vec<(agora_core::PostId, Timestamp)> = std::iter::once((opening, opened))
         .chain(replies.iter().copied())
         .collect();
     load_reactions(&store, t, &posts, id_of, now).await?;
-    if let Some(status) = &t.status {
-        store
-            .set_idea_status(&IdeaChange {
-                topic,
-                to: status.clone(),
-                note: t.status_note.clone().unwrap_or_default(),
-                by: staff.0,
-                at: opened.plus_seconds(t.days_ago * 86_400 / 2).min(now),
-                audit: vec![staff_entry(
-                    staff,
-                    opened.plus_seconds(t.days_ago * 86_400 / 2).min(now),
-                    "idea.status",
-                    agora_core::audit::Target::topic(topic, &t.title),
-                    group,
-                    status.clone(),
-                )],
-                events: Vec::new(),
-            })
-            .await?;
+    Ok(Loaded {
+        topic,
+        kind,
+        author: id_of(&t.author)?,
+        opened,
+        replies,
+    })
+}
+
+/// The kinds' own parts of a group's demo topics (`loaded`, in the data's order), once all of
+/// them are in.
+pub(super) async fn load_kinds_parts(
+    group: agora_core::GroupId,
+    topics: &[DemoTopic],
+    loaded: &[Loaded],
+    staff: (MemberId, &str),
+    demo: agora_core::kinds::DemoContext<'_>,
+) -> anyhow::Result<()> {
+    let siblings: Vec<agora_core::TopicId> = loaded.iter().map(|l| l.topic).collect();
+    for (t, l) in topics.iter().zip(loaded) {
+        let Some(load) = agora_core::kinds::spec(l.kind).and_then(|k| k.demo) else {
+            continue;
+        };
+        let topic = agora_core::kinds::DemoTopic {
+            group,
+            topic: l.topic,
+            title: &t.title,
+            author: l.author,
+            opened: l.opened,
+            replies: &l.replies,
+            staff,
+            siblings: &siblings,
+            data: &t.own,
+        };
+        load(demo, topic).await.map_err(anyhow::Error::msg)?;
     }
-    Ok(topic)
+    Ok(())
 }
 
 /// A demo topic's reactions and bookmarks, on its posts (`posts[0]` the opening one).

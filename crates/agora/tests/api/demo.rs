@@ -1,6 +1,7 @@
 //! The demo community shows moderation at work: someone evaluating agora signs in as `mara`
 //! and finds flags in the queue, a held reply, a flagged account, an open legal case and an
-//! audit log with entries, on both databases.
+//! audit log with entries, on both databases; the questions and ideas carry what their kinds
+//! loaded (accepted answers, votes, statuses, a merge).
 
 use axum::http::StatusCode;
 use serde_json::json;
@@ -15,6 +16,22 @@ async fn the_demo_has_moderation_work_to_show() {
             .await
             .unwrap_or_else(|e| panic!("loading the demo: {e:#}"));
         assert_eq!(loaded, agora::demo::Loaded::Fresh(34, 10, 49, 193));
+        // The kinds' own parts, loaded by each kind from its folder: the questions' accepted
+        // answers, the ideas' votes, statuses and merge.
+        for (sql, expected) in [
+            ("SELECT COUNT(*) FROM accepted_answers", 8),
+            // 49 votes given, one of them for both the duplicate and its original: one after
+            // the merge.
+            ("SELECT COUNT(*) FROM idea_votes", 48),
+            ("SELECT COUNT(*) FROM idea_merged_votes", 1),
+            (
+                "SELECT COUNT(*) FROM ideas i JOIN topics t ON t.id = i.topic_id \
+              WHERE t.status <> 'new'",
+                5,
+            ),
+        ] {
+            assert_eq!(app.db().scalar(sql).await, expected, "{sql}");
+        }
         let r = app
             .post(
                 &routes::auth_login(),

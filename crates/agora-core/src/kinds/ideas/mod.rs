@@ -87,9 +87,11 @@ const TOPIC: crate::kinds::KindSpec = crate::kinds::KindSpec {
     featured: ("", ""),
     answered: false,
     closed: &[MERGED],
+    demo: Some(|demo, topic| Box::pin(demo::load(demo, topic))),
 };
 
 mod board;
+mod demo;
 mod merges;
 mod statuses;
 mod store;

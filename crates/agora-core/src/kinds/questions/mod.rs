@@ -68,6 +68,7 @@ const TOPIC: crate::kinds::KindSpec = crate::kinds::KindSpec {
     featured: ("Accepted answer", "Best answer"),
     answered: true,
     closed: &[],
+    demo: Some(|demo, topic| Box::pin(demo::load(demo, topic))),
 };
 
 /// Q&A's settings, edited with the others on the admin's trust page.
@@ -87,6 +88,7 @@ pub const SETTINGS: &[crate::trust::KnobInfo] = &[
 ];
 
 mod accept;
+mod demo;
 mod lists;
 mod reminders;
 mod store;

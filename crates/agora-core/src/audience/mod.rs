@@ -25,7 +25,7 @@
 
 pub mod duties;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::groups::policy::{Access, Need, Relation, Scope, access as group_access, scope};
 use crate::groups::{GroupRole, Visibility};
@@ -36,7 +36,7 @@ use crate::viewer::Viewer;
 pub use duties::{Duty, holds, in_staff, oversees, require};
 
 /// What kind of audience an item lives in, as the store writes it (`audience_kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AudienceKind {
     Group,
@@ -66,7 +66,7 @@ impl AudienceKind {
 
 /// Which audience: its kind and, for a group or a conversation, its id (0 for the site and
 /// its staff, of which there is one each).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AudienceRef {
     pub kind: AudienceKind,
     pub id: i64,

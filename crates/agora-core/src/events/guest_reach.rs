@@ -2,16 +2,19 @@
 //! a node's guest cache drops when an event arrives.
 
 use crate::agora::Events;
+use crate::audience::{Audience, AudienceKind, Participation, reach};
 use crate::error::StoreError;
+use crate::groups::policy::{Access, Relation};
+use crate::viewer::Viewer;
 
 use super::Place;
 
-/// What a change may have altered among the pages every guest sees alike, as the group
-/// policy decides for a guest.
+/// What a change may have altered among the pages every guest sees alike, as the audience
+/// rule decides for a guest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GuestReach {
-    /// Nothing a guest may see: the change was in a group whose content guests cannot read
-    /// (closed or secret).
+    /// Nothing a guest may see: the change was in an audience whose content guests cannot
+    /// read (a closed or secret group, a conversation, the staff).
     Nothing,
     /// The pages of one group guests may see (its page and topic list, and the site-wide lists
     /// drawn from it) and, if set, of one of its topics.
@@ -21,13 +24,24 @@ pub enum GuestReach {
 }
 
 impl Events<'_> {
-    /// What a change at `place` may have altered among the pages guests see. The group
-    /// policy decides for a guest viewer: a change among items guests may not read reaches
-    /// nothing of theirs, while a new group they may see listed reaches the lists.
+    /// What a change at `place` may have altered among the pages guests see. The audience
+    /// rule ([`reach`]) decides for a guest viewer: a change among items guests may not read
+    /// reaches nothing of theirs, a new group they may see listed reaches the lists, and a
+    /// change in the site's audience may show on any page.
     pub async fn guest_reach(self, place: Place) -> Result<GuestReach, StoreError> {
-        use crate::groups::policy::{Access, Relation, access};
+        let guest = Viewer::guest();
+        let place = match place {
+            // A bare reference to a group's audience reaches its pages as a change of the
+            // group itself would.
+            Place::Audience { audience } if audience.kind == AudienceKind::Group => Place::Group {
+                group: audience.id,
+                topic: None,
+            },
+            other => other,
+        };
         let (group, topic) = match place {
             Place::Everywhere => return Ok(GuestReach::Everything),
+            Place::Audience { audience } => return Ok(beyond_groups(audience.kind)),
             Place::Group { group, topic } => {
                 let found = self
                     .store
@@ -46,10 +60,12 @@ impl Events<'_> {
         let Some(group) = group else {
             return Ok(GuestReach::Nothing);
         };
-        let guest = access(
-            &crate::viewer::Viewer::guest(),
-            group.visibility,
-            Relation::Stranger,
+        let seen = reach(
+            &guest,
+            Audience::Group {
+                visibility: group.visibility,
+                relation: Relation::Stranger,
+            },
         );
         // A change among its items matters if guests read them; a new group, if they see it.
         let needed = if topic.is_some() {
@@ -57,7 +73,7 @@ impl Events<'_> {
         } else {
             Access::Listed
         };
-        Ok(if guest >= needed {
+        Ok(if seen >= needed {
             GuestReach::Group {
                 slug: group.slug,
                 topic,
@@ -65,5 +81,25 @@ impl Events<'_> {
         } else {
             GuestReach::Nothing
         })
+    }
+}
+
+/// What a change in an audience beyond groups reaches among guests' pages: any page, if guests
+/// read the audience (the site's), else nothing (a conversation, the staff).
+pub(super) fn beyond_groups(kind: AudienceKind) -> GuestReach {
+    let audience = match kind {
+        AudienceKind::Site => Audience::Site {
+            members_only: false,
+        },
+        AudienceKind::Staff => Audience::Staff,
+        // A group's reach needs the group (`Place::Group`); alone it is treated as closed.
+        AudienceKind::Conversation | AudienceKind::Group => Audience::Conversation {
+            participation: Participation::Outsider,
+        },
+    };
+    if reach(&Viewer::guest(), audience) >= Access::Read {
+        GuestReach::Everything
+    } else {
+        GuestReach::Nothing
     }
 }

@@ -217,6 +217,10 @@ pub enum Place {
     Group { group: i64, topic: Option<i64> },
     /// In a topic, whose group is looked up.
     Topic { topic: i64 },
+    /// In an audience beyond groups: a conversation, the site's or its staff's.
+    Audience {
+        audience: crate::audience::AudienceRef,
+    },
     /// Anywhere: a member's name, role or sanctions show beside their posts in every group,
     /// and the site's settings on every page.
     Everywhere,

@@ -54,3 +54,35 @@ fn a_mention_is_stored_with_who_was_mentioned_by_whom_and_where() {
         ("member_mentioned", "topic:9")
     );
 }
+
+#[test]
+fn a_change_in_an_audience_beyond_groups_reaches_guests_only_where_the_audience_rule_lets_them_read()
+ {
+    use crate::audience::{AudienceKind, AudienceRef};
+    use guest_reach::beyond_groups;
+    assert_eq!(beyond_groups(AudienceKind::Site), GuestReach::Everything);
+    assert_eq!(
+        beyond_groups(AudienceKind::Conversation),
+        GuestReach::Nothing
+    );
+    assert_eq!(beyond_groups(AudienceKind::Staff), GuestReach::Nothing);
+    // Stored with the event, and read back.
+    let event = Event::ReactionTaken {
+        item: crate::forum::items::post_ref(crate::ids::PostId(9)),
+        emoji: "👍".into(),
+        by: 2,
+        author: 3,
+        places: vec![Place::Audience {
+            audience: AudienceRef::conversation(5),
+        }],
+    };
+    assert!(
+        event
+            .to_json()
+            .contains(r#"{"place":"audience","audience":{"kind":"conversation","id":5}}"#),
+        "{}",
+        event.to_json()
+    );
+    let back = Recorded::parse(1, Timestamp(0), event.name().into(), &event.to_json());
+    assert_eq!(back.event, Some(event));
+}

@@ -144,17 +144,21 @@ pub trait ItemSource: Send + Sync {
     async fn seen(&self, agora: &Agora, viewer: &Viewer, id: i64) -> Result<ItemSeen, Refused>;
 
     /// Where a change to the item (a reaction) shows, for those who keep copies of pages (the
-    /// guest cache, through [`crate::events::Event::places`]). By default its group's pages,
-    /// the whole site for a site-wide item, and nowhere for a conversation or the staff, which
-    /// no guest sees; a kind whose items show on a page of their own says so.
+    /// guest cache, through [`crate::events::Event::places`]). By default its audience: a
+    /// group's pages, and for the audiences beyond groups the audience itself, which the
+    /// audience rule decides whether guests see; a kind whose items show on a page of their
+    /// own says so.
     fn places(&self, seen: &ItemSeen) -> Vec<Place> {
         match seen.audience.kind {
             AudienceKind::Group => vec![Place::Group {
                 group: seen.audience.id,
                 topic: None,
             }],
-            AudienceKind::Site => vec![Place::Everywhere],
-            AudienceKind::Conversation | AudienceKind::Staff => Vec::new(),
+            AudienceKind::Site | AudienceKind::Conversation | AudienceKind::Staff => {
+                vec![Place::Audience {
+                    audience: seen.audience,
+                }]
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! and the admin's lists. Each draws only from the groups the viewer's scope admits.
 
 use crate::agora::Site;
+use crate::audience::audience_scope;
 use crate::error::StoreError;
 use crate::error::{Invalid, Refused};
 use crate::forum::{LatestFilter, PostInTopic, Tags, TopicInGroup, TopicSort};
@@ -21,7 +22,11 @@ impl Site<'_> {
         limit: u32,
     ) -> Result<Vec<TopicInGroup>, StoreError> {
         self.store
-            .latest_topics(&scope(viewer, Need::Read), &LatestFilter::default(), limit)
+            .latest_topics(
+                &audience_scope(viewer, Need::Read),
+                &LatestFilter::default(),
+                limit,
+            )
             .await
     }
 
@@ -47,7 +52,7 @@ impl Site<'_> {
             }
             None => None,
         };
-        let scope = scope(viewer, Need::Read);
+        let scope = audience_scope(viewer, Need::Read);
         let filter = LatestFilter { tag, before, sort };
         let rows = match sort {
             TopicSort::Replies => {
@@ -86,7 +91,7 @@ impl Site<'_> {
     /// secret group's topics count only for its members).
     pub async fn tags(self, viewer: &Viewer, limit: u32) -> Result<Vec<(String, i64)>, StoreError> {
         self.store
-            .tag_counts(&scope(viewer, Need::Read), limit)
+            .tag_counts(&audience_scope(viewer, Need::Read), limit)
             .await
     }
 
@@ -192,7 +197,12 @@ impl Site<'_> {
             .ok_or(Refused::NotFound)?;
         Ok(self
             .store
-            .posts_by(member.id, &scope(viewer, Need::Read), before, limit)
+            .posts_by(
+                member.id,
+                &audience_scope(viewer, Need::Read),
+                before,
+                limit,
+            )
             .await?)
     }
 

@@ -782,29 +782,36 @@ pub trait ForumStore: Send + Sync {
     async fn search(
         &self,
         query: &SearchQuery,
-        scope: &Scope,
+        scope: &crate::audience::AudienceScope,
         limit: u32,
         offset: u32,
     ) -> Result<SearchResults, StoreError>;
     /// The most recently active topics across the groups in `scope`.
     async fn latest_topics(
         &self,
-        scope: &Scope,
+        scope: &crate::audience::AudienceScope,
         filter: &crate::forum::LatestFilter,
         limit: u32,
     ) -> Result<Vec<TopicInGroup>, StoreError>;
     /// The tags of the topics in `scope`, with how many topics carry each, most used first.
-    async fn tag_counts(&self, scope: &Scope, limit: u32)
-    -> Result<Vec<(String, i64)>, StoreError>;
+    async fn tag_counts(
+        &self,
+        scope: &crate::audience::AudienceScope,
+        limit: u32,
+    ) -> Result<Vec<(String, i64)>, StoreError>;
     /// Visible posts by `member` in groups in `scope`, newest first (by when they were written),
     /// after post `before` in that order.
     async fn posts_by(
         &self,
         member: MemberId,
-        scope: &Scope,
+        scope: &crate::audience::AudienceScope,
         before: Option<PostId>,
         limit: u32,
     ) -> Result<Vec<PostInTopic>, StoreError>;
     /// Number of visible posts by `member` in groups in `scope`.
-    async fn count_posts_by(&self, member: MemberId, scope: &Scope) -> Result<i64, StoreError>;
+    async fn count_posts_by(
+        &self,
+        member: MemberId,
+        scope: &crate::audience::AudienceScope,
+    ) -> Result<i64, StoreError>;
 }

@@ -30,7 +30,7 @@ mod reactions;
 mod roster;
 mod rows;
 mod sanctions;
-mod scope;
+pub mod scope;
 mod search;
 mod topic_sorts;
 mod trust;

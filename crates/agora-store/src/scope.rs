@@ -1,9 +1,55 @@
-//! The visibility policy's `Scope` as SQL: the one translation every list, count and search
-//! uses. It implements exactly `Scope::admits` (agora-core's policy module), which its tests
-//! check against the single-item rule.
+//! The read rule as SQL: [`audience_filter`] is the one translation every list, count and
+//! search of items uses, and implements exactly `AudienceScope::admits` (agora-core's audience
+//! module), whose tests check it against the single-item rule; [`group_filter`] is its part
+//! for groups, which the lists of groups themselves use (the directory, a member's groups).
+//! [`report_filter`] routes reports the same way.
 
-use agora_core::audience::ReportScope;
+use agora_core::audience::{AudienceScope, ReportScope};
 use agora_core::groups::policy::Scope;
+
+/// Where a list's rows say their audience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudienceAt<'a> {
+    /// Rows of items that live in groups only (topics, posts, their tags), their group joined
+    /// as `g`.
+    Groups,
+    /// Rows that store their audience's kind and id in `{alias}.audience_kind` and
+    /// `{alias}.audience_id` (an item of any audience).
+    Columns(&'a str),
+}
+
+/// A `WHERE` fragment admitting exactly the rows whose audience is in `scope`
+/// (`AudienceScope::admits`). `param` is the placeholder the viewer's id is bound to (bind
+/// `scope.participant`; NULL for a guest); it is always used, so callers bind the same
+/// arguments whoever is looking. The site's audience as stored (`AudienceRef::SITE`, id 0) is
+/// everyone's; any other site audience id is its signed-in members'.
+pub fn audience_filter(scope: &AudienceScope, at: AudienceAt<'_>, param: usize) -> String {
+    let groups = group_filter(&scope.groups, param);
+    let a = match at {
+        AudienceAt::Groups => return groups,
+        AudienceAt::Columns(alias) => alias,
+    };
+    let conversations = if scope.participant.is_some() {
+        format!(
+            "{a}.audience_id IN (SELECT cm.conversation_id FROM conversation_members cm \
+             WHERE cm.member_id = ${param} AND cm.state IN ('active', 'requested'))"
+        )
+    } else {
+        "FALSE".to_owned()
+    };
+    let site = if scope.site_members {
+        "TRUE".to_owned()
+    } else {
+        format!("{a}.audience_id = 0")
+    };
+    let staff = if scope.staff { "TRUE" } else { "FALSE" };
+    format!(
+        "(({a}.audience_kind = 'group' AND {a}.audience_id IN (SELECT g.id FROM groups g WHERE {groups})) \
+         OR ({a}.audience_kind = 'conversation' AND {conversations}) \
+         OR ({a}.audience_kind = 'site' AND {site}) \
+         OR ({a}.audience_kind = 'staff' AND {staff}))"
+    )
+}
 
 /// A `WHERE` fragment admitting the groups in `scope`, for a groups table aliased `g`.
 /// `param` is the placeholder number the viewer's id is bound to (bind `scope.member`; for a

@@ -2,15 +2,15 @@
 //! bm25, PostgreSQL tsvector ranked by ts_rank, one result per topic (its best post). The
 //! index is written in the same transaction as the post it mirrors.
 
+use agora_core::audience::AudienceScope;
 use agora_core::forum::{Author, TopicKind};
-use agora_core::groups::policy::Scope;
 use agora_core::search::{MAX_OFFSET, SearchHit, SearchQuery, SearchResults};
 use agora_core::time::Timestamp;
 use agora_core::{MemberId, PostId, StoreError, TopicId};
 
 use crate::db::{Arg, Backend, Handle};
 use crate::forum::topic_narrowing;
-use crate::scope::group_filter;
+use crate::scope::{AudienceAt, audience_filter};
 
 /// Writes (or rewrites) a post's entry in the search index.
 pub async fn index_post(
@@ -170,11 +170,11 @@ fn narrowing<'a>(query: &'a SearchQuery, author_column: &str, args: &mut Vec<Arg
 pub async fn search(
     db: &mut Handle,
     query: &SearchQuery,
-    scope: &Scope,
+    scope: &AudienceScope,
     limit: u32,
     offset: u32,
 ) -> Result<SearchResults, StoreError> {
-    let filter = group_filter(scope, 1);
+    let filter = audience_filter(scope, AudienceAt::Groups, 1);
     let words = !query.terms().is_empty();
     let window = if words {
         rank_window(query.terms().len(), offset.saturating_add(limit))
@@ -183,7 +183,7 @@ pub async fn search(
         // whether there are more.
         MAX_OFFSET + limit + 1
     };
-    let mut args: Vec<Arg<'_>> = vec![scope.member.map(|m| m.0).into()];
+    let mut args: Vec<Arg<'_>> = vec![scope.participant.map(|m| m.0).into()];
     let match_arg = match db.backend() {
         // Every term quoted: the words carry no FTS5 syntax, so nothing typed can reach it.
         Backend::Sqlite => query

@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 
+use agora_core::audience::AudienceScope;
 use agora_core::forum::sorts::TopStore;
 use agora_core::forum::{LatestFilter, Topic, TopicFilter, TopicInGroup};
-use agora_core::groups::policy::Scope;
 use agora_core::paging::Cursor;
 use agora_core::time::Timestamp;
 use agora_core::{GroupId, StoreError};
@@ -102,7 +102,7 @@ impl TopStore for SqlStore {
 
     async fn top_latest(
         &self,
-        scope: &Scope,
+        scope: &AudienceScope,
         since: Option<Timestamp>,
         filter: &LatestFilter,
         limit: u32,

@@ -10,7 +10,6 @@ use async_trait::async_trait;
 
 use crate::error::{Invalid, StoreError};
 use crate::forum::{LatestFilter, Period, Topic, TopicFilter, TopicInGroup, TopicSort};
-use crate::groups::policy::Scope;
 use crate::ids::GroupId;
 use crate::paging::Cursor;
 use crate::time::Timestamp;
@@ -148,7 +147,7 @@ pub trait TopStore: Send + Sync {
     /// `filter.before` is the cursor).
     async fn top_latest(
         &self,
-        scope: &Scope,
+        scope: &crate::audience::AudienceScope,
         since: Option<Timestamp>,
         filter: &LatestFilter,
         limit: u32,

@@ -115,7 +115,7 @@ mod use_case {
     use super::{MAX_OFFSET, SearchControls, SearchQuery, SearchResults};
     use crate::agora::Agora;
     use crate::error::{Invalid, StoreError};
-    use crate::groups::policy::{Need, scope};
+    use crate::groups::policy::Need;
     use crate::viewer::Viewer;
 
     /// Why a search failed.
@@ -150,7 +150,12 @@ mod use_case {
             }
             let mut results = self
                 .store
-                .search(&query, &scope(viewer, Need::Read), limit, offset)
+                .search(
+                    &query,
+                    &crate::audience::audience_scope(viewer, Need::Read),
+                    limit,
+                    offset,
+                )
                 .await?;
             // The featured post (a best answer) comes as the opening words the search index
             // holds of it, rendered when it was written: a search renders nothing. So does

@@ -1,15 +1,15 @@
 //! Lists of topics: a group's (pinned ones apart), the site-wide ones in every order, and the
 //! tags in use.
 
+use agora_core::audience::AudienceScope;
 use agora_core::forum::{Author, LatestFilter, Topic, TopicFilter, TopicInGroup, TopicSort};
-use agora_core::groups::policy::Scope;
 use agora_core::paging::Cursor;
 use agora_core::time::Timestamp;
 use agora_core::{GroupId, MemberId, StoreError};
 
 use crate::db::{Arg, Handle};
 use crate::rows::{TOPIC_COLUMNS, TopicRow};
-use crate::scope::group_filter;
+use crate::scope::{AudienceAt, audience_filter};
 
 /// One page of a group's topics in `sort` order.
 pub(super) async fn group_topics(
@@ -61,7 +61,7 @@ pub(super) async fn pinned(
 /// One page of the site-wide list of the topics in `scope`.
 pub(super) async fn latest(
     db: &mut Handle,
-    scope: &Scope,
+    scope: &AudienceScope,
     filter: &LatestFilter,
     limit: u32,
 ) -> Result<Vec<TopicInGroup>, StoreError> {
@@ -80,14 +80,14 @@ pub(super) async fn latest(
 /// The tags most used in `scope`, with how many topics carry each.
 pub(super) async fn tag_counts(
     db: &mut Handle,
-    scope: &Scope,
+    scope: &AudienceScope,
     limit: u32,
 ) -> Result<Vec<(String, i64)>, StoreError> {
     let sql = format!(
         "SELECT tt.tag AS tag, COUNT(*) AS topics FROM topic_tags tt \
          JOIN topics t ON t.id = tt.topic_id JOIN groups g ON g.id = t.group_id \
          WHERE t.deleted = FALSE AND {} GROUP BY tt.tag ORDER BY COUNT(*) DESC, tt.tag LIMIT $2",
-        group_filter(scope, 1)
+        audience_filter(scope, AudienceAt::Groups, 1)
     );
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -97,7 +97,10 @@ pub(super) async fn tag_counts(
     let rows = db
         .all::<Row>(
             sql,
-            &[scope.member.map(|m| m.0).into(), i64::from(limit).into()],
+            &[
+                scope.participant.map(|m| m.0).into(),
+                i64::from(limit).into(),
+            ],
         )
         .await?;
     Ok(rows.into_iter().map(|r| (r.tag, r.topics)).collect())
@@ -120,7 +123,7 @@ pub(crate) struct SiteOrder<'a> {
 /// post's author and how many members opened it, each an indexed lookup.
 pub(crate) async fn site_topics(
     db: &mut Handle,
-    scope: &Scope,
+    scope: &AudienceScope,
     filter: &LatestFilter,
     limit: u32,
     order: SiteOrder<'_>,
@@ -152,7 +155,7 @@ pub(crate) async fn site_topics(
            WHERE p2.topic_id = t.id AND p2.deleted = FALSE ORDER BY p2.number DESC LIMIT 1) \
          LEFT JOIN members la ON la.id = lp.author_id \
          ORDER BY page.sort_key DESC, t.id DESC",
-        group_filter(scope, 1)
+        audience_filter(scope, AudienceAt::Groups, 1)
     );
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -167,7 +170,7 @@ pub(crate) async fn site_topics(
         sort_key: i64,
     }
     let mut args: Vec<Arg<'_>> = vec![
-        scope.member.map(|m| m.0).into(),
+        scope.participant.map(|m| m.0).into(),
         i64::from(limit).into(),
         filter.tag.as_deref().into(),
         filter.before.map(|c| c.key).into(),

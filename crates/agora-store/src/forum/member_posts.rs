@@ -1,18 +1,18 @@
 //! A member's posts, as a viewer is shown them on the member's profile.
 
+use agora_core::audience::AudienceScope;
 use agora_core::forum::PostInTopic;
-use agora_core::groups::policy::Scope;
 use agora_core::{MemberId, PostId, StoreError};
 
 use crate::db::{Handle, Int};
 use crate::rows::{POST_COLUMNS, PostRow};
-use crate::scope::group_filter;
+use crate::scope::{AudienceAt, audience_filter};
 
 /// One page of `member`'s posts, newest first.
 pub(super) async fn list(
     db: &mut Handle,
     member: MemberId,
-    scope: &Scope,
+    scope: &AudienceScope,
     before: Option<PostId>,
     limit: u32,
 ) -> Result<Vec<PostInTopic>, StoreError> {
@@ -26,7 +26,7 @@ pub(super) async fn list(
          AND (b.id IS NULL OR p.created_at < b.created_at OR (p.created_at = b.created_at AND p.id < b.id)) \
          ORDER BY p.created_at DESC, p.id DESC LIMIT $4",
         shown_to(scope, member),
-        group_filter(scope, 1)
+        audience_filter(scope, AudienceAt::Groups, 1)
     );
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -41,7 +41,7 @@ pub(super) async fn list(
         .all::<Row>(
             sql,
             &[
-                scope.member.map(|m| m.0).into(),
+                scope.participant.map(|m| m.0).into(),
                 member.0.into(),
                 before.map_or(0, |b| b.0).into(),
                 i64::from(limit).into(),
@@ -64,16 +64,19 @@ pub(super) async fn list(
 pub(super) async fn count(
     db: &mut Handle,
     member: MemberId,
-    scope: &Scope,
+    scope: &AudienceScope,
 ) -> Result<i64, StoreError> {
     let sql = format!(
         "SELECT COUNT(*) FROM posts p JOIN topics t ON t.id = p.topic_id JOIN groups g ON g.id = p.group_id \
          WHERE p.author_id = $2 AND {} AND {}",
         shown_to(scope, member),
-        group_filter(scope, 1)
+        audience_filter(scope, AudienceAt::Groups, 1)
     );
     Ok(db
-        .one::<Int>(sql, &[scope.member.map(|m| m.0).into(), member.0.into()])
+        .one::<Int>(
+            sql,
+            &[scope.participant.map(|m| m.0).into(), member.0.into()],
+        )
         .await?
         .0)
 }
@@ -81,8 +84,8 @@ pub(super) async fn count(
 /// Which of `member`'s posts `p` (in topic `t`) a viewer with `scope` is shown: the published
 /// ones, and to the member themselves also those waiting for a moderator (held by the system,
 /// or hidden by flags: an open report), which they read where they wrote them.
-fn shown_to(scope: &Scope, member: MemberId) -> &'static str {
-    if scope.member == Some(member) {
+fn shown_to(scope: &AudienceScope, member: MemberId) -> &'static str {
+    if scope.participant == Some(member) {
         "((p.deleted = FALSE AND t.deleted = FALSE) OR EXISTS (SELECT 1 FROM reports f \
          WHERE f.item_kind = 'post' AND f.item_id = p.id AND f.resolved_at IS NULL))"
     } else {

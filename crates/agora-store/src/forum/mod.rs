@@ -13,13 +13,14 @@ mod topics;
 
 use async_trait::async_trait;
 
+use agora_core::audience::AudienceScope;
 use agora_core::audit::NewAuditEntry;
 use agora_core::forum::{
     LatestFilter, NewPost, NewTopic, Post, PostEdit, PostInTopic, Revision, Topic, TopicFilter,
     TopicFlags, TopicInGroup, TopicSort,
 };
 use agora_core::groups::Group;
-use agora_core::groups::policy::{Relation, Scope};
+use agora_core::groups::policy::Relation;
 use agora_core::paging::Cursor;
 use agora_core::search::{SearchQuery, SearchResults};
 use agora_core::store::ForumStore;
@@ -166,7 +167,7 @@ impl ForumStore for SqlStore {
     async fn search(
         &self,
         query: &SearchQuery,
-        scope: &Scope,
+        scope: &AudienceScope,
         limit: u32,
         offset: u32,
     ) -> Result<SearchResults, StoreError> {
@@ -176,7 +177,7 @@ impl ForumStore for SqlStore {
 
     async fn latest_topics(
         &self,
-        scope: &Scope,
+        scope: &AudienceScope,
         filter: &LatestFilter,
         limit: u32,
     ) -> Result<Vec<TopicInGroup>, StoreError> {
@@ -186,7 +187,7 @@ impl ForumStore for SqlStore {
 
     async fn tag_counts(
         &self,
-        scope: &Scope,
+        scope: &AudienceScope,
         limit: u32,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         let mut db = self.pools.read().await?;
@@ -196,7 +197,7 @@ impl ForumStore for SqlStore {
     async fn posts_by(
         &self,
         member: MemberId,
-        scope: &Scope,
+        scope: &AudienceScope,
         before: Option<PostId>,
         limit: u32,
     ) -> Result<Vec<PostInTopic>, StoreError> {
@@ -204,7 +205,11 @@ impl ForumStore for SqlStore {
         member_posts::list(&mut db, member, scope, before, limit).await
     }
 
-    async fn count_posts_by(&self, member: MemberId, scope: &Scope) -> Result<i64, StoreError> {
+    async fn count_posts_by(
+        &self,
+        member: MemberId,
+        scope: &AudienceScope,
+    ) -> Result<i64, StoreError> {
         let mut db = self.pools.read().await?;
         member_posts::count(&mut db, member, scope).await
     }

@@ -2,6 +2,7 @@
 //! SQLite always and on PostgreSQL when `AGORA_TEST_POSTGRES_URL` is set.
 
 mod attempts;
+mod audience_filter;
 mod audit;
 mod auth;
 mod bad_input;

@@ -2,7 +2,7 @@
 
 use crate::agora::Accounts;
 use crate::error::{Invalid, Refused, StoreError};
-use crate::groups::policy::{Need, scope};
+use crate::groups::policy::Need;
 use crate::members::{DisplayName, Member, Profile, Username};
 use crate::viewer::Viewer;
 
@@ -86,7 +86,10 @@ impl Accounts<'_> {
             .ok_or(Refused::NotFound)?;
         let visible_post_count = self
             .store
-            .count_posts_by(member.id, &scope(viewer, Need::Read))
+            .count_posts_by(
+                member.id,
+                &crate::audience::audience_scope(viewer, Need::Read),
+            )
             .await?;
         Ok(Profile {
             member,

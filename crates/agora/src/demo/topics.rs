@@ -1,5 +1,6 @@
-//! The demo's topics: each with its replies, accepted answers, pins and locks, votes and idea
-//! status, reactions and bookmarks.
+//! The demo's topics: each with its replies, pins and locks, reactions and bookmarks; what a
+//! topic carries for its kind (a question's accepted answers, an idea's votes and status) is
+//! handed to its kind's loader (`agora_core::kinds::KindSpec::demo`).
 
 use serde::Deserialize;
 

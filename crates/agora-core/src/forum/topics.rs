@@ -108,6 +108,9 @@ pub struct TopicView {
     pub reply: Result<(), Denied>,
     /// The number of the first post of the next page, if any.
     pub next_number: Option<i64>,
+    /// What the page shows the viewer beside its posts (reactions, bookmarks, the authors the
+    /// viewer ignores), read with the posts.
+    pub shown: crate::reactions::shown::Shown,
 }
 
 impl TopicView {
@@ -140,6 +143,7 @@ impl TopicView {
             group,
             posts,
             next_number,
+            shown: crate::reactions::shown::Shown::default(),
         }
     }
 
@@ -296,17 +300,38 @@ impl Forum<'_> {
         limit: u32,
     ) -> Result<TopicView, ForumError> {
         let (topic, group) = self.readable_topic(viewer, id).await?;
-        let mut posts = self
+        let mut rows = self
             .store
-            .posts(topic.id, from_number.max(1), limit + 1)
+            .posts(topic.id, from_number.max(1), limit + 1, viewer.id())
             .await?;
-        let next_number = if posts.len() > limit as usize {
-            posts.truncate(limit as usize);
-            posts.last().map(|p| p.number + 1)
+        let next_number = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(|(p, _)| p.number + 1)
         } else {
             None
         };
-        Ok(TopicView::new(viewer, topic, group, posts, next_number))
+        let set = self.site().site_settings().await?.reactions;
+        let mut shown = crate::reactions::shown::Shown::default();
+        let posts = rows
+            .into_iter()
+            .map(|(post, beside)| {
+                let item = crate::forum::items::post_ref(post.id);
+                if !beside.counts.is_empty() {
+                    let counts = crate::reactions::in_set_order(&set, beside.counts);
+                    shown.reactions.insert(item, counts);
+                }
+                if beside.bookmarked {
+                    shown.bookmarked.insert(item);
+                }
+                if beside.author_ignored && !shown.ignored.contains(&post.author.id) {
+                    shown.ignored.push(post.author.id);
+                }
+                post
+            })
+            .collect();
+        let mut view = TopicView::new(viewer, topic, group, posts, next_number);
+        view.shown = shown;
+        Ok(view)
     }
 
     /// Pins, unpins, locks or unlocks a topic (the group's moderators).

@@ -23,6 +23,16 @@ pub struct ShownRows {
     pub ignored: Vec<MemberId>,
 }
 
+/// What one post shows its viewer beside it, read with the post in the posts' own query (a
+/// topic's page and JSON): its reaction counts with the viewer's own marked, whether the viewer
+/// bookmarked it, whether the viewer ignores its author.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostShown {
+    pub counts: Vec<ReactionCount>,
+    pub bookmarked: bool,
+    pub author_ignored: bool,
+}
+
 /// What a page shows one viewer beside items it already showed them.
 #[derive(Debug, Clone, Default)]
 pub struct Shown {

@@ -55,13 +55,16 @@ pub trait ForumStore: Send + Sync {
     /// activity time; indexes it for search. One transaction.
     async fn insert_post(&self, post: &NewPost) -> Result<PostId, StoreError>;
     async fn post(&self, id: PostId) -> Result<Option<Post>, StoreError>;
-    /// A topic's posts numbered from `from_number`, in order.
+    /// A topic's posts numbered from `from_number`, in order, each with what it shows `viewer`
+    /// beside it (its reactions, the viewer's bookmark, whether the viewer ignores its author),
+    /// in one query.
     async fn posts(
         &self,
         topic: TopicId,
         from_number: i64,
         limit: u32,
-    ) -> Result<Vec<Post>, StoreError>;
+        viewer: Option<crate::ids::MemberId>,
+    ) -> Result<Vec<(Post, crate::reactions::shown::PostShown)>, StoreError>;
     /// Keeps the current version as a revision, then writes the new one and re-indexes it.
     async fn edit_post(&self, edit: &PostEdit, audit: &[NewAuditEntry]) -> Result<(), StoreError>;
     async fn revisions(&self, post: PostId) -> Result<Vec<Revision>, StoreError>;

@@ -9,6 +9,7 @@ mod edits;
 mod lists;
 mod member_posts;
 mod replies;
+mod shown_posts;
 mod topics;
 
 use async_trait::async_trait;
@@ -117,19 +118,22 @@ impl ForumStore for SqlStore {
         topic: TopicId,
         from_number: i64,
         limit: u32,
-    ) -> Result<Vec<Post>, StoreError> {
+        viewer: Option<MemberId>,
+    ) -> Result<Vec<(Post, agora_core::reactions::shown::PostShown)>, StoreError> {
         let mut db = self.pools.read().await?;
-        let sql = format!(
-            "SELECT {POST_COLUMNS} FROM posts p JOIN members a ON a.id = p.author_id \
-             WHERE p.topic_id = $1 AND p.number >= $2 ORDER BY p.number LIMIT $3"
-        );
+        let sql = shown_posts::sql(db.backend());
         let rows = db
-            .all::<PostRow>(
+            .all::<shown_posts::Row>(
                 sql,
-                &[topic.0.into(), from_number.into(), i64::from(limit).into()],
+                &[
+                    topic.0.into(),
+                    from_number.into(),
+                    i64::from(limit).into(),
+                    viewer.map(|m| m.0).into(),
+                ],
             )
             .await?;
-        Ok(rows.into_iter().map(Post::from).collect())
+        Ok(rows.into_iter().map(shown_posts::Row::into_parts).collect())
     }
 
     async fn edit_post(&self, e: &PostEdit, audit: &[NewAuditEntry]) -> Result<(), StoreError> {

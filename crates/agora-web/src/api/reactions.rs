@@ -211,6 +211,16 @@ pub async fn unreact(
     Ok(Json(ItemReactionsResponse::from(&reactions)))
 }
 
+/// Fills in the reactions of a topic's posts the viewer may read from what the forum read
+/// with them (`TopicView::shown`): no query of its own.
+pub(crate) fn fill_shown(shown: &agora_core::reactions::shown::Shown, posts: &mut [PostResponse]) {
+    for p in posts.iter_mut().filter(|p| p.capabilities.read) {
+        if let Some(counts) = shown.reactions.get(&post_ref(PostId(p.id))) {
+            p.reactions = counts.iter().map(Into::into).collect();
+        }
+    }
+}
+
 /// Fills in the reactions of posts the viewer was shown (those they may read), in one query.
 pub(crate) async fn fill(
     state: &AppState,

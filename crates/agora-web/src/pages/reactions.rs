@@ -54,23 +54,8 @@ struct Bar {
     bookmarked: bool,
 }
 
-/// What a topic page shows its viewer beside its posts (reactions, bookmarks, the members
-/// the viewer ignores): one query for the page, not one per post or per part.
-pub(crate) async fn shown(
-    state: &AppState,
-    page: &Page,
-    view: &TopicView,
-) -> Result<Shown, ApiError> {
-    let items: Vec<ItemRef> = view
-        .posts
-        .iter()
-        .filter(|p| p.can.read && !p.item.deleted)
-        .map(|p| post_ref(p.item.id))
-        .collect();
-    Ok(state.agora.reactions().shown(&page.viewer, &items).await?)
-}
-
-/// The bar of each readable post of a topic page, by post id, from what [`shown`] read.
+/// The bar of each readable post of a topic page, by post id, from what the forum read with
+/// the posts (`TopicView::shown`).
 pub(crate) fn bars(
     page: &Page,
     view: &TopicView,

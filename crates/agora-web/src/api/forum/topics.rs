@@ -129,7 +129,7 @@ pub async fn show(
         .read_topic(&auth.viewer, TopicId(id), post_number(q.from)?, limit)
         .await?;
     let mut topic = topic_response(&view);
-    crate::api::reactions::fill(&state, &auth.viewer, &mut topic.posts).await?;
+    crate::api::reactions::fill_shown(&view.shown, &mut topic.posts);
     Ok(Json(topic))
 }
 

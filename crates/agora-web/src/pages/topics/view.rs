@@ -187,7 +187,7 @@ pub async fn show(
         }
         _ => None,
     };
-    let mut shown = crate::pages::reactions::shown(&state, &page, &view).await?;
+    let mut shown = view.shown.clone();
     let mut html = topic_page(
         &page,
         &view,

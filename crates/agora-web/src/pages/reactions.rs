@@ -67,19 +67,42 @@ pub(crate) fn bars(
         .filter(|p| p.can.read && !p.item.deleted)
         .map(|p| (p.item.id.0, post_ref(p.item.id), p.can.react))
         .collect();
-    let set = &page.site.reactions;
     let csrf = page.csrf();
     let mut out = HashMap::new();
     for (id, r, can_react) in posts {
-        let counts = shown.reactions.remove(&r).unwrap_or_default();
-        let bookmarked = shown.bookmarked.contains(&r);
-        let bar = bar(r, set, counts, can_react, &csrf, page, bookmarked);
-        // Nothing to show a guest under a post nobody reacted to.
-        if bar.can_react || bar.any || bar.signed_in {
-            out.insert(id, fragment(&bar)?);
+        if let Some(bar) = item_bar(page, &csrf, r, shown, can_react)? {
+            out.insert(id, bar);
         }
     }
     Ok(out)
+}
+
+/// The bar under one item a page shows (a post, a message), from what the page read beside
+/// its items (`Reactions::shown`, or the posts' own query): `None` when there is nothing to
+/// show, a guest under an item nobody reacted to. `csrf` is the page's masked token.
+pub(crate) fn item_bar(
+    page: &Page,
+    csrf: &str,
+    item: ItemRef,
+    shown: &mut Shown,
+    can_react: bool,
+) -> Result<Option<String>, ApiError> {
+    let counts = shown.reactions.remove(&item).unwrap_or_default();
+    let bookmarked = shown.bookmarked.contains(&item);
+    let bar = bar(
+        item,
+        &page.site.reactions,
+        counts,
+        can_react,
+        csrf,
+        page,
+        bookmarked,
+    );
+    if bar.can_react || bar.any || bar.signed_in {
+        Ok(Some(fragment(&bar)?))
+    } else {
+        Ok(None)
+    }
 }
 
 fn bar(

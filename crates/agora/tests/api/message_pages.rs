@@ -773,3 +773,81 @@ async fn a_new_members_daily_limit_is_said_on_the_form_with_when_to_try_again() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_message_is_reacted_to_bookmarked_and_reported_from_its_page_as_a_post_is() {
+    each_backend(|app| async move {
+        app.register("admin").await;
+        let anna = app.register("anna").await;
+        let ben = app.register("ben").await;
+        let id = start(&app, &anna, "ben", "Chains", "Which lube?").await;
+        let page = open(&app, id, &anna).await;
+        let message = message_ids(&page.text)[0];
+        let react = format!("action=\"/items/message/{message}/react\"");
+        let report = format!("href=\"/items/message/{message}/report\"");
+
+        accept(&app, &ben, id).await;
+
+        // Ben likes it from the button under it, and is sent back to it.
+        let r = form(
+            &app,
+            &ben,
+            &format!("/items/message/{message}/react"),
+            &[("add", "❤️")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        assert!(
+            location(&r).starts_with(&format!("/messages/{id}")),
+            "{}",
+            location(&r)
+        );
+        let his = open(&app, id, &ben).await;
+        assert!(his.text.contains(&react), "he may react");
+        assert!(
+            his.text.contains("aria-pressed=\"true\">❤️<span class=\"sr-only\"> Like</span> <span class=\"count\">1</span>"),
+            "his own like, pressed: {}",
+            main_of(&his.text)
+        );
+        assert!(his.text.contains(&report), "he may report her message");
+        assert!(his.text.contains(&format!("/items/message/{message}/reactions")));
+
+        // Anna sees the count under her own message, and neither a button to like it nor
+        // a way to report it.
+        let hers = open(&app, id, &anna).await;
+        assert!(!hers.text.contains(&react), "no reacting to one's own");
+        assert!(hers.text.contains("<span class=\"count\">1</span>"));
+        assert!(!hers.text.contains(&report));
+
+        // Ben bookmarks it from the same bar; it is on his bookmarks page, not on hers.
+        let r = form(
+            &app,
+            &ben,
+            &format!("/items/message/{message}/bookmark"),
+            &[("action", "save")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        let his = open(&app, id, &ben).await;
+        assert!(his.text.contains("class=\"small bookmarked\""));
+        assert!(
+            app.page("/bookmarks", Some(&ben))
+                .await
+                .text
+                .contains("Chains")
+        );
+        assert!(
+            !open(&app, id, &anna)
+                .await
+                .text
+                .contains("class=\"small bookmarked\"")
+        );
+
+        // The report link opens the report form for that message.
+        let form_page = app
+            .page(&format!("/items/message/{message}/report"), Some(&ben))
+            .await;
+        assert_eq!(form_page.status, StatusCode::OK, "{}", form_page.text);
+    })
+    .await;
+}

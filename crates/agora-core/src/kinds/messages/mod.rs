@@ -39,7 +39,7 @@ crate::agora::bounded_modules! {
     Messages => messages, MessagesPort: MessageStore + MemberStore;
 }
 
-pub use items::{MESSAGE, MESSAGES, message_ref};
+pub use items::{MESSAGE, MESSAGES, facts as message_facts, message_ref};
 pub use read::{ConversationPage, InboxBox, InboxEntry, InboxPage};
 pub use roster::Answer;
 pub use search::SEARCH;

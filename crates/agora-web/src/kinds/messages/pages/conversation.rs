@@ -11,6 +11,9 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use agora_core::kinds::messages::{Answer, ConversationId, ConversationPage, MessageId, ParticipantState};
+use agora_core::items::Capabilities;
+use agora_core::items::refs::ItemRef;
+use agora_core::kinds::messages::{message_facts, message_ref};
 use agora_core::{MemberId, Viewer};
 
 use super::{BodyForm, on_form, refused, state_label, usernames};
@@ -18,6 +21,7 @@ use crate::kinds::messages::api::shown_state;
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::auth::CsrfOnly;
+use crate::pages::reactions::item_bar;
 use crate::pages::view::{Layout, ago, hue, initial};
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
@@ -40,6 +44,10 @@ pub struct MessageView {
     own: bool,
     /// Written by a member the viewer ignores: collapsed.
     ignored: bool,
+    /// The reactions and bookmark bar under it (HTML), as under a post.
+    bar: Option<String>,
+    /// The viewer may report it to the site's staff.
+    can_report: bool,
 }
 
 /// A member of the conversation as the viewer may know them.
@@ -184,7 +192,26 @@ async fn draw(
     extras: Extras,
 ) -> Result<ConversationView, ApiError> {
     let me = view.me.member;
-    let ignored = state.agora.accounts().ignored_by(Some(me)).await?;
+    // The reactions, the viewer's bookmarks and whom the viewer ignores: one read, as for a
+    // topic's posts.
+    let refs: Vec<ItemRef> = view
+        .messages
+        .iter()
+        .filter(|m| !m.deleted)
+        .map(|m| message_ref(m.id))
+        .collect();
+    let mut shown = state.agora.reactions().shown(&page.viewer, &refs).await?;
+    let csrf = page.csrf();
+    let mut messages = Vec::with_capacity(view.messages.len());
+    for m in &view.messages {
+        let can = Capabilities::of(&page.viewer, view.access, &message_facts(m));
+        let bar = if m.deleted {
+            None
+        } else {
+            item_bar(page, &csrf, message_ref(m.id), &mut shown, can.react)?
+        };
+        messages.push((m, bar, can.flag && m.author != me));
+    }
     let authors: Vec<MemberId> = view.messages.iter().map(|m| m.author).collect();
     let avatars = state.agora.media().avatars_of(&authors).await?;
     let avatars: HashMap<MemberId, String> = avatars
@@ -219,10 +246,9 @@ async fn draw(
                 me: p.member == me,
             })
             .collect(),
-        messages: view
-            .messages
-            .iter()
-            .map(|m| MessageView {
+        messages: messages
+            .into_iter()
+            .map(|(m, bar, can_report)| MessageView {
                 id: m.id.0,
                 seq: m.seq,
                 username: m.author_username.clone(),
@@ -236,7 +262,9 @@ async fn draw(
                 deleted: m.deleted,
                 body_html: m.body_html.clone(),
                 own: m.author == me,
-                ignored: ignored.contains(&m.author),
+                ignored: shown.ignored.contains(&m.author),
+                bar,
+                can_report,
             })
             .collect(),
         earlier: view.earlier.then_some(view.first_seq),

@@ -3,9 +3,10 @@
 
 use async_trait::async_trait;
 
+use agora_core::audience::AudienceRef;
 use agora_core::content::uploads::{MediaRecord, MediaStore, Purpose};
 use agora_core::time::Timestamp;
-use agora_core::{GroupId, MemberId, StoreError};
+use agora_core::{MemberId, StoreError};
 
 use crate::SqlStore;
 use crate::db::{Handle, LockTable};
@@ -15,7 +16,8 @@ struct MediaRow {
     name: String,
     purpose: String,
     owner_id: Option<i64>,
-    group_id: Option<i64>,
+    audience_kind: Option<String>,
+    audience_id: Option<i64>,
     bytes: i64,
     created_at: i64,
     slug: Option<String>,
@@ -30,7 +32,7 @@ impl MediaRow {
                 name: self.name,
                 purpose,
                 owner: self.owner_id.map(MemberId),
-                group: self.group_id.map(GroupId),
+                audience: AudienceRef::stored(self.audience_kind.as_deref(), self.audience_id),
                 bytes: self.bytes,
                 created_at: Timestamp(self.created_at),
             },
@@ -39,19 +41,26 @@ impl MediaRow {
     }
 }
 
-const COLUMNS: &str = "m.name, m.purpose, m.owner_id, m.group_id, m.bytes, m.created_at, \
+/// A group's file whose group was deleted (`group_id` set null) has no audience any more.
+const COLUMNS: &str = "m.name, m.purpose, m.owner_id, \
+    CASE WHEN m.audience_kind = 'group' AND m.group_id IS NULL THEN NULL ELSE m.audience_kind END AS audience_kind, \
+    m.audience_id, m.bytes, m.created_at, \
     g.slug FROM media m LEFT JOIN groups g ON g.id = m.group_id";
 
-async fn insert(tx: &mut Handle, rows: &[MediaRecord]) -> Result<(), StoreError> {
+/// Records `rows`; a name recorded already keeps its first row (the same bytes under the same
+/// audience's salt).
+pub(crate) async fn insert(tx: &mut Handle, rows: &[MediaRecord]) -> Result<(), StoreError> {
     for r in rows {
         tx.execute(
-            "INSERT INTO media (name, purpose, owner_id, group_id, bytes, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO media (name, purpose, owner_id, group_id, audience_kind, audience_id, \
+             bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING",
             &[
                 (&r.name).into(),
                 r.purpose.as_str().into(),
                 r.owner.map(|m| m.0).into(),
-                r.group.map(|g| g.0).into(),
+                r.audience.and_then(AudienceRef::group_id).map(|g| g.0).into(),
+                r.audience.map(|a| a.kind.as_str()).into(),
+                r.audience.map(|a| a.id).into(),
                 r.bytes.into(),
                 r.created_at.0.into(),
             ],

@@ -24,6 +24,7 @@
 //! shows (`items::refs::ItemSource::reported`).
 
 pub mod duties;
+mod lookup;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,6 @@
-//! Images from other hosts, copied to our own origin when a post is saved, so that reading a
-//! post never tells another host who reads it, or when (a secret group's posts included). The
+//! Images from other hosts, copied to our own origin when a post or a message is saved, so
+//! that reading it never tells another host who reads it, or when (a secret group's posts and
+//! private messages included). The
 //! binary provides the fetcher (`agora/src/images.rs`); a copy that cannot be made leaves the
 //! image shown as a link.
 
@@ -9,9 +10,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::agora::Forum;
+use crate::audience::AudienceRef;
 use crate::content::markdown;
 use crate::error::Refused;
-use crate::ids::GroupId;
 
 /// How many images of one post are copied; the rest are shown as links.
 pub const MAX_IMAGES_PER_POST: usize = 10;
@@ -37,30 +38,49 @@ impl ImageFetcher for NoFetching {
     }
 }
 
+/// Whose copies an item's remote images become.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Copies {
+    /// Public copies, one file for every public item that shows the image.
+    Public,
+    /// A private audience's own (a closed or secret group's, a conversation's), under names
+    /// of its own, recorded as its before the item is written.
+    For(AudienceRef),
+    /// A conversation being started, whose id comes with its first message: its own copies
+    /// under this salt, which the store records as the conversation's in the transaction
+    /// that starts it.
+    Unrecorded(String),
+}
+
 impl Forum<'_> {
     /// `rendered` (of `markdown`) again with copies of its remote images (at most
     /// [`MAX_IMAGES_PER_POST`], fetched side by side) and its mentions of `members` (canonical
-    /// name → username) as links to their profiles; as it is if it has neither. For a post of
-    /// a closed or secret group (`private_to`), the copies are that group's own and recorded
-    /// as such, so they are served only to its readers.
+    /// name → username) as links to their profiles; as it is if it has neither. The copies
+    /// are `copies`' (a private audience's are served only to its readers); their names come
+    /// back beside the text.
     pub(crate) async fn with_links(
         self,
         markdown: &str,
         rendered: markdown::Rendered,
-        private_to: Option<GroupId>,
+        copies: &Copies,
         members: HashMap<String, String>,
-    ) -> Result<markdown::Rendered, Refused> {
+    ) -> Result<(markdown::Rendered, Vec<String>), Refused> {
         if rendered.remote_images.is_empty() && members.is_empty() {
-            return Ok(rendered);
+            return Ok((rendered, Vec::new()));
         }
-        let known = markdown::Known {
-            images: self.image_copies(&rendered, private_to).await?,
-            members,
-        };
+        let images = self.image_copies(&rendered, copies).await?;
+        let names = images
+            .values()
+            .filter_map(|u| u.strip_prefix("/media/"))
+            .map(str::to_owned)
+            .collect();
+        let known = markdown::Known { images, members };
         let markdown = markdown.to_owned();
-        self.renderer
+        let rendered = self
+            .renderer
             .run(move || markdown::render_known(&markdown, &known))
-            .await
+            .await?;
+        Ok((rendered, names))
     }
 
     /// Local copies of the remote images of `rendered` (image address → `/media/…`), those
@@ -68,13 +88,17 @@ impl Forum<'_> {
     async fn image_copies(
         self,
         rendered: &markdown::Rendered,
-        private_to: Option<GroupId>,
+        copies: &Copies,
     ) -> Result<HashMap<String, String>, Refused> {
         let mut local = HashMap::new();
         if rendered.remote_images.is_empty() {
             return Ok(local);
         }
-        let salt = private_to.map(crate::content::uploads::audience_salt);
+        let salt = match copies {
+            Copies::Public => None,
+            Copies::For(audience) => Some(crate::content::uploads::salt_of(*audience)),
+            Copies::Unrecorded(salt) => Some(salt.clone()),
+        };
         let mut fetching = tokio::task::JoinSet::new();
         for url in rendered
             .remote_images
@@ -100,13 +124,13 @@ impl Forum<'_> {
                 Err(e) => tracing::warn!(error = %e, "an image fetch failed"),
             }
         }
-        if let Some(group) = private_to {
+        if let Copies::For(audience) = copies {
             let names: Vec<String> = local
                 .values()
                 .filter_map(|u| u.strip_prefix("/media/"))
                 .map(str::to_owned)
                 .collect();
-            self.media().record_copies(group, &names).await?;
+            self.media().record_copies(*audience, &names).await?;
         }
         Ok(local)
     }

@@ -4,7 +4,9 @@
 //! it is, or saved hidden and queued for the moderators ("held").
 
 use crate::agora::Forum;
+use crate::audience::AudienceRef;
 use crate::content::markdown::Rendered;
+use crate::content::media::Copies;
 use crate::error::Invalid;
 use crate::filters::{Verdict, apply};
 use crate::forum::{ForumError, Hold, PostBody, TopicTitle};
@@ -100,9 +102,13 @@ impl Forum<'_> {
             }
         }
         // Past every check that could refuse it: now the remote images are copied.
-        let private_to = (group.visibility != Visibility::Public).then_some(group.id);
-        let rendered = self
-            .with_links(body.as_str(), rendered, private_to, mentions.members)
+        let copies = if group.visibility == Visibility::Public {
+            Copies::Public
+        } else {
+            Copies::For(AudienceRef::group(group.id))
+        };
+        let (rendered, _) = self
+            .with_links(body.as_str(), rendered, &copies, mentions.members)
             .await?;
         Ok(Screened {
             title,

@@ -37,6 +37,7 @@ fn conversation(
             .collect(),
         body_markdown: "First".into(),
         body_html: "<p>First</p>".into(),
+        copies: Vec::new(),
         at,
         daily_limit: None,
     }

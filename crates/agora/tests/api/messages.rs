@@ -1134,3 +1134,38 @@ async fn a_new_members_daily_conversations_hold_when_they_start_many_at_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_mention_in_a_message_links_a_member_of_the_conversation_and_no_one_else() {
+    each_backend(|app| async move {
+        app.register("admin").await;
+        let anna = app.register("anna").await;
+        let ben = app.register("ben").await;
+        app.register("carl").await;
+        let started = start(
+            &app,
+            &anna,
+            &["ben"],
+            "@ben, and not @carl: bring the pump.",
+        )
+        .await;
+        let conversation = id(&started);
+        let first = app
+            .get(&routes::conversation(conversation), Some(&anna))
+            .await
+            .body;
+        let html = first["messages"][0]["body_html"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(html.contains("href=\"/u/ben\""), "{html}");
+        assert!(!html.contains("/u/carl"), "not in it: {html}");
+        assert!(html.contains("@carl"), "{html}");
+
+        accept(&app, &ben, conversation).await;
+        let reply = send(&app, &ben, conversation, "Sure, @Anna. @carl is not here.").await;
+        let html = reply["body_html"].as_str().unwrap_or_default();
+        assert!(html.contains("href=\"/u/anna\""), "{html}");
+        assert!(!html.contains("/u/carl"), "{html}");
+    })
+    .await;
+}

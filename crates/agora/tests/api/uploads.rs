@@ -493,15 +493,8 @@ async fn a_remote_image_in_a_closed_groups_post_is_that_groups_own_copy() {
             let page = app
                 .page(&format!("/t/{topic}/the-c2-photo"), Some(&admin))
                 .await;
-            let at = page
-                .text
-                .find("src=\"/media/")
+            let url = first_copy(&page.text)
                 .unwrap_or_else(|| panic!("{slug}: no copy in {}", page.text));
-            let url = page.text[at + 5..]
-                .split('"')
-                .next()
-                .unwrap_or_default()
-                .to_owned();
             copies.push(url);
         }
         let (public, closed) = (&copies[0], &copies[1]);
@@ -516,6 +509,95 @@ async fn a_remote_image_in_a_closed_groups_post_is_that_groups_own_copy() {
             StatusCode::FORBIDDEN
         );
         assert_ne!(fetch(&app, closed, None).await.status, StatusCode::OK);
+    })
+    .await;
+}
+
+/// The `/media/…` address of the first image in `html`.
+fn first_copy(html: &str) -> Option<String> {
+    let at = html.find("src=\"/media/")?;
+    html[at + 5..].split('"').next().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn a_remote_image_in_a_message_is_its_conversations_own_copy_served_to_its_members_only() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let host = crate::images::image_host([127, 0, 0, 2], hits, None).await;
+    each_backend(|app| async move {
+        let media = tempdir();
+        let app = with_media(app, media.path());
+        let admin = app.register("admin").await;
+        let anna = app.register("anna").await;
+        let ben = app.register("ben").await;
+        let carl = app.register("carl").await;
+        let dora = app.register("dora").await;
+        let body = format!("My C2: ![c2](http://{host}/c2.png)");
+        app.create_group(&admin, "open", "public").await;
+        let (topic, _) = app.create_topic(&admin, "open", "The C2", &body).await;
+        let public = first_copy(&app.page(&format!("/t/{topic}/the-c2"), None).await.text)
+            .unwrap_or_else(|| panic!("no public copy"));
+
+        // Started with an image, and a reply with the same image: both are the
+        // conversation's own copy, not the public one.
+        let r = app
+            .post(
+                &routes::conversations(),
+                Some(&anna),
+                json!({"to": ["ben", "dora"], "subject": "Photos", "body": body}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let id = r.body["id"].as_i64().unwrap_or_default();
+        let first = app.get(&routes::conversation(id), Some(&anna)).await.body;
+        let started = first["messages"][0]["body_html"]
+            .as_str()
+            .unwrap_or_default();
+        let copy = first_copy(started).unwrap_or_else(|| panic!("no copy: {started}"));
+        assert!(!started.contains("http://"), "no remote image: {started}");
+        assert_ne!(copy, public, "a conversation's copy is its own file");
+        let r = app
+            .post(&routes::conversation_accept(id), Some(&ben), json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        let r = app
+            .post(
+                &routes::conversation_messages(id),
+                Some(&ben),
+                json!({"body": format!("Mine: ![c2](http://{host}/c2.png)")}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let reply = r.body["body_html"].as_str().unwrap_or_default().to_owned();
+        let reply_copy = first_copy(&reply).unwrap_or_else(|| panic!("no copy: {reply}"));
+        assert_ne!(reply_copy, public);
+
+        // Its members have them, privately; to everyone else (a member who never took part,
+        // the site's admin, a guest) they are as missing as a name never used.
+        for url in [&copy, &reply_copy] {
+            for member in [&anna, &ben] {
+                let got = fetch(&app, url, Some(member)).await;
+                assert_eq!(got.status, StatusCode::OK, "{url}");
+                assert!(got.header("cache-control").starts_with("private"), "{url}");
+            }
+            for outsider in [Some(&carl), Some(&admin), None] {
+                assert_eq!(
+                    fetch(&app, url, outsider.map(String::as_str)).await.status,
+                    StatusCode::NOT_FOUND,
+                    "{url}"
+                );
+            }
+        }
+        // Dora, asked and not yet answering, reads it; once she declines, no more.
+        assert_eq!(fetch(&app, &copy, Some(&dora)).await.status, StatusCode::OK);
+        let r = app
+            .post(&routes::conversation_decline(id), Some(&dora), json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        assert_eq!(
+            fetch(&app, &copy, Some(&dora)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(fetch(&app, &public, None).await.status, StatusCode::OK);
     })
     .await;
 }

@@ -39,7 +39,7 @@ impl Media<'_> {
                 name,
                 purpose: Purpose::Avatar,
                 owner: Some(actor.id),
-                group: None,
+                audience: None,
                 bytes: encoded.bytes.len() as i64,
                 created_at: now,
             });

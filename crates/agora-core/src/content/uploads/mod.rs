@@ -23,6 +23,7 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use crate::agora::Media;
+use crate::audience::AudienceRef;
 use crate::content::images;
 use crate::error::{Refused, StoreError};
 use crate::ids::{GroupId, MemberId};
@@ -87,7 +88,9 @@ pub struct MediaRecord {
     pub name: String,
     pub purpose: Purpose,
     pub owner: Option<MemberId>,
-    pub group: Option<GroupId>,
+    /// Whose file it is: a group's upload or copy, a conversation's copy; none for an avatar
+    /// (public), or for a group's file whose group was deleted (no one's).
+    pub audience: Option<AudienceRef>,
     pub bytes: i64,
     pub created_at: Timestamp,
 }
@@ -192,7 +195,13 @@ fn stem_for(salt: &str, bytes: &[u8]) -> String {
 
 /// The salt that keeps a private group's copies apart from everyone else's.
 pub fn audience_salt(group: GroupId) -> String {
-    format!("group:{}", group.0)
+    salt_of(AudienceRef::group(group))
+}
+
+/// The salt that keeps an audience's copies and uploads apart from everyone else's (a group's
+/// as it always was: `group:ID`).
+pub fn salt_of(audience: AudienceRef) -> String {
+    format!("{}:{}", audience.kind.as_str(), audience.id)
 }
 
 impl Media<'_> {

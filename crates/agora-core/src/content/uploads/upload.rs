@@ -5,6 +5,7 @@ use tracing::instrument;
 
 use super::{MediaRecord, Purpose, Upload, audience_salt, group_refusal, stem_for};
 use crate::agora::Media;
+use crate::audience::AudienceRef;
 use crate::content::images::{self, Encoded};
 use crate::error::Refused;
 use crate::groups::policy::Access;
@@ -64,7 +65,7 @@ impl Media<'_> {
                 name: name.clone(),
                 purpose: Purpose::Upload,
                 owner: Some(actor.id),
-                group: Some(group.group.id),
+                audience: Some(AudienceRef::group(group.group.id)),
                 bytes: encoded.bytes.len() as i64,
                 created_at: self.now(),
             }])

@@ -81,6 +81,7 @@ pub(super) async fn load(demo: DemoContext<'_>, data: &serde_json::Value) -> Res
                 others,
                 body_markdown: first.body.clone(),
                 body_html: rendered.html,
+                copies: Vec::new(),
                 at: at(first.hours_later),
                 daily_limit: None,
             })

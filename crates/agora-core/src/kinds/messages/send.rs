@@ -2,15 +2,34 @@
 //! requested of), an edit of one's own message with the version it replaces kept, a deletion
 //! of one's own message.
 
+use std::collections::HashMap;
+
 use tracing::instrument;
 
 use super::{ConversationId, Message, MessageError, MessageId, MessageRevision};
 use super::Messages;
+use crate::audience::{AudienceRef, Participation};
+use crate::content::markdown::Rendered;
+use crate::content::media::Copies;
 use crate::error::Refused;
 use crate::forum::PostBody;
 use crate::groups::policy::Access;
 use crate::guard::Needs;
 use crate::viewer::Viewer;
+
+/// The mentions of `rendered` that name one of `members` (usernames), canonical name →
+/// username: a message links the members of its conversation, who read it. Nobody is told of a
+/// mention in a message (no `MemberMentioned`): its readers are its members, whom the message
+/// itself reaches (their inbox and unread count), and anyone else is never told it exists.
+pub(super) fn mentionable(
+    rendered: &Rendered,
+    members: impl Iterator<Item = String>,
+) -> HashMap<String, String> {
+    members
+        .map(|name| (name.to_ascii_lowercase(), name))
+        .filter(|(key, _)| rendered.mentioned.contains(key))
+        .collect()
+}
 
 impl Messages<'_> {
     /// Counts one more message (or new conversation) by the member: as many a minute as the
@@ -39,11 +58,41 @@ impl Messages<'_> {
         let body = PostBody::parse(body)?;
         self.pace(actor.id)?;
         let rendered = self.render_new(body.as_str(), "body").await?;
+        let rendered = self.copied(id, body.as_str(), rendered).await?;
         let message = self
             .store
             .send_message(id, actor.id, body.as_str(), &rendered.html, self.now())
             .await?;
         Ok(message)
+    }
+
+    /// `rendered` again with its remote images copied as the conversation's own, recorded as
+    /// its before the message that shows them is written (served to its members only), and its
+    /// mentions of the conversation's members as links to their profiles.
+    async fn copied(
+        self,
+        id: ConversationId,
+        markdown: &str,
+        rendered: Rendered,
+    ) -> Result<Rendered, MessageError> {
+        let members = if rendered.mentioned.is_empty() {
+            HashMap::new()
+        } else {
+            let taking_part = self.store.participants(id).await?;
+            mentionable(
+                &rendered,
+                taking_part
+                    .into_iter()
+                    .filter(|p| p.state.participation() != Participation::Former)
+                    .map(|p| p.username),
+            )
+        };
+        let copies = Copies::For(AudienceRef::conversation(id.0));
+        Ok(self
+            .forum()
+            .with_links(markdown, rendered, &copies, members)
+            .await?
+            .0)
     }
 
     /// A message the viewer may read, with its conversation's reach.
@@ -87,6 +136,9 @@ impl Messages<'_> {
         }
         let body = PostBody::parse(body)?;
         let rendered = self.render_new(body.as_str(), "body").await?;
+        let rendered = self
+            .copied(message.conversation, body.as_str(), rendered)
+            .await?;
         self.store
             .edit_message(id, body.as_str(), &rendered.html, self.now())
             .await?;

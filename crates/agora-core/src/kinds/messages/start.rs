@@ -14,6 +14,7 @@ use tracing::instrument;
 use super::store::{NewConversation, NewParticipant};
 use super::{ConversationId, MessageError, ParticipantState, SUBJECT_MAX};
 use super::Messages;
+use crate::content::media::Copies;
 use crate::error::{Invalid, Refused};
 use crate::forum::PostBody;
 use crate::guard::Needs;
@@ -107,6 +108,16 @@ impl Messages<'_> {
         };
         self.pace(actor.id)?;
         let rendered = self.render_new(body.as_str(), "body").await?;
+        // The conversation's own copies of remote images, under a salt of their own until it
+        // has an id; the store records them as its with it.
+        let salt = format!("conversation-new:{}", uuid::Uuid::new_v4());
+        // Its mentions of the members it is started with link their profiles.
+        let named = input.to.iter().map(|n| n.trim().trim_start_matches('@').to_owned());
+        let members = super::send::mentionable(&rendered, named);
+        let (rendered, copies) = self
+            .forum()
+            .with_links(body.as_str(), rendered, &Copies::Unrecorded(salt), members)
+            .await?;
         let (id, _) = self
             .store
             .start_conversation(NewConversation {
@@ -119,6 +130,7 @@ impl Messages<'_> {
                     .collect(),
                 body_markdown: body.as_str().to_owned(),
                 body_html: rendered.html,
+                copies,
                 at: self.now(),
                 daily_limit: (actor.trust == TrustLevel::New).then(|| {
                     let allowed = settings.get("messages_new_per_day");

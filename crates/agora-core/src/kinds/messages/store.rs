@@ -31,6 +31,9 @@ pub struct NewConversation {
     pub others: Vec<NewParticipant>,
     pub body_markdown: String,
     pub body_html: String,
+    /// The files of the media folder the first message's remote images were copied to,
+    /// recorded as the new conversation's in the transaction that starts it.
+    pub copies: Vec<String>,
     pub at: Timestamp,
     /// For a new member: (the conversations they may start a day, the start of the day
     /// counted). The store counts and starts in one transaction holding the starter's row, so

@@ -44,8 +44,7 @@ struct Archive {
 /// The conversations with messages the member has not read: the count beside "Messages" in
 /// the site's header, read in the session's query (over the member `m.id`).
 const UNREAD_CONVERSATIONS: &str = "SELECT COUNT(*) FROM conversation_members cm \
-     JOIN conversations c ON c.id = cm.conversation_id \
-     WHERE cm.member_id = m.id AND cm.state = 'active' AND c.last_seq > cm.last_read";
+     WHERE cm.member_id = m.id AND cm.state = 'active' AND cm.last_seq > cm.last_read";
 
 pub(crate) const DATA: KindData = KindData {
     kind: "message",

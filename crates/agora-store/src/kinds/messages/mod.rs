@@ -273,10 +273,10 @@ impl MessageStore for SqlStore {
         let mut db = self.pools.read().await?;
         let r = db
             .one::<CountsRow>(
-                "SELECT COALESCE(SUM(CASE WHEN cm.state = 'active' AND c.last_seq > cm.last_read \
+                "SELECT COALESCE(SUM(CASE WHEN cm.state = 'active' AND cm.last_seq > cm.last_read \
                  THEN 1 ELSE 0 END), 0) AS unread, \
                  COALESCE(SUM(CASE WHEN cm.state = 'requested' THEN 1 ELSE 0 END), 0) AS requests \
-                 FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id \
+                 FROM conversation_members cm \
                  WHERE cm.member_id = $1 AND cm.state IN ('active', 'requested')",
                 &[member.0.into()],
             )

@@ -1,6 +1,8 @@
 //! The messages kind's changes, each inside the transaction its caller opened.
 
 use agora_core::MemberId;
+use agora_core::audience::AudienceRef;
+use agora_core::content::uploads::{MediaRecord, Purpose};
 use agora_core::StoreError;
 use agora_core::kinds::messages::{
     ConversationId, Message, MessageId, NewConversation, NewParticipant,
@@ -41,19 +43,26 @@ pub(super) async fn messages(
 }
 
 /// A participant's row, new.
+/// A conversation's latest message: when, and its number.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+struct Last {
+    last_message_at: i64,
+    last_seq: i64,
+}
+
 async fn insert_participant(
     tx: &mut Handle,
     id: i64,
     p: &NewParticipant,
     added_by: Option<MemberId>,
     (history_from, last_read): (i64, i64),
-    last_message_at: i64,
+    last: Last,
     at: Timestamp,
 ) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO conversation_members (conversation_id, member_id, state, added_by, \
-         history_from, last_read, last_message_at, joined_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         history_from, last_read, last_message_at, joined_at, last_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         &[
             id.into(),
             p.member.0.into(),
@@ -61,8 +70,9 @@ async fn insert_participant(
             added_by.map(|m| m.0).into(),
             history_from.into(),
             last_read.into(),
-            last_message_at.into(),
+            last.last_message_at.into(),
             at.0.into(),
+            last.last_seq.into(),
         ],
     )
     .await?;
@@ -111,9 +121,14 @@ pub(super) async fn start(
         member: new.started_by,
         state: ParticipantState::Active,
     };
-    insert_participant(tx, id, &starter, None, (1, 1), new.at.0, new.at).await?;
+    // The first message is number 1.
+    let last = Last {
+        last_message_at: new.at.0,
+        last_seq: 1,
+    };
+    insert_participant(tx, id, &starter, None, (1, 1), last, new.at).await?;
     for p in &new.others {
-        insert_participant(tx, id, p, Some(new.started_by), (1, 0), new.at.0, new.at).await?;
+        insert_participant(tx, id, p, Some(new.started_by), (1, 0), last, new.at).await?;
     }
     let message = tx
         .one::<Int>(
@@ -129,6 +144,19 @@ pub(super) async fn start(
         )
         .await?
         .0;
+    let copies: Vec<MediaRecord> = new
+        .copies
+        .iter()
+        .map(|name| MediaRecord {
+            name: name.clone(),
+            purpose: Purpose::Copy,
+            owner: None,
+            audience: Some(AudienceRef::conversation(id)),
+            bytes: 0,
+            created_at: new.at,
+        })
+        .collect();
+    crate::media::insert(tx, &copies).await?;
     Ok((ConversationId(id), MessageId(message)))
 }
 
@@ -164,9 +192,12 @@ pub(super) async fn send(
         )
         .await?
         .0;
+    // Every member's row learns the new number (the header's unread count reads it there);
+    // two messages at once wrote theirs in the order the conversation's row gave them.
     tx.execute(
-        "UPDATE conversation_members SET last_message_at = $2 WHERE conversation_id = $1",
-        &[id.0.into(), at.0.into()],
+        "UPDATE conversation_members SET last_message_at = $2, last_seq = $3 \
+         WHERE conversation_id = $1",
+        &[id.0.into(), at.0.into(), seq.into()],
     )
     .await?;
     tx.execute(
@@ -242,18 +273,19 @@ pub(super) async fn add(
     // One change of a conversation's members at a time: the count below is of what the others
     // committed.
     tx.lock_key(&format!("conversation:{}", id.0)).await?;
+    // The conversation's row, held: a message sent meanwhile waits, then numbers the rows
+    // added here too.
     let last = tx
-        .one::<Int>(
-            "SELECT last_message_at FROM conversations WHERE id = $1",
+        .one::<Last>(
+            "UPDATE conversations SET id = id WHERE id = $1 RETURNING last_message_at, last_seq",
             &[id.0.into()],
         )
-        .await?
-        .0;
+        .await?;
     for p in members {
         let reused = tx
             .execute(
                 "UPDATE conversation_members SET state = $3, added_by = $4, history_from = $5, \
-                 last_read = $5 - 1, left_at = NULL, last_message_at = $6 \
+                 last_read = $5 - 1, left_at = NULL, last_message_at = $6, last_seq = $7 \
                  WHERE conversation_id = $1 AND member_id = $2 AND state IN ('left', 'declined')",
                 &[
                     id.0.into(),
@@ -261,7 +293,8 @@ pub(super) async fn add(
                     p.state.as_str().into(),
                     added_by.0.into(),
                     history_from.into(),
-                    last.into(),
+                    last.last_message_at.into(),
+                    last.last_seq.into(),
                 ],
             )
             .await?;

@@ -393,6 +393,13 @@ test("a member writes privately to another, who accepts the request and replies;
   await Promise.all([writer.waitForNavigation(), writer.click(`a:has-text("Saturday loop ${unique}")`)]);
   assert.ok(await writer.isVisible(`text=Count me in, ${unique}!`));
   assert.equal(await writer.$(".nav a[href='/messages'] .badge"), null, "read, no longer counted");
+  // He likes her reply from the bar under it, as under a post; his own message has no like.
+  const reply = `article.post:has-text("Count me in, ${unique}!")`;
+  assert.equal(await writer.$(`article.post:has-text("Joining the") button.reaction`), null, "no liking one's own");
+  await Promise.all([writer.waitForNavigation(), writer.click(`${reply} button.reaction[name="add"]`)]);
+  assert.equal(new URL(writer.url()).pathname, conversation, "back to the conversation");
+  assert.equal((await writer.textContent(`${reply} button.reaction[aria-pressed="true"] .count`)).trim(), "1");
+  assert.ok(await writer.isVisible(`${reply} a:has-text("Report")`), "her message can be reported");
   await writer.context().close();
 });
 

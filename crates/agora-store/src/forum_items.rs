@@ -15,6 +15,10 @@ use crate::items::{Hiding, ItemData};
 pub(crate) const DATA: ItemData = ItemData {
     kind: "post",
     set_hidden,
+    reacted: Some(
+        "UPDATE topics SET reaction_count = reaction_count + $2 \
+         WHERE id = (SELECT p.topic_id FROM posts p WHERE p.id = $1)",
+    ),
 };
 
 #[derive(sqlx::FromRow)]

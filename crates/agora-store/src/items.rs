@@ -29,10 +29,32 @@ pub(crate) struct ItemData {
     /// Inside the caller's transaction: hides or shows the item `id` as `Hiding` says, with the
     /// events that tell of it; whether it changed.
     pub set_hidden: for<'a> fn(&'a mut Handle, i64, Hiding) -> Work<'a, bool>,
+    /// Inside a reaction's transaction, what else moves when the reactions on the item `$1`
+    /// move by `$2` (a topic's count of its posts' reactions, which top lists rank by), as one
+    /// statement updating by the delta.
+    pub reacted: Option<&'static str>,
 }
 
 /// Every kind whose items reports and legal cases hide.
 pub(crate) const ITEMS: &[ItemData] = &[crate::forum_items::DATA];
+
+/// Moves what the kind of `kind` keeps of its items' reactions (`ItemData::reacted`) by
+/// `delta` for the item `id`, inside the caller's transaction.
+pub(crate) async fn reacted(
+    tx: &mut Handle,
+    kind: &str,
+    id: i64,
+    delta: i64,
+) -> Result<(), StoreError> {
+    if let Some(sql) = ITEMS
+        .iter()
+        .find(|d| d.kind == kind)
+        .and_then(|d| d.reacted)
+    {
+        tx.execute(sql, &[id.into(), delta.into()]).await?;
+    }
+    Ok(())
+}
 
 /// Hides or shows the item of `kind` `id` inside the caller's transaction, if its kind hides
 /// items; whether it changed.

@@ -1,5 +1,5 @@
 //! `TopStore`: the `Top` lists, a group's and the site-wide one, ranked by each topic's score
-//! over a period ([`score`]: where reactions will add to it).
+//! over a period ([`score`]: its replies and the reactions on its posts).
 
 use async_trait::async_trait;
 
@@ -14,32 +14,39 @@ use crate::SqlStore;
 use crate::forum::{SiteOrder, group_list_args, site_topics, topic_narrowing};
 use crate::rows::{TOPIC_COLUMNS, TopicRow};
 
-/// The most posts a period's score reads: its newest. A period with more (a year of a busy
-/// site) is ranked by the replies among them, so that one page costs at most this many index
-/// entries whatever the period; the day, the week and the month of most communities, and the
-/// year of many, hold fewer.
+/// The most posts a period's score reads, and the most reactions: the newest. A period with
+/// more (a year of a busy site) is ranked by the replies and reactions among them, so that one
+/// page costs at most twice this many index entries whatever the period; the day, the week and
+/// the month of most communities, and the year of many, hold fewer.
 const SCORED_POSTS: u32 = 20_000;
 
 /// What ranks topics in a `Top` list: the rows to draw topics from (`t` is the topic), their
-/// score, and the topic's id among them. **The score is the topic's replies in the period**:
-/// those written since the time bound to `$since` (the published ones; a held reply counts
-/// once approved), or, for all time (`since` is `None`), its reply count. Reactions given in
-/// the period add here. `group`, if given, is the placeholder of the one group whose posts are
-/// read.
+/// score, and the topic's id among them. **The score is the topic's replies and the reactions
+/// on its posts in the period**: those written and given since the time bound to `$since`
+/// (published replies; a held reply counts once approved; reactions on posts still shown),
+/// or, for all time (`since` is `None`), its reply count plus its reaction count (indexed as
+/// that sum, `topics_top` and `topics_group_top`). `group`, if given, is the placeholder of
+/// the one group whose posts are read.
 fn score(since: Option<usize>, group: Option<usize>) -> Ranking {
     let Some(since) = since else {
         return Ranking {
             source: "topics t".to_owned(),
-            key: "t.reply_count",
+            key: "(t.reply_count + t.reaction_count)",
             id: "t.id",
         };
     };
     let in_group = group.map_or(String::new(), |g| format!(" AND p.group_id = ${g}"));
     let source = format!(
-        "(SELECT r.topic_id, SUM(CASE WHEN r.number > 1 THEN 1 ELSE 0 END) AS score \
-         FROM (SELECT p.topic_id, p.number FROM posts p \
-           WHERE p.created_at >= ${since} AND p.deleted = FALSE{in_group} \
-           ORDER BY p.created_at DESC LIMIT {SCORED_POSTS}) r \
+        "(SELECT r.topic_id, SUM(r.points) AS score FROM (\
+           SELECT w.topic_id, w.points FROM (SELECT p.topic_id, \
+             CASE WHEN p.number > 1 THEN 1 ELSE 0 END AS points FROM posts p \
+             WHERE p.created_at >= ${since} AND p.deleted = FALSE{in_group} \
+             ORDER BY p.created_at DESC LIMIT {SCORED_POSTS}) w \
+           UNION ALL \
+           SELECT p.topic_id, 1 AS points FROM (SELECT x.item_id FROM reactions x \
+             WHERE x.item_kind = 'post' AND x.created_at >= ${since} \
+             ORDER BY x.created_at DESC LIMIT {SCORED_POSTS}) g \
+           JOIN posts p ON p.id = g.item_id WHERE p.deleted = FALSE{in_group}) r \
          GROUP BY r.topic_id ORDER BY score DESC, r.topic_id DESC) s \
          JOIN topics t ON t.id = s.topic_id"
     );

@@ -3,8 +3,9 @@
 //! continues after, and what the store ranks `Top` by.
 //!
 //! Every order pages by cursor (its key and the topic's id). `Top` ranks by the replies
-//! written in the period (`Period::All`: every reply the topic has); reactions will add to
-//! the score in the one place the store computes it (`agora-store`'s `topic_sorts::score`).
+//! written and the reactions given to the topic's posts in the period (`Period::All`: every
+//! reply and reaction the topic has), in the one place the store computes it (`agora-store`'s
+//! `topic_sorts::score`).
 
 use async_trait::async_trait;
 

@@ -50,7 +50,8 @@ struct RecordRow {
     created_at: i64,
 }
 
-/// Moves the count of `emoji` on an item by `delta`, in one statement.
+/// Moves the count of `emoji` on an item by `delta`, in one statement, and what the item's kind
+/// keeps of its reactions (a topic's total).
 async fn add_to_count(
     tx: &mut Handle,
     kind: &str,
@@ -65,7 +66,7 @@ async fn add_to_count(
         &[kind.into(), id.into(), emoji.into(), delta.into()],
     )
     .await?;
-    Ok(())
+    crate::items::reacted(tx, kind, id, delta).await
 }
 
 /// Gives (`delta` 1) or takes back (-1) a reaction: the statement `sql` inserts or deletes

@@ -949,7 +949,7 @@ async fn a_reported_message_shows_the_staff_it_and_five_before_never_more_and_ea
 #[tokio::test]
 async fn a_message_takes_reactions_and_bookmarks_from_its_participants_only() {
     each_backend(|app| async move {
-        let (admin, _, ana, ben, cara) = people(&app).await;
+        let (admin, sitemod, ana, ben, cara) = people(&app).await;
         let c = start(&app, &ana, &["ben"], "Lunch?").await;
         accept(&app, &ben, id(&c)).await;
         let first = c["messages"][0]["id"].as_i64().unwrap_or_default();
@@ -974,7 +974,7 @@ async fn a_message_takes_reactions_and_bookmarks_from_its_participants_only() {
             "{}",
             r.text
         );
-        for token in [&cara, &admin] {
+        for token in [&cara, &admin, &sitemod] {
             let missing = app
                 .get("/api/v1/items/message/999999/reactions", Some(token))
                 .await;
@@ -1009,11 +1009,30 @@ async fn a_message_takes_reactions_and_bookmarks_from_its_participants_only() {
             "{}",
             r.text
         );
-        // Ben leaves: his bookmark no longer shows, and says nothing of the message.
+        // A guest finds no reactions where a message never was, and the outsiders' counts
+        // and bookmarks know nothing of it.
+        let missing = app
+            .get("/api/v1/items/message/999999/reactions", None)
+            .await;
+        let r = app.get(&format!("{item}/reactions"), None).await;
+        assert_eq!((r.status, &r.text), (missing.status, &missing.text));
+        for token in [&cara, &admin, &sitemod] {
+            let r = app.get("/api/v1/bookmarks", Some(token)).await;
+            assert!(!r.text.contains("Lunch"), "{}", r.text);
+            let inbox = inbox(&app, token, "inbox").await;
+            assert!(ids(&inbox).is_empty(), "{inbox}");
+        }
+        // Ben leaves: his bookmark no longer shows, and says nothing of the message; who
+        // reacted to it is as missing to him as to anyone outside.
         app.post(&routes::conversation_leave(id(&c)), Some(&ben), json!({}))
             .await;
         let r = app.get("/api/v1/bookmarks", Some(&ben)).await;
         assert!(!r.text.contains("Lunch"), "{}", r.text);
+        let missing = app
+            .get("/api/v1/items/message/999999/reactions", Some(&ben))
+            .await;
+        let r = app.get(&format!("{item}/reactions"), Some(&ben)).await;
+        assert_eq!((r.status, &r.text), (missing.status, &missing.text));
     })
     .await;
 }
@@ -1166,6 +1185,32 @@ async fn a_mention_in_a_message_links_a_member_of_the_conversation_and_no_one_el
         let html = reply["body_html"].as_str().unwrap_or_default();
         assert!(html.contains("href=\"/u/anna\""), "{html}");
         assert!(!html.contains("/u/carl"), "{html}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn below_the_request_level_a_message_waits_as_a_request_even_between_members_who_talked() {
+    each_backend(|app| async move {
+        let (admin, _, ana, ben, _) = people(&app).await;
+        let first = start(&app, &ana, &["ben"], "First").await;
+        accept(&app, &ben, id(&first)).await;
+        // They have talked: the next one is in his inbox at once.
+        let second = start(&app, &ana, &["ben"], "Second").await;
+        assert_eq!(state_of(&second, "ben"), "active");
+        let r = app
+            .patch(
+                &routes::site(),
+                Some(&admin),
+                json!({"trust": {"messages_request_below_level": 4}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        // Now she is below the level: it waits in his requests.
+        let third = start(&app, &ana, &["ben"], "Third").await;
+        assert_eq!(state_of(&third, "ben"), "not_accepted");
+        assert!(ids(&inbox(&app, &ben, "requests").await).contains(&id(&third)));
+        assert!(!ids(&inbox(&app, &ben, "inbox").await).contains(&id(&third)));
     })
     .await;
 }

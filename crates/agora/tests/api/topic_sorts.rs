@@ -138,6 +138,66 @@ async fn top_ranks_topics_by_the_replies_written_in_the_period_and_leaves_older_
 }
 
 #[tokio::test]
+async fn reactions_on_a_topics_posts_count_in_its_top_score_in_their_period_and_all_time() {
+    each_backend(|app| async move {
+        let (_, ben) = scene(&app).await;
+        let drill = app
+            .db()
+            .scalar(
+                "SELECT p.id FROM posts p JOIN topics t ON t.id = p.topic_id \
+                 WHERE t.title = 'Drill' AND p.number = 1",
+            )
+            .await;
+        let path = routes::item_reactions("post", drill);
+        let react = |emoji: &'static str| {
+            let (app, ben, path) = (&app, &ben, &path);
+            async move {
+                let r = app.post(path, Some(ben), json!({ "emoji": emoji })).await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            }
+        };
+        let top = |period: &'static str| {
+            let app = &app;
+            async move {
+                let group = format!("{}?sort=top&period={period}", routes::group_topics("club"));
+                let in_group = titles(&app.get(&group, None).await.body);
+                let latest = format!("{}?sort=top&period={period}", routes::latest());
+                assert_eq!(
+                    titles(&app.get(&latest, None).await.body),
+                    in_group,
+                    "{period}: site-wide as in the group"
+                );
+                in_group
+            }
+        };
+        // Drill has no reply; three reactions today put it above Anvil's one reply today,
+        // and between Anvil (4 replies) and Clamp (2) of all time.
+        for emoji in ["❤️", "👍", "🎉"] {
+            react(emoji).await;
+        }
+        assert_eq!(top("week").await, ["Drill", "Anvil"]);
+        assert_eq!(top("all").await, ["Anvil", "Drill", "Clamp", "Bolt"]);
+        // One taken back counts no more: two, level with Clamp, and the newer first.
+        let r = app
+            .delete(&format!("{path}?emoji=%F0%9F%8E%89"), Some(&ben))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(top("all").await, ["Anvil", "Drill", "Clamp", "Bolt"]);
+        // Reactions given 20 days ago count in the month, not in the week.
+        app.db()
+            .execute_sql(&format!(
+                "UPDATE reactions SET created_at = created_at - {}",
+                20 * DAY
+            ))
+            .await;
+        assert_eq!(top("week").await, ["Anvil", "Drill"]);
+        // Level with Clamp again (two each) and newer: first.
+        assert_eq!(top("month").await, ["Drill", "Clamp", "Bolt", "Anvil"]);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn unanswered_lists_only_topics_no_one_but_their_author_replied_to_newest_first() {
     each_backend(|app| async move {
         let admin = app.register("admin").await;

@@ -1,14 +1,14 @@
 //! A stored audience ([`AudienceRef`]) resolved for one viewer: [`Agora::reach_into`] looks up
-//! the viewer's tie to it (their relation to a group, their part in a conversation) and asks
-//! the one rule, [`reach`]. For what is recorded against an audience outside any item (a
-//! file of the media folder), where nothing else has looked the audience up.
+//! the viewer's tie to it (their relation to a group; for an audience a kind keeps, such as a
+//! conversation, the kind's own lookup, declared in the registry of kinds) and asks the one
+//! rule. For what is recorded against an audience outside any item (a file of the media
+//! folder), where nothing else has looked the audience up.
 
 use super::{Audience, AudienceKind, AudienceRef, reach};
 use crate::agora::Agora;
-use crate::error::{Refused, StoreError};
+use crate::error::StoreError;
 use crate::groups::policy::Access;
 use crate::ids::GroupId;
-use crate::kinds::messages::{ConversationId, MessageError};
 use crate::viewer::Viewer;
 
 impl Agora {
@@ -29,22 +29,22 @@ impl Agora {
                 return Ok(crate::groups::directory_visible(viewer, group, relation)
                     .map_or(Access::Hidden, |view| view.access));
             }
-            // The conversation's own module says who takes part in it.
-            AudienceKind::Conversation => {
-                return match self
-                    .messages()
-                    .readable(viewer, ConversationId(at.id))
-                    .await
-                {
-                    Ok((_, _, access)) => Ok(access),
-                    Err(MessageError::Refused(Refused::Store(e))) => Err(e),
-                    Err(_) => Ok(Access::Hidden),
-                };
-            }
             AudienceKind::Site => Audience::Site {
                 members_only: at.id != AudienceRef::SITE.id,
             },
             AudienceKind::Staff => Audience::Staff,
+            // An audience a kind keeps: the kind says who is in it.
+            kept => {
+                let Some(kind) = self
+                    .kinds
+                    .iter()
+                    .filter_map(|k| k.audience)
+                    .find(|a| a.kind == kept)
+                else {
+                    return Ok(Access::Hidden);
+                };
+                return (kind.reach)(self, viewer, at.id).await;
+            }
         };
         Ok(reach(viewer, audience))
     }

@@ -33,9 +33,33 @@ pub struct Kind {
     /// Its part of the demo community: loads what the demo's data holds for it (under
     /// `kinds.<name>`), returning how many records it wrote.
     pub demo: Option<DemoLoad>,
+    /// The audience the kind keeps, if any (a conversation), and how far a viewer reaches
+    /// into one by its id: what [`crate::audience`] asks of an audience no item stands for (a
+    /// file of the media folder kept for it).
+    pub audience: Option<AudienceReach>,
 }
 
 /// A kind's loader of the labels the site gives its statuses: (kind, status, label).
+/// A kind's own audience and its reach (see [`Kind::audience`]).
+#[derive(Clone, Copy)]
+pub struct AudienceReach {
+    pub kind: crate::audience::AudienceKind,
+    /// How far the viewer reaches into the audience of this id (`Hidden` where it does not
+    /// exist for them).
+    pub reach:
+        for<'a> fn(&'a crate::agora::Agora, &'a crate::viewer::Viewer, i64) -> ReachFuture<'a>,
+}
+
+/// What [`AudienceReach::reach`] returns.
+pub type ReachFuture<'a> = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = Result<crate::groups::policy::Access, crate::error::StoreError>,
+            > + Send
+            + 'a,
+    >,
+>;
+
 pub type LabelsLoad = for<'a> fn(&'a crate::agora::Agora) -> LabelsFuture<'a>;
 
 /// What loading a kind's status labels takes.

@@ -220,6 +220,7 @@ pub async fn with_notes(app: TestApp) -> (TestApp, &'static Notes) {
         search: Some(notes),
         status_labels: None,
         demo: None,
+        audience: None,
     }));
     (app.with_kind(kind), notes)
 }

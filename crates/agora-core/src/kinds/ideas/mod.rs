@@ -68,6 +68,7 @@ pub static KIND: crate::kinds::Kind = crate::kinds::Kind {
     search: None,
     status_labels: Some(|agora| Box::pin(agora.ideas().status_labels())),
     demo: None,
+    audience: None,
 };
 
 /// What topic creation, lists and pages need of ideas.

@@ -186,7 +186,25 @@ pub static KIND: crate::kinds::Kind = crate::kinds::Kind {
     search: Some(&SEARCH),
     status_labels: None,
     demo: Some(|demo, data| Box::pin(demo::load(demo, data))),
+    audience: Some(crate::kinds::AudienceReach {
+        kind: crate::audience::AudienceKind::Conversation,
+        reach: |agora, viewer, id| Box::pin(reach(agora, viewer, id)),
+    }),
 };
+
+/// How far `viewer` reaches into the conversation `id`: its current members read it (those
+/// asked read it before answering), everyone else nothing.
+async fn reach(
+    agora: &crate::agora::Agora,
+    viewer: &crate::viewer::Viewer,
+    id: i64,
+) -> Result<crate::groups::policy::Access, crate::error::StoreError> {
+    match agora.messages().readable(viewer, ConversationId(id)).await {
+        Ok((_, _, access)) => Ok(access),
+        Err(MessageError::Refused(crate::error::Refused::Store(e))) => Err(e),
+        Err(_) => Ok(crate::groups::policy::Access::Hidden),
+    }
+}
 
 /// The kind's settings, edited with the others on the admin's trust page.
 pub const SETTINGS: &[KnobInfo] = &[

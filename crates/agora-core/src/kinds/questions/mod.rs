@@ -55,6 +55,7 @@ pub static KIND: crate::kinds::Kind = crate::kinds::Kind {
     search: None,
     status_labels: None,
     demo: None,
+    audience: None,
 };
 
 /// What topic creation, lists and pages need of questions.

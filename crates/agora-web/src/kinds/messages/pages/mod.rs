@@ -7,6 +7,7 @@
 mod blocks;
 mod compose;
 mod conversation;
+mod conversation_view;
 mod inbox;
 mod message;
 

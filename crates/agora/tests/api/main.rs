@@ -20,6 +20,7 @@ mod contracts_items;
 mod contracts_kinds;
 mod contracts_members;
 mod contracts_messages;
+mod contracts_sorts;
 mod contracts_standing;
 mod copy;
 mod counters;

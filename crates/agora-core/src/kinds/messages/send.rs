@@ -136,6 +136,11 @@ impl Messages<'_> {
         }
         let body = PostBody::parse(body)?;
         let rendered = self.render_new(body.as_str(), "body").await?;
+        // Fetching images for the server is outbound work: an edit that asks for it counts
+        // against the member's messages a minute, before any fetch.
+        if !rendered.remote_images.is_empty() {
+            self.pace(actor.id)?;
+        }
         let rendered = self
             .copied(message.conversation, body.as_str(), rendered)
             .await?;

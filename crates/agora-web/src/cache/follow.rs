@@ -86,10 +86,15 @@ impl GuestCache {
         position: &mut Option<(i64, HashSet<i64>)>,
     ) -> Result<(), agora_core::StoreError> {
         let Some((at, applied)) = position else {
-            // The first reading: what was stored before it may predate any event read now.
+            // The first reading: what was stored before it may predate any event read now, so
+            // everything goes. The events already committed past the head (behind an older
+            // transaction, on PostgreSQL possibly another database's) are covered by that drop:
+            // remembered as acted on, they do not drop the pages kept from now on when they
+            // become readable in order.
             let head = agora.events().head().await?;
+            let committed = agora.events().fresh_after(head, FOLLOW_BATCH).await?;
             self.drop_shown(None);
-            *position = Some((head, HashSet::new()));
+            *position = Some((head, committed.iter().map(|r| r.id).collect()));
             self.follower.started.store(true, Ordering::SeqCst);
             return Ok(());
         };

@@ -131,7 +131,7 @@ async fn simultaneous_reactions_and_withdrawals_are_all_counted() {
     each_backend(|app| async move {
         let admin = app.register("admin").await;
         app.create_group(&admin, "club", "public").await;
-        let (_, liked) = app
+        let (topic_id, liked) = app
             .create_topic(&admin, "club", "Spring ride", "Who comes along?")
             .await;
         let fans = crowd(&app, "fan", 20, "club").await;
@@ -166,6 +166,14 @@ async fn simultaneous_reactions_and_withdrawals_are_all_counted() {
         assert!(rows >= 10, "{rows}");
         let topic = app.get(&routes::post(liked), None).await;
         assert_eq!(topic.body["reactions"][0]["count"], rows, "{}", topic.text);
+        // The topic's own count, which ranks it in the top lists, moved by the same deltas.
+        let on_topic = app
+            .db()
+            .scalar(&format!(
+                "SELECT reaction_count FROM topics WHERE id = {topic_id}"
+            ))
+            .await;
+        assert_eq!(on_topic, rows);
     })
     .await;
 }

@@ -81,6 +81,9 @@ pub struct Viewer {
     actor: Option<Actor>,
     /// The network address the request came from, for rate limits per address.
     client: Option<String>,
+    /// The members this viewer ignores (read with the session): their content is shown
+    /// collapsed, on every page and in the API's `author_ignored`.
+    ignoring: Vec<MemberId>,
 }
 
 impl Viewer {
@@ -94,7 +97,25 @@ impl Viewer {
         Self {
             actor: Some(actor),
             client: None,
+            ignoring: Vec::new(),
         }
+    }
+
+    /// The same viewer, ignoring `members`.
+    #[must_use]
+    pub fn with_ignoring(mut self, members: Vec<MemberId>) -> Self {
+        self.ignoring = members;
+        self
+    }
+
+    /// Whether the viewer ignores `member` (their content is collapsed for the viewer).
+    pub fn ignores(&self, member: MemberId) -> bool {
+        self.ignoring.contains(&member)
+    }
+
+    /// The members the viewer ignores.
+    pub fn ignoring(&self) -> &[MemberId] {
+        &self.ignoring
     }
 
     /// The same viewer, known to come from `client` (a network address).

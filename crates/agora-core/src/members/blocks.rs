@@ -54,21 +54,6 @@ impl Accounts<'_> {
         let actor = self.guard(viewer, Needs::SignedIn).await?;
         Ok(self.store.blocks(actor.id).await?)
     }
-
-    /// The members `member` ignores: their content is collapsed for `member`.
-    pub async fn ignored_by(self, member: Option<MemberId>) -> Result<Vec<MemberId>, Refused> {
-        let Some(member) = member else {
-            return Ok(Vec::new());
-        };
-        Ok(self
-            .store
-            .blocks(member)
-            .await?
-            .into_iter()
-            .filter(|b| b.kind == BlockKind::Ignore)
-            .map(|b| b.member)
-            .collect())
-    }
 }
 
 /// What blocking and ignoring need of the database (the `member_blocks` table).

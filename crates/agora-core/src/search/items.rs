@@ -21,6 +21,7 @@ pub struct ItemHit {
     /// Raw text with [`super::MATCH_START`]/[`super::MATCH_END`] around the matches.
     pub snippet: String,
     pub author: String,
+    pub author_id: crate::ids::MemberId,
     pub created_at: Timestamp,
     /// Its container (a conversation) and its number there, for the web's link.
     pub container: i64,

@@ -34,6 +34,8 @@ pub struct SessionActor {
     /// What the member has waiting at each kind's link in the header (unread conversations),
     /// by the kind's name, for the kinds whose store counts one.
     pub header_counts: Vec<(&'static str, i64)>,
+    /// The members the member ignores.
+    pub ignoring: Vec<MemberId>,
 }
 
 /// Members, sessions, site settings and rate-limit counters.

@@ -248,6 +248,13 @@ impl MemberStore for SqlStore {
             invitations: row.invitations,
             pending_documents: row.pending_documents,
             header_counts: row.header_counts.0,
+            ignoring: row
+                .ignoring
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|id| id.parse().ok().map(MemberId))
+                .collect(),
         }))
     }
 

@@ -25,6 +25,8 @@ pub(super) struct SessionRow {
     pub(super) display_name: String,
     pub(super) invitations: i64,
     pub(super) pending_documents: i64,
+    /// The ids of the members the member ignores, joined by commas.
+    pub(super) ignoring: Option<String>,
     #[sqlx(flatten)]
     pub(super) header_counts: HeaderCounts,
 }
@@ -64,7 +66,9 @@ pub(super) static SESSION_SQL: LazyLock<String> = LazyLock::new(|| {
           AND (x.ends_at IS NULL OR x.ends_at > $2)) AS restriction, \
          m.trust_level, ma.last_visit_day, s.last_seen_at, m.display_name, \
          (SELECT COUNT(*) FROM invitations i WHERE i.invitee_id = m.id AND i.state = 'pending') AS invitations, \
-         ({}) AS pending_documents{} \
+         ({}) AS pending_documents, \
+         (SELECT string_agg(CAST(b.other_id AS TEXT), ',') FROM member_blocks b \
+          WHERE b.member_id = m.id AND b.kind = 'ignore') AS ignoring{} \
          FROM sessions s JOIN members m ON m.id = s.member_id \
          LEFT JOIN member_activity ma ON ma.member_id = m.id WHERE s.token_hash = $1 AND s.expires_at > $2",
         crate::consent::count_unaccepted_by("m.id"),

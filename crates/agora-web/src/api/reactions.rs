@@ -214,7 +214,11 @@ pub async fn unreact(
 /// Fills in the reactions of a topic's posts the viewer may read from what the forum read
 /// with them (`TopicView::shown`): no query of its own.
 pub(crate) fn fill_shown(shown: &agora_core::reactions::shown::Shown, posts: &mut [PostResponse]) {
-    for p in posts.iter_mut().filter(|p| p.capabilities.read) {
+    for p in posts.iter_mut() {
+        p.author_ignored = shown.ignored.contains(&p.author.id);
+        if !p.capabilities.read {
+            continue;
+        }
         if let Some(counts) = shown.reactions.get(&post_ref(PostId(p.id))) {
             p.reactions = counts.iter().map(Into::into).collect();
         }
@@ -234,6 +238,7 @@ pub(crate) async fn fill(
         .collect();
     let mut tally = state.agora.reactions().tally(viewer, &items).await?;
     for p in posts {
+        p.author_ignored = viewer.ignores(p.author.id);
         if let Some(counts) = tally.remove(&post_ref(PostId(p.id))) {
             p.reactions = counts.iter().map(Into::into).collect();
         }

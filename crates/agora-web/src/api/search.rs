@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use agora_core::paging::page_size;
 use agora_core::search::{MAX_OFFSET, SearchControls};
 
-use crate::api::dto::{SearchHitResponse, SearchResponse};
+use crate::api::dto::{ItemHitResponse, SearchHitResponse, SearchResponse};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiQuery, Auth};
 use crate::state::AppState;
@@ -61,10 +61,23 @@ pub async fn search(
     let end = offset.saturating_add(limit);
     let next_offset = (end < found.total && end <= MAX_OFFSET).then_some(end);
     Ok(Json(SearchResponse {
-        results: found.hits.iter().map(SearchHitResponse::from).collect(),
+        results: found
+            .hits
+            .iter()
+            .map(|h| SearchHitResponse {
+                author_ignored: auth.viewer.ignores(h.author.id),
+                ..h.into()
+            })
+            .collect(),
         next_offset,
         total: found.total,
         total_exact: found.exact,
-        items: items.iter().map(Into::into).collect(),
+        items: items
+            .iter()
+            .map(|h| ItemHitResponse {
+                author_ignored: auth.viewer.ignores(h.author_id),
+                ..h.into()
+            })
+            .collect(),
     }))
 }

@@ -39,7 +39,7 @@ pub async fn home(State(state): State<AppState>, page: Page) -> Result<Response,
         featured: featured.iter().map(GroupCard::from).collect(),
         latest: latest
             .iter()
-            .map(|t| TopicRow::in_group(t, &labels))
+            .map(|t| TopicRow::in_group(t, &labels, &page.viewer))
             .collect(),
     }))
 }

@@ -134,7 +134,7 @@ async fn list(
         tag: tag.map(str::to_owned),
         topics: topics
             .iter()
-            .map(|t| TopicRow::in_group(t, &labels))
+            .map(|t| TopicRow::in_group(t, &labels, &page.viewer))
             .collect(),
         more: next.map(|c| controls.next(&c.encode())),
         first_page: before.is_none(),

@@ -41,6 +41,8 @@ pub struct ResultRow {
     is_best: bool,
     /// "3 more matches in this topic", or empty.
     more: String,
+    /// The viewer ignores its author: shown collapsed.
+    ignored: bool,
 }
 
 /// One choice of a select: its value, its label, whether it is chosen.
@@ -79,6 +81,8 @@ pub struct ItemRow {
     iso: String,
     ago: String,
     snippet_html: String,
+    /// The viewer ignores its author: shown collapsed.
+    ignored: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,8 +148,13 @@ fn count_text(found: &SearchResults, offset: u32) -> String {
     }
 }
 
-fn row(h: &agora_core::search::SearchHit, labels: &StatusLabels) -> ResultRow {
+fn row(
+    h: &agora_core::search::SearchHit,
+    labels: &StatusLabels,
+    viewer: &agora_core::Viewer,
+) -> ResultRow {
     ResultRow {
+        ignored: viewer.ignores(h.author.id),
         url: crate::pages::topics::post_url(h.topic_id.0, &h.topic_slug, h.post_number),
         topic_title: h.topic_title.clone(),
         group_slug: h.group_slug.clone(),
@@ -301,6 +310,7 @@ pub async fn search(
                             iso: h.created_at.to_rfc3339(),
                             ago: ago(h.created_at),
                             snippet_html: agora_core::search::snippet_html(&h.snippet),
+                            ignored: page.viewer.ignores(h.author_id),
                         })
                         .collect();
                     if !rows.is_empty() {
@@ -320,7 +330,11 @@ pub async fn search(
             view.previous =
                 (offset > 0).then(|| address(&query, &controls, offset.saturating_sub(PER_PAGE)));
             let labels = state.agora.status_labels().await?;
-            view.results = found.hits.iter().map(|h| row(h, &labels)).collect();
+            view.results = found
+                .hits
+                .iter()
+                .map(|h| row(h, &labels, &page.viewer))
+                .collect();
             // Results that found something are a page worth finding (like a tag page); a
             // query that found nothing stays out of search engines, so a link to a made-up
             // query cannot put a page of ours with its words in the title into their index.

@@ -6,6 +6,7 @@ use agora_core::groups::GroupView;
 use agora_core::groups::policy::{Access, Relation};
 use agora_core::kinds::StatusLabels;
 use agora_core::time::Timestamp;
+use agora_core::viewer::Viewer;
 
 /// What the base template needs on every page.
 pub struct Layout {
@@ -87,11 +88,18 @@ pub struct TopicRow {
     pub last_poster: Option<(String, String)>,
     /// Site-wide lists: how many members opened it.
     pub readers: Option<i64>,
+    /// The viewer ignores its author: the row is shown collapsed.
+    pub ignored: bool,
 }
 
 impl TopicRow {
-    /// The row of `t`, its badge worded by `labels`.
-    pub fn new(t: &Topic, group: Option<(String, String)>, labels: &StatusLabels) -> Self {
+    /// The row of `t` as `viewer` sees it, its badge worded by `labels`.
+    pub fn new(
+        t: &Topic,
+        group: Option<(String, String)>,
+        labels: &StatusLabels,
+        viewer: &Viewer,
+    ) -> Self {
         Self {
             title: t.title.clone(),
             url: format!("/t/{}/{}", t.id.0, t.slug),
@@ -111,14 +119,16 @@ impl TopicRow {
             replies: t.reply_count,
             last_poster: None,
             readers: None,
+            ignored: viewer.ignores(t.author.id),
         }
     }
 
-    pub fn in_group(t: &TopicInGroup, labels: &StatusLabels) -> Self {
+    pub fn in_group(t: &TopicInGroup, labels: &StatusLabels, viewer: &Viewer) -> Self {
         let mut row = Self::new(
             &t.topic,
             Some((t.group_slug.clone(), t.group_name.clone())),
             labels,
+            viewer,
         );
         row.last_poster = (t.topic.reply_count > 0).then(|| {
             (

@@ -7,6 +7,7 @@
 use axum::http::{Method, StatusCode, header};
 use serde_json::json;
 
+use crate::routes;
 use crate::support::{Reply, TestApp, csrf_for, each_backend};
 
 /// The `<main>` of a page: what a reader sees of it, without the header, and with the forms'
@@ -848,6 +849,110 @@ async fn a_message_is_reacted_to_bookmarked_and_reported_from_its_page_as_a_post
             .page(&format!("/items/message/{message}/report"), Some(&ben))
             .await;
         assert_eq!(form_page.status, StatusCode::OK, "{}", form_page.text);
+    })
+    .await;
+}
+
+/// Ignoring collapses the member's content wherever the one who ignores meets it: topic
+/// lists, search results (posts and messages), the member's profile, a topic and a
+/// conversation; the API says `author_ignored` beside each. Nobody else sees a difference.
+#[tokio::test]
+async fn an_ignored_members_content_is_collapsed_everywhere_and_marked_in_the_api() {
+    each_backend(|app| async move {
+        let admin = app.register("admin").await;
+        let anna = app.register("anna").await;
+        let ben = app.register("ben").await;
+        app.create_group(&admin, "riders", "public").await;
+        app.join(&anna, "riders").await;
+        let (topic, _) = app
+            .create_topic(&anna, "riders", "Chain wax", "Hot wax beats drip wax.")
+            .await;
+        let id = start(&app, &anna, "ben", "Wax", "Want some of my wax?").await;
+        accept(&app, &ben, id).await;
+        let r = app
+            .call(
+                Method::PUT,
+                &routes::member_ignore("anna"),
+                Some(&ben),
+                None,
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+
+        let collapsed = [
+            ("/g/riders", "Topic by a member you ignore"),
+            ("/latest", "Topic by a member you ignore"),
+            ("/", "Topic by a member you ignore"),
+            ("/search?q=wax", "Post by a member you ignore"),
+            ("/search?q=wax", "Message from a member you ignore"),
+            ("/u/anna", "Post by a member you ignore"),
+            (
+                &format!("/t/{topic}/chain-wax"),
+                "Post by a member you ignore",
+            ),
+            (
+                &format!("/messages/{id}"),
+                "Message from a member you ignore",
+            ),
+        ];
+        for (path, summary) in collapsed {
+            let page = app.page(path, Some(&ben)).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            let main = main_of(&page.text);
+            assert!(
+                main.contains(&format!("<summary>{summary}</summary>")),
+                "{path}: {main}"
+            );
+            assert!(main.contains("wax"), "{path}: inside, to open: {main}");
+            let other = app.page(path, Some(&anna)).await;
+            assert!(!other.text.contains("member you ignore"), "{path}");
+        }
+        for path in ["/g/riders", "/search?q=wax", "/u/anna"] {
+            let seen = app.page(path, Some(&admin)).await;
+            assert!(!seen.text.contains("member you ignore"), "{path}");
+        }
+
+        // The API marks her posts, search results and messages for him, and for no one else.
+        for (token, ignored) in [(&ben, true), (&admin, false)] {
+            let t = app.get(&routes::topic(topic), Some(token)).await;
+            assert_eq!(t.body["posts"][0]["author_ignored"], ignored, "{}", t.text);
+            let found = app
+                .get(&format!("{}?q=wax", routes::search()), Some(token))
+                .await;
+            assert_eq!(
+                found.body["results"][0]["author_ignored"], ignored,
+                "{}",
+                found.text
+            );
+        }
+        let found = app
+            .get(&format!("{}?q=wax", routes::search()), Some(&ben))
+            .await;
+        assert_eq!(
+            found.body["items"][0]["author_ignored"], true,
+            "{}",
+            found.text
+        );
+        let talk = app.get(&routes::conversation(id), Some(&ben)).await;
+        assert_eq!(
+            talk.body["messages"][0]["author_ignored"], true,
+            "{}",
+            talk.text
+        );
+        let talk = app.get(&routes::conversation(id), Some(&anna)).await;
+        assert_eq!(
+            talk.body["messages"][0]["author_ignored"], false,
+            "{}",
+            talk.text
+        );
+
+        // Unignored, nothing is collapsed any more.
+        let r = app.delete(&routes::member_ignore("anna"), Some(&ben)).await;
+        assert!(r.status.is_success(), "{}", r.text);
+        for path in ["/g/riders", "/search?q=wax", "/u/anna"] {
+            let seen = app.page(path, Some(&ben)).await;
+            assert!(!seen.text.contains("member you ignore"), "{path}");
+        }
     })
     .await;
 }

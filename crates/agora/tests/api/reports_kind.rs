@@ -195,6 +195,7 @@ impl SearchSource for Notes {
                     title: "Notes".into(),
                     snippet: mark(&note.body, terms, 200),
                     author: note.author_name,
+                    author_id: note.author,
                     created_at: note.at,
                     container: 1,
                     position: id,

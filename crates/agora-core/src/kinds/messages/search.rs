@@ -43,6 +43,7 @@ impl SearchSource for MessageSearch {
                     240,
                 ),
                 author: m.author_username,
+                author_id: m.author,
                 created_at: m.created_at,
                 container: m.conversation.0,
                 position: m.seq,

@@ -119,6 +119,9 @@ impl Accounts<'_> {
             pending_documents: session.pending_documents,
             header_counts: session.header_counts,
         };
-        Ok((Viewer::member(actor), Some(facts)))
+        Ok((
+            Viewer::member(actor).with_ignoring(session.ignoring),
+            Some(facts),
+        ))
     }
 }

@@ -77,6 +77,9 @@ pub struct PostResponse {
     /// in a topic's posts and `GET /posts/{id}`; empty in the answers to writes (a new post
     /// has none; read it again, or `GET /items/post/{id}/reactions`, after an edit).
     pub reactions: Vec<crate::api::reactions::ReactionCountResponse>,
+    /// The caller ignores its author: a client shows it collapsed, as the site does (filled
+    /// where the reactions are).
+    pub author_ignored: bool,
 }
 
 impl From<&Shown<Post>> for PostResponse {
@@ -96,6 +99,7 @@ impl From<&Shown<Post>> for PostResponse {
             state: p.state(),
             capabilities: (&shown.can).into(),
             reactions: Vec::new(),
+            author_ignored: false,
         }
     }
 }

@@ -30,6 +30,8 @@ pub struct SearchHitResponse {
     pub featured: Option<FeaturedResponse>,
     /// How many other posts of the topic matched (0 for a search of operators alone).
     pub more_matches: u32,
+    /// You ignore its author: a client shows it collapsed, as the site does.
+    pub author_ignored: bool,
 }
 
 /// The post a topic's kind shows under it in results (a question's best answer).
@@ -68,6 +70,7 @@ impl From<&SearchHit> for SearchHitResponse {
                     url: format!("/t/{}/{}#post-{number}", h.topic_id.0, h.topic_slug),
                 }),
             more_matches: h.more_matches,
+            author_ignored: false,
         }
     }
 }
@@ -102,6 +105,8 @@ pub struct ItemHitResponse {
     pub created_at: String,
     /// Where to read it on the site.
     pub url: String,
+    /// You ignore its author: a client shows it collapsed, as the site does.
+    pub author_ignored: bool,
 }
 
 impl From<&agora_core::search::items::ItemHit> for ItemHitResponse {
@@ -114,6 +119,7 @@ impl From<&agora_core::search::items::ItemHit> for ItemHitResponse {
             author: h.author.clone(),
             created_at: h.created_at.to_rfc3339(),
             url: crate::item_links::link_to(h.item, h.container, h.position),
+            author_ignored: false,
         }
     }
 }

@@ -13,6 +13,9 @@ use super::{CapabilitiesResponse, PostResponse};
 pub struct AuthorResponse {
     pub username: String,
     pub display_name: String,
+    /// The member, for what the server fills in per viewer (not shown).
+    #[serde(skip)]
+    pub(crate) id: agora_core::MemberId,
 }
 
 impl From<&Author> for AuthorResponse {
@@ -20,6 +23,7 @@ impl From<&Author> for AuthorResponse {
         Self {
             username: a.username.clone(),
             display_name: a.display_name.clone(),
+            id: a.id,
         }
     }
 }

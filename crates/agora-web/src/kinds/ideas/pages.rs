@@ -225,7 +225,7 @@ pub async fn board(
             .items
             .iter()
             .map(|i| {
-                let row = TopicRow::new(&i.topic, None, &labels);
+                let row = TopicRow::new(&i.topic, None, &labels, &page.viewer);
                 IdeaRow {
                     votes: i.votes,
                     status_label: row.badge.clone(),

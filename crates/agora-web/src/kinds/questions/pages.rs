@@ -195,7 +195,7 @@ pub async fn list(
             .topics
             .items
             .iter()
-            .map(|t| TopicRow::new(t, None, &labels))
+            .map(|t| TopicRow::new(t, None, &labels, &page.viewer))
             .collect(),
         next_cursor: listing.topics.next.map(Cursor::encode),
         unanswered_days: days,

@@ -135,13 +135,13 @@ async fn group_page(
             listing
                 .pinned
                 .iter()
-                .map(|t| TopicRow::new(t, None, &labels))
+                .map(|t| TopicRow::new(t, None, &labels, &page.viewer))
                 .collect(),
             listing
                 .topics
                 .items
                 .iter()
-                .map(|t| TopicRow::new(t, None, &labels))
+                .map(|t| TopicRow::new(t, None, &labels, &page.viewer))
                 .collect(),
             listing.topics.next.map(Cursor::encode),
         )

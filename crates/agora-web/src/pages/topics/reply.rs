@@ -69,9 +69,9 @@ pub async fn reply_upload(
         Ok(()) => (axum::http::StatusCode::OK, None),
         Err(e) => (e.status, Some(e.message)),
     };
-    let ignored = state.agora.accounts().ignored_by(page.viewer.id()).await?;
+    let ignored = page.viewer.ignoring();
     let mut res = render(&topic_page(
-        &page, &view, 1, body, error, None, kinds, &ignored,
+        &page, &view, 1, body, error, None, kinds, ignored,
     ));
     *res.status_mut() = status;
     Ok(res)
@@ -108,7 +108,7 @@ async fn post_reply(
                 .await?;
             let e = ApiError::from(i);
             let kinds = topic_part(state, page, &view).await?;
-            let ignored = state.agora.accounts().ignored_by(page.viewer.id()).await?;
+            let ignored = page.viewer.ignoring();
             let mut res = render(&topic_page(
                 page,
                 &view,
@@ -117,7 +117,7 @@ async fn post_reply(
                 Some(e.message.clone()),
                 None,
                 kinds,
-                &ignored,
+                ignored,
             ));
             *res.status_mut() = e.status;
             Ok(res)

@@ -78,7 +78,7 @@ pub async fn start(
         )
         .await?;
     let page = messages.conversation(&auth.viewer, id, None).await?;
-    Ok((StatusCode::CREATED, Json(conversation_response(&page))))
+    Ok((StatusCode::CREATED, Json(conversation_response(&page, &auth.viewer))))
 }
 
 /// A conversation and its latest messages (or those before `before`); reading it marks them
@@ -98,7 +98,7 @@ pub async fn show(
         .messages()
         .conversation(&auth.viewer, ConversationId(id), q.before)
         .await?;
-    Ok(Json(conversation_response(&page)))
+    Ok(Json(conversation_response(&page, &auth.viewer)))
 }
 
 /// Writes a message in the conversation.

@@ -155,6 +155,8 @@ pub struct MessageResponse {
     pub created_at: String,
     pub edited_at: Option<String>,
     pub deleted: bool,
+    /// You ignore its author: a client shows it collapsed, as the site does.
+    pub author_ignored: bool,
 }
 
 /// A conversation with its latest messages.
@@ -252,6 +254,7 @@ pub(crate) fn message_response(m: &Message) -> MessageResponse {
         created_at: m.created_at.to_rfc3339(),
         edited_at: m.edited_at.map(|t| t.to_rfc3339()),
         deleted: m.deleted,
+        author_ignored: false,
     }
 }
 
@@ -265,7 +268,10 @@ pub(crate) fn shown_state(p: &Participant, me: agora_core::MemberId) -> &'static
     }
 }
 
-pub(super) fn conversation_response(page: &ConversationPage) -> ConversationResponse {
+pub(super) fn conversation_response(
+    page: &ConversationPage,
+    viewer: &agora_core::Viewer,
+) -> ConversationResponse {
     let me = page.me.member;
     ConversationResponse {
         id: page.conversation.id.0,
@@ -282,7 +288,14 @@ pub(super) fn conversation_response(page: &ConversationPage) -> ConversationResp
                 state: shown_state(p, me).into(),
             })
             .collect(),
-        messages: page.messages.iter().map(message_response).collect(),
+        messages: page
+            .messages
+            .iter()
+            .map(|m| MessageResponse {
+                author_ignored: viewer.ignores(m.author),
+                ..message_response(m)
+            })
+            .collect(),
         earlier_before: page.earlier.then_some(page.first_seq),
         last_seq: page.conversation.last_seq,
     }

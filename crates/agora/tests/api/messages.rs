@@ -189,6 +189,53 @@ async fn a_conversation_exists_only_for_its_participants_whatever_their_role() {
             assert!(!ids(&inbox(&app, token, "requests").await).contains(&conversation));
         }
         assert!(ids(&inbox(&app, &ben, "inbox").await).contains(&conversation));
+
+        // A message after Dan left: no count, search, export or cached page reaches anyone
+        // outside, and Dan's download keeps only what he could read while he was in it.
+        send(&app, &ana, conversation, "Dan has gone, pumps are on me.").await;
+        for (who, token) in outsiders {
+            let found = app
+                .get(&format!("{}?q=pumps", routes::search()), token)
+                .await;
+            assert_eq!(found.status, StatusCode::OK, "{who}: {}", found.text);
+            assert_eq!(found.body["items"], json!([]), "{who}: {}", found.text);
+            let Some(token) = token else { continue };
+            let unread = inbox(&app, token, "inbox").await;
+            assert_eq!(unread["unread_conversations"], 0, "{who}: {unread}");
+            let export = app.get(&routes::me_export(), Some(token)).await;
+            assert_eq!(export.status, StatusCode::OK, "{who}: {}", export.text);
+            assert!(!export.text.contains("Dan has gone"), "{who}: {}", export.text);
+            let archive = &export.body["kinds"]["message"];
+            if token == dan {
+                let bodies: Vec<&str> = archive["messages"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| m["body_markdown"].as_str())
+                    .collect();
+                assert_eq!(
+                    bodies,
+                    ["Meet at the bridge at nine.", "I will bring two pumps."],
+                    "{archive}"
+                );
+            } else {
+                assert_eq!(archive["conversations"], json!([]), "{who}: {archive}");
+                assert_eq!(archive["messages"], json!([]), "{who}: {archive}");
+            }
+        }
+        let found = app
+            .get(&format!("{}?q=pumps", routes::search()), Some(&ben))
+            .await;
+        assert_eq!(found.body["items"].as_array().map(Vec::len), Some(2), "{}", found.text);
+        let app = app.with_guest_cache(60);
+        let page = format!("/messages/{conversation}");
+        assert_eq!(app.page(&page, Some(&ben)).await.status, StatusCode::OK);
+        for _ in 0..2 {
+            let r = app.page(&page, None).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND);
+            assert!(r.headers.get(agora_web::CACHE_HEADER).is_none(), "{:?}", r.headers);
+            assert!(!r.text.contains("pumps"));
+        }
     })
     .await;
 }

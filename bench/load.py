@@ -73,7 +73,9 @@ class Server:
         if db_url:
             cmd += ["--database-url", db_url]
         cmd += ["serve", "--listen", f"127.0.0.1:{self.port}"]
-        env = {"AGORA_LOG": "warn", "AGORA_POSTS_PER_MINUTE": "100000000"}
+        self.metrics = f"http://127.0.0.1:{serving.free_port()}"
+        env = {"AGORA_LOG": "warn", "AGORA_POSTS_PER_MINUTE": "100000000",
+               "AGORA_METRICS_LISTEN": self.metrics.removeprefix("http://")}
         self.proc, self.start_seconds = serving.start(cmd, self.base, Path(data_dir) / "serve.log", env)
 
     def stop(self):
@@ -383,6 +385,7 @@ def main():
                     total += json.loads(body)["reply_count"]
                 return total
             before = counted()
+            writes_before = writer_totals(server.metrics)
             log("running S3 replies")
             # No warm-up: every reply sent must be counted as acknowledged or not.
             r = wrk(base, lua_replies(manifest["reply_topics"][:200], token, csrf), args.secs, c, warmup=False)
@@ -391,6 +394,15 @@ def main():
             r["acknowledged"] = acknowledged
             r["stored"] = after - before
             r["lost"] = max(0, acknowledged - (after - before))
+            # What the database's writer did for them (every write of the process, the event
+            # worker's included): transactions and commits per reply, and a commit's time.
+            writes = {k: v - writes_before.get(k, 0) for k, v in writer_totals(server.metrics).items()}
+            if acknowledged and writes.get("commits"):
+                r["writer"] = {
+                    "transactions_per_reply": writes["transactions"] / acknowledged,
+                    "commits_per_reply": writes["commits"] / acknowledged,
+                    "commit_ms": 1000 * writes["commit_seconds"] / writes["commits"],
+                }
             scen["S3 reply (durable)"] = r
         results["rss_peak_mib"] = rss_kib(server.proc.pid, "VmHWM") / 1024
     finally:
@@ -407,6 +419,24 @@ def main():
     log(f"written {out}")
 
 
+def writer_totals(metrics):
+    """The SQLite writer's totals so far from `/metrics`: transactions, commits (batches) and
+    the seconds spent committing; empty on PostgreSQL (no such writer)."""
+    try:
+        _, text = http("GET", metrics + "/metrics")
+    except OSError:
+        return {}
+    names = {"agora_sqlite_batch_transactions_sum": "transactions",
+             "agora_sqlite_batch_transactions_count": "commits",
+             "agora_sqlite_commit_seconds_sum": "commit_seconds"}
+    totals = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] in names:
+            totals[names[parts[0]]] = float(parts[1])
+    return totals
+
+
 def print_table(res):
     print(f"\nagora load benchmark: {res['backend']}, {res['posts']:,} posts, {res['machine']}, "
           f"server on core {SERVER_CORE}, wrk on core {CLIENT_CORE}, {res['secs']} s a scenario, {res['date']}")
@@ -416,6 +446,10 @@ def print_table(res):
               f"{v['errors']:7d} {v['ratio']:7.3f} {v.get('rss_mib') or 0:8.1f}")
     s3 = res["scenarios"].get("S3 reply (durable)", {})
     print(f"S3: {s3.get('acknowledged')} replies acknowledged, {s3.get('stored')} stored, {s3.get('lost')} lost")
+    if s3.get("writer"):
+        w = s3["writer"]
+        print(f"S3 writer: {w['transactions_per_reply']:.2f} transactions and {w['commits_per_reply']:.2f} "
+              f"commits a reply, {w['commit_ms']:.2f} ms a commit")
     a70 = res["scenarios"].get("S1 topic page, member, ~70% load", {})
     if a70:
         print(f"S1 at {a70['share_of_peak'] * 100:.0f}% of its peak: p99 {a70['p99_ms']:.2f} ms")

@@ -101,6 +101,8 @@ impl ItemSource for Posts {
                 body: post.body_markdown,
                 created_at: post.created_at,
                 reported: true,
+                // A moderator of the group opens the post's history from its page.
+                earlier: Vec::new(),
             }],
         })
     }

@@ -31,6 +31,9 @@ pub struct ContextEntry {
     pub created_at: Timestamp,
     /// Whether this is the reported item.
     pub reported: bool,
+    /// Its earlier versions' words, oldest first, where its kind keeps them out of a
+    /// moderator's other reach (a message): an edit made after a report hides nothing.
+    pub earlier: Vec<String>,
 }
 
 /// A reported item as its kind shows it to a moderator who decides its reports.

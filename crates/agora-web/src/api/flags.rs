@@ -69,6 +69,9 @@ pub struct ContextEntryResponse {
     pub created_at: String,
     /// Whether this is the reported item.
     pub reported: bool,
+    /// The words of its earlier versions, oldest first, where its kind keeps them from the
+    /// moderator otherwise (a message): an edit after the report hides nothing.
+    pub earlier: Vec<String>,
 }
 
 /// A reported item awaiting a decision, as its kind shows it to the moderator.
@@ -146,6 +149,7 @@ impl From<QueueItem> for QueueItemResponse {
                     body: e.body,
                     created_at: e.created_at.to_rfc3339(),
                     reported: e.reported,
+                    earlier: e.earlier,
                 })
                 .collect(),
             item: i.item.into(),

@@ -256,8 +256,9 @@ struct ReportPage {
     tab: &'static str,
     /// The item's row, as the queue shows it.
     i: QueueRow,
-    /// What the item's kind shows around it: (author, words, ISO time, shown time, reported).
-    context: Vec<(String, String, String, String, bool)>,
+    /// What the item's kind shows around it: (author, words, ISO time, shown time, reported,
+    /// earlier versions' words).
+    context: Vec<(String, String, String, String, bool, Vec<String>)>,
 }
 
 /// `/admin/queue/{kind}/{id}`: one item's reports, with what its kind shows around it.
@@ -283,6 +284,7 @@ pub async fn report(
                 e.created_at.to_rfc3339(),
                 crate::pages::view::date(e.created_at),
                 e.reported,
+                e.earlier.clone(),
             )
         })
         .collect();

@@ -154,7 +154,7 @@ async fn the_message_store_numbers_reads_and_lists_conversations_as_promised() {
             detail: String::new(),
         };
         let slice = ok(store.audited_slice(c1, 2, 4, &[look]).await);
-        assert_eq!(slice.iter().map(|x| x.seq).collect::<Vec<_>>(), [2, 3, 4]);
+        assert_eq!(slice.iter().map(|x| x.0.seq).collect::<Vec<_>>(), [2, 3, 4]);
         assert_eq!(
             app.db()
                 .count_where("audit_log", "action = 'message.report_viewed'")

@@ -978,6 +978,24 @@ async fn a_reported_message_shows_the_staff_it_and_five_before_never_more_and_ea
             let r = app.get(&routes::conversation(conversation), Some(token)).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND);
         }
+        // Ben rewrites his message once reported: the staff still read what Ana reported.
+        let r = app
+            .patch(&routes::message(reported), Some(&ben), json!({"body": "Nothing to see."}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let r = app.get(&format!("{path}/reports"), Some(&sitemod)).await;
+        let last = &r.body["context"][5];
+        assert_eq!(
+            (last["reported"].as_bool(), last["body"].as_str(), &last["earlier"]),
+            (Some(true), Some("Nothing to see."), &json!(["Message 8"])),
+            "{}",
+            r.text
+        );
+        assert_eq!(r.body["context"][4]["earlier"], json!([]), "{}", r.text);
+        let page = app.page(&format!("/admin/queue/message/{reported}"), Some(&sitemod)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.contains("1 earlier version"), "{}", page.text);
+        assert!(page.text.contains("<blockquote>Message 8</blockquote>"), "{}", page.text);
         let looks = app
             .db()
             .count_where(

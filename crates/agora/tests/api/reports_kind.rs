@@ -82,6 +82,7 @@ impl Notes {
 
     fn entry(id: i64, note: Note, reported: bool) -> ContextEntry {
         ContextEntry {
+            earlier: Vec::new(),
             item: ItemRef::new(NOTE, id),
             author_name: note.author_name,
             body: note.body,

@@ -147,12 +147,13 @@ impl Messages<'_> {
             position: message.seq,
             context: slice
                 .into_iter()
-                .map(|m| ContextEntry {
+                .map(|(m, earlier)| ContextEntry {
                     item: message_ref(m.id),
                     reported: m.id == id,
                     author_name: m.author_username,
                     body: m.body_markdown,
                     created_at: m.created_at,
+                    earlier,
                 })
                 .collect(),
         })

@@ -75,15 +75,16 @@ pub trait MessageStore: crate::members::blocks::BlockStore + Send + Sync {
         limit: u32,
     ) -> Result<Vec<Message>, StoreError>;
 
-    /// Messages `from_seq..=to_seq` of a conversation, read in one transaction with `audit`
-    /// (a moderator's look at a reported message is recorded, or not made).
+    /// Messages `from_seq..=to_seq` of a conversation, each with its earlier versions' words
+    /// (oldest first), read in one transaction with `audit` (a moderator's look at a reported
+    /// message is recorded, or not made).
     async fn audited_slice(
         &self,
         id: ConversationId,
         from_seq: i64,
         to_seq: i64,
         audit: &[crate::audit::NewAuditEntry],
-    ) -> Result<Vec<Message>, StoreError>;
+    ) -> Result<Vec<(Message, Vec<String>)>, StoreError>;
 
     /// One message.
     async fn message(&self, id: MessageId) -> Result<Option<Message>, StoreError>;

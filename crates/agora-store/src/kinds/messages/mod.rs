@@ -23,7 +23,7 @@ use crate::SqlStore;
 use crate::db::Int;
 pub(crate) use data::DATA;
 use rows::{
-    CONVERSATION_COLUMNS, ConversationRow, CountsRow, MESSAGE_COLUMNS,
+    CONVERSATION_COLUMNS, ConversationRow, CountsRow, EarlierRow, MESSAGE_COLUMNS,
     MessageRow, PARTICIPANT_COLUMNS, ParticipantRow, RevisionRow,
 };
 
@@ -115,14 +115,33 @@ impl MessageStore for SqlStore {
         from_seq: i64,
         to_seq: i64,
         audit: &[agora_core::audit::NewAuditEntry],
-    ) -> Result<Vec<Message>, StoreError> {
+    ) -> Result<Vec<(Message, Vec<String>)>, StoreError> {
         let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
                     crate::audit::record(tx, &audit).await?;
                     let n = u32::try_from(to_seq - from_seq + 1).unwrap_or(0);
-                    write::messages(tx, id, from_seq, to_seq, n).await
+                    let messages = write::messages(tx, id, from_seq, to_seq, n).await?;
+                    let mut earlier = tx
+                        .all::<EarlierRow>(
+                            "SELECT r.message_id, r.body_markdown FROM message_revisions r \
+                             JOIN messages ms ON ms.id = r.message_id \
+                             WHERE ms.conversation_id = $1 AND ms.seq >= $2 AND ms.seq <= $3 \
+                             ORDER BY r.id",
+                            &[id.0.into(), from_seq.into(), to_seq.into()],
+                        )
+                        .await?;
+                    Ok(messages
+                        .into_iter()
+                        .map(|m| {
+                            let (mine, rest) = earlier
+                                .drain(..)
+                                .partition(|r: &EarlierRow| r.message_id == m.id.0);
+                            earlier = rest;
+                            (m, mine.into_iter().map(|r| r.body_markdown).collect())
+                        })
+                        .collect())
                 })
             })
             .await

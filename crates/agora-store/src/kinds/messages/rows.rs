@@ -156,3 +156,10 @@ pub(super) fn contains_pattern(term: &str) -> String {
     p.push('%');
     p
 }
+
+/// An earlier version's words of a message in a reported slice.
+#[derive(sqlx::FromRow)]
+pub(super) struct EarlierRow {
+    pub(super) message_id: i64,
+    pub(super) body_markdown: String,
+}

@@ -52,19 +52,19 @@ nginx -c "$dir/nginx.conf" -p "$dir/nginx"
 wait_for "http://127.0.0.1:$proxy_port/health"
 curl -fsS "http://127.0.0.1:$proxy_port/health" >/dev/null || { cat "$dir/agora.log" "$dir/nginx/error.log" >&2; exit 1; }
 
-# Signs up a new account from source address $1 to port $2 (with extra curl arguments after);
-# prints the HTTP status. Each account gets a name of its own (the time in nanoseconds, as
-# letters: registration refuses names that look generated from digits).
+# Signs up a new account named $3 from source address $1 to port $2 (with extra curl arguments
+# after); prints the HTTP status. The names are fixed words: a name made of the clock's digits
+# can look like keyboard mash ("aaaab", "dfghj") to the plausibility rules and be refused
+# with 422 before the burst rule is reached.
 signup() {
-  local from=$1 port=$2
-  shift 2
-  local name
-  name="rider$(date +%N | tr '0-9' 'a-j')"
+  local from=$1 port=$2 name=$3
+  shift 3
   curl -sS -o /dev/null -w '%{http_code}' --interface "$from" "$@" \
     -H 'content-type: application/json' \
     -d "{\"username\":\"$name\",\"email\":\"$name@example.com\",\"password\":\"correct horse battery\"}" \
     "http://127.0.0.1:$port/api/v1/auth/register"
 }
+words=(zero one two three four five six seven)
 
 failures=0
 expect() {
@@ -78,19 +78,19 @@ expect() {
 }
 
 # The burst rule allows three new accounts from one address in ten minutes.
-for i in 1 2 3; do expect "sign-up $i from 127.0.0.2 through nginx" 201 "$(signup 127.0.0.2 "$proxy_port")"; done
-expect "sign-up 4 from 127.0.0.2 through nginx" 429 "$(signup 127.0.0.2 "$proxy_port")"
-for i in 1 2 3; do expect "sign-up $i from 127.0.0.3 through nginx, counted apart" 201 "$(signup 127.0.0.3 "$proxy_port")"; done
+for i in 1 2 3; do expect "sign-up $i from 127.0.0.2 through nginx" 201 "$(signup 127.0.0.2 "$proxy_port" "rider-north-${words[$i]}")"; done
+expect "sign-up 4 from 127.0.0.2 through nginx" 429 "$(signup 127.0.0.2 "$proxy_port" rider-north-four)"
+for i in 1 2 3; do expect "sign-up $i from 127.0.0.3 through nginx, counted apart" 201 "$(signup 127.0.0.3 "$proxy_port" "rider-south-${words[$i]}")"; done
 # Straight to agora, forging the header the proxy would set: the forged address is ignored.
 for i in 1 2 3; do
   expect "sign-up $i from 127.0.0.4 directly, forging X-Forwarded-For" 201 \
-    "$(signup 127.0.0.4 "$agora_port" -H "X-Forwarded-For: 198.51.100.$i")"
+    "$(signup 127.0.0.4 "$agora_port" "rider-east-${words[$i]}" -H "X-Forwarded-For: 198.51.100.$i")"
 done
 expect "sign-up 4 from 127.0.0.4 directly, forging X-Forwarded-For" 429 \
-  "$(signup 127.0.0.4 "$agora_port" -H "X-Forwarded-For: 198.51.100.4")"
+  "$(signup 127.0.0.4 "$agora_port" rider-east-four -H "X-Forwarded-For: 198.51.100.4")"
 # And through nginx, a client's own X-Forwarded-For is on the left, where nobody looks.
 expect "sign-up 5 from 127.0.0.2 through nginx, forging X-Forwarded-For" 429 \
-  "$(signup 127.0.0.2 "$proxy_port" -H "X-Forwarded-For: 198.51.100.77")"
+  "$(signup 127.0.0.2 "$proxy_port" rider-north-five -H "X-Forwarded-For: 198.51.100.77")"
 
 if [ "$failures" -gt 0 ]; then
   echo "--- agora's log"; cat "$dir/agora.log"

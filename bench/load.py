@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -387,8 +388,13 @@ def main():
             before = counted()
             writes_before = writer_totals(server.metrics)
             log("running S3 replies")
+            # The outbox's consumers under the load: how far behind each falls (sampled from
+            # /metrics four times a second), and how long after the load each has caught up.
+            lag = OutboxLag(server.metrics)
+            lag.start()
             # No warm-up: every reply sent must be counted as acknowledged or not.
             r = wrk(base, lua_replies(manifest["reply_topics"][:200], token, csrf), args.secs, c, warmup=False)
+            r["outbox"] = lag.finish()
             after = counted()
             acknowledged = r["requests"] - r["errors"]
             r["acknowledged"] = acknowledged
@@ -419,6 +425,51 @@ def main():
     log(f"written {out}")
 
 
+class OutboxLag(threading.Thread):
+    """Samples each outbox consumer's backlog (`agora_outbox_behind_events`) and the age of its
+    oldest unhandled event (`agora_outbox_lag_seconds`) from `/metrics` until told to stop,
+    keeping the largest; then waits for every consumer to have caught up."""
+
+    def __init__(self, metrics):
+        super().__init__(daemon=True)
+        self.metrics = metrics
+        self.stop = threading.Event()
+        self.peak = {}
+
+    def sample(self):
+        try:
+            _, text = http("GET", self.metrics + "/metrics")
+        except OSError:
+            return {}
+        now = {}
+        for line in text.splitlines():
+            m = re.match(r'agora_outbox_(behind_events|lag_seconds)\{consumer="([^"]+)"\} (\S+)', line)
+            if m:
+                now.setdefault(m.group(2), {})[m.group(1)] = float(m.group(3))
+        return now
+
+    def run(self):
+        while not self.stop.is_set():
+            for consumer, v in self.sample().items():
+                p = self.peak.setdefault(consumer, {"behind_events": 0, "lag_seconds": 0})
+                for k in p:
+                    p[k] = max(p[k], v.get(k, 0))
+            time.sleep(0.25)
+
+    def finish(self):
+        self.stop.set()
+        self.join()
+        ended = time.monotonic()
+        caught_up = None
+        while time.monotonic() - ended < 30:
+            now = self.sample()
+            if now and all(v.get("behind_events", 0) == 0 for v in now.values()):
+                caught_up = time.monotonic() - ended
+                break
+            time.sleep(0.05)
+        return {"peak": self.peak, "caught_up_s": caught_up}
+
+
 def writer_totals(metrics):
     """The SQLite writer's totals so far from `/metrics`: transactions, commits (batches) and
     the seconds spent committing; empty on PostgreSQL (no such writer)."""
@@ -446,6 +497,12 @@ def print_table(res):
               f"{v['errors']:7d} {v['ratio']:7.3f} {v.get('rss_mib') or 0:8.1f}")
     s3 = res["scenarios"].get("S3 reply (durable)", {})
     print(f"S3: {s3.get('acknowledged')} replies acknowledged, {s3.get('stored')} stored, {s3.get('lost')} lost")
+    if s3.get("outbox"):
+        o = s3["outbox"]
+        peaks = ", ".join(f"{name} at most {v['behind_events']:.0f} events and {v['lag_seconds']:.0f} s behind"
+                          for name, v in sorted(o["peak"].items()))
+        caught = "not within 30 s" if o["caught_up_s"] is None else f"{o['caught_up_s']:.2f} s after the load"
+        print(f"S3 outbox: {peaks or 'no consumer seen'}; every consumer caught up {caught}")
     if s3.get("writer"):
         w = s3["writer"]
         print(f"S3 writer: {w['transactions_per_reply']:.2f} transactions and {w['commits_per_reply']:.2f} "

@@ -43,7 +43,8 @@ public=$(curl -sS -o /dev/null -w '%{http_code}' "$base/metrics")
 curl -fsS "http://127.0.0.1:$metrics_port/metrics" >"$dir/metrics.txt"
 for name in agora_http_requests_total agora_http_request_duration_seconds_bucket agora_db_connections \
   agora_db_acquire_seconds_bucket agora_sqlite_commit_seconds_bucket agora_sqlite_batch_transactions_bucket \
-  agora_write_wait_seconds_bucket agora_signups_total agora_posts_total agora_mail_total; do
+  agora_write_wait_seconds_bucket agora_signups_total agora_posts_total agora_mail_total \
+  agora_outbox_behind_events agora_outbox_lag_seconds agora_outbox_parked_events; do
   grep -q "^$name" "$dir/metrics.txt" || { echo "FAIL: $name missing"; cat "$dir/metrics.txt"; exit 1; }
 done
 if ! promtool check metrics <"$dir/metrics.txt"; then

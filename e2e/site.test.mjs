@@ -441,6 +441,7 @@ const mainPages = [
   ["admin-trust", "/admin/trust", "mara"],
   ["admin-documents", "/admin/documents", "mara"],
   ["admin-bulletins", "/admin/bulletins", "mara"],
+  ["admin-outbox", "/admin/outbox", "mara"],
   ["admin-audit", "/admin/audit", "mara"],
   ["my-trust", "/settings/trust", "frida_k"],
   ["avatar", "/settings/avatar", "frida_k"],

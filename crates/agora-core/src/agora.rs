@@ -35,6 +35,8 @@ pub struct AgoraConfig {
     pub posts_per_minute: i64,
     /// Flags from distinct verified members that hide a post until a moderator looks.
     pub flags_to_hide: i64,
+    /// Days the outbox keeps an event every consumer has handled (0: for ever).
+    pub outbox_retention_days: i64,
 }
 
 impl Default for AgoraConfig {
@@ -47,6 +49,7 @@ impl Default for AgoraConfig {
             public_url: "http://127.0.0.1:8080".into(),
             posts_per_minute: 10,
             flags_to_hide: 3,
+            outbox_retention_days: 14,
         }
     }
 }
@@ -67,8 +70,9 @@ pub struct Agora {
     /// Keeps uploaded images in the media folder (none by default: uploads are refused).
     pub(crate) media_files: Arc<dyn crate::content::uploads::MediaFiles>,
     pub(crate) config: AgoraConfig,
-    /// Wakes this process's event worker when a use case recorded an event.
-    pub(crate) events_recorded: Arc<tokio::sync::Notify>,
+    /// Wakes this process's event worker's consumers when a use case recorded an event: each
+    /// consumer watches the count, so a nudge given while it works is seen when it is done.
+    pub(crate) events_recorded: Arc<tokio::sync::watch::Sender<u64>>,
     /// Where the time comes from (the system clock unless a test sets one).
     pub(crate) clock: Arc<dyn crate::time::Clock>,
     /// Site settings as last read, and when: every page needs them, they rarely change.
@@ -111,7 +115,7 @@ impl Agora {
             renderer: crate::content::renderer::Renderer::for_this_machine(),
             config,
             clock: Arc::new(crate::time::SystemClock),
-            events_recorded: Arc::default(),
+            events_recorded: Arc::new(tokio::sync::watch::channel(0).0),
             settings_cache: Arc::new(RwLock::new(None)),
             trust_checked: Arc::default(),
             local_counters: Arc::default(),

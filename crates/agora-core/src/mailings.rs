@@ -10,7 +10,7 @@ use tracing::instrument;
 use crate::agora::Mailings;
 use crate::error::Refused;
 use crate::error::{Invalid, StoreError};
-use crate::events::Handled;
+use crate::events::{Consumer, Event, Handled, Start};
 use crate::ids::MemberId;
 use crate::mail::Mail;
 use crate::time::Timestamp;
@@ -83,6 +83,23 @@ fn signature(secret: &str, member: MemberId, subject: &str) -> String {
     let digest = Sha256::digest(format!("unsubscribe:{secret}:{}:{subject}", member.0).as_bytes());
     digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
+
+/// The consumer that delivers bulletins: it backfills, so a bulletin sent before any worker ran
+/// is still delivered.
+pub(crate) const MAIL: Consumer = Consumer {
+    name: "mail",
+    start: Start::Backfill,
+    handle: |agora, _, event| {
+        Box::pin(async move {
+            match event {
+                Event::BulletinSent { bulletin, .. } => {
+                    agora.mailings().deliver_bulletin(*bulletin).await
+                }
+                _ => Ok(Handled::Done),
+            }
+        })
+    },
+};
 
 impl Mailings<'_> {
     /// The viewer's choices, in the order of [`OPT_INS`]; what was never chosen is off.

@@ -102,6 +102,7 @@ impl ConsentStore for SqlStore {
                     crate::audit::record(tx, &audit).await?;
                     let published = Event::SiteChanged {
                         what: format!("document:{kind}"),
+                        by: Some(by.0),
                     };
                     crate::events::record(tx, at, &[published]).await?;
                     Ok(Document {

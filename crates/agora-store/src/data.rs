@@ -363,7 +363,10 @@ impl MemberDataStore for SqlStore {
                     )
                     .await?;
                     crate::audit::record(tx, &audit).await?;
-                    let erased = Event::MemberChanged { member: id };
+                    let erased = Event::MemberChanged {
+                        member: id,
+                        by: crate::events::actor(&audit).or(Some(id)),
+                    };
                     crate::events::record(tx, at, &[erased]).await?;
                     Ok(())
                 })

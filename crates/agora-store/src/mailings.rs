@@ -141,7 +141,10 @@ impl MailingStore for SqlStore {
                         })
                         .collect();
                     crate::audit::record(tx, &audit).await?;
-                    crate::events::record(tx, at, &[Event::BulletinSent { bulletin: id }])
+                    crate::events::record(tx, at, &[Event::BulletinSent {
+                            bulletin: id,
+                            by: Some(by.0),
+                        }])
                         .await?;
                     Ok(b)
                 })

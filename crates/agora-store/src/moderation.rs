@@ -7,6 +7,7 @@ use async_trait::async_trait;
 
 use agora_core::audience::{AudienceRef, ReportScope};
 use agora_core::audit::NewAuditEntry;
+use agora_core::events::Event;
 use agora_core::flags::{MemberQueueItem, NewReport, OpenReports, QueuedCase, Reported};
 use agora_core::items::refs::StoredRef;
 use agora_core::store::ModerationStore;
@@ -175,12 +176,13 @@ impl ModerationStore for SqlStore {
                     // The unique index over open reports decides: on PostgreSQL a second
                     // insert waits for the first's transaction, then inserts nothing.
                     let inserted = tx
-                        .execute(
+                        .optional::<Int>(
                             format!(
                                 "INSERT INTO reports (item_kind, item_id, member_id, audience_kind, \
                                  audience_id, item_author_id, by_id, reason, note, created_at) \
                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                                 ON CONFLICT ({conflict}) WHERE resolved_at IS NULL DO NOTHING"
+                                 ON CONFLICT ({conflict}) WHERE resolved_at IS NULL DO NOTHING \
+                                 RETURNING id"
                             ),
                             &[
                                 kind.into(),
@@ -196,9 +198,23 @@ impl ModerationStore for SqlStore {
                             ],
                         )
                         .await?;
-                    if inserted == 0 {
+                    let Some(report) = inserted else {
                         return Ok(None);
-                    }
+                    };
+                    let filed = Event::ReportFiled {
+                        report: report.0,
+                        item: match r.target {
+                            Reported::Item(i) => Some(i),
+                            Reported::Member(_) => None,
+                        },
+                        member: match r.target {
+                            Reported::Item(_) => r.author.map(|a| a.0),
+                            Reported::Member(m) => Some(m.0),
+                        },
+                        by: r.by.0,
+                        audience: r.audience,
+                    };
+                    crate::events::record(tx, r.at, &[filed]).await?;
                     // Staff count whatever their stored level: they are leaders.
                     let level = args.len() + 1;
                     let mut args = args;

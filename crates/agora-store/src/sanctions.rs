@@ -82,6 +82,7 @@ impl SanctionStore for SqlStore {
                         member: s.member.0,
                         sanction: id,
                         kind: s.kind.as_str().into(),
+                        by: crate::events::actor(&audit),
                     };
                     crate::events::record(tx, s.starts_at, &[sanctioned]).await?;
                     crate::audit::record(tx, &audit).await?;
@@ -124,6 +125,7 @@ impl SanctionStore for SqlStore {
                         let lifted = Event::SanctionLifted {
                             member,
                             sanction: id,
+                            by: crate::events::actor(&audit),
                         };
                         crate::events::record(tx, at, &[lifted]).await?;
                         crate::audit::record(tx, &audit).await?;

@@ -46,6 +46,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         mail_from: std::env::var("AGORA_MAIL_FROM").ok(),
         posts_per_minute: std::env::var("AGORA_POSTS_PER_MINUTE").ok(),
         guest_cache_secs: std::env::var("AGORA_GUEST_CACHE_SECS").ok(),
+        outbox_retention_days: std::env::var("AGORA_OUTBOX_RETENTION_DAYS").ok(),
         trusted_proxies: std::env::var("AGORA_TRUSTED_PROXIES").ok(),
         metrics_listen: std::env::var("AGORA_METRICS_LISTEN").ok(),
     })?;
@@ -67,6 +68,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = AgoraConfig {
         public_url: settings.public_url.clone(),
         posts_per_minute: settings.posts_per_minute,
+        outbox_retention_days: settings.outbox_retention_days,
         ..AgoraConfig::default()
     };
     let mut app = app::open(
@@ -193,7 +195,7 @@ async fn serve(
             "metrics at http://{}/metrics",
             metrics.local_addr().unwrap_or(addr)
         );
-        let router = agora::telemetry::router(handle, app.store.clone());
+        let router = agora::telemetry::router(handle, app.store.clone(), app.agora.clone());
         tokio::spawn(async move {
             if let Err(e) = axum::serve(metrics, router).await {
                 tracing::error!(error = %e, "the metrics listener stopped");

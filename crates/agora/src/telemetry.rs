@@ -108,17 +108,60 @@ fn describe() {
         "agora_password_attempts_total",
         "Password checks refused or failed: limited (not checked) or wrong."
     );
+    describe_counter!(
+        "agora_outbox_failures_total",
+        "Times a consumer of the outbox failed on an event (each is tried again later)."
+    );
+    describe_counter!(
+        "agora_outbox_parked_total",
+        "Events a consumer failed on at every attempt and parked for the admins."
+    );
+    describe_gauge!(
+        "agora_outbox_behind_events",
+        "Events readable now that a consumer has not handled yet, as of the scrape."
+    );
+    describe_gauge!(
+        "agora_outbox_lag_seconds",
+        "Age of the oldest event a consumer has not handled yet (0 when it is caught up)."
+    );
+    describe_gauge!(
+        "agora_outbox_parked_events",
+        "Events parked for a consumer now, waiting for an admin to retry or dismiss them."
+    );
+}
+
+/// Sets the outbox's gauges from where each consumer stands (read at every scrape: a few
+/// indexed counts).
+async fn record_outbox(agora: &agora_core::Agora) {
+    let state = match agora.events().state_for_metrics().await {
+        Ok(state) => state,
+        Err(e) => {
+            tracing::warn!(error = %e, "the outbox's state could not be read for /metrics");
+            return;
+        }
+    };
+    let now = agora.now();
+    for (c, _) in state.consumers {
+        // Timestamps are in microseconds.
+        let lag = c.oldest_waiting.map_or(0, |t| (now.0 - t.0).max(0)) as f64 / 1e6;
+        metrics::gauge!("agora_outbox_behind_events", "consumer" => c.name.clone())
+            .set(c.behind as f64);
+        metrics::gauge!("agora_outbox_lag_seconds", "consumer" => c.name.clone()).set(lag);
+        metrics::gauge!("agora_outbox_parked_events", "consumer" => c.name).set(c.parked as f64);
+    }
 }
 
 /// The metrics listener's router: `GET /metrics` in the Prometheus text format.
-pub fn router(handle: PrometheusHandle, store: Arc<SqlStore>) -> Router {
+pub fn router(handle: PrometheusHandle, store: Arc<SqlStore>, agora: agora_core::Agora) -> Router {
     Router::new().route(
         "/metrics",
         get(move || {
             let handle = handle.clone();
             let store = store.clone();
+            let agora = agora.clone();
             async move {
                 store.record_pool_use();
+                record_outbox(&agora).await;
                 handle.run_upkeep();
                 (
                     [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],

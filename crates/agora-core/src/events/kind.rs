@@ -8,13 +8,17 @@ use serde_json::{Map, Value};
 use super::Place;
 
 /// What a kind says of one of its events: its name, the fields that name the topics it is
-/// about (the first its stream), and whether anyone but the people it concerns sees the
-/// change (a reminder changes no page).
+/// about (the first its stream), whether anyone but the people it concerns sees the change
+/// (a reminder changes no page), the field naming who did it (none for what the system
+/// does) and the one naming the member it is about. Every kind's event also carries `group`
+/// (its audience) and, when it is about a post, `post` (its item), read by [`KindEvent::about`].
 #[derive(Debug)]
 pub struct KindEventSpec {
     pub name: &'static str,
     pub topics: &'static [&'static str],
     pub shown: bool,
+    pub who: Option<&'static str>,
+    pub member: Option<&'static str>,
 }
 
 /// An event of a kind: its name and its fields, as the kind wrote them.
@@ -60,6 +64,21 @@ impl KindEvent {
         }
     }
 
+    /// Who did it, what it is about and where (see [`KindEventSpec`]).
+    pub(super) fn about(&self) -> super::About {
+        super::About {
+            who: self.spec.who.and_then(|f| self.number(f)),
+            item: self
+                .number("post")
+                .map(|p| crate::forum::items::post_ref(crate::ids::PostId(p))),
+            topic: self.topics().first().copied(),
+            member: self.spec.member.and_then(|f| self.number(f)),
+            audience: self
+                .number("group")
+                .map(|g| crate::audience::AudienceRef::group(crate::ids::GroupId(g))),
+        }
+    }
+
     /// Where the change shows: each of its topics, unless nobody else sees it.
     pub(super) fn places(&self) -> Vec<Place> {
         if !self.spec.shown {
@@ -89,7 +108,7 @@ impl Serialize for KindEvent {
 }
 
 /// An event read back is one a kind of this version declares; any other fails (and the
-/// event holding it is skipped as unknown).
+/// event holding it is unknown: consumers fail on it and park it).
 impl<'de> Deserialize<'de> for KindEvent {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut fields = Map::deserialize(d)?;
@@ -113,7 +132,7 @@ mod tests {
     fn a_kinds_event_is_stored_as_the_shared_ones_and_read_back() {
         // As an answer's acceptance was stored before kinds declared their events.
         let stored = r#"{"type":"answer_accepted","topic":7,"post":9,"by":2}"#;
-        let back = Recorded::parse(1, Timestamp(0), "answer_accepted".into(), stored);
+        let back = Recorded::parse(1, 0, Timestamp(0), "answer_accepted".into(), stored);
         let Some(Event::Kind(event)) = back.event else {
             panic!("not read back: {back:?}");
         };
@@ -122,21 +141,22 @@ mod tests {
             ("answer_accepted", Some(9), vec![7])
         );
         let again = Event::Kind(event.clone()).to_json();
-        let again = Recorded::parse(2, Timestamp(0), "answer_accepted".into(), &again);
+        let again = Recorded::parse(2, 0, Timestamp(0), "answer_accepted".into(), again);
         assert_eq!(again.event, Some(Event::Kind(event)));
         // A merge shows on both ideas' pages; a reminder on none.
         let merged = r#"{"type":"idea_merged","duplicate":3,"original":4,"by":1}"#;
-        let merged = Recorded::parse(3, Timestamp(0), "idea_merged".into(), merged);
+        let merged = Recorded::parse(3, 0, Timestamp(0), "idea_merged".into(), merged);
         assert_eq!(
             merged.event.map(|e| e.places()),
             Some(vec![Place::Topic { topic: 3 }, Place::Topic { topic: 4 }])
         );
         let waiting = r#"{"type":"answer_waiting","topic":7,"post":9,"asker":2}"#;
-        let waiting = Recorded::parse(4, Timestamp(0), "answer_waiting".into(), waiting);
+        let waiting = Recorded::parse(4, 0, Timestamp(0), "answer_waiting".into(), waiting);
         assert_eq!(waiting.event.map(|e| e.places()), Some(Vec::new()));
-        // An event no kind of this version declares is skipped as unknown.
+        // An event no kind of this version declares is unknown.
         let later = Recorded::parse(
             5,
+            0,
             Timestamp(0),
             "poll_closed".into(),
             r#"{"type":"poll_closed","topic":1}"#,

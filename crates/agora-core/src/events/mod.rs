@@ -11,24 +11,39 @@
 //! outside world allows: a bulletin's delivery records its progress after every mail, so a
 //! worker killed mid-way mails at most one member twice.
 //!
+//! A consumer is a [`Consumer`] declared in the folder of the module or kind it belongs to
+//! and registered once (`consumers.rs`, or a kind's `consumers`). One seen for the first time
+//! starts at the head of the outbox unless it asks for a backfill. Consumers are worked apart:
+//! one that fails or takes long delays no other. An event a consumer fails on is tried again
+//! with a growing delay and, after [`MAX_ATTEMPTS`], parked with its error for the admins
+//! (who may retry or dismiss it), never skipped silently. A consumer's place is the position
+//! ([`Position`]) of the last event it handled, not a row, so the events behind every
+//! consumer are deleted after the retention the operator sets without losing anyone's place.
+//!
 //! Here the catalogue of events ([`Event`]) and where each change happened ([`Place`]); the
 //! kinds' events in `kind.rs`; reading the outbox in `outbox.rs`; what a change means for the
-//! guests' pages in `guest_reach.rs`; the worker and its consumers in `worker.rs`.
+//! guests' pages in `guest_reach.rs`; the consumers, their registry and the parked events in
+//! `consumers.rs`; the worker in `worker.rs`.
 
 use serde::{Deserialize, Serialize};
 
 use crate::items::refs::ItemRef;
 
+mod about;
+mod consumers;
 mod guest_reach;
 mod kind;
 mod outbox;
 mod worker;
 
+pub use about::About;
+pub use consumers::{
+    ConsumeFuture, Consumer, ConsumerState, Handled, MAX_ATTEMPTS, OutboxState, Parked, Start,
+};
 pub use guest_reach::GuestReach;
 pub use kind::{KindEvent, KindEventSpec};
-pub use outbox::Recorded;
-pub(crate) use worker::Handled;
-pub use worker::{CONSUMERS, LEASE_SECS};
+pub use outbox::{Claim, Position, Recorded};
+pub use worker::LEASE_SECS;
 
 /// Something that happened, as consumers read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,28 +95,82 @@ pub enum Event {
         post: i64,
         group: i64,
     },
-    /// A topic was pinned or unpinned, locked or unlocked.
-    TopicChanged { topic: i64, group: i64 },
-    /// A group was created.
-    GroupCreated { group: i64 },
+    /// A topic was pinned or unpinned, locked or unlocked, by `by` (events recorded before
+    /// events said who read back with `None`, as every `by` added later).
+    TopicChanged {
+        topic: i64,
+        group: i64,
+        #[serde(default)]
+        by: Option<i64>,
+    },
+    /// A group was created by `by`, its first owner.
+    GroupCreated {
+        group: i64,
+        #[serde(default)]
+        by: Option<i64>,
+    },
     /// A group was edited (`edited`: its name, description or visibility), archived,
     /// unarchived or deleted, by `by`. Who may see it, and what, may have changed everywhere.
     GroupChanged { group: i64, by: i64, what: String },
+    /// A member joined a group (`by` themself, or the owner who approved their request), or
+    /// accepted an invitation to it.
+    MemberJoined { group: i64, member: i64, by: i64 },
+    /// A member left a group (`by` themself) or was removed from it (`by` a manager).
+    MemberLeft { group: i64, member: i64, by: i64 },
+    /// Someone opened an account.
+    MemberRegistered { member: i64 },
     /// What others see of a member changed: their profile, their site role, or their erasure
-    /// (which may take their posts along).
-    MemberChanged { member: i64 },
-    /// A member was sanctioned (warned, silenced, suspended or banned).
+    /// (which may take their posts along), by `by`.
+    MemberChanged {
+        member: i64,
+        #[serde(default)]
+        by: Option<i64>,
+    },
+    /// A member was sanctioned (warned, silenced, suspended or banned) by `by`.
     MemberSanctioned {
         member: i64,
         sanction: i64,
         kind: String,
+        #[serde(default)]
+        by: Option<i64>,
     },
-    /// A sanction was lifted before its end.
-    SanctionLifted { member: i64, sanction: i64 },
-    /// The site's settings changed, or a new version of a legal document was published.
-    SiteChanged { what: String },
-    /// An admin sent a bulletin: its mails are to be delivered to the members who opted in.
-    BulletinSent { bulletin: i64 },
+    /// A sanction was lifted before its end, by `by`.
+    SanctionLifted {
+        member: i64,
+        sanction: i64,
+        #[serde(default)]
+        by: Option<i64>,
+    },
+    /// The site's settings changed, or a new version of a legal document was published, by
+    /// `by`.
+    SiteChanged {
+        what: String,
+        #[serde(default)]
+        by: Option<i64>,
+    },
+    /// An admin (`by`) sent a bulletin: its mails are to be delivered to the members who
+    /// opted in.
+    BulletinSent {
+        bulletin: i64,
+        #[serde(default)]
+        by: Option<i64>,
+    },
+    /// A member (`by`) reported an item or a member; `audience` is where the item shows.
+    ReportFiled {
+        report: i64,
+        item: Option<ItemRef>,
+        member: Option<i64>,
+        by: i64,
+        audience: Option<crate::audience::AudienceRef>,
+    },
+    /// A legal complaint was filed about an item, by a member (`by`) or a guest (`None`);
+    /// `audience` is where the item shows.
+    ComplaintFiled {
+        case: i64,
+        item: ItemRef,
+        by: Option<i64>,
+        audience: Option<crate::audience::AudienceRef>,
+    },
     /// A member reacted to an item (`by` to `author`'s item), with one emoji of the site's set.
     /// `places` are where the item shows, as its kind said when the reaction was given.
     ReactionGiven {
@@ -129,11 +198,15 @@ impl Event {
     /// What the event is about: events of one stream are handled in the order they happened.
     pub fn stream(&self) -> String {
         match self {
-            Event::BulletinSent { bulletin } => format!("bulletin:{bulletin}"),
-            Event::GroupCreated { group } | Event::GroupChanged { group, .. } => {
-                format!("group:{group}")
-            }
-            Event::MemberChanged { member }
+            Event::BulletinSent { bulletin, .. } => format!("bulletin:{bulletin}"),
+            Event::GroupCreated { group, .. }
+            | Event::GroupChanged { group, .. }
+            | Event::MemberJoined { group, .. }
+            | Event::MemberLeft { group, .. } => format!("group:{group}"),
+            Event::ReportFiled { report, .. } => format!("report:{report}"),
+            Event::ComplaintFiled { case, .. } => format!("case:{case}"),
+            Event::MemberRegistered { member }
+            | Event::MemberChanged { member, .. }
             | Event::MemberSanctioned { member, .. }
             | Event::SanctionLifted { member, .. } => format!("member:{member}"),
             Event::SiteChanged { .. } => "site".to_owned(),
@@ -162,6 +235,11 @@ impl Event {
             Event::TopicChanged { .. } => "topic_changed",
             Event::GroupCreated { .. } => "group_created",
             Event::GroupChanged { .. } => "group_changed",
+            Event::MemberJoined { .. } => "member_joined",
+            Event::MemberLeft { .. } => "member_left",
+            Event::MemberRegistered { .. } => "member_registered",
+            Event::ReportFiled { .. } => "report_filed",
+            Event::ComplaintFiled { .. } => "complaint_filed",
             Event::MemberChanged { .. } => "member_changed",
             Event::MemberSanctioned { .. } => "member_sanctioned",
             Event::SanctionLifted { .. } => "sanction_lifted",
@@ -182,11 +260,11 @@ impl Event {
             | Event::ItemHidden { topic, group, .. }
             | Event::ItemRestored { topic, group, .. }
             | Event::MemberMentioned { topic, group, .. }
-            | Event::TopicChanged { topic, group } => vec![Place::Group {
+            | Event::TopicChanged { topic, group, .. } => vec![Place::Group {
                 group: *group,
                 topic: Some(*topic),
             }],
-            Event::GroupCreated { group } => vec![Place::Group {
+            Event::GroupCreated { group, .. } => vec![Place::Group {
                 group: *group,
                 topic: None,
             }],
@@ -196,7 +274,14 @@ impl Event {
             | Event::SanctionLifted { .. }
             | Event::GroupChanged { .. }
             | Event::SiteChanged { .. } => vec![Place::Everywhere],
-            Event::BulletinSent { .. } => Vec::new(),
+            // Nothing a guest's page shows changes with them (a group's count of members is
+            // a few seconds stale at most, as the guest cache keeps it).
+            Event::BulletinSent { .. }
+            | Event::MemberJoined { .. }
+            | Event::MemberLeft { .. }
+            | Event::MemberRegistered { .. }
+            | Event::ReportFiled { .. }
+            | Event::ComplaintFiled { .. } => Vec::new(),
             Event::ReactionGiven { places, .. } | Event::ReactionTaken { places, .. } => {
                 places.clone()
             }

@@ -63,7 +63,7 @@ impl Groups<'_> {
         }
         role_changed(
             self.store
-                .remove_member(view.group.id, actor.id, &[])
+                .remove_member(view.group.id, actor.id, self.now(), &[])
                 .await?,
         )
     }
@@ -251,7 +251,7 @@ impl Groups<'_> {
         );
         role_changed(
             self.store
-                .remove_member(view.group.id, member, &audit)
+                .remove_member(view.group.id, member, self.now(), &audit)
                 .await?,
         )
     }

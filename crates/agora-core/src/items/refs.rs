@@ -62,7 +62,7 @@ impl ItemKind {
 }
 
 /// A kind read back (an event's payload) is one this version knows; an unknown one fails, and
-/// the event holding it is skipped as unknown.
+/// the event holding it is unknown (consumers fail on it, then park it for the admins).
 impl<'de> Deserialize<'de> for ItemKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let word = String::deserialize(d)?;

@@ -22,6 +22,8 @@ pub struct Kind {
     pub settings: &'static [crate::trust::KnobInfo],
     /// The work it has the worker do once a minute.
     pub jobs: &'static [PeriodicJob],
+    /// Its consumers of the outbox, run by the worker beside the shared modules'.
+    pub consumers: &'static [crate::events::Consumer],
     /// How reports, reactions, bookmarks and complaints reach its items, for a kind whose items
     /// are not posts.
     pub items: Option<&'static dyn crate::items::refs::ItemSource>,

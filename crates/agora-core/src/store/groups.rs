@@ -90,11 +90,12 @@ pub trait GroupStore: Send + Sync {
     ) -> Result<bool, StoreError>;
     /// Removes a membership, unless it is the group's last owner's (checked in the same
     /// transaction, under the group's lock, so two owners leaving at once leave one). `audit`
-    /// is written only when the membership went.
+    /// is written, and the member's leaving recorded at `at`, only when the membership went.
     async fn remove_member(
         &self,
         group: GroupId,
         member: MemberId,
+        at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<RoleChange, StoreError>;
     /// Sets a member's role, unless that takes the group's last owner away (checked as

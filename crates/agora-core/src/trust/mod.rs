@@ -47,6 +47,21 @@ pub fn day_of(at: Timestamp) -> i64 {
     at.0.div_euclid(86_400_000_000)
 }
 
+/// The consumer that looks at an author's level after each post of theirs is published. It
+/// backfills: looking again is idempotent, and posts written before it first ran count.
+pub(crate) const TRUST: crate::events::Consumer = crate::events::Consumer {
+    name: "trust",
+    start: crate::events::Start::Backfill,
+    handle: |agora, _, event| {
+        Box::pin(async move {
+            if let crate::events::Event::ItemPublished { author, .. } = event {
+                agora.trust().after_posting(MemberId(*author)).await?;
+            }
+            Ok(crate::events::Handled::Done)
+        })
+    },
+};
+
 impl Trust<'_> {
     /// The trust rules as the admins set them.
     pub async fn trust_settings(self) -> Result<TrustSettings, StoreError> {

@@ -2,8 +2,10 @@
 //! confirmation), due by a date, and hides its item at once if the site hides complaints of
 //! its kind.
 
+use agora_core::audience::AudienceRef;
 use agora_core::complaints::{CaseStatus, LegalCase, NewCase};
-use agora_core::items::refs::StoredRef;
+use agora_core::events::Event;
+use agora_core::items::refs::{ItemKind, ItemRef, StoredRef};
 use agora_core::time::Timestamp;
 use agora_core::{MemberId, StoreError};
 
@@ -19,6 +21,8 @@ struct Pending {
     complainant_id: Option<i64>,
     complainant_email: String,
     kind: String,
+    audience_kind: Option<String>,
+    audience_id: Option<i64>,
 }
 
 /// Files a complaint, inside the caller's transaction, and opens its case unless it waits for
@@ -66,7 +70,9 @@ pub(super) async fn insert(tx: &mut Handle, c: &NewCase) -> Result<LegalCase, St
     .await?;
     if status == CaseStatus::Open {
         let item = Some(&c.item);
-        open(tx, id, item, c.complainant, c.at, c.due_at, c.hide_at_once).await?;
+        let when = (c.at, c.due_at);
+        let (by, audience) = (c.complainant, Some(c.audience));
+        open(tx, id, item, (by, audience), when, c.hide_at_once).await?;
     }
     let case = load(tx, id).await?.ok_or(StoreError::NotFound)?;
     Ok(case)
@@ -89,7 +95,8 @@ pub(super) async fn confirm(
         .optional::<Pending>(
             "UPDATE legal_cases SET status = 'open', confirm_hash = NULL \
              WHERE confirm_hash = $1 AND status = 'unconfirmed' AND created_at > $2 \
-             RETURNING id, item_kind, item_id, complainant_id, complainant_email, kind",
+             RETURNING id, item_kind, item_id, complainant_id, complainant_email, kind, \
+             audience_kind, audience_id",
             &[confirm_hash.into(), filed_after.0.into()],
         )
         .await?
@@ -112,22 +119,34 @@ pub(super) async fn confirm(
         (Some(kind), Some(id)) => Some(StoredRef { kind, id }),
         _ => None,
     };
-    open(tx, p.id, item.as_ref(), by, now, due_at, hide).await?;
+    let audience = AudienceRef::stored(p.audience_kind.as_deref(), p.audience_id);
+    open(tx, p.id, item.as_ref(), (by, audience), (now, due_at), hide).await?;
     let case = load(tx, p.id).await?.ok_or(StoreError::NotFound)?;
     Ok(Some((case, p.complainant_email)))
 }
 
-/// Opens a case, due at `due_at`, and writes the step; hides its item if `hide` (and its kind
-/// hides items), inside the caller's transaction.
+/// Opens a case filed by `by` about an item in `audience`, at `at`, due at `due_at`, and
+/// writes the step and the event; hides its item if `hide` (and its kind hides items), inside
+/// the caller's transaction.
 async fn open(
     tx: &mut Handle,
     case: i64,
     item: Option<&StoredRef>,
-    by: Option<MemberId>,
-    at: Timestamp,
-    due_at: Timestamp,
+    (by, audience): (Option<MemberId>, Option<AudienceRef>),
+    (at, due_at): (Timestamp, Timestamp),
     hide: bool,
 ) -> Result<(), StoreError> {
+    // An item of a kind this version does not know cannot be named in an event.
+    let known = item.and_then(|i| ItemKind::parse(&i.kind).map(|k| ItemRef::new(k, i.id)));
+    if let Some(item) = known {
+        let filed = Event::ComplaintFiled {
+            case,
+            item,
+            by: by.map(|m| m.0),
+            audience,
+        };
+        crate::events::record(tx, at, &[filed]).await?;
+    }
     tx.execute(
         "UPDATE legal_cases SET due_at = $2 WHERE id = $1",
         &[case.into(), due_at.0.into()],

@@ -17,7 +17,9 @@ mod target;
 use agora_core::StoreError;
 
 use self::source::open_source;
-use self::target::{check_empty, copy_search, copy_table, count, put_setting, set_sequences};
+use self::target::{
+    check_empty, copy_search, copy_table, count, put_setting, renumber_outbox, set_sequences,
+};
 use crate::connect::{ConnectError, redact};
 
 /// The settings key that marks a target whose copy has not finished.
@@ -57,6 +59,7 @@ const AFTER_KINDS: &[&str] = &[
     "bulletins",
     "outbox",
     "outbox_consumers",
+    "outbox_parked",
     "media",
     "post_mentions",
 ];
@@ -171,6 +174,12 @@ pub async fn copy(from: &str, to: &str, progress: &dyn Progress) -> Result<CopyR
         progress.finish(table);
         report.tables.push((table, copied));
     }
+    renumber_outbox(&target)
+        .await
+        .map_err(|source| CopyError::Table {
+            table: "outbox",
+            source,
+        })?;
     set_sequences(&target)
         .await
         .map_err(|source| CopyError::Table {

@@ -110,6 +110,41 @@ async fn write_search(target: &SqlStore, rows: Vec<Vec<Value>>) -> Result<i64, S
         .await
 }
 
+/// Puts the copied outbox in the target's reading order. The source's order is `(tx, id)`,
+/// with PostgreSQL's transaction ids as `tx`; the target's own transactions (SQLite's 0, or a
+/// new PostgreSQL server's lower ids) would sort new events before the copied ones, behind
+/// every consumer, and no consumer would ever read them. So each copied event becomes
+/// `(0, n)`, `n` its rank in the source's order, and each consumer's position the rank of the
+/// last event it had read: it goes on exactly where it stood.
+pub(super) async fn renumber_outbox(target: &SqlStore) -> Result<(), StoreError> {
+    target
+        .pools
+        .write(|tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "UPDATE outbox_consumers SET position_tx = 0, position = (SELECT COUNT(*) \
+                     FROM outbox o WHERE (o.tx, o.id) <= \
+                     (outbox_consumers.position_tx, outbox_consumers.position))",
+                    &[],
+                )
+                .await?;
+                // Through negative ids, which no copied id takes, so that no two rows ever
+                // share one on the way.
+                tx.execute(
+                    "UPDATE outbox SET id = -r.n FROM (SELECT id, \
+                     ROW_NUMBER() OVER (ORDER BY tx, id) AS n FROM outbox) r \
+                     WHERE outbox.id = r.id",
+                    &[],
+                )
+                .await?;
+                tx.execute("UPDATE outbox SET id = -id, tx = 0", &[])
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
 /// On PostgreSQL, moves every identity sequence past the copied ids, so that the next
 /// member, post or case gets a new one. (SQLite takes the largest rowid plus one by itself.)
 pub(super) async fn set_sequences(target: &SqlStore) -> Result<(), StoreError> {

@@ -96,7 +96,11 @@ pub(super) async fn set_flags(
         .one::<Int>("SELECT group_id FROM topics WHERE id = $1", &[id.0.into()])
         .await?
         .0;
-    let changed = Event::TopicChanged { topic: id.0, group };
+    let changed = Event::TopicChanged {
+        topic: id.0,
+        group,
+        by: crate::events::actor(audit),
+    };
     crate::events::record(tx, at, &[changed]).await?;
     crate::audit::record(tx, audit).await?;
     Ok(())

@@ -50,7 +50,7 @@ pub(super) async fn accept(
         GroupId(inv.group_id),
         MemberId(inv.invitee_id),
         GroupRole::Member,
-        at,
+        (MemberId(inv.invitee_id), at),
     )
     .await?;
     Ok(true)

@@ -27,8 +27,11 @@ pub(super) async fn insert(tx: &mut Handle, g: &NewGroup) -> Result<GroupId, Sto
         )
         .await?;
     let id = GroupId(id.0);
-    add_membership(tx, id, g.owner, GroupRole::Owner, g.at).await?;
-    let created = Event::GroupCreated { group: id.0 };
+    add_membership(tx, id, g.owner, GroupRole::Owner, (g.owner, g.at)).await?;
+    let created = Event::GroupCreated {
+        group: id.0,
+        by: Some(g.owner.0),
+    };
     crate::events::record(tx, g.at, &[created]).await?;
     Ok(id)
 }

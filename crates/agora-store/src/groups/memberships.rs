@@ -3,6 +3,7 @@
 //! each inside the caller's write transaction.
 
 use agora_core::audit::NewAuditEntry;
+use agora_core::events::Event;
 use agora_core::groups::GroupRole;
 use agora_core::store::RoleChange;
 use agora_core::time::Timestamp;
@@ -11,13 +12,14 @@ use agora_core::{GroupId, MemberId, StoreError};
 use crate::db::{Handle, Int, LockTable};
 
 /// Adds a membership inside an open transaction and keeps the cached count in step; clears
-/// the member's pending request and invitations to the group.
+/// the member's pending request and invitations to the group; records that the member joined
+/// (`by` themself, or whoever let them in).
 pub(super) async fn add_membership(
     tx: &mut Handle,
     group: GroupId,
     member: MemberId,
     role: GroupRole,
-    at: Timestamp,
+    (by, at): (MemberId, Timestamp),
 ) -> Result<bool, StoreError> {
     let added = tx
         .execute(
@@ -32,6 +34,12 @@ pub(super) async fn add_membership(
             &[group.0.into()],
         )
         .await?;
+        let joined = Event::MemberJoined {
+            group: group.0,
+            member: member.0,
+            by: by.0,
+        };
+        crate::events::record(tx, at, &[joined]).await?;
     }
     tx.execute(
         "UPDATE join_requests SET state = 'approved', decided_at = $3 \
@@ -94,6 +102,7 @@ pub(super) async fn remove(
     tx: &mut Handle,
     group: GroupId,
     member: MemberId,
+    at: Timestamp,
     audit: &[NewAuditEntry],
 ) -> Result<RoleChange, StoreError> {
     let change = keeps_an_owner(tx, group, member, None).await?;
@@ -115,6 +124,12 @@ pub(super) async fn remove(
     )
     .await?;
     crate::audit::record(tx, audit).await?;
+    let left = Event::MemberLeft {
+        group: group.0,
+        member: member.0,
+        by: crate::events::actor(audit).unwrap_or(member.0),
+    };
+    crate::events::record(tx, at, &[left]).await?;
     Ok(RoleChange::Done)
 }
 

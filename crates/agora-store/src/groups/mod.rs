@@ -195,7 +195,7 @@ impl GroupStore for SqlStore {
         self.pools
             .write(move |tx| {
                 Box::pin(async move {
-                    let added = add_membership(tx, group, member, role, at).await?;
+                    let added = add_membership(tx, group, member, role, (member, at)).await?;
                     Ok(added)
                 })
             })
@@ -206,12 +206,13 @@ impl GroupStore for SqlStore {
         &self,
         group: GroupId,
         member: MemberId,
+        at: Timestamp,
         audit: &[NewAuditEntry],
     ) -> Result<RoleChange, StoreError> {
         let audit = audit.to_vec();
         self.pools
             .write(move |tx| {
-                Box::pin(async move { memberships::remove(tx, group, member, &audit).await })
+                Box::pin(async move { memberships::remove(tx, group, member, at, &audit).await })
             })
             .await
     }

@@ -50,7 +50,7 @@ pub(super) async fn decide(
         )
         .await?;
     if n > 0 && approve {
-        add_membership(tx, group, member, GroupRole::Member, at).await?;
+        add_membership(tx, group, member, GroupRole::Member, (by, at)).await?;
     }
     if n > 0 {
         crate::audit::record(tx, audit).await?;

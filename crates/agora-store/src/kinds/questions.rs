@@ -9,7 +9,7 @@ use agora_core::kinds::questions::{
     Acceptance, Accepted, OPEN, QuestionRecord, QuestionStore, SOLVED, Waiting,
 };
 use agora_core::time::Timestamp;
-use agora_core::{MemberId, PostId, StoreError, TopicId};
+use agora_core::{GroupId, MemberId, PostId, StoreError, TopicId};
 
 use crate::SqlStore;
 use crate::db::{Handle, LockTable};
@@ -37,6 +37,7 @@ struct PostIdRow {
 
 #[derive(sqlx::FromRow)]
 struct WaitingRow {
+    group_id: i64,
     topic_id: i64,
     asker: i64,
     post_id: i64,
@@ -202,7 +203,7 @@ impl QuestionStore for SqlStore {
         let mut db = self.pools.read().await?;
         let rows = db
             .all::<WaitingRow>(
-                "SELECT t.id AS topic_id, t.author_id AS asker, \
+                "SELECT t.group_id, t.id AS topic_id, t.author_id AS asker, \
                  (SELECT MIN(p.id) FROM posts p WHERE p.topic_id = t.id AND p.number > 1 \
                   AND p.author_id <> t.author_id AND p.deleted = FALSE) AS post_id \
                  FROM topics t WHERE t.kind = 'question' AND t.status = 'open' \
@@ -218,6 +219,7 @@ impl QuestionStore for SqlStore {
         Ok(rows
             .into_iter()
             .map(|r| Waiting {
+                group: GroupId(r.group_id),
                 topic: TopicId(r.topic_id),
                 post: PostId(r.post_id),
                 asker: MemberId(r.asker),

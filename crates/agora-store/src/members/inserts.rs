@@ -25,6 +25,8 @@ pub(super) async fn insert_member(tx: &mut Handle, m: &NewMember) -> Result<Memb
             ],
         )
         .await?;
+    let registered = agora_core::events::Event::MemberRegistered { member: id.0 };
+    crate::events::record(tx, m.at, &[registered]).await?;
     Ok(MemberId(id.0))
 }
 

@@ -127,7 +127,10 @@ impl MemberStore for SqlStore {
             ],
         )
         .await?;
-                    let changed = Event::MemberChanged { member: id.0 };
+                    let changed = Event::MemberChanged {
+                        member: id.0,
+                        by: Some(id.0),
+                    };
                     crate::events::record(tx, at, &[changed]).await
                 })
             })
@@ -150,7 +153,10 @@ impl MemberStore for SqlStore {
                         &[role.as_str().into(), id.0.into()],
                     )
                     .await?;
-                    let changed = Event::MemberChanged { member: id.0 };
+                    let changed = Event::MemberChanged {
+                        member: id.0,
+                        by: crate::events::actor(&audit),
+                    };
                     crate::events::record(tx, at, &[changed]).await?;
                     crate::audit::record(tx, &audit).await?;
                     Ok(())
@@ -383,6 +389,7 @@ impl MemberStore for SqlStore {
                     write_settings(tx, &pairs).await?;
                     let changed = Event::SiteChanged {
                         what: "settings".into(),
+                        by: crate::events::actor(&audit),
                     };
                     crate::events::record(tx, at, &[changed]).await?;
                     crate::audit::record(tx, &audit).await?;

@@ -12,6 +12,7 @@ pub mod latest;
 pub mod mailings;
 pub mod media;
 pub mod members;
+pub mod outbox;
 pub mod preview;
 pub mod reactions;
 pub mod roster;
@@ -147,6 +148,9 @@ fn shared_api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(mailings::preferences, mailings::set_preferences))
         .routes(routes!(mailings::unsubscribe))
         .routes(routes!(mailings::bulletins, mailings::send))
+        .routes(routes!(outbox::state))
+        .routes(routes!(outbox::retry))
+        .routes(routes!(outbox::dismiss))
         .routes(routes!(trust::mine))
         .routes(routes!(trust::of_member, trust::set))
         .routes(routes!(members::set_site_role))

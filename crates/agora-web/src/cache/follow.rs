@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use agora_core::Agora;
-use agora_core::events::{GuestReach, Place};
+use agora_core::events::{GuestReach, Place, Position, Recorded};
 
 use super::pages::Shows;
 use super::{FOLLOW_BATCH, FOLLOW_EVERY, GuestCache, MAX_REMEMBERED};
@@ -17,7 +17,7 @@ use super::{FOLLOW_BATCH, FOLLOW_EVERY, GuestCache, MAX_REMEMBERED};
 pub(super) struct Follower {
     /// The last event read in order (`None` until the first reading), and the events past it
     /// already acted on because they committed before an older transaction did.
-    position: tokio::sync::Mutex<Option<(i64, HashSet<i64>)>>,
+    position: tokio::sync::Mutex<Option<(Position, HashSet<i64>)>>,
     /// Set by every request that asks for a reading; the reader reads again while it is set.
     again: AtomicBool,
     /// Whether the first reading (which finds the position) is done.
@@ -83,7 +83,7 @@ impl GuestCache {
     async fn read_outbox(
         &self,
         agora: &Agora,
-        position: &mut Option<(i64, HashSet<i64>)>,
+        position: &mut Option<(Position, HashSet<i64>)>,
     ) -> Result<(), agora_core::StoreError> {
         let Some((at, applied)) = position else {
             // The first reading: what was stored before it may predate any event read now, so
@@ -113,7 +113,7 @@ impl GuestCache {
         }
         loop {
             let events = agora.events().after(*at, FOLLOW_BATCH).await?;
-            let Some(last) = events.last().map(|r| r.id) else {
+            let Some(last) = events.last().map(Recorded::position) else {
                 break;
             };
             for recorded in &events {

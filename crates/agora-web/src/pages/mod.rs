@@ -186,6 +186,12 @@ fn shared_routes() -> Router<AppState> {
             "/admin/bulletins",
             get(mailings::bulletins).post(mailings::send),
         )
+        .route("/admin/outbox", get(admin::outbox))
+        .route("/admin/outbox/parked/{id}/retry", post(admin::retry_parked))
+        .route(
+            "/admin/outbox/parked/{id}/dismiss",
+            post(admin::dismiss_parked),
+        )
         .route("/admin/cases", get(complaints::cases))
         .route("/admin/cases/{id}", get(complaints::case))
         .route("/admin/cases/{id}/note", post(complaints::note))

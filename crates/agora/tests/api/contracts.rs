@@ -38,52 +38,68 @@ pub(crate) async fn settled(app: &TestApp) {
 
 #[tokio::test]
 async fn the_event_store_keeps_order_positions_and_leases() {
+    use agora_core::events::{Claim, Position, Start};
     each_backend(|app| async move {
         let store = &app.app.store;
         let at = |s: i64| Timestamp(s * 1_000_000);
         let fail = |e: agora_core::StoreError| -> ! { panic!("{e}") };
-        // Nothing recorded: nothing pending, and a new consumer starts at 0.
-        assert!(!store.pending("c").await.unwrap_or_else(|e| fail(e)));
+        let start = Position::default();
+        let claim = |position: Position| {
+            Some(Claim {
+                position,
+                failures: 0,
+            })
+        };
+        // Nothing recorded: nothing pending, and a new consumer starts at the start.
+        assert!(!store.pending("c", at(0)).await.unwrap_or_else(|e| fail(e)));
         assert_eq!(
             store
-                .claim_consumer("c", "a", at(0), at(60))
+                .claim_consumer("c", "a", Start::Backfill, at(0), at(60))
                 .await
                 .unwrap_or_else(|e| fail(e)),
-            Some(0)
+            claim(start)
         );
         for n in 1..=3 {
             record(&app, n).await;
         }
         settled(&app).await;
-        assert!(store.pending("c").await.unwrap_or_else(|e| fail(e)));
-        let events = store.events_after(0, 10).await.unwrap_or_else(|e| fail(e));
+        assert!(store.pending("c", at(0)).await.unwrap_or_else(|e| fail(e)));
+        let events = store
+            .events_after(start, 10)
+            .await
+            .unwrap_or_else(|e| fail(e));
         let stamps: Vec<i64> = events.iter().map(|e| e.at.0).collect();
         assert_eq!(
             stamps,
             [1, 2, 3],
             "in the order recorded, each once, with its time"
         );
-        assert!(events.windows(2).all(|w| w[0].id < w[1].id));
+        assert!(events.windows(2).all(|w| w[0].position() < w[1].position()));
         assert!(
             events
                 .iter()
                 .all(|e| e.event.is_none() && e.name == "contract")
         );
-        let first_two = store.events_after(0, 2).await.unwrap_or_else(|e| fail(e));
+        let first_two = store
+            .events_after(start, 2)
+            .await
+            .unwrap_or_else(|e| fail(e));
         assert_eq!(first_two.len(), 2, "the limit holds");
         let rest = store
-            .events_after(first_two[1].id, 10)
+            .events_after(first_two[1].position(), 10)
             .await
             .unwrap_or_else(|e| fail(e));
         assert_eq!(
             rest.iter().map(|e| e.id).collect::<Vec<_>>(),
             [events[2].id]
         );
+        let head = store.head().await.unwrap_or_else(|e| fail(e));
+        assert_eq!(head, events[2].position(), "the head is the last readable");
 
         // One holder at a time.
         assert_eq!(
             store
-                .claim_consumer("c", "b", at(10), at(70))
+                .claim_consumer("c", "b", Start::Backfill, at(10), at(70))
                 .await
                 .unwrap_or_else(|e| fail(e)),
             None,
@@ -91,62 +107,195 @@ async fn the_event_store_keeps_order_positions_and_leases() {
         );
         assert!(
             !store
-                .advance_consumer("c", "b", events[0].id, at(70))
+                .advance_consumer("c", "b", events[0].position(), at(70))
                 .await
                 .unwrap_or_else(|e| fail(e))
         );
         assert!(
             store
-                .advance_consumer("c", "a", events[1].id, at(60))
+                .advance_consumer("c", "a", events[1].position(), at(60))
                 .await
                 .unwrap_or_else(|e| fail(e))
         );
         assert!(
-            store.pending("c").await.unwrap_or_else(|e| fail(e)),
+            store.pending("c", at(10)).await.unwrap_or_else(|e| fail(e)),
             "one left"
         );
         // A lapsed lease passes on, with the position recorded.
         assert_eq!(
             store
-                .claim_consumer("c", "b", at(61), at(121))
+                .claim_consumer("c", "b", Start::Backfill, at(61), at(121))
                 .await
                 .unwrap_or_else(|e| fail(e)),
-            Some(events[1].id)
+            claim(events[1].position())
         );
         assert!(
             !store
-                .advance_consumer("c", "a", events[2].id, at(121))
+                .advance_consumer("c", "a", events[2].position(), at(121))
                 .await
                 .unwrap_or_else(|e| fail(e)),
             "a lost it"
         );
         assert!(
             store
-                .advance_consumer("c", "b", events[2].id, at(121))
+                .advance_consumer("c", "b", events[2].position(), at(121))
                 .await
                 .unwrap_or_else(|e| fail(e))
         );
-        assert!(!store.pending("c").await.unwrap_or_else(|e| fail(e)));
-        // Released: anyone may claim at once; other consumers keep their own positions.
+        assert!(!store.pending("c", at(61)).await.unwrap_or_else(|e| fail(e)));
+        // Released: anyone may claim at once; other consumers keep their own positions, and a
+        // new one starts where it asks: at the oldest event kept, or at the head.
         store
             .release_consumer("c", "b")
             .await
             .unwrap_or_else(|e| fail(e));
         assert_eq!(
             store
-                .claim_consumer("c", "a", at(62), at(122))
+                .claim_consumer("c", "a", Start::Head, at(62), at(122))
                 .await
                 .unwrap_or_else(|e| fail(e)),
-            Some(events[2].id)
+            claim(events[2].position()),
+            "a known consumer's start is its position"
         );
         assert_eq!(
             store
-                .claim_consumer("d", "a", at(62), at(122))
+                .claim_consumer("d", "a", Start::Backfill, at(62), at(122))
                 .await
                 .unwrap_or_else(|e| fail(e)),
-            Some(0)
+            claim(start)
         );
-        assert!(store.pending("d").await.unwrap_or_else(|e| fail(e)));
+        assert!(store.pending("d", at(62)).await.unwrap_or_else(|e| fail(e)));
+        assert_eq!(
+            store
+                .claim_consumer("e", "a", Start::Head, at(62), at(122))
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            claim(head)
+        );
+        assert!(!store.pending("e", at(62)).await.unwrap_or_else(|e| fail(e)));
+
+        // A failure keeps the consumer before the event, ends the lease, and makes it wait.
+        assert!(
+            store
+                .consumer_failed("d", "a", events[0].position(), 1, at(70), "it broke")
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+        assert!(
+            !store.pending("d", at(69)).await.unwrap_or_else(|e| fail(e)),
+            "waiting"
+        );
+        assert_eq!(
+            store
+                .claim_consumer("d", "b", Start::Backfill, at(69), at(129))
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            None,
+            "not before its time"
+        );
+        assert!(store.pending("d", at(70)).await.unwrap_or_else(|e| fail(e)));
+        assert_eq!(
+            store
+                .claim_consumer("d", "b", Start::Backfill, at(70), at(130))
+                .await
+                .unwrap_or_else(|e| fail(e)),
+            Some(Claim {
+                position: events[0].position(),
+                failures: 1
+            })
+        );
+        // Parked: copied with its error, the consumer past it, its failures cleared.
+        assert!(
+            store
+                .park_event("d", "b", &events[1], "it broke again", 8, at(71))
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+        let parked = store.parked_events(10).await.unwrap_or_else(|e| fail(e));
+        assert_eq!(parked.len(), 1);
+        assert_eq!(
+            (
+                parked[0].consumer.as_str(),
+                parked[0].event,
+                parked[0].error.as_str(),
+                parked[0].attempts,
+                parked[0].payload.as_str()
+            ),
+            (
+                "d",
+                events[1].id,
+                "it broke again",
+                8,
+                events[1].payload.as_str()
+            )
+        );
+        let states = store.consumer_states().await.unwrap_or_else(|e| fail(e));
+        let d = states.iter().find(|c| c.name == "d").cloned();
+        assert_eq!(
+            d.map(|d| (d.position, d.failures, d.behind, d.parked)),
+            Some((events[1].position(), 0, 1, 1))
+        );
+        // One retry at a time; a failed one keeps it; deleting it twice finds it once.
+        let id = parked[0].id;
+        assert!(
+            store
+                .claim_parked(id, at(72), at(80))
+                .await
+                .unwrap_or_else(|e| fail(e))
+                .is_some()
+        );
+        assert!(
+            store
+                .claim_parked(id, at(73), at(81))
+                .await
+                .unwrap_or_else(|e| fail(e))
+                .is_none()
+        );
+        store
+            .parked_failed(id, "still broken")
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let again = store.parked_event(id).await.unwrap_or_else(|e| fail(e));
+        assert_eq!(
+            again.map(|p| (p.error, p.attempts)),
+            Some(("still broken".into(), 9))
+        );
+        assert!(
+            store
+                .delete_parked(id, &[])
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+        assert!(
+            !store
+                .delete_parked(id, &[])
+                .await
+                .unwrap_or_else(|e| fail(e))
+        );
+
+        // Pruning deletes what is old and behind the given position, and keeps everything
+        // else; positions still read what follows them.
+        let pruned = store
+            .prune_outbox(Timestamp(3), events[1].position(), 100)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(pruned, 2, "the events at 1 and 2, not the one at 3");
+        let left = store
+            .events_after(start, 10)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(
+            left.iter().map(|e| e.id).collect::<Vec<_>>(),
+            [events[2].id]
+        );
+        let after = store
+            .events_after(events[1].position(), 10)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        assert_eq!(
+            after.iter().map(|e| e.id).collect::<Vec<_>>(),
+            [events[2].id]
+        );
     })
     .await;
 }
@@ -383,10 +532,14 @@ pub(crate) fn ok<T>(result: Result<T, agora_core::StoreError>) -> T {
 /// Every event recorded so far, in order, as consumers read them.
 pub(crate) async fn recorded(app: &TestApp) -> Vec<agora_core::events::Event> {
     settled(app).await;
-    ok(app.app.store.events_after(0, 10_000).await)
-        .into_iter()
-        .filter_map(|r| r.event)
-        .collect()
+    ok(app
+        .app
+        .store
+        .events_after(agora_core::events::Position::default(), 10_000)
+        .await)
+    .into_iter()
+    .filter_map(|r| r.event)
+    .collect()
 }
 
 /// The audit entry a staff member's action hands to the store method that takes it.
@@ -544,7 +697,7 @@ async fn events_of(app: &TestApp, topic: i64) -> Vec<agora_core::events::Event> 
     let all = app
         .app
         .store
-        .events_after(0, 10_000)
+        .events_after(agora_core::events::Position::default(), 10_000)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     all.into_iter()
@@ -704,7 +857,11 @@ async fn the_forum_store_keeps_counters_and_records_each_change_with_it() {
                     author: b,
                     by: Some(a)
                 },
-                Event::TopicChanged { topic: t, group: g },
+                Event::TopicChanged {
+                    topic: t,
+                    group: g,
+                    by: None
+                },
                 Event::ItemHidden {
                     topic: t,
                     post: opening.0,
@@ -838,14 +995,14 @@ async fn the_group_store_keeps_memberships_requests_and_invitations_consistent()
         // Leaving counts once.
         assert_eq!(
             store
-                .remove_member(group, ben, &[])
+                .remove_member(group, ben, at, &[])
                 .await
                 .unwrap_or_else(|e| fail(e)),
             RoleChange::Done
         );
         assert_eq!(
             store
-                .remove_member(group, ben, &[])
+                .remove_member(group, ben, at, &[])
                 .await
                 .unwrap_or_else(|e| fail(e)),
             RoleChange::NotAMember
@@ -862,14 +1019,20 @@ async fn the_group_store_keeps_memberships_requests_and_invitations_consistent()
         // The group's creation was recorded with it, once.
         settled(&app).await;
         let created: Vec<Event> = store
-            .events_after(0, 10_000)
+            .events_after(agora_core::events::Position::default(), 10_000)
             .await
             .unwrap_or_else(|e| fail(e))
             .into_iter()
             .filter_map(|r| r.event)
             .filter(|e| matches!(e, Event::GroupCreated { .. }))
             .collect();
-        assert_eq!(created, [Event::GroupCreated { group: group.0 }]);
+        assert_eq!(
+            created,
+            [Event::GroupCreated {
+                group: group.0,
+                by: Some(owner.0)
+            }]
+        );
     })
     .await;
 }

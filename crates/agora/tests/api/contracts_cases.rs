@@ -557,9 +557,13 @@ async fn the_mailing_store_reads_opt_ins_from_the_latest_choice_and_records_bull
         assert_eq!(
             sent,
             [
-                Event::BulletinSent { bulletin: first.id },
                 Event::BulletinSent {
-                    bulletin: second.id
+                    bulletin: first.id,
+                    by: Some(admin.0)
+                },
+                Event::BulletinSent {
+                    bulletin: second.id,
+                    by: Some(admin.0)
                 }
             ]
         );

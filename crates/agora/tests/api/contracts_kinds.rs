@@ -80,6 +80,7 @@ async fn the_question_store_keeps_status_best_answer_and_times_in_step_with_acce
         assert_eq!(record.record.official, [official]);
         assert_eq!(state().await, open(vec![]));
         let waiting = Waiting {
+            group: club,
             topic: q,
             post: first,
             asker,
@@ -89,10 +90,10 @@ async fn the_question_store_keeps_status_best_answer_and_times_in_step_with_acce
 
         let change = |post: PostId, best: bool, by: MemberId, secs: i64, accept: bool| {
             let (action, event) = if accept {
-                let event = questions::accepted(&questions::ACCEPTED, q, post, by);
+                let event = questions::accepted(&questions::ACCEPTED, club, q, post, by);
                 ("answer.accept", event)
             } else {
-                let event = questions::accepted(&questions::UNACCEPTED, q, post, by);
+                let event = questions::accepted(&questions::UNACCEPTED, club, q, post, by);
                 ("answer.unaccept", event)
             };
             let a = Acceptance {
@@ -160,7 +161,7 @@ async fn the_question_store_keeps_status_best_answer_and_times_in_step_with_acce
         assert_eq!(ok(store.answers_waiting(at(1_000), 10).await), [waiting]);
         let reminder = Event::Kind(KindEvent::new(
             &questions::WAITING,
-            serde_json::json!({"topic": q.0, "post": first.0, "asker": asker.0}),
+            serde_json::json!({"topic": q.0, "post": first.0, "asker": asker.0, "group": club.0}),
         ));
         assert!(ok(store.remind_asker(waiting, at(1_000), &reminder).await));
         assert!(!ok(store.remind_asker(waiting, at(1_001), &reminder).await));
@@ -178,9 +179,11 @@ async fn the_question_store_keeps_status_best_answer_and_times_in_step_with_acce
             .into_iter()
             .filter(|e| e.name().starts_with("answer_"))
             .collect();
-        let accepted =
-            |post: PostId, by: MemberId| questions::accepted(&questions::ACCEPTED, q, post, by);
-        let unaccepted = |post: PostId| questions::accepted(&questions::UNACCEPTED, q, post, admin);
+        let accepted = |post: PostId, by: MemberId| {
+            questions::accepted(&questions::ACCEPTED, club, q, post, by)
+        };
+        let unaccepted =
+            |post: PostId| questions::accepted(&questions::UNACCEPTED, club, q, post, admin);
         assert_eq!(
             told,
             [

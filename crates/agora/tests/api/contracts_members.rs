@@ -250,10 +250,17 @@ async fn the_member_store_keeps_names_and_addresses_unique_and_sessions_and_coun
         assert_eq!(
             told,
             [
-                Event::MemberChanged { member: ana.0 },
-                Event::MemberChanged { member: ana.0 },
+                Event::MemberChanged {
+                    member: ana.0,
+                    by: Some(ana.0)
+                },
+                Event::MemberChanged {
+                    member: ana.0,
+                    by: Some(cyd.0)
+                },
                 Event::SiteChanged {
-                    what: "settings".into()
+                    what: "settings".into(),
+                    by: Some(ana.0)
                 },
             ]
         );
@@ -515,11 +522,10 @@ async fn the_member_data_store_exports_a_member_and_erases_them_keeping_counts_e
                 .await,
             1
         );
-        assert!(
-            recorded(&app)
-                .await
-                .contains(&Event::MemberChanged { member: ana.0 })
-        );
+        assert!(recorded(&app).await.contains(&Event::MemberChanged {
+            member: ana.0,
+            by: Some(admin.0)
+        }));
 
         // Erased with the posts: their words go, and every counter still matches the rows.
         ok(store.erase_member(ben, true, at, &[]).await);

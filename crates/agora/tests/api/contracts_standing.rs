@@ -237,7 +237,8 @@ async fn the_sanction_store_restricts_by_time_until_lifted_and_keeps_appeals() {
             told[3],
             Event::SanctionLifted {
                 member: ana.0,
-                sanction: suspension.id
+                sanction: suspension.id,
+                by: Some(admin.0),
             }
         );
 

@@ -180,7 +180,12 @@ async fn a_community_copied_to_postgresql_and_back_is_the_same_and_keeps_working
         "{again:?}"
     );
 
-    // And back, from the PostgreSQL copy (one topic more now) to a new SQLite file.
+    // And back, from the PostgreSQL copy (one topic more now) to a new SQLite file, its
+    // consumers standing at PostgreSQL's transaction ids.
+    assert!(
+        pg.work().await > 0,
+        "the PostgreSQL copy's worker reads its new topic"
+    );
     pg.app.store.settle().await;
     let back_url = format!("sqlite:{}", dir.path().join("back.db").display());
     copy(&pg_url, &back_url, &Quiet)
@@ -194,6 +199,23 @@ async fn a_community_copied_to_postgresql_and_back_is_the_same_and_keeps_working
             "PostgreSQL to SQLite"
         );
     }
+    // The events recorded on the SQLite copy come after the copied ones: its worker reads them
+    // (kept in PostgreSQL's order, they sorted before every consumer's place and were never
+    // read).
+    let r = back
+        .post(
+            &routes::group_topics("riders"),
+            Some(&ana),
+            json!({"title": "Back on SQLite", "body": "Read by the worker."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let consumers = i64::try_from(back.app.agora.consumers().len()).unwrap_or_default();
+    let handled = i64::try_from(back.work().await).unwrap_or_default();
+    assert!(
+        handled >= consumers,
+        "every consumer reads the event recorded on the copy: {handled} handled"
+    );
     drop(pg);
     drop_postgres_database(&server, &pg_db).await;
 }

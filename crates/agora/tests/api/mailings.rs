@@ -167,8 +167,12 @@ async fn a_bulletin_is_delivered_after_a_restart_and_a_stopped_worker_is_taken_o
         // A worker takes the lease and dies: nobody else delivers until the lease lapses.
         let now = app.app.agora.now();
         use agora_core::store::EventStore as _;
-        let claimed = app.app.store.claim_consumer("mail", "dead-worker", now, now.plus_seconds(60)).await;
-        assert_eq!(claimed.ok().flatten(), Some(0));
+        let claimed = app
+            .app
+            .store
+            .claim_consumer("mail", "dead-worker", agora_core::events::Start::Backfill, now, now.plus_seconds(60))
+            .await;
+        assert_eq!(claimed.ok().flatten().map(|c| c.position.id), Some(0));
         app.work().await;
         assert!(mails_per_address(&app, "Autumn ride").is_empty());
         app.clock.advance(61);
@@ -189,7 +193,9 @@ async fn a_bulletin_is_delivered_after_a_restart_and_a_stopped_worker_is_taken_o
         // …and the one after it takes over once its lease lapses.
         assert_eq!(app.work_as("second").await, 0, "the first worker still holds the lease");
         app.clock.advance(61);
-        assert_eq!(app.work_as("second").await, 1);
+        // It hands the mail consumer what the first one had not recorded as done: the
+        // sign-ups before the bulletin (nothing to mail) and the bulletin.
+        assert!(app.work_as("second").await >= 1);
 
         let counts = mails_per_address(&app, "Autumn ride");
         let missing: Vec<&String> = members.iter().filter(|m| !counts.contains_key(*m)).collect();

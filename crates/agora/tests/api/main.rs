@@ -14,6 +14,7 @@ mod clock;
 mod complaints;
 mod complaints_review;
 mod consent;
+mod consumers;
 mod contracts;
 mod contracts_cases;
 mod contracts_items;

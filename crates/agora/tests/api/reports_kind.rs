@@ -218,6 +218,7 @@ pub async fn with_notes(app: TestApp) -> (TestApp, &'static Notes) {
         events: &[],
         settings: &[],
         jobs: &[],
+        consumers: &[],
         items: Some(notes),
         search: Some(notes),
         status_labels: None,

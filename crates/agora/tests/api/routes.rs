@@ -50,6 +50,9 @@ macro_rules! routes {
 routes! {
     admin_members() => "/api/v1/admin/members";
     admin_members_csv() => "/api/v1/admin/members.csv";
+    admin_outbox() => "/api/v1/admin/outbox";
+    admin_outbox_parked(id: i64) => "/api/v1/admin/outbox/parked/{id}";
+    admin_outbox_retry(id: i64) => "/api/v1/admin/outbox/parked/{id}/retry";
     appeals() => "/api/v1/appeals";
     audit() => "/api/v1/audit";
     auth_login() => "/api/v1/auth/login";

@@ -121,6 +121,10 @@ const NOT_ITEM_READS: &[(&str, &str)] = &[
     ("/api/v1/legal-cases", "site staff only"),
     ("/api/v1/legal-cases/{id}", "site staff only"),
     ("/api/v1/bulletins", "admins only"),
+    (
+        "/api/v1/admin/outbox",
+        "admins only; events hold references and ids, never an item's words",
+    ),
     ("/api/v1/idea-statuses", "the site's list of statuses"),
     (
         "/api/v1/conversations",

@@ -10,6 +10,8 @@ pub static MERGED_INTO: KindEventSpec = KindEventSpec {
     name: "idea_merged",
     topics: &["duplicate", "original"],
     shown: true,
+    who: Some("by"),
+    member: None,
 };
 
 /// A merge was undone: `duplicate`, `by`.
@@ -17,6 +19,8 @@ pub static UNMERGED: KindEventSpec = KindEventSpec {
     name: "idea_unmerged",
     topics: &["duplicate"],
     shown: true,
+    who: Some("by"),
+    member: None,
 };
 
 impl Ideas<'_> {
@@ -77,7 +81,7 @@ impl Ideas<'_> {
             ),
             events: vec![super::event(
                 &super::MERGED_INTO,
-                json!({"duplicate": dup.id.0, "original": orig.id.0, "by": by.0}),
+                json!({"duplicate": dup.id.0, "original": orig.id.0, "by": by.0, "group": dup.group_id.0}),
             )],
         };
         if !self.store.merge_idea(&change, orig.id).await? {
@@ -88,7 +92,7 @@ impl Ideas<'_> {
             )
             .into());
         }
-        self.events_recorded.notify_one();
+        self.nudge_worker();
         self.idea(viewer, orig.id).await
     }
 
@@ -117,13 +121,13 @@ impl Ideas<'_> {
             ),
             events: vec![super::event(
                 &super::UNMERGED,
-                json!({"duplicate": dup.id.0, "by": by.0}),
+                json!({"duplicate": dup.id.0, "by": by.0, "group": dup.group_id.0}),
             )],
         };
         if !self.store.unmerge_idea(&change).await? {
             return Err(Invalid::new("topic", "not_merged", "This idea is not merged.").into());
         }
-        self.events_recorded.notify_one();
+        self.nudge_worker();
         self.idea(viewer, duplicate).await
     }
 

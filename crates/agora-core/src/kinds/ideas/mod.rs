@@ -64,6 +64,7 @@ pub static KIND: crate::kinds::Kind = crate::kinds::Kind {
     events: &[&VOTED, &UNVOTED, &STATUS_CHANGED, &MERGED_INTO, &UNMERGED],
     settings: SETTINGS,
     jobs: &[],
+    consumers: &[],
     items: None,
     search: None,
     status_labels: Some(|agora| Box::pin(agora.ideas().status_labels())),

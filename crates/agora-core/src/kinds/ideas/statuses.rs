@@ -10,6 +10,8 @@ pub static STATUS_CHANGED: KindEventSpec = KindEventSpec {
     name: "idea_status_changed",
     topics: &["topic"],
     shown: true,
+    who: Some("by"),
+    member: None,
 };
 
 /// The set a status belongs to: what a budget of votes and the board's filters go by.
@@ -181,11 +183,11 @@ impl Ideas<'_> {
             ),
             events: vec![super::event(
                 &super::STATUS_CHANGED,
-                json!({"topic": topic.id.0, "from": topic.status, "to": status, "by": by.0}),
+                json!({"topic": topic.id.0, "from": topic.status, "to": status, "by": by.0, "group": group.group.id.0}),
             )],
         };
         if self.store.set_idea_status(&change).await? {
-            self.events_recorded.notify_one();
+            self.nudge_worker();
         }
         self.idea(viewer, id).await
     }

@@ -35,6 +35,8 @@ pub static VOTED: KindEventSpec = KindEventSpec {
     name: "idea_voted",
     topics: &["topic"],
     shown: true,
+    who: Some("member"),
+    member: None,
 };
 
 /// A member took their vote back: `topic`, `member`.
@@ -42,6 +44,8 @@ pub static UNVOTED: KindEventSpec = KindEventSpec {
     name: "idea_unvoted",
     topics: &["topic"],
     shown: true,
+    who: Some("member"),
+    member: None,
 };
 
 
@@ -71,14 +75,14 @@ impl Ideas<'_> {
             closed,
             events: vec![super::event(
                 &super::VOTED,
-                json!({"topic": topic.id.0, "member": actor.id.0}),
+                json!({"topic": topic.id.0, "member": actor.id.0, "group": topic.group_id.0}),
             )],
         };
         match self.store.vote(&change).await? {
             Voted::OverBudget => {
                 return Err(ForumError::Refused(Refused::Forbidden("vote_budget")));
             }
-            Voted::Counted => self.events_recorded.notify_one(),
+            Voted::Counted => self.nudge_worker(),
             Voted::Already => {}
             Voted::Merged => return Err(self.merged(topic.id).await),
         }
@@ -96,11 +100,11 @@ impl Ideas<'_> {
             closed: Vec::new(),
             events: vec![super::event(
                 &super::UNVOTED,
-                json!({"topic": topic.id.0, "member": actor.id.0}),
+                json!({"topic": topic.id.0, "member": actor.id.0, "group": topic.group_id.0}),
             )],
         };
         if self.store.unvote(&change).await? {
-            self.events_recorded.notify_one();
+            self.nudge_worker();
         }
         self.idea(viewer, id).await
     }

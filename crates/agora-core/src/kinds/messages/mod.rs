@@ -182,6 +182,7 @@ pub static KIND: crate::kinds::Kind = crate::kinds::Kind {
     events: &[],
     settings: SETTINGS,
     jobs: &[],
+    consumers: &[],
     items: Some(&MESSAGES),
     search: Some(&SEARCH),
     status_labels: None,

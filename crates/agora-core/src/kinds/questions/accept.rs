@@ -32,6 +32,8 @@ pub static ACCEPTED: KindEventSpec = KindEventSpec {
     name: "answer_accepted",
     topics: &["topic"],
     shown: true,
+    who: Some("by"),
+    member: None,
 };
 
 /// An accepted answer was taken back: `topic`, `post`, `by`.
@@ -39,13 +41,21 @@ pub static UNACCEPTED: KindEventSpec = KindEventSpec {
     name: "answer_unaccepted",
     topics: &["topic"],
     shown: true,
+    who: Some("by"),
+    member: None,
 };
 
-/// The event `spec` (accepted or taken back) of `post` in `topic`, by `by`.
-pub fn accepted(spec: &'static KindEventSpec, topic: TopicId, post: PostId, by: MemberId) -> Event {
+/// The event `spec` (accepted or taken back) of `post` in `topic` of `group`, by `by`.
+pub fn accepted(
+    spec: &'static KindEventSpec,
+    group: GroupId,
+    topic: TopicId,
+    post: PostId,
+    by: MemberId,
+) -> Event {
     Event::Kind(KindEvent::new(
         spec,
-        serde_json::json!({"topic": topic.0, "post": post.0, "by": by.0}),
+        serde_json::json!({"topic": topic.0, "post": post.0, "by": by.0, "group": group.0}),
     ))
 }
 
@@ -84,11 +94,11 @@ impl Questions<'_> {
         let (action, event) = match best {
             Some(_) => (
                 "answer.accept",
-                accepted(&ACCEPTED, topic.id, post.id, actor.id),
+                accepted(&ACCEPTED, topic.group_id, topic.id, post.id, actor.id),
             ),
             None => (
                 "answer.unaccept",
-                accepted(&UNACCEPTED, topic.id, post.id, actor.id),
+                accepted(&UNACCEPTED, topic.group_id, topic.id, post.id, actor.id),
             ),
         };
         // The asker accepting an answer to their own question is no moderation; anyone
@@ -118,7 +128,7 @@ impl Questions<'_> {
             None => self.store.unaccept_answer(&acceptance).await?,
         };
         if changed {
-            self.events_recorded.notify_one();
+            self.nudge_worker();
         }
         self.question(viewer, topic.id).await
     }

@@ -24,7 +24,7 @@ use crate::audit::NewAuditEntry;
 use crate::error::{Invalid, StoreError};
 use crate::events::{Event, KindEvent, KindEventSpec};
 use crate::forum::{ForumError, TopicFilter, TopicListing, TopicSort};
-use crate::ids::{MemberId, PostId, TopicId};
+use crate::ids::{GroupId, MemberId, PostId, TopicId};
 use crate::items::{Action, Denied, KindAction, decide};
 use crate::paging::Cursor;
 use crate::time::Timestamp;
@@ -51,6 +51,7 @@ pub static KIND: crate::kinds::Kind = crate::kinds::Kind {
     events: &[&ACCEPTED, &UNACCEPTED, &WAITING],
     settings: SETTINGS,
     jobs: &[REMINDERS],
+    consumers: &[],
     items: None,
     search: None,
     status_labels: None,

@@ -9,6 +9,8 @@ pub static WAITING: KindEventSpec = KindEventSpec {
     name: "answer_waiting",
     topics: &["topic"],
     shown: false,
+    who: None,
+    member: Some("asker"),
 };
 
 /// The worker's reminders to askers who let an answer wait.
@@ -42,6 +44,7 @@ impl Questions<'_> {
                     "topic": waiting.topic.0,
                     "post": waiting.post.0,
                     "asker": waiting.asker.0,
+                    "group": waiting.group.0,
                 }),
             ));
             if self.store.remind_asker(waiting, now, &event).await? {

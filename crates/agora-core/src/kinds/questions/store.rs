@@ -19,6 +19,7 @@ pub struct Acceptance {
 /// An answer that waited for acceptance, for a reminder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Waiting {
+    pub group: GroupId,
     pub topic: TopicId,
     pub post: PostId,
     pub asker: MemberId,

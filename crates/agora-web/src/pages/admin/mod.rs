@@ -4,9 +4,11 @@
 //! `audit.rs`.
 
 mod audit;
+mod outbox;
 mod settings;
 
 pub use audit::audit;
+pub use outbox::{dismiss as dismiss_parked, outbox, retry as retry_parked};
 pub use settings::{settings, settings_form};
 
 use askama::Template;

@@ -20,6 +20,7 @@ pub struct FileSettings {
     pub mail_from: Option<String>,
     pub posts_per_minute: Option<i64>,
     pub guest_cache_secs: Option<u64>,
+    pub outbox_retention_days: Option<i64>,
     pub trusted_proxies: Option<Vec<String>>,
     pub metrics_listen: Option<String>,
 }
@@ -35,6 +36,7 @@ pub struct Overrides {
     pub mail_from: Option<String>,
     pub posts_per_minute: Option<String>,
     pub guest_cache_secs: Option<String>,
+    pub outbox_retention_days: Option<String>,
     pub trusted_proxies: Option<String>,
     pub metrics_listen: Option<String>,
 }
@@ -62,6 +64,8 @@ pub struct Settings {
     pub posts_per_minute: i64,
     /// How long guests may be served a public page from this node's memory (0: never).
     pub guest_cache_secs: u64,
+    /// Days the outbox keeps an event every consumer has handled (0: for ever).
+    pub outbox_retention_days: i64,
 }
 
 /// Name of the optional settings file inside the data folder.
@@ -112,42 +116,27 @@ impl Settings {
                 "the mail sender {mail_from:?} is not valid; use e.g. \"Our Community <community@example.com>\""
             );
         }
-        let posts_per_minute = match over.posts_per_minute {
-            Some(text) => text
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .with_context(|| {
-                    format!(
-                        "AGORA_POSTS_PER_MINUTE must be a whole number of at least 1 (got {text:?})"
-                    )
-                })?,
-            None => match file.posts_per_minute {
-                Some(n) if n >= 1 => n,
-                Some(n) => bail!("posts_per_minute in {FILE_NAME} must be at least 1 (got {n})"),
-                None => 10,
-            },
-        };
-        let guest_cache_secs = match over.guest_cache_secs {
-            Some(text) => text
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n <= MAX_GUEST_CACHE_SECS)
-                .with_context(|| {
-                    format!(
-                        "AGORA_GUEST_CACHE_SECS must be a whole number from 0 to {MAX_GUEST_CACHE_SECS} (got {text:?})"
-                    )
-                })?,
-            None => match file.guest_cache_secs {
-                Some(n) if n <= MAX_GUEST_CACHE_SECS => n,
-                Some(n) => bail!(
-                    "guest_cache_secs in {FILE_NAME} must be from 0 to {MAX_GUEST_CACHE_SECS} (got {n})"
-                ),
-                None => 3,
-            },
-        };
+        let posts_per_minute = whole_number(
+            over.posts_per_minute,
+            file.posts_per_minute,
+            ("AGORA_POSTS_PER_MINUTE", "posts_per_minute"),
+            (1, None),
+            10,
+        )?;
+        let guest_cache_secs = whole_number(
+            over.guest_cache_secs,
+            file.guest_cache_secs,
+            ("AGORA_GUEST_CACHE_SECS", "guest_cache_secs"),
+            (0, Some(MAX_GUEST_CACHE_SECS)),
+            3,
+        )?;
+        let outbox_retention_days = whole_number(
+            over.outbox_retention_days,
+            file.outbox_retention_days,
+            ("AGORA_OUTBOX_RETENTION_DAYS", "outbox_retention_days"),
+            (0, Some(36_500)),
+            14,
+        )?;
         let trusted_proxies = match (over.trusted_proxies, file.trusted_proxies) {
             (Some(text), _) => agora_web::client::TrustedProxies::parse_list(&text)
                 .map_err(|e| anyhow::anyhow!("AGORA_TRUSTED_PROXIES: {e}"))?,
@@ -179,6 +168,7 @@ impl Settings {
             metrics_listen,
             trusted_proxies,
             guest_cache_secs,
+            outbox_retention_days,
             listen,
             posts_per_minute,
             database_url,
@@ -197,6 +187,38 @@ impl Settings {
     /// The folder mail lands in when no SMTP server is configured.
     pub fn outbox(&self) -> PathBuf {
         self.data_dir.join("mail").join("outbox")
+    }
+}
+
+/// A whole number from `min` to `max` (no bound if `None`): from the environment's `text` if
+/// given, else the file's, else `default`; `names` are the variable's and the file key's, for
+/// the error.
+fn whole_number<T>(
+    text: Option<String>,
+    file: Option<T>,
+    names: (&str, &str),
+    (min, max): (T, Option<T>),
+    default: T,
+) -> anyhow::Result<T>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    let (env, key) = names;
+    let fits = |n: &T| *n >= min && max.is_none_or(|m| *n <= m);
+    let allowed = match max {
+        Some(max) => format!("from {min} to {max}"),
+        None => format!("at least {min}"),
+    };
+    match (text, file) {
+        (Some(text), _) => text
+            .trim()
+            .parse::<T>()
+            .ok()
+            .filter(fits)
+            .with_context(|| format!("{env} must be a whole number {allowed} (got {text:?})")),
+        (None, Some(n)) if fits(&n) => Ok(n),
+        (None, Some(n)) => bail!("{key} in {FILE_NAME} must be {allowed} (got {n})"),
+        (None, None) => Ok(default),
     }
 }
 
@@ -220,7 +242,7 @@ fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
     match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).with_context(|| {
             format!(
-                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from, posts_per_minute, guest_cache_secs, trusted_proxies, metrics_listen)",
+                "{} is not valid (allowed keys: listen, database_url, public_url, log, smtp_url, mail_from, posts_per_minute, guest_cache_secs, outbox_retention_days, trusted_proxies, metrics_listen)",
                 path.display()
             )
         }),
@@ -230,145 +252,4 @@ fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("agora-config-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{e}"));
-        d
-    }
-
-    #[test]
-    fn defaults_put_sqlite_in_the_data_dir() {
-        let d = dir("defaults");
-        let s = Settings::resolve(Overrides {
-            data_dir: Some(d.clone()),
-            ..Overrides::default()
-        })
-        .unwrap_or_else(|e| panic!("{e:#}"));
-        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(
-            s.database_url,
-            format!("sqlite:{}", d.join("agora.db").display())
-        );
-        assert_eq!(s.public_url, "http://127.0.0.1:8080");
-        assert_eq!(s.guest_cache_secs, 3);
-    }
-
-    #[test]
-    fn a_database_url_of_an_unknown_scheme_is_refused_without_its_password() {
-        let d = dir("scheme");
-        for url in [
-            "mysql://agora:s3cret@db/agora",
-            "mysql://db/agora?password=s3cret",
-            "agora:s3cret@db/agora",
-        ] {
-            let err = Settings::resolve(Overrides {
-                data_dir: Some(d.clone()),
-                database_url: Some(url.into()),
-                ..Overrides::default()
-            })
-            .err()
-            .map(|e| format!("{e:#} {e:?}"))
-            .unwrap_or_default();
-            assert!(err.contains("must start with sqlite:"), "{url}: {err}");
-            assert!(!err.contains("s3cret"), "{err}");
-        }
-    }
-
-    #[test]
-    fn flags_beat_the_file_and_bad_settings_are_errors() {
-        let d = dir("layers");
-        std::fs::write(
-            d.join(FILE_NAME),
-            "listen = \"127.0.0.1:9000\"\npublic_url = \"https://c.example\"\n",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let s = Settings::resolve(Overrides {
-            data_dir: Some(d.clone()),
-            listen: Some("127.0.0.1:9100".into()),
-            ..Overrides::default()
-        })
-        .unwrap_or_else(|e| panic!("{e:#}"));
-        assert_eq!(s.listen.port(), 9100);
-        assert_eq!(s.public_url, "https://c.example");
-
-        std::fs::write(d.join(FILE_NAME), "lisen = \"x\"\n").unwrap_or_else(|e| panic!("{e}"));
-        let err = Settings::resolve(Overrides {
-            data_dir: Some(d.clone()),
-            ..Overrides::default()
-        })
-        .err()
-        .map(|e| format!("{e:#}"));
-        assert!(err.is_some_and(|e| e.contains("unknown field") && e.contains("lisen")));
-
-        std::fs::write(d.join(FILE_NAME), "guest_cache_secs = 301\n")
-            .unwrap_or_else(|e| panic!("{e}"));
-        let err = Settings::resolve(Overrides {
-            data_dir: Some(d.clone()),
-            ..Overrides::default()
-        })
-        .err()
-        .map(|e| format!("{e:#}"));
-        assert!(err.is_some_and(|e| e.contains("guest_cache_secs") && e.contains("301")));
-        let s = Settings::resolve(Overrides {
-            data_dir: Some(d.clone()),
-            guest_cache_secs: Some("0".into()),
-            ..Overrides::default()
-        })
-        .unwrap_or_else(|e| panic!("{e:#}"));
-        assert_eq!(s.guest_cache_secs, 0, "the variable beats the file");
-
-        std::fs::write(
-            d.join(FILE_NAME),
-            "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let s = Settings::resolve(Overrides {
-            data_dir: Some(d.clone()),
-            ..Overrides::default()
-        })
-        .unwrap_or_else(|e| panic!("{e:#}"));
-        assert!(s.trusted_proxies.contains([10, 9, 8, 7].into()));
-        assert!(!s.public_url_set);
-        let err = Settings::resolve(Overrides {
-            data_dir: Some(d.clone()),
-            trusted_proxies: Some("127.0.0.1, 10.0.0.0/40".into()),
-            ..Overrides::default()
-        })
-        .err()
-        .map(|e| format!("{e:#}"));
-        assert!(
-            err.as_deref()
-                .is_some_and(|e| e.contains("AGORA_TRUSTED_PROXIES") && e.contains("10.0.0.0/40")),
-            "{err:?}"
-        );
-
-        for (bad, says) in [
-            ("127.0.0.1:8080", "must differ from listen"),
-            ("localhost:9464", "not valid"),
-        ] {
-            let err = Settings::resolve(Overrides {
-                data_dir: Some(d.clone()),
-                metrics_listen: Some(bad.into()),
-                ..Overrides::default()
-            })
-            .err()
-            .map(|e| format!("{e:#}"));
-            assert!(
-                err.as_deref().is_some_and(|e| e.contains(says)),
-                "{bad}: {err:?}"
-            );
-        }
-
-        let _ = std::fs::remove_file(d.join(FILE_NAME));
-        let err = Settings::resolve(Overrides {
-            data_dir: Some(d),
-            listen: Some("localhost".into()),
-            ..Overrides::default()
-        });
-        assert!(err.is_err());
-    }
-}
+mod tests;

@@ -499,7 +499,7 @@ def print_table(res):
     print(f"S3: {s3.get('acknowledged')} replies acknowledged, {s3.get('stored')} stored, {s3.get('lost')} lost")
     if s3.get("outbox"):
         o = s3["outbox"]
-        peaks = ", ".join(f"{name} at most {v['behind_events']:.0f} events and {v['lag_seconds']:.0f} s behind"
+        peaks = ", ".join(f"{name} at most {v['behind_events']:.0f} events and {v['lag_seconds']:.2f} s behind"
                           for name, v in sorted(o["peak"].items()))
         caught = "not within 30 s" if o["caught_up_s"] is None else f"{o['caught_up_s']:.2f} s after the load"
         print(f"S3 outbox: {peaks or 'no consumer seen'}; every consumer caught up {caught}")

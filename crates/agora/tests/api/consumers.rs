@@ -210,6 +210,15 @@ async fn a_failing_consumer_waits_longer_each_time_delays_no_other_and_parks_the
                 .is_some_and(|e| e.contains("told to fail"))
         );
 
+        let page = app.page("/admin/outbox", Some(&admin)).await;
+        assert!(
+            page.text
+                .contains("2 failures: storage error: the probe was told to fail")
+                && page.text.contains("tries again"),
+            "{}",
+            page.text
+        );
+
         // After the last attempt the event is parked, the consumer goes on past it.
         until_parked(&app).await;
         let parked = "consumer = 'probe_flaky' AND name = 'item_published'";

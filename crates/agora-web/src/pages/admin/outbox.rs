@@ -7,20 +7,74 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use agora_core::error::Refused;
+use agora_core::events::OutboxState;
+use agora_core::time::Timestamp;
 
-use crate::api::outbox::OutboxResponse;
 use crate::error::ApiError;
 use crate::extract::{ApiForm as Form, ApiPath as Path, ApiQuery as Query};
 use crate::pages::view::Layout;
 use crate::pages::{Page, render, see_other};
 use crate::state::AppState;
 
+/// A time as the page shows it: machine-readable, and in words.
+struct When {
+    iso: String,
+    words: String,
+}
+
+impl When {
+    fn new(at: Timestamp) -> Self {
+        Self {
+            iso: at.to_rfc3339(),
+            words: crate::pages::view::ago(at),
+        }
+    }
+
+    /// A time to come, in seconds or minutes from now.
+    fn ahead(at: Timestamp, now: Timestamp) -> Self {
+        let secs = ((at.0 - now.0) / 1_000_000).max(1);
+        let words = if secs < 60 {
+            format!("in {secs} s")
+        } else {
+            format!("in {} min", (secs + 59) / 60)
+        };
+        Self {
+            iso: at.to_rfc3339(),
+            words,
+        }
+    }
+}
+
+struct ConsumerRow {
+    name: String,
+    running: bool,
+    behind: i64,
+    oldest: Option<When>,
+    holder: Option<String>,
+    failures: i64,
+    error: Option<String>,
+    retry: Option<When>,
+}
+
+struct ParkedRow {
+    id: i64,
+    consumer: String,
+    event: i64,
+    name: String,
+    payload: String,
+    recorded: When,
+    parked: When,
+    error: String,
+    attempts: i64,
+}
+
 #[derive(Template)]
 #[template(path = "admin_outbox.html")]
 struct Outbox {
     layout: Layout,
     tab: &'static str,
-    outbox: OutboxResponse,
+    consumers: Vec<ConsumerRow>,
+    parked: Vec<ParkedRow>,
     notice: Option<&'static str>,
     error: Option<String>,
     max_attempts: i64,
@@ -47,11 +101,47 @@ async fn outbox_page(state: &AppState, page: &Page) -> Result<Outbox, ApiError> 
             true,
         ),
         tab: "outbox",
-        outbox: OutboxResponse::new(outbox, state.agora.now()),
+        consumers: consumer_rows(&outbox, state.agora.now()),
+        parked: outbox
+            .parked
+            .into_iter()
+            .map(|p| ParkedRow {
+                id: p.id,
+                consumer: p.consumer,
+                event: p.event,
+                name: p.name,
+                payload: p.payload,
+                recorded: When::new(p.at),
+                parked: When::new(p.parked_at),
+                error: p.error,
+                attempts: p.attempts,
+            })
+            .collect(),
         notice: None,
         error: None,
         max_attempts: agora_core::events::MAX_ATTEMPTS,
     })
+}
+
+fn consumer_rows(outbox: &OutboxState, now: Timestamp) -> Vec<ConsumerRow> {
+    outbox
+        .consumers
+        .iter()
+        .map(|(c, running)| {
+            let failing = c.failures > 0;
+            ConsumerRow {
+                name: c.name.clone(),
+                running: *running,
+                behind: c.behind,
+                oldest: c.oldest_waiting.map(When::new),
+                holder: (c.leased_until.0 > now.0 && !c.holder.is_empty())
+                    .then(|| c.holder.clone()),
+                failures: c.failures,
+                error: failing.then(|| c.last_error.clone()),
+                retry: (failing && c.retry_at.0 > now.0).then(|| When::ahead(c.retry_at, now)),
+            }
+        })
+        .collect()
 }
 
 /// `/admin/outbox`.

@@ -9,9 +9,9 @@ use super::Place;
 
 /// What a kind says of one of its events: its name, the fields that name the topics it is
 /// about (the first its stream), whether anyone but the people it concerns sees the change
-/// (a reminder changes no page), the field naming who did it (none for what the system
-/// does) and the one naming the member it is about. Every kind's event also carries `group`
-/// (its audience) and, when it is about a post, `post` (its item), read by [`KindEvent::about`].
+/// (a reminder changes no page), and the fields [`KindEvent::about`] reads: who did it (none
+/// for what the system does), the member it is about, the item (its kind, and the field
+/// holding its id) and the audience (its kind, and the field holding its id).
 #[derive(Debug)]
 pub struct KindEventSpec {
     pub name: &'static str,
@@ -19,6 +19,8 @@ pub struct KindEventSpec {
     pub shown: bool,
     pub who: Option<&'static str>,
     pub member: Option<&'static str>,
+    pub item: Option<(crate::items::refs::ItemKind, &'static str)>,
+    pub audience: Option<(crate::audience::AudienceKind, &'static str)>,
 }
 
 /// An event of a kind: its name and its fields, as the kind wrote them.
@@ -68,14 +70,16 @@ impl KindEvent {
     pub(super) fn about(&self) -> super::About {
         super::About {
             who: self.spec.who.and_then(|f| self.number(f)),
-            item: self
-                .number("post")
-                .map(|p| crate::forum::items::post_ref(crate::ids::PostId(p))),
+            item: self.spec.item.and_then(|(kind, field)| {
+                self.number(field)
+                    .map(|id| crate::items::refs::ItemRef::new(kind, id))
+            }),
             topic: self.topics().first().copied(),
             member: self.spec.member.and_then(|f| self.number(f)),
-            audience: self
-                .number("group")
-                .map(|g| crate::audience::AudienceRef::group(crate::ids::GroupId(g))),
+            audience: self.spec.audience.and_then(|(kind, field)| {
+                self.number(field)
+                    .map(|id| crate::audience::AudienceRef { kind, id })
+            }),
         }
     }
 

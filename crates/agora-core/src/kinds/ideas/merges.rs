@@ -12,6 +12,8 @@ pub static MERGED_INTO: KindEventSpec = KindEventSpec {
     shown: true,
     who: Some("by"),
     member: None,
+    item: None,
+    audience: Some((crate::audience::AudienceKind::Group, "group")),
 };
 
 /// A merge was undone: `duplicate`, `by`.
@@ -21,6 +23,8 @@ pub static UNMERGED: KindEventSpec = KindEventSpec {
     shown: true,
     who: Some("by"),
     member: None,
+    item: None,
+    audience: Some((crate::audience::AudienceKind::Group, "group")),
 };
 
 impl Ideas<'_> {

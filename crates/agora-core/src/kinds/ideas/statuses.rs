@@ -12,6 +12,8 @@ pub static STATUS_CHANGED: KindEventSpec = KindEventSpec {
     shown: true,
     who: Some("by"),
     member: None,
+    item: None,
+    audience: Some((crate::audience::AudienceKind::Group, "group")),
 };
 
 /// The set a status belongs to: what a budget of votes and the board's filters go by.

@@ -37,6 +37,8 @@ pub static VOTED: KindEventSpec = KindEventSpec {
     shown: true,
     who: Some("member"),
     member: None,
+    item: None,
+    audience: Some((crate::audience::AudienceKind::Group, "group")),
 };
 
 /// A member took their vote back: `topic`, `member`.
@@ -46,6 +48,8 @@ pub static UNVOTED: KindEventSpec = KindEventSpec {
     shown: true,
     who: Some("member"),
     member: None,
+    item: None,
+    audience: Some((crate::audience::AudienceKind::Group, "group")),
 };
 
 

@@ -42,6 +42,7 @@ crate::agora::bounded_modules! {
 pub use items::{MESSAGE, MESSAGES, facts as message_facts, message_ref};
 pub use read::{ConversationPage, InboxBox, InboxEntry, InboxPage};
 pub use roster::Answer;
+pub use send::{SENT, sent};
 pub use search::SEARCH;
 pub use start::StartInput;
 pub use store::{MessageStore, NewConversation, NewParticipant};
@@ -179,7 +180,7 @@ pub static KIND: crate::kinds::Kind = crate::kinds::Kind {
     name: "message",
     topic: None,
     actions: &[],
-    events: &[],
+    events: &[&send::SENT],
     settings: SETTINGS,
     jobs: &[],
     consumers: &[],

@@ -31,6 +31,38 @@ pub(super) fn mentionable(
         .collect()
 }
 
+/// A message was sent in a conversation (`conversation`, `message`, its number `seq`, `by`):
+/// the first of a new conversation or a reply. Only ids: the words stay in the conversation,
+/// and whoever reads the outbox (the admins' page of parked events) learns nothing of them.
+/// Nobody else's page changes.
+pub static SENT: crate::events::KindEventSpec = crate::events::KindEventSpec {
+    name: "message_sent",
+    topics: &[],
+    shown: false,
+    who: Some("by"),
+    member: None,
+    item: Some((super::MESSAGE, "message")),
+    audience: Some((crate::audience::AudienceKind::Conversation, "conversation")),
+};
+
+/// The event of `message`, number `seq` of `conversation`, sent by `by`.
+pub fn sent(
+    conversation: ConversationId,
+    message: MessageId,
+    seq: i64,
+    by: crate::ids::MemberId,
+) -> crate::events::Event {
+    crate::events::Event::Kind(crate::events::KindEvent::new(
+        &SENT,
+        serde_json::json!({
+            "conversation": conversation.0,
+            "message": message.0,
+            "seq": seq,
+            "by": by.0,
+        }),
+    ))
+}
+
 impl Messages<'_> {
     /// Counts one more message (or new conversation) by the member: as many a minute as the
     /// site allows posts, counted on this node, then 429.

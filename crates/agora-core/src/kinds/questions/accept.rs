@@ -34,6 +34,8 @@ pub static ACCEPTED: KindEventSpec = KindEventSpec {
     shown: true,
     who: Some("by"),
     member: None,
+    item: Some((crate::forum::items::POST, "post")),
+    audience: Some((crate::audience::AudienceKind::Group, "group")),
 };
 
 /// An accepted answer was taken back: `topic`, `post`, `by`.
@@ -43,6 +45,8 @@ pub static UNACCEPTED: KindEventSpec = KindEventSpec {
     shown: true,
     who: Some("by"),
     member: None,
+    item: Some((crate::forum::items::POST, "post")),
+    audience: Some((crate::audience::AudienceKind::Group, "group")),
 };
 
 /// The event `spec` (accepted or taken back) of `post` in `topic` of `group`, by `by`.

@@ -11,6 +11,8 @@ pub static WAITING: KindEventSpec = KindEventSpec {
     shown: false,
     who: None,
     member: Some("asker"),
+    item: Some((crate::forum::items::POST, "post")),
+    audience: Some((crate::audience::AudienceKind::Group, "group")),
 };
 
 /// The worker's reminders to askers who let an answer wait.

@@ -144,6 +144,13 @@ pub(super) async fn start(
         )
         .await?
         .0;
+    let event = agora_core::kinds::messages::sent(
+        ConversationId(id),
+        MessageId(message),
+        1,
+        new.started_by,
+    );
+    crate::events::record(tx, new.at, &[event]).await?;
     let copies: Vec<MediaRecord> = new
         .copies
         .iter()
@@ -192,6 +199,8 @@ pub(super) async fn send(
         )
         .await?
         .0;
+    let event = agora_core::kinds::messages::sent(id, MessageId(message), seq, author);
+    crate::events::record(tx, at, &[event]).await?;
     // Every member's row learns the new number (the header's unread count reads it there);
     // two messages at once wrote theirs in the order the conversation's row gave them.
     tx.execute(

@@ -1,8 +1,9 @@
 //! `EventStore`: the outbox of domain events and each consumer's position and lease in it;
-//! the events parked after their last attempt, where each consumer stands, and pruning in
-//! `parked.rs`.
+//! reading in order and the rows in `reading.rs`; the events parked after their last attempt,
+//! where each consumer stands, and pruning in `parked.rs`.
 
 mod parked;
+mod reading;
 
 use async_trait::async_trait;
 
@@ -11,6 +12,7 @@ use agora_core::events::{Claim, ConsumerState, Event, Parked, Position, Recorded
 use agora_core::store::EventStore;
 use agora_core::time::Timestamp;
 
+use self::reading::{ClaimRow, EventRow, WaitRow, head_of, unread};
 use crate::SqlStore;
 use crate::db::{Backend, Handle, Int};
 
@@ -56,89 +58,6 @@ pub(crate) async fn record(
 /// system).
 pub(crate) fn actor(audit: &[agora_core::audit::NewAuditEntry]) -> Option<i64> {
     audit.first().and_then(|a| a.actor).map(|m| m.0)
-}
-
-/// The condition that keeps only events readable in order (PostgreSQL: those of transactions
-/// older than the oldest still running, see `record`), to follow a `WHERE`.
-pub(crate) fn finished(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "",
-        Backend::Postgres => "AND o.tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint ",
-    }
-}
-
-/// The events after the position (`$1`, `$2`) = (tx, id), in reading order, at most `$3`.
-fn unread(backend: Backend) -> String {
-    format!(
-        "SELECT o.id, o.tx, o.at, o.name, o.payload FROM outbox o \
-         WHERE (o.tx, o.id) > ($1, $2) {}ORDER BY o.tx, o.id LIMIT $3",
-        finished(backend)
-    )
-}
-
-/// The last event readable now (the start if none).
-async fn head_of(db: &mut Handle) -> Result<Position, StoreError> {
-    let row = db
-        .optional::<PositionRow>(
-            format!(
-                "SELECT o.tx AS position_tx, o.id AS position FROM outbox o WHERE 1 = 1 {}\
-                 ORDER BY o.tx DESC, o.id DESC LIMIT 1",
-                finished(db.backend())
-            ),
-            &[],
-        )
-        .await?;
-    Ok(row.map(PositionRow::position).unwrap_or_default())
-}
-
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    id: i64,
-    tx: i64,
-    at: i64,
-    name: String,
-    payload: String,
-}
-
-impl EventRow {
-    fn recorded(self) -> Recorded {
-        Recorded::parse(
-            self.id,
-            self.tx,
-            Timestamp(self.at),
-            self.name,
-            self.payload,
-        )
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct PositionRow {
-    position_tx: i64,
-    position: i64,
-}
-
-impl PositionRow {
-    fn position(self) -> Position {
-        Position {
-            tx: self.position_tx,
-            id: self.position,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct ClaimRow {
-    position_tx: i64,
-    position: i64,
-    failures: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct WaitRow {
-    position_tx: i64,
-    position: i64,
-    retry_at: i64,
 }
 
 #[async_trait]

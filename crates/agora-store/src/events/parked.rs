@@ -6,7 +6,7 @@ use agora_core::audit::NewAuditEntry;
 use agora_core::events::{ConsumerState, Parked, Position, Recorded};
 use agora_core::time::Timestamp;
 
-use super::{PositionRow, finished};
+use super::reading::{PositionRow, finished};
 use crate::SqlStore;
 
 const PARKED_COLUMNS: &str =

@@ -127,10 +127,8 @@ impl MemberStore for SqlStore {
             ],
         )
         .await?;
-                    let changed = Event::MemberChanged {
-                        member: id.0,
-                        by: Some(id.0),
-                    };
+                    let by = Some(id.0);
+                    let changed = Event::MemberChanged { member: id.0, by };
                     crate::events::record(tx, at, &[changed]).await
                 })
             })
@@ -153,10 +151,8 @@ impl MemberStore for SqlStore {
                         &[role.as_str().into(), id.0.into()],
                     )
                     .await?;
-                    let changed = Event::MemberChanged {
-                        member: id.0,
-                        by: crate::events::actor(&audit),
-                    };
+                    let by = crate::events::actor(&audit);
+                    let changed = Event::MemberChanged { member: id.0, by };
                     crate::events::record(tx, at, &[changed]).await?;
                     crate::audit::record(tx, &audit).await?;
                     Ok(())
